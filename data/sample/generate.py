@@ -256,9 +256,8 @@ def _qualtrics_header() -> list[tuple[str, str, str]]:
     for name, (tag, n) in QUALTRICS_BLOCKS.items():
         qid = tag.replace("Q", "QID")
         for j in range(1, n + 1):
-            header.append(
-                (f"{tag}_{j}", f"{stems[name]} - {texts[name][j - 1]}", f'{{"ImportId":"{qid}_{j}"}}')
-            )
+            import_id = f'{{"ImportId":"{qid}_{j}"}}'
+            header.append((f"{tag}_{j}", f"{stems[name]} - {texts[name][j - 1]}", import_id))
     return header
 
 
@@ -342,7 +341,11 @@ def make_qualtrics(rng: np.random.Generator, people: dict[str, np.ndarray]) -> d
 
 REDCAP_N = 60
 REDCAP_EVENTS = ["baseline_arm_1", "post_arm_1", "followup_arm_1"]
-REDCAP_FORMS = [("ucla3", 3, 3, set()), ("ismi29", 29, 4, ISMI_REVERSED), ("gbs", 12, 7, GBS_REVERSED)]
+REDCAP_FORMS = [
+    ("ucla3", 3, 3, set()),
+    ("ismi29", 29, 4, ISMI_REVERSED),
+    ("gbs", 12, 7, GBS_REVERSED),
+]
 
 
 def make_redcap(rng: np.random.Generator) -> dict[str, bytes]:
@@ -380,7 +383,7 @@ def make_redcap(rng: np.random.Generator) -> dict[str, bytes]:
             )
             row = [str(1001 + i), event, *contact]
             for block in blocks:
-                row += list(block[i]) + ["2"]
+                row += [*block[i], "2"]
             rows.append(row)
     # A form saved half-way (Incomplete) and one mis-keyed code outside the 1-3 range.
     rows[5][columns.index("ismi29_complete")] = "0"
@@ -409,10 +412,18 @@ def _redcap_dictionary() -> bytes:
         "Matrix Group Name", "Matrix Ranking?", "Field Annotation",
     ]  # fmt: skip
 
-    def field(name: str, form: str, ftype: str, label: str, choices: str = "",
-              validation: str = "", identifier: str = "", matrix: str = "") -> list[str]:  # fmt: skip
-        return [name, form, "", ftype, label, choices, "", validation, "", "", identifier, "",
-                "", "", "", matrix, "", ""]  # fmt: skip
+    def field(
+        name: str,
+        form: str,
+        ftype: str,
+        label: str,
+        choices: str = "",
+        validation: str = "",
+        identifier: str = "",
+        matrix: str = "",
+    ) -> list[str]:
+        cells = [name, form, "", ftype, label, choices, "", validation, "", "", identifier]
+        return [*cells, "", "", "", "", matrix, "", ""]
 
     rows = [
         field("record_id", "contact", "text", "Record ID"),
@@ -469,6 +480,6 @@ def _write(target: Path, payload: bytes) -> None:
 
 
 if __name__ == "__main__":
-    for name, path in generate().items():
+    for path in generate().values():
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
     print(json.dumps({"seed": SEED, "participants": N_PARTICIPANTS, "redcap_records": REDCAP_N}))
