@@ -1,0 +1,51 @@
+"""stigma_outcomes: survey exports → validated scores → defensible statistics → funder reports.
+
+The public API is loaded lazily, so ``import stigma_outcomes`` (and the command line's
+``--help``) stays fast; each name is imported from its pipeline stage on first use.
+
+Examples
+--------
+>>> import stigma_outcomes as so
+>>> so.load_instrument("ucla3").scale("total").range
+(3, 9)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._version import __version__
+
+_EXPORTS = {
+    "Instrument": "stigma_outcomes.instruments",
+    "Registry": "stigma_outcomes.instruments",
+    "load_instrument": "stigma_outcomes.instruments",
+    "list_instruments": "stigma_outcomes.instruments",
+    "RawTable": "stigma_outcomes.ingest",
+    "read_export": "stigma_outcomes.ingest",
+    "load_responses": "stigma_outcomes.ingest",
+    "load_mapping": "stigma_outcomes.ingest",
+    "ItemResponses": "stigma_outcomes.ingest",
+    "score": "stigma_outcomes.scoring",
+    "ScoreResult": "stigma_outcomes.scoring",
+    "compare": "stigma_outcomes.comparison",
+    "Results": "stigma_outcomes.comparison",
+    "build_report": "stigma_outcomes.report",
+    "render_report": "stigma_outcomes.report",
+    "run_evaluation": "stigma_outcomes.pipeline",
+    "StigmaOutcomesError": "stigma_outcomes.errors",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stigma_outcomes' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

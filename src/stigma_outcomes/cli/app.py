@@ -1,0 +1,51 @@
+"""The ``stigma-outcomes`` command line: a thin typer shell over the public API.
+
+Each command group lives in its own module with a ``register(app)`` function. Command
+modules import only typer and light helpers at import time; the heavy pipeline is
+imported inside each command, so ``stigma-outcomes --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from ..errors import StigmaOutcomesError
+
+
+class _UserErrorGroup(TyperGroup):
+    """Turns a :class:`StigmaOutcomesError` from any command into one message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StigmaOutcomesError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(err.exit_code)
+
+
+app = typer.Typer(
+    name="stigma-outcomes",
+    cls=_UserErrorGroup,
+    help="Score validated questionnaires, compare waves, and report outcomes you can defend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One module per command group; each defines register(app). Add new groups here.
+COMMAND_MODULES = [
+    "instruments_cmd",
+    "score_cmd",
+]
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__package__}.{_name}").register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,393 @@
+"""The instrument definition schema (SPEC §3) as pydantic models.
+
+Field names follow SPEC §3 exactly: other tools, tests and users' own definitions rely on
+them. These models check each field on its own; checks that need the whole definition
+(every scale item exists, ranges agree with items, bands cover the range, ...) live in
+:mod:`stigma_outcomes.instruments.checks`.
+
+The JSON Schema generated from :class:`Instrument` is committed at ``instruments/schema.json``
+so that editors can autocomplete definitions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Domain = Literal[
+    "isolation",
+    "self_stigma",
+    "belonging",
+    "public_stigma",
+    "help_seeking_stigma",
+    "wellbeing",
+    "distress",
+    "recovery",
+    "social_support",
+    "resilience",
+    "hope",
+    "self_esteem",
+    "self_efficacy",
+    "empowerment",
+]
+LicenseStatus = Literal[
+    "public_domain",
+    "free_with_citation",
+    "registration_required",
+    "permission_required",
+    "proprietary",
+]
+Verification = Literal["verified", "single_source", "uncertain", "convention", "computed"]
+Method = Literal["sum", "mean", "prorated_sum"]
+Direction = Literal["higher_is_worse", "higher_is_better"]
+Operator = Literal[">=", ">", "<=", "<"]
+Number = float | int
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(_Model):
+    """Where a fact comes from and how well it is established."""
+
+    source: str = Field(min_length=3, description="Citation or URL the fact rests on.")
+    status: Verification = Field(
+        "verified",
+        description="verified (two independent sources), single_source, uncertain, "
+        "convention (widely used, not the authors' rule) or computed (derived by us).",
+    )
+
+
+class License(_Model):
+    status: LicenseStatus
+    note: str = Field(min_length=3, description="Plain-language terms of use.")
+
+
+class Provenance(_Model):
+    citation: str = Field(min_length=10)
+    doi: str | None = Field(None, description="DOI without the https://doi.org/ prefix.")
+    license: License
+    wording_shipped: bool = Field(
+        False,
+        description="True only for public-domain wording. Copyrighted wording is never shipped; "
+        "items carry our own short labels and users may overlay their licensed wording.",
+    )
+    sources: list[str] = Field(
+        default_factory=list, description="Sources for the scoring facts of this definition."
+    )
+
+    @field_validator("doi")
+    @classmethod
+    def _bare_doi(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("10."):
+            raise ValueError("a DOI starts with '10.' (leave out any https://doi.org/ prefix)")
+        return value
+
+
+class ResponseOption(_Model):
+    code: Number
+    label: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class MissingCode(_Model):
+    """An answer that is not a point on the scale, e.g. "Don't know"."""
+
+    label: str = Field(min_length=1)
+    code: Number | None = Field(None, description="The code an export may use for this answer.")
+    synonyms: list[str] = Field(default_factory=list)
+    score_as: Number | None = Field(
+        None, description="Value to score it as (the authors' rule), or null for missing."
+    )
+    source: str | None = None
+
+
+class Item(_Model):
+    id: str
+    label: str = Field(description="Our own 2–6 word label; never the instrument's wording.")
+    scale: str = Field(description="Name of the response scale in response_scales.")
+    reverse: bool = False
+    recode: dict[str, Number] | None = Field(
+        None,
+        description="Per-item recode from response codes (as text keys) to scored values, "
+        "applied after reversal, e.g. dichotomous scoring.",
+    )
+    missing_codes: list[MissingCode] = Field(default_factory=list)
+    wording: str | None = Field(None, description="Only for public-domain wording or an overlay.")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ITEM_ID.match(value):
+            raise ValueError("an item id uses letters, digits and underscores only, e.g. '7'")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _label_words(cls, value: str) -> str:
+        words = len(value.split())
+        if not 1 <= words <= 8:
+            raise ValueError(f"an item label is a short label of 2–6 words, got {words} words")
+        return value
+
+    @field_validator("recode", mode="before")
+    @classmethod
+    def _recode_keys(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {_code_key(k): v for k, v in value.items()}
+        return value
+
+
+class Band(_Model):
+    label: str
+    min: Number
+    max: Number
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.min > self.max:
+            raise ValueError(f"band '{self.label}' has min {self.min} above max {self.max}")
+        return self
+
+
+class Bands(Fact):
+    """Labelled score ranges; both ends inclusive, at the precision the boundaries are written."""
+
+    levels: list[Band] = Field(min_length=2)
+
+
+class ConversionRow(_Model):
+    raw: Number
+    score: Number
+    se: Number | None = None
+
+
+class Conversion(Fact):
+    """A table from raw score to a reported score (e.g. raw sum → T-score with its SE)."""
+
+    to: str = Field(description="Name of the converted metric, e.g. 'T-score'.")
+    table: list[ConversionRow] = Field(min_length=2)
+
+
+class Norm(Fact):
+    population: str
+    mean: Number
+    sd: Annotated[float, Field(gt=0)]
+    n: int | None = Field(None, gt=0)
+
+
+class ReliabilityValue(Fact):
+    value: Annotated[float, Field(gt=0, lt=1)]
+    n: int | None = Field(None, gt=0)
+
+
+class TestRetest(ReliabilityValue):
+    interval: str | None = Field(None, description="Retest interval, e.g. '2 weeks'.")
+
+
+class Reliability(_Model):
+    alpha: ReliabilityValue | None = None
+    test_retest: TestRetest | None = None
+
+
+class Mcid(Fact):
+    value: Annotated[float, Field(gt=0)]
+
+
+class ClinicalCutoff(Fact):
+    """The clinical (dysfunctional) range is ``score <operator> value``."""
+
+    value: Number
+    operator: Operator
+    label: str = Field(description="Name of the clinical range, e.g. 'lonely'.")
+
+
+def _parse_min_answered(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            return float(text[:-1]) / 100.0
+    return value
+
+
+class Scale(_Model):
+    id: str
+    name: str
+    items: list[str] = Field(min_length=1)
+    method: Method
+    min_answered: int | float = Field(
+        description="Fewest items that must be answered: a count (integer ≥ 1) or a proportion "
+        "(a number between 0 and 1, or a string such as '80%')."
+    )
+    min_answered_source: str | None = Field(
+        None, description="The authors' rule, or why the project chose this default."
+    )
+    direction: Direction
+    range: tuple[Number, Number]
+    bands: Bands | None = None
+    conversion: Conversion | None = None
+    norms: list[Norm] = Field(default_factory=list)
+    reliability: Reliability | None = None
+    mcid: Mcid | None = None
+    clinical_cutoff: ClinicalCutoff | None = None
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("a scale id is lower-case letters, digits and underscores")
+        return value
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items_text(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) else v for v in value]
+        return value
+
+    @field_validator("min_answered", mode="before")
+    @classmethod
+    def _min_answered_text(cls, value: object) -> object:
+        return _parse_min_answered(value)
+
+    @field_validator("min_answered")
+    @classmethod
+    def _min_answered_positive(cls, value: int | float) -> int | float:
+        if isinstance(value, bool):
+            raise ValueError("min_answered is a count or a proportion, not true/false")
+        if isinstance(value, int) and value < 1:
+            raise ValueError("min_answered as a count must be at least 1")
+        if isinstance(value, float) and not 0 < value <= 1:
+            raise ValueError("min_answered as a proportion must be above 0 and at most 1")
+        return value
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> Scale:
+        if self.range[0] >= self.range[1]:
+            raise ValueError(f"range {list(self.range)} must go from low to high")
+        return self
+
+    def required_answers(self) -> int:
+        """Number of answered items needed for a score.
+
+        Examples
+        --------
+        >>> s = Scale(id="t", name="T", items=["1", "2", "3", "4", "5"], method="mean",
+        ...           min_answered=0.8, direction="higher_is_worse", range=(1, 4))
+        >>> s.required_answers()
+        4
+        """
+        if isinstance(self.min_answered, float):
+            # A small tolerance keeps 0.8 * 5 from becoming 4.0000000001 → 5.
+            return max(1, math.ceil(self.min_answered * len(self.items) - 1e-9))
+        return self.min_answered
+
+
+class AlertRule(_Model):
+    """An item-level rule an evaluator must see; never reaches a funder report."""
+
+    id: str
+    items: list[str] = Field(min_length=1)
+    operator: Operator = Field(description="Compared with the item's response code (unreversed).")
+    value: Number
+    message: str
+    source: str | None = None
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items_text(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) else v for v in value]
+        return value
+
+
+# SPEC §3 names a field `construct`, which shadows pydantic's deprecated BaseModel.construct;
+# the field name is the public contract, so the warning is silenced for this class only.
+warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
+
+
+class Instrument(_Model):
+    """A validated instrument definition (SPEC §3)."""
+
+    id: str = Field(description="Lower-case identifier, e.g. 'ucla3'.")
+    name: str
+    short_name: str
+    construct: str
+    domain: Domain
+    version: str = Field(description="Version of this definition (not of the instrument).")
+    provenance: Provenance
+    response_scales: dict[str, list[ResponseOption]] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+    scales: list[Scale] = Field(min_length=1)
+    alerts: list[AlertRule] = Field(default_factory=list)
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("an instrument id is lower-case letters, digits and underscores")
+        return value
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int | float) else value
+
+    def item(self, item_id: str) -> Item:
+        """Return the item with this id."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def scale(self, scale_id: str) -> Scale:
+        """Return the scale (subscale or total) with this id."""
+        for scale in self.scales:
+            if scale.id == scale_id:
+                return scale
+        raise KeyError(scale_id)
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+
+def _code_key(value: object) -> str:
+    """Canonical text for a response code: ``1``, ``1.0`` and ``"1"`` all become ``"1"``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def code_key(value: object) -> str:
+    """Public alias of the canonical code text used for recode keys.
+
+    Examples
+    --------
+    >>> code_key(2.0), code_key("3")
+    ('2', '3')
+    """
+    return _code_key(value)
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of an instrument definition, as committed in ``instruments/schema.json``."""
+    schema = Instrument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "stigma_outcomes instrument definition"
+    return schema
