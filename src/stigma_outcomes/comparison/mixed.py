@@ -1,0 +1,425 @@
+"""Linear mixed models for more than two waves: ``score ~ wave (* group) + (1 | participant)``.
+
+The model has one random intercept per participant, so its marginal covariance within a
+participant is ``sigma2 * (I + theta2 * J)``. That structure gives closed forms for the
+inverse and the determinant cluster by cluster, so the REML criterion, profiled over the
+residual variance, is a function of the single ratio ``theta = sigma_u / sigma``. We
+minimise that one-dimensional function directly (a grid, then Brent's method on the best
+bracket, with the boundary ``theta = 0`` checked exactly, as lme4 allows). Compared with a
+general optimiser over all variance parameters (statsmodels ``MixedLM``) this is exact to the
+optimiser's tolerance, deterministic, and fast enough for tens of thousands of participants:
+every evaluation is a handful of ``p x p`` matrix products over per-participant sums.
+
+The parameterisation, criterion and covariance of the fixed effects are those of
+``lme4::lmer(score ~ wave * group + (1 | participant_id), REML = TRUE)``; the committed
+goldens in ``tests/golden/mixed/`` check agreement to 1e-4.
+
+Confidence intervals and p values are Wald z (normal) intervals and tests on the fixed
+effects and on linear combinations of them (lme4 itself reports no p values). They are
+asymptotic and slightly optimistic with few participants; every record says so in
+``df_method``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stigma_outcomes.errors import AnalysisError
+
+DF_METHOD = (
+    "Wald z: normal-approximation 95% CIs and two-sided p for fixed effects, wave means and "
+    "contrasts, using the REML covariance of the fixed effects (lme4 gives no p values; "
+    "asymptotic, slightly anti-conservative with few participants)"
+)
+_Z975 = 1.959963984540054
+
+
+def _num(value: float | np.floating | None) -> float | None:
+    """A JSON-safe float: ``None`` for missing or non-finite values."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _normal_p(z: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtr
+
+    return 2.0 * ndtr(-np.abs(z))
+
+
+class _ClusterSums:
+    """Per-participant sums that the profiled REML criterion needs, computed once."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, cluster: np.ndarray) -> None:
+        n_clusters = int(cluster.max()) + 1
+        self.N, self.p = X.shape
+        self.n_i = np.bincount(cluster, minlength=n_clusters).astype(float)
+        self.XtX = X.T @ X
+        self.Xty = X.T @ y
+        self.yty = float(y @ y)
+        # column sums of X and sum of y within each participant
+        self.S = np.zeros((n_clusters, self.p))
+        np.add.at(self.S, cluster, X)
+        self.t = np.bincount(cluster, weights=y, minlength=n_clusters)
+
+    def solve(self, theta2: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """For a variance ratio ``theta2``: (A, beta, r2, log-det part of the criterion)."""
+        w = theta2 / (1.0 + self.n_i * theta2)
+        Sw = self.S * w[:, None]
+        A = self.XtX - Sw.T @ self.S
+        b = self.Xty - Sw.T @ self.t
+        c = self.yty - float(w @ (self.t * self.t))
+        beta = np.linalg.solve(A, b)
+        r2 = c - float(b @ beta)
+        logdet = float(np.log1p(self.n_i * theta2).sum())
+        return A, beta, r2, logdet
+
+    def criterion(self, theta2: float) -> float:
+        """REML deviance (-2 log restricted likelihood) profiled over the residual variance."""
+        A, _, r2, logdet = self.solve(theta2)
+        sign, logdet_a = np.linalg.slogdet(A)
+        dof = self.N - self.p
+        if sign <= 0 or r2 <= 0:
+            return math.inf
+        return logdet + logdet_a + dof * (1.0 + math.log(2.0 * math.pi * r2 / dof))
+
+
+def _optimise_theta(sums: _ClusterSums) -> tuple[float, bool, str]:
+    """Minimise the profiled REML criterion over rho = theta2 / (1 + theta2) in [0, 1)."""
+    from scipy.optimize import minimize_scalar
+
+    def f(rho: float) -> float:
+        return sums.criterion(rho / (1.0 - rho))
+
+    grid = np.concatenate([[0.0], np.linspace(0.02, 0.98, 49), [0.995, 0.999]])
+    values = np.array([f(r) for r in grid])
+    if not np.isfinite(values).any():
+        return math.nan, False, "criterion not finite anywhere"
+    best = int(np.nanargmin(np.where(np.isfinite(values), values, np.inf)))
+    lo = grid[max(best - 1, 0)]
+    hi = grid[min(best + 1, len(grid) - 1)]
+    res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    rho, fun = float(res.x), float(res.fun)
+    # the boundary (no participant variance) is a legitimate REML optimum, as in lme4
+    if values[0] <= fun:
+        rho, fun = 0.0, float(values[0])
+    converged = bool(res.success) and rho < 0.999
+    message = "bounded Brent on rho = theta^2 / (1 + theta^2) after a grid search"
+    if rho >= 0.999:
+        message += "; participant variance dominates, estimate unreliable"
+    return rho / (1.0 - rho), converged, message
+
+
+def _term_names(waves: Sequence[str], group_col: str | None, levels: Sequence[str]) -> list[str]:
+    names = ["(Intercept)"] + [f"wave{w}" for w in waves[1:]]
+    if group_col is not None:
+        names += [f"{group_col}{g}" for g in levels[1:]]
+        # R's interaction columns: the first factor varies fastest
+        names += [f"wave{w}:{group_col}{g}" for g in levels[1:] for w in waves[1:]]
+    return names
+
+
+def _design(wave_idx: np.ndarray, group_idx: np.ndarray | None, n_waves: int, n_groups: int):
+    """Treatment-coded design matrix with R's column order."""
+    n = len(wave_idx)
+    wave_d = (wave_idx[:, None] == np.arange(1, n_waves)[None, :]).astype(float)
+    cols = [np.ones((n, 1)), wave_d]
+    if group_idx is not None:
+        group_d = (group_idx[:, None] == np.arange(1, n_groups)[None, :]).astype(float)
+        cols.append(group_d)
+        inter = (group_d[:, :, None] * wave_d[:, None, :]).reshape(n, -1)
+        cols.append(inter)
+    return np.hstack(cols)
+
+
+def _empty_record(base: dict[str, Any], note: str) -> dict[str, Any]:
+    record = dict(base)
+    record.update(
+        {
+            "fixed_effects": [],
+            "participant_variance": None,
+            "residual_variance": None,
+            "reml_criterion": None,
+            "wave_means": [],
+            "contrasts": [],
+            "converged": False,
+            "note": note,
+        }
+    )
+    return record
+
+
+def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None) -> None:
+    needed = {"participant_id", "wave", "instrument", "scale", "score", "status"}
+    missing = sorted(needed - set(scores.columns))
+    if missing:
+        raise AnalysisError(
+            f"the scores table lacks the column(s) {', '.join(missing)}",
+            where="scores passed to the mixed model",
+            fix="pass the tidy scores written by `stigma-outcomes score`",
+        )
+    if len(waves) < 2 or len(set(waves)) != len(waves):
+        raise AnalysisError(
+            f"a mixed model needs at least two distinct waves, got {list(waves)}",
+            where="waves for the mixed model",
+            fix="name the baseline first, then the later waves, each once",
+        )
+    present = set(scores["wave"].astype(str).unique())
+    absent = [w for w in waves if w not in present]
+    if absent:
+        raise AnalysisError(
+            f"wave(s) {', '.join(absent)} do not occur in the scores",
+            where="column 'wave'",
+            fix=f"use waves that exist: {', '.join(sorted(present))}",
+        )
+    if group_col is not None:
+        if group_col not in scores.columns:
+            raise AnalysisError(
+                f"group column '{group_col}' is not in the scores",
+                where="scores columns",
+                fix="carry the column through scoring (--carry) or drop --group-col",
+            )
+        levels = scores[group_col].dropna().astype(str).unique()
+        if len(levels) < 2:
+            raise AnalysisError(
+                f"group column '{group_col}' has {len(levels)} level(s); a group comparison "
+                "needs at least two",
+                where=f"column '{group_col}'",
+                fix="check the column or fit the model without a group",
+            )
+
+
+def fit_mixed_models(
+    scores: pd.DataFrame, waves: list[str], group_col: str | None = None
+) -> list[dict[str, Any]]:
+    """Fit ``score ~ wave (* group) + (1 | participant)`` by REML for every instrument scale.
+
+    All ``ok`` scores at the listed waves are used, so participants who miss a wave still
+    count. Waves are treatment-coded against the first wave listed, groups against the first
+    level in sorted order; term names follow R (``(Intercept)``, ``wavepost``,
+    ``armcontrol``, ``wavepost:armcontrol``).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Tidy scores (``participant_id, wave, instrument, scale, score, status`` and any
+        group column).
+    waves : list of str
+        The waves to model, baseline first; the order defines the wave factor.
+    group_col : str, optional
+        A column whose levels get their own wave profile (``wave * group``).
+
+    Returns
+    -------
+    list of dict
+        One record per instrument x scale: sample sizes, ``fixed_effects``,
+        ``participant_variance``, ``residual_variance``, ``wave_means`` (mean, SE and 95% CI
+        per wave and group), ``contrasts`` (each later wave against the baseline, per group),
+        ``converged``, ``method`` (``"REML"``), ``df_method`` and ``note``. Values that cannot
+        be estimated are ``None`` and ``note`` says why.
+
+    Raises
+    ------
+    AnalysisError
+        If a wave is not in the data, fewer than two waves are given, or the group column is
+        missing or has a single level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({
+    ...     "participant_id": ["a", "a", "b", "b", "c", "c", "d"],
+    ...     "wave": ["pre", "post"] * 3 + ["pre"],
+    ...     "instrument": "ucla3", "scale": "total", "status": "ok",
+    ...     "score": [6.0, 5.0, 7.0, 7.0, 8.0, 6.0, 5.0]})
+    >>> rec = fit_mixed_models(df, ["pre", "post"])[0]
+    >>> [fe["term"] for fe in rec["fixed_effects"]]
+    ['(Intercept)', 'wavepost']
+    """
+    waves = [str(w) for w in waves]
+    _check_inputs(scores, waves, group_col)
+    data = scores.loc[scores["status"].astype(str) == "ok"].copy()
+    data["wave"] = data["wave"].astype(str)
+    data = data.loc[data["wave"].isin(waves) & data["score"].notna()]
+    # every scale in the scores gets a record, even one with no ok score at these waves
+    pairs = scores[["instrument", "scale"]].drop_duplicates().astype(str)
+    pairs = pairs.sort_values(["instrument", "scale"]).itertuples(index=False)
+    groups = dict(list(data.groupby([data["instrument"].astype(str), data["scale"].astype(str)])))
+    empty = data.iloc[:0]
+    return [
+        _fit_one(groups.get((inst, scale), empty), inst, scale, waves, group_col)
+        for inst, scale in pairs
+    ]
+
+
+def _fit_one(
+    part: pd.DataFrame, instrument: str, scale: str, waves: list[str], group_col: str | None
+) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "instrument": instrument,
+        "scale": scale,
+        "group_col": group_col,
+        "group": None,
+        "method": "REML",
+        "df_method": DF_METHOD,
+    }
+    notes: list[str] = []
+    if group_col is not None:
+        dropped = int(part[group_col].isna().sum())
+        part = part.loc[part[group_col].notna()]
+        if dropped:
+            notes.append(f"{dropped} score(s) without a value of '{group_col}' left out")
+    used_waves = [w for w in waves if (part["wave"] == w).any()]
+    if len(used_waves) < len(waves):
+        skipped = [w for w in waves if w not in used_waves]
+        notes.append(f"no ok scores at wave(s) {', '.join(skipped)}; modelled without them")
+    levels = sorted(part[group_col].astype(str).unique()) if group_col is not None else []
+    base.update(
+        {
+            "n_participants": int(part["participant_id"].nunique()),
+            "n_observations": len(part),
+            "waves": used_waves,
+            "group_levels": levels if group_col is not None else None,
+        }
+    )
+    if len(used_waves) < 2:
+        return _empty_record(base, "; ".join([*notes, "fewer than two waves with ok scores"]))
+    if group_col is not None and len(levels) < 2:
+        return _empty_record(base, "; ".join([*notes, "only one group level has ok scores"]))
+
+    wave_idx = pd.Categorical(part["wave"], categories=used_waves).codes.astype(np.int64)
+    group_idx = (
+        pd.Categorical(part[group_col].astype(str), categories=levels).codes.astype(np.int64)
+        if group_col is not None
+        else None
+    )
+    cluster = pd.factorize(part["participant_id"])[0].astype(np.int64)
+    X = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
+    y = part["score"].to_numpy(dtype=float)
+    terms = _term_names(used_waves, group_col, levels)
+    n_clusters = int(cluster.max()) + 1
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        return _empty_record(
+            base,
+            "; ".join(
+                [*notes, "some wave x group cell has no ok scores, so the model is not estimable"]
+            ),
+        )
+    if n_clusters >= len(y) or len(y) - X.shape[1] < 1:
+        return _empty_record(
+            base,
+            "; ".join(
+                [
+                    *notes,
+                    "every participant has a single score, so participant and "
+                    "residual variance cannot be separated",
+                ]
+            ),
+        )
+
+    sums = _ClusterSums(X, y, cluster)
+    theta2, converged, how = _optimise_theta(sums)
+    if not math.isfinite(theta2):
+        return _empty_record(base, "; ".join([*notes, how]))
+    A, beta, r2, _ = sums.solve(theta2)
+    sigma2 = r2 / (len(y) - X.shape[1])
+    cov = sigma2 * np.linalg.inv(A)
+    se = np.sqrt(np.diag(cov))
+    z = beta / se
+    pvals = _normal_p(z)
+    fixed = [
+        {
+            "term": term,
+            "estimate": _num(b),
+            "se": _num(s),
+            "z": _num(zz),
+            "ci_low": _num(b - _Z975 * s),
+            "ci_high": _num(b + _Z975 * s),
+            "p": _num(pp),
+        }
+        for term, b, s, zz, pp in zip(terms, beta, se, z, pvals, strict=True)
+    ]
+    wave_means, contrasts = _means_and_contrasts(
+        beta, cov, used_waves, levels, group_col, wave_idx, group_idx
+    )
+    if theta2 == 0.0:
+        notes.append("participant variance estimated at zero (singular fit, as lme4 reports)")
+    record = dict(base)
+    record.update(
+        {
+            "fixed_effects": fixed,
+            "participant_variance": _num(theta2 * sigma2),
+            "residual_variance": _num(sigma2),
+            "reml_criterion": _num(sums.criterion(theta2)),
+            "wave_means": wave_means,
+            "contrasts": contrasts,
+            "converged": converged,
+            "optimizer": how,
+            "note": "; ".join(notes) if notes else None,
+        }
+    )
+    return record
+
+
+def _means_and_contrasts(
+    beta: np.ndarray,
+    cov: np.ndarray,
+    waves: list[str],
+    levels: list[str],
+    group_col: str | None,
+    wave_idx: np.ndarray,
+    group_idx: np.ndarray | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    n_waves = len(waves)
+    n_groups = len(levels) if group_col is not None else 1
+    # one design row per wave x group cell: the model-estimated cell mean is L @ beta
+    cell_w = np.tile(np.arange(n_waves), n_groups)
+    cell_g = np.repeat(np.arange(n_groups), n_waves)
+    L = _design(cell_w, cell_g if group_col is not None else None, n_waves, n_groups)
+    counts = np.zeros((n_groups, n_waves), dtype=int)
+    np.add.at(counts, (group_idx if group_idx is not None else 0, wave_idx), 1)
+
+    est = L @ beta
+    se = np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L))
+    means = []
+    for i in range(len(L)):
+        means.append(
+            {
+                "wave": waves[cell_w[i]],
+                "group": levels[cell_g[i]] if group_col is not None else None,
+                "n": int(counts[cell_g[i], cell_w[i]]),
+                "mean": _num(est[i]),
+                "se": _num(se[i]),
+                "ci_low": _num(est[i] - _Z975 * se[i]),
+                "ci_high": _num(est[i] + _Z975 * se[i]),
+            }
+        )
+    # later wave minus baseline, within each group
+    base_rows = cell_g * n_waves
+    later = np.flatnonzero(cell_w > 0)
+    D = L[later] - L[base_rows[later]]
+    d_est = D @ beta
+    d_se = np.sqrt(np.einsum("ij,jk,ik->i", D, cov, D))
+    d_p = _normal_p(d_est / d_se)
+    contrasts = []
+    for j, i in enumerate(later):
+        contrasts.append(
+            {
+                "from_wave": waves[0],
+                "to_wave": waves[cell_w[i]],
+                "group": levels[cell_g[i]] if group_col is not None else None,
+                "estimate": _num(d_est[j]),
+                "se": _num(d_se[j]),
+                "ci_low": _num(d_est[j] - _Z975 * d_se[j]),
+                "ci_high": _num(d_est[j] + _Z975 * d_se[j]),
+                "z": _num(d_est[j] / d_se[j]),
+                "p": _num(d_p[j]),
+            }
+        )
+    return means, contrasts

@@ -1,0 +1,204 @@
+"""Mixed models against lme4 goldens (tests/golden/mixed/make_golden.R) and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stigma_outcomes.comparison.mixed import fit_mixed_models
+from stigma_outcomes.errors import AnalysisError
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "mixed"
+RTOL = 1e-4
+ATOL = 1e-8
+
+
+@pytest.fixture(scope="module")
+def scores() -> pd.DataFrame:
+    return pd.read_csv(GOLDEN / "scores.csv", dtype={"participant_id": str, "wave": str})
+
+
+@pytest.fixture(scope="module")
+def golden() -> list[dict]:
+    return json.loads((GOLDEN / "lme4.json").read_text())["fits"]
+
+
+def _fit_for(scores: pd.DataFrame, ref: dict) -> dict:
+    part = scores.loc[scores["instrument"] == ref["instrument"]]
+    records = fit_mixed_models(part, ref["waves"], "arm" if ref["grouped"] else None)
+    assert len(records) == 1
+    return records[0]
+
+
+def _ids(ref: dict) -> str:
+    return f"{ref['instrument']}-{'grouped' if ref['grouped'] else 'wave-only'}"
+
+
+def test_golden_covers_the_designs_we_promise(golden: list[dict]) -> None:
+    # 3 and 4 waves, 2 and 3 groups, with and without interaction, and a singular fit
+    assert {len(ref["waves"]) for ref in golden} == {3, 4}
+    assert {ref["grouped"] for ref in golden} == {True, False}
+    assert any(ref["singular"] for ref in golden)
+    assert any(len(ref["terms"]) == 9 for ref in golden)  # 3 waves x 3 groups
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_matches_lme4(scores: pd.DataFrame, golden: list[dict], index: int) -> None:
+    ref = golden[index]
+    rec = _fit_for(scores, ref)
+    assert rec["converged"] is True
+    assert rec["method"] == "REML"
+    assert rec["n_observations"] == ref["n_observations"]
+    assert rec["n_participants"] == ref["n_participants"]
+    assert [fe["term"] for fe in rec["fixed_effects"]] == ref["terms"], _ids(ref)
+    est = [fe["estimate"] for fe in rec["fixed_effects"]]
+    se = [fe["se"] for fe in rec["fixed_effects"]]
+    np.testing.assert_allclose(est, ref["estimate"], rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(se, ref["se"], rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(
+        [rec["participant_variance"], rec["residual_variance"]],
+        [ref["participant_variance"], ref["residual_variance"]],
+        rtol=RTOL,
+        atol=ATOL,
+    )
+    assert rec["reml_criterion"] == pytest.approx(ref["reml_criterion"], rel=1e-8)
+
+    means = rec["wave_means"]
+    assert [m["wave"] for m in means] == ref["means"]["wave"]
+    if ref["grouped"]:
+        assert [m["group"] for m in means] == ref["means"]["group"]
+    np.testing.assert_allclose([m["mean"] for m in means], ref["means"]["mean"], rtol=RTOL)
+    np.testing.assert_allclose([m["se"] for m in means], ref["means"]["se"], rtol=RTOL)
+
+    contrasts = rec["contrasts"]
+    assert [c["to_wave"] for c in contrasts] == ref["contrasts"]["to_wave"]
+    assert {c["from_wave"] for c in contrasts} == {ref["waves"][0]}
+    np.testing.assert_allclose(
+        [c["estimate"] for c in contrasts], ref["contrasts"]["estimate"], rtol=RTOL, atol=ATOL
+    )
+    np.testing.assert_allclose(
+        [c["se"] for c in contrasts], ref["contrasts"]["se"], rtol=RTOL, atol=ATOL
+    )
+
+
+def test_singular_fit_is_reported(scores: pd.DataFrame, golden: list[dict]) -> None:
+    ref = next(r for r in golden if r["singular"])
+    rec = _fit_for(scores, ref)
+    assert rec["participant_variance"] == 0.0
+    assert "singular" in rec["note"]
+
+
+def test_wald_intervals_and_p_follow_from_estimate_and_se(scores: pd.DataFrame) -> None:
+    from scipy.stats import norm
+
+    rec = fit_mixed_models(scores, ["pre", "post", "followup"], "arm")[0]
+    for item in [*rec["fixed_effects"], *rec["contrasts"]]:
+        est = item.get("estimate")
+        assert item["ci_low"] == pytest.approx(est - norm.ppf(0.975) * item["se"], rel=1e-9)
+        assert item["ci_high"] == pytest.approx(est + norm.ppf(0.975) * item["se"], rel=1e-9)
+        assert item["p"] == pytest.approx(2 * norm.sf(abs(est / item["se"])), rel=1e-9)
+    assert "Wald z" in rec["df_method"]
+
+
+def test_records_are_json_without_nan(scores: pd.DataFrame) -> None:
+    records = fit_mixed_models(scores, ["pre", "post", "followup"], "arm")
+    text = json.dumps(records, allow_nan=False)
+    assert "ucla3" in text
+    # k6 was measured at w1..w4, so none of its waves are modelled here
+    k6 = next(r for r in records if r["instrument"] == "k6")
+    assert k6["fixed_effects"] == [] and k6["participant_variance"] is None
+    assert "fewer than two waves" in k6["note"]
+
+
+def test_agrees_with_statsmodels_mixedlm(scores: pd.DataFrame) -> None:
+    # the closed-form profiled REML must land where a general optimiser does
+    import statsmodels.formula.api as smf
+
+    part = scores.loc[(scores["instrument"] == "ucla3") & (scores["status"] == "ok")]
+    part = part.assign(wave=pd.Categorical(part["wave"], ["pre", "post", "followup"]))
+    fit = smf.mixedlm("score ~ wave", part, groups=part["participant_id"]).fit(
+        reml=True, method=["lbfgs"]
+    )
+    rec = fit_mixed_models(scores.loc[scores["instrument"] == "ucla3"], ["pre", "post", "followup"])
+    ours = [fe["estimate"] for fe in rec[0]["fixed_effects"]]
+    np.testing.assert_allclose(ours, np.asarray(fit.fe_params), rtol=1e-4)
+    assert rec[0]["residual_variance"] == pytest.approx(fit.scale, rel=1e-3)
+    assert rec[0]["participant_variance"] == pytest.approx(float(fit.cov_re.iloc[0, 0]), rel=1e-3)
+
+
+def _toy(n: int = 30, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ids = [f"p{i}" for i in range(n)]
+    u = rng.normal(0, 1, n)
+    frames = [
+        pd.DataFrame(
+            {
+                "participant_id": ids,
+                "wave": wave,
+                "arm": np.where(np.arange(n) % 2 == 0, "a", "b"),
+                "instrument": "x",
+                "scale": "total",
+                "score": 10 + k + u + rng.normal(0, 1, n),
+                "status": "ok",
+            }
+        )
+        for k, wave in enumerate(["pre", "post", "fu"])
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_wave_not_in_data_is_a_clear_error() -> None:
+    with pytest.raises(AnalysisError, match="followup") as err:
+        fit_mixed_models(_toy(), ["pre", "post", "followup"])
+    assert err.value.fix and "fu" in err.value.fix
+
+
+def test_fewer_than_two_waves_is_an_error() -> None:
+    with pytest.raises(AnalysisError, match="two distinct waves"):
+        fit_mixed_models(_toy(), ["pre"])
+
+
+def test_group_problems_are_errors() -> None:
+    with pytest.raises(AnalysisError, match="not in the scores"):
+        fit_mixed_models(_toy(), ["pre", "post"], "site")
+    with pytest.raises(AnalysisError, match="1 level"):
+        fit_mixed_models(_toy().assign(arm="a"), ["pre", "post"], "arm")
+
+
+def test_all_missing_gives_a_note_not_a_crash() -> None:
+    data = _toy()
+    data.loc[data["wave"] != "pre", "status"] = "insufficient_items"
+    rec = fit_mixed_models(data, ["pre", "post", "fu"])[0]
+    assert rec["fixed_effects"] == [] and rec["converged"] is False
+    assert "fewer than two waves" in rec["note"]
+
+
+def test_empty_wave_by_group_cell_gives_a_note() -> None:
+    data = _toy()
+    data = data.loc[~((data["wave"] == "fu") & (data["arm"] == "b"))]
+    rec = fit_mixed_models(data, ["pre", "post", "fu"], "arm")[0]
+    assert rec["participant_variance"] is None
+    assert "not estimable" in rec["note"]
+
+
+def test_single_score_per_participant_gives_a_note() -> None:
+    data = _toy().drop_duplicates("participant_id")
+    data.loc[data.index[::2], "wave"] = "post"
+    rec = fit_mixed_models(data, ["pre", "post"])[0]
+    assert rec["participant_variance"] is None
+    assert "single score" in rec["note"]
+
+
+def test_dropped_wave_and_missing_group_are_noted() -> None:
+    data = _toy()
+    data.loc[data.index[:3], "arm"] = None
+    data.loc[(data["wave"] == "fu"), "status"] = "insufficient_items"
+    rec = fit_mixed_models(data, ["pre", "post", "fu"], "arm")[0]
+    assert rec["waves"] == ["pre", "post"]
+    assert "3 score(s)" in rec["note"] and "fu" in rec["note"]
+    assert math.isfinite(rec["participant_variance"])
