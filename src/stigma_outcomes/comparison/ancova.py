@@ -1,0 +1,359 @@
+"""Comparison-group ANCOVA: ``post ~ pre + group (+ covariates)`` by ordinary least squares.
+
+One model per instrument scale, on participants with a valid score at both waves, a group
+value and every covariate (complete cases). Groups are treatment-coded against a reference
+group, so each group coefficient is the baseline-adjusted difference *group − reference*,
+exactly as R's ``lm`` reports it. Covariates are taken from each participant's row at the
+``from`` wave (baseline); a covariate that is not numeric is dummy-coded against its first
+level in sorted order.
+
+Partial eta squared of the group term is computed from nested models:
+``SS_group / (SS_group + SS_residual)`` with ``SS_group`` the rise in residual sum of squares
+when the group term is dropped. In this main-effects model that drop-one SS is the type II
+and the type III sum of squares, and the type I (sequential) one whenever group is entered
+last — which is how the R reference (``effectsize::eta_squared(partial = TRUE)`` on
+``lm(post ~ pre + covariates + group)``; effectsize uses sequential SS for ``lm``) is set up.
+For a single group contrast (one record per non-reference group), partial eta squared is
+``t^2 / (t^2 + df_residual)``, effectsize's ``t_to_eta2``; with two groups both agree.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stigma_outcomes.errors import AnalysisError
+
+ETA_METHOD = (
+    "partial eta squared of the group term from the drop-one (type II = type III) sum of "
+    "squares; for a single contrast t^2 / (t^2 + df_residual)"
+)
+
+
+def _num(value: float | np.floating | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _check(
+    scores: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    group_col: str,
+    reference_group: str | None,
+    covariates: list[str],
+) -> list[str]:
+    """Validate the request; return the group levels (sorted) of the whole scores table."""
+    needed = {"participant_id", "wave", "instrument", "scale", "score", "status", group_col}
+    missing = sorted(needed.union(covariates) - set(scores.columns))
+    if missing:
+        raise AnalysisError(
+            f"the scores table lacks the column(s) {', '.join(missing)} needed for the ANCOVA",
+            where="scores columns",
+            fix="carry group and covariate columns through scoring (--carry), or fix the names",
+        )
+    if from_wave == to_wave:
+        raise AnalysisError(
+            f"the ANCOVA needs two different waves, got '{from_wave}' twice",
+            where="from_wave / to_wave",
+            fix="give the baseline wave as from_wave and the later wave as to_wave",
+        )
+    present = set(scores["wave"].astype(str).unique())
+    for wave in (from_wave, to_wave):
+        if wave not in present:
+            raise AnalysisError(
+                f"wave '{wave}' does not occur in the scores",
+                where="column 'wave'",
+                fix=f"use waves that exist: {', '.join(sorted(present))}",
+            )
+    levels = sorted(scores[group_col].dropna().astype(str).unique())
+    if len(levels) < 2:
+        raise AnalysisError(
+            f"group column '{group_col}' has {len(levels)} level(s); the ANCOVA compares groups",
+            where=f"column '{group_col}'",
+            fix="choose a column with at least two groups",
+        )
+    if reference_group is not None and str(reference_group) not in levels:
+        raise AnalysisError(
+            f"reference group '{reference_group}' is not a level of '{group_col}'",
+            where=f"column '{group_col}'",
+            fix=f"choose one of: {', '.join(levels)}",
+        )
+    return levels
+
+
+def _wide(
+    part: pd.DataFrame, from_wave: str, to_wave: str, group_col: str, covariates: list[str]
+) -> pd.DataFrame:
+    """One row per participant with ``pre``, ``post``, the group and baseline covariates."""
+    keep = ["participant_id", "score", group_col, *covariates]
+    pre = part.loc[part["wave"] == from_wave, keep]
+    post = part.loc[part["wave"] == to_wave, ["participant_id", "score", group_col]]
+    for wave, frame in ((from_wave, pre), (to_wave, post)):
+        dup = frame["participant_id"].duplicated()
+        if dup.any():
+            raise AnalysisError(
+                f"participant '{frame.loc[dup, 'participant_id'].iloc[0]}' has more than one "
+                f"score at wave '{wave}'",
+                where=f"{part['instrument'].iloc[0]}.{part['scale'].iloc[0]}",
+                fix="resolve duplicate participant rows before comparing",
+            )
+    wide = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
+    # the group is read at baseline; a participant without one there may have it later
+    group = wide[f"{group_col}_pre"].where(
+        wide[f"{group_col}_pre"].notna(), wide[f"{group_col}_post"]
+    )
+    out = pd.DataFrame(
+        {
+            "pre": wide["score_pre"].astype(float),
+            "post": wide["score_post"].astype(float),
+            "group": group.astype(object).where(group.isna(), group.astype(str)),
+        }
+    )
+    for cov in covariates:
+        out[cov] = wide[cov].to_numpy()
+    return out.dropna().reset_index(drop=True)
+
+
+def _covariate_columns(wide: pd.DataFrame, covariates: list[str]) -> tuple[np.ndarray, list[str]]:
+    cols: list[np.ndarray] = []
+    names: list[str] = []
+    for cov in covariates:
+        numeric = pd.to_numeric(wide[cov], errors="coerce")
+        if numeric.notna().all():
+            cols.append(numeric.to_numpy(dtype=float)[:, None])
+            names.append(cov)
+        else:
+            values = wide[cov].astype(str)
+            cov_levels = sorted(values.unique())
+            for level in cov_levels[1:]:
+                cols.append((values == level).to_numpy(dtype=float)[:, None])
+                names.append(f"{cov}{level}")
+    if not cols:
+        return np.empty((len(wide), 0)), []
+    return np.hstack(cols), names
+
+
+def _ols(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    """Coefficients, residual sum of squares and the unscaled covariance ``(X'X)^-1``."""
+    q, r = np.linalg.qr(X)
+    beta = np.linalg.solve(r, q.T @ y)
+    resid = y - X @ beta
+    r_inv = np.linalg.inv(r)
+    return beta, float(resid @ resid), r_inv @ r_inv.T
+
+
+def fit_ancova(
+    scores: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    group_col: str,
+    reference_group: str | None = None,
+    covariates: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Baseline-adjusted group differences at a later wave, per instrument scale.
+
+    Fits ``post ~ pre + group (+ covariates)`` by OLS on complete cases, as R's ``lm``.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Tidy scores with ``participant_id, wave, instrument, scale, score, status`` and the
+        group (and covariate) columns.
+    from_wave, to_wave : str
+        Baseline wave (``pre``) and later wave (``post``).
+    group_col : str
+        Column holding the comparison groups.
+    reference_group : str, optional
+        Group the others are compared with; by default the first level, in sorted order,
+        among the scale's complete pairs.
+    covariates : list of str, optional
+        Further baseline columns to adjust for (numeric, or categorical dummy-coded).
+
+    Returns
+    -------
+    list of dict
+        Per scale, one record per non-reference ``group`` with ``adjusted_difference``
+        (group − reference), its SE, 95% t CI, ``t``, ``df``, ``p`` and
+        ``partial_eta_squared``; with more than two groups, also one record with
+        ``term == "group"`` carrying the overall ``F``, ``df1``, ``df2``, ``p`` and the group
+        term's partial eta squared. Undefined values are ``None`` with a ``note``.
+
+    Raises
+    ------
+    AnalysisError
+        If a column or wave is missing, the waves are equal, the group column has fewer than
+        two levels, or the reference group is not one of them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = []
+    >>> for i, (arm, pre, post) in enumerate([("a", 10, 9), ("a", 12, 12), ("a", 9, 9),
+    ...                                       ("b", 11, 8), ("b", 13, 10), ("b", 10, 8)]):
+    ...     rows += [{"participant_id": i, "wave": "pre", "arm": arm, "score": pre},
+    ...              {"participant_id": i, "wave": "post", "arm": arm, "score": post}]
+    >>> df = pd.DataFrame(rows).assign(instrument="gbs", scale="total", status="ok")
+    >>> rec = fit_ancova(df, "pre", "post", "arm")[0]
+    >>> rec["reference_group"], rec["group"], round(rec["adjusted_difference"], 3)
+    ('a', 'b', -2.6)
+    """
+    covariates = list(covariates or [])
+    levels = _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
+    data = scores.loc[(scores["status"].astype(str) == "ok") & scores["score"].notna()].copy()
+    data["wave"] = data["wave"].astype(str)
+    pairs = scores[["instrument", "scale"]].drop_duplicates().astype(str)
+    records: list[dict[str, Any]] = []
+    for inst, scale in pairs.sort_values(["instrument", "scale"]).itertuples(index=False):
+        part = data.loc[
+            (data["instrument"].astype(str) == inst) & (data["scale"].astype(str) == scale)
+        ]
+        base = {
+            "instrument": inst,
+            "scale": scale,
+            "from_wave": str(from_wave),
+            "to_wave": str(to_wave),
+            "group_col": group_col,
+            "covariates": covariates,
+            "eta_squared_method": ETA_METHOD,
+        }
+        wide = (
+            _wide(part, str(from_wave), str(to_wave), group_col, covariates)
+            if len(part)
+            else pd.DataFrame(columns=["pre", "post", "group", *covariates])
+        )
+        # default reference: the first level, in sorted order, that this scale has pairs in
+        in_scale = [g for g in levels if (wide["group"] == g).any()]
+        if reference_group is not None:
+            base["reference_group"] = str(reference_group)
+        else:
+            base["reference_group"] = in_scale[0] if in_scale else levels[0]
+        records.extend(_fit_scale(wide, base, levels, base["reference_group"], covariates))
+    return records
+
+
+_VALUE_FIELDS = (
+    "group",
+    "term",
+    "adjusted_difference",
+    "adjusted_difference_se",
+    "adjusted_difference_ci_low",
+    "adjusted_difference_ci_high",
+    "t",
+    "df",
+    "p",
+    "partial_eta_squared",
+    "F",
+    "df1",
+    "df2",
+)
+
+
+def _undefined(base: dict[str, Any], wide: pd.DataFrame, note: str) -> list[dict[str, Any]]:
+    record = dict(base)
+    record.update(dict.fromkeys(_VALUE_FIELDS))
+    record["n"] = len(wide)
+    record["n_by_group"] = {str(k): int(v) for k, v in wide["group"].value_counts().items()}
+    record["note"] = note
+    return [record]
+
+
+def _fit_scale(
+    wide: pd.DataFrame,
+    base: dict[str, Any],
+    levels: list[str],
+    reference: str,
+    covariates: list[str],
+) -> list[dict[str, Any]]:
+    from scipy import stats
+
+    present = [g for g in levels if (wide["group"] == g).any()]
+    if reference not in present:
+        return _undefined(
+            base, wide, f"no complete pre/post pair in the reference group '{reference}'"
+        )
+    others = [g for g in present if g != reference]
+    if not others:
+        return _undefined(base, wide, "complete pre/post pairs exist in one group only")
+
+    group = wide["group"].to_numpy()
+    dummies = np.column_stack([(group == g).astype(float) for g in others])
+    cov_x, _ = _covariate_columns(wide, covariates)
+    y = wide["post"].to_numpy(dtype=float)
+    ones = np.ones((len(wide), 1))
+    pre = wide["pre"].to_numpy(dtype=float)[:, None]
+    X = np.hstack([ones, pre, dummies, cov_x])
+    X_reduced = np.hstack([ones, pre, cov_x])
+    df_resid = len(y) - X.shape[1]
+    if df_resid < 1 or np.linalg.matrix_rank(X) < X.shape[1]:
+        return _undefined(
+            base,
+            wide,
+            "too few complete pairs (or collinear predictors) to estimate the model",
+        )
+    beta, rss, xtx_inv = _ols(X, y)
+    _, rss_reduced, _ = _ols(X_reduced, y)
+    sigma2 = rss / df_resid
+    if sigma2 <= 0:
+        return _undefined(base, wide, "the model fits the later scores exactly; no error term")
+    n_by_group = {str(k): int(v) for k, v in wide["group"].value_counts().sort_index().items()}
+    ss_group = max(rss_reduced - rss, 0.0)
+    df1 = len(others)
+    f_stat = (ss_group / df1) / sigma2
+    p_f = float(stats.f.sf(f_stat, df1, df_resid))
+    eta_group = ss_group / (ss_group + rss)
+    t_crit = float(stats.t.ppf(0.975, df_resid))
+
+    records = []
+    for j, level in enumerate(others):
+        k = 2 + j
+        est = float(beta[k])
+        se = math.sqrt(sigma2 * xtx_inv[k, k])
+        t = est / se
+        record = dict(base)
+        record.update(
+            {
+                "n": len(y),
+                "n_by_group": n_by_group,
+                "group": level,
+                "term": f"{base['group_col']}{level}",
+                "adjusted_difference": _num(est),
+                "adjusted_difference_se": _num(se),
+                "adjusted_difference_ci_low": _num(est - t_crit * se),
+                "adjusted_difference_ci_high": _num(est + t_crit * se),
+                "t": _num(t),
+                "df": df_resid,
+                "p": _num(2.0 * stats.t.sf(abs(t), df_resid)),
+                "partial_eta_squared": _num(t * t / (t * t + df_resid)),
+                # with two groups the contrast is the whole group term
+                "F": _num(f_stat) if df1 == 1 else None,
+                "df1": 1 if df1 == 1 else None,
+                "df2": df_resid if df1 == 1 else None,
+                "note": None,
+            }
+        )
+        records.append(record)
+    if df1 > 1:
+        overall = dict(base)
+        overall.update(dict.fromkeys(_VALUE_FIELDS))
+        overall.update(
+            {
+                "n": len(y),
+                "n_by_group": n_by_group,
+                "term": "group",
+                "df": df_resid,
+                "p": _num(p_f),
+                "partial_eta_squared": _num(eta_group),
+                "F": _num(f_stat),
+                "df1": df1,
+                "df2": df_resid,
+                "note": None,
+            }
+        )
+        records.append(overall)
+    return records
