@@ -201,7 +201,7 @@ def fit_ancova(
     >>> df = pd.DataFrame(rows).assign(instrument="gbs", scale="total", status="ok")
     >>> rec = fit_ancova(df, "pre", "post", "arm")[0]
     >>> rec["reference_group"], rec["group"], round(rec["adjusted_difference"], 3)
-    ('a', 'b', -2.6)
+    ('a', 'b', -2.226)
     """
     covariates = list(covariates or [])
     levels = _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
