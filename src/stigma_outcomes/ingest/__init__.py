@@ -1,0 +1,18 @@
+"""Ingest (SPEC §4): export files → RawTable → ItemResponses ready for scoring."""
+
+from .mapping import Mapping, load_mapping
+from .readers import from_dataframe, read_export
+from .responses import ItemResponses, bind_items, load_responses
+from .table import LEDGER_COLUMNS, RawTable
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "ItemResponses",
+    "Mapping",
+    "RawTable",
+    "bind_items",
+    "from_dataframe",
+    "load_mapping",
+    "load_responses",
+    "read_export",
+]

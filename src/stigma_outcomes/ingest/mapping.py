@@ -1,0 +1,153 @@
+"""The column-mapping file: which export column holds which instrument item.
+
+A mapping is YAML (schema published as ``schemas/mapping.schema.json``)::
+
+    id_column: ResponseId          # optional; the CLI's --id-col wins
+    wave_column: wave              # optional
+    instruments:
+      ucla3:
+        pattern: "Q5_{item}"       # {item} is replaced by each item id
+        columns: {"3": Q5_3b}      # explicit columns win over the pattern
+        recode: {0: 1, 1: 2, 2: 3} # export code or label → instrument code
+    files:                         # optional per-file sections (matched by file name)
+      post.csv:
+        instruments:
+          ucla3: {pattern: "Q9_{item}"}
+    waves:                         # optional per-wave sections (matched by wave name)
+      followup:
+        instruments:
+          ucla3: {recode: {0: 1, 1: 2, 2: 3}}
+
+Where a file or wave section names an instrument, its fields replace the top-level ones
+for that instrument (fields it does not name are inherited).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import MappingError
+from ..instruments.registry import read_yaml
+from ..instruments.schema import code_key
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InstrumentMap(_Model):
+    """How one instrument's items are found in an export."""
+
+    pattern: str | None = Field(None, description="Column name pattern with '{item}'.")
+    columns: dict[str, str] = Field(default_factory=dict, description="Item id → column.")
+    recode: dict[str, float] = Field(
+        default_factory=dict, description="Export code or label → instrument response code."
+    )
+
+    @field_validator("pattern")
+    @classmethod
+    def _has_item(cls, value: str | None) -> str | None:
+        if value is not None and "{item}" not in value:
+            raise ValueError("a pattern must contain '{item}', e.g. 'Q5_{item}'")
+        return value
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _item_keys(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {code_key(k): str(v) for k, v in value.items()}
+        return value
+
+    @field_validator("recode", mode="before")
+    @classmethod
+    def _recode_keys(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {
+                (" ".join(k.split()).casefold() if isinstance(k, str) else code_key(k)): v
+                for k, v in value.items()
+            }
+        return value
+
+    def merged(self, override: InstrumentMap | None) -> InstrumentMap:
+        if override is None:
+            return self
+        data = self.model_dump()
+        data.update(override.model_dump(exclude_unset=True))
+        return InstrumentMap.model_validate(data)
+
+
+class Section(_Model):
+    instruments: dict[str, InstrumentMap] = Field(default_factory=dict)
+    id_column: str | None = None
+    wave_column: str | None = None
+
+
+class Mapping(Section):
+    """A whole mapping file (top level plus optional per-file and per-wave sections)."""
+
+    files: dict[str, Section] = Field(default_factory=dict)
+    waves: dict[str, Section] = Field(default_factory=dict)
+
+    def for_source(self, instrument_id: str, file: str | None, wave: str | None) -> InstrumentMap:
+        """The effective map of one instrument for one file and wave."""
+        result = self.instruments.get(instrument_id, InstrumentMap())
+        if wave is not None and wave in self.waves:
+            result = result.merged(self.waves[wave].instruments.get(instrument_id))
+        if file is not None and file in self.files:
+            result = result.merged(self.files[file].instruments.get(instrument_id))
+        return result
+
+    def id_column_for(self, file: str | None) -> str | None:
+        section = self.files.get(file or "")
+        return (section.id_column if section else None) or self.id_column
+
+    def wave_column_for(self, file: str | None) -> str | None:
+        section = self.files.get(file or "")
+        return (section.wave_column if section else None) or self.wave_column
+
+
+def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | None) -> Mapping:
+    """Load and validate a mapping from a YAML file, a dict, or pass a Mapping through.
+
+    Examples
+    --------
+    >>> m = load_mapping({"instruments": {"ucla3": {"pattern": "Q5_{item}"}}})
+    >>> m.for_source("ucla3", None, None).pattern
+    'Q5_{item}'
+    """
+    if source is None:
+        return Mapping()
+    if isinstance(source, Mapping):
+        return source
+    where = "<mapping>"
+    data: Any = source
+    if not isinstance(source, dict):
+        path = Path(source)
+        where = str(path)
+        if not path.is_file():
+            raise MappingError(f"mapping file not found: {path}", fix="check the --map path")
+        data = read_yaml(path)
+    if data is None:
+        data = {}
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise MappingError(
+            f"invalid mapping field {loc}: {first['msg']}",
+            where=f"{where}: {loc}",
+            fix="see schemas/mapping.schema.json for the fields a mapping may have",
+        ) from None
+
+
+def mapping_json_schema() -> dict[str, Any]:
+    """JSON Schema of the mapping file."""
+    schema = Mapping.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "stigma_outcomes column mapping"
+    return schema

@@ -1,0 +1,548 @@
+"""From read exports to item responses: participant IDs, waves, duplicates and item binding.
+
+:func:`load_responses` takes one or more exports (files, DataFrames or
+:class:`~stigma_outcomes.ingest.table.RawTable`), binds export columns to instrument items
+(by a mapping file, or automatically by ``<instrument>_<item>`` names), normalises participant
+IDs, assigns waves, applies the duplicate policy, and returns :class:`ItemResponses`: the
+scoring engine's input. Every data row read is either carried into ``frame`` or recorded in
+``ledger`` with the reason it was set aside.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, MappingError
+from ..instruments.registry import Registry
+from ..instruments.schema import Instrument
+from .mapping import Mapping, load_mapping
+from .readers import read_export
+from .table import RawTable, ledger_frame
+
+DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
+DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
+ID_CANDIDATES = (
+    "participant_id",
+    "participant",
+    "participantid",
+    "pid",
+    "record_id",
+    "respondent_id",
+    "id",
+)
+DEFAULT_WAVE = "1"
+META_COLUMNS = ("participant_id", "wave", "_file", "_row")
+
+Source = str | os.PathLike[str] | pd.DataFrame | RawTable
+
+
+@dataclass
+class ItemResponses:
+    """Item responses ready for scoring, with every input row accounted for.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per kept input row: ``participant_id``, ``wave``, carried columns, one column
+        per bound item named ``<instrument>_<item>`` (cells as read), ``_file`` and ``_row``
+        (where the row came from).
+    instruments : list of Instrument
+        The instruments bound.
+    recodes : dict
+        Instrument id → {export value → instrument code} from the mapping.
+    source_columns : dict
+        ``(file, canonical column)`` → the column's name in that export, for the ledger.
+    carry : list of str
+        Grouping columns carried through to the scores.
+    ledger : DataFrame
+        Problems found while reading and binding (excluded rows, dropped personal columns,
+        duplicates, participants seen at one wave only).
+    rows_in : int
+        Data rows read from all sources.
+    """
+
+    frame: pd.DataFrame
+    instruments: list[Instrument]
+    recodes: dict[str, dict[str, float]] = field(default_factory=dict)
+    source_columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    carry: list[str] = field(default_factory=list)
+    ledger: pd.DataFrame = field(default_factory=lambda: ledger_frame([]))
+    rows_in: int = 0
+    sources: list[str] = field(default_factory=list)
+    pii_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def rows_excluded(self) -> int:
+        """Rows set aside before scoring (each has a ledger entry with action 'row_excluded')."""
+        return int((self.ledger["action"] == "row_excluded").sum())
+
+
+def _lookalikes(name: str, columns: Sequence[str], n: int = 3) -> list[str]:
+    lowered = {c.lower(): c for c in columns}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[c] for c in close]
+
+
+def _find_column(table: RawTable, name: str, what: str, option: str) -> str:
+    columns = [str(c) for c in table.frame.columns]
+    if name in columns:
+        return name
+    folded = {c.strip().casefold(): c for c in columns}
+    if name.strip().casefold() in folded:
+        return folded[name.strip().casefold()]
+    close = _lookalikes(name, columns)
+    hint = f"columns that look similar: {', '.join(close)}" if close else (
+        f"the columns are: {', '.join(columns[:12])}{' …' if len(columns) > 12 else ''}"
+    )
+    raise InputError(
+        f"the {what} column '{name}' does not exist",
+        where=table.source,
+        fix=f"pass the right column with {option}; {hint}",
+    )
+
+
+def _detect_id_column(table: RawTable) -> str:
+    folded = {str(c).strip().casefold(): str(c) for c in table.frame.columns}
+    for candidate in ID_CANDIDATES:
+        if candidate in folded:
+            return folded[candidate]
+    raise InputError(
+        "no participant ID column was found",
+        where=table.source,
+        fix="name the column that identifies participants with --id-col (or id_column in the "
+        f"mapping); looked for: {', '.join(ID_CANDIDATES)}",
+    )
+
+
+def bind_items(
+    table: RawTable, instrument: Instrument, mapping: Mapping, wave: str | None = None
+) -> dict[str, str]:
+    """Find the export column of every item of ``instrument``; returns item id → column.
+
+    Raises
+    ------
+    MappingError
+        Naming the items without a column and the columns that look like them.
+    """
+    columns = [str(c) for c in table.frame.columns]
+    folded = {c.strip().casefold(): c for c in columns}
+    section = mapping.for_source(instrument.id, table.source, wave)
+    bound: dict[str, str] = {}
+    missing: list[tuple[str, str]] = []
+    for item in instrument.items:
+        if item.id in section.columns:
+            wanted = section.columns[item.id]
+        elif section.pattern is not None:
+            wanted = section.pattern.replace("{item}", item.id)
+        else:
+            wanted = f"{instrument.id}_{item.id}"
+        column = folded.get(wanted.strip().casefold())
+        if column is None:
+            missing.append((item.id, wanted))
+        else:
+            bound[item.id] = column
+    if missing:
+        looked = [w for _, w in missing]
+        close = sorted({c for w in looked[:5] for c in _lookalikes(w, columns, 2)})
+        hint = f"; columns that look similar: {', '.join(close)}" if close else ""
+        items = ", ".join(i for i, _ in missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise MappingError(
+            f"{instrument.id}: no column for item(s) {items} "
+            f"(looked for {', '.join(looked[:4])}{' …' if len(looked) > 4 else ''})",
+            where=table.source,
+            fix="name the columns <instrument>_<item>, or give a mapping file (--map) with a "
+            f"'pattern' or 'columns' for {instrument.id}{hint}",
+        )
+    doubled = pd.Series(list(bound.values())).duplicated()
+    if doubled.any():
+        column = list(bound.values())[int(np.flatnonzero(doubled.to_numpy())[0])]
+        raise MappingError(
+            f"{instrument.id}: column '{column}' is bound to more than one item",
+            where=table.source,
+            fix="give each item its own column in the mapping",
+        )
+    return bound
+
+
+def detect_instruments(table: RawTable, registry: Registry) -> list[str]:
+    """Ids of registry instruments whose ``<id>_<item>`` columns are all present."""
+    folded = {str(c).strip().casefold() for c in table.frame.columns}
+    found = []
+    for instrument in registry.all():
+        if all(f"{instrument.id}_{i}".casefold() in folded for i in instrument.item_ids):
+            found.append(instrument.id)
+    return found
+
+
+def _normalise_ids(values: pd.Series, casefold: bool) -> pd.Series:
+    text = values.astype("object").where(values.notna(), None)
+    text = text.map(_id_text)
+    if casefold:
+        text = text.map(lambda v: v.casefold() if isinstance(v, str) else v)
+    return text
+
+
+def _id_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    if not columns:
+        return np.zeros(len(frame), dtype=np.int64)
+    total = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        series = frame[column]
+        filled = series.notna().to_numpy()
+        if not pd.api.types.is_numeric_dtype(series.dtype):
+            text = series.astype("string").str.strip().fillna("")
+            filled &= (text != "").to_numpy(dtype=bool)
+        total += filled
+    return total
+
+
+def load_responses(
+    sources: Source | Sequence[Source],
+    instruments: Sequence[str | Instrument] | None = None,
+    *,
+    mapping: str | os.PathLike[str] | dict | Mapping | None = None,
+    id_col: str | None = None,
+    wave_col: str | None = None,
+    wave: str | Sequence[str] | None = None,
+    carry: Sequence[str] = (),
+    duplicates: DuplicatePolicy = "keep-last-complete",
+    casefold_ids: bool = False,
+    flavor: str | None = None,
+    registry: Registry | None = None,
+) -> ItemResponses:
+    """Read exports and bind their columns to instrument items.
+
+    Parameters
+    ----------
+    sources : path, DataFrame, RawTable, or a list of them
+        One export per wave (with ``wave``), or exports that hold a wave column.
+    instruments : list of str or Instrument, optional
+        Instruments to bind; by default every registry instrument whose ``<id>_<item>``
+        columns are all present.
+    mapping : path, dict or Mapping, optional
+        Column mapping (see :mod:`stigma_outcomes.ingest.mapping`).
+    id_col : str, optional
+        Participant ID column; detected from common names when omitted.
+    wave_col : str, optional
+        Column holding the wave of each row.
+    wave : str or list of str, optional
+        Wave name for each source (one name for all, or one per source).
+    carry : list of str
+        Grouping columns to carry through to the scores (e.g. ``site``, ``arm``).
+    duplicates : {'keep-last-complete', 'keep-first', 'error'}
+        What to do when a participant appears twice in one wave.
+    casefold_ids : bool
+        Treat IDs that differ only in letter case as the same participant.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["A", "B"], "ucla3_1": [1, 2], "ucla3_2": [1, 3],
+    ...                    "ucla3_3": [2, 2]})
+    >>> resp = load_responses(df, ["ucla3"], wave="pre")
+    >>> resp.frame[["participant_id", "wave", "ucla3_1"]].to_dict("list")
+    {'participant_id': ['A', 'B'], 'wave': ['pre', 'pre'], 'ucla3_1': [1, 2]}
+    """
+    if duplicates not in DUPLICATE_POLICIES:
+        raise InputError(
+            f"unknown duplicate policy '{duplicates}'",
+            fix=f"use one of: {', '.join(DUPLICATE_POLICIES)}",
+        )
+    items = list(sources) if isinstance(sources, list | tuple) else [sources]
+    if not items:
+        raise InputError("no export was given", fix="name at least one export file")
+    waves = _wave_list(wave, len(items))
+    registry = registry or Registry()
+    the_map = load_mapping(mapping)
+    tables = [_as_table(s, flavor) for s in items]
+    resolved = _resolve_instruments(instruments, tables, registry)
+
+    frames: list[pd.DataFrame] = []
+    ledgers: list[pd.DataFrame] = []
+    source_columns: dict[tuple[str, str], str] = {}
+    pii: dict[str, list[str]] = {}
+    rows_in = 0
+    for index, (table, file_wave) in enumerate(zip(tables, waves, strict=True)):
+        rows_in += int(table.rows_in or 0)
+        ledgers.append(table.excluded)
+        part, columns, part_ledger = _one_source(
+            table, index, resolved, the_map, id_col, wave_col, file_wave, carry, casefold_ids
+        )
+        frames.append(part)
+        ledgers.append(part_ledger)
+        source_columns.update(columns)
+        if table.pii_columns:
+            pii[table.source] = list(table.pii_columns)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame, dup_ledger = _apply_duplicates(frame, resolved, duplicates)
+    ledgers.append(dup_ledger)
+    ledgers.append(_single_wave_participants(frame))
+    recodes = {
+        inst.id: dict(the_map.for_source(inst.id, None, None).recode) for inst in resolved
+    }
+    ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
+    return ItemResponses(
+        frame=frame.reset_index(drop=True),
+        instruments=resolved,
+        recodes=recodes,
+        source_columns=source_columns,
+        carry=list(carry),
+        ledger=ledger,
+        rows_in=rows_in,
+        sources=[t.source for t in tables],
+        pii_columns=pii,
+    )
+
+
+def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:
+    if wave is None:
+        return [None] * n
+    if isinstance(wave, str):
+        return [wave] * n
+    names = [str(w) for w in wave]
+    if len(names) == 1:
+        return names * n
+    if len(names) != n:
+        raise InputError(
+            f"{len(names)} wave names were given for {n} exports",
+            fix="give one --wave per export file, in the same order",
+        )
+    return list(names)
+
+
+def _as_table(source: Source, flavor: str | None) -> RawTable:
+    if isinstance(source, RawTable):
+        return source
+    return read_export(source, flavor=flavor)
+
+
+def _resolve_instruments(
+    instruments: Sequence[str | Instrument] | None, tables: list[RawTable], registry: Registry
+) -> list[Instrument]:
+    if instruments:
+        resolved = [i if isinstance(i, Instrument) else registry.get(i) for i in instruments]
+    else:
+        ids = sorted({i for t in tables for i in detect_instruments(t, registry)})
+        if not ids:
+            raise MappingError(
+                "no instrument's item columns were recognised in the export",
+                where=", ".join(t.source for t in tables),
+                fix="name the instruments with --instrument, and give a mapping file (--map) "
+                "if the columns are not named <instrument>_<item>",
+            )
+        resolved = [registry.get(i) for i in ids]
+    seen: set[str] = set()
+    for inst in resolved:
+        if inst.id in seen:
+            raise InputError(f"instrument '{inst.id}' was named twice", fix="name it once")
+        seen.add(inst.id)
+    return resolved
+
+
+def _one_source(
+    table: RawTable,
+    index: int,
+    instruments: list[Instrument],
+    the_map: Mapping,
+    id_col: str | None,
+    wave_col: str | None,
+    file_wave: str | None,
+    carry: Sequence[str],
+    casefold_ids: bool,
+) -> tuple[pd.DataFrame, dict[tuple[str, str], str], pd.DataFrame]:
+    data = table.frame
+    id_name = id_col or the_map.id_column_for(table.source)
+    id_column = (
+        _find_column(table, id_name, "participant ID", "--id-col")
+        if id_name
+        else _detect_id_column(table)
+    )
+    wave_name = wave_col or the_map.wave_column_for(table.source)
+    if wave_name and file_wave is None:
+        wave_values = data[_find_column(table, wave_name, "wave", "--wave-col")]
+        waves = wave_values.astype("object").map(_id_text)
+    else:
+        fallback = file_wave
+        if fallback is None:
+            folded = {str(c).strip().casefold(): str(c) for c in data.columns}
+            if "wave" in folded:
+                waves = data[folded["wave"]].astype("object").map(_id_text)
+            else:
+                waves = pd.Series([DEFAULT_WAVE] * len(data), dtype="object")
+        else:
+            waves = pd.Series([fallback] * len(data), dtype="object")
+    out = pd.DataFrame(
+        {
+            "participant_id": _normalise_ids(data[id_column], casefold_ids).to_numpy(),
+            "wave": waves.to_numpy(dtype=object),
+        }
+    )
+    pii = set(table.pii_columns)
+    for name in carry:
+        column = _find_column(table, name, "carried", "--carry")
+        if column in pii:
+            raise InputError(
+                f"'{column}' holds personal data and cannot be carried into the scores",
+                where=table.source,
+                fix="carry a grouping column (site, arm, cohort) instead",
+            )
+        out[name] = data[column].to_numpy()
+    columns: dict[tuple[str, str], str] = {}
+    for inst in instruments:
+        wave_for_map = file_wave if file_wave is not None else None
+        bound = bind_items(table, inst, the_map, wave_for_map)
+        for item_id, column in bound.items():
+            canonical = f"{inst.id}_{item_id}"
+            if column in pii:
+                raise MappingError(
+                    f"column '{column}' is bound to {canonical} but was recognised as "
+                    "personal data",
+                    where=table.source,
+                    fix="check the mapping; item responses should not be identifying columns",
+                )
+            out[canonical] = data[column].to_numpy()
+            columns[(table.source, canonical)] = column
+    out["_file"] = table.source
+    out["_row"] = table.row_numbers
+    problems: list[pd.DataFrame] = []
+    if pii:
+        problems.append(
+            ledger_frame(
+                [
+                    {
+                        "file": table.source,
+                        "column": c,
+                        "problem": "pii_column_dropped",
+                        "action": "kept out of every output",
+                    }
+                    for c in sorted(pii)
+                ]
+            )
+        )
+    no_id = out["participant_id"].isna().to_numpy()
+    no_wave = out["wave"].isna().to_numpy() & ~no_id
+    for mask, problem in ((no_id, "missing_participant_id"), (no_wave, "missing_wave")):
+        if mask.any():
+            rows = out.loc[mask]
+            problems.append(
+                ledger_frame(
+                    pd.DataFrame(
+                        {
+                            "file": table.source,
+                            "row": rows["_row"].to_numpy(),
+                            "participant_id": rows["participant_id"].to_numpy(),
+                            "wave": rows["wave"].to_numpy(),
+                            "column": id_column if problem == "missing_participant_id" else None,
+                            "problem": problem,
+                            "action": "row_excluded",
+                        }
+                    )
+                )
+            )
+    kept = out.loc[~(no_id | no_wave)]
+    ledger = (
+        pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
+    )
+    return kept, columns, ledger
+
+
+def _apply_duplicates(
+    frame: pd.DataFrame, instruments: list[Instrument], policy: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keys = frame[["participant_id", "wave"]]
+    dup_any = keys.duplicated(keep=False).to_numpy()
+    if not dup_any.any():
+        return frame, ledger_frame([])
+    if policy == "error":
+        first = frame.loc[dup_any].iloc[0]
+        count = int(keys.loc[dup_any].drop_duplicates().shape[0])
+        raise InputError(
+            f"{count} participant(s) appear more than once in the same wave, e.g. "
+            f"'{first['participant_id']}' at wave '{first['wave']}'",
+            where=f"{first['_file']}, row {first['_row']}",
+            fix="remove the extra rows, or use --duplicates keep-last-complete / keep-first",
+        )
+    item_cols = [f"{i.id}_{item}" for i in instruments for item in i.item_ids]
+    order = np.arange(len(frame))
+    if policy == "keep-first":
+        keep = ~keys.duplicated(keep="first").to_numpy()
+    else:
+        answered = _answered(frame, item_cols)
+        complete = answered == len(item_cols)
+        ranked = pd.DataFrame(
+            {
+                "pid": keys["participant_id"].to_numpy(),
+                "wave": keys["wave"].to_numpy(),
+                "complete": complete,
+                "order": order,
+            }
+        )
+        # Within each participant × wave: prefer complete rows, then the latest row.
+        best = (
+            ranked.sort_values(["pid", "wave", "complete", "order"])
+            .groupby(["pid", "wave"], sort=False)
+            .tail(1)["order"]
+            .to_numpy()
+        )
+        keep = np.zeros(len(frame), dtype=bool)
+        keep[best] = True
+    dropped = frame.loc[~keep]
+    kept_rows = frame.loc[keep, ["participant_id", "wave", "_row"]]
+    kept_for = dropped[["participant_id", "wave"]].merge(
+        kept_rows, on=["participant_id", "wave"], how="left"
+    )["_row"]
+    ledger = ledger_frame(
+        pd.DataFrame(
+            {
+                "file": dropped["_file"].to_numpy(),
+                "row": dropped["_row"].to_numpy(),
+                "participant_id": dropped["participant_id"].to_numpy(),
+                "wave": dropped["wave"].to_numpy(),
+                "problem": "duplicate_participant",
+                "value": [f"kept row {r} ({policy})" for r in kept_for],
+                "action": "row_excluded",
+            }
+        )
+    )
+    return frame.loc[keep], ledger
+
+
+def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
+    waves = frame["wave"].unique()
+    if len(waves) < 2:
+        return ledger_frame([])
+    counts = frame.groupby("participant_id", sort=False)["wave"].transform("nunique")
+    lonely = frame.loc[counts.to_numpy() == 1]
+    if lonely.empty:
+        return ledger_frame([])
+    return ledger_frame(
+        pd.DataFrame(
+            {
+                "file": lonely["_file"].to_numpy(),
+                "row": lonely["_row"].to_numpy(),
+                "participant_id": lonely["participant_id"].to_numpy(),
+                "wave": lonely["wave"].to_numpy(),
+                "problem": "unmatched_participant",
+                "action": "scored; seen at this wave only",
+            }
+        )
+    )
+

@@ -1,0 +1,147 @@
+"""Turning export cells into response codes, vectorised, with a reason for every non-code.
+
+An export column holds numbers, numeric strings ("3", "3.0"), response labels in any case
+and spacing ("Strongly Agree ", "strongly agree"), declared non-answers ("Don't know"), blanks,
+and the occasional value that is none of these. A column has only a handful of distinct
+values, so each *distinct* value is decoded once and the result is broadcast back to every
+row with ``numpy.take``: the work per respondent is a table look-up, never Python code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..instruments.checks import normalise_label
+from ..instruments.schema import Instrument, Item, code_key
+
+OK = 0
+UNKNOWN_LABEL = 1
+OUT_OF_RANGE = 2
+MISSING_CODE = 3
+PROBLEM_NAMES = {
+    UNKNOWN_LABEL: "unknown_label",
+    OUT_OF_RANGE: "out_of_range",
+    MISSING_CODE: "missing_code",
+}
+
+
+@dataclass(frozen=True)
+class ItemDecoder:
+    """What one item accepts: its codes, labels, declared non-answers and any export recode."""
+
+    codes: frozenset[float]
+    labels: dict[str, float]
+    missing_labels: dict[str, float]
+    missing_codes: dict[float, float]
+    export_recode: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def for_item(
+        cls, instrument: Instrument, item: Item, export_recode: dict[str, float] | None = None
+    ) -> ItemDecoder:
+        options = instrument.response_scales[item.scale]
+        labels = {
+            normalise_label(text): float(option.code)
+            for option in options
+            for text in (option.label, *option.synonyms)
+        }
+        nan = math.nan
+        missing_labels = {
+            normalise_label(text): (nan if m.score_as is None else float(m.score_as))
+            for m in item.missing_codes
+            for text in (m.label, *m.synonyms)
+        }
+        missing_codes = {
+            float(m.code): (nan if m.score_as is None else float(m.score_as))
+            for m in item.missing_codes
+            if m.code is not None
+        }
+        return cls(
+            codes=frozenset(float(o.code) for o in options),
+            labels=labels,
+            missing_labels=missing_labels,
+            missing_codes=missing_codes,
+            export_recode=dict(export_recode or {}),
+        )
+
+    def decode_value(self, value: object) -> tuple[float, int]:
+        """Decode one distinct cell value into (code, problem)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return math.nan, OK
+        if isinstance(value, str):
+            text = normalise_label(value)
+            if not text:
+                return math.nan, OK
+        else:
+            text = code_key(value)
+        if self.export_recode:
+            key = text if isinstance(value, str) else code_key(value)
+            recoded = self.export_recode.get(key)
+            if recoded is None and isinstance(value, str):
+                number = _as_number(text)
+                recoded = None if number is None else self.export_recode.get(code_key(number))
+            if recoded is not None:
+                return self._decode_number(float(recoded))
+        if isinstance(value, str):
+            if text in self.labels:
+                return self.labels[text], OK
+            if text in self.missing_labels:
+                return self.missing_labels[text], MISSING_CODE
+            number = _as_number(text)
+            if number is None:
+                return math.nan, UNKNOWN_LABEL
+            return self._decode_number(number)
+        if isinstance(value, bool | np.bool_):
+            return math.nan, UNKNOWN_LABEL
+        return self._decode_number(float(value))  # type: ignore[arg-type]
+
+    def _decode_number(self, number: float) -> tuple[float, int]:
+        if number in self.codes:
+            return number, OK
+        if number in self.missing_codes:
+            return self.missing_codes[number], MISSING_CODE
+        return math.nan, OUT_OF_RANGE
+
+    def decode(self, column: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Decode a whole column; returns float codes (NaN = missing) and int8 problem flags.
+
+        Examples
+        --------
+        >>> from stigma_outcomes.instruments import load_instrument
+        >>> ucla = load_instrument("ucla3")
+        >>> dec = ItemDecoder.for_item(ucla, ucla.item("1"))
+        >>> codes, problems = dec.decode(pd.Series(["often ", "2", 7, "maybe", None]))
+        >>> codes.tolist()
+        [3.0, 2.0, nan, nan, nan]
+        >>> problems.tolist()
+        [0, 0, 2, 1, 0]
+        """
+        series = column if isinstance(column, pd.Series) else pd.Series(column)
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+            series.dtype
+        ):
+            values = series.to_numpy(dtype=float, na_value=np.nan)
+            uniques, inverse = np.unique(values, return_inverse=True)
+            decoded = [self._decode_number(u) if not math.isnan(u) else (math.nan, OK)
+                       for u in uniques.tolist()]
+            codes = np.array([d[0] for d in decoded], dtype=float)[inverse]
+            flags = np.array([d[1] for d in decoded], dtype=np.int8)[inverse]
+            return codes.reshape(-1), flags.reshape(-1)
+        positions, uniques = pd.factorize(series, use_na_sentinel=True)
+        decoded = [self.decode_value(u) for u in uniques]
+        # One extra slot at the end takes the NA sentinel (-1) to (NaN, OK).
+        code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
+        flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
+        return code_table[positions], flag_table[positions]
+
+
+def _as_number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return None if math.isnan(number) else number
