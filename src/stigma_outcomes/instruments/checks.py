@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from itertools import pairwise
 
 from ..errors import DefinitionError
 from .schema import Instrument, Item, Scale, code_key
@@ -79,7 +80,9 @@ def _check_unique(values: list[str], where: str, what: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise _fail(where, f"{what} '{value}' appears twice", f"give each {what} a unique value")
+            raise _fail(
+                where, f"{what} '{value}' appears twice", f"give each {what} a unique value"
+            )
         seen.add(value)
 
 
@@ -213,8 +216,10 @@ def _check_scale(instrument: Instrument, scale: Scale, where: str) -> None:
     else:
         expected = (raw_low, raw_high)
         basis = f"its items and method '{scale.method}'"
-    if not (math.isclose(scale.range[0], expected[0], abs_tol=1e-6)
-            and math.isclose(scale.range[1], expected[1], abs_tol=1e-6)):
+    if not (
+        math.isclose(scale.range[0], expected[0], abs_tol=1e-6)
+        and math.isclose(scale.range[1], expected[1], abs_tol=1e-6)
+    ):
         raise _fail(
             where + ".range",
             f"range is {list(scale.range)} but {basis} give "
@@ -253,7 +258,7 @@ def _check_bands(scale: Scale, where: str) -> None:
             f"bands end at {levels[-1].max}, not at the top of the range ({scale.range[1]})",
             "make the highest band end at the range maximum",
         )
-    for lower, upper in zip(levels, levels[1:], strict=False):
+    for lower, upper in pairwise(levels):
         if upper.min <= lower.max + _TOL:
             raise _fail(
                 where,

@@ -1,0 +1,140 @@
+"""``stigma-outcomes score``: exports → tidy scores, data-quality ledger and alerts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import InstrumentsDir, echo_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score_command)
+
+
+def score_command(
+    exports: Annotated[
+        list[Path], typer.Argument(help="Export file(s): one per wave, or one long file.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Scores file (.csv, .xlsx or .parquet).")],
+    instrument: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--instrument",
+            "-i",
+            help="Instrument id or YAML path (repeatable); "
+            "detected from <instrument>_<item> column names when omitted.",
+        ),
+    ] = None,
+    mapping: Annotated[Path | None, typer.Option("--map", help="Column mapping YAML.")] = None,
+    id_col: Annotated[str | None, typer.Option("--id-col", help="Participant ID column.")] = None,
+    wave_col: Annotated[
+        str | None, typer.Option("--wave-col", help="Column holding the wave.")
+    ] = None,
+    wave: Annotated[
+        list[str] | None,
+        typer.Option("--wave", help="Wave name of each export, in order (repeatable)."),
+    ] = None,
+    carry: Annotated[
+        list[str] | None, typer.Option("--carry", help="Grouping column to carry (repeatable).")
+    ] = None,
+    flavor: Annotated[
+        str | None, typer.Option("--flavor", help="Export flavour (overrides detection).")
+    ] = None,
+    ledger: Annotated[
+        Path | None, typer.Option("--ledger", help="Data-quality ledger file.")
+    ] = None,
+    alerts: Annotated[
+        Path | None,
+        typer.Option("--alerts", help="Evaluator-only alerts file (default: beside --out)."),
+    ] = None,
+    duplicates: Annotated[
+        str, typer.Option("--duplicates", help="keep-last-complete, keep-first or error.")
+    ] = "keep-last-complete",
+    casefold_ids: Annotated[
+        bool, typer.Option("--casefold-ids", help="Treat IDs differing only in case as one.")
+    ] = False,
+    wide: Annotated[
+        Path | None, typer.Option("--wide", help="Also write a wide scores file.")
+    ] = None,
+    instruments_dir: InstrumentsDir = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with code 1 when the ledger has any problem.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Score every participant on the instruments' scales; write scores, ledger and alerts."""
+    from ..errors import InputError
+    from ..instruments.registry import Registry
+    from ..scoring import score
+
+    if wave and wave_col:
+        raise InputError(
+            "--wave and --wave-col cannot be used together",
+            fix="name waves per file with --wave, or read them from --wave-col",
+        )
+    registry = Registry(instruments_dir)
+    result = score(
+        [str(p) for p in exports],
+        instrument or None,
+        mapping=mapping,
+        id_col=id_col,
+        wave_col=wave_col,
+        wave=wave or None,
+        carry=carry or (),
+        duplicates=duplicates,  # type: ignore[arg-type]
+        casefold_ids=casefold_ids,
+        flavor=flavor,
+        registry=registry,
+    )
+    alerts_path = alerts
+    if alerts_path is None and len(result.alerts):
+        alerts_path = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
+    result.write(out, ledger, alerts_path)
+    if wide is not None:
+        from .._io import write_table
+
+        write_table(result.wide(), wide)
+    summary = result.summary()
+    summary["outputs"] = {
+        "scores": str(out),
+        "ledger": str(ledger) if ledger else None,
+        "alerts": str(alerts_path) if alerts_path else None,
+    }
+    if as_json:
+        echo_json(summary)
+    else:
+        _print_summary(summary, result.sources)
+    if strict and len(result.ledger):
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: dict, sources: list[str]) -> None:
+    echo = typer.echo
+    echo(f"read {summary['rows_in']} rows from {len(sources)} file(s): {', '.join(sources)}")
+    echo(f"scored {summary['rows_scored']} rows; excluded {summary['rows_excluded']}")
+    for reason, count in summary["excluded_by_reason"].items():
+        echo(f"  excluded, {reason.replace('_', ' ')}: {count}")
+    echo("")
+    width = max((len(f"{s['instrument']}.{s['scale']}") for s in summary["scales"]), default=10)
+    echo(f"  {'scale':<{width}}  {'scored':>7}  {'no score':>8}  {'mean':>8}")
+    for s in summary["scales"]:
+        mean = "" if s["mean"] is None else f"{s['mean']:.2f}"
+        echo(
+            f"  {s['instrument'] + '.' + s['scale']:<{width}}  {s['n_ok']:>7}  "
+            f"{s['n_no_score']:>8}  {mean:>8}"
+        )
+    if summary["problems"]:
+        echo("\ndata problems (see the ledger for each one):")
+        for problem, count in summary["problems"].items():
+            echo(f"  {problem.replace('_', ' ')}: {count}")
+    if summary["alerts"]:
+        echo(
+            f"\n{summary['alerts']} alert(s) for the evaluator only: "
+            f"{summary['outputs']['alerts']} — never share this file."
+        )
+    echo(f"\nscores written to {summary['outputs']['scores']}")
+    if summary["outputs"]["ledger"]:
+        echo(f"ledger written to {summary['outputs']['ledger']}")
