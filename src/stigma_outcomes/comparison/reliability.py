@@ -1,0 +1,332 @@
+"""In-sample reliability per scale and wave: alpha, its Feldt interval, item statistics, omega.
+
+Computed on the keyed item responses (already reversed and recoded by scoring) of the
+participants whose scale score at that wave is ``ok``. The definitions follow R's ``psych``:
+
+* **Cronbach's alpha** is ``psych::alpha``'s ``raw_alpha``: ``k/(k-1) * (1 - tr(C)/sum(C))``
+  with ``C`` the item covariance matrix from *pairwise-complete* observations (each
+  covariance uses the participants who answered both items, with that pair's own means), as
+  ``cov(x, use = "pairwise")``. Items without variance are left out, as psych does.
+* **Feldt 95% CI** (``psych::alpha.ci``, what ``alpha()`` prints as "Feldt"):
+  ``1 - (1 - alpha) * F_q(n - 1, (n - 1)(k - 1))`` with ``q = 0.975`` for the lower and
+  ``q = 0.025`` for the upper limit, ``n`` the number of participants analysed (psych counts
+  every row given to it, including rows with some items missing).
+* **Alpha if item deleted** is raw alpha of ``C`` without that item; undefined for two-item
+  scales (one item has no alpha; psych prints a covariance ratio there instead).
+* **Corrected item-total (item-rest) correlation** is psych's ``r.drop``, from ``C``:
+  ``(sum_j C_ij - C_ii) / sqrt(C_ii * sum(C without item i))``. An item with a negative value
+  is listed in ``miskeyed_items``: after keying it runs against the rest of its scale, the
+  usual sign that the survey platform had already reversed it.
+* **McDonald's omega total** from a one-factor model fitted by minimum residual (minres,
+  unweighted least squares on the off-diagonal correlations, psych's default ``fm``) to the
+  pairwise correlation matrix: ``(sum(R) - sum(1 - lambda^2)) / sum(R)``. This is
+  ``psych::omega(x, nfactors = 1, flip = FALSE)$omega.tot``. We do not let items be flipped
+  (psych's default ``flip = TRUE`` reverses negatively loading items first), so omega
+  describes the scale as it is scored and a mis-keyed item lowers it, as it lowers alpha.
+  It needs at least three items.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stigma_outcomes.errors import AnalysisError
+
+ALPHA_CI_METHOD = "Feldt: 1 - (1 - alpha) * qf(c(0.975, 0.025), n - 1, (n - 1) * (k - 1))"
+OMEGA_METHOD = (
+    "omega total, one factor fitted by minres (ULS) to pairwise correlations, items not flipped "
+    "(psych::omega(nfactors = 1, flip = FALSE))"
+)
+
+
+def _num(value: float | np.floating | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def pairwise_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairwise-complete covariances, correlations and pair counts of the columns of ``x``.
+
+    Each entry uses only the rows where both columns are observed, with that pair's own means
+    and standard deviations (R's ``cov``/``cor`` with ``use = "pairwise"``).
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [4.0, 4.0]])
+    >>> cov, cor, n = pairwise_moments(x)
+    >>> n.tolist(), round(float(cov[0, 1]), 4), round(float(cov[0, 0]), 4)
+    ([[4.0, 3.0], [3.0, 3.0]], 1.8333, 1.6667)
+    """
+    mask = ~np.isnan(x)
+    m = mask.astype(float)
+    x0 = np.where(mask, x, 0.0)
+    n = m.T @ m
+    sx = x0.T @ m  # sx[i, j]: sum of item i over rows where item j is observed too
+    sxx = (x0 * x0).T @ m
+    sxy = x0.T @ x0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (sxy - sx * sx.T / n) / (n - 1)
+        var_i = (sxx - sx * sx / n) / (n - 1)  # variance of item i on the pair's rows
+        cor = cov / np.sqrt(var_i * var_i.T)
+    np.fill_diagonal(cor, 1.0)
+    return cov, cor, n
+
+
+def _alpha(cov: np.ndarray) -> float:
+    k = cov.shape[0]
+    return k / (k - 1) * (1.0 - np.trace(cov) / cov.sum())
+
+
+def _minres_uniquenesses(cor: np.ndarray) -> np.ndarray:
+    """One-factor minres fit: loadings minimising squared off-diagonal residuals."""
+    from scipy.optimize import minimize
+
+    k = cor.shape[0]
+    lower = np.tril_indices(k, -1)
+
+    def loadings(psi: np.ndarray) -> np.ndarray:
+        values, vectors = np.linalg.eigh(cor - np.diag(psi))
+        return vectors[:, -1] * math.sqrt(max(values[-1], 0.0))
+
+    def objective(psi: np.ndarray) -> float:
+        lam = loadings(psi)
+        resid = (cor - np.outer(lam, lam))[lower]
+        return float(resid @ resid)
+
+    try:
+        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(cor))
+    except np.linalg.LinAlgError:
+        smc = np.full(k, 0.5)
+    start = np.clip(1.0 - smc, 0.005, 1.0)
+    res = minimize(
+        objective,
+        start,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * k,
+        options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 2000},
+    )
+    lam = loadings(res.x)
+    return 1.0 - lam * lam
+
+
+def omega_total(cor: np.ndarray) -> float:
+    """McDonald's omega total of a unit-weighted scale from a one-factor minres model.
+
+    Parameters
+    ----------
+    cor : numpy.ndarray
+        Item correlation matrix (at least 3 x 3), items as keyed.
+
+    Returns
+    -------
+    float
+        ``(sum(R) - sum(uniquenesses)) / sum(R)``.
+
+    Examples
+    --------
+    >>> r = np.full((4, 4), 0.36)
+    >>> np.fill_diagonal(r, 1.0)
+    >>> round(omega_total(r), 4)
+    0.6923
+    """
+    u2 = _minres_uniquenesses(cor)
+    total = cor.sum()
+    return float((total - u2.sum()) / total)
+
+
+def _resolve_columns(
+    keyed_items: pd.DataFrame, instrument: str, scale: str, items: list[str]
+) -> list[str]:
+    columns = []
+    for item in items:
+        prefixed = f"{instrument}_{item}"
+        if prefixed in keyed_items.columns:
+            columns.append(prefixed)
+        elif item in keyed_items.columns:
+            columns.append(item)
+        else:
+            raise AnalysisError(
+                f"item '{item}' of {instrument}.{scale} has no column in the keyed items",
+                where=f"keyed item responses (looked for '{prefixed}' and '{item}')",
+                fix="pass the keyed items returned by scoring for this instrument",
+            )
+    return columns
+
+
+def in_sample_reliability(
+    keyed_items: pd.DataFrame,
+    scale_items: dict[tuple[str, str], list[str]],
+    scores: pd.DataFrame,
+) -> list[dict[str, Any]]:
+    """Alpha (Feldt CI), alpha if deleted, item-rest r, omega total and mis-keying per wave.
+
+    Parameters
+    ----------
+    keyed_items : pandas.DataFrame
+        ``participant_id, wave`` and one column per item named ``<instrument>_<item>``
+        (already reverse-keyed and recoded; NaN where missing).
+    scale_items : dict
+        ``{(instrument, scale): [item, ...]}``; items are given by item id (or full column
+        name).
+    scores : pandas.DataFrame
+        Tidy scores; only participants whose scale score is ``ok`` at a wave are analysed.
+
+    Returns
+    -------
+    list of dict
+        One record per instrument x scale x wave with ``n``, ``n_items``, ``alpha``,
+        ``alpha_ci_low``, ``alpha_ci_high``, ``alpha_if_deleted`` and ``item_rest_r``
+        (item -> value), ``omega_total``, ``miskeyed_items`` and ``note``; ``None`` where a
+        value is undefined (fewer than 2 items, fewer than 3 participants, ...).
+
+    Raises
+    ------
+    AnalysisError
+        If a required column is missing or a participant has two rows at one wave.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"participant_id": list("abcde"), "wave": "pre",
+    ...                       "x_q1": [1, 2, 3, 4, 5.0], "x_q2": [2, 2, 3, 5, 4.0],
+    ...                       "x_q3": [1, 3, 3, 4, 5.0]})
+    >>> scores = pd.DataFrame({"participant_id": list("abcde"), "wave": "pre",
+    ...                        "instrument": "x", "scale": "total", "status": "ok"})
+    >>> rec = in_sample_reliability(items, {("x", "total"): ["q1", "q2", "q3"]}, scores)[0]
+    >>> rec["n"], round(rec["alpha"], 4), rec["miskeyed_items"]
+    (5, 0.9451, [])
+    """
+    for name, frame, cols in (
+        ("keyed items", keyed_items, {"participant_id", "wave"}),
+        ("scores", scores, {"participant_id", "wave", "instrument", "scale", "status"}),
+    ):
+        missing = sorted(cols - set(frame.columns))
+        if missing:
+            raise AnalysisError(
+                f"the {name} lack the column(s) {', '.join(missing)}",
+                where=f"{name} passed to in-sample reliability",
+                fix="pass the keyed items and tidy scores produced by scoring",
+            )
+    if keyed_items.duplicated(["participant_id", "wave"]).any():
+        raise AnalysisError(
+            "a participant has more than one row of item responses at one wave",
+            where="keyed items (participant_id, wave)",
+            fix="resolve duplicate participant rows before computing reliability",
+        )
+    items_wave = keyed_items.assign(wave=keyed_items["wave"].astype(str))
+    ok = scores.loc[scores["status"].astype(str) == "ok"]
+    ok = ok.assign(wave=ok["wave"].astype(str), instrument=ok["instrument"].astype(str))
+    wave_order = list(dict.fromkeys(scores["wave"].astype(str)))
+    records = []
+    for (instrument, scale), items in sorted(scale_items.items()):
+        columns = _resolve_columns(keyed_items, instrument, scale, list(items))
+        in_scale = ok.loc[(ok["instrument"] == instrument) & (ok["scale"].astype(str) == scale)]
+        waves = [w for w in wave_order if (in_scale["wave"] == w).any()]
+        for wave in waves:
+            ids = in_scale.loc[in_scale["wave"] == wave, "participant_id"]
+            rows = items_wave.loc[
+                (items_wave["wave"] == wave) & items_wave["participant_id"].isin(ids), columns
+            ]
+            x = rows.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+            base = {"instrument": instrument, "scale": scale, "wave": wave}
+            records.append(_reliability(x, [str(i) for i in items], base))
+    return records
+
+
+def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dict[str, Any]:
+    record = dict(base)
+    record.update(
+        {
+            "n": n,
+            "n_items": len(items),
+            "alpha": None,
+            "alpha_ci_low": None,
+            "alpha_ci_high": None,
+            "alpha_ci_method": ALPHA_CI_METHOD,
+            "alpha_if_deleted": dict.fromkeys(items),
+            "item_rest_r": dict.fromkeys(items),
+            "omega_total": None,
+            "omega_method": OMEGA_METHOD,
+            "miskeyed_items": [],
+            "note": note,
+        }
+    )
+    return record
+
+
+def _reliability(x: np.ndarray, items: list[str], base: dict[str, Any]) -> dict[str, Any]:
+    from scipy.stats import f as f_dist
+
+    n = x.shape[0]
+    if len(items) < 2:
+        return _undefined(base, n, items, "reliability needs a scale of at least two items")
+    if n < 3:
+        return _undefined(base, n, items, f"only {n} participant(s) with an ok score")
+    notes = []
+    with np.errstate(invalid="ignore"):
+        sd = np.nanstd(x, axis=0, ddof=1) if n > 1 else np.full(len(items), np.nan)
+    keep = np.isfinite(sd) & (sd > 0)
+    if not keep.all():
+        dropped = [i for i, k in zip(items, keep, strict=True) if not k]
+        notes.append(f"item(s) without variance left out, as psych does: {', '.join(dropped)}")
+    used = [i for i, k in zip(items, keep, strict=True) if k]
+    if len(used) < 2:
+        return _undefined(base, n, items, "; ".join([*notes, "fewer than two items vary"]))
+    cov, cor, pair_n = pairwise_moments(x[:, keep])
+    if (pair_n < 2).any() or not np.isfinite(cov).all():
+        return _undefined(
+            base, n, items, "; ".join([*notes, "some items were never answered together"])
+        )
+    k = len(used)
+    alpha = _alpha(cov)
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    ci_low = 1.0 - (1.0 - alpha) * f_dist.ppf(0.975, df1, df2)
+    ci_high = 1.0 - (1.0 - alpha) * f_dist.ppf(0.025, df1, df2)
+
+    col_sum = cov.sum(axis=0)
+    diag = np.diag(cov)
+    rest_var = cov.sum() - 2.0 * col_sum + diag  # variance of the sum without item i
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rest_r = (col_sum - diag) / np.sqrt(diag * rest_var)
+        if k > 2:
+            alpha_drop = (k - 1) / (k - 2) * (1.0 - (np.trace(cov) - diag) / rest_var)
+        else:
+            alpha_drop = np.full(k, np.nan)
+            notes.append("alpha if item deleted is undefined for a two-item scale")
+    if k >= 3 and np.isfinite(cor).all():
+        omega = omega_total(cor)
+    else:
+        omega = math.nan
+        notes.append("omega total needs at least three items")
+    miskeyed = [i for i, r in zip(used, rest_r, strict=True) if r < 0]
+    if miskeyed:
+        notes.append(
+            f"item(s) {', '.join(miskeyed)} correlate negatively with the rest of the scale "
+            "after keying; check whether the survey platform already reversed them"
+        )
+    by_item_drop = dict(zip(used, (_num(v) for v in alpha_drop), strict=True))
+    by_item_r = dict(zip(used, (_num(v) for v in rest_r), strict=True))
+    record = dict(base)
+    record.update(
+        {
+            "n": n,
+            "n_items": k,
+            "alpha": _num(alpha),
+            "alpha_ci_low": _num(ci_low),
+            "alpha_ci_high": _num(ci_high),
+            "alpha_ci_method": ALPHA_CI_METHOD,
+            "alpha_if_deleted": {i: by_item_drop.get(i) for i in items},
+            "item_rest_r": {i: by_item_r.get(i) for i in items},
+            "omega_total": _num(omega),
+            "omega_method": OMEGA_METHOD,
+            "miskeyed_items": miskeyed,
+            "note": "; ".join(notes) if notes else None,
+        }
+    )
+    return record
