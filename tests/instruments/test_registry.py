@@ -1,0 +1,80 @@
+"""Finding definitions: built-in, user folders, the environment variable, single files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stigma_outcomes.errors import DefinitionError, InputError
+from stigma_outcomes.instruments import Registry, json_schema, list_instruments, load_instrument
+from stigma_outcomes.instruments.registry import ENV_VAR, builtin_dir
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_core_instruments_are_built_in() -> None:
+    ids = {i.id for i in list_instruments()}
+    assert {"ucla3", "ismi29", "gbs"} <= ids
+
+
+def test_unknown_id_suggests_close_matches() -> None:
+    with pytest.raises(InputError) as info:
+        load_instrument("ismi-29")
+    assert "unknown instrument 'ismi-29'" in info.value.what
+    assert "'ismi29'" in info.value.fix
+
+
+def _user_copy(folder: Path, new_id: str) -> Path:
+    text = (builtin_dir() / "ucla3.yaml").read_text().replace("id: ucla3", f"id: {new_id}")
+    path = folder / f"{new_id}.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_user_folder_and_environment_variable(tmp_path: Path, monkeypatch) -> None:
+    mine = tmp_path / "mine"
+    env = tmp_path / "env"
+    mine.mkdir()
+    env.mkdir()
+    _user_copy(mine, "myloneliness")
+    _user_copy(env, "envloneliness")
+    monkeypatch.setenv(ENV_VAR, str(env))
+    registry = Registry([mine])
+    assert {"myloneliness", "envloneliness", "ucla3"} <= set(registry.ids)
+    assert registry.get("myloneliness").scale("total").range == (3, 9)
+
+
+def test_two_definitions_with_one_id_are_refused(tmp_path: Path) -> None:
+    shutil.copy(builtin_dir() / "ucla3.yaml", tmp_path / "ucla3.yaml")
+    with pytest.raises(DefinitionError, match="two definitions share the id 'ucla3'"):
+        Registry([tmp_path])
+
+
+def test_file_name_must_match_id(tmp_path: Path) -> None:
+    path = tmp_path / "other.yaml"
+    path.write_text((builtin_dir() / "ucla3.yaml").read_text())
+    with pytest.raises(DefinitionError, match="does not match the definition's id"):
+        load_instrument(path)
+
+
+def test_missing_user_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="instruments folder not found"):
+        Registry([tmp_path / "nope"])
+
+
+def test_load_by_path(tmp_path: Path) -> None:
+    path = _user_copy(tmp_path, "pathloneliness")
+    assert load_instrument(str(path)).id == "pathloneliness"
+
+
+def test_committed_json_schema_is_current() -> None:
+    committed = (REPO / "instruments" / "schema.json").read_text()
+    expected = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    assert committed == expected, (
+        "instruments/schema.json is stale; regenerate it with: python -c \"import json; "
+        "from stigma_outcomes.instruments import json_schema; open('instruments/schema.json',"
+        "'w').write(json.dumps(json_schema(), indent=2, sort_keys=True) + '\\n')\""
+    )
