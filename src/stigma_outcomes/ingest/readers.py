@@ -1,22 +1,35 @@
 """Readers: export files (and DataFrames) → :class:`~stigma_outcomes.ingest.table.RawTable`.
 
-The foundation reads a UTF-8 CSV (with or without a byte-order mark) in wide layout and
-in-memory DataFrames. Richer formats and platform flavours plug in here behind the same
-:func:`read_export` signature.
+:func:`read_export` picks the file format from the extension (or the first bytes),
+reads the cells (:mod:`.formats`), recognises the survey platform and applies its
+header and exclusion rules (:mod:`.flavors`), lists the personal-data columns
+(:mod:`.pii`) and, for a long participant × item file, pivots it wide (:mod:`.layout`).
+Everything the reader decided is recorded in ``RawTable.metadata`` so the command line
+can show it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .flavors import parse_sheet
+from .flavors.base import FlavorOptions, check_columns
+from .flavors.redcap import RedcapDictionary, looks_like_dictionary, read_redcap_dictionary
+from .formats.sheet import Sheet
+from .pii import find_pii_columns
 from .table import RawTable
+
+_TEXT = {".csv", ".tsv", ".txt", ".tab", ".dat"}
+_EXCEL = {".xlsx", ".xlsm", ".xls"}
+_SPSS = {".sav", ".zsav"}
+_STATA = {".dta"}
+_PARQUET = {".parquet", ".pq"}
 
 
 def from_dataframe(frame: pd.DataFrame, source: str = "<DataFrame>") -> RawTable:
@@ -25,7 +38,7 @@ def from_dataframe(frame: pd.DataFrame, source: str = "<DataFrame>") -> RawTable
     Examples
     --------
     >>> t = from_dataframe(pd.DataFrame({"id": ["a"], "ucla3_1": [2]}))
-    >>> t.source, list(t.row_numbers)
+    >>> t.source, t.row_numbers.tolist()
     ('<DataFrame>', [1])
     """
     if not isinstance(frame, pd.DataFrame):
@@ -36,72 +49,86 @@ def from_dataframe(frame: pd.DataFrame, source: str = "<DataFrame>") -> RawTable
     _check_columns([str(c) for c in frame.columns], source)
     data = frame.reset_index(drop=True)
     data.columns = [str(c) for c in data.columns]
-    return RawTable(frame=data, source=source, row_numbers=np.arange(1, len(data) + 1))
+    reasons = find_pii_columns(data, source=source)
+    return RawTable(
+        frame=data,
+        source=source,
+        row_numbers=np.arange(1, len(data) + 1),
+        pii_columns=list(reasons),
+        metadata={"format": "dataframe", "pii_reasons": reasons},
+    )
 
 
 def _check_columns(columns: list[str], source: str) -> None:
-    if not columns:
-        raise InputError(
-            "the file has no columns", where=source, fix="check that this is the export you meant"
-        )
-    seen: dict[str, int] = {}
-    for position, name in enumerate(columns, start=1):
-        key = name.strip()
-        if key in seen:
-            raise InputError(
-                f"duplicate column name '{key}' (columns {seen[key]} and {position})",
-                where=source,
-                fix="rename one of the columns so that every column name is unique",
-            )
-        seen[key] = position
+    check_columns(columns, source)
 
 
 def read_csv_basic(path: str | os.PathLike[str], *, encoding: str = "utf-8-sig") -> RawTable:
     """Read a wide CSV export with one header row, keeping every cell as text."""
+    return read_export(path, flavor="plain", encoding=encoding)
+
+
+def read_sheet(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Sheet:
+    """Read a file's cells without applying any platform rule (format chosen by extension).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "pre.tsv"
+    >>> _ = p.write_text("id\\tq1\\nA\\t2\\n")
+    >>> read_sheet(p).metadata["delimiter"]
+    '\\t'
+    """
+    from .formats.excel import read_excel
+    from .formats.stats import read_parquet, read_spss, read_stata
+    from .formats.text import read_text
+
     file = Path(path)
     if not file.exists():
         raise InputError(f"file not found: {file}", fix="check the path and the file name")
-    try:
-        raw = file.read_bytes()
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"cannot decode the file as {encoding}: {exc.reason} at byte {exc.start}",
-            where=str(file),
-            fix="save the export as UTF-8 CSV",
-        ) from None
-    if not text.strip():
-        raise InputError("the file is empty", where=str(file), fix="export the data again")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    header = [h.strip() for h in rows[0]]
-    _check_columns(header, str(file))
-    body: list[list[str]] = []
-    numbers: list[int] = []
-    for line_no, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are not rows of data
-        if len(row) != len(header):
-            raise InputError(
-                f"row has {len(row)} cells but the header has {len(header)} columns",
-                where=f"{file.name}, line {line_no}",
-                fix="check for an unquoted comma or a broken line in that row",
-            )
-        body.append(row)
-        numbers.append(line_no)
-    if not body:
-        raise InputError(
-            "the file has a header but no data rows",
-            where=str(file),
-            fix="export the responses again, including the data",
-        )
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    return RawTable(
-        frame=frame,
-        source=file.name,
-        row_numbers=np.asarray(numbers),
-        metadata={"encoding": "utf-8", "delimiter": ","},
-    )
+    if file.is_dir():
+        raise InputError(f"{file} is a folder, not a file", fix="give the export file itself")
+    if not os.access(file, os.R_OK):
+        raise InputError(f"cannot read {file} (permission denied)", fix="check its permissions")
+    kind = _kind(file)
+    if kind == "excel":
+        return read_excel(file, sheet=sheet)
+    if kind == "spss":
+        return read_spss(file)
+    if kind == "stata":
+        return read_stata(file)
+    if kind == "parquet":
+        return read_parquet(file)
+    return read_text(file, encoding=encoding, delimiter=delimiter)
+
+
+def _kind(file: Path) -> str:
+    suffix = file.suffix.lower()
+    if suffix in _EXCEL:
+        return "excel"
+    if suffix in _SPSS:
+        return "spss"
+    if suffix in _STATA:
+        return "stata"
+    if suffix in _PARQUET:
+        return "parquet"
+    if suffix in _TEXT:
+        return "text"
+    with file.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "excel"
+    if head.startswith((b"$FL2", b"$FL3")):
+        return "spss"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    return "text"
 
 
 def read_export(
@@ -111,28 +138,115 @@ def read_export(
     sheet: str | int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    include_previews: bool = False,
+    include_incomplete: bool = False,
+    dictionary: str | os.PathLike[str] | RedcapDictionary | None = None,
+    pii: Iterable[str] = (),
+    layout: str = "auto",
+    id_col: str | None = None,
+    item_col: str | None = None,
+    value_col: str | None = None,
+    wave_col: str | None = None,
 ) -> RawTable:
     """Read one export (file path or DataFrame) into a :class:`RawTable`.
 
     Parameters
     ----------
     path : path or DataFrame
-        The export file, or a DataFrame already in memory.
+        The export file (CSV, TSV, XLSX, SAV, DTA, Parquet), or a DataFrame in memory.
     flavor : str, optional
-        Force a platform flavour instead of detecting it.
+        Force a platform flavour (``qualtrics``, ``redcap``, ``surveymonkey``,
+        ``google_forms``, ``limesurvey``, ``kobo``, ``plain``) instead of detecting it.
     sheet : str or int, optional
-        Worksheet of an Excel workbook.
+        Worksheet of an Excel workbook (name or 0-based position).
     encoding, delimiter : str, optional
         Override detection for text files.
+    include_previews, include_incomplete : bool
+        Keep survey previews / unfinished responses instead of setting them aside.
+    dictionary : path or RedcapDictionary, optional
+        A REDCap data dictionary: gives the record-ID field, labels, choices, identifiers.
+    pii : iterable of str
+        Extra columns to treat as personal data.
+    layout : {"auto", "wide", "long"}
+        ``long`` pivots a participant × item file to one row per participant (× wave);
+        ``auto`` does so only when item and value columns are unmistakable.
+    id_col, item_col, value_col, wave_col : str, optional
+        Columns of a long participant × item layout.
+
+    Returns
+    -------
+    RawTable
+        Data rows, row numbers, flavour, labels, personal-data columns, rows set aside.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "pre.csv"
     >>> _ = p.write_text("id,ucla3_1\\nA,2\\n")
-    >>> read_export(p).frame.to_dict("list")
-    {'id': ['A'], 'ucla3_1': ['2']}
+    >>> t = read_export(p)
+    >>> t.flavor, t.frame.to_dict("list"), t.row_numbers.tolist()
+    ('plain', {'id': ['A'], 'ucla3_1': ['2']}, [2])
     """
+    from .layout import apply_layout
+
     if isinstance(path, pd.DataFrame):
-        return from_dataframe(path)
-    return read_csv_basic(path, encoding=encoding or "utf-8-sig")
+        table = from_dataframe(path)
+        if pii:
+            extra = find_pii_columns(table.frame, declared=pii, source=table.source)
+            table.pii_columns = list(extra)
+            table.metadata["pii_reasons"] = extra
+        return apply_layout(
+            table,
+            layout=layout,
+            id_col=id_col,
+            item_col=item_col,
+            value_col=value_col,
+            wave_col=wave_col,
+        )
+    raw = read_sheet(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    if looks_like_dictionary(raw):
+        raise InputError(
+            "this file is a REDCap data dictionary, not response data",
+            where=raw.source,
+            fix="pass it as the data dictionary (--dictionary) and give the data export as "
+            "the input",
+        )
+    if dictionary is not None and not isinstance(dictionary, RedcapDictionary):
+        dictionary = read_redcap_dictionary(dictionary)
+    options = FlavorOptions(
+        include_previews=include_previews,
+        include_incomplete=include_incomplete,
+        dictionary=dictionary,
+    )
+    parsed, name, reason = parse_sheet(raw, flavor, options)
+    reasons = find_pii_columns(
+        parsed.frame,
+        flavor=name,
+        declared=pii,
+        known=parsed.pii,
+        labels=parsed.column_labels,
+        source=raw.source,
+    )
+    metadata = {**raw.metadata, **parsed.metadata}
+    metadata.update(flavor_reason=reason, pii_reasons=reasons)
+    excluded_rows = len(parsed.excluded)
+    table = RawTable(
+        frame=parsed.frame.reset_index(drop=True),
+        source=raw.source,
+        row_numbers=parsed.row_numbers,
+        flavor=name,
+        column_labels=parsed.column_labels,
+        value_labels=parsed.value_labels,
+        pii_columns=list(reasons),
+        excluded=parsed.excluded,
+        rows_in=len(parsed.frame) + excluded_rows,
+        metadata=metadata,
+    )
+    return apply_layout(
+        table,
+        layout=layout,
+        id_col=id_col,
+        item_col=item_col,
+        value_col=value_col,
+        wave_col=wave_col,
+    )

@@ -1,0 +1,190 @@
+"""What every platform flavour shares: options, the parsed result, header and row helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import InputError
+from ..formats.sheet import Sheet
+from ..table import empty_ledger, ledger_frame
+
+
+@dataclass
+class FlavorOptions:
+    """Choices a user can make about how an export is read.
+
+    Attributes
+    ----------
+    include_previews : bool
+        Keep survey previews (Qualtrics ``Status`` = preview) instead of excluding them.
+    include_incomplete : bool
+        Keep unfinished responses (Qualtrics ``Finished`` false, LimeSurvey empty
+        ``submitdate``) instead of excluding them.
+    dictionary : object, optional
+        A parsed REDCap data dictionary (:class:`~.redcap.RedcapDictionary`).
+    """
+
+    include_previews: bool = False
+    include_incomplete: bool = False
+    dictionary: Any = None
+
+
+@dataclass
+class Parsed:
+    """A flavour's reading of a sheet: data rows, labels, rows set aside, facts."""
+
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    column_labels: dict[str, str] = field(default_factory=dict)
+    value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    excluded: pd.DataFrame = field(default_factory=empty_ledger)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    pii: dict[str, str] = field(default_factory=dict)
+    """Columns the flavour itself knows to be personal data → reason."""
+
+
+def check_columns(columns: list[str], source: str) -> None:
+    """Raise :class:`InputError` for an export without columns or with a repeated name.
+
+    Examples
+    --------
+    >>> check_columns(["id", "q1"], "pre.csv")
+    >>> check_columns(["id", "id"], "pre.csv")
+    Traceback (most recent call last):
+    ...
+    stigma_outcomes.errors.InputError: duplicate column name 'id' (columns 1 and 2)
+      where: pre.csv
+      how to fix: rename one of the columns so that every column name is unique
+    """
+    if not columns:
+        raise InputError(
+            "the file has no columns", where=source, fix="check that this is the export you meant"
+        )
+    seen: dict[str, int] = {}
+    for position, name in enumerate(columns, start=1):
+        key = name.strip()
+        if key == "":
+            raise InputError(
+                f"column {position} has no name",
+                where=source,
+                fix="give every column a name in the header row",
+            )
+        if key in seen:
+            raise InputError(
+                f"duplicate column name '{key}' (columns {seen[key]} and {position})",
+                where=source,
+                fix="rename one of the columns so that every column name is unique",
+            )
+        seen[key] = position
+
+
+def make_unique(names: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Make repeated column names unique by numbering later copies ``name (2)``, ``name (3)``.
+
+    The numbering depends only on column order, so the same export always gets the same
+    names. Returns the new names and {new name: original name} for every renamed column.
+
+    Examples
+    --------
+    >>> make_unique(["Age", "How often?", "How often?"])
+    (['Age', 'How often?', 'How often? (2)'], {'How often? (2)': 'How often?'})
+    """
+    taken = set(names)
+    counts: dict[str, int] = {}
+    out: list[str] = []
+    renamed: dict[str, str] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] == 1:
+            out.append(name)
+            continue
+        k = counts[name]
+        candidate = f"{name} ({k})"
+        while candidate in taken:
+            k += 1
+            candidate = f"{name} ({k})"
+        taken.add(candidate)
+        out.append(candidate)
+        renamed[candidate] = name
+    return out, renamed
+
+
+def split_header(
+    sheet: Sheet, header_rows: int
+) -> tuple[pd.DataFrame, np.ndarray, list[list[str]]]:
+    """Cut ``header_rows`` rows off a positional sheet; return data, row numbers, header text."""
+    if sheet.named:
+        return sheet.cells, sheet.row_numbers, [list(map(str, sheet.cells.columns))]
+    head = sheet.head(header_rows)
+    if len(sheet.cells) <= header_rows:
+        raise InputError(
+            "the file has a header but no data rows",
+            where=sheet.source,
+            fix="export the responses again, including the data",
+        )
+    frame = sheet.cells.iloc[header_rows:].reset_index(drop=True)
+    return frame, sheet.row_numbers[header_rows:], head
+
+
+def name_columns(frame: pd.DataFrame, names: list[str], source: str) -> pd.DataFrame:
+    """Give a positional frame its column names after checking they are usable."""
+    check_columns(names, source)
+    frame = frame.copy(deep=False)
+    frame.columns = [n.strip() for n in names]
+    return frame
+
+
+def as_text(column: pd.Series) -> pd.Series:
+    """A column as stripped, lower-case text (missing → empty string), for rule checks."""
+    return column.astype("string").fillna("").str.strip().str.lower()
+
+
+def set_aside(
+    parsed_frame: pd.DataFrame,
+    numbers: np.ndarray,
+    mask: np.ndarray,
+    *,
+    source: str,
+    column: str,
+    problem: str,
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """Remove the rows in ``mask`` and return ledger rows that say why.
+
+    Returns the kept rows, their row numbers, and one ledger row per removed row with
+    ``action`` = ``row_excluded``.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return parsed_frame, numbers, empty_ledger()
+    values = parsed_frame.loc[mask, column].astype("string").fillna("")
+    ledger = ledger_frame(
+        pd.DataFrame(
+            {
+                "file": source,
+                "row": numbers[mask],
+                "column": column,
+                "value": values.to_numpy(dtype=object),
+                "problem": problem,
+                "action": "row_excluded",
+            }
+        )
+    )
+    kept = parsed_frame.loc[~mask].reset_index(drop=True)
+    return kept, numbers[~mask], ledger
+
+
+def concat_ledgers(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack ledger pieces, skipping empty ones (keeps the standard columns)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_ledger()
+    return ledger_frame(pd.concat(parts, ignore_index=True))
+
+
+def columns_lower(sheet_head: list[list[str]]) -> set[str]:
+    """Lower-cased names in the first header row, for detection rules."""
+    return {c.strip().lower() for c in sheet_head[0]} if sheet_head else set()

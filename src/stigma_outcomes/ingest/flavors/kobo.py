@@ -1,0 +1,52 @@
+"""KoboToolbox and ODK (Briefcase / Central) CSV exports.
+
+Kobo separates fields with ``;`` by default (the text reader sniffs it) and names
+grouped questions ``group/question``; ODK Briefcase joins groups with ``-`` and puts the
+instance ID in ``KEY``. Column names are kept as exported so a mapping can use the full
+path; the proposer also matches on the last path segment.
+"""
+
+from __future__ import annotations
+
+from ..formats.sheet import Sheet
+from .base import FlavorOptions, Parsed, name_columns, split_header
+
+NAME = "kobo"
+
+_KOBO = {"_uuid", "_submission_time", "_validation_status", "_index", "formhub/uuid"}
+_ODK = {"meta/instanceid", "meta-instanceid", "instanceid"}
+
+
+def detect(sheet: Sheet) -> str | None:
+    """Why this sheet is a KoboToolbox/ODK export, or ``None``."""
+    first = {c.lower() for c in sheet.head(1)[0]}
+    kobo = sorted(first & _KOBO)
+    if kobo:
+        return f"KoboToolbox system column '{kobo[0]}'"
+    if "key" in first and "submissiondate" in first:
+        return "ODK Briefcase columns SubmissionDate and KEY"
+    if first & _ODK:
+        return "ODK instance-ID column"
+    return None
+
+
+def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
+    """Keep group paths; note the submission ID columns."""
+    frame, numbers, head = split_header(sheet, 0 if sheet.named else 1)
+    frame = name_columns(frame, list(head[0]), sheet.source)
+    names = list(frame.columns)
+    separator = "/" if any("/" in n for n in names) else "-"
+    ids = [n for n in names if n.lower() in {"_uuid", "key", "meta/instanceid", "_id"}]
+    metadata = {
+        "header_rows": 0 if sheet.named else 1,
+        "group_separator": separator,
+        "submission_id_columns": ids,
+        "system_columns": [n for n in names if n.startswith("_") or n in {"__version__"}],
+    }
+    return Parsed(
+        frame=frame,
+        row_numbers=numbers,
+        column_labels=dict(sheet.column_labels),
+        value_labels=dict(sheet.value_labels),
+        metadata=metadata,
+    )

@@ -1,0 +1,64 @@
+"""LimeSurvey response exports: code or full-text headings, short or long answers.
+
+An empty ``submitdate`` marks a response that was never submitted; such rows are set
+aside with a ledger entry unless the user keeps incomplete responses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..formats.sheet import Sheet
+from .base import FlavorOptions, Parsed, as_text, name_columns, set_aside, split_header
+
+NAME = "limesurvey"
+
+_CODE_HEADINGS = {"submitdate", "lastpage", "startlanguage"}
+_TEXT_HEADINGS = {"response id", "date submitted", "last page", "start language"}
+_SUBQUESTION = re.compile(r"^(?P<q>[A-Za-z][A-Za-z0-9]*)[\[_](?P<sq>[A-Za-z0-9]+)\]?$")
+
+
+def detect(sheet: Sheet) -> str | None:
+    """Why this sheet is a LimeSurvey export, or ``None``."""
+    first = {c.lower() for c in sheet.head(1)[0]}
+    if len(first & _CODE_HEADINGS) >= 2:
+        return "LimeSurvey code headings (submitdate, lastpage, startlanguage)"
+    if len(first & _TEXT_HEADINGS) >= 3:
+        return "LimeSurvey full headings (Response ID, Date submitted, Last page)"
+    return None
+
+
+def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
+    """Set aside never-submitted responses and group sub-questions by question code."""
+    frame, numbers, head = split_header(sheet, 0 if sheet.named else 1)
+    frame = name_columns(frame, list(head[0]), sheet.source)
+    names = list(frame.columns)
+    lookup = {c.lower(): c for c in names}
+    submit = lookup.get("submitdate") or lookup.get("date submitted")
+    excluded = None
+    if submit is not None and not options.include_incomplete:
+        mask = (as_text(frame[submit]) == "").to_numpy()
+        frame, numbers, excluded = set_aside(
+            frame, numbers, mask, source=sheet.source, column=submit, problem="incomplete_response"
+        )
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        match = _SUBQUESTION.match(name)
+        if match and name.lower() not in {"id", "seed", "token"}:
+            groups.setdefault(match["q"], []).append(name)
+    metadata: dict = {
+        "header_rows": 0 if sheet.named else 1,
+        "headings": "codes" if "submitdate" in lookup else "text",
+        "submit_column": submit,
+        "subquestions": {q: cols for q, cols in groups.items() if len(cols) > 1},
+    }
+    parsed = Parsed(
+        frame=frame,
+        row_numbers=numbers,
+        column_labels=dict(sheet.column_labels),
+        value_labels=dict(sheet.value_labels),
+        metadata=metadata,
+    )
+    if excluded is not None:
+        parsed.excluded = excluded
+    return parsed

@@ -1,0 +1,193 @@
+"""Qualtrics exports: CSV/TSV/XLSX with three header rows (or the legacy two), and SPSS.
+
+Row 1 holds the export tags (``Q5_1``), row 2 the question text, row 3 a JSON ImportId
+per column. Legacy exports have ``V1, V2, ...`` in row 1 over the metadata columns and
+the real names (``ResponseID``, ...) in row 2. Survey previews and unfinished responses
+are set aside with a ledger entry unless the user asks to keep them. Recode values are
+never assumed to equal scale points: the reader keeps cells exactly as exported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..formats.sheet import Sheet
+from .base import (
+    FlavorOptions,
+    Parsed,
+    as_text,
+    concat_ledgers,
+    name_columns,
+    set_aside,
+    split_header,
+)
+
+NAME = "qualtrics"
+
+_SIGNALS = {
+    "responseid",
+    "startdate",
+    "enddate",
+    "recordeddate",
+    "finished",
+    "distributionchannel",
+    "duration (in seconds)",
+    "progress",
+    "userlanguage",
+}
+_LABEL_ROW_SIGNALS = {"response id", "start date", "end date", "response type", "recorded date"}
+_PREVIEW_TEXT = {"survey preview", "preview"}
+_UNFINISHED_TEXT = {"0", "0.0", "false"}
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _layout(head: list[list[str]], named: bool) -> tuple[str, int] | None:
+    first = {c.lower() for c in head[0]}
+    if named:
+        return ("named", 0) if "responseid" in first and first & {"finished", "status"} else None
+    legacy_top = len(head) >= 2 and head[0][0].strip().lower() == "v1"
+    if legacy_top and "responseid" in {c.lower() for c in head[1]}:
+        return ("legacy", 2)
+    if "responseid" not in first and len(first & _SIGNALS) < 3:
+        return None
+    if len(head) >= 3 and any(c.lower().startswith('{"importid"') for c in head[2]):
+        return ("three_rows", 3)
+    if len(head) >= 2 and {c.lower() for c in head[1]} & _LABEL_ROW_SIGNALS:
+        return ("two_rows", 2)
+    return ("one_row", 1)
+
+
+def detect(sheet: Sheet) -> str | None:
+    """Why this sheet is a Qualtrics export, or ``None``."""
+    found = _layout(sheet.head(3), sheet.named)
+    if found is None:
+        return None
+    reasons = {
+        "three_rows": "Qualtrics metadata columns and an ImportId JSON row (three header rows)",
+        "two_rows": "Qualtrics metadata columns and a question-text row (two header rows)",
+        "legacy": "legacy Qualtrics header (V1, V2, ... over ResponseID, ResponseSet)",
+        "one_row": "Qualtrics metadata columns (ResponseId, StartDate, Finished, ...)",
+        "named": "Qualtrics metadata variables (ResponseId, Finished/Status)",
+    }
+    return reasons[found[0]]
+
+
+def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
+    """Read a Qualtrics sheet: names, question text, ImportIds, previews and unfinished rows."""
+    layout, header_rows = _layout(sheet.head(3), sheet.named) or ("one_row", 1)
+    head = sheet.head(header_rows) if not sheet.named else [list(map(str, sheet.cells.columns))]
+    if sheet.named:
+        frame, numbers = sheet.cells, sheet.row_numbers
+    else:
+        frame, numbers, head = split_header(sheet, header_rows)
+    names = list(head[0])
+    labels: dict[str, str] = dict(sheet.column_labels)
+    import_ids: dict[str, str] = {}
+    time_zones: dict[str, str] = {}
+    if layout == "legacy":
+        names = [
+            second if re.fullmatch(r"V\d+", first) and second else first
+            for first, second in zip(head[0], head[1], strict=True)
+        ]
+    elif layout in {"three_rows", "two_rows"}:
+        labels.update({n: _clean_label(t) for n, t in zip(names, head[1], strict=True) if t and n})
+    if layout == "three_rows":
+        for n, cell in zip(names, head[2], strict=True):
+            info = _import_id(cell)
+            if "ImportId" in info:
+                import_ids[n] = str(info["ImportId"])
+            if "timeZone" in info:
+                time_zones[n] = str(info["timeZone"])
+    frame = name_columns(frame, names, sheet.source)
+    names = list(frame.columns)
+    ledgers = []
+    lookup = {c.lower(): c for c in names}
+    status_col = lookup.get("status")
+    channel_col = lookup.get("distributionchannel")
+    finished_col = lookup.get("finished")
+    if not options.include_previews:
+        for column, rule in ((status_col, _is_preview_status), (channel_col, _is_preview_channel)):
+            if column is not None:
+                mask = rule(frame[column])
+                frame, numbers, ledger = set_aside(
+                    frame,
+                    numbers,
+                    mask,
+                    source=sheet.source,
+                    column=column,
+                    problem="survey_preview",
+                )
+                ledgers.append(ledger)
+    if finished_col is not None and not options.include_incomplete:
+        mask = as_text(frame[finished_col]).isin(_UNFINISHED_TEXT).to_numpy()
+        frame, numbers, ledger = set_aside(
+            frame,
+            numbers,
+            mask,
+            source=sheet.source,
+            column=finished_col,
+            problem="unfinished_response",
+        )
+        ledgers.append(ledger)
+    metadata = {
+        "header_rows": header_rows,
+        "qualtrics_layout": layout,
+        "export_values": _export_values(frame, finished_col, status_col),
+        "display_order_columns": [c for c in names if c.endswith("_DO")],
+        "text_entry_columns": [c for c in names if c.upper().endswith("_TEXT")],
+    }
+    if import_ids:
+        metadata["import_ids"] = import_ids
+    if time_zones:
+        metadata["time_zones"] = time_zones
+    if status_col is not None:
+        metadata["status_values"] = {
+            str(k): int(v) for k, v in as_text(frame[status_col]).value_counts().items()
+        }
+    return Parsed(
+        frame=frame,
+        row_numbers=numbers,
+        column_labels=labels,
+        value_labels=dict(sheet.value_labels),
+        excluded=concat_ledgers(ledgers),
+        metadata=metadata,
+    )
+
+
+def _is_preview_status(column: pd.Series) -> np.ndarray:
+    text = as_text(column)
+    numeric = pd.to_numeric(text, errors="coerce")
+    # Only 0 (normal) and 1 (preview) are documented codes; other statuses are kept.
+    return (text.isin(_PREVIEW_TEXT) | (numeric == 1)).to_numpy(dtype=bool)
+
+
+def _is_preview_channel(column: pd.Series) -> np.ndarray:
+    return (as_text(column) == "preview").to_numpy(dtype=bool)
+
+
+def _export_values(frame: pd.DataFrame, finished: str | None, status: str | None) -> str:
+    for column in (finished, status):
+        if column is None or len(frame) == 0:
+            continue
+        text = as_text(frame[column])
+        if text.isin({"true", "false", "ip address", "survey preview"}).any():
+            return "choice_text"
+        if pd.to_numeric(text, errors="coerce").notna().all():
+            return "numeric"
+    return "unknown"
+
+
+def _import_id(cell: str) -> dict:
+    try:
+        value = json.loads(cell)
+    except (json.JSONDecodeError, TypeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _clean_label(text: str) -> str:
+    return re.sub(r"\s+", " ", _TAG.sub(" ", text)).strip()

@@ -1,0 +1,65 @@
+"""The raw cells of one file, before a platform flavour reads its header rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Sheet:
+    """Cells of one export file as the format reader found them.
+
+    Attributes
+    ----------
+    cells : DataFrame
+        When ``named`` is false: every non-blank row of the file, header rows included,
+        with positional columns ``0..k-1``. When ``named`` is true: data rows only,
+        columns named as in the file.
+    row_numbers : ndarray of int
+        Spreadsheet row number (1-based, header rows counted) of each row of ``cells``.
+    source : str
+        File name used in messages and in the ledger.
+    named : bool
+        Whether the format carries column names itself (SPSS, Stata, Parquet).
+    fmt : str
+        ``csv``, ``xlsx``, ``sav``, ``dta`` or ``parquet``.
+    column_labels, value_labels : dict
+        Labels the format carries (SPSS and Stata variable and value labels).
+    metadata : dict
+        Reader facts (encoding, delimiter, sheet name, blank rows skipped, ...).
+    """
+
+    cells: pd.DataFrame
+    row_numbers: np.ndarray
+    source: str
+    named: bool = False
+    fmt: str = "csv"
+    column_labels: dict[str, str] = field(default_factory=dict)
+    value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def head(self, n: int = 4) -> list[list[str]]:
+        """The first ``n`` rows as lists of stripped strings (empty string for a missing cell).
+
+        For a named sheet the first row is the column names.
+        """
+        top = self.cells.head(n if not self.named else max(n - 1, 0))
+        rows = [[_text(v) for v in row] for row in top.itertuples(index=False, name=None)]
+        if self.named:
+            rows.insert(0, [str(c).strip() for c in self.cells.columns])
+        return rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()

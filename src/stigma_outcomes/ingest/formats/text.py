@@ -1,0 +1,238 @@
+"""CSV and TSV exports → :class:`Sheet` of text cells.
+
+Every cell is kept as text exactly as written: an empty cell is missing, and strings
+such as ``NA`` or ``None`` stay strings (a respondent may really have typed them). The
+fast path hands the file to pyarrow's multi-threaded CSV parser; files it cannot take
+as they are (a ragged row, a blank line in the middle, a byte that breaks UTF-8) go
+through Python's ``csv`` module, which also finds the exact row to blame.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ...errors import InputError
+from ..encoding import SAMPLE_BYTES, Sniffed, sniff_delimiter, sniff_encoding
+from .sheet import Sheet
+
+_UTF8 = {"utf-8", "utf8", "utf-8-sig", "ascii"}
+_TSV_SUFFIXES = {".tsv", ".tab"}
+
+
+def read_text(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Sheet:
+    """Read a delimited text export, header rows and all, as a positional :class:`Sheet`.
+
+    Parameters
+    ----------
+    path : path
+        The CSV or TSV file.
+    encoding, delimiter : str, optional
+        Override the sniffed encoding or delimiter.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_bytes("id;q1\\nA;NA\\nB;\\n".encode("utf-8"))
+    >>> s = read_text(p)
+    >>> s.metadata["delimiter"], s.cells[1].tolist()
+    (';', ['q1', 'NA', nan])
+    """
+    file = Path(path)
+    size = file.stat().st_size
+    with file.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise InputError("the file is empty", where=str(file), fix="export the data again")
+    sniffed = Sniffed(encoding, "given with --encoding") if encoding else sniff_encoding(sample)
+    sample_text = sample.decode(sniffed.encoding, errors="ignore")
+    if not sample_text.strip():
+        raise InputError("the file is empty", where=str(file), fix="export the data again")
+    if delimiter is None:
+        preferred = "\t" if file.suffix.lower() in _TSV_SUFFIXES else None
+        delimiter = sniff_delimiter(sample_text, preferred=preferred)
+    width = _first_record_width(sample_text, delimiter)
+    meta = {
+        "format": "csv" if delimiter != "\t" else "tsv",
+        "encoding": sniffed.encoding,
+        "encoding_reason": sniffed.reason,
+        "delimiter": delimiter,
+        "bytes": size,
+    }
+    table = None
+    if sniffed.encoding.lower() in _UTF8 and width > 1:
+        table = _arrow_read(pa.memory_map(str(file)), delimiter, width)
+        if table is _NOT_UTF8 and not encoding:
+            sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
+            meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
+            table = None
+        elif table is _NOT_UTF8:
+            raise InputError(
+                "the file is not valid UTF-8 although --encoding said so",
+                where=str(file),
+                fix="leave out --encoding so the encoding is detected, or give the right one",
+            )
+    if table is not None:
+        return _sheet_from_arrow(table, file, meta)
+    text = _decode_all(file, sniffed.encoding)
+    if sniffed.encoding.lower() not in _UTF8 and width > 1:
+        # Transcoded once, the text can still take the fast parser.
+        buffer = pa.BufferReader(text.removeprefix("\ufeff").encode("utf-8"))
+        table = _arrow_read(buffer, delimiter, width)
+        if isinstance(table, pa.Table):
+            return _sheet_from_arrow(table, file, meta)
+    return _read_python(text, file, delimiter, meta)
+
+
+class _Sentinel:
+    pass
+
+
+_NOT_UTF8 = _Sentinel()
+
+
+def _first_record_width(text: str, delimiter: str) -> int:
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if row:
+            return len(row)
+    return 0
+
+
+def _arrow_read(source: pa.NativeFile, delimiter: str, width: int) -> pa.Table | None:
+    """Parse with pyarrow; ``None`` when the file needs the exact (Python) path."""
+    blank_lines = 0
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        nonlocal blank_lines
+        if row.text.strip() == "":
+            blank_lines += 1
+            return "skip"
+        return "error"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            return _NOT_UTF8  # type: ignore[return-value]
+        return None
+    finally:
+        source.close()
+    if blank_lines:
+        # A skipped blank line shifts every later row number; only the exact path
+        # knows where it was.
+        return None
+    return table
+
+
+def _sheet_from_arrow(table: pa.Table, file: Path, meta: dict) -> Sheet:
+    numbers = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    keep = None
+    for column in table.columns:
+        valid = pc.is_valid(column)
+        keep = valid if keep is None else pc.or_(keep, valid)
+    blank = 0
+    if keep is not None and not pc.all(keep).as_py():
+        mask = keep.to_numpy(zero_copy_only=False)
+        blank = int((~mask).sum())
+        table = table.filter(keep)
+        numbers = numbers[mask]
+    frame = table.to_pandas()
+    frame.columns = range(frame.shape[1])
+    meta = {**meta, "reader": "pyarrow", "blank_rows_skipped": blank}
+    return Sheet(cells=frame, row_numbers=numbers, source=file.name, fmt="csv", metadata=meta)
+
+
+def _decode_all(file: Path, encoding: str) -> str:
+    raw = file.read_bytes()
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding.lower().replace("_", "-") in _UTF8 | {"utf-8"}:
+            return raw.decode("cp1252", errors="replace")
+        raise InputError(
+            f"cannot decode the file as {encoding}: {exc.reason} at byte {exc.start}",
+            where=str(file),
+            fix="save the export as UTF-8 CSV, or give the right --encoding",
+        ) from None
+    except LookupError:
+        raise InputError(
+            f"unknown text encoding '{encoding}'",
+            where=str(file),
+            fix="use a Python codec name such as utf-8, utf-16 or cp1252",
+        ) from None
+
+
+def _read_python(text: str, file: Path, delimiter: str, meta: dict) -> Sheet:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    width = 0
+    blank = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in row):
+                blank += 1
+                continue
+            if not width:
+                width = len(row)
+            elif len(row) != width:
+                if len(row) > width and not any(c.strip() for c in row[width:]):
+                    row = row[:width]  # trailing empty cells some spreadsheets add
+                else:
+                    raise InputError(
+                        f"row has {len(row)} cells but the header has {width} columns",
+                        where=f"{file.name}, row {number}",
+                        fix="check for an unquoted delimiter or a broken line in that row",
+                    )
+            rows.append(row)
+            numbers.append(number)
+    except csv.Error as exc:
+        raise InputError(
+            f"the file is not valid CSV: {exc}",
+            where=f"{file.name}, row {reader.line_num}",
+            fix="check the quotes in that row, or export the data again",
+        ) from None
+    if not rows:
+        raise InputError("the file is empty", where=str(file), fix="export the data again")
+    frame = pd.DataFrame(rows, dtype="str")
+    frame = frame.mask(frame == "")
+    meta = {**meta, "reader": "python-csv", "blank_rows_skipped": blank}
+    return Sheet(
+        cells=frame,
+        row_numbers=np.asarray(numbers, dtype=np.int64),
+        source=file.name,
+        fmt="csv",
+        metadata=meta,
+    )
