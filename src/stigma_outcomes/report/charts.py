@@ -1,0 +1,276 @@
+"""Charts for the report, drawn with matplotlib as SVG.
+
+One style for every chart: the Okabe–Ito colour-blind-safe palette (no yellow for lines or
+text), and a second cue besides colour in every chart (marker shape and line style per
+group, hatching per bar segment, direct labels), so that a greyscale print still reads.
+SVG output is made reproducible (fixed hash salt, no date) so that the same model always
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from .model import Chart
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+SERIES_COLOURS = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))]
+RCI_STYLE = {
+    "n_reliably_improved": ("#009E73", "///"),
+    "n_no_reliable_change": ("#D9D9D9", ""),
+    "n_reliably_deteriorated": ("#D55E00", "xx"),
+}
+WIDTH_IN = 6.3
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "stigma-outcomes",
+            "svg.fonttype": "path",
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 10,
+        }
+    )
+    return plt
+
+
+def render_svg(chart: Chart) -> str:
+    """Draw ``chart`` and return standalone SVG text.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.report.model import Chart
+    >>> svg = render_svg(Chart("f", "flow", "c", "a", {"steps": [
+    ...     {"label": "Took part", "n": "40", "loss": None}]}))
+    >>> svg.lstrip().startswith("<?xml")
+    True
+    """
+    plt = _pyplot()
+    drawer = {"means": _means, "scatter": _scatter, "rci": _rci, "flow": _flow}[chart.kind]
+    fig = drawer(plt, chart.data)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _means(plt: Any, data: dict[str, Any]) -> Any:
+    series = data["series"]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 2.8))
+    waves: list[str] = []
+    for s in series:
+        for p in s["points"]:
+            if p["wave"] not in waves:
+                waves.append(p["wave"])
+    offset_step = 0.08
+    for i, s in enumerate(series):
+        xs = [
+            waves.index(p["wave"]) + (i - (len(series) - 1) / 2) * offset_step for p in s["points"]
+        ]
+        ys = [p["mean"] for p in s["points"]]
+        err = [
+            [p["mean"] - p["low"] for p in s["points"]],
+            [p["high"] - p["mean"] for p in s["points"]],
+        ]
+        ax.errorbar(
+            xs,
+            ys,
+            yerr=err,
+            color=SERIES_COLOURS[i % 6],
+            marker=MARKERS[i % 6],
+            linestyle=LINESTYLES[i % 6],
+            capsize=3,
+            linewidth=1.6,
+            markersize=5,
+            label=f"{s['group']} (n = {s['n']})",
+        )
+    ax.set_xticks(range(len(waves)), waves)
+    ax.set_xlim(-0.5, len(waves) - 0.5)
+    ax.set_ylabel(_wrap(data["ylabel"], 34))
+    if series:
+        ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    else:
+        ax.text(0.5, 0.5, "not shown for privacy", transform=ax.transAxes, ha="center")
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    return fig
+
+
+def _scatter(plt: Any, data: dict[str, Any]) -> Any:
+    import numpy as np
+
+    pre = np.asarray(data["pre"], dtype=float)
+    post = np.asarray(data["post"], dtype=float)
+    low, high = data["range"]
+    if low is None or high is None:
+        both = np.concatenate([pre, post]) if len(pre) else np.array([0.0, 1.0])
+        low, high = float(both.min()), float(both.max())
+    pad = (high - low) * 0.05
+    fig, ax = plt.subplots(figsize=(3.6, 3.4))
+    line = np.array([low - pad, high + pad])
+    band = data.get("band")
+    if band is not None:
+        ax.fill_between(
+            line,
+            line - band,
+            line + band,
+            color="#E0E0E0",
+            linewidth=0,
+            label=f"no reliable change (±{band:.2f})",
+        )
+    ax.plot(line, line, color="#000000", linewidth=0.8, linestyle="--", label="no change")
+    # Small jitter only to show stacked identical points; seeded so output is reproducible.
+    rng = np.random.default_rng(0)
+    jitter = (high - low) * 0.008
+    ax.scatter(
+        pre + rng.normal(0, jitter, len(pre)),
+        post + rng.normal(0, jitter, len(post)),
+        s=10,
+        color="#0072B2",
+        alpha=0.55,
+        edgecolors="none",
+    )
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_ylim(low - pad, high + pad)
+    ax.set_aspect("equal")
+    ax.set_xlabel(f"{data['from_wave']} score")
+    ax.set_ylabel(f"{data['to_wave']} score")
+    better = "above" if data.get("improvement_sign") == 1 else "below"
+    ax.set_title(_wrap(f"{data['label']}: improvement is {better} the diagonal", 44))
+    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    return fig
+
+
+def _rci(plt: Any, data: dict[str, Any]) -> Any:
+    bars = data["bars"]
+    labels = data["labels"]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.55 * max(len(bars), 1) + 1.0))
+    for row, bar in enumerate(bars):
+        left = 0.0
+        total = float(bar["n"]) if bar["n"] else 1.0
+        for name in labels:
+            colour, hatch = RCI_STYLE[name]
+            value = bar["values"][name]
+            if value is None:
+                continue
+            width = 100.0 * float(value) / total
+            ax.barh(
+                row,
+                width,
+                left=left,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#333333",
+                linewidth=0.6,
+                label=labels[name] if row == 0 else None,
+            )
+            if width >= 7:
+                ax.text(
+                    left + width / 2,
+                    row,
+                    f"{round(width)}%",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#000000",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8},
+                )
+            left += width
+        hidden = [f"{labels[k]}: {bar['marks'][k]}" for k in labels if bar["values"][k] is None]
+        if hidden:
+            ax.text(101, row, "not shown — " + "; ".join(hidden), va="center", fontsize=7)
+    ax.set_yticks(range(len(bars)), [f"{b['group']} (n = {b['n']})" for b in bars])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of participants with both surveys")
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(
+            handles,
+            names,
+            frameon=False,
+            fontsize=8,
+            ncol=3,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+        )
+    return fig
+
+
+def _flow(plt: Any, data: dict[str, Any]) -> Any:
+    from matplotlib.patches import FancyBboxPatch
+
+    steps = data["steps"]
+    height = 0.95 * len(steps) + 0.2
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, len(steps))
+    ax.axis("off")
+    for i, step in enumerate(steps):
+        y = len(steps) - i - 0.5
+        ax.add_patch(
+            FancyBboxPatch(
+                (0.2, y - 0.3),
+                4.6,
+                0.6,
+                boxstyle="round,pad=0.02",
+                facecolor="#FFFFFF",
+                edgecolor="#0072B2",
+                linewidth=1.2,
+            )
+        )
+        ax.text(
+            2.5,
+            y,
+            f"{_wrap(step['label'], 34)}\nn = {step['n']}",
+            ha="center",
+            va="center",
+            fontsize=7.5,
+        )
+        if i + 1 < len(steps):
+            ax.annotate(
+                "",
+                xy=(2.5, y - 0.68),
+                xytext=(2.5, y - 0.32),
+                arrowprops={"arrowstyle": "-|>", "color": "#000000", "lw": 1.0},
+            )
+        if step.get("loss"):
+            ax.annotate(
+                "",
+                xy=(5.3, y - 0.5),
+                xytext=(2.5, y - 0.5),
+                arrowprops={"arrowstyle": "-|>", "color": "#D55E00", "lw": 1.0, "linestyle": "--"},
+            )
+            ax.text(
+                5.4,
+                y - 0.5,
+                _wrap(f"Not carried forward: {step['loss']}", 52),
+                va="center",
+                fontsize=7.5,
+            )
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)

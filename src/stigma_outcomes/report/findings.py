@@ -1,0 +1,296 @@
+"""Plain-language findings that never say more than the statistics do.
+
+The rules, each tested on its own:
+
+* a change is called an improvement or a worsening only when the multiplicity-adjusted test
+  (Holm) is below the significance level; otherwise it is "no clear change", with its
+  interval;
+* every word comes with its number (before, after, change, interval), so the reader does no
+  arithmetic;
+* effect-size words name their convention ("small by Cohen's conventions");
+* which way is better comes from the scale's direction, never from the sign alone;
+* reliable deterioration is reported next to reliable improvement;
+* nothing is attributed to the programme unless a comparison group was analysed, and even
+  then the wording is "compared with", not "caused";
+* unlinked (anonymous) designs are labelled as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .formatting import decimals_for_range, interval, is_number, num, percent, pvalue
+from .outcomes import OutcomeInfo
+from .privacy import Disclosure
+
+Verdict = Literal["improved", "worsened", "no clear change", "not shown"]
+
+ALPHA = 0.05
+CONVENTION = "Cohen's conventions"
+CONVENTION_DETAIL = "Cohen's conventions: 0.2 small, 0.5 medium, 0.8 large"
+
+
+@dataclass
+class Finding:
+    """One outcome's headline: the verdict and the sentence that carries its numbers."""
+
+    instrument: str
+    scale: str
+    label: str
+    verdict: Verdict
+    sentence: str
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.sentence, *self.details])
+
+
+def effect_word(g: object) -> str:
+    """Cohen's (1988) words for a standardised mean difference.
+
+    Examples
+    --------
+    >>> effect_word(0.1), effect_word(-0.35), effect_word(0.6), effect_word(1.2)
+    ('negligible', 'small', 'medium', 'large')
+    """
+    if not is_number(g):
+        return "not available"
+    size = abs(float(g))
+    if size < 0.2:
+        return "negligible"
+    if size < 0.5:
+        return "small"
+    if size < 0.8:
+        return "medium"
+    return "large"
+
+
+def adjusted_p(record: dict[str, Any]) -> float | None:
+    """The multiplicity-adjusted p value a verdict rests on (Holm; BH only if Holm is absent)."""
+    for name in ("p_t_holm", "p_holm", "p_t_bh"):
+        value = record.get(name)
+        if is_number(value):
+            return float(value)
+    return None
+
+
+def verdict(record: dict[str, Any], alpha: float = ALPHA) -> Verdict:
+    """Improved, worsened or no clear change, from the adjusted test and the scale direction.
+
+    Examples
+    --------
+    >>> verdict({"mean_change": -0.8, "p_t_holm": 0.001, "improvement_sign": -1})
+    'improved'
+    >>> verdict({"mean_change": -0.8, "p_t_holm": 0.2, "improvement_sign": -1})
+    'no clear change'
+    """
+    p = adjusted_p(record)
+    change = record.get("mean_change")
+    sign = record.get("improvement_sign")
+    if p is None or not is_number(change) or sign not in (1, -1, 1.0, -1.0):
+        return "no clear change"
+    if p >= alpha or float(change) == 0:
+        return "no clear change"
+    return "improved" if float(change) * float(sign) > 0 else "worsened"
+
+
+def _count_phrase(d: Disclosure, key: str, n: Any, total: Any, total_key: str) -> str:
+    if d.status(key) == "small":
+        return f"fewer than {d.threshold} of {_total(d, total, total_key)}"
+    if d.status(key) == "hidden":
+        return f"a number not shown for privacy ({d.mark(key)})"
+    if not is_number(n) or not is_number(total):
+        return "not available"
+    return f"{percent(float(n), float(total))} ({int(n)} of {int(total)})"
+
+
+def _total(d: Disclosure, total: Any, total_key: str) -> str:
+    return str(int(total)) if d.shown(total_key) and is_number(total) else d.mark(total_key)
+
+
+def reliable_change_sentence(record: dict[str, Any], d: Disclosure, key: str) -> str:
+    """Reliable improvement and reliable deterioration, side by side, with their counts."""
+    n = record.get("n_pairs")
+    n_key = f"{key}|n_pairs"
+    improved = _count_phrase(
+        d, f"{key}|n_reliably_improved", record.get("n_reliably_improved"), n, n_key
+    )
+    worse = _count_phrase(
+        d, f"{key}|n_reliably_deteriorated", record.get("n_reliably_deteriorated"), n, n_key
+    )
+    return (
+        f"Reliable improvement: {improved} participants; reliable deterioration: {worse} "
+        "(changes larger than measurement error alone would produce)."
+    )
+
+
+def paired_finding(
+    record: dict[str, Any],
+    info: OutcomeInfo,
+    d: Disclosure,
+    key: str,
+    alpha: float = ALPHA,
+) -> Finding:
+    """The headline sentence for one linked pre/post comparison.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.report.outcomes import OutcomeInfo
+    >>> info = OutcomeInfo("ucla3", "total", "Loneliness", "UCLA-3", "higher_is_worse", 3, 9)
+    >>> rec = {"n_pairs": 150, "pre_mean": 6.8, "post_mean": 5.9, "mean_change": -0.9,
+    ...        "mean_change_ci_low": -1.2, "mean_change_ci_high": -0.6, "p_t_holm": 0.0001,
+    ...        "improvement_sign": -1, "g_av": -0.45}
+    >>> f = paired_finding(rec, info, Disclosure(), "k")
+    >>> f.verdict, f.sentence.split(":")[0]
+    ('improved', 'Loneliness (UCLA-3) improved')
+    """
+    group = record.get("group")
+    who = f" in the {group} group" if group else ""
+    if not d.shown(f"{key}|n_pairs"):
+        why = (
+            f"because fewer than {d.threshold} people had both surveys"
+            if d.status(f"{key}|n_pairs") == "small"
+            else "so that the size of a smaller group cannot be worked out from the totals"
+        )
+        return Finding(
+            info.instrument,
+            info.scale,
+            info.label,
+            "not shown",
+            f"{info.label}{who}: not shown, {why}.",
+        )
+    dec = decimals_for_range(info.range_low, info.range_high)
+    pre, post = num(record.get("pre_mean"), dec), num(record.get("post_mean"), dec)
+    change = num(record.get("mean_change"), dec, signed=True)
+    ci = interval(record.get("mean_change_ci_low"), record.get("mean_change_ci_high"), dec)
+    n = int(record["n_pairs"]) if is_number(record.get("n_pairs")) else 0
+    word = verdict(record, alpha)
+    where = f"on {info.range_text} ({info.better_text})"
+    moved = "fell" if is_number(record.get("mean_change")) and record["mean_change"] < 0 else "rose"
+    g = record.get("g_av")
+    size = (
+        f"The size of the change was {effect_word(g)} by {CONVENTION} "
+        f"(Hedges' g = {num(g, 2, signed=True)})."
+    )
+    p = adjusted_p(record)
+    if word == "no clear change":
+        sentence = (
+            f"{info.label}{who} showed no clear change: the average was {pre} before and {post} "
+            f"after {where}, a change of {change} (95% CI {ci}; adjusted {pvalue(p)}), "
+            f"among {n} participants with both surveys."
+        )
+        return Finding(
+            info.instrument,
+            info.scale,
+            info.label,
+            word,
+            sentence,
+            [reliable_change_sentence(record, d, key)],
+        )
+    sentence = (
+        f"{info.label}{who} {word}: the average {moved} from {pre} to {post} {where}, a change "
+        f"of {change} (95% CI {ci}; adjusted {pvalue(p)}), among {n} participants with both "
+        "surveys."
+    )
+    return Finding(
+        info.instrument,
+        info.scale,
+        info.label,
+        word,
+        sentence,
+        [size, reliable_change_sentence(record, d, key)],
+    )
+
+
+def unlinked_finding(
+    record: dict[str, Any], info: OutcomeInfo, d: Disclosure, key: str, alpha: float = ALPHA
+) -> Finding:
+    """The headline for an anonymous before/after design, labelled as unlinked."""
+    group = record.get("group")
+    who = f" in the {group} group" if group else ""
+    if not d.shown(f"{key}|n_pre") or not d.shown(f"{key}|n_post"):
+        return Finding(
+            info.instrument,
+            info.scale,
+            info.label,
+            "not shown",
+            f"{info.label}{who}: not shown, because fewer than {d.threshold} people "
+            "answered at one of the waves.",
+        )
+    dec = decimals_for_range(info.range_low, info.range_high)
+    diff = record.get("mean_difference", record.get("mean_change"))
+    low = record.get("mean_difference_ci_low", record.get("mean_change_ci_low"))
+    high = record.get("mean_difference_ci_high", record.get("mean_change_ci_high"))
+    proxy = {
+        "mean_change": diff,
+        "p_t_holm": record.get("p_welch_holm", record.get("p_t_holm")),
+        "improvement_sign": record.get("improvement_sign"),
+    }
+    word = verdict(proxy, alpha)
+    label = "no clear difference" if word == "no clear change" else word
+    sentence = (
+        f"{info.label}{who} ({label}; unlinked surveys): {int(record.get('n_pre', 0))} people "
+        f"answered before (average {num(record.get('pre_mean'), dec)}) and "
+        f"{int(record.get('n_post', 0))} after (average {num(record.get('post_mean'), dec)}) "
+        f"on {info.range_text} ({info.better_text}); difference {num(diff, dec, signed=True)} "
+        f"(95% CI {interval(low, high, dec)}). The answers could not be linked person to "
+        "person, so these are two sets of respondents, not the same people measured twice."
+    )
+    return Finding(info.instrument, info.scale, info.label, word, sentence)
+
+
+def ancova_sentence(
+    record: dict[str, Any], info: OutcomeInfo, d: Disclosure, shown: bool, alpha: float = ALPHA
+) -> str:
+    """Compared-with-the-comparison-group sentence, with no causal verb."""
+    group, ref = record.get("group"), record.get("reference_group")
+    if not shown:
+        return (
+            f"The comparison between the {group} and {ref} groups is not shown, because one of "
+            f"them is smaller than {d.threshold} people."
+        )
+    dec = decimals_for_range(info.range_low, info.range_high)
+    diff = record.get("adjusted_difference")
+    ci = interval(
+        record.get("adjusted_difference_ci_low"), record.get("adjusted_difference_ci_high"), dec
+    )
+    p = record.get("p")
+    sign = -1 if info.direction == "higher_is_worse" else 1
+    clear = is_number(p) and float(p) < alpha and is_number(diff) and float(diff) != 0
+    if clear and float(diff) * sign > 0:
+        reading = f"the {group} group ended better off than the {ref} group"
+    elif clear:
+        reading = f"the {group} group ended worse off than the {ref} group"
+    else:
+        reading = "no clear difference between the groups"
+    return (
+        f"Allowing for where people started, the {group} group's average after was "
+        f"{num(diff, dec, signed=True)} points relative to the {ref} group (95% CI {ci}; "
+        f"{pvalue(p)}): {reading}. A comparison group makes it more plausible that a "
+        "difference is due to the programme, but without random assignment it does not prove it."
+    )
+
+
+def design_sentence(has_comparison: bool, linked: bool) -> str:
+    """What the design can and cannot show, for the summary page."""
+    parts = []
+    if linked:
+        parts.append("Each person's answers before and after were matched.")
+    else:
+        parts.append(
+            "The surveys were anonymous and could not be matched person to person "
+            "(an unlinked design), so before and after are compared as two groups of respondents."
+        )
+    if has_comparison:
+        parts.append(
+            "A comparison group was analysed, so changes can be set against what happened "
+            "without the programme; groups were compared, not randomly assigned, unless stated."
+        )
+    else:
+        parts.append(
+            "There was no comparison group, so these changes show what happened, not that the "
+            "programme caused them."
+        )
+    return " ".join(parts)

@@ -1,0 +1,82 @@
+"""How numbers are written in reports: one place, so every renderer prints the same text."""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "−"
+
+
+def is_number(value: object) -> bool:
+    """True for a finite int or float (not bool, not NaN)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def decimals_for_range(low: float | None, high: float | None) -> int:
+    """Decimals for scores on a scale: 2 on short scales (width up to 10), else 1.
+
+    Examples
+    --------
+    >>> decimals_for_range(1, 4), decimals_for_range(12, 84)
+    (2, 1)
+    """
+    if low is None or high is None:
+        return 2
+    return 2 if (high - low) <= 10 else 1
+
+
+def num(value: object, decimals: int = 2, signed: bool = False) -> str:
+    """A number with a typographic minus; ``"–"`` when it is missing.
+
+    Examples
+    --------
+    >>> num(-0.4567), num(1.2, 1, signed=True), num(None)
+    ('−0.46', '+1.2', '–')
+    """
+    if not is_number(value):
+        return "–"
+    x = round(float(value), decimals)
+    if x == 0:
+        x = 0.0  # no "−0.00"
+    text = f"{abs(x):.{decimals}f}"
+    if x < 0:
+        return MINUS + text
+    return ("+" + text) if signed and x > 0 else text
+
+
+def pvalue(p: object) -> str:
+    """A p value as ``"p < 0.001"`` or ``"p = 0.034"``.
+
+    Examples
+    --------
+    >>> pvalue(0.00001), pvalue(0.0341)
+    ('p < 0.001', 'p = 0.034')
+    """
+    if not is_number(p):
+        return "p not available"
+    x = float(p)
+    if x < 0.001:
+        return "p < 0.001"
+    return f"p = {x:.3f}"
+
+
+def percent(part: float, whole: float) -> str:
+    """A whole-number percentage of ``part`` in ``whole``.
+
+    Examples
+    --------
+    >>> percent(31, 155)
+    '20%'
+    """
+    if not whole:
+        return "–"
+    return f"{round(100.0 * part / whole):d}%"
+
+
+def interval(low: object, high: object, decimals: int = 2) -> str:
+    """A confidence interval written out with "to" (clearer than a dash next to a minus)."""
+    return f"{num(low, decimals)} to {num(high, decimals)}"

@@ -1,0 +1,253 @@
+"""The back half of the report: participation and attrition, methods, limitations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .formatting import decimals_for_range, interval, is_number, num, pvalue
+from .outcomes import describe_outcome
+from .privacy import Disclosure
+
+if TYPE_CHECKING:
+    from .model import OutcomeSection, ReportSettings, Section
+
+LICENSE_WORDS = {
+    "public_domain": "public domain",
+    "free_with_citation": "free to use with citation",
+    "registration_required": "free after registration",
+    "permission_required": "permission from the authors required",
+    "proprietary": "proprietary (licence fee)",
+}
+
+
+def attrition_section(
+    data: dict[str, Any], flow: list[Any], d: Disclosure, settings: ReportSettings
+) -> Section:
+    """Who stayed and who left, and whether those who left started differently."""
+    from .model import Section, Table, record_key
+
+    sec = Section("participation", "Participation and attrition")
+    if flow:
+        for key, label, loss_key, loss_label in flow:
+            line = f"{label}: {d.mark(key)}."
+            if loss_key:
+                line += f" Not carried forward: {d.mark(loss_key)} ({loss_label})."
+            sec.bullets.append(line)
+    rows = []
+    for rec in data.get("attrition") or []:
+        key = record_key("attrition", rec)
+        info = describe_outcome(str(rec.get("instrument")), str(rec.get("scale")), rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        comp_ok = d.shown(f"{key}|n_completers")
+        drop_ok = d.shown(f"{key}|n_dropouts")
+        both = comp_ok and drop_ok
+        rows.append(
+            [
+                f"{info.name} · by the {rec.get('wave')} wave",
+                d.mark(f"{key}|n_completers") if not comp_ok else str(int(rec["n_completers"])),
+                d.mark(f"{key}|n_dropouts") if not drop_ok else str(int(rec["n_dropouts"])),
+                num(rec.get("mean_completers"), dec) if comp_ok else "not shown",
+                num(rec.get("mean_dropouts"), dec) if drop_ok else "not shown",
+                num(rec.get("hedges_g"), 2, signed=True) if both else "not shown",
+                pvalue(rec.get("p")).removeprefix("p ").removeprefix("= ") if both else "not shown",
+            ]
+        )
+    if rows:
+        sec.tables.append(
+            Table(
+                "attrition",
+                "Starting scores of people who stayed and people who left",
+                [
+                    "Scale · wave",
+                    "Stayed",
+                    "Left",
+                    "Stayed: mean at start",
+                    "Left: mean at start",
+                    "Hedges' g",
+                    "Welch p",
+                ],
+                rows,
+                [
+                    "g = (stayed − left) ÷ pooled SD, small-sample corrected. A clear difference "
+                    "means the people analysed may not represent everyone who started."
+                ],
+            )
+        )
+    if not sec.bullets and not sec.tables:
+        sec.paragraphs.append("No participation figures were available.")
+    return sec
+
+
+def methods_section(
+    data: dict[str, Any], outcomes: list[OutcomeSection], d: Disclosure, settings: ReportSettings
+) -> Section:
+    """Instruments with citations and licences, scoring, tests, multiplicity, RCI inputs."""
+    from .model import Section, Table
+
+    sec = Section("methods", "Methods")
+    inst_rows = []
+    seen: set[str] = set()
+    rci_rows = []
+    for rec in data.get("paired") or []:
+        inst = str(rec.get("instrument"))
+        info = describe_outcome(inst, str(rec.get("scale")), rec)
+        if inst not in seen:
+            seen.add(inst)
+            lic = LICENSE_WORDS.get(str(info.license_status), info.license_status or "not stated")
+            cite = info.citation or "definition not in the registry"
+            if info.doi:
+                cite += f" doi:{info.doi}"
+            inst_rows.append([info.short_name, info.instrument_name or inst, cite, lic])
+        if rec.get("group") is None:
+            rci_rows.append(
+                [
+                    f"{info.short_name} · {info.name} · "
+                    f"{rec.get('from_wave')}→{rec.get('to_wave')}",
+                    num(rec.get("rci_reliability"), 2),
+                    str(rec.get("rci_reliability_source") or "–"),
+                    num(rec.get("rci_sd"), 2),
+                    str(rec.get("rci_sd_source") or "–"),
+                    num(rec.get("rci_threshold"), 2),
+                ]
+            )
+    if inst_rows:
+        sec.tables.append(
+            Table(
+                "instruments",
+                "Questionnaires used",
+                ["Short name", "Name", "Citation", "Licence"],
+                inst_rows,
+            )
+        )
+    sec.paragraphs.append(
+        "Scoring. Answers were matched to each questionnaire's response options (ignoring "
+        "capitalisation and extra spaces); answers outside the options were treated as "
+        "missing and listed in the data-quality ledger. Items worded in the opposite "
+        "direction were reverse-scored. A scale score was given only when a person answered "
+        "at least the minimum number of items the questionnaire's authors (or this "
+        "toolkit's definition, where the authors give no rule) require; otherwise the person "
+        "has no score on that scale and is left out of its analysis."
+    )
+    n_tests = len([r for r in data.get("paired") or []])
+    sec.paragraphs.append(
+        "Tests. Change is after minus before for people who answered both surveys (complete "
+        "pairs). Each change was tested with a paired t test, with a Wilcoxon signed-rank test "
+        "as a check that does not assume normal differences. Effect sizes: d_z (mean change ÷ "
+        "SD of the changes, with a noncentral-t 95% interval) and Hedges' g_av (mean change ÷ "
+        "average of the before and after SDs, small-sample corrected); the words small, medium "
+        f"and large follow Cohen's conventions (0.2, 0.5, 0.8). Multiplicity: the {n_tests} "
+        "paired tests in this analysis were adjusted together with Holm's method, and only "
+        f"adjusted p values below {settings.alpha} are called clear changes."
+    )
+    if data.get("ancova"):
+        sec.paragraphs.append(
+            "Comparison group. The groups' scores after were compared allowing for each "
+            "person's score before (analysis of covariance, post ~ pre + group)."
+        )
+    if data.get("mixed_models"):
+        sec.paragraphs.append(
+            "More than two waves. A linear mixed model (score ~ wave, random intercept per "
+            "person, fitted by REML) used every available answer, so people who missed a wave "
+            "still count."
+        )
+    sec.paragraphs.append(
+        "Reliable change. Each person's change was compared with the change measurement "
+        "error alone could produce (Jacobson–Truax reliable change index: SD × √2 × √(1 − r), "
+        "times 1.96). The reliability r and the SD used for each scale are listed below with "
+        "their sources; the SD is taken from everyone's starting scores, so every group is "
+        "judged by the same yardstick."
+    )
+    if rci_rows:
+        sec.tables.append(
+            Table(
+                "rci-inputs",
+                "Inputs of the reliable change index",
+                [
+                    "Scale · waves",
+                    "Reliability r",
+                    "Source of r",
+                    "SD",
+                    "Source of SD",
+                    "Change needed",
+                ],
+                rci_rows,
+            )
+        )
+    rel_rows = []
+    for rec in data.get("reliability") or []:
+        from .model import record_key
+
+        key = record_key("reliability", rec)
+        shown = d.shown(f"{key}|n")
+        info = describe_outcome(str(rec.get("instrument")), str(rec.get("scale")), rec)
+        rel_rows.append(
+            [
+                f"{info.short_name} · {info.name} · {rec.get('wave')}",
+                str(int(rec["n"])) if shown and is_number(rec.get("n")) else d.mark(f"{key}|n"),
+                (
+                    f"{num(rec.get('alpha'), 2)} "
+                    f"[{interval(rec.get('alpha_ci_low'), rec.get('alpha_ci_high'), 2)}]"
+                    if shown
+                    else "not shown"
+                ),
+                num(rec.get("omega_total"), 2) if shown else "not shown",
+            ]
+        )
+    if rel_rows:
+        sec.tables.append(
+            Table(
+                "reliability",
+                "Internal consistency in this sample",
+                ["Scale · wave", "n", "Cronbach's alpha [95% CI]", "McDonald's omega"],
+                rel_rows,
+            )
+        )
+    sec.paragraphs.append(
+        "Privacy. No names, e-mail addresses, participant codes or other personal columns "
+        "appear in this report. " + d.note()
+    )
+    version = (data.get("meta") or {}).get("package_version")
+    if version:
+        sec.paragraphs.append(f"Produced with stigma_outcomes {version}.")
+    return sec
+
+
+def limitations_section(
+    data: dict[str, Any], has_comparison: bool, linked: bool, flow: list[Any], d: Disclosure
+) -> Section:
+    """The caveats a funder should read before quoting any number."""
+    from .model import Section
+
+    sec = Section("limitations", "Limitations")
+    if not has_comparison:
+        sec.bullets.append(
+            "There was no comparison group. A before-and-after change shows what happened to "
+            "participants, not that the programme caused it: people may have changed anyway."
+        )
+    else:
+        sec.bullets.append(
+            "The comparison group makes it more plausible that differences are due to the "
+            "programme, but unless people were randomly assigned, the groups may have differed "
+            "in ways the analysis could not allow for."
+        )
+    sec.bullets.append(
+        "Regression to the mean: people who start with unusually high or low scores tend to "
+        "score closer to average the next time, even without any programme."
+    )
+    if flow:
+        lost = d.mark("flow|no_post")
+        sec.bullets.append(
+            f"Attrition: {lost} of those who answered the first survey did not answer the "
+            "second. If those who left differ from those who stayed (see the attrition table), "
+            "the results may not apply to everyone who started."
+        )
+    if not linked:
+        sec.bullets.append(
+            "Unlinked design: answers could not be matched person to person, so the before "
+            "and after groups may contain different people and individual change is unknown."
+        )
+    sec.bullets.append(
+        "Self-report questionnaires measure what people say about themselves; they can "
+        "be affected by wanting to please the programme staff."
+    )
+    return sec

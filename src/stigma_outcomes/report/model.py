@@ -1,0 +1,774 @@
+"""The report as data: every sentence, table and chart, built once from results, scores, ledger.
+
+Renderers (Typst/PDF, HTML, Markdown) only lay this model out, so what a funder reads is the
+same whatever the format, and privacy rules are applied here, once, for all of them. No
+statistic is computed here: numbers come from the results records (SPEC §6); the scores
+and ledger are only counted (participant flow, data-quality problems) and, for the
+individual-change chart, plotted without identifiers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .findings import (
+    ALPHA,
+    CONVENTION_DETAIL,
+    Finding,
+    ancova_sentence,
+    design_sentence,
+    paired_finding,
+    unlinked_finding,
+)
+from .formatting import decimals_for_range, interval, is_number, num, pvalue
+from .outcomes import OutcomeInfo, describe_outcome
+from .privacy import DEFAULT_THRESHOLD, Disclosure
+
+ALERT_PROBLEMS = ("alert",)
+"""Ledger problems containing these words are evaluator-only and never reach a report."""
+
+RCI_COUNTS = ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
+DIRECTION_COUNTS = ("n_improved", "n_unchanged", "n_worsened")
+
+
+@dataclass
+class ReportSettings:
+    """What the report is about and who wrote it (from the evaluation file).
+
+    Examples
+    --------
+    >>> ReportSettings(title="Peer support outcomes", threshold=11).threshold
+    11
+    """
+
+    title: str = "Programme outcome report"
+    program: str | None = None
+    period: str | None = None
+    author: str = "Programme evaluation team"
+    language: str = "en"
+    keywords: list[str] = field(default_factory=lambda: ["outcomes", "evaluation"])
+    threshold: int = DEFAULT_THRESHOLD
+    alpha: float = ALPHA
+    date: str | None = None
+
+
+@dataclass
+class Table:
+    """A data table: header row, body rows (first cell is the row header), notes."""
+
+    id: str
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    """A chart to draw: kind, data (already privacy-filtered), caption and alt text."""
+
+    id: str
+    kind: str
+    caption: str
+    alt: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Section:
+    """A titled block of paragraphs, bullet points, tables and charts."""
+
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class OutcomeSection(Section):
+    """One instrument's section: its headline finding plus every scale's statistics."""
+
+    finding: Finding | None = None
+    more: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportModel:
+    """Everything a renderer needs; built by :func:`build_report`."""
+
+    settings: ReportSettings
+    summary: Section
+    findings: list[Finding]
+    outcomes: list[OutcomeSection]
+    sections: list[Section]
+    privacy_note: str
+    package_version: str
+
+    def all_text(self) -> str:
+        """Every sentence and table cell, for checks (e.g. that no identifier leaked)."""
+        parts: list[str] = [self.settings.title, self.privacy_note]
+        for sec in [self.summary, *self.outcomes, *self.sections]:
+            parts += [sec.title, *sec.paragraphs, *sec.bullets]
+            if isinstance(sec, OutcomeSection):
+                parts += sec.more
+                if sec.finding:
+                    parts.append(sec.finding.text)
+            for t in sec.tables:
+                parts += [t.caption, *t.columns, *t.notes]
+                parts += [c for row in t.rows for c in row]
+            parts += [c.caption + " " + c.alt for c in sec.charts]
+        parts += [f.text for f in self.findings]
+        return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# keys under which counts are registered with the disclosure check
+
+
+def record_key(kind: str, rec: dict[str, Any]) -> str:
+    """A stable key for one results record (kind, instrument, scale, contrast, group)."""
+    group = rec.get("group")
+    return "|".join(
+        [
+            kind,
+            str(rec.get("instrument")),
+            str(rec.get("scale")),
+            str(rec.get("from_wave", rec.get("wave", ""))),
+            str(rec.get("to_wave", "")),
+            "*" if group is None else f"g:{group}",
+        ]
+    )
+
+
+def _as_dict(results: Any) -> dict[str, Any]:
+    if isinstance(results, dict):
+        return results
+    for name in ("to_dict", "as_dict", "model_dump"):
+        method = getattr(results, name, None)
+        if callable(method):
+            return dict(method())
+    raise TypeError("results must be a dict in the SPEC §6 layout or a Results object")
+
+
+def _register(data: dict[str, Any], d: Disclosure) -> None:
+    paired = data.get("paired") or []
+    by_cell: dict[str, list[dict[str, Any]]] = {}
+    for rec in paired:
+        key = record_key("paired", rec)
+        d.count(f"{key}|n_pairs", rec.get("n_pairs"))
+        d.derived(f"{key}|stats", f"{key}|n_pairs")
+        for family in (RCI_COUNTS, DIRECTION_COUNTS):
+            for name in family:
+                d.count(f"{key}|{name}", rec.get(name))
+                d.derived(f"{key}|{name}", f"{key}|n_pairs")
+            d.relation(f"{key}|n_pairs", [f"{key}|{n}" for n in family])
+        d.count(f"{key}|n_recovered", rec.get("n_recovered"))
+        d.derived(f"{key}|n_recovered", f"{key}|n_pairs")
+        cell = record_key("paired", {**rec, "group": None})
+        by_cell.setdefault(cell, []).append(rec)
+    # Groups partition the whole sample, so each whole-sample count is a sum of group counts.
+    for cell, recs in by_cell.items():
+        groups = [r for r in recs if r.get("group") is not None]
+        if not groups:
+            continue
+        for name in ("n_pairs", *RCI_COUNTS, *DIRECTION_COUNTS):
+            d.relation(f"{cell}|{name}", [f"{record_key('paired', r)}|{name}" for r in groups])
+    for rec in data.get("unlinked") or []:
+        key = record_key("unlinked", rec)
+        for name in ("n_pre", "n_post"):
+            d.count(f"{key}|{name}", rec.get(name))
+    for rec in data.get("attrition") or []:
+        key = record_key("attrition", rec)
+        d.count(f"{key}|n_completers", rec.get("n_completers"))
+        d.count(f"{key}|n_dropouts", rec.get("n_dropouts"))
+        d.relation(f"{key}|n_baseline", [f"{key}|n_completers", f"{key}|n_dropouts"])
+    for rec in data.get("reliability") or []:
+        d.count(f"{record_key('reliability', rec)}|n", rec.get("n"))
+
+
+# ---------------------------------------------------------------------------------------
+# participant flow and data quality, counted from scores and ledger
+
+
+def _flow(
+    scores: pd.DataFrame | None, from_wave: str | None, to_wave: str | None, d: Disclosure
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Steps (key, label, loss key, loss label) of the participant flow, counts registered."""
+    if scores is None or scores.empty or from_wave is None or to_wave is None:
+        return []
+    ids = scores["participant_id"].astype(str)
+    wave = scores["wave"].astype(str)
+    ok = scores["status"].astype(str) == "ok"
+    everyone = ids.nunique()
+    at_pre = set(ids[wave == from_wave])
+    at_post = set(ids[wave == to_wave])
+    both = at_pre & at_post
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "wave": wave,
+            "ok": ok,
+            "cell": scores["instrument"].astype(str) + "/" + scores["scale"].astype(str),
+        }
+    )
+    ok_rows = frame[frame["ok"] & frame["wave"].isin([from_wave, to_wave])]
+    per = ok_rows.groupby(["id", "cell"])["wave"].nunique()
+    analysed = set(per[per == 2].index.get_level_values("id"))
+    counts = {
+        "flow|all": everyone,
+        "flow|pre": len(at_pre),
+        "flow|post_only": everyone - len(at_pre),
+        "flow|both": len(both),
+        "flow|no_post": len(at_pre) - len(both),
+        "flow|analysed": len(analysed & both),
+        "flow|unscorable": len(both) - len(analysed & both),
+    }
+    for key, value in counts.items():
+        d.count(key, value)
+    d.relation("flow|all", ["flow|pre", "flow|post_only"])
+    d.relation("flow|pre", ["flow|both", "flow|no_post"])
+    d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
+    return [
+        (
+            "flow|all",
+            "Took part (answered at least one survey)",
+            "flow|post_only",
+            f"answered only the {to_wave} survey, with no matching {from_wave} survey",
+        ),
+        (
+            "flow|pre",
+            f"Answered the {from_wave} survey",
+            "flow|no_post",
+            f"did not answer the {to_wave} survey",
+        ),
+        (
+            "flow|both",
+            f"Answered both the {from_wave} and {to_wave} surveys",
+            "flow|unscorable",
+            "answered too few questions to be scored on any outcome",
+        ),
+        ("flow|analysed", "Analysed (a score at both waves on at least one outcome)", None, None),
+    ]
+
+
+def _problem_label(problem: str) -> str:
+    return problem.replace("_", " ")
+
+
+def _ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
+    if ledger is None or ledger.empty or "problem" not in ledger.columns:
+        return None
+    problem = ledger["problem"].astype(str)
+    keep = ~problem.str.contains("|".join(ALERT_PROBLEMS), case=False, regex=True)
+    led = ledger.loc[keep]
+    if led.empty:
+        return None
+    action = led["action"].astype(str) if "action" in led.columns else pd.Series("", led.index)
+    pid = led["participant_id"] if "participant_id" in led.columns else pd.Series(None, led.index)
+    frame = pd.DataFrame({"problem": led["problem"].astype(str), "action": action, "pid": pid})
+    cases = frame.groupby("problem").size()
+    people = frame.dropna(subset=["pid"]).groupby("problem")["pid"].nunique()
+    actions = frame.groupby("problem")["action"].agg(lambda s: s.value_counts().index[0])
+    rows = []
+    for prob in sorted(cases.index):
+        d.count(f"ledger|{prob}|cases", int(cases[prob]))
+        n_people = int(people.get(prob, 0))
+        if n_people:
+            d.count(f"ledger|{prob}|people", n_people)
+        rows.append((prob, n_people, str(actions[prob])))
+    out = []
+    for prob, n_people, act in rows:
+        out.append(
+            [
+                _problem_label(prob),
+                d.mark(f"ledger|{prob}|cases"),
+                d.mark(f"ledger|{prob}|people") if n_people else "–",
+                _problem_label(act) if act not in ("nan", "None") else "",
+            ]
+        )
+    return Table(
+        "data-quality",
+        "Problems found in the survey data, and what was done",
+        ["Problem", "Answers or rows", "People", "What was done"],
+        out,
+        [
+            "Counted from the data-quality ledger; the full ledger is a separate file kept by "
+            "the evaluator, not part of this report."
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# statistics tables
+
+
+def _count_or_mark(d: Disclosure, key: str, value: Any) -> str:
+    if not d.shown(key):
+        return d.mark(key)
+    return str(int(value)) if is_number(value) else "–"
+
+
+def _paired_rows(
+    recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
+) -> list[list[str]]:
+    rows = []
+    for rec in recs:
+        info = infos[str(rec["scale"])]
+        key = record_key("paired", rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        who = rec.get("group") or "Everyone"
+        label = f"{info.name} · {who} · {rec.get('from_wave')}→{rec.get('to_wave')}"
+        n_cell = _count_or_mark(d, f"{key}|n_pairs", rec.get("n_pairs"))
+        if not d.shown(f"{key}|stats"):
+            rows.append(
+                [
+                    label,
+                    n_cell,
+                    *(["‡" if d.status(f"{key}|n_pairs") == "hidden" else "not shown"] * 7),
+                ]
+            )
+            continue
+        n = rec.get("n_pairs") or 0
+        ri = _count_or_mark(d, f"{key}|n_reliably_improved", rec.get("n_reliably_improved"))
+        rd = _count_or_mark(d, f"{key}|n_reliably_deteriorated", rec.get("n_reliably_deteriorated"))
+        rows.append(
+            [
+                label,
+                n_cell,
+                f"{num(rec.get('pre_mean'), dec)} ({num(rec.get('pre_sd'), dec)})",
+                f"{num(rec.get('post_mean'), dec)} ({num(rec.get('post_sd'), dec)})",
+                f"{num(rec.get('mean_change'), dec, signed=True)} "
+                f"[{interval(rec.get('mean_change_ci_low'), rec.get('mean_change_ci_high'), dec)}]",
+                f"{num(rec.get('d_z'), 2, signed=True)} "
+                f"[{interval(rec.get('d_z_ci_low'), rec.get('d_z_ci_high'), 2)}]",
+                pvalue(rec.get("p_t_holm")).removeprefix("p ").removeprefix("= "),
+                ri if n else "–",
+                rd if n else "–",
+            ]
+        )
+    return rows
+
+
+PAIRED_COLUMNS = [
+    "Scale · group · waves",
+    "n",
+    "Before: mean (SD)",
+    "After: mean (SD)",
+    "Change [95% CI]",
+    "d_z [95% CI]",
+    "Holm p",
+    "Reliably improved",
+    "Reliably worse",
+]
+
+
+def _group_chart_data(recs: list[dict[str, Any]], d: Disclosure, dec: int) -> list[dict[str, Any]]:
+    """Means with t intervals per wave for each shown group, from the table's own numbers."""
+    from scipy.stats import t as t_dist
+
+    series = []
+    for rec in recs:
+        key = record_key("paired", rec)
+        n = rec.get("n_pairs")
+        if not d.shown(f"{key}|stats") or not is_number(n) or n < 2:
+            continue
+        q = float(t_dist.ppf(0.975, n - 1))
+        points = []
+        for side, wave in (("pre", rec.get("from_wave")), ("post", rec.get("to_wave"))):
+            m, s = rec.get(f"{side}_mean"), rec.get(f"{side}_sd")
+            if not (is_number(m) and is_number(s)):
+                continue
+            half = q * float(s) / math.sqrt(n)
+            points.append(
+                {
+                    "wave": str(wave),
+                    "mean": float(m),
+                    "low": float(m) - half,
+                    "high": float(m) + half,
+                }
+            )
+        series.append({"group": rec.get("group") or "Everyone", "points": points, "n": int(n)})
+    return series
+
+
+def _individual_pairs(
+    scores: pd.DataFrame | None, instrument: str, scale: str, fw: str, tw: str
+) -> pd.DataFrame:
+    if scores is None or scores.empty:
+        return pd.DataFrame(columns=["pre", "post"])
+    part = scores[
+        (scores["instrument"].astype(str) == instrument)
+        & (scores["scale"].astype(str) == scale)
+        & (scores["status"].astype(str) == "ok")
+    ]
+    wide = part.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
+    if fw not in wide.columns or tw not in wide.columns:
+        return pd.DataFrame(columns=["pre", "post"])
+    out = wide[[fw, tw]].dropna()
+    out.columns = ["pre", "post"]
+    # Sorted by value, not by participant, so row order carries no identity.
+    return out.sort_values(["pre", "post"]).reset_index(drop=True)
+
+
+def _outcome_section(
+    instrument: str,
+    data: dict[str, Any],
+    scores: pd.DataFrame | None,
+    d: Disclosure,
+    settings: ReportSettings,
+    primary: tuple[str, str] | None,
+) -> OutcomeSection | None:
+    paired = [r for r in data.get("paired") or [] if r.get("instrument") == instrument]
+    unlinked = [r for r in data.get("unlinked") or [] if r.get("instrument") == instrument]
+    recs = paired or unlinked
+    if not recs:
+        return None
+    scales = list(dict.fromkeys(str(r["scale"]) for r in recs))
+    infos = {
+        s: describe_outcome(instrument, s, next(r for r in recs if r["scale"] == s)) for s in scales
+    }
+    head = "total" if "total" in scales else scales[0]
+    info = infos[head]
+    title = info.instrument_name or info.label
+    sec = OutcomeSection(id=f"outcome-{instrument}", title=f"{info.short_name}: {title}")
+    sec.paragraphs.append(
+        f"Headline scale: {info.name}, on {info.range_text} ({info.better_text})."
+    )
+    if paired:
+        fw, tw = primary or (paired[0]["from_wave"], paired[0]["to_wave"])
+        whole = [
+            r
+            for r in paired
+            if r["scale"] == head
+            and r.get("group") is None
+            and r["from_wave"] == fw
+            and r["to_wave"] == tw
+        ]
+        if whole:
+            sec.finding = paired_finding(
+                whole[0], info, d, record_key("paired", whole[0]), settings.alpha
+            )
+        groups = [
+            r
+            for r in paired
+            if r["scale"] == head
+            and r.get("group") is not None
+            and r["from_wave"] == fw
+            and r["to_wave"] == tw
+        ]
+        for rec in groups:
+            sec.more.append(
+                paired_finding(rec, info, d, record_key("paired", rec), settings.alpha).sentence
+            )
+        for rec in data.get("ancova") or []:
+            if (
+                rec.get("instrument") == instrument
+                and rec.get("scale") == head
+                and rec.get("group") is not None
+                and rec.get("adjusted_difference") is not None
+            ):
+                names = (rec.get("group"), rec.get("reference_group"))
+                shown = all(
+                    d.shown(
+                        record_key("paired", {**(whole[0] if whole else rec), "group": g})
+                        + "|stats"
+                    )
+                    for g in names
+                )
+                sec.more.append(ancova_sentence(rec, info, d, shown, settings.alpha))
+        dec = decimals_for_range(info.range_low, info.range_high)
+        cell = [
+            r for r in paired if r["scale"] == head and r["from_wave"] == fw and r["to_wave"] == tw
+        ]
+        sec.charts.append(_means_chart(instrument, info, cell, d, dec))
+        if whole and d.shown(record_key("paired", whole[0]) + "|stats"):
+            sec.charts.append(_scatter_chart(instrument, info, whole[0], scores, fw, tw))
+        sec.charts.append(_rci_chart(instrument, info, cell, d))
+        sec.tables.append(
+            Table(
+                f"stats-{instrument}",
+                f"{info.short_name}: change on every scale (linked pairs)",
+                PAIRED_COLUMNS,
+                _paired_rows(paired, infos, d),
+                [
+                    "Change = after − before. d_z = mean change ÷ SD of the changes, with a "
+                    "noncentral-t interval. Holm p is adjusted over every paired test in the "
+                    "analysis. Reliably improved/worse: Jacobson–Truax reliable change index "
+                    "beyond ±1.96."
+                ],
+            )
+        )
+    else:
+        head_rec = next(r for r in unlinked if r["scale"] == head and r.get("group") is None)
+        sec.finding = unlinked_finding(
+            head_rec, info, d, record_key("unlinked", head_rec), settings.alpha
+        )
+    return sec
+
+
+def _means_chart(
+    instrument: str, info: OutcomeInfo, cell: list[dict[str, Any]], d: Disclosure, dec: int
+) -> Chart:
+    series = _group_chart_data(cell, d, dec)
+    bits = []
+    for s in series:
+        pts = "; ".join(
+            f"{p['wave']} {num(p['mean'], dec)} (95% CI {interval(p['low'], p['high'], dec)})"
+            for p in s["points"]
+        )
+        bits.append(f"{s['group']}: {pts}")
+    hidden = [r.get("group") for r in cell if not d.shown(record_key("paired", r) + "|stats")]
+    alt = (
+        f"Line chart of average {info.name} score by survey wave, with 95% confidence "
+        f"intervals, on {info.range_text} ({info.better_text}). " + ". ".join(bits) + "."
+    )
+    if hidden:
+        alt += " Groups not shown for privacy: " + ", ".join(str(h) for h in hidden) + "."
+    return Chart(
+        f"means-{instrument}",
+        "means",
+        f"Average {info.name} before and after, with 95% confidence intervals (complete pairs).",
+        alt,
+        {
+            "series": series,
+            "ylabel": f"{info.name} ({info.better_text})",
+            "range": [info.range_low, info.range_high],
+        },
+    )
+
+
+def _scatter_chart(
+    instrument: str,
+    info: OutcomeInfo,
+    rec: dict[str, Any],
+    scores: pd.DataFrame | None,
+    fw: str,
+    tw: str,
+) -> Chart:
+    pairs = _individual_pairs(scores, instrument, info.scale, fw, tw)
+    band = rec.get("rci_threshold")
+    sign = rec.get("improvement_sign")
+    alt = (
+        f"Scatter plot of each participant's {info.name} score before (horizontal) and after "
+        f"(vertical), {len(pairs)} points. Points off the diagonal changed; points outside the "
+        f"shaded band (±{num(band, 2)} points) changed by more than measurement error. "
+        f"Reliable improvement is {'above' if sign == 1 else 'below'} the band."
+    )
+    return Chart(
+        f"scatter-{instrument}",
+        "scatter",
+        f"Each participant's {info.name} before and after; the band marks changes too small "
+        "to tell from measurement error.",
+        alt,
+        {
+            "pre": pairs["pre"].tolist(),
+            "post": pairs["post"].tolist(),
+            "band": band,
+            "range": [info.range_low, info.range_high],
+            "label": info.name,
+            "from_wave": fw,
+            "to_wave": tw,
+            "improvement_sign": sign,
+        },
+    )
+
+
+def _rci_chart(
+    instrument: str, info: OutcomeInfo, cell: list[dict[str, Any]], d: Disclosure
+) -> Chart:
+    bars = []
+    for rec in cell:
+        key = record_key("paired", rec)
+        if not d.shown(f"{key}|n_pairs"):
+            continue
+        values = {}
+        for name in RCI_COUNTS:
+            k = f"{key}|{name}"
+            values[name] = rec.get(name) if d.shown(k) else None
+        marks = {name: d.mark(f"{key}|{name}") for name in RCI_COUNTS}
+        bars.append(
+            {
+                "group": rec.get("group") or "Everyone",
+                "n": rec.get("n_pairs"),
+                "values": values,
+                "marks": marks,
+            }
+        )
+    words = {
+        "n_reliably_improved": "reliably improved",
+        "n_no_reliable_change": "no reliable change",
+        "n_reliably_deteriorated": "reliably deteriorated",
+    }
+    alt_parts = []
+    for b in bars:
+        cells = [
+            f"{b['marks'][k] if b['values'][k] is None else int(b['values'][k])} {w}"
+            for k, w in words.items()
+        ]
+        alt_parts.append(f"{b['group']} (n = {b['n']}): " + ", ".join(cells))
+    return Chart(
+        f"rci-{instrument}",
+        "rci",
+        f"Participants whose {info.name} reliably improved, did not change reliably, or "
+        "reliably deteriorated.",
+        f"Horizontal stacked bar chart of reliable change in {info.name}. "
+        + "; ".join(alt_parts)
+        + ".",
+        {"bars": bars, "labels": words},
+    )
+
+
+def _primary_contrast(data: dict[str, Any]) -> tuple[str, str] | None:
+    for rec in data.get("paired") or []:
+        if rec.get("from_wave") is not None:
+            return str(rec["from_wave"]), str(rec["to_wave"])
+    for rec in data.get("unlinked") or []:
+        if rec.get("from_wave") is not None:
+            return str(rec["from_wave"]), str(rec["to_wave"])
+    return None
+
+
+def build_report(
+    results: Any,
+    scores: pd.DataFrame | None = None,
+    ledger: pd.DataFrame | None = None,
+    settings: ReportSettings | None = None,
+) -> ReportModel:
+    """Build the report model from saved or fresh results, tidy scores and the ledger.
+
+    Parameters
+    ----------
+    results : dict or Results
+        The SPEC §6 layout (``meta``, ``paired``, ``unlinked``, ``mixed_models``, ``ancova``,
+        ``attrition``, ``reliability``, ``pooled``).
+    scores : DataFrame, optional
+        Tidy scores; used for the participant flow and the individual-change chart.
+    ledger : DataFrame, optional
+        The data-quality ledger; summarised as counts (alerts are left out).
+    settings : ReportSettings, optional
+        Title, programme, period, author, language, suppression threshold.
+
+    Examples
+    --------
+    >>> model = build_report({"meta": {}, "paired": []})
+    >>> model.summary.title
+    'Summary'
+    """
+    from .methods import attrition_section, limitations_section, methods_section
+
+    settings = settings or ReportSettings()
+    data = _as_dict(results)
+    d = Disclosure(settings.threshold)
+    _register(data, d)
+    primary = _primary_contrast(data)
+    flow = _flow(scores, *(primary or (None, None)), d)
+    quality = _ledger_table(ledger, d)
+    d.resolve()
+
+    instruments = list(
+        dict.fromkeys(
+            str(r["instrument"]) for r in (data.get("paired") or []) + (data.get("unlinked") or [])
+        )
+    )
+    outcomes = [
+        s
+        for i in instruments
+        if (s := _outcome_section(i, data, scores, d, settings, primary)) is not None
+    ]
+    findings = [s.finding for s in outcomes if s.finding is not None]
+    has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
+    linked = bool(data.get("paired"))
+
+    summary = Section("summary", "Summary")
+    facts = []
+    if settings.program:
+        facts.append(f"Programme: {settings.program}.")
+    if settings.period:
+        facts.append(f"Period: {settings.period}.")
+    if facts:
+        summary.paragraphs.append(" ".join(facts))
+    if flow:
+        summary.paragraphs.append(_flow_sentence(flow, d))
+        summary.charts.append(_flow_chart(flow, d))
+    summary.paragraphs.append(design_sentence(has_comparison, linked))
+    summary.bullets = [f.sentence for f in findings]
+    summary.paragraphs.append(
+        "Changes are called an improvement or a worsening only when they are clear after "
+        f"allowing for the number of tests (Holm-adjusted p below {settings.alpha}); effect "
+        f"sizes are described with {CONVENTION_DETAIL}."
+    )
+
+    sections = [attrition_section(data, flow, d, settings)]
+    dq = Section("data-quality", "Data quality")
+    if quality is not None:
+        dq.tables.append(quality)
+    dq.paragraphs.extend(_miskey_warnings(data))
+    if not dq.tables and not dq.paragraphs:
+        dq.paragraphs.append("No data-quality problems were recorded.")
+    sections.append(dq)
+    sections.append(methods_section(data, outcomes, d, settings))
+    sections.append(limitations_section(data, has_comparison, linked, flow, d))
+
+    version = str((data.get("meta") or {}).get("package_version", ""))
+    return ReportModel(
+        settings=settings,
+        summary=summary,
+        findings=findings,
+        outcomes=outcomes,
+        sections=sections,
+        privacy_note=d.note(),
+        package_version=version,
+    )
+
+
+def _flow_sentence(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> str:
+    parts = []
+    for key, label, loss_key, loss_label in flow:
+        text = f"{label}: {d.mark(key)}"
+        if loss_key:
+            text += f" ({d.mark(loss_key)} {loss_label})"
+        parts.append(text)
+    return "Participants. " + "; ".join(parts) + "."
+
+
+def _flow_chart(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> Chart:
+    steps = [
+        {
+            "label": label,
+            "n": d.mark(key),
+            "loss": (f"{d.mark(loss_key)} {loss_label}" if loss_key else None),
+        }
+        for key, label, loss_key, loss_label in flow
+    ]
+    alt = "Participant flow diagram. " + " Then ".join(
+        f"{s['label']}: {s['n']}" + (f", with {s['loss']}" if s["loss"] else "") + "."
+        for s in steps
+    )
+    return Chart(
+        "flow",
+        "flow",
+        "How many people took part at each step, and why some were not analysed.",
+        alt,
+        {"steps": steps},
+    )
+
+
+def _miskey_warnings(data: dict[str, Any]) -> list[str]:
+    out = []
+    for rec in data.get("reliability") or []:
+        items = rec.get("miskeyed_items") or []
+        if items:
+            out.append(
+                f"Possible mis-keyed items in {rec.get('instrument')} {rec.get('scale')} at the "
+                f"{rec.get('wave')} wave: item(s) {', '.join(str(i) for i in items)} correlate "
+                "negatively with the rest of the scale after reverse-keying, which often "
+                "means the survey platform had already reversed them. Check the export's "
+                "coding before relying on this scale."
+            )
+    return out
