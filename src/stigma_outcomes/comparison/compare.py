@@ -1,0 +1,452 @@
+"""One call from tidy scores to every comparison statistic: :func:`compare`."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..errors import AnalysisError, InputError
+from .attrition import attrition_records, wave_counts
+from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
+from .multiplicity import FAMILY_DESCRIPTION, p_adjust
+from .paired import cell_reductions, finish_paired
+from .pairing import Pairs, check_waves, group_levels, pair_waves, valid_scores
+from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
+from .results import Results
+from .unlinked import unlinked_fields
+
+
+def read_scores(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a tidy scores CSV/TSV/XLSX/Parquet with ids and waves kept as text."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"scores file not found: {file}", fix="check the path")
+    text_cols = {"participant_id": str, "wave": str, "instrument": str, "scale": str}
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(file)
+        if suffix == ".xlsx":
+            return pd.read_excel(file, dtype=text_cols)
+        sep = "\t" if suffix == ".tsv" else ","
+        return pd.read_csv(file, sep=sep, dtype=text_cols, keep_default_na=True)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot read the scores file: {exc}", where=str(file)) from None
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """SHA-256 of a DataFrame's column names and pandas row hashes (order-sensitive)."""
+    digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _key_fields(design: str, instrument: str, scale: str, group_col: str | None,
+                group: str | None, from_wave: str, to_wave: str) -> dict[str, Any]:  # fmt: skip
+    return {
+        "design": design,
+        "instrument": instrument,
+        "scale": scale,
+        "group_column": group_col if group is not None else None,
+        "group": group,
+        "from_wave": from_wave,
+        "to_wave": to_wave,
+    }
+
+
+def _paired_section(
+    pairs: Pairs,
+    meta: Mapping[ScaleKey, ScaleMeta],
+    inputs: Mapping[ScaleKey, RciInput],
+    group_col: str | None,
+    levels: Sequence[str],
+    min_cell: int,
+) -> list[dict[str, Any]]:
+    """Paired + reliable-change records of one contrast: whole sample, then each group."""
+    scales = list(zip(pairs.scales["instrument"], pairs.scales["scale"], strict=True))
+    sign = np.array([meta[(i, s)].improvement_sign for i, s in scales], dtype=float)
+    layouts: list[tuple[np.ndarray, np.ndarray, list[tuple[int, str | None]]]] = []
+    everyone = np.ones(len(pairs), dtype=bool)
+    layouts.append((everyone, pairs.scale_code, [(k, None) for k in range(len(scales))]))
+    if group_col is not None and pairs.group is not None:
+        level_index = {lv: j for j, lv in enumerate(levels)}
+        codes = np.array([level_index.get(g, -1) for g in pd.unique(pairs.group)])
+        lookup = dict(zip(pd.unique(pairs.group), codes, strict=True))
+        gcode = pd.Series(pairs.group).map(lookup).to_numpy(dtype=np.int64)
+        has = gcode >= 0
+        cell = pairs.scale_code[has] * len(levels) + gcode[has]
+        cells = [(k, lv) for k in range(len(scales)) for lv in levels]
+        layouts.append((has, cell, cells))
+    records: list[dict[str, Any]] = []
+    for mask, cell, names in layouts:
+        n_cells = len(names)
+        cell_sign = np.array([sign[k] for k, _ in names])
+        red = cell_reductions(cell, n_cells, pairs.pre[mask], pairs.post[mask], cell_sign)
+        sub = Pairs(
+            pairs.from_wave,
+            pairs.to_wave,
+            pairs.scales,
+            pairs.scale_code[mask],
+            pairs.participant_id[mask],
+            pairs.pre[mask],
+            pairs.post[mask],
+            None,
+        )
+        counts = rci_cell_counts(cell, n_cells, sub, inputs, meta)
+        for i, (k, level) in enumerate(names):
+            key = (str(scales[k][0]), str(scales[k][1]))
+            rec = _key_fields("linked", *key, group_col, level, pairs.from_wave, pairs.to_wave)
+            rec.update(finish_paired(red, i, int(sign[k])))
+            note = rec.pop("note")
+            inp = inputs.get(key)
+            rec.update(rci_record_fields(counts, i, inp))
+            notes = [n for n in (note, inp.note if inp else None) if n]
+            rec["suppress"] = bool(rec["n_pairs"] < min_cell)
+            rec["note"] = "; ".join(notes) or None
+            records.append(rec)
+    return records
+
+
+def _unlinked_section(
+    valid: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    meta: Mapping[ScaleKey, ScaleMeta],
+    group_col: str | None,
+    levels: Sequence[str],
+    threshold: Mapping[ScaleKey, float],
+    min_cell: int,
+    id_note: str | None,
+) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    sub = valid[valid["wave"].isin([from_wave, to_wave])]
+    scale_keys = sorted(
+        {(str(i), str(s)) for i, s in zip(sub["instrument"], sub["scale"], strict=True)}
+    )
+    by_scale = dict(iter(sub.groupby(["instrument", "scale"], sort=True)))
+    groups: list[str | None] = [None, *levels] if group_col else [None]
+    for key in scale_keys:
+        frame = by_scale[key]
+        for level in groups:
+            cell = frame if level is None else frame[frame[group_col].astype(str) == level]
+            wave = cell["wave"].to_numpy()
+            score = cell["score"].to_numpy(dtype=float)
+            rec = _key_fields("unlinked", *key, group_col, level, from_wave, to_wave)
+            fields = unlinked_fields(
+                score[wave == from_wave], score[wave == to_wave],
+                meta[key].improvement_sign, threshold.get(key),
+            )  # fmt: skip
+            note = fields.pop("note")
+            rec.update(fields)
+            rec["suppress"] = bool(min(rec["n_before"], rec["n_after"]) < min_cell)
+            rec["note"] = "; ".join(n for n in (note, id_note) if n) or None
+            records.append(rec)
+    return records
+
+
+def _normalise_thresholds(threshold: Mapping[Any, Any] | None) -> dict[ScaleKey, float]:
+    out: dict[ScaleKey, float] = {}
+    for key, value in (threshold or {}).items():
+        if isinstance(key, tuple):
+            k = (str(key[0]), str(key[1]))
+        else:
+            inst, _, scale = str(key).partition(".")
+            k = (inst, scale)
+        try:
+            out[k] = float(value)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"threshold for {k[0]}.{k[1]} must be a number, got {value!r}",
+                where="--threshold",
+                fix="write it like --threshold ucla3.total=5",
+            ) from None
+    return out
+
+
+def _scale_items(registry: Any, keys: Sequence[ScaleKey]) -> dict[ScaleKey, list[str]]:
+    out: dict[ScaleKey, list[str]] = {}
+    known = set(registry.ids)
+    for instrument, scale in keys:
+        if instrument in known:
+            definition = registry.get(instrument)
+            for sc in definition.scales:
+                if sc.id == scale:
+                    out[(instrument, scale)] = list(sc.items)
+    return out
+
+
+def compare(
+    scores: pd.DataFrame | str | os.PathLike[str],
+    pre: str,
+    post: str,
+    followup: Sequence[str] = (),
+    group_col: str | None = None,
+    unlinked: bool = False,
+    reliability: Mapping[Any, Any] | None = None,
+    direction: Mapping[Any, Any] | None = None,
+    registry: Any | None = None,
+    keyed_items: pd.DataFrame | None = None,
+    *,
+    scale_items: Mapping[ScaleKey, list[str]] | None = None,
+    scale_info: Mapping[Any, Any] | str | os.PathLike[str] | None = None,
+    threshold: Mapping[Any, Any] | None = None,
+    rci_sd: str = "baseline",
+    rci_reliability: str = "definition",
+    reference_group: str | None = None,
+    covariates: Sequence[str] | None = None,
+    min_cell: int = 5,
+    input_name: str | None = None,
+) -> Results:
+    """Compare waves of tidy scores: paired (or unlinked) statistics, reliable change,
+    attrition, and, where the design allows, mixed models, ANCOVA and in-sample reliability.
+
+    Parameters
+    ----------
+    scores : DataFrame or path
+        Tidy scores (SPEC §5), or the path of a scores file written by ``score``.
+    pre, post : str
+        Baseline and post wave.
+    followup : sequence of str
+        Later waves; each adds a ``pre → followup`` contrast, and with them the mixed model
+        ``score ~ wave (× group) + (1 | participant)`` is fitted on all waves.
+    group_col : str, optional
+        A carried column (site, arm, ...): statistics per level too, ANCOVA between levels.
+    unlinked : bool
+        Anonymous before/after surveys: analyse the waves as independent samples.
+    reliability, direction : mapping, optional
+        Overrides as ``{"INSTRUMENT.SCALE": value}``.
+    registry : Registry, optional
+        Instrument definitions (default: the built-in and environment registry).
+    keyed_items : DataFrame, optional
+        Keyed item responses from scoring; adds in-sample reliability per scale and wave.
+    scale_items : mapping, optional
+        Items of each scale for in-sample reliability (default: from the definitions).
+    scale_info : mapping or path, optional
+        Direction, reliability, cutoff and norms of scales of unknown instruments.
+    threshold : mapping, optional
+        ``{"INSTRUMENT.SCALE": value}``: the threshold of the unlinked "share at or beyond".
+    rci_sd : {"baseline", "norms"}
+        SD of the reliable change index.
+    rci_reliability : {"definition", "in_sample"}
+        Reliability of the RCI; ``"in_sample"`` uses the in-sample alpha at the ``from`` wave
+        (needs ``keyed_items``); user overrides always win.
+    reference_group : str, optional
+        ANCOVA reference level (default: first in sorted order).
+    covariates : sequence of str, optional
+        Extra ANCOVA covariates (carried columns).
+    min_cell : int
+        Records based on fewer people are computed but flagged ``suppress: true``.
+    input_name : str, optional
+        Name of the input in ``meta.inputs`` when ``scores`` is a DataFrame.
+
+    Returns
+    -------
+    Results
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({
+    ...     "participant_id": [f"p{i}" for i in range(6)] * 2,
+    ...     "wave": ["pre"] * 6 + ["post"] * 6, "instrument": "ucla3", "scale": "total",
+    ...     "score": [7, 8, 6, 9, 7, 8, 5, 6, 4, 7, 6, 5], "status": "ok"})
+    >>> res = compare(df, pre="pre", post="post")
+    >>> rec = res.paired[0]
+    >>> rec["n_pairs"], rec["mean_change"], rec["improvement_sign"]
+    (6, -2.0, -1)
+    """
+    from ..instruments.registry import Registry
+
+    if rci_sd not in ("baseline", "norms"):
+        raise InputError(f"rci_sd must be 'baseline' or 'norms', got {rci_sd!r}")
+    if rci_reliability not in ("definition", "in_sample"):
+        raise InputError(
+            f"rci_reliability must be 'definition' or 'in_sample', got {rci_reliability!r}"
+        )
+    if rci_reliability == "in_sample" and keyed_items is None:
+        raise InputError(
+            "in-sample reliability for reliable change needs the keyed item responses",
+            fix="pass keyed_items (from the scoring result) or use rci_reliability='definition'",
+        )
+    if isinstance(scores, str | os.PathLike):
+        inputs = [{"name": Path(scores).name, "sha256": file_sha256(scores)}]
+        scores = read_scores(scores)
+    else:
+        if not isinstance(scores, pd.DataFrame):
+            raise InputError("scores must be a DataFrame or the path of a scores file")
+        inputs = [{"name": input_name or "scores (DataFrame)", "sha256": frame_sha256(scores)}]
+    followup = [str(w) for w in followup]
+    waves = [str(pre), str(post), *followup]
+    if len(set(waves)) != len(waves):
+        raise InputError(
+            f"the same wave is named twice among pre/post/followup: {waves}",
+            fix="name each wave once",
+        )
+    extra = [c for c in (covariates or []) if c != group_col]
+    valid = valid_scores(scores, group_col, extra)
+    check_waves(scores, waves)
+    if valid.empty:
+        raise AnalysisError(
+            "no usable scores: every row has a status other than 'ok' or no score",
+            where=f"{len(scores)} rows of the scores table",
+            fix="check the scoring ledger for why nothing was scored",
+        )
+    for wave in waves:
+        if not bool((valid["wave"] == wave).any()):
+            raise AnalysisError(
+                f"wave '{wave}' has no usable scores (all missing or not 'ok')",
+                where="scores table, column 'status'",
+                fix="check the scoring ledger for that wave, or leave the wave out",
+            )
+    levels = group_levels(valid, group_col) if group_col else []
+    keys = sorted(
+        {(str(i), str(s)) for i, s in zip(valid["instrument"], valid["scale"], strict=True)}
+    )
+    reg = registry if registry is not None else Registry()
+    meta = resolve_scale_meta(
+        keys, registry=reg, reliability=reliability, direction=direction, scale_info=scale_info
+    )
+    warnings: list[str] = []
+    results = Results()
+    reliability_section: list[dict[str, Any]] = []
+    if keyed_items is not None:
+        from .reliability import in_sample_reliability
+
+        items = dict(scale_items) if scale_items else _scale_items(reg, keys)
+        reliability_section = in_sample_reliability(keyed_items, items, scores)
+        results.reliability = reliability_section
+        if rci_reliability == "in_sample":
+            meta = with_in_sample_reliability(meta, reliability_section, str(pre))
+    pre_ids = set(valid.loc[valid["wave"] == str(pre), "participant_id"])
+    contrasts = [(str(pre), w) for w in waves[1:]]
+    if unlinked:
+        id_note = None
+        repeats = len(pre_ids & set(valid.loc[valid["wave"] == str(post), "participant_id"]))
+        if repeats:
+            id_note = (
+                f"{repeats} participant ID(s) appear at both waves but were NOT linked, "
+                "because the analysis was asked to treat the waves as unlinked"
+            )
+            warnings.append(
+                id_note + "; if these IDs identify the same people, run without --unlinked "
+                "for the paired analysis"
+            )
+        thresholds = _normalise_thresholds(threshold)
+        for from_wave, to_wave in contrasts:
+            results.unlinked.extend(
+                _unlinked_section(valid, from_wave, to_wave, meta, group_col, levels,
+                                  thresholds, min_cell, id_note)
+            )  # fmt: skip
+    else:
+        post_ids = set(valid.loc[valid["wave"] == str(post), "participant_id"])
+        if not pre_ids & post_ids:
+            raise AnalysisError(
+                f"no participant has scores at both '{pre}' and '{post}', so nothing can be paired",
+                where="scores table, column 'participant_id'",
+                fix="if the surveys were anonymous, analyse them as unlinked (--unlinked); "
+                "otherwise check that participant IDs match across waves",
+            )
+        for from_wave, to_wave in contrasts:
+            pairs = pair_waves(valid, from_wave, to_wave, group_col)
+            inputs_rci = rci_inputs(valid, from_wave, meta, rci_sd)
+            results.paired.extend(
+                _paired_section(pairs, meta, inputs_rci, group_col, levels, min_cell)
+            )
+        p = np.array([r["p_t"] for r in results.paired], dtype=float)
+        for rec, holm, bh in zip(
+            results.paired, p_adjust(p, "holm"), p_adjust(p, "BH"), strict=True
+        ):
+            rec["p_t_holm"] = float(holm)
+            rec["p_t_bh"] = float(bh)
+        results.attrition = attrition_records(valid, str(pre), waves[1:], group_col, min_cell)
+        for rec in results.attrition:
+            rec["group_column"] = group_col if rec["group"] is not None else None
+        model_scores = valid.assign(status="ok")
+        if len(waves) > 2:
+            from .mixed import fit_mixed_models
+
+            results.mixed_models = fit_mixed_models(model_scores, waves, group_col)
+        if group_col is not None:
+            from .ancova import fit_ancova
+
+            for from_wave, to_wave in contrasts:
+                results.ancova.extend(
+                    fit_ancova(model_scores, from_wave, to_wave, group_col,
+                               reference_group=reference_group,
+                               covariates=list(covariates) if covariates else None)
+                )  # fmt: skip
+    results.meta = {
+        "package": "stigma_outcomes",
+        "version": __version__,
+        "inputs": inputs,
+        "settings": {
+            "pre": str(pre),
+            "post": str(post),
+            "followup": followup,
+            "design": "unlinked" if unlinked else "linked",
+            "group_col": group_col,
+            "group_levels": list(levels),
+            "reference_group": reference_group,
+            "covariates": list(covariates or []),
+            "min_cell": min_cell,
+            "confidence_level": 0.95,
+            "rci_sd": rci_sd,
+            "rci_reliability": rci_reliability,
+            "rci_critical_value": 1.96,
+            "reliability_overrides": {
+                f"{k[0]}.{k[1]}": v.reliability
+                for k, v in meta.items()
+                if v.reliability_source == "user override"
+            },
+            "thresholds": {
+                f"{k[0]}.{k[1]}": v for k, v in _normalise_thresholds(threshold).items()
+            },
+        },
+        "multiplicity": {
+            "methods": ["holm", "BH"],
+            "family": FAMILY_DESCRIPTION,
+            "family_size": int(np.isfinite([r["p_t"] for r in results.paired]).sum())
+            if results.paired
+            else 0,
+        },
+        "scales": [
+            {
+                "instrument": m.instrument,
+                "scale": m.scale,
+                "direction": m.direction,
+                "reliability": m.reliability,
+                "reliability_source": m.reliability_source,
+            }
+            for m in meta.values()
+        ],
+        "wave_counts": wave_counts(valid, waves, group_col),
+        "warnings": warnings,
+    }
+    _check_no_silent_infinities(results)
+    return results
+
+
+def _check_no_silent_infinities(results: Results) -> None:
+    """Infinite statistics become NaN (undefined) so no record carries a meaningless number."""
+    for _, records in results.sections():
+        for rec in records:
+            for key, value in rec.items():
+                if isinstance(value, float) and math.isinf(value):
+                    rec[key] = math.nan

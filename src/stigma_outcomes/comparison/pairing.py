@@ -1,0 +1,213 @@
+"""Matching each participant's scores between two waves, per instrument scale.
+
+Only scores with ``status == "ok"`` and a finite value count. A pair is one participant's
+score on one instrument scale at both waves (complete pairs only). The work is done on
+integer codes (factorised ids and scales) so a million participants pair in well under a
+second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalysisError, InputError
+
+REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
+
+
+def valid_scores(
+    scores: pd.DataFrame, group_col: str | None = None, extra_cols: Iterable[str] = ()
+) -> pd.DataFrame:
+    """The usable rows of a tidy scores table: status ``ok`` and a finite score.
+
+    Checks the required columns (and ``group_col``) exist, turns ``wave``, ``instrument``,
+    ``scale`` and ``participant_id`` into text, and refuses a participant with two scores
+    for the same scale and wave.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"participant_id": ["a", "a"], "wave": ["pre", "post"],
+    ...     "instrument": "x", "scale": "t", "score": [1.0, None], "status": ["ok", "missing"]})
+    >>> len(valid_scores(df))
+    1
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise InputError(
+            "scores must be a pandas DataFrame of tidy scores",
+            fix="pass the .scores of a scoring result, or read a scores CSV with pandas",
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in scores.columns]
+    if missing:
+        raise InputError(
+            f"the scores table has no column(s) {', '.join(missing)}",
+            where=f"columns present: {', '.join(map(str, scores.columns))}",
+            fix="use the tidy scores written by 'stigma-outcomes score' (SPEC §5)",
+        )
+    for col in [group_col, *extra_cols]:
+        if col is None or col in scores.columns:
+            continue
+        raise InputError(
+            f"column '{col}' is not in the scores table",
+            where=f"columns present: {', '.join(map(str, scores.columns))}",
+            fix="carry the column through scoring (--carry) or correct the column name",
+        )
+    score = pd.to_numeric(scores["score"], errors="coerce")
+    ok = (scores["status"].astype("string") == "ok").fillna(False).to_numpy(dtype=bool)
+    ok &= np.isfinite(score.to_numpy(dtype=float, na_value=np.nan))
+    keep = ["participant_id", "wave", "instrument", "scale"]
+    keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
+    out = scores.loc[ok, keep].copy()
+    for col in ("participant_id", "wave", "instrument", "scale"):
+        out[col] = out[col].astype(str)
+    out["score"] = score[ok].astype(float)
+    dup = out.duplicated(["participant_id", "wave", "instrument", "scale"], keep=False)
+    if bool(dup.any()):
+        first = out.loc[dup].iloc[0]
+        raise InputError(
+            f"participant '{first['participant_id']}' has {int(dup.sum())} duplicated scores "
+            "(same wave, instrument and scale)",
+            where=f"wave '{first['wave']}', {first['instrument']}.{first['scale']}",
+            fix="resolve duplicates when scoring (duplicate policy) so each participant has "
+            "one score per scale and wave",
+        )
+    return out.reset_index(drop=True)
+
+
+def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
+    """Raise :class:`AnalysisError` naming the waves present if any wave asked for is absent.
+
+    Examples
+    --------
+    >>> check_waves(pd.DataFrame({"wave": ["pre", "post"]}), ["pre", "post"])
+    """
+    present = sorted(set(scores["wave"].astype(str)))
+    absent = [w for w in waves if str(w) not in present]
+    if absent:
+        raise AnalysisError(
+            f"wave(s) {', '.join(repr(w) for w in absent)} not found in the scores",
+            where=f"waves present: {', '.join(repr(w) for w in present) or 'none'}",
+            fix="use one of the waves present for --pre / --post / --followup",
+        )
+
+
+@dataclass
+class Pairs:
+    """Complete pairs between two waves, held as parallel arrays.
+
+    ``scale_code`` indexes ``scales`` (a frame of ``instrument, scale``); ``group`` holds
+    each pair's group level (from the ``from`` wave) as text, or ``None`` without groups.
+    """
+
+    from_wave: str
+    to_wave: str
+    scales: pd.DataFrame
+    scale_code: np.ndarray
+    participant_id: np.ndarray
+    pre: np.ndarray
+    post: np.ndarray
+    group: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.pre)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per pair: ``instrument, scale, participant_id, group, pre, post``."""
+        frame = pd.DataFrame(
+            {
+                "instrument": self.scales["instrument"].to_numpy()[self.scale_code],
+                "scale": self.scales["scale"].to_numpy()[self.scale_code],
+                "participant_id": self.participant_id,
+                "group": self.group if self.group is not None else None,
+                "pre": self.pre,
+                "post": self.post,
+            }
+        )
+        return frame
+
+
+def scale_codes(valid: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer code per row for its (instrument, scale), and the sorted table of scales."""
+    scales = (
+        valid[["instrument", "scale"]]
+        .drop_duplicates()
+        .sort_values(["instrument", "scale"])
+        .reset_index(drop=True)
+    )
+    lookup = pd.MultiIndex.from_frame(scales)
+    codes = lookup.get_indexer(pd.MultiIndex.from_frame(valid[["instrument", "scale"]]))
+    return codes.astype(np.int64), scales
+
+
+def pair_waves(
+    valid: pd.DataFrame, from_wave: str, to_wave: str, group_col: str | None = None
+) -> Pairs:
+    """Match participants' scores between ``from_wave`` and ``to_wave`` per scale.
+
+    Parameters
+    ----------
+    valid : DataFrame
+        Output of :func:`valid_scores`.
+    from_wave, to_wave : str
+        The earlier and the later wave of the contrast.
+    group_col : str, optional
+        Column whose value at ``from_wave`` places each pair in a group.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"participant_id": ["a", "a", "b"], "wave": ["pre", "post", "pre"],
+    ...     "instrument": "x", "scale": "t", "score": [4.0, 2.0, 3.0], "status": "ok"})
+    >>> p = pair_waves(valid_scores(df), "pre", "post")
+    >>> len(p), p.pre.tolist(), p.post.tolist()
+    (1, [4.0], [2.0])
+    """
+    codes, scales = scale_codes(valid)
+    pid_codes, pid_values = pd.factorize(valid["participant_id"], sort=False)
+    key = codes * np.int64(max(len(pid_values), 1)) + pid_codes.astype(np.int64)
+    wave = valid["wave"].to_numpy()
+    is_from = wave == str(from_wave)
+    is_to = wave == str(to_wave)
+    from_idx = np.flatnonzero(is_from)
+    to_idx = np.flatnonzero(is_to)
+    _, i_from, i_to = np.intersect1d(
+        key[from_idx], key[to_idx], assume_unique=True, return_indices=True
+    )
+    rows_from = from_idx[i_from]
+    rows_to = to_idx[i_to]
+    score = valid["score"].to_numpy(dtype=float)
+    group = None
+    if group_col is not None:
+        raw = valid[group_col].to_numpy(dtype=object)[rows_from]
+        missing = pd.isna(raw)
+        group = np.where(missing, None, raw.astype(str)).astype(object)
+    return Pairs(
+        from_wave=str(from_wave),
+        to_wave=str(to_wave),
+        scales=scales,
+        scale_code=codes[rows_from],
+        participant_id=np.asarray(pid_values, dtype=object)[pid_codes[rows_from]],
+        pre=score[rows_from],
+        post=score[rows_to],
+        group=group,
+    )
+
+
+def group_levels(valid: pd.DataFrame, group_col: str) -> list[str]:
+    """Sorted non-missing levels of a group column, as text.
+
+    Raises :class:`AnalysisError` when the column has fewer than two levels, since a
+    comparison by group then has nothing to compare.
+    """
+    levels = sorted({str(v) for v in valid[group_col].dropna().unique()})
+    if len(levels) < 2:
+        raise AnalysisError(
+            f"group column '{group_col}' has {len(levels)} level(s)"
+            + (f" ({levels[0]!r})" if levels else "")
+            + "; a comparison by group needs at least two",
+            where=f"column '{group_col}' of the scores",
+            fix="drop --group-col for a whole-sample analysis, or check the column's values",
+        )
+    return levels
