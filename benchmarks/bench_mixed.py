@@ -55,7 +55,9 @@ def bench_mixed(grouped: bool = False, repeats: int = 5) -> dict[str, float]:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        (record,) = fit_mixed_models(scores, ["pre", "post", "followup"], "arm" if grouped else None)
+        (record,) = fit_mixed_models(
+            scores, ["pre", "post", "followup"], "arm" if grouped else None
+        )
         times.append(time.perf_counter() - start)
         assert record["converged"], record["note"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

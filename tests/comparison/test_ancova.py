@@ -151,3 +151,10 @@ def test_duplicate_participant_rows_are_an_error() -> None:
     data = pd.concat([_toy(), _toy().iloc[:1]], ignore_index=True)
     with pytest.raises(AnalysisError, match="more than one score"):
         fit_ancova(data, "pre", "post", "arm")
+
+
+def test_records_name_their_group_column_and_design(scores: pd.DataFrame) -> None:
+    for rec in fit_ancova(scores.convert_dtypes(), "pre", "post", "arm", covariates=["age"]):
+        assert rec["group_column"] == "arm" and rec["covariates"] == ["age"]
+        assert "type II" in rec["eta_squared_method"]
+        assert set(rec["n_by_group"]) <= {"control", "program", "site_a", "site_b", "site_c"}

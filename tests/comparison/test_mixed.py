@@ -202,3 +202,13 @@ def test_dropped_wave_and_missing_group_are_noted() -> None:
     assert rec["waves"] == ["pre", "post"]
     assert "3 score(s)" in rec["note"] and "fu" in rec["note"]
     assert math.isfinite(rec["participant_variance"])
+
+
+def test_nullable_and_string_dtypes_give_the_same_fit(scores: pd.DataFrame) -> None:
+    part = scores.loc[scores["instrument"] == "oms"]
+    plain = fit_mixed_models(part, ["pre", "post", "followup"], "arm")[0]
+    nullable = fit_mixed_models(part.convert_dtypes(), ["pre", "post", "followup"], "arm")[0]
+    assert nullable["group_column"] == "arm" and nullable["group"] is None
+    assert [fe["estimate"] for fe in nullable["fixed_effects"]] == pytest.approx(
+        [fe["estimate"] for fe in plain["fixed_effects"]], rel=1e-12
+    )

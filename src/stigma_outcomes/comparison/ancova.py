@@ -218,7 +218,7 @@ def fit_ancova(
             "scale": scale,
             "from_wave": str(from_wave),
             "to_wave": str(to_wave),
-            "group_col": group_col,
+            "group_column": group_col,
             "covariates": covariates,
             "eta_squared_method": ETA_METHOD,
         }
@@ -321,7 +321,7 @@ def _fit_scale(
                 "n": len(y),
                 "n_by_group": n_by_group,
                 "group": level,
-                "term": f"{base['group_col']}{level}",
+                "term": f"{base['group_column']}{level}",
                 "adjusted_difference": _num(est),
                 "adjusted_difference_se": _num(se),
                 "adjusted_difference_ci_low": _num(est - t_crit * se),

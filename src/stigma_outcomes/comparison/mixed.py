@@ -264,7 +264,7 @@ def _fit_one(
     base: dict[str, Any] = {
         "instrument": instrument,
         "scale": scale,
-        "group_col": group_col,
+        "group_column": group_col,
         "group": None,
         "method": "REML",
         "df_method": DF_METHOD,
