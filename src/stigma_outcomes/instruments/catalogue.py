@@ -1,0 +1,172 @@
+"""The instrument catalogue: a summary of every built-in definition, rendered as Markdown.
+
+``instruments/README.md`` is generated from the definitions by this module, so the table a
+reader sees can never drift from what the scoring engine uses. A test fails when the committed
+file is stale; regenerate it with::
+
+    python -m stigma_outcomes.instruments.catalogue
+
+The same per-definition summary (:func:`verification_summary`) feeds ``instruments list``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import get_args
+
+from .registry import builtin_dir, load_instrument_file
+from .schema import Domain, Fact, Instrument
+
+REGENERATE = "python -m stigma_outcomes.instruments.catalogue"
+
+# Facts that change a score must be verified before a definition ships (issue 6), so the
+# summary only needs to report the status of the interpretive facts, plus any conversion table.
+_FACT_NAMES = {
+    "bands": "bands",
+    "conversion": "conversion",
+    "clinical_cutoff": "cut-off",
+    "alpha": "alpha",
+    "test_retest": "test-retest",
+    "norms": "norms",
+    "mcid": "MCID",
+}
+_STATUS_WORDS = {
+    "verified": "verified",
+    "single_source": "single source",
+    "uncertain": "uncertain",
+    "convention": "convention",
+    "computed": "computed",
+}
+_STATUS_ORDER = list(_STATUS_WORDS)
+
+
+def _facts(instrument: Instrument) -> Iterable[tuple[str, Fact]]:
+    for scale in instrument.scales:
+        if scale.bands is not None:
+            yield "bands", scale.bands
+        if scale.conversion is not None:
+            yield "conversion", scale.conversion
+        if scale.clinical_cutoff is not None:
+            yield "clinical_cutoff", scale.clinical_cutoff
+        if scale.reliability is not None:
+            if scale.reliability.alpha is not None:
+                yield "alpha", scale.reliability.alpha
+            if scale.reliability.test_retest is not None:
+                yield "test_retest", scale.reliability.test_retest
+        for norm in scale.norms:
+            yield "norms", norm
+        if scale.mcid is not None:
+            yield "mcid", scale.mcid
+
+
+def verification_summary(instrument: Instrument) -> str:
+    """One line saying how well each kind of fact in a definition is established.
+
+    Scoring rules are verified for every shipped definition; the line then lists the
+    interpretive facts (bands, cut-offs, reliability, norms, MCID) and any conversion table
+    by their weakest status across scales.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> verification_summary(load_instrument("ucla3"))
+    'scoring verified; bands convention; cut-off convention; alpha single source'
+    """
+    weakest: dict[str, str] = {}
+    for kind, fact in _facts(instrument):
+        current = weakest.get(kind)
+        if current is None or _STATUS_ORDER.index(fact.status) > _STATUS_ORDER.index(current):
+            weakest[kind] = fact.status
+    parts = ["scoring verified"]
+    parts += [f"{_FACT_NAMES[k]} {_STATUS_WORDS[weakest[k]]}" for k in _FACT_NAMES if k in weakest]
+    return "; ".join(parts)
+
+
+def builtin_instruments() -> list[Instrument]:
+    """Every definition shipped with the package (user folders are not included)."""
+    folder = builtin_dir()
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [load_instrument_file(p) for p in files]
+
+
+def _domain_key(instrument: Instrument) -> tuple[int, str]:
+    return (list(get_args(Domain)).index(instrument.domain), instrument.id)
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_catalogue(instruments: Iterable[Instrument]) -> str:
+    """The Markdown text of ``instruments/README.md`` for these definitions.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> text = render_catalogue([load_instrument("ucla3")])
+    >>> "| `ucla3` | UCLA-3" in text
+    True
+    """
+    ordered = sorted(instruments, key=_domain_key)
+    lines = [
+        "# Instrument catalogue",
+        "",
+        f"<!-- Generated from the definitions by `{REGENERATE}`; do not edit by hand. -->",
+        "",
+        f"{len(ordered)} built-in definitions, grouped by domain. Item wording is never shipped:",
+        "items carry this project's short labels, and `stigma-outcomes instruments export ID",
+        "--format redcap --overlay FILE` adds the wording from your licensed copy. Check the",
+        "license column before fielding an instrument. 'Scoring verified' means every fact that",
+        "changes a score rests on two independent sources (see each file's `provenance.sources`);",
+        "the rest of the column gives the weakest status of the interpretive facts.",
+        "Instruments still missing facts are listed in [CANDIDATES.md](CANDIDATES.md).",
+        "",
+        "| id | short name | name | domain | items | scales | license | verification |",
+        "| --- | --- | --- | --- | ---: | --- | --- | --- |",
+    ]
+    for inst in ordered:
+        scales = ", ".join(s.id for s in inst.scales)
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(v)
+                for v in (
+                    f"`{inst.id}`",
+                    inst.short_name,
+                    inst.name,
+                    inst.domain.replace("_", " "),
+                    len(inst.items),
+                    scales,
+                    inst.provenance.license.status.replace("_", " "),
+                    verification_summary(inst),
+                )
+            )
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def catalogue_path() -> Path:
+    """Where the catalogue lives: ``README.md`` beside the built-in definitions."""
+    return builtin_dir() / "README.md"
+
+
+def write_catalogue(path: Path | None = None) -> Path:
+    """Regenerate the catalogue file (atomically) and return its path."""
+    from .._io import write_text_atomic
+
+    return write_text_atomic(path or catalogue_path(), render_catalogue(builtin_instruments()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry: regenerate ``instruments/README.md``."""
+    args = sys.argv[1:] if argv is None else argv
+    target = write_catalogue(Path(args[0]) if args else None)
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
