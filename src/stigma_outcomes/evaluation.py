@@ -1,0 +1,202 @@
+"""The evaluation file: one YAML that says what to read, how to score it and what to report.
+
+The model is pydantic, so a mistake is caught before any work starts and reported as one
+clear error naming the file, the field and what is wrong; its JSON Schema is published as
+``schemas/evaluation.schema.json`` so editors can autocomplete and check it.
+
+Example (``data/sample/evaluation.yaml``)::
+
+    title: Peer Connect outcome report
+    program: Peer Connect peer-support groups
+    period: March to June 2025
+    data:
+      - {path: qualtrics_pre.csv, wave: pre}
+      - {path: qualtrics_post.csv, wave: post}
+    instruments: [ucla3, ismi29, gbs]
+    mapping: mapping.yaml
+    id_column: pcode
+    groups: arm
+    output: outputs
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InputError
+
+
+class DataFile(BaseModel):
+    """One export file and the wave it holds (or the column that holds the wave)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="Export file, relative to the evaluation file's folder.")
+    wave: str | None = Field(None, description="Wave of every row in this file (e.g. 'pre').")
+    wave_column: str | None = Field(
+        None, description="Column holding each row's wave (e.g. REDCap 'redcap_event_name')."
+    )
+    flavor: str | None = Field(
+        None, description="Force a platform flavour (qualtrics, redcap, ...); detected if unset."
+    )
+    dictionary: str | None = Field(None, description="REDCap data dictionary for this export.")
+    sheet: str | int | None = Field(None, description="Worksheet of an Excel workbook.")
+
+
+class Waves(BaseModel):
+    """Which waves are compared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pre: str = Field("pre", description="Baseline wave name.")
+    post: str = Field("post", description="Post wave name.")
+    followup: list[str] = Field(default_factory=list, description="Later waves, if any.")
+    rename: dict[str, str] = Field(
+        default_factory=dict,
+        description="Map wave values in the data to wave names (e.g. baseline_arm_1: pre).",
+    )
+
+
+class Privacy(BaseModel):
+    """Privacy settings for everything meant for others."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: int = Field(5, ge=1, le=100, description="Counts below this are shown as '<n'.")
+    personal_columns: list[str] = Field(
+        default_factory=list, description="Extra columns to treat as personal data."
+    )
+
+
+class ReportOptions(BaseModel):
+    """How the report looks and which formats are written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    formats: list[Literal["pdf", "html", "md"]] = Field(
+        default_factory=lambda: ["pdf", "html", "md"]
+    )
+    author: str = Field("Programme evaluation team", description="Organisation, not a person.")
+    language: str = Field("en", description="ISO 639-1 language code of the report.")
+    keywords: list[str] = Field(default_factory=lambda: ["outcomes", "evaluation"])
+    date: str | None = Field(None, description="Date text printed under the title.")
+
+    @field_validator("language")
+    @classmethod
+    def _two_letters(cls, value: str) -> str:
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError("use a two-letter ISO 639-1 code such as 'en' or 'fr'")
+        return value.lower()
+
+
+class Evaluation(BaseModel):
+    """Everything ``stigma-outcomes run`` needs.
+
+    Examples
+    --------
+    >>> ev = Evaluation.model_validate({"data": [{"path": "pre.csv", "wave": "pre"},
+    ...                                          {"path": "post.csv", "wave": "post"}],
+    ...                                 "instruments": ["ucla3"]})
+    >>> ev.waves.pre, ev.privacy.threshold
+    ('pre', 5)
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field("Programme outcome report", description="Report title.")
+    program: str | None = Field(None, description="Programme name, printed on the summary.")
+    period: str | None = Field(None, description="Period covered, e.g. 'March to June 2025'.")
+    data: list[DataFile] = Field(min_length=1, description="Export files, one per wave or long.")
+    instruments: list[str] = Field(min_length=1, description="Instrument ids or YAML paths.")
+    mapping: str | None = Field(None, description="Column mapping YAML (see the ingest docs).")
+    id_column: str | None = Field(None, description="Participant ID column.")
+    casefold_ids: bool = Field(True, description="Treat 'sp-01' and 'SP-01' as one person.")
+    duplicates: Literal["keep-last-complete", "keep-first", "error"] = "keep-last-complete"
+    carry: list[str] = Field(default_factory=list, description="Columns to carry to scores.")
+    groups: str | None = Field(None, description="Grouping column (arm, site) for comparisons.")
+    reference_group: str | None = Field(None, description="Comparison (reference) group.")
+    unlinked: bool = Field(False, description="Anonymous surveys that cannot be linked.")
+    waves: Waves = Field(default_factory=Waves)
+    privacy: Privacy = Field(default_factory=Privacy)
+    report: ReportOptions = Field(default_factory=ReportOptions)
+    output: str = Field("outputs", description="Output folder, relative to this file.")
+
+    @field_validator("data")
+    @classmethod
+    def _wave_given(cls, files: list[DataFile]) -> list[DataFile]:
+        for i, f in enumerate(files):
+            if f.wave is None and f.wave_column is None:
+                raise ValueError(f"data[{i}] ({f.path}) needs either 'wave' or 'wave_column'")
+        return files
+
+
+def evaluation_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the evaluation file (published as ``schemas/evaluation.schema.json``)."""
+    schema = Evaluation.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "stigma_outcomes evaluation file"
+    return schema
+
+
+def load_evaluation(
+    source: str | os.PathLike[str] | dict[str, Any] | Evaluation,
+) -> tuple[Evaluation, Path]:
+    """Read and validate an evaluation file; return it with the folder paths are relative to.
+
+    Raises
+    ------
+    InputError
+        Unreadable YAML or a field that fails validation (one message naming the field).
+    """
+    if isinstance(source, Evaluation):
+        return source, Path.cwd()
+    if isinstance(source, dict):
+        return _validate(source, "<dict>"), Path.cwd()
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(
+            f"evaluation file not found: {path}",
+            where=str(path),
+            fix="check the path, or run 'stigma-outcomes demo' to see a working example",
+        )
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
+        raise InputError("the evaluation file is not valid YAML", where=where,
+                         fix=f"fix the YAML syntax ({getattr(err, 'problem', err)})") from err  # fmt: skip
+    if not isinstance(raw, dict):
+        raise InputError("the evaluation file must be a YAML mapping of settings", where=str(path),
+                         fix="start from data/sample/evaluation.yaml")  # fmt: skip
+    return _validate(raw, str(path)), path.resolve().parent
+
+
+def _validate(raw: dict[str, Any], where: str) -> Evaluation:
+    try:
+        return Evaluation.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = len(err.errors()) - 1
+        extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise InputError(
+            f"evaluation file field '{field}': {first['msg']}{extra}",
+            where=where,
+            fix="see schemas/evaluation.schema.json for every field and its meaning",
+        ) from None
+
+
+def write_schema(path: str | os.PathLike[str]) -> Path:
+    """Write the evaluation JSON Schema (sorted, stable) to ``path``."""
+    from ._io import write_text_atomic
+
+    text = json.dumps(evaluation_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+    return write_text_atomic(path, text + "\n")

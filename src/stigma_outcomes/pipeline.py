@@ -1,0 +1,177 @@
+"""The whole pipeline in one call: evaluation file → scores, ledger, results, reports.
+
+:func:`run_evaluation` goes through the public API of each stage only (``read_export``,
+``load_responses``, ``score``, ``compare``, ``build_report``, ``render_report``), reads the
+inputs without touching them, and writes every output into one folder, atomically:
+
+``scores.csv``, ``ledger.csv`` (evaluator only: they hold participant codes),
+``results.json``, ``results.csv``, and ``report.pdf`` / ``report.html`` / ``report.md``
+(meant for others: no identifiers, small counts suppressed).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .evaluation import Evaluation, load_evaluation
+
+
+@dataclass
+class RunResult:
+    """What a run wrote and a summary to print."""
+
+    out_dir: Path
+    files: dict[str, Path]
+    summary: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _resolve(base: Path, name: str | None) -> Path | None:
+    if name is None:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() else base / path
+
+
+def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
+    from . import read_export
+
+    tables = []
+    for i, item in enumerate(ev.data):
+        path = _resolve(base, item.path)
+        assert path is not None
+        if not path.is_file():
+            raise InputError(
+                f"data file not found: {item.path}",
+                where=f"evaluation file, data[{i}].path",
+                fix="give the path relative to the evaluation file's folder",
+            )
+        tables.append(
+            read_export(
+                path,
+                flavor=item.flavor,
+                sheet=item.sheet,
+                dictionary=_resolve(base, item.dictionary),
+                pii=ev.privacy.personal_columns,
+            )
+        )
+    waves = [f.wave for f in ev.data]
+    wave_cols = {f.wave_column for f in ev.data}
+    if all(w is not None for w in waves):
+        return tables, {"wave": waves}
+    if len(wave_cols) == 1 and None not in wave_cols:
+        return tables, {"wave_col": wave_cols.pop()}
+    raise InputError(
+        "data files mix 'wave' and 'wave_column'",
+        where="evaluation file, data",
+        fix="give every file a 'wave', or give every file the same 'wave_column'",
+    )
+
+
+def run_evaluation(
+    source: str | os.PathLike[str] | dict[str, Any] | Evaluation,
+    out_dir: str | os.PathLike[str] | None = None,
+) -> RunResult:
+    """Run ingest → score → compare → report for one evaluation file.
+
+    Parameters
+    ----------
+    source : path, dict or Evaluation
+        The evaluation file (YAML), or its content.
+    out_dir : path, optional
+        Output folder; by default the evaluation's ``output`` (relative to its file).
+
+    Returns
+    -------
+    RunResult
+        Paths of every file written, and a summary (rows read, scored, excluded).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from stigma_outcomes.pipeline import run_evaluation, sample_data_dir
+    >>> run = run_evaluation(sample_data_dir() / "evaluation.yaml", tempfile.mkdtemp())
+    >>> sorted(run.files)[:3]
+    ['ledger', 'report_html', 'report_md']
+    """
+    from . import compare, load_responses, score
+    from ._io import write_table
+    from .report import ReportSettings, build_report, render_report
+
+    ev, base = load_evaluation(source)
+    out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
+    tables, wave_args = _read_sources(ev, base)
+    carry = list(dict.fromkeys([*ev.carry, *([ev.groups] if ev.groups else [])]))
+    responses = load_responses(
+        tables,
+        ev.instruments,
+        mapping=_resolve(base, ev.mapping),
+        id_col=ev.id_column,
+        carry=carry,
+        duplicates=ev.duplicates,
+        casefold_ids=ev.casefold_ids,
+        **wave_args,
+    )
+    scored = score(responses, ev.instruments)
+    scores = scored.scores
+    if ev.waves.rename:
+        scores = scores.assign(wave=scores["wave"].astype(str).replace(ev.waves.rename))
+    results = compare(
+        scores,
+        ev.waves.pre,
+        ev.waves.post,
+        followup=ev.waves.followup,
+        group_col=ev.groups,
+        unlinked=ev.unlinked,
+        keyed_items=None if ev.unlinked else scored.keyed_items,
+        reference_group=ev.reference_group,
+        min_cell=ev.privacy.threshold,
+        input_name="scores",
+    )
+    files: dict[str, Path] = {}
+    files["scores"] = write_table(scores, out / "scores.csv")
+    files["ledger"] = write_table(scored.ledger, out / "ledger.csv")
+    files["results_json"] = results.to_json(out / "results.json")
+    files["results_csv"] = results.to_csv(out / "results.csv")
+    settings = ReportSettings(
+        title=ev.title,
+        program=ev.program,
+        period=ev.period,
+        author=ev.report.author,
+        language=ev.report.language,
+        keywords=ev.report.keywords,
+        threshold=ev.privacy.threshold,
+        date=ev.report.date,
+    )
+    model = build_report(results, scores, scored.ledger, settings)
+    for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
+        files[f"report_{fmt}"] = path
+    summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
+    return RunResult(out_dir=out, files=files, summary=summary)
+
+
+def sample_data_dir() -> Path:
+    """Folder of the shipped sample data (inside an installed wheel, or the repository).
+
+    Examples
+    --------
+    >>> (sample_data_dir() / "evaluation.yaml").is_file()
+    True
+    """
+    from importlib import resources
+
+    shipped = resources.files("stigma_outcomes").joinpath("_sample_data")
+    if shipped.is_dir():
+        return Path(str(shipped))
+    repo = Path(__file__).resolve().parents[2] / "data" / "sample"
+    if repo.is_dir():
+        return repo
+    raise InputError(
+        "the sample data is not installed",
+        where=str(repo),
+        fix="reinstall stigma-outcomes, or run from a checkout of the repository",
+    )
