@@ -98,8 +98,10 @@ def _find_column(table: RawTable, name: str, what: str, option: str) -> str:
     if name.strip().casefold() in folded:
         return folded[name.strip().casefold()]
     close = _lookalikes(name, columns)
-    hint = f"columns that look similar: {', '.join(close)}" if close else (
-        f"the columns are: {', '.join(columns[:12])}{' …' if len(columns) > 12 else ''}"
+    hint = (
+        f"columns that look similar: {', '.join(close)}"
+        if close
+        else (f"the columns are: {', '.join(columns[:12])}{' …' if len(columns) > 12 else ''}")
     )
     raise InputError(
         f"the {what} column '{name}' does not exist",
@@ -210,7 +212,7 @@ def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         filled = series.notna().to_numpy()
         if not pd.api.types.is_numeric_dtype(series.dtype):
             text = series.astype("string").str.strip().fillna("")
-            filled &= (text != "").to_numpy(dtype=bool)
+            filled = filled & (text != "").to_numpy(dtype=bool)
         total += filled
     return total
 
@@ -295,9 +297,7 @@ def load_responses(
     frame, dup_ledger = _apply_duplicates(frame, resolved, duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))
-    recodes = {
-        inst.id: dict(the_map.for_source(inst.id, None, None).recode) for inst in resolved
-    }
+    recodes = {inst.id: dict(the_map.for_source(inst.id, None, None).recode) for inst in resolved}
     ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
     return ItemResponses(
         frame=frame.reset_index(drop=True),
@@ -458,9 +458,7 @@ def _one_source(
                 )
             )
     kept = out.loc[~(no_id | no_wave)]
-    ledger = (
-        pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
-    )
+    ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger
 
 
@@ -545,4 +543,3 @@ def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     )
-
