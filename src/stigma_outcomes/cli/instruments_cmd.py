@@ -1,4 +1,4 @@
-"""``stigma-outcomes instruments``: list, show and validate instrument definitions."""
+"""``stigma-outcomes instruments``: list, show, validate and export instrument definitions."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def list_command(
     instruments_dir: InstrumentsDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for a machine.")] = False,
 ) -> None:
-    """List the available instruments: id, name, domain, items and license."""
+    """List the available instruments by domain: id, name, items, license and verification."""
+    from ..instruments.catalogue import verification_summary
+
     registry = _registry(instruments_dir)
     rows = [
         {
@@ -40,6 +42,7 @@ def list_command(
             "items": len(inst.items),
             "scales": [s.id for s in inst.scales],
             "license": inst.provenance.license.status,
+            "verification": verification_summary(inst),
         }
         for inst in registry.all()
     ]
@@ -57,6 +60,7 @@ def list_command(
             f"  {row['id']:<{width}}  {row['short_name']:<10} {row['items']:>3} items  "
             f"{row['license']:<22} {row['name']}"
         )
+        typer.echo(f"  {'':<{width}}  {row['verification']}")
 
 
 def _fact(fact: Any) -> str:
@@ -71,7 +75,9 @@ def show_command(
         bool, typer.Option("--json", help="Print the definition as loaded (SPEC §3 fields).")
     ] = False,
 ) -> None:
-    """Show an instrument's scoring rules, scales, bands, citation and license."""
+    """Show an instrument's scoring rules, scales, bands, citation, license and sources."""
+    from ..instruments.catalogue import verification_summary
+
     inst = _registry(instruments_dir).get(instrument)
     if as_json:
         echo_json(inst.model_dump(mode="json"))
@@ -84,6 +90,7 @@ def show_command(
         f"DOI: {p.doi or 'not given'}",
         f"license: {p.license.status} — {p.license.note}",
         f"item wording shipped: {'yes' if p.wording_shipped else 'no (our own short labels)'}",
+        f"verification: {verification_summary(inst)}",
         "",
         "response scales:",
     ]
@@ -187,3 +194,46 @@ def validate_command(
                 )
     if not all(r["valid"] for r in results):
         raise typer.Exit(2)
+
+
+@instruments_app.command("export")
+def export_command(
+    instrument: Annotated[str, typer.Argument(help="Instrument id or path to a YAML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Data dictionary file to write (.csv).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="Export format: 'redcap' (a REDCap data dictionary).")
+    ] = "redcap",
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay",
+            help='YAML file with item wording from your licensed copy: items: {"1": "..."}.',
+        ),
+    ] = None,
+    record_id: Annotated[
+        str | None,
+        typer.Option(
+            "--record-id",
+            help="Also define the record ID field (first row), for a new REDCap project.",
+        ),
+    ] = None,
+    instruments_dir: InstrumentsDir = None,
+) -> None:
+    """Export an instrument so a program can field it (REDCap data dictionary).
+
+    Fields are named <id>_<item>, so the REDCap export scores without a mapping file.
+    """
+    from ..errors import InputError
+    from ..instruments.redcap import write_redcap_dictionary
+
+    if fmt.lower() != "redcap":
+        raise InputError(
+            f"unknown export format '{fmt}'", where="--format", fix="use --format redcap"
+        )
+    inst = _registry(instruments_dir).get(instrument)
+    target = write_redcap_dictionary(inst, out, overlay, record_id=record_id)
+    wording = "wording from the overlay" if overlay else "our short labels (no item wording)"
+    typer.echo(
+        f"wrote {target}: REDCap data dictionary for {inst.short_name}, "
+        f"{len(inst.items)} fields named {inst.id}_<item>; field labels are {wording}"
+    )
