@@ -40,6 +40,9 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "instruments_cmd",
     "score_cmd",
+    "report_cmd",
+    "run_cmd",
+    "demo_cmd",
 ]
 
 for _name in COMMAND_MODULES:

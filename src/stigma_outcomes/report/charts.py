@@ -32,6 +32,7 @@ RCI_STYLE = {
     "n_reliably_deteriorated": ("#D55E00", "xx"),
 }
 WIDTH_IN = 6.3
+_CACHE: dict[int, tuple[Chart, str]] = {}
 
 
 def _pyplot() -> Any:
@@ -65,13 +66,21 @@ def render_svg(chart: Chart) -> str:
     >>> svg.lstrip().startswith("<?xml")
     True
     """
+    cached = _CACHE.get(id(chart))
+    if cached is not None and cached[0] is chart:
+        return cached[1]
     plt = _pyplot()
     drawer = {"means": _means, "scatter": _scatter, "rci": _rci, "flow": _flow}[chart.kind]
     fig = drawer(plt, chart.data)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     plt.close(fig)
-    return buffer.getvalue()
+    svg = buffer.getvalue()
+    # PDF and HTML of one report draw the same charts; keep each one until the model goes.
+    _CACHE[id(chart)] = (chart, svg)
+    if len(_CACHE) > 64:
+        _CACHE.pop(next(iter(_CACHE)))
+    return svg
 
 
 def _means(plt: Any, data: dict[str, Any]) -> Any:

@@ -114,6 +114,11 @@ def reliable_change_sentence(record: dict[str, Any], d: Disclosure, key: str) ->
     """Reliable improvement and reliable deterioration, side by side, with their counts."""
     n = record.get("n_pairs")
     n_key = f"{key}|n_pairs"
+    if not is_number(record.get("n_reliably_improved")):
+        return (
+            "Reliable change could not be assessed for this scale: no reliability coefficient "
+            "was available for it."
+        )
     improved = _count_phrase(
         d, f"{key}|n_reliably_improved", record.get("n_reliably_improved"), n, n_key
     )

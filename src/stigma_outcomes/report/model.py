@@ -205,7 +205,6 @@ def _flow(
     ids = scores["participant_id"].astype(str)
     wave = scores["wave"].astype(str)
     ok = scores["status"].astype(str) == "ok"
-    everyone = ids.nunique()
     at_pre = set(ids[wave == from_wave])
     at_post = set(ids[wave == to_wave])
     both = at_pre & at_post
@@ -221,9 +220,7 @@ def _flow(
     per = ok_rows.groupby(["id", "cell"])["wave"].nunique()
     analysed = set(per[per == 2].index.get_level_values("id"))
     counts = {
-        "flow|all": everyone,
         "flow|pre": len(at_pre),
-        "flow|post_only": everyone - len(at_pre),
         "flow|both": len(both),
         "flow|no_post": len(at_pre) - len(both),
         "flow|analysed": len(analysed & both),
@@ -231,19 +228,12 @@ def _flow(
     }
     for key, value in counts.items():
         d.count(key, value)
-    d.relation("flow|all", ["flow|pre", "flow|post_only"])
     d.relation("flow|pre", ["flow|both", "flow|no_post"])
     d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
     return [
         (
-            "flow|all",
-            "Took part (answered at least one survey)",
-            "flow|post_only",
-            f"answered only the {to_wave} survey, with no matching {from_wave} survey",
-        ),
-        (
             "flow|pre",
-            f"Answered the {from_wave} survey",
+            f"Took part: answered the {from_wave} survey",
             "flow|no_post",
             f"did not answer the {to_wave} survey",
         ),

@@ -1,0 +1,40 @@
+"""``stigma-outcomes run``: the whole pipeline from one evaluation file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_command)
+
+
+def print_run(run: Any) -> None:
+    """Terminal summary of a pipeline run: rows, exclusions with reasons, files written."""
+    s = run.summary or {}
+    if s:
+        typer.echo(
+            f"rows read: {s.get('rows_in')}, scored: {s.get('rows_scored')}, "
+            f"excluded: {s.get('rows_excluded')}"
+        )
+        for reason, n in sorted((s.get("excluded_by_reason") or {}).items()):
+            typer.echo(f"  excluded ({reason.replace('_', ' ')}): {n}")
+    typer.echo(f"outputs in {run.out_dir}:")
+    for name, path in sorted(run.files.items()):
+        typer.echo(f"  {name:<13} {path}")
+
+
+def run_command(
+    evaluation: Annotated[Path, typer.Argument(help="Evaluation file (YAML).")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder (default: the file's 'output' setting)."),
+    ] = None,
+) -> None:
+    """Read, score, compare and report, as the evaluation file says."""
+    from ..pipeline import run_evaluation
+
+    print_run(run_evaluation(evaluation, out))
