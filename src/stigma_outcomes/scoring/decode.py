@@ -126,8 +126,7 @@ class ItemDecoder:
         ):
             values = series.to_numpy(dtype=float, na_value=np.nan)
             uniques, inverse = np.unique(values, return_inverse=True)
-            decoded = [self._decode_number(u) if not math.isnan(u) else (math.nan, OK)
-                       for u in uniques.tolist()]
+            decoded = [self.decode_value(u) for u in uniques.tolist()]
             codes = np.array([d[0] for d in decoded], dtype=float)[inverse]
             flags = np.array([d[1] for d in decoded], dtype=np.int8)[inverse]
             return codes.reshape(-1), flags.reshape(-1)
