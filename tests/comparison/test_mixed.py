@@ -45,9 +45,12 @@ def test_golden_covers_the_designs_we_promise(golden: list[dict]) -> None:
     assert {ref["grouped"] for ref in golden} == {True, False}
     assert any(ref["singular"] for ref in golden)
     assert any(len(ref["terms"]) == 9 for ref in golden)  # 3 waves x 3 groups
+    # variance ratios from 0 (singular) to ~1e5 (scores barely move within a participant)
+    ratios = [r["participant_variance"] / r["residual_variance"] for r in golden]
+    assert min(ratios) < 1e-10 and max(ratios) > 1e4
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_matches_lme4(scores: pd.DataFrame, golden: list[dict], index: int) -> None:
     ref = golden[index]
     rec = _fit_for(scores, ref)

@@ -4,11 +4,12 @@ The model has one random intercept per participant, so its marginal covariance w
 participant is ``sigma2 * (I + theta2 * J)``. That structure gives closed forms for the
 inverse and the determinant cluster by cluster, so the REML criterion, profiled over the
 residual variance, is a function of the single ratio ``theta = sigma_u / sigma``. We
-minimise that one-dimensional function directly (a grid, then Brent's method on the best
-bracket, with the boundary ``theta = 0`` checked exactly, as lme4 allows). Compared with a
-general optimiser over all variance parameters (statsmodels ``MixedLM``) this is exact to the
-optimiser's tolerance, deterministic, and fast enough for tens of thousands of participants:
-every evaluation is a handful of ``p x p`` matrix products over per-participant sums.
+minimise that one-dimensional function directly (a grid on the log scale, then Brent's
+method on the best bracket, with the boundary ``theta = 0`` checked exactly, as lme4
+allows). Compared with a general optimiser over all variance parameters (statsmodels
+``MixedLM``) this is exact to the optimiser's tolerance, deterministic, and fast enough for
+tens of thousands of participants: every evaluation is a handful of ``p x p`` matrix
+products over per-participant sums.
 
 The parameterisation, criterion and covariance of the fixed effects are those of
 ``lme4::lmer(score ~ wave * group + (1 | participant_id), REML = TRUE)``; the committed
@@ -18,6 +19,23 @@ Confidence intervals and p values are Wald z (normal) intervals and tests on the
 effects and on linear combinations of them (lme4 itself reports no p values). They are
 asymptotic and slightly optimistic with few participants; every record says so in
 ``df_method``.
+
+Fields of a record (one per instrument x scale; ``group`` is always ``None`` because one model
+covers all groups, ``group_column`` names the grouping column or is ``None``):
+
+* ``n_participants``, ``n_observations``: participants and ok scores in the model.
+* ``waves``: the wave levels modelled, baseline first; ``group_levels``: group levels,
+  reference first.
+* ``fixed_effects``: ``term`` (R's name), ``estimate``, ``se``, ``z``, ``ci_low``,
+  ``ci_high``, ``p`` — treatment contrasts, exactly lme4's ``fixef`` and ``vcov``.
+* ``participant_variance``, ``residual_variance``: REML variance components (lme4's
+  ``VarCorr`` ``vcov`` column); ``reml_criterion``: -2 x restricted log-likelihood (lme4's
+  ``REMLcrit``).
+* ``wave_means``: per wave (and group) the model-estimated mean ``L @ beta`` with ``se``
+  ``sqrt(L V L')``, its 95% Wald CI and ``n``, the number of ok scores in that cell.
+* ``contrasts``: per later wave (and group) the estimated mean minus the baseline mean of
+  the same group, with ``se``, ``z``, 95% CI and ``p``.
+* ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``.
 """
 
 from __future__ import annotations
@@ -91,29 +109,36 @@ class _ClusterSums:
 
 
 def _optimise_theta(sums: _ClusterSums) -> tuple[float, bool, str]:
-    """Minimise the profiled REML criterion over rho = theta2 / (1 + theta2) in [0, 1)."""
+    """Minimise the profiled REML criterion over theta2 = sigma2_u / sigma2 >= 0.
+
+    A grid over log10(theta2) in [-8, 10] finds the basin (variance ratios differ by many
+    orders of magnitude between scales), Brent's method refines it on the log scale, and
+    theta2 = 0 (no participant variance) is checked exactly as the boundary optimum.
+    """
     from scipy.optimize import minimize_scalar
 
-    def f(rho: float) -> float:
-        return sums.criterion(rho / (1.0 - rho))
+    def f(log_theta2: float) -> float:
+        return sums.criterion(10.0**log_theta2)
 
-    grid = np.concatenate([[0.0], np.linspace(0.02, 0.98, 49), [0.995, 0.999]])
-    values = np.array([f(r) for r in grid])
-    if not np.isfinite(values).any():
-        return math.nan, False, "criterion not finite anywhere"
-    best = int(np.nanargmin(np.where(np.isfinite(values), values, np.inf)))
-    lo = grid[max(best - 1, 0)]
-    hi = grid[min(best + 1, len(grid) - 1)]
-    res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-    rho, fun = float(res.x), float(res.fun)
-    # the boundary (no participant variance) is a legitimate REML optimum, as in lme4
-    if values[0] <= fun:
-        rho, fun = 0.0, float(values[0])
-    converged = bool(res.success) and rho < 0.999
-    message = "bounded Brent on rho = theta^2 / (1 + theta^2) after a grid search"
-    if rho >= 0.999:
-        message += "; participant variance dominates, estimate unreliable"
-    return rho / (1.0 - rho), converged, message
+    grid = np.arange(-8.0, 10.0 + 1e-9, 0.5)
+    values = np.array([f(g) for g in grid])
+    at_zero = sums.criterion(0.0)
+    finite = np.where(np.isfinite(values), values, np.inf)
+    if not np.isfinite(finite).any() and not math.isfinite(at_zero):
+        return math.nan, False, "REML criterion not finite for any variance ratio"
+    best = int(np.argmin(finite))
+    how = "Brent's method on log10(sigma2_participant / sigma2_residual) after a grid search"
+    if not math.isfinite(finite[best]) or at_zero <= finite[best]:
+        return 0.0, True, how
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
+    log_theta2, fun = float(res.x), float(res.fun)
+    if at_zero <= fun:
+        return 0.0, True, how
+    converged = bool(res.success) and bool(log_theta2 < grid[-1] - 0.01)
+    if log_theta2 >= grid[-1] - 0.01:
+        how += "; residual variance is negligible next to participant variance"
+    return 10.0**log_theta2, converged, how
 
 
 def _term_names(waves: Sequence[str], group_col: str | None, levels: Sequence[str]) -> list[str]:
@@ -348,6 +373,8 @@ def _fit_one(
     wave_means, contrasts = _means_and_contrasts(
         beta, cov, used_waves, levels, group_col, wave_idx, group_idx
     )
+    if not converged:
+        notes.append(f"REML optimisation did not converge cleanly ({how})")
     if theta2 == 0.0:
         notes.append("participant variance estimated at zero (singular fit, as lme4 reports)")
     record = dict(base)

@@ -41,7 +41,10 @@ data <- rbind(
            1, 2.5, c(0, 0.5, -1, -2), c(0, 0, 0, 0), 0.3),
   # no participant-level variation at all: lme4 reports a singular fit (variance 0)
   simulate(40, three, c("control", "treatment"), c(0.5, 0.5), "noise", "total",
-           0, 3, c(0, 0, 0), c(0, 0, 0), 0.2)
+           0, 3, c(0, 0, 0), c(0, 0, 0), 0.2),
+  # almost no change within a participant: the variance ratio is of order 1e5
+  simulate(50, three, c("control", "treatment"), c(0.5, 0.5), "stable", "total",
+           5, 0.01, c(0, 0.1, 0.2), c(0, 0, 0), 0.3)
 )
 write.csv(data, file.path(here, "scores.csv"), row.names = FALSE)
 
