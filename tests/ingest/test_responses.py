@@ -14,8 +14,9 @@ from stigma_outcomes.ingest import load_responses
 
 def _ucla(ids: list[object], **extra: list[object]) -> pd.DataFrame:
     n = len(ids)
-    return pd.DataFrame({"participant_id": ids, "ucla3_1": [1] * n, "ucla3_2": [2] * n,
-                         "ucla3_3": [3] * n, **extra})
+    return pd.DataFrame(
+        {"participant_id": ids, "ucla3_1": [1] * n, "ucla3_2": [2] * n, "ucla3_3": [3] * n, **extra}
+    )
 
 
 def test_instruments_detected_from_column_names() -> None:
@@ -29,8 +30,7 @@ def test_no_recognised_columns_is_a_clear_error() -> None:
 
 
 def test_missing_items_name_the_items_and_lookalikes() -> None:
-    df = pd.DataFrame({"participant_id": ["a"], "ucla3_1": [1], "ucla3_2": [1],
-                       "UCLA_3": [1]})
+    df = pd.DataFrame({"participant_id": ["a"], "ucla3_1": [1], "ucla3_2": [1], "UCLA_3": [1]})
     with pytest.raises(MappingError) as info:
         load_responses(df, ["ucla3"])
     assert "no column for item(s) 3" in info.value.what
@@ -69,8 +69,7 @@ def test_one_file_per_wave(tmp_path: Path) -> None:
     post.write_text("\ufeffid,ucla3_1,ucla3_2,ucla3_3\nA,2,2,2\nC,1,1,2\n")
     result = so.score([pre, post], ["ucla3"], wave=["pre", "post"])
     table = result.scores.set_index(["participant_id", "wave"])["score"]
-    assert table.to_dict() == {("A", "pre"): 9, ("B", "pre"): 3, ("A", "post"): 6,
-                               ("C", "post"): 4}
+    assert table.to_dict() == {("A", "pre"): 9, ("B", "pre"): 3, ("A", "post"): 6, ("C", "post"): 4}
     unmatched = result.ledger[result.ledger["problem"] == "unmatched_participant"]
     assert sorted(unmatched["participant_id"]) == ["B", "C"]
     assert set(unmatched["file"]) == {"pre.csv", "post.csv"}
@@ -85,20 +84,24 @@ def test_wave_count_must_match_files(tmp_path: Path) -> None:
 
 
 def test_keep_last_complete_prefers_complete_then_latest() -> None:
-    df = pd.DataFrame({
-        "participant_id": ["a", "a", "a", "b", "b"],
-        "ucla3_1": [1, 2, 3, 1, 2],
-        "ucla3_2": [1, 2, None, 1, 2],
-        "ucla3_3": [1, 2, 3, 1, 2],
-    })
+    df = pd.DataFrame(
+        {
+            "participant_id": ["a", "a", "a", "b", "b"],
+            "ucla3_1": [1, 2, 3, 1, 2],
+            "ucla3_2": [1, 2, None, 1, 2],
+            "ucla3_3": [1, 2, 3, 1, 2],
+        }
+    )
     result = so.score(df, ["ucla3"])
     # a: rows 1 and 2 complete, row 3 incomplete → keep row 2 (last complete); b: row 5
     assert result.scores.set_index("participant_id")["score"].to_dict() == {"a": 6, "b": 6}
     dropped = result.ledger[result.ledger["problem"] == "duplicate_participant"]
     assert dropped["row"].tolist() == [1, 3, 4]
     assert dropped["value"].tolist() == [
-        "kept row 2 (keep-last-complete)", "kept row 2 (keep-last-complete)",
-        "kept row 5 (keep-last-complete)"]
+        "kept row 2 (keep-last-complete)",
+        "kept row 2 (keep-last-complete)",
+        "kept row 5 (keep-last-complete)",
+    ]
     assert result.rows_in == result.rows_scored + result.rows_excluded
 
 
@@ -114,12 +117,18 @@ def test_keep_first_and_error_policies() -> None:
 
 
 def test_mapping_pattern_columns_and_recode() -> None:
-    df = pd.DataFrame({"ResponseId": ["R1", "R2"], "Q5_1": [0, 2], "Q5_2": [0, 1],
-                       "loneliness_c": [2, 2]})
+    df = pd.DataFrame(
+        {"ResponseId": ["R1", "R2"], "Q5_1": [0, 2], "Q5_2": [0, 1], "loneliness_c": [2, 2]}
+    )
     mapping = {
         "id_column": "ResponseId",
-        "instruments": {"ucla3": {"pattern": "Q5_{item}", "columns": {3: "loneliness_c"},
-                                  "recode": {0: 1, 1: 2, 2: 3}}},
+        "instruments": {
+            "ucla3": {
+                "pattern": "Q5_{item}",
+                "columns": {3: "loneliness_c"},
+                "recode": {0: 1, 1: 2, 2: 3},
+            }
+        },
     }
     result = so.score(df, ["ucla3"], mapping=mapping)
     assert result.scores.set_index("participant_id")["score"].to_dict() == {"R1": 5, "R2": 8}

@@ -37,7 +37,7 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     submit = lookup.get("submitdate") or lookup.get("date submitted")
     excluded = None
     if submit is not None and not options.include_incomplete:
-        mask = (as_text(frame[submit]) == "").to_numpy()
+        mask = (as_text(frame[submit]) == "").fillna(False).to_numpy(bool)
         frame, numbers, excluded = set_aside(
             frame, numbers, mask, source=sheet.source, column=submit, problem="incomplete_response"
         )

@@ -123,7 +123,7 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
                 )
                 ledgers.append(ledger)
     if finished_col is not None and not options.include_incomplete:
-        mask = as_text(frame[finished_col]).isin(_UNFINISHED_TEXT).to_numpy()
+        mask = as_text(frame[finished_col]).isin(_UNFINISHED_TEXT).fillna(False).to_numpy(bool)
         frame, numbers, ledger = set_aside(
             frame,
             numbers,
@@ -146,7 +146,8 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata["time_zones"] = time_zones
     if status_col is not None:
         metadata["status_values"] = {
-            str(k): int(v) for k, v in as_text(frame[status_col]).value_counts().items()
+            str(k): int(v)
+            for k, v in frame[status_col].astype("string").str.strip().value_counts().items()
         }
     return Parsed(
         frame=frame,
@@ -162,11 +163,11 @@ def _is_preview_status(column: pd.Series) -> np.ndarray:
     text = as_text(column)
     numeric = pd.to_numeric(text, errors="coerce")
     # Only 0 (normal) and 1 (preview) are documented codes; other statuses are kept.
-    return (text.isin(_PREVIEW_TEXT) | (numeric == 1)).to_numpy(dtype=bool)
+    return (text.isin(_PREVIEW_TEXT) | (numeric == 1)).fillna(False).to_numpy(dtype=bool)
 
 
 def _is_preview_channel(column: pd.Series) -> np.ndarray:
-    return (as_text(column) == "preview").to_numpy(dtype=bool)
+    return (as_text(column) == "preview").fillna(False).to_numpy(dtype=bool)
 
 
 def _export_values(frame: pd.DataFrame, finished: str | None, status: str | None) -> str:

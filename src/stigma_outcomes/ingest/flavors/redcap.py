@@ -279,6 +279,9 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
                 pii[column] = "flagged 'Identifier? = y' in the REDCap data dictionary"
     for column in complete.values():
         values.setdefault(column, dict(COMPLETE_LABELS))
+    for column in names:
+        if column.endswith("_timestamp") or column.lower() == "survey timestamp":
+            pii.setdefault(column, "survey completion time (a date tied to a person)")
     metadata: dict = {
         "header_rows": 0 if sheet.named else 1,
         "header_kind": header_kind,

@@ -116,6 +116,12 @@ def _refuse_non_zip(file: Path) -> None:
                 fix="open it in Excel and save it as .xlsx, or export the data as CSV",
             )
     if not zipfile.is_zipfile(file):
+        if head.startswith(b"PK"):
+            raise InputError(
+                "the workbook is damaged or incomplete (its zip directory is missing)",
+                where=str(file),
+                fix="download or copy the file again; if Excel can open it, save it again",
+            )
         raise InputError(
             "the file is not an Excel .xlsx workbook (it is not a zip archive)",
             where=str(file),

@@ -202,7 +202,7 @@ def _read_python(text: str, file: Path, delimiter: str, meta: dict) -> Sheet:
     blank = 0
     try:
         for number, row in enumerate(reader, start=1):
-            if not any(cell.strip() for cell in row):
+            if all(cell == "" for cell in row) or (len(row) == 1 and not row[0].strip()):
                 blank += 1
                 continue
             if not width:
