@@ -1,0 +1,119 @@
+"""`stigma-outcomes score` end to end, and each error path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from stigma_outcomes.cli.app import app
+
+runner = CliRunner()
+HEADER = "participant_id,site,ucla3_1,ucla3_2,ucla3_3"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_score_writes_scores_ledger_and_prints_summary(tmp_path: Path) -> None:
+    pre = _write(tmp_path / "pre.csv", f"{HEADER}\nA,north,Often,often ,3\nB,south,1,1,\n")
+    post = _write(tmp_path / "post.csv", f"{HEADER}\nA,north,1,1,2\nB,south,1,9,1\n")
+    out, ledger = tmp_path / "scores.csv", tmp_path / "ledger.csv"
+    before = pre.read_bytes()
+    result = runner.invoke(app, ["score", str(pre), str(post), "-i", "ucla3", "--wave", "pre",
+                                 "--wave", "post", "--carry", "site", "--out", str(out),
+                                 "--ledger", str(ledger)])
+    assert result.exit_code == 0, result.output
+    assert "read 4 rows from 2 file(s)" in result.stdout
+    assert "scored 4 rows; excluded 0" in result.stdout
+    assert "insufficient items: 2" in result.stdout and "out of range: 1" in result.stdout
+    scores = pd.read_csv(out)
+    assert scores.columns.tolist()[:3] == ["participant_id", "wave", "site"]
+    assert scores.set_index(["participant_id", "wave"])["score"].dropna().to_dict() == {
+        ("A", "pre"): 9.0, ("A", "post"): 4.0}
+    problems = pd.read_csv(ledger)
+    assert set(problems["problem"]) == {"insufficient_items", "out_of_range"}
+    assert pre.read_bytes() == before  # inputs are never modified
+
+
+def test_score_json_summary_and_strict(tmp_path: Path) -> None:
+    pre = _write(tmp_path / "pre.csv", f"{HEADER}\nA,north,1,2,3\nB,south,1,x,3\n")
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["score", str(pre), "--out", str(out), "--json", "--strict"])
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["rows_in"] == 2 and summary["problems"]["unknown_label"] == 1
+    assert summary["scales"] == [{"instrument": "ucla3", "scale": "total", "n_ok": 1,
+                                  "n_no_score": 1, "mean": 6.0}]
+
+
+def test_alerts_are_written_apart_for_the_evaluator(tmp_path: Path) -> None:
+    from tests.scoring.toy import toy_definition
+    import yaml
+
+    definition = tmp_path / "toy.yaml"
+    definition.write_text(yaml.safe_dump(toy_definition()))
+    export = _write(tmp_path / "x.csv", "id,toy_1,toy_2,toy_3,toy_4,toy_5\nA,1,1,1,1,1\n")
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(export), "-i", str(definition), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    alerts = pd.read_csv(tmp_path / "scores.alerts.csv")
+    assert alerts["alert"].tolist() == ["strong_disagree_item1"]
+    assert "never share this file" in result.stdout
+    assert "alert" not in pd.read_csv(out).columns
+
+
+def _error(tmp_path: Path, args: list[str]) -> str:
+    result = runner.invoke(app, ["score", *args, "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o.csv").exists()
+    return result.stderr
+
+
+def test_unknown_instrument(tmp_path: Path) -> None:
+    export = _write(tmp_path / "x.csv", f"{HEADER}\nA,n,1,1,1\n")
+    assert "did you mean 'ucla3'" in _error(tmp_path, [str(export), "-i", "ucla-3"])
+
+
+def test_missing_item_columns(tmp_path: Path) -> None:
+    export = _write(tmp_path / "x.csv", "participant_id,ucla3_1,ucla3_2,ucla_3\nA,1,1,1\n")
+    message = _error(tmp_path, [str(export), "-i", "ucla3"])
+    assert "no column for item(s) 3" in message and "ucla_3" in message
+
+
+def test_empty_and_header_only_files(tmp_path: Path) -> None:
+    empty = _write(tmp_path / "empty.csv", "")
+    assert "empty" in _error(tmp_path, [str(empty), "-i", "ucla3"])
+    header = _write(tmp_path / "header.csv", f"{HEADER}\n")
+    assert "no data rows" in _error(tmp_path, [str(header), "-i", "ucla3"])
+
+
+def test_duplicate_columns(tmp_path: Path) -> None:
+    export = _write(tmp_path / "x.csv", "participant_id,ucla3_1,ucla3_1,ucla3_3\nA,1,1,1\n")
+    assert "duplicate column name 'ucla3_1'" in _error(tmp_path, [str(export), "-i", "ucla3"])
+
+
+def test_missing_file_and_bad_id_column(tmp_path: Path) -> None:
+    assert "not found" in _error(tmp_path, [str(tmp_path / "nope.csv"), "-i", "ucla3"])
+    export = _write(tmp_path / "x.csv", f"{HEADER}\nA,n,1,1,1\n")
+    message = _error(tmp_path, [str(export), "--id-col", "participant"])
+    assert "'participant' does not exist" in message and "participant_id" in message
+
+
+def test_wave_and_wave_col_together(tmp_path: Path) -> None:
+    export = _write(tmp_path / "x.csv", f"{HEADER}\nA,n,1,1,1\n")
+    message = _error(tmp_path, [str(export), "--wave", "pre", "--wave-col", "site"])
+    assert "cannot be used together" in message
+
+
+def test_help_for_every_command() -> None:
+    for args in (["--help"], ["score", "--help"], ["instruments", "--help"],
+                 ["instruments", "list", "--help"], ["instruments", "show", "--help"],
+                 ["instruments", "validate", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage" in result.stdout
