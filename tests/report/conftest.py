@@ -27,24 +27,48 @@ def paired_record(
 ) -> dict[str, Any]:
     change = post - pre
     return {
-        "instrument": instrument, "scale": scale, "group": group, "design": "linked",
-        "from_wave": "pre", "to_wave": "post", "n_pairs": n,
-        "pre_mean": pre, "pre_sd": 1.41, "post_mean": post, "post_sd": 1.37,
-        "mean_change": change, "mean_change_ci_low": change - 0.31,
-        "mean_change_ci_high": change + 0.31, "sd_change": 1.2, "t": change / 0.1,
-        "df": n - 1, "p_t": p_holm / 3, "p_t_holm": p_holm, "p_t_bh": p_holm / 2,
-        "wilcoxon_v": 812.0, "p_wilcoxon": p_holm, "rank_biserial": -0.41,
-        "d_z": change / 1.2, "d_z_ci_low": change / 1.2 - 0.2,
-        "d_z_ci_high": change / 1.2 + 0.2, "d_av": change / 1.39, "g_av": change / 1.4,
-        "improvement_sign": sign, "rci_reliability": 0.72,
+        "instrument": instrument,
+        "scale": scale,
+        "group": group,
+        "design": "linked",
+        "from_wave": "pre",
+        "to_wave": "post",
+        "n_pairs": n,
+        "pre_mean": pre,
+        "pre_sd": 1.41,
+        "post_mean": post,
+        "post_sd": 1.37,
+        "mean_change": change,
+        "mean_change_ci_low": change - 0.31,
+        "mean_change_ci_high": change + 0.31,
+        "sd_change": 1.2,
+        "t": change / 0.1,
+        "df": n - 1,
+        "p_t": p_holm / 3,
+        "p_t_holm": p_holm,
+        "p_t_bh": p_holm / 2,
+        "wilcoxon_v": 812.0,
+        "p_wilcoxon": p_holm,
+        "rank_biserial": -0.41,
+        "d_z": change / 1.2,
+        "d_z_ci_low": change / 1.2 - 0.2,
+        "d_z_ci_high": change / 1.2 + 0.2,
+        "d_av": change / 1.39,
+        "g_av": change / 1.4,
+        "improvement_sign": sign,
+        "rci_reliability": 0.72,
         "rci_reliability_source": "definition: alpha (Hughes et al. 2004)",
-        "rci_sd": 1.41, "rci_sd_source": "sample SD at pre", "rci_threshold": 2.07,
-        "n_reliably_improved": improved, "n_reliably_deteriorated": worse,
+        "rci_sd": 1.41,
+        "rci_sd_source": "sample SD at pre",
+        "rci_threshold": 2.07,
+        "n_reliably_improved": improved,
+        "n_reliably_deteriorated": worse,
         "n_no_reliable_change": n - improved - worse,
-        "n_improved": improved + 20 if n > 40 else improved, "n_worsened": worse,
+        "n_improved": improved + 20 if n > 40 else improved,
+        "n_worsened": worse,
         "n_unchanged": n - (improved + 20 if n > 40 else improved) - worse,
         "prop_improved": 0.5,
-    }  # fmt: skip
+    }
 
 
 def results_with_small_group() -> dict[str, Any]:
@@ -63,15 +87,33 @@ def results_with_small_group() -> dict[str, Any]:
         "mixed_models": [],
         "ancova": [],
         "attrition": [
-            {"instrument": "ucla3", "scale": "total", "wave": "post", "n_completers": 63,
-             "n_dropouts": 17, "mean_completers": 6.87, "mean_dropouts": 7.2, "t": -1.1,
-             "df": 30.2, "p": 0.28, "hedges_g": -0.24},
-        ],  # fmt: skip
+            {
+                "instrument": "ucla3",
+                "scale": "total",
+                "wave": "post",
+                "n_completers": 63,
+                "n_dropouts": 17,
+                "mean_completers": 6.87,
+                "mean_dropouts": 7.2,
+                "t": -1.1,
+                "df": 30.2,
+                "p": 0.28,
+                "hedges_g": -0.24,
+            },
+        ],
         "reliability": [
-            {"instrument": "ucla3", "scale": "total", "wave": "pre", "n": 80, "alpha": 0.74,
-             "alpha_ci_low": 0.64, "alpha_ci_high": 0.82, "omega_total": 0.75,
-             "miskeyed_items": []},
-        ],  # fmt: skip
+            {
+                "instrument": "ucla3",
+                "scale": "total",
+                "wave": "pre",
+                "n": 80,
+                "alpha": 0.74,
+                "alpha_ci_low": 0.64,
+                "alpha_ci_high": 0.82,
+                "omega_total": 0.75,
+                "miskeyed_items": [],
+            },
+        ],
         "pooled": [],
     }
 
@@ -85,31 +127,81 @@ def scores_for(results: dict[str, Any]) -> pd.DataFrame:
         pid = f"PID-SECRET-{i:03d}"
         for wave in ("pre", "post") if i < 63 else ("pre",):
             for inst, lo, hi in (("ucla3", 3, 9), ("gbs", 1, 7)):
-                rows.append({"participant_id": pid, "wave": wave, "arm": arm,
-                             "instrument": inst, "scale": "total",
-                             "score": float(rng.integers(lo, hi + 1)), "n_answered": 3,
-                             "n_items": 3, "status": "ok", "band": None})  # fmt: skip
+                rows.append(
+                    {
+                        "participant_id": pid,
+                        "wave": wave,
+                        "arm": arm,
+                        "instrument": inst,
+                        "scale": "total",
+                        "score": float(rng.integers(lo, hi + 1)),
+                        "n_answered": 3,
+                        "n_items": 3,
+                        "status": "ok",
+                        "band": None,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def ledger_fixture() -> pd.DataFrame:
     rows = [
-        {"file": "pre.csv", "row": 4, "column": "Q10_2", "participant_id": "PID-SECRET-001",
-         "wave": "pre", "instrument": "ucla3", "scale": None, "item": "2",
-         "value": "jane.doe@example.org", "problem": "unknown_label", "action": "set_missing"},
-        {"file": "pre.csv", "row": 9, "column": "Q11_1", "participant_id": "PID-SECRET-002",
-         "wave": "pre", "instrument": "ismi29", "scale": None, "item": "1", "value": "5",
-         "problem": "out_of_range", "action": "set_missing"},
-        {"file": "pre.csv", "row": 12, "column": "Q9", "participant_id": "PID-SECRET-003",
-         "wave": "pre", "instrument": "phq9", "scale": None, "item": "9", "value": "2",
-         "problem": "alert_self_harm_item", "action": "flagged_for_evaluator"},
-    ]  # fmt: skip
+        {
+            "file": "pre.csv",
+            "row": 4,
+            "column": "Q10_2",
+            "participant_id": "PID-SECRET-001",
+            "wave": "pre",
+            "instrument": "ucla3",
+            "scale": None,
+            "item": "2",
+            "value": "jane.doe@example.org",
+            "problem": "unknown_label",
+            "action": "set_missing",
+        },
+        {
+            "file": "pre.csv",
+            "row": 9,
+            "column": "Q11_1",
+            "participant_id": "PID-SECRET-002",
+            "wave": "pre",
+            "instrument": "ismi29",
+            "scale": None,
+            "item": "1",
+            "value": "5",
+            "problem": "out_of_range",
+            "action": "set_missing",
+        },
+        {
+            "file": "pre.csv",
+            "row": 12,
+            "column": "Q9",
+            "participant_id": "PID-SECRET-003",
+            "wave": "pre",
+            "instrument": "phq9",
+            "scale": None,
+            "item": "9",
+            "value": "2",
+            "problem": "alert_self_harm_item",
+            "action": "flagged_for_evaluator",
+        },
+    ]
     rows += [
-        {"file": "post.csv", "row": 10 + i, "column": "Q12_3", "participant_id": f"PID-X{i}",
-         "wave": "post", "instrument": "gbs", "scale": None, "item": "3", "value": "",
-         "problem": "missing_answer", "action": "left_missing"}
+        {
+            "file": "post.csv",
+            "row": 10 + i,
+            "column": "Q12_3",
+            "participant_id": f"PID-X{i}",
+            "wave": "post",
+            "instrument": "gbs",
+            "scale": None,
+            "item": "3",
+            "value": "",
+            "problem": "missing_answer",
+            "action": "left_missing",
+        }
         for i in range(12)
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows)
 
 

@@ -1,0 +1,116 @@
+"""Rendered reports: the numbers are the results' numbers, and small groups never show."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+
+from stigma_outcomes.report import ReportSettings, build_report
+from stigma_outcomes.report.render_html import render_html
+from stigma_outcomes.report.render_markdown import render_markdown
+from stigma_outcomes.report.render_typst import render_pdf
+
+
+@pytest.fixture(scope="module")
+def model() -> Any:
+    from .conftest import ledger_fixture, results_with_small_group, scores_for
+
+    results = results_with_small_group()
+    settings = ReportSettings(
+        title="Peer Connect outcomes", program="Peer Connect", period="2025", author="Test Org"
+    )
+    return build_report(results, scores_for(results), ledger_fixture(), settings)
+
+
+@pytest.fixture(scope="module")
+def outputs(model: Any) -> dict[str, str]:
+    from pypdf import PdfReader
+
+    pdf, notes = render_pdf(model)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return {
+        "pdf": text,
+        "html": render_html(model),
+        "html_text": _visible(render_html(model)),
+        "md": render_markdown(model),
+        "pdf_title": str(reader.metadata.title),
+        "notes": " ".join(notes),
+    }
+
+
+def _visible(page: str) -> str:
+    """HTML text a reader sees or hears: drawing coordinates removed, SVG title/desc kept."""
+    kept = " ".join(re.findall(r"<(?:title|desc)[^>]*>(.*?)</(?:title|desc)>", page, re.S))
+    without_svg = re.sub(r"<svg\b.*?</svg>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", without_svg) + " " + kept)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_numbers_printed_equal_the_results(outputs: dict[str, str], small_group_results) -> None:
+    whole = small_group_results["paired"][0]
+    expected = [
+        f"{whole['pre_mean']:.2f}",
+        f"{whole['post_mean']:.2f}",
+        f"−{abs(whole['mean_change']):.2f}",
+        f"{whole['n_pairs']}",
+        f"{abs(whole['g_av']):.2f}",
+    ]
+    for fmt in ("pdf", "html", "md"):
+        body = _squash(outputs[fmt])
+        for number in expected:
+            assert number in body, (fmt, number)
+
+
+def test_pdf_metadata_and_standard(outputs: dict[str, str]) -> None:
+    assert outputs["pdf_title"] == "Peer Connect outcomes"
+    assert outputs["notes"] == "PDF/UA-1"
+
+
+def test_group_of_three_never_appears(model: Any, outputs: dict[str, str]) -> None:
+    comparison_mean = "6.33"  # the 3-person group's mean in the fixture
+    for fmt in ("pdf", "html_text", "md"):
+        assert comparison_mean not in outputs[fmt]
+    rows = [r for t in model.outcomes[0].tables for r in t.rows]
+    small = next(r for r in rows if "Comparison" in r[0])
+    other = next(r for r in rows if "Intervention" in r[0])
+    assert small[1] == "<5"
+    # The other group's n (60) would give 63 − 60 = 3: it is hidden as well.
+    assert other[1] == "‡" and "60" not in other
+    assert "Comparison (n = " not in outputs["html_text"]
+
+
+def test_alerts_and_identifiers_never_reach_the_report(outputs: dict[str, str]) -> None:
+    for fmt in ("pdf", "html", "md"):
+        text = outputs[fmt]
+        assert "PID-SECRET" not in text and "jane.doe@example.org" not in text
+        assert "alert" not in text.lower() and "self harm" not in text.lower()
+
+
+def test_privacy_rule_is_stated(outputs: dict[str, str]) -> None:
+    for fmt in ("pdf", "html_text", "md"):
+        assert "shown as" in _squash(outputs[fmt]) and "<5" in outputs[fmt]
+
+
+def test_html_is_self_contained_and_accessible(outputs: dict[str, str]) -> None:
+    page = outputs["html"]
+    assert '<html lang="en">' in page and "<main>" in page and '<th scope="col">' in page
+    assert '<th scope="row">' in page and 'role="img"' in page and "<desc id=" in page
+    assert "src=" not in page and "<link" not in page
+
+
+def test_pdf_is_identical_for_identical_input(model: Any) -> None:
+    assert render_pdf(model)[0] == render_pdf(model)[0]
+
+
+def test_limitations_and_methods_present(model: Any) -> None:
+    text = model.all_text()
+    assert "Regression to the mean" in text and "no comparison group" in text
+    assert "Holm" in text and "Jacobson–Truax" in text
