@@ -238,8 +238,8 @@ def load_responses(
     sources : path, DataFrame, RawTable, or a list of them
         One export per wave (with ``wave``), or exports that hold a wave column.
     instruments : list of str or Instrument, optional
-        Instruments to bind; by default every registry instrument whose ``<id>_<item>``
-        columns are all present.
+        Instruments to bind; by default those the mapping names, else every registry
+        instrument whose ``<id>_<item>`` columns are all present.
     mapping : path, dict or Mapping, optional
         Column mapping (see :mod:`stigma_outcomes.ingest.mapping`).
     id_col : str, optional
@@ -275,7 +275,7 @@ def load_responses(
     registry = registry or Registry()
     the_map = load_mapping(mapping)
     tables = [_as_table(s, flavor) for s in items]
-    resolved = _resolve_instruments(instruments, tables, registry)
+    resolved = _resolve_instruments(instruments, tables, registry, the_map)
 
     frames: list[pd.DataFrame] = []
     ledgers: list[pd.DataFrame] = []
@@ -335,10 +335,16 @@ def _as_table(source: Source, flavor: str | None) -> RawTable:
 
 
 def _resolve_instruments(
-    instruments: Sequence[str | Instrument] | None, tables: list[RawTable], registry: Registry
+    instruments: Sequence[str | Instrument] | None,
+    tables: list[RawTable],
+    registry: Registry,
+    the_map: Mapping,
 ) -> list[Instrument]:
     if instruments:
         resolved = [i if isinstance(i, Instrument) else registry.get(i) for i in instruments]
+    elif the_map.instruments:
+        # A mapping that binds instruments names them: no need to repeat them.
+        resolved = [registry.get(i) for i in the_map.instruments]
     else:
         ids = sorted({i for t in tables for i in detect_instruments(t, registry)})
         if not ids:
