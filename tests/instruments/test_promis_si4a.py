@@ -3,12 +3,15 @@
 Facts (fact sheet §5): items UCLA11x2, UCLA13x3, UCLA14x2, UCLA18x2 coded 1 never … 5 always,
 none reversed; raw sum 4–20 converted to a T-score with its SE; complete forms only.
 The table is COMPUTED (Lord–Wingersky summed-score EAP from the published item parameters),
-so the second test recomputes it independently here and checks every row of the definition.
+so the other tests recompute it here and compare with an R computation of the same method
+(tests/golden/promis_si/promis_si4a_eap.R) and with every row of the definition.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +19,8 @@ from tests.conftest import responses_frame
 
 import stigma_outcomes as so
 from stigma_outcomes.instruments import load_instrument
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "promis_si" / "promis_si4a_eap.json"
 
 # Graded-response parameters (a; b1–b4) as listed in the fact sheet §5b.
 ITEM_PARAMETERS = {
@@ -84,3 +89,19 @@ def test_conversion_table_matches_recomputation_from_item_parameters() -> None:
         # the definition stores one decimal: a difference of up to half a unit is rounding
         assert abs(row.score - t_scores[row.raw - 4]) <= 0.05 + 1e-9, row.raw
         assert abs(row.se - ses[row.raw - 4]) <= 0.05 + 1e-9, row.raw
+
+
+def test_recomputation_agrees_with_r() -> None:
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    t_scores, ses = _summed_score_eap()
+    assert golden["raw"] == list(range(4, 21))
+    np.testing.assert_allclose(t_scores, golden["t_score"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(ses, golden["se"], rtol=0, atol=1e-8)
+
+
+def test_definition_table_is_the_r_table_rounded_to_one_decimal() -> None:
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    table = load_instrument("promis_si4a").scale("total").conversion.table
+    for row, t_score, se in zip(table, golden["t_score"], golden["se"], strict=True):
+        assert row.score == round(t_score, 1), row.raw
+        assert row.se == round(se, 1), row.raw
