@@ -85,7 +85,13 @@ def verification_summary(instrument: Instrument) -> str:
 
 
 def builtin_instruments() -> list[Instrument]:
-    """Every definition shipped with the package (user folders are not included)."""
+    """Every definition shipped with the package (user folders are not included).
+
+    Examples
+    --------
+    >>> "phq9" in [i.id for i in builtin_instruments()]
+    True
+    """
     folder = builtin_dir()
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     return [load_instrument_file(p) for p in files]
@@ -149,19 +155,41 @@ def render_catalogue(instruments: Iterable[Instrument]) -> str:
 
 
 def catalogue_path() -> Path:
-    """Where the catalogue lives: ``README.md`` beside the built-in definitions."""
+    """Where the catalogue lives: ``README.md`` beside the built-in definitions.
+
+    Examples
+    --------
+    >>> catalogue_path().name
+    'README.md'
+    """
     return builtin_dir() / "README.md"
 
 
 def write_catalogue(path: Path | None = None) -> Path:
-    """Regenerate the catalogue file (atomically) and return its path."""
+    """Regenerate the catalogue file (atomically) and return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = write_catalogue(pathlib.Path(tempfile.mkdtemp()) / "README.md")
+    >>> out.read_text(encoding="utf-8").startswith("# Instrument catalogue")
+    True
+    """
     from .._io import write_text_atomic
 
     return write_text_atomic(path or catalogue_path(), render_catalogue(builtin_instruments()))
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: regenerate ``instruments/README.md``."""
+    """Command-line entry: regenerate ``instruments/README.md`` (or the path given).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> main([str(pathlib.Path(tempfile.mkdtemp()) / "README.md")])  # doctest: +ELLIPSIS
+    wrote ...README.md
+    0
+    """
     args = sys.argv[1:] if argv is None else argv
     target = write_catalogue(Path(args[0]) if args else None)
     print(f"wrote {target}")

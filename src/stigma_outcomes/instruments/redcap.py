@@ -102,6 +102,15 @@ def read_overlay(path: str | os.PathLike[str], instrument: Instrument) -> dict[s
     ------
     InputError
         When the file is missing, malformed, or names items the instrument does not have.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "overlay.yaml"
+    >>> _ = f.write_text('items: {"2": "wording from my licensed copy"}', encoding="utf-8")
+    >>> read_overlay(f, load_instrument("k6"))
+    {'2': 'wording from my licensed copy'}
     """
     from .registry import read_yaml
 
@@ -246,7 +255,16 @@ def write_redcap_dictionary(
     *,
     record_id: str | None = None,
 ) -> Path:
-    """Write :func:`to_redcap_dictionary` to a CSV (or XLSX) file, atomically and formula-safe."""
+    """Write :func:`to_redcap_dictionary` to a CSV (or XLSX) file, atomically and formula-safe.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "k6_dictionary.csv"
+    >>> write_redcap_dictionary(load_instrument("k6"), out).read_text().splitlines()[1][:8]
+    'k6_1,k6,'
+    """
     from .._io import write_table
 
     target = Path(path)
