@@ -102,3 +102,9 @@ def test_show_has_what_a_methods_section_needs() -> None:
         "method: prorated_sum",
     ):
         assert needle in text, needle
+
+
+def test_show_states_how_non_answers_are_scored() -> None:
+    text = _run("instruments", "show", "ribs").output
+    assert "would live with someone [agree5]  (non-answers: Don't know → scored 3)" in text
+    assert "(non-answers: Don't know → missing)" in text

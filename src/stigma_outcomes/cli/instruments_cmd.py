@@ -106,7 +106,13 @@ def show_command(
         if item.recode:
             flags.append("recoded " + ", ".join(f"{k}→{v}" for k, v in item.recode.items()))
         if item.missing_codes:
-            flags.append("non-answers: " + ", ".join(m.label for m in item.missing_codes))
+            flags.append(
+                "non-answers: "
+                + ", ".join(
+                    f"{m.label} → {'missing' if m.score_as is None else f'scored {m.score_as}'}"
+                    for m in item.missing_codes
+                )
+            )
         suffix = f"  ({'; '.join(flags)})" if flags else ""
         lines.append(f"  {item.id:>3}  {item.label} [{item.scale}]{suffix}")
     for scale in inst.scales:
