@@ -15,6 +15,16 @@ last — which is how the R reference (``effectsize::eta_squared(partial = TRUE)
 ``lm(post ~ pre + covariates + group)``; effectsize uses sequential SS for ``lm``) is set up.
 For a single group contrast (one record per non-reference group), partial eta squared is
 ``t^2 / (t^2 + df_residual)``, effectsize's ``t_to_eta2``; with two groups both agree.
+
+Fields of a record: ``instrument, scale, from_wave, to_wave, group_column, covariates``;
+``n`` (complete cases) and ``n_by_group``; ``reference_group`` and ``group`` (the group
+compared with it; ``None`` on the overall record); ``term`` (R's coefficient name such as
+``armprogram``, or ``"group"`` for the overall F test); ``adjusted_difference`` (the group
+coefficient: difference in later-wave means at equal baseline score and covariates),
+``adjusted_difference_se``, ``adjusted_difference_ci_low/high`` (95%, t with ``df``
+residual degrees of freedom), ``t``, ``df``, ``p`` (two-sided t test; on the overall record
+the F test's p); ``partial_eta_squared``; ``F``, ``df1``, ``df2`` (the group term's F test,
+filled on the single record when there are two groups); ``eta_squared_method``; ``note``.
 """
 
 from __future__ import annotations
