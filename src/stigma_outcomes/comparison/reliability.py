@@ -24,6 +24,10 @@ participants whose scale score at that wave is ``ok``. The definitions follow R'
   (psych's default ``flip = TRUE`` reverses negatively loading items first), so omega
   describes the scale as it is scored and a mis-keyed item lowers it, as it lowers alpha.
   It needs at least three items.
+
+Each record also carries ``n`` (participants analysed), ``n_items`` (items that vary and
+enter alpha), ``alpha_ci_method`` and ``omega_method`` (the definitions above, in words),
+and ``note`` (why a value is ``None``, items left out, and the mis-keying warning).
 """
 
 from __future__ import annotations
