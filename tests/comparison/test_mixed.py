@@ -215,3 +215,16 @@ def test_nullable_and_string_dtypes_give_the_same_fit(scores: pd.DataFrame) -> N
     assert [fe["estimate"] for fe in nullable["fixed_effects"]] == pytest.approx(
         [fe["estimate"] for fe in plain["fixed_effects"]], rel=1e-12
     )
+
+
+def test_complete_balanced_data_reproduce_raw_means() -> None:
+    # with every participant at every wave, the model's wave means are the raw means
+    data = _toy(n=40, seed=7)
+    rec = fit_mixed_models(data, ["pre", "post", "fu"], "arm")[0]
+    raw = data.groupby(["arm", "wave"])["score"].mean()
+    for cell in rec["wave_means"]:
+        assert cell["mean"] == pytest.approx(raw[(cell["group"], cell["wave"])], rel=1e-10)
+        assert cell["n"] == 20
+    for c in rec["contrasts"]:
+        expected = raw[(c["group"], c["to_wave"])] - raw[(c["group"], "pre")]
+        assert c["estimate"] == pytest.approx(expected, rel=1e-9)
