@@ -171,13 +171,6 @@ def long_to_wide(
     group = work.groupby(keys, sort=False)
     first_row = group["_row"].min()
     carry = [c for c in columns if c not in set(keys) | {item, value}]
-    carried = group[carry].first() if carry else None
-    order = first_row.sort_values(kind="stable").index
-    out = wide.loc[order]
-    if carried is not None:
-        out = carried.loc[order].join(out)
-    out = out.reset_index()
-    out.columns = [str(c) for c in out.columns]
     clash = sorted(set(carry) & set(map(str, item_order)))
     if clash:
         raise InputError(
@@ -185,6 +178,13 @@ def long_to_wide(
             where=table.source,
             fix="rename those columns, or the items, so each wide column is unique",
         )
+    carried = group[carry].first() if carry else None
+    order = first_row.sort_values(kind="stable").index
+    out = wide.loc[order]
+    if carried is not None:
+        out = carried.loc[order].join(out)
+    out = out.reset_index()
+    out.columns = [str(c) for c in out.columns]
     excluded = concat_ledgers(ledgers)
     metadata = {
         **table.metadata,

@@ -92,7 +92,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"_(altitude|precision|accuracy)$|-(altitude|accuracy)$"), "geolocation"),
     (
         re.compile(
-            r"^(your |participant |respondent |full |first |last |given |family |middle )?"
+            r"(^|- )(your |participant |respondent |full |first |last |given |family |middle )?"
             r"(name|surname|first_name|last_name|firstname|lastname|full_name)$"
             r"|what is your name|your (full |first |last )?name"
         ),
@@ -162,21 +162,21 @@ def find_pii_columns(
     {'Email': 'e-mail'}
     """
     registry = PLATFORM_COLUMNS.get(flavor, {})
-    found: dict[str, str] = {}
+    # What the platform itself says (e.g. REDCap identifier flags) is the best reason.
+    found: dict[str, str] = {c: r for c, r in (known or {}).items() if c in frame.columns}
     labels = labels or {}
     for column in frame.columns:
         name = str(column)
-        key = name.strip().lower()
-        if key in registry:
-            found[name] = registry[key]
+        if name in found:
             continue
-        reason = _pattern_reason(key, PATTERNS) or _pattern_reason(
-            str(labels.get(name, "")).strip().lower(), LABEL_PATTERNS
+        key = name.strip().lower()
+        reason = (
+            registry.get(key)
+            or _pattern_reason(key, PATTERNS)
+            or _pattern_reason(str(labels.get(name, "")).strip().lower(), LABEL_PATTERNS)
         )
         if reason:
             found[name] = reason
-    for column, reason in (known or {}).items():
-        found.setdefault(column, reason)
     for column in frame.columns:
         if column not in found:
             reason = _content_reason(frame[column])
@@ -206,7 +206,8 @@ def _pattern_reason(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> s
 def _content_reason(column: pd.Series) -> str | None:
     if column.dtype.kind in "biufcmM":
         return None
-    values = column.dropna().astype("string").str.strip()
+    # A sample is enough to recognise a column of addresses, and keeps big files fast.
+    values = column.head(500).dropna().astype("string").str.strip()
     values = values[values != ""].head(200)
     if len(values) == 0:
         return None

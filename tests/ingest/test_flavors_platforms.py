@@ -1,0 +1,133 @@
+"""SurveyMonkey, Google Forms, LimeSurvey, KoboToolbox/ODK and plain files."""
+
+from __future__ import annotations
+
+import stigma_outcomes as so
+from stigma_outcomes.ingest.readers import read_export
+
+from ._exports import EXPORTS, problems, totals
+
+SM_ITEMS = {
+    "1": "How often do you feel... - that you lack companionship",
+    "2": "How often do you feel... - left out",
+    "3": "How often do you feel... - isolated from others",
+}
+
+
+def test_surveymonkey_csv_and_xlsx_give_the_same_table() -> None:
+    csv_table = read_export(EXPORTS / "surveymonkey.csv")
+    xlsx_table = read_export(EXPORTS / "surveymonkey.xlsx")
+    for table in (csv_table, xlsx_table):
+        assert table.flavor == "surveymonkey"
+        assert table.metadata["header_rows"] == 2
+        assert table.row_numbers.tolist() == [3, 4, 5]
+        assert list(table.frame.columns[10:13]) == list(SM_ITEMS.values())
+        assert {
+            "Email Address",
+            "IP Address",
+            "Contact details (optional) - Name",
+            "Contact details (optional) - Phone Number",
+            "Anything else you would like to tell us?",
+        } <= set(table.pii_columns)
+    assert csv_table.frame[SM_ITEMS["2"]].tolist() == xlsx_table.frame[SM_ITEMS["2"]].tolist()
+
+
+def test_surveymonkey_scored_end_to_end() -> None:
+    result = so.score(
+        EXPORTS / "surveymonkey.xlsx",
+        ["ucla3"],
+        mapping={"instruments": {"ucla3": {"columns": SM_ITEMS}}},
+        id_col="What is your participant code?",
+        wave="pre",
+    )
+    assert totals(result) == {("M01", "pre"): 5.0, ("M02", "pre"): 8.0, ("M03", "pre"): None}
+    assert (5, None, "insufficient_items") in problems(result)
+
+
+def test_google_forms_grid_duplicates_and_windows_1252() -> None:
+    table = read_export(EXPORTS / "google_forms_grid.csv")
+    assert table.flavor == "google_forms"
+    assert table.metadata["encoding"] == "cp1252"
+    assert list(table.frame.columns[-2:]) == ["Comments", "Comments (2)"]
+    assert table.metadata["renamed_duplicates"] == {"Comments (2)": "Comments"}
+    grid = table.metadata["grids"]["How often do you feel…"]
+    assert grid[0] == "How often do you feel… [that you lack companionship]"
+    assert table.frame["Comments"].iloc[0] == "“Great group” – thank you"
+    assert table.pii_columns == ["Timestamp", "Email address"]
+    result = so.score(
+        table,
+        ["ucla3"],
+        mapping={"instruments": {"ucla3": {"columns": dict(zip("123", grid, strict=True))}}},
+        id_col="Participant code",
+        wave="pre",
+    )
+    assert totals(result) == {("G01", "pre"): 6.0, ("G02", "pre"): 3.0, ("G03", "pre"): 8.0}
+
+
+def test_limesurvey_codes_and_unsubmitted_response() -> None:
+    table = read_export(EXPORTS / "limesurvey_codes.csv")
+    assert table.flavor == "limesurvey"
+    assert table.excluded[["row", "column", "problem"]].values.tolist() == [
+        [3, "submitdate", "incomplete_response"]
+    ]
+    assert table.metadata["subquestions"]["UCLA"] == ["UCLA[SQ001]", "UCLA[SQ002]", "UCLA[SQ003]"]
+    assert {"token", "ipaddr", "refurl", "submitdate"} <= set(table.pii_columns)
+    mapping = {
+        "instruments": {
+            "ucla3": {
+                "columns": {"1": "UCLA[SQ001]", "2": "UCLA[SQ002]", "3": "UCLA[SQ003]"},
+                "recode": {"A1": 1, "A2": 2, "A3": 3},
+            }
+        }
+    }
+    result = so.score(table, ["ucla3"], mapping=mapping, id_col="pcode", wave="pre")
+    assert totals(result) == {("S01", "pre"): 6.0, ("S03", "pre"): 6.0}
+    assert result.rows_in == 3 and result.rows_excluded == 1
+
+
+def test_kobo_semicolons_group_paths_and_system_columns() -> None:
+    table = read_export(EXPORTS / "kobo.csv")
+    assert table.flavor == "kobo"
+    assert table.metadata["delimiter"] == ";"
+    assert table.frame["_geolocation"].iloc[0] == "[-1.2921, 36.8219]"
+    assert table.metadata["submission_id_columns"] == ["_id", "_uuid"]
+    assert {"deviceid", "_geolocation", "_submitted_by", "start"} <= set(table.pii_columns)
+    assert "_uuid" not in table.pii_columns
+    result = so.score(
+        table,
+        ["ucla3"],
+        mapping={"instruments": {"ucla3": {"pattern": "ucla/ucla_{item}"}}},
+        id_col="participant/code",
+        wave="pre",
+    )
+    assert totals(result) == {("K01", "pre"): 6.0, ("K02", "pre"): 9.0}
+
+
+def test_odk_briefcase_dash_paths_and_key() -> None:
+    table = read_export(EXPORTS / "odk_briefcase.csv")
+    assert table.flavor == "kobo"
+    assert "KEY" in table.metadata["flavor_reason"]
+    assert table.metadata["group_separator"] == "-"
+    assert table.frame["SubmissionDate"].iloc[0] == "Apr 26, 2026 10:15:02 AM"
+    assert {"gps-Latitude", "gps-Accuracy", "deviceid", "SubmissionDate"} <= set(table.pii_columns)
+    result = so.score(
+        table,
+        ["ucla3"],
+        mapping={"instruments": {"ucla3": {"pattern": "ucla-ucla_{item}"}}},
+        id_col="pcode",
+        wave="pre",
+    )
+    assert totals(result) == {("D01", "pre"): 6.0, ("D02", "pre"): 6.0}
+
+
+def test_plain_cp1252_duplicate_ids_after_normalising() -> None:
+    result = so.score(EXPORTS / "plain_cp1252.csv", ["ucla3"], wave="pre", casefold_ids=True)
+    # "c02 " is C02 once trimmed and case-folded: the later (row 4) answer is kept.
+    assert totals(result) == {("c01", "pre"): 6.0, ("c02", "pre"): 6.0}
+    assert (3, None, "duplicate_participant") in problems(result)
+
+
+def test_stata_and_parquet_scored() -> None:
+    for name in ("survey.dta", "survey.parquet"):
+        result = so.score(EXPORTS / name, ["ucla3"], wave="pre")
+        assert totals(result) == {("T01", "pre"): 6.0, ("T02", "pre"): 8.0}

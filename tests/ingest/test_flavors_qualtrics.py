@@ -1,0 +1,132 @@
+"""Qualtrics exports: header rows, previews and unfinished responses, codes vs labels."""
+
+from __future__ import annotations
+
+import pytest
+
+import stigma_outcomes as so
+from stigma_outcomes.ingest.readers import read_export
+
+from ._exports import EXPORTS, problems, totals
+
+Q5 = {"instruments": {"ucla3": {"pattern": "Q5_{item}"}}}
+
+
+def test_choice_text_csv_with_three_header_rows() -> None:
+    table = read_export(EXPORTS / "qualtrics_choice_text.csv")
+    assert table.flavor == "qualtrics"
+    assert "ImportId" in table.metadata["flavor_reason"]
+    assert table.metadata["header_rows"] == 3
+    assert table.metadata["export_values"] == "choice_text"
+    # Data start on spreadsheet row 4; the preview (4) and the unfinished response (7) are
+    # set aside, the two blank rows at the end are not data.
+    assert table.row_numbers.tolist() == [5, 6, 8, 9, 10]
+    assert table.rows_in == 7
+    assert table.excluded[["row", "column", "problem", "action"]].values.tolist() == [
+        [4, "Status", "survey_preview", "row_excluded"],
+        [7, "Finished", "unfinished_response", "row_excluded"],
+    ]
+    assert table.metadata["blank_rows_skipped"] == 2
+    # Question text from row 2 with the HTML removed; ImportIds and time zones from row 3.
+    assert table.column_labels["Q5_1"] == "How often do you feel... - that you lack companionship"
+    assert table.metadata["import_ids"]["Q5_2"] == "QID5_2"
+    assert table.metadata["import_ids"]["ResponseId"] == "_recordId"
+    assert table.metadata["time_zones"]["StartDate"] == "America/Denver"
+    assert table.metadata["display_order_columns"] == ["Q5_DO"]
+    assert table.frame.loc[1, "Q6_4_TEXT"] == 'A poster at the "Mind" café'
+
+
+def test_choice_text_scored_end_to_end_with_ledger() -> None:
+    result = so.score(
+        EXPORTS / "qualtrics_choice_text.csv", ["ucla3"], mapping=Q5, id_col="pcode", wave="pre"
+    )
+    # P02's label variants ("often ", "SOME OF THE TIME") decode; P02's later complete
+    # response wins under keep-last-complete; P05 skipped an item (UCLA-3 needs all three).
+    assert totals(result) == {
+        ("P01", "pre"): 6.0,
+        ("P04", "pre"): 4.0,
+        ("P02", "pre"): 9.0,
+        ("P05", "pre"): None,
+    }
+    found = problems(result)
+    assert (4, "Status", "survey_preview") in found
+    assert (7, "Finished", "unfinished_response") in found
+    assert (6, None, "duplicate_participant") in found
+    assert (10, None, "insufficient_items") in found
+    dropped = {c for _, c, p in found if p == "pii_column_dropped"}
+    assert dropped >= {"IPAddress", "RecipientEmail", "LocationLatitude", "Q6_4_TEXT"}
+    assert result.rows_in == 7
+    assert result.rows_in == result.summary()["rows_scored"] + result.rows_excluded
+    assert not set(result.scores.columns) & dropped
+
+
+def test_previews_and_unfinished_can_be_kept() -> None:
+    table = read_export(
+        EXPORTS / "qualtrics_choice_text.csv", include_previews=True, include_incomplete=True
+    )
+    assert table.row_numbers.tolist() == [4, 5, 6, 7, 8, 9, 10]
+    assert table.excluded.empty
+    only_previews = read_export(EXPORTS / "qualtrics_choice_text.csv", include_previews=True)
+    assert only_previews.excluded["problem"].tolist() == ["unfinished_response"]
+
+
+def test_numeric_utf16_tsv_with_zero_based_codes_needs_and_gets_a_recode() -> None:
+    table = read_export(EXPORTS / "qualtrics_numeric.tsv")
+    assert table.metadata["export_values"] == "numeric"
+    assert table.excluded["problem"].tolist() == ["survey_preview", "unfinished_response"]
+    # The reader never assumes 0 1 2 are scale points 1 2 3: cells stay as exported.
+    assert table.frame["Q5_1"].tolist() == ["0", "2", "0"]
+    mapping = {"instruments": {"ucla3": {"pattern": "Q5_{item}", "recode": {0: 1, 1: 2, 2: 3}}}}
+    result = so.score(
+        EXPORTS / "qualtrics_numeric.tsv", ["ucla3"], mapping=mapping, id_col="pcode", wave="pre"
+    )
+    assert totals(result) == {("Q01", "pre"): 6.0, ("Q02", "pre"): 8.0, ("Q04", "pre"): 3.0}
+
+
+def test_legacy_two_row_export() -> None:
+    table = read_export(EXPORTS / "qualtrics_legacy.csv")
+    assert table.flavor == "qualtrics"
+    assert table.metadata["qualtrics_layout"] == "legacy"
+    assert list(table.frame.columns[:3]) == ["ResponseID", "ResponseSet", "Name"]
+    assert table.row_numbers.tolist() == [4, 5]
+    assert set(table.pii_columns) >= {"Name", "EmailAddress", "IPAddress"}
+    result = so.score(
+        EXPORTS / "qualtrics_legacy.csv", ["ucla3"], mapping=Q5, id_col="pcode", wave="pre"
+    )
+    assert totals(result) == {("L01", "pre"): 8.0, ("L02", "pre"): 4.0}
+
+
+def test_spss_export_uses_codes_and_honours_user_missing() -> None:
+    table = read_export(EXPORTS / "qualtrics_spss.sav")
+    assert table.flavor == "qualtrics"
+    assert table.excluded["problem"].tolist() == ["survey_preview", "unfinished_response"]
+    result = so.score(
+        EXPORTS / "qualtrics_spss.sav", ["ucla3"], mapping=Q5, id_col="pcode", wave="pre"
+    )
+    # S02 answered "Prefer not to say" (-99, user-missing) on item 2: not summed.
+    assert totals(result) == {("S01", "pre"): 6.0, ("S02", "pre"): None}
+
+
+def test_flavour_override_reads_the_same_file_as_plain() -> None:
+    table = read_export(EXPORTS / "qualtrics_choice_text.csv", flavor="plain")
+    assert table.flavor == "plain"
+    assert table.metadata["flavor_reason"] == "given with --flavor"
+    # Plain means one header row: the question-text row becomes the first data row.
+    assert table.frame.loc[0, "Q5_1"].startswith("<b>How often")
+    assert table.row_numbers[0] == 2
+
+
+@pytest.mark.parametrize("status", ["Survey Preview", "1"])
+def test_preview_status_in_text_or_code(status: str, tmp_path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "ResponseId,Status,Finished,pcode\n"
+        "Response ID,Response Type,Finished,Code\n"
+        f"R_1,{status},True,A\nR_2,IP Address,True,B\nR_3,Spam,True,C\n",
+        encoding="utf-8",
+    )
+    table = read_export(path)
+    assert table.metadata["header_rows"] == 2
+    assert table.frame["pcode"].tolist() == ["B", "C"]
+    # Only preview is documented; other statuses are kept and reported.
+    assert table.metadata["status_values"] == {"IP Address": 1, "Spam": 1}

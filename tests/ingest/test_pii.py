@@ -1,0 +1,118 @@
+"""Personal-data columns: platform registry, name patterns, values, user declarations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stigma_outcomes.errors import InputError
+from stigma_outcomes.ingest.pii import drop_pii, find_pii_columns, pii_ledger
+from stigma_outcomes.ingest.table import LEDGER_COLUMNS, RawTable
+
+
+def _columns(*names: str) -> pd.DataFrame:
+    return pd.DataFrame({n: ["x"] for n in names})
+
+
+@pytest.mark.parametrize(
+    ("flavor", "column", "reason"),
+    [
+        ("qualtrics", "RecipientFirstName", "recipient name"),
+        ("qualtrics", "LocationLongitude", "geolocation"),
+        ("qualtrics", "ExternalReference", "external reference (often a client or record number)"),
+        ("surveymonkey", "Custom Data 1", "custom data (often an identifier)"),
+        ("google_forms", "Timestamp", "date tied to a person"),
+        ("limesurvey", "token", "access token (links to name and e-mail)"),
+        ("kobo", "deviceid", "device ID"),
+        ("kobo", "_submitted_by", "name"),
+    ],
+)
+def test_platform_registry(flavor: str, column: str, reason: str) -> None:
+    assert find_pii_columns(_columns(column, "q1"), flavor=flavor) == {column: reason}
+
+
+@pytest.mark.parametrize(
+    ("column", "reason"),
+    [
+        ("Email", "e-mail"),
+        ("contact_e-mail", "e-mail"),
+        ("Mobile number", "phone number"),
+        ("phone_2", "phone number"),
+        ("ip_address", "IP address"),
+        ("home/gps_lat", "geolocation"),
+        ("_home_altitude", "geolocation"),
+        ("first_name", "name"),
+        ("What is your name?", "name"),
+        ("Contact - Name", "name"),
+        ("Postcode", "address"),
+        ("dob", "date of birth"),
+        ("Q1_Browser", "device or browser identifier"),
+        ("Q9_3_TEXT", "free-text answer"),
+    ],
+)
+def test_name_patterns_on_any_platform(column: str, reason: str) -> None:
+    assert find_pii_columns(_columns(column)) == {column: reason}
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        "ucla3_1",
+        "Q5_2",
+        "site",
+        "arm",
+        "ResponseId",
+        "_uuid",
+        "record_id",
+        "Instrument name",
+        "wave",
+        "How often do you feel... - left out",
+    ],
+)
+def test_item_and_linking_columns_are_not_flagged(column: str) -> None:
+    assert find_pii_columns(_columns(column)) == {}
+
+
+def test_question_text_that_asks_for_a_detail_is_caught_but_wording_that_mentions_one_is_not():
+    frame = _columns("Q2", "Q3")
+    labels = {"Q2": "What is your email address?", "Q3": "I avoid phone calls with friends"}
+    assert find_pii_columns(frame, labels=labels) == {"Q2": "e-mail"}
+
+
+def test_values_that_look_like_addresses_are_caught_whatever_the_name() -> None:
+    frame = pd.DataFrame(
+        {
+            "contact": ["ann@example.org", "bo@example.org", None],
+            "q": ["1", "2", "3"],
+            "src": ["203.0.113.4", "203.0.113.9", "198.51.100.1"],
+        }
+    )
+    assert find_pii_columns(frame) == {
+        "contact": "values look like e-mail addresses",
+        "src": "values look like IP addresses",
+    }
+
+
+def test_declared_columns_are_added_and_must_exist() -> None:
+    frame = _columns("id", "nickname", "q1")
+    assert find_pii_columns(frame, declared=["nickname"]) == {"nickname": "declared by the user"}
+    with pytest.raises(InputError, match="'nick_name'"):
+        find_pii_columns(frame, declared=["nick_name"], source="pre.csv")
+
+
+def test_ledger_rows_and_dropping() -> None:
+    table = RawTable(
+        frame=pd.DataFrame({"id": ["A"], "Email": ["a@example.org"], "IPAddress": ["1.2.3.4"]}),
+        source="pre.csv",
+        row_numbers=np.array([4]),
+        pii_columns=["Email", "IPAddress"],
+        metadata={"pii_reasons": {"Email": "e-mail", "IPAddress": "IP address"}},
+    )
+    ledger = pii_ledger(table)
+    assert list(ledger.columns) == LEDGER_COLUMNS
+    assert ledger["problem"].tolist() == ["pii_column_dropped"] * 2
+    assert ledger["column"].tolist() == ["Email", "IPAddress"]
+    assert "(IP address)" in ledger["action"].iloc[1]
+    assert drop_pii(table).columns.tolist() == ["id"]
+    assert drop_pii(table, keep=["Email"]).columns.tolist() == ["id", "Email"]
