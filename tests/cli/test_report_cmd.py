@@ -1,0 +1,48 @@
+"""``stigma-outcomes report``: renders from saved results; bad input → exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.report.conftest import ledger_fixture, results_with_small_group, scores_for
+from typer.testing import CliRunner
+
+from stigma_outcomes.cli.app import app
+
+runner = CliRunner()
+
+
+def test_report_from_saved_files(tmp_path: Path) -> None:
+    results = results_with_small_group()
+    (tmp_path / "results.json").write_text(json.dumps(results))
+    scores_for(results).to_csv(tmp_path / "scores.csv", index=False)
+    ledger_fixture().to_csv(tmp_path / "ledger.csv", index=False)
+    out = tmp_path / "r" / "report.pdf"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(tmp_path / "results.json"),
+            "--scores",
+            str(tmp_path / "scores.csv"),
+            "--ledger",
+            str(tmp_path / "ledger.csv"),
+            "--out",
+            str(out),
+            "--md",
+            "--threshold",
+            "11",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-"
+    md = out.with_suffix(".md").read_text()
+    assert "<11" in md and "1 to 10 people" in md
+
+
+def test_unreadable_results_is_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "results.json"
+    bad.write_text("{not json")
+    result = runner.invoke(app, ["report", str(bad), "--out", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2 and "cannot read the results file" in result.output
