@@ -286,8 +286,9 @@ def compare(
             fix="pass keyed_items (from the scoring result) or use rci_reliability='definition'",
         )
     if isinstance(scores, str | os.PathLike):
+        frame = read_scores(scores)
         inputs = [{"name": Path(scores).name, "sha256": file_sha256(scores)}]
-        scores = read_scores(scores)
+        scores = frame
     else:
         if not isinstance(scores, pd.DataFrame):
             raise InputError("scores must be a DataFrame or the path of a scores file")

@@ -1,0 +1,161 @@
+"""compare(): the whole comparison from tidy scores, its designs and its bad-input messages."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stigma_outcomes.comparison import compare
+from stigma_outcomes.errors import AnalysisError, InputError
+
+OPTIONS = {"direction": {"x.t": "higher_is_worse"}, "reliability": {"x.t": 0.8}}
+
+
+def _scores(n: int = 30, waves=("pre", "post"), seed: int = 1, arm: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    base = rng.normal(20, 4, n)
+    rows = []
+    for w, wave in enumerate(waves):
+        for i in range(n):
+            row = {"participant_id": f"p{i}", "wave": wave, "instrument": "x", "scale": "t",
+                   "score": base[i] - 1.5 * w + rng.normal(0, 2), "status": "ok"}  # fmt: skip
+            if arm:
+                row["arm"] = "control" if i % 3 == 0 else "program"
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _ucla3(n: int = 40, seed: int = 4):
+    """Scores and keyed items of the real ucla3 definition (3 items coded 1–3, summed)."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(0, 1, n)
+    rows, items = [], []
+    for w, wave in enumerate(("pre", "post", "fu")):
+        answers = np.clip(np.round(2 + latent[:, None] * 0.8 - 0.3 * w
+                                   + rng.normal(0, 0.5, (n, 3))), 1, 3)  # fmt: skip
+        for i in range(n):
+            pid = f"u{i}"
+            rows.append({"participant_id": pid, "wave": wave, "instrument": "ucla3",
+                         "scale": "total", "score": float(answers[i].sum()), "status": "ok",
+                         "site": "north" if i % 2 else "south"})  # fmt: skip
+            items.append({"participant_id": pid, "wave": wave,
+                          **{f"ucla3_{k + 1}": answers[i, k] for k in range(3)}})  # fmt: skip
+    return pd.DataFrame(rows), pd.DataFrame(items)
+
+
+def test_known_instrument_takes_facts_from_its_definition():
+    scores, _ = _ucla3()
+    res = compare(scores, "pre", "post")
+    (rec,) = res.paired
+    assert rec["improvement_sign"] == -1
+    assert rec["rci_reliability"] == 0.72
+    assert rec["rci_reliability_source"].startswith("definition alpha")
+    assert (rec["clinical_cutoff"], rec["recovery_criterion"]) == (6.0, "published")
+    assert res.meta["inputs"][0]["name"] == "scores (DataFrame)"
+
+
+def test_three_waves_add_mixed_models_attrition_and_both_contrasts():
+    scores, _ = _ucla3()
+    scores = scores[~((scores["wave"] == "fu") & (scores["participant_id"].isin(["u1", "u2"])))]
+    res = compare(scores, "pre", "post", followup=["fu"])
+    assert [(r["from_wave"], r["to_wave"]) for r in res.paired] == [("pre", "post"), ("pre", "fu")]
+    assert len(res.mixed_models) == 1 and res.mixed_models[0]["instrument"] == "ucla3"
+    fu = next(r for r in res.attrition if r["wave"] == "fu")
+    assert (fu["n_completers"], fu["n_dropouts"]) == (38, 2)
+    assert res.ancova == []
+
+
+def test_group_column_adds_per_group_records_and_ancova():
+    res = compare(_scores(arm=True), "pre", "post", group_col="arm", **OPTIONS)
+    assert [r["group"] for r in res.paired] == [None, "control", "program"]
+    assert sum(r["n_pairs"] for r in res.paired[1:]) == res.paired[0]["n_pairs"]
+    assert res.ancova and res.ancova[0]["reference_group"] == "control"
+    assert res.meta["settings"]["group_levels"] == ["control", "program"]
+
+
+def test_keyed_items_add_in_sample_reliability_usable_for_rci():
+    scores, items = _ucla3()
+    res = compare(scores, "pre", "post", keyed_items=items, rci_reliability="in_sample")
+    waves = [r["wave"] for r in res.reliability]
+    assert waves == ["pre", "post", "fu"]
+    alpha_pre = res.reliability[0]["alpha"]
+    assert 0 < alpha_pre < 1
+    assert res.paired[0]["rci_reliability"] == pytest.approx(alpha_pre)
+    assert res.paired[0]["rci_reliability_source"].startswith("in-sample alpha: wave pre")
+    with pytest.raises(InputError, match="keyed item responses"):
+        compare(scores, "pre", "post", rci_reliability="in_sample")
+
+
+def test_missing_wave_lists_the_waves_present():
+    with pytest.raises(AnalysisError, match="'follow'") as err:
+        compare(_scores(), "pre", "post", followup=["follow"], **OPTIONS)
+    assert "waves present: 'post', 'pre'" in str(err.value)
+
+
+def test_all_scores_missing():
+    scores = _scores().assign(status="insufficient_items", score=np.nan)
+    with pytest.raises(AnalysisError, match="no usable scores"):
+        compare(scores, "pre", "post", **OPTIONS)
+    half = _scores()
+    half.loc[half["wave"] == "post", "status"] = "insufficient_items"
+    with pytest.raises(AnalysisError, match="wave 'post' has no usable scores"):
+        compare(half, "pre", "post", **OPTIONS)
+
+
+def test_group_column_with_one_level():
+    scores = _scores().assign(arm="only")
+    with pytest.raises(AnalysisError, match="1 level"):
+        compare(scores, "pre", "post", group_col="arm", **OPTIONS)
+
+
+def test_no_linked_ids_without_unlinked_says_to_use_unlinked():
+    scores = _scores()
+    scores.loc[scores["wave"] == "post", "participant_id"] += "_b"
+    with pytest.raises(AnalysisError, match="no participant has scores at both") as err:
+        compare(scores, "pre", "post", **OPTIONS)
+    assert "--unlinked" in str(err.value)
+    res = compare(scores, "pre", "post", unlinked=True, **OPTIONS)
+    assert res.unlinked[0]["design"] == "unlinked" and res.meta["warnings"] == []
+
+
+def test_fewer_than_two_pairs_gives_a_flagged_record():
+    scores = _scores(n=5)
+    scores.loc[(scores["wave"] == "post") & (scores["participant_id"] != "p0"), "status"] = "x"
+    (rec,) = compare(scores, "pre", "post", **OPTIONS).paired
+    assert rec["n_pairs"] == 1 and rec["suppress"] is True
+    assert math.isnan(rec["t"]) and math.isnan(rec["p_t_holm"])
+    assert "fewer than 2 complete pairs" in rec["note"]
+
+
+def test_zero_variance_of_change_gives_a_flagged_record():
+    scores = _scores(n=8)
+    pre = scores[scores["wave"] == "pre"]["score"].to_numpy()
+    scores.loc[scores["wave"] == "post", "score"] = pre - 2
+    (rec,) = compare(scores, "pre", "post", **OPTIONS).paired
+    assert rec["mean_change"] == pytest.approx(-2) and math.isnan(rec["d_z"])
+    assert "zero variance of change" in rec["note"]
+
+
+def test_same_wave_twice_and_bad_settings():
+    with pytest.raises(InputError, match="named twice"):
+        compare(_scores(), "pre", "pre", **OPTIONS)
+    with pytest.raises(InputError, match="rci_sd"):
+        compare(_scores(), "pre", "post", rci_sd="pooled", **OPTIONS)
+    with pytest.raises(InputError, match="not found"):
+        compare("/nonexistent/scores.csv", "pre", "post")
+
+
+def test_unknown_scale_without_facts_is_a_clear_error():
+    with pytest.raises(InputError, match="direction is unknown"):
+        compare(_scores(), "pre", "post")
+
+
+def test_waves_are_compared_as_text(tmp_path):
+    scores = _scores(waves=("1", "2"))
+    path = tmp_path / "scores.csv"
+    scores.to_csv(path, index=False)
+    res = compare(path, "1", "2", **OPTIONS)
+    assert res.paired[0]["from_wave"] == "1" and res.paired[0]["n_pairs"] == 30
