@@ -40,6 +40,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "instruments_cmd",
     "score_cmd",
+    "compare_cmd",
     "report_cmd",
     "run_cmd",
     "demo_cmd",

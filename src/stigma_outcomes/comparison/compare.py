@@ -121,6 +121,8 @@ def _paired_section(
             rec["suppress"] = bool(rec["n_pairs"] < min_cell)
             rec["note"] = "; ".join(notes) or None
             records.append(rec)
+    # one block per scale: the whole sample first, then its groups in sorted order
+    records.sort(key=lambda r: (r["instrument"], r["scale"], r["group"] is not None))
     return records
 
 

@@ -1,0 +1,221 @@
+"""``stigma-outcomes compare``: tidy scores → results JSON (and CSV) with a readable summary."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._common import InstrumentsDir
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare_command)
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def _p(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _ci(low: Any, high: Any, digits: int = 2) -> str:
+    return f"[{_num(low, digits)}, {_num(high, digits)}]"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _label(rec: dict[str, Any]) -> list[str]:
+    group = "all" if rec.get("group") is None else str(rec["group"])
+    star = "*" if rec.get("suppress") else ""
+    return [f"{rec['instrument']}.{rec['scale']}", group + star]
+
+
+def _paired_rows(records: list[dict[str, Any]]) -> str:
+    rows = []
+    for r in records:
+        defined = r["n_reliably_improved"] is not None
+        rci = f"{r['n_reliably_improved']} / {r['n_reliably_deteriorated']}" if defined else "–"
+        rows.append(
+            [
+                *_label(r),
+                f"{r['from_wave']}→{r['to_wave']}",
+                str(r["n_pairs"]),
+                f"{_num(r['pre_mean'])} → {_num(r['post_mean'])}",
+                f"{_num(r['mean_change'])} "
+                f"{_ci(r['mean_change_ci_low'], r['mean_change_ci_high'])}",
+                f"{_num(r['d_z'])} {_ci(r['d_z_ci_low'], r['d_z_ci_high'])}",
+                _p(r["p_t"]),
+                _p(r["p_t_holm"]),
+                rci,
+            ]
+        )
+    headers = ["scale", "group", "contrast", "pairs", "mean", "change [95% CI]",
+               "d_z [95% CI]", "p", "p Holm", "reliably better / worse"]  # fmt: skip
+    return _table(headers, rows)
+
+
+def _unlinked_rows(records: list[dict[str, Any]]) -> str:
+    rows = [
+        [
+            *_label(r),
+            f"{r['from_wave']}→{r['to_wave']}",
+            f"{r['n_before']} / {r['n_after']}",
+            f"{_num(r['mean_before'])} → {_num(r['mean_after'])}",
+            f"{_num(r['mean_difference'])} "
+            f"{_ci(r['mean_difference_ci_low'], r['mean_difference_ci_high'])}",
+            f"{_num(r['hedges_g'])} {_ci(r['hedges_g_ci_low'], r['hedges_g_ci_high'])}",
+            _p(r["p_t"]),
+            _p(r["p_mann_whitney"]),
+        ]
+        for r in records
+    ]
+    headers = ["scale", "group", "waves", "n before / after", "mean", "difference [95% CI]",
+               "g [95% CI]", "p Welch", "p Mann-Whitney"]  # fmt: skip
+    return _table(headers, rows)
+
+
+def summary_text(results: Any, min_cell: int) -> str:
+    """The terminal summary of a :class:`~stigma_outcomes.comparison.Results`."""
+    parts: list[str] = []
+    if results.paired:
+        parts.append("Paired (linked participants)\n" + _paired_rows(results.paired))
+    if results.unlinked:
+        parts.append(
+            "Unlinked (anonymous waves compared as independent samples)\n"
+            + _unlinked_rows(results.unlinked)
+        )
+    extra = []
+    for name, label in (("mixed_models", "mixed models"), ("ancova", "ANCOVA records"),
+                        ("attrition", "attrition records"),
+                        ("reliability", "in-sample reliability records")):  # fmt: skip
+        count = len(getattr(results, name))
+        if count:
+            extra.append(f"{count} {label}")
+    if extra:
+        parts.append("Also computed: " + ", ".join(extra) + " (see the results file).")
+    if any(r.get("suppress") for _, recs in results.sections() for r in recs):
+        parts.append(
+            f"* based on fewer than {min_cell} people: shown here for you, "
+            "suppressed in reports meant for others."
+        )
+    notes = sorted({r["note"] for r in results.paired + results.unlinked if r.get("note")})
+    if notes:
+        parts.append("Notes:\n" + "\n".join(f"  - {n}" for n in notes))
+    return "\n\n".join(parts)
+
+
+def compare_command(
+    scores: Annotated[Path, typer.Argument(help="Tidy scores file written by 'score'.")],
+    pre: Annotated[str, typer.Option("--pre", help="Baseline wave.")],
+    post: Annotated[str, typer.Option("--post", help="Post wave.")],
+    json_out: Annotated[Path, typer.Option("--json", help="Results JSON file to write.")],
+    followup: Annotated[
+        list[str] | None,
+        typer.Option("--followup", help="Follow-up wave (repeatable); adds the mixed model."),
+    ] = None,
+    group_col: Annotated[
+        str | None, typer.Option("--group-col", help="Column to compare groups by (site, arm).")
+    ] = None,
+    reference_group: Annotated[
+        str | None, typer.Option("--reference-group", help="ANCOVA reference group.")
+    ] = None,
+    unlinked: Annotated[
+        bool,
+        typer.Option("--unlinked", help="Anonymous waves: compare as independent samples."),
+    ] = False,
+    reliability: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reliability", help="INSTRUMENT.SCALE=R reliability for reliable change (repeatable)."
+        ),
+    ] = None,
+    direction: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--direction",
+            help="INSTRUMENT.SCALE=higher_is_better or higher_is_worse (repeatable).",
+        ),
+    ] = None,
+    scale_info: Annotated[
+        Path | None,
+        typer.Option("--scale-info", help="YAML with direction/reliability/cutoff of scales."),
+    ] = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--threshold",
+            help="INSTRUMENT.SCALE=VALUE: share at or beyond it before vs after (unlinked).",
+        ),
+    ] = None,
+    keyed_items: Annotated[
+        Path | None,
+        typer.Option("--keyed-items", help="Keyed item responses (CSV) for in-sample alpha."),
+    ] = None,
+    rci_sd: Annotated[
+        str, typer.Option("--rci-sd", help="SD for reliable change: baseline or norms.")
+    ] = "baseline",
+    min_cell: Annotated[
+        int, typer.Option("--min-cell", help="Flag results based on fewer people.")
+    ] = 5,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Also write every record as one table.")
+    ] = None,
+    instruments_dir: InstrumentsDir = None,
+) -> None:
+    """Compare waves: paired or unlinked statistics, reliable change, attrition, mixed models.
+
+    Scales of instruments in the registry take reliability and direction from their
+    definitions; scales of other instruments need --direction and --reliability (or a
+    --scale-info YAML file).
+    """
+    from ..comparison import compare
+    from ..comparison.meta import parse_assignments
+    from ..errors import InputError
+    from ..instruments.registry import Registry
+
+    items = None
+    if keyed_items is not None:
+        import pandas as pd
+
+        if not keyed_items.is_file():
+            raise InputError(f"keyed items file not found: {keyed_items}", fix="check the path")
+        items = pd.read_csv(keyed_items, dtype={"participant_id": str, "wave": str})
+    results = compare(
+        scores,
+        pre,
+        post,
+        followup=followup or [],
+        group_col=group_col,
+        unlinked=unlinked,
+        reliability=parse_assignments(reliability or [], "--reliability"),
+        direction=parse_assignments(direction or [], "--direction"),
+        registry=Registry(instruments_dir),
+        keyed_items=items,
+        scale_info=scale_info,
+        threshold=parse_assignments(threshold or [], "--threshold"),
+        rci_sd=rci_sd,
+        reference_group=reference_group,
+        min_cell=min_cell,
+    )
+    results.to_json(json_out)
+    if csv_out is not None:
+        results.to_csv(csv_out)
+    for warning in results.meta.get("warnings", []):
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(summary_text(results, min_cell))
+    typer.echo(f"\nwrote {json_out}" + (f" and {csv_out}" if csv_out else ""))

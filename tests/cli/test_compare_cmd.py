@@ -1,0 +1,94 @@
+"""The compare command, through typer's CliRunner on the real app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from stigma_outcomes.cli.app import app
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+runner = CliRunner()
+
+
+def _run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_paired_run_writes_json_and_csv_and_prints_a_table(tmp_path):
+    out, csv = tmp_path / "results.json", tmp_path / "results.csv"
+    result = _run(
+        "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+        "--followup", "fu", "--group-col", "site",
+        "--scale-info", GOLDEN / "paired" / "scale_info.yaml",
+        "--reliability", "gold.ints=0.9", "--json", out, "--csv", csv,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert len(data["paired"]) == 24 and data["mixed_models"] and data["ancova"]
+    ints = next(r for r in data["paired"] if r["scale"] == "ints" and r["group"] is None)
+    assert ints["rci_reliability"] == 0.9 and ints["rci_reliability_source"] == "user override"
+    table = pd.read_csv(csv)
+    assert {"paired", "attrition"} <= set(table["section"])
+    assert "Paired (linked participants)" in result.output
+    assert "gold.ints" in result.output and "reliably better / worse" in result.output
+    assert "C*" in result.output and "fewer than 5 people" in result.output
+
+
+def test_unlinked_run_warns_about_repeated_ids(tmp_path):
+    out = tmp_path / "r.json"
+    result = _run(
+        "compare", GOLDEN / "unlinked" / "scores.csv", "--pre", "before", "--post", "after",
+        "--unlinked", "--direction", "anon.cont=higher_is_better",
+        "--direction", "anon.likert=higher_is_worse", "--direction", "anon.big=higher_is_better",
+        "--reliability", "anon.cont=0.8", "--reliability", "anon.likert=0.8",
+        "--reliability", "anon.big=0.8", "--threshold", "anon.likert=14", "--json", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "NOT linked" in result.output
+    assert "Unlinked (anonymous waves" in result.output
+    data = json.loads(out.read_text())
+    assert data["paired"] == [] and {r["design"] for r in data["unlinked"]} == {"unlinked"}
+    likert = next(r for r in data["unlinked"] if r["scale"] == "likert" and r["group"] is None)
+    assert likert["threshold"] == 14
+
+
+def test_missing_wave_is_one_clear_message_and_exit_2(tmp_path):
+    out = tmp_path / "r.json"
+    result = _run(
+        "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "later",
+        "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--json", out,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "wave(s) 'later' not found" in result.output
+    assert "waves present: 'fu', 'post', 'pre'" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_unknown_scale_without_direction_exit_2(tmp_path):
+    result = _run(
+        "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+        "--json", tmp_path / "r.json",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "--direction gold.cont" in result.output
+
+
+def test_malformed_option_exit_2(tmp_path):
+    result = _run(
+        "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+        "--reliability", "gold.ints:0.8", "--json", tmp_path / "r.json",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "INSTRUMENT.SCALE=VALUE" in result.output
+
+
+def test_help_lists_the_options():
+    result = _run("compare", "--help")
+    assert result.exit_code == 0
+    for option in ("--pre", "--post", "--followup", "--group-col", "--unlinked",
+                   "--reliability", "--direction", "--scale-info", "--json", "--csv"):  # fmt: skip
+        assert option in result.output
