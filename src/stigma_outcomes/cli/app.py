@@ -44,6 +44,7 @@ COMMAND_MODULES = [
     "report_cmd",
     "run_cmd",
     "demo_cmd",
+    "init_cmd",
 ]
 
 for _name in COMMAND_MODULES:
