@@ -103,7 +103,7 @@ def _count_phrase(d: Disclosure, key: str, n: Any, total: Any, total_key: str) -
         return f"a number not shown for privacy ({d.mark(key)})"
     if not is_number(n) or not is_number(total):
         return "not available"
-    return f"{percent(float(n), float(total))} ({int(n)} of {int(total)})"
+    return f"{percent(float(n), float(total))} of participants ({int(n)} of {int(total)})"
 
 
 def _total(d: Disclosure, total: Any, total_key: str) -> str:

@@ -35,6 +35,8 @@ def attrition_section(
             sec.bullets.append(line)
     rows = []
     for rec in data.get("attrition") or []:
+        if rec.get("group") is not None:
+            continue
         key = record_key("attrition", rec)
         info = describe_outcome(str(rec.get("instrument")), str(rec.get("scale")), rec)
         dec = decimals_for_range(info.range_low, info.range_high)
@@ -117,6 +119,7 @@ def methods_section(
                 "Questionnaires used",
                 ["Short name", "Name", "Citation", "Licence"],
                 inst_rows,
+                widths=[0.8, 1.6, 3.4, 1.3],
             )
         )
     sec.paragraphs.append(
@@ -171,6 +174,7 @@ def methods_section(
                     "Change needed",
                 ],
                 rci_rows,
+                widths=[2.0, 0.8, 2.2, 0.6, 2.0, 0.8],
             )
         )
     rel_rows = []
@@ -200,6 +204,7 @@ def methods_section(
                 "Internal consistency in this sample",
                 ["Scale · wave", "n", "Cronbach's alpha [95% CI]", "McDonald's omega"],
                 rel_rows,
+                widths=[3.0, 0.6, 1.6, 1.0],
             )
         )
     sec.paragraphs.append(

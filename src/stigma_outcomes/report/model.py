@@ -65,6 +65,8 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    widths: list[float] | None = None
+    """Relative column widths for paged output (None: the layout decides)."""
 
 
 @dataclass
@@ -184,6 +186,8 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
         for name in ("n_pre", "n_post"):
             d.count(f"{key}|{name}", rec.get(name))
     for rec in data.get("attrition") or []:
+        if rec.get("group") is not None:
+            continue  # the report shows attrition for the whole sample only
         key = record_key("attrition", rec)
         d.count(f"{key}|n_completers", rec.get("n_completers"))
         d.count(f"{key}|n_dropouts", rec.get("n_dropouts"))
@@ -479,7 +483,9 @@ def _outcome_section(
         sec.charts.append(_means_chart(instrument, info, cell, d, dec))
         if whole and d.shown(record_key("paired", whole[0]) + "|stats"):
             sec.charts.append(_scatter_chart(instrument, info, whole[0], scores, fw, tw))
-        sec.charts.append(_rci_chart(instrument, info, cell, d))
+        if any(is_number(r.get("n_reliably_improved")) for r in cell):
+            # Without a reliability coefficient there is no reliable change to draw.
+            sec.charts.append(_rci_chart(instrument, info, cell, d))
         sec.tables.append(
             Table(
                 f"stats-{instrument}",
@@ -676,13 +682,6 @@ def build_report(
     linked = bool(data.get("paired"))
 
     summary = Section("summary", "Summary")
-    facts = []
-    if settings.program:
-        facts.append(f"Programme: {settings.program}.")
-    if settings.period:
-        facts.append(f"Period: {settings.period}.")
-    if facts:
-        summary.paragraphs.append(" ".join(facts))
     if flow:
         summary.paragraphs.append(_flow_sentence(flow, d))
         summary.charts.append(_flow_chart(flow, d))
