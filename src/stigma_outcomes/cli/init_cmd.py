@@ -1,0 +1,186 @@
+"""``stigma-outcomes init``: inspect exports, show what matches, draft mapping and evaluation."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._common import InstrumentsDir, echo_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init_command)
+
+
+def init_command(
+    exports: Annotated[list[Path], typer.Argument(help="Export file(s) as downloaded.")],
+    instrument: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--instrument",
+            "-i",
+            help="Instrument id or YAML path to look for (repeatable); all known by default.",
+        ),
+    ] = None,
+    flavor: Annotated[
+        str | None, typer.Option("--flavor", help="Export flavour (overrides detection).")
+    ] = None,
+    dictionary: Annotated[
+        Path | None, typer.Option("--dictionary", help="REDCap data dictionary (CSV).")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet of an Excel workbook.")
+    ] = None,
+    include_previews: Annotated[
+        bool, typer.Option("--include-previews", help="Keep survey previews.")
+    ] = False,
+    include_incomplete: Annotated[
+        bool, typer.Option("--include-incomplete", help="Keep unfinished responses.")
+    ] = False,
+    pii: Annotated[
+        list[str] | None,
+        typer.Option("--pii", help="Another column holding personal data (repeatable)."),
+    ] = None,
+    write_mapping: Annotated[
+        Path | None, typer.Option("--write-mapping", help="Write the proposed mapping here.")
+    ] = None,
+    write_evaluation: Annotated[
+        Path | None,
+        typer.Option("--write-evaluation", help="Write a starter evaluation file here."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that already exist.")
+    ] = False,
+    instruments_dir: InstrumentsDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the proposal as JSON.")] = False,
+) -> None:
+    """Inspect exports and propose how their columns map to instrument items.
+
+    Nothing is written unless --write-mapping or --write-evaluation is given.
+    """
+    from ..errors import InputError
+    from ..ingest.flavors.redcap import read_redcap_dictionary
+    from ..ingest.propose import propose
+    from ..ingest.readers import read_export
+    from ..instruments.registry import Registry
+
+    targets = [p for p in (write_mapping, write_evaluation) if p is not None]
+    for target in targets:
+        if target.exists() and not force:
+            raise InputError(
+                f"{target} already exists",
+                fix="choose another file name, or add --force to replace it",
+            )
+    registry = Registry(instruments_dir)
+    chosen = [registry.get(i) for i in instrument] if instrument else registry.all()
+    dd = read_redcap_dictionary(dictionary) if dictionary is not None else None
+    tables = [
+        read_export(
+            path,
+            flavor=flavor,
+            sheet=sheet,
+            dictionary=dd,
+            include_previews=include_previews,
+            include_incomplete=include_incomplete,
+            pii=pii or (),
+        )
+        for path in exports
+    ]
+    proposal = propose(tables, chosen, named=bool(instrument))
+    evaluation = _evaluation_file(proposal.evaluation, exports, write_mapping, write_evaluation)
+    if dictionary is not None:
+        for entry in evaluation["data"]:
+            entry["dictionary"] = _relative(dictionary, write_evaluation)
+    if write_mapping is not None:
+        _write_yaml(write_mapping, proposal.mapping, proposal.ambiguities, "column mapping")
+    if write_evaluation is not None:
+        _check_evaluation(evaluation, write_evaluation)
+        _write_yaml(write_evaluation, evaluation, proposal.ambiguities, "evaluation file")
+    if as_json:
+        echo_json(
+            {
+                "files": [
+                    {
+                        "source": f.source,
+                        "flavor": f.flavor,
+                        "flavor_reason": f.flavor_reason,
+                        "id_column": f.id_column,
+                        "wave": f.wave,
+                        "wave_column": f.wave_column,
+                        "matches": {
+                            k: {"how": c.how, "why": c.why, "columns": c.columns}
+                            for k, c in f.matches.items()
+                        },
+                        "personal_columns": sorted(f.pii),
+                        "excluded": f.excluded,
+                    }
+                    for f in proposal.files
+                ],
+                "ambiguities": proposal.ambiguities,
+                "mapping": proposal.mapping,
+                "evaluation": evaluation,
+            }
+        )
+        return
+    for line in proposal.lines():
+        typer.echo(line)
+    for target in targets:
+        typer.echo(f"wrote {target}")
+    if not targets:
+        typer.echo("nothing written; add --write-mapping FILE and --write-evaluation FILE")
+
+
+def _relative(path: Path, anchor: Path | None) -> str:
+    if anchor is None:
+        return str(path)
+    return Path(os.path.relpath(path.resolve(), anchor.resolve().parent)).as_posix()
+
+
+def _evaluation_file(
+    draft: dict[str, Any],
+    exports: list[Path],
+    mapping_file: Path | None,
+    evaluation_file: Path | None,
+) -> dict[str, Any]:
+    evaluation = dict(draft)
+    evaluation["data"] = [
+        {**entry, "path": _relative(path, evaluation_file)}
+        for entry, path in zip(draft["data"], exports, strict=True)
+    ]
+    if mapping_file is not None:
+        evaluation["mapping"] = _relative(mapping_file, evaluation_file)
+    else:
+        evaluation.pop("mapping", None)
+    if not evaluation.get("instruments"):
+        evaluation["instruments"] = ["REPLACE-with-instrument-id"]
+    return evaluation
+
+
+def _check_evaluation(evaluation: dict[str, Any], target: Path) -> None:
+    from ..errors import InputError
+    from ..evaluation import Evaluation
+
+    try:
+        Evaluation.model_validate(evaluation)
+    except ValueError as exc:
+        raise InputError(
+            f"the drafted evaluation file would not be valid: {exc}",
+            where=str(target),
+            fix="resolve the open questions listed above (e.g. name the instruments)",
+        ) from None
+
+
+def _write_yaml(path: Path, content: dict[str, Any], doubts: list[str], what: str) -> None:
+    import yaml
+
+    from .._io import write_text_atomic
+
+    lines = [f"# Starter {what} drafted by `stigma-outcomes init`; check it before use."]
+    if doubts:
+        lines.append("# Open questions:")
+        lines.extend(f"#   - {d}" for d in doubts)
+    body = yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)
+    write_text_atomic(path, "\n".join(lines) + "\n" + body)

@@ -1,0 +1,120 @@
+"""The mapping proposer: what it matches, why, and what it refuses to guess."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stigma_outcomes.ingest.mapping import load_mapping
+from stigma_outcomes.ingest.propose import propose
+from stigma_outcomes.ingest.readers import read_export
+from stigma_outcomes.ingest.table import RawTable
+from stigma_outcomes.instruments import Registry, load_instrument
+
+from ._exports import EXPORTS
+
+SAMPLE = EXPORTS.parents[2] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def everything():
+    return Registry().all()
+
+
+def _table(frame: pd.DataFrame, **extra) -> RawTable:
+    return RawTable(frame=frame, source="x.csv", row_numbers=np.arange(2, len(frame) + 2), **extra)
+
+
+def test_qualtrics_blocks_found_by_answers_among_all_instruments(everything) -> None:
+    tables = [read_export(SAMPLE / "qualtrics_pre.csv"), read_export(SAMPLE / "qualtrics_post.csv")]
+    proposal = propose(tables, everything)
+    assert proposal.mapping == {
+        "id_column": "pcode",
+        "instruments": {
+            "gbs": {"pattern": "Q12_{item}"},
+            "ismi29": {"pattern": "Q11_{item}"},
+            "ucla3": {"pattern": "Q10_{item}"},
+        },
+    }
+    assert [f.wave for f in proposal.files] == ["pre", "post"]
+    assert proposal.ambiguities == []
+    load_mapping(proposal.mapping)  # the lead's schema accepts it
+    why = proposal.files[0].matches["ucla3"].why
+    assert "Q10_<item>" in why and "labels" in why
+
+
+def test_zero_based_numeric_export_gets_a_recode() -> None:
+    proposal = propose([read_export(EXPORTS / "qualtrics_numeric.tsv")], [load_instrument("ucla3")])
+    entry = proposal.mapping["instruments"]["ucla3"]
+    assert entry == {"pattern": "Q5_{item}", "recode": {"0": 1.0, "1": 2.0, "2": 3.0}}
+    assert "0-based" in proposal.files[0].matches["ucla3"].why
+
+
+def test_value_labels_from_spss_and_redcap_dictionary(everything) -> None:
+    sav = propose([read_export(EXPORTS / "qualtrics_spss.sav")], [load_instrument("ucla3")])
+    assert "value labels" in sav.files[0].matches["ucla3"].why
+    redcap = read_export(
+        EXPORTS / "redcap_longitudinal_raw.csv", dictionary=EXPORTS / "redcap_dictionary.csv"
+    )
+    proposal = propose([redcap], everything)
+    assert proposal.mapping["instruments"] == {"ucla3": {"pattern": "lonely_{item}"}}
+    first = proposal.files[0]
+    assert (first.id_column, first.wave_column) == ("participant_id", "redcap_event_name")
+
+
+def test_question_block_in_column_order_is_matched_and_flagged_for_checking(everything) -> None:
+    proposal = propose([read_export(EXPORTS / "surveymonkey.csv")], everything)
+    match = proposal.files[0].matches["ucla3"]
+    assert match.how == "column order"
+    assert "check the order" in match.why
+    assert list(match.columns.values())[1] == "How often do you feel... - left out"
+    # The platform's Respondent ID changes every wave; the participant code is proposed.
+    assert proposal.files[0].id_column == "What is your participant code?"
+
+
+def test_google_forms_grid(everything) -> None:
+    proposal = propose([read_export(EXPORTS / "google_forms_grid.csv")], everything)
+    columns = proposal.mapping["instruments"]["ucla3"]["columns"]
+    assert columns["3"] == "How often do you feel… [isolated from others]"
+    assert proposal.mapping["id_column"] == "Participant code"
+
+
+def test_identical_numeric_blocks_are_listed_not_guessed(everything) -> None:
+    frame = pd.DataFrame({"pid": ["a", "b"], **{f"X{i}": ["1", "7"] for i in range(1, 13)}})
+    proposal = propose([_table(frame)], everything)
+    assert proposal.mapping["instruments"] == {}
+    assert any("X1 … X12 fit" in a and "gbs" in a for a in proposal.ambiguities)
+
+
+def test_named_columns_beat_look_alike_blocks(everything) -> None:
+    proposal = propose([read_export(SAMPLE / "redcap_longitudinal.csv")], everything)
+    assert set(proposal.mapping["instruments"]) == {"gbs", "ismi29", "ucla3"}
+    assert proposal.ambiguities == []
+
+
+def test_named_instrument_not_found_says_why() -> None:
+    proposal = propose(
+        [read_export(EXPORTS / "limesurvey_codes.csv")], [load_instrument("ucla3")], named=True
+    )
+    assert proposal.mapping["instruments"] == {}
+    doubts = " ".join(proposal.ambiguities)
+    assert "UCLA[SQ001] … UCLA[SQ003]" in doubts and "a1, a2, a3" in doubts
+
+
+def test_two_candidate_id_columns_are_an_ambiguity() -> None:
+    frame = pd.DataFrame(
+        {"client_id": ["1", "2"], "participant code": ["A", "B"], "ucla3_1": ["1", "2"]}
+    )
+    proposal = propose([_table(frame)], [load_instrument("ucla3")])
+    assert proposal.files[0].id_column is None
+    assert any("participant ID" in a for a in proposal.ambiguities)
+
+
+def test_wave_names_from_file_names_and_placeholders() -> None:
+    frame = pd.DataFrame({"participant_id": ["A"], "ucla3_1": ["1"]})
+    one = RawTable(frame=frame, source="exit_survey.csv", row_numbers=np.array([2]))
+    two = RawTable(frame=frame, source="march.csv", row_numbers=np.array([2]))
+    proposal = propose([one, two], [load_instrument("ucla3")])
+    assert [f.wave for f in proposal.files] == ["post", "wave2"]
+    assert any("wave of this file unknown" in a for a in proposal.ambiguities)
