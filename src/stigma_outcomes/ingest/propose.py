@@ -155,7 +155,7 @@ def propose(
 
     Examples
     --------
-    >>> import numpy as np
+    >>> import numpy as np, pandas as pd
     >>> from stigma_outcomes.instruments import load_instrument
     >>> frame = pd.DataFrame({"pcode": ["A", "B"], "Q5_1": ["Often", "Hardly ever"],
     ...                       "Q5_2": ["Often", "Often"], "Q5_3": ["Some of the time", "Often"]})
