@@ -61,6 +61,18 @@ def test_multiline_quoted_cell_counts_as_one_row(tmp_path: Path) -> None:
     assert table.row_numbers.tolist() == [2, 3]
 
 
+def test_quoted_line_break_after_the_sniffed_sample(tmp_path: Path) -> None:
+    body = "id,comment,q1\n" + "A,fine,1\n" * 12000 + 'B,"two\nlines, really",2\nC,ok,3\n'
+    path = tmp_path / "late_break.csv"
+    path.write_text(body, encoding="utf-8")
+    table = read_export(path)
+    assert table.metadata["reader"] == "pyarrow"
+    assert table.frame["comment"].iloc[-2] == "two\nlines, really"
+    assert table.frame["id"].iloc[-1] == "C"
+    assert table.row_numbers[-1] == 12003
+    assert len(table.frame) == 12002
+
+
 def test_utf8_error_after_the_sniffed_sample_falls_back_to_windows_1252(tmp_path: Path) -> None:
     body = "id,q1\n" + "A,1\n" * 20000 + "B,caf\xe9\n"
     path = tmp_path / "late.csv"

@@ -177,6 +177,41 @@ def set_aside(
     return kept, numbers[~mask], ledger
 
 
+def set_aside_many(
+    frame: pd.DataFrame,
+    numbers: np.ndarray,
+    reasons: np.ndarray,
+    columns: np.ndarray,
+    source: str,
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """Remove every row with a non-empty reason in one pass; ledger rows in row order.
+
+    ``reasons`` holds the problem (``""`` to keep the row) and ``columns`` the column
+    whose value decided it, one entry per row.
+    """
+    drop = reasons != ""
+    if not drop.any():
+        return frame, numbers, empty_ledger()
+    values = np.full(len(frame), "", dtype=object)
+    for column in pd.unique(columns[drop]):
+        rows = drop & (columns == column)
+        cells = frame[column].astype("string").fillna("").to_numpy(dtype=object)
+        values[rows] = cells[rows]
+    ledger = ledger_frame(
+        pd.DataFrame(
+            {
+                "file": source,
+                "row": numbers[drop],
+                "column": columns[drop],
+                "value": values[drop],
+                "problem": reasons[drop],
+                "action": "row_excluded",
+            }
+        )
+    )
+    return frame.loc[~drop].reset_index(drop=True), numbers[~drop], ledger
+
+
 def concat_ledgers(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Stack ledger pieces, skipping empty ones (keeps the standard columns)."""
     parts = [p for p in parts if len(p)]

@@ -16,15 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.sheet import Sheet
-from .base import (
-    FlavorOptions,
-    Parsed,
-    as_text,
-    concat_ledgers,
-    name_columns,
-    set_aside,
-    split_header,
-)
+from .base import FlavorOptions, Parsed, as_text, name_columns, set_aside_many, split_header
 
 NAME = "qualtrics"
 
@@ -104,35 +96,23 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
                 time_zones[n] = str(info["timeZone"])
     frame = name_columns(frame, names, sheet.source)
     names = list(frame.columns)
-    ledgers = []
     lookup = {c.lower(): c for c in names}
     status_col = lookup.get("status")
     channel_col = lookup.get("distributionchannel")
     finished_col = lookup.get("finished")
+    # Decide every row first, then filter once: each filter copies all columns.
+    reasons = np.full(len(frame), "", dtype=object)
+    columns = np.full(len(frame), "", dtype=object)
     if not options.include_previews:
         for column, rule in ((status_col, _is_preview_status), (channel_col, _is_preview_channel)):
             if column is not None:
-                mask = rule(frame[column])
-                frame, numbers, ledger = set_aside(
-                    frame,
-                    numbers,
-                    mask,
-                    source=sheet.source,
-                    column=column,
-                    problem="survey_preview",
-                )
-                ledgers.append(ledger)
+                hit = rule(frame[column]) & (reasons == "")
+                reasons[hit], columns[hit] = "survey_preview", column
     if finished_col is not None and not options.include_incomplete:
-        mask = as_text(frame[finished_col]).isin(_UNFINISHED_TEXT).fillna(False).to_numpy(bool)
-        frame, numbers, ledger = set_aside(
-            frame,
-            numbers,
-            mask,
-            source=sheet.source,
-            column=finished_col,
-            problem="unfinished_response",
-        )
-        ledgers.append(ledger)
+        text = as_text(frame[finished_col])
+        hit = text.isin(_UNFINISHED_TEXT).fillna(False).to_numpy(bool) & (reasons == "")
+        reasons[hit], columns[hit] = "unfinished_response", finished_col
+    frame, numbers, excluded = set_aside_many(frame, numbers, reasons, columns, sheet.source)
     metadata = {
         "header_rows": header_rows,
         "qualtrics_layout": layout,
@@ -154,16 +134,15 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         row_numbers=numbers,
         column_labels=labels,
         value_labels=dict(sheet.value_labels),
-        excluded=concat_ledgers(ledgers),
+        excluded=excluded,
         metadata=metadata,
     )
 
 
 def _is_preview_status(column: pd.Series) -> np.ndarray:
-    text = as_text(column)
-    numeric = pd.to_numeric(text, errors="coerce")
     # Only 0 (normal) and 1 (preview) are documented codes; other statuses are kept.
-    return (text.isin(_PREVIEW_TEXT) | (numeric == 1)).fillna(False).to_numpy(dtype=bool)
+    text = as_text(column)
+    return text.isin(_PREVIEW_TEXT | {"1", "1.0"}).fillna(False).to_numpy(dtype=bool)
 
 
 def _is_preview_channel(column: pd.Series) -> np.ndarray:

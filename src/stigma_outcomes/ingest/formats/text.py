@@ -66,6 +66,7 @@ def read_text(
         preferred = "\t" if file.suffix.lower() in _TSV_SUFFIXES else None
         delimiter = sniff_delimiter(sample_text, preferred=preferred)
     width = _first_record_width(sample_text, delimiter)
+    multiline = _quoted_newline(sample_text, delimiter)
     meta = {
         "format": "csv" if delimiter != "\t" else "tsv",
         "encoding": sniffed.encoding,
@@ -75,7 +76,10 @@ def read_text(
     }
     table = None
     if sniffed.encoding.lower() in _UTF8 and width > 1:
-        table = _arrow_read(pa.memory_map(str(file)), delimiter, width)
+        table = _arrow_read(pa.memory_map(str(file)), delimiter, width, multiline)
+        if table is None and not multiline:
+            # A quoted line break later in the file: parse again, allowing for it.
+            table = _arrow_read(pa.memory_map(str(file)), delimiter, width, True)
         if table is _NOT_UTF8 and not encoding:
             sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
             meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
@@ -92,7 +96,7 @@ def read_text(
     if sniffed.encoding.lower() not in _UTF8 and width > 1:
         # Transcoded once, the text can still take the fast parser.
         buffer = pa.BufferReader(text.removeprefix("\ufeff").encode("utf-8"))
-        table = _arrow_read(buffer, delimiter, width)
+        table = _arrow_read(buffer, delimiter, width, True)
         if isinstance(table, pa.Table):
             return _sheet_from_arrow(table, file, meta)
     return _read_python(text, file, delimiter, meta)
@@ -112,8 +116,26 @@ def _first_record_width(text: str, delimiter: str) -> int:
     return 0
 
 
-def _arrow_read(source: pa.NativeFile, delimiter: str, width: int) -> pa.Table | None:
-    """Parse with pyarrow; ``None`` when the file needs the exact (Python) path."""
+def _quoted_newline(text: str, delimiter: str) -> bool:
+    """Whether any complete record of the sample has a line break inside a quoted cell."""
+    lines = text.splitlines(keepends=True)
+    body = "".join(lines[:-1]) if len(lines) > 1 else text
+    try:
+        reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+        return any("\n" in cell or "\r" in cell for row in reader for cell in row)
+    except csv.Error:
+        return True
+
+
+def _arrow_read(
+    source: pa.NativeFile, delimiter: str, width: int, multiline: bool
+) -> pa.Table | None:
+    """Parse with pyarrow; ``None`` when the file needs the exact (Python) path.
+
+    Allowing line breaks inside quoted cells halves pyarrow's speed, so it is only
+    switched on when the sample shows one; a line break met later breaks the row's
+    width, which sends the file back here with ``multiline`` on.
+    """
     blank_lines = 0
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -130,7 +152,7 @@ def _arrow_read(source: pa.NativeFile, delimiter: str, width: int) -> pa.Table |
             read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=True,
+                newlines_in_values=multiline,
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid,
             ),
