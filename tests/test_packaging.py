@@ -18,8 +18,18 @@ REPO = Path(__file__).resolve().parents[1]
 def test_installed_wheel_ships_the_instruments(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(dist)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+        ],
         check=True,
         cwd=tmp_path,
     )
@@ -30,8 +40,17 @@ def test_installed_wheel_ships_the_instruments(tmp_path: Path) -> None:
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
         check=True,
     )
     probe = (
@@ -41,13 +60,26 @@ def test_installed_wheel_ships_the_instruments(tmp_path: Path) -> None:
         " 'ids': [i.id for i in so.list_instruments()]}))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True,
-                         cwd=tmp_path, env=env)
+    out = subprocess.run(
+        [str(python), "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     info = json.loads(out.stdout)
     assert info["module"].startswith(str(env_dir))
     assert info["builtin"].startswith(str(env_dir)) and info["builtin"].endswith(
-        "_builtin_instruments")
+        "_builtin_instruments"
+    )
     assert {"ucla3", "ismi29", "gbs"} <= set(info["ids"])
-    cli = subprocess.run([str(env_dir / "bin" / "stigma-outcomes"), "instruments", "list"],
-                         check=True, capture_output=True, text=True, cwd=tmp_path, env=env)
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "stigma-outcomes"), "instruments", "list"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert "ismi29" in cli.stdout

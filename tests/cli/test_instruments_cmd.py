@@ -33,16 +33,31 @@ def test_show_has_rules_bands_citation_and_license() -> None:
     result = runner.invoke(app, ["instruments", "show", "ucla3"])
     assert result.exit_code == 0
     text = result.stdout
-    for expected in ("method: sum; range 3–9", "bands: not lonely 3–5; lonely 6–9",
-                     "10.1177/0164027504268574", "free_with_citation", "[convention]"):
+    for expected in (
+        "method: sum; range 3–9",
+        "bands: not lonely 3–5; lonely 6–9",
+        "10.1177/0164027504268574",
+        "free_with_citation",
+        "[convention]",
+    ):
         assert expected in text
 
 
 def test_show_json_uses_spec_field_names() -> None:
     result = runner.invoke(app, ["instruments", "show", "ismi29", "--json"])
     data = json.loads(result.stdout)
-    assert {"id", "name", "short_name", "construct", "domain", "version", "provenance",
-            "response_scales", "items", "scales"} <= set(data)
+    assert {
+        "id",
+        "name",
+        "short_name",
+        "construct",
+        "domain",
+        "version",
+        "provenance",
+        "response_scales",
+        "items",
+        "scales",
+    } <= set(data)
     scale = data["scales"][0]
     assert {"id", "name", "items", "method", "min_answered", "direction", "range"} <= set(scale)
 

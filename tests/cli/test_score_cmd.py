@@ -24,9 +24,26 @@ def test_score_writes_scores_ledger_and_prints_summary(tmp_path: Path) -> None:
     post = _write(tmp_path / "post.csv", f"{HEADER}\nA,north,1,1,2\nB,south,1,9,1\n")
     out, ledger = tmp_path / "scores.csv", tmp_path / "ledger.csv"
     before = pre.read_bytes()
-    result = runner.invoke(app, ["score", str(pre), str(post), "-i", "ucla3", "--wave", "pre",
-                                 "--wave", "post", "--carry", "site", "--out", str(out),
-                                 "--ledger", str(ledger)])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(pre),
+            str(post),
+            "-i",
+            "ucla3",
+            "--wave",
+            "pre",
+            "--wave",
+            "post",
+            "--carry",
+            "site",
+            "--out",
+            str(out),
+            "--ledger",
+            str(ledger),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "read 4 rows from 2 file(s)" in result.stdout
     assert "scored 4 rows; excluded 0" in result.stdout
@@ -34,7 +51,9 @@ def test_score_writes_scores_ledger_and_prints_summary(tmp_path: Path) -> None:
     scores = pd.read_csv(out)
     assert scores.columns.tolist()[:3] == ["participant_id", "wave", "site"]
     assert scores.set_index(["participant_id", "wave"])["score"].dropna().to_dict() == {
-        ("A", "pre"): 9.0, ("A", "post"): 4.0}
+        ("A", "pre"): 9.0,
+        ("A", "post"): 4.0,
+    }
     problems = pd.read_csv(ledger)
     assert set(problems["problem"]) == {"insufficient_items", "out_of_range"}
     assert pre.read_bytes() == before  # inputs are never modified
@@ -47,13 +66,14 @@ def test_score_json_summary_and_strict(tmp_path: Path) -> None:
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["rows_in"] == 2 and summary["problems"]["unknown_label"] == 1
-    assert summary["scales"] == [{"instrument": "ucla3", "scale": "total", "n_ok": 1,
-                                  "n_no_score": 1, "mean": 6.0}]
+    assert summary["scales"] == [
+        {"instrument": "ucla3", "scale": "total", "n_ok": 1, "n_no_score": 1, "mean": 6.0}
+    ]
 
 
 def test_alerts_are_written_apart_for_the_evaluator(tmp_path: Path) -> None:
-    from tests.scoring.toy import toy_definition
     import yaml
+    from tests.scoring.toy import toy_definition
 
     definition = tmp_path / "toy.yaml"
     definition.write_text(yaml.safe_dump(toy_definition()))
@@ -112,8 +132,13 @@ def test_wave_and_wave_col_together(tmp_path: Path) -> None:
 
 
 def test_help_for_every_command() -> None:
-    for args in (["--help"], ["score", "--help"], ["instruments", "--help"],
-                 ["instruments", "list", "--help"], ["instruments", "show", "--help"],
-                 ["instruments", "validate", "--help"]):
+    for args in (
+        ["--help"],
+        ["score", "--help"],
+        ["instruments", "--help"],
+        ["instruments", "list", "--help"],
+        ["instruments", "show", "--help"],
+        ["instruments", "validate", "--help"],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.stdout

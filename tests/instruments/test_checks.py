@@ -116,8 +116,10 @@ def test_mean_bands_at_two_decimals_tile(gbs_data) -> None:
     data["scales"][2]["bands"] = {
         "source": "test bands",
         "status": "convention",
-        "levels": [{"label": "low", "min": 1, "max": 3.99}, {"label": "high", "min": 4.0,
-                                                             "max": 7}],
+        "levels": [
+            {"label": "low", "min": 1, "max": 3.99},
+            {"label": "high", "min": 4.0, "max": 7},
+        ],
     }
     assert parse_instrument(data, "gbs.yaml").scale("total").bands is not None
     data["scales"][2]["bands"]["levels"][1]["min"] = 4.01

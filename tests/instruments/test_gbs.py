@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from tests.conftest import responses_frame
 
 import stigma_outcomes as so
-from tests.conftest import responses_frame
 
 ITEMS = [str(i) for i in range(1, 13)]
 
@@ -31,8 +31,20 @@ def test_hand_worked_gbs() -> None:
             # 4, item 10 blank, 3 → 5 of 6 answered: (5 + 5 + 4 + 4 + 3) / 5 = 4.2.
             # Rejection: 1 → 7, 1 → 7, blank, blank, 4 → 4, 'strongly DISAGREE ' → 7:
             # 4 of 6 answered (needs 5) → no score; total 9 of 12 (needs 10) → no score.
-            "Q3": ["somewhat agree", "slightly agree", 1, 1, "Neutral", None, None, 4, 4, None,
-                   3, "strongly DISAGREE "],
+            "Q3": [
+                "somewhat agree",
+                "slightly agree",
+                1,
+                1,
+                "Neutral",
+                None,
+                None,
+                4,
+                4,
+                None,
+                3,
+                "strongly DISAGREE ",
+            ],
         },
     )
     result = so.score(df, ["gbs"])

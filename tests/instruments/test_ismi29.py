@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from tests.conftest import responses_frame
 
 import stigma_outcomes as so
-from tests.conftest import responses_frame
 
 SR = {7, 14, 24, 26, 27}
 DE = {3, 15, 22, 25, 28}
@@ -51,8 +51,13 @@ def test_hand_worked_ismi29() -> None:
     t = result.scores.set_index(["participant_id", "scale"])
 
     # P1: every subscale but SR is 3; SR = 1; total = (24 × 3 + 5 × 1) / 29 = 77 / 29.
-    for scale in ("alienation", "stereotype_endorsement", "discrimination_experience",
-                  "social_withdrawal", "total_without_sr"):
+    for scale in (
+        "alienation",
+        "stereotype_endorsement",
+        "discrimination_experience",
+        "social_withdrawal",
+        "total_without_sr",
+    ):
         assert t.loc[("P1", scale), "score"] == 3
     assert t.loc[("P1", "stigma_resistance"), "score"] == 1
     assert t.loc[("P1", "total"), "score"] == pytest.approx(77 / 29)

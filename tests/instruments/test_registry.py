@@ -74,7 +74,7 @@ def test_committed_json_schema_is_current() -> None:
     committed = (REPO / "instruments" / "schema.json").read_text()
     expected = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
     assert committed == expected, (
-        "instruments/schema.json is stale; regenerate it with: python -c \"import json; "
+        'instruments/schema.json is stale; regenerate it with: python -c "import json; '
         "from stigma_outcomes.instruments import json_schema; open('instruments/schema.json',"
         "'w').write(json.dumps(json_schema(), indent=2, sort_keys=True) + '\\n')\""
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 
-import stigma_outcomes as so
 from tests.conftest import responses_frame, scale_scores
+
+import stigma_outcomes as so
 
 
 def test_hand_worked_ucla3() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tests.scoring.toy import toy_instrument
 
 import stigma_outcomes as so
-from tests.scoring.toy import toy_instrument
 
 
 def _frame(rows: dict[str, list[object]]) -> pd.DataFrame:
@@ -53,8 +53,10 @@ def test_declared_non_answer_scored_as_stated_value(result) -> None:
     assert _get(result, "dontknow", "sum4", "raw_score") == 5
     assert _get(result, "dontknow", "sum4") == 42.5
     assert _get(result, "dontknow", "mean4") == pytest.approx(5 / 4)
-    entry = result.ledger[(result.ledger["participant_id"] == "dontknow")
-                          & (result.ledger["problem"] == "missing_code")]
+    entry = result.ledger[
+        (result.ledger["participant_id"] == "dontknow")
+        & (result.ledger["problem"] == "missing_code")
+    ]
     assert entry["action"].tolist() == ["scored_as_2.0"]
 
 
@@ -69,7 +71,11 @@ def test_declared_non_answer_as_missing_by_label_and_code(result) -> None:
 
 def test_dichotomous_recode(result) -> None:
     assert [_get(result, p, "dich") for p in ("full", "dontknow", "prefer", "code8")] == [
-        1, 0, 0, 1]
+        1,
+        0,
+        0,
+        1,
+    ]
     assert _get(result, "sparse", "dich", "status") == "insufficient_items"
 
 
@@ -88,8 +94,18 @@ def test_alerts_are_kept_apart_from_scores(result) -> None:
 
 def test_tidy_columns_and_order(result) -> None:
     assert list(result.scores.columns) == [
-        "participant_id", "wave", "instrument", "scale", "score", "n_answered", "n_items",
-        "status", "band", "raw_score", "score_se"]
+        "participant_id",
+        "wave",
+        "instrument",
+        "scale",
+        "score",
+        "n_answered",
+        "n_items",
+        "status",
+        "band",
+        "raw_score",
+        "score_se",
+    ]
     # participant-major: each participant's four scales are together, in definition order
     assert result.scores["scale"].tolist()[:4] == ["sum4", "mean4", "prorated4", "dich"]
     assert result.scores["participant_id"].tolist()[:4] == ["full"] * 4
@@ -97,22 +113,38 @@ def test_tidy_columns_and_order(result) -> None:
 
 def test_wide_view(result) -> None:
     wide = result.wide()
-    assert wide.columns.tolist() == ["participant_id", "wave", "toy_sum4", "toy_mean4",
-                                     "toy_prorated4", "toy_dich"]
+    assert wide.columns.tolist() == [
+        "participant_id",
+        "wave",
+        "toy_sum4",
+        "toy_mean4",
+        "toy_prorated4",
+        "toy_dich",
+    ]
     assert wide.set_index("participant_id").loc["full", "toy_sum4"] == 70
 
 
 def test_unknown_label_goes_to_ledger_not_crash() -> None:
-    df = pd.DataFrame({"participant_id": ["x"], "ucla3_1": ["Sometimes?"], "ucla3_2": [1],
-                       "ucla3_3": [True]})
+    df = pd.DataFrame(
+        {"participant_id": ["x"], "ucla3_1": ["Sometimes?"], "ucla3_2": [1], "ucla3_3": [True]}
+    )
     res = so.score(df, ["ucla3"])
     problems = res.ledger.set_index("item")["problem"].to_dict()
     assert problems == {"1": "unknown_label", "3": "unknown_label", None: "insufficient_items"}
 
 
 def test_carry_columns_and_numeric_ids() -> None:
-    df = pd.DataFrame({"ID": [101.0, 102.0], "site": ["north", "south"], "ucla3_1": [1, 2],
-                       "ucla3_2": [1, 2], "ucla3_3": [1, 2]})
+    df = pd.DataFrame(
+        {
+            "ID": [101.0, 102.0],
+            "site": ["north", "south"],
+            "ucla3_1": [1, 2],
+            "ucla3_2": [1, 2],
+            "ucla3_3": [1, 2],
+        }
+    )
     res = so.score(df, ["ucla3"], carry=["site"], wave="pre")
     assert res.scores[["participant_id", "wave", "site", "score"]].values.tolist() == [
-        ["101", "pre", "north", 3.0], ["102", "pre", "south", 6.0]]
+        ["101", "pre", "north", 3.0],
+        ["102", "pre", "south", 6.0],
+    ]

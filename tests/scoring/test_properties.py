@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.scoring.toy import toy_definition
 
 import stigma_outcomes as so
 from stigma_outcomes.instruments import load_instrument, parse_instrument
-from tests.scoring.toy import toy_definition
 
 CORE = ["ucla3", "ismi29", "gbs"]
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _cell(instrument_id: str) -> st.SearchStrategy[object]:
@@ -74,11 +73,21 @@ def test_shuffling_rows_and_columns_changes_no_score(
 def _double_reversed() -> object:
     definition = toy_definition()
     # Two copies of one reversed item: the second receives the first one's keyed value.
-    definition["items"] = [definition["items"][1] | {"id": "a"},
-                           definition["items"][1] | {"id": "b"}]
-    definition["scales"] = [{"id": "a", "name": "a", "items": ["a"], "method": "sum",
-                             "min_answered": 1, "direction": "higher_is_better",
-                             "range": [1, 4]}]
+    definition["items"] = [
+        definition["items"][1] | {"id": "a"},
+        definition["items"][1] | {"id": "b"},
+    ]
+    definition["scales"] = [
+        {
+            "id": "a",
+            "name": "a",
+            "items": ["a"],
+            "method": "sum",
+            "min_answered": 1,
+            "direction": "higher_is_better",
+            "range": [1, 4],
+        }
+    ]
     definition["alerts"] = []
     return parse_instrument(definition, "double.yaml")
 
@@ -87,17 +96,22 @@ def _double_reversed() -> object:
 @given(codes=st.lists(st.sampled_from([1, 2, 3, 4]), min_size=1, max_size=30))
 def test_reversing_twice_is_the_identity(codes: list[int]) -> None:
     inst = _double_reversed()
-    first = so.score(pd.DataFrame({"participant_id": range(len(codes)), "toy_a": codes,
-                                   "toy_b": codes}), [inst]).keyed_items["toy_a"]
-    again = so.score(pd.DataFrame({"participant_id": range(len(codes)), "toy_a": first,
-                                   "toy_b": first}), [inst]).keyed_items["toy_a"]
+    first = so.score(
+        pd.DataFrame({"participant_id": range(len(codes)), "toy_a": codes, "toy_b": codes}), [inst]
+    ).keyed_items["toy_a"]
+    again = so.score(
+        pd.DataFrame({"participant_id": range(len(codes)), "toy_a": first, "toy_b": first}), [inst]
+    ).keyed_items["toy_a"]
     assert again.tolist() == [float(c) for c in codes]
     assert (first + pd.Series(codes, dtype=float) == 5).all()
 
 
 @SETTINGS
-@given(rows=st.lists(st.lists(st.sampled_from([1, 2, 3, 4]), min_size=4, max_size=4),
-                     min_size=1, max_size=20))
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from([1, 2, 3, 4]), min_size=4, max_size=4), min_size=1, max_size=20
+    )
+)
 def test_mean_times_k_equals_sum_with_complete_data(rows: list[list[int]]) -> None:
     from tests.scoring.toy import toy_instrument
 
@@ -106,23 +120,28 @@ def test_mean_times_k_equals_sum_with_complete_data(rows: list[list[int]]) -> No
         data[f"toy_{j + 1}"] = [r[j] for r in rows]
     data["toy_5"] = [1] * len(rows)
     scores = so.score(pd.DataFrame(data), [toy_instrument()]).scores
-    by_scale = {s: scores.loc[scores["scale"] == s, "raw_score"].to_numpy()
-                for s in ("sum4", "mean4", "prorated4")}
+    by_scale = {
+        s: scores.loc[scores["scale"] == s, "raw_score"].to_numpy()
+        for s in ("sum4", "mean4", "prorated4")
+    }
     np.testing.assert_allclose(by_scale["mean4"] * 4, by_scale["sum4"])
     np.testing.assert_allclose(by_scale["prorated4"], by_scale["sum4"])
 
 
 @SETTINGS
 @given(
-    ids=st.lists(st.sampled_from(["a", "b", "c", " a", "", None, "d"]), min_size=1,
-                 max_size=25),
+    ids=st.lists(st.sampled_from(["a", "b", "c", " a", "", None, "d"]), min_size=1, max_size=25),
     policy=st.sampled_from(["keep-last-complete", "keep-first"]),
 )
 def test_rows_in_equal_rows_scored_plus_rows_excluded(ids: list[object], policy: str) -> None:
     n = len(ids)
     rng = np.random.default_rng(n)
-    df = pd.DataFrame({"participant_id": ids,
-                       **{f"ucla3_{i}": rng.choice([1, 2, 3, None], size=n) for i in (1, 2, 3)}})
+    df = pd.DataFrame(
+        {
+            "participant_id": ids,
+            **{f"ucla3_{i}": rng.choice([1, 2, 3, None], size=n) for i in (1, 2, 3)},
+        }
+    )
     result = so.score(df, ["ucla3"], duplicates=policy)
     assert result.rows_in == n
     assert result.rows_in == result.rows_scored + result.rows_excluded

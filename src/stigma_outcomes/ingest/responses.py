@@ -183,24 +183,26 @@ def detect_instruments(table: RawTable, registry: Registry) -> list[str]:
     return found
 
 
-def _normalise_ids(values: pd.Series, casefold: bool) -> pd.Series:
-    text = values.astype("object").where(values.notna(), None)
-    text = text.map(_id_text)
+def _id_strings(values: pd.Series, casefold: bool = False) -> pd.Series:
+    """IDs and wave names as trimmed text (vectorised); blanks become missing.
+
+    Whole numbers typed as floats (``101.0``, as spreadsheets store them) become ``"101"``.
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = values.astype(float)
+        integral = numbers.notna() & (numbers % 1 == 0)
+        text = numbers.astype("str")
+        if integral.any():
+            whole = numbers.where(integral).astype("Int64").astype("str")
+            text = whole.where(integral, text)
+        text = text.where(numbers.notna(), None)
+    else:
+        text = values.astype("str")
+    text = text.str.strip()
+    text = text.where(text.notna() & (text != ""), None)
     if casefold:
-        text = text.map(lambda v: v.casefold() if isinstance(v, str) else v)
-    return text
-
-
-def _id_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if np.isnan(value):
-            return None
-        if value.is_integer():
-            value = int(value)
-    text = str(value).strip()
-    return text or None
+        text = text.str.casefold()
+    return text.reset_index(drop=True)
 
 
 def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -294,6 +296,11 @@ def load_responses(
         if table.pii_columns:
             pii[table.source] = list(table.pii_columns)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    # IDs and waves repeat in every later table: categorical codes make that cheap.
+    frame = frame.assign(
+        participant_id=frame["participant_id"].astype("category"),
+        wave=frame["wave"].astype("category"),
+    )
     frame, dup_ledger = _apply_duplicates(frame, resolved, duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))
@@ -384,22 +391,20 @@ def _one_source(
     wave_name = wave_col or the_map.wave_column_for(table.source)
     if wave_name and file_wave is None:
         wave_values = data[_find_column(table, wave_name, "wave", "--wave-col")]
-        waves = wave_values.astype("object").map(_id_text)
+        waves = _id_strings(wave_values)
     else:
         fallback = file_wave
         if fallback is None:
             folded = {str(c).strip().casefold(): str(c) for c in data.columns}
             if "wave" in folded:
-                waves = data[folded["wave"]].astype("object").map(_id_text)
+                waves = _id_strings(data[folded["wave"]])
             else:
-                waves = pd.Series([DEFAULT_WAVE] * len(data), dtype="object")
+                waves = pd.Series([DEFAULT_WAVE] * len(data), dtype="str")
         else:
-            waves = pd.Series([fallback] * len(data), dtype="object")
+            waves = pd.Series([fallback] * len(data), dtype="str")
+    data = data.reset_index(drop=True)
     out = pd.DataFrame(
-        {
-            "participant_id": _normalise_ids(data[id_column], casefold_ids).to_numpy(),
-            "wave": waves.to_numpy(dtype=object),
-        }
+        {"participant_id": _id_strings(data[id_column], casefold_ids), "wave": waves}
     )
     pii = set(table.pii_columns)
     for name in carry:
@@ -410,8 +415,9 @@ def _one_source(
                 where=table.source,
                 fix="carry a grouping column (site, arm, cohort) instead",
             )
-        out[name] = data[column].to_numpy()
+        out[name] = data[column]
     columns: dict[tuple[str, str], str] = {}
+    blocks: list[pd.DataFrame] = [out]
     for inst in instruments:
         wave_for_map = file_wave if file_wave is not None else None
         bound = bind_items(table, inst, the_map, wave_for_map)
@@ -424,10 +430,12 @@ def _one_source(
                     where=table.source,
                     fix="check the mapping; item responses should not be identifying columns",
                 )
-            out[canonical] = data[column].to_numpy()
             columns[(table.source, canonical)] = column
-    out["_file"] = table.source
-    out["_row"] = table.row_numbers
+        # Whole columns are moved, never converted, so text stays in its Arrow buffers.
+        sources = [columns[(table.source, f"{inst.id}_{i}")] for i in inst.item_ids]
+        blocks.append(data[sources].set_axis([f"{inst.id}_{i}" for i in inst.item_ids], axis=1))
+    blocks.append(pd.DataFrame({"_file": table.source, "_row": table.row_numbers}))
+    out = pd.concat(blocks, axis=1)
     problems: list[pd.DataFrame] = []
     if pii:
         problems.append(
@@ -463,7 +471,8 @@ def _one_source(
                     )
                 )
             )
-    kept = out.loc[~(no_id | no_wave)]
+    dropped = no_id | no_wave
+    kept = out.loc[~dropped] if dropped.any() else out
     ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger
 
@@ -472,7 +481,10 @@ def _apply_duplicates(
     frame: pd.DataFrame, instruments: list[Instrument], policy: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = frame[["participant_id", "wave"]]
-    dup_any = keys.duplicated(keep=False).to_numpy()
+    pid_codes, _ = pd.factorize(frame["participant_id"])
+    wave_codes, wave_names = pd.factorize(frame["wave"])
+    key = pd.Series(pid_codes.astype(np.int64) * max(len(wave_names), 1) + wave_codes)
+    dup_any = key.duplicated(keep=False).to_numpy()
     if not dup_any.any():
         return frame, ledger_frame([])
     if policy == "error":
@@ -487,25 +499,15 @@ def _apply_duplicates(
     item_cols = [f"{i.id}_{item}" for i in instruments for item in i.item_ids]
     order = np.arange(len(frame))
     if policy == "keep-first":
-        keep = ~keys.duplicated(keep="first").to_numpy()
+        keep = ~key.duplicated(keep="first").to_numpy()
     else:
         answered = _answered(frame, item_cols)
         complete = answered == len(item_cols)
-        ranked = pd.DataFrame(
-            {
-                "pid": keys["participant_id"].to_numpy(),
-                "wave": keys["wave"].to_numpy(),
-                "complete": complete,
-                "order": order,
-            }
-        )
         # Within each participant × wave: prefer complete rows, then the latest row.
-        best = (
-            ranked.sort_values(["pid", "wave", "complete", "order"])
-            .groupby(["pid", "wave"], sort=False)
-            .tail(1)["order"]
-            .to_numpy()
-        )
+        ranked = np.lexsort((order, complete, key.to_numpy()))
+        sorted_keys = key.to_numpy()[ranked]
+        last = np.r_[sorted_keys[1:] != sorted_keys[:-1], True]
+        best = ranked[last]
         keep = np.zeros(len(frame), dtype=bool)
         keep[best] = True
     dropped = frame.loc[~keep]

@@ -124,15 +124,30 @@ class ItemDecoder:
         if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
             series.dtype
         ):
-            values = series.to_numpy(dtype=float, na_value=np.nan)
-            uniques, inverse = np.unique(values, return_inverse=True)
-            decoded = [self.decode_value(u) for u in uniques.tolist()]
-            codes = np.array([d[0] for d in decoded], dtype=float)[inverse]
-            flags = np.array([d[1] for d in decoded], dtype=np.int8)[inverse]
-            return codes.reshape(-1), flags.reshape(-1)
+            return self._decode_numbers(series.to_numpy(dtype=float, na_value=np.nan))
         positions, uniques = pd.factorize(series, use_na_sentinel=True)
         decoded = [self.decode_value(u) for u in uniques]
         # One extra slot at the end takes the NA sentinel (-1) to (NaN, OK).
+        code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
+        flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
+        return code_table[positions], flag_table[positions]
+
+    def _decode_numbers(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Numeric column: whole numbers in a small span go through a look-up table."""
+        finite = ~np.isnan(values)
+        if not finite.any():
+            return values.copy(), np.zeros(len(values), dtype=np.int8)
+        low, high = np.nanmin(values), np.nanmax(values)
+        whole = np.array_equal(values[finite], np.floor(values[finite]))
+        if whole and high - low <= 10_000:
+            span = np.arange(int(low), int(high) + 1)
+            decoded = [self.decode_value(float(v)) for v in span]
+            code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
+            flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
+            index = np.where(finite, values - low, len(span)).astype(np.int64)
+            return code_table[index], flag_table[index]
+        positions, uniques = pd.factorize(values, use_na_sentinel=True)
+        decoded = [self.decode_value(float(u)) for u in uniques]
         code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
         flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
         return code_table[positions], flag_table[positions]

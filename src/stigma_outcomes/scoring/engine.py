@@ -10,7 +10,9 @@ become ledger rows, built from ``numpy.nonzero`` of the problem masks.
 from __future__ import annotations
 
 import operator as op
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +25,7 @@ from ..instruments.schema import Instrument, Scale
 from .decode import MISSING_CODE, OK, PROBLEM_NAMES, ItemDecoder
 from .result import ScoreResult, assemble_scores
 
+_PARALLEL_ROWS = 50_000
 _OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt}
 INSUFFICIENT = "insufficient_items"
 
@@ -44,11 +47,14 @@ def _round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
     return np.floor(values * factor + 0.5 + 1e-9) / factor
 
 
-def _scale_scores(instrument: Instrument, scale: Scale, keyed: np.ndarray,
-                  positions: dict[str, int]) -> _ScaleOutput:
-    block = keyed[:, [positions[i] for i in scale.items]]
-    answered = np.count_nonzero(~np.isnan(block), axis=1)
-    total = np.nansum(block, axis=1)
+def _scale_scores(
+    scale: Scale, keyed: np.ndarray, answered_mask: np.ndarray, positions: dict[str, int]
+) -> _ScaleOutput:
+    rows = [positions[i] for i in scale.items]
+    # keyed is item-major (k × n) with missing stored as 0, so a sum over items is a
+    # contiguous reduction; answered_mask says which of those zeros are real answers.
+    answered = answered_mask[rows].sum(axis=0, dtype=np.int32)
+    total = keyed[rows].sum(axis=0)
     k = len(scale.items)
     ok = answered >= scale.required_answers()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -95,60 +101,80 @@ def score_instrument(
 ) -> tuple[list[_ScaleOutput], np.ndarray, np.ndarray, np.ndarray]:
     """Decode, key and score one instrument over all rows of ``frame``.
 
-    Returns the per-scale outputs, the decoded code matrix (unreversed), the problem-flag
-    matrix and the keyed item matrix (reversed and recoded; NaN = missing).
+    Returns the per-scale outputs and three item-major (k × n) matrices: the decoded codes
+    (unreversed), the problem flags, and the keyed items (reversed and recoded; NaN missing).
     """
     n, k = len(frame), len(instrument.items)
-    codes = np.empty((n, k), dtype=float)
-    flags = np.empty((n, k), dtype=np.int8)
+    codes = np.empty((k, n), dtype=float)
+    flags = np.empty((k, n), dtype=np.int8)
     cache: dict[tuple[str, tuple], ItemDecoder] = {}
-    for j, item in enumerate(instrument.items):
+    decoders = []
+    for item in instrument.items:
         key = (item.scale, tuple(sorted((m.label, m.code, m.score_as) for m in item.missing_codes)))
-        decoder = cache.get(key)
-        if decoder is None:
-            decoder = ItemDecoder.for_item(instrument, item, recode)
-            cache[key] = decoder
-        codes[:, j], flags[:, j] = decoder.decode(frame[f"{instrument.id}_{item.id}"])
+        if key not in cache:
+            cache[key] = ItemDecoder.for_item(instrument, item, recode)
+        decoders.append(cache[key])
+
+    def decode(j: int) -> None:
+        column = frame[f"{instrument.id}_{instrument.items[j].id}"]
+        codes[j], flags[j] = decoders[j].decode(column)
+
+    if n >= _PARALLEL_ROWS and k > 1:
+        # Hashing text columns runs in Arrow and numpy with the GIL released, so two
+        # threads decode two columns at once.
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            list(pool.map(decode, range(k)))
+    else:
+        for j in range(k):
+            decode(j)
     keyed = codes.copy()
     real = flags == OK
     for j, item in enumerate(instrument.items):
+        if not item.reverse and item.recode is None:
+            continue
         option_codes = [float(o.code) for o in instrument.response_scales[item.scale]]
-        column = keyed[:, j]
+        row = keyed[j]
         if item.reverse:
-            flipped = min(option_codes) + max(option_codes) - column
-            column = np.where(real[:, j], flipped, column)
+            row = np.where(real[j], min(option_codes) + max(option_codes) - row, row)
         if item.recode is not None:
-            recoded = column.copy()
+            recoded = row.copy()
             for code_text, value in item.recode.items():
-                recoded[real[:, j] & (column == float(code_text))] = float(value)
-            column = recoded
-        keyed[:, j] = column
+                recoded[real[j] & (row == float(code_text))] = float(value)
+            row = recoded
+        keyed[j] = row
+    answered_mask = ~np.isnan(keyed)
+    summable = np.where(answered_mask, keyed, 0.0)
     positions = {item.id: j for j, item in enumerate(instrument.items)}
-    outputs = [_scale_scores(instrument, s, keyed, positions) for s in instrument.scales]
+    outputs = [_scale_scores(s, summable, answered_mask, positions) for s in instrument.scales]
     return outputs, codes, flags, keyed
+
+
+def _at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """Values of one column at some rows, as plain objects (for ledger rows)."""
+    return frame[column].iloc[rows].to_numpy(dtype=object)
 
 
 def _item_ledger(
     responses: ItemResponses, instrument: Instrument, flags: np.ndarray, codes: np.ndarray
 ) -> pd.DataFrame:
-    rows, cols = np.nonzero(flags != OK)
+    cols, rows = np.nonzero(flags != OK)
     if len(rows) == 0:
         return ledger_frame([])
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
     frame = responses.frame
     item_ids = np.array(instrument.item_ids, dtype=object)[cols]
     canonical = np.array([f"{instrument.id}_{i}" for i in instrument.item_ids], dtype=object)[cols]
-    files = frame["_file"].to_numpy(dtype=object)[rows]
+    files = _at(frame, "_file", rows)
     source_column = pd.Series(list(zip(files, canonical, strict=True))).map(
         responses.source_columns
     )
     values = np.empty(len(rows), dtype=object)
     for j in np.unique(cols):
         sel = cols == j
-        values[sel] = frame[f"{instrument.id}_{instrument.items[j].id}"].to_numpy(dtype=object)[
-            rows[sel]
-        ]
-    problem_codes = flags[rows, cols]
-    scored = codes[rows, cols]
+        values[sel] = _at(frame, f"{instrument.id}_{instrument.items[j].id}", rows[sel])
+    problem_codes = flags[cols, rows]
+    scored = codes[cols, rows]
     action = np.where(
         problem_codes == MISSING_CODE,
         np.where(np.isnan(scored), "treated_as_missing", "scored_as_" + scored.astype(str)),
@@ -158,10 +184,10 @@ def _item_ledger(
         pd.DataFrame(
             {
                 "file": files,
-                "row": frame["_row"].to_numpy()[rows],
+                "row": _at(frame, "_row", rows),
                 "column": source_column.fillna(pd.Series(canonical)).to_numpy(),
-                "participant_id": frame["participant_id"].to_numpy(dtype=object)[rows],
-                "wave": frame["wave"].to_numpy(dtype=object)[rows],
+                "participant_id": _at(frame, "participant_id", rows),
+                "wave": _at(frame, "wave", rows),
                 "instrument": instrument.id,
                 "item": item_ids,
                 "value": [None if v is None else str(v) for v in values],
@@ -185,10 +211,10 @@ def _scale_ledger(
         parts.append(
             pd.DataFrame(
                 {
-                    "file": frame["_file"].to_numpy(dtype=object)[rows],
-                    "row": frame["_row"].to_numpy()[rows],
-                    "participant_id": frame["participant_id"].to_numpy(dtype=object)[rows],
-                    "wave": frame["wave"].to_numpy(dtype=object)[rows],
+                    "file": _at(frame, "_file", rows),
+                    "row": _at(frame, "_row", rows),
+                    "participant_id": _at(frame, "participant_id", rows),
+                    "wave": _at(frame, "wave", rows),
                     "instrument": instrument.id,
                     "scale": out.scale.id,
                     "value": pd.Series(out.answered[rows]).astype(str).to_numpy(dtype=object)
@@ -212,22 +238,22 @@ def _alerts(
         for item_id in rule.items:
             j = positions[item_id]
             with np.errstate(invalid="ignore"):
-                hit = (flags[:, j] == OK) & compare(codes[:, j], float(rule.value))
+                hit = (flags[j] == OK) & compare(codes[j], float(rule.value))
             rows = np.flatnonzero(hit)
             if len(rows) == 0:
                 continue
             parts.append(
                 pd.DataFrame(
                     {
-                        "participant_id": frame["participant_id"].to_numpy(dtype=object)[rows],
-                        "wave": frame["wave"].to_numpy(dtype=object)[rows],
+                        "participant_id": _at(frame, "participant_id", rows),
+                        "wave": _at(frame, "wave", rows),
                         "instrument": instrument.id,
                         "alert": rule.id,
                         "item": item_id,
-                        "value": codes[rows, j],
+                        "value": codes[j, rows],
                         "message": rule.message,
-                        "file": frame["_file"].to_numpy(dtype=object)[rows],
-                        "row": frame["_row"].to_numpy()[rows],
+                        "file": _at(frame, "_file", rows),
+                        "row": _at(frame, "_row", rows),
                     }
                 )
             )
@@ -294,27 +320,32 @@ def score(
         ledgers.append(_scale_ledger(responses, inst, outputs))
         alerts.append(_alerts(responses, inst, codes, flags))
         for j, item in enumerate(inst.items):
-            keyed_blocks[f"{inst.id}_{item.id}"] = keyed[:, j]
+            keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
     scores = assemble_scores(responses.frame, responses.carry, per_instrument)
     ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
-    alert_frame = pd.concat([a for a in alerts if not a.empty], ignore_index=True) if any(
-        not a.empty for a in alerts
-    ) else pd.DataFrame(
-        columns=["participant_id", "wave", "instrument", "alert", "item", "value", "message",
-                 "file", "row"]
-    )
-    keyed_items = pd.DataFrame(
-        {
-            "participant_id": responses.frame["participant_id"].to_numpy(dtype=object),
-            "wave": responses.frame["wave"].to_numpy(dtype=object),
-            **keyed_blocks,
-        }
+    alert_frame = (
+        pd.concat([a for a in alerts if not a.empty], ignore_index=True)
+        if any(not a.empty for a in alerts)
+        else pd.DataFrame(
+            columns=[
+                "participant_id",
+                "wave",
+                "instrument",
+                "alert",
+                "item",
+                "value",
+                "message",
+                "file",
+                "row",
+            ]
+        )
     )
     return ScoreResult(
         scores=scores,
         ledger=ledger,
         alerts=alert_frame,
-        keyed_items=keyed_items,
+        keyed=keyed_blocks,
+        ids=responses.frame[["participant_id", "wave"]].reset_index(drop=True),
         instruments=list(responses_instruments),
         rows_in=responses.rows_in,
         rows_scored=len(responses.frame),

@@ -30,6 +30,27 @@ SCORE_COLUMNS = [
 """Columns of the tidy score table (SPEC §5); carried grouping columns follow ``wave``."""
 
 
+def frame_from_columns(columns: dict[str, Any], length: int) -> pd.DataFrame:
+    """Build a DataFrame column by column.
+
+    ``pd.DataFrame(dict)`` stacks same-typed columns into one block, copying every array;
+    for the tens of millions of cells of a large score table that copy costs more than the
+    scoring itself. Adding columns one at a time keeps each array as its own block.
+    """
+    frame = pd.DataFrame(index=pd.RangeIndex(length))
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+def _repeat(column: pd.Series, times: int) -> pd.Categorical:
+    """Each value ``times`` times in a row, as a categorical (codes repeat, text is shared)."""
+    values = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
+    return pd.Categorical.from_codes(
+        np.repeat(values.cat.codes.to_numpy(), times), dtype=values.dtype
+    )
+
+
 def assemble_scores(
     frame: pd.DataFrame, carry: list[str], per_instrument: list[tuple[Instrument, list[Any]]]
 ) -> pd.DataFrame:
@@ -56,13 +77,12 @@ def assemble_scores(
     band_index = stack(band_codes, np.int64)
     band_index = remap[np.where(band_index >= 0, band_index, len(band_labels))]
 
-    repeat = np.repeat(np.arange(n), s)
     data: dict[str, Any] = {
-        "participant_id": frame["participant_id"].to_numpy(dtype=object)[repeat],
-        "wave": frame["wave"].to_numpy(dtype=object)[repeat],
+        "participant_id": _repeat(frame["participant_id"], s),
+        "wave": _repeat(frame["wave"], s),
     }
     for name in carry:
-        data[name] = frame[name].to_numpy()[repeat]
+        data[name] = _repeat(frame[name], s)
     instrument_names = [inst.id for inst, _ in outputs]
     scale_names = [out.scale.id for _, out in outputs]
     tile = np.tile(np.arange(s), n)
@@ -76,8 +96,8 @@ def assemble_scores(
         categories=scale_categories,
     )
     data["score"] = stack([o.score for _, o in outputs], float)
-    data["n_answered"] = stack([o.answered for _, o in outputs], np.int64)
-    data["n_items"] = np.tile(np.array([len(o.scale.items) for _, o in outputs]), n)
+    data["n_answered"] = stack([o.answered for _, o in outputs], np.int32)
+    data["n_items"] = np.tile(np.array([len(o.scale.items) for _, o in outputs], np.int32), n)
     ok = stack([o.ok for _, o in outputs], bool)
     data["status"] = pd.Categorical.from_codes(
         np.where(ok, 0, 1), categories=["ok", "insufficient_items"]
@@ -85,7 +105,7 @@ def assemble_scores(
     data["band"] = pd.Categorical.from_codes(band_index, categories=unique_labels)
     data["raw_score"] = stack([o.raw for _, o in outputs], float)
     data["score_se"] = stack([o.se for _, o in outputs], float)
-    return pd.DataFrame(data, columns=columns)
+    return frame_from_columns({c: data[c] for c in columns}, n * s)
 
 
 @dataclass
@@ -102,18 +122,36 @@ class ScoreResult:
         Item-level alerts for the evaluator only; never copy these into a report.
     keyed_items : DataFrame
         ``participant_id, wave`` and each item as scored (reversed, recoded; NaN missing),
-        named ``<instrument>_<item>``: the input of in-sample reliability.
+        named ``<instrument>_<item>``: the input of in-sample reliability (built on demand).
     """
 
     scores: pd.DataFrame
     ledger: pd.DataFrame
     alerts: pd.DataFrame
-    keyed_items: pd.DataFrame
+    keyed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    ids: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     instruments: list[Instrument] = field(default_factory=list)
     rows_in: int = 0
     rows_scored: int = 0
     carry: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+    @property
+    def keyed_items(self) -> pd.DataFrame:
+        """``participant_id, wave`` and every item as scored, named ``<instrument>_<item>``.
+
+        Built on first use (it is as large as the export), then kept.
+        """
+        cached = self.__dict__.get("_keyed_items")
+        if cached is None:
+            columns = {
+                "participant_id": self.ids["participant_id"].to_numpy(),
+                "wave": self.ids["wave"].to_numpy(),
+                **self.keyed,
+            }
+            cached = frame_from_columns(columns, len(self.ids))
+            self.__dict__["_keyed_items"] = cached
+        return cached
 
     @property
     def rows_excluded(self) -> int:
@@ -127,7 +165,9 @@ class ScoreResult:
 
     def problems_by_type(self) -> dict[str, int]:
         """Count of ledger rows by problem."""
-        return {str(k): int(v) for k, v in self.ledger["problem"].value_counts().sort_index().items()}
+        return {
+            str(k): int(v) for k, v in self.ledger["problem"].value_counts().sort_index().items()
+        }
 
     def wide(self) -> pd.DataFrame:
         """One row per participant × wave, one column per ``<instrument>_<scale>`` score.
@@ -145,8 +185,13 @@ class ScoreResult:
         )
         order = list(dict.fromkeys(table["column"]))
         wide = table.pivot_table(
-            index=keys, columns="column", values="score", aggfunc="first", dropna=False,
-            observed=True, sort=False,
+            index=keys,
+            columns="column",
+            values="score",
+            aggfunc="first",
+            dropna=False,
+            observed=True,
+            sort=False,
         )
         return wide.reindex(columns=order).reset_index().rename_axis(columns=None)
 

@@ -1,0 +1,125 @@
+"""Scoring benchmark (issue 2): run with ``python benchmarks/bench_scoring.py [a|b] [--runs N]``.
+
+(a) 1,000,000 respondents × ucla3 + ismi29 + gbs (44 items; half the item columns hold text
+    labels, half numeric codes) from an in-memory DataFrame. Target ≤ 1.5 s, ≤ 1.5 GB peak.
+(b) 200,000 respondents × 60 items (six 10-item mean scales, two reversed items each, 1–5,
+    2% missing). Target ≤ 0.5 s.
+
+Reports the median wall time of several runs of ``stigma_outcomes.score`` (data generation
+excluded) and the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+import stigma_outcomes as so
+from stigma_outcomes.instruments import load_instrument, parse_instrument
+
+
+def core_frame(n: int, seed: int = 1) -> tuple[pd.DataFrame, list]:
+    rng = np.random.default_rng(seed)
+    instruments = [load_instrument(i) for i in ("ucla3", "ismi29", "gbs")]
+    data: dict[str, object] = {"participant_id": np.char.add("p", np.arange(n).astype(str))}
+    position = 0
+    for inst in instruments:
+        for item in inst.items:
+            options = inst.response_scales[item.scale]
+            codes = rng.integers(0, len(options), size=n)
+            if position % 2 == 0:
+                labels = np.array([o.label for o in options], dtype=object)
+                data[f"{inst.id}_{item.id}"] = labels[codes]
+            else:
+                data[f"{inst.id}_{item.id}"] = np.array([o.code for o in options])[codes]
+            position += 1
+    return pd.DataFrame(data), instruments
+
+
+def wide_definition() -> object:
+    options = [{"code": c, "label": f"level {c}"} for c in range(1, 6)]
+    items, scales = [], []
+    for s in range(6):
+        ids = [f"s{s}i{j}" for j in range(10)]
+        items += [
+            {"id": i, "label": f"bench item {i}", "scale": "five", "reverse": j < 2}
+            for j, i in enumerate(ids)
+        ]
+        scales.append(
+            {
+                "id": f"scale{s}",
+                "name": f"Scale {s}",
+                "items": ids,
+                "method": "mean",
+                "min_answered": 8,
+                "direction": "higher_is_better",
+                "range": [1, 5],
+            }
+        )
+    return parse_instrument(
+        {
+            "id": "bench60",
+            "name": "Benchmark 60",
+            "short_name": "B60",
+            "construct": "benchmark",
+            "domain": "wellbeing",
+            "version": "1",
+            "provenance": {
+                "citation": "Invented for the benchmark.",
+                "license": {"status": "public_domain", "note": "benchmark only"},
+            },
+            "response_scales": {"five": options},
+            "items": items,
+            "scales": scales,
+        },
+        "bench60.yaml",
+    )
+
+
+def wide_frame(n: int, seed: int = 2) -> tuple[pd.DataFrame, list]:
+    rng = np.random.default_rng(seed)
+    inst = wide_definition()
+    values = rng.integers(1, 6, size=(n, 60)).astype(float)
+    values[rng.random((n, 60)) < 0.02] = np.nan
+    frame = pd.DataFrame(values, columns=[f"bench60_{i.id}" for i in inst.items])
+    frame.insert(0, "participant_id", np.arange(n).astype(str))
+    return frame, [inst]
+
+
+def run(case: str, runs: int) -> dict[str, float]:
+    frame, instruments = core_frame(1_000_000) if case == "a" else wide_frame(200_000)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = so.score(frame, instruments)
+        times.append(time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "peak_rss_mb": peak_mb,
+        "rows_out": len(result.scores),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("case", choices=["a", "b"])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    stats = run(args.case, args.runs)
+    print(
+        f"case {args.case} on {platform.machine()} ({platform.python_version()}): "
+        f"median {stats['median_s']:.3f} s, min {stats['min_s']:.3f} s, "
+        f"peak RSS {stats['peak_rss_mb']:.0f} MB, {stats['rows_out']:,} score rows"
+    )
+
+
+if __name__ == "__main__":
+    main()
