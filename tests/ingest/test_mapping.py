@@ -1,0 +1,57 @@
+"""The mapping file: validation, per-file and per-wave sections, and its published schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stigma_outcomes.errors import MappingError
+from stigma_outcomes.ingest.mapping import load_mapping, mapping_json_schema
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_sections_inherit_and_override() -> None:
+    mapping = load_mapping(
+        {
+            "instruments": {"ucla3": {"pattern": "Q5_{item}", "recode": {0: 1, 1: 2, 2: 3}}},
+            "files": {"post.csv": {"instruments": {"ucla3": {"pattern": "Q9_{item}"}}}},
+            "waves": {"followup": {"instruments": {"ucla3": {"columns": {"1": "FU1"}}}}},
+        }
+    )
+    top = mapping.for_source("ucla3", "pre.csv", "pre")
+    post = mapping.for_source("ucla3", "post.csv", "post")
+    follow = mapping.for_source("ucla3", "fu.csv", "followup")
+    assert (top.pattern, post.pattern, follow.pattern) == ("Q5_{item}", "Q9_{item}", "Q5_{item}")
+    assert post.recode == {"0": 1, "1": 2, "2": 3}  # inherited from the top level
+    assert follow.columns == {"1": "FU1"}
+    assert mapping.for_source("gbs", None, None).pattern is None
+
+
+def test_recode_label_keys_are_case_and_space_folded() -> None:
+    mapping = load_mapping({"instruments": {"gbs": {"recode": {"  Totally  AGREE": 7}}}})
+    assert mapping.for_source("gbs", None, None).recode == {"totally agree": 7}
+
+
+def test_unknown_field_is_named() -> None:
+    with pytest.raises(MappingError) as info:
+        load_mapping({"instrument": {}})
+    assert "instrument" in info.value.where and "mapping.schema.json" in info.value.fix
+
+
+def test_missing_file() -> None:
+    with pytest.raises(MappingError, match="mapping file not found"):
+        load_mapping("no/such/map.yaml")
+
+
+def test_published_schema_is_current() -> None:
+    committed = (REPO / "schemas" / "mapping.schema.json").read_text()
+    expected = json.dumps(mapping_json_schema(), indent=2, sort_keys=True) + "\n"
+    assert committed == expected, (
+        'schemas/mapping.schema.json is stale; regenerate with: python -c "import json; '
+        "from stigma_outcomes.ingest.mapping import mapping_json_schema as s; "
+        "open('schemas/mapping.schema.json','w').write(json.dumps(s(), indent=2, "
+        "sort_keys=True) + '\\n')\""
+    )
