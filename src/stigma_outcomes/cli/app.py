@@ -34,6 +34,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich's formatter alone takes longer to import than the whole CLI.
+    rich_markup_mode=None,
 )
 
 # One module per command group; each defines register(app). Add new groups here.

@@ -10,7 +10,9 @@ import typer
 from ._common import InstrumentsDir, echo_json
 
 instruments_app = typer.Typer(
-    help="Browse, inspect and validate instrument definitions.", no_args_is_help=True
+    help="Browse, inspect and validate instrument definitions.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
