@@ -7,10 +7,11 @@ import math
 import pandas as pd
 
 from stigma_outcomes.comparison.attrition import attrition_records, wave_counts
+from stigma_outcomes.comparison.pairing import valid_scores
 
 
 def _valid() -> pd.DataFrame:
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "participant_id": ["a", "b", "c", "d", "e", "a", "b", "z"],
             "wave": ["pre"] * 5 + ["post"] * 3,
@@ -18,8 +19,10 @@ def _valid() -> pd.DataFrame:
             "instrument": "i",
             "scale": "t",
             "score": [1.0, 3.0, 5.0, 7.0, 9.0, 2.0, 2.0, 4.0],
+            "status": "ok",
         }
     )
+    return valid_scores(frame, "arm")
 
 
 def test_completers_are_those_with_the_later_wave():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import welch_t
+from .pairing import scale_table
 from .unlinked import hedges_g
 
 
@@ -81,53 +82,78 @@ def attrition_records(
 
     Examples
     --------
+    >>> from stigma_outcomes.comparison.pairing import valid_scores
     >>> df = pd.DataFrame({"participant_id": list("abcdab"), "wave": ["pre"] * 4 + ["post"] * 2,
-    ...     "instrument": "x", "scale": "t", "score": [1.0, 2, 3, 5, 1, 2]})
-    >>> rec = attrition_records(df, "pre", ["post"])[0]
+    ...     "instrument": "x", "scale": "t", "score": [1.0, 2, 3, 5, 1, 2], "status": "ok"})
+    >>> rec = attrition_records(valid_scores(df), "pre", ["post"])[0]
     >>> rec["n_completers"], rec["n_dropouts"], rec["mean_difference"]
     (2, 2, -2.5)
     """
-    base = valid[valid["wave"] == str(baseline_wave)]
+    table = scale_table(valid)
+    n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
+    levels = sorted(str(v) for v in valid[group_col].dropna().unique()) if group_col else []
+    base = valid[(valid["wave"] == str(baseline_wave)).to_numpy(dtype=bool)]
+    base_key = base["_scale"].to_numpy() * n_pid + base["_pid"].to_numpy()
+    base_group = _group_codes(base, group_col, levels)
     out: list[dict[str, Any]] = []
     for wave in later_waves:
-        later = valid[valid["wave"] == str(wave)]
-        keys = pd.MultiIndex.from_frame(later[["participant_id", "instrument", "scale"]])
-        here = pd.MultiIndex.from_frame(base[["participant_id", "instrument", "scale"]])
-        completer = here.isin(keys)
-        frame = base.assign(_completer=completer)
-        # counts at the later wave (everyone scored there, with or without a baseline)
-        n_at_wave: dict[tuple[str, str, str | None], int] = {
-            (str(i), str(s), None): int(n)
-            for (i, s), n in later.groupby(["instrument", "scale"]).size().items()
-        }
-        if group_col is not None:
-            grouped = later[later[group_col].notna()]
-            sizes = grouped.groupby(
-                [grouped["instrument"], grouped["scale"], grouped[group_col].astype(str)]
-            ).size()
-            n_at_wave.update({(str(i), str(s), str(g)): int(n) for (i, s, g), n in sizes.items()})
-        groupings: list[tuple[str | None, pd.DataFrame]] = [(None, frame)]
-        if group_col is not None:
-            with_group = frame[frame[group_col].notna()]
-            for level, sub in with_group.groupby(with_group[group_col].astype(str), sort=True):
-                groupings.append((str(level), sub))
-        for group, sub in groupings:
-            for (instrument, scale), cell in sub.groupby(["instrument", "scale"], sort=True):
-                flag = cell["_completer"].to_numpy(dtype=bool)
-                scores = cell["score"].to_numpy(dtype=float)
-                rec: dict[str, Any] = {
-                    "design": "linked",
-                    "instrument": str(instrument),
-                    "scale": str(scale),
-                    "group": group,
-                    "from_wave": str(baseline_wave),
-                    "wave": str(wave),
-                    "n_at_wave": int(n_at_wave.get((instrument, scale, group), 0)),
-                }
-                rec.update(_fields(scores[flag], scores[~flag]))
-                smallest = min(rec["n_completers"], rec["n_dropouts"])
-                rec["suppress"] = bool(0 < smallest < min_cell)
-                out.append(rec)
+        later = valid[(valid["wave"] == str(wave)).to_numpy(dtype=bool)]
+        later_key = later["_scale"].to_numpy() * n_pid + later["_pid"].to_numpy()
+        completer = np.isin(base_key, later_key)
+        later_group = _group_codes(later, group_col, levels)
+        cells = pd.DataFrame(
+            {
+                "scale": base["_scale"].to_numpy(),
+                "group": base_group,
+                "completer": completer,
+                "score": base["score"].to_numpy(dtype=float),
+            }
+        )
+        later_scale = later["_scale"].to_numpy()
+        for (code, gcode), cell in _cells(cells, len(levels)):
+            if gcode < 0:
+                n_at_wave = int(np.sum(later_scale == code))
+            else:
+                n_at_wave = int(np.sum((later_scale == code) & (later_group == gcode)))
+            flag = cell["completer"].to_numpy(dtype=bool)
+            scores = cell["score"].to_numpy(dtype=float)
+            group = levels[gcode] if gcode >= 0 else None
+            rec: dict[str, Any] = {
+                "design": "linked",
+                "instrument": str(table.at[code, "instrument"]),
+                "scale": str(table.at[code, "scale"]),
+                "group": group,
+                "from_wave": str(baseline_wave),
+                "wave": str(wave),
+                "n_at_wave": n_at_wave,
+            }
+            rec.update(_fields(scores[flag], scores[~flag]))
+            smallest = min(rec["n_completers"], rec["n_dropouts"])
+            rec["suppress"] = bool(0 < smallest < min_cell)
+            out.append(rec)
+    return out
+
+
+def _group_codes(frame: pd.DataFrame, group_col: str | None, levels: list[str]) -> np.ndarray:
+    """Index of each row's group level (−1 for missing or no grouping)."""
+    if group_col is None:
+        return np.full(len(frame), -1, dtype=np.int64)
+    values = frame[group_col]
+    text = values.astype(str).where(values.notna(), None)
+    return pd.Index(levels, dtype=object).get_indexer(text.astype(object)).astype(np.int64)
+
+
+def _cells(cells: pd.DataFrame, n_levels: int) -> list[tuple[tuple[int, int], pd.DataFrame]]:
+    """(scale code, group code) cells: each scale's whole sample (−1), then its groups."""
+    out: list[tuple[tuple[int, int], pd.DataFrame]] = []
+    by_scale = dict(iter(cells.groupby("scale", sort=True)))
+    for code, frame in by_scale.items():
+        out.append(((int(code), -1), frame))
+        if n_levels:
+            by_group = dict(iter(frame.groupby("group", sort=True)))
+            for gcode in range(n_levels):
+                empty = frame.iloc[0:0]
+                out.append(((int(code), gcode), by_group.get(gcode, empty)))
     return out
 
 
@@ -138,35 +164,35 @@ def wave_counts(
 
     Examples
     --------
+    >>> from stigma_outcomes.comparison.pairing import valid_scores
     >>> df = pd.DataFrame({"participant_id": list("abc"), "wave": ["pre", "pre", "post"],
-    ...     "instrument": "x", "scale": "t", "score": [1.0, 2, 3]})
-    >>> [(r["wave"], r["n"]) for r in wave_counts(df, ["pre", "post"])]
+    ...     "instrument": "x", "scale": "t", "score": [1.0, 2, 3], "status": "ok"})
+    >>> [(r["wave"], r["n"]) for r in wave_counts(valid_scores(df), ["pre", "post"])]
     [('pre', 2), ('post', 1)]
     """
-    out: list[dict[str, Any]] = []
-    sub = valid[valid["wave"].isin([str(w) for w in waves])]
-    by = ["instrument", "scale", "wave"]
-    counts = sub.groupby(by).size()
-    scales = sorted(
-        {(str(i), str(s)) for i, s in zip(sub["instrument"], sub["scale"], strict=True)}
-    )
-    levels: list[str | None] = [None]
-    group_counts = None
+    table = scale_table(valid)
+    levels: list[str] = []
     if group_col is not None:
-        grouped = sub[sub[group_col].notna()]
-        keyed = grouped.assign(_g=grouped[group_col].astype(str))
-        group_counts = keyed.groupby([*by, "_g"]).size()
-        levels += sorted(keyed["_g"].unique())
-    for instrument, scale in scales:
-        for level in levels:
-            for wave in waves:
-                if level is None:
-                    n = int(counts.get((instrument, scale, str(wave)), 0))
-                else:
-                    assert group_counts is not None
-                    n = int(group_counts.get((instrument, scale, str(wave), level), 0))
+        levels = sorted(str(v) for v in valid[group_col].dropna().unique())
+    wave_code = pd.Index([str(w) for w in waves]).get_indexer(valid["wave"])
+    keep = wave_code >= 0
+    scale = valid["_scale"].to_numpy()[keep]
+    wcode = wave_code[keep].astype(np.int64)
+    gcode = _group_codes(valid, group_col, levels)[keep]
+    n_w, n_g = len(waves), len(levels)
+    whole = np.bincount(scale * n_w + wcode, minlength=len(table) * n_w)
+    has = gcode >= 0
+    per_group = np.bincount(
+        (scale[has] * n_g + gcode[has]) * n_w + wcode[has], minlength=len(table) * n_g * n_w
+    )
+    out: list[dict[str, Any]] = []
+    for code in range(len(table)):
+        instrument, scale_id = str(table.at[code, "instrument"]), str(table.at[code, "scale"])
+        for g in range(-1, n_g):
+            for w, wave in enumerate(waves):
+                n = whole[code * n_w + w] if g < 0 else per_group[(code * n_g + g) * n_w + w]
                 out.append(
-                    {"instrument": instrument, "scale": scale, "group": level,
-                     "wave": str(wave), "n": n}
+                    {"instrument": instrument, "scale": scale_id,
+                     "group": levels[g] if g >= 0 else None, "wave": str(wave), "n": int(n)}
                 )  # fmt: skip
     return out

@@ -19,6 +19,7 @@ from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliab
 from .multiplicity import FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
 from .pairing import Pairs, check_waves, group_levels, pair_waves, valid_scores
+from .pairing import scale_keys as scale_keys_of
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
 from .unlinked import unlinked_fields
@@ -86,10 +87,7 @@ def _paired_section(
     everyone = np.ones(len(pairs), dtype=bool)
     layouts.append((everyone, pairs.scale_code, [(k, None) for k in range(len(scales))]))
     if group_col is not None and pairs.group is not None:
-        level_index = {lv: j for j, lv in enumerate(levels)}
-        codes = np.array([level_index.get(g, -1) for g in pd.unique(pairs.group)])
-        lookup = dict(zip(pd.unique(pairs.group), codes, strict=True))
-        gcode = pd.Series(pairs.group).map(lookup).to_numpy(dtype=np.int64)
+        gcode = pd.Index(list(levels), dtype=object).get_indexer(pairs.group).astype(np.int64)
         has = gcode >= 0
         cell = pairs.scale_code[has] * len(levels) + gcode[has]
         cells = [(k, lv) for k in range(len(scales)) for lv in levels]
@@ -139,9 +137,7 @@ def _unlinked_section(
 ) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     sub = valid[valid["wave"].isin([from_wave, to_wave])]
-    scale_keys = sorted(
-        {(str(i), str(s)) for i, s in zip(sub["instrument"], sub["scale"], strict=True)}
-    )
+    scale_keys = scale_keys_of(sub)
     by_scale = dict(iter(sub.groupby(["instrument", "scale"], sort=True)))
     groups: list[str | None] = [None, *levels] if group_col else [None]
     for key in scale_keys:
@@ -319,9 +315,7 @@ def compare(
                 fix="check the scoring ledger for that wave, or leave the wave out",
             )
     levels = group_levels(valid, group_col) if group_col else []
-    keys = sorted(
-        {(str(i), str(s)) for i, s in zip(valid["instrument"], valid["scale"], strict=True)}
-    )
+    keys = scale_keys_of(valid)
     reg = registry if registry is not None else Registry()
     meta = resolve_scale_meta(
         keys, registry=reg, reliability=reliability, direction=direction, scale_info=scale_info
@@ -337,11 +331,13 @@ def compare(
         results.reliability = reliability_section
         if rci_reliability == "in_sample":
             meta = with_in_sample_reliability(meta, reliability_section, str(pre))
-    pre_ids = set(valid.loc[valid["wave"] == str(pre), "participant_id"])
+    pre_ids = pd.Index(pd.unique(valid.loc[valid["wave"] == str(pre), "participant_id"]))
+    post_ids = pd.Index(pd.unique(valid.loc[valid["wave"] == str(post), "participant_id"]))
+    shared = len(pre_ids.intersection(post_ids))
     contrasts = [(str(pre), w) for w in waves[1:]]
     if unlinked:
         id_note = None
-        repeats = len(pre_ids & set(valid.loc[valid["wave"] == str(post), "participant_id"]))
+        repeats = shared
         if repeats:
             id_note = (
                 f"{repeats} participant ID(s) appear at both waves but were NOT linked, "
@@ -358,8 +354,7 @@ def compare(
                                   thresholds, min_cell, id_note)
             )  # fmt: skip
     else:
-        post_ids = set(valid.loc[valid["wave"] == str(post), "participant_id"])
-        if not pre_ids & post_ids:
+        if not shared:
             raise AnalysisError(
                 f"no participant has scores at both '{pre}' and '{post}', so nothing can be paired",
                 where="scores table, column 'participant_id'",

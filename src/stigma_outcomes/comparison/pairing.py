@@ -60,21 +60,47 @@ def valid_scores(
     ok &= np.isfinite(score.to_numpy(dtype=float, na_value=np.nan))
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
-    out = scores.loc[ok, keep].copy()
+    out = scores.loc[ok, keep].reset_index(drop=True)
     for col in ("participant_id", "wave", "instrument", "scale"):
-        out[col] = out[col].astype(str)
-    out["score"] = score[ok].astype(float)
-    dup = out.duplicated(["participant_id", "wave", "instrument", "scale"], keep=False)
-    if bool(dup.any()):
-        first = out.loc[dup].iloc[0]
+        if not pd.api.types.is_string_dtype(out[col].dtype) or out[col].dtype == object:
+            out[col] = out[col].astype(str)
+    out["score"] = score.to_numpy(dtype=float, na_value=np.nan)[ok]
+    _add_codes(out)
+    _refuse_duplicates(out)
+    return out
+
+
+def _add_codes(out: pd.DataFrame) -> None:
+    """Integer codes, computed once: ``_pid`` (participant), ``_scale`` (sorted scale index)
+    and ``_wave``. Everything downstream works on these instead of hashing text again."""
+    pid, _ = pd.factorize(out["participant_id"])
+    inst, _ = pd.factorize(out["instrument"], sort=True)
+    scale, scale_u = pd.factorize(out["scale"], sort=True)
+    wave, _ = pd.factorize(out["wave"])
+    combined = inst.astype(np.int64) * max(len(scale_u), 1) + scale
+    present = np.unique(combined)  # sorted by (instrument, scale): few values, cheap
+    out["_pid"] = pid.astype(np.int64)
+    out["_scale"] = np.searchsorted(present, combined).astype(np.int64)
+    out["_wave"] = wave.astype(np.int64)
+
+
+def _refuse_duplicates(out: pd.DataFrame) -> None:
+    n_pid = int(out["_pid"].max()) + 1 if len(out) else 1
+    n_wave = int(out["_wave"].max()) + 1 if len(out) else 1
+    key = (out["_scale"].to_numpy() * n_wave + out["_wave"].to_numpy()) * n_pid + out[
+        "_pid"
+    ].to_numpy()
+    order = np.argsort(key, kind="stable")
+    repeated = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if len(repeated):
+        first = out.iloc[int(order[repeated[0]])]
         raise InputError(
-            f"participant '{first['participant_id']}' has {int(dup.sum())} duplicated scores "
-            "(same wave, instrument and scale)",
+            f"participant '{first['participant_id']}' has {len(repeated) + 1} or more "
+            "duplicated scores (same wave, instrument and scale)",
             where=f"wave '{first['wave']}', {first['instrument']}.{first['scale']}",
             fix="resolve duplicates when scoring (duplicate policy) so each participant has "
             "one score per scale and wave",
         )
-    return out.reset_index(drop=True)
 
 
 def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
@@ -84,7 +110,7 @@ def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
     --------
     >>> check_waves(pd.DataFrame({"wave": ["pre", "post"]}), ["pre", "post"])
     """
-    present = sorted(set(scores["wave"].astype(str)))
+    present = sorted(str(w) for w in pd.unique(scores["wave"].astype(str)))
     absent = [w for w in waves if str(w) not in present]
     if absent:
         raise AnalysisError(
@@ -129,17 +155,19 @@ class Pairs:
         return frame
 
 
-def scale_codes(valid: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer code per row for its (instrument, scale), and the sorted table of scales."""
-    scales = (
-        valid[["instrument", "scale"]]
-        .drop_duplicates()
-        .sort_values(["instrument", "scale"])
-        .reset_index(drop=True)
+def scale_keys(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Sorted distinct (instrument, scale) pairs of a scores frame."""
+    pairs = frame[["instrument", "scale"]].drop_duplicates()
+    return sorted(
+        (str(i), str(s)) for i, s in zip(pairs["instrument"], pairs["scale"], strict=True)
     )
-    lookup = pd.MultiIndex.from_frame(scales)
-    codes = lookup.get_indexer(pd.MultiIndex.from_frame(valid[["instrument", "scale"]]))
-    return codes.astype(np.int64), scales
+
+
+def scale_table(valid: pd.DataFrame) -> pd.DataFrame:
+    """The (instrument, scale) of each ``_scale`` code of a :func:`valid_scores` frame."""
+    first = valid["_scale"].drop_duplicates()
+    table = valid.loc[first.index, ["_scale", "instrument", "scale"]].sort_values("_scale")
+    return table[["instrument", "scale"]].reset_index(drop=True)
 
 
 def pair_waves(
@@ -164,14 +192,11 @@ def pair_waves(
     >>> len(p), p.pre.tolist(), p.post.tolist()
     (1, [4.0], [2.0])
     """
-    codes, scales = scale_codes(valid)
-    pid_codes, pid_values = pd.factorize(valid["participant_id"], sort=False)
-    key = codes * np.int64(max(len(pid_values), 1)) + pid_codes.astype(np.int64)
-    wave = valid["wave"].to_numpy()
-    is_from = wave == str(from_wave)
-    is_to = wave == str(to_wave)
-    from_idx = np.flatnonzero(is_from)
-    to_idx = np.flatnonzero(is_to)
+    codes = valid["_scale"].to_numpy()
+    n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
+    key = codes * n_pid + valid["_pid"].to_numpy()
+    from_idx = np.flatnonzero((valid["wave"] == str(from_wave)).to_numpy(dtype=bool))
+    to_idx = np.flatnonzero((valid["wave"] == str(to_wave)).to_numpy(dtype=bool))
     _, i_from, i_to = np.intersect1d(
         key[from_idx], key[to_idx], assume_unique=True, return_indices=True
     )
@@ -180,15 +205,14 @@ def pair_waves(
     score = valid["score"].to_numpy(dtype=float)
     group = None
     if group_col is not None:
-        raw = valid[group_col].to_numpy(dtype=object)[rows_from]
-        missing = pd.isna(raw)
-        group = np.where(missing, None, raw.astype(str)).astype(object)
+        raw = valid[group_col].take(rows_from)
+        group = np.where(raw.isna().to_numpy(), None, raw.astype(str).to_numpy(dtype=object))
     return Pairs(
         from_wave=str(from_wave),
         to_wave=str(to_wave),
-        scales=scales,
+        scales=scale_table(valid),
         scale_code=codes[rows_from],
-        participant_id=np.asarray(pid_values, dtype=object)[pid_codes[rows_from]],
+        participant_id=valid["participant_id"].take(rows_from).to_numpy(),
         pre=score[rows_from],
         post=score[rows_to],
         group=group,

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .meta import ScaleKey, ScaleMeta
-from .pairing import Pairs
+from .pairing import Pairs, scale_table
 
 RCI_CRITICAL = 1.96
 
@@ -156,11 +156,15 @@ def rci_inputs(
     meta: Mapping[ScaleKey, ScaleMeta],
     sd_source: str = "baseline",
 ) -> dict[ScaleKey, RciInput]:
-    """:func:`rci_input` for every scale with scores at ``from_wave``."""
-    at = valid[valid["wave"] == str(from_wave)]
+    """:func:`rci_input` for every scale with scores at ``from_wave``.
+
+    ``valid`` is the output of :func:`stigma_outcomes.comparison.pairing.valid_scores`.
+    """
+    at = valid[(valid["wave"] == str(from_wave)).to_numpy(dtype=bool)]
+    table = scale_table(valid)
     out: dict[ScaleKey, RciInput] = {}
-    for (instrument, scale), frame in at.groupby(["instrument", "scale"], sort=True):
-        key = (str(instrument), str(scale))
+    for code, frame in at.groupby("_scale", sort=True):
+        key = (str(table.at[code, "instrument"]), str(table.at[code, "scale"]))
         if key in meta:
             baseline = frame["score"].to_numpy(dtype=float)
             out[key] = rci_input(meta[key], baseline, from_wave, sd_source)
