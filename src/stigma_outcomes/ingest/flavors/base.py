@@ -127,6 +127,8 @@ def split_header(
             fix="export the responses again, including the data",
         )
     frame = sheet.cells.iloc[header_rows:].reset_index(drop=True)
+    # The sheet hands its cells over, so a big export is never held twice in memory.
+    sheet.cells = sheet.cells.iloc[:0]
     return frame, sheet.row_numbers[header_rows:], head
 
 
@@ -209,7 +211,13 @@ def set_aside_many(
             }
         )
     )
-    return frame.loc[~drop].reset_index(drop=True), numbers[~drop], ledger
+    keep = ~drop
+    kept = {}
+    for column in list(frame.columns):
+        # Column by column, releasing each source column once copied: the peak memory
+        # is one table plus one column, not two tables.
+        kept[column] = frame.pop(column)[keep].reset_index(drop=True)
+    return pd.DataFrame(kept), numbers[keep], ledger
 
 
 def concat_ledgers(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -76,10 +76,10 @@ def read_text(
     }
     table = None
     if sniffed.encoding.lower() in _UTF8 and width > 1:
-        table = _arrow_read(pa.memory_map(str(file)), delimiter, width, multiline)
+        table = _arrow_read(pa.OSFile(str(file)), delimiter, width, multiline)
         if table is None and not multiline:
             # A quoted line break later in the file: parse again, allowing for it.
-            table = _arrow_read(pa.memory_map(str(file)), delimiter, width, True)
+            table = _arrow_read(pa.OSFile(str(file)), delimiter, width, True)
         if table is _NOT_UTF8 and not encoding:
             sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
             meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
@@ -157,7 +157,8 @@ def _arrow_read(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string is what pandas' own string dtype holds: no cast later.
+                column_types=dict.fromkeys(names, pa.large_string()),
                 null_values=[""],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
