@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import welch_t
-from .pairing import scale_table
+from .pairing import scale_table, wave_mask
 from .unlinked import hedges_g
 
 
@@ -91,25 +91,27 @@ def attrition_records(
     """
     table = scale_table(valid)
     n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
-    levels = sorted(str(v) for v in valid[group_col].dropna().unique()) if group_col else []
-    base = valid[(valid["wave"] == str(baseline_wave)).to_numpy(dtype=bool)]
-    base_key = base["_scale"].to_numpy() * n_pid + base["_pid"].to_numpy()
-    base_group = _group_codes(base, group_col, levels)
+    levels: list[str] = list(valid.attrs.get("group_levels", [])) if group_col else []
+    scale_all = valid["_scale"].to_numpy()
+    key_all = scale_all * n_pid + valid["_pid"].to_numpy()
+    group_all = _group_codes(valid, group_col)
+    at_base = wave_mask(valid, baseline_wave)
+    base_key = key_all[at_base]
+    base_group = group_all[at_base]
     out: list[dict[str, Any]] = []
     for wave in later_waves:
-        later = valid[(valid["wave"] == str(wave)).to_numpy(dtype=bool)]
-        later_key = later["_scale"].to_numpy() * n_pid + later["_pid"].to_numpy()
-        completer = np.isin(base_key, later_key)
-        later_group = _group_codes(later, group_col, levels)
+        at_later = wave_mask(valid, wave)
+        completer = np.isin(base_key, key_all[at_later])
+        later_group = group_all[at_later]
         cells = pd.DataFrame(
             {
-                "scale": base["_scale"].to_numpy(),
+                "scale": scale_all[at_base],
                 "group": base_group,
                 "completer": completer,
-                "score": base["score"].to_numpy(dtype=float),
+                "score": valid["score"].to_numpy(dtype=float)[at_base],
             }
         )
-        later_scale = later["_scale"].to_numpy()
+        later_scale = scale_all[at_later]
         for (code, gcode), cell in _cells(cells, len(levels)):
             if gcode < 0:
                 n_at_wave = int(np.sum(later_scale == code))
@@ -134,13 +136,11 @@ def attrition_records(
     return out
 
 
-def _group_codes(frame: pd.DataFrame, group_col: str | None, levels: list[str]) -> np.ndarray:
+def _group_codes(valid: pd.DataFrame, group_col: str | None) -> np.ndarray:
     """Index of each row's group level (−1 for missing or no grouping)."""
-    if group_col is None:
-        return np.full(len(frame), -1, dtype=np.int64)
-    values = frame[group_col]
-    text = values.astype(str).where(values.notna(), None)
-    return pd.Index(levels, dtype=object).get_indexer(text.astype(object)).astype(np.int64)
+    if group_col is None or "_group" not in valid.columns:
+        return np.full(len(valid), -1, dtype=np.int64)
+    return valid["_group"].to_numpy()
 
 
 def _cells(cells: pd.DataFrame, n_levels: int) -> list[tuple[tuple[int, int], pd.DataFrame]]:
@@ -171,14 +171,14 @@ def wave_counts(
     [('pre', 2), ('post', 1)]
     """
     table = scale_table(valid)
-    levels: list[str] = []
-    if group_col is not None:
-        levels = sorted(str(v) for v in valid[group_col].dropna().unique())
-    wave_code = pd.Index([str(w) for w in waves]).get_indexer(valid["wave"])
+    levels: list[str] = list(valid.attrs.get("group_levels", [])) if group_col else []
+    wave_code = np.full(len(valid), -1, dtype=np.int64)
+    for w, wave in enumerate(waves):
+        wave_code[wave_mask(valid, wave)] = w
     keep = wave_code >= 0
     scale = valid["_scale"].to_numpy()[keep]
-    wcode = wave_code[keep].astype(np.int64)
-    gcode = _group_codes(valid, group_col, levels)[keep]
+    wcode = wave_code[keep]
+    gcode = _group_codes(valid, group_col)[keep]
     n_w, n_g = len(waves), len(levels)
     whole = np.bincount(scale * n_w + wcode, minlength=len(table) * n_w)
     has = gcode >= 0

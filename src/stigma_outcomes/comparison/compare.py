@@ -18,7 +18,7 @@ from .attrition import attrition_records, wave_counts
 from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
 from .multiplicity import FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
-from .pairing import Pairs, check_waves, group_levels, pair_waves, valid_scores
+from .pairing import Pairs, check_waves, group_levels, pair_waves, valid_scores, wave_mask
 from .pairing import scale_keys as scale_keys_of
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
@@ -86,8 +86,8 @@ def _paired_section(
     layouts: list[tuple[np.ndarray, np.ndarray, list[tuple[int, str | None]]]] = []
     everyone = np.ones(len(pairs), dtype=bool)
     layouts.append((everyone, pairs.scale_code, [(k, None) for k in range(len(scales))]))
-    if group_col is not None and pairs.group is not None:
-        gcode = pd.Index(list(levels), dtype=object).get_indexer(pairs.group).astype(np.int64)
+    if group_col is not None and pairs.group_code is not None:
+        gcode = pairs.group_code
         has = gcode >= 0
         cell = pairs.scale_code[has] * len(levels) + gcode[has]
         cells = [(k, lv) for k in range(len(scales)) for lv in levels]
@@ -97,16 +97,7 @@ def _paired_section(
         n_cells = len(names)
         cell_sign = np.array([sign[k] for k, _ in names])
         red = cell_reductions(cell, n_cells, pairs.pre[mask], pairs.post[mask], cell_sign)
-        sub = Pairs(
-            pairs.from_wave,
-            pairs.to_wave,
-            pairs.scales,
-            pairs.scale_code[mask],
-            pairs.participant_id[mask],
-            pairs.pre[mask],
-            pairs.post[mask],
-            None,
-        )
+        sub = pairs.subset(mask)
         counts = rci_cell_counts(cell, n_cells, sub, inputs, meta)
         for i, (k, level) in enumerate(names):
             key = (str(scales[k][0]), str(scales[k][1]))
@@ -308,7 +299,7 @@ def compare(
             fix="check the scoring ledger for why nothing was scored",
         )
     for wave in waves:
-        if not bool((valid["wave"] == wave).any()):
+        if not wave_mask(valid, wave).any():
             raise AnalysisError(
                 f"wave '{wave}' has no usable scores (all missing or not 'ok')",
                 where="scores table, column 'status'",
@@ -331,9 +322,8 @@ def compare(
         results.reliability = reliability_section
         if rci_reliability == "in_sample":
             meta = with_in_sample_reliability(meta, reliability_section, str(pre))
-    pre_ids = pd.Index(pd.unique(valid.loc[valid["wave"] == str(pre), "participant_id"]))
-    post_ids = pd.Index(pd.unique(valid.loc[valid["wave"] == str(post), "participant_id"]))
-    shared = len(pre_ids.intersection(post_ids))
+    pid = valid["_pid"].to_numpy()
+    shared = len(np.intersect1d(pid[wave_mask(valid, pre)], pid[wave_mask(valid, post)]))
     contrasts = [(str(pre), w) for w in waves[1:]]
     if unlinked:
         id_note = None

@@ -9,7 +9,8 @@ second.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,23 +66,38 @@ def valid_scores(
         if not pd.api.types.is_string_dtype(out[col].dtype) or out[col].dtype == object:
             out[col] = out[col].astype(str)
     out["score"] = score.to_numpy(dtype=float, na_value=np.nan)[ok]
-    _add_codes(out)
+    _add_codes(out, group_col)
     _refuse_duplicates(out)
     return out
 
 
-def _add_codes(out: pd.DataFrame) -> None:
-    """Integer codes, computed once: ``_pid`` (participant), ``_scale`` (sorted scale index)
-    and ``_wave``. Everything downstream works on these instead of hashing text again."""
+def _add_codes(out: pd.DataFrame, group_col: str | None) -> None:
+    """Integer codes, computed once, so nothing downstream hashes text again.
+
+    ``_pid`` (participant), ``_scale`` (index into the sorted scale table), ``_wave`` (index
+    into the sorted wave names) and, with a group column, ``_group`` (index into its sorted
+    levels as text, −1 when missing). The lookup lists are kept in ``out.attrs``.
+    """
     pid, _ = pd.factorize(out["participant_id"])
-    inst, _ = pd.factorize(out["instrument"], sort=True)
-    scale, scale_u = pd.factorize(out["scale"], sort=True)
-    wave, _ = pd.factorize(out["wave"])
-    combined = inst.astype(np.int64) * max(len(scale_u), 1) + scale
+    inst, inst_names = pd.factorize(out["instrument"], sort=True)
+    scale, scale_names = pd.factorize(out["scale"], sort=True)
+    wave, wave_names = pd.factorize(out["wave"], sort=True)
+    combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
     present = np.unique(combined)  # sorted by (instrument, scale): few values, cheap
     out["_pid"] = pid.astype(np.int64)
     out["_scale"] = np.searchsorted(present, combined).astype(np.int64)
     out["_wave"] = wave.astype(np.int64)
+    n_scales = max(len(scale_names), 1)
+    out.attrs["scales"] = [
+        (str(inst_names[c // n_scales]), str(scale_names[c % n_scales])) for c in present
+    ]
+    out.attrs["waves"] = [str(w) for w in wave_names]
+    if group_col is not None:
+        values = out[group_col]
+        text = values.astype(str).where(values.notna().to_numpy(), None)
+        group, levels = pd.factorize(text, sort=True)
+        out["_group"] = group.astype(np.int64)
+        out.attrs["group_levels"] = [str(v) for v in levels]
 
 
 def _refuse_duplicates(out: pd.DataFrame) -> None:
@@ -124,35 +140,67 @@ def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
 class Pairs:
     """Complete pairs between two waves, held as parallel arrays.
 
-    ``scale_code`` indexes ``scales`` (a frame of ``instrument, scale``); ``group`` holds
-    each pair's group level (from the ``from`` wave) as text, or ``None`` without groups.
+    ``scale_code`` indexes ``scales`` (a frame of ``instrument, scale``); ``group_code``
+    indexes ``group_levels`` (−1: no group value), or is ``None`` without groups.
     """
 
     from_wave: str
     to_wave: str
     scales: pd.DataFrame
     scale_code: np.ndarray
-    participant_id: np.ndarray
+    participant_id: Any
     pre: np.ndarray
     post: np.ndarray
-    group: np.ndarray | None
+    group_code: np.ndarray | None = None
+    group_levels: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.pre)
 
+    @property
+    def group(self) -> np.ndarray | None:
+        """Each pair's group level as text (``None`` where missing), or ``None`` overall."""
+        if self.group_code is None:
+            return None
+        names = np.array([*self.group_levels, None], dtype=object)
+        return names[self.group_code]  # code −1 picks the trailing None
+
+    def subset(self, mask: np.ndarray) -> Pairs:
+        """The pairs where ``mask`` is true."""
+        return Pairs(
+            self.from_wave,
+            self.to_wave,
+            self.scales,
+            self.scale_code[mask],
+            self.participant_id[mask],
+            self.pre[mask],
+            self.post[mask],
+            None if self.group_code is None else self.group_code[mask],
+            self.group_levels,
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """One row per pair: ``instrument, scale, participant_id, group, pre, post``."""
-        frame = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "instrument": self.scales["instrument"].to_numpy()[self.scale_code],
                 "scale": self.scales["scale"].to_numpy()[self.scale_code],
-                "participant_id": self.participant_id,
-                "group": self.group if self.group is not None else None,
+                "participant_id": np.asarray(self.participant_id, dtype=object),
+                "group": self.group,
                 "pre": self.pre,
                 "post": self.post,
             }
         )
-        return frame
+
+
+def wave_mask(valid: pd.DataFrame, wave: str) -> np.ndarray:
+    """Boolean mask of the rows of a :func:`valid_scores` frame at ``wave`` (via its codes)."""
+    names = valid.attrs.get("waves")
+    if names is None or "_wave" not in valid.columns:
+        return (valid["wave"] == str(wave)).to_numpy(dtype=bool)
+    if str(wave) not in names:
+        return np.zeros(len(valid), dtype=bool)
+    return valid["_wave"].to_numpy() == names.index(str(wave))
 
 
 def scale_keys(frame: pd.DataFrame) -> list[tuple[str, str]]:
@@ -165,6 +213,8 @@ def scale_keys(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 def scale_table(valid: pd.DataFrame) -> pd.DataFrame:
     """The (instrument, scale) of each ``_scale`` code of a :func:`valid_scores` frame."""
+    if "scales" in valid.attrs:
+        return pd.DataFrame(valid.attrs["scales"], columns=["instrument", "scale"], dtype=object)
     first = valid["_scale"].drop_duplicates()
     table = valid.loc[first.index, ["_scale", "instrument", "scale"]].sort_values("_scale")
     return table[["instrument", "scale"]].reset_index(drop=True)
@@ -195,27 +245,33 @@ def pair_waves(
     codes = valid["_scale"].to_numpy()
     n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
     key = codes * n_pid + valid["_pid"].to_numpy()
-    from_idx = np.flatnonzero((valid["wave"] == str(from_wave)).to_numpy(dtype=bool))
-    to_idx = np.flatnonzero((valid["wave"] == str(to_wave)).to_numpy(dtype=bool))
+    from_idx = np.flatnonzero(wave_mask(valid, from_wave))
+    to_idx = np.flatnonzero(wave_mask(valid, to_wave))
     _, i_from, i_to = np.intersect1d(
         key[from_idx], key[to_idx], assume_unique=True, return_indices=True
     )
     rows_from = from_idx[i_from]
     rows_to = to_idx[i_to]
     score = valid["score"].to_numpy(dtype=float)
-    group = None
+    group_code, levels = None, []
     if group_col is not None:
-        raw = valid[group_col].take(rows_from)
-        group = np.where(raw.isna().to_numpy(), None, raw.astype(str).to_numpy(dtype=object))
+        if "_group" not in valid.columns:
+            raise InputError(
+                f"the scores were prepared without the group column '{group_col}'",
+                fix=f"call valid_scores(scores, group_col={group_col!r}) first",
+            )
+        group_code = valid["_group"].to_numpy()[rows_from]
+        levels = list(valid.attrs.get("group_levels", []))
     return Pairs(
         from_wave=str(from_wave),
         to_wave=str(to_wave),
         scales=scale_table(valid),
         scale_code=codes[rows_from],
-        participant_id=valid["participant_id"].take(rows_from).to_numpy(),
+        participant_id=valid["participant_id"].array.take(rows_from),
         pre=score[rows_from],
         post=score[rows_to],
-        group=group,
+        group_code=group_code,
+        group_levels=levels,
     )
 
 
@@ -225,7 +281,9 @@ def group_levels(valid: pd.DataFrame, group_col: str) -> list[str]:
     Raises :class:`AnalysisError` when the column has fewer than two levels, since a
     comparison by group then has nothing to compare.
     """
-    levels = sorted({str(v) for v in valid[group_col].dropna().unique()})
+    levels = valid.attrs.get("group_levels")
+    if levels is None:
+        levels = sorted({str(v) for v in valid[group_col].dropna().unique()})
     if len(levels) < 2:
         raise AnalysisError(
             f"group column '{group_col}' has {len(levels)} level(s)"

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .meta import ScaleKey, ScaleMeta
-from .pairing import Pairs, scale_table
+from .pairing import Pairs, scale_table, wave_mask
 
 RCI_CRITICAL = 1.96
 
@@ -160,14 +160,15 @@ def rci_inputs(
 
     ``valid`` is the output of :func:`stigma_outcomes.comparison.pairing.valid_scores`.
     """
-    at = valid[(valid["wave"] == str(from_wave)).to_numpy(dtype=bool)]
+    at = wave_mask(valid, from_wave)
+    codes = valid["_scale"].to_numpy()[at]
+    scores = valid["score"].to_numpy(dtype=float)[at]
     table = scale_table(valid)
     out: dict[ScaleKey, RciInput] = {}
-    for code, frame in at.groupby("_scale", sort=True):
+    for code in np.unique(codes):
         key = (str(table.at[code, "instrument"]), str(table.at[code, "scale"]))
         if key in meta:
-            baseline = frame["score"].to_numpy(dtype=float)
-            out[key] = rci_input(meta[key], baseline, from_wave, sd_source)
+            out[key] = rci_input(meta[key], scores[codes == code], from_wave, sd_source)
     return out
 
 
