@@ -82,7 +82,8 @@ def test_effect_size_word_names_its_convention() -> None:
 
 def test_reliable_deterioration_is_reported_beside_improvement() -> None:
     text = _finding(_rec()).text
-    assert "31% (47 of 150)" in text and "6% (9 of 150)" in text
+    assert "31% of participants (47 of 150)" in text
+    assert "6% of participants (9 of 150)" in text
     assert "reliable deterioration" in text
 
 

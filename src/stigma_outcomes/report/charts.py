@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .model import Chart
+from .model import MAX_POINTS, Chart
 
 OKABE_ITO = {
     "black": "#000000",
@@ -32,6 +32,8 @@ RCI_STYLE = {
     "n_reliably_deteriorated": ("#D55E00", "xx"),
 }
 WIDTH_IN = 6.3
+MIN_BIN = 5
+"""Density cells with fewer people than this are left blank (small-cell rule in charts)."""
 _CACHE: dict[int, tuple[Chart, str]] = {}
 
 
@@ -147,17 +149,29 @@ def _scatter(plt: Any, data: dict[str, Any]) -> Any:
             label=f"no reliable change (±{band:.2f})",
         )
     ax.plot(line, line, color="#000000", linewidth=0.8, linestyle="--", label="no change")
-    # Small jitter only to show stacked identical points; seeded so output is reproducible.
-    rng = np.random.default_rng(0)
-    jitter = (high - low) * 0.008
-    ax.scatter(
-        pre + rng.normal(0, jitter, len(pre)),
-        post + rng.normal(0, jitter, len(post)),
-        s=10,
-        color="#0072B2",
-        alpha=0.55,
-        edgecolors="none",
-    )
+    if len(pre) > MAX_POINTS:
+        # Thousands of dots make an unreadable, huge SVG: show how many people fall where.
+        ax.hexbin(
+            pre,
+            post,
+            gridsize=30,
+            cmap="cividis_r",
+            mincnt=MIN_BIN,
+            extent=(low - pad, high + pad, low - pad, high + pad),
+            linewidths=0.2,
+        )
+    else:
+        # Small jitter only to show stacked identical points; seeded so output is reproducible.
+        rng = np.random.default_rng(0)
+        jitter = (high - low) * 0.008
+        ax.scatter(
+            pre + rng.normal(0, jitter, len(pre)),
+            post + rng.normal(0, jitter, len(post)),
+            s=10,
+            color="#0072B2",
+            alpha=0.55,
+            edgecolors="none",
+        )
     ax.set_xlim(low - pad, high + pad)
     ax.set_ylim(low - pad, high + pad)
     ax.set_aspect("equal")

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .findings import (
@@ -30,6 +31,9 @@ from .privacy import DEFAULT_THRESHOLD, Disclosure
 
 ALERT_PROBLEMS = ("alert",)
 """Ledger problems containing these words are evaluator-only and never reach a report."""
+
+MAX_POINTS = 2000
+"""Above this many participants the individual-change chart shows density, not dots."""
 
 RCI_COUNTS = ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
 DIRECTION_COUNTS = ("n_improved", "n_unchanged", "n_worsened")
@@ -206,29 +210,29 @@ def _flow(
     """Steps (key, label, loss key, loss label) of the participant flow, counts registered."""
     if scores is None or scores.empty or from_wave is None or to_wave is None:
         return []
-    ids = scores["participant_id"].astype(str)
-    wave = scores["wave"].astype(str)
-    ok = scores["status"].astype(str) == "ok"
-    at_pre = set(ids[wave == from_wave])
-    at_post = set(ids[wave == to_wave])
-    both = at_pre & at_post
-    frame = pd.DataFrame(
-        {
-            "id": ids,
-            "wave": wave,
-            "ok": ok,
-            "cell": scores["instrument"].astype(str) + "/" + scores["scale"].astype(str),
-        }
+    # Integer codes instead of strings: this runs on every score row (millions at scale).
+    pid = pd.factorize(scores["participant_id"])[0]
+    wave = scores["wave"].astype(str).to_numpy()
+    is_pre, is_post = wave == from_wave, wave == to_wave
+    pre_ids, post_ids = np.unique(pid[is_pre]), np.unique(pid[is_post])
+    both_ids = np.intersect1d(pre_ids, post_ids, assume_unique=True)
+    at_pre, both = pre_ids, both_ids
+    ok = (scores["status"].astype(str).to_numpy() == "ok") & (is_pre | is_post)
+    inst_code, _ = pd.factorize(scores["instrument"])
+    scale_code, scale_levels = pd.factorize(scores["scale"])
+    cell = inst_code.astype(np.int64) * (len(scale_levels) + 1) + scale_code
+    keys = pd.DataFrame({"pid": pid[ok], "cell": cell[ok], "post": is_post[ok]})
+    keys = keys.drop_duplicates()
+    paired = keys.groupby(["pid", "cell"], sort=False).size()
+    analysed = np.intersect1d(
+        np.unique(paired[paired == 2].index.get_level_values("pid")), both_ids
     )
-    ok_rows = frame[frame["ok"] & frame["wave"].isin([from_wave, to_wave])]
-    per = ok_rows.groupby(["id", "cell"])["wave"].nunique()
-    analysed = set(per[per == 2].index.get_level_values("id"))
     counts = {
         "flow|pre": len(at_pre),
         "flow|both": len(both),
         "flow|no_post": len(at_pre) - len(both),
-        "flow|analysed": len(analysed & both),
-        "flow|unscorable": len(both) - len(analysed & both),
+        "flow|analysed": len(analysed),
+        "flow|unscorable": len(both) - len(analysed),
     }
     for key, value in counts.items():
         d.count(key, value)
@@ -396,16 +400,19 @@ def _individual_pairs(
 ) -> pd.DataFrame:
     if scores is None or scores.empty:
         return pd.DataFrame(columns=["pre", "post"])
-    part = scores[
-        (scores["instrument"].astype(str) == instrument)
-        & (scores["scale"].astype(str) == scale)
-        & (scores["status"].astype(str) == "ok")
-    ]
-    wide = part.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
-    if fw not in wide.columns or tw not in wide.columns:
-        return pd.DataFrame(columns=["pre", "post"])
-    out = wide[[fw, tw]].dropna()
-    out.columns = ["pre", "post"]
+    mask = (
+        (scores["instrument"] == instrument)
+        & (scores["scale"] == scale)
+        & (scores["status"] == "ok")
+        & scores["score"].notna()
+    ).to_numpy(dtype=bool)
+    part = scores.loc[mask, ["participant_id", "wave", "score"]]
+    pre = part[part["wave"] == fw].drop_duplicates("participant_id")
+    post = part[part["wave"] == tw].drop_duplicates("participant_id")
+    out = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
+    out = pd.DataFrame(
+        {"pre": out["score_pre"].to_numpy(float), "post": out["score_post"].to_numpy(float)}
+    )
     # Sorted by value, not by participant, so row order carries no identity.
     return out.sort_values(["pre", "post"]).reset_index(drop=True)
 
@@ -552,8 +559,10 @@ def _scatter_chart(
     sign = rec.get("improvement_sign")
     alt = (
         f"Scatter plot of each participant's {info.name} score before (horizontal) and after "
-        f"(vertical), {len(pairs)} points. Points off the diagonal changed; points outside the "
-        f"shaded band (±{num(band, 2)} points) changed by more than measurement error. "
+        f"(vertical), {len(pairs)} participants"
+        f"{' shown as shaded density cells' if len(pairs) > MAX_POINTS else ''}. "
+        "Points off the diagonal changed; points outside the "
+        f"grey band (±{num(band, 2)} points) changed by more than measurement error. "
         f"Reliable improvement is {'above' if sign == 1 else 'below'} the band."
     )
     return Chart(
