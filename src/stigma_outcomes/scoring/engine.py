@@ -47,14 +47,7 @@ def _round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
     return np.floor(values * factor + 0.5 + 1e-9) / factor
 
 
-def _scale_scores(
-    scale: Scale, keyed: np.ndarray, answered_mask: np.ndarray, positions: dict[str, int]
-) -> _ScaleOutput:
-    rows = [positions[i] for i in scale.items]
-    # keyed is item-major (k × n) with missing stored as 0, so a sum over items is a
-    # contiguous reduction; answered_mask says which of those zeros are real answers.
-    answered = answered_mask[rows].sum(axis=0, dtype=np.int32)
-    total = keyed[rows].sum(axis=0)
+def _scale_scores(scale: Scale, total: np.ndarray, answered: np.ndarray) -> _ScaleOutput:
     k = len(scale.items)
     ok = answered >= scale.required_answers()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -91,22 +84,24 @@ def _scale_scores(
         pos = np.clip(pos, 0, len(levels) - 1)
         inside &= rounded <= maxs[order][pos] + 1e-9
         band = np.where(inside, order[pos], -1)
-    return _ScaleOutput(scale, score, raw, se, answered, ok, band)
+    return _ScaleOutput(scale, score, raw, se, answered.astype(np.int32), ok, band)
 
 
-def score_instrument(
-    frame: pd.DataFrame,
-    instrument: Instrument,
-    recode: dict[str, float] | None = None,
-) -> tuple[list[_ScaleOutput], np.ndarray, np.ndarray, np.ndarray]:
-    """Decode, key and score one instrument over all rows of ``frame``.
+@dataclass
+class InstrumentScores:
+    """Everything scoring one instrument produced, before it is laid out as tables."""
 
-    Returns the per-scale outputs and three item-major (k × n) matrices: the decoded codes
-    (unreversed), the problem flags, and the keyed items (reversed and recoded; NaN missing).
-    """
-    n, k = len(frame), len(instrument.items)
-    codes = np.empty((k, n), dtype=float)
-    flags = np.empty((k, n), dtype=np.int8)
+    instrument: Instrument
+    outputs: list[_ScaleOutput]
+    keyed: np.ndarray  # item-major (k × n): reversed and recoded, NaN = missing
+    problem_items: np.ndarray  # item index of each cell with a problem
+    problem_rows: np.ndarray  # row index of each cell with a problem
+    problem_flags: np.ndarray  # what the problem was (decode.PROBLEM_NAMES)
+    problem_values: np.ndarray  # the value a declared non-answer was scored as (or NaN)
+    alert_hits: list[tuple[str, int, np.ndarray, np.ndarray]]  # rule, item, rows, codes
+
+
+def _decoders(instrument: Instrument, recode: dict[str, float] | None) -> list[ItemDecoder]:
     cache: dict[tuple[str, tuple], ItemDecoder] = {}
     decoders = []
     for item in instrument.items:
@@ -114,10 +109,39 @@ def score_instrument(
         if key not in cache:
             cache[key] = ItemDecoder.for_item(instrument, item, recode)
         decoders.append(cache[key])
+    return decoders
+
+
+def _membership(instrument: Instrument) -> np.ndarray:
+    """A scales × items matrix of ones and zeros: which items each scale sums."""
+    positions = {item.id: j for j, item in enumerate(instrument.items)}
+    weights = np.zeros((len(instrument.scales), len(instrument.items)))
+    for s, scale in enumerate(instrument.scales):
+        weights[s, [positions[i] for i in scale.items]] = 1.0
+    return weights
+
+
+def score_instrument(
+    frame: pd.DataFrame, instrument: Instrument, recode: dict[str, float] | None = None
+) -> InstrumentScores:
+    """Decode, key and score one instrument over all rows of ``frame``.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> df = pd.DataFrame({"ucla3_1": [1, 3], "ucla3_2": ["Often", 2], "ucla3_3": [2, 9]})
+    >>> out = score_instrument(df, load_instrument("ucla3"))
+    >>> out.outputs[0].score.tolist(), out.problem_flags.tolist()
+    ([6.0, nan], [2])
+    """
+    n, k = len(frame), len(instrument.items)
+    keyed = np.empty((k, n), dtype=float)
+    flags = np.empty((k, n), dtype=np.int8)
+    decoders = _decoders(instrument, recode)
 
     def decode(j: int) -> None:
         column = frame[f"{instrument.id}_{instrument.items[j].id}"]
-        codes[j], flags[j] = decoders[j].decode(column)
+        keyed[j], flags[j] = decoders[j].decode(column)
 
     if n >= _PARALLEL_ROWS and k > 1:
         # Hashing text columns runs in Arrow and numpy with the GIL released, so two
@@ -127,26 +151,55 @@ def score_instrument(
     else:
         for j in range(k):
             decode(j)
-    keyed = codes.copy()
-    real = flags == OK
+
+    # Alerts and the ledger read response codes as given, so take them before keying.
+    problem_items, problem_rows = np.nonzero(flags != OK)
+    problem_flags = flags[problem_items, problem_rows]
+    problem_values = keyed[problem_items, problem_rows]
+    positions = {item.id: j for j, item in enumerate(instrument.items)}
+    alert_hits = []
+    for rule in instrument.alerts:
+        compare = _OPS[rule.operator]
+        for item_id in rule.items:
+            j = positions[item_id]
+            with np.errstate(invalid="ignore"):
+                rows = np.flatnonzero((flags[j] == OK) & compare(keyed[j], float(rule.value)))
+            if len(rows):
+                alert_hits.append((rule.id, j, rows, keyed[j, rows]))
+
     for j, item in enumerate(instrument.items):
         if not item.reverse and item.recode is None:
             continue
-        option_codes = [float(o.code) for o in instrument.response_scales[item.scale]]
+        real = flags[j] == OK  # a declared non-answer keeps its stated value
         row = keyed[j]
         if item.reverse:
-            row = np.where(real[j], min(option_codes) + max(option_codes) - row, row)
+            option_codes = [float(o.code) for o in instrument.response_scales[item.scale]]
+            np.subtract(min(option_codes) + max(option_codes), row, out=row, where=real)
         if item.recode is not None:
-            recoded = row.copy()
+            original = row.copy()
             for code_text, value in item.recode.items():
-                recoded[real[j] & (row == float(code_text))] = float(value)
-            row = recoded
-        keyed[j] = row
-    answered_mask = ~np.isnan(keyed)
-    summable = np.where(answered_mask, keyed, 0.0)
-    positions = {item.id: j for j, item in enumerate(instrument.items)}
-    outputs = [_scale_scores(s, summable, answered_mask, positions) for s in instrument.scales]
-    return outputs, codes, flags, keyed
+                row[real & (original == float(code_text))] = float(value)
+    del flags
+
+    answered = ~np.isnan(keyed)
+    weights = _membership(instrument)
+    # One matrix product per quantity scores every scale at once, without copying item
+    # blocks out of the matrix; counts of 0/1 values are exact in floating point.
+    totals = weights @ np.where(answered, keyed, 0.0)
+    counts = weights.astype(np.float32) @ answered.astype(np.float32)
+    outputs = [
+        _scale_scores(scale, totals[s], counts[s]) for s, scale in enumerate(instrument.scales)
+    ]
+    return InstrumentScores(
+        instrument,
+        outputs,
+        keyed,
+        problem_items,
+        problem_rows,
+        problem_flags,
+        problem_values,
+        alert_hits,
+    )
 
 
 def _at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
@@ -154,14 +207,14 @@ def _at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
     return frame[column].iloc[rows].to_numpy(dtype=object)
 
 
-def _item_ledger(
-    responses: ItemResponses, instrument: Instrument, flags: np.ndarray, codes: np.ndarray
-) -> pd.DataFrame:
-    cols, rows = np.nonzero(flags != OK)
-    if len(rows) == 0:
+def _item_ledger(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFrame:
+    if len(scored.problem_rows) == 0:
         return ledger_frame([])
-    order = np.lexsort((cols, rows))
-    rows, cols = rows[order], cols[order]
+    instrument = scored.instrument
+    order = np.lexsort((scored.problem_items, scored.problem_rows))
+    rows, cols = scored.problem_rows[order], scored.problem_items[order]
+    problem_codes = scored.problem_flags[order]
+    values_scored = scored.problem_values[order]
     frame = responses.frame
     item_ids = np.array(instrument.item_ids, dtype=object)[cols]
     canonical = np.array([f"{instrument.id}_{i}" for i in instrument.item_ids], dtype=object)[cols]
@@ -173,11 +226,11 @@ def _item_ledger(
     for j in np.unique(cols):
         sel = cols == j
         values[sel] = _at(frame, f"{instrument.id}_{instrument.items[j].id}", rows[sel])
-    problem_codes = flags[cols, rows]
-    scored = codes[cols, rows]
     action = np.where(
         problem_codes == MISSING_CODE,
-        np.where(np.isnan(scored), "treated_as_missing", "scored_as_" + scored.astype(str)),
+        np.where(
+            np.isnan(values_scored), "treated_as_missing", "scored_as_" + values_scored.astype(str)
+        ),
         "treated_as_missing",
     )
     return ledger_frame(
@@ -227,36 +280,25 @@ def _scale_ledger(
     return ledger_frame(pd.concat(parts, ignore_index=True)) if parts else ledger_frame([])
 
 
-def _alerts(
-    responses: ItemResponses, instrument: Instrument, codes: np.ndarray, flags: np.ndarray
-) -> pd.DataFrame:
+def _alerts(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFrame:
     frame = responses.frame
-    parts = []
-    positions = {item.id: j for j, item in enumerate(instrument.items)}
-    for rule in instrument.alerts:
-        compare = _OPS[rule.operator]
-        for item_id in rule.items:
-            j = positions[item_id]
-            with np.errstate(invalid="ignore"):
-                hit = (flags[j] == OK) & compare(codes[j], float(rule.value))
-            rows = np.flatnonzero(hit)
-            if len(rows) == 0:
-                continue
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "participant_id": _at(frame, "participant_id", rows),
-                        "wave": _at(frame, "wave", rows),
-                        "instrument": instrument.id,
-                        "alert": rule.id,
-                        "item": item_id,
-                        "value": codes[j, rows],
-                        "message": rule.message,
-                        "file": _at(frame, "_file", rows),
-                        "row": _at(frame, "_row", rows),
-                    }
-                )
-            )
+    messages = {rule.id: rule.message for rule in scored.instrument.alerts}
+    parts = [
+        pd.DataFrame(
+            {
+                "participant_id": _at(frame, "participant_id", rows),
+                "wave": _at(frame, "wave", rows),
+                "instrument": scored.instrument.id,
+                "alert": rule_id,
+                "item": scored.instrument.items[j].id,
+                "value": codes,
+                "message": messages[rule_id],
+                "file": _at(frame, "_file", rows),
+                "row": _at(frame, "_row", rows),
+            }
+        )
+        for rule_id, j, rows, codes in scored.alert_hits
+    ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
@@ -290,10 +332,10 @@ def score(
     ...                    "ucla3_1": ["Often", 1], "ucla3_2": ["often ", 1],
     ...                    "ucla3_3": [2, None]})
     >>> res = score(df, ["ucla3"])
-    >>> res.scores[["participant_id", "score", "status", "band"]].to_dict("records")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    [{'participant_id': 'a', 'score': 8.0, 'status': 'ok', 'band': 'lonely'},
-     {'participant_id': 'b', 'score': nan, 'status': 'insufficient_items', 'band': None}]
+    >>> res.scores[["participant_id", "score", "status"]].values.tolist()
+    [['a', 8.0, 'ok'], ['b', nan, 'insufficient_items']]
+    >>> res.scores["band"].tolist()
+    ['lonely', nan]
     """
     if isinstance(data, ItemResponses):
         if load_options:
@@ -312,13 +354,12 @@ def score(
     alerts = []
     keyed_blocks: dict[str, np.ndarray] = {}
     for inst in responses_instruments:
-        outputs, codes, flags, keyed = score_instrument(
-            responses.frame, inst, responses.recodes.get(inst.id)
-        )
+        scored = score_instrument(responses.frame, inst, responses.recodes.get(inst.id))
+        outputs, keyed = scored.outputs, scored.keyed
         per_instrument.append((inst, outputs))
-        ledgers.append(_item_ledger(responses, inst, flags, codes))
+        ledgers.append(_item_ledger(responses, scored))
         ledgers.append(_scale_ledger(responses, inst, outputs))
-        alerts.append(_alerts(responses, inst, codes, flags))
+        alerts.append(_alerts(responses, scored))
         for j, item in enumerate(inst.items):
             keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
     scores = assemble_scores(responses.frame, responses.carry, per_instrument)
