@@ -179,7 +179,6 @@ def score_instrument(
             original = row.copy()
             for code_text, value in item.recode.items():
                 row[real & (original == float(code_text))] = float(value)
-    del flags
 
     answered = ~np.isnan(keyed)
     weights = _membership(instrument)
