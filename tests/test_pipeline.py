@@ -17,9 +17,18 @@ SAMPLE = sample_data_dir()
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    first = run_evaluation(SAMPLE / "evaluation.yaml", tmp_path_factory.mktemp("run1"))
+    """The sample run twice: once through ``stigma-outcomes demo``, once through the API."""
+    from typer.testing import CliRunner
+
+    from stigma_outcomes.cli.app import app
+
+    demo = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(app, ["demo", "--out", str(demo)])
+    assert result.exit_code == 0, result.output
+    assert f"The report is at {demo / 'report.pdf'}" in result.output
+    assert "excluded (survey preview): 1" in result.output
     second = run_evaluation(SAMPLE / "evaluation.yaml", tmp_path_factory.mktemp("run2"))
-    return first.out_dir, second.out_dir
+    return demo, second.out_dir
 
 
 def _pdf_text(path: Path) -> str:
