@@ -132,25 +132,39 @@ class ItemDecoder:
         flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
         return code_table[positions], flag_table[positions]
 
+    def _known_span(self) -> tuple[int, int] | None:
+        """The whole-number span covering every code this item knows, if all are whole."""
+        known = [*self.codes, *self.missing_codes]
+        for key in self.export_recode:
+            number = _as_number(key)
+            if number is not None:
+                known.append(number)
+        if not known or any(not float(v).is_integer() for v in known):
+            return None
+        low, high = int(min(known)), int(max(known))
+        return (low, high) if high - low <= 10_000 else None
+
     def _decode_numbers(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Numeric column: whole numbers in a small span go through a look-up table."""
-        finite = ~np.isnan(values)
-        if not finite.any():
-            return values.copy(), np.zeros(len(values), dtype=np.int8)
-        low, high = np.nanmin(values), np.nanmax(values)
-        whole = np.array_equal(values[finite], np.floor(values[finite]))
-        if whole and high - low <= 10_000:
-            span = np.arange(int(low), int(high) + 1)
-            decoded = [self.decode_value(float(v)) for v in span]
+        """Numeric column: one pass through a look-up table indexed by the value."""
+        span = self._known_span()
+        if span is None:
+            positions, uniques = pd.factorize(values, use_na_sentinel=True)
+            decoded = [self.decode_value(float(u)) for u in uniques]
             code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
             flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
-            index = np.where(finite, values - low, len(span)).astype(np.int64)
-            return code_table[index], flag_table[index]
-        positions, uniques = pd.factorize(values, use_na_sentinel=True)
-        decoded = [self.decode_value(float(u)) for u in uniques]
-        code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
-        flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
-        return code_table[positions], flag_table[positions]
+            return code_table[positions], flag_table[positions]
+        low, high = span
+        decoded = [self.decode_value(float(v)) for v in range(low, high + 1)]
+        width = high - low + 1
+        # Two extra slots: blank (missing, no problem) and anything outside the table.
+        code_table = np.array([d[0] for d in decoded] + [math.nan, math.nan], dtype=float)
+        flag_table = np.array([d[1] for d in decoded] + [OK, OUT_OF_RANGE], dtype=np.int8)
+        with np.errstate(invalid="ignore"):
+            offset = values - low
+            index = offset.astype(np.intp)
+            usable = (offset >= 0) & (offset < width) & (index == offset)
+        index = np.where(usable, index, np.where(np.isnan(values), width, width + 1))
+        return code_table[index], flag_table[index]
 
 
 def _as_number(text: str) -> float | None:

@@ -62,8 +62,12 @@ def assemble_scores(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
     def stack(values: list[np.ndarray], dtype: Any) -> np.ndarray:
-        # (s, n) → transpose → ravel gives participant-major order without any sort.
-        return np.stack([np.asarray(v, dtype=dtype) for v in values]).T.reshape(-1)
+        # Write each scale into its column of an (n, s) buffer: raveled, that is
+        # participant-major order (row 1's scales first) in a single pass.
+        out = np.empty((n, s), dtype=dtype)
+        for i, v in enumerate(values):
+            out[:, i] = v
+        return out.reshape(-1)
 
     band_labels: list[str] = []
     band_codes = []
