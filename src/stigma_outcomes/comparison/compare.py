@@ -52,11 +52,44 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+class _HashSink:
+    """A write-only file object that feeds a SHA-256 digest (so nothing is kept in memory)."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self.closed = True
+
+
 def frame_sha256(frame: pd.DataFrame) -> str:
-    """SHA-256 of a DataFrame's column names and pandas row hashes (order-sensitive)."""
-    digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
+    """SHA-256 of a DataFrame written as CSV by Arrow (header + rows, no index).
+
+    The CSV text is canonical (independent of how the frame is chunked in memory) and is
+    streamed into the digest. Columns Arrow cannot type (mixed objects) fall back to
+    pandas' row hashes.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        return digest.hexdigest()
+    sink = _HashSink()
+    with pa.PythonFile(sink, mode="w") as handle:
+        pa_csv.write_csv(table, handle)
+    return sink.digest.hexdigest()
 
 
 def _key_fields(design: str, instrument: str, scale: str, group_col: str | None,
@@ -323,7 +356,10 @@ def compare(
         if rci_reliability == "in_sample":
             meta = with_in_sample_reliability(meta, reliability_section, str(pre))
     pid = valid["_pid"].to_numpy()
-    shared = len(np.intersect1d(pid[wave_mask(valid, pre)], pid[wave_mask(valid, post)]))
+    seen = np.zeros((2, int(pid.max()) + 1), dtype=bool)
+    seen[0, pid[wave_mask(valid, pre)]] = True
+    seen[1, pid[wave_mask(valid, post)]] = True
+    shared = int(np.sum(seen[0] & seen[1]))
     contrasts = [(str(pre), w) for w in waves[1:]]
     if unlinked:
         id_note = None
