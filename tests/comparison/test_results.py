@@ -24,8 +24,10 @@ def results() -> Results:
     )  # fmt: skip
 
 
-def test_published_schema_file_is_current():
+def test_published_schema_files_are_current():
     assert SCHEMA_PATH.read_text() == schema_text()
+    published = Path(__file__).parents[2] / "schemas" / "results.schema.json"
+    assert published.read_text() == schema_text()
 
 
 def test_json_validates_against_the_schema(results, tmp_path):

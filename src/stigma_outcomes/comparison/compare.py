@@ -339,7 +339,7 @@ def compare(
                 fix="check the scoring ledger for that wave, or leave the wave out",
             )
     levels = group_levels(valid, group_col) if group_col else []
-    keys = scale_keys_of(valid)
+    keys = [tuple(k) for k in valid.attrs["scales"]]
     reg = registry if registry is not None else Registry()
     meta = resolve_scale_meta(
         keys, registry=reg, reliability=reliability, direction=direction, scale_info=scale_info
