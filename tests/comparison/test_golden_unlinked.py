@@ -70,6 +70,9 @@ def test_unlinked_results_are_labelled_and_never_paired(results):
     assert results.attrition == []
     assert {r["design"] for r in results.unlinked} == {"unlinked"}
     assert results.meta["settings"]["design"] == "unlinked"
+    from stigma_outcomes.comparison.results import UNLINKED_FIELDS
+
+    assert all(set(r) == set(UNLINKED_FIELDS) for r in results.unlinked)
 
 
 def test_repeated_ids_under_unlinked_are_reported_not_linked(results):

@@ -30,6 +30,24 @@ def test_published_schema_files_are_current():
     assert published.read_text() == schema_text()
 
 
+def test_every_field_is_documented():
+    from stigma_outcomes.comparison.fields import SECTION_DOCS, fields_markdown
+    from stigma_outcomes.comparison.results import SECTION_FIELDS
+
+    for section, fields in SECTION_FIELDS.items():
+        assert set(fields) <= set(SECTION_DOCS[section]), section
+    docs = Path(__file__).parents[2] / "docs" / "results-fields.md"
+    assert docs.read_text() == fields_markdown()
+
+
+def test_every_record_field_is_declared(results):
+    from stigma_outcomes.comparison.results import SECTION_FIELDS
+
+    for section in ("paired", "attrition"):
+        for rec in getattr(results, section):
+            assert set(rec) == set(SECTION_FIELDS[section]), section
+
+
 def test_json_validates_against_the_schema(results, tmp_path):
     jsonschema = pytest.importorskip("jsonschema")
     path = results.to_json(tmp_path / "r.json")

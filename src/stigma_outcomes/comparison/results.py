@@ -23,6 +23,7 @@ import pandas as pd
 
 from .._io import write_table, write_text_atomic
 from ..errors import InputError
+from .fields import SECTION_DOCS
 
 SECTIONS = ("paired", "unlinked", "mixed_models", "ancova", "attrition", "reliability", "pooled")
 
@@ -245,8 +246,11 @@ def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 
-def _property(kind: str, nullable: bool) -> dict[str, Any]:
-    return {"type": [kind, "null"] if nullable else kind}
+def _property(kind: str, nullable: bool, description: str | None = None) -> dict[str, Any]:
+    prop: dict[str, Any] = {"type": [kind, "null"] if nullable else kind}
+    if description:
+        prop["description"] = description
+    return prop
 
 
 def results_json_schema() -> dict[str, Any]:
@@ -261,7 +265,8 @@ def results_json_schema() -> dict[str, Any]:
     sections: dict[str, Any] = {}
     for name in SECTIONS:
         fields = SECTION_FIELDS.get(name, {})
-        props = {k: _property(v, k not in not_null) for k, v in fields.items()}
+        docs = SECTION_DOCS.get(name, {})
+        props = {k: _property(v, k not in not_null, docs.get(k)) for k, v in fields.items()}
         if name not in SECTION_FIELDS:
             props = {
                 "instrument": {"type": "string"},

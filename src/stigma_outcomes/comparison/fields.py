@@ -1,0 +1,186 @@
+"""What every field of the paired, unlinked and attrition records means.
+
+These definitions are the documentation of the results: they are written into the JSON
+Schema (``description`` of each property) and into ``docs/results-fields.md`` by
+:func:`fields_markdown`, and a test keeps both in step with the code.
+"""
+
+from __future__ import annotations
+
+KEY_DOCS = {
+    "design": "'linked' (the same participants matched across waves) or 'unlinked' "
+    "(anonymous waves compared as independent samples).",
+    "instrument": "Instrument id.",
+    "scale": "Scale id within the instrument.",
+    "group_column": "Name of the grouping column for a group record; null for the whole sample.",
+    "group": "Group level (as text); null for the whole sample.",
+    "from_wave": "Earlier wave of the contrast (the baseline).",
+    "to_wave": "Later wave of the contrast.",
+    "suppress": "True when the record rests on fewer people than the minimum cell size "
+    "(default 5): computed, but to be suppressed in anything shared.",
+    "note": "Why a statistic is undefined (null), or what to know about the record.",
+}
+
+PAIRED_DOCS = {
+    "n_pairs": "Participants with a valid ('ok') score at both waves.",
+    "pre_mean": "Mean at from_wave over the pairs.",
+    "pre_sd": "SD (n − 1) at from_wave over the pairs.",
+    "post_mean": "Mean at to_wave over the pairs.",
+    "post_sd": "SD (n − 1) at to_wave over the pairs.",
+    "mean_change": "Mean of post − pre.",
+    "sd_change": "SD (n − 1) of post − pre.",
+    "mean_change_ci_low": "Lower limit of the 95% t interval of mean_change "
+    "(R t.test(post, pre, paired = TRUE)).",
+    "mean_change_ci_high": "Upper limit of the 95% t interval of mean_change.",
+    "t": "Paired t statistic, mean_change / (sd_change / √n).",
+    "df": "Degrees of freedom of the paired t test, n − 1.",
+    "p_t": "Two-sided p of the paired t test.",
+    "p_t_holm": "p_t adjusted by Holm's method over the family of paired t tests of the "
+    "analysis (every record with a defined p_t; see meta.multiplicity).",
+    "p_t_bh": "p_t adjusted by Benjamini–Hochberg over the same family.",
+    "wilcoxon_v": "Signed-rank V: sum of the ranks of |post − pre| with a positive "
+    "difference, zero differences dropped, differences ranked unrounded (as R).",
+    "p_wilcoxon": "Two-sided p as R wilcox.test(post, pre, paired = TRUE): exact with fewer "
+    "than 50 non-zero differences and no ties or zeros, else normal approximation with "
+    "continuity and tie correction.",
+    "wilcoxon_method": "'exact' or the normal approximation used for p_wilcoxon.",
+    "n_zero_differences": "Pairs with post = pre (dropped from the signed-rank test).",
+    "rank_biserial": "Matched-pairs rank-biserial correlation 2V / (m(m + 1)/2) − 1, m the "
+    "non-zero differences (effectsize::rank_biserial); positive when scores rose.",
+    "d_z": "mean_change / sd_change.",
+    "d_z_ci_low": "Lower 95% limit of d_z: the noncentral-t limits for t, solved exactly by "
+    "root finding, divided by √n.",
+    "d_z_ci_high": "Upper 95% limit of d_z (as d_z_ci_low).",
+    "d_av": "mean_change / ((pre_sd + post_sd) / 2) (Lakens 2013).",
+    "g_av": "d_av × J(n − 1), J(df) = Γ(df/2) / (√(df/2) Γ((df − 1)/2)); null for n ≤ 2.",
+    "improvement_sign": "+1 when a higher score is better, −1 when a higher score is worse "
+    "(the scale's direction).",
+    "n_improved": "Pairs whose change has the improving sign (any amount).",
+    "n_worsened": "Pairs whose change has the worsening sign.",
+    "n_unchanged": "Pairs with no change.",
+    "prop_improved": "n_improved / n_pairs.",
+    "prop_improved_ci_low": "Lower limit of the Wilson 95% interval of prop_improved "
+    "(R prop.test(correct = FALSE)).",
+    "prop_improved_ci_high": "Upper limit of the Wilson 95% interval of prop_improved.",
+    "rci_reliability": "Reliability r of the reliable change index.",
+    "rci_reliability_source": "Where r came from: 'definition test-retest', 'definition "
+    "alpha', 'in-sample alpha', 'user override' or 'user scale-info', with its citation.",
+    "rci_sd": "SD of the reliable change index: SD (n − 1) of every valid score at "
+    "from_wave in the whole sample (all groups together), or the norm SD.",
+    "rci_sd_source": "Where rci_sd came from (baseline sample with its n, or the norms).",
+    "rci_s_diff": "S_diff = rci_sd · √2 · √(1 − rci_reliability) (Jacobson & Truax 1991).",
+    "rci_threshold": "1.96 · S_diff: the smallest change in score points that is reliable.",
+    "n_reliably_improved": "Pairs with RCI = (post − pre) / S_diff beyond 1.96 in the "
+    "improving direction.",
+    "prop_reliably_improved": "n_reliably_improved / n_pairs.",
+    "n_no_reliable_change": "Pairs with |RCI| ≤ 1.96.",
+    "prop_no_reliable_change": "n_no_reliable_change / n_pairs.",
+    "n_reliably_deteriorated": "Pairs with RCI beyond 1.96 in the worsening direction.",
+    "prop_reliably_deteriorated": "n_reliably_deteriorated / n_pairs.",
+    "n_clinical_at_pre": "Pairs in the clinical range at from_wave.",
+    "n_recovered": "Reliably improved pairs that were in the clinical range at from_wave and "
+    "are out of it at to_wave.",
+    "prop_recovered": "n_recovered / n_clinical_at_pre.",
+    "clinical_cutoff": "Cutoff of the clinical range used for recovery.",
+    "clinical_cutoff_operator": "The clinical range is score <operator> clinical_cutoff.",
+    "clinical_cutoff_source": "Where the cutoff came from.",
+    "recovery_criterion": "'published' (the definition's cutoff), 'c' (Jacobson–Truax: "
+    "between the baseline sample and the norms, weighted by their SDs) or 'a' (two "
+    "baseline SDs beyond the baseline mean in the improving direction).",
+}
+
+UNLINKED_DOCS = {
+    "n_before": "Respondents with a valid score at from_wave.",
+    "mean_before": "Mean at from_wave.",
+    "sd_before": "SD (n − 1) at from_wave.",
+    "n_after": "Respondents with a valid score at to_wave.",
+    "mean_after": "Mean at to_wave.",
+    "sd_after": "SD (n − 1) at to_wave.",
+    "mean_difference": "mean_after − mean_before.",
+    "mean_difference_ci_low": "Lower limit of the Welch 95% interval (R t.test(after, before)).",
+    "mean_difference_ci_high": "Upper limit of the Welch 95% interval.",
+    "t": "Welch t statistic.",
+    "df": "Welch–Satterthwaite degrees of freedom.",
+    "p_t": "Two-sided p of the Welch t test.",
+    "hedges_g": "mean_difference / √((sd_after² + sd_before²)/2) × J(Welch df) "
+    "(effectsize::hedges_g(after, before, pooled_sd = FALSE)).",
+    "hedges_g_ci_low": "Lower 95% limit of hedges_g from the noncentral t (exact roots).",
+    "hedges_g_ci_high": "Upper 95% limit of hedges_g.",
+    "mann_whitney_w": "W of R wilcox.test(after, before): rank sum of 'after' minus "
+    "n_after(n_after + 1)/2.",
+    "p_mann_whitney": "Two-sided p: exact when both samples have fewer than 50 values and no "
+    "ties, else normal approximation with continuity and tie correction (as R).",
+    "mann_whitney_method": "'exact' or the normal approximation used.",
+    "rank_biserial": "2W / (n_after · n_before) − 1; positive when scores are higher after.",
+    "improvement_sign": "+1 when a higher score is better, −1 when worse.",
+    "threshold": "The stated threshold for the share at or beyond it.",
+    "threshold_rule": "The rule counted: score >= threshold (higher is better) or "
+    "score <= threshold (higher is worse).",
+    "n_beyond_before": "Respondents meeting threshold_rule before.",
+    "prop_beyond_before": "n_beyond_before / n_before.",
+    "n_beyond_after": "Respondents meeting threshold_rule after.",
+    "prop_beyond_after": "n_beyond_after / n_after.",
+    "risk_difference": "prop_beyond_after − prop_beyond_before.",
+    "risk_difference_ci_low": "Lower limit of the Wald 95% interval (R prop.test(correct = "
+    "FALSE)), clipped to [−1, 1].",
+    "risk_difference_ci_high": "Upper limit of the Wald 95% interval.",
+    "odds_ratio": "Odds of meeting the rule after vs before (0.5 added to every cell when "
+    "one is zero).",
+    "odds_ratio_ci_low": "Lower limit of the Woolf (log) 95% interval.",
+    "odds_ratio_ci_high": "Upper limit of the Woolf (log) 95% interval.",
+}
+
+ATTRITION_DOCS = {
+    "from_wave": "The baseline wave whose scores are compared.",
+    "wave": "The later wave that completers have and dropouts lack.",
+    "n_at_wave": "Participants with a valid score at the later wave (with or without baseline).",
+    "n_baseline": "Participants with a valid baseline score (completers + dropouts).",
+    "n_completers": "Baseline participants with a valid score at the later wave.",
+    "n_dropouts": "Baseline participants without a valid score at the later wave.",
+    "prop_retained": "n_completers / n_baseline.",
+    "mean_completers": "Baseline mean of completers.",
+    "sd_completers": "Baseline SD (n − 1) of completers.",
+    "mean_dropouts": "Baseline mean of dropouts.",
+    "sd_dropouts": "Baseline SD (n − 1) of dropouts.",
+    "mean_difference": "mean_completers − mean_dropouts.",
+    "mean_difference_ci_low": "Lower limit of the Welch 95% interval.",
+    "mean_difference_ci_high": "Upper limit of the Welch 95% interval.",
+    "t": "Welch t statistic (completers − dropouts).",
+    "df": "Welch–Satterthwaite degrees of freedom.",
+    "p": "Two-sided p of the Welch t test.",
+    "hedges_g": "Hedges' g with the pooled SD, completers − dropouts "
+    "(effectsize::hedges_g default).",
+    "hedges_g_ci_low": "Lower 95% limit of hedges_g from the noncentral t (exact roots).",
+    "hedges_g_ci_high": "Upper 95% limit of hedges_g.",
+}
+
+SECTION_DOCS = {
+    "paired": {**KEY_DOCS, **PAIRED_DOCS},
+    "unlinked": {**KEY_DOCS, **UNLINKED_DOCS},
+    "attrition": {**KEY_DOCS, **ATTRITION_DOCS},
+}
+
+
+def fields_markdown() -> str:
+    """The field reference as Markdown (written to ``docs/results-fields.md``)."""
+    from .multiplicity import FAMILY_DESCRIPTION
+    from .results import SECTION_FIELDS
+
+    lines = [
+        "# Results fields",
+        "",
+        "Generated from `stigma_outcomes/comparison/fields.py`; the same text is in the",
+        "JSON Schema (`schemas/results.schema.json`). Undefined statistics are `null`, with",
+        "the reason in `note`. Confidence intervals are 95%.",
+        "",
+        f"Multiplicity family (p_t_holm, p_t_bh): {FAMILY_DESCRIPTION}.",
+        "",
+        "Mixed-model, ANCOVA and reliability records are documented in their own modules",
+        "(`comparison/mixed.py`, `comparison/ancova.py`, `comparison/reliability.py`).",
+    ]
+    for section, fields in SECTION_FIELDS.items():
+        lines += ["", f"## `{section}`", "", "| field | type | meaning |", "| --- | --- | --- |"]
+        docs = SECTION_DOCS[section]
+        for name, kind in fields.items():
+            lines.append(f"| `{name}` | {kind} | {docs[name]} |")
+    return "\n".join(lines) + "\n"
