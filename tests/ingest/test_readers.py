@@ -53,6 +53,25 @@ def test_blank_line_in_the_middle_keeps_row_numbers_exact(tmp_path: Path) -> Non
     assert table.row_numbers.tolist() == [2, 4]
 
 
+@pytest.mark.parametrize(
+    ("body", "numbers"),
+    [
+        ("id,q\nA,1\nB,2\n  \n", [2, 3]),
+        ("id,q\nA,1\n  \nB,2\n\n\n", [2, 4]),
+        ("id,q\r\nA,1\r\n\r\nB,2\r\n", [2, 4]),
+        ("id,q\nA,1\n,\nB,2\n", [2, 4]),
+    ],
+)
+def test_blank_and_whitespace_lines_never_shift_row_numbers(
+    body: str, numbers: list[int], tmp_path: Path
+) -> None:
+    path = tmp_path / "blanks.csv"
+    path.write_bytes(body.encode("utf-8"))
+    table = read_export(path)
+    assert table.frame["id"].tolist() == ["A", "B"]
+    assert table.row_numbers.tolist() == numbers
+
+
 def test_multiline_quoted_cell_counts_as_one_row(tmp_path: Path) -> None:
     path = tmp_path / "ml.csv"
     path.write_text('id,comment\nA,"line one\nline two"\nB,ok\n', encoding="utf-8")

@@ -75,11 +75,13 @@ def read_text(
         "bytes": size,
     }
     table = None
+    trailing = 0
     if sniffed.encoding.lower() in _UTF8 and width > 1:
-        table = _arrow_read(pa.OSFile(str(file)), delimiter, width, multiline)
+        trailing = _trailing_blank_lines(_tail(file).decode("utf-8", errors="ignore"))
+        table = _arrow_read(pa.OSFile(str(file)), delimiter, width, multiline, trailing)
         if table is None and not multiline:
             # A quoted line break later in the file: parse again, allowing for it.
-            table = _arrow_read(pa.OSFile(str(file)), delimiter, width, True)
+            table = _arrow_read(pa.OSFile(str(file)), delimiter, width, True, trailing)
         if table is _NOT_UTF8 and not encoding:
             sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
             meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
@@ -90,13 +92,14 @@ def read_text(
                 where=str(file),
                 fix="leave out --encoding so the encoding is detected, or give the right one",
             )
-    if table is not None:
+    if isinstance(table, pa.Table):
         return _sheet_from_arrow(table, file, meta)
     text = _decode_all(file, sniffed.encoding)
     if sniffed.encoding.lower() not in _UTF8 and width > 1:
         # Transcoded once, the text can still take the fast parser.
         buffer = pa.BufferReader(text.removeprefix("\ufeff").encode("utf-8"))
-        table = _arrow_read(buffer, delimiter, width, True)
+        trailing = _trailing_blank_lines(text[-4096:])
+        table = _arrow_read(buffer, delimiter, width, True, trailing)
         if isinstance(table, pa.Table):
             return _sheet_from_arrow(table, file, meta)
     return _read_python(text, file, delimiter, meta)
@@ -107,6 +110,30 @@ class _Sentinel:
 
 
 _NOT_UTF8 = _Sentinel()
+_BLANK_INSIDE = _Sentinel()
+
+
+def _tail(file: Path, size: int = 4096) -> bytes:
+    with file.open("rb") as handle:
+        handle.seek(max(file.stat().st_size - size, 0))
+        return handle.read()
+
+
+def _trailing_blank_lines(tail: str) -> int:
+    """Whitespace-only lines after the last line with content.
+
+    pyarrow reads an empty line as a row of empty cells (dropped later with the row
+    numbers intact) but rejects a line of spaces as a short row; such lines at the very
+    end shift no row numbers, so they need not send the file down the slow path.
+
+    Examples
+    --------
+    >>> _trailing_blank_lines("a,b\\n1,2\\n"), _trailing_blank_lines("a,b\\n1,2\\r\\n \\r\\n\\n")
+    (0, 1)
+    """
+    end = len(tail.rstrip())
+    pieces = tail[end:].split("\n")[1:]
+    return sum(1 for piece in pieces if piece.strip("\r") != "")
 
 
 def _first_record_width(text: str, delimiter: str) -> int:
@@ -128,8 +155,8 @@ def _quoted_newline(text: str, delimiter: str) -> bool:
 
 
 def _arrow_read(
-    source: pa.NativeFile, delimiter: str, width: int, multiline: bool
-) -> pa.Table | None:
+    source: pa.NativeFile, delimiter: str, width: int, multiline: bool, trailing: int = 0
+) -> pa.Table | _Sentinel | None:
     """Parse with pyarrow; ``None`` when the file needs the exact (Python) path.
 
     Allowing line breaks inside quoted cells halves pyarrow's speed, so it is only
@@ -166,14 +193,14 @@ def _arrow_read(
         )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
-            return _NOT_UTF8  # type: ignore[return-value]
+            return _NOT_UTF8
         return None
     finally:
         source.close()
-    if blank_lines:
-        # A skipped blank line shifts every later row number; only the exact path
-        # knows where it was.
-        return None
+    if blank_lines > trailing:
+        # A blank line in the middle shifts every later row number; only the exact
+        # path knows where it was.
+        return _BLANK_INSIDE
     return table
 
 
