@@ -114,18 +114,21 @@ def test_comparison_sentence_uses_no_causal_verb() -> None:
 
 def test_unlinked_designs_are_labelled() -> None:
     rec = {
-        "n_pre": 80,
-        "n_post": 70,
-        "pre_mean": 6.5,
-        "post_mean": 6.0,
+        "n_before": 80,
+        "n_after": 70,
+        "mean_before": 6.5,
+        "mean_after": 6.0,
         "mean_difference": -0.5,
         "mean_difference_ci_low": -1.0,
         "mean_difference_ci_high": 0.0,
-        "p_welch_holm": 0.2,
+        "p_t": 0.04,
         "improvement_sign": -1,
     }
     f = unlinked_finding(rec, LONELY, Disclosure(), "u")
     assert "unlinked surveys" in f.sentence and "not the same people" in f.sentence
+    # An unadjusted p of 0.04 is not enough to call a difference.
+    assert f.verdict == "no clear change" and "no multiplicity-adjusted test" in f.sentence
+    assert "80 people answered before (average 6.50)" in f.sentence
     assert "linked" in design_sentence(has_comparison=False, linked=False)
 
 

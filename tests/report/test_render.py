@@ -114,3 +114,39 @@ def test_limitations_and_methods_present(model: Any) -> None:
     text = model.all_text()
     assert "Regression to the mean" in text and "no comparison group" in text
     assert "Holm" in text and "Jacobson–Truax" in text
+
+
+def test_unlinked_results_are_labelled_everywhere() -> None:
+    rec = {
+        "instrument": "ucla3",
+        "scale": "total",
+        "group": None,
+        "design": "unlinked",
+        "from_wave": "pre",
+        "to_wave": "post",
+        "n_before": 80,
+        "n_after": 70,
+        "mean_before": 6.5,
+        "sd_before": 1.4,
+        "mean_after": 6.1,
+        "sd_after": 1.3,
+        "mean_difference": -0.4,
+        "mean_difference_ci_low": -0.85,
+        "mean_difference_ci_high": 0.05,
+        "hedges_g": -0.29,
+        "hedges_g_ci_low": -0.61,
+        "hedges_g_ci_high": 0.03,
+        "p_t": 0.08,
+        "improvement_sign": -1,
+    }
+    md = render_markdown(build_report({"meta": {}, "paired": [], "unlinked": [rec]}))
+    assert "unlinked surveys" in md and "Welch" in md and "could not be matched" in md
+    assert "6.50 (1.40)" in md and "−0.29 [−0.61 to 0.03]" in md
+    assert "Reliable change" not in md and "paired t test" not in md
+
+
+def test_scoring_rules_come_from_the_definitions(model: Any) -> None:
+    methods = next(s for s in model.sections if s.id == "methods")
+    rules = next(t for t in methods.tables if t.id == "scoring-rules")
+    ucla = next(r for r in rules.rows if r[0].startswith("UCLA-3"))
+    assert ucla[1] == "3" and ucla[2] == "sum of items"

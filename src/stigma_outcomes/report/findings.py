@@ -209,13 +209,20 @@ def paired_finding(
     )
 
 
+def _first(record: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if record.get(name) is not None:
+            return record[name]
+    return None
+
+
 def unlinked_finding(
     record: dict[str, Any], info: OutcomeInfo, d: Disclosure, key: str, alpha: float = ALPHA
 ) -> Finding:
     """The headline for an anonymous before/after design, labelled as unlinked."""
     group = record.get("group")
     who = f" in the {group} group" if group else ""
-    if not d.shown(f"{key}|n_pre") or not d.shown(f"{key}|n_post"):
+    if not d.shown(f"{key}|n_before") or not d.shown(f"{key}|n_after"):
         return Finding(
             info.instrument,
             info.scale,
@@ -225,23 +232,31 @@ def unlinked_finding(
             "answered at one of the waves.",
         )
     dec = decimals_for_range(info.range_low, info.range_high)
-    diff = record.get("mean_difference", record.get("mean_change"))
-    low = record.get("mean_difference_ci_low", record.get("mean_change_ci_low"))
-    high = record.get("mean_difference_ci_high", record.get("mean_change_ci_high"))
+    diff = _first(record, "mean_difference", "mean_change")
+    low = _first(record, "mean_difference_ci_low", "mean_change_ci_low")
+    high = _first(record, "mean_difference_ci_high", "mean_change_ci_high")
+    p_adj = _first(record, "p_t_holm", "p_holm")
     proxy = {
         "mean_change": diff,
-        "p_t_holm": record.get("p_welch_holm", record.get("p_t_holm")),
+        "p_t_holm": p_adj,
         "improvement_sign": record.get("improvement_sign"),
     }
     word = verdict(proxy, alpha)
     label = "no clear difference" if word == "no clear change" else word
+    test = (
+        f"adjusted {pvalue(p_adj)}"
+        if p_adj is not None
+        else "no multiplicity-adjusted test was available, so no difference is called clear"
+    )
+    n_before = _first(record, "n_before", "n_pre") or 0
+    n_after = _first(record, "n_after", "n_post") or 0
     sentence = (
-        f"{info.label}{who} ({label}; unlinked surveys): {int(record.get('n_pre', 0))} people "
-        f"answered before (average {num(record.get('pre_mean'), dec)}) and "
-        f"{int(record.get('n_post', 0))} after (average {num(record.get('post_mean'), dec)}) "
+        f"{info.label}{who} ({label}; unlinked surveys): {int(n_before)} people answered "
+        f"before (average {num(_first(record, 'mean_before', 'pre_mean'), dec)}) and "
+        f"{int(n_after)} after (average {num(_first(record, 'mean_after', 'post_mean'), dec)}) "
         f"on {info.range_text} ({info.better_text}); difference {num(diff, dec, signed=True)} "
-        f"(95% CI {interval(low, high, dec)}). The answers could not be linked person to "
-        "person, so these are two sets of respondents, not the same people measured twice."
+        f"(95% CI {interval(low, high, dec)}; {test}). The answers could not be linked person "
+        "to person, so these are two sets of respondents, not the same people measured twice."
     )
     return Finding(info.instrument, info.scale, info.label, word, sentence)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from .formatting import decimals_for_range, interval, is_number, num, pvalue
@@ -112,6 +113,7 @@ def methods_section(
                     num(rec.get("rci_threshold"), 2),
                 ]
             )
+    scoring_rows = _scoring_rows(data)
     if inst_rows:
         sec.tables.append(
             Table(
@@ -131,17 +133,35 @@ def methods_section(
         "toolkit's definition, where the authors give no rule) require; otherwise the person "
         "has no score on that scale and is left out of its analysis."
     )
+    if not data.get("paired") and data.get("unlinked"):
+        sec.paragraphs.append(
+            "Tests. The surveys could not be linked person to person, so the answers before and "
+            "after were compared as two independent groups: Welch's t test (not assuming equal "
+            "SDs), a Mann–Whitney test as a check, and Hedges' g with its 95% interval. No "
+            "person's individual change can be known in this design."
+        )
+    if scoring_rows:
+        sec.tables.append(
+            Table(
+                "scoring-rules",
+                "How each scale was scored",
+                ["Scale", "Items", "Score", "Scored when"],
+                scoring_rows,
+                widths=[3.0, 0.6, 1.2, 2.4],
+            )
+        )
     n_tests = len([r for r in data.get("paired") or []])
-    sec.paragraphs.append(
-        "Tests. Change is after minus before for people who answered both surveys (complete "
-        "pairs). Each change was tested with a paired t test, with a Wilcoxon signed-rank test "
-        "as a check that does not assume normal differences. Effect sizes: d_z (mean change ÷ "
-        "SD of the changes, with a noncentral-t 95% interval) and Hedges' g_av (mean change ÷ "
-        "average of the before and after SDs, small-sample corrected); the words small, medium "
-        f"and large follow Cohen's conventions (0.2, 0.5, 0.8). Multiplicity: the {n_tests} "
-        "paired tests in this analysis were adjusted together with Holm's method, and only "
-        f"adjusted p values below {settings.alpha} are called clear changes."
-    )
+    if n_tests:
+        sec.paragraphs.append(
+            "Tests. Change is after minus before for people who answered both surveys (complete "
+            "pairs). Each change was tested with a paired t test, with a Wilcoxon signed-rank test "
+            "as a check that does not assume normal differences. Effect sizes: d_z (mean change ÷ "
+            "SD of the changes, with a noncentral-t 95% interval) and Hedges' g_av (mean change ÷ "
+            "average of the before and after SDs, small-sample corrected); the words small, medium "
+            f"and large follow Cohen's conventions (0.2, 0.5, 0.8). Multiplicity: the {n_tests} "
+            "paired tests in this analysis were adjusted together with Holm's method, and only "
+            f"adjusted p values below {settings.alpha} are called clear changes."
+        )
     if data.get("ancova"):
         sec.paragraphs.append(
             "Comparison group. The groups' scores after were compared allowing for each "
@@ -153,13 +173,14 @@ def methods_section(
             "person, fitted by REML) used every available answer, so people who missed a wave "
             "still count."
         )
-    sec.paragraphs.append(
-        "Reliable change. Each person's change was compared with the change measurement "
-        "error alone could produce (Jacobson–Truax reliable change index: SD × √2 × √(1 − r), "
-        "times 1.96). The reliability r and the SD used for each scale are listed below with "
-        "their sources; the SD is taken from everyone's starting scores, so every group is "
-        "judged by the same yardstick."
-    )
+    if n_tests:
+        sec.paragraphs.append(
+            "Reliable change. Each person's change was compared with the change measurement "
+            "error alone could produce (Jacobson–Truax reliable change index: SD × √2 × √(1 − r), "
+            "times 1.96). The reliability r and the SD used for each scale are listed below with "
+            "their sources; the SD is taken from everyone's starting scores, so every group is "
+            "judged by the same yardstick."
+        )
     if rci_rows:
         sec.tables.append(
             Table(
@@ -215,6 +236,43 @@ def methods_section(
     if version:
         sec.paragraphs.append(f"Produced with stigma_outcomes {version}.")
     return sec
+
+
+METHOD_WORDS = {
+    "sum": "sum of items",
+    "mean": "mean of answered items",
+    "prorated_sum": "sum, prorated for missing items",
+}
+
+
+def _min_answered_text(rule: Any, n_items: int | None) -> str:
+    if not is_number(rule) or not n_items:
+        return "rule not stated in the definition"
+    value = float(rule)
+    if value <= 1:
+        need = math.ceil(value * n_items - 1e-9)
+        return f"at least {need} of {n_items} items answered ({round(value * 100)}%)"
+    return f"at least {int(value)} of {n_items} items answered"
+
+
+def _scoring_rows(data: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    seen: set[tuple[str, str]] = set()
+    for rec in (data.get("paired") or []) + (data.get("unlinked") or []):
+        cell = (str(rec.get("instrument")), str(rec.get("scale")))
+        if cell in seen:
+            continue
+        seen.add(cell)
+        info = describe_outcome(*cell, rec)
+        rows.append(
+            [
+                f"{info.short_name} · {info.name}",
+                str(info.n_items or "–"),
+                METHOD_WORDS.get(str(info.method), str(info.method or "–")),
+                _min_answered_text(info.min_answered, info.n_items),
+            ]
+        )
+    return rows
 
 
 def limitations_section(

@@ -187,8 +187,9 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
             d.relation(f"{cell}|{name}", [f"{record_key('paired', r)}|{name}" for r in groups])
     for rec in data.get("unlinked") or []:
         key = record_key("unlinked", rec)
-        for name in ("n_pre", "n_post"):
-            d.count(f"{key}|{name}", rec.get(name))
+        for name, legacy in (("n_before", "n_pre"), ("n_after", "n_post")):
+            d.count(f"{key}|{name}", rec.get(name, rec.get(legacy)))
+            d.derived(f"{key}|stats", f"{key}|{name}")
     for rec in data.get("attrition") or []:
         if rec.get("group") is not None:
             continue  # the report shows attrition for the whole sample only
@@ -253,6 +254,72 @@ def _flow(
         ),
         ("flow|analysed", "Analysed (a score at both waves on at least one outcome)", None, None),
     ]
+
+
+def _flow_unlinked(
+    scores: pd.DataFrame | None, from_wave: str | None, to_wave: str | None, d: Disclosure
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Responses per wave for anonymous surveys: nobody can be followed from one to the next."""
+    if scores is None or scores.empty or from_wave is None or to_wave is None:
+        return []
+    wave = scores["wave"].astype(str).to_numpy()
+    pid = pd.factorize(scores["participant_id"])[0]
+    d.count("flow|pre", len(np.unique(pid[wave == from_wave])))
+    d.count("flow|post", len(np.unique(pid[wave == to_wave])))
+    return [
+        ("flow|pre", f"Answered the {from_wave} survey", None, None),
+        (
+            "flow|post",
+            f"Answered the {to_wave} survey (not linked to the {from_wave} answers)",
+            None,
+            None,
+        ),
+    ]
+
+
+UNLINKED_COLUMNS = [
+    "Scale · group · waves",
+    "n before",
+    "n after",
+    "Before: mean (SD)",
+    "After: mean (SD)",
+    "Difference [95% CI]",
+    "Hedges' g [95% CI]",
+    "p (Welch, unadjusted)",
+]
+
+
+def _unlinked_rows(
+    recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
+) -> list[list[str]]:
+    rows = []
+    for rec in recs:
+        info = infos[str(rec["scale"])]
+        key = record_key("unlinked", rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        label = f"{info.name} · {rec.get('group') or 'Everyone'} · "
+        label += f"{rec.get('from_wave')}→{rec.get('to_wave')}"
+        nb = _count_or_mark(d, f"{key}|n_before", rec.get("n_before"))
+        na = _count_or_mark(d, f"{key}|n_after", rec.get("n_after"))
+        if not d.shown(f"{key}|stats"):
+            rows.append([label, nb, na, *(["not shown"] * 5)])
+            continue
+        low, high = rec.get("mean_difference_ci_low"), rec.get("mean_difference_ci_high")
+        diff_ci = interval(low, high, dec)
+        g_ci = interval(rec.get("hedges_g_ci_low"), rec.get("hedges_g_ci_high"), 2)
+        rows.append(
+            [
+                label,
+                nb,
+                na,
+                f"{num(rec.get('mean_before'), dec)} ({num(rec.get('sd_before'), dec)})",
+                f"{num(rec.get('mean_after'), dec)} ({num(rec.get('sd_after'), dec)})",
+                f"{num(rec.get('mean_difference'), dec, signed=True)} [{diff_ci}]",
+                f"{num(rec.get('hedges_g'), 2, signed=True)} [{g_ci}]",
+                pvalue(rec.get("p_t")).removeprefix("p ").removeprefix("= "),
+            ]
+        )
+    return rows
 
 
 def _problem_label(problem: str) -> str:
@@ -512,6 +579,20 @@ def _outcome_section(
         sec.finding = unlinked_finding(
             head_rec, info, d, record_key("unlinked", head_rec), settings.alpha
         )
+        sec.tables.append(
+            Table(
+                f"stats-{instrument}",
+                f"{info.short_name}: before and after on every scale (unlinked surveys)",
+                UNLINKED_COLUMNS,
+                _unlinked_rows(unlinked, infos, d),
+                [
+                    "Unlinked design: the before and after answers come from two sets of "
+                    "respondents who could not be matched, compared as independent groups "
+                    "(Welch t test; Hedges' g with its 95% interval). Difference = after − "
+                    "before."
+                ],
+            )
+        )
     return sec
 
 
@@ -672,7 +753,9 @@ def build_report(
     d = Disclosure(settings.threshold)
     _register(data, d)
     primary = _primary_contrast(data)
-    flow = _flow(scores, *(primary or (None, None)), d)
+    linked = bool(data.get("paired"))
+    flow_of = _flow if linked else _flow_unlinked
+    flow = flow_of(scores, *(primary or (None, None)), d)
     quality = _ledger_table(ledger, d)
     d.resolve()
 
@@ -688,7 +771,6 @@ def build_report(
     ]
     findings = [s.finding for s in outcomes if s.finding is not None]
     has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
-    linked = bool(data.get("paired"))
 
     summary = Section("summary", "Summary")
     if flow:
