@@ -92,3 +92,34 @@ def test_participant_classification_follows_direction():
     # c: 14 (clinical) → 9 (not clinical): recovered
     assert table["recovered"].tolist() == [False, False, True, False, False]
     assert table["clinical_at_pre"].tolist() == [False, True, True, True, True]
+
+
+def test_reliable_change_table_from_tidy_scores():
+    from stigma_outcomes.comparison import reliable_change_table
+
+    scores = pd.DataFrame(
+        {
+            "participant_id": list("abcd") * 2,
+            "wave": ["pre"] * 4 + ["post"] * 4,
+            "site": ["n", "n", "s", "s"] * 2,
+            "instrument": "ucla3",
+            "scale": "total",
+            "score": [9.0, 8.0, 4.0, 3.0, 3.0, 8.0, 9.0, 3.0],
+            "status": "ok",
+        }
+    )
+    table = reliable_change_table(scores, "pre", "post", group_col="site")
+    assert list(table.columns[:6]) == [
+        "instrument", "scale", "participant_id", "group", "from_wave", "to_wave",
+    ]  # fmt: skip
+    assert table.set_index("participant_id")["group"].to_dict() == {
+        "a": "n", "b": "n", "c": "s", "d": "s",
+    }  # fmt: skip
+    # baseline SD = sd(9, 8, 4, 3) with the definition's alpha 0.72 (ucla3 is higher-is-worse)
+    s_diff = float(np.std([9.0, 8, 4, 3], ddof=1)) * math.sqrt(2) * math.sqrt(1 - 0.72)
+    assert table["rci"].tolist() == pytest.approx([-6 / s_diff, 0.0, 5 / s_diff, 0.0])
+    assert table["reliable_change"].tolist() == [
+        "improved", "no_change", "deteriorated", "no_change",
+    ]  # fmt: skip
+    # ucla3's published cutoff: lonely at >= 6; a goes from 9 (lonely) to 3
+    assert table["recovered"].tolist() == [True, False, False, False]

@@ -467,6 +467,49 @@ def compare(
     return results
 
 
+def reliable_change_table(
+    scores: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    *,
+    group_col: str | None = None,
+    reliability: Mapping[Any, Any] | None = None,
+    direction: Mapping[Any, Any] | None = None,
+    registry: Any | None = None,
+    scale_info: Mapping[Any, Any] | str | os.PathLike[str] | None = None,
+    rci_sd: str = "baseline",
+) -> pd.DataFrame:
+    """Per-participant reliable change between two waves, one row per pair.
+
+    Uses the same yardsticks as :func:`compare` (reliability and SD with their sources);
+    see :func:`stigma_outcomes.comparison.rci.participant_rci` for the columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"participant_id": ["a", "b", "c", "a", "b", "c"],
+    ...     "wave": ["pre"] * 3 + ["post"] * 3, "instrument": "ucla3", "scale": "total",
+    ...     "score": [9.0, 6.0, 3.0, 3.0, 6.0, 4.0], "status": "ok"})
+    >>> reliable_change_table(df, "pre", "post")["reliable_change"].tolist()
+    ['improved', 'no_change', 'no_change']
+    """
+    from ..instruments.registry import Registry
+    from .rci import participant_rci
+
+    valid = valid_scores(scores, group_col)
+    check_waves(scores, [from_wave, to_wave])
+    keys = [tuple(k) for k in valid.attrs["scales"]]
+    meta = resolve_scale_meta(
+        keys,
+        registry=registry if registry is not None else Registry(),
+        reliability=reliability,
+        direction=direction,
+        scale_info=scale_info,
+    )
+    pairs = pair_waves(valid, str(from_wave), str(to_wave), group_col)
+    return participant_rci(pairs, rci_inputs(valid, str(from_wave), meta, rci_sd), meta)
+
+
 def _check_no_silent_infinities(results: Results) -> None:
     """Infinite statistics become NaN (undefined) so no record carries a meaningless number."""
     for _, records in results.sections():
