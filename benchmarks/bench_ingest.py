@@ -123,6 +123,8 @@ def _child(stage: str, path: str) -> None:
 
     import stigma_outcomes as so
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     start = time.perf_counter()
     if stage == "read":
         table = so.read_export(path)
@@ -133,8 +135,22 @@ def _child(stage: str, path: str) -> None:
         rows = result.summary()["rows_scored"]
         extra = {"score_rows": len(result.scores), "ledger_rows": len(result.ledger)}
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-    print(json.dumps({"seconds": seconds, "peak_bytes": peak, "rows": rows, **extra}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss * 1024  # Linux reports KiB
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    load = os.getloadavg()[0]
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "load": load,
+                "peak_bytes": peak,
+                "rows": rows,
+                **extra,
+            }
+        )
+    )
 
 
 def _measure(stage: str, path: Path, runs: int) -> list[dict]:
@@ -174,10 +190,17 @@ def main() -> None:
         times = [r["seconds"] for r in runs]
         median = statistics.median(times)
         peak = max(r["peak_bytes"] for r in runs) / 2**30
-        line = f"{stage}: median {median:.2f} s (runs {', '.join(f'{t:.2f}' for t in times)})"
+        best = min(times)
+        cpu = statistics.median(r["cpu_seconds"] for r in runs)
+        load = statistics.median(r["load"] for r in runs)
+        line = (
+            f"{stage}: median {median:.2f} s, best {best:.2f} s "
+            f"(runs {', '.join(f'{t:.2f}' for t in times)}); CPU {cpu:.2f} s; "
+            f"load average {load:.1f}"
+        )
         if stage == "read":
-            line += f", {size / 1e6 / median:.0f} MB/s"
-        print(f"{line}, peak {peak:.2f} GiB; {runs[0]}")
+            line += f"; {size / 1e6 / median:.0f} MB/s median, {size / 1e6 / best:.0f} MB/s best"
+        print(f"{line}; peak {peak:.2f} GiB")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, as_text, name_columns, set_aside_many, split_header
+from .base import (
+    FlavorOptions,
+    Parsed,
+    as_text,
+    matches_any,
+    name_columns,
+    set_aside_many,
+    split_header,
+)
 
 NAME = "qualtrics"
 
@@ -109,8 +117,7 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
                 hit = rule(frame[column]) & (reasons == "")
                 reasons[hit], columns[hit] = "survey_preview", column
     if finished_col is not None and not options.include_incomplete:
-        text = as_text(frame[finished_col])
-        hit = text.isin(_UNFINISHED_TEXT).fillna(False).to_numpy(bool) & (reasons == "")
+        hit = matches_any(frame[finished_col], _UNFINISHED_TEXT) & (reasons == "")
         reasons[hit], columns[hit] = "unfinished_response", finished_col
     frame, numbers, excluded = set_aside_many(frame, numbers, reasons, columns, sheet.source)
     metadata = {
@@ -141,19 +148,18 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
 
 def _is_preview_status(column: pd.Series) -> np.ndarray:
     # Only 0 (normal) and 1 (preview) are documented codes; other statuses are kept.
-    text = as_text(column)
-    return text.isin(_PREVIEW_TEXT | {"1", "1.0"}).fillna(False).to_numpy(dtype=bool)
+    return matches_any(column, _PREVIEW_TEXT | {"1", "1.0"})
 
 
 def _is_preview_channel(column: pd.Series) -> np.ndarray:
-    return (as_text(column) == "preview").fillna(False).to_numpy(dtype=bool)
+    return matches_any(column, {"preview"})
 
 
 def _export_values(frame: pd.DataFrame, finished: str | None, status: str | None) -> str:
     for column in (finished, status):
         if column is None or len(frame) == 0:
             continue
-        text = as_text(frame[column])
+        text = as_text(pd.Series(pd.unique(frame[column].dropna())))
         if text.isin({"true", "false", "ip address", "survey preview"}).any():
             return "choice_text"
         if pd.to_numeric(text, errors="coerce").notna().all():
