@@ -171,11 +171,17 @@ def load_evaluation(
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
-        raise InputError("the evaluation file is not valid YAML", where=where,
-                         fix=f"fix the YAML syntax ({getattr(err, 'problem', err)})") from err  # fmt: skip
+        raise InputError(
+            "the evaluation file is not valid YAML",
+            where=where,
+            fix=f"fix the YAML syntax ({getattr(err, 'problem', err)})",
+        ) from err
     if not isinstance(raw, dict):
-        raise InputError("the evaluation file must be a YAML mapping of settings", where=str(path),
-                         fix="start from data/sample/evaluation.yaml")  # fmt: skip
+        raise InputError(
+            "the evaluation file must be a YAML mapping of settings",
+            where=str(path),
+            fix="start from data/sample/evaluation.yaml",
+        )
     return _validate(raw, str(path)), path.resolve().parent
 
 

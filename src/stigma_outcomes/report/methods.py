@@ -195,6 +195,11 @@ def methods_section(
                     "Change needed",
                 ],
                 rci_rows,
+                [
+                    "“–”: the definition gives no reliability coefficient for this scale and "
+                    "none was supplied, so reliable change was not assessed for it. Change "
+                    "needed = 1.96 × SD × √2 × √(1 − r), in scale points."
+                ],
                 widths=[2.0, 0.8, 2.2, 0.6, 2.0, 0.8],
             )
         )
