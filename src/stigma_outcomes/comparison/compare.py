@@ -462,6 +462,14 @@ def compare(
         ],
         "wave_counts": wave_counts(valid, waves, group_col),
         "warnings": warnings,
+        "not_computed": (
+            [
+                "attrition, mixed models and ANCOVA: they need participants linked across "
+                "waves, and these data were analysed as unlinked"
+            ]
+            if unlinked
+            else []
+        ),
     }
     _check_no_silent_infinities(results)
     return results
