@@ -126,6 +126,14 @@ class Evaluation(BaseModel):
     report: ReportOptions = Field(default_factory=ReportOptions)
     output: str = Field("outputs", description="Output folder, relative to this file.")
 
+    @field_validator("title", "program", "period", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        # YAML reads `period: 2025` as a number; it is meant as text.
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
     @field_validator("data")
     @classmethod
     def _wave_given(cls, files: list[DataFile]) -> list[DataFile]:

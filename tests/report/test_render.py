@@ -150,3 +150,22 @@ def test_scoring_rules_come_from_the_definitions(model: Any) -> None:
     rules = next(t for t in methods.tables if t.id == "scoring-rules")
     ucla = next(r for r in rules.rows if r[0].startswith("UCLA-3"))
     assert ucla[1] == "3" and ucla[2] == "sum of items"
+
+
+def test_mixed_model_means_chart_hides_small_groups() -> None:
+    from stigma_outcomes.report.model import Chart, _mixed_means_chart
+    from stigma_outcomes.report.outcomes import describe_outcome
+    from stigma_outcomes.report.privacy import Disclosure
+
+    cells = [
+        {"wave": w, "group": g, "n": n, "mean": m, "se": 0.2, "ci_low": m - 0.4, "ci_high": m + 0.4}
+        for g, n in (("A", 40), ("B", 30), ("C", 3))
+        for w, m in (("pre", 6.0), ("post", 5.5), ("follow-up", 5.4))
+    ]
+    chart = _mixed_means_chart(
+        "ucla3", describe_outcome("ucla3", "total"), {"wave_means": cells}, Disclosure(5), 2
+    )
+    assert isinstance(chart, Chart)
+    shown = [s["group"] for s in chart.data["series"]]
+    # C is small; B (the next smallest) goes too, so C cannot be recovered from A + B.
+    assert shown == ["A"] and "C" in chart.alt and "B" in chart.alt

@@ -113,7 +113,11 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
             capsize=3,
             linewidth=1.6,
             markersize=5,
-            label=f"{s['group']} (n = {s['n']})",
+            label=(
+                f"{s['group']} (up to {s['n']} per wave)"
+                if data.get("n_label")
+                else f"{s['group']} (n = {s['n']})"
+            ),
         )
     ax.set_xticks(range(len(waves)), waves)
     ax.set_xlim(-0.5, len(waves) - 0.5)

@@ -126,7 +126,7 @@ def reliable_change_sentence(record: dict[str, Any], d: Disclosure, key: str) ->
         d, f"{key}|n_reliably_deteriorated", record.get("n_reliably_deteriorated"), n, n_key
     )
     return (
-        f"Reliable improvement: {improved} participants; reliable deterioration: {worse} "
+        f"Reliable improvement: {improved}; reliable deterioration: {worse} "
         "(changes larger than measurement error alone would produce)."
     )
 

@@ -534,6 +534,19 @@ def _outcome_section(
             sec.more.append(
                 paired_finding(rec, info, d, record_key("paired", rec), settings.alpha).sentence
             )
+        later = [
+            r
+            for r in paired
+            if r["scale"] == head
+            and r.get("group") is None
+            and r["from_wave"] == fw
+            and r["to_wave"] != tw
+        ]
+        for rec in later:
+            sec.more.append(
+                f"From {rec['from_wave']} to {rec['to_wave']}: "
+                + paired_finding(rec, info, d, record_key("paired", rec), settings.alpha).sentence
+            )
         for rec in data.get("ancova") or []:
             if (
                 rec.get("instrument") == instrument
@@ -554,7 +567,20 @@ def _outcome_section(
         cell = [
             r for r in paired if r["scale"] == head and r["from_wave"] == fw and r["to_wave"] == tw
         ]
-        sec.charts.append(_means_chart(instrument, info, cell, d, dec))
+        mixed = next(
+            (
+                m
+                for m in data.get("mixed_models") or []
+                if m.get("instrument") == instrument
+                and m.get("scale") == head
+                and m.get("wave_means")
+            ),
+            None,
+        )
+        if mixed is not None:
+            sec.charts.append(_mixed_means_chart(instrument, info, mixed, d, dec))
+        else:
+            sec.charts.append(_means_chart(instrument, info, cell, d, dec))
         if whole and d.shown(record_key("paired", whole[0]) + "|stats"):
             sec.charts.append(_scatter_chart(instrument, info, whole[0], scores, fw, tw))
         if any(is_number(r.get("n_reliably_improved")) for r in cell):
@@ -623,6 +649,75 @@ def _means_chart(
             "series": series,
             "ylabel": f"{info.name} ({info.better_text})",
             "range": [info.range_low, info.range_high],
+        },
+    )
+
+
+def _mixed_means_chart(
+    instrument: str, info: OutcomeInfo, mixed: dict[str, Any], d: Disclosure, dec: int
+) -> Chart:
+    """Model-estimated means per wave (every available answer), for more than two waves."""
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for cell in mixed["wave_means"]:
+        by_group.setdefault(cell.get("group") or "Everyone", []).append(cell)
+    # A group with fewer people than the threshold at any wave is left out of the chart,
+    # together with the next smallest group (the mixed model has no whole-sample line).
+    small = [
+        g
+        for g, cells in by_group.items()
+        if any(0 < (c.get("n") or 0) < d.threshold for c in cells)
+    ]
+    if small and len(by_group) > 1:
+        rest = sorted(
+            (min(c.get("n") or 0 for c in cells), g)
+            for g, cells in by_group.items()
+            if g not in small
+        )
+        small += [rest[0][1]] if len(small) == 1 and rest else []
+    series = []
+    for group, cells in by_group.items():
+        if group in small:
+            continue
+        points = [
+            {
+                "wave": str(c["wave"]),
+                "mean": float(c["mean"]),
+                "low": float(c["ci_low"]),
+                "high": float(c["ci_high"]),
+            }
+            for c in cells
+            if is_number(c.get("mean")) and is_number(c.get("ci_low"))
+        ]
+        series.append(
+            {"group": group, "points": points, "n": max(int(c.get("n") or 0) for c in cells)}
+        )
+    bits = [
+        "; ".join(
+            f"{s['group']} {p['wave']} {num(p['mean'], dec)} (95% CI "
+            f"{interval(p['low'], p['high'], dec)})"
+            for p in s["points"]
+        )
+        for s in series
+    ]
+    alt = (
+        f"Line chart of the model-estimated average {info.name} at each survey wave, with "
+        f"95% confidence intervals, on {info.range_text} ({info.better_text}). "
+        + ". ".join(bits)
+        + "."
+    )
+    if small:
+        alt += " Groups not shown for privacy: " + ", ".join(small) + "."
+    return Chart(
+        f"means-{instrument}",
+        "means",
+        f"Average {info.name} at each wave, estimated by the mixed model from every available "
+        "answer, with 95% confidence intervals.",
+        alt,
+        {
+            "series": series,
+            "ylabel": f"{info.name} ({info.better_text})",
+            "range": [info.range_low, info.range_high],
+            "n_label": "most at one wave",
         },
     )
 
