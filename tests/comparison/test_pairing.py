@@ -77,3 +77,30 @@ def test_group_with_one_level_is_an_error():
     with pytest.raises(AnalysisError, match="1 level"):
         group_levels(valid_scores(one, "site"), "site")
     assert group_levels(valid_scores(_scores(), "site"), "site") == ["x", "y", "z"]
+
+
+def test_sorting_and_lookup_matching_agree(monkeypatch):
+    import stigma_outcomes.comparison.pairing as pairing
+
+    rng = np.random.default_rng(8)
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "participant_id": [f"q{i}" for i in rng.permutation(n)] + [f"q{i}" for i in range(n)],
+            "wave": ["pre"] * n + ["post"] * n,
+            "instrument": "i",
+            "scale": rng.choice(["s", "t"], 2 * n),
+            "score": rng.normal(size=2 * n),
+            "status": np.where(rng.random(2 * n) < 0.1, "missing", "ok"),
+        }
+    ).drop_duplicates(["participant_id", "wave", "scale"])
+    valid = valid_scores(frame)
+    by_lookup = pair_waves(valid, "pre", "post").to_frame()
+    monkeypatch.setattr(pairing, "DIRECT_LOOKUP_LIMIT", 0)
+    by_sorting = pair_waves(valid, "pre", "post").to_frame()
+    key = ["scale", "participant_id"]
+    pd.testing.assert_frame_equal(
+        by_lookup.sort_values(key).reset_index(drop=True),
+        by_sorting.sort_values(key).reset_index(drop=True),
+    )
+    assert len(by_lookup) > 100

@@ -19,6 +19,9 @@ from ..errors import AnalysisError, InputError
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
 
+DIRECT_LOOKUP_LIMIT = 64_000_000
+"""Largest scales × participants for matching through a lookup table (else by sorting)."""
+
 
 def valid_scores(
     scores: pd.DataFrame, group_col: str | None = None, extra_cols: Iterable[str] = ()
@@ -247,11 +250,19 @@ def pair_waves(
     key = codes * n_pid + valid["_pid"].to_numpy()
     from_idx = np.flatnonzero(wave_mask(valid, from_wave))
     to_idx = np.flatnonzero(wave_mask(valid, to_wave))
-    _, i_from, i_to = np.intersect1d(
-        key[from_idx], key[to_idx], assume_unique=True, return_indices=True
-    )
-    rows_from = from_idx[i_from]
-    rows_to = to_idx[i_to]
+    span = (int(codes.max()) + 1) * n_pid if len(codes) else 0
+    if span <= DIRECT_LOOKUP_LIMIT:
+        # keys are dense: a direct lookup table matches in linear time, no sorting
+        where_to = np.full(span, -1, dtype=np.int64)
+        where_to[key[to_idx]] = to_idx
+        match = where_to[key[from_idx]]
+        found = match >= 0
+        rows_from, rows_to = from_idx[found], match[found]
+    else:
+        _, i_from, i_to = np.intersect1d(
+            key[from_idx], key[to_idx], assume_unique=True, return_indices=True
+        )
+        rows_from, rows_to = from_idx[i_from], to_idx[i_to]
     score = valid["score"].to_numpy(dtype=float)
     group_code, levels = None, []
     if group_col is not None:
