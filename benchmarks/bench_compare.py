@@ -1,0 +1,114 @@
+"""Benchmark the comparison stage (figures go to BENCHMARKS.md).
+
+1. Paired statistics + reliable change for 1,000,000 participants × 3 scales × 2 waves
+   (6,000,000 score rows): the core step (pairing, per-cell reductions, Wilcoxon ranks, RCI
+   counts) and the whole :func:`compare` call (validation, duplicate check, attrition,
+   multiplicity, results). Target ≤ 2 s for paired statistics + RCI.
+2. ``compare`` on 20,000 participants × 3 waves with 30% missing follow-ups, one scale, so the
+   mixed model (part B's ``fit_mixed_models``) runs inside it. Target for the mixed model ≤ 15 s.
+
+Run from the repository root: ``python benchmarks/bench_compare.py [--runs 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from stigma_outcomes.comparison import compare
+from stigma_outcomes.comparison.compare import _paired_section
+from stigma_outcomes.comparison.meta import ScaleMeta
+from stigma_outcomes.comparison.pairing import pair_waves, valid_scores
+from stigma_outcomes.comparison.rci import rci_inputs
+
+SCALES = ("a", "b", "c")
+META = {
+    ("bench", s): ScaleMeta("bench", s, "higher_is_worse", reliability=0.8, reliability_source="x")
+    for s in SCALES
+}
+OPTIONS = {
+    "direction": {f"bench.{s}": "higher_is_worse" for s in SCALES},
+    "reliability": {f"bench.{s}": 0.8 for s in SCALES},
+}
+
+
+def make_scores(n: int, waves: tuple[str, ...], missing_later: float, seed: int) -> pd.DataFrame:
+    """Tidy scores: integer 0–30 scores, a 3-level site, some follow-ups missing."""
+    rng = np.random.default_rng(seed)
+    ids = np.char.add("p", np.arange(n).astype(str)).astype(object)
+    site = rng.choice(np.array(["north", "south", "east"], dtype=object), n)
+    frames = []
+    for scale in SCALES:
+        trait = rng.normal(15, 5, n)
+        for w, wave in enumerate(waves):
+            keep = np.ones(n, dtype=bool) if w == 0 else rng.random(n) >= missing_later
+            score = np.clip(np.round(trait - 1.2 * w + rng.normal(0, 3, n)), 0, 30)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "participant_id": ids[keep],
+                        "wave": wave,
+                        "site": site[keep],
+                        "instrument": "bench",
+                        "scale": scale,
+                        "score": score[keep],
+                        "status": "ok",
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), max(times)
+
+
+def core(valid: pd.DataFrame) -> list[dict]:
+    pairs = pair_waves(valid, "pre", "post", None)
+    inputs = rci_inputs(valid, "pre", META)
+    return _paired_section(pairs, META, inputs, None, [], 5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--participants", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    big = make_scores(args.participants, ("pre", "post"), 0.2, seed=1)
+    valid = valid_scores(big)
+    print(f"{args.participants:,} participants × {len(SCALES)} scales: {len(big):,} score rows")
+    med, worst = timed(lambda: core(valid), args.runs)
+    print(f"paired statistics + RCI (core)          median {med:.2f} s, slowest {worst:.2f} s")
+    med, worst = timed(lambda: compare(big, "pre", "post", **OPTIONS), args.runs)
+    print(f"compare(), whole call, no groups        median {med:.2f} s, slowest {worst:.2f} s")
+    med, worst = timed(
+        lambda: compare(big, "pre", "post", group_col="site", **OPTIONS), max(1, args.runs // 2)
+    )
+    print(f"compare(), with 3 groups + ANCOVA       median {med:.2f} s, slowest {worst:.2f} s")
+    del big, valid
+
+    small = make_scores(20_000, ("pre", "post", "fu"), 0.3, seed=2)
+    small = small[small["scale"] == "a"]
+    med, worst = timed(lambda: compare(small, "pre", "post", followup=["fu"], **OPTIONS),
+                       args.runs)  # fmt: skip
+    print(f"compare(), 20k × 3 waves + mixed model  median {med:.2f} s, slowest {worst:.2f} s")
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MiB; {platform.python_version()}, {platform.machine()}")
+
+
+if __name__ == "__main__":
+    main()
