@@ -288,8 +288,7 @@ def ancova_sentence(
     return (
         f"Allowing for where people started, the {group} group's average after was "
         f"{num(diff, dec, signed=True)} points relative to the {ref} group (95% CI {ci}; "
-        f"{pvalue(p)}): {reading}. A comparison group makes it more plausible that a "
-        "difference is due to the programme, but without random assignment it does not prove it."
+        f"{pvalue(p)}): {reading}."
     )
 
 
@@ -306,7 +305,8 @@ def design_sentence(has_comparison: bool, linked: bool) -> str:
     if has_comparison:
         parts.append(
             "A comparison group was analysed, so changes can be set against what happened "
-            "without the programme; groups were compared, not randomly assigned, unless stated."
+            "without the programme. Unless people were assigned to the groups at random, the "
+            "groups may also differ in other ways."
         )
     else:
         parts.append(

@@ -562,7 +562,12 @@ def _outcome_section(
                     )
                     for g in names
                 )
-                sec.more.append(ancova_sentence(rec, info, d, shown, settings.alpha))
+                sentence = ancova_sentence(rec, info, d, shown, settings.alpha)
+                # The comparison-group result belongs with the headline (and the summary).
+                if sec.finding is not None:
+                    sec.finding.details.append(sentence)
+                else:
+                    sec.more.append(sentence)
         dec = decimals_for_range(info.range_low, info.range_high)
         cell = [
             r for r in paired if r["scale"] == head and r["from_wave"] == fw and r["to_wave"] == tw
@@ -870,16 +875,19 @@ def build_report(
     summary = Section("summary", "Summary")
     if flow:
         summary.paragraphs.append(_flow_sentence(flow, d))
-        summary.charts.append(_flow_chart(flow, d))
     summary.paragraphs.append(design_sentence(has_comparison, linked))
-    summary.bullets = [f.sentence for f in findings]
+    summary.bullets = [f.text for f in findings]
     summary.paragraphs.append(
         "Changes are called an improvement or a worsening only when they are clear after "
         f"allowing for the number of tests (Holm-adjusted p below {settings.alpha}); effect "
         f"sizes are described with {CONVENTION_DETAIL}."
     )
 
-    sections = [attrition_section(data, flow, d, settings)]
+    participation = attrition_section(data, flow, d, settings)
+    if flow:
+        # The diagram sits with the flow it draws; the summary keeps the one-line version.
+        participation.charts.insert(0, _flow_chart(flow, d))
+    sections = [participation]
     dq = Section("data-quality", "Data quality")
     if quality is not None:
         dq.tables.append(quality)
