@@ -169,3 +169,45 @@ def test_mixed_model_means_chart_hides_small_groups() -> None:
     shown = [s["group"] for s in chart.data["series"]]
     # C is small; B (the next smallest) goes too, so C cannot be recovered from A + B.
     assert shown == ["A"] and "C" in chart.alt and "B" in chart.alt
+
+
+def test_html_structure_is_well_formed(outputs: dict[str, str]) -> None:
+    from html.parser import HTMLParser
+
+    class Checker(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.headings: list[int] = []
+            self.tables = self.captions = 0
+            self.problems: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in {"meta", "br", "img", "link", "path", "use", "rect", "line"}:
+                return
+            self.stack.append(tag)
+            if tag in {"h1", "h2", "h3", "h4"}:
+                self.headings.append(int(tag[1]))
+            self.tables += tag == "table"
+            self.captions += tag == "caption"
+            if tag == "th" and "scope" not in dict(attrs):
+                self.problems.append("th without scope")
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            return
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in {"path", "use", "rect", "line"}:
+                return
+            if not self.stack or self.stack[-1] != tag:
+                self.problems.append(f"unbalanced </{tag}>")
+                return
+            self.stack.pop()
+
+    checker = Checker()
+    checker.feed(outputs["html"])
+    assert not checker.problems and not checker.stack
+    assert checker.tables and checker.tables == checker.captions
+    # Heading levels start at 1 and never skip a level.
+    assert checker.headings[0] == 1
+    assert all(b - a <= 1 for a, b in zip(checker.headings, checker.headings[1:], strict=False))
