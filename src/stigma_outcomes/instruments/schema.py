@@ -16,7 +16,15 @@ import re
 import warnings
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 Domain = Literal[
     "isolation",
@@ -49,6 +57,23 @@ Number = float | int
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
+
+
+def _lower_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("an id is lower-case letters, digits and underscores, e.g. 'total'")
+    return value
+
+
+def _ids_as_text(value: object) -> object:
+    # YAML reads item ids such as 7 as numbers; they are names, so keep them as text.
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, int) else v for v in value]
+    return value
+
+
+LowerId = Annotated[str, AfterValidator(_lower_id)]
+ItemIds = Annotated[list[str], BeforeValidator(_ids_as_text)]
 
 
 class _Model(BaseModel):
@@ -224,9 +249,9 @@ def _parse_min_answered(value: object) -> object:
 
 
 class Scale(_Model):
-    id: str
+    id: LowerId
     name: str
-    items: list[str] = Field(min_length=1)
+    items: ItemIds = Field(min_length=1)
     method: Method
     min_answered: int | float = Field(
         description="Fewest items that must be answered: a count (integer ≥ 1) or a proportion "
@@ -244,20 +269,6 @@ class Scale(_Model):
     mcid: Mcid | None = None
     clinical_cutoff: ClinicalCutoff | None = None
     notes: str | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError("a scale id is lower-case letters, digits and underscores")
-        return value
-
-    @field_validator("items", mode="before")
-    @classmethod
-    def _items_text(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [str(v) if isinstance(v, int) else v for v in value]
-        return value
 
     @field_validator("min_answered", mode="before")
     @classmethod
@@ -301,18 +312,11 @@ class AlertRule(_Model):
     """An item-level rule an evaluator must see; never reaches a funder report."""
 
     id: str
-    items: list[str] = Field(min_length=1)
+    items: ItemIds = Field(min_length=1)
     operator: Operator = Field(description="Compared with the item's response code (unreversed).")
     value: Number
     message: str
     source: str | None = None
-
-    @field_validator("items", mode="before")
-    @classmethod
-    def _items_text(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [str(v) if isinstance(v, int) else v for v in value]
-        return value
 
 
 # SPEC §3 names a field `construct`, which shadows pydantic's deprecated BaseModel.construct;
@@ -323,7 +327,7 @@ warnings.filterwarnings("ignore", message='Field name "construct"', category=Use
 class Instrument(_Model):
     """A validated instrument definition (SPEC §3)."""
 
-    id: str = Field(description="Lower-case identifier, e.g. 'ucla3'.")
+    id: LowerId = Field(description="Lower-case identifier, e.g. 'ucla3'.")
     name: str
     short_name: str
     construct: str
@@ -335,13 +339,6 @@ class Instrument(_Model):
     scales: list[Scale] = Field(min_length=1)
     alerts: list[AlertRule] = Field(default_factory=list)
     notes: str | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError("an instrument id is lower-case letters, digits and underscores")
-        return value
 
     @field_validator("version", mode="before")
     @classmethod
