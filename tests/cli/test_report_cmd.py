@@ -31,6 +31,9 @@ def test_report_from_saved_files(tmp_path: Path) -> None:
             "--out",
             str(out),
             "--md",
+            str(tmp_path / "r" / "report.md"),
+            "--html",
+            str(tmp_path / "out.html"),
             "--threshold",
             "11",
         ],
@@ -38,6 +41,7 @@ def test_report_from_saved_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:5] == b"%PDF-"
     md = out.with_suffix(".md").read_text()
+    assert (tmp_path / "out.html").read_text().startswith("<!DOCTYPE html>")
     assert "<11" in md and "1 to 10 people" in md
 
 
@@ -46,3 +50,27 @@ def test_unreadable_results_is_exit_2(tmp_path: Path) -> None:
     bad.write_text("{not json")
     result = runner.invoke(app, ["report", str(bad), "--out", str(tmp_path / "r.pdf")])
     assert result.exit_code == 2 and "cannot read the results file" in result.output
+
+
+def test_several_results_files_are_reported_together(tmp_path: Path) -> None:
+    results = results_with_small_group()
+    first = {**results, "paired": results["paired"][:3]}
+    second = {**results, "paired": results["paired"][3:], "attrition": [], "reliability": []}
+    (tmp_path / "a.json").write_text(json.dumps(first))
+    (tmp_path / "b.json").write_text(json.dumps(second))
+    md = tmp_path / "both.md"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(tmp_path / "a.json"),
+            str(tmp_path / "b.json"),
+            "--out",
+            str(tmp_path / "both.pdf"),
+            "--md",
+            str(md),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = md.read_text()
+    assert "Loneliness (UCLA-3)" in text and "General belongingness (GBS)" in text

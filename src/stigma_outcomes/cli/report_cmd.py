@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,8 +39,39 @@ def _read_table(path: Path | None, what: str):  # type: ignore[no-untyped-def]
         ) from err
 
 
+def _read_results(paths: list[Path]) -> dict[str, Any]:
+    """One results dict; several files (e.g. one per site) have their records concatenated."""
+    from ..comparison import Results
+    from ..errors import InputError
+
+    merged: dict[str, Any] = {}
+    for path in paths:
+        if not path.is_file():
+            raise InputError(
+                f"results file not found: {path}",
+                where=str(path),
+                fix="give the results JSON written by 'compare' or 'run'",
+            )
+        try:
+            data = Results.read_json(path).to_dict()
+        except Exception as err:
+            raise InputError(
+                "cannot read the results file",
+                where=str(path),
+                fix=f"give a results JSON written by 'compare' or 'run' ({err})",
+            ) from err
+        for section, value in data.items():
+            if isinstance(value, list):
+                merged.setdefault(section, []).extend(value)
+            else:
+                merged.setdefault(section, value)
+    return merged
+
+
 def report_command(
-    results: Annotated[Path, typer.Argument(help="Results JSON written by 'compare' or 'run'.")],
+    results: Annotated[
+        list[Path], typer.Argument(help="Results JSON file(s) written by 'compare' or 'run'.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="PDF report path.")] = Path("report.pdf"),
     scores: Annotated[
         Path | None, typer.Option("--scores", help="Tidy scores (participant flow, charts).")
@@ -48,8 +79,12 @@ def report_command(
     ledger: Annotated[
         Path | None, typer.Option("--ledger", help="Data-quality ledger (problem counts).")
     ] = None,
-    html: Annotated[bool, typer.Option("--html", help="Also write an HTML report.")] = False,
-    md: Annotated[bool, typer.Option("--md", help="Also write a Markdown report.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write an HTML report to this path.")
+    ] = None,
+    md: Annotated[
+        Path | None, typer.Option("--md", help="Also write a Markdown report to this path.")
+    ] = None,
     title: Annotated[str, typer.Option("--title", help="Report title.")] = (
         "Programme outcome report"
     ),
@@ -64,24 +99,9 @@ def report_command(
     language: Annotated[str, typer.Option("--lang", help="Report language code.")] = "en",
 ) -> None:
     """Render the funder report (PDF, and optionally HTML and Markdown)."""
-    from ..comparison import Results
-    from ..errors import InputError
+    from .._io import write_text_atomic
     from ..report import ReportSettings, build_report, render_report
 
-    if not results.is_file():
-        raise InputError(
-            f"results file not found: {results}",
-            where=str(results),
-            fix="give the results JSON written by 'compare' or 'run'",
-        )
-    try:
-        data = Results.read_json(results)
-    except Exception as err:
-        raise InputError(
-            "cannot read the results file",
-            where=str(results),
-            fix=f"give a results JSON written by 'compare' or 'run' ({err})",
-        ) from err
     settings = ReportSettings(
         title=title,
         program=program,
@@ -91,8 +111,18 @@ def report_command(
         threshold=threshold,
     )
     model = build_report(
-        data, _read_table(scores, "scores"), _read_table(ledger, "ledger"), settings
+        _read_results(results),
+        _read_table(scores, "scores"),
+        _read_table(ledger, "ledger"),
+        settings,
     )
-    formats = ["pdf"] + (["html"] if html else []) + (["md"] if md else [])
-    for fmt, path in render_report(model, out, formats).items():
+    for fmt, path in render_report(model, out, ["pdf"]).items():
         typer.echo(f"{fmt}: {path}")
+    if html is not None:
+        from ..report.render_html import render_html
+
+        typer.echo(f"html: {write_text_atomic(html, render_html(model))}")
+    if md is not None:
+        from ..report.render_markdown import render_markdown
+
+        typer.echo(f"md: {write_text_atomic(md, render_markdown(model))}")
