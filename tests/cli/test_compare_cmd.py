@@ -92,3 +92,35 @@ def test_help_lists_the_options():
     for option in ("--pre", "--post", "--followup", "--group-col", "--unlinked",
                    "--reliability", "--direction", "--scale-info", "--json", "--csv"):  # fmt: skip
         assert option in result.output
+
+
+def test_keyed_items_add_in_sample_reliability(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(9)
+    latent = rng.normal(size=30)
+    rows, items = [], []
+    for w, wave in enumerate(("pre", "post")):
+        answers = np.clip(np.round(2 + 0.8 * latent[:, None] - 0.3 * w
+                                   + rng.normal(0, 0.5, (30, 3))), 1, 3)  # fmt: skip
+        for i in range(30):
+            rows.append({"participant_id": f"u{i}", "wave": wave, "instrument": "ucla3",
+                         "scale": "total", "score": answers[i].sum(), "status": "ok"})  # fmt: skip
+            items.append({"participant_id": f"u{i}", "wave": wave,
+                          **{f"ucla3_{k + 1}": answers[i, k] for k in range(3)}})  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "scores.csv", index=False)
+    pd.DataFrame(items).to_csv(tmp_path / "items.csv", index=False)
+    out = tmp_path / "r.json"
+    result = _run(
+        "compare", tmp_path / "scores.csv", "--pre", "pre", "--post", "post",
+        "--keyed-items", tmp_path / "items.csv", "--json", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert [r["wave"] for r in data["reliability"]] == ["pre", "post"]
+    assert "2 in-sample reliability records" in result.output
+    missing = _run(
+        "compare", tmp_path / "scores.csv", "--pre", "pre", "--post", "post",
+        "--keyed-items", tmp_path / "nope.csv", "--json", out,
+    )  # fmt: skip
+    assert missing.exit_code == 2 and "keyed items file not found" in missing.output
