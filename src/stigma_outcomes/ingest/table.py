@@ -32,9 +32,13 @@ LEDGER_COLUMNS = [
 """Columns of the data-quality ledger (SPEC §5): one row per problem found."""
 
 
+_EMPTY_LEDGER = pd.DataFrame({c: pd.Series(dtype="object") for c in LEDGER_COLUMNS})
+
+
 def empty_ledger() -> pd.DataFrame:
     """An empty ledger with the standard columns."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in LEDGER_COLUMNS})
+    # Built once: a DataFrame constructor costs milliseconds, and pipelines ask for many.
+    return _EMPTY_LEDGER.copy()
 
 
 def ledger_frame(entries: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
