@@ -159,6 +159,7 @@ def _unlinked_section(
     min_cell: int,
     id_note: str | None,
 ) -> list[dict[str, Any]]:
+    """Unlinked records of one contrast: each scale's whole sample, then its groups."""
     records: list[dict[str, Any]] = []
     sub = valid[valid["wave"].isin([from_wave, to_wave])]
     scale_keys = scale_keys_of(sub)
