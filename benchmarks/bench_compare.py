@@ -81,31 +81,34 @@ def core(valid: pd.DataFrame) -> list[dict]:
     return _paired_section(pairs, META, inputs, None, [], 5)
 
 
+def bench_large(participants: int, runs: int) -> None:
+    big = make_scores(participants, ("pre", "post"), 0.2, seed=1)
+    valid = valid_scores(big)
+    print(f"{participants:,} participants × {len(SCALES)} scales: {len(big):,} score rows")
+    med, worst = timed(lambda: core(valid), runs)
+    print(f"paired statistics + RCI (core)          median {med:.2f} s, slowest {worst:.2f} s")
+    med, worst = timed(lambda: compare(big, "pre", "post", **OPTIONS), runs)
+    print(f"compare(), whole call, no groups        median {med:.2f} s, slowest {worst:.2f} s")
+    med, worst = timed(
+        lambda: compare(big, "pre", "post", group_col="site", **OPTIONS), max(1, runs // 2)
+    )
+    print(f"compare(), with 3 groups + ANCOVA       median {med:.2f} s, slowest {worst:.2f} s")
+
+
+def bench_mixed(runs: int) -> None:
+    small = make_scores(20_000, ("pre", "post", "fu"), 0.3, seed=2)
+    small = small[small["scale"] == "a"]
+    med, worst = timed(lambda: compare(small, "pre", "post", followup=["fu"], **OPTIONS), runs)
+    print(f"compare(), 20k × 3 waves + mixed model  median {med:.2f} s, slowest {worst:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--participants", type=int, default=1_000_000)
     args = parser.parse_args()
-
-    big = make_scores(args.participants, ("pre", "post"), 0.2, seed=1)
-    valid = valid_scores(big)
-    print(f"{args.participants:,} participants × {len(SCALES)} scales: {len(big):,} score rows")
-    med, worst = timed(lambda: core(valid), args.runs)
-    print(f"paired statistics + RCI (core)          median {med:.2f} s, slowest {worst:.2f} s")
-    med, worst = timed(lambda: compare(big, "pre", "post", **OPTIONS), args.runs)
-    print(f"compare(), whole call, no groups        median {med:.2f} s, slowest {worst:.2f} s")
-    med, worst = timed(
-        lambda: compare(big, "pre", "post", group_col="site", **OPTIONS), max(1, args.runs // 2)
-    )
-    print(f"compare(), with 3 groups + ANCOVA       median {med:.2f} s, slowest {worst:.2f} s")
-    del big, valid
-
-    small = make_scores(20_000, ("pre", "post", "fu"), 0.3, seed=2)
-    small = small[small["scale"] == "a"]
-    med, worst = timed(lambda: compare(small, "pre", "post", followup=["fu"], **OPTIONS),
-                       args.runs)  # fmt: skip
-    print(f"compare(), 20k × 3 waves + mixed model  median {med:.2f} s, slowest {worst:.2f} s")
-
+    bench_large(args.participants, args.runs)
+    bench_mixed(args.runs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MiB; {platform.python_version()}, {platform.machine()}")
 
