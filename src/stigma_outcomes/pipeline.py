@@ -12,6 +12,7 @@ inputs without touching them, and writes every output into one folder, atomicall
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]
 def run_evaluation(
     source: str | os.PathLike[str] | dict[str, Any] | Evaluation,
     out_dir: str | os.PathLike[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run ingest → score → compare → report for one evaluation file.
 
@@ -84,6 +86,8 @@ def run_evaluation(
         The evaluation file (YAML), or its content.
     out_dir : path, optional
         Output folder; by default the evaluation's ``output`` (relative to its file).
+    progress : callable, optional
+        Called with a short message as each stage starts (the CLI prints them).
 
     Returns
     -------
@@ -102,7 +106,9 @@ def run_evaluation(
     from ._io import write_table
     from .report import ReportSettings, build_report, render_report
 
+    say = progress or (lambda _message: None)
     ev, base = load_evaluation(source)
+    say(f"reading {len(ev.data)} export file(s)")
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
     tables, wave_args = _read_sources(ev, base)
     carry = list(dict.fromkeys([*ev.carry, *([ev.groups] if ev.groups else [])]))
@@ -116,10 +122,12 @@ def run_evaluation(
         casefold_ids=ev.casefold_ids,
         **wave_args,
     )
+    say(f"scoring {', '.join(ev.instruments)}")
     scored = score(responses, ev.instruments)
     scores = scored.scores
     if ev.waves.rename:
         scores = scores.assign(wave=scores["wave"].astype(str).replace(ev.waves.rename))
+    say("comparing waves")
     results = compare(
         scores,
         ev.waves.pre,
@@ -132,6 +140,7 @@ def run_evaluation(
         min_cell=ev.privacy.threshold,
         input_name="scores",
     )
+    say(f"writing scores, ledger and results to {out}")
     files: dict[str, Path] = {}
     files["scores"] = write_table(scores, out / "scores.csv")
     files["ledger"] = write_table(scored.ledger, out / "ledger.csv")
@@ -147,6 +156,7 @@ def run_evaluation(
         threshold=ev.privacy.threshold,
         date=ev.report.date,
     )
+    say(f"writing the report ({', '.join(ev.report.formats)})")
     model = build_report(results, scores, scored.ledger, settings)
     for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
         files[f"report_{fmt}"] = path

@@ -19,9 +19,9 @@ def demo_command(
 ) -> None:
     """Run the pipeline on the synthetic sample exports and say where the report is."""
     from ..pipeline import run_evaluation, sample_data_dir
-    from .run_cmd import print_run
+    from .run_cmd import _progress, print_run
 
-    run = run_evaluation(sample_data_dir() / "evaluation.yaml", out)
+    run = run_evaluation(sample_data_dir() / "evaluation.yaml", out, progress=_progress)
     print_run(run)
     report = run.files.get("report_pdf") or run.files.get("report_html")
     typer.echo(f"\nThe report is at {report}")

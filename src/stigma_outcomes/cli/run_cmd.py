@@ -12,6 +12,11 @@ def register(app: typer.Typer) -> None:
     app.command("run")(run_command)
 
 
+def _progress(message: str) -> None:
+    # Stage messages go to stderr so that stdout stays the summary a script may read.
+    typer.echo(f"… {message}", err=True)
+
+
 def print_run(run: Any) -> None:
     """Terminal summary of a pipeline run: rows, exclusions with reasons, files written."""
     s = run.summary or {}
@@ -37,4 +42,4 @@ def run_command(
     """Read, score, compare and report, as the evaluation file says."""
     from ..pipeline import run_evaluation
 
-    print_run(run_evaluation(evaluation, out))
+    print_run(run_evaluation(evaluation, out, progress=_progress))
