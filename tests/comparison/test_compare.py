@@ -159,3 +159,11 @@ def test_waves_are_compared_as_text(tmp_path):
     scores.to_csv(path, index=False)
     res = compare(path, "1", "2", **OPTIONS)
     assert res.paired[0]["from_wave"] == "1" and res.paired[0]["n_pairs"] == 30
+
+
+def test_row_number_ids_get_a_warning_that_they_may_not_link_people():
+    scores = _scores(n=12)
+    scores["participant_id"] = scores["participant_id"].str.removeprefix("p").astype(int) + 1
+    res = compare(scores, "pre", "post", **OPTIONS)
+    assert any("row numbers" in w and "--unlinked" in w for w in res.meta["warnings"])
+    assert compare(_scores(n=12), "pre", "post", **OPTIONS).meta["warnings"] == []

@@ -184,6 +184,22 @@ def _unlinked_section(
     return records
 
 
+def _ids_look_like_row_numbers(valid: pd.DataFrame, waves: Sequence[str]) -> bool:
+    """True when every wave's IDs are exactly 0..n−1 or 1..n (an export's row numbers)."""
+    for wave in waves:
+        ids = pd.unique(valid.loc[wave_mask(valid, wave), "participant_id"])
+        if len(ids) < 2 or not all(str(i).strip().isdigit() for i in ids[:50]):
+            return False  # cheap exit for the usual text IDs
+        numbers = pd.to_numeric(pd.Series(ids, dtype=object), errors="coerce")
+        if numbers.isna().any():
+            return False
+        values = np.sort(numbers.to_numpy(dtype=float))
+        start = values[0]
+        if start not in (0.0, 1.0) or not np.array_equal(values, start + np.arange(len(values))):
+            return False
+    return True
+
+
 def _normalise_thresholds(threshold: Mapping[Any, Any] | None) -> dict[ScaleKey, float]:
     out: dict[ScaleKey, float] = {}
     for key, value in (threshold or {}).items():
@@ -381,6 +397,12 @@ def compare(
                                   thresholds, min_cell, id_note)
             )  # fmt: skip
     else:
+        if _ids_look_like_row_numbers(valid, [str(pre), str(post)]):
+            warnings.append(
+                "participant IDs at each wave are just the row numbers 1..n; if the surveys "
+                "were anonymous these do not link people, and the waves must be analysed as "
+                "unlinked (--unlinked)"
+            )
         if not shared:
             raise AnalysisError(
                 f"no participant has scores at both '{pre}' and '{post}', so nothing can be paired",
