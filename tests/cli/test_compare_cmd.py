@@ -50,6 +50,7 @@ def test_unlinked_run_warns_about_repeated_ids(tmp_path):
     assert result.exit_code == 0, result.output
     assert "NOT linked" in result.output
     assert "Unlinked (anonymous waves" in result.output
+    assert "score <= 14:" in result.output
     data = json.loads(out.read_text())
     assert data["paired"] == [] and {r["design"] for r in data["unlinked"]} == {"unlinked"}
     likert = next(r for r in data["unlinked"] if r["scale"] == "likert" and r["group"] is None)

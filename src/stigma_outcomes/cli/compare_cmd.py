@@ -39,6 +39,17 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _share(rec: dict[str, Any]) -> str:
+    if not rec.get("threshold_rule"):
+        return "–"
+    before, after = rec["prop_beyond_before"], rec["prop_beyond_after"]
+    return (
+        f"{rec['threshold_rule']}: {before:.0%} → {after:.0%} "
+        f"({_num(rec['risk_difference'])} "
+        f"{_ci(rec['risk_difference_ci_low'], rec['risk_difference_ci_high'])})"
+    )
+
+
 def _label(rec: dict[str, Any]) -> list[str]:
     group = "all" if rec.get("group") is None else str(rec["group"])
     star = "*" if rec.get("suppress") else ""
@@ -81,11 +92,13 @@ def _unlinked_rows(records: list[dict[str, Any]]) -> str:
             f"{_num(r['hedges_g'])} {_ci(r['hedges_g_ci_low'], r['hedges_g_ci_high'])}",
             _p(r["p_t"]),
             _p(r["p_mann_whitney"]),
+            _share(r),
         ]
         for r in records
     ]
     headers = ["scale", "group", "waves", "n before / after", "mean", "difference [95% CI]",
-               "g [95% CI]", "p Welch", "p Mann-Whitney"]  # fmt: skip
+               "g [95% CI]", "p Welch", "p Mann-Whitney",
+               "share at threshold (RD [95% CI])"]  # fmt: skip
     return _table(headers, rows)
 
 
