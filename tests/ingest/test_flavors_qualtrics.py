@@ -130,3 +130,22 @@ def test_preview_status_in_text_or_code(status: str, tmp_path) -> None:
     assert table.frame["pcode"].tolist() == ["B", "C"]
     # Only preview is documented; other statuses are kept and reported.
     assert table.metadata["status_values"] == {"IP Address": 1, "Spam": 1}
+
+
+def test_qualtrics_xlsx_download_has_the_same_header_rules(tmp_path) -> None:
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    with (EXPORTS / "qualtrics_choice_text.csv").open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.reader(fh):
+            book.active.append([cell or None for cell in row])
+    path = tmp_path / "qualtrics.xlsx"
+    book.save(path)
+    table = read_export(path)
+    assert table.flavor == "qualtrics"
+    assert table.metadata["header_rows"] == 3
+    assert table.row_numbers.tolist() == [5, 6, 8, 9, 10]
+    assert table.excluded["problem"].tolist() == ["survey_preview", "unfinished_response"]
+    assert table.frame["Q5_2"].tolist()[:2] == ["Some of the time", "SOME OF THE TIME"]

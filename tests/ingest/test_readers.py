@@ -226,3 +226,19 @@ def test_any_export_read_and_written_back_keeps_every_row(
     again = read_export(again_path, layout="wide")
     assert again.rows_in == table.rows_in
     assert np.array_equal(again.row_numbers, table.row_numbers)
+
+
+def test_a_sheet_named_like_a_number_is_found_by_name(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Intro"
+    book.active.append(["Survey notes"])
+    data = book.create_sheet("2024")
+    data.append(["participant_id", "ucla3_1"])
+    data.append(["A", 2])
+    path = tmp_path / "waves.xlsx"
+    book.save(path)
+    table = read_export(path, sheet="2024")
+    assert table.frame.to_dict("list") == {"participant_id": ["A"], "ucla3_1": [2]}
+    assert read_export(path, sheet=1).metadata["sheet"] == "2024"

@@ -79,6 +79,14 @@ def apply_layout(
     layout : {"auto", "wide", "long"}
         ``wide`` never pivots; ``long`` pivots and fails clearly if the columns are not
         found; ``auto`` pivots only when :func:`detect_layout` says ``long_items``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wide = RawTable(frame=pd.DataFrame({"participant_id": ["A"], "ucla3_1": ["2"]}),
+    ...                 source="pre.csv", row_numbers=np.array([2]))
+    >>> apply_layout(wide).metadata["layout"]
+    'wide'
     """
     if layout not in {"auto", "wide", "long"}:
         raise InputError(f"unknown layout '{layout}'", fix="use auto, wide or long")

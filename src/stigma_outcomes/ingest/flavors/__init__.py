@@ -42,7 +42,17 @@ def detect_flavor(sheet: Sheet, options: FlavorOptions | None = None) -> tuple[s
 def parse_sheet(
     sheet: Sheet, flavor: str | None = None, options: FlavorOptions | None = None
 ) -> tuple[Parsed, str, str]:
-    """Detect (or take) the flavour and parse the sheet. Returns (parsed, flavour, reason)."""
+    """Detect (or take) the flavour and parse the sheet. Returns (parsed, flavour, reason).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["id;x", "q"], ["A", "1"]])
+    >>> parsed, name, reason = parse_sheet(
+    ...     Sheet(cells=cells, row_numbers=np.array([1, 2]), source="f.csv"), "plain")
+    >>> name, reason, parsed.frame.columns.tolist(), parsed.row_numbers.tolist()
+    ('plain', 'given with --flavor', ['id;x', 'q'], [2])
+    """
     options = options or FlavorOptions()
     if flavor is None:
         name, reason = detect_flavor(sheet, options)

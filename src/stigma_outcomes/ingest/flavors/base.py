@@ -242,8 +242,3 @@ def concat_ledgers(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
         return empty_ledger()
     return ledger_frame(pd.concat(parts, ignore_index=True))
-
-
-def columns_lower(sheet_head: list[list[str]]) -> set[str]:
-    """Lower-cased names in the first header row, for detection rules."""
-    return {c.strip().lower() for c in sheet_head[0]} if sheet_head else set()

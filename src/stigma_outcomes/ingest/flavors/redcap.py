@@ -204,7 +204,15 @@ def read_redcap_dictionary(path: str | os.PathLike[str]) -> RedcapDictionary:
 
 
 def looks_like_dictionary(sheet: Sheet) -> bool:
-    """Whether a sheet is a REDCap data dictionary rather than data."""
+    """Whether a sheet is a REDCap data dictionary rather than data.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["field_name", "form_name", "field_type"], ["id", "f", "text"]])
+    >>> looks_like_dictionary(Sheet(cells=cells, row_numbers=np.array([1, 2]), source="dd"))
+    True
+    """
     head = {str(c).replace("\ufeff", "").strip().lower() for c in sheet.head(1)[0]}
     return bool(head & {"variable / field name", "field_name"}) and bool(
         head & {"form name", "form_name"}

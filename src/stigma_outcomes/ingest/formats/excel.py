@@ -133,12 +133,12 @@ def _pick_sheet(book: Any, sheet: str | int | None, file: Path) -> Any:
     names = book.sheetnames
     if sheet is None:
         return book[names[0]]
-    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit()):
+    if isinstance(sheet, str) and sheet in names:
+        return book[sheet]
+    if isinstance(sheet, int) or sheet.isdigit():
         position = int(sheet)
         if 0 <= position < len(names):
             return book[names[position]]
-    elif sheet in names:
-        return book[sheet]
     raise InputError(
         f"worksheet '{sheet}' not found",
         where=str(file),
