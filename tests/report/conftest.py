@@ -74,7 +74,7 @@ def paired_record(
 def results_with_small_group() -> dict[str, Any]:
     """Whole sample 63 = Intervention 60 + Comparison 3 (the group that must never show)."""
     return {
-        "meta": {"package_version": "0.1.0", "settings": {}},
+        "meta": {"package_version": "0.1.0", "settings": {"group_col": "arm"}},
         "paired": [
             paired_record("ucla3", "total", None, 63, 6.873, 5.912, -1, 0.0004, 19, 4),
             paired_record("ucla3", "total", "Intervention", 60, 6.901, 5.888, -1, 0.0003, 18, 3),

@@ -211,3 +211,13 @@ def test_html_structure_is_well_formed(outputs: dict[str, str]) -> None:
     # Heading levels start at 1 and never skip a level.
     assert checker.headings[0] == 1
     assert all(b - a <= 1 for a, b in zip(checker.headings, checker.headings[1:], strict=False))
+
+
+def test_participation_by_group_hides_the_small_group_and_its_complement(model: Any) -> None:
+    part = next(s for s in model.sections if s.id == "participation")
+    table = next(t for t in part.tables if t.id == "flow-by-group")
+    rows = {r[0]: r for r in table.rows}
+    assert rows["Comparison"][1] == "<5" and rows["Comparison"][2] == "<5"
+    # 80 answered at pre overall, so the Intervention count (77) must not be printed.
+    assert rows["Intervention"][1] == "‡" and rows["Intervention"][2] == "‡"
+    assert rows["Intervention"][4] == "not shown" and "77" not in rows["Intervention"]

@@ -175,6 +175,12 @@ def methods_section(
         )
     if n_tests:
         sec.paragraphs.append(
+            "Charts. The 95% intervals drawn around each wave's average in the before-and-after "
+            "charts are t intervals worked out from the n, average and SD printed in the "
+            "statistics table (complete pairs only); with more than two waves the chart shows "
+            "the mixed model's estimated averages and intervals instead."
+        )
+        sec.paragraphs.append(
             "Reliable change. Each person's change was compared with the change measurement "
             "error alone could produce (Jacobson–Truax reliable change index: SD × √2 × √(1 − r), "
             "times 1.96). The reliability r and the SD used for each scale are listed below with "

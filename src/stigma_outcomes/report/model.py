@@ -256,6 +256,74 @@ def _flow(
     ]
 
 
+NO_GROUP = "(no group recorded)"
+
+
+def _register_group_flow(
+    scores: pd.DataFrame | None,
+    group_col: str | None,
+    fw: str | None,
+    tw: str | None,
+    d: Disclosure,
+) -> list[str]:
+    """Register, per group, who answered the first survey and who came back; return groups."""
+    if (
+        scores is None
+        or scores.empty
+        or not group_col
+        or group_col not in scores.columns
+        or fw is None
+        or tw is None
+    ):
+        return []
+    wave = scores["wave"].astype(str)
+    first = scores.loc[wave == fw, ["participant_id", group_col]].drop_duplicates("participant_id")
+    came_back = first["participant_id"].isin(scores.loc[wave == tw, "participant_id"])
+    group = first[group_col].astype(object).where(first[group_col].notna(), NO_GROUP)
+    counts = pd.DataFrame({"group": group.astype(str), "back": came_back.to_numpy()})
+    table = counts.groupby("group", sort=True)["back"].agg(["size", "sum"])
+    groups = [str(g) for g in table.index]
+    for g, row in table.iterrows():
+        key = f"flowg|{g}"
+        d.count(f"{key}|pre", int(row["size"]))
+        d.count(f"{key}|both", int(row["sum"]))
+        d.count(f"{key}|no_post", int(row["size"] - row["sum"]))
+        d.relation(f"{key}|pre", [f"{key}|both", f"{key}|no_post"])
+    for part in ("pre", "both", "no_post"):
+        d.relation(f"flow|{part}", [f"flowg|{g}|{part}" for g in groups])
+    return groups
+
+
+def _group_flow_table(groups: list[str], fw: str, tw: str, d: Disclosure) -> Table | None:
+    if not groups:
+        return None
+    rows = []
+    for g in groups:
+        key = f"flowg|{g}"
+        pre, both = d.values.get(f"{key}|pre", 0), d.values.get(f"{key}|both", 0)
+        retained = (
+            f"{round(100 * both / pre)}%"
+            if pre and d.shown(f"{key}|pre") and d.shown(f"{key}|both")
+            else "not shown"
+        )
+        rows.append(
+            [g, d.mark(f"{key}|pre"), d.mark(f"{key}|both"), d.mark(f"{key}|no_post"), retained]
+        )
+    return Table(
+        "flow-by-group",
+        "Who took part and who came back, by group",
+        [
+            "Group",
+            f"Answered the {fw} survey",
+            f"Also answered the {tw} survey",
+            f"Did not answer the {tw} survey",
+            "Came back",
+        ],
+        rows,
+        ["Groups are as recorded at the first survey."],
+    )
+
+
 def _flow_unlinked(
     scores: pd.DataFrame | None, from_wave: str | None, to_wave: str | None, d: Disclosure
 ) -> list[tuple[str, str, str | None, str | None]]:
@@ -856,6 +924,10 @@ def build_report(
     linked = bool(data.get("paired"))
     flow_of = _flow if linked else _flow_unlinked
     flow = flow_of(scores, *(primary or (None, None)), d)
+    group_col = ((data.get("meta") or {}).get("settings") or {}).get("group_col")
+    flow_groups = (
+        _register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
+    )
     quality = _ledger_table(ledger, d)
     d.resolve()
 
@@ -887,6 +959,9 @@ def build_report(
     if flow:
         # The diagram sits with the flow it draws; the summary keeps the one-line version.
         participation.charts.insert(0, _flow_chart(flow, d))
+    by_group = _group_flow_table(flow_groups, *(primary or ("", "")), d)
+    if by_group is not None:
+        participation.tables.insert(0, by_group)
     sections = [participation]
     dq = Section("data-quality", "Data quality")
     if quality is not None:
