@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stigma_outcomes.report.privacy import HIDDEN_MARK, Disclosure
 
@@ -59,3 +61,42 @@ def test_rejects_a_threshold_below_one() -> None:
 
 def test_note_states_the_rule() -> None:
     assert "1 to 10 people" in Disclosure(11).note()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    threshold=st.integers(min_value=2, max_value=11),
+    cells=st.lists(
+        st.tuples(*(st.integers(min_value=0, max_value=25) for _ in range(3))),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_no_hidden_count_is_ever_the_only_unknown_of_a_published_sum(
+    threshold: int, cells: list[tuple[int, int, int]]
+) -> None:
+    # Groups × (improved, no change, deteriorated), as the report registers them: each group's
+    # size is the sum of its three counts and each whole-sample count the sum over groups.
+    d = Disclosure(threshold)
+    names = ("imp", "none", "det")
+    for g, counts in enumerate(cells):
+        d.count(f"g{g}|n", sum(counts))
+        for name, value in zip(names, counts, strict=True):
+            d.count(f"g{g}|{name}", value)
+            d.derived(f"g{g}|{name}", f"g{g}|n")
+        d.relation(f"g{g}|n", [f"g{g}|{name}" for name in names])
+    d.count("all|n", sum(map(sum, cells)))
+    d.relation("all|n", [f"g{g}|n" for g in range(len(cells))])
+    for i, name in enumerate(names):
+        d.count(f"all|{name}", sum(c[i] for c in cells))
+        d.relation(f"all|{name}", [f"g{g}|{name}" for g in range(len(cells))])
+        d.derived(f"all|{name}", "all|n")
+    d.relation("all|n", [f"all|{name}" for name in names])
+    status = d.resolve()
+    for key, value in d.values.items():
+        if 0 < value < threshold:
+            assert status[key] != "shown", key
+    for total, parts in d.relations:
+        if status.get(total, "shown") == "shown":
+            hidden = [p for p in parts if status[p] != "shown"]
+            assert len(hidden) != 1, (total, hidden)
