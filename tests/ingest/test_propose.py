@@ -118,3 +118,21 @@ def test_wave_names_from_file_names_and_placeholders() -> None:
     proposal = propose([one, two], [load_instrument("ucla3")])
     assert [f.wave for f in proposal.files] == ["post", "wave2"]
     assert any("wave of this file unknown" in a for a in proposal.ambiguities)
+
+
+def test_value_labels_that_disagree_with_the_scale_give_a_recode() -> None:
+    frame = pd.DataFrame({"pid": ["a", "b"], **{f"L{i}": [1.0, 3.0] for i in (1, 2, 3)}})
+    # This survey coded the answers in reverse: 1 = Often ... 3 = Hardly ever.
+    labels = {
+        f"L{i}": {1.0: "Often", 2.0: "Some of the time", 3.0: "Hardly ever"} for i in (1, 2, 3)
+    }
+    proposal = propose([_table(frame, value_labels=labels)], [load_instrument("ucla3")])
+    entry = proposal.mapping["instruments"]["ucla3"]
+    assert entry == {"pattern": "L{item}", "recode": {"1": 3.0, "3": 1.0}}
+
+
+def test_in_range_qualtrics_codes_are_accepted_with_a_caution() -> None:
+    table = read_export(EXPORTS / "qualtrics_legacy.csv")
+    proposal = propose([table], [load_instrument("ucla3")])
+    assert proposal.mapping["instruments"]["ucla3"] == {"pattern": "Q5_{item}"}
+    assert any("recode values" in a for a in proposal.ambiguities)

@@ -227,6 +227,14 @@ def _one_file(
             "(--instrument) or map it"
         )
     result.matches = {k: v for k, v in chosen.items() if k not in losers}
+    if table.flavor == "qualtrics":
+        for inst, cand in result.matches.items():
+            if "codes within the scale" in cand.why:
+                # Survey authors set Qualtrics recode values; in range is not proof.
+                result.ambiguities.append(
+                    f"{inst}: numeric Qualtrics codes were taken as the scale's codes; check "
+                    "the question's recode values (or export as SPSS, whose value labels say)"
+                )
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
     _pick_id(result, table, [c for c in usable if c not in taken])
     _pick_wave(result, table, index, n_files)
