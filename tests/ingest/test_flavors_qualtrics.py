@@ -149,3 +149,14 @@ def test_qualtrics_xlsx_download_has_the_same_header_rules(tmp_path) -> None:
     assert table.row_numbers.tolist() == [5, 6, 8, 9, 10]
     assert table.excluded["problem"].tolist() == ["survey_preview", "unfinished_response"]
     assert table.frame["Q5_2"].tolist()[:2] == ["Some of the time", "SOME OF THE TIME"]
+
+
+def test_browser_meta_columns_are_personal(tmp_path) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_text(
+        "ResponseId,Finished,Q1_Browser,Q1_Version,Q1_Operating System,Q1_Resolution,Q2\n"
+        "R_1,True,Chrome,120.0,Windows NT 10.0,1920x1080,Often\n",
+        encoding="utf-8",
+    )
+    table = read_export(path)
+    assert table.pii_columns == ["Q1_Browser", "Q1_Version", "Q1_Operating System", "Q1_Resolution"]

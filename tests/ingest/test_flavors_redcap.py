@@ -131,3 +131,13 @@ def test_dictionary_saved_by_excel_with_a_bom(tmp_path) -> None:
     path = tmp_path / "dd.csv"
     path.write_bytes(b"\xef\xbb\xbf" + DICTIONARY.read_bytes())
     assert read_redcap_dictionary(path).record_id == "participant_id"
+
+
+def test_date_and_notes_fields_are_personal_by_type() -> None:
+    dd = read_redcap_dictionary(DICTIONARY)
+    assert dd.personal == {
+        "dob": "a date field (dates tied to a person are identifying)",
+        "barriers_other": "free-text notes field",
+    }
+    table = read_export(EXPORTS / "redcap_repeating.csv", dictionary=DICTIONARY)
+    assert table.metadata["pii_reasons"]["barriers_other"] == "free-text notes field"

@@ -77,6 +77,7 @@ PLATFORM_COLUMNS: dict[str, dict[str, str]] = {
         "_submission_time": "date tied to a person",
         "submissiondate": "date tied to a person",
         "_geolocation": "geolocation",
+        "_attachments": "media URLs (photos, audio, signatures)",
     },
 }
 """Per platform: lower-cased column name → why it identifies someone (table 1.8 of the notes)."""

@@ -120,6 +120,12 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         hit = matches_any(frame[finished_col], _UNFINISHED_TEXT) & (reasons == "")
         reasons[hit], columns[hit] = "unfinished_response", finished_col
     frame, numbers, excluded = set_aside_many(frame, numbers, reasons, columns, sheet.source)
+    pii = {
+        f"{prefix}_{part}": "browser and device details (a quasi-identifier)"
+        for prefix in (n[: -len("_Browser")] for n in names if n.endswith("_Browser"))
+        for part in ("Browser", "Version", "Operating System", "Resolution")
+        if f"{prefix}_{part}" in names
+    }
     metadata = {
         "header_rows": header_rows,
         "qualtrics_layout": layout,
@@ -143,6 +149,7 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         value_labels=dict(sheet.value_labels),
         excluded=excluded,
         metadata=metadata,
+        pii=pii,
     )
 
 

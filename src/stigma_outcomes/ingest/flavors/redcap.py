@@ -52,6 +52,8 @@ _DICT_COLUMNS = {
     "select_choices_or_calculations": "choices",
     "identifier?": "identifier",
     "identifier": "identifier",
+    "text validation type or show slider number": "validation",
+    "text_validation_type_or_show_slider_number": "validation",
 }
 _NOT_EXPORTED = {"descriptive", "file", "calc"}
 
@@ -83,6 +85,29 @@ class RedcapDictionary:
         """Fields flagged ``Identifier? = y``."""
         flag = as_text(self.fields["identifier"])
         return self.fields.loc[flag.isin({"y", "yes", "1"}), "field_name"].tolist()
+
+    @property
+    def personal(self) -> dict[str, str]:
+        """Fields that hold personal data by their type, not their flag: dates and notes.
+
+        REDCap's own de-identified export removes dates and free-text notes for the same
+        reason; the record ID is never listed.
+        """
+        out: dict[str, str] = {}
+        rows = zip(
+            self.fields["field_name"],
+            self.fields["field_type"],
+            self.fields["validation"],
+            strict=True,
+        )
+        for name, kind, validation in rows:
+            if name == self.record_id:
+                continue
+            if str(validation).startswith(("date", "datetime")):
+                out[name] = "a date field (dates tied to a person are identifying)"
+            elif kind == "notes":
+                out[name] = "free-text notes field"
+        return out
 
     @property
     def labels(self) -> dict[str, str]:
@@ -176,7 +201,7 @@ def read_redcap_dictionary(path: str | os.PathLike[str]) -> RedcapDictionary:
             fix="download it from REDCap: Project Setup > Data Dictionary > Download",
         )
     body = sheet.cells.iloc[1:][list(rename)].rename(columns=rename)
-    for column in ("field_type", "field_label", "choices", "identifier"):
+    for column in ("field_type", "field_label", "choices", "identifier", "validation"):
         if column not in body.columns:
             body[column] = ""
     body = body.astype("string").fillna("").apply(lambda s: s.str.strip())
@@ -282,9 +307,14 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
             if column == field_name and field_name in dictionary.choices:
                 values.setdefault(column, dict(dictionary.choices[field_name]))
         identifiers = set(dictionary.identifiers)
+        by_type = dictionary.personal
         for column, field_name in columns.items():
-            if field_name in identifiers and column in names and column != record_id:
+            if column not in names or column == record_id:
+                continue
+            if field_name in identifiers:
                 pii[column] = "flagged 'Identifier? = y' in the REDCap data dictionary"
+            elif field_name in by_type:
+                pii[column] = by_type[field_name]
     for column in complete.values():
         values.setdefault(column, dict(COMPLETE_LABELS))
     for column in names:
