@@ -221,3 +221,34 @@ def test_participation_by_group_hides_the_small_group_and_its_complement(model: 
     # 80 answered at pre overall, so the Intervention count (77) must not be printed.
     assert rows["Intervention"][1] == "‡" and rows["Intervention"][2] == "‡"
     assert rows["Intervention"][4] == "not shown" and "77" not in rows["Intervention"]
+
+
+def test_comparison_group_results_follow_their_contrast() -> None:
+    from .conftest import paired_record
+
+    paired = [
+        paired_record("ucla3", "total", g, n, 6.8, 5.9, -1, 0.001, 20, 5)
+        for g, n in ((None, 90), ("A", 50), ("B", 40))
+    ]
+    later = [{**r, "to_wave": "followup"} for r in paired]
+    ancova = [
+        {
+            "instrument": "ucla3",
+            "scale": "total",
+            "from_wave": "pre",
+            "to_wave": w,
+            "group": "A",
+            "reference_group": "B",
+            "adjusted_difference": d,
+            "adjusted_difference_ci_low": d - 0.3,
+            "adjusted_difference_ci_high": d + 0.3,
+            "p": 0.001,
+        }
+        for w, d in (("post", -0.61), ("followup", -0.47))
+    ]
+    model = build_report({"meta": {}, "paired": paired + later, "ancova": ancova})
+    summary = " ".join(model.summary.bullets)
+    assert "−0.61 points" in summary and "−0.47" not in summary
+    section = " ".join(model.outcomes[0].more)
+    assert "By the followup wave" in section and "−0.47 points" in section
+    assert "From pre to followup" in section

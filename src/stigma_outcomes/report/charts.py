@@ -114,9 +114,9 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
             linewidth=1.6,
             markersize=5,
             label=(
-                f"{s['group']} (up to {s['n']} per wave)"
+                f"{s['group']} (up to {s['n']:,} per wave)"
                 if data.get("n_label")
-                else f"{s['group']} (n = {s['n']})"
+                else f"{s['group']} (n = {s['n']:,})"
             ),
         )
     ax.set_xticks(range(len(waves)), waves)
@@ -225,7 +225,7 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
         hidden = [f"{labels[k]}: {bar['marks'][k]}" for k in labels if bar["values"][k] is None]
         if hidden:
             ax.text(101, row, "not shown — " + "; ".join(hidden), va="center", fontsize=7)
-    ax.set_yticks(range(len(bars)), [f"{b['group']} (n = {b['n']})" for b in bars])
+    ax.set_yticks(range(len(bars)), [f"{b['group']} (n = {int(b['n']):,})" for b in bars])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of participants with both surveys")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .formatting import decimals_for_range, interval, is_number, num, percent, pvalue
+from .formatting import count, decimals_for_range, interval, is_number, num, percent, pvalue
 from .outcomes import OutcomeInfo
 from .privacy import Disclosure
 
@@ -103,11 +103,11 @@ def _count_phrase(d: Disclosure, key: str, n: Any, total: Any, total_key: str) -
         return f"a number not shown for privacy ({d.mark(key)})"
     if not is_number(n) or not is_number(total):
         return "not available"
-    return f"{percent(float(n), float(total))} of participants ({int(n)} of {int(total)})"
+    return f"{percent(float(n), float(total))} of participants ({count(n)} of {count(total)})"
 
 
 def _total(d: Disclosure, total: Any, total_key: str) -> str:
-    return str(int(total)) if d.shown(total_key) and is_number(total) else d.mark(total_key)
+    return count(total) if d.shown(total_key) and is_number(total) else d.mark(total_key)
 
 
 def reliable_change_sentence(record: dict[str, Any], d: Disclosure, key: str) -> str:
@@ -184,7 +184,7 @@ def paired_finding(
         sentence = (
             f"{info.label}{who} showed no clear change: the average was {pre} before and {post} "
             f"after {where}, a change of {change} (95% CI {ci}; adjusted {pvalue(p)}), "
-            f"among {n} participants with both surveys."
+            f"among {count(n)} participants with both surveys."
         )
         return Finding(
             info.instrument,
@@ -196,7 +196,7 @@ def paired_finding(
         )
     sentence = (
         f"{info.label}{who} {word}: the average {moved} from {pre} to {post} {where}, a change "
-        f"of {change} (95% CI {ci}; adjusted {pvalue(p)}), among {n} participants with both "
+        f"of {change} (95% CI {ci}; adjusted {pvalue(p)}), among {count(n)} participants with both "
         "surveys."
     )
     return Finding(
@@ -251,9 +251,9 @@ def unlinked_finding(
     n_before = _first(record, "n_before", "n_pre") or 0
     n_after = _first(record, "n_after", "n_post") or 0
     sentence = (
-        f"{info.label}{who} ({label}; unlinked surveys): {int(n_before)} people answered "
+        f"{info.label}{who} ({label}; unlinked surveys): {count(n_before)} people answered "
         f"before (average {num(_first(record, 'mean_before', 'pre_mean'), dec)}) and "
-        f"{int(n_after)} after (average {num(_first(record, 'mean_after', 'post_mean'), dec)}) "
+        f"{count(n_after)} after (average {num(_first(record, 'mean_after', 'post_mean'), dec)}) "
         f"on {info.range_text} ({info.better_text}); difference {num(diff, dec, signed=True)} "
         f"(95% CI {interval(low, high, dec)}; {test}). The answers could not be linked person "
         "to person, so these are two sets of respondents, not the same people measured twice."

@@ -80,3 +80,14 @@ def percent(part: float, whole: float) -> str:
 def interval(low: object, high: object, decimals: int = 2) -> str:
     """A confidence interval written out with "to" (clearer than a dash next to a minus)."""
     return f"{num(low, decimals)} to {num(high, decimals)}"
+
+
+def count(n: object) -> str:
+    """A count of people with thousands separators.
+
+    Examples
+    --------
+    >>> count(24167), count(63.0)
+    ('24,167', '63')
+    """
+    return f"{int(float(n)):,}" if is_number(n) else "–"

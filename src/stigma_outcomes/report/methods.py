@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from .formatting import decimals_for_range, interval, is_number, num, pvalue
+from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
 from .outcomes import describe_outcome
 from .privacy import Disclosure
 
@@ -47,8 +47,8 @@ def attrition_section(
         rows.append(
             [
                 f"{info.name} · by the {rec.get('wave')} wave",
-                d.mark(f"{key}|n_completers") if not comp_ok else str(int(rec["n_completers"])),
-                d.mark(f"{key}|n_dropouts") if not drop_ok else str(int(rec["n_dropouts"])),
+                d.mark(f"{key}|n_completers") if not comp_ok else count(rec["n_completers"]),
+                d.mark(f"{key}|n_dropouts") if not drop_ok else count(rec["n_dropouts"]),
                 num(rec.get("mean_completers"), dec) if comp_ok else "not shown",
                 num(rec.get("mean_dropouts"), dec) if drop_ok else "not shown",
                 num(rec.get("hedges_g"), 2, signed=True) if both else "not shown",
@@ -219,7 +219,7 @@ def methods_section(
         rel_rows.append(
             [
                 f"{info.short_name} · {info.name} · {rec.get('wave')}",
-                str(int(rec["n"])) if shown and is_number(rec.get("n")) else d.mark(f"{key}|n"),
+                count(rec["n"]) if shown and is_number(rec.get("n")) else d.mark(f"{key}|n"),
                 (
                     f"{num(rec.get('alpha'), 2)} "
                     f"[{interval(rec.get('alpha_ci_low'), rec.get('alpha_ci_high'), 2)}]"

@@ -25,7 +25,7 @@ from .findings import (
     paired_finding,
     unlinked_finding,
 )
-from .formatting import decimals_for_range, interval, is_number, num, pvalue
+from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
 from .outcomes import OutcomeInfo, describe_outcome
 from .privacy import DEFAULT_THRESHOLD, Disclosure
 
@@ -444,7 +444,7 @@ def _ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
 def _count_or_mark(d: Disclosure, key: str, value: Any) -> str:
     if not d.shown(key):
         return d.mark(key)
-    return str(int(value)) if is_number(value) else "–"
+    return count(value) if is_number(value) else "–"
 
 
 def _paired_rows(
@@ -623,19 +623,17 @@ def _outcome_section(
                 and rec.get("adjusted_difference") is not None
             ):
                 names = (rec.get("group"), rec.get("reference_group"))
+                # Hidden when either group's own statistics are hidden for this contrast.
                 shown = all(
-                    d.shown(
-                        record_key("paired", {**(whole[0] if whole else rec), "group": g})
-                        + "|stats"
-                    )
-                    for g in names
+                    d.shown(record_key("paired", {**rec, "group": g}) + "|stats") for g in names
                 )
                 sentence = ancova_sentence(rec, info, d, shown, settings.alpha)
-                # The comparison-group result belongs with the headline (and the summary).
-                if sec.finding is not None:
+                primary_contrast = (rec.get("from_wave"), rec.get("to_wave")) == (fw, tw)
+                if primary_contrast and sec.finding is not None:
+                    # The comparison-group result belongs with the headline (and the summary).
                     sec.finding.details.append(sentence)
                 else:
-                    sec.more.append(sentence)
+                    sec.more.append(f"By the {rec.get('to_wave')} wave: {sentence}")
         dec = decimals_for_range(info.range_low, info.range_high)
         cell = [
             r for r in paired if r["scale"] == head and r["from_wave"] == fw and r["to_wave"] == tw
@@ -862,10 +860,10 @@ def _rci_chart(
     alt_parts = []
     for b in bars:
         cells = [
-            f"{b['marks'][k] if b['values'][k] is None else int(b['values'][k])} {w}"
+            f"{b['marks'][k] if b['values'][k] is None else count(b['values'][k])} {w}"
             for k, w in words.items()
         ]
-        alt_parts.append(f"{b['group']} (n = {b['n']}): " + ", ".join(cells))
+        alt_parts.append(f"{b['group']} (n = {count(b['n'])}): " + ", ".join(cells))
     return Chart(
         f"rci-{instrument}",
         "rci",

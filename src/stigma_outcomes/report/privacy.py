@@ -132,7 +132,8 @@ class Disclosure:
             return f"<{self.threshold}"
         if state == "hidden":
             return HIDDEN_MARK
-        return str(self.values.get(key, ""))
+        value = self.values.get(key)
+        return "" if value is None else f"{value:,}"
 
     def note(self) -> str:
         """The sentence that states the rule, for every report."""
