@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -19,11 +18,11 @@ from ..errors import StigmaOutcomesError
 class _UserErrorGroup(TyperGroup):
     """Turns a :class:`StigmaOutcomesError` from any command into one message and exit code 2."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except StigmaOutcomesError as err:
-            click.echo(f"error: {err}", err=True)
+            typer.echo(f"error: {err}", err=True)
             ctx.exit(err.exit_code)
 
 
