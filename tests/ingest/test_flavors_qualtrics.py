@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stigma_outcomes as so
 from stigma_outcomes.ingest.readers import read_export
@@ -160,3 +162,51 @@ def test_browser_meta_columns_are_personal(tmp_path) -> None:
     )
     table = read_export(path)
     assert table.pii_columns == ["Q1_Browser", "Q1_Version", "Q1_Operating System", "Q1_Resolution"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["IP Address", "Survey Preview", "Spam", ""]),
+            st.sampled_from(["True", "False", ""]),
+            st.sampled_from(["anonymous", "preview", "email"]),
+            st.sampled_from(["Often", "Hardly ever", "", "often "]),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    keep_previews=st.booleans(),
+    keep_unfinished=st.booleans(),
+)
+def test_every_qualtrics_row_is_kept_or_set_aside_once(
+    rows, keep_previews: bool, keep_unfinished: bool
+) -> None:
+    import tempfile
+    from pathlib import Path
+
+    lines = [
+        "ResponseId,Status,Finished,DistributionChannel,Q1",
+        "Response ID,Response Type,Finished,Distribution Channel,How often?",
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""status""}","{""ImportId"":""finished""}",'
+        '"{""ImportId"":""distributionChannel""}","{""ImportId"":""QID1""}"',
+    ]
+    lines += [f"R_{i},{s},{f},{c},{q}" for i, (s, f, c, q) in enumerate(rows)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "q.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        table = read_export(
+            path, include_previews=keep_previews, include_incomplete=keep_unfinished
+        )
+    kept = set(table.row_numbers.tolist())
+    set_aside = table.excluded["row"].tolist()
+    assert len(set_aside) == len(set(set_aside))
+    assert kept.isdisjoint(set_aside)
+    # Every data row (spreadsheet rows 4 …) is accounted for exactly once.
+    assert kept | set(set_aside) == set(range(4, 4 + len(rows)))
+    assert table.rows_in == len(rows)
+    for (status, finished, channel, _), number in zip(rows, range(4, 4 + len(rows)), strict=True):
+        preview = status == "Survey Preview" or channel == "preview"
+        unfinished = finished == "False"
+        expected_out = (preview and not keep_previews) or (unfinished and not keep_unfinished)
+        assert (number in set_aside) == expected_out
