@@ -88,35 +88,42 @@ def _alpha(cov: np.ndarray) -> float:
 
 
 def _minres_uniquenesses(cor: np.ndarray) -> np.ndarray:
-    """One-factor minres fit: loadings minimising squared off-diagonal residuals."""
+    """One-factor minres fit: loadings minimising squared off-diagonal residuals.
+
+    Minres is unweighted least squares on the off-diagonal correlations, so with one factor
+    it can be solved directly over the loadings λ, with the exact gradient
+    ``-2 (R - λλ') λ`` (diagonal excluded); the bound |λ| ≤ √0.995 keeps every uniqueness at
+    least 0.005, as psych does.
+    """
     from scipy.optimize import minimize
 
     k = cor.shape[0]
-    lower = np.tril_indices(k, -1)
+    off = ~np.eye(k, dtype=bool)
 
-    def loadings(psi: np.ndarray) -> np.ndarray:
-        values, vectors = np.linalg.eigh(cor - np.diag(psi))
-        return vectors[:, -1] * math.sqrt(max(values[-1], 0.0))
+    def objective(lam: np.ndarray) -> tuple[float, np.ndarray]:
+        resid = np.where(off, cor - np.outer(lam, lam), 0.0)
+        return 0.5 * float((resid * resid).sum()), -2.0 * (resid @ lam)
 
-    def objective(psi: np.ndarray) -> float:
-        lam = loadings(psi)
-        resid = (cor - np.outer(lam, lam))[lower]
-        return float(resid @ resid)
-
+    # Start from the principal axis of the correlations with squared multiple correlations
+    # on the diagonal, the usual first step of an iterated principal-axis fit.
     try:
         smc = 1.0 - 1.0 / np.diag(np.linalg.inv(cor))
     except np.linalg.LinAlgError:
         smc = np.full(k, 0.5)
-    start = np.clip(1.0 - smc, 0.005, 1.0)
+    reduced = cor.copy()
+    np.fill_diagonal(reduced, np.clip(smc, 0.005, 0.995))
+    values, vectors = np.linalg.eigh(reduced)
+    start = vectors[:, -1] * math.sqrt(max(values[-1], 1e-6))
+    bound = math.sqrt(0.995)
     res = minimize(
         objective,
-        start,
+        np.clip(start, -bound, bound),
+        jac=True,
         method="L-BFGS-B",
-        bounds=[(0.005, 1.0)] * k,
-        options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 2000},
+        bounds=[(-bound, bound)] * k,
+        options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000},
     )
-    lam = loadings(res.x)
-    return 1.0 - lam * lam
+    return 1.0 - res.x * res.x
 
 
 def omega_total(cor: np.ndarray) -> float:
