@@ -219,10 +219,13 @@ def fit_ancova(
     data["wave"] = data["wave"].astype(str)
     pairs = scores[["instrument", "scale"]].drop_duplicates().astype(str)
     records: list[dict[str, Any]] = []
+    # One pass splits the table by scale; filtering it per scale would rescan it each time.
+    parts = {
+        (str(inst), str(scale)): part
+        for (inst, scale), part in data.groupby(["instrument", "scale"], observed=True, sort=False)
+    }
     for inst, scale in pairs.sort_values(["instrument", "scale"]).itertuples(index=False):
-        part = data.loc[
-            (data["instrument"].astype(str) == inst) & (data["scale"].astype(str) == scale)
-        ]
+        part = parts.get((inst, scale), data.iloc[0:0])
         base = {
             "instrument": inst,
             "scale": scale,
