@@ -114,3 +114,28 @@ def test_unknown_instrument_and_missing_pii_column_exit_2(runner) -> None:
     result = runner.invoke(app, ["init", export, "--pii", "nickname"])
     assert result.exit_code == 2
     assert "nickname" in result.output
+
+
+def test_a_dictionary_among_the_exports_is_used_as_the_dictionary(runner, tmp_path) -> None:
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            str(EXPORTS / "redcap_dictionary.csv"),
+            str(EXPORTS / "redcap_longitudinal_raw.csv"),
+            "-i",
+            "ucla3",
+            "--write-evaluation",
+            str(evaluation),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "the first field of the data dictionary (redcap_dictionary.csv)" in result.output
+    data = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
+    (entry,) = data["data"]
+    assert entry["wave_column"] == "redcap_event_name"
+    assert entry["dictionary"].endswith("redcap_dictionary.csv")
+    assert "mapping" not in data  # none was written, so none is referenced
+    assert "need a mapping file but none was written" in result.output
+    assert "--write-mapping" in evaluation.read_text(encoding="utf-8")

@@ -76,6 +76,18 @@ def init_command(
             )
     registry = Registry(instruments_dir)
     chosen = [registry.get(i) for i in instrument] if instrument else registry.all()
+    exports, found = _split_dictionary(exports)
+    if found is not None:
+        if dictionary is not None:
+            raise InputError(
+                f"two REDCap data dictionaries: {found.name} and {dictionary.name}",
+                fix="give one dictionary, with --dictionary",
+            )
+        dictionary = found
+    if not exports:
+        raise InputError(
+            "only a data dictionary was given", fix="add the REDCap data export itself"
+        )
     dd = read_redcap_dictionary(dictionary) if dictionary is not None else None
     tables = [
         read_export(
@@ -96,9 +108,21 @@ def init_command(
             entry["dictionary"] = _relative(dictionary, write_evaluation)
     if write_mapping is not None:
         _write_yaml(write_mapping, proposal.mapping, proposal.ambiguities, "column mapping")
+    doubts = list(proposal.ambiguities)
+    needs_map = any(
+        entry != {"pattern": f"{inst}_{{item}}"}
+        for inst, entry in proposal.mapping.get("instruments", {}).items()
+    ) or any(
+        f.id_column and f.id_column != proposal.mapping.get("id_column") for f in proposal.files
+    )
+    if write_evaluation is not None and write_mapping is None and needs_map:
+        doubts.append(
+            "the columns need a mapping file but none was written; run again with "
+            "--write-mapping FILE (the evaluation file then points at it)"
+        )
     if write_evaluation is not None:
         _check_evaluation(evaluation, write_evaluation)
-        _write_yaml(write_evaluation, evaluation, proposal.ambiguities, "evaluation file")
+        _write_yaml(write_evaluation, evaluation, doubts, "evaluation file")
     if as_json:
         echo_json(
             {
@@ -119,7 +143,7 @@ def init_command(
                     }
                     for f in proposal.files
                 ],
-                "ambiguities": proposal.ambiguities,
+                "ambiguities": doubts,
                 "mapping": proposal.mapping,
                 "evaluation": evaluation,
             }
@@ -127,10 +151,33 @@ def init_command(
         return
     for line in proposal.lines():
         typer.echo(line)
+    for doubt in doubts[len(proposal.ambiguities) :]:
+        typer.echo(f"? {doubt}")
     for target in targets:
         typer.echo(f"wrote {target}")
     if not targets:
         typer.echo("nothing written; add --write-mapping FILE and --write-evaluation FILE")
+
+
+def _split_dictionary(paths: list[Path]) -> tuple[list[Path], Path | None]:
+    """Take a REDCap data dictionary out of the exports, if one was given among them."""
+    from ..errors import InputError
+    from ..ingest.flavors.redcap import looks_like_dictionary
+    from ..ingest.readers import read_sheet
+
+    exports: list[Path] = []
+    dictionaries: list[Path] = []
+    for path in paths:
+        if path.suffix.lower() in {".csv", ".txt"} and looks_like_dictionary(read_sheet(path)):
+            dictionaries.append(path)
+        else:
+            exports.append(path)
+    if len(dictionaries) > 1:
+        raise InputError(
+            f"several REDCap data dictionaries: {', '.join(p.name for p in dictionaries)}",
+            fix="give the one that belongs to these exports",
+        )
+    return exports, (dictionaries[0] if dictionaries else None)
 
 
 def _relative(path: Path, anchor: Path | None) -> str:
