@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import stigma_outcomes as so
+from stigma_outcomes.errors import InputError, MappingError
 from stigma_outcomes.ingest.readers import read_export
 
 from ._exports import EXPORTS, problems, totals
@@ -131,3 +134,28 @@ def test_stata_and_parquet_scored() -> None:
     for name in ("survey.dta", "survey.parquet"):
         result = so.score(EXPORTS / name, ["ucla3"], wave="pre")
         assert totals(result) == {("T01", "pre"): 6.0, ("T02", "pre"): 8.0}
+
+
+def test_id_column_that_does_not_exist_is_one_clear_error() -> None:
+    with pytest.raises(InputError, match="participant ID column 'Participant Code ' does not"):
+        so.score(
+            EXPORTS / "kobo.csv",
+            ["ucla3"],
+            id_col="Participant Code ",
+            wave="pre",
+            mapping={"instruments": {"ucla3": {"pattern": "ucla/ucla_{item}"}}},
+        )
+
+
+def test_conflicting_mapping_is_one_clear_error() -> None:
+    mapping = {"instruments": {"ucla3": {"columns": {"1": "pcode", "2": "pcode", "3": "pcode"}}}}
+    with pytest.raises(MappingError, match="bound to more than one item"):
+        so.score(EXPORTS / "odk_briefcase.csv", ["ucla3"], mapping=mapping, id_col="pcode")
+
+
+def test_mapping_onto_a_personal_column_is_refused() -> None:
+    mapping = {
+        "instruments": {"ucla3": {"columns": {"1": "deviceid"}, "pattern": "ucla-ucla_{item}"}}
+    }
+    with pytest.raises(MappingError, match="recognised as personal data"):
+        so.score(EXPORTS / "odk_briefcase.csv", ["ucla3"], mapping=mapping, id_col="pcode")
