@@ -18,7 +18,15 @@ _ODK = {"meta/instanceid", "meta-instanceid", "instanceid"}
 
 
 def detect(sheet: Sheet) -> str | None:
-    """Why this sheet is a KoboToolbox/ODK export, or ``None``."""
+    """Why this sheet is a KoboToolbox/ODK export, or ``None``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["start", "grp/q1", "_uuid"]])
+    >>> detect(Sheet(cells=cells, row_numbers=np.array([1]), source="k.csv"))
+    "KoboToolbox system column '_uuid'"
+    """
     first = {c.lower() for c in sheet.head(1)[0]}
     kobo = sorted(first & _KOBO)
     if kobo:

@@ -19,7 +19,15 @@ _SUBQUESTION = re.compile(r"^(?P<q>[A-Za-z][A-Za-z0-9]*)[\[_](?P<sq>[A-Za-z0-9]+
 
 
 def detect(sheet: Sheet) -> str | None:
-    """Why this sheet is a LimeSurvey export, or ``None``."""
+    """Why this sheet is a LimeSurvey export, or ``None``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["id", "submitdate", "lastpage", "startlanguage"]])
+    >>> detect(Sheet(cells=cells, row_numbers=np.array([1]), source="ls.csv"))
+    'LimeSurvey code headings (submitdate, lastpage, startlanguage)'
+    """
     first = {c.lower() for c in sheet.head(1)[0]}
     if len(first & _CODE_HEADINGS) >= 2:
         return "LimeSurvey code headings (submitdate, lastpage, startlanguage)"

@@ -62,7 +62,16 @@ def _layout(head: list[list[str]], named: bool) -> tuple[str, int] | None:
 
 
 def detect(sheet: Sheet) -> str | None:
-    """Why this sheet is a Qualtrics export, or ``None``."""
+    """Why this sheet is a Qualtrics export, or ``None``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["ResponseId", "Finished"], ["Response ID", "Finished"],
+    ...                       ['{"ImportId":"_recordId"}', '{"ImportId":"finished"}']])
+    >>> detect(Sheet(cells=cells, row_numbers=np.arange(1, 4), source="q.csv"))
+    'Qualtrics metadata columns and an ImportId JSON row (three header rows)'
+    """
     found = _layout(sheet.head(3), sheet.named)
     if found is None:
         return None

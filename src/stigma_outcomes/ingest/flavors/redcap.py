@@ -245,7 +245,15 @@ def looks_like_dictionary(sheet: Sheet) -> bool:
 
 
 def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
-    """Why this sheet is a REDCap export, or ``None``."""
+    """Why this sheet is a REDCap export, or ``None``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["record_id", "redcap_event_name", "q1"]])
+    >>> detect(Sheet(cells=cells, row_numbers=np.array([1]), source="r.csv"))
+    "REDCap structural column 'redcap_event_name'"
+    """
     head = sheet.head(1)[0]
     lower = [c.lower() for c in head]
     found = [c for c in STRUCTURAL if c in lower]

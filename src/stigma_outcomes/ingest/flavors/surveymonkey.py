@@ -18,7 +18,15 @@ OPEN_ENDED = "open-ended response"
 
 
 def detect(sheet: Sheet) -> str | None:
-    """Why this sheet is a SurveyMonkey export, or ``None``."""
+    """Why this sheet is a SurveyMonkey export, or ``None``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["Respondent ID", "Collector ID", "Q"], ["", "", "Response"]])
+    >>> detect(Sheet(cells=cells, row_numbers=np.arange(1, 3), source="sm.csv"))
+    'SurveyMonkey metadata columns (Respondent ID, Collector ID, ...)'
+    """
     head = sheet.head(2)
     first = {c.lower() for c in head[0]}
     if "respondent id" in first and len(first & _METADATA) >= 2:
