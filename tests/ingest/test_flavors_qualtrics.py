@@ -210,3 +210,19 @@ def test_every_qualtrics_row_is_kept_or_set_aside_once(
         unfinished = finished == "False"
         expected_out = (preview and not keep_previews) or (unfinished and not keep_unfinished)
         assert (number in set_aside) == expected_out
+
+
+def test_question_text_with_line_breaks_in_the_header(tmp_path) -> None:
+    path = tmp_path / "breaks.csv"
+    path.write_text(
+        "ResponseId,Finished,Q1\n"
+        'Response ID,Finished,"How often do you feel...\n\nthat you lack companionship?"\n'
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""finished""}","{""ImportId"":""QID1""}"\n'
+        "R_1,True,Often\nR_2,True,Hardly ever\n",
+        encoding="utf-8",
+    )
+    table = read_export(path)
+    assert table.metadata["header_rows"] == 3
+    assert table.column_labels["Q1"] == "How often do you feel... that you lack companionship?"
+    assert table.frame["Q1"].tolist() == ["Often", "Hardly ever"]
+    assert table.row_numbers.tolist() == [4, 5]

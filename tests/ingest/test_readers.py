@@ -242,3 +242,14 @@ def test_a_sheet_named_like_a_number_is_found_by_name(tmp_path: Path) -> None:
     table = read_export(path, sheet="2024")
     assert table.frame.to_dict("list") == {"participant_id": ["A"], "ucla3_1": [2]}
     assert read_export(path, sheet=1).metadata["sheet"] == "2024"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_excel_sep_line_names_the_delimiter_and_is_not_a_row(encoding: str, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("sep=;\r\nid;note\r\nA;café, “ok”\r\nB;\r\n".encode(encoding))
+    table = read_export(path)
+    assert table.metadata["delimiter"] == ";"
+    assert table.frame.columns.tolist() == ["id", "note"]
+    assert table.frame["note"].iloc[0] == "café, “ok”"
+    assert table.row_numbers.tolist() == [3, 4]

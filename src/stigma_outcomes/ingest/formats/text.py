@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from .sheet import Sheet
 
 _UTF8 = {"utf-8", "utf8", "utf-8-sig", "ascii"}
 _TSV_SUFFIXES = {".tsv", ".tab"}
+_SEP_LINE = re.compile(r"sep=(.)\r?\n")
 
 
 def read_text(
@@ -62,6 +64,12 @@ def read_text(
     sample_text = sample.decode(sniffed.encoding, errors="ignore")
     if not sample_text.strip():
         raise InputError("the file is empty", where=str(file), fix="export the data again")
+    hint = _SEP_LINE.match(sample_text.lstrip("\ufeff"))
+    skip = 1 if hint else 0
+    if hint:
+        # Excel's "sep=;" first line names the delimiter and is not part of the table.
+        sample_text = sample_text.lstrip("\ufeff")[hint.end() :]
+        delimiter = delimiter or hint.group(1)
     if delimiter is None:
         preferred = "\t" if file.suffix.lower() in _TSV_SUFFIXES else None
         delimiter = sniff_delimiter(sample_text, preferred=preferred)
@@ -78,10 +86,10 @@ def read_text(
     trailing = 0
     if sniffed.encoding.lower() in _UTF8 and width > 1:
         trailing = _trailing_blank_lines(_tail(file).decode("utf-8", errors="ignore"))
-        table = _arrow_read(pa.OSFile(str(file)), delimiter, width, multiline, trailing)
+        table = _arrow_read(pa.OSFile(str(file)), delimiter, width, multiline, trailing, skip)
         if table is None and not multiline:
             # A quoted line break later in the file: parse again, allowing for it.
-            table = _arrow_read(pa.OSFile(str(file)), delimiter, width, True, trailing)
+            table = _arrow_read(pa.OSFile(str(file)), delimiter, width, True, trailing, skip)
         if table is _NOT_UTF8 and not encoding:
             sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
             meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
@@ -93,16 +101,16 @@ def read_text(
                 fix="leave out --encoding so the encoding is detected, or give the right one",
             )
     if isinstance(table, pa.Table):
-        return _sheet_from_arrow(table, file, meta)
+        return _sheet_from_arrow(table, file, meta, skip)
     text = _decode_all(file, sniffed.encoding)
     if sniffed.encoding.lower() not in _UTF8 and width > 1:
         # Transcoded once, the text can still take the fast parser.
         buffer = pa.BufferReader(text.removeprefix("\ufeff").encode("utf-8"))
         trailing = _trailing_blank_lines(text[-4096:])
-        table = _arrow_read(buffer, delimiter, width, True, trailing)
+        table = _arrow_read(buffer, delimiter, width, True, trailing, skip)
         if isinstance(table, pa.Table):
-            return _sheet_from_arrow(table, file, meta)
-    return _read_python(text, file, delimiter, meta)
+            return _sheet_from_arrow(table, file, meta, skip)
+    return _read_python(text, file, delimiter, meta, skip)
 
 
 class _Sentinel:
@@ -155,7 +163,12 @@ def _quoted_newline(text: str, delimiter: str) -> bool:
 
 
 def _arrow_read(
-    source: pa.NativeFile, delimiter: str, width: int, multiline: bool, trailing: int = 0
+    source: pa.NativeFile,
+    delimiter: str,
+    width: int,
+    multiline: bool,
+    trailing: int = 0,
+    skip: int = 0,
 ) -> pa.Table | _Sentinel | None:
     """Parse with pyarrow; ``None`` when the file needs the exact (Python) path.
 
@@ -176,7 +189,7 @@ def _arrow_read(
     try:
         table = pacsv.read_csv(
             source,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20, skip_rows=skip),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=multiline,
@@ -204,8 +217,8 @@ def _arrow_read(
     return table
 
 
-def _sheet_from_arrow(table: pa.Table, file: Path, meta: dict) -> Sheet:
-    numbers = np.arange(1, table.num_rows + 1, dtype=np.int64)
+def _sheet_from_arrow(table: pa.Table, file: Path, meta: dict, skip: int = 0) -> Sheet:
+    numbers = np.arange(1 + skip, table.num_rows + 1 + skip, dtype=np.int64)
     keep = None
     for column in table.columns:
         valid = pc.is_valid(column)
@@ -242,7 +255,7 @@ def _decode_all(file: Path, encoding: str) -> str:
         ) from None
 
 
-def _read_python(text: str, file: Path, delimiter: str, meta: dict) -> Sheet:
+def _read_python(text: str, file: Path, delimiter: str, meta: dict, skip: int = 0) -> Sheet:
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -252,6 +265,8 @@ def _read_python(text: str, file: Path, delimiter: str, meta: dict) -> Sheet:
     blank = 0
     try:
         for number, row in enumerate(reader, start=1):
+            if number <= skip:
+                continue
             if all(cell == "" for cell in row) or (len(row) == 1 and not row[0].strip()):
                 blank += 1
                 continue
