@@ -153,7 +153,8 @@ def test_scoring_rules_come_from_the_definitions(model: Any) -> None:
 
 
 def test_mixed_model_means_chart_hides_small_groups() -> None:
-    from stigma_outcomes.report.model import Chart, _mixed_means_chart
+    from stigma_outcomes.report.content import Chart
+    from stigma_outcomes.report.outcome_sections import mixed_means_chart
     from stigma_outcomes.report.outcomes import describe_outcome
     from stigma_outcomes.report.privacy import Disclosure
 
@@ -162,7 +163,7 @@ def test_mixed_model_means_chart_hides_small_groups() -> None:
         for g, n in (("A", 40), ("B", 30), ("C", 3))
         for w, m in (("pre", 6.0), ("post", 5.5), ("follow-up", 5.4))
     ]
-    chart = _mixed_means_chart(
+    chart = mixed_means_chart(
         "ucla3", describe_outcome("ucla3", "total"), {"wave_means": cells}, Disclosure(5), 2
     )
     assert isinstance(chart, Chart)

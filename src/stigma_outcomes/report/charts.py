@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .model import MAX_POINTS, Chart
+from .content import MAX_POINTS, Chart
 
 OKABE_ITO = {
     "black": "#000000",
@@ -62,7 +62,7 @@ def render_svg(chart: Chart) -> str:
 
     Examples
     --------
-    >>> from stigma_outcomes.report.model import Chart
+    >>> from stigma_outcomes.report.content import Chart
     >>> svg = render_svg(Chart("f", "flow", "c", "a", {"steps": [
     ...     {"label": "Took part", "n": "40", "loss": None}]}))
     >>> svg.lstrip().startswith("<?xml")

@@ -10,7 +10,7 @@ from .outcomes import describe_outcome
 from .privacy import Disclosure
 
 if TYPE_CHECKING:
-    from .model import OutcomeSection, ReportSettings, Section
+    from .content import OutcomeSection, ReportSettings, Section
 
 LICENSE_WORDS = {
     "public_domain": "public domain",
@@ -25,7 +25,7 @@ def attrition_section(
     data: dict[str, Any], flow: list[Any], d: Disclosure, settings: ReportSettings
 ) -> Section:
     """Who stayed and who left, and whether those who left started differently."""
-    from .model import Section, Table, record_key
+    from .content import Section, Table, record_key
 
     sec = Section("participation", "Participation and attrition")
     if flow:
@@ -85,7 +85,7 @@ def methods_section(
     data: dict[str, Any], outcomes: list[OutcomeSection], d: Disclosure, settings: ReportSettings
 ) -> Section:
     """Instruments with citations and licences, scoring, tests, multiplicity, RCI inputs."""
-    from .model import Section, Table
+    from .content import Section, Table
 
     sec = Section("methods", "Methods")
     inst_rows = []
@@ -211,7 +211,7 @@ def methods_section(
         )
     rel_rows = []
     for rec in data.get("reliability") or []:
-        from .model import record_key
+        from .content import record_key
 
         key = record_key("reliability", rec)
         shown = d.shown(f"{key}|n")
@@ -290,7 +290,7 @@ def limitations_section(
     data: dict[str, Any], has_comparison: bool, linked: bool, flow: list[Any], d: Disclosure
 ) -> Section:
     """The caveats a funder should read before quoting any number."""
-    from .model import Section
+    from .content import Section
 
     sec = Section("limitations", "Limitations")
     if not has_comparison:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .._io import write_atomic, write_text_atomic
 from ..errors import InputError
-from .model import ReportModel
+from .content import ReportModel
 
 FORMATS = ("pdf", "html", "md")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .model import Chart, ReportModel
+from .content import Chart, ReportModel
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
 

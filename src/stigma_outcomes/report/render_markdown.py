@@ -6,7 +6,7 @@ same numbers.
 
 from __future__ import annotations
 
-from .model import ReportModel, Section, Table
+from .content import ReportModel, Section, Table
 
 
 def _cell(text: str) -> str:

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import InputError
-from .model import ReportModel
+from .content import ReportModel
 
 FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """Creation time written into every PDF, so that identical inputs give identical files."""

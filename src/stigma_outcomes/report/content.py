@@ -1,0 +1,130 @@
+"""The report's content types: settings, tables, charts, sections, the whole model.
+
+Plain dataclasses, so renderers, tests and notebooks can read a report without rendering it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import ALPHA, Finding
+from .privacy import DEFAULT_THRESHOLD
+
+ALERT_PROBLEMS = ("alert",)
+"""Ledger problems containing these words are evaluator-only and never reach a report."""
+
+MAX_POINTS = 2000
+"""Above this many participants the individual-change chart shows density, not dots."""
+
+RCI_COUNTS = ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
+DIRECTION_COUNTS = ("n_improved", "n_unchanged", "n_worsened")
+
+
+@dataclass
+class ReportSettings:
+    """What the report is about and who wrote it (from the evaluation file).
+
+    Examples
+    --------
+    >>> ReportSettings(title="Peer support outcomes", threshold=11).threshold
+    11
+    """
+
+    title: str = "Programme outcome report"
+    program: str | None = None
+    period: str | None = None
+    author: str = "Programme evaluation team"
+    language: str = "en"
+    keywords: list[str] = field(default_factory=lambda: ["outcomes", "evaluation"])
+    threshold: int = DEFAULT_THRESHOLD
+    alpha: float = ALPHA
+    date: str | None = None
+
+
+@dataclass
+class Table:
+    """A data table: header row, body rows (first cell is the row header), notes."""
+
+    id: str
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    widths: list[float] | None = None
+    """Relative column widths for paged output (None: the layout decides)."""
+
+
+@dataclass
+class Chart:
+    """A chart to draw: kind, data (already privacy-filtered), caption and alt text."""
+
+    id: str
+    kind: str
+    caption: str
+    alt: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Section:
+    """A titled block of paragraphs, bullet points, tables and charts."""
+
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class OutcomeSection(Section):
+    """One instrument's section: its headline finding plus every scale's statistics."""
+
+    finding: Finding | None = None
+    more: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportModel:
+    """Everything a renderer needs; built by :func:`build_report`."""
+
+    settings: ReportSettings
+    summary: Section
+    findings: list[Finding]
+    outcomes: list[OutcomeSection]
+    sections: list[Section]
+    privacy_note: str
+    package_version: str
+
+    def all_text(self) -> str:
+        """Every sentence and table cell, for checks (e.g. that no identifier leaked)."""
+        parts: list[str] = [self.settings.title, self.privacy_note]
+        for sec in [self.summary, *self.outcomes, *self.sections]:
+            parts += [sec.title, *sec.paragraphs, *sec.bullets]
+            if isinstance(sec, OutcomeSection):
+                parts += sec.more
+                if sec.finding:
+                    parts.append(sec.finding.text)
+            for t in sec.tables:
+                parts += [t.caption, *t.columns, *t.notes]
+                parts += [c for row in t.rows for c in row]
+            parts += [c.caption + " " + c.alt for c in sec.charts]
+        parts += [f.text for f in self.findings]
+        return "\n".join(parts)
+
+
+def record_key(kind: str, rec: dict[str, Any]) -> str:
+    """A stable key for one results record (kind, instrument, scale, contrast, group)."""
+    group = rec.get("group")
+    return "|".join(
+        [
+            kind,
+            str(rec.get("instrument")),
+            str(rec.get("scale")),
+            str(rec.get("from_wave", rec.get("wave", ""))),
+            str(rec.get("to_wave", "")),
+            "*" if group is None else f"g:{group}",
+        ]
+    )

@@ -1,0 +1,188 @@
+"""Participant flow: who answered which survey, who came back, who was analysed.
+
+Counted from the tidy scores (participant codes are only counted, never shown), registered
+with the disclosure check so that every flow number obeys the same suppression as the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .content import (
+    Chart,
+    Table,
+)
+from .privacy import Disclosure
+
+
+def flow_steps(
+    scores: pd.DataFrame | None, from_wave: str | None, to_wave: str | None, d: Disclosure
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Steps (key, label, loss key, loss label) of the participant flow, counts registered."""
+    if scores is None or scores.empty or from_wave is None or to_wave is None:
+        return []
+    # Integer codes instead of strings: this runs on every score row (millions at scale).
+    pid = pd.factorize(scores["participant_id"])[0]
+    wave = scores["wave"].astype(str).to_numpy()
+    is_pre, is_post = wave == from_wave, wave == to_wave
+    pre_ids, post_ids = np.unique(pid[is_pre]), np.unique(pid[is_post])
+    both_ids = np.intersect1d(pre_ids, post_ids, assume_unique=True)
+    at_pre, both = pre_ids, both_ids
+    ok = (scores["status"].astype(str).to_numpy() == "ok") & (is_pre | is_post)
+    inst_code, _ = pd.factorize(scores["instrument"])
+    scale_code, scale_levels = pd.factorize(scores["scale"])
+    cell = inst_code.astype(np.int64) * (len(scale_levels) + 1) + scale_code
+    keys = pd.DataFrame({"pid": pid[ok], "cell": cell[ok], "post": is_post[ok]})
+    keys = keys.drop_duplicates()
+    paired = keys.groupby(["pid", "cell"], sort=False).size()
+    analysed = np.intersect1d(
+        np.unique(paired[paired == 2].index.get_level_values("pid")), both_ids
+    )
+    counts = {
+        "flow|pre": len(at_pre),
+        "flow|both": len(both),
+        "flow|no_post": len(at_pre) - len(both),
+        "flow|analysed": len(analysed),
+        "flow|unscorable": len(both) - len(analysed),
+    }
+    for key, value in counts.items():
+        d.count(key, value)
+    d.relation("flow|pre", ["flow|both", "flow|no_post"])
+    d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
+    return [
+        (
+            "flow|pre",
+            f"Took part: answered the {from_wave} survey",
+            "flow|no_post",
+            f"did not answer the {to_wave} survey",
+        ),
+        (
+            "flow|both",
+            f"Answered both the {from_wave} and {to_wave} surveys",
+            "flow|unscorable",
+            "answered too few questions to be scored on any outcome",
+        ),
+        ("flow|analysed", "Analysed (a score at both waves on at least one outcome)", None, None),
+    ]
+
+
+NO_GROUP = "(no group recorded)"
+
+
+def register_group_flow(
+    scores: pd.DataFrame | None,
+    group_col: str | None,
+    fw: str | None,
+    tw: str | None,
+    d: Disclosure,
+) -> list[str]:
+    """Register, per group, who answered the first survey and who came back; return groups."""
+    if (
+        scores is None
+        or scores.empty
+        or not group_col
+        or group_col not in scores.columns
+        or fw is None
+        or tw is None
+    ):
+        return []
+    wave = scores["wave"].astype(str)
+    first = scores.loc[wave == fw, ["participant_id", group_col]].drop_duplicates("participant_id")
+    came_back = first["participant_id"].isin(scores.loc[wave == tw, "participant_id"])
+    group = first[group_col].astype(object).where(first[group_col].notna(), NO_GROUP)
+    counts = pd.DataFrame({"group": group.astype(str), "back": came_back.to_numpy()})
+    table = counts.groupby("group", sort=True)["back"].agg(["size", "sum"])
+    groups = [str(g) for g in table.index]
+    for g, row in table.iterrows():
+        key = f"flowg|{g}"
+        d.count(f"{key}|pre", int(row["size"]))
+        d.count(f"{key}|both", int(row["sum"]))
+        d.count(f"{key}|no_post", int(row["size"] - row["sum"]))
+        d.relation(f"{key}|pre", [f"{key}|both", f"{key}|no_post"])
+    for part in ("pre", "both", "no_post"):
+        d.relation(f"flow|{part}", [f"flowg|{g}|{part}" for g in groups])
+    return groups
+
+
+def group_flow_table(groups: list[str], fw: str, tw: str, d: Disclosure) -> Table | None:
+    if not groups:
+        return None
+    rows = []
+    for g in groups:
+        key = f"flowg|{g}"
+        pre, both = d.values.get(f"{key}|pre", 0), d.values.get(f"{key}|both", 0)
+        retained = (
+            f"{round(100 * both / pre)}%"
+            if pre and d.shown(f"{key}|pre") and d.shown(f"{key}|both")
+            else "not shown"
+        )
+        rows.append(
+            [g, d.mark(f"{key}|pre"), d.mark(f"{key}|both"), d.mark(f"{key}|no_post"), retained]
+        )
+    return Table(
+        "flow-by-group",
+        "Who took part and who came back, by group",
+        [
+            "Group",
+            f"Answered the {fw} survey",
+            f"Also answered the {tw} survey",
+            f"Did not answer the {tw} survey",
+            "Came back",
+        ],
+        rows,
+        ["Groups are as recorded at the first survey."],
+    )
+
+
+def flow_steps_unlinked(
+    scores: pd.DataFrame | None, from_wave: str | None, to_wave: str | None, d: Disclosure
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Responses per wave for anonymous surveys: nobody can be followed from one to the next."""
+    if scores is None or scores.empty or from_wave is None or to_wave is None:
+        return []
+    wave = scores["wave"].astype(str).to_numpy()
+    pid = pd.factorize(scores["participant_id"])[0]
+    d.count("flow|pre", len(np.unique(pid[wave == from_wave])))
+    d.count("flow|post", len(np.unique(pid[wave == to_wave])))
+    return [
+        ("flow|pre", f"Answered the {from_wave} survey", None, None),
+        (
+            "flow|post",
+            f"Answered the {to_wave} survey (not linked to the {from_wave} answers)",
+            None,
+            None,
+        ),
+    ]
+
+
+def flow_sentence(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> str:
+    parts = []
+    for key, label, loss_key, loss_label in flow:
+        text = f"{label}: {d.mark(key)}"
+        if loss_key:
+            text += f" ({d.mark(loss_key)} {loss_label})"
+        parts.append(text)
+    return "Participants. " + "; ".join(parts) + "."
+
+
+def flow_chart(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> Chart:
+    steps = [
+        {
+            "label": label,
+            "n": d.mark(key),
+            "loss": (f"{d.mark(loss_key)} {loss_label}" if loss_key else None),
+        }
+        for key, label, loss_key, loss_label in flow
+    ]
+    alt = "Participant flow diagram. " + " Then ".join(
+        f"{s['label']}: {s['n']}" + (f", with {s['loss']}" if s["loss"] else "") + "."
+        for s in steps
+    )
+    return Chart(
+        "flow",
+        "flow",
+        "How many people took part at each step, and why some were not analysed.",
+        alt,
+        {"steps": steps},
+    )

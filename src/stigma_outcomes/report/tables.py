@@ -1,0 +1,167 @@
+"""Statistics and data-quality tables, with suppressed cells already marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .content import (
+    ALERT_PROBLEMS,
+    Table,
+    record_key,
+)
+from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
+from .outcomes import OutcomeInfo
+from .privacy import Disclosure
+
+UNLINKED_COLUMNS = [
+    "Scale · group · waves",
+    "n before",
+    "n after",
+    "Before: mean (SD)",
+    "After: mean (SD)",
+    "Difference [95% CI]",
+    "Hedges' g [95% CI]",
+    "p (Welch, unadjusted)",
+]
+
+
+def unlinked_rows(
+    recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
+) -> list[list[str]]:
+    rows = []
+    for rec in recs:
+        info = infos[str(rec["scale"])]
+        key = record_key("unlinked", rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        label = f"{info.name} · {rec.get('group') or 'Everyone'} · "
+        label += f"{rec.get('from_wave')}→{rec.get('to_wave')}"
+        nb = count_or_mark(d, f"{key}|n_before", rec.get("n_before"))
+        na = count_or_mark(d, f"{key}|n_after", rec.get("n_after"))
+        if not d.shown(f"{key}|stats"):
+            rows.append([label, nb, na, *(["not shown"] * 5)])
+            continue
+        low, high = rec.get("mean_difference_ci_low"), rec.get("mean_difference_ci_high")
+        diff_ci = interval(low, high, dec)
+        g_ci = interval(rec.get("hedges_g_ci_low"), rec.get("hedges_g_ci_high"), 2)
+        rows.append(
+            [
+                label,
+                nb,
+                na,
+                f"{num(rec.get('mean_before'), dec)} ({num(rec.get('sd_before'), dec)})",
+                f"{num(rec.get('mean_after'), dec)} ({num(rec.get('sd_after'), dec)})",
+                f"{num(rec.get('mean_difference'), dec, signed=True)} [{diff_ci}]",
+                f"{num(rec.get('hedges_g'), 2, signed=True)} [{g_ci}]",
+                pvalue(rec.get("p_t")).removeprefix("p ").removeprefix("= "),
+            ]
+        )
+    return rows
+
+
+def problem_label(problem: str) -> str:
+    return problem.replace("_", " ")
+
+
+def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
+    if ledger is None or ledger.empty or "problem" not in ledger.columns:
+        return None
+    problem = ledger["problem"].astype(str)
+    keep = ~problem.str.contains("|".join(ALERT_PROBLEMS), case=False, regex=True)
+    led = ledger.loc[keep]
+    if led.empty:
+        return None
+    action = led["action"].astype(str) if "action" in led.columns else pd.Series("", led.index)
+    pid = led["participant_id"] if "participant_id" in led.columns else pd.Series(None, led.index)
+    frame = pd.DataFrame({"problem": led["problem"].astype(str), "action": action, "pid": pid})
+    cases = frame.groupby("problem").size()
+    people = frame.dropna(subset=["pid"]).groupby("problem")["pid"].nunique()
+    actions = frame.groupby("problem")["action"].agg(lambda s: s.value_counts().index[0])
+    rows = []
+    for prob in sorted(cases.index):
+        d.count(f"ledger|{prob}|cases", int(cases[prob]))
+        n_people = int(people.get(prob, 0))
+        if n_people:
+            d.count(f"ledger|{prob}|people", n_people)
+        rows.append((prob, n_people, str(actions[prob])))
+    out = []
+    for prob, n_people, act in rows:
+        out.append(
+            [
+                problem_label(prob),
+                d.mark(f"ledger|{prob}|cases"),
+                d.mark(f"ledger|{prob}|people") if n_people else "–",
+                problem_label(act) if act not in ("nan", "None") else "",
+            ]
+        )
+    return Table(
+        "data-quality",
+        "Problems found in the survey data, and what was done",
+        ["Problem", "Answers or rows", "People", "What was done"],
+        out,
+        [
+            "Counted from the data-quality ledger; the full ledger is a separate file kept by "
+            "the evaluator, not part of this report."
+        ],
+    )
+
+
+def count_or_mark(d: Disclosure, key: str, value: Any) -> str:
+    if not d.shown(key):
+        return d.mark(key)
+    return count(value) if is_number(value) else "–"
+
+
+def paired_rows(
+    recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
+) -> list[list[str]]:
+    rows = []
+    for rec in recs:
+        info = infos[str(rec["scale"])]
+        key = record_key("paired", rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        who = rec.get("group") or "Everyone"
+        label = f"{info.name} · {who} · {rec.get('from_wave')}→{rec.get('to_wave')}"
+        n_cell = count_or_mark(d, f"{key}|n_pairs", rec.get("n_pairs"))
+        if not d.shown(f"{key}|stats"):
+            rows.append(
+                [
+                    label,
+                    n_cell,
+                    *(["‡" if d.status(f"{key}|n_pairs") == "hidden" else "not shown"] * 7),
+                ]
+            )
+            continue
+        n = rec.get("n_pairs") or 0
+        ri = count_or_mark(d, f"{key}|n_reliably_improved", rec.get("n_reliably_improved"))
+        rd = count_or_mark(d, f"{key}|n_reliably_deteriorated", rec.get("n_reliably_deteriorated"))
+        rows.append(
+            [
+                label,
+                n_cell,
+                f"{num(rec.get('pre_mean'), dec)} ({num(rec.get('pre_sd'), dec)})",
+                f"{num(rec.get('post_mean'), dec)} ({num(rec.get('post_sd'), dec)})",
+                f"{num(rec.get('mean_change'), dec, signed=True)} "
+                f"[{interval(rec.get('mean_change_ci_low'), rec.get('mean_change_ci_high'), dec)}]",
+                f"{num(rec.get('d_z'), 2, signed=True)} "
+                f"[{interval(rec.get('d_z_ci_low'), rec.get('d_z_ci_high'), 2)}]",
+                pvalue(rec.get("p_t_holm")).removeprefix("p ").removeprefix("= "),
+                ri if n else "–",
+                rd if n else "–",
+            ]
+        )
+    return rows
+
+
+PAIRED_COLUMNS = [
+    "Scale · group · waves",
+    "n",
+    "Before: mean (SD)",
+    "After: mean (SD)",
+    "Change [95% CI]",
+    "d_z [95% CI]",
+    "Holm p",
+    "Reliably improved",
+    "Reliably worse",
+]
