@@ -330,6 +330,15 @@ def make_qualtrics(rng: np.random.Generator, people: dict[str, np.ndarray]) -> d
         post_rows[k][code_col] = _messy_code(post_rows[k][code_col], rng)
     # One post response whose code matches nobody at pre (a typo nobody caught).
     post_rows[-1][code_col] = "SP-9999"
+    # One participant completed the post survey twice (a reminder e-mail sent after they had
+    # answered); the later complete response is the one to keep.
+    again = list(post_rows[10])
+    again[0] = again[0][:11] + "18:30:00"
+    again[1] = again[7] = again[0][:11] + "18:41:12"
+    again[8] = "R_secondSubmitPost"
+    answers_at = len(QUALTRICS_META) + 3
+    again[answers_at : answers_at + 3] = [UCLA3_LABELS[0], UCLA3_LABELS[1], UCLA3_LABELS[0]]
+    post_rows.insert(len(post_rows) - 1, again)
     return {
         "qualtrics_pre.csv": _qualtrics_csv(header, pre_rows),
         "qualtrics_post.csv": _qualtrics_csv(header, post_rows),

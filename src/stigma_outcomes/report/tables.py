@@ -60,8 +60,32 @@ def unlinked_rows(
     return rows
 
 
+PLAIN_WORDS = {
+    "insufficient_items": "too few answers to score a scale",
+    "unmatched_participant": "answered at one survey wave only",
+    "pii_column_dropped": "personal-data column (name, e-mail, IP address…)",
+    "unknown_label": "answer not among the response options",
+    "out_of_range": "answer outside the response scale",
+    "survey_preview": "survey preview, not a real response",
+    "unfinished_response": "survey left unfinished",
+    "duplicate_participant": "same person answered twice at one wave",
+    "missing_answer": "question left blank",
+    "set_missing": "treated as not answered",
+    "row_excluded": "response set aside",
+    "kept_out_of_every_output": "kept out of every output",
+}
+"""Ledger problem and action codes in words a funder understands (others: code, spaced)."""
+
+
 def problem_label(problem: str) -> str:
-    return problem.replace("_", " ")
+    """A ledger code in plain words.
+
+    Examples
+    --------
+    >>> problem_label("out_of_range"), problem_label("new_problem_kind")
+    ('answer outside the response scale', 'new problem kind')
+    """
+    return PLAIN_WORDS.get(problem, problem.replace("_", " "))
 
 
 def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
@@ -98,7 +122,7 @@ def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
     return Table(
         "data-quality",
         "Problems found in the survey data, and what was done",
-        ["Problem", "Answers or rows", "People", "What was done"],
+        ["Problem", "Cases", "People", "What was done"],
         out,
         [
             "Counted from the data-quality ledger; the full ledger is a separate file kept by "
