@@ -161,40 +161,6 @@ def matches_any(column: pd.Series, wanted: set[str]) -> np.ndarray:
     return hit[positions]
 
 
-def set_aside(
-    parsed_frame: pd.DataFrame,
-    numbers: np.ndarray,
-    mask: np.ndarray,
-    *,
-    source: str,
-    column: str,
-    problem: str,
-) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-    """Remove the rows in ``mask`` and return ledger rows that say why.
-
-    Returns the kept rows, their row numbers, and one ledger row per removed row with
-    ``action`` = ``row_excluded``.
-    """
-    mask = np.asarray(mask, dtype=bool)
-    if not mask.any():
-        return parsed_frame, numbers, empty_ledger()
-    values = parsed_frame.loc[mask, column].astype("string").fillna("")
-    ledger = ledger_frame(
-        pd.DataFrame(
-            {
-                "file": source,
-                "row": numbers[mask],
-                "column": column,
-                "value": values.to_numpy(dtype=object),
-                "problem": problem,
-                "action": "row_excluded",
-            }
-        )
-    )
-    kept = parsed_frame.loc[~mask].reset_index(drop=True)
-    return kept, numbers[~mask], ledger
-
-
 def set_aside_many(
     frame: pd.DataFrame,
     numbers: np.ndarray,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, as_text, name_columns, set_aside, split_header
+from .base import FlavorOptions, Parsed, as_text, name_columns, set_aside_many, split_header
 
 NAME = "limesurvey"
 
@@ -45,10 +47,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     submit = lookup.get("submitdate") or lookup.get("date submitted")
     excluded = None
     if submit is not None and not options.include_incomplete:
-        mask = (as_text(frame[submit]) == "").fillna(False).to_numpy(bool)
-        frame, numbers, excluded = set_aside(
-            frame, numbers, mask, source=sheet.source, column=submit, problem="incomplete_response"
-        )
+        blank = (as_text(frame[submit]) == "").fillna(False).to_numpy(bool)
+        reasons = np.where(blank, "incomplete_response", "").astype(object)
+        columns = np.where(blank, submit, "").astype(object)
+        frame, numbers, excluded = set_aside_many(frame, numbers, reasons, columns, sheet.source)
     groups: dict[str, list[str]] = {}
     for name in names:
         match = _SUBQUESTION.match(name)

@@ -88,11 +88,7 @@ def detect(sheet: Sheet) -> str | None:
 def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     """Read a Qualtrics sheet: names, question text, ImportIds, previews and unfinished rows."""
     layout, header_rows = _layout(sheet.head(3), sheet.named) or ("one_row", 1)
-    head = sheet.head(header_rows) if not sheet.named else [list(map(str, sheet.cells.columns))]
-    if sheet.named:
-        frame, numbers = sheet.cells, sheet.row_numbers
-    else:
-        frame, numbers, head = split_header(sheet, header_rows)
+    frame, numbers, head = split_header(sheet, header_rows)
     names = list(head[0])
     labels: dict[str, str] = dict(sheet.column_labels)
     import_ids: dict[str, str] = {}
