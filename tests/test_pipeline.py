@@ -113,3 +113,34 @@ def test_report_states_design_and_flow(runs: tuple[Path, Path]) -> None:
     assert "A comparison group was analysed" in text
     assert "did not answer the post survey" in text
     assert "Reliable improvement" in text and "reliable deterioration" in text
+
+
+def test_report_from_saved_outputs_matches_the_run(runs: tuple[Path, Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from stigma_outcomes.cli.app import app
+
+    out = runs[0]
+    args = [
+        "report",
+        str(out / "results.json"),
+        "--scores",
+        str(out / "scores.csv"),
+        "--ledger",
+        str(out / "ledger.csv"),
+        "--out",
+        str(tmp_path / "again.pdf"),
+        "--md",
+        str(tmp_path / "again.md"),
+        "--title",
+        "Peer Connect outcome report",
+        "--program",
+        "Peer Connect peer-support groups (synthetic sample)",
+        "--period",
+        "March to June 2025",
+        "--author",
+        "Peer Connect evaluation team",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "again.md").read_text() == (out / "report.md").read_text()
