@@ -253,3 +253,37 @@ def test_excel_sep_line_names_the_delimiter_and_is_not_a_row(encoding: str, tmp_
     assert table.frame.columns.tolist() == ["id", "note"]
     assert table.frame["note"].iloc[0] == "café, “ok”"
     assert table.row_numbers.tolist() == [3, 4]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(st.lists(_cell, min_size=2, max_size=2), min_size=1, max_size=15),
+    gaps=st.lists(st.integers(min_value=0, max_value=15), max_size=4),
+    encoding=st.sampled_from(["utf-8", "cp1252"]),
+)
+def test_blank_lines_anywhere_keep_every_row_and_its_number(
+    rows: list[list[str]], gaps: list[int], encoding: str
+) -> None:
+    import tempfile
+
+    rows = [[c.encode(encoding, "replace").decode(encoding) for c in r] for r in rows]
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return
+    lines = []
+    for row in [["participant_id", "q1"], *rows]:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(row)
+        lines.append(buffer.getvalue())
+    expected = list(range(2, len(rows) + 2))
+    for gap in sorted(set(gaps), reverse=True):
+        at = min(gap, len(rows)) + 1  # a blank line after the header or after a data row
+        lines.insert(at, "")
+        expected = [n + 1 if n > at else n for n in expected]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "gaps.csv"
+        path.write_bytes(("\n".join(lines) + "\n").encode(encoding, "replace"))
+        table = read_export(path, layout="wide")
+    assert table.row_numbers.tolist() == expected
+    read = table.frame.astype(object).where(table.frame.notna(), "").to_numpy().tolist()
+    assert read == rows
