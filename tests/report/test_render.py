@@ -253,3 +253,30 @@ def test_comparison_group_results_follow_their_contrast() -> None:
     section = " ".join(model.outcomes[0].more)
     assert "By the followup wave" in section and "−0.47 points" in section
     assert "From pre to followup" in section
+
+
+def test_pdf_is_tagged_with_language_and_figure_alt_text(model: Any) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(render_pdf(model)[0]))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and root["/MarkInfo"]["/Marked"]
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, dict):
+            return
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            alts.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            walk(kids)
+
+    walk(root["/StructTreeRoot"])
+    charts = [c for s in [model.summary, *model.outcomes, *model.sections] for c in s.charts]
+    assert sorted(alts) == sorted(c.alt for c in charts)
