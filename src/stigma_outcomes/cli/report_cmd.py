@@ -97,11 +97,22 @@ def report_command(
         int, typer.Option("--threshold", min=1, help="Suppress counts below this (default 5).")
     ] = 5,
     language: Annotated[str, typer.Option("--lang", help="Report language code.")] = "en",
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", help="PDF/HTML keyword (repeatable)."),
+    ] = None,
 ) -> None:
     """Render the funder report (PDF, and optionally HTML and Markdown)."""
     from .._io import write_text_atomic
+    from ..errors import InputError
     from ..report import ReportSettings, build_report, render_report
 
+    if len(language) != 2 or not language.isalpha():
+        raise InputError(
+            f"unknown report language '{language}'",
+            where="--lang",
+            fix="use a two-letter ISO 639-1 code such as 'en' or 'fr'",
+        )
     settings = ReportSettings(
         title=title,
         program=program,
@@ -109,6 +120,7 @@ def report_command(
         author=author,
         language=language,
         threshold=threshold,
+        **({"keywords": list(keyword)} if keyword else {}),
     )
     model = build_report(
         _read_results(results),
