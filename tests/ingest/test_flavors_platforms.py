@@ -57,6 +57,8 @@ def test_google_forms_grid_duplicates_and_windows_1252() -> None:
     assert grid[0] == "How often do you feel… [that you lack companionship]"
     assert table.frame["Comments"].iloc[0] == "“Great group” – thank you"
     assert table.pii_columns == ["Timestamp", "Email address"]
+    assert table.metadata["checkbox_columns"] == ["Which groups did you attend?"]
+    assert table.frame["Which groups did you attend?"].iloc[2] == "Art, Cooking, Walking"
     result = so.score(
         table,
         ["ucla3"],
@@ -159,3 +161,15 @@ def test_mapping_onto_a_personal_column_is_refused() -> None:
     }
     with pytest.raises(MappingError, match="recognised as personal data"):
         so.score(EXPORTS / "odk_briefcase.csv", ["ucla3"], mapping=mapping, id_col="pcode")
+
+
+def test_google_forms_free_text_with_commas_is_not_a_checkbox(tmp_path) -> None:
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Timestamp,What helped?,Which groups?\n"
+        '9/8/2026 14:28:27,"The walks, mostly",Art\n'
+        '9/8/2026 15:02:10,"Talking, and the tea","Art, Music"\n'
+        '9/9/2026 08:17:45,"Honestly, everything",Music\n',
+        encoding="utf-8",
+    )
+    assert read_export(path).metadata["checkbox_columns"] == ["Which groups?"]

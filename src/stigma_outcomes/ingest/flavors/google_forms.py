@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from ..formats.sheet import Sheet
 from .base import FlavorOptions, Parsed, make_unique, name_columns, split_header
 
@@ -44,6 +46,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         if match:
             grids.setdefault(match["title"].strip(), []).append(name)
     metadata: dict = {"header_rows": 0 if sheet.named else 1, "timestamp_column": names[0]}
+    checkbox = [n for n in names[1:] if _joined_choices(frame[n])]
+    if checkbox:
+        # Google Forms joins ticked options with ", "; an option whose own label holds
+        # a comma cannot be told apart from two options.
+        metadata["checkbox_columns"] = checkbox
     grids = {title: cols for title, cols in grids.items() if len(cols) > 1}
     if grids:
         metadata["grids"] = grids
@@ -56,3 +63,19 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         value_labels=dict(sheet.value_labels),
         metadata=metadata,
     )
+
+
+def _joined_choices(column: pd.Series) -> bool:
+    """Whether a column looks like checkbox answers: options joined by ", ", reused."""
+    values = column.head(2000).dropna().astype(str)
+    joined = values[values.str.contains(", ", regex=False)]
+    if joined.empty:
+        return False
+    counts = values.str.split(", ").explode().str.strip().value_counts()
+    if len(counts) > 20:
+        return False
+    # Real checkbox cells are made only of options that recur across answers; free text
+    # with commas rarely repeats its fragments.
+    parts = joined.str.split(", ").explode().str.strip()
+    recurring = parts.map(counts).fillna(0).ge(2).groupby(level=0).all()
+    return bool(recurring.any())
