@@ -74,3 +74,20 @@ def test_several_results_files_are_reported_together(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = md.read_text()
     assert "Loneliness (UCLA-3)" in text and "General belongingness (GBS)" in text
+
+
+def test_bad_language_code_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_text(json.dumps(results_with_small_group()))
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(tmp_path / "results.json"),
+            "--out",
+            str(tmp_path / "r.pdf"),
+            "--lang",
+            "english",
+        ],
+    )
+    assert result.exit_code == 2 and "two-letter ISO 639-1 code" in result.output
+    assert not (tmp_path / "r.pdf").exists()
