@@ -136,3 +136,14 @@ def test_in_range_qualtrics_codes_are_accepted_with_a_caution() -> None:
     proposal = propose([table], [load_instrument("ucla3")])
     assert proposal.mapping["instruments"]["ucla3"] == {"pattern": "Q5_{item}"}
     assert any("recode values" in a for a in proposal.ambiguities)
+
+
+def test_reader_facts_are_shown_as_notes() -> None:
+    forms = read_export(EXPORTS / "google_forms_grid.csv")
+    sav = read_export(EXPORTS / "qualtrics_spss.sav")
+    proposal = propose([forms, sav], [load_instrument("ucla3")])
+    forms_notes, sav_notes = (f.notes for f in proposal.files)
+    assert "repeated column title 'Comments' renamed 'Comments (2)'" in forms_notes
+    assert any("joins ticked options" in n for n in forms_notes)
+    assert sav_notes == ["1 cell(s) of 'Q5_2' hold a declared missing-value code"]
+    assert "  note: 1 cell(s) of 'Q5_2' hold a declared missing-value code" in proposal.lines()

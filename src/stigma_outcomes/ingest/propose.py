@@ -97,6 +97,7 @@ class FileProposal:
     wave_reason: str = ""
     pii: dict[str, str] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +131,7 @@ class Proposal:
                     out.append(f"    recode proposed: {cand.recode}")
             if f.pii:
                 out.append(f"  personal data kept out: {', '.join(f.pii)}")
+            out.extend(f"  note: {note}" for note in f.notes)
             for doubt in f.ambiguities:
                 out.append(f"  ? {doubt}")
         return out
@@ -179,6 +181,7 @@ def _one_file(
         pii=dict(meta.get("pii_reasons", {})),
         excluded={str(k): int(v) for k, v in table.excluded["problem"].value_counts().items()},
     )
+    result.notes = _notes(meta)
     usable = [c for c in map(str, table.frame.columns) if c not in set(table.pii_columns)]
     profiles = _profiles(table, usable)
     chosen: dict[str, Candidate] = {}
@@ -239,6 +242,25 @@ def _one_file(
     _pick_id(result, table, [c for c in usable if c not in taken])
     _pick_wave(result, table, index, n_files)
     return result
+
+
+def _notes(meta: dict[str, Any]) -> list[str]:
+    """Reader facts a user should know before trusting the mapping."""
+    notes = []
+    for new_name, old_name in meta.get("renamed_duplicates", {}).items():
+        notes.append(f"repeated column title '{old_name}' renamed '{new_name}'")
+    for column in meta.get("checkbox_columns", []):
+        notes.append(
+            f"'{column}' joins ticked options with ', ' (an option with a comma "
+            "in its label cannot be told apart)"
+        )
+    for column, count in meta.get("user_missing_cells", {}).items():
+        notes.append(f"{count} cell(s) of '{column}' hold a declared missing-value code")
+    for form, count in meta.get("repeating_instruments", {}).items():
+        notes.append(f"{count} repeat row(s) of instrument '{form}' (one per instance)")
+    if meta.get("blank_rows_skipped"):
+        notes.append(f"{meta['blank_rows_skipped']} blank row(s) skipped")
+    return notes
 
 
 def _profiles(table: RawTable, columns: list[str]) -> dict[str, dict[str, int]]:
