@@ -75,7 +75,8 @@ def render_svg(chart: Chart) -> str:
     drawer = {"means": _means, "scatter": _scatter, "rci": _rci, "flow": _flow}[chart.kind]
     fig = drawer(plt, chart.data)
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    # Constrained layout sizes each chart in one drawing pass (bbox_inches="tight" needs two).
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     # PDF and HTML of one report draw the same charts; keep each one until the model goes.
@@ -87,7 +88,7 @@ def render_svg(chart: Chart) -> str:
 
 def _means(plt: Any, data: dict[str, Any]) -> Any:
     series = data["series"]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 2.8))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 2.8), layout="constrained")
     waves: list[str] = []
     for s in series:
         for p in s["points"]:
@@ -140,7 +141,7 @@ def _scatter(plt: Any, data: dict[str, Any]) -> Any:
         both = np.concatenate([pre, post]) if len(pre) else np.array([0.0, 1.0])
         low, high = float(both.min()), float(both.max())
     pad = (high - low) * 0.05
-    fig, ax = plt.subplots(figsize=(3.6, 3.4))
+    fig, ax = plt.subplots(figsize=(3.6, 3.4), layout="constrained")
     line = np.array([low - pad, high + pad])
     band = data.get("band")
     if band is not None:
@@ -190,7 +191,7 @@ def _scatter(plt: Any, data: dict[str, Any]) -> Any:
 def _rci(plt: Any, data: dict[str, Any]) -> Any:
     bars = data["bars"]
     labels = data["labels"]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.55 * max(len(bars), 1) + 1.0))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.55 * max(len(bars), 1) + 1.0), layout="constrained")
     for row, bar in enumerate(bars):
         left = 0.0
         total = float(bar["n"]) if bar["n"] else 1.0
@@ -247,8 +248,9 @@ def _flow(plt: Any, data: dict[str, Any]) -> Any:
     from matplotlib.patches import FancyBboxPatch
 
     steps = data["steps"]
-    height = 0.95 * len(steps) + 0.2
+    height = 0.8 * len(steps)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+    fig.subplots_adjust(left=0, right=1, top=1, bottom=0)
     ax.set_xlim(0, 10)
     ax.set_ylim(0, len(steps))
     ax.axis("off")
