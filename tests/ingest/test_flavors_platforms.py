@@ -173,3 +173,17 @@ def test_google_forms_free_text_with_commas_is_not_a_checkbox(tmp_path) -> None:
         encoding="utf-8",
     )
     assert read_export(path).metadata["checkbox_columns"] == ["Which groups?"]
+
+
+def test_odk_repeat_group_file_links_to_its_parent(tmp_path) -> None:
+    path = tmp_path / "visit-household.csv"
+    path.write_text(
+        "member-name,member-age,PARENT_KEY,KEY,SET-OF-member\n"
+        "Ana,34,uuid:aaa,uuid:aaa/member[1],uuid:aaa/member\n",
+        encoding="utf-8",
+    )
+    table = read_export(path)
+    assert table.flavor == "kobo"
+    assert "repeat-group" in table.metadata["flavor_reason"]
+    assert table.metadata["parent_key_columns"] == ["PARENT_KEY"]
+    assert "member-name" in table.pii_columns

@@ -93,7 +93,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"_(altitude|precision|accuracy)$|-(altitude|accuracy)$"), "geolocation"),
     (
         re.compile(
-            r"(^|- )(your |participant |respondent |full |first |last |given |family |middle )?"
+            r"(^|- |[/-])"
+            r"(your |participant |respondent |full |first |last |given |family |middle )?"
             r"(name|surname|first_name|last_name|firstname|lastname|full_name)$"
             r"|what is your name|your (full |first |last )?name"
         ),

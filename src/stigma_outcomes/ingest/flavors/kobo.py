@@ -33,6 +33,8 @@ def detect(sheet: Sheet) -> str | None:
         return f"KoboToolbox system column '{kobo[0]}'"
     if "key" in first and "submissiondate" in first:
         return "ODK Briefcase columns SubmissionDate and KEY"
+    if {"key", "parent_key"} <= first:
+        return "ODK Briefcase repeat-group file (PARENT_KEY and KEY)"
     if first & _ODK:
         return "ODK instance-ID column"
     return None
@@ -45,10 +47,12 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     names = list(frame.columns)
     separator = "/" if any("/" in n for n in names) else "-"
     ids = [n for n in names if n.lower() in {"_uuid", "key", "meta/instanceid", "_id"}]
+    parent = [n for n in names if n.lower() in {"parent_key", "_submission__uuid"}]
     metadata = {
         "header_rows": 0 if sheet.named else 1,
         "group_separator": separator,
         "submission_id_columns": ids,
+        "parent_key_columns": parent,
         "system_columns": [n for n in names if n.startswith("_") or n in {"__version__"}],
     }
     return Parsed(
