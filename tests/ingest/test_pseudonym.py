@@ -64,3 +64,32 @@ def test_the_key_is_not_in_the_pseudonyms() -> None:
     out = pseudonymise([f"P{i:03d}" for i in range(200)], KEY, length=32)
     assert out.nunique() == 200
     assert not any(KEY.decode() in p for p in out)
+
+
+def test_pseudonymised_linking_column_links_waves_and_is_no_longer_personal() -> None:
+    import numpy as np
+
+    import stigma_outcomes as so
+    from stigma_outcomes.ingest.pseudonym import pseudonymise_table
+    from stigma_outcomes.ingest.readers import read_export
+
+    from ._exports import EXPORTS
+
+    table = read_export(EXPORTS / "qualtrics_choice_text.csv")
+    assert "ExternalReference" in table.pii_columns
+    safe = pseudonymise_table(table, "ExternalReference", KEY)
+    assert "ExternalReference" not in safe.pii_columns
+    assert safe.frame["ExternalReference"].str.startswith("P-").all()
+    assert not safe.frame["ExternalReference"].isin(table.frame["ExternalReference"]).any()
+    assert np.array_equal(safe.row_numbers, table.row_numbers)
+    result = so.score(
+        safe,
+        ["ucla3"],
+        mapping={"instruments": {"ucla3": {"pattern": "Q5_{item}"}}},
+        id_col="ExternalReference",
+        wave="pre",
+    )
+    assert len(result.scores["participant_id"].unique()) == 4  # CL-4472 answered twice
+    assert not result.scores["participant_id"].str.startswith("CL-").any()
+    with pytest.raises(InputError, match="'ClientID' to pseudonymise"):
+        pseudonymise_table(table, "ClientID", KEY)

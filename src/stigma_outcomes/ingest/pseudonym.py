@@ -13,12 +13,14 @@ import hashlib
 import hmac
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .table import RawTable
 
 ENV_VAR = "STIGMA_OUTCOMES_ID_KEY"
 """Environment variable that may hold the project key."""
@@ -160,3 +162,36 @@ def _normal_id(value: object) -> str | None:
         pass
     text = str(value).strip()
     return text or None
+
+
+def pseudonymise_table(
+    table: RawTable, column: str, key: bytes, *, casefold: bool = False
+) -> RawTable:
+    """A copy of ``table`` whose ``column`` holds pseudonyms instead of the original IDs.
+
+    Use it when the linking ID is itself personal data (an e-mail address, a client
+    number in Qualtrics' ``ExternalReference``): the column then no longer identifies
+    anyone, so it leaves the personal-data list and can become ``participant_id``.
+
+    Examples
+    --------
+    >>> t = RawTable(frame=pd.DataFrame({"email": ["ann@example.org"], "q1": ["2"]}),
+    ...              source="pre.csv", row_numbers=np.array([2]), pii_columns=["email"])
+    >>> out = pseudonymise_table(t, "email", b"project-secret-0123456789")
+    >>> out.frame["email"][0].startswith("P-"), out.pii_columns, t.frame["email"][0]
+    (True, [], 'ann@example.org')
+    """
+    if column not in table.frame.columns:
+        raise InputError(
+            f"the ID column '{column}' to pseudonymise is not in the export",
+            where=table.source,
+            fix=f"the columns are: {', '.join(map(str, table.frame.columns))}",
+        )
+    frame = table.frame.copy()
+    frame[column] = pseudonymise(frame[column], key, casefold=casefold).to_numpy(dtype=object)
+    return replace(
+        table,
+        frame=frame,
+        pii_columns=[c for c in table.pii_columns if c != column],
+        metadata={**table.metadata, "pseudonymised_column": column},
+    )
