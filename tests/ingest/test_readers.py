@@ -287,3 +287,28 @@ def test_blank_lines_anywhere_keep_every_row_and_its_number(
     assert table.row_numbers.tolist() == expected
     read = table.frame.astype(object).where(table.frame.notna(), "").to_numpy().tolist()
     assert read == rows
+
+
+def test_a_zipped_download_is_read_from_inside(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "Loneliness+survey_March.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(EXPORTS / "qualtrics_choice_text.csv", "Loneliness survey_March.csv")
+        archive.writestr("__MACOSX/._Loneliness survey_March.csv", b"\x00\x05")
+    table = read_export(path)
+    assert table.flavor == "qualtrics"
+    assert table.source == "Loneliness+survey_March.zip:Loneliness survey_March.csv"
+    assert table.row_numbers.tolist() == [5, 6, 8, 9, 10]
+    assert table.excluded["file"].unique().tolist() == [table.source]
+
+
+def test_a_zip_with_several_exports_asks_which(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "both.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(EXPORTS / "long_waves.csv", "pre.csv")
+        archive.write(EXPORTS / "long_waves.csv", "post.csv")
+    with pytest.raises(InputError, match=r"holds 2 exports \(pre.csv, post.csv\)"):
+        read_export(path)

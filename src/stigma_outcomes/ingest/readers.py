@@ -96,6 +96,8 @@ def read_sheet(
         raise InputError(f"{file} is a folder, not a file", fix="give the export file itself")
     if not os.access(file, os.R_OK):
         raise InputError(f"cannot read {file} (permission denied)", fix="check its permissions")
+    if file.suffix.lower() == ".zip":
+        return _read_zipped(file, sheet=sheet, encoding=encoding, delimiter=delimiter)
     kind = _kind(file)
     if kind == "excel":
         return read_excel(file, sheet=sheet)
@@ -106,6 +108,44 @@ def read_sheet(
     if kind == "parquet":
         return read_parquet(file)
     return read_text(file, encoding=encoding, delimiter=delimiter)
+
+
+def _read_zipped(
+    file: Path, *, sheet: str | int | None, encoding: str | None, delimiter: str | None
+) -> Sheet:
+    """Read the one export inside a zip file (Qualtrics and Kobo downloads arrive zipped)."""
+    import tempfile
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir()
+                and not m.filename.startswith("__MACOSX/")
+                and Path(m.filename).suffix.lower() in _TEXT | _EXCEL | _SPSS | _STATA | _PARQUET
+            ]
+            if len(members) != 1:
+                found = ", ".join(m.filename for m in members) or "no export file"
+                raise InputError(
+                    f"the zip file holds {len(members)} exports ({found}), not one",
+                    where=str(file),
+                    fix="unzip it and give the export you mean",
+                )
+            with tempfile.TemporaryDirectory() as folder:
+                inner = Path(folder) / Path(members[0].filename).name
+                inner.write_bytes(archive.read(members[0]))
+                found_sheet = read_sheet(inner, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    except zipfile.BadZipFile:
+        raise InputError(
+            "the zip file is damaged or incomplete",
+            where=str(file),
+            fix="download it again",
+        ) from None
+    found_sheet.source = f"{file.name}:{Path(members[0].filename).name}"
+    found_sheet.metadata["zip_member"] = members[0].filename
+    return found_sheet
 
 
 def _kind(file: Path) -> str:
