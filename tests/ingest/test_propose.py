@@ -147,3 +147,14 @@ def test_reader_facts_are_shown_as_notes() -> None:
     assert any("joins ticked options" in n for n in forms_notes)
     assert sav_notes == ["1 cell(s) of 'Q5_2' hold a declared missing-value code"]
     assert "  note: 1 cell(s) of 'Q5_2' hold a declared missing-value code" in proposal.lines()
+
+
+def test_unusual_qualtrics_statuses_are_noted(tmp_path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "ResponseId,Status,Finished,ucla3_1,ucla3_2,ucla3_3\n"
+        "R_1,IP Address,True,Often,Often,Often\nR_2,Spam,True,Often,Often,Often\n",
+        encoding="utf-8",
+    )
+    proposal = propose([read_export(path)], [load_instrument("ucla3")])
+    assert any("status 'Spam' kept" in n for n in proposal.files[0].notes)

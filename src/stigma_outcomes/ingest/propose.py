@@ -258,6 +258,13 @@ def _notes(meta: dict[str, Any]) -> list[str]:
         notes.append(f"{count} cell(s) of '{column}' hold a declared missing-value code")
     for form, count in meta.get("repeating_instruments", {}).items():
         notes.append(f"{count} repeat row(s) of instrument '{form}' (one per instance)")
+    normal = {"ip address", "0", "0.0", "survey preview", "1", "1.0"}
+    for status, count in meta.get("status_values", {}).items():
+        if status.strip().lower() not in normal:
+            notes.append(
+                f"{count} response(s) with Qualtrics status '{status}' kept (only previews are "
+                "set aside; check whether these should count)"
+            )
     if meta.get("blank_rows_skipped"):
         notes.append(f"{meta['blank_rows_skipped']} blank row(s) skipped")
     return notes
