@@ -33,6 +33,15 @@ def test_sample_evaluation_is_valid() -> None:
             "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\nreport: {language: english}\n",
             "'report.language'",
         ),
+        (
+            "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\nreliability: {ismi29: 0.9}\n",
+            "INSTRUMENT.SCALE",
+        ),
+        (
+            "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\n"
+            "reliability: {ismi29.total: 1.3}\n",
+            "between 0 and 1",
+        ),
     ],
 )
 def test_bad_fields_name_the_field(tmp_path: Path, content: str, field: str) -> None:

@@ -144,3 +144,24 @@ def test_report_from_saved_outputs_matches_the_run(runs: tuple[Path, Path], tmp_
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "again.md").read_text() == (out / "report.md").read_text()
+
+
+def test_evaluation_settings_reach_the_report(tmp_path: Path) -> None:
+    import yaml
+
+    ev = yaml.safe_load((SAMPLE / "evaluation.yaml").read_text())
+    ev["data"] = [{**d, "path": str(SAMPLE / d["path"])} for d in ev["data"]]
+    ev["mapping"] = str(SAMPLE / "mapping.yaml")
+    ev["reliability"] = {"ismi29.total": 0.9}
+    ev["privacy"] = {"threshold": 11}
+    ev["report"]["formats"] = ["md"]
+    run = run_evaluation(ev, tmp_path)
+    assert sorted(p for p in run.files if p.startswith("report")) == ["report_md"]
+    md = (tmp_path / "report.md").read_text()
+    assert "<11" in md and "1 to 10 people" in md
+    rci = next(
+        line
+        for line in md.splitlines()
+        if line.startswith("| ISMI-29 · ISMI total (29") and "baseline sample SD" in line
+    )
+    assert "| 0.90 |" in rci

@@ -120,7 +120,23 @@ class Evaluation(BaseModel):
     carry: list[str] = Field(default_factory=list, description="Columns to carry to scores.")
     groups: str | None = Field(None, description="Grouping column (arm, site) for comparisons.")
     reference_group: str | None = Field(None, description="Comparison (reference) group.")
+    covariates: list[str] = Field(
+        default_factory=list, description="Baseline covariates for the comparison-group ANCOVA."
+    )
     unlinked: bool = Field(False, description="Anonymous surveys that cannot be linked.")
+    reliability: dict[str, float] = Field(
+        default_factory=dict,
+        description="Reliability for the reliable change index, as INSTRUMENT.SCALE: r "
+        "(overrides the definition; e.g. ismi29.total: 0.90).",
+    )
+    rci_reliability: Literal["definition", "in_sample"] = Field(
+        "definition",
+        description="Where the RCI's reliability comes from when not overridden: the "
+        "instrument definition, or this sample's Cronbach's alpha at the first wave.",
+    )
+    rci_sd: Literal["baseline", "norms"] = Field(
+        "baseline", description="SD of the RCI: this sample at baseline, or published norms."
+    )
     waves: Waves = Field(default_factory=Waves)
     privacy: Privacy = Field(default_factory=Privacy)
     report: ReportOptions = Field(default_factory=ReportOptions)
@@ -133,6 +149,16 @@ class Evaluation(BaseModel):
         return (
             str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         )
+
+    @field_validator("reliability")
+    @classmethod
+    def _reliability_keys(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, r in value.items():
+            if key.count(".") != 1:
+                raise ValueError(f"'{key}' should be INSTRUMENT.SCALE, e.g. ismi29.total")
+            if not 0 < r < 1:
+                raise ValueError(f"reliability of {key} must be between 0 and 1, got {r}")
+        return value
 
     @field_validator("data")
     @classmethod

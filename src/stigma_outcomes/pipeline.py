@@ -111,7 +111,7 @@ def run_evaluation(
     say(f"reading {len(ev.data)} export file(s)")
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
     tables, wave_args = _read_sources(ev, base)
-    carry = list(dict.fromkeys([*ev.carry, *([ev.groups] if ev.groups else [])]))
+    carry = list(dict.fromkeys([*ev.carry, *([ev.groups] if ev.groups else []), *ev.covariates]))
     responses = load_responses(
         tables,
         ev.instruments,
@@ -137,6 +137,10 @@ def run_evaluation(
         unlinked=ev.unlinked,
         keyed_items=None if ev.unlinked else scored.keyed_items,
         reference_group=ev.reference_group,
+        covariates=ev.covariates or None,
+        reliability=ev.reliability or None,
+        rci_reliability=ev.rci_reliability,
+        rci_sd=ev.rci_sd,
         min_cell=ev.privacy.threshold,
         input_name="scores",
     )
