@@ -109,6 +109,7 @@ def test_comparison_sentence_uses_no_causal_verb() -> None:
     }
     text = ancova_sentence(rec, LONELY, Disclosure(), shown=True)
     assert "ended better off than the Comparison group" in text
+    assert "0.60 points lower than the Comparison group's" in text
     assert "caused" not in text and "because of" not in text
     assert "random" in design_sentence(has_comparison=True, linked=True)
 

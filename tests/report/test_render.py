@@ -249,9 +249,9 @@ def test_comparison_group_results_follow_their_contrast() -> None:
     ]
     model = build_report({"meta": {}, "paired": paired + later, "ancova": ancova})
     summary = " ".join(model.summary.bullets)
-    assert "−0.61 points" in summary and "−0.47" not in summary
+    assert "0.61 points lower than the B group's" in summary and "0.47" not in summary
     section = " ".join(model.outcomes[0].more)
-    assert "By the followup wave" in section and "−0.47 points" in section
+    assert "By the followup wave" in section and "0.47 points lower" in section
     assert "From pre to followup" in section
 
 

@@ -287,9 +287,16 @@ def ancova_sentence(
         reading = "no clear difference between the groups"
     return (
         f"Allowing for where people started, the {group} group's average after was "
-        f"{num(diff, dec, signed=True)} points relative to the {ref} group (95% CI {ci}; "
-        f"{pvalue(p)}): {reading}."
+        f"{_points(diff, dec)} the {ref} group's (difference {num(diff, dec, signed=True)}, "
+        f"95% CI {ci}; {pvalue(p)}): {reading}."
     )
+
+
+def _points(diff: object, dec: int) -> str:
+    if not is_number(diff) or float(diff) == 0:
+        return "the same as"
+    word = "higher" if float(diff) > 0 else "lower"
+    return f"{num(abs(float(diff)), dec)} points {word} than"
 
 
 def design_sentence(has_comparison: bool, linked: bool) -> str:
