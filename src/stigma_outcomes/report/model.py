@@ -169,7 +169,7 @@ def build_report(
 
     summary = Section("summary", "Summary")
     if flow:
-        summary.paragraphs.append(flow_sentence(flow, d))
+        summary.paragraphs.append(flow_sentence(flow, d, primary))
     summary.paragraphs.append(design_sentence(has_comparison, linked))
     summary.bullets = [f.text for f in findings]
     summary.paragraphs.append(

@@ -156,14 +156,52 @@ def flow_steps_unlinked(
     ]
 
 
-def flow_sentence(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> str:
+def flow_sentence(
+    flow: list[tuple[str, str, str | None, str | None]],
+    d: Disclosure,
+    waves: tuple[str, str] | None = None,
+) -> str:
+    """The participant flow in one plain sentence for the summary page.
+
+    Examples
+    --------
+    >>> d = Disclosure()
+    >>> for k, v in {"flow|pre": 240, "flow|both": 178, "flow|no_post": 62,
+    ...              "flow|analysed": 178, "flow|unscorable": 0}.items():
+    ...     d.count(k, v)
+    >>> flow_sentence([("flow|pre", "", None, None)], d, ("pre", "post"))[:60]
+    '240 people answered the pre survey; 178 of them also answere'
+    """
+    keys = {step[0] for step in flow}
+    if (
+        waves
+        and {"flow|pre", "flow|both", "flow|no_post"} <= set(d.values)
+        and ("flow|pre" in keys)
+    ):
+        fw, tw = waves
+        text = (
+            f"{d.mark('flow|pre')} people answered the {fw} survey; {d.mark('flow|both')} of "
+            f"them also answered the {tw} survey ({d.mark('flow|no_post')} did not)"
+        )
+        if "flow|analysed" in d.values:
+            text += (
+                f", and {d.mark('flow|analysed')} were analysed "
+                f"({d.mark('flow|unscorable')} answered too few questions to be scored)"
+            )
+        return text + "."
+    if waves and {"flow|pre", "flow|post"} <= set(d.values):
+        fw, tw = waves
+        return (
+            f"{d.mark('flow|pre')} people answered the {fw} survey and {d.mark('flow|post')} "
+            f"the {tw} survey; the answers could not be linked person to person."
+        )
     parts = []
     for key, label, loss_key, loss_label in flow:
-        text = f"{label}: {d.mark(key)}"
+        part = f"{label}: {d.mark(key)}"
         if loss_key:
-            text += f" ({d.mark(loss_key)} {loss_label})"
-        parts.append(text)
-    return "Participants. " + "; ".join(parts) + "."
+            part += f" ({d.mark(loss_key)} {loss_label})"
+        parts.append(part)
+    return "; ".join(parts) + "."
 
 
 def flow_chart(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> Chart:
