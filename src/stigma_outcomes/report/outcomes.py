@@ -7,6 +7,7 @@ carry (its ``improvement_sign``), so a report can always be written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,10 +56,18 @@ class OutcomeInfo:
 
     @property
     def label(self) -> str:
-        """How the outcome is named in sentences and headings."""
-        if self.short_name and self.short_name.lower() not in self.name.lower():
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        """How the outcome is named in sentences: the scale name without its trailing
+        parenthesis (tables keep the full name), then the instrument's short name.
+
+        Examples
+        --------
+        >>> OutcomeInfo("ismi29", "total", "ISMI total (29 items)", "ISMI-29", None).label
+        'ISMI total (ISMI-29)'
+        """
+        name = re.sub(r"\s*\([^()]*\)$", "", self.name) or self.name
+        if self.short_name and self.short_name.lower() not in name.lower():
+            return f"{name} ({self.short_name})"
+        return name
 
 
 def _trim(x: float) -> str:
