@@ -27,3 +27,23 @@ def test_bad_evaluation_file_is_one_clear_error(tmp_path: Path) -> None:
 def test_missing_evaluation_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and "evaluation file not found" in result.output
+
+
+def test_run_redcap_sample_prints_json(tmp_path: Path) -> None:
+    import json
+
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    evaluation = sample_data_dir() / "evaluation_redcap.yaml"
+    result = runner.invoke(app, ["run", str(evaluation), "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["summary"]["rows_in"] == 142
+    assert set(payload["files"]) >= {"report_pdf", "results_json", "scores", "ledger"}
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert {r["to_wave"] for r in results["paired"]} == {"post", "follow-up"}
+    assert results["mixed_models"]
+    md = (tmp_path / "report.md").read_text()
+    assert "From baseline to follow-up" in md and "mixed model" in md
+    # Names and e-mails in the REDCap export are flagged identifiers: never in the report.
+    assert "@example.org" not in md and "@example.org" not in result.stdout

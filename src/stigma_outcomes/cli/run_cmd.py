@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ._common import echo_json
+
 
 def register(app: typer.Typer) -> None:
     app.command("run")(run_command)
@@ -38,8 +40,24 @@ def run_command(
         Path | None,
         typer.Option("--out", help="Output folder (default: the file's 'output' setting)."),
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary and file paths as JSON.")
+    ] = False,
 ) -> None:
     """Read, score, compare and report, as the evaluation file says."""
     from ..pipeline import run_evaluation
 
-    print_run(run_evaluation(evaluation, out, progress=_progress))
+    run = run_evaluation(evaluation, out, progress=_progress)
+    if as_json:
+        echo_json(run_json(run))
+    else:
+        print_run(run)
+
+
+def run_json(run: Any) -> dict[str, Any]:
+    """What ``--json`` prints: output folder, files written, and the scoring summary."""
+    return {
+        "out_dir": str(run.out_dir),
+        "files": {name: str(path) for name, path in sorted(run.files.items())},
+        "summary": run.summary,
+    }
