@@ -142,3 +142,15 @@ def test_help_for_every_command() -> None:
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_id_key_file_pseudonymises_ids(tmp_path: Path) -> None:
+    export = _write(tmp_path / "x.csv", f"{HEADER}\nSP-01,north,1,1,1\n")
+    key = _write(tmp_path / "key.txt", "another-project-key-0123456789\n")
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(
+        app, ["score", str(export), "--id-key-file", str(key), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    ids = pd.read_csv(out)["participant_id"].tolist()
+    assert len(ids) == 1 and ids[0].startswith("P-") and "SP-01" not in ids[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -59,6 +60,34 @@ def score_command(
     wide: Annotated[
         Path | None, typer.Option("--wide", help="Also write a wide scores file.")
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet of an Excel export (name or number).")
+    ] = None,
+    dictionary: Annotated[
+        Path | None, typer.Option("--dictionary", help="REDCap data dictionary (CSV).")
+    ] = None,
+    include_previews: Annotated[
+        bool,
+        typer.Option("--include-previews", help="Keep survey previews (set aside by default)."),
+    ] = False,
+    include_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--include-incomplete", help="Keep unfinished responses (set aside by default)."
+        ),
+    ] = False,
+    pii: Annotated[
+        list[str] | None,
+        typer.Option("--pii", help="Another column holding personal data (repeatable)."),
+    ] = None,
+    id_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--id-key-file",
+            help="Project key file: replace participant IDs by keyed pseudonyms "
+            "(or set STIGMA_OUTCOMES_ID_KEY).",
+        ),
+    ] = None,
     instruments_dir: InstrumentsDir = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with code 1 when the ledger has any problem.")
@@ -76,6 +105,20 @@ def score_command(
             fix="name waves per file with --wave, or read them from --wave-col",
         )
     registry = Registry(instruments_dir)
+    id_key = None
+    if id_key_file is not None or os.environ.get("STIGMA_OUTCOMES_ID_KEY"):
+        from ..ingest.pseudonym import load_id_key
+
+        id_key = load_id_key(id_key_file)
+    read_options: dict[str, object] = {
+        "include_previews": include_previews,
+        "include_incomplete": include_incomplete,
+        "pii": tuple(pii or ()),
+    }
+    if sheet is not None:
+        read_options["sheet"] = int(sheet) if sheet.isdigit() else sheet
+    if dictionary is not None:
+        read_options["dictionary"] = dictionary
     result = score(
         [str(p) for p in exports],
         instrument or None,
@@ -88,6 +131,8 @@ def score_command(
         casefold_ids=casefold_ids,
         flavor=flavor,
         registry=registry,
+        id_key=id_key,
+        read_options=read_options,
     )
     alerts_path = alerts
     if alerts_path is None and len(result.alerts):

@@ -14,7 +14,7 @@ import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -232,6 +232,8 @@ def load_responses(
     casefold_ids: bool = False,
     flavor: str | None = None,
     registry: Registry | None = None,
+    id_key: bytes | None = None,
+    read_options: dict[str, Any] | None = None,
 ) -> ItemResponses:
     """Read exports and bind their columns to instrument items.
 
@@ -256,6 +258,12 @@ def load_responses(
         What to do when a participant appears twice in one wave.
     casefold_ids : bool
         Treat IDs that differ only in letter case as the same participant.
+    id_key : bytes, optional
+        Project key (:func:`~stigma_outcomes.ingest.pseudonym.load_id_key`): participant IDs
+        are replaced by keyed pseudonyms. Required when the ID column is personal data.
+    read_options : dict, optional
+        Passed to :func:`~stigma_outcomes.ingest.readers.read_export` for each file
+        (``sheet``, ``dictionary``, ``include_previews``, ``include_incomplete``, ``pii``, ...).
 
     Examples
     --------
@@ -276,7 +284,7 @@ def load_responses(
     waves = _wave_list(wave, len(items))
     registry = registry or Registry()
     the_map = load_mapping(mapping)
-    tables = [_as_table(s, flavor) for s in items]
+    tables = [_as_table(s, flavor, read_options or {}) for s in items]
     resolved = _resolve_instruments(instruments, tables, registry, the_map)
 
     frames: list[pd.DataFrame] = []
@@ -288,7 +296,16 @@ def load_responses(
         rows_in += int(table.rows_in or 0)
         ledgers.append(table.excluded)
         part, columns, part_ledger = _one_source(
-            table, index, resolved, the_map, id_col, wave_col, file_wave, carry, casefold_ids
+            table,
+            index,
+            resolved,
+            the_map,
+            id_col,
+            wave_col,
+            file_wave,
+            carry,
+            casefold_ids,
+            id_key,
         )
         frames.append(part)
         ledgers.append(part_ledger)
@@ -335,10 +352,10 @@ def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:
     return list(names)
 
 
-def _as_table(source: Source, flavor: str | None) -> RawTable:
+def _as_table(source: Source, flavor: str | None, options: dict[str, Any]) -> RawTable:
     if isinstance(source, RawTable):
         return source
-    return read_export(source, flavor=flavor)
+    return read_export(source, flavor=flavor, **options)
 
 
 def _resolve_instruments(
@@ -380,15 +397,22 @@ def _one_source(
     file_wave: str | None,
     carry: Sequence[str],
     casefold_ids: bool,
+    id_key: bytes | None,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], str], pd.DataFrame]:
     data = table.frame
-    id_name = id_col or the_map.id_column_for(table.source)
+    # A reader that knows the record-ID field (REDCap's dictionary) and the event column
+    # supplies them when the user has not named columns.
+    id_name = id_col or the_map.id_column_for(table.source) or table.metadata.get("record_id")
     id_column = (
         _find_column(table, id_name, "participant ID", "--id-col")
         if id_name
         else _detect_id_column(table)
     )
-    wave_name = wave_col or the_map.wave_column_for(table.source)
+    wave_name = (
+        wave_col
+        or the_map.wave_column_for(table.source)
+        or (table.metadata.get("event_column") if file_wave is None else None)
+    )
     if wave_name and file_wave is None:
         wave_values = data[_find_column(table, wave_name, "wave", "--wave-col")]
         waves = _id_strings(wave_values)
@@ -403,9 +427,20 @@ def _one_source(
         else:
             waves = pd.Series([fallback] * len(data), dtype="str")
     data = data.reset_index(drop=True)
-    out = pd.DataFrame(
-        {"participant_id": _id_strings(data[id_column], casefold_ids), "wave": waves}
-    )
+    ids = _id_strings(data[id_column], casefold_ids)
+    if id_column in table.pii_columns and id_key is None:
+        reason = table.metadata.get("pii_reasons", {}).get(id_column, "personal data")
+        raise InputError(
+            f"the participant ID column '{id_column}' identifies people ({reason})",
+            where=table.source,
+            fix="give a project key (--id-key-file, or the STIGMA_OUTCOMES_ID_KEY environment "
+            "variable) so IDs are replaced by pseudonyms, or choose another ID column",
+        )
+    if id_key is not None:
+        from .pseudonym import pseudonymise
+
+        ids = pseudonymise(ids, id_key).astype("str").reset_index(drop=True)
+    out = pd.DataFrame({"participant_id": ids, "wave": waves})
     pii = set(table.pii_columns)
     for name in carry:
         column = _find_column(table, name, "carried", "--carry")
