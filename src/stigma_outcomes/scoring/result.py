@@ -54,20 +54,32 @@ def _repeat(column: pd.Series, times: int) -> pd.Categorical:
 def assemble_scores(
     frame: pd.DataFrame, carry: list[str], per_instrument: list[tuple[Instrument, list[Any]]]
 ) -> pd.DataFrame:
-    """Stack per-scale outputs into the tidy table, participant-major (row 1's scales first)."""
+    """Lay per-scale outputs out as the tidy table, participant-major (row 1's scales first).
+
+    Numbers are written straight into two column-major blocks (floats and counts) that the
+    DataFrame then uses as they are: a table of tens of millions of rows is never copied.
+    """
     outputs = [(inst, out) for inst, outs in per_instrument for out in outs]
     n, s = len(frame), len(outputs)
     columns = ["participant_id", "wave", *carry, *SCORE_COLUMNS[2:]]
     if s == 0 or n == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
-    def stack(values: list[np.ndarray], dtype: Any) -> np.ndarray:
-        # Write each scale into its column of an (n, s) buffer: raveled, that is
-        # participant-major order (row 1's scales first) in a single pass.
-        out = np.empty((n, s), dtype=dtype)
+    def fill(target: np.ndarray, values: list[np.ndarray]) -> np.ndarray:
+        # target is one contiguous column of length n·s; as (n, s) its column i is scale i,
+        # so filling scale by scale yields participant-major order in a single pass.
+        grid = target.reshape(n, s)
         for i, v in enumerate(values):
-            out[:, i] = v
-        return out.reshape(-1)
+            grid[:, i] = v
+        return target
+
+    floats = np.empty((n * s, 3), dtype=float, order="F")
+    fill(floats[:, 0], [o.score for _, o in outputs])
+    fill(floats[:, 1], [o.raw for _, o in outputs])
+    fill(floats[:, 2], [o.se for _, o in outputs])
+    counts = np.empty((n * s, 2), dtype=np.int32, order="F")
+    fill(counts[:, 0], [o.answered for _, o in outputs])
+    counts[:, 1] = np.tile(np.array([len(o.scale.items) for _, o in outputs], np.int32), n)
 
     band_labels: list[str] = []
     band_codes = []
@@ -77,39 +89,42 @@ def assemble_scores(
             band_labels += [b.label for b in out.scale.bands.levels]
         band_codes.append(np.where(out.band >= 0, out.band + offset, -1))
     unique_labels = list(dict.fromkeys(band_labels))
-    remap = np.array([unique_labels.index(b) for b in band_labels] + [-1], dtype=np.int64)
-    band_index = stack(band_codes, np.int64)
+    remap = np.array([unique_labels.index(b) for b in band_labels] + [-1], dtype=np.int16)
+    band_index = fill(np.empty(n * s, dtype=np.int16), band_codes)
     band_index = remap[np.where(band_index >= 0, band_index, len(band_labels))]
+    ok = fill(np.empty(n * s, dtype=bool), [o.ok for _, o in outputs])
 
-    data: dict[str, Any] = {
+    instrument_names = [inst.id for inst, _ in outputs]
+    instrument_categories = list(dict.fromkeys(instrument_names))
+    scale_names = [out.scale.id for _, out in outputs]
+    scale_categories = list(dict.fromkeys(scale_names))
+    tile = np.tile(np.arange(s), n)
+    labels: dict[str, Any] = {
         "participant_id": _repeat(frame["participant_id"], s),
         "wave": _repeat(frame["wave"], s),
+        **{name: _repeat(frame[name], s) for name in carry},
+        "instrument": pd.Categorical.from_codes(
+            np.array([instrument_categories.index(i) for i in instrument_names])[tile],
+            categories=instrument_categories,
+        ),
+        "scale": pd.Categorical.from_codes(
+            np.array([scale_categories.index(x) for x in scale_names])[tile],
+            categories=scale_categories,
+        ),
+        "status": pd.Categorical.from_codes(
+            np.where(ok, 0, 1).astype(np.int8), categories=["ok", "insufficient_items"]
+        ),
+        "band": pd.Categorical.from_codes(band_index, categories=unique_labels),
     }
-    for name in carry:
-        data[name] = _repeat(frame[name], s)
-    instrument_names = [inst.id for inst, _ in outputs]
-    scale_names = [out.scale.id for _, out in outputs]
-    tile = np.tile(np.arange(s), n)
-    data["instrument"] = pd.Categorical.from_codes(
-        np.array([list(dict.fromkeys(instrument_names)).index(i) for i in instrument_names])[tile],
-        categories=list(dict.fromkeys(instrument_names)),
+    table = pd.concat(
+        [
+            pd.DataFrame(labels),
+            pd.DataFrame(floats, columns=["score", "raw_score", "score_se"], copy=False),
+            pd.DataFrame(counts, columns=["n_answered", "n_items"], copy=False),
+        ],
+        axis=1,
     )
-    scale_categories = list(dict.fromkeys(scale_names))
-    data["scale"] = pd.Categorical.from_codes(
-        np.array([scale_categories.index(x) for x in scale_names])[tile],
-        categories=scale_categories,
-    )
-    data["score"] = stack([o.score for _, o in outputs], float)
-    data["n_answered"] = stack([o.answered for _, o in outputs], np.int32)
-    data["n_items"] = np.tile(np.array([len(o.scale.items) for _, o in outputs], np.int32), n)
-    ok = stack([o.ok for _, o in outputs], bool)
-    data["status"] = pd.Categorical.from_codes(
-        np.where(ok, 0, 1), categories=["ok", "insufficient_items"]
-    )
-    data["band"] = pd.Categorical.from_codes(band_index, categories=unique_labels)
-    data["raw_score"] = stack([o.raw for _, o in outputs], float)
-    data["score_se"] = stack([o.se for _, o in outputs], float)
-    return frame_from_columns({c: data[c] for c in columns}, n * s)
+    return table[columns]
 
 
 @dataclass
