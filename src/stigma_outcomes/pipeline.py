@@ -73,6 +73,37 @@ def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]
     )
 
 
+OUTPUT_NAMES = (
+    "scores.csv",
+    "ledger.csv",
+    "results.json",
+    "results.csv",
+    "report.pdf",
+    "report.html",
+    "report.md",
+)
+
+
+def _check_outputs_spare_inputs(ev: Evaluation, base: Path, out: Path) -> None:
+    """Refuse an output folder where a run would overwrite one of its own input files."""
+    inputs = {
+        p.resolve()
+        for p in (
+            *(_resolve(base, f.path) for f in ev.data),
+            *(_resolve(base, f.dictionary) for f in ev.data),
+            _resolve(base, ev.mapping),
+        )
+        if p is not None
+    }
+    clash = [name for name in OUTPUT_NAMES if (out / name).resolve() in inputs]
+    if clash:
+        raise InputError(
+            f"the output folder would overwrite an input file: {clash[0]}",
+            where=str(out),
+            fix="choose another output folder, or rename the input file",
+        )
+
+
 def run_evaluation(
     source: str | os.PathLike[str] | dict[str, Any] | Evaluation,
     out_dir: str | os.PathLike[str] | None = None,
@@ -110,6 +141,7 @@ def run_evaluation(
     ev, base = load_evaluation(source)
     say(f"reading {len(ev.data)} export file(s)")
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
+    _check_outputs_spare_inputs(ev, base, out)
     tables, wave_args = _read_sources(ev, base)
     carry = list(dict.fromkeys([*ev.carry, *([ev.groups] if ev.groups else []), *ev.covariates]))
     responses = load_responses(

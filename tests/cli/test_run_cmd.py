@@ -47,3 +47,13 @@ def test_run_redcap_sample_prints_json(tmp_path: Path) -> None:
     assert "From baseline to follow-up" in md and "mixed model" in md
     # Names and e-mails in the REDCap export are flagged identifiers: never in the report.
     assert "@example.org" not in md and "@example.org" not in result.stdout
+
+
+def test_outputs_never_overwrite_inputs(tmp_path: Path) -> None:
+    data = tmp_path / "scores.csv"
+    data.write_text("participant_id,ucla3_1,ucla3_2,ucla3_3\nA,1,2,3\n")
+    path = tmp_path / "evaluation.yaml"
+    path.write_text("data: [{path: scores.csv, wave: pre}]\ninstruments: [ucla3]\noutput: .\n")
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2 and "would overwrite an input file: scores.csv" in result.output
+    assert data.read_text().startswith("participant_id,ucla3_1")
