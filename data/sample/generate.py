@@ -51,17 +51,36 @@ QUALTRICS_BLOCKS = {"ucla3": ("Q10", 3), "ismi29": ("Q11", 29), "gbs": ("Q12", 1
 # Short question texts written for this sample (no licensed item wording is shipped).
 UCLA3_TEXT = ["companionship lacking", "feeling left out", "isolated from others"]
 ISMI_TEXT = [
-    "feels out of place", "believes stereotypes of violence", "others discriminate",
-    "avoids closeness", "ashamed of illness", "doubts marriage prospects",
-    "people with illness contribute", "feels inferior", "socialises less",
-    "illness blocks a good life", "avoids talking about self", "stereotypes isolate",
-    "inadequate around others", "comfortable in public", "treated like a child",
-    "disappointed in self", "illness spoiled life", "illness shows in looks",
-    "others decide for me", "withdraws for family", "others cannot understand",
-    "ignored by others", "cannot contribute", "illness built resilience",
-    "nobody wants closeness", "lives as I choose", "fulfilling life",
-    "others expect little", "stereotypes apply to me",
-]  # fmt: skip
+    "feels out of place",
+    "believes stereotypes of violence",
+    "others discriminate",
+    "avoids closeness",
+    "ashamed of illness",
+    "doubts marriage prospects",
+    "people with illness contribute",
+    "feels inferior",
+    "socialises less",
+    "illness blocks a good life",
+    "avoids talking about self",
+    "stereotypes isolate",
+    "inadequate around others",
+    "comfortable in public",
+    "treated like a child",
+    "disappointed in self",
+    "illness spoiled life",
+    "illness shows in looks",
+    "others decide for me",
+    "withdraws for family",
+    "others cannot understand",
+    "ignored by others",
+    "cannot contribute",
+    "illness built resilience",
+    "nobody wants closeness",
+    "lives as I choose",
+    "fulfilling life",
+    "others expect little",
+    "stereotypes apply to me",
+]
 GBS_TEXT = [f"belonging statement {i}" for i in range(1, 13)]
 
 QUALTRICS_META = [
@@ -85,15 +104,49 @@ QUALTRICS_META = [
 ]
 
 FIRST_NAMES = [
-    "Avery", "Blake", "Casey", "Dana", "Emery", "Finley", "Harper", "Jordan", "Kai",
-    "Logan", "Morgan", "Noel", "Parker", "Quinn", "Reese", "Rowan", "Sage", "Skyler",
-    "Tatum", "Wren",
-]  # fmt: skip
+    "Avery",
+    "Blake",
+    "Casey",
+    "Dana",
+    "Emery",
+    "Finley",
+    "Harper",
+    "Jordan",
+    "Kai",
+    "Logan",
+    "Morgan",
+    "Noel",
+    "Parker",
+    "Quinn",
+    "Reese",
+    "Rowan",
+    "Sage",
+    "Skyler",
+    "Tatum",
+    "Wren",
+]
 LAST_NAMES = [
-    "Ashdown", "Brightwater", "Coldridge", "Dunmore", "Elmsworth", "Fairleigh", "Greystone",
-    "Hollowell", "Ivesdale", "Kestrel", "Larchmont", "Merriweather", "Northcott", "Oakhurst",
-    "Pendleford", "Quarrington", "Rookwood", "Stonebridge", "Thornbury", "Wickham",
-]  # fmt: skip
+    "Ashdown",
+    "Brightwater",
+    "Coldridge",
+    "Dunmore",
+    "Elmsworth",
+    "Fairleigh",
+    "Greystone",
+    "Hollowell",
+    "Ivesdale",
+    "Kestrel",
+    "Larchmont",
+    "Merriweather",
+    "Northcott",
+    "Oakhurst",
+    "Pendleford",
+    "Quarrington",
+    "Rookwood",
+    "Stonebridge",
+    "Thornbury",
+    "Wickham",
+]
 
 N_PARTICIPANTS = 240
 SITES = ["Northside", "Riverside"]
@@ -146,7 +199,7 @@ def _participants(rng: np.random.Generator) -> dict[str, np.ndarray]:
     first = rng.choice(FIRST_NAMES, size=n)
     last = rng.choice(LAST_NAMES, size=n)
     return {
-        "code": np.array([f"SP-{i:04d}" for i in range(1, n + 1)]),
+        "code": np.char.add("SP-", np.char.zfill(np.arange(1, n + 1).astype(str), 4)),
         "site": site,
         "arm": arm,
         "pre": pre,
@@ -155,7 +208,7 @@ def _participants(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "first": first,
         "last": last,
         "email": np.char.lower(np.char.add(np.char.add(first, "."), last)).astype(object)
-        + np.array([f"{i}@example.org" for i in range(1, n + 1)], dtype=object),
+        + np.char.add(np.arange(1, n + 1).astype(str), "@example.org").astype(object),
     }
 
 
@@ -212,23 +265,27 @@ def _spoil(rng: np.random.Generator, answers: dict[str, np.ndarray], rows: np.nd
     ucla[r[24], 0] = ""
 
 
-def _stamp(rng: np.random.Generator, start: str, n: int) -> tuple[list[str], list[str], np.ndarray]:
+def _stamp(
+    rng: np.random.Generator, start: str, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     base = np.datetime64(start + "T09:00:00")
     offsets = np.sort(rng.integers(0, 14 * 24 * 3600, n)).astype("timedelta64[s]")
     duration = rng.integers(300, 1500, n)
     starts = base + offsets
     ends = starts + duration.astype("timedelta64[s]")
 
-    def fmt(a: np.ndarray) -> list[str]:
-        return [str(x).replace("T", " ") for x in a]
+    def fmt(a: np.ndarray) -> np.ndarray:
+        return np.char.replace(np.datetime_as_string(a, unit="s"), "T", " ")
 
     return fmt(starts), fmt(ends), duration
 
 
-def _response_ids(rng: np.random.Generator, n: int) -> list[str]:
+def _response_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     alphabet = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"))
     chars = rng.choice(alphabet, size=(n, 15))
-    return ["R_" + "".join(row) for row in chars]
+    # Fifteen one-character strings per row, read back as one 15-character string.
+    joined = np.ascontiguousarray(chars.astype("<U1")).view("<U15").ravel()
+    return np.char.add("R_", joined)
 
 
 def _qualtrics_csv(header: list[tuple[str, str, str]], rows: list[list[str]]) -> bytes:
@@ -276,21 +333,38 @@ def _qualtrics_wave(
         _spoil(rng, answers, rng.permutation(n)[:25])
     starts, ends, duration = _stamp(rng, start, n)
     rids = _response_ids(rng, n)
-    ip = [f"203.0.113.{int(x)}" for x in rng.integers(1, 255, n)]
+    ip = np.char.add("203.0.113.", rng.integers(1, 255, n).astype(str))
     lat = rng.uniform(41.7, 42.0, n).round(4)
     lon = rng.uniform(-87.9, -87.5, n).round(4)
-    rows: list[list[str]] = []
-    for k, i in enumerate(idx):
-        row = [
-            starts[k], ends[k], "IP Address", ip[k], "100", str(duration[k]), "True", ends[k],
-            rids[k], str(people["last"][i]), str(people["first"][i]), str(people["email"][i]),
-            f"EXT-{900000 + int(i)}", str(lat[k]), str(lon[k]), "email", "EN",
-            str(people["code"][i]), str(people["site"][i]), str(people["arm"][i]),
-        ]  # fmt: skip
-        for name in QUALTRICS_BLOCKS:
-            row.extend(str(v) for v in answers[name][k])
-        rows.append(row)
-    return rows
+    people_at = {
+        key: np.asarray(people[key])[idx].astype(str)
+        for key in ("last", "first", "email", "code", "site", "arm")
+    }
+    meta = [
+        starts,
+        ends,
+        np.full(n, "IP Address"),
+        ip,
+        np.full(n, "100"),
+        duration.astype(str),
+        np.full(n, "True"),
+        ends,
+        rids,
+        people_at["last"],
+        people_at["first"],
+        people_at["email"],
+        np.char.add("EXT-", (900000 + idx).astype(str)),
+        lat.astype(str),
+        lon.astype(str),
+        np.full(n, "email"),
+        np.full(n, "EN"),
+        people_at["code"],
+        people_at["site"],
+        people_at["arm"],
+    ]
+    columns = [np.asarray(c, dtype=object) for c in meta]
+    table = np.column_stack([*columns, *(answers[name] for name in QUALTRICS_BLOCKS)])
+    return table.astype(str).tolist()
 
 
 def _messy_code(code: str, rng: np.random.Generator) -> str:
@@ -316,8 +390,17 @@ def make_qualtrics(rng: np.random.Generator, people: dict[str, np.ndarray]) -> d
 
     # The survey owner previewed the survey before sending it.
     preview = ["" for _ in header]
-    preview[:9] = ["2025-03-02 16:00:00", "2025-03-02 16:03:10", "Survey Preview", "", "100",
-                   "190", "True", "2025-03-02 16:03:10", "R_previewRow00001"]  # fmt: skip
+    preview[:9] = [
+        "2025-03-02 16:00:00",
+        "2025-03-02 16:03:10",
+        "Survey Preview",
+        "",
+        "100",
+        "190",
+        "True",
+        "2025-03-02 16:03:10",
+        "R_previewRow00001",
+    ]
     preview[n_meta - 3 : n_meta] = ["TEST", SITES[0], ARMS[0]]
     preview[n_meta:] = [UCLA3_LABELS[1]] * 3 + [ISMI_LABELS[1]] * 29 + [GBS_LABELS[4]] * 12
     pre_rows.insert(0, preview)
@@ -372,9 +455,9 @@ def make_redcap(rng: np.random.Generator) -> dict[str, bytes]:
     for form, n_items, _, _ in REDCAP_FORMS:
         columns += [f"{form}_{j}" for j in range(1, n_items + 1)] + [f"{form}_complete"]
 
-    rows: list[list[str]] = []
-    for event, traits, present in zip(
-        REDCAP_EVENTS, (t0, t1, t2), (np.ones(n, bool), at_post, at_follow), strict=True
+    parts = []
+    for e, (event, traits, present) in enumerate(
+        zip(REDCAP_EVENTS, (t0, t1, t2), (np.ones(n, bool), at_post, at_follow), strict=True)
     ):
         blocks = []
         for k, (_form, n_items, n_cats, rev) in enumerate(REDCAP_FORMS):
@@ -383,23 +466,26 @@ def make_redcap(rng: np.random.Generator) -> dict[str, bytes]:
             codes = _items(rng, traits[:, k], n_items, n_cats, rev, loading, shift)
             text = codes.astype(str).astype(object)
             text[rng.random(text.shape) < 0.015] = ""
-            blocks.append(text)
-        for i in np.flatnonzero(present):
-            contact = (
-                [first[i], f"{first[i].lower()}.{last[i].lower()}.r{i + 1}@example.org", "2"]
-                if event == REDCAP_EVENTS[0]
-                else ["", "", ""]
+            blocks += [text, np.full((n, 1), "2", dtype=object)]
+        if e == 0:
+            emails = np.char.add(
+                np.char.add(np.char.lower(np.char.add(np.char.add(first, "."), last)), ".r"),
+                np.char.add(np.arange(1, n + 1).astype(str), "@example.org"),
             )
-            row = [str(1001 + i), event, *contact]
-            for block in blocks:
-                row += [*block[i], "2"]
-            rows.append(row)
+            contact = np.column_stack([first, emails, np.full(n, "2")]).astype(object)
+        else:
+            contact = np.full((n, 3), "", dtype=object)
+        ids = np.column_stack([(1001 + np.arange(n)).astype(str), np.full(n, event)])
+        part = np.column_stack([ids.astype(object), contact, *blocks])[present]
+        parts.append((part, np.full(int(present.sum()), e)))
+    table = np.concatenate([p for p, _ in parts])
+    event_order = np.concatenate([o for _, o in parts])
     # A form saved half-way (Incomplete) and one mis-keyed code outside the 1-3 range.
-    rows[5][columns.index("ismi29_complete")] = "0"
-    for j in range(10, 30):
-        rows[5][columns.index(f"ismi29_{j}")] = ""
-    rows[11][columns.index("ucla3_2")] = "9"
-    rows.sort(key=lambda r: (int(r[0]), REDCAP_EVENTS.index(r[1])))
+    table[5, columns.index("ismi29_complete")] = "0"
+    table[5, [columns.index(f"ismi29_{j}") for j in range(10, 30)]] = ""
+    table[11, columns.index("ucla3_2")] = "9"
+    order = np.lexsort((event_order, table[:, 0].astype(int)))
+    rows = table[order].tolist()
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -413,13 +499,25 @@ def make_redcap(rng: np.random.Generator) -> dict[str, bytes]:
 
 def _redcap_dictionary() -> bytes:
     header = [
-        "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-        "Choices, Calculations, OR Slider Labels", "Field Note",
-        "Text Validation Type OR Show Slider Number", "Text Validation Min",
-        "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
-        "Required Field?", "Custom Alignment", "Question Number (surveys only)",
-        "Matrix Group Name", "Matrix Ranking?", "Field Annotation",
-    ]  # fmt: skip
+        "Variable / Field Name",
+        "Form Name",
+        "Section Header",
+        "Field Type",
+        "Field Label",
+        "Choices, Calculations, OR Slider Labels",
+        "Field Note",
+        "Text Validation Type OR Show Slider Number",
+        "Text Validation Min",
+        "Text Validation Max",
+        "Identifier?",
+        "Branching Logic (Show field only if...)",
+        "Required Field?",
+        "Custom Alignment",
+        "Question Number (surveys only)",
+        "Matrix Group Name",
+        "Matrix Ranking?",
+        "Field Annotation",
+    ]
 
     def field(
         name: str,
@@ -444,8 +542,16 @@ def _redcap_dictionary() -> bytes:
     for form, n_items, _, _ in REDCAP_FORMS:
         choices = " | ".join(f"{c}, {lab}" for c, lab in enumerate(scales[form], start=1))
         for j in range(1, n_items + 1):
-            rows.append(field(f"{form}_{j}", form, "radio", texts[form][j - 1], choices,
-                              matrix=f"{form}_matrix"))  # fmt: skip
+            rows.append(
+                field(
+                    f"{form}_{j}",
+                    form,
+                    "radio",
+                    texts[form][j - 1],
+                    choices,
+                    matrix=f"{form}_matrix",
+                )
+            )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
