@@ -63,3 +63,13 @@ def test_broken_yaml_gives_the_line(tmp_path: Path) -> None:
 def test_published_schema_matches_the_model() -> None:
     published = json.loads((ROOT / "schemas" / "evaluation.schema.json").read_text())
     assert published == json.loads(json.dumps(evaluation_json_schema()))
+
+
+def test_rci_reliability_defaults_to_the_auto_chain() -> None:
+    base = {"data": [{"path": "a.csv", "wave": "pre"}], "instruments": ["ismi29"]}
+    ev, _ = load_evaluation(base)
+    assert ev.rci_reliability == "auto"
+    pinned, _ = load_evaluation({**base, "rci_reliability": "definition"})
+    assert pinned.rci_reliability == "definition"
+    with pytest.raises(InputError, match="rci_reliability"):
+        load_evaluation({**base, "rci_reliability": "sample"})

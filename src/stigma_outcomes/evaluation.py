@@ -129,10 +129,12 @@ class Evaluation(BaseModel):
         description="Reliability for the reliable change index, as INSTRUMENT.SCALE: r "
         "(overrides the definition; e.g. ismi29.total: 0.90).",
     )
-    rci_reliability: Literal["definition", "in_sample"] = Field(
-        "definition",
-        description="Where the RCI's reliability comes from when not overridden: the "
-        "instrument definition, or this sample's Cronbach's alpha at the first wave.",
+    rci_reliability: Literal["auto", "definition", "in_sample"] = Field(
+        "auto",
+        description="Where the RCI's reliability comes from when not overridden: 'auto' "
+        "takes the definition's test-retest r, else its alpha, else this sample's "
+        "Cronbach's alpha at the first wave; 'definition' never uses the sample; "
+        "'in_sample' prefers this sample's alpha at the first wave.",
     )
     rci_sd: Literal["baseline", "norms"] = Field(
         "baseline", description="SD of the RCI: this sample at baseline, or published norms."

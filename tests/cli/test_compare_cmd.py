@@ -125,3 +125,40 @@ def test_keyed_items_add_in_sample_reliability(tmp_path):
         "--keyed-items", tmp_path / "nope.csv", "--json", out,
     )  # fmt: skip
     assert missing.exit_code == 2 and "keyed items file not found" in missing.output
+
+
+def _ismi29_files(tmp_path: Path, n: int = 40) -> tuple[Path, Path]:
+    """Scores and keyed items of the real ismi29 total (a definition without reliability)."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    ids = [f"q{i}" for i in range(n)]
+    scores, items = [], []
+    for w, wave in enumerate(("pre", "post")):
+        codes = np.clip(np.round(2.5 - 0.3 * w + rng.normal(0, 1, (n, 1))
+                                 + rng.normal(0, 0.6, (n, 29))), 1, 4)  # fmt: skip
+        frame = pd.DataFrame(codes, columns=[f"ismi29_{k}" for k in range(1, 30)])
+        items.append(frame.assign(participant_id=ids, wave=wave))
+        scores.append(pd.DataFrame({"participant_id": ids, "wave": wave, "instrument": "ismi29",
+                                    "scale": "total", "score": codes.mean(axis=1),
+                                    "status": "ok"}))  # fmt: skip
+    scores_path, items_path = tmp_path / "scores.csv", tmp_path / "keyed.csv"
+    pd.concat(scores).to_csv(scores_path, index=False)
+    pd.concat(items).to_csv(items_path, index=False)
+    return scores_path, items_path
+
+
+def test_rci_reliability_defaults_to_auto_and_can_be_pinned(tmp_path):
+    scores, items = _ismi29_files(tmp_path)
+    common = ["compare", scores, "--pre", "pre", "--post", "post", "--keyed-items", items]
+    auto = _run(*common, "--json", tmp_path / "auto.json")
+    assert auto.exit_code == 0, auto.output
+    (rec,) = json.loads((tmp_path / "auto.json").read_text())["paired"]
+    assert rec["rci_reliability_source"] == "in-sample alpha at 'pre' (n = 40)"
+    assert rec["n_reliably_improved"] is not None
+    pinned = _run(*common, "--rci-reliability", "definition", "--json", tmp_path / "def.json")
+    assert pinned.exit_code == 0, pinned.output
+    (rec,) = json.loads((tmp_path / "def.json").read_text())["paired"]
+    assert rec["rci_reliability"] is None and rec["n_reliably_improved"] is None
+    bad = _run(*common, "--rci-reliability", "sample", "--json", tmp_path / "bad.json")
+    assert bad.exit_code == 2 and "rci_reliability must be one of" in bad.output

@@ -84,7 +84,7 @@ def test_keyed_items_add_in_sample_reliability_usable_for_rci():
     alpha_pre = res.reliability[0]["alpha"]
     assert 0 < alpha_pre < 1
     assert res.paired[0]["rci_reliability"] == pytest.approx(alpha_pre)
-    assert res.paired[0]["rci_reliability_source"].startswith("in-sample alpha: wave pre")
+    assert res.paired[0]["rci_reliability_source"].startswith("in-sample alpha at 'pre'")
     with pytest.raises(InputError, match="keyed item responses"):
         compare(scores, "pre", "post", rci_reliability="in_sample")
 
@@ -167,3 +167,87 @@ def test_row_number_ids_get_a_warning_that_they_may_not_link_people():
     res = compare(scores, "pre", "post", **OPTIONS)
     assert any("row numbers" in w and "--unlinked" in w for w in res.meta["warnings"])
     assert compare(_scores(n=12), "pre", "post", **OPTIONS).meta["warnings"] == []
+
+
+def _real_totals(instruments: tuple[str, ...], n: int = 60, seed: int = 11):
+    """Scores and keyed items for the 'total' scale of real definitions (items coded 1–4)."""
+    from stigma_outcomes.instruments.registry import Registry
+
+    rng = np.random.default_rng(seed)
+    reg = Registry()
+    ids = [f"r{i}" for i in range(n)]
+    score_frames, item_frames = [], []
+    for w, wave in enumerate(("pre", "post")):
+        items = pd.DataFrame({"participant_id": ids, "wave": wave})
+        for inst in instruments:
+            (total,) = [s for s in reg.get(inst).scales if s.id == "total"]
+            latent = rng.normal(0, 1, n)[:, None] - 0.3 * w
+            noise = rng.normal(0, 0.7, (n, len(total.items)))
+            codes = np.clip(np.round(2.5 + latent + noise), 1, 4)
+            for k, item in enumerate(total.items):
+                items[f"{inst}_{item}"] = codes[:, k]
+            score_frames.append(
+                pd.DataFrame({"participant_id": ids, "wave": wave, "instrument": inst,
+                              "scale": "total", "score": codes.sum(axis=1), "status": "ok"})
+            )  # fmt: skip
+        item_frames.append(items)
+    return pd.concat(score_frames, ignore_index=True), pd.concat(item_frames, ignore_index=True)
+
+
+def _by_instrument(res):
+    return {r["instrument"]: r for r in res.paired if r["group"] is None}
+
+
+def test_auto_chain_user_value_then_retest_then_alpha_then_in_sample():
+    scores, items = _real_totals(("ucla20", "ucla3", "ismi29", "gbs"))
+    res = compare(scores, "pre", "post", keyed_items=items, reliability={"gbs.total": 0.91})
+    assert res.meta["settings"]["rci_reliability"] == "auto"
+    rec = _by_instrument(res)
+    # a user value beats the definition's alpha (0.95)
+    assert (rec["gbs"]["rci_reliability"], rec["gbs"]["rci_reliability_source"]) == (
+        0.91,
+        "user override",
+    )
+    # ucla20 has both a test-retest r (0.73) and an alpha (0.89): test-retest wins
+    assert rec["ucla20"]["rci_reliability"] == 0.73
+    assert rec["ucla20"]["rci_reliability_source"] == (
+        "definition test-retest (Russell (1996) abstract; tpcjournal summary, 1 year)"
+    )
+    # ucla3 has only an alpha
+    assert rec["ucla3"]["rci_reliability"] == 0.72
+    assert rec["ucla3"]["rci_reliability_source"].startswith("definition alpha (Hughes")
+    # ismi29 has neither: the sample's alpha at the from-wave, with its n
+    (pre_alpha,) = [
+        r for r in res.reliability if r["instrument"] == "ismi29" and r["wave"] == "pre"
+    ]
+    assert rec["ismi29"]["rci_reliability"] == pytest.approx(pre_alpha["alpha"])
+    assert rec["ismi29"]["rci_reliability_source"] == "in-sample alpha at 'pre' (n = 60)"
+    assert rec["ismi29"]["n_reliably_improved"] is not None
+    assert math.isfinite(rec["ismi29"]["rci_threshold"])
+
+
+def test_auto_without_keyed_items_leaves_reliable_change_undefined():
+    scores, _ = _real_totals(("ismi29", "ucla3"))
+    rec = _by_instrument(compare(scores, "pre", "post"))
+    assert rec["ucla3"]["rci_reliability_source"].startswith("definition alpha")
+    assert rec["ismi29"]["rci_reliability"] is None or math.isnan(rec["ismi29"]["rci_reliability"])
+    assert rec["ismi29"]["rci_reliability_source"] is None
+    assert rec["ismi29"]["n_reliably_improved"] is None
+    assert "no reliability" in rec["ismi29"]["note"]
+
+
+def test_definition_choice_never_uses_the_sample_and_in_sample_prefers_it():
+    scores, items = _real_totals(("ismi29", "ucla3"))
+    plain = _by_instrument(
+        compare(scores, "pre", "post", keyed_items=items, rci_reliability="definition")
+    )
+    assert plain["ismi29"]["n_reliably_improved"] is None
+    assert plain["ucla3"]["rci_reliability"] == 0.72
+    sample = _by_instrument(
+        compare(scores, "pre", "post", keyed_items=items, rci_reliability="in_sample",
+                reliability={"ucla3.total": 0.8})
+    )  # fmt: skip
+    assert sample["ismi29"]["rci_reliability_source"] == "in-sample alpha at 'pre' (n = 60)"
+    assert sample["ucla3"]["rci_reliability_source"] == "user override"
+    with pytest.raises(InputError, match="rci_reliability must be one of auto"):
+        compare(scores, "pre", "post", rci_reliability="sample")

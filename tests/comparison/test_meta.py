@@ -60,7 +60,7 @@ def _stand_in_instrument():
 def test_definition_prefers_test_retest_then_alpha():
     total, sub, bare = scale_meta_from_definition(_stand_in_instrument())
     assert total.reliability == 0.77
-    assert total.reliability_source == "definition test-retest: Smith 2001; interval 2 weeks"
+    assert total.reliability_source == "definition test-retest (Smith 2001, 2 weeks)"
     assert (total.clinical_cutoff, total.clinical_cutoff_operator) == (15.0, ">=")
     assert (total.norm_mean, total.norm_sd) == (10.0, 4.0)
     assert total.norm_source == "adults: Jones 2005"
@@ -182,7 +182,7 @@ def test_in_sample_alpha_replaces_definition_but_not_user_values():
     ]
     updated = with_in_sample_reliability(meta, records, "pre")[("ucla3", "total")]
     assert updated.reliability == 0.66
-    assert updated.reliability_source == "in-sample alpha: wave pre, n = 40"
+    assert updated.reliability_source == "in-sample alpha at 'pre' (n = 40)"
     user = resolve_scale_meta([("ucla3", "total")], reliability={"ucla3.total": 0.8})
     kept = with_in_sample_reliability(user, records, "pre")[("ucla3", "total")]
     assert kept.reliability == 0.8

@@ -182,6 +182,14 @@ def compare_command(
     rci_sd: Annotated[
         str, typer.Option("--rci-sd", help="SD for reliable change: baseline or norms.")
     ] = "baseline",
+    rci_reliability: Annotated[
+        str,
+        typer.Option(
+            "--rci-reliability",
+            help="Reliability for reliable change: auto (definition test-retest, else its "
+            "alpha, else in-sample alpha with --keyed-items), definition, or in_sample.",
+        ),
+    ] = "auto",
     min_cell: Annotated[
         int, typer.Option("--min-cell", help="Flag results based on fewer people.")
     ] = 5,
@@ -222,6 +230,7 @@ def compare_command(
         scale_info=scale_info,
         threshold=parse_assignments(threshold or [], "--threshold"),
         rci_sd=rci_sd,
+        rci_reliability=rci_reliability,
         reference_group=reference_group,
         min_cell=min_cell,
     )

@@ -24,6 +24,9 @@ from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
 from .unlinked import unlinked_fields
 
+RCI_RELIABILITY_CHOICES = ("auto", "definition", "in_sample")
+"""Where the reliable change index takes its reliability from (see :func:`compare`)."""
+
 
 def read_scores(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a tidy scores CSV/TSV/XLSX/Parquet with ids and waves kept as text."""
@@ -247,7 +250,7 @@ def compare(
     scale_info: Mapping[Any, Any] | str | os.PathLike[str] | None = None,
     threshold: Mapping[Any, Any] | None = None,
     rci_sd: str = "baseline",
-    rci_reliability: str = "definition",
+    rci_reliability: str = "auto",
     reference_group: str | None = None,
     covariates: Sequence[str] | None = None,
     min_cell: int = 5,
@@ -283,9 +286,13 @@ def compare(
         ``{"INSTRUMENT.SCALE": value}``: the threshold of the unlinked "share at or beyond".
     rci_sd : {"baseline", "norms"}
         SD of the reliable change index.
-    rci_reliability : {"definition", "in_sample"}
-        Reliability of the RCI; ``"in_sample"`` uses the in-sample alpha at the ``from`` wave
-        (needs ``keyed_items``); user overrides always win.
+    rci_reliability : {"auto", "definition", "in_sample"}
+        Reliability of the RCI, per scale. ``"auto"``: a user value (``reliability`` or
+        ``scale_info``), else the definition's test-retest r, else its alpha, else the
+        in-sample Cronbach's alpha at the ``from`` wave (when ``keyed_items`` are given),
+        else none (reliable change undefined). ``"definition"`` stops before the in-sample
+        step; ``"in_sample"`` puts the in-sample alpha before the definition's values (needs
+        ``keyed_items``). User values always win; ``rci_reliability_source`` names the step.
     reference_group : str, optional
         ANCOVA reference level (default: first in sorted order).
     covariates : sequence of str, optional
@@ -315,14 +322,17 @@ def compare(
 
     if rci_sd not in ("baseline", "norms"):
         raise InputError(f"rci_sd must be 'baseline' or 'norms', got {rci_sd!r}")
-    if rci_reliability not in ("definition", "in_sample"):
+    if rci_reliability not in RCI_RELIABILITY_CHOICES:
         raise InputError(
-            f"rci_reliability must be 'definition' or 'in_sample', got {rci_reliability!r}"
+            f"rci_reliability must be one of {', '.join(RCI_RELIABILITY_CHOICES)}, "
+            f"got {rci_reliability!r}",
+            fix="use 'auto' (user value, definition, then in-sample alpha), 'definition' or "
+            "'in_sample'",
         )
     if rci_reliability == "in_sample" and keyed_items is None:
         raise InputError(
             "in-sample reliability for reliable change needs the keyed item responses",
-            fix="pass keyed_items (from the scoring result) or use rci_reliability='definition'",
+            fix="pass keyed_items (from the scoring result) or use rci_reliability='auto'",
         )
     if isinstance(scores, str | os.PathLike):
         frame = read_scores(scores)
@@ -370,8 +380,10 @@ def compare(
         items = dict(scale_items) if scale_items else _scale_items(reg, keys)
         reliability_section = in_sample_reliability(keyed_items, items, scores)
         results.reliability = reliability_section
-        if rci_reliability == "in_sample":
-            meta = with_in_sample_reliability(meta, reliability_section, str(pre))
+        if rci_reliability != "definition":
+            meta = with_in_sample_reliability(
+                meta, reliability_section, str(pre), only_missing=rci_reliability == "auto"
+            )
     pid = valid["_pid"].to_numpy()
     seen = np.zeros((2, int(pid.max()) + 1), dtype=bool)
     seen[0, pid[wave_mask(valid, pre)]] = True

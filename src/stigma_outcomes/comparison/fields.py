@@ -62,9 +62,12 @@ PAIRED_DOCS = {
     "prop_improved_ci_low": "Lower limit of the Wilson 95% interval of prop_improved "
     "(R prop.test(correct = FALSE)).",
     "prop_improved_ci_high": "Upper limit of the Wilson 95% interval of prop_improved.",
-    "rci_reliability": "Reliability r of the reliable change index.",
-    "rci_reliability_source": "Where r came from: 'definition test-retest', 'definition "
-    "alpha', 'in-sample alpha', 'user override' or 'user scale-info', with its citation.",
+    "rci_reliability": "Reliability r of the reliable change index. With the default "
+    "rci_reliability 'auto' (meta.settings): a user value, else the definition's test-retest "
+    "r, else its alpha, else the in-sample Cronbach's alpha at from_wave; null when none.",
+    "rci_reliability_source": "Which of those r is, with its citation: 'user override', "
+    "'user scale-info: …', 'definition test-retest (source, interval)', 'definition alpha "
+    "(source)' or \"in-sample alpha at 'wave' (n = N)\".",
     "rci_sd": "SD of the reliable change index: SD (n − 1) of every valid score at "
     "from_wave in the whole sample (all groups together), or the norm SD.",
     "rci_sd_source": "Where rci_sd came from (baseline sample with its n, or the norms).",

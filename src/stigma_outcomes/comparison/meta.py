@@ -40,7 +40,9 @@ class ScaleMeta:
     """Facts about one scale that the comparison statistics use.
 
     ``reliability_source`` starts with the kind of coefficient (``definition test-retest``,
-    ``definition alpha``, ``user override``, ``in-sample alpha``) followed by its citation.
+    ``definition alpha``, ``user override``, ``user scale-info``, ``in-sample alpha``)
+    followed by its citation, e.g. ``definition test-retest (Russell 1996, 1 year)`` or
+    ``in-sample alpha at 'pre' (n = 212)``.
     The clinical range is ``score <clinical_cutoff_operator> clinical_cutoff``.
     """
 
@@ -72,11 +74,11 @@ def _scale_meta(instrument_id: str, scale: Any) -> ScaleMeta:
     if retest is not None:
         reliability = float(retest.value)
         interval = getattr(retest, "interval", None)
-        extra = f"; interval {interval}" if interval else ""
-        reliability_source = f"definition test-retest: {retest.source}{extra}"
+        extra = f", {interval}" if interval else ""
+        reliability_source = f"definition test-retest ({retest.source}{extra})"
     elif alpha is not None:
         reliability = float(alpha.value)
-        reliability_source = f"definition alpha: {alpha.source}"
+        reliability_source = f"definition alpha ({alpha.source})"
     cutoff = getattr(scale, "clinical_cutoff", None)
     norms = list(getattr(scale, "norms", None) or [])
     norm = norms[0] if norms else None
@@ -352,13 +354,23 @@ def with_in_sample_reliability(
     wave: str,
     *,
     keep_user_overrides: bool = True,
+    only_missing: bool = False,
 ) -> dict[ScaleKey, ScaleMeta]:
-    """Replace each scale's reliability by its in-sample alpha at ``wave``.
+    """Replace each scale's reliability by its in-sample Cronbach's alpha at ``wave``.
 
     ``reliability_records`` are the records of
-    :func:`stigma_outcomes.comparison.reliability.in_sample_reliability`. User overrides are
-    kept unless ``keep_user_overrides`` is false; scales without a finite in-sample alpha
-    keep what they had.
+    :func:`stigma_outcomes.comparison.reliability.in_sample_reliability`. User values (an
+    override or a scale-info file) are kept unless ``keep_user_overrides`` is false; with
+    ``only_missing`` only scales that have no reliability at all take the in-sample alpha
+    (the last step of the ``"auto"`` chain). Scales without an in-sample alpha strictly
+    between 0 and 1 keep what they had.
+
+    Examples
+    --------
+    >>> meta = {("ismi29", "total"): ScaleMeta("ismi29", "total", "higher_is_worse")}
+    >>> recs = [{"instrument": "ismi29", "scale": "total", "wave": "pre", "alpha": 0.9, "n": 212}]
+    >>> with_in_sample_reliability(meta, recs, "pre")[("ismi29", "total")].reliability_source
+    "in-sample alpha at 'pre' (n = 212)"
     """
     out = dict(meta)
     for rec in reliability_records:
@@ -368,11 +380,14 @@ def with_in_sample_reliability(
             continue
         if not (isinstance(alpha, int | float) and 0 < float(alpha) < 1):
             continue
-        if keep_user_overrides and out[key].reliability_source == "user override":
+        source = out[key].reliability_source or ""
+        if keep_user_overrides and source.startswith(("user override", "user scale-info")):
+            continue
+        if only_missing and out[key].reliability is not None:
             continue
         out[key] = replace(
             out[key],
             reliability=float(alpha),
-            reliability_source=f"in-sample alpha: wave {wave}, n = {rec.get('n')}",
+            reliability_source=f"in-sample alpha at '{wave}' (n = {rec.get('n')})",
         )
     return out
