@@ -16,6 +16,7 @@ EXPECTED = json.loads((GOLDEN / "expected.json").read_text())["records"]
 FIELDS = [
     "n_before", "mean_before", "sd_before", "n_after", "mean_after", "sd_after",
     "mean_difference", "mean_difference_ci_low", "mean_difference_ci_high", "t", "df", "p_t",
+    "p_t_holm", "p_t_bh",
     "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", "mann_whitney_w", "p_mann_whitney",
     "rank_biserial", "threshold", "n_beyond_before", "prop_beyond_before", "n_beyond_after",
     "prop_beyond_after", "risk_difference", "risk_difference_ci_low",
@@ -79,3 +80,11 @@ def test_repeated_ids_under_unlinked_are_reported_not_linked(results):
     # the anonymous exports number respondents 1..n in each wave
     assert any("NOT linked" in w for w in results.meta["warnings"])
     assert all("NOT linked" in (r["note"] or "") for r in results.unlinked)
+
+
+def test_welch_tests_are_adjusted_over_the_unlinked_family(results):
+    multiplicity = results.meta["multiplicity"]
+    assert multiplicity["family_size"] == len(EXPECTED) == len(results.unlinked)
+    assert multiplicity["family"].startswith("all Welch t tests of this unlinked analysis")
+    for rec in results.unlinked:
+        assert rec["p_t"] <= rec["p_t_bh"] <= rec["p_t_holm"] <= 1

@@ -138,3 +138,42 @@ def test_verdict_needs_an_adjusted_p() -> None:
     assert verdict({"mean_change": -1.0, "p_t": 0.0001, "improvement_sign": -1}) == (
         "no clear change"
     )
+
+
+def _unlinked(**over: Any) -> dict[str, Any]:
+    rec = {
+        "n_before": 80,
+        "n_after": 70,
+        "mean_before": 6.5,
+        "mean_after": 5.9,
+        "mean_difference": -0.6,
+        "mean_difference_ci_low": -0.9,
+        "mean_difference_ci_high": -0.3,
+        "p_t": 0.0004,
+        "p_t_holm": 0.0012,
+        "p_t_bh": 0.0008,
+        "improvement_sign": -1,
+    }
+    rec.update(over)
+    return rec
+
+
+def test_unlinked_difference_is_clear_only_when_the_holm_adjusted_welch_test_says_so() -> None:
+    clear = unlinked_finding(_unlinked(), LONELY, Disclosure(), "u")
+    assert clear.verdict == "improved"
+    assert "(improved; unlinked surveys)" in clear.sentence
+    assert "adjusted p = 0.001" in clear.sentence
+    # the unadjusted and BH p are below 0.05, the Holm p is not: no claim
+    held = unlinked_finding(
+        _unlinked(p_t=0.01, p_t_bh=0.03, p_t_holm=0.06), LONELY, Disclosure(), "u"
+    )
+    assert held.verdict == "no clear change"
+    assert "(no clear difference; unlinked surveys)" in held.sentence
+    assert "adjusted p = 0.060" in held.sentence
+
+
+def test_unlinked_direction_comes_from_the_scale() -> None:
+    # a lower average after is a worsening on belonging, an improvement on loneliness
+    lower = _unlinked(mean_before=4.5, mean_after=3.9, improvement_sign=1)
+    assert unlinked_finding(lower, BELONG, Disclosure(), "u").verdict == "worsened"
+    assert unlinked_finding(_unlinked(), LONELY, Disclosure(), "u").verdict == "improved"

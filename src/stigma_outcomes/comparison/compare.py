@@ -16,7 +16,7 @@ from .._version import __version__
 from ..errors import AnalysisError, InputError
 from .attrition import attrition_records, wave_counts
 from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
-from .multiplicity import FAMILY_DESCRIPTION, p_adjust
+from .multiplicity import FAMILY_DESCRIPTION, UNLINKED_FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
 from .pairing import Pairs, check_waves, group_levels, pair_waves, valid_scores, wave_mask
 from .pairing import scale_keys as scale_keys_of
@@ -185,6 +185,18 @@ def _unlinked_section(
             rec["note"] = "; ".join(n for n in (note, id_note) if n) or None
             records.append(rec)
     return records
+
+
+def _adjust_p_t(records: list[dict[str, Any]]) -> None:
+    """Add Holm and BH adjusted ``p_t`` over one family (all the records given)."""
+    p = np.array([r["p_t"] for r in records], dtype=float)
+    for rec, holm, bh in zip(records, p_adjust(p, "holm"), p_adjust(p, "BH"), strict=True):
+        rec["p_t_holm"] = float(holm)
+        rec["p_t_bh"] = float(bh)
+
+
+def _family_size(records: Sequence[Mapping[str, Any]]) -> int:
+    return int(np.isfinite(np.array([r["p_t"] for r in records], dtype=float)).sum())
 
 
 def _ids_look_like_row_numbers(valid: pd.DataFrame, waves: Sequence[str]) -> bool:
@@ -408,6 +420,7 @@ def compare(
                 _unlinked_section(valid, from_wave, to_wave, meta, group_col, levels,
                                   thresholds, min_cell, id_note)
             )  # fmt: skip
+        _adjust_p_t(results.unlinked)
     else:
         if _ids_look_like_row_numbers(valid, [str(pre), str(post)]):
             warnings.append(
@@ -428,12 +441,7 @@ def compare(
             results.paired.extend(
                 _paired_section(pairs, meta, inputs_rci, group_col, levels, min_cell)
             )
-        p = np.array([r["p_t"] for r in results.paired], dtype=float)
-        for rec, holm, bh in zip(
-            results.paired, p_adjust(p, "holm"), p_adjust(p, "BH"), strict=True
-        ):
-            rec["p_t_holm"] = float(holm)
-            rec["p_t_bh"] = float(bh)
+        _adjust_p_t(results.paired)
         results.attrition = attrition_records(valid, str(pre), waves[1:], group_col, min_cell)
         for rec in results.attrition:
             rec["group_column"] = group_col if rec["group"] is not None else None
@@ -480,10 +488,8 @@ def compare(
         },
         "multiplicity": {
             "methods": ["holm", "BH"],
-            "family": FAMILY_DESCRIPTION,
-            "family_size": int(np.isfinite([r["p_t"] for r in results.paired]).sum())
-            if results.paired
-            else 0,
+            "family": UNLINKED_FAMILY_DESCRIPTION if unlinked else FAMILY_DESCRIPTION,
+            "family_size": _family_size(results.unlinked if unlinked else results.paired),
         },
         "scales": [
             {

@@ -105,6 +105,10 @@ UNLINKED_DOCS = {
     "t": "Welch t statistic.",
     "df": "Welch–Satterthwaite degrees of freedom.",
     "p_t": "Two-sided p of the Welch t test.",
+    "p_t_holm": "p_t adjusted by Holm's method over the family of Welch t tests of the "
+    "unlinked analysis (every record with a defined p_t; see meta.multiplicity); R "
+    "p.adjust(p, 'holm').",
+    "p_t_bh": "p_t adjusted by Benjamini–Hochberg over the same family; R p.adjust(p, 'BH').",
     "hedges_g": "mean_difference / √((sd_after² + sd_before²)/2) × J(Welch df) "
     "(effectsize::hedges_g(after, before, pooled_sd = FALSE)).",
     "hedges_g_ci_low": "Lower 95% limit of hedges_g from the noncentral t (exact roots).",
@@ -166,7 +170,7 @@ SECTION_DOCS = {
 
 def fields_markdown() -> str:
     """The field reference as Markdown (written to ``docs/results-fields.md``)."""
-    from .multiplicity import FAMILY_DESCRIPTION
+    from .multiplicity import FAMILY_DESCRIPTION, UNLINKED_FAMILY_DESCRIPTION
     from .results import SECTION_FIELDS
 
     lines = [
@@ -176,7 +180,8 @@ def fields_markdown() -> str:
         "JSON Schema (`schemas/results.schema.json`). Undefined statistics are `null`, with",
         "the reason in `note`. Confidence intervals are 95%.",
         "",
-        f"Multiplicity family (p_t_holm, p_t_bh): {FAMILY_DESCRIPTION}.",
+        f"Multiplicity family (p_t_holm, p_t_bh) of a linked analysis: {FAMILY_DESCRIPTION};",
+        f"of an unlinked analysis: {UNLINKED_FAMILY_DESCRIPTION}.",
         "",
         "Mixed-model, ANCOVA and reliability records are documented in their own modules",
         "(`comparison/mixed.py`, `comparison/ancova.py`, `comparison/reliability.py`).",

@@ -1,8 +1,9 @@
 """Adjusting p values for multiple tests (Holm and Benjamini–Hochberg), as R ``p.adjust``.
 
 The *family* is decided by the caller; :func:`stigma_outcomes.comparison.compare` uses
-every paired t test of one analysis (all instruments, scales, contrasts and groups,
-whole sample included) that has a defined p value, and states so in the results' meta.
+every t test of one analysis's design (the paired t tests of a linked analysis, the Welch
+t tests of an unlinked one: all instruments, scales, contrasts and groups, whole sample
+included) that has a defined p value, and states so in the results' meta.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ import numpy as np
 FAMILY_DESCRIPTION = (
     "all paired t tests of this analysis with a defined p value: every instrument × scale × "
     "contrast × group record, the whole sample included"
+)
+
+UNLINKED_FAMILY_DESCRIPTION = (
+    "all Welch t tests of this unlinked analysis with a defined p value: every instrument × "
+    "scale × contrast × group record, the whole sample included"
 )
 
 

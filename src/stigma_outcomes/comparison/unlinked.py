@@ -4,7 +4,9 @@ Many anti-stigma sessions collect anonymous surveys before and after with no way
 person's two answers; the respondents at the two waves are treated as independent samples.
 Every record says ``design: "unlinked"``. Differences are after − before.
 
-* Welch t with its 95% interval: R ``t.test(after, before)``.
+* Welch t with its 95% interval: R ``t.test(after, before)``; :func:`.compare` adds its
+  Holm and Benjamini–Hochberg adjustments (``p_t_holm``, ``p_t_bh``) over every Welch test
+  of the analysis, as R ``p.adjust``.
 * ``hedges_g``: the difference over the root mean of the two variances, Hedges-corrected with
   J(Welch df), with a noncentral-t 95% interval — R ``effectsize::hedges_g(after, before,
   pooled_sd = FALSE)``, except that the interval's limits are solved exactly by root finding
@@ -215,6 +217,9 @@ def unlinked_fields(
         "t": welch["t"],
         "df": welch["df"],
         "p_t": welch["p"],
+        # adjusted over the analysis's family of Welch tests by compare()
+        "p_t_holm": math.nan,
+        "p_t_bh": math.nan,
         "hedges_g": g,
         "hedges_g_ci_low": g_lo,
         "hedges_g_ci_high": g_hi,

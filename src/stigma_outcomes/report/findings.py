@@ -12,7 +12,8 @@ The rules, each tested on its own:
 * reliable deterioration is reported next to reliable improvement;
 * nothing is attributed to the programme unless a comparison group was analysed, and even
   then the wording is "compared with", not "caused";
-* unlinked (anonymous) designs are labelled as such.
+* unlinked (anonymous) designs are labelled as such, and their differences follow the first
+  rule with the Holm-adjusted Welch test.
 """
 
 from __future__ import annotations
@@ -219,7 +220,22 @@ def _first(record: dict[str, Any], *names: str) -> Any:
 def unlinked_finding(
     record: dict[str, Any], info: OutcomeInfo, d: Disclosure, key: str, alpha: float = ALPHA
 ) -> Finding:
-    """The headline for an anonymous before/after design, labelled as unlinked."""
+    """The headline for an anonymous before/after design, labelled as unlinked.
+
+    A difference is called clear only when the Welch test's Holm-adjusted p (``p_t_holm``)
+    is below ``alpha``, exactly as :func:`verdict` rules on paired records.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.report.outcomes import OutcomeInfo
+    >>> info = OutcomeInfo("ucla3", "total", "Loneliness", "UCLA-3", "higher_is_worse", 3, 9)
+    >>> rec = {"n_before": 80, "n_after": 70, "mean_before": 6.5, "mean_after": 6.0,
+    ...        "mean_difference": -0.5, "mean_difference_ci_low": -0.8,
+    ...        "mean_difference_ci_high": -0.2, "p_t": 0.002, "p_t_holm": 0.006,
+    ...        "improvement_sign": -1}
+    >>> unlinked_finding(rec, info, Disclosure(), "u").verdict
+    'improved'
+    """
     group = record.get("group")
     who = f" in the {group} group" if group else ""
     if not d.shown(f"{key}|n_before") or not d.shown(f"{key}|n_after"):
@@ -235,13 +251,10 @@ def unlinked_finding(
     diff = _first(record, "mean_difference", "mean_change")
     low = _first(record, "mean_difference_ci_low", "mean_change_ci_low")
     high = _first(record, "mean_difference_ci_high", "mean_change_ci_high")
-    p_adj = _first(record, "p_t_holm", "p_holm")
-    proxy = {
-        "mean_change": diff,
-        "p_t_holm": p_adj,
-        "improvement_sign": record.get("improvement_sign"),
-    }
-    word = verdict(proxy, alpha)
+    # the same rule as the paired verdict: the Holm-adjusted Welch p over the analysis's
+    # family of unlinked tests, and the scale's direction
+    p_adj = adjusted_p(record)
+    word = verdict({**record, "mean_change": diff}, alpha)
     label = "no clear difference" if word == "no clear change" else word
     test = (
         f"adjusted {pvalue(p_adj)}"

@@ -74,6 +74,15 @@ for (scale in names(direction)) {
     )
   }
 }
+# Multiplicity: Holm and BH over the family of every Welch t test of the analysis
+# (all scales and groups, whole sample included), as compare() adjusts them.
+p_welch <- vapply(records, function(r) r$p_t, numeric(1))
+p_holm <- p.adjust(p_welch, "holm")
+p_bh <- p.adjust(p_welch, "BH")
+for (i in seq_along(records)) {
+  records[[i]]$p_t_holm <- p_holm[i]
+  records[[i]]$p_t_bh <- p_bh[i]
+}
 out <- list(
   generated_by = "tests/golden/unlinked/reference.R",
   r_version = R.version.string,
