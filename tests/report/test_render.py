@@ -280,3 +280,12 @@ def test_pdf_is_tagged_with_language_and_figure_alt_text(model: Any) -> None:
     walk(root["/StructTreeRoot"])
     charts = [c for s in [model.summary, *model.outcomes, *model.sections] for c in s.charts]
     assert sorted(alts) == sorted(c.alt for c in charts)
+
+
+def test_summary_table_and_split_intervals_reach_every_format(outputs: dict[str, str]) -> None:
+    for fmt in ("pdf", "html_text", "md"):
+        assert "Each outcome at a glance" in _squash(outputs[fmt]), fmt
+    # Wide tables put each interval under its estimate in HTML; Markdown keeps one line.
+    assert '<td class="ci">−0.96<br>[−1.27 to −0.65]</td>' in outputs["html"]
+    assert "−0.96 [−1.27 to −0.65]" in outputs["md"]
+    assert 'class="chart-scatter"' in outputs["html"]

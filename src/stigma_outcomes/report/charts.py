@@ -32,6 +32,10 @@ RCI_STYLE = {
     "n_reliably_deteriorated": ("#D55E00", "xx"),
 }
 WIDTH_IN = 6.3
+BAR_HEIGHT = 0.6
+"""Bar thickness in rows; the gap below each bar holds its privacy note, if any."""
+LABEL_MIN_PERCENT = 9
+"""Bar segments narrower than this (% of the axis) get no percentage label."""
 MIN_BIN = 5
 """Density cells with fewer people than this are left blank (small-cell rule in charts)."""
 _CACHE: dict[int, tuple[Chart, str]] = {}
@@ -204,6 +208,7 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
             ax.barh(
                 row,
                 width,
+                height=BAR_HEIGHT,
                 left=left,
                 color=colour,
                 hatch=hatch,
@@ -211,7 +216,10 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
                 linewidth=0.6,
                 label=labels[name] if row == 0 else None,
             )
-            if width >= 7:
+            # A label needs about 9 points of the axis at this size; narrower segments are
+            # left unlabelled (their counts are in the table and the alt text) rather than
+            # spilling over their neighbours or the axis.
+            if width >= LABEL_MIN_PERCENT:
                 ax.text(
                     left + width / 2,
                     row,
@@ -223,11 +231,18 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8},
                 )
             left += width
-        hidden = [f"{labels[k]}: {bar['marks'][k]}" for k in labels if bar["values"][k] is None]
+        hidden = [f"{labels[k]} {bar['marks'][k]}" for k in labels if bar["values"][k] is None]
         if hidden:
-            ax.text(101, row, "not shown — " + "; ".join(hidden), va="center", fontsize=7)
+            # Under the bar, inside the axes, so the bars keep the full width of the page.
+            ax.text(
+                0,
+                row + BAR_HEIGHT / 2 + 0.04,
+                "Not shown for privacy: " + ", ".join(hidden),
+                va="top",
+                fontsize=7,
+            )
     ax.set_yticks(range(len(bars)), [f"{b['group']} (n = {int(b['n']):,})" for b in bars])
-    ax.invert_yaxis()
+    ax.set_ylim(len(bars) - 0.5 + 0.1, -0.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of participants with both surveys")
     handles, names = ax.get_legend_handles_labels()

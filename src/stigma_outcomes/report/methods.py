@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
 from .outcomes import describe_outcome
+from .participation import is_none_lost
 from .privacy import Disclosure
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def attrition_section(
     if flow:
         for key, label, loss_key, loss_label in flow:
             line = f"{label}: {d.mark(key)}."
-            if loss_key:
+            if is_none_lost(d, loss_key):
+                line += " Nobody was lost at this step."
+            elif loss_key:
                 line += f" Not carried forward: {d.mark(loss_key)} ({loss_label})."
             sec.bullets.append(line)
     rows = []
@@ -46,7 +49,7 @@ def attrition_section(
         both = comp_ok and drop_ok
         rows.append(
             [
-                f"{info.name} · by the {rec.get('wave')} wave",
+                f"{info.name} · {rec.get('wave')}",
                 d.mark(f"{key}|n_completers") if not comp_ok else count(rec["n_completers"]),
                 d.mark(f"{key}|n_dropouts") if not drop_ok else count(rec["n_dropouts"]),
                 num(rec.get("mean_completers"), dec) if comp_ok else "not shown",
@@ -59,9 +62,10 @@ def attrition_section(
         sec.tables.append(
             Table(
                 "attrition",
-                "Starting scores of people who stayed and people who left",
+                "Starting scores of people who stayed to a later wave and people who left "
+                "before it",
                 [
-                    "Scale · wave",
+                    "Scale · later wave",
                     "Stayed",
                     "Left",
                     "Stayed: mean at start",
@@ -74,6 +78,7 @@ def attrition_section(
                     "g = (stayed − left) ÷ pooled SD, small-sample corrected. A clear difference "
                     "means the people analysed may not represent everyone who started."
                 ],
+                widths=[2.6, 0.6, 0.6, 1.0, 1.0, 0.8, 0.8],
             )
         )
     if not sec.bullets and not sec.tables:
@@ -209,16 +214,54 @@ def methods_section(
                 widths=[2.0, 0.8, 2.2, 0.6, 2.0, 0.8],
             )
         )
-    rel_rows = []
-    for rec in data.get("reliability") or []:
-        from .content import record_key
+    rel_rows, not_computed = _reliability_rows(data, d)
+    if rel_rows:
+        sec.tables.append(
+            Table(
+                "reliability",
+                "Internal consistency in this sample",
+                ["Scale · wave", "n", "Cronbach's alpha [95% CI]", "McDonald's omega"],
+                rel_rows,
+                [
+                    "How consistently each scale's items were answered (0 to 1; 0.7 or more "
+                    "is usually taken as acceptable for group comparisons)."
+                ],
+                widths=[3.0, 0.6, 1.6, 1.0],
+            )
+        )
+    if not_computed:
+        sec.paragraphs.append(_not_computed_sentence(not_computed, bool(rel_rows)))
+    sec.paragraphs.append(
+        "Privacy. No names, e-mail addresses, participant codes or other personal columns "
+        "appear in this report. " + d.note()
+    )
+    version = (data.get("meta") or {}).get("package_version")
+    if version:
+        sec.paragraphs.append(f"Produced with stigma_outcomes {version}.")
+    return sec
 
+
+def _reliability_rows(data: dict[str, Any], d: Disclosure) -> tuple[list[list[str]], list[str]]:
+    """Rows of the internal-consistency table, and the scale–waves with nothing to show.
+
+    A row of dashes says nothing to a reader; cells where neither coefficient could be
+    worked out are left out of the table and named in one sentence instead.
+    """
+    from .content import record_key
+
+    rows: list[list[str]] = []
+    missing: list[str] = []
+    for rec in data.get("reliability") or []:
         key = record_key("reliability", rec)
         shown = d.shown(f"{key}|n")
         info = describe_outcome(str(rec.get("instrument")), str(rec.get("scale")), rec)
-        rel_rows.append(
+        label = f"{info.short_name} · {info.name} · {rec.get('wave')}"
+        if shown and not is_number(rec.get("alpha")) and not is_number(rec.get("omega_total")):
+            missing.append(label)
+            continue
+        rows.append(
             [
-                f"{info.short_name} · {info.name} · {rec.get('wave')}",
+                label,
                 count(rec["n"]) if shown and is_number(rec.get("n")) else d.mark(f"{key}|n"),
                 (
                     f"{num(rec.get('alpha'), 2)} "
@@ -229,24 +272,19 @@ def methods_section(
                 num(rec.get("omega_total"), 2) if shown else "not shown",
             ]
         )
-    if rel_rows:
-        sec.tables.append(
-            Table(
-                "reliability",
-                "Internal consistency in this sample",
-                ["Scale · wave", "n", "Cronbach's alpha [95% CI]", "McDonald's omega"],
-                rel_rows,
-                widths=[3.0, 0.6, 1.6, 1.0],
-            )
-        )
-    sec.paragraphs.append(
-        "Privacy. No names, e-mail addresses, participant codes or other personal columns "
-        "appear in this report. " + d.note()
+    return rows, missing
+
+
+def _not_computed_sentence(missing: list[str], some_shown: bool) -> str:
+    scales = list(dict.fromkeys(m.rsplit(" · ", 1)[0] for m in missing))
+    listed = "; ".join(scales[:6]) + ("; and others" if len(scales) > 6 else "")
+    other = " other" if some_shown else ""
+    return (
+        f"Internal consistency could not be worked out for {len(missing)}{other} scale and "
+        f"wave combination{'s' if len(missing) != 1 else ''} ({listed}), because too few "
+        "people in this sample had the item "
+        "answers it needs."
     )
-    version = (data.get("meta") or {}).get("package_version")
-    if version:
-        sec.paragraphs.append(f"Produced with stigma_outcomes {version}.")
-    return sec
 
 
 METHOD_WORDS = {

@@ -28,6 +28,7 @@ from .findings import (
     CONVENTION_DETAIL,
     design_sentence,
 )
+from .glance import glance_table
 from .outcome_sections import outcome_section
 from .participation import (
     flow_chart,
@@ -171,6 +172,9 @@ def build_report(
     if flow:
         summary.paragraphs.append(flow_sentence(flow, d, primary))
     summary.paragraphs.append(design_sentence(has_comparison, linked))
+    glance = glance_table(data, findings, d, primary)
+    if glance is not None:
+        summary.tables.append(glance)
     summary.bullets = [f.text for f in findings]
     summary.paragraphs.append(
         "Changes are called an improvement or a worsening only when they are clear after "

@@ -24,7 +24,14 @@ from .findings import (
 from .formatting import count, decimals_for_range, interval, is_number, num
 from .outcomes import OutcomeInfo, describe_outcome
 from .privacy import Disclosure
-from .tables import PAIRED_COLUMNS, UNLINKED_COLUMNS, paired_rows, unlinked_rows
+from .tables import (
+    PAIRED_COLUMNS,
+    PAIRED_WIDTHS,
+    UNLINKED_COLUMNS,
+    UNLINKED_WIDTHS,
+    paired_rows,
+    unlinked_rows,
+)
 
 
 def group_chart_data(recs: list[dict[str, Any]], d: Disclosure, dec: int) -> list[dict[str, Any]]:
@@ -195,6 +202,7 @@ def outcome_section(
                     "analysis. Reliably improved/worse: Jacobson–Truax reliable change index "
                     "beyond ±1.96."
                 ],
+                widths=PAIRED_WIDTHS,
             )
         )
     else:
@@ -214,6 +222,7 @@ def outcome_section(
                     "(Welch t test; Hedges' g with its 95% interval). Difference = after − "
                     "before."
                 ],
+                widths=UNLINKED_WIDTHS,
             )
         )
     return sec
@@ -244,7 +253,7 @@ def means_chart(
         alt,
         {
             "series": series,
-            "ylabel": f"{info.name} ({info.better_text})",
+            "ylabel": f"{info.label} ({info.better_text})",
             "range": [info.range_low, info.range_high],
         },
     )
@@ -312,7 +321,7 @@ def mixed_means_chart(
         alt,
         {
             "series": series,
-            "ylabel": f"{info.name} ({info.better_text})",
+            "ylabel": f"{info.label} ({info.better_text})",
             "range": [info.range_low, info.range_high],
             "n_label": "most at one wave",
         },
@@ -328,28 +337,42 @@ def scatter_chart(
     tw: str,
 ) -> Chart:
     pairs = individual_pairs(scores, instrument, info.scale, fw, tw)
-    band = rec.get("rci_threshold")
+    band = rec.get("rci_threshold") if is_number(rec.get("rci_threshold")) else None
     sign = rec.get("improvement_sign")
+    side = "above" if sign == 1 else "below"
     alt = (
         f"Scatter plot of each participant's {info.name} score before (horizontal) and after "
         f"(vertical), {len(pairs)} participants"
         f"{' shown as shaded density cells' if len(pairs) > MAX_POINTS else ''}. "
-        "Points off the diagonal changed; points outside the "
-        f"grey band (±{num(band, 2)} points) changed by more than measurement error. "
-        f"Reliable improvement is {'above' if sign == 1 else 'below'} the band."
+        "Points off the diagonal changed. "
     )
+    if band is not None:
+        alt += (
+            f"Points outside the grey band (±{num(band, 2)} points) changed by more than "
+            f"measurement error. Reliable improvement is {side} the band."
+        )
+        caption = (
+            f"Each participant's {info.name} before and after; the band marks changes too "
+            "small to tell from measurement error."
+        )
+    else:
+        # No reliability coefficient: no band is drawn, so the caption must not promise one.
+        alt += f"Improvement is {side} the diagonal. No reliable-change band is drawn."
+        caption = (
+            f"Each participant's {info.name} before and after. No reliable-change band: "
+            "this scale has no reliability coefficient to set one."
+        )
     return Chart(
         f"scatter-{instrument}",
         "scatter",
-        f"Each participant's {info.name} before and after; the band marks changes too small "
-        "to tell from measurement error.",
+        caption,
         alt,
         {
             "pre": pairs["pre"].tolist(),
             "post": pairs["post"].tolist(),
             "band": band,
             "range": [info.range_low, info.range_high],
-            "label": info.name,
+            "label": info.label,
             "from_wave": fw,
             "to_wave": tw,
             "improvement_sign": sign,

@@ -183,7 +183,9 @@ def flow_sentence(
             f"{d.mark('flow|pre')} people answered the {fw} survey; {d.mark('flow|both')} of "
             f"them also answered the {tw} survey ({d.mark('flow|no_post')} did not)"
         )
-        if "flow|analysed" in d.values:
+        if "flow|analysed" in d.values and is_none_lost(d, "flow|unscorable"):
+            text += f", and all {d.mark('flow|analysed')} were analysed"
+        elif "flow|analysed" in d.values:
             text += (
                 f", and {d.mark('flow|analysed')} were analysed "
                 f"({d.mark('flow|unscorable')} answered too few questions to be scored)"
@@ -204,12 +206,30 @@ def flow_sentence(
     return "; ".join(parts) + "."
 
 
+def is_none_lost(d: Disclosure, loss_key: str | None) -> bool:
+    """True when a step lost nobody (a shown zero), so the loss need not be spelled out.
+
+    Examples
+    --------
+    >>> d = Disclosure()
+    >>> d.count("flow|unscorable", 0); d.count("flow|no_post", 3)
+    >>> is_none_lost(d, "flow|unscorable"), is_none_lost(d, "flow|no_post")
+    (True, False)
+    """
+    return loss_key is not None and d.values.get(loss_key) == 0 and d.shown(loss_key)
+
+
 def flow_chart(flow: list[tuple[str, str, str | None, str | None]], d: Disclosure) -> Chart:
+    # A step that lost nobody gets no side arrow: "0 did not ..." only adds clutter.
     steps = [
         {
             "label": label,
             "n": d.mark(key),
-            "loss": (f"{d.mark(loss_key)} {loss_label}" if loss_key else None),
+            "loss": (
+                f"{d.mark(loss_key)} {loss_label}"
+                if loss_key and not is_none_lost(d, loss_key)
+                else None
+            ),
         }
         for key, label, loss_key, loss_label in flow
     ]

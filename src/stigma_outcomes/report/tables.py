@@ -178,6 +178,10 @@ def paired_rows(
     return rows
 
 
+PAIRED_WIDTHS = [2.5, 0.55, 1.0, 1.0, 1.15, 1.15, 0.75, 0.9, 0.8]
+"""Relative widths for the paged layout: room for the row label, numbers on one line each."""
+UNLINKED_WIDTHS = [2.5, 0.6, 0.6, 1.0, 1.0, 1.2, 1.2, 0.95]
+
 PAIRED_COLUMNS = [
     "Scale · group · waves",
     "n",

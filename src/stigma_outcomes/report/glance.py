@@ -1,0 +1,119 @@
+"""The summary page's one table: every headline outcome in a row, so a reader can compare them.
+
+The sentences under it say the same in words; the table only lines the numbers up. Each
+row is the whole sample's headline scale for the main contrast (first to second wave),
+with the same suppression marks as everywhere else in the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .content import Table, record_key
+from .findings import Finding
+from .formatting import count, decimals_for_range, interval, is_number, num, percent
+from .outcomes import describe_outcome
+from .privacy import Disclosure
+
+GLANCE_COLUMNS = [
+    "Outcome",
+    "People",
+    "Average before",
+    "Average after",
+    "Change [95% CI]",
+    "Result",
+    "Reliably better",
+    "Reliably worse",
+]
+GLANCE_WIDTHS = [2.4, 0.7, 0.8, 0.8, 1.2, 1.0, 0.9, 0.9]
+
+VERDICT_WORDS = {
+    "improved": "Improved",
+    "worsened": "Worsened",
+    "no clear change": "No clear change",
+    "not shown": "Not shown",
+}
+
+
+def _share(d: Disclosure, key: str, value: Any, n: Any) -> str:
+    if not is_number(value):
+        return "not assessed"
+    if not d.shown(key):
+        return d.mark(key)
+    return f"{percent(float(value), float(n))} ({count(value)})"
+
+
+def glance_table(
+    data: dict[str, Any],
+    findings: list[Finding],
+    d: Disclosure,
+    primary: tuple[str, str] | None,
+) -> Table | None:
+    """One row per headline finding of a linked (paired) design; ``None`` otherwise.
+
+    Examples
+    --------
+    >>> glance_table({"paired": []}, [], Disclosure(), None) is None
+    True
+    """
+    paired = data.get("paired") or []
+    if not paired or not findings or primary is None:
+        return None
+    fw, tw = primary
+    rows = []
+    for f in findings:
+        rec = next(
+            (
+                r
+                for r in paired
+                if r.get("instrument") == f.instrument
+                and str(r.get("scale")) == f.scale
+                and r.get("group") is None
+                and (str(r.get("from_wave")), str(r.get("to_wave"))) == (fw, tw)
+            ),
+            None,
+        )
+        if rec is None:
+            continue
+        info = describe_outcome(f.instrument, f.scale, rec)
+        key = record_key("paired", rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        outcome = f"{f.label}, {info.range_text.removeprefix('the ')} ({info.better_text})"
+        n_cell = (
+            d.mark(f"{key}|n_pairs") if not d.shown(f"{key}|n_pairs") else count(rec.get("n_pairs"))
+        )
+        if not d.shown(f"{key}|stats"):
+            rows.append([outcome, n_cell, *(["not shown"] * 3), "Not shown", "–", "–"])
+            continue
+        change = num(rec.get("mean_change"), dec, signed=True)
+        ci = interval(rec.get("mean_change_ci_low"), rec.get("mean_change_ci_high"), dec)
+        n = rec.get("n_pairs")
+        rows.append(
+            [
+                outcome,
+                n_cell,
+                num(rec.get("pre_mean"), dec),
+                num(rec.get("post_mean"), dec),
+                f"{change} [{ci}]",
+                VERDICT_WORDS.get(f.verdict, f.verdict.capitalize()),
+                _share(d, f"{key}|n_reliably_improved", rec.get("n_reliably_improved"), n),
+                _share(d, f"{key}|n_reliably_deteriorated", rec.get("n_reliably_deteriorated"), n),
+            ]
+        )
+    if not rows:
+        return None
+    return Table(
+        "at-a-glance",
+        f"Each outcome at a glance: everyone with both the {fw} and {tw} surveys",
+        GLANCE_COLUMNS,
+        rows,
+        [
+            "People: participants with a score on both surveys. Change = after − before, "
+            "with its 95% confidence interval (the range the true average change most "
+            "likely lies in). Result: improved or worsened only when the change is clear "
+            "after allowing for the number of tests. Reliably better or worse: the share "
+            "of people whose own change was larger than measurement error alone would "
+            "produce; “not assessed” where the scale has no published reliability."
+        ],
+        widths=GLANCE_WIDTHS,
+    )

@@ -1,0 +1,54 @@
+"""Chart drawing: labels stay inside their bars, privacy notes stay inside the chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stigma_outcomes.report.charts import LABEL_MIN_PERCENT, _pyplot, _rci
+
+LABELS = {
+    "n_reliably_improved": "reliably improved",
+    "n_no_reliable_change": "no reliable change",
+    "n_reliably_deteriorated": "reliably deteriorated",
+}
+
+
+def _bar(group: str, n: int, values: dict[str, Any], marks: dict[str, str]) -> dict[str, Any]:
+    return {"group": group, "n": n, "values": values, "marks": marks}
+
+
+def _texts(fig: Any) -> list[Any]:
+    return [t for t in fig.axes[0].texts]
+
+
+def test_narrow_segments_get_no_overlapping_percentage() -> None:
+    plt = _pyplot()
+    values = {"n_reliably_improved": 11, "n_no_reliable_change": 137, "n_reliably_deteriorated": 7}
+    fig = _rci(plt, {"bars": [_bar("Everyone", 155, values, {})], "labels": LABELS})
+    labels = [t.get_text() for t in _texts(fig)]
+    plt.close(fig)
+    # 11 of 155 is 7%, narrower than a label: only the wide middle segment is labelled.
+    assert labels == ["88%"]
+    assert 100 * 11 / 155 < LABEL_MIN_PERCENT <= 100 * 137 / 155
+
+
+def test_hidden_counts_are_noted_inside_the_plot_area() -> None:
+    plt = _pyplot()
+    values = {
+        "n_reliably_improved": None,
+        "n_no_reliable_change": 60,
+        "n_reliably_deteriorated": None,
+    }
+    marks = {"n_reliably_improved": "<5", "n_reliably_deteriorated": "<5"}
+    fig = _rci(plt, {"bars": [_bar("Comparison", 65, values, marks)], "labels": LABELS})
+    ax = fig.axes[0]
+    note = next(t for t in _texts(fig) if "privacy" in t.get_text())
+    plt.close(fig)
+    assert note.get_text() == (
+        "Not shown for privacy: reliably improved <5, reliably deteriorated <5"
+    )
+    x, y = note.get_position()
+    # Inside the axes, so the bars keep the full 0–100% width.
+    assert ax.get_xlim() == (0.0, 100.0) and 0 <= x <= 100
+    low, high = sorted(ax.get_ylim())
+    assert low <= y <= high
