@@ -157,3 +157,12 @@ def test_missing_item_column_and_duplicates_are_errors() -> None:
         )
     with pytest.raises(AnalysisError, match="status"):
         in_sample_reliability(keyed, {("x", "total"): ["q1"]}, scores.drop(columns="status"))
+
+
+def test_complete_data_shortcut_matches_the_pairwise_formulas():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(300, 6)).cumsum(axis=1)
+    # a row with nothing answered forces the general pairwise path without changing moments
+    padded = np.vstack([x, np.full((1, 6), np.nan)])
+    for fast, general in zip(pairwise_moments(x), pairwise_moments(padded), strict=True):
+        np.testing.assert_allclose(fast, general, rtol=1e-12, atol=1e-12)

@@ -45,12 +45,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
+
+from ._codes import equals_text, match_labels, text_codes
 
 DF_METHOD = (
     "Wald z: normal-approximation 95% CIs and two-sided p for fixed effects, wave means and "
@@ -75,30 +78,42 @@ def _normal_p(z: np.ndarray) -> np.ndarray:
 
 
 class _ClusterSums:
-    """Per-participant sums that the profiled REML criterion needs, computed once."""
+    """Per-participant sums that the profiled REML criterion needs, computed once.
+
+    The weight a participant gets for a variance ratio depends only on how many scores
+    they have, so the per-participant sums are pooled by cluster size up front; each
+    evaluation of the criterion then costs a few ``p x p`` products per distinct size,
+    however many participants there are.
+    """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, cluster: np.ndarray) -> None:
         n_clusters = int(cluster.max()) + 1
         self.N, self.p = X.shape
-        self.n_i = np.bincount(cluster, minlength=n_clusters).astype(float)
         self.XtX = X.T @ X
         self.Xty = X.T @ y
         self.yty = float(y @ y)
         # column sums of X and sum of y within each participant
-        self.S = np.zeros((n_clusters, self.p))
-        np.add.at(self.S, cluster, X)
-        self.t = np.bincount(cluster, weights=y, minlength=n_clusters)
+        S = np.zeros((n_clusters, self.p))
+        np.add.at(S, cluster, X)
+        t = np.bincount(cluster, weights=y, minlength=n_clusters)
+        n_i = np.bincount(cluster, minlength=n_clusters)
+        sizes, size_of = np.unique(n_i, return_inverse=True)
+        self.sizes = sizes.astype(float)
+        self.count = np.bincount(size_of, minlength=len(sizes)).astype(float)
+        # per size m: sum of S_i S_i', S_i t_i and t_i^2 over participants with m scores
+        self.SS = np.stack([S[size_of == j].T @ S[size_of == j] for j in range(len(sizes))])
+        self.St = np.stack([S[size_of == j].T @ t[size_of == j] for j in range(len(sizes))])
+        self.tt = np.bincount(size_of, weights=t * t, minlength=len(sizes))
 
     def solve(self, theta2: float) -> tuple[np.ndarray, np.ndarray, float, float]:
         """For a variance ratio ``theta2``: (A, beta, r2, log-det part of the criterion)."""
-        w = theta2 / (1.0 + self.n_i * theta2)
-        Sw = self.S * w[:, None]
-        A = self.XtX - Sw.T @ self.S
-        b = self.Xty - Sw.T @ self.t
-        c = self.yty - float(w @ (self.t * self.t))
+        w = theta2 / (1.0 + self.sizes * theta2)
+        A = self.XtX - np.tensordot(w, self.SS, axes=1)
+        b = self.Xty - w @ self.St
+        c = self.yty - float(w @ self.tt)
         beta = np.linalg.solve(A, b)
         r2 = c - float(b @ beta)
-        logdet = float(np.log1p(self.n_i * theta2).sum())
+        logdet = float(self.count @ np.log1p(self.sizes * theta2))
         return A, beta, r2, logdet
 
     def criterion(self, theta2: float) -> float:
@@ -198,7 +213,7 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
             where="waves for the mixed model",
             fix="name the baseline first, then the later waves, each once",
         )
-    present = set(scores["wave"].astype(str).unique())
+    present = set(text_codes(scores["wave"])[1])
     absent = [w for w in waves if w not in present]
     if absent:
         raise AnalysisError(
@@ -213,7 +228,7 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
                 where="scores columns",
                 fix="carry the column through scoring (--carry) or drop --group-col",
             )
-        levels = scores[group_col].dropna().astype(str).unique()
+        levels = text_codes(scores[group_col])[1]
         if len(levels) < 2:
             raise AnalysisError(
                 f"group column '{group_col}' has {len(levels)} level(s); a group comparison "
@@ -272,22 +287,59 @@ def fit_mixed_models(
     """
     waves = [str(w) for w in waves]
     _check_inputs(scores, waves, group_col)
-    data = scores.loc[scores["status"].astype(str) == "ok"].copy()
-    data["wave"] = data["wave"].astype(str)
-    data = data.loc[data["wave"].isin(waves) & data["score"].notna()]
+    # integer codes throughout: the scores table is scanned once, not once per scale
+    wave_codes, wave_labels = text_codes(scores["wave"])
+    wave_at = np.append(match_labels(wave_labels, waves), -1)[wave_codes]
+    y_all = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    keep = equals_text(scores["status"], "ok") & (wave_at >= 0) & np.isfinite(y_all)
+    inst, inst_labels = text_codes(scores["instrument"], sort=True)
+    scale, scale_labels = text_codes(scores["scale"], sort=True)
+    n_scale = max(len(scale_labels), 1)
+    cell = inst * n_scale + scale
     # every scale in the scores gets a record, even one with no ok score at these waves
-    pairs = scores[["instrument", "scale"]].drop_duplicates().astype(str)
-    pairs = pairs.sort_values(["instrument", "scale"]).itertuples(index=False)
-    groups = dict(list(data.groupby([data["instrument"].astype(str), data["scale"].astype(str)])))
-    empty = data.iloc[:0]
-    return [
-        _fit_one(groups.get((inst, scale), empty), inst, scale, waves, group_col)
-        for inst, scale in pairs
-    ]
+    cells = np.unique(cell[(inst >= 0) & (scale >= 0)])
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(cell[rows], kind="stable")]
+    starts = np.searchsorted(cell[rows], cells)
+    stops = np.searchsorted(cell[rows], cells, side="right")
+    pid, _ = text_codes(scores["participant_id"])
+    group, group_labels = (
+        text_codes(scores[group_col], sort=True) if group_col is not None else (None, [])
+    )
+    records = []
+    for c, start, stop in zip(cells, starts, stops, strict=True):
+        part = rows[start:stop]
+        records.append(
+            _fit_one(
+                _Cell(
+                    wave=wave_at[part],
+                    pid=pid[part],
+                    y=y_all[part],
+                    group=group[part] if group is not None else None,
+                    group_labels=group_labels,
+                ),
+                inst_labels[c // n_scale],
+                scale_labels[c % n_scale],
+                waves,
+                group_col,
+            )
+        )
+    return records
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One scale's ok scores as codes: wave (index into the waves), participant, group."""
+
+    wave: np.ndarray
+    pid: np.ndarray
+    y: np.ndarray
+    group: np.ndarray | None
+    group_labels: list[str]
 
 
 def _fit_one(
-    part: pd.DataFrame, instrument: str, scale: str, waves: list[str], group_col: str | None
+    part: _Cell, instrument: str, scale: str, waves: list[str], group_col: str | None
 ) -> dict[str, Any]:
     base: dict[str, Any] = {
         "instrument": instrument,
@@ -298,20 +350,24 @@ def _fit_one(
         "df_method": DF_METHOD,
     }
     notes: list[str] = []
-    if group_col is not None:
-        dropped = int(part[group_col].isna().sum())
-        part = part.loc[part[group_col].notna()]
-        if dropped:
-            notes.append(f"{dropped} score(s) without a value of '{group_col}' left out")
-    used_waves = [w for w in waves if (part["wave"] == w).any()]
+    wave, pid, y, group = part.wave, part.pid, part.y, part.group
+    if group is not None:
+        has = group >= 0
+        if not has.all():
+            notes.append(f"{int((~has).sum())} score(s) without a value of '{group_col}' left out")
+            wave, pid, y, group = wave[has], pid[has], y[has], group[has]
+    present_waves = np.bincount(wave, minlength=len(waves)) > 0
+    used_waves = [w for w, here in zip(waves, present_waves, strict=True) if here]
     if len(used_waves) < len(waves):
         skipped = [w for w in waves if w not in used_waves]
         notes.append(f"no ok scores at wave(s) {', '.join(skipped)}; modelled without them")
-    levels = sorted(part[group_col].astype(str).unique()) if group_col is not None else []
+    present_levels = np.unique(group) if group is not None else np.array([], dtype=np.int64)
+    levels = [part.group_labels[g] for g in present_levels]
+    ids, cluster = np.unique(pid, return_inverse=True)
     base.update(
         {
-            "n_participants": int(part["participant_id"].nunique()),
-            "n_observations": len(part),
+            "n_participants": len(ids),
+            "n_observations": len(y),
             "waves": used_waves,
             "group_levels": levels if group_col is not None else None,
         }
@@ -321,15 +377,13 @@ def _fit_one(
     if group_col is not None and len(levels) < 2:
         return _empty_record(base, "; ".join([*notes, "only one group level has ok scores"]))
 
-    wave_idx = pd.Categorical(part["wave"], categories=used_waves).codes.astype(np.int64)
+    # codes relative to the waves and levels actually present
+    wave_idx = (np.cumsum(present_waves) - 1)[wave].astype(np.int64)
     group_idx = (
-        pd.Categorical(part[group_col].astype(str), categories=levels).codes.astype(np.int64)
-        if group_col is not None
-        else None
+        np.searchsorted(present_levels, group).astype(np.int64) if group is not None else None
     )
-    cluster = pd.factorize(part["participant_id"])[0].astype(np.int64)
+    cluster = cluster.astype(np.int64)
     X = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
-    y = part["score"].to_numpy(dtype=float)
     terms = _term_names(used_waves, group_col, levels)
     n_clusters = int(cluster.max()) + 1
     if np.linalg.matrix_rank(X) < X.shape[1]:

@@ -33,12 +33,15 @@ and ``note`` (why a value is ``None``, items left out, and the mis-keying warnin
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
+
+from ._codes import equals_text, match_labels, text_codes
 
 ALPHA_CI_METHOD = "Feldt: 1 - (1 - alpha) * qf(c(0.975, 0.025), n - 1, (n - 1) * (k - 1))"
 OMEGA_METHOD = (
@@ -68,6 +71,16 @@ def pairwise_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     ([[4.0, 3.0], [3.0, 3.0]], 1.8333, 1.6667)
     """
     mask = ~np.isnan(x)
+    if mask.all():
+        # every item answered by everyone: the pairwise moments are the ordinary ones
+        rows, k = x.shape
+        centred = x - x.mean(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cov = (centred.T @ centred) / (rows - 1)
+            sd = np.sqrt(np.diag(cov))
+            cor = cov / np.outer(sd, sd)
+        np.fill_diagonal(cor, 1.0)
+        return cov, cor, np.full((k, k), float(rows))
     m = mask.astype(float)
     x0 = np.where(mask, x, 0.0)
     n = m.T @ m
@@ -230,24 +243,74 @@ def in_sample_reliability(
             where="keyed items (participant_id, wave)",
             fix="resolve duplicate participant rows before computing reliability",
         )
-    items_wave = keyed_items.assign(wave=keyed_items["wave"].astype(str))
-    ok = scores.loc[scores["status"].astype(str) == "ok"]
-    ok = ok.assign(wave=ok["wave"].astype(str), instrument=ok["instrument"].astype(str))
-    wave_order = list(dict.fromkeys(scores["wave"].astype(str)))
+    rows_of = _item_rows(keyed_items, scores)
+    numeric: dict[str, np.ndarray] = {}  # each item column made numeric once
     records = []
     for (instrument, scale), items in sorted(scale_items.items()):
         columns = _resolve_columns(keyed_items, instrument, scale, list(items))
-        in_scale = ok.loc[(ok["instrument"] == instrument) & (ok["scale"].astype(str) == scale)]
-        waves = [w for w in wave_order if (in_scale["wave"] == w).any()]
-        for wave in waves:
-            ids = in_scale.loc[in_scale["wave"] == wave, "participant_id"]
-            rows = items_wave.loc[
-                (items_wave["wave"] == wave) & items_wave["participant_id"].isin(ids), columns
-            ]
-            x = rows.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        for col in columns:
+            if col not in numeric:
+                values = pd.to_numeric(keyed_items[col], errors="coerce")
+                numeric[col] = values.to_numpy(dtype=float, na_value=np.nan)
+        for wave, rows in rows_of(instrument, scale):
+            x = np.column_stack([numeric[c][rows] for c in columns])
             base = {"instrument": instrument, "scale": scale, "wave": wave}
             records.append(_reliability(x, [str(i) for i in items], base))
     return records
+
+
+def _item_rows(
+    keyed_items: pd.DataFrame, scores: pd.DataFrame
+) -> Callable[[str, str], list[tuple[str, np.ndarray]]]:
+    """Rows of the keyed items for each scale and wave where the scale's score is ``ok``.
+
+    Works on integer codes of the IDs, waves and scale names (each table's distinct values
+    are turned into text once), so the scores table is scanned once, not once per scale.
+    Returns a function of (instrument, scale) giving ``[(wave, rows), ...]`` in the order the
+    waves first appear in the scores, each ``rows`` sorted and without repeats.
+    """
+    k_pid, k_pid_labels = text_codes(keyed_items["participant_id"])
+    k_wave, k_wave_labels = text_codes(keyed_items["wave"])
+    n_wave = max(len(k_wave_labels), 1)
+    position = np.full(max(len(k_pid_labels), 1) * n_wave, -1, dtype=np.int64)
+    known = (k_pid >= 0) & (k_wave >= 0)
+    position[(k_pid * n_wave + k_wave)[known]] = np.flatnonzero(known)
+
+    all_wave, wave_labels = text_codes(scores["wave"])
+    seen = np.unique(all_wave[all_wave >= 0], return_index=True)
+    wave_order = seen[0][np.argsort(seen[1], kind="stable")]  # first appearance in scores
+    ok = equals_text(scores["status"], "ok")
+    s_wave = all_wave[ok]
+    s_pid, s_pid_labels = text_codes(scores["participant_id"][ok])
+    inst, inst_labels = text_codes(scores["instrument"][ok])
+    scale, scale_labels = text_codes(scores["scale"][ok])
+    pid_in_items = np.append(match_labels(s_pid_labels, k_pid_labels), -1)[s_pid]
+    wave_in_items = np.append(match_labels(wave_labels, k_wave_labels), -1)[s_wave]
+    linked = (pid_in_items >= 0) & (wave_in_items >= 0)
+    item_row = np.full(len(s_pid), -1, dtype=np.int64)
+    item_row[linked] = position[pid_in_items[linked] * n_wave + wave_in_items[linked]]
+    n_scale = max(len(scale_labels), 1)
+    n_waves = max(len(wave_labels), 1)
+    cell = (inst * n_scale + scale) * n_waves + s_wave
+    cell[(inst < 0) | (scale < 0) | (s_wave < 0)] = -1
+    order = np.argsort(cell, kind="stable")
+    starts = np.searchsorted(cell[order], np.arange(max(len(inst_labels), 1) * n_scale * n_waves))
+
+    def rows_of(instrument: str, scale_id: str) -> list[tuple[str, np.ndarray]]:
+        if instrument not in inst_labels or scale_id not in scale_labels:
+            return []
+        first = (inst_labels.index(instrument) * n_scale + scale_labels.index(scale_id)) * n_waves
+        out = []
+        for w in wave_order:
+            c = first + int(w)
+            stop = starts[c + 1] if c + 1 < len(starts) else len(order)
+            if stop == starts[c]:
+                continue  # no ok score of this scale at this wave
+            rows = item_row[order[starts[c] : stop]]
+            out.append((wave_labels[w], np.unique(rows[rows >= 0])))
+        return out
+
+    return rows_of
 
 
 def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dict[str, Any]:

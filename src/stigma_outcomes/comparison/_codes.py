@@ -1,0 +1,67 @@
+"""Integer codes for text-like columns without converting every cell to text.
+
+Scores tables from scoring hold ``participant_id``, ``wave``, ``instrument``, ``scale`` and
+``status`` as categoricals; a scores file read from CSV holds them as strings or numbers.
+Comparing or grouping such a column by first calling ``.astype(str)`` builds a new string for
+each of millions of rows. These helpers work on the distinct values instead: a categorical's
+categories are turned into text once, other columns are factorised once, and every row keeps
+an integer code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[str]]:
+    """Codes of a column's values compared as text, and the text of each code.
+
+    Missing values get code −1. Two values with the same text (``1`` and ``"1"``) share a
+    code. With ``sort`` the labels are in sorted text order, else in order of appearance
+    (categoricals: category order, merged where texts collide).
+
+    Examples
+    --------
+    >>> codes, labels = text_codes(pd.Series(["b", "a", None, "b"], dtype="category"))
+    >>> codes.tolist(), labels
+    ([1, 0, -1, 1], ['a', 'b'])
+    >>> text_codes(pd.Series([2, 1, 2]), sort=True)
+    (array([1, 0, 1]), ['1', '2'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        raw = values.cat.codes.to_numpy().astype(np.int64)
+        uniques = values.cat.categories
+    else:
+        raw, uniques = pd.factorize(values)
+        raw = raw.astype(np.int64)
+    texts = [str(v) for v in uniques]
+    merged, labels = pd.factorize(pd.Series(texts, dtype=object), sort=sort)
+    remap = np.append(merged.astype(np.int64), -1)  # code −1 (missing) stays −1
+    return remap[raw], [str(v) for v in labels]
+
+
+def equals_text(values: pd.Series, text: str) -> np.ndarray:
+    """Boolean mask of the rows whose value, as text, is ``text`` (missing → False).
+
+    Examples
+    --------
+    >>> equals_text(pd.Series(["ok", "missing", None], dtype="category"), "ok").tolist()
+    [True, False, False]
+    """
+    codes, labels = text_codes(values)
+    if text not in labels:
+        return np.zeros(len(values), dtype=bool)
+    return codes == labels.index(text)
+
+
+def match_labels(labels: list[str], targets: list[str]) -> np.ndarray:
+    """For each label, its position in ``targets`` (−1 when absent), as an index array.
+
+    Examples
+    --------
+    >>> match_labels(["b", "z", "a"], ["a", "b"]).tolist()
+    [1, -1, 0]
+    """
+    index = pd.Index(pd.Series(targets, dtype=object))
+    return np.asarray(index.get_indexer(pd.Series(labels, dtype=object)), dtype=np.int64)

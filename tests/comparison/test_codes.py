@@ -1,0 +1,37 @@
+"""Integer codes of text-like columns (comparison/_codes.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stigma_outcomes.comparison._codes import equals_text, match_labels, text_codes
+
+
+def test_categorical_and_plain_columns_give_the_same_codes_by_text():
+    values = ["pre", "post", None, "pre", "fu"]
+    for series in (
+        pd.Series(values, dtype="category"),
+        pd.Series(values, dtype="str"),
+        pd.Series(values, dtype=object),
+    ):
+        codes, labels = text_codes(series, sort=True)
+        assert labels == ["fu", "post", "pre"]
+        assert codes.tolist() == [2, 1, -1, 2, 0]
+
+
+def test_values_with_the_same_text_share_a_code():
+    codes, labels = text_codes(pd.Series([1, "1", 2], dtype=object))
+    assert labels == ["1", "2"] and codes.tolist() == [0, 0, 1]
+    # unused categories do not disturb the codes of the used ones
+    cat = pd.Series(pd.Categorical(["b", "b"], categories=["a", "b", "c"]))
+    codes, labels = text_codes(cat)
+    assert [labels[c] for c in codes] == ["b", "b"]
+
+
+def test_equals_text_and_match_labels():
+    status = pd.Series(["ok", "insufficient_items", None, "ok"], dtype="category")
+    assert equals_text(status, "ok").tolist() == [True, False, False, True]
+    assert not equals_text(status, "missing").any()
+    assert match_labels(["p2", "p9", "p1"], ["p1", "p2"]).tolist() == [1, -1, 0]
+    assert match_labels([], ["a"]).dtype == np.int64
