@@ -106,9 +106,15 @@ def test_tidy_columns_and_order(result) -> None:
         "raw_score",
         "score_se",
     ]
-    # participant-major: each participant's four scales are together, in definition order
-    assert result.scores["scale"].tolist()[:4] == ["sum4", "mean4", "prorated4", "dich"]
-    assert result.scores["participant_id"].tolist()[:4] == ["full"] * 4
+    # scale by scale in definition order, and within a scale the rows in input order
+    assert list(dict.fromkeys(result.scores["scale"])) == ["sum4", "mean4", "prorated4", "dich"]
+    assert result.scores["participant_id"].tolist()[:5] == [
+        "full",
+        "dontknow",
+        "prefer",
+        "code8",
+        "sparse",
+    ]
 
 
 def test_wide_view(result) -> None:

@@ -43,21 +43,22 @@ def frame_from_columns(columns: dict[str, Any], length: int) -> pd.DataFrame:
     return frame
 
 
-def _repeat(column: pd.Series, times: int) -> pd.Categorical:
-    """Each value ``times`` times in a row, as a categorical (codes repeat, text is shared)."""
+def _tile(column: pd.Series, times: int) -> pd.Categorical:
+    """The whole column ``times`` times over, as a categorical (codes repeat, text is shared)."""
     values = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
     return pd.Categorical.from_codes(
-        np.repeat(values.cat.codes.to_numpy(), times), dtype=values.dtype
+        np.tile(values.cat.codes.to_numpy(), times), dtype=values.dtype
     )
 
 
 def assemble_scores(
     frame: pd.DataFrame, carry: list[str], per_instrument: list[tuple[Instrument, list[Any]]]
 ) -> pd.DataFrame:
-    """Lay per-scale outputs out as the tidy table, participant-major (row 1's scales first).
+    """Lay per-scale outputs out as the tidy table: scale by scale, rows in input order.
 
-    Numbers are written straight into two column-major blocks (floats and counts) that the
-    DataFrame then uses as they are: a table of tens of millions of rows is never copied.
+    Each scale's values are one contiguous run of the output, so every column is a plain
+    concatenation; the numbers go into two column-major blocks (floats and counts) that the
+    DataFrame adopts as they are, so a table of tens of millions of rows is never copied.
     """
     outputs = [(inst, out) for inst, outs in per_instrument for out in outs]
     n, s = len(frame), len(outputs)
@@ -66,11 +67,8 @@ def assemble_scores(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
     def fill(target: np.ndarray, values: list[np.ndarray]) -> np.ndarray:
-        # target is one contiguous column of length n·s; as (n, s) its column i is scale i,
-        # so filling scale by scale yields participant-major order in a single pass.
-        grid = target.reshape(n, s)
         for i, v in enumerate(values):
-            grid[:, i] = v
+            target[i * n : (i + 1) * n] = v
         return target
 
     floats = np.empty((n * s, 3), dtype=float, order="F")
@@ -79,7 +77,7 @@ def assemble_scores(
     fill(floats[:, 2], [o.se for _, o in outputs])
     counts = np.empty((n * s, 2), dtype=np.int32, order="F")
     fill(counts[:, 0], [o.answered for _, o in outputs])
-    counts[:, 1] = np.tile(np.array([len(o.scale.items) for _, o in outputs], np.int32), n)
+    counts[:, 1] = np.repeat(np.array([len(o.scale.items) for _, o in outputs], np.int32), n)
 
     band_labels: list[str] = []
     band_codes = []
@@ -98,17 +96,16 @@ def assemble_scores(
     instrument_categories = list(dict.fromkeys(instrument_names))
     scale_names = [out.scale.id for _, out in outputs]
     scale_categories = list(dict.fromkeys(scale_names))
-    tile = np.tile(np.arange(s), n)
     labels: dict[str, Any] = {
-        "participant_id": _repeat(frame["participant_id"], s),
-        "wave": _repeat(frame["wave"], s),
-        **{name: _repeat(frame[name], s) for name in carry},
+        "participant_id": _tile(frame["participant_id"], s),
+        "wave": _tile(frame["wave"], s),
+        **{name: _tile(frame[name], s) for name in carry},
         "instrument": pd.Categorical.from_codes(
-            np.array([instrument_categories.index(i) for i in instrument_names])[tile],
+            np.repeat([instrument_categories.index(i) for i in instrument_names], n),
             categories=instrument_categories,
         ),
         "scale": pd.Categorical.from_codes(
-            np.array([scale_categories.index(x) for x in scale_names])[tile],
+            np.repeat([scale_categories.index(x) for x in scale_names], n),
             categories=scale_categories,
         ),
         "status": pd.Categorical.from_codes(
