@@ -26,6 +26,7 @@ from .decode import MISSING_CODE, OK, PROBLEM_NAMES, ItemDecoder
 from .result import ScoreResult, assemble_scores
 
 _PARALLEL_ROWS = 50_000
+_SLICE_ROWS = 131_072
 _OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt}
 INSUFFICIENT = "insufficient_items"
 
@@ -71,7 +72,7 @@ def _scale_scores(scale: Scale, total: np.ndarray, answered: np.ndarray) -> _Sca
         score = np.where(matched, np.array([float(r.score) for r in table])[idx], np.nan)
         se_values = np.array([np.nan if r.se is None else float(r.se) for r in table])
         se = np.where(matched, se_values[idx], np.nan)
-    band = np.full(len(raw), -1, dtype=np.int64)
+    band = np.full(len(raw), -1, dtype=np.int16)
     if scale.bands is not None:
         levels = scale.bands.levels
         digits = max(_decimals(v) for b in levels for v in (b.min, b.max))
@@ -83,7 +84,7 @@ def _scale_scores(scale: Scale, total: np.ndarray, answered: np.ndarray) -> _Sca
         inside = (pos >= 0) & ~np.isnan(score)
         pos = np.clip(pos, 0, len(levels) - 1)
         inside &= rounded <= maxs[order][pos] + 1e-9
-        band = np.where(inside, order[pos], -1)
+        band = np.where(inside, order[pos], -1).astype(np.int16)
     return _ScaleOutput(scale, score, raw, se, answered.astype(np.int32), ok, band)
 
 
@@ -180,12 +181,18 @@ def score_instrument(
             for code_text, value in item.recode.items():
                 row[real & (original == float(code_text))] = float(value)
 
-    answered = ~np.isnan(keyed)
     weights = _membership(instrument)
+    weights32 = weights.astype(np.float32)
+    totals = np.empty((len(instrument.scales), n))
+    counts = np.empty((len(instrument.scales), n), dtype=np.float32)
     # One matrix product per quantity scores every scale at once, without copying item
-    # blocks out of the matrix; counts of 0/1 values are exact in floating point.
-    totals = weights @ np.where(answered, keyed, 0.0)
-    counts = weights.astype(np.float32) @ answered.astype(np.float32)
+    # blocks out of the matrix; counts of 0/1 values are exact in floating point. Rows go
+    # in slices so the zero-filled and 0/1 temporaries stay small whatever the export's size.
+    for start in range(0, n, _SLICE_ROWS):
+        block = keyed[:, start : start + _SLICE_ROWS]
+        answered = ~np.isnan(block)
+        totals[:, start : start + _SLICE_ROWS] = weights @ np.where(answered, block, 0.0)
+        counts[:, start : start + _SLICE_ROWS] = weights32 @ answered.astype(np.float32)
     outputs = [
         _scale_scores(scale, totals[s], counts[s]) for s, scale in enumerate(instrument.scales)
     ]
