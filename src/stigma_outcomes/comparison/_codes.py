@@ -65,3 +65,36 @@ def match_labels(labels: list[str], targets: list[str]) -> np.ndarray:
     """
     index = pd.Index(pd.Series(targets, dtype=object))
     return np.asarray(index.get_indexer(pd.Series(labels, dtype=object)), dtype=np.int64)
+
+
+def appearance_codes(codes: np.ndarray) -> np.ndarray:
+    """Renumber codes in order of first appearance (as :func:`pandas.factorize` numbers them).
+
+    Examples
+    --------
+    >>> appearance_codes(np.array([2, 0, 2, 1])).tolist()
+    [0, 1, 0, 2]
+    """
+    present, first = np.unique(codes, return_index=True)
+    rank = np.empty(len(present), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(present))
+    return rank[np.searchsorted(present, codes)]
+
+
+def codes_as_text(codes: np.ndarray, labels: list[str], index: pd.Index | None = None) -> pd.Series:
+    """A text column (pandas' default string dtype) from codes and their labels.
+
+    Built by Arrow from the distinct labels, so no Python string is made per row; code −1
+    becomes missing.
+
+    Examples
+    --------
+    >>> codes_as_text(np.array([1, 0, -1]), ["a", "b"]).tolist()
+    ['b', 'a', nan]
+    """
+    import pyarrow as pa
+
+    indices = pa.array(codes, mask=codes < 0, type=pa.int64())
+    dictionary = pa.array(labels, type=pa.large_string())
+    text = pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.large_string())
+    return pd.Series(pd.array(text, dtype="str"), index=index)

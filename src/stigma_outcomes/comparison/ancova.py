@@ -30,12 +30,15 @@ filled on the single record when there are two groups); ``eta_squared_method``; 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
+
+from ._codes import equals_text, text_codes
 
 ETA_METHOD = (
     "partial eta squared of the group term from the drop-one (type II = type III) sum of "
@@ -73,7 +76,9 @@ def _check(
             where="from_wave / to_wave",
             fix="give the baseline wave as from_wave and the later wave as to_wave",
         )
-    present = set(scores["wave"].astype(str).unique())
+    wave_codes, wave_labels = text_codes(scores["wave"])
+    used = np.bincount(wave_codes[wave_codes >= 0], minlength=len(wave_labels)) > 0
+    present = {w for w, u in zip(wave_labels, used, strict=True) if u}
     for wave in (from_wave, to_wave):
         if wave not in present:
             raise AnalysisError(
@@ -81,7 +86,9 @@ def _check(
                 where="column 'wave'",
                 fix=f"use waves that exist: {', '.join(sorted(present))}",
             )
-    levels = sorted(scores[group_col].dropna().astype(str).unique())
+    group_codes, group_labels = text_codes(scores[group_col], sort=True)
+    used = np.bincount(group_codes[group_codes >= 0], minlength=len(group_labels)) > 0
+    levels = [g for g, u in zip(group_labels, used, strict=True) if u]
     if len(levels) < 2:
         raise AnalysisError(
             f"group column '{group_col}' has {len(levels)} level(s); the ANCOVA compares groups",
@@ -97,36 +104,75 @@ def _check(
     return levels
 
 
+@dataclass(frozen=True)
+class _Codes:
+    """The scores table as integer codes, worked out once for every scale and contrast."""
+
+    ok: np.ndarray
+    score: np.ndarray
+    wave: np.ndarray
+    wave_labels: list[str]
+    pid: np.ndarray
+    pid_labels: list[str]
+    group: np.ndarray
+    group_labels: list[str]
+
+
+def _codes(scores: pd.DataFrame, group_col: str) -> _Codes:
+    score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    wave, wave_labels = text_codes(scores["wave"])
+    pid, pid_labels = text_codes(scores["participant_id"])
+    group, group_labels = text_codes(scores[group_col], sort=True)
+    ok = equals_text(scores["status"], "ok") & ~np.isnan(score)
+    return _Codes(ok, score, wave, wave_labels, pid, pid_labels, group, group_labels)
+
+
 def _wide(
-    part: pd.DataFrame, from_wave: str, to_wave: str, group_col: str, covariates: list[str]
+    scores: pd.DataFrame,
+    codes: _Codes,
+    rows: np.ndarray,
+    from_wave: str,
+    to_wave: str,
+    covariates: list[str],
+    where: str,
 ) -> pd.DataFrame:
-    """One row per participant with ``pre``, ``post``, the group and baseline covariates."""
-    keep = ["participant_id", "score", group_col, *covariates]
-    pre = part.loc[part["wave"] == from_wave, keep]
-    post = part.loc[part["wave"] == to_wave, ["participant_id", "score", group_col]]
-    for wave, frame in ((from_wave, pre), (to_wave, post)):
-        dup = frame["participant_id"].duplicated()
-        if dup.any():
+    """One row per participant with ``pre``, ``post``, the group and baseline covariates.
+
+    ``rows`` are the scale's ok rows of ``scores``; participants are matched by code.
+    """
+    wave = codes.wave[rows]
+    picked = []
+    for name in (from_wave, to_wave):
+        at = rows[wave == codes.wave_labels.index(name)] if name in codes.wave_labels else rows[:0]
+        at = at[codes.pid[at] >= 0]  # a row without a participant ID cannot be paired
+        ids, counts = np.unique(codes.pid[at], return_counts=True)
+        if (counts > 1).any():
             raise AnalysisError(
-                f"participant '{frame.loc[dup, 'participant_id'].iloc[0]}' has more than one "
-                f"score at wave '{wave}'",
-                where=f"{part['instrument'].iloc[0]}.{part['scale'].iloc[0]}",
+                f"participant '{codes.pid_labels[ids[counts > 1][0]]}' has more than one "
+                f"score at wave '{name}'",
+                where=where,
                 fix="resolve duplicate participant rows before comparing",
             )
-    wide = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
+        picked.append(at)
+    pre_rows, post_rows = picked
+    # each baseline row's partner at the later wave (−1: none), in baseline order
+    partner = np.full(len(codes.pid_labels) + 1, -1, dtype=np.int64)
+    partner[codes.pid[post_rows]] = post_rows
+    match = partner[codes.pid[pre_rows]]
+    both = match >= 0
+    pre_rows, post_rows = pre_rows[both], match[both]
     # the group is read at baseline; a participant without one there may have it later
-    group = wide[f"{group_col}_pre"].where(
-        wide[f"{group_col}_pre"].notna(), wide[f"{group_col}_post"]
-    )
+    group = np.where(codes.group[pre_rows] >= 0, codes.group[pre_rows], codes.group[post_rows])
+    labels = np.array([*codes.group_labels, None], dtype=object)
     out = pd.DataFrame(
         {
-            "pre": wide["score_pre"].astype(float),
-            "post": wide["score_post"].astype(float),
-            "group": group.astype(object).where(group.isna(), group.astype(str)),
+            "pre": codes.score[pre_rows],
+            "post": codes.score[post_rows],
+            "group": labels[group],
         }
     )
     for cov in covariates:
-        out[cov] = wide[cov].to_numpy()
+        out[cov] = scores[cov].to_numpy()[pre_rows]
     return out.dropna().reset_index(drop=True)
 
 
@@ -215,31 +261,31 @@ def fit_ancova(
     """
     covariates = list(covariates or [])
     levels = _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
-    data = scores.loc[(scores["status"].astype(str) == "ok") & scores["score"].notna()].copy()
-    data["wave"] = data["wave"].astype(str)
-    pairs = scores[["instrument", "scale"]].drop_duplicates().astype(str)
+    codes = _codes(scores, group_col)
+    # one pass splits the ok rows by scale; filtering per scale would rescan the table
+    inst, inst_labels = text_codes(scores["instrument"], sort=True)
+    scale, scale_labels = text_codes(scores["scale"], sort=True)
+    n_scale = max(len(scale_labels), 1)
+    cell = inst * n_scale + scale
+    cells = np.unique(cell[(inst >= 0) & (scale >= 0)])  # every scale gets its records
+    rows = np.flatnonzero(codes.ok)
+    rows = rows[np.argsort(cell[rows], kind="stable")]
+    starts = np.searchsorted(cell[rows], cells)
+    stops = np.searchsorted(cell[rows], cells, side="right")
     records: list[dict[str, Any]] = []
-    # One pass splits the table by scale; filtering it per scale would rescan it each time.
-    parts = {
-        (str(inst), str(scale)): part
-        for (inst, scale), part in data.groupby(["instrument", "scale"], observed=True, sort=False)
-    }
-    for inst, scale in pairs.sort_values(["instrument", "scale"]).itertuples(index=False):
-        part = parts.get((inst, scale), data.iloc[0:0])
+    for c, start, stop in zip(cells, starts, stops, strict=True):
+        inst_name, scale_name = inst_labels[c // n_scale], scale_labels[c % n_scale]
         base = {
-            "instrument": inst,
-            "scale": scale,
+            "instrument": inst_name,
+            "scale": scale_name,
             "from_wave": str(from_wave),
             "to_wave": str(to_wave),
             "group_column": group_col,
             "covariates": covariates,
             "eta_squared_method": ETA_METHOD,
         }
-        wide = (
-            _wide(part, str(from_wave), str(to_wave), group_col, covariates)
-            if len(part)
-            else pd.DataFrame(columns=["pre", "post", "group", *covariates])
-        )
+        wide = _wide(scores, codes, rows[start:stop], str(from_wave), str(to_wave),
+                     covariates, f"{inst_name}.{scale_name}")  # fmt: skip
         # default reference: the first level, in sorted order, that this scale has pairs in
         in_scale = [g for g in levels if (wide["group"] == g).any()]
         if reference_group is not None:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, InputError
+from ._codes import appearance_codes, codes_as_text, text_codes
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
 
@@ -65,26 +66,58 @@ def valid_scores(
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
     out = scores.loc[ok, keep].reset_index(drop=True)
+    codes: dict[str, tuple[np.ndarray, list[str]]] = {}
     for col in ("participant_id", "wave", "instrument", "scale"):
-        if not pd.api.types.is_string_dtype(out[col].dtype) or out[col].dtype == object:
-            out[col] = out[col].astype(str)
+        # each distinct value becomes text once (a categorical's categories), not each row
+        col_codes, labels = text_codes(out[col], sort=col != "participant_id")
+        if (col_codes < 0).any():
+            out[col] = out[col].astype(str)  # a missing key is kept as the text 'nan'
+            continue
+        col_codes, labels = _compact(col_codes, labels)
+        out[col] = codes_as_text(col_codes, labels, out.index)
+        codes[col] = (col_codes, labels)
     out["score"] = score.to_numpy(dtype=float, na_value=np.nan)[ok]
-    _add_codes(out, group_col)
+    _add_codes(out, group_col, codes)
     _refuse_duplicates(out)
     return out
 
 
-def _add_codes(out: pd.DataFrame, group_col: str | None) -> None:
+def _compact(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Drop labels no row uses (a categorical's unused categories), keeping their order."""
+    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    if used.all():
+        return codes, labels
+    remap = np.append(np.cumsum(used) - 1, -1)
+    return remap[codes], [label for label, u in zip(labels, used, strict=True) if u]
+
+
+def _add_codes(
+    out: pd.DataFrame,
+    group_col: str | None,
+    known: dict[str, tuple[np.ndarray, list[str]]] | None = None,
+) -> None:
     """Integer codes, computed once, so nothing downstream hashes text again.
 
-    ``_pid`` (participant), ``_scale`` (index into the sorted scale table), ``_wave`` (index
-    into the sorted wave names) and, with a group column, ``_group`` (index into its sorted
-    levels as text, −1 when missing). The lookup lists are kept in ``out.attrs``.
+    ``_pid`` (participant, in order of appearance), ``_scale`` (index into the sorted scale
+    table), ``_wave`` (index into the sorted wave names) and, with a group column,
+    ``_group`` (index into its sorted levels as text, −1 when missing). The lookup lists are
+    kept in ``out.attrs``. ``known`` holds codes already worked out by :func:`valid_scores`
+    (sorted labels, except the participant's).
     """
-    pid, _ = pd.factorize(out["participant_id"])
-    inst, inst_names = pd.factorize(out["instrument"], sort=True)
-    scale, scale_names = pd.factorize(out["scale"], sort=True)
-    wave, wave_names = pd.factorize(out["wave"], sort=True)
+    known = known or {}
+
+    def codes_of(col: str, sort: bool) -> tuple[np.ndarray, list[str]]:
+        if col in known:
+            return known[col]
+        codes, labels = pd.factorize(out[col], sort=sort)
+        return codes, [str(v) for v in labels]
+
+    pid = codes_of("participant_id", False)[0]
+    if "participant_id" in known:
+        pid = appearance_codes(pid)
+    inst, inst_names = codes_of("instrument", True)
+    scale, scale_names = codes_of("scale", True)
+    wave, wave_names = codes_of("wave", True)
     combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
     present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
     out["_pid"] = pid.astype(np.int64)
@@ -96,9 +129,7 @@ def _add_codes(out: pd.DataFrame, group_col: str | None) -> None:
     ]
     out.attrs["waves"] = [str(w) for w in wave_names]
     if group_col is not None:
-        values = out[group_col]
-        text = values.astype(str).where(values.notna().to_numpy(), None)
-        group, levels = pd.factorize(text, sort=True)
+        group, levels = _compact(*text_codes(out[group_col], sort=True))
         out["_group"] = group.astype(np.int64)
         out.attrs["group_levels"] = [str(v) for v in levels]
 
@@ -129,7 +160,7 @@ def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
     --------
     >>> check_waves(pd.DataFrame({"wave": ["pre", "post"]}), ["pre", "post"])
     """
-    present = sorted(str(w) for w in pd.unique(scores["wave"].astype(str)))
+    present = sorted(_compact(*text_codes(scores["wave"]))[1])
     absent = [w for w in waves if str(w) not in present]
     if absent:
         raise AnalysisError(
