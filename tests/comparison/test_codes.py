@@ -35,3 +35,15 @@ def test_equals_text_and_match_labels():
     assert not equals_text(status, "missing").any()
     assert match_labels(["p2", "p9", "p1"], ["p1", "p2"]).tolist() == [1, -1, 0]
     assert match_labels([], ["a"]).dtype == np.int64
+
+
+def test_codes_back_to_text_and_appearance_order():
+    from stigma_outcomes.comparison._codes import appearance_codes, codes_as_text
+
+    text = codes_as_text(np.array([2, 0, -1, 2]), ["a", "b", "c"])
+    assert text.tolist()[:2] == ["c", "a"] and pd.isna(text[2]) and text[3] == "c"
+    assert pd.api.types.is_string_dtype(text.dtype)
+    # the same numbering pandas.factorize gives the text
+    values = pd.Series(["p9", "p1", "p9", "p5", "p1"], dtype="category")
+    codes, _ = text_codes(values)
+    assert appearance_codes(codes).tolist() == pd.factorize(values.astype(str))[0].tolist()

@@ -251,3 +251,24 @@ def test_definition_choice_never_uses_the_sample_and_in_sample_prefers_it():
     assert sample["ucla3"]["rci_reliability_source"] == "user override"
     with pytest.raises(InputError, match="rci_reliability must be one of auto"):
         compare(scores, "pre", "post", rci_reliability="sample")
+
+
+def test_categorical_and_text_scores_give_the_same_results():
+    # scoring hands compare categorical key columns; a scores file gives text
+    scores = _scores(n=40, waves=("pre", "post", "fu"), arm=True)
+    as_text = compare(scores, "pre", "post", followup=["fu"], group_col="arm", **OPTIONS)
+    cats = scores.astype({c: "category" for c in ("participant_id", "wave", "instrument",
+                                                  "scale", "status", "arm")})  # fmt: skip
+    as_cats = compare(cats, "pre", "post", followup=["fu"], group_col="arm", **OPTIONS)
+    for section in ("paired", "attrition", "mixed_models", "ancova"):
+        ours, theirs = getattr(as_cats, section), getattr(as_text, section)
+        assert len(ours) == len(theirs) > 0, section
+        for a, b in zip(ours, theirs, strict=True):
+            assert a.keys() == b.keys()
+            for key in a:
+                if isinstance(a[key], float) and math.isnan(a[key]):
+                    assert math.isnan(b[key]), (section, key)
+                elif isinstance(a[key], float):
+                    assert a[key] == pytest.approx(b[key], rel=1e-9, abs=1e-12), (section, key)
+                else:
+                    assert a[key] == b[key], (section, key)

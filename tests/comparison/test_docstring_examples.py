@@ -8,8 +8,8 @@ import importlib
 import pytest
 
 MODULES = [
-    "_common", "attrition", "compare", "meta", "multiplicity", "paired", "pairing", "rci",
-    "results", "unlinked",
+    "_codes", "_common", "ancova", "attrition", "compare", "meta", "mixed", "multiplicity",
+    "paired", "pairing", "rci", "reliability", "results", "unlinked",
 ]  # fmt: skip
 
 

@@ -199,6 +199,41 @@ def _family_size(records: Sequence[Mapping[str, Any]]) -> int:
     return int(np.isfinite(np.array([r["p_t"] for r in records], dtype=float)).sum())
 
 
+def _model_frame(valid: pd.DataFrame, group_col: str | None, extra: Sequence[str]) -> pd.DataFrame:
+    """The valid scores for the model fits, key columns as categoricals built from codes.
+
+    The mixed model and the ANCOVA work on integer codes of the key columns; handing them
+    categoricals made from the codes :func:`valid_scores` already has saves each fit from
+    hashing millions of ID strings again.
+    """
+    pid = valid["_pid"].to_numpy()
+    first = np.unique(pid, return_index=True)[1]  # codes are 0..n−1 in order of appearance
+    pid_labels = valid["participant_id"].to_numpy()[first]
+    scales = valid.attrs["scales"]
+    inst_labels = sorted({inst for inst, _ in scales})
+    scale_labels = sorted({scale for _, scale in scales})
+    inst_of = np.array([inst_labels.index(inst) for inst, _ in scales], dtype=np.int64)
+    scale_of = np.array([scale_labels.index(scale) for _, scale in scales], dtype=np.int64)
+    code = valid["_scale"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "participant_id": pd.Categorical.from_codes(pid, categories=pid_labels),
+            "wave": pd.Categorical.from_codes(valid["_wave"], categories=valid.attrs["waves"]),
+            "instrument": pd.Categorical.from_codes(inst_of[code], categories=inst_labels),
+            "scale": pd.Categorical.from_codes(scale_of[code], categories=scale_labels),
+            "score": valid["score"].to_numpy(),
+            "status": pd.Categorical.from_codes(np.zeros(len(valid), dtype=np.int8), ["ok"]),
+        }
+    )
+    if group_col is not None:
+        levels = valid.attrs["group_levels"]
+        frame[group_col] = pd.Categorical.from_codes(valid["_group"], categories=levels)
+    for col in extra:
+        if col not in frame.columns:
+            frame[col] = valid[col].to_numpy()
+    return frame
+
+
 def _ids_look_like_row_numbers(valid: pd.DataFrame, waves: Sequence[str]) -> bool:
     """True when every wave's IDs are exactly 0..n−1 or 1..n (an export's row numbers)."""
     for wave in waves:
@@ -445,7 +480,7 @@ def compare(
         results.attrition = attrition_records(valid, str(pre), waves[1:], group_col, min_cell)
         for rec in results.attrition:
             rec["group_column"] = group_col if rec["group"] is not None else None
-        model_scores = valid.assign(status="ok")
+        model_scores = _model_frame(valid, group_col, extra)
         if len(waves) > 2:
             from .mixed import fit_mixed_models
 
