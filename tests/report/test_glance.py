@@ -57,7 +57,9 @@ def test_glance_table_is_in_every_format_near_the_top(model: Any) -> None:
     page = render_html(model)
     assert page.index('id="at-a-glance"') < page.index('id="outcomes"')
     md = render_markdown(model)
-    assert md.index("Each outcome at a glance") < md.index("## Outcomes")
+    assert md.index("### What changed") < md.index("Each outcome at a glance")
+    assert md.index("Each outcome at a glance") < md.index("- Loneliness (UCLA-3) improved")
+    assert md.index("- Loneliness (UCLA-3) improved") < md.index("## Outcomes")
 
 
 def test_unlinked_reports_have_no_glance_table() -> None:

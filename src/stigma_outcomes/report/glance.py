@@ -113,7 +113,8 @@ def glance_table(
             "likely lies in). Result: improved or worsened only when the change is clear "
             "after allowing for the number of tests. Reliably better or worse: the share "
             "of people whose own change was larger than measurement error alone would "
-            "produce; “not assessed” where the scale has no published reliability."
+            "produce; “not assessed” where no reliability coefficient was available for the "
+            "scale."
         ],
         widths=GLANCE_WIDTHS,
     )

@@ -50,15 +50,19 @@ def render_markdown(model: ReportModel) -> str:
     subtitle = " · ".join(x for x in (s.program, s.period, s.date) if x)
     if subtitle:
         lines += [subtitle, ""]
-    summary = Section(
-        model.summary.id,
-        model.summary.title,
-        model.summary.paragraphs,
-        model.summary.bullets,
-        model.summary.tables,
-        model.summary.charts,
-    )
-    lines += _section(summary, "##")
+    # Same order as the PDF and HTML: the flow and design, then "What changed" with the
+    # at-a-glance table before the sentences that spell each row out.
+    summary = model.summary
+    lines += [f"## {summary.title}", ""]
+    for p in summary.paragraphs:
+        lines += [p, ""]
+    lines += ["### What changed", ""]
+    for t in summary.tables:
+        lines += _table(t)
+    if summary.bullets:
+        lines += [f"- {b}" for b in summary.bullets] + [""]
+    for c in summary.charts:
+        lines += [f"> *Figure: {c.caption}* {c.alt}", ""]
     lines += [f"*{model.privacy_note}*", "", "## Outcomes", ""]
     for o in model.outcomes:
         lines += [f"### {o.title}", ""]

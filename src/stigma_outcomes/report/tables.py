@@ -122,12 +122,15 @@ def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
     return Table(
         "data-quality",
         "Problems found in the survey data, and what was done",
-        ["Problem", "Cases", "People", "What was done"],
+        ["Problem", "Times found", "People affected", "What was done"],
         out,
         [
-            "Counted from the data-quality ledger; the full ledger is a separate file kept by "
-            "the evaluator, not part of this report."
+            "Times found: answers, rows or columns with the problem. People affected: "
+            "participants with at least one (“–” where the problem is not about a person, "
+            "such as a personal-data column). Counted from the data-quality ledger; the full "
+            "ledger is a separate file kept by the evaluator, not part of this report."
         ],
+        widths=[2.6, 0.8, 0.9, 1.6],
     )
 
 
