@@ -52,3 +52,32 @@ def test_hidden_counts_are_noted_inside_the_plot_area() -> None:
     assert ax.get_xlim() == (0.0, 100.0) and 0 <= x <= 100
     low, high = sorted(ax.get_ylim())
     assert low <= y <= high
+
+
+def test_density_cells_below_the_threshold_stay_blank() -> None:
+    import numpy as np
+
+    from stigma_outcomes.report.charts import _scatter
+
+    rng = np.random.default_rng(3)
+    pre = np.concatenate([rng.uniform(3, 9, 2100), np.full(8, 3.0)])
+    post = np.concatenate([pre[:2100] + rng.normal(0, 0.5, 2100), np.full(8, 9.0)])
+    data = {
+        "pre": pre.tolist(),
+        "post": post.tolist(),
+        "band": 1.2,
+        "range": [3, 9],
+        "label": "Loneliness (UCLA-3)",
+        "from_wave": "pre",
+        "to_wave": "post",
+        "improvement_sign": -1,
+        "min_bin": 11,
+    }
+    plt = _pyplot()
+    fig = _scatter(plt, data)
+    counts = np.concatenate(
+        [c.get_array() for c in fig.axes[0].collections if c.get_array() is not None]
+    )
+    plt.close(fig)
+    # The 8 people at (3, 9) share one cell: fewer than 11, so it is not drawn at all.
+    assert counts.min() >= 11

@@ -165,7 +165,7 @@ def _scatter(plt: Any, data: dict[str, Any]) -> Any:
             post,
             gridsize=30,
             cmap="cividis_r",
-            mincnt=MIN_BIN,
+            mincnt=max(MIN_BIN, int(data.get("min_bin", MIN_BIN))),
             extent=(low - pad, high + pad, low - pad, high + pad),
             linewidths=0.2,
         )

@@ -186,7 +186,16 @@ def outcome_section(
         else:
             sec.charts.append(means_chart(instrument, info, cell, d, dec))
         if whole and d.shown(record_key("paired", whole[0]) + "|stats"):
-            sec.charts.append(scatter_chart(instrument, info, whole[0], scores, fw, tw))
+            if dots_reveal_hidden_counts(whole[0], d):
+                sec.more.append(
+                    "The chart of each participant's change is left out for this outcome: "
+                    "its dots could be counted to find a number this report keeps hidden "
+                    f"(fewer than {d.threshold} people)."
+                )
+            else:
+                sec.charts.append(
+                    scatter_chart(instrument, info, whole[0], scores, fw, tw, d.threshold)
+                )
         if any(is_number(r.get("n_reliably_improved")) for r in cell):
             # Without a reliability coefficient there is no reliable change to draw.
             sec.charts.append(rci_chart(instrument, info, cell, d))
@@ -328,6 +337,33 @@ def mixed_means_chart(
     )
 
 
+def dots_reveal_hidden_counts(rec: dict[str, Any], d: Disclosure) -> bool:
+    """Whether one dot per person would let a reader count a suppressed number.
+
+    The reliable-change band is drawn so that a reader can see who lies outside it: with
+    few enough people to draw every dot, the reliably improved and deteriorated counts
+    can be read off the chart, so if either is hidden the dots must not be drawn. (Which
+    side of the diagonal a dot falls on cannot be read reliably for small changes, as the
+    dots are jittered, so the direction counts are not tested here.) Above
+    ``MAX_POINTS`` people the chart shows density cells instead, which cannot be counted.
+
+    Examples
+    --------
+    >>> d = Disclosure(5)
+    >>> d.count("paired|x|total|pre|post|*|n_reliably_deteriorated", 3)
+    >>> rec = {"instrument": "x", "scale": "total", "from_wave": "pre", "to_wave": "post",
+    ...        "group": None, "n_pairs": 60}
+    >>> dots_reveal_hidden_counts(rec, d)
+    True
+    """
+    n = rec.get("n_pairs")
+    if is_number(n) and n > MAX_POINTS:
+        return False
+    key = record_key("paired", rec)
+    names = RCI_COUNTS
+    return any(f"{key}|{name}" in d.values and not d.shown(f"{key}|{name}") for name in names)
+
+
 def scatter_chart(
     instrument: str,
     info: OutcomeInfo,
@@ -335,6 +371,7 @@ def scatter_chart(
     scores: pd.DataFrame | None,
     fw: str,
     tw: str,
+    threshold: int = 5,
 ) -> Chart:
     pairs = individual_pairs(scores, instrument, info.scale, fw, tw)
     band = rec.get("rci_threshold") if is_number(rec.get("rci_threshold")) else None
@@ -376,6 +413,8 @@ def scatter_chart(
             "from_wave": fw,
             "to_wave": tw,
             "improvement_sign": sign,
+            # Density cells with fewer people than the suppression threshold stay blank.
+            "min_bin": max(int(threshold), 1),
         },
     )
 
