@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, InputError
-from ._codes import appearance_codes, codes_as_text, text_codes
+from ._codes import appearance_codes, codes_as_text, equals_text, text_codes
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
 
@@ -61,7 +61,7 @@ def valid_scores(
             fix="carry the column through scoring (--carry) or correct the column name",
         )
     score = pd.to_numeric(scores["score"], errors="coerce")
-    ok = (scores["status"].astype("string") == "ok").fillna(False).to_numpy(dtype=bool)
+    ok = equals_text(scores["status"], "ok")
     ok &= np.isfinite(score.to_numpy(dtype=float, na_value=np.nan))
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]

@@ -307,7 +307,10 @@ def _item_rows(
             if stop == starts[c]:
                 continue  # no ok score of this scale at this wave
             rows = item_row[order[starts[c] : stop]]
-            out.append((wave_labels[w], np.unique(rows[rows >= 0])))
+            # sorted and without repeats, by marking (linear, unlike sorting)
+            marked = np.zeros(len(keyed_items), dtype=bool)
+            marked[rows[rows >= 0]] = True
+            out.append((wave_labels[w], np.flatnonzero(marked)))
         return out
 
     return rows_of
