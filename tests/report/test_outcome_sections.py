@@ -57,3 +57,20 @@ def test_density_view_is_never_withheld_and_blanks_cells_below_the_threshold() -
     assert dots_reveal_hidden_counts({**rec, "n_pairs": MAX_POINTS}, d)
     chart = scatter_chart("ucla3", describe_outcome("ucla3", "total"), rec, None, "pre", "post", 11)
     assert chart.data["min_bin"] == 11
+
+
+def test_unlinked_outcome_gets_a_means_chart_without_hidden_groups() -> None:
+    from stigma_outcomes.report import build_report
+
+    from .test_glance import _unlinked
+
+    recs = [_unlinked(None, 80, 70), _unlinked("A", 77, 67), _unlinked("B", 3, 3)]
+    model = build_report({"meta": {}, "paired": [], "unlinked": recs})
+    chart = next(c for c in model.outcomes[0].charts if c.kind == "means")
+    groups = [s["group"] for s in chart.data["series"]]
+    # B has 3 people; A's counts would reveal it from the totals, so both are left out.
+    assert groups == ["Everyone"]
+    assert [p["wave"] for p in chart.data["series"][0]["points"]] == ["pre", "post"]
+    assert "unlinked" in chart.caption and "6.50" in chart.alt and "B" in chart.alt
+    rows = {r[0].split(" · ")[1]: r for r in model.outcomes[0].tables[0].rows}
+    assert rows["B"][1:3] == ["<5", "<5"] and rows["A"][1:3] == ["‡", "‡"]

@@ -49,7 +49,7 @@ def glance_table(
     d: Disclosure,
     primary: tuple[str, str] | None,
 ) -> Table | None:
-    """One row per headline finding of a linked (paired) design; ``None`` otherwise.
+    """One row per headline finding (linked or unlinked design); ``None`` without findings.
 
     Examples
     --------
@@ -57,8 +57,10 @@ def glance_table(
     True
     """
     paired = data.get("paired") or []
-    if not paired or not findings or primary is None:
+    if not findings or primary is None:
         return None
+    if not paired:
+        return _unlinked_glance(data, findings, d, primary)
     fw, tw = primary
     rows = []
     for f in findings:
@@ -117,4 +119,77 @@ def glance_table(
             "scale."
         ],
         widths=GLANCE_WIDTHS,
+    )
+
+
+UNLINKED_GLANCE_COLUMNS = [
+    "Outcome",
+    "People before / after",
+    "Average before",
+    "Average after",
+    "Difference [95% CI]",
+    "Result",
+]
+
+
+def _unlinked_glance(
+    data: dict[str, Any], findings: list[Finding], d: Disclosure, primary: tuple[str, str]
+) -> Table | None:
+    fw, tw = primary
+    rows = []
+    for f in findings:
+        rec = next(
+            (
+                r
+                for r in data.get("unlinked") or []
+                if r.get("instrument") == f.instrument
+                and str(r.get("scale")) == f.scale
+                and r.get("group") is None
+                and (str(r.get("from_wave")), str(r.get("to_wave"))) == (fw, tw)
+            ),
+            None,
+        )
+        if rec is None:
+            continue
+        info = describe_outcome(f.instrument, f.scale, rec)
+        key = record_key("unlinked", rec)
+        dec = decimals_for_range(info.range_low, info.range_high)
+        outcome = f"{f.label}, {info.range_text.removeprefix('the ')} ({info.better_text})"
+        people = " / ".join(
+            d.mark(f"{key}|{name}")
+            if not d.shown(f"{key}|{name}")
+            else count(rec.get(name, rec.get(legacy)))
+            for name, legacy in (("n_before", "n_pre"), ("n_after", "n_post"))
+        )
+        if not d.shown(f"{key}|stats"):
+            rows.append([outcome, people, *(["not shown"] * 3), "Not shown"])
+            continue
+        diff = num(rec.get("mean_difference"), dec, signed=True)
+        ci = interval(rec.get("mean_difference_ci_low"), rec.get("mean_difference_ci_high"), dec)
+        rows.append(
+            [
+                outcome,
+                people,
+                num(rec.get("mean_before"), dec),
+                num(rec.get("mean_after"), dec),
+                f"{diff} [{ci}]",
+                VERDICT_WORDS.get(f.verdict, f.verdict.capitalize()),
+            ]
+        )
+    if not rows:
+        return None
+    return Table(
+        "at-a-glance",
+        f"Each outcome at a glance: everyone who answered the {fw} or the {tw} survey",
+        UNLINKED_GLANCE_COLUMNS,
+        rows,
+        [
+            "The surveys could not be linked person to person, so the people before and "
+            "after are two different sets of respondents, and no one's own change is known. "
+            "Difference = average after − average before, with its 95% confidence interval "
+            "(the range the true difference most likely lies in). Result: improved or "
+            "worsened only when the difference is clear after allowing for the number of "
+            "tests."
+        ],
+        widths=[2.6, 1.0, 0.8, 0.8, 1.3, 1.0],
     )

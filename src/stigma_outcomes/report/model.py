@@ -86,11 +86,22 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
             continue
         for name in ("n_pairs", *RCI_COUNTS, *DIRECTION_COUNTS):
             d.relation(f"{cell}|{name}", [f"{record_key('paired', r)}|{name}" for r in groups])
+    unlinked_cells: dict[str, list[dict[str, Any]]] = {}
     for rec in data.get("unlinked") or []:
         key = record_key("unlinked", rec)
         for name, legacy in (("n_before", "n_pre"), ("n_after", "n_post")):
             d.count(f"{key}|{name}", rec.get(name, rec.get(legacy)))
             d.derived(f"{key}|stats", f"{key}|{name}")
+        cell = record_key("unlinked", {**rec, "group": None})
+        unlinked_cells.setdefault(cell, []).append(rec)
+    # As for pairs: the whole sample's counts are sums of the groups' counts.
+    for cell, recs in unlinked_cells.items():
+        groups = [r for r in recs if r.get("group") is not None]
+        if groups:
+            for name in ("n_before", "n_after"):
+                d.relation(
+                    f"{cell}|{name}", [f"{record_key('unlinked', r)}|{name}" for r in groups]
+                )
     for rec in data.get("attrition") or []:
         if rec.get("group") is not None:
             continue  # the report shows attrition for the whole sample only

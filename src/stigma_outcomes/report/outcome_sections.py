@@ -219,6 +219,17 @@ def outcome_section(
         sec.finding = unlinked_finding(
             head_rec, info, d, record_key("unlinked", head_rec), settings.alpha
         )
+        dec = decimals_for_range(info.range_low, info.range_high)
+        head_cell = [
+            r
+            for r in unlinked
+            if r["scale"] == head
+            and (r.get("from_wave"), r.get("to_wave"))
+            == (head_rec.get("from_wave"), head_rec.get("to_wave"))
+        ]
+        chart = unlinked_means_chart(instrument, info, head_cell, d, dec)
+        if chart is not None:
+            sec.charts.append(chart)
         sec.tables.append(
             Table(
                 f"stats-{instrument}",
@@ -229,7 +240,7 @@ def outcome_section(
                     "Unlinked design: the before and after answers come from two sets of "
                     "respondents who could not be matched, compared as independent groups "
                     "(Welch t test; Hedges' g with its 95% interval). Difference = after − "
-                    "before."
+                    "before. Holm p is adjusted over every unlinked test in the analysis."
                 ],
                 widths=UNLINKED_WIDTHS,
             )
@@ -264,6 +275,61 @@ def means_chart(
             "series": series,
             "ylabel": f"{info.label} ({info.better_text})",
             "range": [info.range_low, info.range_high],
+        },
+    )
+
+
+def unlinked_means_chart(
+    instrument: str, info: OutcomeInfo, cell: list[dict[str, Any]], d: Disclosure, dec: int
+) -> Chart | None:
+    """Averages before and after for two unlinked sets of respondents, with t intervals."""
+    from scipy.stats import t as t_dist
+
+    series = []
+    hidden = []
+    for rec in cell:
+        key = record_key("unlinked", rec)
+        if not d.shown(f"{key}|stats"):
+            hidden.append(str(rec.get("group") or "Everyone"))
+            continue
+        points = []
+        for side, wave in (("before", rec.get("from_wave")), ("after", rec.get("to_wave"))):
+            m, sd, n = rec.get(f"mean_{side}"), rec.get(f"sd_{side}"), rec.get(f"n_{side}")
+            if not (is_number(m) and is_number(sd) and is_number(n)) or n < 2:
+                continue
+            half = float(t_dist.ppf(0.975, n - 1)) * float(sd) / math.sqrt(n)
+            points.append({"wave": str(wave), "mean": float(m), "low": m - half, "high": m + half})
+        if points:
+            n_max = max(int(rec.get(f"n_{x}") or 0) for x in ("before", "after"))
+            series.append({"group": rec.get("group") or "Everyone", "points": points, "n": n_max})
+    if not series:
+        return None
+    bits = [
+        f"{s['group']}: "
+        + "; ".join(
+            f"{p['wave']} {num(p['mean'], dec)} (95% CI {interval(p['low'], p['high'], dec)})"
+            for p in s["points"]
+        )
+        for s in series
+    ]
+    alt = (
+        f"Line chart of average {info.name} before and after, with 95% confidence intervals, "
+        f"on {info.range_text} ({info.better_text}); the two waves are different, unlinked "
+        "sets of respondents. " + ". ".join(bits) + "."
+    )
+    if hidden:
+        alt += " Groups not shown for privacy: " + ", ".join(hidden) + "."
+    return Chart(
+        f"means-{instrument}",
+        "means",
+        f"Average {info.name} among those who answered before and those who answered "
+        "after (unlinked surveys), with 95% confidence intervals.",
+        alt,
+        {
+            "series": series,
+            "ylabel": f"{info.label} ({info.better_text})",
+            "range": [info.range_low, info.range_high],
+            "n_label": "most at one wave",
         },
     )
 

@@ -23,7 +23,7 @@ UNLINKED_COLUMNS = [
     "After: mean (SD)",
     "Difference [95% CI]",
     "Hedges' g [95% CI]",
-    "p (Welch, unadjusted)",
+    "Holm p (Welch)",
 ]
 
 
@@ -54,10 +54,17 @@ def unlinked_rows(
                 f"{num(rec.get('mean_after'), dec)} ({num(rec.get('sd_after'), dec)})",
                 f"{num(rec.get('mean_difference'), dec, signed=True)} [{diff_ci}]",
                 f"{num(rec.get('hedges_g'), 2, signed=True)} [{g_ci}]",
-                pvalue(rec.get("p_t")).removeprefix("p ").removeprefix("= "),
+                _holm_or_unadjusted(rec),
             ]
         )
     return rows
+
+
+def _holm_or_unadjusted(rec: dict[str, Any]) -> str:
+    # Results written before unlinked tests were Holm-adjusted carry only the raw p.
+    if is_number(rec.get("p_t_holm")):
+        return pvalue(rec["p_t_holm"]).removeprefix("p ").removeprefix("= ")
+    return pvalue(rec.get("p_t")).removeprefix("p ").removeprefix("= ") + " (unadjusted)"
 
 
 PLAIN_WORDS = {
