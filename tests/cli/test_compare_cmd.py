@@ -50,11 +50,14 @@ def test_unlinked_run_warns_about_repeated_ids(tmp_path):
     assert result.exit_code == 0, result.output
     assert "NOT linked" in result.output
     assert "Unlinked (anonymous waves" in result.output
+    assert "p Welch Holm" in result.output
     assert "score <= 14:" in result.output
     data = json.loads(out.read_text())
     assert data["paired"] == [] and {r["design"] for r in data["unlinked"]} == {"unlinked"}
     likert = next(r for r in data["unlinked"] if r["scale"] == "likert" and r["group"] is None)
     assert likert["threshold"] == 14
+    assert likert["p_t"] <= likert["p_t_holm"] <= 1
+    assert data["meta"]["multiplicity"]["family_size"] == len(data["unlinked"])
 
 
 def test_missing_wave_is_one_clear_message_and_exit_2(tmp_path):

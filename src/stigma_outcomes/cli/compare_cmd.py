@@ -91,13 +91,14 @@ def _unlinked_rows(records: list[dict[str, Any]]) -> str:
             f"{_ci(r['mean_difference_ci_low'], r['mean_difference_ci_high'])}",
             f"{_num(r['hedges_g'])} {_ci(r['hedges_g_ci_low'], r['hedges_g_ci_high'])}",
             _p(r["p_t"]),
+            _p(r.get("p_t_holm")),
             _p(r["p_mann_whitney"]),
             _share(r),
         ]
         for r in records
     ]
     headers = ["scale", "group", "waves", "n before / after", "mean", "difference [95% CI]",
-               "g [95% CI]", "p Welch", "p Mann-Whitney",
+               "g [95% CI]", "p Welch", "p Welch Holm", "p Mann-Whitney",
                "share at threshold (RD [95% CI])"]  # fmt: skip
     return _table(headers, rows)
 
