@@ -47,3 +47,11 @@ def test_codes_back_to_text_and_appearance_order():
     values = pd.Series(["p9", "p1", "p9", "p5", "p1"], dtype="category")
     codes, _ = text_codes(values)
     assert appearance_codes(codes).tolist() == pd.factorize(values.astype(str))[0].tolist()
+
+
+def test_present_labels_leave_out_unused_categories():
+    from stigma_outcomes.comparison._codes import present_labels
+
+    cat = pd.Series(pd.Categorical(["z", None, "b"], categories=["z", "b", "a"]))
+    assert present_labels(cat) == ["z", "b"]
+    assert present_labels(cat, sort=True) == ["b", "z"]

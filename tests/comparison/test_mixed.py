@@ -228,3 +228,15 @@ def test_complete_balanced_data_reproduce_raw_means() -> None:
     for c in rec["contrasts"]:
         expected = raw[(c["group"], c["to_wave"])] - raw[(c["group"], "pre")]
         assert c["estimate"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_unused_categories_count_as_absent() -> None:
+    # scoring hands over categoricals; a category no row uses is not a wave or a level
+    toy = _toy().assign(arm="a")
+    toy["arm"] = pd.Categorical(toy["arm"], categories=["a", "b"])
+    with pytest.raises(AnalysisError, match="1 level"):
+        fit_mixed_models(toy, ["pre", "post"], "arm")
+    waves = _toy()
+    waves["wave"] = pd.Categorical(waves["wave"], categories=["pre", "post", "fu", "later"])
+    with pytest.raises(AnalysisError, match="later"):
+        fit_mixed_models(waves, ["pre", "post", "later"])

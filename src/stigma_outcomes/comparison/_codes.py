@@ -98,3 +98,16 @@ def codes_as_text(codes: np.ndarray, labels: list[str], index: pd.Index | None =
     dictionary = pa.array(labels, type=pa.large_string())
     text = pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.large_string())
     return pd.Series(pd.array(text, dtype="str"), index=index)
+
+
+def present_labels(values: pd.Series, sort: bool = False) -> list[str]:
+    """The distinct non-missing values of a column as text (unused categories left out).
+
+    Examples
+    --------
+    >>> present_labels(pd.Series(pd.Categorical(["b", None], categories=["a", "b"])))
+    ['b']
+    """
+    codes, labels = text_codes(values, sort=sort)
+    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    return [label for label, u in zip(labels, used, strict=True) if u]

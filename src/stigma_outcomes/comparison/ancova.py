@@ -38,7 +38,7 @@ import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
 
-from ._codes import equals_text, text_codes
+from ._codes import equals_text, present_labels, text_codes
 
 ETA_METHOD = (
     "partial eta squared of the group term from the drop-one (type II = type III) sum of "
@@ -76,9 +76,7 @@ def _check(
             where="from_wave / to_wave",
             fix="give the baseline wave as from_wave and the later wave as to_wave",
         )
-    wave_codes, wave_labels = text_codes(scores["wave"])
-    used = np.bincount(wave_codes[wave_codes >= 0], minlength=len(wave_labels)) > 0
-    present = {w for w, u in zip(wave_labels, used, strict=True) if u}
+    present = set(present_labels(scores["wave"]))
     for wave in (from_wave, to_wave):
         if wave not in present:
             raise AnalysisError(
@@ -86,9 +84,7 @@ def _check(
                 where="column 'wave'",
                 fix=f"use waves that exist: {', '.join(sorted(present))}",
             )
-    group_codes, group_labels = text_codes(scores[group_col], sort=True)
-    used = np.bincount(group_codes[group_codes >= 0], minlength=len(group_labels)) > 0
-    levels = [g for g, u in zip(group_labels, used, strict=True) if u]
+    levels = present_labels(scores[group_col], sort=True)
     if len(levels) < 2:
         raise AnalysisError(
             f"group column '{group_col}' has {len(levels)} level(s); the ANCOVA compares groups",

@@ -53,7 +53,7 @@ import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
 
-from ._codes import equals_text, match_labels, text_codes
+from ._codes import equals_text, match_labels, present_labels, text_codes
 
 DF_METHOD = (
     "Wald z: normal-approximation 95% CIs and two-sided p for fixed effects, wave means and "
@@ -213,7 +213,7 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
             where="waves for the mixed model",
             fix="name the baseline first, then the later waves, each once",
         )
-    present = set(text_codes(scores["wave"])[1])
+    present = set(present_labels(scores["wave"]))
     absent = [w for w in waves if w not in present]
     if absent:
         raise AnalysisError(
@@ -228,7 +228,7 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
                 where="scores columns",
                 fix="carry the column through scoring (--carry) or drop --group-col",
             )
-        levels = text_codes(scores[group_col])[1]
+        levels = present_labels(scores[group_col])
         if len(levels) < 2:
             raise AnalysisError(
                 f"group column '{group_col}' has {len(levels)} level(s); a group comparison "

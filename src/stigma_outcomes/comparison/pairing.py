@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, InputError
-from ._codes import appearance_codes, codes_as_text, equals_text, text_codes
+from ._codes import appearance_codes, codes_as_text, equals_text, present_labels, text_codes
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
 
@@ -160,7 +160,7 @@ def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
     --------
     >>> check_waves(pd.DataFrame({"wave": ["pre", "post"]}), ["pre", "post"])
     """
-    present = sorted(_compact(*text_codes(scores["wave"]))[1])
+    present = sorted(present_labels(scores["wave"]))
     absent = [w for w in waves if str(w) not in present]
     if absent:
         raise AnalysisError(
