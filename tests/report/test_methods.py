@@ -45,3 +45,15 @@ def test_no_table_of_dashes_when_nothing_was_computed() -> None:
     assert "could not be worked out for 2 scale and wave combinations" in " ".join(
         methods.paragraphs
     )
+
+
+def test_attrition_table_names_a_single_later_wave_in_its_caption() -> None:
+    from stigma_outcomes.report import build_report
+
+    from .conftest import results_with_small_group
+
+    model = build_report(results_with_small_group())
+    part = next(s for s in model.sections if s.id == "participation")
+    table = next(t for t in part.tables if t.id == "attrition")
+    assert table.caption.startswith("Starting scores of people who stayed to the post wave")
+    assert table.columns[0] == "Scale" and table.rows[0][0] == "Loneliness"

@@ -17,3 +17,23 @@ def test_ledger_table_names_what_each_count_counts() -> None:
     problems = [r[0] for r in table.rows]
     assert "question left blank" in problems
     assert not any("alert" in p or "self harm" in p for p in problems)
+
+
+def test_waves_are_named_once_when_a_table_has_one_contrast() -> None:
+    from stigma_outcomes.report import build_report
+
+    from .conftest import paired_record
+
+    rec = paired_record("ucla3", "total", None, 90, 6.8, 5.9, -1, 0.001, 20, 5)
+    table = build_report({"meta": {}, "paired": [rec]}).outcomes[0].tables[0]
+    assert table.columns[0] == "Scale · group"
+    assert table.rows[0][0] == "Loneliness · Everyone"
+    assert table.caption == "UCLA-3: change from pre to post on every scale (linked pairs)"
+
+    later = {**rec, "to_wave": "follow-up"}
+    table = build_report({"meta": {}, "paired": [rec, later]}).outcomes[0].tables[0]
+    assert table.columns[0] == "Scale · group · waves"
+    assert [r[0] for r in table.rows] == [
+        "Loneliness · Everyone · pre→post",
+        "Loneliness · Everyone · pre→follow-up",
+    ]

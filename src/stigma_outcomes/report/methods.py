@@ -38,9 +38,9 @@ def attrition_section(
                 line += f" Not carried forward: {d.mark(loss_key)} ({loss_label})."
             sec.bullets.append(line)
     rows = []
-    for rec in data.get("attrition") or []:
-        if rec.get("group") is not None:
-            continue
+    whole = [r for r in data.get("attrition") or [] if r.get("group") is None]
+    later = list(dict.fromkeys(str(r.get("wave")) for r in whole))
+    for rec in whole:
         key = record_key("attrition", rec)
         info = describe_outcome(str(rec.get("instrument")), str(rec.get("scale")), rec)
         dec = decimals_for_range(info.range_low, info.range_high)
@@ -49,7 +49,7 @@ def attrition_section(
         both = comp_ok and drop_ok
         rows.append(
             [
-                f"{info.name} · {rec.get('wave')}",
+                f"{info.name} · {rec.get('wave')}" if len(later) > 1 else info.name,
                 d.mark(f"{key}|n_completers") if not comp_ok else count(rec["n_completers"]),
                 d.mark(f"{key}|n_dropouts") if not drop_ok else count(rec["n_dropouts"]),
                 num(rec.get("mean_completers"), dec) if comp_ok else "not shown",
@@ -62,10 +62,15 @@ def attrition_section(
         sec.tables.append(
             Table(
                 "attrition",
-                "Starting scores of people who stayed to a later wave and people who left "
-                "before it",
+                (
+                    "Starting scores of people who stayed to a later wave and people who "
+                    "left before it"
+                    if len(later) > 1
+                    else f"Starting scores of people who stayed to the {later[0]} wave and "
+                    "people who left before it"
+                ),
                 [
-                    "Scale · later wave",
+                    "Scale · later wave" if len(later) > 1 else "Scale",
                     "Stayed",
                     "Left",
                     "Stayed: mean at start",

@@ -29,6 +29,8 @@ from .tables import (
     PAIRED_WIDTHS,
     UNLINKED_COLUMNS,
     UNLINKED_WIDTHS,
+    first_column,
+    one_contrast,
     paired_rows,
     unlinked_rows,
 )
@@ -202,8 +204,8 @@ def outcome_section(
         sec.tables.append(
             Table(
                 f"stats-{instrument}",
-                f"{info.short_name}: change on every scale (linked pairs)",
-                PAIRED_COLUMNS,
+                f"{info.short_name}: change {_between(paired)}on every scale (linked pairs)",
+                [first_column(paired), *PAIRED_COLUMNS[1:]],
                 paired_rows(paired, infos, d),
                 [
                     "Change = after − before. d_z = mean change ÷ SD of the changes, with a "
@@ -233,8 +235,8 @@ def outcome_section(
         sec.tables.append(
             Table(
                 f"stats-{instrument}",
-                f"{info.short_name}: before and after on every scale (unlinked surveys)",
-                UNLINKED_COLUMNS,
+                f"{info.short_name}: {_unlinked_waves(unlinked)} on every scale (unlinked surveys)",
+                [first_column(unlinked), *UNLINKED_COLUMNS[1:]],
                 unlinked_rows(unlinked, infos, d),
                 [
                     "Unlinked design: the before and after answers come from two sets of "
@@ -246,6 +248,16 @@ def outcome_section(
             )
         )
     return sec
+
+
+def _between(recs: list[dict[str, Any]]) -> str:
+    waves = one_contrast(recs)
+    return f"from {waves[0]} to {waves[1]} " if waves else ""
+
+
+def _unlinked_waves(recs: list[dict[str, Any]]) -> str:
+    waves = one_contrast(recs)
+    return f"{waves[0]} and {waves[1]} answers" if waves else "before and after"
 
 
 def means_chart(

@@ -27,16 +27,43 @@ UNLINKED_COLUMNS = [
 ]
 
 
+def one_contrast(recs: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The (from, to) waves when every record compares the same two waves, else ``None``.
+
+    Examples
+    --------
+    >>> one_contrast([{"from_wave": "pre", "to_wave": "post"}] * 2)
+    ('pre', 'post')
+    >>> one_contrast([{"from_wave": "pre", "to_wave": "post"},
+    ...               {"from_wave": "pre", "to_wave": "follow-up"}]) is None
+    True
+    """
+    pairs = {(str(r.get("from_wave")), str(r.get("to_wave"))) for r in recs}
+    return next(iter(pairs)) if len(pairs) == 1 else None
+
+
+def row_label(info: OutcomeInfo, rec: dict[str, Any], waves: bool) -> str:
+    """Scale · group, and the waves only when a table compares more than one pair of waves."""
+    label = f"{info.name} · {rec.get('group') or 'Everyone'}"
+    if waves:
+        label += f" · {rec.get('from_wave')}→{rec.get('to_wave')}"
+    return label
+
+
+def first_column(recs: list[dict[str, Any]]) -> str:
+    return "Scale · group" if one_contrast(recs) else "Scale · group · waves"
+
+
 def unlinked_rows(
     recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
 ) -> list[list[str]]:
     rows = []
+    waves = one_contrast(recs) is None
     for rec in recs:
         info = infos[str(rec["scale"])]
         key = record_key("unlinked", rec)
         dec = decimals_for_range(info.range_low, info.range_high)
-        label = f"{info.name} · {rec.get('group') or 'Everyone'} · "
-        label += f"{rec.get('from_wave')}→{rec.get('to_wave')}"
+        label = row_label(info, rec, waves)
         nb = count_or_mark(d, f"{key}|n_before", rec.get("n_before"))
         na = count_or_mark(d, f"{key}|n_after", rec.get("n_after"))
         if not d.shown(f"{key}|stats"):
@@ -151,12 +178,12 @@ def paired_rows(
     recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
 ) -> list[list[str]]:
     rows = []
+    waves = one_contrast(recs) is None
     for rec in recs:
         info = infos[str(rec["scale"])]
         key = record_key("paired", rec)
         dec = decimals_for_range(info.range_low, info.range_high)
-        who = rec.get("group") or "Everyone"
-        label = f"{info.name} · {who} · {rec.get('from_wave')}→{rec.get('to_wave')}"
+        label = row_label(info, rec, waves)
         n_cell = count_or_mark(d, f"{key}|n_pairs", rec.get("n_pairs"))
         if not d.shown(f"{key}|stats"):
             rows.append(
