@@ -26,14 +26,16 @@ def test_waves_are_named_once_when_a_table_has_one_contrast() -> None:
 
     rec = paired_record("ucla3", "total", None, 90, 6.8, 5.9, -1, 0.001, 20, 5)
     table = build_report({"meta": {}, "paired": [rec]}).outcomes[0].tables[0]
-    assert table.columns[0] == "Scale · group"
-    assert table.rows[0][0] == "Loneliness · Everyone"
+    # No groups either: the first column is just the scale.
+    assert table.columns[0] == "Scale"
+    assert table.rows[0][0] == "Loneliness"
     assert table.caption == "UCLA-3: change from pre to post on every scale (linked pairs)"
 
     later = {**rec, "to_wave": "follow-up"}
     table = build_report({"meta": {}, "paired": [rec, later]}).outcomes[0].tables[0]
-    assert table.columns[0] == "Scale · group · waves"
-    assert [r[0] for r in table.rows] == [
-        "Loneliness · Everyone · pre→post",
-        "Loneliness · Everyone · pre→follow-up",
-    ]
+    assert table.columns[0] == "Scale · waves"
+    assert [r[0] for r in table.rows] == ["Loneliness · pre→post", "Loneliness · pre→follow-up"]
+    group = {**rec, "group": "A", "n_pairs": 50}
+    table = build_report({"meta": {}, "paired": [rec, group]}).outcomes[0].tables[0]
+    assert table.columns[0] == "Scale · group"
+    assert [r[0] for r in table.rows] == ["Loneliness · Everyone", "Loneliness · A"]

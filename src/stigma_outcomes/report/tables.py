@@ -42,28 +42,33 @@ def one_contrast(recs: list[dict[str, Any]]) -> tuple[str, str] | None:
     return next(iter(pairs)) if len(pairs) == 1 else None
 
 
-def row_label(info: OutcomeInfo, rec: dict[str, Any], waves: bool) -> str:
-    """Scale · group, and the waves only when a table compares more than one pair of waves."""
-    label = f"{info.name} · {rec.get('group') or 'Everyone'}"
+def row_label(info: OutcomeInfo, rec: dict[str, Any], waves: bool, groups: bool = True) -> str:
+    """Scale · group · waves, leaving out what is the same on every row of the table."""
+    label = f"{info.name} · {rec.get('group') or 'Everyone'}" if groups else info.name
     if waves:
         label += f" · {rec.get('from_wave')}→{rec.get('to_wave')}"
     return label
 
 
+def has_groups(recs: list[dict[str, Any]]) -> bool:
+    return any(r.get("group") is not None for r in recs)
+
+
 def first_column(recs: list[dict[str, Any]]) -> str:
-    return "Scale · group" if one_contrast(recs) else "Scale · group · waves"
+    parts = ["Scale"] + (["group"] if has_groups(recs) else [])
+    return " · ".join(parts + ([] if one_contrast(recs) else ["waves"]))
 
 
 def unlinked_rows(
     recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
 ) -> list[list[str]]:
     rows = []
-    waves = one_contrast(recs) is None
+    waves, groups = one_contrast(recs) is None, has_groups(recs)
     for rec in recs:
         info = infos[str(rec["scale"])]
         key = record_key("unlinked", rec)
         dec = decimals_for_range(info.range_low, info.range_high)
-        label = row_label(info, rec, waves)
+        label = row_label(info, rec, waves, groups)
         nb = count_or_mark(d, f"{key}|n_before", rec.get("n_before"))
         na = count_or_mark(d, f"{key}|n_after", rec.get("n_after"))
         if not d.shown(f"{key}|stats"):
@@ -178,12 +183,12 @@ def paired_rows(
     recs: list[dict[str, Any]], infos: dict[str, OutcomeInfo], d: Disclosure
 ) -> list[list[str]]:
     rows = []
-    waves = one_contrast(recs) is None
+    waves, groups = one_contrast(recs) is None, has_groups(recs)
     for rec in recs:
         info = infos[str(rec["scale"])]
         key = record_key("paired", rec)
         dec = decimals_for_range(info.range_low, info.range_high)
-        label = row_label(info, rec, waves)
+        label = row_label(info, rec, waves, groups)
         n_cell = count_or_mark(d, f"{key}|n_pairs", rec.get("n_pairs"))
         if not d.shown(f"{key}|stats"):
             rows.append(
