@@ -65,3 +65,26 @@ def test_constant_scores_have_undefined_t_and_g():
     rec = unlinked_fields(np.array([2.0, 2, 2]), np.array([2.0, 2, 2]), sign=1)
     assert math.isnan(rec["t"]) and math.isnan(rec["hedges_g"])
     assert "no variance" in rec["note"]
+
+
+def test_ncp_limits_for_large_samples_match_r():
+    # scipy's noncentral t cdf is NaN far in the tails when df is large; the limits must
+    # still come out, as R's uniroot on pt() gives them (tests/golden/unlinked/ncp_large.R)
+    import json
+    from pathlib import Path
+
+    from stigma_outcomes.comparison._common import ncp_t_interval
+
+    golden = Path(__file__).parents[1] / "golden" / "unlinked" / "ncp_large.json"
+    for rec in json.loads(golden.read_text())["records"]:
+        low, high = ncp_t_interval(rec["t"], rec["df"])
+        assert low == pytest.approx(rec["low"], rel=1e-6)
+        assert high == pytest.approx(rec["high"], rel=1e-6)
+
+
+def test_large_anonymous_samples_with_a_big_difference_get_an_interval():
+    rng = np.random.default_rng(8)
+    before, after = rng.normal(10, 2, 90_000), rng.normal(10.9, 2, 80_000)
+    rec = unlinked_fields(before, after, 1)
+    assert rec["t"] > 60
+    assert rec["hedges_g_ci_low"] < rec["hedges_g"] < rec["hedges_g_ci_high"]

@@ -54,7 +54,12 @@ def ncp_t_interval(t: float, df: float, level: float = 0.95) -> tuple[float, flo
 
     def limit(target: float) -> float:
         def f(ncp: float) -> float:
-            return float(nct.cdf(t, df, ncp)) - target
+            cdf = float(nct.cdf(t, df, ncp))
+            if math.isnan(cdf):
+                # scipy gives NaN far in the tails with large df (ncp some 25 or more beyond
+                # t); the cdf falls with ncp, so there it is 0 above t and 1 below.
+                cdf = 0.0 if ncp > t else 1.0
+            return cdf - target
 
         # The cdf falls as ncp rises; widen a bracket around t until it straddles the root.
         width = 2.0 + abs(t) * 0.5

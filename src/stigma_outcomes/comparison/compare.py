@@ -18,8 +18,15 @@ from .attrition import attrition_records, wave_counts
 from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
 from .multiplicity import FAMILY_DESCRIPTION, UNLINKED_FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
-from .pairing import Pairs, check_waves, group_levels, pair_waves, valid_scores, wave_mask
-from .pairing import scale_keys as scale_keys_of
+from .pairing import (
+    Pairs,
+    check_waves,
+    group_levels,
+    pair_waves,
+    scale_table,
+    valid_scores,
+    wave_mask,
+)
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
 from .unlinked import unlinked_fields
@@ -164,19 +171,27 @@ def _unlinked_section(
 ) -> list[dict[str, Any]]:
     """Unlinked records of one contrast: each scale's whole sample, then its groups."""
     records: list[dict[str, Any]] = []
-    sub = valid[valid["wave"].isin([from_wave, to_wave])]
-    scale_keys = scale_keys_of(sub)
-    by_scale = dict(iter(sub.groupby(["instrument", "scale"], sort=True)))
+    # integer codes of valid_scores: one split by scale, no text compared per cell
+    at_from, at_to = wave_mask(valid, from_wave), wave_mask(valid, to_wave)
+    rows = np.flatnonzero(at_from | at_to)
+    scale = valid["_scale"].to_numpy()[rows]
+    rows = rows[np.argsort(scale, kind="stable")]
+    codes, starts = np.unique(valid["_scale"].to_numpy()[rows], return_index=True)
+    stops = [*starts[1:], len(rows)]
+    table = scale_table(valid)
+    score = valid["score"].to_numpy(dtype=float)
+    group = valid["_group"].to_numpy() if group_col else None
     groups: list[str | None] = [None, *levels] if group_col else [None]
-    for key in scale_keys:
-        frame = by_scale[key]
+    for code, start, stop in zip(codes, starts, stops, strict=True):
+        key = (str(table.at[code, "instrument"]), str(table.at[code, "scale"]))
+        scale_rows = rows[start:stop]
         for level in groups:
-            cell = frame if level is None else frame[frame[group_col].astype(str) == level]
-            wave = cell["wave"].to_numpy()
-            score = cell["score"].to_numpy(dtype=float)
+            cell = scale_rows
+            if level is not None and group is not None:
+                cell = scale_rows[group[scale_rows] == list(levels).index(level)]
             rec = _key_fields("unlinked", *key, group_col, level, from_wave, to_wave)
             fields = unlinked_fields(
-                score[wave == from_wave], score[wave == to_wave],
+                score[cell[at_from[cell]]], score[cell[at_to[cell]]],
                 meta[key].improvement_sign, threshold.get(key),
             )  # fmt: skip
             note = fields.pop("note")
