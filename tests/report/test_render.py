@@ -289,3 +289,8 @@ def test_summary_table_and_split_intervals_reach_every_format(outputs: dict[str,
     assert '<td class="ci">−0.96<br>[−1.27 to −0.65]</td>' in outputs["html"]
     assert "−0.96 [−1.27 to −0.65]" in outputs["md"]
     assert 'class="chart-scatter"' in outputs["html"]
+
+
+def test_every_format_says_who_prepared_the_report(outputs: dict[str, str]) -> None:
+    for fmt in ("pdf", "html_text", "md"):
+        assert "Prepared by Test Org" in _squash(outputs[fmt]), fmt

@@ -50,6 +50,8 @@ def render_markdown(model: ReportModel) -> str:
     subtitle = " · ".join(x for x in (s.program, s.period, s.date) if x)
     if subtitle:
         lines += [subtitle, ""]
+    if s.author:
+        lines += [f"Prepared by {s.author}", ""]
     # Same order as the PDF and HTML: the flow and design, then "What changed" with the
     # at-a-glance table before the sentences that spell each row out.
     summary = model.summary
