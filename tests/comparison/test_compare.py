@@ -272,3 +272,17 @@ def test_categorical_and_text_scores_give_the_same_results():
                     assert a[key] == pytest.approx(b[key], rel=1e-9, abs=1e-12), (section, key)
                 else:
                     assert a[key] == b[key], (section, key)
+
+
+def test_reliable_change_table_uses_the_same_chain():
+    from stigma_outcomes.comparison import reliable_change_table
+
+    scores, items = _real_totals(("ismi29", "ucla3"))
+    table = reliable_change_table(scores, "pre", "post", keyed_items=items)
+    res = compare(scores, "pre", "post", keyed_items=items)
+    for rec in res.paired:
+        rows = table[table["instrument"] == rec["instrument"]]
+        assert (rows["reliable_change"] == "improved").sum() == rec["n_reliably_improved"]
+        assert (rows["reliable_change"] == "deteriorated").sum() == rec["n_reliably_deteriorated"]
+    plain = reliable_change_table(scores, "pre", "post", rci_reliability="definition")
+    assert plain.loc[plain["instrument"] == "ismi29", "reliable_change"].isna().all()

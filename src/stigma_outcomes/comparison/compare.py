@@ -384,18 +384,7 @@ def compare(
 
     if rci_sd not in ("baseline", "norms"):
         raise InputError(f"rci_sd must be 'baseline' or 'norms', got {rci_sd!r}")
-    if rci_reliability not in RCI_RELIABILITY_CHOICES:
-        raise InputError(
-            f"rci_reliability must be one of {', '.join(RCI_RELIABILITY_CHOICES)}, "
-            f"got {rci_reliability!r}",
-            fix="use 'auto' (user value, definition, then in-sample alpha), 'definition' or "
-            "'in_sample'",
-        )
-    if rci_reliability == "in_sample" and keyed_items is None:
-        raise InputError(
-            "in-sample reliability for reliable change needs the keyed item responses",
-            fix="pass keyed_items (from the scoring result) or use rci_reliability='auto'",
-        )
+    _check_rci_reliability(rci_reliability, keyed_items)
     if isinstance(scores, str | os.PathLike):
         frame = read_scores(scores)
         inputs = [{"name": Path(scores).name, "sha256": file_sha256(scores)}]
@@ -577,11 +566,15 @@ def reliable_change_table(
     registry: Any | None = None,
     scale_info: Mapping[Any, Any] | str | os.PathLike[str] | None = None,
     rci_sd: str = "baseline",
+    rci_reliability: str = "auto",
+    keyed_items: pd.DataFrame | None = None,
+    scale_items: Mapping[ScaleKey, list[str]] | None = None,
 ) -> pd.DataFrame:
     """Per-participant reliable change between two waves, one row per pair.
 
-    Uses the same yardsticks as :func:`compare` (reliability and SD with their sources);
-    see :func:`stigma_outcomes.comparison.rci.participant_rci` for the columns.
+    Uses the same yardsticks as :func:`compare` (reliability chain and SD, with their
+    sources; the in-sample alpha at ``from_wave`` needs ``keyed_items``); see
+    :func:`stigma_outcomes.comparison.rci.participant_rci` for the columns.
 
     Examples
     --------
@@ -595,18 +588,39 @@ def reliable_change_table(
     from ..instruments.registry import Registry
     from .rci import participant_rci
 
+    _check_rci_reliability(rci_reliability, keyed_items)
     valid = valid_scores(scores, group_col)
     check_waves(scores, [from_wave, to_wave])
     keys = [tuple(k) for k in valid.attrs["scales"]]
+    reg = registry if registry is not None else Registry()
     meta = resolve_scale_meta(
-        keys,
-        registry=registry if registry is not None else Registry(),
-        reliability=reliability,
-        direction=direction,
-        scale_info=scale_info,
+        keys, registry=reg, reliability=reliability, direction=direction, scale_info=scale_info
     )
+    if keyed_items is not None and rci_reliability != "definition":
+        from .reliability import in_sample_reliability
+
+        items = dict(scale_items) if scale_items else _scale_items(reg, keys)
+        records = in_sample_reliability(keyed_items, items, scores)
+        meta = with_in_sample_reliability(
+            meta, records, str(from_wave), only_missing=rci_reliability == "auto"
+        )
     pairs = pair_waves(valid, str(from_wave), str(to_wave), group_col)
     return participant_rci(pairs, rci_inputs(valid, str(from_wave), meta, rci_sd), meta)
+
+
+def _check_rci_reliability(rci_reliability: str, keyed_items: pd.DataFrame | None) -> None:
+    if rci_reliability not in RCI_RELIABILITY_CHOICES:
+        raise InputError(
+            f"rci_reliability must be one of {', '.join(RCI_RELIABILITY_CHOICES)}, "
+            f"got {rci_reliability!r}",
+            fix="use 'auto' (user value, definition, then in-sample alpha), 'definition' or "
+            "'in_sample'",
+        )
+    if rci_reliability == "in_sample" and keyed_items is None:
+        raise InputError(
+            "in-sample reliability for reliable change needs the keyed item responses",
+            fix="pass keyed_items (from the scoring result) or use rci_reliability='auto'",
+        )
 
 
 def _check_no_silent_infinities(results: Results) -> None:
