@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from stigma_outcomes.cli.app import app
@@ -47,6 +48,25 @@ def test_run_redcap_sample_prints_json(tmp_path: Path) -> None:
     assert "From baseline to follow-up" in md and "mixed model" in md
     # Names and e-mails in the REDCap export are flagged identifiers: never in the report.
     assert "@example.org" not in md and "@example.org" not in result.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pipeline renames the score waves (baseline_arm_1 → baseline) but not the "
+    "keyed items' waves, so in-sample reliability finds no item answers (n = 0 everywhere)",
+)
+def test_redcap_renamed_waves_reach_in_sample_reliability(tmp_path: Path) -> None:
+    import json
+
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    evaluation = sample_data_dir() / "evaluation_redcap.yaml"
+    result = runner.invoke(app, ["run", str(evaluation), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    reliability = json.loads((tmp_path / "results.json").read_text())["reliability"]
+    baseline = [r for r in reliability if r["wave"] == "baseline"]
+    # 60 people answered at baseline; every scale has item answers from most of them.
+    assert baseline and all(r["n"] >= 40 for r in baseline)
 
 
 def test_outputs_never_overwrite_inputs(tmp_path: Path) -> None:
