@@ -150,7 +150,10 @@ def build_report(
     'Summary'
     """
     from .methods import attrition_section, limitations_section, methods_section
+    from .outcomes import clear_definition_cache
 
+    # Definitions are looked up once per build, never carried over from an earlier one.
+    clear_definition_cache()
     settings = settings or ReportSettings()
     data = _as_dict(results)
     d = Disclosure(settings.threshold)

@@ -70,6 +70,26 @@ class OutcomeInfo:
         return name
 
 
+_DEFINITIONS: dict[str, Any] = {}
+"""Definitions looked up during one report build (each lookup scans the registry folders)."""
+
+
+def clear_definition_cache() -> None:
+    """Forget looked-up definitions; called at the start of every report build."""
+    _DEFINITIONS.clear()
+
+
+def _definition(instrument: str) -> Any:
+    if instrument not in _DEFINITIONS:
+        try:
+            from .. import load_instrument  # type: ignore[attr-defined]
+
+            _DEFINITIONS[instrument] = load_instrument(instrument)
+        except Exception:
+            _DEFINITIONS[instrument] = None
+    return _DEFINITIONS[instrument]
+
+
 def _trim(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
@@ -107,11 +127,8 @@ def describe_outcome(
         short_name=instrument,
         direction=_direction_from_sign(record.get("improvement_sign")),
     )
-    try:
-        from .. import load_instrument  # type: ignore[attr-defined]
-
-        definition = load_instrument(instrument)
-    except Exception:
+    definition = _definition(instrument)
+    if definition is None:
         # An instrument outside the registry is reported from the results alone; the
         # methods section then says its definition was not available.
         return fallback
