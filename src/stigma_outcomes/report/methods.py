@@ -31,7 +31,8 @@ def attrition_section(
     sec = Section("participation", "Participation and attrition")
     if flow:
         for key, label, loss_key, loss_label in flow:
-            line = f"{label}: {d.mark(key)}."
+            # The labels carry their own colon ("Took part: ..."), so the count follows a dash.
+            line = f"{label} — {d.mark(key)} people."
             if is_none_lost(d, loss_key):
                 line += " Nobody was lost at this step."
             elif loss_key:
