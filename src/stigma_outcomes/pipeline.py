@@ -157,8 +157,14 @@ def run_evaluation(
     say(f"scoring {', '.join(ev.instruments)}")
     scored = score(responses, ev.instruments)
     scores = scored.scores
+    keyed_items = None if ev.unlinked else scored.keyed_items
     if ev.waves.rename:
+        # Scores and item answers must carry the same wave names, or reliability finds none.
         scores = scores.assign(wave=scores["wave"].astype(str).replace(ev.waves.rename))
+        if keyed_items is not None:
+            keyed_items = keyed_items.assign(
+                wave=keyed_items["wave"].astype(str).replace(ev.waves.rename)
+            )
     say("comparing waves")
     results = compare(
         scores,
@@ -167,7 +173,7 @@ def run_evaluation(
         followup=ev.waves.followup,
         group_col=ev.groups,
         unlinked=ev.unlinked,
-        keyed_items=None if ev.unlinked else scored.keyed_items,
+        keyed_items=keyed_items,
         reference_group=ev.reference_group,
         covariates=ev.covariates or None,
         reliability=ev.reliability or None,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from stigma_outcomes.cli.app import app
@@ -50,11 +49,6 @@ def test_run_redcap_sample_prints_json(tmp_path: Path) -> None:
     assert "@example.org" not in md and "@example.org" not in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline renames the score waves (baseline_arm_1 → baseline) but not the "
-    "keyed items' waves, so in-sample reliability finds no item answers (n = 0 everywhere)",
-)
 def test_redcap_renamed_waves_reach_in_sample_reliability(tmp_path: Path) -> None:
     import json
 
