@@ -177,3 +177,14 @@ def test_unlinked_direction_comes_from_the_scale() -> None:
     lower = _unlinked(mean_before=4.5, mean_after=3.9, improvement_sign=1)
     assert unlinked_finding(lower, BELONG, Disclosure(), "u").verdict == "worsened"
     assert unlinked_finding(_unlinked(), LONELY, Disclosure(), "u").verdict == "improved"
+
+
+def test_unclear_change_with_an_interval_clear_of_zero_says_why() -> None:
+    # The raw interval excludes zero, the adjusted test does not: the sentence explains it.
+    f = _finding(_rec(p_t=0.004, p_t_holm=0.08))
+    assert f.verdict == "no clear change"
+    assert "could still arise by chance" in f.sentence
+    crossing = _finding(
+        _rec(p_t=0.3, p_t_holm=0.9, mean_change_ci_low=-0.4, mean_change_ci_high=0.2)
+    )
+    assert "could still arise by chance" not in crossing.sentence

@@ -187,6 +187,12 @@ def paired_finding(
             f"after {where}, a change of {change} (95% CI {ci}; adjusted {pvalue(p)}), "
             f"among {count(n)} participants with both surveys."
         )
+        if _interval_excludes_zero(record):
+            # Otherwise a reader sees an interval clear of zero beside "no clear change".
+            sentence += (
+                " The interval on its own excludes no change, but with this many outcomes and "
+                "groups tested, a change of this size could still arise by chance."
+            )
         return Finding(
             info.instrument,
             info.scale,
@@ -208,6 +214,11 @@ def paired_finding(
         sentence,
         [size, reliable_change_sentence(record, d, key)],
     )
+
+
+def _interval_excludes_zero(record: dict[str, Any]) -> bool:
+    low, high = record.get("mean_change_ci_low"), record.get("mean_change_ci_high")
+    return is_number(low) and is_number(high) and (low > 0 or high < 0)
 
 
 def _first(record: dict[str, Any], *names: str) -> Any:
