@@ -325,7 +325,7 @@ def _fit_scale(
     reference: str,
     covariates: list[str],
 ) -> list[dict[str, Any]]:
-    from scipy import stats
+    from . import distributions as stats
 
     present = [g for g in levels if (wide["group"] == g).any()]
     if reference not in present:

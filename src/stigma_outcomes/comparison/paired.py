@@ -141,7 +141,7 @@ def _wilcoxon(v: float, n_nonzero: int, n_pairs: int, ties: float) -> tuple[floa
 
 def finish_paired(red: dict[str, np.ndarray], i: int, sign: int) -> dict[str, Any]:
     """Turn the reductions of cell ``i`` into the SPEC §6 paired fields (NaN where undefined)."""
-    from scipy.stats import t as t_dist
+    from .distributions import t as t_dist
 
     n = int(red["n"][i])
     notes: list[str] = []

@@ -338,7 +338,7 @@ def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dic
 
 
 def _reliability(x: np.ndarray, items: list[str], base: dict[str, Any]) -> dict[str, Any]:
-    from scipy.stats import f as f_dist
+    from .distributions import f as f_dist
 
     n = x.shape[0]
     if len(items) < 2:

@@ -38,7 +38,7 @@ from .tables import (
 
 def group_chart_data(recs: list[dict[str, Any]], d: Disclosure, dec: int) -> list[dict[str, Any]]:
     """Means with t intervals per wave for each shown group, from the table's own numbers."""
-    from scipy.stats import t as t_dist
+    from ..comparison.distributions import t as t_dist
 
     series = []
     for rec in recs:
@@ -295,7 +295,7 @@ def unlinked_means_chart(
     instrument: str, info: OutcomeInfo, cell: list[dict[str, Any]], d: Disclosure, dec: int
 ) -> Chart | None:
     """Averages before and after for two unlinked sets of respondents, with t intervals."""
-    from scipy.stats import t as t_dist
+    from ..comparison.distributions import t as t_dist
 
     series = []
     hidden = []
