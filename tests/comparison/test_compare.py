@@ -286,3 +286,21 @@ def test_reliable_change_table_uses_the_same_chain():
         assert (rows["reliable_change"] == "deteriorated").sum() == rec["n_reliably_deteriorated"]
     plain = reliable_change_table(scores, "pre", "post", rci_reliability="definition")
     assert plain.loc[plain["instrument"] == "ismi29", "reliable_change"].isna().all()
+
+
+def test_every_field_of_model_records_is_documented():
+    from stigma_outcomes.comparison.fields import MODEL_SECTION_DOCS
+
+    scores, items = _ucla3()
+    mixed = compare(scores, "pre", "post", followup=["fu"], keyed_items=items)
+    grouped = compare(_scores(arm=True), "pre", "post", group_col="arm", **OPTIONS)
+    records = {
+        "mixed_models": mixed.mixed_models,
+        "reliability": mixed.reliability,
+        "ancova": grouped.ancova,
+    }
+    for section, recs in records.items():
+        assert recs, section
+        fields = set().union(*(set(r) for r in recs))
+        undocumented = fields - set(MODEL_SECTION_DOCS[section])
+        assert not undocumented, f"{section}: document {sorted(undocumented)} in fields.py"

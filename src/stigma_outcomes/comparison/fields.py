@@ -1,4 +1,4 @@
-"""What every field of the paired, unlinked and attrition records means.
+"""What every field of every results record means.
 
 These definitions are the documentation of the results: they are written into the JSON
 Schema (``description`` of each property) and into ``docs/results-fields.md`` by
@@ -161,6 +161,88 @@ ATTRITION_DOCS = {
     "hedges_g_ci_high": "Upper 95% limit of hedges_g.",
 }
 
+MIXED_DOCS = {
+    "instrument": KEY_DOCS["instrument"],
+    "scale": KEY_DOCS["scale"],
+    "group_column": "Grouping column whose interaction with wave is modelled; null for "
+    "score ~ wave alone.",
+    "group": "Always null: one model covers every group.",
+    "n_participants": "Participants with at least one valid score at the modelled waves.",
+    "n_observations": "Valid scores in the model (all waves; participants who miss a wave "
+    "still count).",
+    "waves": "Wave levels modelled, baseline first.",
+    "group_levels": "Group levels, reference first (null without a group column).",
+    "fixed_effects": "Treatment-coded fixed effects as lme4 fixef/vcov: term (R's name), "
+    "estimate, se, z, ci_low, ci_high (95% Wald), p.",
+    "participant_variance": "REML variance of the random participant intercept (lme4 VarCorr).",
+    "residual_variance": "REML residual variance (lme4 VarCorr).",
+    "reml_criterion": "−2 × restricted log-likelihood at the optimum (lme4 REMLcrit).",
+    "wave_means": "Model-estimated mean per wave (and group): wave, group, mean, se, 95% "
+    "Wald ci_low/ci_high, n (valid scores in that cell).",
+    "contrasts": "Each later wave minus baseline, within group: from_wave, to_wave, group, "
+    "estimate, se, z, ci_low, ci_high, p.",
+    "converged": "Whether the REML optimisation converged.",
+    "optimizer": "How the one-dimensional REML criterion was minimised.",
+    "method": "'REML'.",
+    "df_method": "How confidence intervals and p values were obtained (Wald z).",
+    "note": KEY_DOCS["note"],
+}
+
+ANCOVA_DOCS = {
+    "instrument": KEY_DOCS["instrument"],
+    "scale": KEY_DOCS["scale"],
+    "from_wave": "Baseline wave (the 'pre' covariate).",
+    "to_wave": "Later wave (the outcome).",
+    "group_column": "Grouping column compared (e.g. arm).",
+    "covariates": "Extra baseline covariates in the model.",
+    "n": "Complete cases: participants with both waves, a group and every covariate.",
+    "n_by_group": "Complete cases per group level.",
+    "reference_group": "Group the others are compared with (default: first in sorted order).",
+    "group": "Group compared with the reference; null on the overall F-test record.",
+    "term": "R's coefficient name (e.g. armIntervention), or 'group' for the overall F test.",
+    "adjusted_difference": "Group − reference difference in later-wave means at equal "
+    "baseline score (and covariates): the group coefficient of lm(post ~ pre + group).",
+    "adjusted_difference_se": "Standard error of adjusted_difference.",
+    "adjusted_difference_ci_low": "Lower 95% t limit of adjusted_difference.",
+    "adjusted_difference_ci_high": "Upper 95% t limit of adjusted_difference.",
+    "t": "t statistic of the group coefficient.",
+    "df": "Residual degrees of freedom of the model.",
+    "p": "Two-sided p of the group coefficient (on the overall record: of the F test).",
+    "partial_eta_squared": "Partial eta squared of the group term (or of this contrast).",
+    "F": "F statistic of the whole group term.",
+    "df1": "Numerator degrees of freedom of the F test.",
+    "df2": "Denominator degrees of freedom of the F test.",
+    "eta_squared_method": "How partial eta squared was computed (sums of squares used).",
+    "note": KEY_DOCS["note"],
+}
+
+RELIABILITY_DOCS = {
+    "instrument": KEY_DOCS["instrument"],
+    "scale": KEY_DOCS["scale"],
+    "wave": "Wave the item answers come from.",
+    "n": "Participants whose scale score is valid ('ok') at this wave.",
+    "n_items": "Items in the scale.",
+    "alpha": "Cronbach's alpha of the keyed items (psych::alpha raw_alpha, pairwise covariances).",
+    "alpha_ci_low": "Lower limit of the 95% Feldt interval of alpha.",
+    "alpha_ci_high": "Upper limit of the 95% Feldt interval of alpha.",
+    "alpha_ci_method": "How the alpha interval was computed.",
+    "alpha_if_deleted": "Item → alpha of the scale without that item.",
+    "item_rest_r": "Item → correlation of the item with the sum of the other items "
+    "(corrected item–total r, psych r.drop).",
+    "omega_total": "McDonald's omega total from a one-factor minres model "
+    "(psych::omega nfactors = 1, items as keyed).",
+    "omega_method": "How omega was estimated.",
+    "miskeyed_items": "Items whose item_rest_r is negative after keying: the usual sign of "
+    "an item the survey platform had already reversed.",
+    "note": KEY_DOCS["note"],
+}
+
+MODEL_SECTION_DOCS = {
+    "mixed_models": MIXED_DOCS,
+    "ancova": ANCOVA_DOCS,
+    "reliability": RELIABILITY_DOCS,
+}
+
 SECTION_DOCS = {
     "paired": {**KEY_DOCS, **PAIRED_DOCS},
     "unlinked": {**KEY_DOCS, **UNLINKED_DOCS},
@@ -183,12 +265,15 @@ def fields_markdown() -> str:
         f"Multiplicity family (p_t_holm, p_t_bh) of a linked analysis: {FAMILY_DESCRIPTION};",
         f"of an unlinked analysis: {UNLINKED_FAMILY_DESCRIPTION}.",
         "",
-        "Mixed-model, ANCOVA and reliability records are documented in their own modules",
-        "(`comparison/mixed.py`, `comparison/ancova.py`, `comparison/reliability.py`).",
+        "Mixed-model, ANCOVA and reliability records are described at more length in their",
+        "modules (`comparison/mixed.py`, `comparison/ancova.py`, `comparison/reliability.py`).",
     ]
     for section, fields in SECTION_FIELDS.items():
         lines += ["", f"## `{section}`", "", "| field | type | meaning |", "| --- | --- | --- |"]
         docs = SECTION_DOCS[section]
         for name, kind in fields.items():
             lines.append(f"| `{name}` | {kind} | {docs[name]} |")
+    for section, docs in MODEL_SECTION_DOCS.items():
+        lines += ["", f"## `{section}`", "", "| field | meaning |", "| --- | --- |"]
+        lines += [f"| `{name}` | {meaning} |" for name, meaning in docs.items()]
     return "\n".join(lines) + "\n"
