@@ -43,6 +43,23 @@ def _share(d: Disclosure, key: str, value: Any, n: Any) -> str:
     return f"{percent(float(value), float(n))} ({count(value)})"
 
 
+def _whole_sample_record(
+    records: list[dict[str, Any]], finding: Any, waves: tuple[str, str]
+) -> dict[str, Any] | None:
+    """The whole-sample record of a finding's scale for one pair of waves, if there is one."""
+    return next(
+        (
+            r
+            for r in records
+            if r.get("instrument") == finding.instrument
+            and str(r.get("scale")) == finding.scale
+            and r.get("group") is None
+            and (str(r.get("from_wave")), str(r.get("to_wave"))) == waves
+        ),
+        None,
+    )
+
+
 def glance_table(
     data: dict[str, Any],
     findings: list[Finding],
@@ -64,17 +81,7 @@ def glance_table(
     fw, tw = primary
     rows = []
     for f in findings:
-        rec = next(
-            (
-                r
-                for r in paired
-                if r.get("instrument") == f.instrument
-                and str(r.get("scale")) == f.scale
-                and r.get("group") is None
-                and (str(r.get("from_wave")), str(r.get("to_wave"))) == (fw, tw)
-            ),
-            None,
-        )
+        rec = _whole_sample_record(paired, f, (fw, tw))
         if rec is None:
             continue
         info = describe_outcome(f.instrument, f.scale, rec)
@@ -138,17 +145,7 @@ def _unlinked_glance(
     fw, tw = primary
     rows = []
     for f in findings:
-        rec = next(
-            (
-                r
-                for r in data.get("unlinked") or []
-                if r.get("instrument") == f.instrument
-                and str(r.get("scale")) == f.scale
-                and r.get("group") is None
-                and (str(r.get("from_wave")), str(r.get("to_wave"))) == (fw, tw)
-            ),
-            None,
-        )
+        rec = _whole_sample_record(data.get("unlinked") or [], f, (fw, tw))
         if rec is None:
             continue
         info = describe_outcome(f.instrument, f.scale, rec)
