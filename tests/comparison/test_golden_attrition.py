@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from tests.comparison.golden import mismatches
 
 from stigma_outcomes.comparison import compare
 
@@ -36,11 +37,7 @@ def _index(records):
 def test_fields_match_r(results, key):
     ours = _index(results.attrition)[key]
     theirs = _index(EXPECTED)[key]
-    wrong = {
-        f: (ours[f], theirs[f])
-        for f in FIELDS
-        if not math.isclose(ours[f], theirs[f], rel_tol=1e-6, abs_tol=1e-12)
-    }
+    wrong = mismatches(ours, theirs, FIELDS)
     assert not wrong, wrong
     assert ours["from_wave"] == "pre"
     assert ours["n_baseline"] == ours["n_completers"] + ours["n_dropouts"]

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from tests.comparison.golden import close, mismatches
 
 from stigma_outcomes.comparison import compare
 
@@ -41,12 +42,6 @@ def _index(records):
     return {(r["from_wave"], r["to_wave"], r["scale"], r["group"]): r for r in records}
 
 
-def _close(ours, theirs) -> bool:
-    if isinstance(theirs, str):
-        return ours == theirs
-    return math.isclose(float(ours), float(theirs), rel_tol=1e-6, abs_tol=1e-12)
-
-
 def test_every_r_record_has_a_python_record(results):
     ours = _index(results.paired)
     theirs = _index(EXPECTED)
@@ -63,10 +58,10 @@ def test_every_r_record_has_a_python_record(results):
 def test_fields_match_r(results, key):
     ours = _index(results.paired)[key]
     theirs = _index(EXPECTED)[key]
-    wrong = {f: (ours[f], theirs[f]) for f in CLOSED_FORM if not _close(ours[f], theirs[f])}
+    wrong = mismatches(ours, theirs, CLOSED_FORM)
     assert not wrong, wrong
     if theirs["n_pairs"] > 2:
-        assert _close(ours["g_av"], theirs["g_av"])
+        assert close(ours["g_av"], theirs["g_av"])
     else:
         # J(1) = Γ(1/2)/(√(1/2)·Γ(0)) is 0 in R; we report g_av as undefined instead.
         assert math.isnan(ours["g_av"])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
+from tests.comparison.golden import mismatches
 
 from stigma_outcomes.comparison import compare
 
@@ -51,11 +51,7 @@ def _index(records):
 def test_fields_match_r(results, key):
     ours = _index(results.unlinked)[key]
     theirs = _index(EXPECTED)[key]
-    wrong = {
-        f: (ours[f], theirs[f])
-        for f in FIELDS
-        if not math.isclose(ours[f], theirs[f], rel_tol=1e-6, abs_tol=1e-12)
-    }
+    wrong = mismatches(ours, theirs, FIELDS)
     assert not wrong, wrong
     method = "exact" if theirs["mann_whitney_exact"] else "normal"
     assert ours["mann_whitney_method"].startswith(method)
