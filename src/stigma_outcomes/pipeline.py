@@ -155,16 +155,14 @@ def run_evaluation(
         **wave_args,
     )
     say(f"scoring {', '.join(ev.instruments)}")
+    if ev.waves.rename:
+        # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry
+        # the same wave names.
+        responses.frame["wave"] = responses.frame["wave"].astype(str).replace(ev.waves.rename)
+        responses.ledger["wave"] = responses.ledger["wave"].replace(ev.waves.rename)
     scored = score(responses, ev.instruments)
     scores = scored.scores
     keyed_items = None if ev.unlinked else scored.keyed_items
-    if ev.waves.rename:
-        # Scores and item answers must carry the same wave names, or reliability finds none.
-        scores = scores.assign(wave=scores["wave"].astype(str).replace(ev.waves.rename))
-        if keyed_items is not None:
-            keyed_items = keyed_items.assign(
-                wave=keyed_items["wave"].astype(str).replace(ev.waves.rename)
-            )
     say("comparing waves")
     results = compare(
         scores,
