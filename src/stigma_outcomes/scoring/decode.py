@@ -125,12 +125,14 @@ class ItemDecoder:
             series.dtype
         ):
             return self._decode_numbers(series.to_numpy(dtype=float, na_value=np.nan))
-        positions, uniques = pd.factorize(series, use_na_sentinel=True)
-        decoded = [self.decode_value(u) for u in uniques]
+        return self._decode_distinct(series)
+
+    def _decode_distinct(self, values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Decode each distinct value once, then broadcast by position."""
+        positions, uniques = pd.factorize(values, use_na_sentinel=True)
         # One extra slot at the end takes the NA sentinel (-1) to (NaN, OK).
-        code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
-        flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
-        return code_table[positions], flag_table[positions]
+        codes, flags = _tables([self.decode_value(u) for u in uniques], [(math.nan, OK)])
+        return codes[positions], flags[positions]
 
     def _known_span(self) -> tuple[int, int] | None:
         """The whole-number span covering every code this item knows, if all are whole."""
@@ -148,23 +150,31 @@ class ItemDecoder:
         """Numeric column: one pass through a look-up table indexed by the value."""
         span = self._known_span()
         if span is None:
-            positions, uniques = pd.factorize(values, use_na_sentinel=True)
-            decoded = [self.decode_value(float(u)) for u in uniques]
-            code_table = np.array([d[0] for d in decoded] + [math.nan], dtype=float)
-            flag_table = np.array([d[1] for d in decoded] + [OK], dtype=np.int8)
-            return code_table[positions], flag_table[positions]
+            return self._decode_distinct(values)
         low, high = span
-        decoded = [self.decode_value(float(v)) for v in range(low, high + 1)]
         width = high - low + 1
         # Two extra slots: blank (missing, no problem) and anything outside the table.
-        code_table = np.array([d[0] for d in decoded] + [math.nan, math.nan], dtype=float)
-        flag_table = np.array([d[1] for d in decoded] + [OK, OUT_OF_RANGE], dtype=np.int8)
+        code_table, flag_table = _tables(
+            [self.decode_value(float(v)) for v in range(low, high + 1)],
+            [(math.nan, OK), (math.nan, OUT_OF_RANGE)],
+        )
         with np.errstate(invalid="ignore"):
             offset = values - low
             index = offset.astype(np.intp)
             usable = (offset >= 0) & (offset < width) & (index == offset)
         index = np.where(usable, index, np.where(np.isnan(values), width, width + 1))
         return code_table[index], flag_table[index]
+
+
+def _tables(
+    decoded: list[tuple[float, int]], extra: list[tuple[float, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Look-up tables of codes and problem flags, with extra slots appended."""
+    rows = decoded + extra
+    return (
+        np.array([r[0] for r in rows], dtype=float),
+        np.array([r[1] for r in rows], dtype=np.int8),
+    )
 
 
 def _as_number(text: str) -> float | None:
