@@ -44,3 +44,28 @@ def test_personal_id_column_needs_a_key(tmp_path: Path) -> None:
     assert not any("example.org" in i for i in ids)
     again = so.score(export, ["ucla3"], id_col="Email", id_key=key)
     assert again.scores["participant_id"].astype(str).tolist() == ids  # waves still link
+
+
+def test_ids_and_waves_keep_the_order_they_first_appear() -> None:
+    import pandas as pd
+
+    from stigma_outcomes.ingest import load_responses
+
+    pre = pd.DataFrame(
+        {"id": ["zoe", "adam"], "ucla3_1": [1, 2], "ucla3_2": [1, 2], "ucla3_3": [1, 2]}
+    )
+    post = pd.DataFrame(
+        {"id": ["adam", "mia"], "ucla3_1": [3, 3], "ucla3_2": [3, 3], "ucla3_3": [3, 3]}
+    )
+    frame = load_responses([pre, post], ["ucla3"], wave=["pre", "post"]).frame
+    # Categories follow first appearance: waves in the order the exports were given (not
+    # 'post' < 'pre'), participants in export order.
+    assert list(frame["wave"].cat.categories) == ["pre", "post"]
+    assert list(frame["participant_id"].cat.categories) == ["zoe", "adam", "mia"]
+    assert frame["participant_id"].astype(str).tolist() == ["zoe", "adam", "adam", "mia"]
+    assert frame["wave"].astype(str).tolist() == ["pre", "pre", "post", "post"]
+    assert list(frame.columns[:2]) == ["participant_id", "wave"]
+    assert list(frame.columns[-2:]) == ["_file", "_row"]
+    scores = so.score([pre, post], ["ucla3"], wave=["pre", "post"]).scores
+    ordered = scores.sort_values(["wave", "participant_id"])
+    assert ordered["score"].tolist() == [3.0, 6.0, 9.0, 9.0]

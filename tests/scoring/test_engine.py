@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.scoring.toy import toy_instrument
+from tests.scoring.toy import toy_definition, toy_instrument
 
 import stigma_outcomes as so
+from stigma_outcomes.instruments import parse_instrument
+from stigma_outcomes.scoring import engine
 
 
 def _frame(rows: dict[str, list[object]]) -> pd.DataFrame:
@@ -16,9 +18,8 @@ def _frame(rows: dict[str, list[object]]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-@pytest.fixture(scope="module")
-def result():
-    df = _frame(
+def _toy_rows() -> pd.DataFrame:
+    return _frame(
         {
             # item 2 reversed: 5 − 1 = 4 → items 4, 4, 4, 4: sum 16 → T = 30 + 2.5 × 16 = 70
             "full": ["SA", "SD", 4, "strongly agree", 4],
@@ -34,7 +35,11 @@ def result():
             "sparse": [2, None, None, 2, None],
         }
     )
-    return so.score(df, [toy_instrument()])
+
+
+@pytest.fixture(scope="module")
+def result():
+    return so.score(_toy_rows(), [toy_instrument()])
 
 
 def _get(result, pid: str, scale: str, column: str = "score"):
@@ -154,3 +159,57 @@ def test_carry_columns_and_numeric_ids() -> None:
         ["101", "pre", "north", 3.0],
         ["102", "pre", "south", 6.0],
     ]
+
+
+def test_small_whole_number_instruments_are_keyed_as_int8() -> None:
+    toy = toy_instrument()
+    assert engine._compact(toy, engine._decoders(toy, None))
+    # A half-point recode, or codes past int8, need floats.
+    half = toy_definition()
+    half["items"][4]["recode"] = {1: 0, 2: 0.5, 3: 0.5, 4: 1}
+    wide = {
+        **{k: toy_definition()[k] for k in ("name", "short_name", "construct", "domain")},
+        **{k: toy_definition()[k] for k in ("version", "provenance")},
+        "id": "vas",
+        "response_scales": {"vas": [{"code": c, "label": f"{c} points"} for c in (0, 100, 200)]},
+        "items": [{"id": "1", "label": "slider", "scale": "vas"}],
+        "scales": [
+            {
+                "id": "total",
+                "name": "Slider",
+                "items": ["1"],
+                "method": "sum",
+                "min_answered": 1,
+                "direction": "higher_is_better",
+                "range": [0, 200],
+            }
+        ],
+    }
+    for definition in (half, wide):
+        inst = parse_instrument(definition, "toy.yaml")
+        assert not engine._compact(inst, engine._decoders(inst, None))
+
+
+def test_int8_and_float_keying_give_identical_results(monkeypatch) -> None:
+    compact = so.score(_toy_rows(), [toy_instrument()])
+    monkeypatch.setattr(engine, "_compact", lambda *args: False)
+    floats = so.score(_toy_rows(), [toy_instrument()])
+    pd.testing.assert_frame_equal(compact.scores, floats.scores)
+    pd.testing.assert_frame_equal(compact.ledger, floats.ledger)
+    pd.testing.assert_frame_equal(compact.alerts, floats.alerts)
+    pd.testing.assert_frame_equal(compact.keyed_items, floats.keyed_items)
+    # keyed items are floats with NaN for a missing answer whichever way they were held
+    sparse = compact.keyed_items.set_index("participant_id").loc["sparse"]
+    assert sparse["toy_1"] == 2.0 and sparse["toy_4"] == 2.0
+    assert sparse[["toy_2", "toy_3", "toy_5"]].isna().all()
+    assert compact.keyed_items["toy_1"].dtype == float
+
+
+def test_half_point_recode_is_scored_in_floats() -> None:
+    definition = toy_definition()
+    definition["items"][4]["recode"] = {1: 0, 2: 0.5, 3: 0.5, 4: 1}
+    inst = parse_instrument(definition, "toy.yaml")
+    df = _frame({"a": [1, 1, 1, 1, "Disagree"], "b": [1, 1, 1, 1, 4]})
+    # item 5 answered 'Disagree' (code 2) → 0.5; code 4 → 1
+    scores = so.score(df, [inst]).scores
+    assert scores.loc[scores["scale"] == "dich", "score"].tolist() == [0.5, 1.0]

@@ -65,8 +65,13 @@ def test_shuffling_rows_and_columns_changes_no_score(
     rng = np.random.default_rng(seed)
     shuffled = df.iloc[rng.permutation(len(df)), rng.permutation(df.shape[1])]
     key = ["participant_id", "scale"]
-    a = so.score(df, [instrument_id]).scores.set_index(key)["score"].sort_index()
-    b = so.score(shuffled, [instrument_id]).scores.set_index(key)["score"].sort_index()
+
+    def by_participant(frame: pd.DataFrame) -> pd.Series:
+        # IDs are categoricals in order of first appearance; compare them as text.
+        return frame.astype({"participant_id": str}).set_index(key)["score"].sort_index()
+
+    a = by_participant(so.score(df, [instrument_id]).scores)
+    b = by_participant(so.score(shuffled, [instrument_id]).scores)
     pd.testing.assert_series_equal(a, b)
 
 

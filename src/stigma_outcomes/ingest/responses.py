@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from ..errors import InputError, MappingError
 from ..instruments.registry import Registry
@@ -312,12 +313,7 @@ def load_responses(
         source_columns.update(columns)
         if table.pii_columns:
             pii[table.source] = list(table.pii_columns)
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    # IDs and waves repeat in every later table: categorical codes make that cheap.
-    frame = frame.assign(
-        participant_id=frame["participant_id"].astype("category"),
-        wave=frame["wave"].astype("category"),
-    )
+    frame = _stack(frames)
     frame, dup_ledger = _apply_duplicates(frame, resolved, duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))
@@ -334,6 +330,67 @@ def load_responses(
         sources=[t.source for t in tables],
         pii_columns=pii,
     )
+
+
+def _as_category(values: pd.Series) -> pd.Categorical:
+    """Text as a categorical whose categories keep the order of first appearance.
+
+    One hashing pass: ``astype("category")`` would also sort the categories and check
+    their uniqueness, tripling the cost for a million distinct IDs. First-appearance order
+    also keeps waves in the order the exports list them.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.array
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    try:
+        # factorize's uniques are distinct by construction; the public constructor would
+        # check again by building a hash index of a million Python strings (~0.2 GB).
+        dtype = pd.CategoricalDtype._from_fastpath(uniques, ordered=False)
+    except AttributeError:  # a pandas without the private fast path
+        dtype = pd.CategoricalDtype(uniques)
+    return pd.Categorical.from_codes(_narrow(codes, len(uniques)), dtype=dtype, validate=False)
+
+
+def _narrow(codes: np.ndarray, n_categories: int) -> np.ndarray:
+    """Category codes in the smallest integer type that holds them, as pandas would."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame of all sources, IDs and waves as categoricals.
+
+    IDs and waves repeat in every later table: categorical codes make that cheap.
+    """
+    keys = ["participant_id", "wave", "_file"]
+    if len(frames) == 1:
+        frame = frames[0]
+        frame = frame.assign(**{k: _as_category(frame[k]) for k in keys})
+        _release_arrow_cache(len(frame))
+        return frame
+    # Sources have different categories, where concat would fall back to plain values, so
+    # each key is rebuilt as one categorical over all sources and put back in its place.
+    order = list(frames[0].columns)
+    frame = pd.concat([f.drop(columns=keys) for f in frames], ignore_index=True)
+    for key in sorted(keys, key=order.index):
+        combined = union_categoricals([_as_category(f[key]) for f in frames])
+        frame.insert(order.index(key), key, combined)
+    _release_arrow_cache(len(frame))
+    return frame
+
+
+def _release_arrow_cache(rows: int) -> None:
+    """Return the memory Arrow kept from hashing the IDs to the system.
+
+    Arrow's allocator holds on to what it freed (~80 MB after a million distinct IDs), and
+    only Arrow could reuse it; the numpy arrays of scoring would otherwise come on top.
+    """
+    if rows >= 100_000:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
 
 
 def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:
@@ -387,6 +444,13 @@ def _resolve_instruments(
     return resolved
 
 
+def _constant(text: str, n: int) -> pd.Series:
+    """A column holding one text value on every row, as codes rather than n strings."""
+    return pd.Series(
+        pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text], validate=False)
+    )
+
+
 def _one_source(
     table: RawTable,
     index: int,
@@ -420,12 +484,13 @@ def _one_source(
         fallback = file_wave
         if fallback is None:
             folded = {str(c).strip().casefold(): str(c) for c in data.columns}
-            if "wave" in folded:
-                waves = _id_strings(data[folded["wave"]])
-            else:
-                waves = pd.Series([DEFAULT_WAVE] * len(data), dtype="str")
+            waves = (
+                _id_strings(data[folded["wave"]])
+                if "wave" in folded
+                else _constant(DEFAULT_WAVE, len(data))
+            )
         else:
-            waves = pd.Series([fallback] * len(data), dtype="str")
+            waves = _constant(fallback, len(data))
     data = data.reset_index(drop=True)
     ids = _id_strings(data[id_column], casefold_ids)
     if id_column in table.pii_columns and id_key is None:
@@ -469,7 +534,9 @@ def _one_source(
         # Whole columns are moved, never converted, so text stays in its Arrow buffers.
         sources = [columns[(table.source, f"{inst.id}_{i}")] for i in inst.item_ids]
         blocks.append(data[sources].set_axis([f"{inst.id}_{i}" for i in inst.item_ids], axis=1))
-    blocks.append(pd.DataFrame({"_file": table.source, "_row": table.row_numbers}))
+    blocks.append(
+        pd.DataFrame({"_file": _constant(table.source, len(data)), "_row": table.row_numbers})
+    )
     out = pd.concat(blocks, axis=1)
     problems: list[pd.DataFrame] = []
     if pii:

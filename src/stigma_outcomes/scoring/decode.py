@@ -22,6 +22,8 @@ OK = 0
 UNKNOWN_LABEL = 1
 OUT_OF_RANGE = 2
 MISSING_CODE = 3
+NO_ANSWER = -128
+"""In compact (int8) codes, the value that stands for a missing answer (NaN in floats)."""
 PROBLEM_NAMES = {
     UNKNOWN_LABEL: "unknown_label",
     OUT_OF_RANGE: "out_of_range",
@@ -106,8 +108,22 @@ class ItemDecoder:
             return self.missing_codes[number], MISSING_CODE
         return math.nan, OUT_OF_RANGE
 
-    def decode(self, column: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def outputs(self) -> set[float]:
+        """Every value other than NaN that :meth:`decode` can return."""
+        return (
+            set(self.codes)
+            | {v for v in self.missing_codes.values() if not math.isnan(v)}
+            | {v for v in self.missing_labels.values() if not math.isnan(v)}
+        )
+
+    def decode(
+        self, column: pd.Series | np.ndarray, compact: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Decode a whole column; returns float codes (NaN = missing) and int8 problem flags.
+
+        With ``compact``, codes come back as int8 with :data:`NO_ANSWER` for a missing
+        answer: an eighth of the memory, for items whose every output is a small whole number
+        (check with :meth:`outputs`).
 
         Examples
         --------
@@ -119,19 +135,23 @@ class ItemDecoder:
         [3.0, 2.0, nan, nan, nan]
         >>> problems.tolist()
         [0, 0, 2, 1, 0]
+        >>> dec.decode(pd.Series(["often ", None]), compact=True)[0].tolist()
+        [3, -128]
         """
         series = column if isinstance(column, pd.Series) else pd.Series(column)
         if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
             series.dtype
         ):
-            return self._decode_numbers(series.to_numpy(dtype=float, na_value=np.nan))
-        return self._decode_distinct(series)
+            return self._decode_numbers(series.to_numpy(dtype=float, na_value=np.nan), compact)
+        return self._decode_distinct(series, compact)
 
-    def _decode_distinct(self, values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _decode_distinct(
+        self, values: pd.Series | np.ndarray, compact: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Decode each distinct value once, then broadcast by position."""
         positions, uniques = pd.factorize(values, use_na_sentinel=True)
         # One extra slot at the end takes the NA sentinel (-1) to (NaN, OK).
-        codes, flags = _tables([self.decode_value(u) for u in uniques], [(math.nan, OK)])
+        codes, flags = _tables([self.decode_value(u) for u in uniques], [(math.nan, OK)], compact)
         return codes[positions], flags[positions]
 
     def _known_span(self) -> tuple[int, int] | None:
@@ -146,17 +166,18 @@ class ItemDecoder:
         low, high = int(min(known)), int(max(known))
         return (low, high) if high - low <= 10_000 else None
 
-    def _decode_numbers(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _decode_numbers(self, values: np.ndarray, compact: bool) -> tuple[np.ndarray, np.ndarray]:
         """Numeric column: one pass through a look-up table indexed by the value."""
         span = self._known_span()
         if span is None:
-            return self._decode_distinct(values)
+            return self._decode_distinct(values, compact)
         low, high = span
         width = high - low + 1
         # Two extra slots: blank (missing, no problem) and anything outside the table.
         code_table, flag_table = _tables(
             [self.decode_value(float(v)) for v in range(low, high + 1)],
             [(math.nan, OK), (math.nan, OUT_OF_RANGE)],
+            compact,
         )
         with np.errstate(invalid="ignore"):
             offset = values - low
@@ -167,14 +188,26 @@ class ItemDecoder:
 
 
 def _tables(
-    decoded: list[tuple[float, int]], extra: list[tuple[float, int]]
+    decoded: list[tuple[float, int]], extra: list[tuple[float, int]], compact: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """Look-up tables of codes and problem flags, with extra slots appended."""
     rows = decoded + extra
-    return (
-        np.array([r[0] for r in rows], dtype=float),
-        np.array([r[1] for r in rows], dtype=np.int8),
-    )
+    codes = np.array([r[0] for r in rows], dtype=float)
+    if compact:
+        codes = np.where(np.isnan(codes), NO_ANSWER, codes).astype(np.int8)
+    return codes, np.array([r[1] for r in rows], dtype=np.int8)
+
+
+def fits_compact(values: set[float]) -> bool:
+    """Whether int8 codes hold every one of ``values`` exactly (sentinel excluded)."""
+    return all(float(v).is_integer() and NO_ANSWER < v <= 127 for v in values)
+
+
+def as_float_codes(codes: np.ndarray) -> np.ndarray:
+    """Codes as floats with NaN for a missing answer, whether compact (int8) or float."""
+    if codes.dtype != np.int8:
+        return codes
+    return np.where(codes == NO_ANSWER, np.nan, codes.astype(float))
 
 
 def _as_number(text: str) -> float | None:

@@ -22,8 +22,16 @@ from ..ingest.responses import ItemResponses, load_responses
 from ..ingest.table import ledger_frame
 from ..instruments.checks import _decimals
 from ..instruments.schema import Instrument, Scale
-from .decode import MISSING_CODE, OK, PROBLEM_NAMES, ItemDecoder
-from .result import ScoreResult, assemble_scores
+from .decode import (
+    MISSING_CODE,
+    NO_ANSWER,
+    OK,
+    PROBLEM_NAMES,
+    ItemDecoder,
+    as_float_codes,
+    fits_compact,
+)
+from .result import ScaleColumns, ScoreLayout, ScoreResult
 
 _PARALLEL_ROWS = 50_000
 _SLICE_ROWS = 131_072
@@ -39,7 +47,6 @@ class _ScaleOutput:
     se: np.ndarray
     answered: np.ndarray
     ok: np.ndarray
-    band: np.ndarray  # band index per row, -1 = none
 
 
 def _round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
@@ -48,20 +55,25 @@ def _round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
     return np.floor(values * factor + 0.5 + 1e-9) / factor
 
 
-def _scale_scores(scale: Scale, total: np.ndarray, answered: np.ndarray) -> _ScaleOutput:
+def _scale_scores(
+    scale: Scale, total: np.ndarray, answered: np.ndarray, out: ScaleColumns
+) -> _ScaleOutput:
+    """Score one scale from its item totals and answered counts, writing into ``out``."""
     k = len(scale.items)
     ok = answered >= scale.required_answers()
+    raw = out.raw
     with np.errstate(invalid="ignore", divide="ignore"):
         if scale.method == "sum":
-            raw = total
-        elif scale.method == "mean":
-            raw = total / answered
+            raw[:] = total
         else:
-            raw = total / answered * k
-    raw = np.where(ok, raw, np.nan)
-    score = raw
-    se = np.full(len(raw), np.nan)
-    if scale.conversion is not None:
+            np.divide(total, answered, out=raw)
+            if scale.method == "prorated_sum":
+                raw *= k
+    raw[~ok] = np.nan
+    if scale.conversion is None:
+        out.score[:] = raw
+        out.se.fill(np.nan)
+    else:
         table = sorted(scale.conversion.table, key=lambda r: float(r.raw))
         keys = np.array([float(r.raw) for r in table])
         lookup = np.where(np.isnan(raw), keys[0], raw)
@@ -69,11 +81,14 @@ def _scale_scores(scale: Scale, total: np.ndarray, answered: np.ndarray) -> _Sca
             lookup = _round_half_up(lookup, 0)
         idx = np.clip(np.searchsorted(keys, lookup - 1e-9), 0, len(keys) - 1)
         matched = ok & np.isclose(keys[idx], lookup)
-        score = np.where(matched, np.array([float(r.score) for r in table])[idx], np.nan)
+        converted = np.array([float(r.score) for r in table])
+        out.score[:] = np.where(matched, converted[idx], np.nan)
         se_values = np.array([np.nan if r.se is None else float(r.se) for r in table])
-        se = np.where(matched, se_values[idx], np.nan)
-    band = np.full(len(raw), -1, dtype=np.int16)
-    if scale.bands is not None:
+        out.se[:] = np.where(matched, se_values[idx], np.nan)
+    score = out.score
+    if scale.bands is None:
+        out.band.fill(-1)
+    else:
         levels = scale.bands.levels
         digits = max(_decimals(v) for b in levels for v in (b.min, b.max))
         rounded = _round_half_up(np.where(np.isnan(score), -np.inf, score), digits)
@@ -84,8 +99,10 @@ def _scale_scores(scale: Scale, total: np.ndarray, answered: np.ndarray) -> _Sca
         inside = (pos >= 0) & ~np.isnan(score)
         pos = np.clip(pos, 0, len(levels) - 1)
         inside &= rounded <= maxs[order][pos] + 1e-9
-        band = np.where(inside, order[pos], -1).astype(np.int16)
-    return _ScaleOutput(scale, score, raw, se, answered.astype(np.int32), ok, band)
+        out.band[:] = np.where(inside, out.band_codes[order[pos]], -1)
+    out.answered[:] = answered
+    np.logical_not(ok, out=out.status, casting="unsafe")
+    return _ScaleOutput(scale, score, raw, out.se, out.answered, ok)
 
 
 @dataclass
@@ -94,7 +111,7 @@ class InstrumentScores:
 
     instrument: Instrument
     outputs: list[_ScaleOutput]
-    keyed: np.ndarray  # item-major (k × n): reversed and recoded, NaN = missing
+    keyed: np.ndarray  # item-major (k × n): reversed and recoded; see decode.as_float_codes
     problem_items: np.ndarray  # item index of each cell with a problem
     problem_rows: np.ndarray  # row index of each cell with a problem
     problem_flags: np.ndarray  # what the problem was (decode.PROBLEM_NAMES)
@@ -113,6 +130,25 @@ def _decoders(instrument: Instrument, recode: dict[str, float] | None) -> list[I
     return decoders
 
 
+def _compact(instrument: Instrument, decoders: list[ItemDecoder]) -> bool:
+    """Whether every keyed value of the instrument fits int8 codes exactly.
+
+    Nearly every questionnaire is scored in small whole numbers; holding its items as int8
+    rather than float64 divides the memory of the keyed items by eight.
+    """
+    values: set[float] = set()
+    for item, decoder in zip(instrument.items, decoders, strict=True):
+        values |= decoder.outputs()
+        codes = [float(o.code) for o in instrument.response_scales[item.scale]]
+        if item.reverse:
+            values |= {min(codes) + max(codes) - c for c in codes}
+        if item.recode is not None:
+            values |= {float(v) for v in item.recode.values()}
+    biggest = max((abs(v) for v in values), default=0.0)
+    # Totals are summed in float32, exact for whole numbers below 2**24.
+    return fits_compact(values) and biggest * len(instrument.items) < 2**24
+
+
 def _membership(instrument: Instrument) -> np.ndarray:
     """A scales × items matrix of ones and zeros: which items each scale sums."""
     positions = {item.id: j for j, item in enumerate(instrument.items)}
@@ -122,10 +158,40 @@ def _membership(instrument: Instrument) -> np.ndarray:
     return weights
 
 
+def _totals(keyed: np.ndarray, weights: np.ndarray, compact: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every scale's item total and answered count, from one matrix product each.
+
+    Rows go in slices so the zero-filled and 0/1 temporaries stay small whatever the
+    export's size; counts of 0/1 values and sums of whole numbers are exact in float32.
+    """
+    n = keyed.shape[1]
+    totals = np.empty((len(weights), n))
+    counts = np.empty((len(weights), n), dtype=np.float32)
+    weights32 = weights.astype(np.float32)
+    for start in range(0, n, _SLICE_ROWS):
+        rows = slice(start, start + _SLICE_ROWS)
+        block = keyed[:, rows]
+        if compact:
+            answered = block != NO_ANSWER
+            totals[:, rows] = weights32 @ np.where(answered, block, 0).astype(np.float32)
+        else:
+            answered = ~np.isnan(block)
+            totals[:, rows] = weights @ np.where(answered, block, 0.0)
+        counts[:, rows] = weights32 @ answered.astype(np.float32)
+    return totals, counts
+
+
 def score_instrument(
-    frame: pd.DataFrame, instrument: Instrument, recode: dict[str, float] | None = None
+    frame: pd.DataFrame,
+    instrument: Instrument,
+    recode: dict[str, float] | None = None,
+    layout: ScoreLayout | None = None,
+    first_scale: int = 0,
 ) -> InstrumentScores:
     """Decode, key and score one instrument over all rows of ``frame``.
+
+    Scale results are written into ``layout`` (its scales ``first_scale`` onwards); a layout
+    of the instrument's own scales is made when none is given.
 
     Examples
     --------
@@ -136,13 +202,14 @@ def score_instrument(
     ([6.0, nan], [2])
     """
     n, k = len(frame), len(instrument.items)
-    keyed = np.empty((k, n), dtype=float)
-    flags = np.empty((k, n), dtype=np.int8)
     decoders = _decoders(instrument, recode)
+    compact = _compact(instrument, decoders)
+    keyed = np.empty((k, n), dtype=np.int8 if compact else float)
+    flags = np.empty((k, n), dtype=np.int8)
 
     def decode(j: int) -> None:
         column = frame[f"{instrument.id}_{instrument.items[j].id}"]
-        keyed[j], flags[j] = decoders[j].decode(column)
+        keyed[j], flags[j] = decoders[j].decode(column, compact)
 
     if n >= _PARALLEL_ROWS and k > 1:
         # Hashing text columns runs in Arrow and numpy with the GIL released, so two
@@ -156,17 +223,18 @@ def score_instrument(
     # Alerts and the ledger read response codes as given, so take them before keying.
     problem_items, problem_rows = np.nonzero(flags != OK)
     problem_flags = flags[problem_items, problem_rows]
-    problem_values = keyed[problem_items, problem_rows]
+    problem_values = as_float_codes(keyed[problem_items, problem_rows])
     positions = {item.id: j for j, item in enumerate(instrument.items)}
     alert_hits = []
     for rule in instrument.alerts:
         compare = _OPS[rule.operator]
         for item_id in rule.items:
             j = positions[item_id]
+            codes = as_float_codes(keyed[j])
             with np.errstate(invalid="ignore"):
-                rows = np.flatnonzero((flags[j] == OK) & compare(keyed[j], float(rule.value)))
+                rows = np.flatnonzero((flags[j] == OK) & compare(codes, float(rule.value)))
             if len(rows):
-                alert_hits.append((rule.id, j, rows, keyed[j, rows]))
+                alert_hits.append((rule.id, j, rows, codes[rows]))
 
     for j, item in enumerate(instrument.items):
         if not item.reverse and item.recode is None:
@@ -175,26 +243,19 @@ def score_instrument(
         row = keyed[j]
         if item.reverse:
             option_codes = [float(o.code) for o in instrument.response_scales[item.scale]]
-            np.subtract(min(option_codes) + max(option_codes), row, out=row, where=real)
+            flip = np.array(min(option_codes) + max(option_codes), dtype=row.dtype)
+            np.subtract(flip, row, out=row, where=real & (row != NO_ANSWER) if compact else real)
         if item.recode is not None:
             original = row.copy()
             for code_text, value in item.recode.items():
-                row[real & (original == float(code_text))] = float(value)
+                row[real & (original == float(code_text))] = value
 
-    weights = _membership(instrument)
-    weights32 = weights.astype(np.float32)
-    totals = np.empty((len(instrument.scales), n))
-    counts = np.empty((len(instrument.scales), n), dtype=np.float32)
-    # One matrix product per quantity scores every scale at once, without copying item
-    # blocks out of the matrix; counts of 0/1 values are exact in floating point. Rows go
-    # in slices so the zero-filled and 0/1 temporaries stay small whatever the export's size.
-    for start in range(0, n, _SLICE_ROWS):
-        block = keyed[:, start : start + _SLICE_ROWS]
-        answered = ~np.isnan(block)
-        totals[:, start : start + _SLICE_ROWS] = weights @ np.where(answered, block, 0.0)
-        counts[:, start : start + _SLICE_ROWS] = weights32 @ answered.astype(np.float32)
+    totals, counts = _totals(keyed, _membership(instrument), compact)
+    if layout is None:
+        layout = ScoreLayout(n, [(instrument, scale) for scale in instrument.scales])
     outputs = [
-        _scale_scores(scale, totals[s], counts[s]) for s, scale in enumerate(instrument.scales)
+        _scale_scores(scale, totals[s], counts[s], layout.columns(first_scale + s))
+        for s, scale in enumerate(instrument.scales)
     ]
     return InstrumentScores(
         instrument,
@@ -355,20 +416,26 @@ def score(
     else:
         responses = load_responses(data, instruments, **load_options)  # type: ignore[arg-type]
         responses_instruments = responses.instruments
-    per_instrument = []
     ledgers = [responses.ledger]
     alerts = []
     keyed_blocks: dict[str, np.ndarray] = {}
+    layout = ScoreLayout(
+        len(responses.frame),
+        [(inst, scale) for inst in responses_instruments for scale in inst.scales],
+    )
+    first_scale = 0
     for inst in responses_instruments:
-        scored = score_instrument(responses.frame, inst, responses.recodes.get(inst.id))
+        scored = score_instrument(
+            responses.frame, inst, responses.recodes.get(inst.id), layout, first_scale
+        )
+        first_scale += len(inst.scales)
         outputs, keyed = scored.outputs, scored.keyed
-        per_instrument.append((inst, outputs))
         ledgers.append(_item_ledger(responses, scored))
         ledgers.append(_scale_ledger(responses, inst, outputs))
         alerts.append(_alerts(responses, scored))
         for j, item in enumerate(inst.items):
             keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
-    scores = assemble_scores(responses.frame, responses.carry, per_instrument)
+    scores = layout.frame(responses.frame, responses.carry)
     ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
     alert_frame = (
         pd.concat([a for a in alerts if not a.empty], ignore_index=True)

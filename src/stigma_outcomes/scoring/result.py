@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from .._io import write_table
+from .decode import as_float_codes
 
 if TYPE_CHECKING:
-    from ..instruments.schema import Instrument
+    from ..instruments.schema import Instrument, Scale
 
 SCORE_COLUMNS = [
     "participant_id",
@@ -31,97 +32,126 @@ SCORE_COLUMNS = [
 
 
 def frame_from_columns(columns: dict[str, Any], length: int) -> pd.DataFrame:
-    """Build a DataFrame column by column.
+    """A DataFrame that adopts each 1-D array as its own block, without copying it.
 
-    ``pd.DataFrame(dict)`` stacks same-typed columns into one block, copying every array;
-    for the tens of millions of cells of a large score table that copy costs more than the
-    scoring itself. Adding columns one at a time keeps each array as its own block.
+    ``pd.DataFrame(dict)`` would stack same-typed columns into one block and
+    ``frame[name] = values`` copies; for the tens of millions of cells of a large score
+    table either copy costs more than the scoring itself.
     """
-    frame = pd.DataFrame(index=pd.RangeIndex(length))
-    for name, values in columns.items():
-        frame[name] = values
-    return frame
+    if not columns:
+        return pd.DataFrame(index=pd.RangeIndex(length))
+    return pd.DataFrame(columns, index=pd.RangeIndex(length), copy=False)
 
 
 def _tile(column: pd.Series, times: int) -> pd.Categorical:
     """The whole column ``times`` times over, as a categorical (codes repeat, text is shared)."""
     values = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
     return pd.Categorical.from_codes(
-        np.tile(values.cat.codes.to_numpy(), times), dtype=values.dtype
+        np.tile(values.cat.codes.to_numpy(), times), dtype=values.dtype, validate=False
     )
 
 
-def assemble_scores(
-    frame: pd.DataFrame, carry: list[str], per_instrument: list[tuple[Instrument, list[Any]]]
-) -> pd.DataFrame:
-    """Lay per-scale outputs out as the tidy table: scale by scale, rows in input order.
+def _small_int(largest: int) -> type[np.integer]:
+    return np.int8 if largest <= np.iinfo(np.int8).max else np.int16
 
-    Each scale's values are one contiguous run of the output, so every column is a plain
-    concatenation; the numbers go into two column-major blocks (floats and counts) that the
-    DataFrame adopts as they are, so a table of tens of millions of rows is never copied.
+
+@dataclass
+class ScaleColumns:
+    """One scale's run of the score table: views the engine writes its results into."""
+
+    score: np.ndarray
+    raw: np.ndarray
+    se: np.ndarray
+    answered: np.ndarray
+    status: np.ndarray  # 0 = ok, 1 = insufficient items
+    band: np.ndarray  # global band code, -1 = none
+    band_codes: np.ndarray  # the scale's band level index -> global band code
+
+
+class ScoreLayout:
+    """The tidy score table, allocated once and filled scale by scale, in place.
+
+    Each scale's values are one contiguous run of ``n`` rows (scales in the order given, rows
+    in input order), so the engine writes every result straight into its final place and the
+    table is never copied or concatenated: for a million respondents that saves a gigabyte
+    of copying and page faults.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> ucla = load_instrument("ucla3")
+    >>> layout = ScoreLayout(2, [(ucla, s) for s in ucla.scales])
+    >>> layout.columns(0).score.shape
+    (2,)
     """
-    outputs = [(inst, out) for inst, outs in per_instrument for out in outs]
-    n, s = len(frame), len(outputs)
-    columns = ["participant_id", "wave", *carry, *SCORE_COLUMNS[2:]]
-    if s == 0 or n == 0:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
-    def fill(target: np.ndarray, values: list[np.ndarray]) -> np.ndarray:
-        for i, v in enumerate(values):
-            target[i * n : (i + 1) * n] = v
-        return target
+    def __init__(self, n: int, scales: list[tuple[Instrument, Scale]]) -> None:
+        self.n = n
+        self.scales = scales
+        rows = n * len(scales)
+        self._floats = np.empty((rows, 3), dtype=float, order="F")  # score, raw, se
+        most_items = max((len(scale.items) for _, scale in scales), default=0)
+        self._counts = np.empty(
+            (rows, 2), dtype=np.int16 if most_items < 2**15 else np.int32, order="F"
+        )
+        self._status = np.empty(rows, dtype=np.int8)
+        labels: list[str] = []
+        for _, scale in scales:
+            if scale.bands is not None:
+                labels += [b.label for b in scale.bands.levels]
+        self.band_labels = list(dict.fromkeys(labels))
+        self._band = np.empty(rows, dtype=_small_int(len(self.band_labels)))
+        for i, (_, scale) in enumerate(scales):
+            self._counts[i * n : (i + 1) * n, 1] = len(scale.items)
 
-    floats = np.empty((n * s, 3), dtype=float, order="F")
-    fill(floats[:, 0], [o.score for _, o in outputs])
-    fill(floats[:, 1], [o.raw for _, o in outputs])
-    fill(floats[:, 2], [o.se for _, o in outputs])
-    counts = np.empty((n * s, 2), dtype=np.int32, order="F")
-    fill(counts[:, 0], [o.answered for _, o in outputs])
-    counts[:, 1] = np.repeat(np.array([len(o.scale.items) for _, o in outputs], np.int32), n)
+    def columns(self, index: int) -> ScaleColumns:
+        """Views of the ``index``-th scale's run of rows."""
+        rows = slice(index * self.n, (index + 1) * self.n)
+        scale = self.scales[index][1]
+        levels = [] if scale.bands is None else [b.label for b in scale.bands.levels]
+        return ScaleColumns(
+            score=self._floats[rows, 0],
+            raw=self._floats[rows, 1],
+            se=self._floats[rows, 2],
+            answered=self._counts[rows, 0],
+            status=self._status[rows],
+            band=self._band[rows],
+            band_codes=np.array([self.band_labels.index(x) for x in levels], dtype=np.int16),
+        )
 
-    band_labels: list[str] = []
-    band_codes = []
-    for _, out in outputs:
-        offset = len(band_labels)
-        if out.scale.bands is not None:
-            band_labels += [b.label for b in out.scale.bands.levels]
-        band_codes.append(np.where(out.band >= 0, out.band + offset, -1))
-    unique_labels = list(dict.fromkeys(band_labels))
-    remap = np.array([unique_labels.index(b) for b in band_labels] + [-1], dtype=np.int16)
-    band_index = fill(np.empty(n * s, dtype=np.int16), band_codes)
-    band_index = remap[np.where(band_index >= 0, band_index, len(band_labels))]
-    ok = fill(np.empty(n * s, dtype=bool), [o.ok for _, o in outputs])
+    def frame(self, ids: pd.DataFrame, carry: list[str]) -> pd.DataFrame:
+        """The filled table as a DataFrame (SPEC §5 columns), adopting every array as is."""
+        columns = ["participant_id", "wave", *carry, *SCORE_COLUMNS[2:]]
+        s = len(self.scales)
+        if s == 0 or self.n == 0:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
-    instrument_names = [inst.id for inst, _ in outputs]
-    instrument_categories = list(dict.fromkeys(instrument_names))
-    scale_names = [out.scale.id for _, out in outputs]
-    scale_categories = list(dict.fromkeys(scale_names))
-    labels: dict[str, Any] = {
-        "participant_id": _tile(frame["participant_id"], s),
-        "wave": _tile(frame["wave"], s),
-        **{name: _tile(frame[name], s) for name in carry},
-        "instrument": pd.Categorical.from_codes(
-            np.repeat([instrument_categories.index(i) for i in instrument_names], n),
-            categories=instrument_categories,
-        ),
-        "scale": pd.Categorical.from_codes(
-            np.repeat([scale_categories.index(x) for x in scale_names], n),
-            categories=scale_categories,
-        ),
-        "status": pd.Categorical.from_codes(
-            np.where(ok, 0, 1).astype(np.int8), categories=["ok", "insufficient_items"]
-        ),
-        "band": pd.Categorical.from_codes(band_index, categories=unique_labels),
-    }
-    table = pd.concat(
-        [
-            pd.DataFrame(labels),
-            pd.DataFrame(floats, columns=["score", "raw_score", "score_se"], copy=False),
-            pd.DataFrame(counts, columns=["n_answered", "n_items"], copy=False),
-        ],
-        axis=1,
-    )
-    return table[columns]
+        def repeated(names: list[str]) -> pd.Categorical:
+            categories = list(dict.fromkeys(names))
+            codes = np.array([categories.index(x) for x in names], dtype=_small_int(s))
+            return pd.Categorical.from_codes(
+                np.repeat(codes, self.n), categories=categories, validate=False
+            )
+
+        data: dict[str, Any] = {
+            "participant_id": _tile(ids["participant_id"], s),
+            "wave": _tile(ids["wave"], s),
+            **{name: _tile(ids[name], s) for name in carry},
+            "instrument": repeated([inst.id for inst, _ in self.scales]),
+            "scale": repeated([scale.id for _, scale in self.scales]),
+            "score": self._floats[:, 0],
+            "n_answered": self._counts[:, 0],
+            "n_items": self._counts[:, 1],
+            "status": pd.Categorical.from_codes(
+                self._status, categories=["ok", "insufficient_items"], validate=False
+            ),
+            "band": pd.Categorical.from_codes(
+                self._band, categories=self.band_labels, validate=False
+            ),
+            "raw_score": self._floats[:, 1],
+            "score_se": self._floats[:, 2],
+        }
+        return frame_from_columns({c: data[c] for c in columns}, self.n * s)
 
 
 @dataclass
@@ -163,7 +193,7 @@ class ScoreResult:
             columns = {
                 "participant_id": self.ids["participant_id"].to_numpy(),
                 "wave": self.ids["wave"].to_numpy(),
-                **self.keyed,
+                **{name: as_float_codes(values) for name, values in self.keyed.items()},
             }
             cached = frame_from_columns(columns, len(self.ids))
             self.__dict__["_keyed_items"] = cached
