@@ -40,6 +40,7 @@ class ItemDecoder:
     missing_labels: dict[str, float]
     missing_codes: dict[float, float]
     export_recode: dict[str, float] = field(default_factory=dict)
+    texts: tuple[str, ...] = ()  # labels as the definition writes them, and normalised
 
     @classmethod
     def for_item(
@@ -62,7 +63,13 @@ class ItemDecoder:
             for m in item.missing_codes
             if m.code is not None
         }
+        written = [
+            text
+            for entry in (*options, *item.missing_codes)
+            for text in (entry.label, *entry.synonyms)
+        ]
         return cls(
+            texts=tuple(dict.fromkeys([*written, *map(normalise_label, written)])),
             codes=frozenset(float(o.code) for o in options),
             labels=labels,
             missing_labels=missing_labels,
@@ -143,7 +150,33 @@ class ItemDecoder:
             series.dtype
         ):
             return self._decode_numbers(series.to_numpy(dtype=float, na_value=np.nan), compact)
+        if getattr(series.dtype, "storage", None) == "pyarrow" and self.texts:
+            return self._decode_text(series, compact)
         return self._decode_distinct(series, compact)
+
+    def _decode_text(self, series: pd.Series, compact: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Text held by Arrow: look cells up among the labels as written, then the rest.
+
+        Nearly every cell of a real export is a label spelled exactly as the definition
+        writes it; Arrow finds those against the short list of known texts without hashing
+        the column into a dictionary first. Blanks, spelling variants, numbers as text and
+        unknown values are decoded distinct value by distinct value, as before.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(series.array)
+        known = pa.array(self.texts).cast(values.type)
+        other = len(self.texts)
+        index = pc.fill_null(pc.index_in(values, value_set=known), other).to_numpy()
+        codes, flags = _tables(
+            [self.decode_value(t) for t in self.texts], [(math.nan, OK)], compact
+        )
+        codes, flags = codes[index], flags[index]
+        rest = np.flatnonzero(index == other)
+        if len(rest):
+            codes[rest], flags[rest] = self._decode_distinct(series.iloc[rest], compact)
+        return codes, flags
 
     def _decode_distinct(
         self, values: pd.Series | np.ndarray, compact: bool

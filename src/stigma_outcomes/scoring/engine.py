@@ -168,17 +168,38 @@ def _totals(keyed: np.ndarray, weights: np.ndarray, compact: bool) -> tuple[np.n
     totals = np.empty((len(weights), n))
     counts = np.empty((len(weights), n), dtype=np.float32)
     weights32 = weights.astype(np.float32)
+    items_per_scale = weights32.sum(axis=1, keepdims=True)
     for start in range(0, n, _SLICE_ROWS):
         rows = slice(start, start + _SLICE_ROWS)
         block = keyed[:, rows]
         if compact:
             answered = block != NO_ANSWER
-            totals[:, rows] = weights32 @ np.where(answered, block, 0).astype(np.float32)
+            counts[:, rows] = weights32 @ answered.astype(np.float32)
+            # Each unanswered item adds NO_ANSWER to the plain product; take it back out
+            # rather than zero-filling the block first.
+            missing = items_per_scale - counts[:, rows]
+            totals[:, rows] = weights32 @ block.astype(np.float32) - NO_ANSWER * missing
         else:
             answered = ~np.isnan(block)
+            counts[:, rows] = weights32 @ answered.astype(np.float32)
             totals[:, rows] = weights @ np.where(answered, block, 0.0)
-        counts[:, rows] = weights32 @ answered.astype(np.float32)
     return totals, counts
+
+
+def _problem_cells(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Item and row index of every cell whose flag is not OK (OK is 0).
+
+    Most items have no problem at all; checking each item first skips a full scan for
+    positions of the whole matrix.
+    """
+    items, rows = [], []
+    for j in np.flatnonzero(flags.any(axis=1)):
+        found = np.flatnonzero(flags[j])
+        items.append(np.full(len(found), j, dtype=np.intp))
+        rows.append(found)
+    if not rows:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    return np.concatenate(items), np.concatenate(rows)
 
 
 def score_instrument(
@@ -221,7 +242,7 @@ def score_instrument(
             decode(j)
 
     # Alerts and the ledger read response codes as given, so take them before keying.
-    problem_items, problem_rows = np.nonzero(flags != OK)
+    problem_items, problem_rows = _problem_cells(flags)
     problem_flags = flags[problem_items, problem_rows]
     problem_values = as_float_codes(keyed[problem_items, problem_rows])
     positions = {item.id: j for j, item in enumerate(instrument.items)}
