@@ -237,16 +237,63 @@ RELIABILITY_DOCS = {
     "note": KEY_DOCS["note"],
 }
 
+POOLED_DOCS = {
+    "instrument": KEY_DOCS["instrument"],
+    "scale": KEY_DOCS["scale"],
+    "group": "Always null: the record pools every usable level of pooled_over.",
+    "group_column": "Always null (the pooled column is in pooled_over).",
+    "pooled_over": "Site or cohort column whose levels are the studies pooled.",
+    "from_wave": KEY_DOCS["from_wave"],
+    "to_wave": KEY_DOCS["to_wave"],
+    "effect": "'mean_change' (post − pre in score points; metafor escalc MC) or 'smcr' (the "
+    "change divided by the baseline SD, times J(n − 1), variance 2(1 − r)/n + yi²/(2n), r "
+    "the pre–post correlation from the SDs; Becker 1988, metafor SMCR). Positive when "
+    "scores rose.",
+    "method": "Estimator of tau2: 'REML' (restricted maximum likelihood, converged to 1e-12) "
+    "or 'DL' (DerSimonian–Laird); metafor rma(yi, vi, method, test = 'z').",
+    "k": "Levels pooled.",
+    "n_total": "Sum of n_pairs over the levels pooled.",
+    "estimate": "Random-effects pooled effect: the mean of the levels' effects weighted by "
+    "1 / (vi + tau2).",
+    "se": "Standard error of estimate.",
+    "ci_low": "Lower limit of the 95% Wald (z) interval of estimate.",
+    "ci_high": "Upper limit of the 95% Wald (z) interval of estimate.",
+    "z": "estimate / se.",
+    "p": "Two-sided p of z.",
+    "tau2": "Between-level variance τ² of the true effects (never negative).",
+    "tau": "√tau2, in the units of the effect.",
+    "i2": "I² (percent): share of the total variability due to between-level differences, "
+    "100·τ² / (τ² + typical within-level variance) (Higgins & Thompson 2002; metafor I2).",
+    "h2": "H² = τ² / typical within-level variance + 1 (metafor H2).",
+    "q": "Cochran's Q of heterogeneity (fixed-effect weights 1/vi).",
+    "q_df": "Degrees of freedom of Q, k − 1.",
+    "q_p": "p of Q from the χ² distribution with q_df degrees of freedom.",
+    "pi_low": "Lower limit of the 95% prediction interval for a new level's true effect, "
+    "estimate − 1.96·√(se² + τ²) (metafor predict; Riley et al. 2011).",
+    "pi_high": "Upper limit of the 95% prediction interval.",
+    "improvement_sign": "+1 when a higher score is better, −1 when worse (from the paired "
+    "records).",
+    "studies": "The levels pooled, in input order: level, n_pairs, estimate (the level's "
+    "effect), se, ci_low / ci_high (estimate ± 1.96·se), weight (percent of the pooled "
+    "weight).",
+    "excluded": "Levels not pooled and why (level, n_pairs, reason): fewer pairs than the "
+    "minimum cell size or suppressed in the paired results, an SD of change of 0, or for "
+    "smcr a baseline SD of 0. Their effects are never shown.",
+    "suppress": "Always false: levels below the minimum cell size are left out, not pooled.",
+}
+
 MODEL_SECTION_DOCS = {
     "mixed_models": MIXED_DOCS,
     "ancova": ANCOVA_DOCS,
     "reliability": RELIABILITY_DOCS,
+    "pooled": POOLED_DOCS,
 }
 
 SECTION_DOCS = {
     "paired": {**KEY_DOCS, **PAIRED_DOCS},
     "unlinked": {**KEY_DOCS, **UNLINKED_DOCS},
     "attrition": {**KEY_DOCS, **ATTRITION_DOCS},
+    "pooled": POOLED_DOCS,
 }
 
 
@@ -266,7 +313,8 @@ def fields_markdown() -> str:
         f"of an unlinked analysis: {UNLINKED_FAMILY_DESCRIPTION}.",
         "",
         "Mixed-model, ANCOVA and reliability records are described at more length in their",
-        "modules (`comparison/mixed.py`, `comparison/ancova.py`, `comparison/reliability.py`).",
+        "modules (`comparison/mixed.py`, `comparison/ancova.py`, `comparison/reliability.py`);",
+        "pooled (random-effects) records in `comparison/pooling.py`.",
     ]
     for section, fields in SECTION_FIELDS.items():
         lines += ["", f"## `{section}`", "", "| field | type | meaning |", "| --- | --- | --- |"]
@@ -274,6 +322,8 @@ def fields_markdown() -> str:
         for name, kind in fields.items():
             lines.append(f"| `{name}` | {kind} | {docs[name]} |")
     for section, docs in MODEL_SECTION_DOCS.items():
+        if section in SECTION_FIELDS:
+            continue  # already listed with its types above
         lines += ["", f"## `{section}`", "", "| field | meaning |", "| --- | --- |"]
         lines += [f"| `{name}` | {meaning} |" for name, meaning in docs.items()]
     return "\n".join(lines) + "\n"

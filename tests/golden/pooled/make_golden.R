@@ -79,12 +79,36 @@ for (scale in unique(sites$scale)) {
   }
 }
 
+# Effect sizes given directly: the two-study example worked by hand in the tests, and a case
+# whose Hedges starting value is positive while the REML maximum lies on tau^2 = 0 (Fisher
+# scoring only creeps towards the boundary; stock metafor stops at tau^2 ~ 3e-7).
+raw_cases <- list(
+  two_by_hand = list(yi = c(0, 3), vi = c(1, 2)),
+  boundary = list(yi = c(0, 0.1, 4), vi = c(0.1, 0.1, 9))
+)
+raw_records <- list()
+for (name in names(raw_cases)) {
+  case <- raw_cases[[name]]
+  for (method in c("REML", "DL")) {
+    fit <- rma(case$yi, case$vi, method = method, test = "z",
+               control = list(threshold = 1e-12, maxiter = 10000))
+    rec <- c(list(case = name, method = method, yi = case$yi, vi = case$vi), fit_fields(fit))
+    if (method == "REML") {
+      stock <- rma(case$yi, case$vi, method = "REML", test = "z")
+      rec$metafor_default <- list(tau2 = stock$tau2, estimate = as.numeric(stock$beta),
+                                  se = stock$se, i2 = stock$I2)
+    }
+    raw_records[[length(raw_records) + 1]] <- rec
+  }
+}
+
 out <- list(
   generated_by = "tests/golden/pooled/make_golden.R",
   r_version = R.version.string,
   metafor_version = as.character(packageVersion("metafor")),
   min_cell = min_cell,
-  records = records
+  records = records,
+  raw_records = raw_records
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE),
            file.path(here, "expected.json"))
