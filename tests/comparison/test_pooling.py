@@ -289,6 +289,23 @@ def test_smcr_is_positive_when_scores_rose_and_uses_the_baseline_sd():
     assert yi == pytest.approx(j * 1.0 / 2.0, rel=1e-12) and yi > 0
 
 
+def test_a_correlation_rounded_past_one_is_taken_as_one():
+    # post = 2·pre gives r = 1 and sd_change = pre_sd; a reported sd_change rounded down
+    # implies r a hair above 1, which metafor would refuse. We clip, so vi = yi²/(2n).
+    exact = {"n_pairs": 30, "pre_mean": 5.0, "pre_sd": 2.0, "post_mean": 10.0, "post_sd": 4.0,
+             "sd_change": 2.0}  # fmt: skip
+    rounded = dict(exact, sd_change=1.99999)
+    a, b = study_effects([exact, rounded], "smcr").to_dict("records")
+    assert a == b
+    assert a["vi"] == pytest.approx(a["yi"] ** 2 / 60, rel=1e-12)
+
+
+def test_levels_that_disagree_on_the_improving_direction_are_refused():
+    rows = _rows("two", ["J", "K"])
+    with pytest.raises(AnalysisError, match="improvement"):
+        pool_paired([rows[0], dict(rows[1], improvement_sign=-1)], "site")
+
+
 def test_record_has_exactly_the_documented_fields_and_is_json_ready(pooled):
     from stigma_outcomes.comparison.fields import POOLED_DOCS
 

@@ -86,9 +86,10 @@ def _prepost_r(pre_sd: np.ndarray, post_sd: np.ndarray, sd_change: np.ndarray) -
     Rounding in the reported SDs can push |r| a hair past 1 (e.g. post = 2·pre); those are
     clipped, since metafor refuses |r| > 1. NaN when either SD is 0.
     """
+    both = (pre_sd > 0) & (post_sd > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = (pre_sd**2 + post_sd**2 - sd_change**2) / (2.0 * pre_sd * post_sd)
-    return np.clip(r, -1.0, 1.0)
+    return np.where(both, np.clip(r, -1.0, 1.0), np.nan)
 
 
 def _small_sample_factor(df: np.ndarray) -> np.ndarray:
@@ -387,6 +388,7 @@ def _pooled_record(
             where=f"paired records of {key[0]} / {key[1]}",
             fix="pool only records of one scale scored with one definition",
         )
+    sign = signs.pop()
     yi = effects["yi"].to_numpy()[use]
     vi = effects["vi"].to_numpy()[use]
     fit = random_effects(yi, vi, method=method)
@@ -423,7 +425,7 @@ def _pooled_record(
         "k": fit["k"],
         "n_total": int(sum(int(rows[i]["n_pairs"]) for i in use)),
         **{name: fit[name] for name in _FIT_FIELDS},
-        "improvement_sign": signs.pop(),
+        "improvement_sign": None if sign is None else int(sign),
         "studies": studies,
         "excluded": excluded,
         "suppress": False,
