@@ -123,6 +123,14 @@ class Evaluation(BaseModel):
     covariates: list[str] = Field(
         default_factory=list, description="Baseline covariates for the comparison-group ANCOVA."
     )
+    pool_by: str | None = Field(
+        None,
+        description="Column of sites or cohorts: each site's change is pooled across sites by "
+        "random-effects meta-analysis, with heterogeneity and a forest plot (linked designs).",
+    )
+    pool_method: Literal["REML", "DL"] = Field(
+        "REML", description="Estimator of the between-site variance (tau squared)."
+    )
     unlinked: bool = Field(False, description="Anonymous surveys that cannot be linked.")
     reliability: dict[str, float] = Field(
         default_factory=dict,

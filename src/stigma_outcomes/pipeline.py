@@ -143,7 +143,8 @@ def run_evaluation(
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
     _check_outputs_spare_inputs(ev, base, out)
     tables, wave_args = _read_sources(ev, base)
-    carry = list(dict.fromkeys([*ev.carry, *([ev.groups] if ev.groups else []), *ev.covariates]))
+    grouping = [c for c in (ev.groups, ev.pool_by) if c]
+    carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
     responses = load_responses(
         tables,
         ev.instruments,
@@ -178,6 +179,8 @@ def run_evaluation(
         rci_reliability=ev.rci_reliability,
         rci_sd=ev.rci_sd,
         min_cell=ev.privacy.threshold,
+        pool_col=ev.pool_by,
+        pool_method=ev.pool_method,
         input_name="scores",
     )
     say(f"writing scores, ledger and results to {out}")

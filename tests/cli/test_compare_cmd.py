@@ -165,3 +165,30 @@ def test_rci_reliability_defaults_to_auto_and_can_be_pinned(tmp_path):
     assert rec["rci_reliability"] is None and rec["n_reliably_improved"] is None
     bad = _run(*common, "--rci-reliability", "sample", "--json", tmp_path / "bad.json")
     assert bad.exit_code == 2 and "rci_reliability must be one of" in bad.output
+
+
+def test_pool_by_site_adds_pooled_records(tmp_path):
+    out = tmp_path / "results.json"
+    result = _run(
+        "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+        "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--pool-by", "site",
+        "--pool-method", "DL", "--json", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["pooled"] and {r["effect"] for r in data["pooled"]} == {"mean_change", "smcr"}
+    assert {r["method"] for r in data["pooled"]} == {"DL"}
+    assert data["meta"]["settings"]["pool_col"] == "site"
+    # the site-level records feed the pooling; the paired section keeps the whole sample
+    assert all(r["group"] is None for r in data["paired"])
+    assert "pooled (across-site) records" in result.output
+
+
+def test_unknown_pool_method_exit_2(tmp_path):
+    result = _run(
+        "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+        "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--pool-by", "site",
+        "--pool-method", "ML", "--json", tmp_path / "r.json",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "unknown pooling method" in result.output and "Traceback" not in result.output

@@ -304,3 +304,35 @@ def test_every_field_of_model_records_is_documented():
         fields = set().union(*(set(r) for r in recs))
         undocumented = fields - set(MODEL_SECTION_DOCS[section])
         assert not undocumented, f"{section}: document {sorted(undocumented)} in fields.py"
+
+
+def test_pooling_by_site_agrees_whether_or_not_sites_are_the_groups():
+    from pathlib import Path
+
+    from stigma_outcomes.comparison.pooling import pool_paired
+
+    golden = Path(__file__).parents[1] / "golden" / "paired"
+    common = {"scale_info": golden / "scale_info.yaml", "followup": ["fu"]}
+    as_groups = compare(golden / "scores.csv", "pre", "post", group_col="site",
+                        pool_col="site", **common)  # fmt: skip
+    apart = compare(golden / "scores.csv", "pre", "post", pool_col="site", **common)
+    assert as_groups.pooled == apart.pooled
+    # one record per scale × contrast × effect, each pooling the sites' own paired records
+    contrasts = {(r["from_wave"], r["to_wave"]) for r in apart.pooled}
+    assert contrasts == {("pre", "post"), ("pre", "fu")}
+    assert as_groups.pooled == pool_paired(as_groups.paired, by="site", min_cell=5)
+    # pooling leaves the other sections as they were
+    plain = compare(golden / "scores.csv", "pre", "post", **common)
+    assert apart.paired == plain.paired and plain.pooled == []
+
+
+def test_pooling_is_for_linked_designs():
+    df = pd.DataFrame({
+        "participant_id": [f"p{i}" for i in range(20)],
+        "wave": ["pre"] * 10 + ["post"] * 10, "instrument": "ucla3", "scale": "total",
+        "score": [5.0, 6, 7, 5, 6, 7, 5, 6, 7, 8] * 2, "status": "ok",
+        "site": ["a", "b"] * 10,
+    })  # fmt: skip
+    res = compare(df, "pre", "post", unlinked=True, pool_col="site")
+    assert res.pooled == []
+    assert any("pooling across sites" in n for n in res.meta["not_computed"])

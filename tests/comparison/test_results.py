@@ -46,6 +46,13 @@ def test_every_record_field_is_declared(results):
     for section in ("paired", "attrition"):
         for rec in getattr(results, section):
             assert set(rec) == set(SECTION_FIELDS[section]), section
+    pooled = compare(
+        GOLDEN / "scores.csv", "pre", "post", pool_col="site",
+        scale_info=GOLDEN / "scale_info.yaml",
+    ).pooled  # fmt: skip
+    assert pooled, "the golden scores have sites to pool"
+    for rec in pooled:
+        assert set(rec) == set(SECTION_FIELDS["pooled"])
 
 
 def test_json_validates_against_the_schema(results, tmp_path):

@@ -116,6 +116,7 @@ def summary_text(results: Any, min_cell: int) -> str:
     extra = []
     for name, label in (("mixed_models", "mixed models"), ("ancova", "ANCOVA records"),
                         ("attrition", "attrition records"),
+                        ("pooled", "pooled (across-site) records"),
                         ("reliability", "in-sample reliability records")):  # fmt: skip
         count = len(getattr(results, name))
         if count:
@@ -194,6 +195,17 @@ def compare_command(
     min_cell: Annotated[
         int, typer.Option("--min-cell", help="Flag results based on fewer people.")
     ] = 5,
+    pool_by: Annotated[
+        str | None,
+        typer.Option(
+            "--pool-by",
+            help="Column of sites or cohorts: pool each site's change by random-effects "
+            "meta-analysis (linked designs).",
+        ),
+    ] = None,
+    pool_method: Annotated[
+        str, typer.Option("--pool-method", help="Between-site variance estimator: REML or DL.")
+    ] = "REML",
     csv_out: Annotated[
         Path | None, typer.Option("--csv", help="Also write every record as one table.")
     ] = None,
@@ -234,6 +246,8 @@ def compare_command(
         rci_reliability=rci_reliability,
         reference_group=reference_group,
         min_cell=min_cell,
+        pool_col=pool_by,
+        pool_method=pool_method,
     )
     results.to_json(json_out)
     if csv_out is not None:

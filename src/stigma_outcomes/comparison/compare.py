@@ -23,6 +23,7 @@ from .pairing import (
     check_waves,
     group_levels,
     pair_waves,
+    regroup,
     scale_table,
     valid_scores,
     wave_mask,
@@ -317,6 +318,8 @@ def compare(
     covariates: Sequence[str] | None = None,
     min_cell: int = 5,
     input_name: str | None = None,
+    pool_col: str | None = None,
+    pool_method: str = "REML",
 ) -> Results:
     """Compare waves of tidy scores: paired (or unlinked) statistics, reliable change,
     attrition, and, where the design allows, mixed models, ANCOVA and in-sample reliability.
@@ -363,6 +366,13 @@ def compare(
         Records based on fewer people are computed but flagged ``suppress: true``.
     input_name : str, optional
         Name of the input in ``meta.inputs`` when ``scores`` is a DataFrame.
+    pool_col : str, optional
+        A carried column of sites or cohorts: each scale's change from ``pre`` is computed
+        within every level and pooled by random-effects meta-analysis (``pooled`` records:
+        raw mean change and standardized mean change, with τ², I² and a prediction
+        interval). Levels with fewer than ``min_cell`` pairs are left out. Linked designs.
+    pool_method : {"REML", "DL"}
+        Estimator of the between-site variance τ² (as metafor's ``rma(method=)``).
 
     Returns
     -------
@@ -400,7 +410,13 @@ def compare(
             f"the same wave is named twice among pre/post/followup: {waves}",
             fix="name each wave once",
         )
+    if pool_method not in ("REML", "DL"):
+        raise InputError(
+            f"unknown pooling method {pool_method!r}", fix="use 'REML' (default) or 'DL'"
+        )
     extra = [c for c in (covariates or []) if c != group_col]
+    if pool_col is not None and pool_col != group_col and pool_col not in extra:
+        extra.append(pool_col)
     valid = valid_scores(scores, group_col, extra)
     check_waves(scores, waves)
     if valid.empty:
@@ -481,6 +497,11 @@ def compare(
                 _paired_section(pairs, meta, inputs_rci, group_col, levels, min_cell)
             )
         _adjust_p_t(results.paired)
+        if pool_col is not None:
+            results.pooled = _pooled_section(
+                valid, contrasts, meta, rci_sd, group_col, pool_col, pool_method, min_cell,
+                results.paired, warnings,
+            )  # fmt: skip
         results.attrition = attrition_records(valid, str(pre), waves[1:], group_col, min_cell)
         for rec in results.attrition:
             rec["group_column"] = group_col if rec["group"] is not None else None
@@ -512,6 +533,8 @@ def compare(
             "reference_group": reference_group,
             "covariates": list(covariates or []),
             "min_cell": min_cell,
+            "pool_col": pool_col,
+            "pool_method": pool_method if pool_col is not None else None,
             "confidence_level": 0.95,
             "rci_sd": rci_sd,
             "rci_reliability": rci_reliability,
@@ -547,12 +570,51 @@ def compare(
                 "attrition, mixed models and ANCOVA: they need participants linked across "
                 "waves, and these data were analysed as unlinked"
             ]
+            + (
+                ["pooling across sites: built for linked (paired) designs only"]
+                if pool_col is not None
+                else []
+            )
             if unlinked
             else []
         ),
     }
     _check_no_silent_infinities(results)
     return results
+
+
+def _pooled_section(
+    valid: pd.DataFrame,
+    contrasts: list[tuple[str, str]],
+    meta: Mapping[ScaleKey, ScaleMeta],
+    rci_sd: str,
+    group_col: str | None,
+    pool_col: str,
+    method: str,
+    min_cell: int,
+    paired: list[dict[str, Any]],
+    warnings: list[str],
+) -> list[dict[str, Any]]:
+    """Each site's paired change, pooled across sites by random-effects meta-analysis."""
+    from .pooling import pool_paired
+
+    by_site = valid if pool_col == group_col else regroup(valid, pool_col)
+    sites = group_levels(by_site, pool_col)  # refuses a column with fewer than two levels
+    if pool_col == group_col:
+        per_site = paired
+    else:
+        per_site = []
+        for from_wave, to_wave in contrasts:
+            pairs = pair_waves(by_site, from_wave, to_wave, pool_col)
+            inputs_rci = rci_inputs(valid, from_wave, meta, rci_sd)
+            per_site.extend(_paired_section(pairs, meta, inputs_rci, pool_col, sites, min_cell))
+    pooled = pool_paired(per_site, by=pool_col, min_cell=min_cell, method=method)
+    if not pooled:
+        warnings.append(
+            f"no scale could be pooled across '{pool_col}': fewer than two levels had "
+            f"{min_cell} or more pairs with some spread of change"
+        )
+    return pooled
 
 
 def reliable_change_table(

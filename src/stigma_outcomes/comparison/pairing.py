@@ -134,6 +134,30 @@ def _add_codes(
         out.attrs["group_levels"] = [str(v) for v in levels]
 
 
+def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """The same usable scores, grouped by another of their columns (e.g. site, not arm).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"participant_id": ["a", "b"], "wave": "pre", "instrument": "x",
+    ...     "scale": "t", "score": [1.0, 2.0], "status": "ok", "arm": ["A", "B"],
+    ...     "site": ["S2", "S1"]})
+    >>> regroup(valid_scores(df, "arm", ["site"]), "site").attrs["group_levels"]
+    ['S1', 'S2']
+    """
+    if group_col not in valid.columns:
+        raise InputError(
+            f"the scores were prepared without the column '{group_col}'",
+            fix=f"pass it to valid_scores(scores, extra_cols=[{group_col!r}]) first",
+        )
+    out = valid.copy(deep=False)
+    out.attrs = dict(valid.attrs)
+    group, levels = _compact(*text_codes(out[group_col], sort=True))
+    out["_group"] = group.astype(np.int64)
+    out.attrs["group_levels"] = [str(v) for v in levels]
+    return out
+
+
 def _refuse_duplicates(out: pd.DataFrame) -> None:
     n_pid = int(out["_pid"].max()) + 1 if len(out) else 1
     n_wave = int(out["_wave"].max()) + 1 if len(out) else 1

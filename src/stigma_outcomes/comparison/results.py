@@ -81,10 +81,22 @@ ATTRITION_FIELDS: dict[str, str] = {
     "hedges_g_ci_high": "number", "suppress": "boolean", "note": "string",
 }  # fmt: skip
 
+POOLED_FIELDS: dict[str, str] = {
+    "instrument": "string", "scale": "string", "group": "string", "group_column": "string",
+    "pooled_over": "string", "from_wave": "string", "to_wave": "string", "effect": "string",
+    "method": "string", "k": "integer", "n_total": "integer", "estimate": "number",
+    "se": "number", "ci_low": "number", "ci_high": "number", "z": "number", "p": "number",
+    "tau2": "number", "tau": "number", "i2": "number", "h2": "number", "q": "number",
+    "q_df": "integer", "q_p": "number", "pi_low": "number", "pi_high": "number",
+    "improvement_sign": "integer", "studies": "array", "excluded": "array",
+    "suppress": "boolean",
+}  # fmt: skip
+
 SECTION_FIELDS: dict[str, dict[str, str]] = {
     "paired": PAIRED_FIELDS,
     "unlinked": UNLINKED_FIELDS,
     "attrition": ATTRITION_FIELDS,
+    "pooled": POOLED_FIELDS,
 }
 """Field order of the sections this package defines fully; the others keep their own order."""
 
@@ -108,7 +120,9 @@ _REQUIRED = {
     "mixed_models": ["instrument", "scale"],
     "ancova": ["instrument", "scale", "from_wave", "to_wave"],
     "reliability": ["instrument", "scale", "wave"],
-    "pooled": [],
+    "pooled": ["instrument", "scale", "pooled_over", "from_wave", "to_wave", "effect",
+               "method", "k", "estimate", "se", "ci_low", "ci_high", "tau2", "i2",
+               "studies", "excluded", "suppress"],
 }  # fmt: skip
 
 

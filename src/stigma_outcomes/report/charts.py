@@ -76,7 +76,13 @@ def render_svg(chart: Chart) -> str:
     if cached is not None and cached[0] is chart:
         return cached[1]
     plt = _pyplot()
-    drawer = {"means": _means, "scatter": _scatter, "rci": _rci, "flow": _flow}[chart.kind]
+    drawer = {
+        "means": _means,
+        "scatter": _scatter,
+        "rci": _rci,
+        "flow": _flow,
+        "forest": _forest,
+    }[chart.kind]
     fig = drawer(plt, chart.data)
     buffer = io.StringIO()
     # Constrained layout sizes each chart in one drawing pass (bbox_inches="tight" needs two).
@@ -256,6 +262,45 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
         )
+    return fig
+
+
+def _forest(plt: Any, data: dict[str, Any]) -> Any:
+    """Sites as squares sized by their weight with 95% CIs, the pooled change as a diamond,
+    and its prediction interval as a dashed line beneath it."""
+    studies, pooled = data["studies"], data["pooled"]
+    rows = len(studies) + 1
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.36 * rows + 1.0), layout="constrained")
+    biggest = max((float(s["weight"] or 0) for s in studies), default=1.0) or 1.0
+    for row, s in enumerate(studies):
+        ax.plot([s["low"], s["high"]], [row, row], color="#000000", linewidth=1.2)
+        size = 4 + 8 * (float(s["weight"] or 0) / biggest) ** 0.5
+        ax.plot(s["estimate"], row, marker="s", color="#0072B2", markersize=size, linestyle="")
+    y = len(studies) + 0.2
+    if pooled.get("pi_low") is not None and pooled.get("pi_high") is not None:
+        ax.plot(
+            [pooled["pi_low"], pooled["pi_high"]],
+            [y, y],
+            color="#D55E00",
+            linestyle="--",
+            linewidth=1.2,
+            zorder=2,
+            label="95% prediction interval (a new site)",
+        )
+    low, mid, high = pooled["low"], pooled["estimate"], pooled["high"]
+    ax.fill(
+        [low, mid, high, mid],
+        [y, y - 0.28, y, y + 0.28],
+        color="#000000",
+        zorder=3,  # the prediction interval shows only where it reaches beyond the CI
+        label="pooled change [95% CI]",
+    )
+    ax.axvline(0, color="#777777", linewidth=0.8, linestyle=":")
+    ax.set_yticks(range(rows), [s["label"] for s in studies] + [pooled["label"]])
+    ax.set_ylim(rows - 0.3, -0.7)
+    ax.set_xlabel(_wrap(data["xlabel"], 60))
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.legend(frameon=False, fontsize=8, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return fig
 
 

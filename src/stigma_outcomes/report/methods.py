@@ -184,6 +184,20 @@ def methods_section(
             "person, fitted by REML) used every available answer, so people who missed a wave "
             "still count."
         )
+    if data.get("pooled"):
+        settings = (data.get("meta") or {}).get("settings") or {}
+        estimator = {"DL": "the DerSimonian–Laird estimator"}.get(
+            str(settings.get("pool_method")), "restricted maximum likelihood"
+        )
+        sec.paragraphs.append(
+            f"Across sites. Each level of '{settings.get('pool_col') or 'site'}' was analysed "
+            "on its own and the changes combined by a random-effects meta-analysis (inverse-"
+            f"variance weights, between-site variance τ² by {estimator}, z-based 95% "
+            "intervals, as R's metafor::rma). I² is the share of the variation between sites "
+            "beyond chance; the 95% prediction interval adds τ² to the pooled estimate's "
+            "uncertainty. Sites with fewer participants than the privacy threshold are neither "
+            "pooled nor shown."
+        )
     if n_tests:
         sec.paragraphs.append(
             "Charts. The 95% intervals drawn around each wave's average in the before-and-after "

@@ -39,6 +39,7 @@ from .participation import (
     register_group_flow,
 )
 from .privacy import Disclosure
+from .sites import register_sites, sites_section
 from .tables import ledger_table
 
 __all__ = [
@@ -158,6 +159,7 @@ def build_report(
     data = _as_dict(results)
     d = Disclosure(settings.threshold)
     _register(data, d)
+    register_sites(data, d)
     primary = _primary_contrast(data)
     linked = bool(data.get("paired"))
     flow_of = flow_steps if linked else flow_steps_unlinked
@@ -204,6 +206,9 @@ def build_report(
     if by_group is not None:
         participation.tables.insert(0, by_group)
     sections = [participation]
+    across_sites = sites_section(data, findings, primary, d)
+    if across_sites is not None:
+        sections.append(across_sites)
     dq = Section("data-quality", "Data quality")
     if quality is not None:
         dq.tables.append(quality)

@@ -1,0 +1,205 @@
+"""The report's "Across sites" section: each site's change and the pooled estimate.
+
+It shows, for the headline scale of each instrument and the main contrast, the
+random-effects pooled mean change (``pooled`` records of the results), how much the sites
+differ (τ and I²), the range a new site's change would likely fall in (the prediction
+interval), and a forest plot. Sites enter through the same privacy rules as every other
+count: each site's number of pairs is registered with the report's
+:class:`~stigma_outcomes.report.privacy.Disclosure` as a part of the whole sample's pairs, so
+a small site is never shown, nor one whose size could be worked out from the others. A
+pooled estimate that rests on a site the report may not show is left out altogether.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .content import Chart, Section, Table, record_key
+from .findings import Finding
+from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
+from .outcomes import describe_outcome
+from .privacy import Disclosure
+
+SITES_COLUMNS = [
+    "Outcome",
+    "Sites",
+    "People",
+    "Pooled change [95% CI]",
+    "p",
+    "Spread between sites (τ)",
+    "I²",
+    "A new site's change (95% prediction interval)",
+]
+SITES_WIDTHS = [2.0, 0.5, 0.6, 1.3, 0.6, 0.9, 0.5, 1.4]
+EFFECT = "mean_change"
+"""The report pools change in score points; the standardized version is in the results."""
+
+
+def _site_key(rec: dict[str, Any], level: Any) -> str:
+    return f"{record_key('pooled', rec)}|site:{level}|n_pairs"
+
+
+def register_sites(data: dict[str, Any], d: Disclosure) -> None:
+    """Register each pooled site's pairs as a part of the whole sample's pairs.
+
+    Examples
+    --------
+    >>> d = Disclosure(5)
+    >>> rec = {"instrument": "x", "scale": "t", "from_wave": "pre", "to_wave": "post",
+    ...        "effect": "mean_change", "studies": [{"level": "A", "n_pairs": 40}],
+    ...        "excluded": [{"level": "B", "n_pairs": 3}]}
+    >>> register_sites({"pooled": [rec]}, d)
+    >>> d.resolve()[_site_key(rec, "A")], d.resolve()[_site_key(rec, "B")]
+    ('hidden', 'small')
+    """
+    for rec in data.get("pooled") or []:
+        if rec.get("effect") != EFFECT:
+            continue
+        whole = f"{record_key('paired', {**rec, 'group': None})}|n_pairs"
+        parts = []
+        for site in [*(rec.get("studies") or []), *(rec.get("excluded") or [])]:
+            key = _site_key(rec, site.get("level"))
+            d.count(key, site.get("n_pairs"))
+            parts.append(key)
+        if parts:
+            d.relation(whole, parts)
+
+
+def _headline(
+    data: dict[str, Any], findings: list[Finding], primary: tuple[str, str] | None
+) -> list[dict[str, Any]]:
+    wanted = [(f.instrument, f.scale) for f in findings]
+    records = [
+        r
+        for r in data.get("pooled") or []
+        if r.get("effect") == EFFECT
+        and primary is not None
+        and (str(r.get("from_wave")), str(r.get("to_wave"))) == primary
+    ]
+    return sorted(
+        (r for r in records if (r.get("instrument"), str(r.get("scale"))) in wanted),
+        key=lambda r: wanted.index((r.get("instrument"), str(r.get("scale")))),
+    )
+
+
+def sites_section(
+    data: dict[str, Any],
+    findings: list[Finding],
+    primary: tuple[str, str] | None,
+    d: Disclosure,
+) -> Section | None:
+    """The "Across sites" section, or None when the results pooled nothing.
+
+    Examples
+    --------
+    >>> sites_section({"pooled": []}, [], ("pre", "post"), Disclosure(5)) is None
+    True
+    """
+    records = _headline(data, findings, primary)
+    if not records:
+        return None
+    column = str(records[0].get("pooled_over") or "site")
+    section = Section("sites", "Across sites")
+    section.paragraphs.append(
+        f"Each {column} was analysed on its own, and the changes were then combined by a "
+        "random-effects meta-analysis, which allows the true change to differ from one "
+        f"{column} to another. τ is the estimated spread of true changes between {column}s, "
+        "in score points; I² is the share of the differences between them that is more than "
+        "chance; the prediction interval is where a new, similar "
+        f"{column}'s change would likely fall."
+    )
+    rows, left_out = [], []
+    for rec in records:
+        info = describe_outcome(str(rec["instrument"]), str(rec["scale"]), rec)
+        studies = rec.get("studies") or []
+        if not all(d.shown(_site_key(rec, s.get("level"))) for s in studies):
+            left_out.append(info.label)
+            continue
+        dec = decimals_for_range(info.range_low, info.range_high)
+        rows.append(
+            [
+                info.name if info.scale not in ("total", "score") else info.short_name,
+                str(rec.get("k")),
+                count(rec.get("n_total")),
+                f"{num(rec.get('estimate'), dec, signed=True)} "
+                f"[{interval(rec.get('ci_low'), rec.get('ci_high'), dec)}]",
+                pvalue(rec.get("p")),
+                num(rec.get("tau"), dec),
+                f"{num(rec.get('i2'), 0)}%" if is_number(rec.get("i2")) else "–",
+                interval(rec.get("pi_low"), rec.get("pi_high"), dec),
+            ]
+        )
+        section.charts.append(_forest_chart(rec, info, column, d, dec))
+    notes = [
+        f"Change is the later survey minus the earlier ({primary[0]} → {primary[1]}), in "
+        "score points; pooled by restricted maximum likelihood unless the methods say "
+        "otherwise. With few sites, τ, I² and the prediction interval are very uncertain."
+        if primary
+        else ""
+    ]
+    excluded = sorted(
+        {str(s.get("level")) for r in records for s in r.get("excluded") or []}, key=str
+    )
+    if excluded:
+        notes.append(f"{len(excluded)} {column}(s) had too few participants to be shown or pooled.")
+    if left_out:
+        notes.append(
+            "Not shown, because a site in the pooled estimate is too small to report: "
+            + ", ".join(left_out)
+            + "."
+        )
+    if rows:
+        section.tables.append(
+            Table(
+                "sites-pooled",
+                f"Change pooled across {column}s (random-effects meta-analysis)",
+                SITES_COLUMNS,
+                rows,
+                [n for n in notes if n],
+                SITES_WIDTHS,
+            )
+        )
+    else:
+        section.paragraphs.extend(n for n in notes if n)
+    return section
+
+
+def _forest_chart(rec: dict[str, Any], info: Any, column: str, d: Disclosure, dec: int) -> Chart:
+    studies = [
+        {
+            "label": f"{s.get('level')} (n = {count(s.get('n_pairs'))})",
+            "estimate": s.get("estimate"),
+            "low": s.get("ci_low"),
+            "high": s.get("ci_high"),
+            "weight": s.get("weight"),
+        }
+        for s in rec.get("studies") or []
+    ]
+    better = {"higher_is_better": "higher is better", "higher_is_worse": "lower is better"}
+    direction = better.get(str(info.direction), "")
+    estimate = num(rec.get("estimate"), dec, signed=True)
+    ci = interval(rec.get("ci_low"), rec.get("ci_high"), dec)
+    return Chart(
+        f"forest-{rec['instrument']}-{rec['scale']}",
+        "forest",
+        f"{info.label}: change at each {column} and pooled",
+        f"Forest plot of the change in {info.label} at {len(studies)} {column}s: "
+        + "; ".join(
+            f"{s['label']} {num(s['estimate'], dec, signed=True)} "
+            f"[{interval(s['low'], s['high'], dec)}]"
+            for s in studies
+        )
+        + f". Pooled change {estimate} [{ci}].",
+        {
+            "studies": studies,
+            "pooled": {
+                "label": f"Pooled ({len(studies)} {column}s)",
+                "estimate": rec.get("estimate"),
+                "low": rec.get("ci_low"),
+                "high": rec.get("ci_high"),
+                "pi_low": rec.get("pi_low"),
+                "pi_high": rec.get("pi_high"),
+            },
+            "xlabel": f"Change in score points ({direction})" if direction else "Change",
+        },
+    )
