@@ -1,7 +1,8 @@
 # Reference values for the random-effects pooling of sites (tests/comparison/test_pooling.py).
 # Run from the repository root: Rscript tests/golden/pooled/make_golden.R
 # Needs: R >= 4.2, metafor (3.8), jsonlite (Debian: apt-get install r-cran-metafor
-# r-cran-jsonlite). Reads tests/golden/pooled/sites.csv (per-site summary statistics of one pre -> post contrast) and writes tests/golden/pooled/expected.json.
+# r-cran-jsonlite). Reads tests/golden/pooled/sites.csv (per-site summary statistics of one
+# pre -> post contrast) and writes tests/golden/pooled/expected.json.
 #
 # Scenarios (one scale each): 'hetero' has five usable sites with real heterogeneity and a
 # sixth site below the minimum cell size; 'homog' has three sites whose tau^2 is estimated as
