@@ -90,6 +90,25 @@ def test_plain_sum_with_missing_items_allowed(ucla) -> None:
     assert "prorated_sum" in _error(ucla).fix
 
 
+def test_sum_with_the_authors_missing_item_value_is_accepted(ucla) -> None:
+    ucla["scales"][0].update(min_answered=2, missing_item_value=1)
+    scale = parse_instrument(ucla, "ok.yaml").scales[0]
+    assert scale.missing_item_value == 1
+
+
+def test_missing_item_value_outside_what_an_item_can_score(ucla) -> None:
+    # UCLA-3 items score 1-3, so a skipped item cannot count as 0.
+    ucla["scales"][0].update(min_answered=2, missing_item_value=0)
+    err = _error(ucla)
+    assert "outside the 1 to 3" in err.what and err.where.endswith(".missing_item_value")
+
+
+def test_missing_item_value_only_for_a_sum(ucla) -> None:
+    ucla["scales"][0].update(method="mean", range=[1, 3], min_answered=2, missing_item_value=1)
+    ucla["scales"][0].pop("bands", None)
+    assert "applies to a 'sum'" in _error(ucla).what
+
+
 def test_min_answered_above_item_count(ucla) -> None:
     ucla["scales"][0]["min_answered"] = 4
     assert "asks for 4 answers" in _error(ucla).what

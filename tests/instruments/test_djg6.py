@@ -3,6 +3,7 @@
 Facts (fact sheet §4c): manual order; emotional = items 1, 4, 6 (negatively worded: 'yes' or
 'more or less' → 1); social = items 2, 3, 5 (positively worded: 'no' or 'more or less' → 1).
 Codes no = 1, more or less = 2, yes = 3. Bands: total 0–1 / 2–4 / 5–6; subscales 0 / 1–3.
+Missing items (manual §8 syntax): the total allows one, counted as 0; subscales need all three.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ def test_hand_worked_djg6() -> None:
             "B": ["more or less "] * 6,
             # 'No' on negative items (1, 4, 6) and 'YES' on positive items → 0
             "C": ["No", "YES", "YES", "No", "YES", "No"],
-            # item 2 (social) skipped, the rest 'no': emotional 0; social and total need
-            # every item → no score
+            # item 2 (social) skipped, the rest 'no': emotional 0; social needs all three
+            # items → no score; the total allows one skipped item, counted as 0 (manual):
+            # items 1, 4, 6 'no' → 0; items 3, 5 'no' → 1 + 1; item 2 → 0 → total 2
             "D": ["no", None, "no", "no", "no", "no"],
+            # two items skipped (1 and 2): more than the one the manual allows → no total
+            "F": [None, None, "yes", "yes", "yes", "yes"],
             # codes: item 1 no → 0, item 2 no → 1, item 3 more or less → 1,
             # item 4 yes → 1, item 5 yes → 0, item 6 more or less → 1
             # emotional (1, 4, 6) = 0 + 1 + 1 = 2; social (2, 3, 5) = 1 + 1 + 0 = 2; total 4
@@ -45,8 +49,10 @@ def test_hand_worked_djg6() -> None:
     assert (total["A"], emotional["A"], social["A"]) == (3, 3, 0)
     assert (total["B"], emotional["B"], social["B"]) == (6, 3, 3)
     assert (total["C"], emotional["C"], social["C"]) == (0, 0, 0)
-    assert emotional["D"] == 0
-    assert math.isnan(total["D"]) and math.isnan(social["D"])
+    assert emotional["D"] == 0 and total["D"] == 2
+    assert math.isnan(social["D"]) and math.isnan(total["F"])
+    answered = result.scores.set_index(["participant_id", "scale"])["n_answered"]
+    assert answered[("D", "total")] == 5  # the 0 stands in for the skipped item, unprorated
     assert (total["E"], emotional["E"], social["E"]) == (4, 2, 2)
     total_bands = _bands(result, "total")
     assert total_bands["A"] == "moderately lonely"

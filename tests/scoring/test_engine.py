@@ -213,3 +213,18 @@ def test_half_point_recode_is_scored_in_floats() -> None:
     # item 5 answered 'Disagree' (code 2) → 0.5; code 4 → 1
     scores = so.score(df, [inst]).scores
     assert scores.loc[scores["scale"] == "dich", "score"].tolist() == [0.5, 1.0]
+
+
+def test_skipped_items_count_as_the_missing_item_value() -> None:
+    definition = toy_definition()
+    # sum4 without its conversion table, allowing one skipped item counted as 2.
+    definition["scales"][0].update(min_answered=3, missing_item_value=2)
+    definition["scales"][0].pop("conversion")
+    definition["scales"][0]["range"] = [4, 16]
+    inst = parse_instrument(definition, "toy.yaml")
+    df = _frame({"one_skipped": [4, None, 4, 4, 1], "two_skipped": [4, None, None, 4, 1]})
+    scores = so.score(df, [inst]).scores.set_index(["participant_id", "scale"])
+    # items 1, 3, 4 answered 4 each (item 2 reversed but skipped) → 12, plus 2 for item 2
+    assert scores.loc[("one_skipped", "sum4"), "score"] == 14
+    assert scores.loc[("one_skipped", "sum4"), "n_answered"] == 3
+    assert scores.loc[("two_skipped", "sum4"), "status"] == "insufficient_items"

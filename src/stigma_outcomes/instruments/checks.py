@@ -185,6 +185,25 @@ def theoretical_range(instrument: Instrument, scale: Scale) -> tuple[float, floa
     return float(sum(lows)), float(sum(highs))
 
 
+def _check_missing_item_value(instrument: Instrument, scale: Scale, where: str) -> None:
+    if scale.method != "sum":
+        raise _fail(
+            where + ".missing_item_value",
+            f"missing_item_value applies to a 'sum', not to method '{scale.method}'",
+            "remove missing_item_value (a mean or prorated sum already allows for skipped items)",
+        )
+    value = float(scale.missing_item_value)  # type: ignore[arg-type]
+    for item_id in scale.items:
+        values = item_values(instrument, instrument.item(item_id))
+        if not values[0] <= value <= values[-1]:
+            raise _fail(
+                where + ".missing_item_value",
+                f"a skipped item would count {value:g}, outside the {values[0]:g} to "
+                f"{values[-1]:g} that item '{item_id}' can score",
+                "use a value every item of the scale can take after keying",
+            )
+
+
 def _check_scale(instrument: Instrument, scale: Scale, where: str) -> None:
     for item_id in scale.items:
         if item_id not in instrument.item_ids:
@@ -201,11 +220,14 @@ def _check_scale(instrument: Instrument, scale: Scale, where: str) -> None:
             f"min_answered asks for {required} answers but the scale has {len(scale.items)} items",
             "lower min_answered to at most the number of items",
         )
-    if scale.method == "sum" and required < len(scale.items):
+    if scale.missing_item_value is not None:
+        _check_missing_item_value(instrument, scale, where)
+    elif scale.method == "sum" and required < len(scale.items):
         raise _fail(
             where + ".method",
             "a plain sum with missing items allowed would score people lower for skipping items",
-            "use method 'prorated_sum', or set min_answered to the number of items",
+            "use method 'prorated_sum', set min_answered to the number of items, or give the "
+            "authors' value for a skipped item as missing_item_value",
         )
     raw_low, raw_high = theoretical_range(instrument, scale)
     if scale.conversion is not None:

@@ -260,6 +260,12 @@ class Scale(_Model):
     min_answered_source: str | None = Field(
         None, description="The authors' rule, or why the project chose this default."
     )
+    missing_item_value: Number | None = Field(
+        None,
+        description="For a 'sum' that allows unanswered items: the keyed value each "
+        "unanswered item counts as (e.g. 0 in the De Jong Gierveld manual), as the authors' "
+        "rule says; without it a sum must have every item answered.",
+    )
     direction: Direction
     range: tuple[Number, Number]
     bands: Bands | None = None

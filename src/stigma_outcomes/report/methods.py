@@ -314,14 +314,27 @@ METHOD_WORDS = {
 }
 
 
-def _min_answered_text(rule: Any, n_items: int | None) -> str:
+def _min_answered_text(rule: Any, n_items: int | None, missing_value: Any = None) -> str:
+    """The scoring rule in words, e.g. 'at least 5 of 6 items answered'.
+
+    Examples
+    --------
+    >>> _min_answered_text(1, 3), _min_answered_text(0.8, 5)
+    ('at least 1 of 3 items answered', 'at least 4 of 5 items answered (80%)')
+    >>> _min_answered_text(5, 6, 0)
+    'at least 5 of 6 items answered; a skipped item counts as 0'
+    """
     if not is_number(rule) or not n_items:
         return "rule not stated in the definition"
-    value = float(rule)
-    if value <= 1:
-        need = math.ceil(value * n_items - 1e-9)
-        return f"at least {need} of {n_items} items answered ({round(value * 100)}%)"
-    return f"at least {int(value)} of {n_items} items answered"
+    # A proportion is a float (0.8, or 1.0 for "every item"); a count is a whole number.
+    if isinstance(rule, float) and rule <= 1:
+        need = math.ceil(rule * n_items - 1e-9)
+        text = f"at least {need} of {n_items} items answered ({round(rule * 100)}%)"
+    else:
+        text = f"at least {int(rule)} of {n_items} items answered"
+    if is_number(missing_value):
+        text += f"; a skipped item counts as {float(missing_value):g}"
+    return text
 
 
 def _scoring_rows(data: dict[str, Any]) -> list[list[str]]:
@@ -338,7 +351,7 @@ def _scoring_rows(data: dict[str, Any]) -> list[list[str]]:
                 f"{info.short_name} · {info.name}",
                 str(info.n_items or "–"),
                 METHOD_WORDS.get(str(info.method), str(info.method or "–")),
-                _min_answered_text(info.min_answered, info.n_items),
+                _min_answered_text(info.min_answered, info.n_items, info.missing_item_value),
             ]
         )
     return rows

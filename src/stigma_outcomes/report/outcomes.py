@@ -38,6 +38,7 @@ class OutcomeInfo:
     method: str | None = None
     min_answered: Any = None
     n_items: int | None = None
+    missing_item_value: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -156,6 +157,7 @@ def describe_outcome(
         method=str(getattr(spec, "method", "")) or None,
         min_answered=getattr(spec, "min_answered", None),
         n_items=len(getattr(spec, "items", []) or []) or None,
+        missing_item_value=getattr(spec, "missing_item_value", None),
     )
 
 

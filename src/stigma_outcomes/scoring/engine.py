@@ -65,6 +65,9 @@ def _scale_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         if scale.method == "sum":
             raw[:] = total
+            if scale.missing_item_value:
+                # The authors' rule: each skipped item counts as this value, unprorated.
+                raw += float(scale.missing_item_value) * (k - answered)
         else:
             np.divide(total, answered, out=raw)
             if scale.method == "prorated_sum":
