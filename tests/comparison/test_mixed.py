@@ -1,4 +1,4 @@
-"""Mixed models against lme4 goldens (tests/golden/mixed/make_golden.R) and bad input."""
+"""Mixed models against lme4 and lmerTest goldens (tests/golden/mixed/make_golden.R), bad input."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stigma_outcomes.comparison.mixed import fit_mixed_models
+from stigma_outcomes.comparison.mixed import _inference, fit_mixed_models
 from stigma_outcomes.errors import AnalysisError
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "mixed"
 RTOL = 1e-4
 ATOL = 1e-8
+# lmerTest's df, t, p and intervals all depend on the REML fit, so they share its tolerance;
+# given R's own estimate, se and df, the t distribution step must agree far more closely.
+T_STEP_RTOL = 1e-6
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,13 @@ def test_golden_covers_the_designs_we_promise(golden: list[dict]) -> None:
     # variance ratios from 0 (singular) to ~1e5 (scores barely move within a participant)
     ratios = [r["participant_variance"] / r["residual_variance"] for r in golden]
     assert min(ratios) < 1e-10 and max(ratios) > 1e4
+    # every fit is unbalanced (missing follow-ups) and carries lmerTest's Satterthwaite values
+    for ref in golden:
+        assert ref["n_observations"] < ref["n_participants"] * len(ref["waves"])
+        satt = ref["satterthwaite"]
+        assert len(satt["fixed"]["df"]) == len(ref["terms"])
+        assert len(satt["means"]["df"]) == len(ref["means"]["mean"])
+        assert len(satt["contrasts"]["df"]) == len(ref["contrasts"]["estimate"])
 
 
 @pytest.mark.parametrize("index", range(10))
@@ -89,6 +99,76 @@ def test_matches_lme4(scores: pd.DataFrame, golden: list[dict], index: int) -> N
     )
 
 
+def _satterthwaite_pairs(rec: dict, ref: dict) -> list[tuple[str, list[dict], dict]]:
+    satt = ref["satterthwaite"]
+    return [
+        ("fixed effects", rec["fixed_effects"], satt["fixed"]),
+        ("wave means", rec["wave_means"], satt["means"]),
+        ("contrasts", rec["contrasts"], satt["contrasts"]),
+    ]
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_satterthwaite_matches_lmertest(
+    scores: pd.DataFrame, golden: list[dict], index: int
+) -> None:
+    ref = golden[index]
+    rec = _fit_for(scores, ref)
+    for what, ours, theirs in _satterthwaite_pairs(rec, ref):
+        label = f"{_ids(ref)} {what}"
+        np.testing.assert_allclose([o["df"] for o in ours], theirs["df"], rtol=RTOL, err_msg=label)
+        # a limit near zero is a difference of two larger numbers: its error scales with se
+        se = np.asarray([o["se"] for o in ours])
+        for key in ("ci_low", "ci_high"):
+            np.testing.assert_allclose(
+                [o[key] for o in ours],
+                theirs[key],
+                rtol=RTOL,
+                atol=float(RTOL * se.max()),
+                err_msg=label,
+            )
+        if what == "wave means":
+            assert not {"t", "p"} & set(ours[0])  # a test of mean = 0 is not reported
+            continue
+        np.testing.assert_allclose([o["t"] for o in ours], theirs["t"], rtol=RTOL, err_msg=label)
+        # p moves by about t^2 times the relative error in t: compare on the log scale
+        np.testing.assert_allclose(
+            np.log([o["p"] for o in ours]),
+            np.log(theirs["p"]),
+            rtol=RTOL,
+            atol=1e-3,
+            err_msg=label,
+        )
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_t_step_matches_lmertest_given_its_estimates(golden: list[dict], index: int) -> None:
+    # R's estimate, se and df through our t distribution step: t, p and limits as lmerTest
+    ref = golden[index]
+    for name in ("fixed", "contrasts", "means"):
+        theirs = ref["satterthwaite"][name]
+        # summary()'s table has no estimate or se column of its own: they are lme4's
+        est = theirs.get("estimate", ref["estimate"])
+        se = theirs.get("se", ref["se"])
+        stats = _inference(np.asarray(est), np.asarray(se), np.asarray(theirs["df"]))
+        np.testing.assert_allclose(stats["t"], theirs["t"], rtol=T_STEP_RTOL)
+        np.testing.assert_allclose(stats["p"], theirs["p"], rtol=T_STEP_RTOL, atol=1e-300)
+        for key in ("ci_low", "ci_high"):
+            np.testing.assert_allclose(stats[key], theirs[key], rtol=T_STEP_RTOL, atol=1e-12)
+
+
+def test_balanced_complete_data_give_the_within_participant_df() -> None:
+    # with every participant at every wave, a wave contrast rests on the within-participant
+    # residual alone, so its Satterthwaite df is exactly (n - 1)(waves - 1)
+    rec = fit_mixed_models(_toy(n=30, seed=3), ["pre", "post", "fu"])[0]
+    assert rec["participant_variance"] > 0
+    for c in rec["contrasts"]:
+        assert c["df"] == pytest.approx(29 * 2, rel=1e-6)  # REML optimum to ~1e-8
+    # the intercept mixes both variance components: df between n - 1 and the total
+    intercept = rec["fixed_effects"][0]
+    assert 29 < intercept["df"] < 90
+
+
 def test_singular_fit_is_reported(scores: pd.DataFrame, golden: list[dict]) -> None:
     ref = next(r for r in golden if r["singular"])
     rec = _fit_for(scores, ref)
@@ -96,16 +176,28 @@ def test_singular_fit_is_reported(scores: pd.DataFrame, golden: list[dict]) -> N
     assert "singular" in rec["note"]
 
 
-def test_wald_intervals_and_p_follow_from_estimate_and_se(scores: pd.DataFrame) -> None:
+def test_t_and_wald_inference_follow_from_estimate_se_and_df(scores: pd.DataFrame) -> None:
     from scipy.stats import norm
+    from scipy.stats import t as t_dist
 
     rec = fit_mixed_models(scores, ["pre", "post", "followup"], "arm")[0]
-    for item in [*rec["fixed_effects"], *rec["contrasts"]]:
-        est = item.get("estimate")
-        assert item["ci_low"] == pytest.approx(est - norm.ppf(0.975) * item["se"], rel=1e-9)
-        assert item["ci_high"] == pytest.approx(est + norm.ppf(0.975) * item["se"], rel=1e-9)
-        assert item["p"] == pytest.approx(2 * norm.sf(abs(est / item["se"])), rel=1e-9)
-    assert "Wald z" in rec["df_method"]
+    for item in [*rec["fixed_effects"], *rec["contrasts"], *rec["wave_means"]]:
+        est = item.get("estimate", item.get("mean"))
+        se, df = item["se"], item["df"]
+        assert df > 1
+        q = t_dist.ppf(0.975, df)
+        assert item["ci_low"] == pytest.approx(est - q * se, rel=1e-9)
+        assert item["ci_high"] == pytest.approx(est + q * se, rel=1e-9)
+        assert item["ci_low_wald"] == pytest.approx(est - norm.ppf(0.975) * se, rel=1e-9)
+        assert item["ci_high_wald"] == pytest.approx(est + norm.ppf(0.975) * se, rel=1e-9)
+        # the t interval is the wider one
+        assert item["ci_low"] < item["ci_low_wald"] < item["ci_high_wald"] < item["ci_high"]
+        if "p" in item:
+            assert item["t"] == pytest.approx(est / se, rel=1e-12) and item["z"] == item["t"]
+            assert item["p"] == pytest.approx(2 * t_dist.sf(abs(item["t"]), df), rel=1e-9)
+            assert item["p_wald"] == pytest.approx(2 * norm.sf(abs(est / se)), rel=1e-9)
+            assert item["p"] >= item["p_wald"]
+    assert "Satterthwaite" in rec["df_method"] and "p_wald" in rec["df_method"]
 
 
 def test_records_are_json_without_nan(scores: pd.DataFrame) -> None:

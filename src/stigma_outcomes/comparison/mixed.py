@@ -18,10 +18,16 @@ near zero) on fixed effects, their SEs, variance components, wave means and cont
 Differences are typically below 1e-6; the largest (2e-5 relative, on a participant variance
 1e5 times the residual one) is where lme4 stops short and our REML criterion is lower.
 
-Confidence intervals and p values are Wald z (normal) intervals and tests on the fixed
-effects and on linear combinations of them (lme4 itself reports no p values). They are
-asymptotic and slightly optimistic with few participants; every record says so in
-``df_method``.
+Confidence intervals and p values are t-based with Satterthwaite degrees of freedom, as R's
+``lmerTest`` computes them for ``summary(fit)`` and ``contest(fit, L)``: for a linear combination
+``L'beta`` with variance ``v = L' C L`` (``C`` the covariance of the fixed effects),
+``df = 2 v^2 / (g' W g)``, where ``g`` is the gradient of ``v`` with respect to the variance
+parameters ``(theta, sigma)`` (``theta = sigma_u / sigma``, lme4's parameterisation) and ``W``
+is twice the (pseudo-)inverse of the Hessian of the REML deviance in those parameters, i.e.
+their asymptotic covariance. lmerTest takes both derivatives numerically (``numDeriv``); here
+they are analytic, from the same per-size sums as the fit, so the step costs a few ``p x p``
+products whatever the number of participants. The Wald z versions (normal approximation, no
+df) are kept beside them as ``z``, ``p_wald``, ``ci_low_wald`` and ``ci_high_wald``.
 
 Fields of a record (one per instrument x scale; ``group`` is always ``None`` because one model
 covers all groups, ``group_column`` names the grouping column or is ``None``):
@@ -29,15 +35,19 @@ covers all groups, ``group_column`` names the grouping column or is ``None``):
 * ``n_participants``, ``n_observations``: participants and ok scores in the model.
 * ``waves``: the wave levels modelled, baseline first; ``group_levels``: group levels,
   reference first.
-* ``fixed_effects``: ``term`` (R's name), ``estimate``, ``se``, ``z``, ``ci_low``,
-  ``ci_high``, ``p`` — treatment contrasts, exactly lme4's ``fixef`` and ``vcov``.
+* ``fixed_effects``: ``term`` (R's name), ``estimate``, ``se``, ``df`` (Satterthwaite),
+  ``t``, ``p`` (two-sided, from t(df)), ``ci_low``, ``ci_high`` (95%, from t(df)), then the Wald
+  versions ``z``, ``p_wald``, ``ci_low_wald``, ``ci_high_wald`` — treatment contrasts, exactly
+  lme4's ``fixef`` and ``vcov``, inference as ``lmerTest::summary``.
 * ``participant_variance``, ``residual_variance``: REML variance components (lme4's
   ``VarCorr`` ``vcov`` column); ``reml_criterion``: -2 x restricted log-likelihood (lme4's
   ``REMLcrit``).
 * ``wave_means``: per wave (and group) the model-estimated mean ``L @ beta`` with ``se``
-  ``sqrt(L V L')``, its 95% Wald CI and ``n``, the number of ok scores in that cell.
+  ``sqrt(L V L')``, ``df``, its 95% t interval (``ci_low``, ``ci_high``), the Wald interval
+  (``ci_low_wald``, ``ci_high_wald``) and ``n``, the number of ok scores in that cell.
 * ``contrasts``: per later wave (and group) the estimated mean minus the baseline mean of
-  the same group, with ``se``, ``z``, 95% CI and ``p``.
+  the same group, with ``se``, ``df``, ``t``, ``p``, 95% t interval and the Wald ``z``,
+  ``p_wald``, ``ci_low_wald``, ``ci_high_wald``.
 * ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``.
 """
 
@@ -56,11 +66,14 @@ from stigma_outcomes.errors import AnalysisError
 from ._codes import equals_text, match_labels, present_labels, text_codes
 
 DF_METHOD = (
-    "Wald z: normal-approximation 95% CIs and two-sided p for fixed effects, wave means and "
-    "contrasts, using the REML covariance of the fixed effects (lme4 gives no p values; "
-    "asymptotic, slightly anti-conservative with few participants)"
+    "Satterthwaite t (as R's lmerTest): ci_low/ci_high, t and two-sided p of fixed effects, "
+    "wave means and contrasts use t with Satterthwaite degrees of freedom (df) from the REML "
+    "fit's variance parameters; the normal-approximation Wald z versions are kept as z, "
+    "p_wald, ci_low_wald and ci_high_wald"
 )
 _Z975 = 1.959963984540054
+# lmerTest drops Hessian eigenvalues at or below this when inverting (as_lmerModLT's tol)
+_EIGEN_TOL = 1e-8
 
 
 def _num(value: float | np.floating | None) -> float | None:
@@ -124,6 +137,98 @@ class _ClusterSums:
         if sign <= 0 or r2 <= 0:
             return math.inf
         return logdet + logdet_a + dof * (1.0 + math.log(2.0 * math.pi * r2 / dof))
+
+
+class _Satterthwaite:
+    """Satterthwaite degrees of freedom for linear combinations of the fixed effects.
+
+    Everything is a function of ``phi = theta^2`` through the per-size weights
+    ``w_m = phi / (1 + m phi)``, so the first and second derivatives of ``A``, ``b``, ``c``
+    (and hence of the REML deviance and of ``C = sigma^2 A^-1``) with respect to ``phi`` are
+    the same pooled sums with the weights differentiated. The chain rule then moves them to
+    lmerTest's ``theta`` (which matters at ``theta = 0``, where ``phi`` is not a valid
+    coordinate: a singular fit keeps finite df this way, as in lmerTest).
+    """
+
+    def __init__(self, sums: _ClusterSums, theta2: float) -> None:
+        m = sums.sizes
+        q = 1.0 + m * theta2
+        w1 = 1.0 / q**2  # d w_m / d phi
+        w2 = -2.0 * m / q**3  # d2 w_m / d phi2
+        A, beta, r2, _ = sums.solve(theta2)
+        dof = sums.N - sums.p
+        sigma2 = r2 / dof
+        A_inv = np.linalg.inv(A)
+        dA = -np.tensordot(w1, sums.SS, axes=1)
+        d2A = -np.tensordot(w2, sums.SS, axes=1)
+        db, d2b = -(w1 @ sums.St), -(w2 @ sums.St)
+        dc, d2c = -float(w1 @ sums.tt), -float(w2 @ sums.tt)
+        P = A_inv @ dA
+        # log det of the participant blocks plus log det A, and its phi derivatives
+        ld1 = float(sums.count @ (m / q)) + float(np.trace(P))
+        ld2 = (
+            -float(sums.count @ (m / q) ** 2) + float(np.sum(A_inv * d2A)) - float(np.sum(P * P.T))
+        )
+        # penalised RSS r2(phi) = min over beta; envelope theorem for the first derivative,
+        # the beta-phi cross term for the second
+        r1 = dc - 2.0 * float(db @ beta) + float(beta @ dA @ beta)
+        u = dA @ beta - db
+        r2pp = d2c - 2.0 * float(d2b @ beta) + float(beta @ d2A @ beta)
+        r2pp -= 2.0 * float(u @ A_inv @ u)
+        sigma = math.sqrt(sigma2)
+        theta = math.sqrt(theta2)
+        # deviance D(phi, sigma) = ld + r2 / sigma^2 + dof log(2 pi sigma^2)
+        d_phi = ld1 + r1 / sigma2
+        d_phiphi = ld2 + r2pp / sigma2
+        d_phisig = -2.0 * r1 / sigma**3
+        d_sigsig = 6.0 * r2 / sigma2**2 - 2.0 * dof / sigma2
+        hess = np.array(
+            [
+                [2.0 * d_phi + 4.0 * theta2 * d_phiphi, 2.0 * theta * d_phisig],
+                [2.0 * theta * d_phisig, d_sigsig],
+            ]
+        )
+        values, vectors = np.linalg.eigh(hess)
+        pos = values > _EIGEN_TOL
+        self.vcov_varpar = 2.0 * (vectors[:, pos] / values[pos]) @ vectors[:, pos].T
+        self.positive_definite = bool(pos.all())
+        self.A_inv, self.dA = A_inv, dA
+        self.sigma2, self.theta = sigma2, theta
+
+    def df(self, L: np.ndarray) -> np.ndarray:
+        """Satterthwaite df for each row of ``L`` (a ``k x p`` matrix of combinations)."""
+        M = L @ self.A_inv
+        quad = np.einsum("ij,ij->i", M, L)
+        var = self.sigma2 * quad
+        # d var / d theta = 2 theta sigma^2 L' (d A^-1 / d phi) L; d var / d sigma = 2 var / sigma
+        g_theta = -2.0 * self.theta * self.sigma2 * np.einsum("ij,jk,ik->i", M, self.dA, M)
+        g_sigma = 2.0 * var / math.sqrt(self.sigma2)
+        g = np.stack([g_theta, g_sigma], axis=1)
+        denom = np.einsum("ij,jk,ik->i", g, self.vcov_varpar, g)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = 2.0 * var**2 / denom
+        return np.where(np.isfinite(out) & (out > 0), out, np.nan)
+
+
+def _inference(est: np.ndarray, se: np.ndarray, df: np.ndarray) -> dict[str, np.ndarray]:
+    """t (Satterthwaite) and Wald z statistics, two-sided p values and 95% limits."""
+    from scipy.special import stdtr, stdtrit
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = est / se
+        half_t = stdtrit(df, 0.975) * se
+        p_t = 2.0 * stdtr(df, -np.abs(stat))
+    return {
+        "df": df,
+        "t": stat,
+        "p": p_t,
+        "ci_low": est - half_t,
+        "ci_high": est + half_t,
+        "z": stat,
+        "p_wald": _normal_p(stat),
+        "ci_low_wald": est - _Z975 * se,
+        "ci_high_wald": est + _Z975 * se,
+    }
 
 
 def _optimise_theta(sums: _ClusterSums) -> tuple[float, bool, str]:
@@ -413,23 +518,21 @@ def _fit_one(
     sigma2 = r2 / (len(y) - X.shape[1])
     cov = sigma2 * np.linalg.inv(A)
     se = np.sqrt(np.diag(cov))
-    z = beta / se
-    pvals = _normal_p(z)
+    satt = _Satterthwaite(sums, theta2)
+    stats = _inference(beta, se, satt.df(np.eye(len(beta))))
     fixed = [
-        {
-            "term": term,
-            "estimate": _num(b),
-            "se": _num(s),
-            "z": _num(zz),
-            "ci_low": _num(b - _Z975 * s),
-            "ci_high": _num(b + _Z975 * s),
-            "p": _num(pp),
-        }
-        for term, b, s, zz, pp in zip(terms, beta, se, z, pvals, strict=True)
+        {"term": term, "estimate": _num(b), "se": _num(s)}
+        | {key: _num(values[i]) for key, values in stats.items()}
+        for i, (term, b, s) in enumerate(zip(terms, beta, se, strict=True))
     ]
     wave_means, contrasts = _means_and_contrasts(
-        beta, cov, used_waves, levels, group_col, wave_idx, group_idx
+        beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx
     )
+    if not satt.positive_definite:
+        notes.append(
+            "the REML deviance is flat in some variance direction, so Satterthwaite df use "
+            "its pseudo-inverse (as lmerTest, which warns of non-convergence)"
+        )
     if not converged:
         notes.append(f"REML optimisation did not converge cleanly ({how})")
     if theta2 == 0.0:
@@ -454,6 +557,7 @@ def _fit_one(
 def _means_and_contrasts(
     beta: np.ndarray,
     cov: np.ndarray,
+    satt: _Satterthwaite,
     waves: list[str],
     levels: list[str],
     group_col: str | None,
@@ -471,6 +575,12 @@ def _means_and_contrasts(
 
     est = L @ beta
     se = np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L))
+    # a test of "mean = 0" answers nothing here, so means carry intervals only
+    mean_stats = {
+        key: values
+        for key, values in _inference(est, se, satt.df(L)).items()
+        if key in ("df", "ci_low", "ci_high", "ci_low_wald", "ci_high_wald")
+    }
     means = []
     for i in range(len(L)):
         means.append(
@@ -480,9 +590,8 @@ def _means_and_contrasts(
                 "n": int(counts[cell_g[i], cell_w[i]]),
                 "mean": _num(est[i]),
                 "se": _num(se[i]),
-                "ci_low": _num(est[i] - _Z975 * se[i]),
-                "ci_high": _num(est[i] + _Z975 * se[i]),
             }
+            | {key: _num(values[i]) for key, values in mean_stats.items()}
         )
     # later wave minus baseline, within each group
     base_rows = cell_g * n_waves
@@ -490,7 +599,7 @@ def _means_and_contrasts(
     D = L[later] - L[base_rows[later]]
     d_est = D @ beta
     d_se = np.sqrt(np.einsum("ij,jk,ik->i", D, cov, D))
-    d_p = _normal_p(d_est / d_se)
+    d_stats = _inference(d_est, d_se, satt.df(D))
     contrasts = []
     for j, i in enumerate(later):
         contrasts.append(
@@ -500,10 +609,7 @@ def _means_and_contrasts(
                 "group": levels[cell_g[i]] if group_col is not None else None,
                 "estimate": _num(d_est[j]),
                 "se": _num(d_se[j]),
-                "ci_low": _num(d_est[j] - _Z975 * d_se[j]),
-                "ci_high": _num(d_est[j] + _Z975 * d_se[j]),
-                "z": _num(d_est[j] / d_se[j]),
-                "p": _num(d_p[j]),
             }
+            | {key: _num(values[j]) for key, values in d_stats.items()}
         )
     return means, contrasts

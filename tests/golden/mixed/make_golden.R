@@ -1,8 +1,10 @@
-# Reference values for stigma_outcomes.comparison.mixed, computed with lme4.
+# Reference values for stigma_outcomes.comparison.mixed, computed with lme4 and lmerTest.
 # Regenerate from the repository root:  Rscript tests/golden/mixed/make_golden.R
-# Writes scores.csv (the seeded synthetic input) and lme4.json (what lmer estimated).
+# Writes scores.csv (the seeded synthetic input) and lme4.json (what lmer estimated, plus
+# lmerTest's Satterthwaite df, t, p and 95% t intervals under "satterthwaite").
 suppressPackageStartupMessages({
   library(lme4)
+  library(lmerTest)
   library(jsonlite)
 })
 set.seed(20261121)
@@ -67,8 +69,22 @@ fit_one <- function(d, waves, grouped) {
     suppressWarnings(suppressMessages(lmer(f, data = d, REML = TRUE, control = ctrl)))
   })
   crit <- vapply(candidates, REMLcrit, numeric(1))
-  m <- candidates[[which.min(crit)]]
   optimizer <- names(candidates)[which.min(crit)]
+  # Refit with the winning control under a name lmerTest can find when it rebuilds the
+  # deviance function from the call (the refit is deterministic: same optimum).
+  ctrl <- controls[[optimizer]]
+  m <- suppressWarnings(suppressMessages(lme4::lmer(f, data = d, REML = TRUE, control = ctrl)))
+  stopifnot(REMLcrit(m) == min(crit))
+  # Satterthwaite df as lmerTest computes them: numerical Hessian of the REML deviance in
+  # (theta, sigma) and Jacobian of vcov(beta), evaluated at this fit's optimum.
+  mt <- lmerTest::as_lmerModLmerTest(m)
+  satt <- function(L) {
+    tab <- lmerTest::contest(mt, L, joint = FALSE, confint = TRUE, level = 0.95)
+    list(estimate = tab$Estimate, se = tab[["Std. Error"]], df = tab$df,
+         t = tab[["t value"]], p = tab[["Pr(>|t|)"]], ci_low = tab$lower,
+         ci_high = tab$upper)
+  }
+  coefs <- summary(mt)$coefficients
   b <- fixef(m)
   V <- as.matrix(vcov(m))
   vc <- as.data.frame(VarCorr(m))
@@ -81,6 +97,9 @@ fit_one <- function(d, waves, grouped) {
   base <- match(paste(cells$arm, waves[1]), paste(cells$arm, cells$wave))
   later <- which(cells$wave != waves[1])
   D <- Xc[later, , drop = FALSE] - Xc[base[later], , drop = FALSE]
+  fixed_satt <- satt(diag(length(b)))
+  # summary() and contest() must be the same computation; keep the check in the script
+  stopifnot(isTRUE(all.equal(unname(coefs[, "df"]), fixed_satt$df, tolerance = 1e-12)))
   list(
     instrument = d$instrument[1], scale = d$scale[1], grouped = grouped, waves = waves,
     n_observations = nrow(d), n_participants = length(unique(d$participant_id)),
@@ -94,7 +113,14 @@ fit_one <- function(d, waves, grouped) {
     contrasts = list(to_wave = as.character(cells$wave[later]),
                      group = if (grouped) as.character(cells$arm[later]) else NULL,
                      estimate = unname(drop(D %*% b)),
-                     se = unname(sqrt(diag(D %*% V %*% t(D)))))
+                     se = unname(sqrt(diag(D %*% V %*% t(D))))),
+    satterthwaite = list(
+      fixed = list(df = unname(coefs[, "df"]), t = unname(coefs[, "t value"]),
+                   p = unname(coefs[, "Pr(>|t|)"]), ci_low = fixed_satt$ci_low,
+                   ci_high = fixed_satt$ci_high),
+      means = satt(unname(Xc)),
+      contrasts = satt(unname(D))
+    )
   )
 }
 
@@ -105,6 +131,8 @@ for (key in unique(paste(data$instrument, data$scale))) {
   fits[[length(fits) + 1]] <- fit_one(d, waves, FALSE)
   fits[[length(fits) + 1]] <- fit_one(d, waves, TRUE)
 }
-writeLines(toJSON(list(lme4_version = as.character(packageVersion("lme4")), fits = fits),
+writeLines(toJSON(list(lme4_version = as.character(packageVersion("lme4")),
+                       lmerTest_version = as.character(packageVersion("lmerTest")),
+                       fits = fits),
                   auto_unbox = TRUE, digits = NA, pretty = TRUE),
            file.path(here, "lme4.json"))
