@@ -173,18 +173,25 @@ MIXED_DOCS = {
     "waves": "Wave levels modelled, baseline first.",
     "group_levels": "Group levels, reference first (null without a group column).",
     "fixed_effects": "Treatment-coded fixed effects as lme4 fixef/vcov: term (R's name), "
-    "estimate, se, z, ci_low, ci_high (95% Wald), p.",
+    "estimate, se, df (Satterthwaite, as lmerTest), t (estimate / se), p (two-sided, from "
+    "t with df), ci_low/ci_high (95%, from t with df); and the normal-approximation Wald "
+    "versions z (= t), p_wald, ci_low_wald/ci_high_wald. Matches lmerTest summary(fit).",
     "participant_variance": "REML variance of the random participant intercept (lme4 VarCorr).",
     "residual_variance": "REML residual variance (lme4 VarCorr).",
     "reml_criterion": "−2 × restricted log-likelihood at the optimum (lme4 REMLcrit).",
-    "wave_means": "Model-estimated mean per wave (and group): wave, group, mean, se, 95% "
-    "Wald ci_low/ci_high, n (valid scores in that cell).",
+    "wave_means": "Model-estimated mean per wave (and group): wave, group, n (valid scores "
+    "in that cell), mean, se, df (Satterthwaite), ci_low/ci_high (95%, from t with df; "
+    "lmerTest contest), ci_low_wald/ci_high_wald (95% Wald z).",
     "contrasts": "Each later wave minus baseline, within group: from_wave, to_wave, group, "
-    "estimate, se, z, ci_low, ci_high, p.",
+    "estimate, se, df (Satterthwaite), t, p (two-sided, from t with df), ci_low/ci_high "
+    "(95%, from t with df; lmerTest contest), and the Wald z, p_wald, "
+    "ci_low_wald/ci_high_wald.",
     "converged": "Whether the REML optimisation converged.",
     "optimizer": "How the one-dimensional REML criterion was minimised.",
     "method": "'REML'.",
-    "df_method": "How confidence intervals and p values were obtained (Wald z).",
+    "df_method": "How confidence intervals and p values were obtained: Satterthwaite t "
+    "(as R's lmerTest) for p, ci_low and ci_high; Wald z for z, p_wald and the *_wald "
+    "limits.",
     "note": KEY_DOCS["note"],
 }
 

@@ -181,8 +181,8 @@ def methods_section(
     if data.get("mixed_models"):
         sec.paragraphs.append(
             "More than two waves. A linear mixed model (score ~ wave, random intercept per "
-            "person, fitted by REML) used every available answer, so people who missed a wave "
-            "still count."
+            "person, fitted by REML, with Satterthwaite degrees of freedom as in R's lmerTest) "
+            "used every available answer, so people who missed a wave still count."
         )
     if data.get("pooled"):
         settings = (data.get("meta") or {}).get("settings") or {}
