@@ -367,10 +367,13 @@ def fit_mixed_models(
     -------
     list of dict
         One record per instrument x scale: sample sizes, ``fixed_effects``,
-        ``participant_variance``, ``residual_variance``, ``wave_means`` (mean, SE and 95% CI
-        per wave and group), ``contrasts`` (each later wave against the baseline, per group),
-        ``converged``, ``method`` (``"REML"``), ``df_method`` and ``note``. Values that cannot
-        be estimated are ``None`` and ``note`` says why.
+        ``participant_variance``, ``residual_variance``, ``wave_means`` (mean, SE,
+        Satterthwaite df and 95% t interval per wave and group), ``contrasts`` (each later
+        wave against the baseline, per group), ``converged``, ``method`` (``"REML"``),
+        ``df_method`` and ``note``. ``p``, ``ci_low`` and ``ci_high`` are t-based with
+        Satterthwaite ``df`` (as lmerTest); the Wald z versions are ``z``, ``p_wald``,
+        ``ci_low_wald`` and ``ci_high_wald``. Values that cannot be estimated are ``None`` and
+        ``note`` says why.
 
     Raises
     ------
@@ -389,6 +392,8 @@ def fit_mixed_models(
     >>> rec = fit_mixed_models(df, ["pre", "post"])[0]
     >>> [fe["term"] for fe in rec["fixed_effects"]]
     ['(Intercept)', 'wavepost']
+    >>> sorted(rec["contrasts"][0])[:6]
+    ['ci_high', 'ci_high_wald', 'ci_low', 'ci_low_wald', 'df', 'estimate']
     """
     waves = [str(w) for w in waves]
     _check_inputs(scores, waves, group_col)
