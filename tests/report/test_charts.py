@@ -81,3 +81,21 @@ def test_density_cells_below_the_threshold_stay_blank() -> None:
     plt.close(fig)
     # The 8 people at (3, 9) share one cell: fewer than 11, so it is not drawn at all.
     assert counts.min() >= 11
+
+
+def test_shared_scores_become_one_dot_sized_by_people() -> None:
+    from stigma_outcomes.report.charts import _scatter
+
+    plt = _pyplot()
+    # 10 people: 6 at (5, 4), 3 at (6, 6), 1 at (3, 9): three points, areas 6 : 3 : 1
+    pre = [5] * 6 + [6] * 3 + [3]
+    post = [4] * 6 + [6] * 3 + [9]
+    data = {"pre": pre, "post": post, "band": 1.2, "range": [3, 9], "label": "Loneliness",
+            "from_wave": "pre", "to_wave": "post", "improvement_sign": -1, "stacked": True}  # fmt: skip
+    fig = _scatter(plt, data)
+    dots = fig.axes[0].collections[-1]
+    offsets = [tuple(p) for p in dots.get_offsets().tolist()]
+    sizes = dict(zip(offsets, dots.get_sizes().tolist(), strict=True))
+    plt.close(fig)
+    assert set(offsets) == {(5.0, 4.0), (6.0, 6.0), (3.0, 9.0)}
+    assert sizes[(5.0, 4.0)] == 6 * sizes[(3.0, 9.0)] and sizes[(6.0, 6.0)] == 3 * sizes[(3.0, 9.0)]

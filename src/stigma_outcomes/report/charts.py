@@ -175,18 +175,36 @@ def _scatter(plt: Any, data: dict[str, Any]) -> Any:
             extent=(low - pad, high + pad, low - pad, high + pad),
             linewidths=0.2,
         )
-    else:
-        # Small jitter only to show stacked identical points; seeded so output is reproducible.
-        rng = np.random.default_rng(0)
-        jitter = (high - low) * 0.008
-        ax.scatter(
-            pre + rng.normal(0, jitter, len(pre)),
-            post + rng.normal(0, jitter, len(post)),
-            s=10,
-            color="#0072B2",
-            alpha=0.55,
-            edgecolors="none",
-        )
+    elif len(pre):
+        points, people = np.unique(np.column_stack([pre, post]), axis=0, return_counts=True)
+        if data.get("stacked", len(points) <= 0.5 * len(pre)):
+            # Scores of short scales take few values, so many people share a point and
+            # jitter cannot separate them: one dot per point, its area proportional to the
+            # number of people there.
+            area = min(10.0, 320.0 / float(people.max()))
+            ax.scatter(
+                points[:, 0],
+                points[:, 1],
+                s=area * people,
+                color="#0072B2",
+                alpha=0.6,
+                edgecolors="white",
+                linewidths=0.4,
+                label="dot area: number of people",
+            )
+        else:
+            # Small jitter only to show stacked identical points; seeded so output is
+            # reproducible.
+            rng = np.random.default_rng(0)
+            jitter = (high - low) * 0.008
+            ax.scatter(
+                pre + rng.normal(0, jitter, len(pre)),
+                post + rng.normal(0, jitter, len(post)),
+                s=10,
+                color="#0072B2",
+                alpha=0.55,
+                edgecolors="none",
+            )
     ax.set_xlim(low - pad, high + pad)
     ax.set_ylim(low - pad, high + pad)
     ax.set_aspect("equal")

@@ -455,11 +455,17 @@ def scatter_chart(
     band = rec.get("rci_threshold") if is_number(rec.get("rci_threshold")) else None
     sign = rec.get("improvement_sign")
     side = "above" if sign == 1 else "below"
+    # Short scales take few values, so many people share a point: then one dot per point,
+    # sized by how many people are there (the chart reads this flag).
+    stacked = len(pairs) <= MAX_POINTS and len(pairs.drop_duplicates()) <= 0.5 * len(pairs)
+    shown_as = ""
+    if len(pairs) > MAX_POINTS:
+        shown_as = " shown as shaded density cells"
+    elif stacked:
+        shown_as = "; where people share the same pair of scores, the dot's area shows how many"
     alt = (
         f"Scatter plot of each participant's {info.name} score before (horizontal) and after "
-        f"(vertical), {len(pairs)} participants"
-        f"{' shown as shaded density cells' if len(pairs) > MAX_POINTS else ''}. "
-        "Points off the diagonal changed. "
+        f"(vertical), {len(pairs)} participants{shown_as}. Points off the diagonal changed. "
     )
     if band is not None:
         alt += (
@@ -485,6 +491,7 @@ def scatter_chart(
         {
             "pre": pairs["pre"].tolist(),
             "post": pairs["post"].tolist(),
+            "stacked": stacked,
             "band": band,
             "range": [info.range_low, info.range_high],
             "label": info.label,
