@@ -61,12 +61,14 @@ def test_longitudinal_raw_export_scored_by_event() -> None:
         ("1001", "post_arm_1"): 3.0,
         ("1002", "baseline_arm_1"): 8.0,
         ("1002", "post_arm_1"): 6.0,
-        ("1003", "baseline_arm_1"): None,
         ("1004", "baseline_arm_1"): None,
     }
     found = problems(result)
     assert (7, "lonely_2", "out_of_range") in found  # a 9 keyed on a 1–3 item
-    assert (6, None, "unmatched_participant") in found  # 1003 has no post
+    # 1003's loneliness form is marked Incomplete (0): set aside, not scored as missing.
+    assert (6, "loneliness_complete", "form_incomplete") in found
+    assert (7, None, "unmatched_participant") in found  # 1004 has no post
+    assert result.rows_in == result.rows_scored + result.rows_excluded
     assert {c for _, c, p in found if p == "pii_column_dropped"} == {
         "first_name",
         "email",

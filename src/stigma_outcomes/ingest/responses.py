@@ -477,6 +477,7 @@ def _one_source(
         or the_map.wave_column_for(table.source)
         or (table.metadata.get("event_column") if file_wave is None else None)
     )
+    wave_named = True
     if wave_name and file_wave is None:
         wave_values = data[_find_column(table, wave_name, "wave", "--wave-col")]
         waves = _id_strings(wave_values)
@@ -489,6 +490,8 @@ def _one_source(
                 if "wave" in folded
                 else _constant(DEFAULT_WAVE, len(data))
             )
+            # A repeat occasion is named after the row's wave unless that is only the default.
+            wave_named = "wave" in folded
         else:
             waves = _constant(fallback, len(data))
     data = data.reset_index(drop=True)
@@ -575,6 +578,17 @@ def _one_source(
             )
     dropped = no_id | no_wave
     kept = out.loc[~dropped] if dropped.any() else out
+    if table.flavor == "redcap":
+        from .redcap_forms import sort_out_rows
+
+        items = {
+            i.id: {f"{i.id}_{k}": columns[(table.source, f"{i.id}_{k}")] for k in i.item_ids}
+            for i in instruments
+        }
+        kept, forms_ledger = sort_out_rows(
+            kept, data, table.metadata, items, table.source, wave_named
+        )
+        problems.append(forms_ledger)
     ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger
 

@@ -38,6 +38,8 @@ _LABEL_HEADERS = {
 }
 COMPLETE_LABELS = {"0": "Incomplete", "1": "Unverified", "2": "Complete"}
 """Codes of every ``<form>_complete`` field."""
+_LABEL_COMPLETE = re.compile(r"Complete\?( \(\d+\))?")
+"""A form-status column of a label-header export that no dictionary named."""
 
 _DICT_COLUMNS = {
     "variable / field name": "field_name",
@@ -301,6 +303,7 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         record_id = dictionary.record_id
         reason = f"the first field of the data dictionary ({dictionary.source})"
     complete = {n[: -len("_complete")]: n for n in names if n.endswith("_complete")}
+    complete.update({n: n for n in names if _LABEL_COMPLETE.fullmatch(n)})
     labels = dict(sheet.column_labels)
     values = dict(sheet.value_labels)
     pii: dict[str, str] = {}
@@ -336,6 +339,8 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         "complete_columns": complete,
         "timestamp_columns": [n for n in names if n.endswith("_timestamp")],
         "checkbox_groups": _checkbox_groups(names),
+        "form_fields": form_fields(names, record_id, dictionary),
+        "include_incomplete": options.include_incomplete,
         "export_values": _export_values(frame, list(complete.values())),
     }
     if renamed:
@@ -357,6 +362,51 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata=metadata,
         pii=pii,
     )
+
+
+def form_fields(
+    names: list[str], record_id: str, dictionary: RedcapDictionary | None = None
+) -> dict[str, list[str]]:
+    """Which export columns belong to which REDCap form (instrument).
+
+    With a data dictionary its ``Form Name`` decides, column by column. Any column the
+    dictionary does not place (or every column, without a dictionary) is placed by export
+    order: REDCap writes each form's fields together and closes them with the form's status
+    column, so a column belongs to the form whose status column comes next. The record ID
+    and the structural ``redcap_*`` columns belong to no form; neither do columns after the
+    last status column (a report without status columns places nothing).
+
+    Examples
+    --------
+    >>> form_fields(["record_id", "redcap_event_name", "age", "intake_complete",
+    ...              "gad_1", "gad_2", "weekly_complete"], "record_id")
+    {'intake': ['age', 'intake_complete'], 'weekly': ['gad_1', 'gad_2', 'weekly_complete']}
+    """
+    by_dictionary: dict[str, str] = {}
+    if dictionary is not None:
+        form_of = dict(
+            zip(dictionary.fields["field_name"], dictionary.fields["form_name"], strict=True)
+        )
+        for column, field_name in dictionary.export_columns().items():
+            if field_name in form_of:
+                by_dictionary[column] = form_of[field_name]
+            elif field_name.endswith("_complete"):
+                by_dictionary[column] = field_name[: -len("_complete")]
+    out: dict[str, list[str]] = {}
+    waiting: list[str] = []
+    for name in names:
+        if name == record_id or name in STRUCTURAL:
+            continue
+        closes = name.endswith("_complete") or _LABEL_COMPLETE.fullmatch(name) is not None
+        if name in by_dictionary and not closes:
+            out.setdefault(by_dictionary[name], []).append(name)
+            continue
+        waiting.append(name)
+        if closes:
+            form = name[: -len("_complete")] if name.endswith("_complete") else name
+            out.setdefault(by_dictionary.get(name, form), []).extend(waiting)
+            waiting = []
+    return out
 
 
 def _raw_names(names: list[str], dictionary: RedcapDictionary | None) -> list[str]:

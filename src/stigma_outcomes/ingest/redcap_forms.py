@@ -1,0 +1,275 @@
+"""REDCap rows as occasions, and form status: which rows and answers get scored.
+
+A REDCap export is not one row per participant × wave. Each record × event has a *base*
+row (``redcap_repeat_instrument`` blank) holding the non-repeating forms; each instance of
+a repeating instrument has a row of its own holding only that form's fields; each instance
+of a repeating event has a row holding every form of the event. And every form carries its
+status in ``<form>_complete``: 0 Incomplete, 1 Unverified, 2 Complete.
+
+:func:`sort_out_rows` applies both once the instruments are bound to columns:
+
+* **Occasions.** A base row keeps its wave (the event, or the wave given). A row of a
+  repeating instrument becomes ``<wave>/<form>#<instance>`` (``<form>#<instance>`` when no
+  wave was given or read), a row of a repeating event ``<wave>#<instance>``. Every
+  instance is thus an occasion of its own, never a duplicate of the base row, and the
+  form's name keeps two repeating forms with the same instance number apart.
+* **Rows that hold no scored instrument.** In an export with events or repeats, a row on
+  which no bound instrument has an answer or a form status holds other forms only (the
+  base row of a repeating check-in, a repeat of an unscored form): it is set aside with
+  problem ``no_scored_form``.
+* **Incomplete forms.** An instrument is linked to the form(s) its columns belong to
+  (reader metadata ``form_fields``: the dictionary's ``Form Name``, else export order).
+  Where such a form is marked Incomplete, the instrument's answers on that row are not
+  scored (problem ``form_incomplete``): the row is set aside when that leaves nothing to
+  score, otherwise only those answers are blanked. Read with ``include_incomplete=True``
+  to score them anyway. Unverified and Complete forms are scored; so is a form without a
+  status (a report that left the status columns out).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .flavors.base import matches_any
+from .table import ledger_frame
+
+INCOMPLETE = {"0", "0.0", "incomplete"}
+"""``<form>_complete`` values (raw or label export) that mark a form Incomplete."""
+
+_WHOLE = re.compile(r"\.0+$")
+
+
+def _text(data: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """Stripped text of ``column`` at ``rows`` ('' where missing or absent)."""
+    if column not in data.columns:
+        return np.full(len(rows), "", dtype=object)
+    values = data[column].iloc[rows].astype("string").fillna("").str.strip()
+    return values.str.replace(_WHOLE, "", regex=True).to_numpy(dtype=object)
+
+
+def _filled(data: pd.DataFrame, columns: list[str], rows: np.ndarray) -> np.ndarray:
+    """Rows where any of ``columns`` holds something other than blank."""
+    out = np.zeros(len(rows), dtype=bool)
+    for column in columns:
+        cells = data[column].iloc[rows]
+        out |= cells.notna().to_numpy() & (
+            True
+            if pd.api.types.is_numeric_dtype(cells.dtype)
+            else (cells.astype("string").str.strip().fillna("") != "").to_numpy(dtype=bool)
+        )
+    return out
+
+
+def occasion_names(
+    waves: pd.Series, instrument: np.ndarray, instance: np.ndarray, prefix: bool = True
+) -> np.ndarray:
+    """Occasion (wave) name of each row from its wave and its repeat columns.
+
+    Examples
+    --------
+    >>> occasion_names(pd.Series(["baseline_arm_1"] * 3),
+    ...                np.array(["", "weekly", ""], dtype=object),
+    ...                np.array(["", "2", "3"], dtype=object)).tolist()
+    ['baseline_arm_1', 'baseline_arm_1/weekly#2', 'baseline_arm_1#3']
+    """
+    base = waves.astype("string").fillna("").to_numpy(dtype=object)
+    out = base.copy()
+    numbered = np.where(instance != "", "#" + instance, "")
+    repeat_form = instrument != ""
+    repeat_event = ~repeat_form & (instance != "")
+    lead = base + "/" if prefix else np.full(len(base), "", dtype=object)
+    out[repeat_form] = (lead + instrument + numbered)[repeat_form]
+    out[repeat_event] = (base + numbered)[repeat_event]
+    return out
+
+
+def sort_out_rows(
+    rows: pd.DataFrame,
+    data: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    items: Mapping[str, Mapping[str, str]],
+    source: str,
+    prefix: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Name each REDCap row's occasion and apply form status; returns (rows, ledger).
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Bound responses (``participant_id``, ``wave``, ``<instrument>_<item>``, ``_row``);
+        its index gives each row's position in ``data``.
+    data : DataFrame
+        The export as read (repeat and ``<form>_complete`` columns).
+    metadata : dict
+        The reader's facts: ``form_fields``, ``complete_columns``, ``include_incomplete``.
+    items : dict
+        Instrument id → {``<instrument>_<item>`` column of ``rows`` → export column}.
+    source : str
+        File name for the ledger.
+    prefix : bool
+        Whether repeat occasions start with the row's wave (False when none was given or
+        read, as in a classic project without events).
+
+    Returns
+    -------
+    rows : DataFrame
+        Rows kept, occasions as their ``wave``, answers of Incomplete forms blanked.
+    ledger : DataFrame
+        ``no_scored_form`` and ``form_incomplete`` entries (action ``row_excluded`` for a
+        row set aside, once per row), and one ``repeat_instances_as_waves`` note per
+        repeating form or event.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"record_id": ["1", "1", "1"],
+    ...     "redcap_repeat_instrument": ["", "weekly", "weekly"],
+    ...     "redcap_repeat_instance": ["", "1", "2"],
+    ...     "w_1": ["", "2", "3"], "weekly_complete": ["", "2", "0"]})
+    >>> rows = pd.DataFrame({"participant_id": ["1"] * 3, "wave": ["1"] * 3,
+    ...     "x_1": data["w_1"], "_row": [2, 3, 4]})
+    >>> meta = {"form_fields": {"weekly": ["w_1", "weekly_complete"]},
+    ...         "complete_columns": {"weekly": "weekly_complete"}}
+    >>> kept, ledger = sort_out_rows(rows, data, meta, {"x": {"x_1": "w_1"}}, "r.csv", False)
+    >>> kept["wave"].tolist(), ledger["problem"].tolist()
+    (['weekly#1'], ['no_scored_form', 'form_incomplete', 'repeat_instances_as_waves'])
+    """
+    at = rows.index.to_numpy()
+    form_text = _text(data, "redcap_repeat_instrument", at)
+    instance = _text(data, "redcap_repeat_instance", at)
+    waves = occasion_names(rows["wave"], form_text, instance, prefix)
+    rows = rows.assign(wave=waves)
+    layered = (
+        metadata.get("event_column") is not None
+        or "redcap_repeat_instrument" in data.columns
+        or "redcap_repeat_instance" in data.columns
+    )
+    form_of = {c: f for f, cols in metadata.get("form_fields", {}).items() for c in cols}
+    complete: Mapping[str, str] = metadata.get("complete_columns", {})
+    include = bool(metadata.get("include_incomplete", False))
+
+    n = len(rows)
+    present: dict[str, np.ndarray] = {}
+    incomplete: dict[str, np.ndarray] = {}
+    status_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for inst_id, columns in items.items():
+        exported = list(columns.values())
+        forms = dict.fromkeys(form_of[c] for c in exported if c in form_of)
+        statuses = [complete[f] for f in forms if complete.get(f) in data.columns]
+        has_status = np.zeros(n, dtype=bool)
+        marked = np.zeros(n, dtype=bool)
+        which = np.full(n, None, dtype=object)
+        value = np.full(n, None, dtype=object)
+        for column in statuses:
+            cells = data[column].iloc[at]
+            has_status |= (cells.astype("string").str.strip().fillna("") != "").to_numpy(bool)
+            hit = matches_any(cells, INCOMPLETE) & ~marked
+            which[hit] = column
+            value[hit] = cells.astype("string").to_numpy(dtype=object)[hit]
+            marked |= hit
+        present[inst_id] = _filled(data, exported, at) | has_status
+        incomplete[inst_id] = present[inst_id] & marked & (not include)
+        status_of[inst_id] = (which, value)
+
+    any_present = np.zeros(n, dtype=bool)
+    any_scored = np.zeros(n, dtype=bool)
+    for inst_id in items:
+        any_present |= present[inst_id]
+        any_scored |= present[inst_id] & ~incomplete[inst_id]
+    no_form = ~any_present if layered else np.zeros(n, dtype=bool)
+    all_incomplete = any_present & ~any_scored
+
+    def entries(mask: np.ndarray, **columns: object) -> pd.DataFrame:
+        picked = {k: (v[mask] if isinstance(v, np.ndarray) else v) for k, v in columns.items()}
+        return pd.DataFrame(
+            {
+                "file": source,
+                "row": rows["_row"].to_numpy()[mask],
+                "participant_id": rows["participant_id"].to_numpy()[mask],
+                "wave": waves[mask],
+                **picked,
+            }
+        )
+
+    parts: list[pd.DataFrame] = []
+    if no_form.any():
+        scored = ", ".join(items)
+        parts.append(
+            entries(
+                no_form,
+                column=np.where(form_text != "", "redcap_repeat_instrument", None),
+                value=np.where(
+                    form_text != "",
+                    "a row of repeating form '" + form_text + "'",
+                    f"no answer and no form status for {scored}",
+                ),
+                problem="no_scored_form",
+                action="row_excluded",
+            )
+        )
+    excluded_once = np.zeros(n, dtype=bool)
+    for inst_id, columns in items.items():
+        mask = incomplete[inst_id]
+        if not mask.any():
+            continue
+        which, value = status_of[inst_id]
+        first = all_incomplete & ~excluded_once
+        action = np.where(
+            first,
+            "row_excluded",
+            np.where(
+                all_incomplete,
+                "not scored (form marked Incomplete; row set aside)",
+                "answers not scored (form marked Incomplete); include_incomplete scores them",
+            ),
+        )
+        parts.append(
+            entries(
+                mask,
+                instrument=inst_id,
+                column=which,
+                value=value,
+                problem="form_incomplete",
+                action=action,
+            )
+        )
+        excluded_once |= mask & all_incomplete
+        blank = mask & ~all_incomplete
+        if blank.any():
+            rows = rows.assign(**{c: rows[c].mask(blank) for c in columns})
+    parts.append(_repeat_notes(form_text, instance, waves, source, prefix))
+    drop = no_form | all_incomplete
+    ledger = ledger_frame(pd.concat([ledger_frame(p) for p in parts], ignore_index=True))
+    return (rows.loc[~drop] if drop.any() else rows), ledger
+
+
+def _repeat_notes(
+    form_text: np.ndarray, instance: np.ndarray, waves: np.ndarray, source: str, prefix: bool
+) -> pd.DataFrame:
+    """One ledger note per repeating form or event: how its instances were named."""
+    repeated = instance != ""
+    if not repeated.any():
+        return ledger_frame([])
+    kinds = pd.Series(np.where(form_text != "", form_text, "")[repeated])
+    notes = []
+    for kind, count in kinds.value_counts(sort=False).items():
+        if kind:
+            scheme = f"<wave>/{kind}#<instance>" if prefix else f"{kind}#<instance>"
+            what = f"{count} row(s) of repeating form '{kind}'"
+        else:
+            scheme = "<wave>#<instance>"
+            what = f"{count} row(s) of repeating events"
+        notes.append(
+            {
+                "file": source,
+                "column": "redcap_repeat_instance",
+                "value": what,
+                "problem": "repeat_instances_as_waves",
+                "action": f"each instance is its own wave, named {scheme}",
+            }
+        )
+    return ledger_frame(notes)
