@@ -143,3 +143,46 @@ def test_date_and_notes_fields_are_personal_by_type() -> None:
     }
     table = read_export(EXPORTS / "redcap_repeating.csv", dictionary=DICTIONARY)
     assert table.metadata["pii_reasons"]["barriers_other"] == "free-text notes field"
+
+
+def test_form_fields_from_the_dictionary_or_export_order() -> None:
+    export = EXPORTS / "redcap_repeating_checkins.csv"
+    by_order = read_export(export).metadata
+    by_dictionary = read_export(
+        export, dictionary=EXPORTS / "redcap_repeating_dictionary.csv"
+    ).metadata
+    expected = {
+        "enrolment": ["site", "enrolment_complete"],
+        "loneliness": ["lonely_1", "lonely_2", "lonely_3", "loneliness_complete"],
+        "weekly_checkin": [*(f"gad_{i}" for i in range(1, 8)), "weekly_checkin_complete"],
+        "contact_log": ["contact_type", "contact_log_complete"],
+    }
+    assert by_order["form_fields"] == expected
+    assert by_dictionary["form_fields"] == expected
+    assert by_order["repeating_instruments"] == {"weekly_checkin": 6, "contact_log": 1}
+    assert by_order["include_incomplete"] is False
+    assert read_export(export, include_incomplete=True).metadata["include_incomplete"] is True
+
+
+def test_dictionary_places_a_column_export_order_would_misplace(tmp_path) -> None:
+    # A report that left out the enrolment status: by order, 'site' would join loneliness.
+    export = tmp_path / "report.csv"
+    export.write_text(
+        "record_id,site,lonely_1,lonely_2,lonely_3,loneliness_complete\n1,2,1,1,1,0\n",
+        encoding="utf-8",
+    )
+    assert read_export(export).metadata["form_fields"]["loneliness"][0] == "site"
+    placed = read_export(export, dictionary=EXPORTS / "redcap_repeating_dictionary.csv")
+    assert placed.metadata["form_fields"] == {
+        "enrolment": ["site"],
+        "loneliness": ["lonely_1", "lonely_2", "lonely_3", "loneliness_complete"],
+    }
+
+
+def test_label_headers_without_a_dictionary_still_find_form_status() -> None:
+    table = read_export(EXPORTS / "redcap_labels.csv", flavor="redcap")
+    assert table.metadata["complete_columns"] == {
+        "Complete?": "Complete?",
+        "Complete? (2)": "Complete? (2)",
+    }
+    assert table.metadata["form_fields"]["Complete? (2)"][-1] == "Complete? (2)"
