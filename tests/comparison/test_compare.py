@@ -336,3 +336,24 @@ def test_pooling_is_for_linked_designs():
     res = compare(df, "pre", "post", unlinked=True, pool_col="site")
     assert res.pooled == []
     assert any("pooling across sites" in n for n in res.meta["not_computed"])
+
+
+def test_unlinked_share_defaults_to_outside_the_clinical_range():
+    # PHQ-9 total: clinical range score >= 10 (definition), higher is worse. Without a
+    # threshold the share counts people outside the range: score < 10 (not <= 10).
+    before = [12.0, 10, 9, 15, 4, 10, 11, 8]  # below 10: 9, 4, 8 → 3 of 8
+    after = [9.0, 10, 5, 7, 12, 3, 9]  # below 10: 9, 5, 7, 3, 9 → 5 of 7
+    df = pd.DataFrame({
+        "participant_id": [f"b{i}" for i in range(8)] + [f"a{i}" for i in range(7)],
+        "wave": ["pre"] * 8 + ["post"] * 7, "instrument": "phq9", "scale": "total",
+        "score": before + after, "status": "ok",
+    })  # fmt: skip
+    rec = compare(df, "pre", "post", unlinked=True).unlinked[0]
+    assert rec["threshold"] == 10 and rec["threshold_rule"] == "score < 10"
+    assert (rec["n_beyond_before"], rec["n_beyond_after"]) == (3, 5)
+    assert rec["risk_difference"] == pytest.approx(5 / 7 - 3 / 8)
+    assert "outside the clinical range score >= 10" in rec["note"]
+    # a user threshold still wins, with the usual inclusive rule
+    user = compare(df, "pre", "post", unlinked=True, threshold={"phq9.total": 10}).unlinked[0]
+    assert user["threshold_rule"] == "score <= 10"
+    assert (user["n_beyond_before"], user["n_beyond_after"]) == (5, 6)

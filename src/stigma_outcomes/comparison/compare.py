@@ -191,16 +191,46 @@ def _unlinked_section(
             if level is not None and group is not None:
                 cell = scale_rows[group[scale_rows] == list(levels).index(level)]
             rec = _key_fields("unlinked", *key, group_col, level, from_wave, to_wave)
+            cut, operator, cut_note = _share_threshold(meta[key], threshold.get(key))
             fields = unlinked_fields(
                 score[cell[at_from[cell]]], score[cell[at_to[cell]]],
-                meta[key].improvement_sign, threshold.get(key),
+                meta[key].improvement_sign, cut, operator,
             )  # fmt: skip
-            note = fields.pop("note")
+            note = "; ".join(n for n in (fields.pop("note"), cut_note) if n) or None
             rec.update(fields)
             rec["suppress"] = bool(min(rec["n_before"], rec["n_after"]) < min_cell)
             rec["note"] = "; ".join(n for n in (note, id_note) if n) or None
             records.append(rec)
     return records
+
+
+_OUTSIDE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+"""The complement of each clinical-range operator: the rule for "outside the range"."""
+
+
+def _share_threshold(
+    meta: ScaleMeta, given: float | None
+) -> tuple[float | None, str | None, str | None]:
+    """Threshold, rule and note for the unlinked share: the user's, else the clinical cutoff.
+
+    Without a user threshold, a scale whose definition (or scale-info) has a clinical cutoff
+    on its worse side counts the share *outside* the clinical range, so anonymous surveys
+    still say how many people were out of the clinical range before and after.
+    """
+    if given is not None:
+        return given, None, None
+    cutoff, op = meta.clinical_cutoff, meta.clinical_cutoff_operator
+    if cutoff is None or op not in _OUTSIDE:
+        return None, None, None
+    worse_side = op.startswith(">") if meta.improvement_sign < 0 else op.startswith("<")
+    if not worse_side:
+        return None, None, None
+    source = f" ({meta.clinical_cutoff_source})" if meta.clinical_cutoff_source else ""
+    return (
+        cutoff,
+        _OUTSIDE[op],
+        f"threshold: outside the clinical range score {op} {cutoff:g}{source}",
+    )
 
 
 def _adjust_p_t(records: list[dict[str, Any]]) -> None:

@@ -120,9 +120,12 @@ UNLINKED_DOCS = {
     "mann_whitney_method": "'exact' or the normal approximation used.",
     "rank_biserial": "2W / (n_after · n_before) − 1; positive when scores are higher after.",
     "improvement_sign": "+1 when a higher score is better, −1 when worse.",
-    "threshold": "The stated threshold for the share at or beyond it.",
+    "threshold": "The threshold of the share: the user's (--threshold), else the scale's "
+    "clinical cutoff when it has one on its worse side; null when neither.",
     "threshold_rule": "The rule counted: score >= threshold (higher is better) or "
-    "score <= threshold (higher is worse).",
+    "score <= threshold (higher is worse) for a user threshold; for the clinical cutoff, "
+    "the rule for outside the clinical range (e.g. score < 10 when the range is score >= 10), "
+    "named in note.",
     "n_beyond_before": "Respondents meeting threshold_rule before.",
     "prop_beyond_before": "n_beyond_before / n_before.",
     "n_beyond_after": "Respondents meeting threshold_rule after.",

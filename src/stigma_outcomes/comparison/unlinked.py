@@ -139,8 +139,15 @@ def hedges_g(x: np.ndarray, y: np.ndarray, pooled_sd: bool) -> tuple[float, floa
     return (diff / sd * j, lo * math.sqrt(hn) * j, hi * math.sqrt(hn) * j)
 
 
+_COUNT = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
+
+
 def _share_fields(
-    before: np.ndarray, after: np.ndarray, threshold: float | None, sign: int
+    before: np.ndarray,
+    after: np.ndarray,
+    threshold: float | None,
+    sign: int,
+    operator: str | None = None,
 ) -> dict[str, Any]:
     keys = (
         "n_beyond_before", "prop_beyond_before", "n_beyond_after", "prop_beyond_after",
@@ -152,10 +159,10 @@ def _share_fields(
     out["threshold_rule"] = None
     if threshold is None or len(before) == 0 or len(after) == 0:
         return out
-    op = ">=" if sign > 0 else "<="
+    op = operator or (">=" if sign > 0 else "<=")
     out["threshold_rule"] = f"score {op} {threshold:g}"
-    a1 = int(np.sum(after >= threshold) if sign > 0 else np.sum(after <= threshold))
-    b1 = int(np.sum(before >= threshold) if sign > 0 else np.sum(before <= threshold))
+    a1 = int(np.sum(_COUNT[op](after, threshold)))
+    b1 = int(np.sum(_COUNT[op](before, threshold)))
     n_a, n_b = len(after), len(before)
     p_a, p_b = a1 / n_a, b1 / n_b
     rd = p_a - p_b
@@ -181,9 +188,17 @@ def _share_fields(
 
 
 def unlinked_fields(
-    before: np.ndarray, after: np.ndarray, sign: int, threshold: float | None = None
+    before: np.ndarray,
+    after: np.ndarray,
+    sign: int,
+    threshold: float | None = None,
+    operator: str | None = None,
 ) -> dict[str, Any]:
     """Every unlinked statistic of one cell, NaN where undefined, with a ``note`` saying why.
+
+    The share counts ``score >= threshold`` (higher is better) or ``score <= threshold``
+    (higher is worse), or ``score <operator> threshold`` when ``operator`` is given (e.g.
+    ``"<"`` for "below a clinical cutoff of 10").
 
     Examples
     --------
@@ -229,7 +244,7 @@ def unlinked_fields(
         "rank_biserial": mw["rank_biserial"],
         "improvement_sign": sign,
     }
-    rec.update(_share_fields(before, after, threshold, sign))
+    rec.update(_share_fields(before, after, threshold, sign, operator))
     if threshold is None:
         notes.append("no threshold given: shares at or beyond a threshold not computed")
     rec["note"] = "; ".join(notes) or None
