@@ -44,31 +44,51 @@ INCOMPLETE = {"0", "0.0", "incomplete"}
 _WHOLE = re.compile(r"\.0+$")
 
 
-def _text(data: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
-    """Stripped text of ``column`` at ``rows`` ('' where missing or absent)."""
+def _cells(data: pd.DataFrame, column: str, at: np.ndarray) -> pd.Series:
+    """``column`` at the rows ``at`` (positions in ``data``, in order)."""
+    series = data[column]
+    # Rows are only ever removed, never reordered: as many positions as rows means all.
+    return series if len(at) == len(series) else series.iloc[at]
+
+
+def _text(data: pd.DataFrame, column: str, at: np.ndarray) -> pd.Categorical:
+    """Stripped text of ``column`` at ``at`` ('' where missing or absent; ``2.0`` → ``2``).
+
+    Worked out once per distinct value (a repeat column has a handful), and kept as codes.
+    """
     if column not in data.columns:
-        return np.full(len(rows), "", dtype=object)
-    values = data[column].iloc[rows].astype("string").fillna("").str.strip()
-    return values.str.replace(_WHOLE, "", regex=True).to_numpy(dtype=object)
+        codes = np.zeros(len(at), dtype=np.int8)
+        return pd.Categorical.from_codes(codes, categories=[""], validate=False)
+    codes, uniques = pd.factorize(_cells(data, column, at), use_na_sentinel=True)
+    text = [_WHOLE.sub("", str(u).strip()) for u in uniques] + [""]
+    merged, distinct = pd.factorize(pd.Series(text, dtype=object))
+    return pd.Categorical.from_codes(
+        merged[codes], categories=pd.Index(distinct, dtype=object), validate=False
+    )
 
 
-def _filled(data: pd.DataFrame, columns: list[str], rows: np.ndarray) -> np.ndarray:
+def _blank(cells: pd.Series) -> np.ndarray:
+    """Cells that are missing or only white space."""
+    return cells.isna().to_numpy() | matches_any(cells, {""})
+
+
+def _filled(data: pd.DataFrame, columns: list[str], at: np.ndarray) -> np.ndarray:
     """Rows where any of ``columns`` holds something other than blank."""
-    out = np.zeros(len(rows), dtype=bool)
+    out = np.zeros(len(at), dtype=bool)
     for column in columns:
-        cells = data[column].iloc[rows]
-        out |= cells.notna().to_numpy() & (
-            True
-            if pd.api.types.is_numeric_dtype(cells.dtype)
-            else (cells.astype("string").str.strip().fillna("") != "").to_numpy(dtype=bool)
-        )
+        out |= ~_blank(_cells(data, column, at))
     return out
 
 
 def occasion_names(
-    waves: pd.Series, instrument: np.ndarray, instance: np.ndarray, prefix: bool = True
-) -> np.ndarray:
+    waves: pd.Series,
+    instrument: np.ndarray | pd.Categorical,
+    instance: np.ndarray | pd.Categorical,
+    prefix: bool = True,
+) -> pd.Categorical:
     """Occasion (wave) name of each row from its wave and its repeat columns.
+
+    Names are built once per distinct (wave, form, instance), not once per row.
 
     Examples
     --------
@@ -77,15 +97,29 @@ def occasion_names(
     ...                np.array(["", "2", "3"], dtype=object)).tolist()
     ['baseline_arm_1', 'baseline_arm_1/weekly#2', 'baseline_arm_1#3']
     """
-    base = waves.astype("string").fillna("").to_numpy(dtype=object)
-    out = base.copy()
-    numbered = np.where(instance != "", "#" + instance, "")
-    repeat_form = instrument != ""
-    repeat_event = ~repeat_form & (instance != "")
-    lead = base + "/" if prefix else np.full(len(base), "", dtype=object)
-    out[repeat_form] = (lead + instrument + numbered)[repeat_form]
-    out[repeat_event] = (base + numbered)[repeat_event]
-    return out
+    parts = [pd.factorize(v, use_na_sentinel=True) for v in (waves, instrument, instance)]
+    sizes = [len(u) + 1 for _, u in parts]
+    key = np.zeros(len(waves), dtype=np.int64)
+    for (codes, _), size in zip(parts, sizes, strict=True):
+        key = key * size + (codes.astype(np.int64) + 1)
+    combos, keys = pd.factorize(key)
+    names = []
+    for k in np.asarray(keys):
+        found = []
+        for (_, uniques), size in zip(reversed(parts), reversed(sizes), strict=True):
+            code = int(k % size) - 1
+            found.append("" if code < 0 else str(uniques[code]))
+            k //= size
+        form, number, wave = found[1], found[0], found[2]
+        numbered = f"#{number}" if number else ""
+        if form:
+            names.append(f"{wave}/{form}{numbered}" if prefix else f"{form}{numbered}")
+        else:
+            names.append(f"{wave}{numbered}")
+    name_codes, distinct = pd.factorize(pd.Series(names, dtype=object))
+    return pd.Categorical.from_codes(
+        name_codes[combos], categories=pd.Index(distinct, dtype=object), validate=False
+    )
 
 
 def sort_out_rows(
@@ -141,8 +175,8 @@ def sort_out_rows(
     at = rows.index.to_numpy()
     form_text = _text(data, "redcap_repeat_instrument", at)
     instance = _text(data, "redcap_repeat_instance", at)
-    waves = occasion_names(rows["wave"], form_text, instance, prefix)
-    rows = rows.assign(wave=waves)
+    if (form_text != "").any() or (instance != "").any():
+        rows = rows.assign(wave=occasion_names(rows["wave"], form_text, instance, prefix))
     layered = (
         metadata.get("event_column") is not None
         or "redcap_repeat_instrument" in data.columns
@@ -162,17 +196,22 @@ def sort_out_rows(
         statuses = [complete[f] for f in forms if complete.get(f) in data.columns]
         has_status = np.zeros(n, dtype=bool)
         marked = np.zeros(n, dtype=bool)
-        which = np.full(n, None, dtype=object)
-        value = np.full(n, None, dtype=object)
+        which = np.empty(n, dtype=object)
+        value = np.empty(n, dtype=object)
         for column in statuses:
-            cells = data[column].iloc[at]
-            has_status |= (cells.astype("string").str.strip().fillna("") != "").to_numpy(bool)
+            cells = _cells(data, column, at)
+            has_status |= ~_blank(cells)
             hit = matches_any(cells, INCOMPLETE) & ~marked
-            which[hit] = column
-            value[hit] = cells.astype("string").to_numpy(dtype=object)[hit]
+            if hit.any():
+                which[hit] = column
+                value[hit] = cells.iloc[np.flatnonzero(hit)].astype("string").to_numpy(object)
             marked |= hit
-        present[inst_id] = _filled(data, exported, at) | has_status
-        incomplete[inst_id] = present[inst_id] & marked & (not include)
+        # A form status means the form is on the row; answers are looked at only without one.
+        present[inst_id] = has_status.copy()
+        unknown = ~has_status
+        if unknown.any():
+            present[inst_id][unknown] = _filled(data, exported, at[unknown])
+        incomplete[inst_id] = marked & (not include)
         status_of[inst_id] = (which, value)
 
     any_present = np.zeros(n, dtype=bool)
@@ -184,13 +223,16 @@ def sort_out_rows(
     all_incomplete = any_present & ~any_scored
 
     def entries(mask: np.ndarray, **columns: object) -> pd.DataFrame:
-        picked = {k: (v[mask] if isinstance(v, np.ndarray) else v) for k, v in columns.items()}
+        picked = {
+            k: (v[mask] if isinstance(v, np.ndarray) and len(v) == n else v)
+            for k, v in columns.items()
+        }
         return pd.DataFrame(
             {
                 "file": source,
-                "row": rows["_row"].to_numpy()[mask],
-                "participant_id": rows["participant_id"].to_numpy()[mask],
-                "wave": waves[mask],
+                "row": rows["_row"][mask].to_numpy(),
+                "participant_id": rows["participant_id"][mask].to_numpy(),
+                "wave": rows["wave"][mask].to_numpy(),
                 **picked,
             }
         )
@@ -198,13 +240,15 @@ def sort_out_rows(
     parts: list[pd.DataFrame] = []
     if no_form.any():
         scored = ", ".join(items)
+        forms = np.asarray(form_text[no_form], dtype=object)
+        repeat = forms != ""
         parts.append(
             entries(
                 no_form,
-                column=np.where(form_text != "", "redcap_repeat_instrument", None),
+                column=np.where(repeat, "redcap_repeat_instrument", None),
                 value=np.where(
-                    form_text != "",
-                    "a row of repeating form '" + form_text + "'",
+                    repeat,
+                    "a row of repeating form '" + forms + "'",
                     f"no answer and no form status for {scored}",
                 ),
                 problem="no_scored_form",
@@ -217,16 +261,14 @@ def sort_out_rows(
         if not mask.any():
             continue
         which, value = status_of[inst_id]
-        first = all_incomplete & ~excluded_once
+        # Actions only for the rows in the ledger: full-length text arrays cost megabytes.
+        set_aside = all_incomplete[mask]
         action = np.where(
-            first,
-            "row_excluded",
-            np.where(
-                all_incomplete,
-                "not scored (form marked Incomplete; row set aside)",
-                "answers not scored (form marked Incomplete); include_incomplete scores them",
-            ),
-        )
+            set_aside,
+            "not scored (form marked Incomplete; row set aside)",
+            "answers not scored (form marked Incomplete); include_incomplete scores them",
+        ).astype(object)
+        action[set_aside & ~excluded_once[mask]] = "row_excluded"
         parts.append(
             entries(
                 mask,
@@ -241,20 +283,25 @@ def sort_out_rows(
         blank = mask & ~all_incomplete
         if blank.any():
             rows = rows.assign(**{c: rows[c].mask(blank) for c in columns})
-    parts.append(_repeat_notes(form_text, instance, waves, source, prefix))
+    parts.append(_repeat_notes(form_text, instance, source, prefix))
     drop = no_form | all_incomplete
     ledger = ledger_frame(pd.concat([ledger_frame(p) for p in parts], ignore_index=True))
-    return (rows.loc[~drop] if drop.any() else rows), ledger
+    if drop.any():
+        rows = rows.loc[~drop]
+        if isinstance(rows["wave"].dtype, pd.CategoricalDtype):
+            # Waves list only occasions that were kept, as if read from the kept rows.
+            rows = rows.assign(wave=rows["wave"].cat.remove_unused_categories())
+    return rows, ledger
 
 
 def _repeat_notes(
-    form_text: np.ndarray, instance: np.ndarray, waves: np.ndarray, source: str, prefix: bool
+    form_text: pd.Categorical, instance: pd.Categorical, source: str, prefix: bool
 ) -> pd.DataFrame:
     """One ledger note per repeating form or event: how its instances were named."""
     repeated = instance != ""
     if not repeated.any():
         return ledger_frame([])
-    kinds = pd.Series(np.where(form_text != "", form_text, "")[repeated])
+    kinds = pd.Series(np.asarray(form_text[repeated], dtype=object))
     notes = []
     for kind, count in kinds.value_counts(sort=False).items():
         if kind:
