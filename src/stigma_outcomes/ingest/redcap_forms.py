@@ -194,23 +194,7 @@ def sort_out_rows(
         exported = list(columns.values())
         forms = dict.fromkeys(form_of[c] for c in exported if c in form_of)
         statuses = [complete[f] for f in forms if complete.get(f) in data.columns]
-        has_status = np.zeros(n, dtype=bool)
-        marked = np.zeros(n, dtype=bool)
-        which = np.empty(n, dtype=object)
-        value = np.empty(n, dtype=object)
-        for column in statuses:
-            cells = _cells(data, column, at)
-            has_status |= ~_blank(cells)
-            hit = matches_any(cells, INCOMPLETE) & ~marked
-            if hit.any():
-                which[hit] = column
-                value[hit] = cells.iloc[np.flatnonzero(hit)].astype("string").to_numpy(object)
-            marked |= hit
-        # A form status means the form is on the row; answers are looked at only without one.
-        present[inst_id] = has_status.copy()
-        unknown = ~has_status
-        if unknown.any():
-            present[inst_id][unknown] = _filled(data, exported, at[unknown])
+        present[inst_id], marked, which, value = _form_status(data, at, exported, statuses)
         incomplete[inst_id] = marked & (not include)
         status_of[inst_id] = (which, value)
 
@@ -223,32 +207,29 @@ def sort_out_rows(
     all_incomplete = any_present & ~any_scored
 
     def entries(mask: np.ndarray, **columns: object) -> pd.DataFrame:
-        picked = {
-            k: (v[mask] if isinstance(v, np.ndarray) and len(v) == n else v)
-            for k, v in columns.items()
-        }
+        """Ledger rows for the rows in ``mask``; ``columns`` hold one value per such row."""
         return pd.DataFrame(
             {
                 "file": source,
                 "row": rows["_row"][mask].to_numpy(),
                 "participant_id": rows["participant_id"][mask].to_numpy(),
                 "wave": rows["wave"][mask].to_numpy(),
-                **picked,
+                **columns,
             }
         )
 
     parts: list[pd.DataFrame] = []
     if no_form.any():
         scored = ", ".join(items)
-        forms = np.asarray(form_text[no_form], dtype=object)
-        repeat = forms != ""
+        repeat_forms = np.asarray(form_text[no_form], dtype=object)
+        repeat = repeat_forms != ""
         parts.append(
             entries(
                 no_form,
                 column=np.where(repeat, "redcap_repeat_instrument", None),
                 value=np.where(
                     repeat,
-                    "a row of repeating form '" + forms + "'",
+                    "a row of repeating form '" + repeat_forms + "'",
                     f"no answer and no form status for {scored}",
                 ),
                 problem="no_scored_form",
@@ -273,8 +254,8 @@ def sort_out_rows(
             entries(
                 mask,
                 instrument=inst_id,
-                column=which,
-                value=value,
+                column=which[mask],
+                value=value[mask],
                 problem="form_incomplete",
                 action=action,
             )
@@ -292,6 +273,32 @@ def sort_out_rows(
             # Waves list only occasions that were kept, as if read from the kept rows.
             rows = rows.assign(wave=rows["wave"].cat.remove_unused_categories())
     return rows, ledger
+
+
+def _form_status(
+    data: pd.DataFrame, at: np.ndarray, exported: list[str], statuses: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One instrument on each row: (on the row, form marked Incomplete, which status
+    column said so, its value)."""
+    n = len(at)
+    has_status = np.zeros(n, dtype=bool)
+    marked = np.zeros(n, dtype=bool)
+    which = np.empty(n, dtype=object)
+    value = np.empty(n, dtype=object)
+    for column in statuses:
+        cells = _cells(data, column, at)
+        has_status |= ~_blank(cells)
+        hit = matches_any(cells, INCOMPLETE) & ~marked
+        if hit.any():
+            which[hit] = column
+            value[hit] = cells.iloc[np.flatnonzero(hit)].astype("string").to_numpy(object)
+        marked |= hit
+    # A form status means the form is on the row; answers are looked at only without one.
+    present = has_status.copy()
+    unknown = ~has_status
+    if unknown.any():
+        present[unknown] = _filled(data, exported, at[unknown])
+    return present, marked, which, value
 
 
 def _repeat_notes(
