@@ -90,8 +90,17 @@ def test_shared_scores_become_one_dot_sized_by_people() -> None:
     # 10 people: 6 at (5, 4), 3 at (6, 6), 1 at (3, 9): three points, areas 6 : 3 : 1
     pre = [5] * 6 + [6] * 3 + [3]
     post = [4] * 6 + [6] * 3 + [9]
-    data = {"pre": pre, "post": post, "band": 1.2, "range": [3, 9], "label": "Loneliness",
-            "from_wave": "pre", "to_wave": "post", "improvement_sign": -1, "stacked": True}  # fmt: skip
+    data = {
+        "pre": pre,
+        "post": post,
+        "band": 1.2,
+        "range": [3, 9],
+        "label": "Loneliness",
+        "from_wave": "pre",
+        "to_wave": "post",
+        "improvement_sign": -1,
+        "stacked": True,
+    }
     fig = _scatter(plt, data)
     dots = fig.axes[0].collections[-1]
     offsets = [tuple(p) for p in dots.get_offsets().tolist()]

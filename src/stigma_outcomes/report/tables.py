@@ -112,6 +112,9 @@ PLAIN_WORDS = {
     "set_missing": "treated as not answered",
     "row_excluded": "response set aside",
     "kept_out_of_every_output": "kept out of every output",
+    "form_incomplete": "questionnaire marked incomplete in the survey system",
+    "no_scored_form": "survey row without any of the questionnaires analysed",
+    "repeat_instances_as_waves": "repeated questionnaire: each repeat analysed as its own wave",
 }
 """Ledger problem and action codes in words a funder understands (others: code, spaced)."""
 
