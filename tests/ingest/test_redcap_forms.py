@@ -115,9 +115,10 @@ def test_both_kinds_of_instrument_in_one_run() -> None:
         ("1002", WEEK + "1", "gad7"): 14.0,
         ("1003", WEEK + "1", "gad7"): 21.0,
     }
-    # The instrument a row does not hold gets no score there, with nothing answered.
-    empty = result.scores[result.scores["status"] != "ok"]
-    assert (empty["n_answered"] == 0).all()
+    # An instrument a row does not hold (or whose form is Incomplete) gets no score row
+    # there, and is not reported again as too few answers.
+    assert (result.scores["status"] == "ok").all()
+    assert "insufficient_items" not in set(result.ledger["problem"])
     assert {r for r, *_ in _entries(result, "no_scored_form")} == {6}  # the contact log
     assert result.rows_scored == 9
     _accounted(result, range(2, 15))
@@ -167,8 +168,9 @@ def test_incomplete_form_beside_a_complete_one_on_the_same_row() -> None:
     result = so.score(export, ["ucla3", "gad7"], mapping=MAP)
     scores = result.scores.set_index(["participant_id", "instrument"])["score"]
     assert scores[("2001", "ucla3")] == 3.0 and scores[("2001", "gad7")] == 0.0
-    # 2002: loneliness Incomplete, anxiety Complete → the row stays for GAD-7 only.
-    assert pd.isna(scores[("2002", "ucla3")]) and scores[("2002", "gad7")] == 7.0
+    # 2002: loneliness Incomplete, anxiety Complete → the row stays for GAD-7 only, and
+    # UCLA-3 has no score row there (the ledger says why).
+    assert ("2002", "ucla3") not in scores.index and scores[("2002", "gad7")] == 7.0
     # 2004: both Unverified → scored; 2005: no status at all (a report) → scored as answered.
     assert scores[("2004", "ucla3")] == 5.0 and scores[("2004", "gad7")] == 21.0
     assert scores[("2005", "ucla3")] == 6.0

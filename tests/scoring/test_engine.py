@@ -228,3 +228,22 @@ def test_skipped_items_count_as_the_missing_item_value() -> None:
     assert scores.loc[("one_skipped", "sum4"), "score"] == 14
     assert scores.loc[("one_skipped", "sum4"), "n_answered"] == 3
     assert scores.loc[("two_skipped", "sum4"), "status"] == "insufficient_items"
+
+
+def test_an_instrument_not_given_on_a_row_gets_no_score_row() -> None:
+    from stigma_outcomes.ingest import load_responses
+
+    df = pd.DataFrame(
+        {"participant_id": ["a", "b", "c"], "ucla3_1": [1, None, None],
+         "ucla3_2": [2, None, None], "ucla3_3": [3, None, None]}
+    )  # fmt: skip
+    responses = load_responses(df, ["ucla3"])
+    # b's row did not hold the questionnaire (as ingest marks REDCap rows of other forms);
+    # c's did, and c left it blank.
+    responses.frame["_absent_ucla3"] = [False, True, False]
+    result = so.score(responses)
+    assert result.scores["participant_id"].astype(str).tolist() == ["a", "c"]
+    assert result.scores["status"].tolist() == ["ok", "insufficient_items"]
+    short = result.ledger[result.ledger["problem"] == "insufficient_items"]
+    assert short["participant_id"].astype(str).tolist() == ["c"]
+    assert result.rows_scored == 3 and result.rows_excluded == 0

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .flavors.base import matches_any
-from .table import ledger_frame
+from .table import ABSENT_PREFIX, ledger_frame
 
 INCOMPLETE = {"0", "0.0", "incomplete"}
 """``<form>_complete`` values (raw or label export) that mark a form Incomplete."""
@@ -265,6 +265,16 @@ def sort_out_rows(
         if blank.any():
             rows = rows.assign(**{c: rows[c].mask(blank) for c in columns})
     parts.append(_repeat_notes(form_text, instance, source, prefix))
+    # An instrument that is not on a kept row (another form's row of a layered export), or
+    # whose form is Incomplete, was not given there: scoring writes no score row for it, so
+    # it is not reported again as too few answers.
+    absent = {
+        f"{ABSENT_PREFIX}{inst_id}": incomplete[inst_id] | (~present[inst_id] & layered)
+        for inst_id in items
+    }
+    absent = {name: mask for name, mask in absent.items() if mask.any()}
+    if absent:
+        rows = rows.assign(**absent)
     drop = no_form | all_incomplete
     ledger = ledger_frame(pd.concat([ledger_frame(p) for p in parts], ignore_index=True))
     if drop.any():

@@ -41,6 +41,7 @@ ID_CANDIDATES = (
 DEFAULT_WAVE = "1"
 META_COLUMNS = ("participant_id", "wave", "_file", "_row")
 
+
 Source = str | os.PathLike[str] | pd.DataFrame | RawTable
 
 
@@ -53,7 +54,8 @@ class ItemResponses:
     frame : DataFrame
         One row per kept input row: ``participant_id``, ``wave``, carried columns, one column
         per bound item named ``<instrument>_<item>`` (cells as read), ``_file`` and ``_row``
-        (where the row came from).
+        (where the row came from), and for some exports ``_absent_<instrument>`` (see
+        :data:`~stigma_outcomes.ingest.table.ABSENT_PREFIX`).
     instruments : list of Instrument
         The instruments bound.
     recodes : dict

@@ -16,6 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+ABSENT_PREFIX = "_absent_"
+"""Columns ``_absent_<instrument>`` of item responses: True on rows where that instrument was
+not given (a REDCap row holding other forms, or its form marked Incomplete). Scoring writes
+no score row for it there, and no ledger entry beyond the one saying why."""
+
 LEDGER_COLUMNS = [
     "file",
     "row",

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest.responses import ItemResponses, load_responses
-from ..ingest.table import ledger_frame
+from ..ingest.table import ABSENT_PREFIX, ledger_frame
 from ..instruments.checks import _decimals
 from ..instruments.schema import Instrument, Scale
 from .decode import (
@@ -342,13 +342,26 @@ def _item_ledger(responses: ItemResponses, scored: InstrumentScores) -> pd.DataF
     )
 
 
+def _not_given(frame: pd.DataFrame, instrument: Instrument) -> np.ndarray | None:
+    """Rows where the instrument was not given (``_absent_<id>`` from ingest), if any."""
+    column = f"{ABSENT_PREFIX}{instrument.id}"
+    if column not in frame.columns:
+        return None
+    # Sources without the column leave it missing after they are stacked: given there.
+    mask = frame[column].fillna(False).to_numpy(dtype=bool)
+    return mask if mask.any() else None
+
+
 def _scale_ledger(
-    responses: ItemResponses, instrument: Instrument, outputs: list[_ScaleOutput]
+    responses: ItemResponses,
+    instrument: Instrument,
+    outputs: list[_ScaleOutput],
+    not_given: np.ndarray | None = None,
 ) -> pd.DataFrame:
     frame = responses.frame
     parts = []
     for out in outputs:
-        rows = np.flatnonzero(~out.ok)
+        rows = np.flatnonzero(~out.ok if not_given is None else ~out.ok & ~not_given)
         if len(rows) == 0:
             continue
         need = out.scale.required_answers()
@@ -448,18 +461,28 @@ def score(
         [(inst, scale) for inst in responses_instruments for scale in inst.scales],
     )
     first_scale = 0
+    keep: np.ndarray | None = None
     for inst in responses_instruments:
         scored = score_instrument(
             responses.frame, inst, responses.recodes.get(inst.id), layout, first_scale
         )
+        not_given = _not_given(responses.frame, inst)
+        if not_given is not None:
+            if keep is None:
+                keep = np.ones(layout.n * len(layout.scales), dtype=bool)
+            for s in range(first_scale, first_scale + len(inst.scales)):
+                keep[s * layout.n : (s + 1) * layout.n] = ~not_given
         first_scale += len(inst.scales)
         outputs, keyed = scored.outputs, scored.keyed
         ledgers.append(_item_ledger(responses, scored))
-        ledgers.append(_scale_ledger(responses, inst, outputs))
+        ledgers.append(_scale_ledger(responses, inst, outputs, not_given))
         alerts.append(_alerts(responses, scored))
         for j, item in enumerate(inst.items):
             keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
     scores = layout.frame(responses.frame, responses.carry)
+    if keep is not None:
+        # An instrument gets no score row where it was not given (only some exports say so).
+        scores = scores.loc[keep].reset_index(drop=True)
     ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
     alert_frame = (
         pd.concat([a for a in alerts if not a.empty], ignore_index=True)
