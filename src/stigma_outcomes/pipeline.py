@@ -104,6 +104,38 @@ def _check_outputs_spare_inputs(ev: Evaluation, base: Path, out: Path) -> None:
         )
 
 
+def rename_waves(waves: Any, names: dict[str, str]) -> Any:
+    """Waves renamed by ``names``, including the occasions named after them.
+
+    A REDCap repeat occasion is named after its event (``baseline_arm_1/weekly#2``, or
+    ``baseline_arm_1#2`` for a repeating event), so renaming the event renames it too.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = pd.Series(["baseline_arm_1", "baseline_arm_1/weekly#2", "other", None])
+    >>> rename_waves(w, {"baseline_arm_1": "pre"}).tolist()
+    ['pre', 'pre/weekly#2', 'other', None]
+    """
+    import numpy as np
+    import pandas as pd
+
+    def one(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value in names:
+            return names[value]
+        for old, new in names.items():
+            if value.startswith(old) and value[len(old) : len(old) + 1] in ("/", "#"):
+                return new + value[len(old) :]
+        return value
+
+    # Each distinct wave name is renamed once, whatever the number of rows.
+    codes, distinct = pd.factorize(waves.astype(object), use_na_sentinel=True)
+    renamed = np.array([one(v) for v in distinct] + [None], dtype=object)
+    return pd.Series(renamed[codes], index=waves.index, dtype=object)
+
+
 def run_evaluation(
     source: str | os.PathLike[str] | dict[str, Any] | Evaluation,
     out_dir: str | os.PathLike[str] | None = None,
@@ -159,8 +191,8 @@ def run_evaluation(
     if ev.waves.rename:
         # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry
         # the same wave names.
-        responses.frame["wave"] = responses.frame["wave"].astype(str).replace(ev.waves.rename)
-        responses.ledger["wave"] = responses.ledger["wave"].replace(ev.waves.rename)
+        responses.frame["wave"] = rename_waves(responses.frame["wave"], ev.waves.rename)
+        responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
     scored = score(responses, ev.instruments)
     scores = scored.scores
     keyed_items = None if ev.unlinked else scored.keyed_items
