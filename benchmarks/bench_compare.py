@@ -21,12 +21,11 @@ from __future__ import annotations
 import argparse
 import platform
 import resource
-import statistics
 import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _timing import timed
 
 from stigma_outcomes.comparison import compare
 from stigma_outcomes.comparison.compare import _paired_section
@@ -70,15 +69,6 @@ def make_scores(n: int, waves: tuple[str, ...], missing_later: float, seed: int)
                 )
             )
     return pd.concat(frames, ignore_index=True)
-
-
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), max(times)
 
 
 def core(valid: pd.DataFrame) -> list[dict]:

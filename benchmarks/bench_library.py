@@ -13,22 +13,11 @@ scoring 10,000 respondents on the widest of this library's distress and stigma d
 from __future__ import annotations
 
 import resource
-import statistics
 import sys
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-
-
-def _median(fn: Callable[[], object], runs: int = 7) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), max(times)
+from _timing import timed
 
 
 def make_responses(n: int = 10_000, seed: int = 6) -> pd.DataFrame:
@@ -60,15 +49,15 @@ def main() -> int:
     instruments = load_all()
     responses = make_responses()
     rows = [
-        ("load + cross-check all definitions", _median(load_all)),
-        ("render catalogue", _median(lambda: render_catalogue(instruments))),
+        ("load + cross-check all definitions", timed(load_all)),
+        ("render catalogue", timed(lambda: render_catalogue(instruments))),
         (
             "REDCap dictionaries, all definitions",
-            _median(lambda: [to_redcap_dictionary(i) for i in instruments]),
+            timed(lambda: [to_redcap_dictionary(i) for i in instruments]),
         ),
         (
             "score 10,000 respondents, 4 instruments",
-            _median(lambda: so.score(responses, ["k10", "phq9", "omshc15", "ssosh"])),
+            timed(lambda: so.score(responses, ["k10", "phq9", "omshc15", "ssosh"])),
         ),
     ]
     print(f"{len(instruments)} definitions")

@@ -14,12 +14,10 @@ behind the records does not matter.
 from __future__ import annotations
 
 import math
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _timing import timed
 
 from stigma_outcomes.comparison.pooling import pool_paired, random_effects
 
@@ -49,25 +47,15 @@ def make_records(scales: int = 40, sites: int = 60, seed: int = 7) -> list[dict[
     return out
 
 
-def timed(fn: Callable[[], Any], runs: int = 7) -> tuple[float, float]:
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), max(times)
-
-
 def main() -> None:
     records = make_records()
     for method in ("REML", "DL"):
-        med, worst = timed(lambda m=method: pool_paired(records, "site", method=m))
+        med, worst = timed(lambda m=method: pool_paired(records, "site", method=m), warm_up=True)
         print(f"(a) pool_paired {len(records)} records, {method}: {med:.3f} s (max {worst:.3f})")
     rng = np.random.default_rng(1)
     vi = rng.uniform(0.05, 2.0, 10_000)
     yi = rng.normal(0.5, 0.4, 10_000) + rng.normal(0, np.sqrt(vi))
-    med, worst = timed(lambda: random_effects(yi, vi))
+    med, worst = timed(lambda: random_effects(yi, vi), warm_up=True)
     print(f"(b) random_effects REML, k = 10,000: {med:.4f} s (max {worst:.4f})")
 
 
