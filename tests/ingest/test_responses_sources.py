@@ -64,6 +64,8 @@ def test_ids_and_waves_keep_the_order_they_first_appear() -> None:
     assert list(frame["participant_id"].cat.categories) == ["zoe", "adam", "mia"]
     assert frame["participant_id"].astype(str).tolist() == ["zoe", "adam", "adam", "mia"]
     assert frame["wave"].astype(str).tolist() == ["pre", "pre", "post", "post"]
+    # two DataFrames are told apart in the ledger's file column
+    assert sorted(frame["_file"].astype(str).unique()) == ["<DataFrame 1>", "<DataFrame 2>"]
     assert list(frame.columns[:2]) == ["participant_id", "wave"]
     assert list(frame.columns[-2:]) == ["_file", "_row"]
     scores = so.score([pre, post], ["ucla3"], wave=["pre", "post"]).scores

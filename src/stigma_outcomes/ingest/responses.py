@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -287,7 +287,7 @@ def load_responses(
     waves = _wave_list(wave, len(items))
     registry = registry or Registry()
     the_map = load_mapping(mapping)
-    tables = [_as_table(s, flavor, read_options or {}) for s in items]
+    tables = _number_dataframes([_as_table(s, flavor, read_options or {}) for s in items])
     resolved = _resolve_instruments(instruments, tables, registry, the_map)
 
     frames: list[pd.DataFrame] = []
@@ -409,6 +409,24 @@ def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:
             fix="give one --wave per export file, in the same order",
         )
     return list(names)
+
+
+def _number_dataframes(tables: list[RawTable]) -> list[RawTable]:
+    """Several DataFrames read in one call are told apart in the ledger: ``<DataFrame 2>``."""
+    frames = [t for t in tables if t.source == "<DataFrame>"]
+    if len(frames) < 2:
+        return tables
+    out, k = [], 0
+    for table in tables:
+        if table.source == "<DataFrame>":
+            k += 1
+            name = f"<DataFrame {k}>"
+            excluded = table.excluded
+            if "file" in excluded.columns and len(excluded):
+                excluded = excluded.assign(file=name)
+            table = replace(table, source=name, excluded=excluded)
+        out.append(table)
+    return out
 
 
 def _as_table(source: Source, flavor: str | None, options: dict[str, Any]) -> RawTable:
