@@ -31,6 +31,7 @@ _EXPORTS = {
     "ScoreResult": "stigma_outcomes.scoring",
     "compare": "stigma_outcomes.comparison",
     "Results": "stigma_outcomes.comparison",
+    "pool_results": "stigma_outcomes.comparison",
     "build_report": "stigma_outcomes.report",
     "render_report": "stigma_outcomes.report",
     "run_evaluation": "stigma_outcomes.pipeline",

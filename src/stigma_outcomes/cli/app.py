@@ -42,6 +42,7 @@ COMMAND_MODULES = [
     "instruments_cmd",
     "score_cmd",
     "compare_cmd",
+    "pool_cmd",
     "report_cmd",
     "run_cmd",
     "demo_cmd",

@@ -5,6 +5,7 @@ names of SPEC §6). The building blocks are public too: pairing, paired statisti
 change, unlinked designs, attrition and multiplicity adjustment, each in its own module.
 """
 
+from .combine import pool_results
 from .compare import compare, read_scores, reliable_change_table
 from .meta import ScaleMeta, resolve_scale_meta, scale_meta_from_definition
 from .multiplicity import p_adjust
@@ -17,6 +18,7 @@ __all__ = [
     "compare",
     "p_adjust",
     "participant_rci",
+    "pool_results",
     "read_scores",
     "reliable_change_table",
     "resolve_scale_meta",

@@ -1,0 +1,79 @@
+"""``stigma-outcomes pool``: results of separately analysed programmes → pooled results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .compare_cmd import _ci, _num, _p, _table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("pool")(pool_command)
+
+
+def pooled_rows(records: list[dict[str, Any]]) -> str:
+    """The terminal table of pooled records (one row per scale × contrast × effect)."""
+    rows = [
+        [
+            f"{r['instrument']}.{r['scale']}",
+            f"{r['from_wave']} → {r['to_wave']}",
+            str(r["effect"]),
+            str(r["k"]),
+            f"{_num(r['estimate'])} {_ci(r['ci_low'], r['ci_high'])}",
+            _p(r["p"]),
+            _num(r["tau2"], 3),
+            f"{_num(r['i2'], 0)}%",
+            _ci(r["pi_low"], r["pi_high"]),
+        ]
+        for r in records
+    ]
+    headers = ["scale", "contrast", "effect", "sources", "pooled [95% CI]", "p", "tau2", "I2",
+               "prediction interval"]  # fmt: skip
+    return _table(headers, rows)
+
+
+def pool_command(
+    results: Annotated[
+        list[Path], typer.Argument(help="Results JSON of each programme (from 'compare' or 'run').")
+    ],
+    json_out: Annotated[Path, typer.Option("--json", help="Pooled results JSON to write.")],
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", help="Name of each programme, in order (default: file names)."),
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="Between-programme variance estimator: REML or DL.")
+    ] = "REML",
+    min_cell: Annotated[
+        int, typer.Option("--min-cell", help="Programmes with fewer pairs are not pooled.")
+    ] = 5,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Also write every record as one table.")
+    ] = None,
+) -> None:
+    """Pool programmes analysed separately: random-effects meta-analysis of each one's change.
+
+    Each results file's whole-sample paired records are one study; the pooled change, the
+    spread between programmes (tau2, I2) and a prediction interval are written as the
+    'pooled' records of a results file. Use 'compare --pool-by COLUMN' instead when one
+    scores table holds every site.
+    """
+    from ..comparison import pool_results
+    from ..errors import InputError
+
+    if method not in ("REML", "DL"):
+        raise InputError(f"unknown pooling method {method!r}", fix="use 'REML' (default) or 'DL'")
+    pooled = pool_results(results, label or None, min_cell=min_cell, method=method)
+    pooled.to_json(json_out)
+    if csv_out is not None:
+        pooled.to_csv(csv_out)
+    if pooled.pooled:
+        typer.echo(pooled_rows(pooled.pooled))
+    else:
+        typer.echo(
+            f"nothing pooled: no scale had {min_cell} or more pairs in at least two programmes"
+        )
+    typer.echo(f"\nwrote {json_out}" + (f" and {csv_out}" if csv_out else ""))

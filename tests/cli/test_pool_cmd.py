@@ -1,0 +1,56 @@
+"""The pool command: results of separately analysed programmes → pooled results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from stigma_outcomes.cli.app import app
+from stigma_outcomes.comparison import compare
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "paired"
+runner = CliRunner()
+
+
+def _programmes(tmp_path: Path) -> list[Path]:
+    scores = pd.read_csv(GOLDEN / "scores.csv", dtype={"participant_id": str})
+    paths = []
+    for site in ("A", "B"):
+        res = compare(scores[scores["site"] == site], "pre", "post",
+                      scale_info=GOLDEN / "scale_info.yaml")  # fmt: skip
+        paths.append(res.to_json(tmp_path / f"{site}.json"))
+    return paths
+
+
+def test_pool_writes_pooled_results_and_a_table(tmp_path) -> None:
+    a, b = _programmes(tmp_path)
+    out, csv = tmp_path / "pooled.json", tmp_path / "pooled.csv"
+    result = runner.invoke(
+        app, ["pool", str(a), str(b), "--label", "North", "--label", "South",
+              "--method", "DL", "--json", str(out), "--csv", str(csv)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["pooled"] and {r["method"] for r in data["pooled"]} == {"DL"}
+    ints = next(r for r in data["pooled"] if r["scale"] == "ints" and r["effect"] == "mean_change")
+    assert [s["level"] for s in ints["studies"]] == ["North", "South"]
+    assert "gold.ints" in result.output and "prediction interval" in result.output
+    assert set(pd.read_csv(csv)["section"]) == {"paired", "pooled"}
+
+
+def test_pool_errors_exit_2(tmp_path) -> None:
+    a, b = _programmes(tmp_path)
+    one = runner.invoke(app, ["pool", str(a), "--json", str(tmp_path / "x.json")])
+    assert one.exit_code == 2 and "at least two" in one.output
+    same = runner.invoke(
+        app, ["pool", str(a), str(b), "--label", "X", "--label", "X",
+              "--json", str(tmp_path / "x.json")],
+    )  # fmt: skip
+    assert same.exit_code == 2 and "distinct names" in same.output
+    bad = runner.invoke(
+        app, ["pool", str(a), str(b), "--method", "ML", "--json", str(tmp_path / "x.json")]
+    )
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
