@@ -20,16 +20,21 @@ from .formatting import count, decimals_for_range, interval, is_number, num, pva
 from .outcomes import describe_outcome
 from .privacy import Disclosure
 
-SITES_COLUMNS = [
-    "Outcome",
-    "Sites",
-    "People",
-    "Pooled change [95% CI]",
-    "p",
-    "Spread between sites (τ)",
-    "I²",
-    "A new site's change (95% prediction interval)",
-]
+
+def _columns(unit: str) -> list[str]:
+    """Table headers naming the pooled unit (site, cohort, source, ...)."""
+    return [
+        "Outcome",
+        f"{unit.capitalize()}s",
+        "People",
+        "Pooled change [95% CI]",
+        "p",
+        f"Spread between {unit}s (τ)",
+        "I²",
+        f"A new {unit}'s change (95% prediction interval)",
+    ]
+
+
 SITES_WIDTHS = [2.0, 0.5, 0.6, 1.3, 0.6, 0.9, 0.5, 1.4]
 EFFECT = "mean_change"
 """The report pools change in score points; the standardized version is in the results."""
@@ -68,7 +73,9 @@ def register_sites(data: dict[str, Any], d: Disclosure) -> None:
 def _headline(
     data: dict[str, Any], findings: list[Finding], primary: tuple[str, str] | None
 ) -> list[dict[str, Any]]:
-    wanted = [(f.instrument, f.scale) for f in findings]
+    """Each instrument's headline scale for the main contrast: the scale of its finding, or
+    (results pooled from separate programmes have no whole-sample finding) the outcome
+    sections' rule, the total if there is one, else the first scale."""
     records = [
         r
         for r in data.get("pooled") or []
@@ -76,9 +83,19 @@ def _headline(
         and primary is not None
         and (str(r.get("from_wave")), str(r.get("to_wave"))) == primary
     ]
+    found = {f.instrument: f.scale for f in findings}
+    by_instrument: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_instrument.setdefault(str(r.get("instrument")), []).append(r)
+    chosen = []
+    for instrument, recs in by_instrument.items():
+        scales = [str(r.get("scale")) for r in recs]
+        head = found.get(instrument) or ("total" if "total" in scales else scales[0])
+        chosen += [r for r in recs if str(r.get("scale")) == head]
+    order = [f.instrument for f in findings]
     return sorted(
-        (r for r in records if (r.get("instrument"), str(r.get("scale"))) in wanted),
-        key=lambda r: wanted.index((r.get("instrument"), str(r.get("scale")))),
+        chosen,
+        key=lambda r: order.index(r["instrument"]) if r["instrument"] in order else len(order),
     )
 
 
@@ -132,8 +149,11 @@ def sites_section(
         section.charts.append(_forest_chart(rec, info, column, d, dec))
     notes = [
         f"Change is the later survey minus the earlier ({primary[0]} → {primary[1]}), in "
-        "score points; pooled by restricted maximum likelihood unless the methods say "
-        "otherwise. With few sites, τ, I² and the prediction interval are very uncertain."
+        f"score points; pooled by restricted maximum likelihood unless the methods say "
+        f"otherwise. With few {column}s, τ, I² and the prediction interval are very "
+        f"uncertain. Each {column}'s interval in the plot is the normal-approximation "
+        "interval the meta-analysis weighs, a little narrower than its t interval elsewhere "
+        "in the report."
         if primary
         else ""
     ]
@@ -153,7 +173,7 @@ def sites_section(
             Table(
                 "sites-pooled",
                 f"Change pooled across {column}s (random-effects meta-analysis)",
-                SITES_COLUMNS,
+                _columns(column),
                 rows,
                 [n for n in notes if n],
                 SITES_WIDTHS,
