@@ -144,3 +144,17 @@ def test_forest_plot_draws_every_site_and_the_diamond() -> None:
     assert svg.lstrip().startswith("<?xml") and svg == render_svg(
         Chart("f", "forest", "c", "a", data)
     )
+
+
+def test_without_findings_the_total_is_the_headline() -> None:
+    # Results pooled from separate programmes carry no whole-sample record, so no finding:
+    # the section falls back on the outcome sections' rule (the total, else the first).
+    total = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    sub = {**total, "scale": "emotional"}
+    d = Disclosure(5)
+    data = {"paired": [], "pooled": [sub, total]}
+    register_sites(data, d)
+    section = sites_section(data, [], PRIMARY, d)
+    assert section is not None
+    assert [c.id for c in section.charts] == ["forest-ucla3-total"]
+    assert section.tables[0].columns[1] == "Sites"
