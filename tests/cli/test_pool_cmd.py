@@ -54,3 +54,18 @@ def test_pool_errors_exit_2(tmp_path) -> None:
         app, ["pool", str(a), str(b), "--method", "ML", "--json", str(tmp_path / "x.json")]
     )
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_report_of_pooled_results(tmp_path) -> None:
+    a, b = _programmes(tmp_path)
+    pooled = tmp_path / "pooled.json"
+    assert runner.invoke(app, ["pool", str(a), str(b), "--json", str(pooled)]).exit_code == 0
+    md = tmp_path / "report.md"
+    result = runner.invoke(
+        app, ["report", str(pooled), "--out", str(tmp_path / "report.pdf"), "--md", str(md)]
+    )
+    assert result.exit_code == 0, result.output
+    text = md.read_text()
+    # each programme is a group; the pooled change has its own section and forest plot
+    assert "## Across sites" in text and "Forest plot of the change" in text
+    assert "each programme's own analysis" in text

@@ -201,6 +201,9 @@ def outcome_section(
         if any(is_number(r.get("n_reliably_improved")) for r in cell):
             # Without a reliability coefficient there is no reliable change to draw.
             sec.charts.append(rci_chart(instrument, info, cell, d))
+        # Results pooled from separate programmes keep each programme's own adjustment.
+        pooled_sources = ((data.get("meta") or {}).get("settings") or {}).get("sources")
+        family = "each programme's own analysis" if pooled_sources else "the analysis"
         sec.tables.append(
             Table(
                 f"stats-{instrument}",
@@ -209,8 +212,8 @@ def outcome_section(
                 paired_rows(paired, infos, d),
                 [
                     "Change = after − before. d_z = mean change ÷ SD of the changes, with a "
-                    "noncentral-t interval. Holm p is adjusted over every paired test in the "
-                    "analysis. Reliably improved/worse: Jacobson–Truax reliable change index "
+                    f"noncentral-t interval. Holm p is adjusted over every paired test in {family}"
+                    ". Reliably improved/worse: Jacobson–Truax reliable change index "
                     "beyond ±1.96."
                 ],
                 widths=PAIRED_WIDTHS,
