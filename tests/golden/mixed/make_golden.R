@@ -1,7 +1,8 @@
 # Reference values for stigma_outcomes.comparison.mixed, computed with lme4 and lmerTest.
 # Regenerate from the repository root:  Rscript tests/golden/mixed/make_golden.R
 # Writes scores.csv (the seeded synthetic input) and lme4.json (what lmer estimated, plus
-# lmerTest's Satterthwaite df, t, p and 95% t intervals under "satterthwaite").
+# lmerTest's Satterthwaite df, t, p and 95% t intervals under "satterthwaite", and its type III
+# F tests, anova(fit, type = 3), under "anova").
 suppressPackageStartupMessages({
   library(lme4)
   library(lmerTest)
@@ -120,8 +121,22 @@ fit_one <- function(d, waves, grouped) {
                    ci_high = fixed_satt$ci_high),
       means = satt(unname(Xc)),
       contrasts = satt(unname(D))
-    )
+    ),
+    anova = type3_anova(mt)
   )
+}
+
+# lmerTest's type III table (anova(fit, type = 3)): one multi-df Satterthwaite F test per
+# term, with the hypothesis matrix L of each term so the tests can check the hypotheses too.
+# For a model with a single term lmerTest falls back on type I (Doolittle) hypotheses.
+type3_anova <- function(mt) {
+  tab <- anova(mt, type = 3)
+  L <- attr(tab, "hypotheses")
+  # I() keeps a one-term table as arrays in the JSON
+  list(term = I(rownames(tab)), sum_sq = I(tab[["Sum Sq"]]), mean_sq = I(tab[["Mean Sq"]]),
+       num_df = I(tab$NumDF), den_df = I(tab$DenDF), f = I(tab[["F value"]]),
+       p = I(tab[["Pr(>F)"]]),
+       hypotheses = lapply(rownames(tab), function(term) unname(as.matrix(L[[term]]))))
 }
 
 fits <- list()
