@@ -10,7 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stigma_outcomes.comparison.mixed import _inference, fit_mixed_models
+from stigma_outcomes.comparison.mixed import (
+    _anova_hypotheses,
+    _fstat_ddf,
+    _inference,
+    fit_mixed_models,
+)
 from stigma_outcomes.errors import AnalysisError
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "mixed"
@@ -157,6 +162,99 @@ def test_t_step_matches_lmertest_given_its_estimates(golden: list[dict], index: 
             np.testing.assert_allclose(stats[key], theirs[key], rtol=T_STEP_RTOL, atol=1e-12)
 
 
+@pytest.mark.parametrize("index", range(10))
+def test_anova_matches_lmertest_type3(scores: pd.DataFrame, golden: list[dict], index: int) -> None:
+    ref = golden[index]
+    rec = _fit_for(scores, ref)
+    theirs = ref["anova"]
+    ours = rec["anova"]
+    label = _ids(ref)
+    assert [a["term"] for a in ours] == theirs["term"], label
+    assert [a["num_df"] for a in ours] == theirs["num_df"], label
+    for key in ("den_df", "f", "sum_sq", "mean_sq"):
+        np.testing.assert_allclose(
+            [a[key] for a in ours], theirs[key], rtol=RTOL, err_msg=f"{label} {key}"
+        )
+    # p moves by about F times the relative error in F: compare on the log scale
+    np.testing.assert_allclose(
+        np.log([a["p"] for a in ours]), np.log(theirs["p"]), rtol=RTOL, atol=1e-3, err_msg=label
+    )
+    assert all(a["hypothesis"] for a in ours)
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_anova_hypotheses_are_lmertests(scores: pd.DataFrame, golden: list[dict], index: int):
+    # the denominator df depends on the basis of each hypothesis, not only on what it tests,
+    # so the matrices themselves must be lmerTest's (R rounds its type III weights to 7 digits)
+    ref = golden[index]
+    part = scores.loc[
+        (scores["instrument"] == ref["instrument"])
+        & (scores["status"] == "ok")
+        & scores["wave"].isin(ref["waves"])
+    ]
+    n_waves, n_groups = len(ref["waves"]), part["arm"].nunique() if ref["grouped"] else 1
+    wave = pd.Categorical(part["wave"], ref["waves"]).codes
+    X = np.zeros((len(part), len(ref["terms"])))
+    X[:, 0] = 1.0
+    for w in range(1, n_waves):
+        X[:, w] = wave == w
+    if ref["grouped"]:
+        group = pd.Categorical(part["arm"]).codes
+        for g in range(1, n_groups):
+            X[:, n_waves - 1 + g] = group == g
+        for g in range(1, n_groups):
+            for w in range(1, n_waves):
+                col = n_waves + n_groups - 2 + (g - 1) * (n_waves - 1) + w
+                X[:, col] = (group == g) & (wave == w)
+    hypotheses = _anova_hypotheses(X.T @ X, n_waves, n_groups, "arm" if ref["grouped"] else None)
+    for (term, _, L), theirs in zip(hypotheses, ref["anova"]["hypotheses"], strict=True):
+        np.testing.assert_allclose(L, np.asarray(theirs), atol=1e-7, err_msg=term)
+
+
+def test_fstat_ddf_follows_lmertest_rule() -> None:
+    assert _fstat_ddf(np.array([7.5])) == 7.5
+    assert _fstat_ddf(np.array([30.0, 30.0 + 1e-9])) == pytest.approx(30.0)
+    assert _fstat_ddf(np.array([1.5, 40.0])) == 2.0
+    nu = np.array([10.0, 20.0, 40.0])
+    e = sum(nu / (nu - 2))
+    assert _fstat_ddf(nu) == pytest.approx(2 * e / (e - 3))
+    # never more than the smallest direction's df would allow, never less than 2
+    assert 2 < _fstat_ddf(nu) < nu.max()
+
+
+def test_anova_agrees_with_the_single_df_tests(scores: pd.DataFrame) -> None:
+    # with two waves the wave F test is the squared t of the change, with the same df
+    part = scores.loc[scores["instrument"] == "ucla3"]
+    rec = fit_mixed_models(part, ["pre", "post"])[0]
+    (wave,) = rec["anova"]
+    change = rec["contrasts"][0]
+    assert wave["num_df"] == 1
+    assert wave["f"] == pytest.approx(change["t"] ** 2, rel=1e-10)
+    assert wave["den_df"] == pytest.approx(change["df"], rel=1e-10)
+    assert wave["p"] == pytest.approx(change["p"], rel=1e-8)
+    # with a group, the interaction of a two-wave model is the group difference in change
+    grouped = fit_mixed_models(part, ["pre", "post"], "arm")[0]
+    inter = grouped["anova"][2]
+    coef = grouped["fixed_effects"][-1]
+    assert inter["term"] == "wave:arm" and coef["term"] == "wavepost:armtreatment"
+    assert inter["f"] == pytest.approx(coef["t"] ** 2, rel=1e-10)
+    assert inter["p"] == pytest.approx(coef["p"], rel=1e-8)
+
+
+def test_anova_sees_a_programme_effect() -> None:
+    # the treated arm improves over the waves and the control arm does not
+    data = _toy(n=60, seed=11)
+    treated = (data["arm"] == "b") & (data["wave"] != "pre")
+    data.loc[treated, "score"] -= 3.0
+    rec = fit_mixed_models(data, ["pre", "post", "fu"], "arm")[0]
+    tests = {a["term"]: a for a in rec["anova"]}
+    assert list(tests) == ["wave", "arm", "wave:arm"]
+    assert tests["wave:arm"]["num_df"] == 2 and tests["wave:arm"]["p"] < 1e-6
+    # no interaction built in: the interaction test stays quiet
+    calm = fit_mixed_models(_toy(n=60, seed=11), ["pre", "post", "fu"], "arm")[0]
+    assert calm["anova"][2]["p"] > 0.001
+
+
 def test_balanced_complete_data_give_the_within_participant_df() -> None:
     # with every participant at every wave, a wave contrast rests on the within-participant
     # residual alone, so its Satterthwaite df is exactly (n - 1)(waves - 1)
@@ -207,6 +305,7 @@ def test_records_are_json_without_nan(scores: pd.DataFrame) -> None:
     # k6 was measured at w1..w4, so none of its waves are modelled here
     k6 = next(r for r in records if r["instrument"] == "k6")
     assert k6["fixed_effects"] == [] and k6["participant_variance"] is None
+    assert k6["anova"] == []
     assert "fewer than two waves" in k6["note"]
 
 

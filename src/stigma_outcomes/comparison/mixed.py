@@ -48,7 +48,17 @@ covers all groups, ``group_column`` names the grouping column or is ``None``):
 * ``contrasts``: per later wave (and group) the estimated mean minus the baseline mean of
   the same group, with ``se``, ``df``, ``t``, ``p``, 95% t interval and the Wald ``z``,
   ``p_wald``, ``ci_low_wald``, ``ci_high_wald``.
+* ``anova``: one joint F test per model term (``wave``; with a group also the group column's
+  name and ``wave:<group>``), as ``anova(fit, type = 3)`` in lmerTest: ``term``, ``hypothesis``,
+  ``num_df``, ``den_df`` (Satterthwaite), ``f``, ``p``, ``sum_sq``, ``mean_sq``. See
+  :func:`_anova_hypotheses` for what each term tests.
 * ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``.
+
+Joint tests follow lmerTest's ``contestMD``: for a term's hypothesis matrix ``L`` (``q`` rows),
+``L C L'`` is eigen-decomposed; ``F`` is the sum of the squared rotated estimates over their
+variances, divided by ``q``; each eigen-direction gets its own 1-D Satterthwaite df ``nu_m``, and
+the denominator df is ``2E / (E - q)`` with ``E = sum(nu_m / (nu_m - 2))`` (2 if any
+``nu_m <= 2``; their mean if they all agree; ``nu_1`` itself when ``q = 1``).
 """
 
 from __future__ import annotations
@@ -231,6 +241,102 @@ def _inference(est: np.ndarray, se: np.ndarray, df: np.ndarray) -> dict[str, np.
     }
 
 
+def _fstat_ddf(nu: np.ndarray) -> float:
+    """Denominator df of a joint F test from its eigen-directions' 1-D df (lmerTest's rule)."""
+    if len(nu) == 1:
+        return float(nu[0])
+    if not np.isfinite(nu).all():
+        return math.nan
+    if np.all(np.abs(np.diff(nu)) < 1e-8):
+        return float(nu.mean())
+    if np.any(nu <= 2.0):
+        # E / (E - q) is not a valid df once some direction has a variance-free t
+        return 2.0
+    e = float(np.sum(nu / (nu - 2.0)))
+    return 2.0 * e / (e - len(nu))
+
+
+def _f_test(
+    L: np.ndarray, beta: np.ndarray, cov: np.ndarray, satt: _Satterthwaite
+) -> dict[str, float | int | None]:
+    """Joint Satterthwaite F test of ``L beta = 0`` (lmerTest's ``contestMD``)."""
+    from scipy.special import fdtrc
+
+    values, vectors = np.linalg.eigh(L @ cov @ L.T)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    # directions with (numerically) no variance are not testable: the rank is num_df
+    keep = values > max(math.sqrt(np.finfo(float).eps) * values[0], 0.0)
+    q = int(keep.sum())
+    if q == 0:
+        return {"num_df": 0, "den_df": None, "f": None, "p": None, "sum_sq": None, "mean_sq": None}
+    rotated = vectors[:, keep].T @ L
+    f = float(np.sum((rotated @ beta) ** 2 / values[keep])) / q
+    den_df = _fstat_ddf(satt.df(rotated))
+    p = float(fdtrc(q, den_df, f)) if math.isfinite(den_df) else math.nan
+    mean_sq = f * satt.sigma2
+    return {
+        "num_df": q,
+        "den_df": _num(den_df),
+        "f": _num(f),
+        "p": _num(p),
+        "sum_sq": _num(mean_sq * q),
+        "mean_sq": _num(mean_sq),
+    }
+
+
+def _anova_hypotheses(
+    XtX: np.ndarray, n_waves: int, n_groups: int, group_col: str | None
+) -> list[tuple[str, str, np.ndarray]]:
+    """Type III hypothesis matrices per term, as lmerTest builds them: (term, words, L).
+
+    With a group, lmerTest's type III hypotheses do not depend on the coding (they are those
+    of sum-to-zero contrasts, SAS's type III): ``wave`` tests that each later wave's change
+    from baseline, averaged over the groups with equal weight, is zero (equal unweighted
+    wave means); the group term that the groups' means, averaged over the waves with equal
+    weight, are equal; ``wave:<group>`` that every group changes alike (all interaction
+    coefficients zero). In treatment coding that is ``beta_wave + mean over groups of the
+    interaction coefficients`` for a wave row, and likewise for a group row.
+
+    Without a group the model has one term, and lmerTest then uses type I hypotheses: the
+    rows of the unit upper-triangular factor of ``X'X`` (Doolittle), which test the same
+    thing (all wave means equal) in a basis that fixes the Satterthwaite df.
+    """
+    p = XtX.shape[0]
+    if group_col is None:
+        R = np.linalg.cholesky(XtX).T
+        U = R / np.diag(R)[:, None]
+        return [("wave", "all wave means are equal", U[1:n_waves])]
+    n_w, n_g = n_waves - 1, n_groups - 1
+    first_group, first_inter = 1 + n_w, 1 + n_w + n_g
+    # interaction column of (later wave w, non-reference group g): the wave varies fastest
+    inter = first_inter + np.arange(n_g)[None, :] * n_w + np.arange(n_w)[:, None]
+    L_wave = np.zeros((n_w, p))
+    L_wave[np.arange(n_w), 1 + np.arange(n_w)] = 1.0
+    L_wave[np.arange(n_w)[:, None], inter] = 1.0 / n_groups
+    L_group = np.zeros((n_g, p))
+    L_group[np.arange(n_g), first_group + np.arange(n_g)] = 1.0
+    L_group[np.arange(n_g)[None, :], inter] = 1.0 / n_waves
+    L_inter = np.eye(p)[first_inter:]
+    return [
+        (
+            "wave",
+            "wave means are equal, each averaged over the groups with equal weight",
+            L_wave,
+        ),
+        (
+            group_col,
+            "group means are equal, each averaged over the waves with equal weight",
+            L_group,
+        ),
+        (
+            f"wave:{group_col}",
+            "every group changes alike from baseline to each later wave",
+            L_inter,
+        ),
+    ]
+
+
 def _optimise_theta(sums: _ClusterSums) -> tuple[float, bool, str]:
     """Minimise the profiled REML criterion over theta2 = sigma2_u / sigma2 >= 0.
 
@@ -296,6 +402,7 @@ def _empty_record(base: dict[str, Any], note: str) -> dict[str, Any]:
             "reml_criterion": None,
             "wave_means": [],
             "contrasts": [],
+            "anova": [],
             "converged": False,
             "note": note,
         }
@@ -533,6 +640,12 @@ def _fit_one(
     wave_means, contrasts = _means_and_contrasts(
         beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx
     )
+    anova = [
+        {"term": term, "hypothesis": words} | _f_test(L, beta, cov, satt)
+        for term, words, L in _anova_hypotheses(
+            sums.XtX, len(used_waves), max(len(levels), 1), group_col
+        )
+    ]
     if not satt.positive_definite:
         notes.append(
             "the REML deviance is flat in some variance direction, so Satterthwaite df use "
@@ -551,6 +664,7 @@ def _fit_one(
             "reml_criterion": _num(sums.criterion(theta2)),
             "wave_means": wave_means,
             "contrasts": contrasts,
+            "anova": anova,
             "converged": converged,
             "optimizer": how,
             "note": "; ".join(notes) if notes else None,
