@@ -188,3 +188,36 @@ def test_unclear_change_with_an_interval_clear_of_zero_says_why() -> None:
         _rec(p_t=0.3, p_t_holm=0.9, mean_change_ci_low=-0.4, mean_change_ci_high=0.2)
     )
     assert "could still arise by chance" not in crossing.sentence
+
+
+def _unlinked_shares(beyond_before: int, beyond_after: int) -> dict:
+    return {
+        "design": "unlinked", "instrument": "phq9", "scale": "total", "group": None,
+        "from_wave": "pre", "to_wave": "post", "n_before": 80, "n_after": 70,
+        "mean_before": 11.0, "mean_after": 9.5, "mean_difference": -1.5,
+        "mean_difference_ci_low": -2.5, "mean_difference_ci_high": -0.5, "p_t": 0.004,
+        "p_t_holm": 0.004, "improvement_sign": -1, "threshold": 10.0,
+        "threshold_rule": "score < 10", "n_beyond_before": beyond_before,
+        "n_beyond_after": beyond_after, "risk_difference": beyond_after / 70 - beyond_before / 80,
+        "risk_difference_ci_low": 0.05, "risk_difference_ci_high": 0.35,
+        "note": "threshold: outside the clinical range score >= 10 (Kroenke 2001)",
+    }  # fmt: skip
+
+
+def test_unlinked_finding_gives_the_share_outside_the_clinical_range() -> None:
+    from stigma_outcomes.report import build_report
+
+    model = build_report({"meta": {}, "unlinked": [_unlinked_shares(30, 42)]})
+    text = " ".join(model.summary.bullets)
+    assert "Outside the clinical range (score < 10): 38% before (30 of 80)" in text
+    assert "60% after (42 of 70)" in text
+
+
+def test_unlinked_share_with_a_small_count_is_not_shown() -> None:
+    from stigma_outcomes.report import build_report
+
+    # 78 of 80 outside the range leaves 2 inside: the share would give those 2 away.
+    model = build_report({"meta": {}, "unlinked": [_unlinked_shares(78, 42)]})
+    text = " ".join(model.summary.bullets)
+    assert "Outside the clinical range (score < 10): not shown" in text
+    assert "78" not in text and "98%" not in text

@@ -282,7 +282,52 @@ def unlinked_finding(
         f"(95% CI {interval(low, high, dec)}; {test}). The answers could not be linked person "
         "to person, so these are two sets of respondents, not the same people measured twice."
     )
-    return Finding(info.instrument, info.scale, info.label, word, sentence)
+    share = threshold_sentence(record, d, key)
+    return Finding(
+        info.instrument, info.scale, info.label, word, sentence, [share] if share else []
+    )
+
+
+def threshold_sentence(record: dict[str, Any], d: Disclosure, key: str) -> str | None:
+    """The share at or beyond the threshold before and after (unlinked), or None.
+
+    By default the threshold is the scale's clinical cutoff and the share is the people
+    outside the clinical range; small counts are never shown.
+
+    Examples
+    --------
+    >>> rec = {"n_before": 80, "n_after": 70, "n_beyond_before": 30, "n_beyond_after": 42,
+    ...        "threshold_rule": "score < 10", "risk_difference": 0.225,
+    ...        "risk_difference_ci_low": 0.07, "risk_difference_ci_high": 0.38,
+    ...        "note": "threshold: outside the clinical range score >= 10 (manual)"}
+    >>> print(threshold_sentence(rec, Disclosure(), "u"))  # doctest: +NORMALIZE_WHITESPACE
+    Outside the clinical range (score < 10): 38% before (30 of 80) and 60% after (42 of 70), a
+    difference of +22 percentage points (95% CI 7 to 38).
+    """
+    rule = record.get("threshold_rule")
+    beyond_b, beyond_a = record.get("n_beyond_before"), record.get("n_beyond_after")
+    if not rule or not is_number(beyond_b) or not is_number(beyond_a):
+        return None
+    clinical = "outside the clinical range" in str(record.get("note") or "")
+    what = "Outside the clinical range" if clinical else "At or beyond the threshold"
+    parts = [f"{key}|{n}|{side}" for n in ("n_before", "n_after") for side in ("beyond", "within")]
+    if not all(d.shown(p) for p in parts if p in d.values):
+        return (
+            f"{what} ({rule}): not shown, because it would rest on fewer than {d.threshold} people."
+        )
+    n_b, n_a = record.get("n_before") or 0, record.get("n_after") or 0
+    rd = record.get("risk_difference")
+    low, high = record.get("risk_difference_ci_low"), record.get("risk_difference_ci_high")
+    difference = (
+        f", a difference of {num(100 * rd, 0, signed=True)} percentage points "
+        f"(95% CI {interval(100 * low, 100 * high, 0)})"
+        if is_number(rd) and is_number(low) and is_number(high)
+        else ""
+    )
+    return (
+        f"{what} ({rule}): {percent(beyond_b, n_b)} before ({count(beyond_b)} of {count(n_b)}) "
+        f"and {percent(beyond_a, n_a)} after ({count(beyond_a)} of {count(n_a)}){difference}."
+    )
 
 
 def ancova_sentence(
