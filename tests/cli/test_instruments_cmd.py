@@ -43,6 +43,12 @@ def test_show_has_rules_bands_citation_and_license() -> None:
         assert expected in text
 
 
+def test_show_states_the_value_of_a_skipped_item() -> None:
+    result = runner.invoke(app, ["instruments", "show", "djg6"])
+    assert result.exit_code == 0
+    assert "at least 5 of 6 items answered, a skipped item counting 0" in result.stdout
+
+
 def test_show_json_uses_spec_field_names() -> None:
     result = runner.invoke(app, ["instruments", "show", "ismi29", "--json"])
     data = json.loads(result.stdout)

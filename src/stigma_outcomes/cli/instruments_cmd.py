@@ -125,7 +125,13 @@ def show_command(
             f"  method: {scale.method}; range {scale.range[0]}–{scale.range[1]}; "
             f"{scale.direction.replace('_', ' ')}",
             f"  missing data: at least {scale.required_answers()} of {len(scale.items)} items "
-            f"answered{' — ' + scale.min_answered_source if scale.min_answered_source else ''}",
+            f"answered"
+            + (
+                f", a skipped item counting {scale.missing_item_value:g}"
+                if scale.missing_item_value is not None
+                else ""
+            )
+            + (f" — {scale.min_answered_source}" if scale.min_answered_source else ""),
         ]
         if scale.bands is not None:
             bands = "; ".join(f"{b.label} {b.min}–{b.max}" for b in scale.bands.levels)
