@@ -189,6 +189,16 @@ MIXED_DOCS = {
     "estimate, se, df (Satterthwaite), t, p (two-sided, from t with df), ci_low/ci_high "
     "(95%, from t with df; lmerTest contest), and the Wald z, p_wald, "
     "ci_low_wald/ci_high_wald.",
+    "anova": "Joint F test per model term, as lmerTest anova(fit, type = 3) with "
+    "Satterthwaite df: term ('wave'; with a group also the group column's name, e.g. 'arm', "
+    "and 'wave:arm'), hypothesis (in words), num_df (rows tested), den_df (Satterthwaite, "
+    "lmerTest's rule for several df), f, p (upper tail of F(num_df, den_df)), sum_sq and "
+    "mean_sq (as lmerTest: mean_sq = f × residual_variance). Type III hypotheses, which do "
+    "not depend on the coding: 'wave' tests that the wave means are equal, each averaged over "
+    "the groups with equal weight (without a group: that all wave means are equal); the "
+    "group term that the group means, averaged over the waves with equal weight, are equal; "
+    "'wave:arm' that every group changes alike from baseline to each later wave — the test "
+    "of a programme effect over several waves. Empty when the model could not be fitted.",
     "converged": "Whether the REML optimisation converged.",
     "optimizer": "How the one-dimensional REML criterion was minimised.",
     "method": "'REML'.",

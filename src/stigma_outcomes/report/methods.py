@@ -182,7 +182,10 @@ def methods_section(
         sec.paragraphs.append(
             "More than two waves. A linear mixed model (score ~ wave, random intercept per "
             "person, fitted by REML, with Satterthwaite degrees of freedom as in R's lmerTest) "
-            "used every available answer, so people who missed a wave still count."
+            "used every available answer, so people who missed a wave still count. The "
+            "results file also holds its joint F tests (type III, as R's lmerTest anova) of "
+            "whether scores changed across the waves at all and, with a comparison group, "
+            "whether the groups changed differently."
         )
     if data.get("pooled"):
         settings = (data.get("meta") or {}).get("settings") or {}
