@@ -241,6 +241,30 @@ def test_anova_agrees_with_the_single_df_tests(scores: pd.DataFrame) -> None:
     assert inter["p"] == pytest.approx(coef["p"], rel=1e-8)
 
 
+@pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")  # inside pingouin
+def test_balanced_complete_data_reproduce_the_repeated_measures_anova() -> None:
+    # with every participant at every wave (and a positive participant variance) the
+    # random-intercept F tests are the classical split-plot ANOVA's, df included
+    pg = pytest.importorskip("pingouin")
+    data = _toy(n=40, seed=5)
+    wave_only = fit_mixed_models(data, ["pre", "post", "fu"])[0]["anova"][0]
+    classical = pg.rm_anova(
+        data, dv="score", within="wave", subject="participant_id", correction=False
+    ).iloc[0]
+    assert wave_only["f"] == pytest.approx(classical["F"], rel=1e-6)
+    assert wave_only["den_df"] == pytest.approx(39 * 2, rel=1e-6)
+    grouped = fit_mixed_models(data, ["pre", "post", "fu"], "arm")[0]["anova"]
+    split = pg.mixed_anova(
+        data, dv="score", within="wave", between="arm", subject="participant_id", correction=False
+    ).set_index("Source")
+    expected = {"wave": ("wave", 38 * 2), "arm": ("arm", 38), "wave:arm": ("Interaction", 38 * 2)}
+    for test in grouped:
+        source, den_df = expected[test["term"]]
+        assert test["f"] == pytest.approx(split.loc[source, "F"], rel=1e-6), test["term"]
+        assert test["p"] == pytest.approx(split.loc[source, "p_unc"], rel=1e-5), test["term"]
+        assert test["den_df"] == pytest.approx(den_df, rel=1e-6), test["term"]
+
+
 def test_anova_sees_a_programme_effect() -> None:
     # the treated arm improves over the waves and the control arm does not
     data = _toy(n=60, seed=11)

@@ -250,7 +250,8 @@ def _fstat_ddf(nu: np.ndarray) -> float:
     if np.all(np.abs(np.diff(nu)) < 1e-8):
         return float(nu.mean())
     if np.any(nu <= 2.0):
-        # E / (E - q) is not a valid df once some direction has a variance-free t
+        # a t with nu <= 2 has no finite variance, so the moment matching behind
+        # 2E / (E - q) breaks down; lmerTest then reports 2
         return 2.0
     e = float(np.sum(nu / (nu - 2.0)))
     return 2.0 * e / (e - len(nu))
@@ -476,7 +477,8 @@ def fit_mixed_models(
         One record per instrument x scale: sample sizes, ``fixed_effects``,
         ``participant_variance``, ``residual_variance``, ``wave_means`` (mean, SE,
         Satterthwaite df and 95% t interval per wave and group), ``contrasts`` (each later
-        wave against the baseline, per group), ``converged``, ``method`` (``"REML"``),
+        wave against the baseline, per group), ``anova`` (a type III Satterthwaite F test per
+        term, as lmerTest's ``anova(fit, type = 3)``), ``converged``, ``method`` (``"REML"``),
         ``df_method`` and ``note``. ``p``, ``ci_low`` and ``ci_high`` are t-based with
         Satterthwaite ``df`` (as lmerTest); the Wald z versions are ``z``, ``p_wald``,
         ``ci_low_wald`` and ``ci_high_wald``. Values that cannot be estimated are ``None`` and
@@ -501,6 +503,8 @@ def fit_mixed_models(
     ['(Intercept)', 'wavepost']
     >>> sorted(rec["contrasts"][0])[:6]
     ['ci_high', 'ci_high_wald', 'ci_low', 'ci_low_wald', 'df', 'estimate']
+    >>> [(a["term"], a["num_df"]) for a in rec["anova"]]
+    [('wave', 1)]
     """
     waves = [str(w) for w in waves]
     _check_inputs(scores, waves, group_col)
