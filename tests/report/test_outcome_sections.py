@@ -74,3 +74,26 @@ def test_unlinked_outcome_gets_a_means_chart_without_hidden_groups() -> None:
     assert "unlinked" in chart.caption and "6.50" in chart.alt and "B" in chart.alt
     rows = {r[0].split(" · ")[1]: r for r in model.outcomes[0].tables[0].rows}
     assert rows["B"][1:3] == ["<5", "<5"] and rows["A"][1:3] == ["‡", "‡"]
+
+
+def test_mixed_joint_test_sentence_and_its_privacy() -> None:
+    from stigma_outcomes.report.outcome_sections import mixed_test_sentence
+    from stigma_outcomes.report.privacy import Disclosure
+
+    cells = [
+        {"wave": w, "group": g, "n": n, "mean": 5.0, "ci_low": 4.0, "ci_high": 6.0}
+        for w in ("pre", "post", "fu")
+        for g, n in (("Intervention", 60), ("Comparison", 40))
+    ]
+    anova = [
+        {"term": "wave", "num_df": 2, "den_df": 190.2, "f": 4.0, "p": 0.02},
+        {"term": "wave:arm", "num_df": 2, "den_df": 190.2, "f": 6.5, "p": 0.0019},
+    ]
+    mixed = {"group_column": "arm", "waves": ["pre", "post", "fu"], "wave_means": cells,
+             "anova": anova}  # fmt: skip
+    text = mixed_test_sentence(mixed, Disclosure(5))
+    assert text is not None and "whether the groups changed alike" in text
+    assert "F(2, 190.2) = 6.50, p = 0.002" in text
+    # a group of 3 at one wave is hidden in the chart, so its test is not given either
+    cells[-1]["n"] = 3
+    assert mixed_test_sentence(mixed, Disclosure(5)) is None

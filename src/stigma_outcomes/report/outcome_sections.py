@@ -21,7 +21,7 @@ from .findings import (
     paired_finding,
     unlinked_finding,
 )
-from .formatting import count, decimals_for_range, interval, is_number, num
+from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
 from .outcomes import OutcomeInfo, describe_outcome
 from .privacy import Disclosure
 from .tables import (
@@ -185,6 +185,9 @@ def outcome_section(
         )
         if mixed is not None:
             sec.charts.append(mixed_means_chart(instrument, info, mixed, d, dec))
+            joint = mixed_test_sentence(mixed, d)
+            if joint:
+                sec.more.append(joint)
         else:
             sec.charts.append(means_chart(instrument, info, cell, d, dec))
         if whole and d.shown(record_key("paired", whole[0]) + "|stats"):
@@ -349,15 +352,19 @@ def unlinked_means_chart(
     )
 
 
-def mixed_means_chart(
-    instrument: str, info: OutcomeInfo, mixed: dict[str, Any], d: Disclosure, dec: int
-) -> Chart:
-    """Model-estimated means per wave (every available answer), for more than two waves."""
+def _means_by_group(mixed: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     by_group: dict[str, list[dict[str, Any]]] = {}
-    for cell in mixed["wave_means"]:
+    for cell in mixed.get("wave_means") or []:
         by_group.setdefault(cell.get("group") or "Everyone", []).append(cell)
-    # A group with fewer people than the threshold at any wave is left out of the chart,
-    # together with the next smallest group (the mixed model has no whole-sample line).
+    return by_group
+
+
+def _hidden_groups(by_group: dict[str, list[dict[str, Any]]], d: Disclosure) -> list[str]:
+    """Groups of a mixed model the report may not show.
+
+    A group with fewer people than the threshold at any wave is left out, together with the
+    next smallest group (the mixed model has no whole-sample line to subtract from).
+    """
     small = [
         g
         for g, cells in by_group.items()
@@ -370,6 +377,43 @@ def mixed_means_chart(
             if g not in small
         )
         small += [rest[0][1]] if len(small) == 1 and rest else []
+    return small
+
+
+def mixed_test_sentence(mixed: dict[str, Any], d: Disclosure) -> str | None:
+    """The mixed model's joint test over all waves, in words and numbers, without a verdict.
+
+    With groups, the test of whether the groups changed alike (``wave:<group>``); without,
+    whether the average changed at all (``wave``). Left out when a group is hidden.
+
+    Examples
+    --------
+    >>> m = {"group_column": None, "waves": ["pre", "post", "fu"], "wave_means": [],
+    ...      "anova": [{"term": "wave", "num_df": 2, "den_df": 210.44, "f": 5.31,
+    ...                 "p": 0.0056}]}
+    >>> print(mixed_test_sentence(m, Disclosure()))  # doctest: +NORMALIZE_WHITESPACE
+    Across all 3 waves (mixed model, every available answer), the test of whether the
+    average changed: F(2, 210.4) = 5.31, p = 0.006.
+    """
+    group = mixed.get("group_column")
+    term = f"wave:{group}" if group else "wave"
+    test = next((a for a in mixed.get("anova") or [] if a.get("term") == term), None)
+    if test is None or not is_number(test.get("f")) or _hidden_groups(_means_by_group(mixed), d):
+        return None
+    what = "whether the groups changed alike" if group else "whether the average changed"
+    return (
+        f"Across all {len(mixed.get('waves') or [])} waves (mixed model, every available "
+        f"answer), the test of {what}: F({test['num_df']}, {num(test['den_df'], 1)}) = "
+        f"{num(test['f'], 2)}, {pvalue(test['p'])}."
+    )
+
+
+def mixed_means_chart(
+    instrument: str, info: OutcomeInfo, mixed: dict[str, Any], d: Disclosure, dec: int
+) -> Chart:
+    """Model-estimated means per wave (every available answer), for more than two waves."""
+    by_group = _means_by_group(mixed)
+    small = _hidden_groups(by_group, d)
     series = []
     for group, cells in by_group.items():
         if group in small:
