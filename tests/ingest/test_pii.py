@@ -120,3 +120,14 @@ def test_ledger_rows_and_dropping() -> None:
     assert "(IP address)" in ledger["action"].iloc[1]
     assert drop_pii(table).columns.tolist() == ["id"]
     assert drop_pii(table, keep=["Email"]).columns.tolist() == ["id", "Email"]
+
+
+def test_addresses_after_a_run_of_blank_cells_are_still_found() -> None:
+    import pandas as pd
+
+    from stigma_outcomes.ingest.pii import find_pii_columns
+
+    # 600 people skipped the e-mail question before anyone answered it
+    emails = [None] * 600 + [f"person{i}@example.org" for i in range(50)]
+    frame = pd.DataFrame({"contact": emails, "q1": ["2"] * 650})
+    assert find_pii_columns(frame) == {"contact": "values look like e-mail addresses"}

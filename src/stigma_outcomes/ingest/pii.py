@@ -206,17 +206,35 @@ def _pattern_reason(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> s
 
 
 def _content_reason(column: pd.Series) -> str | None:
+    """Why a column's values are personal data (e-mail or IP addresses), if they are.
+
+    Examples
+    --------
+    >>> _content_reason(pd.Series(["a@b.org", " c@d.net ", None, "e@f.com"]))
+    'values look like e-mail addresses'
+    >>> _content_reason(pd.Series(["Often", "Never"])) is None
+    True
+    """
     if column.dtype.kind in "biufcmM":
         return None
-    # A sample is enough to recognise a column of addresses, and keeps big files fast.
-    values = column.head(500).dropna().astype("string").str.strip()
-    values = values[values != ""].head(200)
-    if len(values) == 0:
+    # The first 200 answered cells (within the first 5,000 rows) are enough to recognise a
+    # column of addresses, whatever the file's size; plain Python on so few strings is much
+    # faster than pandas' per-call overhead (dozens of columns per export).
+    values: list[str] = []
+    for cell in column.head(5000).dropna().head(500).tolist():
+        text = str(cell).strip()
+        if text:
+            values.append(text)
+            if len(values) == 200:
+                break
+    if not values:
         return None
-    if values.str.match(_EMAIL).mean() >= 0.8:
-        return "values look like e-mail addresses"
-    if values.str.match(_IPV4).mean() >= 0.8:
-        return "values look like IP addresses"
+    for pattern, reason in (
+        (_EMAIL, "values look like e-mail addresses"),
+        (_IPV4, "values look like IP addresses"),
+    ):
+        if sum(1 for v in values if pattern.match(v)) >= 0.8 * len(values):
+            return reason
     return None
 
 
