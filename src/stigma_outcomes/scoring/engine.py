@@ -461,17 +461,16 @@ def score(
         [(inst, scale) for inst in responses_instruments for scale in inst.scales],
     )
     first_scale = 0
-    keep: np.ndarray | None = None
+    not_given_at: dict[int, np.ndarray] = {}
     for inst in responses_instruments:
         scored = score_instrument(
             responses.frame, inst, responses.recodes.get(inst.id), layout, first_scale
         )
         not_given = _not_given(responses.frame, inst)
         if not_given is not None:
-            if keep is None:
-                keep = np.ones(layout.n * len(layout.scales), dtype=bool)
-            for s in range(first_scale, first_scale + len(inst.scales)):
-                keep[s * layout.n : (s + 1) * layout.n] = ~not_given
+            not_given_at.update(
+                dict.fromkeys(range(first_scale, first_scale + len(inst.scales)), not_given)
+            )
         first_scale += len(inst.scales)
         outputs, keyed = scored.outputs, scored.keyed
         ledgers.append(_item_ledger(responses, scored))
@@ -479,10 +478,7 @@ def score(
         alerts.append(_alerts(responses, scored))
         for j, item in enumerate(inst.items):
             keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
-    scores = layout.frame(responses.frame, responses.carry)
-    if keep is not None:
-        # An instrument gets no score row where it was not given (only some exports say so).
-        scores = scores.loc[keep].reset_index(drop=True)
+    scores = layout.frame(responses.frame, responses.carry, without=not_given_at)
     ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
     alert_frame = (
         pd.concat([a for a in alerts if not a.empty], ignore_index=True)

@@ -119,8 +119,17 @@ class ScoreLayout:
             band_codes=np.array([self.band_labels.index(x) for x in levels], dtype=np.int16),
         )
 
-    def frame(self, ids: pd.DataFrame, carry: list[str]) -> pd.DataFrame:
-        """The filled table as a DataFrame (SPEC §5 columns), adopting every array as is."""
+    def frame(
+        self,
+        ids: pd.DataFrame,
+        carry: list[str],
+        without: dict[int, np.ndarray] | None = None,
+    ) -> pd.DataFrame:
+        """The filled table as a DataFrame (SPEC §5 columns), adopting every array as is.
+
+        ``without`` maps a scale's index to the rows to leave out of its run (an instrument
+        not given on those rows); only then is the table copied, to drop them.
+        """
         columns = ["participant_id", "wave", *carry, *SCORE_COLUMNS[2:]]
         s = len(self.scales)
         if s == 0 or self.n == 0:
@@ -151,7 +160,13 @@ class ScoreLayout:
             "raw_score": self._floats[:, 1],
             "score_se": self._floats[:, 2],
         }
-        return frame_from_columns({c: data[c] for c in columns}, self.n * s)
+        table = frame_from_columns({c: data[c] for c in columns}, self.n * s)
+        if not without:
+            return table
+        keep = np.ones(self.n * s, dtype=bool)
+        for index, rows in without.items():
+            keep[index * self.n : (index + 1) * self.n] = ~rows
+        return table.loc[keep].reset_index(drop=True)
 
 
 @dataclass
