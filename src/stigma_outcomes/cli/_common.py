@@ -32,3 +32,30 @@ def _clean(value: Any) -> Any:
 def echo_json(value: Any) -> None:
     """Print JSON for a machine: sorted keys, NaN as null."""
     typer.echo(json.dumps(_clean(value), indent=2, sort_keys=True, ensure_ascii=False))
+
+
+# Terminal tables of results (compare, pool): "–" for a missing or infinite value.
+
+
+def fmt_num(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def fmt_p(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def fmt_ci(low: Any, high: Any, digits: int = 2) -> str:
+    return f"[{fmt_num(low, digits)}, {fmt_num(high, digits)}]"
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ._common import InstrumentsDir
+from ._common import InstrumentsDir, fmt_ci, fmt_num, fmt_p, text_table
 
 
 def register(app: typer.Typer) -> None:
     app.command("compare")(compare_command)
-
-
-def _num(value: Any, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{value:.{digits}f}"
-
-
-def _p(value: Any) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
-
-
-def _ci(low: Any, high: Any, digits: int = 2) -> str:
-    return f"[{_num(low, digits)}, {_num(high, digits)}]"
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(line.rstrip() for line in lines)
 
 
 def _share(rec: dict[str, Any]) -> str:
@@ -45,8 +20,8 @@ def _share(rec: dict[str, Any]) -> str:
     before, after = rec["prop_beyond_before"], rec["prop_beyond_after"]
     return (
         f"{rec['threshold_rule']}: {before:.0%} → {after:.0%} "
-        f"({_num(rec['risk_difference'])} "
-        f"{_ci(rec['risk_difference_ci_low'], rec['risk_difference_ci_high'])})"
+        f"({fmt_num(rec['risk_difference'])} "
+        f"{fmt_ci(rec['risk_difference_ci_low'], rec['risk_difference_ci_high'])})"
     )
 
 
@@ -66,18 +41,18 @@ def _paired_rows(records: list[dict[str, Any]]) -> str:
                 *_label(r),
                 f"{r['from_wave']}→{r['to_wave']}",
                 str(r["n_pairs"]),
-                f"{_num(r['pre_mean'])} → {_num(r['post_mean'])}",
-                f"{_num(r['mean_change'])} "
-                f"{_ci(r['mean_change_ci_low'], r['mean_change_ci_high'])}",
-                f"{_num(r['d_z'])} {_ci(r['d_z_ci_low'], r['d_z_ci_high'])}",
-                _p(r["p_t"]),
-                _p(r["p_t_holm"]),
+                f"{fmt_num(r['pre_mean'])} → {fmt_num(r['post_mean'])}",
+                f"{fmt_num(r['mean_change'])} "
+                f"{fmt_ci(r['mean_change_ci_low'], r['mean_change_ci_high'])}",
+                f"{fmt_num(r['d_z'])} {fmt_ci(r['d_z_ci_low'], r['d_z_ci_high'])}",
+                fmt_p(r["p_t"]),
+                fmt_p(r["p_t_holm"]),
                 rci,
             ]
         )
     headers = ["scale", "group", "contrast", "pairs", "mean", "change [95% CI]",
                "d_z [95% CI]", "p", "p Holm", "reliably better / worse"]  # fmt: skip
-    return _table(headers, rows)
+    return text_table(headers, rows)
 
 
 def _unlinked_rows(records: list[dict[str, Any]]) -> str:
@@ -86,13 +61,13 @@ def _unlinked_rows(records: list[dict[str, Any]]) -> str:
             *_label(r),
             f"{r['from_wave']}→{r['to_wave']}",
             f"{r['n_before']} / {r['n_after']}",
-            f"{_num(r['mean_before'])} → {_num(r['mean_after'])}",
-            f"{_num(r['mean_difference'])} "
-            f"{_ci(r['mean_difference_ci_low'], r['mean_difference_ci_high'])}",
-            f"{_num(r['hedges_g'])} {_ci(r['hedges_g_ci_low'], r['hedges_g_ci_high'])}",
-            _p(r["p_t"]),
-            _p(r.get("p_t_holm")),
-            _p(r["p_mann_whitney"]),
+            f"{fmt_num(r['mean_before'])} → {fmt_num(r['mean_after'])}",
+            f"{fmt_num(r['mean_difference'])} "
+            f"{fmt_ci(r['mean_difference_ci_low'], r['mean_difference_ci_high'])}",
+            f"{fmt_num(r['hedges_g'])} {fmt_ci(r['hedges_g_ci_low'], r['hedges_g_ci_high'])}",
+            fmt_p(r["p_t"]),
+            fmt_p(r.get("p_t_holm")),
+            fmt_p(r["p_mann_whitney"]),
             _share(r),
         ]
         for r in records
@@ -100,7 +75,7 @@ def _unlinked_rows(records: list[dict[str, Any]]) -> str:
     headers = ["scale", "group", "waves", "n before / after", "mean", "difference [95% CI]",
                "g [95% CI]", "p Welch", "p Welch Holm", "p Mann-Whitney",
                "share at threshold (RD [95% CI])"]  # fmt: skip
-    return _table(headers, rows)
+    return text_table(headers, rows)
 
 
 def summary_text(results: Any, min_cell: int) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .compare_cmd import _ci, _num, _p, _table
+from ._common import fmt_ci, fmt_num, fmt_p, text_table
 
 
 def register(app: typer.Typer) -> None:
@@ -22,17 +22,17 @@ def pooled_rows(records: list[dict[str, Any]]) -> str:
             f"{r['from_wave']} → {r['to_wave']}",
             str(r["effect"]),
             str(r["k"]),
-            f"{_num(r['estimate'])} {_ci(r['ci_low'], r['ci_high'])}",
-            _p(r["p"]),
-            _num(r["tau2"], 3),
-            f"{_num(r['i2'], 0)}%",
-            _ci(r["pi_low"], r["pi_high"]),
+            f"{fmt_num(r['estimate'])} {fmt_ci(r['ci_low'], r['ci_high'])}",
+            fmt_p(r["p"]),
+            fmt_num(r["tau2"], 3),
+            f"{fmt_num(r['i2'], 0)}%",
+            fmt_ci(r["pi_low"], r["pi_high"]),
         ]
         for r in records
     ]
     headers = ["scale", "contrast", "effect", "sources", "pooled [95% CI]", "p", "tau2", "I2",
                "prediction interval"]  # fmt: skip
-    return _table(headers, rows)
+    return text_table(headers, rows)
 
 
 def pool_command(
