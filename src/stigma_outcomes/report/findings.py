@@ -288,6 +288,30 @@ def unlinked_finding(
     )
 
 
+def _share_keys(key: str, wave: str) -> tuple[str, str]:
+    return f"{key}|n_{wave}|beyond", f"{key}|n_{wave}|within"
+
+
+def register_threshold_shares(record: dict[str, Any], key: str, d: Disclosure) -> None:
+    """Register an unlinked record's threshold counts: each wave's total and its two parts.
+
+    Examples
+    --------
+    >>> d = Disclosure(5)
+    >>> register_threshold_shares({"n_before": 80, "n_beyond_before": 78}, "u", d)
+    >>> d.resolve()["u|n_before|within"]
+    'small'
+    """
+    for wave in ("before", "after"):
+        total, beyond = record.get(f"n_{wave}"), record.get(f"n_beyond_{wave}")
+        if not is_number(total) or not is_number(beyond):
+            continue
+        beyond_key, within_key = _share_keys(key, wave)
+        d.count(beyond_key, beyond)
+        d.count(within_key, total - beyond)
+        d.relation(f"{key}|n_{wave}", [beyond_key, within_key])
+
+
 def threshold_sentence(record: dict[str, Any], d: Disclosure, key: str) -> str | None:
     """The share at or beyond the threshold before and after (unlinked), or None.
 
@@ -310,7 +334,7 @@ def threshold_sentence(record: dict[str, Any], d: Disclosure, key: str) -> str |
         return None
     clinical = "outside the clinical range" in str(record.get("note") or "")
     what = "Outside the clinical range" if clinical else "At or beyond the threshold"
-    parts = [f"{key}|{n}|{side}" for n in ("n_before", "n_after") for side in ("beyond", "within")]
+    parts = [*_share_keys(key, "before"), *_share_keys(key, "after")]
     if not all(d.shown(p) for p in parts if p in d.values):
         return (
             f"{what} ({rule}): not shown, because it would rest on fewer than {d.threshold} people."

@@ -27,6 +27,7 @@ from .content import (
 from .findings import (
     CONVENTION_DETAIL,
     design_sentence,
+    register_threshold_shares,
 )
 from .glance import glance_table
 from .outcome_sections import outcome_section
@@ -91,15 +92,9 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
     for rec in data.get("unlinked") or []:
         key = record_key("unlinked", rec)
         for name, legacy in (("n_before", "n_pre"), ("n_after", "n_post")):
-            total = rec.get(name, rec.get(legacy))
-            d.count(f"{key}|{name}", total)
+            d.count(f"{key}|{name}", rec.get(name, rec.get(legacy)))
             d.derived(f"{key}|stats", f"{key}|{name}")
-            # The share beyond the threshold and the rest of the wave: a total and its parts.
-            beyond = rec.get(f"n_beyond_{name[2:]}")
-            if isinstance(beyond, int | float) and beyond == beyond and total is not None:
-                d.count(f"{key}|{name}|beyond", beyond)
-                d.count(f"{key}|{name}|within", total - beyond)
-                d.relation(f"{key}|{name}", [f"{key}|{name}|beyond", f"{key}|{name}|within"])
+        register_threshold_shares(rec, key, d)
         cell = record_key("unlinked", {**rec, "group": None})
         unlinked_cells.setdefault(cell, []).append(rec)
     # As for pairs: the whole sample's counts are sums of the groups' counts.
