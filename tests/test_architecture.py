@@ -9,6 +9,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "stigma_outcomes"
 STAGES = {
     "errors": 0,
     "_io": 0,
+    "_inputs": 0,
+    "_outputs": 0,
+    "_encoding": 0,
     "_version": 0,
     "instruments": 1,
     "ingest": 2,

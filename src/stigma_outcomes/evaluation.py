@@ -201,25 +201,17 @@ def load_evaluation(
         return source, Path.cwd()
     if isinstance(source, dict):
         return _validate(source, "<dict>"), Path.cwd()
+    from ._inputs import read_yaml_file
+
     path = Path(source)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(
             f"evaluation file not found: {path}",
             where=str(path),
             fix="check the path, or run 'stigma-outcomes demo' to see a working example",
         )
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
-        raise InputError(
-            "the evaluation file is not valid YAML",
-            where=where,
-            fix=f"fix the YAML syntax ({getattr(err, 'problem', err)})",
-        ) from err
+    # A regular file of sensible size, decoded like an export, duplicate keys refused.
+    raw = read_yaml_file(path, "evaluation file")
     if not isinstance(raw, dict):
         raise InputError(
             "the evaluation file must be a YAML mapping of settings",

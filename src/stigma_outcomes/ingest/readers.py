@@ -85,17 +85,13 @@ def read_sheet(
     >>> read_sheet(p).metadata["delimiter"]
     '\\t'
     """
+    from .._inputs import check_input_file
     from .formats.excel import read_excel
     from .formats.stats import read_parquet, read_spss, read_stata
     from .formats.text import read_text
 
-    file = Path(path)
-    if not file.exists():
-        raise InputError(f"file not found: {file}", fix="check the path and the file name")
-    if file.is_dir():
-        raise InputError(f"{file} is a folder, not a file", fix="give the export file itself")
-    if not os.access(file, os.R_OK):
-        raise InputError(f"cannot read {file} (permission denied)", fix="check its permissions")
+    # A regular, readable file of sensible size: never a folder, FIFO or device.
+    file = check_input_file(path, "export file")
     if file.suffix.lower() == ".zip":
         return _read_zipped(file, sheet=sheet, encoding=encoding, delimiter=delimiter)
     kind = _kind(file)
@@ -115,34 +111,30 @@ def _read_zipped(
 ) -> Sheet:
     """Read the one export inside a zip file (Qualtrics and Kobo downloads arrive zipped)."""
     import tempfile
-    import zipfile
 
-    try:
-        with zipfile.ZipFile(file) as archive:
-            members = [
-                m
-                for m in archive.infolist()
-                if not m.is_dir()
-                and not m.filename.startswith("__MACOSX/")
-                and Path(m.filename).suffix.lower() in _TEXT | _EXCEL | _SPSS | _STATA | _PARQUET
-            ]
-            if len(members) != 1:
-                found = ", ".join(m.filename for m in members) or "no export file"
-                raise InputError(
-                    f"the zip file holds {len(members)} exports ({found}), not one",
-                    where=str(file),
-                    fix="unzip it and give the export you mean",
-                )
-            with tempfile.TemporaryDirectory() as folder:
-                inner = Path(folder) / Path(members[0].filename).name
-                inner.write_bytes(archive.read(members[0]))
-                found_sheet = read_sheet(inner, sheet=sheet, encoding=encoding, delimiter=delimiter)
-    except zipfile.BadZipFile:
-        raise InputError(
-            "the zip file is damaged or incomplete",
-            where=str(file),
-            fix="download it again",
-        ) from None
+    from .._inputs import open_zip, read_zip_member
+
+    # Corrupt, encrypted, unsupported or oversized archives are refused by open_zip.
+    with open_zip(file) as archive:
+        members = [
+            m
+            for m in archive.infolist()
+            if not m.is_dir()
+            and not m.filename.startswith("__MACOSX/")
+            and Path(m.filename).suffix.lower() in _TEXT | _EXCEL | _SPSS | _STATA | _PARQUET
+        ]
+        if len(members) != 1:
+            found = ", ".join(m.filename for m in members) or "no export file"
+            raise InputError(
+                f"the zip file holds {len(members)} exports ({found}), not one",
+                where=str(file),
+                fix="unzip it and give the export you mean",
+            )
+        data = read_zip_member(archive, members[0], str(file))
+    with tempfile.TemporaryDirectory() as folder:
+        inner = Path(folder) / Path(members[0].filename).name
+        inner.write_bytes(data)
+        found_sheet = read_sheet(inner, sheet=sheet, encoding=encoding, delimiter=delimiter)
     found_sheet.source = f"{file.name}:{Path(members[0].filename).name}"
     found_sheet.metadata["zip_member"] = members[0].filename
     return found_sheet

@@ -42,22 +42,18 @@ _Loader.add_implicit_resolver(
 
 
 def read_yaml(path: Path) -> Any:
-    """Read a YAML file with booleans limited to true/false; errors name the file and line."""
+    """Read a YAML file with booleans limited to true/false; errors name the file and line.
+
+    The file is checked (a regular file of sensible size), decoded as exports are, and
+    parsed with duplicate keys refused and aliases bounded (:mod:`stigma_outcomes._inputs`).
+    """
+    from .._inputs import load_yaml_text, read_text_file
+
+    text = read_text_file(path, "YAML file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", fix="check the path") from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # _Loader derives from SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError(
-            f"the file is not valid YAML: {problem}",
-            where=where,
-            fix="check indentation and quoting near that line",
-        ) from None
+        return load_yaml_text(text, str(path), _Loader)
+    except InputError as exc:
+        raise DefinitionError(exc.what, where=exc.where, fix=exc.fix) from None
 
 
 def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
