@@ -12,6 +12,7 @@ STAGES = {
     "_inputs": 0,
     "_outputs": 0,
     "_encoding": 0,
+    "_xlsx": 0,
     "_version": 0,
     "instruments": 1,
     "ingest": 2,

@@ -9,7 +9,9 @@ complete.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +19,43 @@ from typing import IO
 
 import pandas as pd
 
+from ._outputs import ACTIVE, PRIVATE_MODE, output_error, public_mode
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
+def _write_file(handle: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
+    """Write through ``write`` and make sure the bytes reached the disk."""
+    with handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _create(path: Path) -> IO[bytes]:
+    """A new file, owner-only until it is moved into place (refuses to reuse a name)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE), "wb")
+
+
+def write_atomic(
+    path: str | os.PathLike[str], write: Callable[[IO[bytes]], None], *, private: bool = True
+) -> Path:
     """Write a file through ``write(handle)`` into a temporary file, then move it into place.
+
+    Inside :func:`stigma_outcomes._outputs.all_or_nothing` the file is only staged; it
+    moves into place with the rest of its run. A file-system fault (full disk, read-only
+    folder, permission denied, a folder in the way) is one
+    :class:`~stigma_outcomes.errors.OutputError`, and no partial file is left.
+
+    Parameters
+    ----------
+    path : path
+        The target file.
+    write : callable
+        Writes the bytes to the handle it is given.
+    private : bool
+        Owner-only (0600) when true — for evaluator-only files (scores, ledger, alerts,
+        keyed items); otherwise the user's umask decides, as for reports.
 
     Examples
     --------
@@ -32,32 +66,60 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
     'hello'
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    staging = ACTIVE.get()
+    if staging is not None:
+        staged = staging.staging_file(target, private)
+        try:
+            _write_file(_create(staged), write)
+        except OSError as err:
+            raise output_error(err, target) from None
+        return target
+    if target.is_dir():
+        raise output_error(OSError(errno.EISDIR, "it is a folder"), target)
+    tmp: Path | None = None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        tmp = Path(name)
+        _write_file(os.fdopen(fd, "wb"), write)
+        os.chmod(tmp, PRIVATE_MODE if private else public_mode())
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    except OSError as err:
+        raise output_error(err, target) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     return target
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write UTF-8 text atomically."""
-    return write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, private: bool = True) -> Path:
+    """Write UTF-8 text atomically (see :func:`write_atomic`)."""
+    return write_atomic(path, lambda fh: fh.write(text.encode("utf-8")), private=private)
 
 
-def _looks_numeric(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+"""A plain decimal number: the only text starting with + or - that Excel and LibreOffice
+both read as a number constant. ``+1_000``, ``-inf``, ``+nan``, ``-1,5`` or ``-5%``
+are numbers to Python, not to a spreadsheet: they are neutralised."""
+
+
+def is_formula_risk(value: str) -> bool:
+    """Whether a spreadsheet could run ``value`` as a formula (or it starts with a quote).
+
+    A leading quote is also escaped, so that :func:`restore_cell` can undo neutralisation
+    exactly: a round trip through our own files loses nothing.
+
+    Examples
+    --------
+    >>> [is_formula_risk(v) for v in ("=1", "-1.5", "+1_000", "-inf", "'x", "a=b")]
+    [True, False, True, True, True, False]
+    """
+    if not value:
         return False
-    return True
+    if value[0] == "'":
+        return True
+    return value.startswith(_FORMULA_STARTS) and _NUMBER.fullmatch(value) is None
 
 
 def neutralise_cell(value: object) -> object:
@@ -71,16 +133,36 @@ def neutralise_cell(value: object) -> object:
     "'=HYPERLINK(1)"
     >>> neutralise_cell("-1.5")
     '-1.5'
+    >>> neutralise_cell("-inf")
+    "'-inf"
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _looks_numeric(value):
+    if isinstance(value, str) and is_formula_risk(value):
         return "'" + value
     return value
+
+
+def restore_cell(value: object) -> object:
+    """Undo :func:`neutralise_cell` on a value read back from one of our own files.
+
+    Examples
+    --------
+    >>> restore_cell("'+6m"), restore_cell("''quoted"), restore_cell("plain")
+    ('+6m', "'quoted", 'plain')
+    >>> all(restore_cell(neutralise_cell(v)) == v for v in ("=1", "'", "-2", "@a", "''"))
+    True
+    """
+    if isinstance(value, str) and value.startswith("'") and is_formula_risk(value[1:]):
+        return value[1:]
+    return value
+
+
+_RISKY_START = re.compile(r"^['=+\-@\t\r]")
 
 
 def _neutralise_texts(values: pd.Series) -> pd.Series:
     """Neutralise a column of text (vectorised: only the few risky cells reach Python)."""
     text = values.astype("string")
-    risky = text.str.startswith(_FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+    risky = text.str.match(_RISKY_START).fillna(False).to_numpy(dtype=bool)
     if not risky.any():
         return values
     fixed = values.astype("object").copy()
@@ -159,8 +241,11 @@ def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:
     return sink.getvalue()
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, private: bool = True) -> Path:
     """Write a table as CSV, XLSX or Parquet (by the file's suffix), atomically and formula-safe.
+
+    ``private`` as in :func:`write_atomic`. XLSX is written by :mod:`stigma_outcomes._xlsx`:
+    every text cell a string (never a formula), the same bytes on every run.
 
     Examples
     --------
@@ -169,19 +254,23 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     >>> _ = write_table(pd.DataFrame({"a": ["=1+1", "ok"]}), p)
     >>> pd.read_csv(p)["a"].tolist()
     ["'=1+1", 'ok']
+    >>> read_table(p)["a"].tolist()
+    ['=1+1', 'ok']
     """
     target = Path(path)
     suffix = target.suffix.lower()
-    safe = neutralise_frame(frame)
-    if suffix in (".csv", ".txt", ""):
-        return write_atomic(target, lambda fh: fh.write(_csv_bytes(safe, ",")))
-    if suffix == ".tsv":
-        return write_atomic(target, lambda fh: fh.write(_csv_bytes(safe, "\t")))
-    if suffix == ".xlsx":
-        return write_atomic(target, lambda fh: safe.to_excel(fh, index=False, engine="openpyxl"))
     if suffix == ".parquet":
         # Parquet is typed, not a spreadsheet: keep the original values.
-        return write_atomic(target, lambda fh: frame.to_parquet(fh, index=False))
+        return write_atomic(target, lambda fh: frame.to_parquet(fh, index=False), private=private)
+    safe = neutralise_frame(frame)
+    if suffix in (".csv", ".txt", ""):
+        return write_atomic(target, lambda fh: fh.write(_csv_bytes(safe, ",")), private=private)
+    if suffix == ".tsv":
+        return write_atomic(target, lambda fh: fh.write(_csv_bytes(safe, "\t")), private=private)
+    if suffix == ".xlsx":
+        from ._xlsx import xlsx_bytes
+
+        return write_atomic(target, lambda fh: fh.write(xlsx_bytes(safe)), private=private)
     from .errors import InputError
 
     raise InputError(
@@ -189,3 +278,60 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         where=str(target),
         fix="use a .csv, .tsv, .xlsx or .parquet file name",
     )
+
+
+def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo formula neutralisation on a table read back from one of our own files.
+
+    Examples
+    --------
+    >>> restore_frame(pd.DataFrame({"'=w": ["'+6m", "pre"]})).to_dict("list")
+    {'=w': ['+6m', 'pre']}
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            text = series.astype("string")
+            quoted = text.str.startswith("'").fillna(False).to_numpy(dtype=bool)
+            if quoted.any():
+                fixed = series.astype("object").copy()
+                fixed[quoted] = [restore_cell(v) for v in fixed[quoted]]
+                out[col] = fixed
+    out.columns = [restore_cell(c) for c in out.columns]
+    return out
+
+
+def read_table(path: str | os.PathLike[str], dtype: dict[str, type] | None = None) -> pd.DataFrame:
+    """Read a table this package wrote (CSV, TSV, XLSX or Parquet), neutralisation undone.
+
+    Raises
+    ------
+    InputError
+        The file is missing, not a regular file, too large, or not a readable table.
+    """
+    import zipfile
+
+    from ._inputs import check_input_file
+    from .errors import InputError
+
+    file = check_input_file(path, "table")
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(file)
+        if suffix == ".xlsx":
+            from ._xlsx import unescape_text
+
+            frame = unescape_text(pd.read_excel(file, dtype=dtype))
+        else:
+            sep = "\t" if suffix == ".tsv" else ","
+            frame = pd.read_csv(file, sep=sep, dtype=dtype, keep_default_na=True)
+    except (ValueError, OSError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as err:
+        # pandas reports a malformed table as any of these (EmptyDataError is a ValueError).
+        raise InputError(
+            f"cannot read the table: {err}",
+            where=str(file),
+            fix="give a CSV, XLSX or Parquet file written by this tool",
+        ) from None
+    return restore_frame(frame)

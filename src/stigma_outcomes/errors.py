@@ -61,3 +61,7 @@ class MappingError(StigmaOutcomesError):
 
 class AnalysisError(StigmaOutcomesError):
     """An analysis was asked for that the data cannot support (e.g. a wave that does not exist)."""
+
+
+class OutputError(StigmaOutcomesError):
+    """An output cannot be written (full disk, read-only folder, permission denied, ...)."""

@@ -38,20 +38,13 @@ RCI_RELIABILITY_CHOICES = ("auto", "definition", "in_sample")
 
 def read_scores(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a tidy scores CSV/TSV/XLSX/Parquet with ids and waves kept as text."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"scores file not found: {file}", fix="check the path")
+    from .._io import read_table
+
+    if not Path(path).exists():
+        raise InputError(f"scores file not found: {path}", fix="check the path")
+    # Our own writer neutralised formula-like text ('+6m'); read_table undoes it.
     text_cols = {"participant_id": str, "wave": str, "instrument": str, "scale": str}
-    suffix = file.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(file)
-        if suffix == ".xlsx":
-            return pd.read_excel(file, dtype=text_cols)
-        sep = "\t" if suffix == ".tsv" else ","
-        return pd.read_csv(file, sep=sep, dtype=text_cols, keep_default_na=True)
-    except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read the scores file: {exc}", where=str(file)) from None
+    return read_table(path, dtype=None if Path(path).suffix.lower() == ".parquet" else text_cols)
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

@@ -218,12 +218,12 @@ class Results:
         return frame[known + [c for c in frame.columns if c not in known]]
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
-        """Write the results as deterministic JSON (atomically)."""
-        return write_text_atomic(path, dumps(self.to_dict()))
+        """Write the results as deterministic JSON (atomically; mode by the user's umask)."""
+        return write_text_atomic(path, dumps(self.to_dict()), private=False)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write every section stacked into one table (CSV, XLSX or Parquet by suffix)."""
-        return write_table(self.to_frame(None), path)
+        return write_table(self.to_frame(None), path, private=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Results:

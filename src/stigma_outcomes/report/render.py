@@ -50,13 +50,19 @@ def render_report(
         from .render_typst import render_pdf
 
         pdf, _notes = render_pdf(model)
-        written["pdf"] = write_atomic(stem.with_suffix(".pdf"), lambda fh: fh.write(pdf))
+        written["pdf"] = write_atomic(
+            stem.with_suffix(".pdf"), lambda fh: fh.write(pdf), private=False
+        )
     if "html" in formats:
         from .render_html import render_html
 
-        written["html"] = write_text_atomic(stem.with_suffix(".html"), render_html(model))
+        written["html"] = write_text_atomic(
+            stem.with_suffix(".html"), render_html(model), private=False
+        )
     if "md" in formats:
         from .render_markdown import render_markdown
 
-        written["md"] = write_text_atomic(stem.with_suffix(".md"), render_markdown(model))
+        written["md"] = write_text_atomic(
+            stem.with_suffix(".md"), render_markdown(model), private=False
+        )
     return written
