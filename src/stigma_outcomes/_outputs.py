@@ -180,6 +180,7 @@ class OutputSet:
     def __init__(self) -> None:
         self.staged: dict[Path, tuple[Path, bool]] = {}
         self._folders: dict[Path, Path] = {}
+        self._created: list[Path] = []
         self.stale: list[Path] = []
 
     def staging_file(self, target: str | os.PathLike[str], private: bool) -> Path:
@@ -200,7 +201,9 @@ class OutputSet:
         folder = self._folders.get(path.parent)
         if folder is None:
             try:
+                missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
                 path.parent.mkdir(parents=True, exist_ok=True)
+                self._created += missing
                 folder = Path(
                     tempfile.mkdtemp(prefix=".stigma-outcomes-", suffix=".part", dir=path.parent)
                 )
@@ -252,6 +255,12 @@ class OutputSet:
             shutil.rmtree(folder, ignore_errors=True)
         self._folders.clear()
 
+    def _remove_created_folders(self) -> None:
+        """After a failure, remove the (now empty) folders this run created."""
+        for folder in self._created:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
 
 ACTIVE: ContextVar[OutputSet | None] = ContextVar("stigma_outcomes_output_set", default=None)
 """The output set files are staged into, while :func:`all_or_nothing` runs."""
@@ -285,6 +294,7 @@ def all_or_nothing() -> Iterator[OutputSet]:
         yield outputs
     except BaseException as err:
         outputs.abort()
+        outputs._remove_created_folders()
         if NOTHING_WRITTEN not in getattr(err, "__notes__", ()):
             err.add_note(NOTHING_WRITTEN)
         raise

@@ -83,25 +83,77 @@ OUTPUT_NAMES = (
     "report.md",
 )
 
+MANIFEST = "run.json"
+"""The manifest of one run: each file it wrote with its SHA-256, and the inputs read."""
+
+
+def _inputs_of(ev: Evaluation, base: Path) -> list[Path]:
+    found = [
+        *(_resolve(base, f.path) for f in ev.data),
+        *(_resolve(base, f.dictionary) for f in ev.data),
+        _resolve(base, ev.mapping),
+        *(_resolve(base, i) for i in ev.instruments if i.endswith((".yaml", ".yml"))),
+    ]
+    return [p for p in found if p is not None]
+
 
 def _check_outputs_spare_inputs(ev: Evaluation, base: Path, out: Path) -> None:
     """Refuse an output folder where a run would overwrite one of its own input files."""
-    inputs = {
-        p.resolve()
-        for p in (
-            *(_resolve(base, f.path) for f in ev.data),
-            *(_resolve(base, f.dictionary) for f in ev.data),
-            _resolve(base, ev.mapping),
-        )
-        if p is not None
-    }
-    clash = [name for name in OUTPUT_NAMES if (out / name).resolve() in inputs]
-    if clash:
+    from ._outputs import check_output_paths
+
+    if out.exists() and not out.is_dir():
         raise InputError(
-            f"the output folder would overwrite an input file: {clash[0]}",
+            f"the output folder is a file: {out}",
+            where=str(out),
+            fix="choose a folder (it is created if it does not exist)",
+        )
+    try:
+        check_output_paths(
+            {name: out / name for name in (*OUTPUT_NAMES, MANIFEST)}, _inputs_of(ev, base)
+        )
+    except InputError as err:
+        raise InputError(
+            f"the output folder would overwrite an input file: {Path(err.where or '').name}",
             where=str(out),
             fix="choose another output folder, or rename the input file",
-        )
+        ) from None
+
+
+def _previous_set(out: Path) -> list[Path]:
+    """Files of the previous run in ``out`` (from its manifest, else by their names)."""
+    import json
+
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        try:
+            names = list(json.loads(manifest.read_text(encoding="utf-8"))["files"])
+        except (ValueError, KeyError, TypeError, OSError):
+            names = list(OUTPUT_NAMES)
+    else:
+        names = list(OUTPUT_NAMES)
+    # Only plain names inside the folder: a manifest never points elsewhere.
+    return [out / n for n in names if isinstance(n, str) and Path(n).name == n]
+
+
+def _manifest(outputs: Any, out: Path, inputs: list[Path]) -> str:
+    """``run.json``: the files of this run and their checksums (no timestamps: reruns match)."""
+    import json
+
+    from . import __version__
+    from .comparison.compare import file_sha256
+
+    files = {
+        path.name: {"sha256": digest, "bytes": outputs.staged[path][0].stat().st_size}
+        for path, digest in outputs.sha256().items()
+    }
+    manifest = {
+        "tool": "stigma-outcomes",
+        "version": __version__,
+        "files": files,
+        "inputs": {p.name: {"sha256": file_sha256(p)} for p in inputs if p.is_file()},
+        "note": "written together by one run; a file not listed here is not part of it",
+    }
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def rename_waves(waves: Any, names: dict[str, str]) -> Any:
@@ -163,10 +215,11 @@ def run_evaluation(
     >>> from stigma_outcomes.pipeline import run_evaluation, sample_data_dir
     >>> run = run_evaluation(sample_data_dir() / "evaluation.yaml", tempfile.mkdtemp())
     >>> sorted(run.files)[:3]
-    ['ledger', 'report_html', 'report_md']
+    ['ledger', 'manifest', 'report_html']
     """
     from . import compare, load_responses, score
-    from ._io import write_table
+    from ._io import write_table, write_text_atomic
+    from ._outputs import all_or_nothing
     from .report import ReportSettings, build_report, render_report
 
     say = progress or (lambda _message: None)
@@ -215,12 +268,6 @@ def run_evaluation(
         pool_method=ev.pool_method,
         input_name="scores",
     )
-    say(f"writing scores, ledger and results to {out}")
-    files: dict[str, Path] = {}
-    files["scores"] = write_table(scores, out / "scores.csv")
-    files["ledger"] = write_table(scored.ledger, out / "ledger.csv")
-    files["results_json"] = results.to_json(out / "results.json")
-    files["results_csv"] = results.to_csv(out / "results.csv")
     settings = ReportSettings(
         title=ev.title,
         program=ev.program,
@@ -231,10 +278,22 @@ def run_evaluation(
         threshold=ev.privacy.threshold,
         date=ev.report.date,
     )
-    say(f"writing the report ({', '.join(ev.report.formats)})")
-    model = build_report(results, scores, scored.ledger, settings)
-    for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
-        files[f"report_{fmt}"] = path
+    files: dict[str, Path] = {}
+    # All or nothing: every file is staged beside its target and moved into place only
+    # when the whole run has succeeded, replacing the previous run's complete set.
+    with all_or_nothing() as outputs:
+        say(f"writing scores, ledger and results to {out}")
+        files["scores"] = write_table(scores, out / "scores.csv", private=True)
+        files["ledger"] = write_table(scored.ledger, out / "ledger.csv", private=True)
+        files["results_json"] = results.to_json(out / "results.json")
+        files["results_csv"] = results.to_csv(out / "results.csv")
+        say(f"writing the report ({', '.join(ev.report.formats)})")
+        model = build_report(results, scores, scored.ledger, settings)
+        for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
+            files[f"report_{fmt}"] = path
+        outputs.remove_on_commit(_previous_set(out))
+        manifest = _manifest(outputs, out, _inputs_of(ev, base))
+        files["manifest"] = write_text_atomic(out / MANIFEST, manifest, private=False)
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
     return RunResult(out_dir=out, files=files, summary=summary)
 

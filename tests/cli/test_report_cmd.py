@@ -49,7 +49,7 @@ def test_unreadable_results_is_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "results.json"
     bad.write_text("{not json")
     result = runner.invoke(app, ["report", str(bad), "--out", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 2 and "cannot read the results file" in result.output
+    assert result.exit_code == 2 and "cannot read results file" in result.output
 
 
 def test_several_results_files_are_reported_together(tmp_path: Path) -> None:

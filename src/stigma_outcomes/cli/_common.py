@@ -19,19 +19,26 @@ InstrumentsDir = Annotated[
 ]
 
 
-def _clean(value: Any) -> Any:
+def clean_json(value: Any) -> Any:
+    """``value`` with every non-finite float (NaN, ±Infinity) replaced by ``None``.
+
+    Examples
+    --------
+    >>> clean_json({"a": [1.0, float("nan")], "b": float("inf")})
+    {'a': [1.0, None], 'b': None}
+    """
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [clean_json(v) for v in value]
     return value
 
 
 def echo_json(value: Any) -> None:
     """Print JSON for a machine: sorted keys, NaN as null."""
-    typer.echo(json.dumps(_clean(value), indent=2, sort_keys=True, ensure_ascii=False))
+    typer.echo(json.dumps(clean_json(value), indent=2, sort_keys=True, ensure_ascii=False))
 
 
 # Terminal tables of results (compare, pool): "–" for a missing or infinite value.

@@ -16,14 +16,52 @@ from ..errors import StigmaOutcomesError
 
 
 class _UserErrorGroup(TyperGroup):
-    """Turns a :class:`StigmaOutcomesError` from any command into one message and exit code 2."""
+    """Turns user errors, file-system faults and interrupts into one message and an exit code.
+
+    * :class:`StigmaOutcomesError` (bad input, an output that cannot be written): exit 2;
+    * an ``OSError`` not already explained (a file vanished while read, a disk error): exit 2;
+    * Ctrl-C (SIGINT): exit 130; SIGTERM: exit 143 — after the run's staged files are
+      removed, so an interrupted run leaves nothing behind.
+    """
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except StigmaOutcomesError as err:
             typer.echo(f"error: {err}", err=True)
+            _notes(err)
             ctx.exit(err.exit_code)
+        except Terminated as err:
+            typer.echo("terminated.", err=True)
+            _notes(err)
+            ctx.exit(143)
+        except KeyboardInterrupt as err:
+            typer.echo("interrupted.", err=True)
+            _notes(err)
+            ctx.exit(130)
+        except OSError as err:
+            where = f"\n  where: {err.filename}" if err.filename else ""
+            typer.echo(
+                f"error: {err.strerror or err}{where}\n"
+                "  how to fix: check the file, the disk and the permissions, then run again",
+                err=True,
+            )
+            _notes(err)
+            ctx.exit(2)
+        return None
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler, so a terminated run cleans up like an interrupted one."""
+
+
+def _notes(err: BaseException) -> None:
+    for note in getattr(err, "__notes__", ()):
+        typer.echo(f"  note: {note}", err=True)
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 app = typer.Typer(
@@ -63,8 +101,10 @@ def main() -> None:
     """
     import atexit
     import os
+    import signal
     import sys
 
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
         code = 0

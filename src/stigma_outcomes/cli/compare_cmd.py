@@ -192,18 +192,20 @@ def compare_command(
     definitions; scales of other instruments need --direction and --reliability (or a
     --scale-info YAML file).
     """
+    from .._outputs import all_or_nothing, check_output_paths
     from ..comparison import compare
     from ..comparison.meta import parse_assignments
     from ..errors import InputError
     from ..instruments.registry import Registry
 
+    check_output_paths({"--json": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
     items = None
     if keyed_items is not None:
-        import pandas as pd
+        from .._io import read_table
 
-        if not keyed_items.is_file():
+        if not keyed_items.exists():
             raise InputError(f"keyed items file not found: {keyed_items}", fix="check the path")
-        items = pd.read_csv(keyed_items, dtype={"participant_id": str, "wave": str})
+        items = read_table(keyed_items, dtype={"participant_id": str, "wave": str})
     results = compare(
         scores,
         pre,
@@ -224,9 +226,10 @@ def compare_command(
         pool_col=pool_by,
         pool_method=pool_method,
     )
-    results.to_json(json_out)
-    if csv_out is not None:
-        results.to_csv(csv_out)
+    with all_or_nothing():
+        results.to_json(json_out)
+        if csv_out is not None:
+            results.to_csv(csv_out)
     for warning in results.meta.get("warnings", []):
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(summary_text(results, min_cell))

@@ -61,15 +61,18 @@ def pool_command(
     'pooled' records of a results file. Use 'compare --pool-by COLUMN' instead when one
     scores table holds every site.
     """
+    from .._outputs import all_or_nothing, check_output_paths
     from ..comparison import pool_results
     from ..errors import InputError
 
     if method not in ("REML", "DL"):
         raise InputError(f"unknown pooling method {method!r}", fix="use 'REML' (default) or 'DL'")
+    check_output_paths({"--json": json_out, "--csv": csv_out}, results)
     pooled = pool_results(results, label or None, min_cell=min_cell, method=method)
-    pooled.to_json(json_out)
-    if csv_out is not None:
-        pooled.to_csv(csv_out)
+    with all_or_nothing():
+        pooled.to_json(json_out)
+        if csv_out is not None:
+            pooled.to_csv(csv_out)
     if pooled.pooled:
         typer.echo(pooled_rows(pooled.pooled))
     else:

@@ -15,34 +15,25 @@ def register(app: typer.Typer) -> None:
 def _read_table(path: Path | None, what: str):  # type: ignore[no-untyped-def]
     if path is None:
         return None
-    import pandas as pd
-
+    from .._io import read_table
     from ..errors import InputError
 
-    if not path.is_file():
+    if not path.exists():
         raise InputError(
             f"{what} file not found: {path}",
             where=str(path),
             fix=f"give the {what} file written by 'score' or 'run'",
         )
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path)
-        if path.suffix.lower() == ".xlsx":
-            return pd.read_excel(path)
-        return pd.read_csv(path, keep_default_na=True)
-    except Exception as err:
-        raise InputError(
-            f"cannot read the {what} file",
-            where=str(path),
-            fix=f"give a CSV, XLSX or Parquet file ({err})",
-        ) from err
+    # Checked (regular file, size), read, and formula neutralisation undone.
+    return read_table(path)
 
 
 def _read_results(paths: list[Path]) -> dict[str, Any]:
     """One results dict; several files (e.g. one per site) have their records concatenated."""
+    from .._inputs import check_input_file
     from ..comparison import Results
     from ..errors import InputError
+    from ._common import clean_json
 
     merged: dict[str, Any] = {}
     for path in paths:
@@ -52,9 +43,11 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
                 where=str(path),
                 fix="give the results JSON written by 'compare' or 'run'",
             )
+        check_input_file(path, "results file")
         try:
-            data = Results.read_json(path).to_dict()
-        except Exception as err:
+            # Non-finite numbers (NaN, Infinity) are not valid results: read as missing.
+            data = clean_json(Results.read_json(path).to_dict())
+        except (ValueError, TypeError, KeyError, AttributeError, OSError) as err:
             raise InputError(
                 "cannot read the results file",
                 where=str(path),
@@ -104,6 +97,7 @@ def report_command(
 ) -> None:
     """Render the funder report (PDF, and optionally HTML and Markdown)."""
     from .._io import write_text_atomic
+    from .._outputs import all_or_nothing, check_output_paths
     from ..errors import InputError
     from ..report import ReportSettings, build_report, render_report
 
@@ -113,6 +107,11 @@ def report_command(
             where="--lang",
             fix="use a two-letter ISO 639-1 code such as 'en' or 'fr'",
         )
+    stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out
+    check_output_paths(
+        {"--out": stem.with_suffix(".pdf"), "--html": html, "--md": md},
+        [*results, scores, ledger],
+    )
     settings = ReportSettings(
         title=title,
         program=program,
@@ -128,13 +127,18 @@ def report_command(
         _read_table(ledger, "ledger"),
         settings,
     )
-    for fmt, path in render_report(model, out, ["pdf"]).items():
-        typer.echo(f"{fmt}: {path}")
-    if html is not None:
-        from ..report.render_html import render_html
+    written: list[str] = []
+    # All or nothing: the PDF, HTML and Markdown move into place together.
+    with all_or_nothing():
+        for fmt, path in render_report(model, out, ["pdf"]).items():
+            written.append(f"{fmt}: {path}")
+        if html is not None:
+            from ..report.render_html import render_html
 
-        typer.echo(f"html: {write_text_atomic(html, render_html(model))}")
-    if md is not None:
-        from ..report.render_markdown import render_markdown
+            written.append(f"html: {write_text_atomic(html, render_html(model), private=False)}")
+        if md is not None:
+            from ..report.render_markdown import render_markdown
 
-        typer.echo(f"md: {write_text_atomic(md, render_markdown(model))}")
+            written.append(f"md: {write_text_atomic(md, render_markdown(model), private=False)}")
+    for line in written:
+        typer.echo(line)

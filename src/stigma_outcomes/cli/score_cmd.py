@@ -95,6 +95,7 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Score every participant on the instruments' scales; write scores, ledger and alerts."""
+    from .._outputs import all_or_nothing, check_output_paths
     from ..errors import InputError
     from ..instruments.registry import Registry
     from ..scoring import score
@@ -104,6 +105,12 @@ def score_command(
             "--wave and --wave-col cannot be used together",
             fix="name waves per file with --wave, or read them from --wave-col",
         )
+    default_alerts = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
+    check_output_paths(
+        {"--out": out, "--ledger": ledger, "--alerts": alerts or default_alerts, "--wide": wide},
+        [*exports, mapping, dictionary, id_key_file,
+         *(Path(i) for i in instrument or () if i.endswith((".yaml", ".yml")))],
+    )  # fmt: skip
     registry = Registry(instruments_dir)
     id_key = None
     if id_key_file is not None or os.environ.get("STIGMA_OUTCOMES_ID_KEY"):
@@ -136,12 +143,14 @@ def score_command(
     )
     alerts_path = alerts
     if alerts_path is None and len(result.alerts):
-        alerts_path = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
-    result.write(out, ledger, alerts_path)
-    if wide is not None:
-        from .._io import write_table
+        alerts_path = default_alerts
+    # All or nothing: scores, ledger, alerts and the wide file move into place together.
+    with all_or_nothing():
+        result.write(out, ledger, alerts_path)
+        if wide is not None:
+            from .._io import write_table
 
-        write_table(result.wide(), wide)
+            write_table(result.wide(), wide, private=True)
     summary = result.summary()
     summary["outputs"] = {
         "scores": str(out),
