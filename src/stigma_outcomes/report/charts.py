@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from .content import MAX_POINTS, Chart
+from .escape import chart_data
 
 OKABE_ITO = {
     "black": "#000000",
@@ -56,6 +57,8 @@ def _pyplot() -> Any:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.titlesize": 10,
+            # Labels from data are text, never mathtext: '$\\frac{a$' is drawn as typed.
+            "text.parse_math": False,
         }
     )
     return plt
@@ -83,7 +86,7 @@ def render_svg(chart: Chart) -> str:
         "flow": _flow,
         "forest": _forest,
     }[chart.kind]
-    fig = drawer(plt, chart.data)
+    fig = drawer(plt, chart_data(chart.data))
     buffer = io.StringIO()
     # Constrained layout sizes each chart in one drawing pass (bbox_inches="tight" needs two).
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -7,10 +7,10 @@ alt text. Text is HTML-escaped by jinja2's autoescaping.
 
 from __future__ import annotations
 
-import html
 import re
 
 from .content import Chart, ReportModel
+from .escape import html_text
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
 
@@ -25,14 +25,14 @@ def inline_svg(svg: str, chart: Chart) -> str:
     '<svg role="img" aria-labelledby="t-x d-x" width="1"><title i'
     """
     body = _PROLOGUE.sub("", svg, count=1)
+    ident = html_text(chart.id)  # ids, captions and alt text may carry labels from data
     label = (
-        f'<title id="t-{chart.id}">{html.escape(chart.caption)}</title>'
-        f'<desc id="d-{chart.id}">{html.escape(chart.alt)}</desc>'
+        f'<title id="t-{ident}">{html_text(chart.caption)}</title>'
+        f'<desc id="d-{ident}">{html_text(chart.alt)}</desc>'
     )
-    body = re.sub(
-        r"<svg\b", f'<svg role="img" aria-labelledby="t-{chart.id} d-{chart.id}"', body, count=1
-    )
-    return re.sub(r"(<svg\b[^>]*>)", r"\1" + label.replace("\\", "\\\\"), body, count=1)
+    opening = f'<svg role="img" aria-labelledby="t-{ident} d-{ident}"'
+    body = re.sub(r"<svg\b", lambda _m: opening, body, count=1)
+    return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + label, body, count=1)
 
 
 def render_html(model: ReportModel) -> str:

@@ -7,30 +7,32 @@ same numbers.
 from __future__ import annotations
 
 from .content import ReportModel, Section, Table
+from .escape import markdown_text as _md
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    # Labels from data are data: no Markdown or HTML in a cell is interpreted.
+    return _md(text, block=False)
 
 
 def _table(t: Table) -> list[str]:
-    lines = [f"**{t.caption}**", ""]
+    lines = [f"**{_md(t.caption, block=False)}**", ""]
     lines.append("| " + " | ".join(_cell(c) for c in t.columns) + " |")
     lines.append("|" + "|".join(" --- " for _ in t.columns) + "|")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
     lines.append("")
-    lines += [f"*{n}*" for n in t.notes]
+    lines += [f"*{_md(n, block=False)}*" for n in t.notes]
     return [*lines, ""]
 
 
 def _section(sec: Section, level: str) -> list[str]:
-    lines = [f"{level} {sec.title}", ""]
+    lines = [f"{level} {_md(sec.title, block=False)}", ""]
     for p in sec.paragraphs:
-        lines += [p, ""]
+        lines += [_md(p), ""]
     if sec.bullets:
-        lines += [f"- {b}" for b in sec.bullets] + [""]
+        lines += [f"- {_md(b)}" for b in sec.bullets] + [""]
     for c in sec.charts:
-        lines += [f"> *Figure: {c.caption}* {c.alt}", ""]
+        lines += [f"> *Figure: {_md(c.caption, block=False)}* {_md(c.alt, block=False)}", ""]
     for t in sec.tables:
         lines += _table(t)
     return lines
@@ -46,32 +48,33 @@ def render_markdown(model: ReportModel) -> str:
     '# Programme outcome report'
     """
     s = model.settings
-    lines = [f"# {s.title}", ""]
+    lines = [f"# {_md(s.title, block=False)}", ""]
     subtitle = " · ".join(x for x in (s.program, s.period, s.date) if x)
     if subtitle:
-        lines += [subtitle, ""]
+        lines += [_md(subtitle), ""]
     if s.author:
-        lines += [f"Prepared by {s.author}", ""]
+        lines += [f"Prepared by {_md(s.author, block=False)}", ""]
     # Same order as the PDF and HTML: the flow and design, then "What changed" with the
     # at-a-glance table before the sentences that spell each row out.
     summary = model.summary
-    lines += [f"## {summary.title}", ""]
+    lines += [f"## {_md(summary.title, block=False)}", ""]
     for p in summary.paragraphs:
-        lines += [p, ""]
+        lines += [_md(p), ""]
     lines += ["### What changed", ""]
     for t in summary.tables:
         lines += _table(t)
     if summary.bullets:
-        lines += [f"- {b}" for b in summary.bullets] + [""]
+        lines += [f"- {_md(b)}" for b in summary.bullets] + [""]
     for c in summary.charts:
-        lines += [f"> *Figure: {c.caption}* {c.alt}", ""]
-    lines += [f"*{model.privacy_note}*", "", "## Outcomes", ""]
+        lines += [f"> *Figure: {_md(c.caption, block=False)}* {_md(c.alt, block=False)}", ""]
+    lines += [f"*{_md(model.privacy_note, block=False)}*", "", "## Outcomes", ""]
     for o in model.outcomes:
-        lines += [f"### {o.title}", ""]
-        lines += [p + "\n" for p in o.paragraphs]
+        lines += [f"### {_md(o.title, block=False)}", ""]
+        lines += [_md(p) + "\n" for p in o.paragraphs]
         if o.finding:
-            lines += [f"**{o.finding.sentence}**", ""] + [d + "\n" for d in o.finding.details]
-        lines += [m + "\n" for m in o.more]
+            lines += [f"**{_md(o.finding.sentence, block=False)}**", ""]
+            lines += [_md(d) + "\n" for d in o.finding.details]
+        lines += [_md(m) + "\n" for m in o.more]
         rest = Section(o.id, o.title, [], [], o.tables, o.charts)
         lines += _section(rest, "####")[2:]
     for sec in model.sections:
