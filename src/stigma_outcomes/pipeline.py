@@ -248,6 +248,15 @@ def run_evaluation(
         responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
     scored = score(responses, ev.instruments)
     scores = scored.scores
+    # Group and site labels are published: refuse a column that identifies people.
+    from .comparison.group_labels import check_grouping_columns
+
+    check_grouping_columns(
+        scores,
+        {"groups": ev.groups, "pool_by": ev.pool_by},
+        id_columns={"participant_id", *([ev.id_column] if ev.id_column else [])},
+        personal={c for t in tables for c in getattr(t, "pii_columns", [])},
+    )
     keyed_items = None if ev.unlinked else scored.keyed_items
     say("comparing waves")
     results = compare(

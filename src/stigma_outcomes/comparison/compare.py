@@ -15,6 +15,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import AnalysisError, InputError
 from .attrition import attrition_records, wave_counts
+from .group_labels import check_grouping_columns
 from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
 from .multiplicity import FAMILY_DESCRIPTION, UNLINKED_FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
@@ -442,6 +443,8 @@ def compare(
         extra.append(pool_col)
     valid = valid_scores(scores, group_col, extra)
     check_waves(scores, waves)
+    # Group labels are published: refuse a column that identifies people (group_labels.py).
+    check_grouping_columns(scores, {"group column": group_col, "pooling column": pool_col})
     if valid.empty:
         raise AnalysisError(
             "no usable scores: every row has a status other than 'ok' or no score",

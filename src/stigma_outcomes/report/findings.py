@@ -165,7 +165,8 @@ def paired_finding(
             info.scale,
             info.label,
             "not shown",
-            f"{info.label}{who}: not shown, {why}.",
+            # A hidden group is never named (its label may point at the few people in it).
+            f"{info.label}{' in one group' if group else ''}: not shown, {why}.",
         )
     dec = decimals_for_range(info.range_low, info.range_high)
     pre, post = num(record.get("pre_mean"), dec), num(record.get("post_mean"), dec)
@@ -255,8 +256,8 @@ def unlinked_finding(
             info.scale,
             info.label,
             "not shown",
-            f"{info.label}{who}: not shown, because fewer than {d.threshold} people "
-            "answered at one of the waves.",
+            f"{info.label}{' in one group' if group else ''}: not shown, because fewer "
+            f"than {d.threshold} people answered at one of the waves.",
         )
     dec = decimals_for_range(info.range_low, info.range_high)
     diff = _first(record, "mean_difference", "mean_change")
@@ -360,9 +361,10 @@ def ancova_sentence(
     """Compared-with-the-comparison-group sentence, with no causal verb."""
     group, ref = record.get("group"), record.get("reference_group")
     if not shown:
+        # Neither group is named: one of them is small, and its label may point at people.
         return (
-            f"The comparison between the {group} and {ref} groups is not shown, because one of "
-            f"them is smaller than {d.threshold} people."
+            "The comparison between two of the groups is not shown, because one of them is "
+            f"smaller than {d.threshold} people."
         )
     dec = decimals_for_range(info.range_low, info.range_high)
     diff = record.get("adjusted_difference")

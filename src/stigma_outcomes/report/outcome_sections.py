@@ -283,7 +283,8 @@ def means_chart(
         f"intervals, on {info.range_text} ({info.better_text}). " + ". ".join(bits) + "."
     )
     if hidden:
-        alt += " Groups not shown for privacy: " + ", ".join(str(h) for h in hidden) + "."
+        # Hidden groups are counted, never named.
+        alt += f" {len(hidden)} group{'s' if len(hidden) > 1 else ''} not shown for privacy."
     return Chart(
         f"means-{instrument}",
         "means",

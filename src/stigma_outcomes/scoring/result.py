@@ -245,14 +245,13 @@ class ScoreResult:
             column=self.scores["instrument"].astype(str) + "_" + self.scores["scale"].astype(str)
         )
         order = list(dict.fromkeys(table["column"]))
-        wide = table.pivot_table(
-            index=keys,
-            columns="column",
-            values="score",
-            aggfunc="first",
-            dropna=False,
-            observed=True,
-            sort=False,
+        # groupby + unstack keeps only the key combinations that occur (pivot_table with
+        # dropna=False wrote a row for every combination of the carried columns' values),
+        # and keeps rows whose carried values or scores are missing.
+        wide = (
+            table.groupby([*keys, "column"], sort=False, dropna=False, observed=True)["score"]
+            .first()
+            .unstack("column", sort=False)
         )
         return wide.reindex(columns=order).reset_index().rename_axis(columns=None)
 
