@@ -39,7 +39,8 @@ def test_per_group_and_no_dropouts():
     assert set(by_group) == {None, "x", "y"}
     x = by_group["x"]
     assert (x["n_completers"], x["n_dropouts"]) == (2, 0)
-    assert "no dropouts" in x["note"] and math.isnan(x["t"]) and x["suppress"] is False
+    # Two people with no dropouts still rest on two people: suppressed (issue 18).
+    assert "no dropouts" in x["note"] and math.isnan(x["t"]) and x["suppress"] is True
     assert by_group["y"]["n_at_wave"] == 1
 
 

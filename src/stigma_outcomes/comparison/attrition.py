@@ -130,8 +130,10 @@ def attrition_records(
                 "n_at_wave": n_at_wave,
             }
             rec.update(_fields(scores[flag], scores[~flag]))
-            smallest = min(rec["n_completers"], rec["n_dropouts"])
-            rec["suppress"] = bool(0 < smallest < min_cell)
+            # A small side, or a small group with nobody on the other side (3 completers
+            # and 0 dropouts rest on 3 people).
+            sides = (rec["n_completers"], rec["n_dropouts"])
+            rec["suppress"] = bool(any(0 < n < min_cell for n in sides) or sum(sides) < min_cell)
             out.append(rec)
     return out
 

@@ -321,6 +321,20 @@ def _scale_items(registry: Any, keys: Sequence[ScaleKey]) -> dict[ScaleKey, list
     return out
 
 
+def _flag_small_ancova(records: list[dict[str, Any]], min_cell: int) -> None:
+    """``suppress`` on ANCOVA records resting on a group smaller than ``min_cell``.
+
+    A contrast rests on its group and the reference group; the overall F test (and a
+    record that could not be fitted) on every group.
+    """
+    for rec in records:
+        sizes = rec.get("n_by_group") or {}
+        if rec.get("group") is not None:
+            pair = (rec["group"], rec.get("reference_group"))
+            sizes = {k: v for k, v in sizes.items() if k in pair}
+        rec["suppress"] = bool(any(0 < int(v) < min_cell for v in sizes.values()))
+
+
 def compare(
     scores: pd.DataFrame | str | os.PathLike[str],
     pre: str,
@@ -545,6 +559,7 @@ def compare(
                                reference_group=reference_group,
                                covariates=list(covariates) if covariates else None)
                 )  # fmt: skip
+            _flag_small_ancova(results.ancova, min_cell)
     results.meta = {
         "package": "stigma_outcomes",
         "version": __version__,

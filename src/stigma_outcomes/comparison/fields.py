@@ -233,6 +233,8 @@ ANCOVA_DOCS = {
     "df1": "Numerator degrees of freedom of the F test.",
     "df2": "Denominator degrees of freedom of the F test.",
     "eta_squared_method": "How partial eta squared was computed (sums of squares used).",
+    "suppress": "True when a group the record rests on (the group and the reference group; "
+    "every group for the overall test) has fewer people than the minimum cell size.",
     "note": KEY_DOCS["note"],
 }
 
