@@ -165,3 +165,133 @@ def test_evaluation_settings_reach_the_report(tmp_path: Path) -> None:
         if line.startswith("| ISMI-29 · ISMI total (29") and "baseline sample SD" in line
     )
     assert "| 0.90 |" in rci
+
+
+# --- issue 18: all-or-nothing runs, the manifest, and personal values in labels ---
+
+import hashlib  # noqa: E402
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+
+from stigma_outcomes.errors import InputError  # noqa: E402
+
+
+def _project(tmp: Path, **changes: object) -> Path:
+    """A copy of the sample project with evaluation settings changed; returns its file."""
+    for name in ("qualtrics_pre.csv", "qualtrics_post.csv", "mapping.yaml"):
+        shutil.copy(SAMPLE / name, tmp / name)
+    settings = yaml.safe_load((SAMPLE / "evaluation.yaml").read_text(encoding="utf-8"))
+    settings["report"]["formats"] = ["md"]
+    settings.update(changes)
+    path = tmp / "evaluation.yaml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_failed_report_leaves_the_previous_set_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stigma_outcomes import report
+
+    evaluation = _project(tmp_path)
+    out = tmp_path / "out"
+    run_evaluation(evaluation, out)
+    before = _snapshot(out)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise InputError("the report stage failed")
+
+    monkeypatch.setattr(report, "render_report", broken)
+    with pytest.raises(InputError) as caught:
+        run_evaluation(evaluation, out)
+    assert any("nothing of this run was written" in n for n in caught.value.__notes__)
+    # Not one file of the new run: the old set, byte for byte, and no staging folder.
+    assert _snapshot(out) == before
+
+
+def test_a_failed_first_run_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stigma_outcomes import report
+
+    monkeypatch.setattr(report, "build_report", lambda *a, **k: (_ for _ in ()).throw(
+        InputError("boom")))  # fmt: skip
+    with pytest.raises(InputError):
+        run_evaluation(_project(tmp_path), tmp_path / "new" / "out")
+    assert not (tmp_path / "new").exists()
+
+
+def test_manifest_lists_the_run_with_checksums_and_replaces_the_old_set(tmp_path: Path) -> None:
+    evaluation = _project(tmp_path)
+    out = tmp_path / "out"
+    settings = yaml.safe_load(evaluation.read_text())
+    settings["report"]["formats"] = ["html", "md"]
+    evaluation.write_text(yaml.safe_dump(settings))
+    run_evaluation(evaluation, out)
+    assert (out / "report.html").exists()
+    settings["report"]["formats"] = ["md"]
+    evaluation.write_text(yaml.safe_dump(settings))
+    run = run_evaluation(evaluation, out)
+    manifest = json.loads((out / "run.json").read_text())
+    files = manifest["files"]
+    # The html of the previous run is gone: the folder holds exactly one run's set.
+    assert sorted(files) == ["ledger.csv", "report.md", "results.csv", "results.json",
+                             "scores.csv"]  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == sorted([*files, "run.json"])
+    for name, entry in files.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"]
+    assert "qualtrics_pre.csv" in manifest["inputs"]
+    assert run.files["manifest"] == out / "run.json"
+    # Reports and results follow the umask; scores and ledger stay private.
+    assert (out / "scores.csv").stat().st_mode & 0o077 == 0
+    assert (out / "ledger.csv").stat().st_mode & 0o077 == 0
+
+
+def _plant(tmp: Path, column: str, value: str, rows: int = 1) -> None:
+    """Give ``rows`` participants ``value`` in ``column`` of both exports."""
+    codes = None
+    for name in ("qualtrics_pre.csv", "qualtrics_post.csv"):
+        path = tmp / name
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        data = frame.iloc[2:]
+        if codes is None:
+            codes = [c for c in data["pcode"] if c.startswith("SP-")][:rows]
+        frame.loc[frame["pcode"].isin(codes), column] = value
+        frame.to_csv(path, index=False)
+
+
+def test_a_one_person_group_is_never_named_in_the_report(tmp_path: Path) -> None:
+    evaluation = _project(tmp_path)
+    _plant(tmp_path, "arm", "Jordan Planted-Name")
+    out = tmp_path / "out"
+    run_evaluation(evaluation, out)
+    report = (out / "report.md").read_text()
+    assert "Planted-Name" not in report and "Jordan" not in report
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("site", "jordan.planted@example.org"), ("site", "+44 20 7946 0958"),
+     ("arm", "https://example.org/jordan")],
+)  # fmt: skip
+def test_a_personal_value_in_a_label_refuses_the_grouping(
+    tmp_path: Path, column: str, value: str
+) -> None:
+    evaluation = _project(tmp_path)
+    _plant(tmp_path, column, value)
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="cannot group people") as caught:
+        run_evaluation(evaluation, out)
+    assert value not in str(caught.value)  # the message never repeats the value
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("groups", ["pcode", "RecipientEmail"])
+def test_an_identifying_grouping_column_is_refused(tmp_path: Path, groups: str) -> None:
+    evaluation = _project(tmp_path, groups=groups, carry=["site"])
+    with pytest.raises(InputError, match="cannot group people|personal"):
+        run_evaluation(evaluation, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -117,8 +117,10 @@ def group_flow_table(groups: list[str], fw: str, tw: str, d: Disclosure) -> Tabl
             if pre and d.shown(f"{key}|pre") and d.shown(f"{key}|both")
             else "not shown"
         )
+        # A group too small to show is not named: its label may point at its few people.
+        name = "a small group" if d.status(f"{key}|pre") == "small" else g
         rows.append(
-            [g, d.mark(f"{key}|pre"), d.mark(f"{key}|both"), d.mark(f"{key}|no_post"), retained]
+            [name, d.mark(f"{key}|pre"), d.mark(f"{key}|both"), d.mark(f"{key}|no_post"), retained]
         )
     return Table(
         "flow-by-group",

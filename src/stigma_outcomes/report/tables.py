@@ -42,9 +42,17 @@ def one_contrast(recs: list[dict[str, Any]]) -> tuple[str, str] | None:
     return next(iter(pairs)) if len(pairs) == 1 else None
 
 
-def row_label(info: OutcomeInfo, rec: dict[str, Any], waves: bool, groups: bool = True) -> str:
-    """Scale · group · waves, leaving out what is the same on every row of the table."""
-    label = f"{info.name} · {rec.get('group') or 'Everyone'}" if groups else info.name
+def row_label(
+    info: OutcomeInfo, rec: dict[str, Any], waves: bool, groups: bool = True, small: bool = False
+) -> str:
+    """Scale · group · waves, leaving out what is the same on every row of the table.
+
+    A group too small to show (``small``) is not named: its label may point at the few
+    people in it (issue 18).
+    """
+    group = rec.get("group")
+    name = "a small group" if small and group is not None else (group or "Everyone")
+    label = f"{info.name} · {name}" if groups else info.name
     if waves:
         label += f" · {rec.get('from_wave')}→{rec.get('to_wave')}"
     return label
@@ -68,7 +76,8 @@ def unlinked_rows(
         info = infos[str(rec["scale"])]
         key = record_key("unlinked", rec)
         dec = decimals_for_range(info.range_low, info.range_high)
-        label = row_label(info, rec, waves, groups)
+        small = "small" in (d.status(f"{key}|n_before"), d.status(f"{key}|n_after"))
+        label = row_label(info, rec, waves, groups, small)
         nb = count_or_mark(d, f"{key}|n_before", rec.get("n_before"))
         na = count_or_mark(d, f"{key}|n_after", rec.get("n_after"))
         if not d.shown(f"{key}|stats"):
@@ -191,7 +200,7 @@ def paired_rows(
         info = infos[str(rec["scale"])]
         key = record_key("paired", rec)
         dec = decimals_for_range(info.range_low, info.range_high)
-        label = row_label(info, rec, waves, groups)
+        label = row_label(info, rec, waves, groups, d.status(f"{key}|n_pairs") == "small")
         n_cell = count_or_mark(d, f"{key}|n_pairs", rec.get("n_pairs"))
         if not d.shown(f"{key}|stats"):
             rows.append(
