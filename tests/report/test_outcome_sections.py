@@ -71,9 +71,12 @@ def test_unlinked_outcome_gets_a_means_chart_without_hidden_groups() -> None:
     # B has 3 people; A's counts would reveal it from the totals, so both are left out.
     assert groups == ["Everyone"]
     assert [p["wave"] for p in chart.data["series"][0]["points"]] == ["pre", "post"]
-    assert "unlinked" in chart.caption and "6.50" in chart.alt and "B" in chart.alt
+    # Hidden groups are counted in the alt text, never named (issue 18).
+    assert "unlinked" in chart.caption and "6.50" in chart.alt
+    assert "groups not shown for privacy" in chart.alt and " B" not in chart.alt
     rows = {r[0].split(" · ")[1]: r for r in model.outcomes[0].tables[0].rows}
-    assert rows["B"][1:3] == ["<5", "<5"] and rows["A"][1:3] == ["‡", "‡"]
+    assert "B" not in rows
+    assert rows["a small group"][1:3] == ["<5", "<5"] and rows["A"][1:3] == ["‡", "‡"]
 
 
 def test_mixed_joint_test_sentence_and_its_privacy() -> None:

@@ -79,7 +79,9 @@ def test_group_of_three_never_appears(model: Any, outputs: dict[str, str]) -> No
     for fmt in ("pdf", "html_text", "md"):
         assert comparison_mean not in outputs[fmt]
     rows = [r for t in model.outcomes[0].tables for r in t.rows]
-    small = next(r for r in rows if "Comparison" in r[0])
+    # The 3-person group is not named (issue 18): its row reads "a small group".
+    assert not [r for r in rows if "Comparison" in r[0]]
+    small = next(r for r in rows if "a small group" in r[0])
     other = next(r for r in rows if "Intervention" in r[0])
     assert small[1] == "<5"
     # The other group's n (60) would give 63 − 60 = 3: it is hidden as well.
@@ -218,7 +220,9 @@ def test_participation_by_group_hides_the_small_group_and_its_complement(model: 
     part = next(s for s in model.sections if s.id == "participation")
     table = next(t for t in part.tables if t.id == "flow-by-group")
     rows = {r[0]: r for r in table.rows}
-    assert rows["Comparison"][1] == "<5" and rows["Comparison"][2] == "<5"
+    # The small group is not named (issue 18).
+    assert "Comparison" not in rows
+    assert rows["a small group"][1] == "<5" and rows["a small group"][2] == "<5"
     # 80 answered at pre overall, so the Intervention count (77) must not be printed.
     assert rows["Intervention"][1] == "‡" and rows["Intervention"][2] == "‡"
     assert rows["Intervention"][4] == "not shown" and "77" not in rows["Intervention"]

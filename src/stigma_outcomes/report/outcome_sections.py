@@ -337,7 +337,8 @@ def unlinked_means_chart(
         "sets of respondents. " + ". ".join(bits) + "."
     )
     if hidden:
-        alt += " Groups not shown for privacy: " + ", ".join(hidden) + "."
+        # Hidden groups are counted, never named.
+        alt += f" {len(hidden)} group{'s' if len(hidden) > 1 else ''} not shown for privacy."
     return Chart(
         f"means-{instrument}",
         "means",
