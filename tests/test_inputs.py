@@ -50,7 +50,10 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 
 def test_latin1_evaluation_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "evaluation.yaml"
-    text = "title: Évaluation à Montréal\ndata:\n  - {path: pre.csv, wave: pre}\ninstruments: [ucla3]\n"
+    text = (
+        "title: Évaluation à Montréal\n"
+        "data:\n  - {path: pre.csv, wave: pre}\ninstruments: [ucla3]\n"
+    )
     path.write_bytes(text.encode("latin-1"))
     ev, _ = load_evaluation(path)
     assert ev.title == "Évaluation à Montréal"

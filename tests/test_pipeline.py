@@ -214,7 +214,9 @@ def test_a_failed_report_leaves_the_previous_set_untouched(
     assert _snapshot(out) == before
 
 
-def test_a_failed_first_run_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_first_run_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stigma_outcomes import report
 
     monkeypatch.setattr(report, "build_report", lambda *a, **k: (_ for _ in ()).throw(
@@ -292,6 +294,6 @@ def test_a_personal_value_in_a_label_refuses_the_grouping(
 @pytest.mark.parametrize("groups", ["pcode", "RecipientEmail"])
 def test_an_identifying_grouping_column_is_refused(tmp_path: Path, groups: str) -> None:
     evaluation = _project(tmp_path, groups=groups, carry=["site"])
-    with pytest.raises(InputError, match="cannot group people|personal"):
+    with pytest.raises(InputError, match=r"cannot group people|personal"):
         run_evaluation(evaluation, tmp_path / "out")
     assert not (tmp_path / "out").exists()

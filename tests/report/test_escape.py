@@ -19,9 +19,7 @@ from stigma_outcomes.report.escape import chart_data, html_text, markdown_text
 # Any Unicode text, weighted towards the markup of every output format.
 MARKUP = list("<>&\"'*_`[]()#$\\|~!@=+-./{}:;^%\n\t\r\x00\x07")
 labels = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(MARKUP), st.characters(blacklist_categories=("Cs",))
-    ),
+    alphabet=st.one_of(st.sampled_from(MARKUP), st.characters(blacklist_categories=("Cs",))),
     min_size=1,
     max_size=24,
 )
@@ -55,9 +53,7 @@ def test_markdown_shows_the_label_literally(label: str, block: bool) -> None:
     shown = html.unescape(re.sub(r"</?p>", "", rendered))
     expected = _plain(label) if block else _plain("Site: " + label)
     # NUL is replaced by U+FFFD in CommonMark; compare what remains.
-    assert _plain(shown).replace("\ufffd", " ").split() == expected.replace(
-        "\ufffd", " "
-    ).split()
+    assert _plain(shown).replace("\ufffd", " ").split() == expected.replace("\ufffd", " ").split()
 
 
 def _means_chart(group: str) -> Any:
@@ -145,9 +141,7 @@ def test_every_format_prints_a_hostile_group_label_literally(
     scores = copy.deepcopy(scores_template)
     if "arm" in scores.columns:
         scores["arm"] = scores["arm"].astype(object).replace({"Intervention": label})
-    model = build_report(
-        _results_with(label), scores, None, ReportSettings(title="T", program="P")
-    )
+    model = build_report(_results_with(label), scores, None, ReportSettings(title="T", program="P"))
     page = render_html(model)
     # HTML: the label's characters never open a tag.
     assert "<script>alert" not in page
