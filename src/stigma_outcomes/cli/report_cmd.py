@@ -34,6 +34,7 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
     from ..comparison import Results
     from ..errors import InputError
     from ._common import clean_json
+    from ._results_input import check_results
 
     merged: dict[str, Any] = {}
     for path in paths:
@@ -47,6 +48,7 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
         try:
             # Non-finite numbers (NaN, Infinity) are not valid results: read as missing.
             data = clean_json(Results.read_json(path).to_dict())
+            check_results(data, str(path))
         except (ValueError, TypeError, KeyError, AttributeError, OSError) as err:
             raise InputError(
                 "cannot read the results file",

@@ -1,0 +1,232 @@
+"""A bounded fuzz campaign over the command line (issue 18).
+
+Mutated sample exports, mapping and evaluation files, scores and results files go through
+``score``, ``run``, ``compare`` and ``report``. Every case must end with exit code 0, 1 or
+2 and never an uncaught exception (a traceback) or a hang; the inputs are unchanged; a
+failed command leaves no output and no staging debris; a successful ``score`` accounts for
+every row (rows in = rows scored + rows excluded).
+
+The default profile is small and derandomised (it runs in well under two minutes in CI).
+``STIGMA_OUTCOMES_FUZZ=long`` runs ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases per target
+(default 2,000: 10,000 over the five targets) with fresh random seeds, and
+``STIGMA_OUTCOMES_FUZZ_LOG=path.json`` records how many cases ended how.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import hashlib
+import json
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from stigma_outcomes.cli.app import app
+from stigma_outcomes.pipeline import sample_data_dir
+
+from .mutations import mutated_export, mutated_json, mutated_yaml
+
+LONG = os.environ.get("STIGMA_OUTCOMES_FUZZ") == "long"
+EXAMPLES = int(os.environ.get("STIGMA_OUTCOMES_FUZZ_EXAMPLES", "2000"))
+HANG_SECONDS = 60
+SAMPLE = sample_data_dir()
+ROWS = 40  # data rows kept from each sample export: enough for every analysis to run
+runner = CliRunner()
+
+STATS: collections.Counter[str] = collections.Counter()
+STARTED = time.monotonic()
+
+
+def _write_log() -> None:
+    log = os.environ.get("STIGMA_OUTCOMES_FUZZ_LOG")
+    if log and STATS:
+        cases = sum(v for k, v in STATS.items() if k.startswith("exit"))
+        seconds = round(time.monotonic() - STARTED, 1)
+        summary = {"cases": cases, "seconds": seconds, **dict(sorted(STATS.items()))}
+        Path(log).write_text(json.dumps(summary, indent=2) + "\n")
+
+
+atexit.register(_write_log)
+
+
+def profile(small: int) -> Any:
+    """Hypothesis settings: ``small`` derandomised cases, or the long profile's count."""
+    if LONG:
+        return settings(max_examples=EXAMPLES, deadline=None, database=None,
+                        suppress_health_check=list(HealthCheck))  # fmt: skip
+    return settings(max_examples=small, deadline=None, database=None, derandomize=True,
+                    suppress_health_check=list(HealthCheck))  # fmt: skip
+
+
+class Hang(Exception):
+    """A case ran past HANG_SECONDS."""
+
+
+def _alarm(_signum: int, _frame: object) -> None:
+    raise Hang(f"no answer within {HANG_SECONDS} s")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _debris(folder: Path) -> list[str]:
+    return [
+        str(p)
+        for p in folder.rglob("*")
+        if p.name.startswith(".stigma-outcomes-") or p.name.endswith(".part")
+    ]
+
+
+def invoke(target: str, args: list[str], inputs: Iterable[Path], work: Path, outputs: Path) -> Any:
+    """Run one case and check the properties every case must have."""
+    inputs = [p for p in inputs if p.is_file()]
+    before = {p: _sha(p) for p in inputs}
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(HANG_SECONDS)
+    try:
+        result = runner.invoke(app, args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+    STATS[f"{target}:exit{'_traceback' if crashed else result.exit_code}"] += 1
+    STATS[f"exit{'_traceback' if crashed else result.exit_code}"] += 1
+    if crashed:
+        import traceback
+
+        trace = "".join(traceback.format_exception(result.exception))
+        raise AssertionError(f"{target}: uncaught exception\n{trace}\nargs: {args}")
+    assert result.exit_code in (0, 1, 2), (target, result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    assert {p: _sha(p) for p in inputs} == before, f"{target}: an input was modified"
+    assert not _debris(work), f"{target}: staging debris {_debris(work)}"
+    if result.exit_code == 2:
+        left = [p.name for p in outputs.rglob("*")] if outputs.exists() else []
+        assert not left, f"{target}: a failed command left outputs {left}\n{result.output}"
+    return result
+
+
+def _cut(name: str, header_rows: int) -> str:
+    lines = (SAMPLE / name).read_text(encoding="utf-8-sig").splitlines()
+    return "\n".join(lines[: header_rows + ROWS]) + "\n"
+
+
+PRE = _cut("qualtrics_pre.csv", 3)
+POST = _cut("qualtrics_post.csv", 3)
+MAPPING = (SAMPLE / "mapping.yaml").read_text(encoding="utf-8")
+EVALUATION = (
+    "title: Fuzz\ndata:\n  - {path: pre.csv, wave: pre}\n  - {path: post.csv, wave: post}\n"
+    "instruments: [ucla3, gbs]\nmapping: mapping.yaml\nid_column: pcode\ncarry: [site]\n"
+    "groups: arm\nwaves: {pre: pre, post: post}\nprivacy: {threshold: 5}\n"
+    "report: {formats: [md]}\noutput: out\n"
+)
+
+
+_BASE: dict[str, Any] = {}
+
+
+def base() -> dict[str, Any]:
+    """Scores and results of the cut sample: the starting point of the later stages.
+
+    Built once per session (a plain cache rather than a fixture, so hypothesis does not
+    print a 70 kB results file with every failing case).
+    """
+    if not _BASE:
+        folder = Path(tempfile.mkdtemp(prefix="fuzz-base-"))
+        for name, text in (("pre.csv", PRE), ("post.csv", POST), ("mapping.yaml", MAPPING),
+                           ("evaluation.yaml", EVALUATION)):  # fmt: skip
+            (folder / name).write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["run", str(folder / "evaluation.yaml")])
+        assert result.exit_code == 0, result.output
+        out = folder / "out"
+        _BASE["scores"] = (out / "scores.csv").read_bytes()
+        _BASE["results"] = json.loads((out / "results.json").read_text())
+    return _BASE
+
+
+def _score_args(work: Path, export: str, extra: list[str] | None = None) -> list[str]:
+    return ["score", str(work / export), str(work / "post.csv"), "--wave", "pre",
+            "--wave", "post", "--map", str(work / "mapping.yaml"), "--id-col", "pcode",
+            "--carry", "site", "--json", "--out", str(work / "out" / "scores.csv"),
+            "--ledger", str(work / "out" / "ledger.csv"), *(extra or [])]  # fmt: skip
+
+
+@profile(60)
+@given(mutated_export(PRE, first_data=3))
+def test_score_survives_mutated_exports(export: tuple[str, bytes]) -> None:
+    name, data = export
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / name).write_bytes(data)
+        (work / "post.csv").write_text(POST, encoding="utf-8")
+        (work / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+        result = invoke("score", _score_args(work, name), work.iterdir(), work, work / "out")
+        if result.exit_code == 0:
+            summary = json.loads(result.stdout)
+            assert summary["rows_in"] == summary["rows_scored"] + summary["rows_excluded"]
+
+
+@profile(40)
+@given(mutated_yaml(MAPPING))
+def test_score_survives_mutated_mappings(mapping: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "pre.csv").write_text(PRE, encoding="utf-8")
+        (work / "post.csv").write_text(POST, encoding="utf-8")
+        (work / "mapping.yaml").write_bytes(mapping)
+        result = invoke("mapping", _score_args(work, "pre.csv"), work.iterdir(), work,
+                        work / "out")  # fmt: skip
+        if result.exit_code == 0:
+            summary = json.loads(result.stdout)
+            assert summary["rows_in"] == summary["rows_scored"] + summary["rows_excluded"]
+
+
+@profile(15)
+@given(mutated_yaml(EVALUATION))
+def test_run_survives_mutated_evaluation_files(evaluation: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for name, text in (("pre.csv", PRE), ("post.csv", POST), ("mapping.yaml", MAPPING)):
+            (work / name).write_text(text, encoding="utf-8")
+        (work / "evaluation.yaml").write_bytes(evaluation)
+        args = ["run", str(work / "evaluation.yaml"), "--out", str(work / "out")]
+        invoke("run", args, work.iterdir(), work, work / "out")
+
+
+@profile(30)
+@given(st.data())
+def test_compare_survives_mutated_scores(data: st.DataObject) -> None:
+    text = base()["scores"].decode("utf-8")
+    name, raw = data.draw(mutated_export(text, first_data=1))
+    group = data.draw(st.sampled_from([[], ["--group-col", "arm"], ["--pool-by", "site"]]))
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / name).write_bytes(raw)
+        args = ["compare", str(work / name), "--pre", "pre", "--post", "post",
+                "--json", str(work / "out" / "r.json"), "--csv", str(work / "out" / "r.csv"),
+                *group]  # fmt: skip
+        invoke("compare", args, work.iterdir(), work, work / "out")
+
+
+@profile(12)
+@given(st.data())
+def test_report_survives_mutated_results(data: st.DataObject) -> None:
+    raw = data.draw(mutated_json(base()["results"]))
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "results.json").write_bytes(raw)
+        (work / "scores.csv").write_bytes(base()["scores"])
+        out = work / "out"
+        args = ["report", str(work / "results.json"), "--scores", str(work / "scores.csv"),
+                "--out", str(out / "r.pdf"), "--md", str(out / "r.md")]  # fmt: skip
+        invoke("report", args, work.iterdir(), work, work / "out")
