@@ -48,6 +48,7 @@ def test_two_runs_give_identical_outputs(runs: tuple[Path, Path]) -> None:
         "report.pdf",
         "report.html",
         "report.md",
+        "run.json",
     ):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 

@@ -219,3 +219,16 @@ def test_score_wide_with_carried_columns_has_one_row_per_participant_wave(tmp_pa
     scores = pd.read_csv(tmp_path / "s.csv")
     table = pd.read_csv(wide)
     assert len(table) == scores[["participant_id", "wave"]].drop_duplicates().shape[0]
+
+
+@pytest.mark.slow
+def test_reruns_under_another_time_zone_locale_and_hash_seed_are_identical(
+    previous: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, "TZ": "Pacific/Chatham", "LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8",
+           "PYTHONHASHSEED": "4242", "SOURCE_DATE_EPOCH": "1700000000"}  # fmt: skip
+    done = subprocess.run([*CLI, "demo", "--out", str(out)], capture_output=True, text=True,
+                          env=env, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert _snapshot(out) == _snapshot(previous)

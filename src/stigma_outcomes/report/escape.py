@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 _MD_INLINE = re.compile(r"([\\`*_|~$]|\](?=[(\[:]))")
@@ -88,6 +89,25 @@ def chart_text(label: str) -> str:
     return "\u2060" + value if value.startswith("_") else value
 
 
+def map_strings(data: Any, escape: Callable[[str], str]) -> Any:
+    """``data`` (dicts, lists, tuples) with every string value passed through ``escape``.
+
+    Examples
+    --------
+    >>> map_strings({"a": ["x", 1], "b": ("y",)}, str.upper)
+    {'a': ['X', 1], 'b': ('Y',)}
+    """
+    if isinstance(data, str):
+        return escape(data)
+    if isinstance(data, dict):
+        return {k: map_strings(v, escape) for k, v in data.items()}
+    if isinstance(data, list):
+        return [map_strings(v, escape) for v in data]
+    if isinstance(data, tuple):
+        return tuple(map_strings(v, escape) for v in data)
+    return data
+
+
 def chart_data(data: Any) -> Any:
     """Every string in a chart's data passed through :func:`chart_text` (one call per chart).
 
@@ -96,15 +116,7 @@ def chart_data(data: Any) -> Any:
     >>> chart_data({"series": [{"label": "a\\x01", "n": 3}]})
     {'series': [{'label': 'a\\ufffd', 'n': 3}]}
     """
-    if isinstance(data, str):
-        return chart_text(data)
-    if isinstance(data, dict):
-        return {k: chart_data(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [chart_data(v) for v in data]
-    if isinstance(data, tuple):
-        return tuple(chart_data(v) for v in data)
-    return data
+    return map_strings(data, chart_text)
 
 
 def typst_text(text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from .content import ReportModel
+from .escape import map_strings, typst_text
 
 FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """Creation time written into every PDF, so that identical inputs give identical files."""
@@ -42,6 +43,9 @@ def typst_sources(model: ReportModel) -> dict[str, bytes]:
             files[name] = render_svg(source).encode("utf-8")
             chart["file"] = name
             chart["width"] = CHART_WIDTH.get(source.kind, 100)
+    # Labels reach Typst as JSON strings, never as markup; typst_text only drops what a
+    # PDF cannot carry (control characters, lone surrogates).
+    data = map_strings(data, typst_text)
     files["model.json"] = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return files
 
