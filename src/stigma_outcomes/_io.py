@@ -326,7 +326,8 @@ def read_table(path: str | os.PathLike[str], dtype: dict[str, type] | None = Non
             frame = unescape_text(pd.read_excel(file, dtype=dtype))
         else:
             sep = "\t" if suffix == ".tsv" else ","
-            frame = pd.read_csv(file, sep=sep, dtype=dtype, keep_default_na=True)
+            # Never guess a compression from the name: a .zip given here is not a table.
+            frame = pd.read_csv(file, sep=sep, dtype=dtype, keep_default_na=True, compression=None)
     except (ValueError, OSError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as err:
         # pandas reports a malformed table as any of these (EmptyDataError is a ValueError).
         raise InputError(

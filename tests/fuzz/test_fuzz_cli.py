@@ -230,3 +230,33 @@ def test_report_survives_mutated_results(data: st.DataObject) -> None:
         args = ["report", str(work / "results.json"), "--scores", str(work / "scores.csv"),
                 "--out", str(out / "r.pdf"), "--md", str(out / "r.md")]  # fmt: skip
         invoke("report", args, work.iterdir(), work, work / "out")
+
+
+INSTRUMENT = (Path(__file__).parents[2] / "instruments" / "ucla3.yaml").read_text(encoding="utf-8")
+
+
+@profile(20)
+@given(mutated_yaml(INSTRUMENT))
+def test_instruments_validate_survives_mutated_definitions(definition: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "ucla3.yaml").write_bytes(definition)
+        args = ["instruments", "validate", str(work / "ucla3.yaml")]
+        invoke("instruments", args, work.iterdir(), work, work / "out")
+
+
+@profile(12)
+@given(st.data())
+def test_report_survives_mutated_scores_and_ledger(data: st.DataObject) -> None:
+    text = base()["scores"].decode("utf-8")
+    name, raw = data.draw(mutated_export(text, first_data=1))
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "results.json").write_text(json.dumps(base()["results"]))
+        (work / name).write_bytes(raw)
+        (work / "ledger.csv").write_bytes(raw)  # a scores file given as the ledger
+        out = work / "out"
+        args = ["report", str(work / "results.json"), "--scores", str(work / name),
+                "--ledger", str(work / "ledger.csv"), "--out", str(out / "r.pdf"),
+                "--md", str(out / "r.md")]  # fmt: skip
+        invoke("report-scores", args, work.iterdir(), work, out)

@@ -24,8 +24,12 @@ def _read_table(path: Path | None, what: str):  # type: ignore[no-untyped-def]
             where=str(path),
             fix=f"give the {what} file written by 'score' or 'run'",
         )
-    # Checked (regular file, size), read, and formula neutralisation undone.
-    return read_table(path)
+    from ._results_input import check_ledger, check_scores
+
+    # Checked (regular file, size), read, formula neutralisation undone, then its columns
+    # checked so that the report never trips over an edited or damaged table.
+    frame = read_table(path)
+    return check_scores(frame, str(path)) if what == "scores" else check_ledger(frame, str(path))
 
 
 def _read_results(paths: list[Path]) -> dict[str, Any]:
