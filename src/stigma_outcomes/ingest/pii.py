@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -114,6 +115,81 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 """Name patterns (searched in the lower-cased column name) that mark personal data anywhere."""
 
+_PERSON_WORDS = frozenset(
+    "first last given family middle full sur maiden nick kin contact child childs children "
+    "person participant respondent patient client student parent mother father guardian "
+    "spouse partner caregiver carer reporter interviewer enumerator submitter user your my "
+    "owner head informant witness teacher".split()
+)
+_FUSED_NAMES = frozenset(
+    "firstname lastname surname fullname givenname familyname middlename maidenname "
+    "nickname username childsname childname kinname submittername reportername "
+    "respondentname participantname".split()
+)
+TOKEN_RULES: list[tuple[frozenset[str], str]] = [
+    (frozenset("reporter interviewer enumerator submitter submittername".split()), "name"),
+    (frozenset("submitterid deviceid imei simserial subscriberid".split()), "device ID"),
+    (
+        frozenset(
+            "picture pictures photo photos image images audio video signature selfie "
+            "attachment attachments recording media".split()
+        ),
+        "media attachment (photo, audio, signature)",
+    ),
+    (frozenset("comment comments remark remarks feedback".split()), "free-text answer"),
+]
+"""Single words of a column name that mark personal data wherever they stand in it."""
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-z0-9']+")
+
+
+def name_tokens(name: str) -> list[str]:
+    """Words of a column name, split at snake, kebab, slash, bracket, space and camel case.
+
+    Examples
+    --------
+    >>> name_tokens("children[1]/childs_name"), name_tokens("SubmitterName")
+    (['children', '1', 'childs', 'name'], ['submitter', 'name'])
+    """
+    text = _CAMEL.sub(" ", str(name)).lower().replace("'s", "s")
+    return [t for t in _SPLIT.split(text) if t]
+
+
+def _token_reason(name: str) -> str | None:
+    """Why a column name marks personal data, judged word by word (a person's name field,
+    a submitter or device field, an attachment), or ``None``.
+
+    Examples
+    --------
+    >>> _token_reason("next_of_kin_contact_name"), _token_reason("name_first")
+    ('name', 'name')
+    >>> _token_reason("redcap_event_name") is None, _token_reason("site_name") is None
+    (True, True)
+    """
+    tokens = name_tokens(name)
+    if not tokens:
+        return None
+    fused = "".join(tokens)
+    if fused in _FUSED_NAMES or any(t in _FUSED_NAMES for t in tokens):
+        return "name"
+    for i, token in enumerate(tokens):
+        if token != "name":
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if len(tokens) == 1 or before in _PERSON_WORDS or after in _PERSON_WORDS:
+            return "name"
+    if "device" in tokens and "id" in tokens:
+        return "device ID"
+    if "submitter" in tokens:
+        return "name" if "id" not in tokens else "submitter ID (identifies a person)"
+    for words, reason in TOKEN_RULES:
+        if words.intersection(tokens):
+            return reason
+    return None
+
+
 LABEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\be-?mail\b"), "e-mail"),
     (re.compile(r"(phone|telephone|mobile|cell) number"), "phone number"),
@@ -123,12 +199,25 @@ LABEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"date of birth|birth ?date|when were you born"), "date of birth"),
     (re.compile(r"your (home |postal |street |mailing )?address|zip code|postcode"), "address"),
+    (
+        re.compile(
+            r"\b(first|last|given|family|full|middle|sur|maiden) ?name\b|^name\b"
+            r"|name and contact|contact (details|information)|who (are you|is filling)"
+        ),
+        "name",
+    ),
+    (
+        re.compile(
+            r"anything else|free[- ]text|open[- ]ended|in your own words|other comments?"
+            r"|^comments?\b|any (other )?comments|(like|want) to (say|add|share|tell)"
+            r"|please (explain|describe|specify|tell)"
+        ),
+        "free-text answer",
+    ),
 ]
 """Question-text patterns: only questions that ask for a personal detail (item wording can
 mention a phone or a name without asking for one, so these are narrower than PATTERNS)."""
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_IPV4 = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$")
 
 
 def find_pii_columns(
@@ -172,18 +261,18 @@ def find_pii_columns(
         if name in found:
             continue
         key = name.strip().lower()
+        label = " ".join(str(labels.get(name, "")).split()).lower()
         reason = (
             registry.get(key)
             or _pattern_reason(key, PATTERNS)
-            or _pattern_reason(str(labels.get(name, "")).strip().lower(), LABEL_PATTERNS)
+            or _token_reason(name)
+            or _pattern_reason(label, LABEL_PATTERNS)
+            # Question text used as the column name (SurveyMonkey, Google Forms).
+            or (_pattern_reason(key, LABEL_PATTERNS) if len(key) > 20 else None)
         )
         if reason:
             found[name] = reason
-    for column in frame.columns:
-        if column not in found:
-            reason = _content_reason(frame[column])
-            if reason:
-                found[str(column)] = reason
+    found.update(content_reasons(frame, [c for c in frame.columns if c not in found]))
     missing = [c for c in declared if c not in frame.columns]
     if missing:
         raise InputError(
@@ -205,36 +294,131 @@ def _pattern_reason(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> s
     return None
 
 
-def _content_reason(column: pd.Series) -> str | None:
-    """Why a column's values are personal data (e-mail or IP addresses), if they are.
+_SAMPLE = 500
+_EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+_IPV4_RE = r"^(\d{1,3}\.){3}\d{1,3}$"
+# A phone number is written with a leading + or with separators; a bare run of digits is
+# far more often a platform's record number.
+_PHONE_RE = r"^(?:\+\d[\d\s().-]{5,}\d|\(?\d[\d().-]*[\s().-][\d\s().-]*\d)$"
+_PERSON_RE = r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’.-]*){1,2}$"
+
+
+def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[str, str]:
+    """Columns whose values are personal data, whatever their names, each with the reason.
+
+    Looks at the first rows of every text column at once (a few vectorised passes over
+    the stacked cells, so a 3,000-column export costs what one long column does):
+    e-mail addresses, IP addresses, phone numbers, people's names (two or three capitalised
+    words, nearly all different), and free text (long, varied, letter-heavy answers).
 
     Examples
     --------
-    >>> _content_reason(pd.Series(["a@b.org", " c@d.net ", None, "e@f.com"]))
-    'values look like e-mail addresses'
-    >>> _content_reason(pd.Series(["Often", "Never"])) is None
-    True
+    >>> f = pd.DataFrame({"notes2": ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss", "Ed Fox"],
+    ...                   "q1": ["Often", "Never", "Often", "Often", "Never"]})
+    >>> content_reasons(f)
+    {'notes2': "values look like people's names"}
     """
-    if column.dtype.kind in "biufcmM":
-        return None
-    # The first 200 answered cells (within the first 5,000 rows) are enough to recognise a
-    # column of addresses, whatever the file's size; plain Python on so few strings is much
-    # faster than pandas' per-call overhead (dozens of columns per export).
-    values: list[str] = []
-    for cell in column.head(5000).dropna().head(500).tolist():
-        text = str(cell).strip()
-        if text:
-            values.append(text)
-            if len(values) == 200:
-                break
-    if not values:
-        return None
-    for pattern, reason in (
-        (_EMAIL, "values look like e-mail addresses"),
-        (_IPV4, "values look like IP addresses"),
+    names = [c for c in (frame.columns if columns is None else columns)]
+    kinds = dict(zip(frame.columns, (d.kind for d in frame.dtypes), strict=True))
+    text = [c for c in names if kinds[c] not in "biufcmMb"]
+    if not text:
+        return {}
+    # Up to 5,000 rows (answers can start late), fewer for very wide exports so that the
+    # scan looks at a bounded number of cells.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = min(5000, max(_SAMPLE, 2_000_000 // len(text)))
+    # Every column's first rows stacked into one Arrow array: the tests below are a few
+    # vectorised passes, whatever the number of columns.
+    wanted = set(text)
+    pieces = [
+        _arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted
+    ]
+    text = [name for name in frame.columns if name in wanted]
+    owner = np.repeat(np.arange(len(text)), [len(p) for p in pieces])
+    values = pc.utf8_trim_whitespace(pa.concat_arrays(pieces))
+    answered = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
+    keep = answered.to_numpy(zero_copy_only=False)
+    values, owner = values.filter(answered), owner[keep]
+    if len(values) == 0:
+        return {}
+
+    def match(pattern: str) -> np.ndarray:
+        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+
+    def count(pattern: str) -> np.ndarray:
+        return pc.count_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+
+    lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(float)
+    table = pd.DataFrame(
+        {
+            "col": owner,
+            "n": 1,
+            "email": match(_EMAIL_RE),
+            "ip": match(_IPV4_RE),
+            "phone": match(_PHONE_RE) & (count(r"\d") >= 7),
+            "person": match(_PERSON_RE),
+            "length": lengths,
+            "letters": count(r"\pL") / np.maximum(lengths, 1),
+            "words": count(r"\s+") + 1.0,
+        }
+    )
+    stats = table.groupby("col").agg(
+        n=("n", "sum"),
+        email=("email", "mean"),
+        ip=("ip", "mean"),
+        phone=("phone", "mean"),
+        person=("person", "mean"),
+        length=("length", "mean"),
+        letters=("letters", "mean"),
+        words=("words", "mean"),
+    )
+    distinct = pd.Series(
+        pd.DataFrame({"col": owner, "v": values.to_numpy(zero_copy_only=False)})
+        .drop_duplicates()
+        .groupby("col")
+        .size()
+    )
+    stats["distinct"] = distinct.reindex(stats.index).to_numpy() / stats["n"].to_numpy()
+    out: dict[str, str] = {}
+    for position, row in stats.iterrows():
+        reason = _judge(row)
+        if reason:
+            out[str(text[int(position)])] = reason
+    return {str(c): out[str(c)] for c in names if str(c) in out}
+
+
+def _arrow_text(values: object) -> object:
+    """A column slice as an Arrow large-string array (Arrow-backed text is taken as is)."""
+    import pyarrow as pa
+
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        array = pa.array(values)
+        return array if array.type == pa.large_string() else array.cast(pa.large_string())
+    return pa.array(pd.Series(values).astype("string"), type=pa.large_string())
+
+
+def _judge(row: pd.Series) -> str | None:
+    """The reason a column's value statistics mark it personal, if they do."""
+    if row["email"] >= 0.8:
+        return "values look like e-mail addresses"
+    if row["ip"] >= 0.8:
+        return "values look like IP addresses"
+    if row["phone"] >= 0.8 and row["n"] >= 2:
+        return "values look like phone numbers"
+    if row["person"] >= 0.8 and row["n"] >= 3 and row["distinct"] >= 0.8:
+        return "values look like people's names"
+    # Free text: long, varied, mostly letters, several words. Answer labels are short or
+    # repeat; a sentence typed by a respondent rarely does either.
+    if (
+        row["n"] >= 2
+        and row["length"] >= 25
+        and row["words"] >= 4
+        and row["letters"] >= 0.6
+        and row["distinct"] >= 0.8
     ):
-        if sum(1 for v in values if pattern.match(v)) >= 0.8 * len(values):
-            return reason
+        return "values look like free text"
     return None
 
 

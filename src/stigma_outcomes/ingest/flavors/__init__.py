@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import numpy as np
+
 from ...errors import InputError
 from ..formats.sheet import Sheet
 from . import google_forms, kobo, limesurvey, plain, qualtrics, redcap, surveymonkey
@@ -54,6 +56,7 @@ def parse_sheet(
     ('plain', 'given with --flavor', ['id;x', 'q'], [2])
     """
     options = options or FlavorOptions()
+    _drop_empty_last_columns(sheet)
     if flavor is None:
         name, reason = detect_flavor(sheet, options)
     else:
@@ -66,3 +69,28 @@ def parse_sheet(
             )
         name, reason = key, "given with --flavor"
     return FLAVORS[name].parse(sheet, options), name, reason
+
+
+def _drop_empty_last_columns(sheet: Sheet) -> None:
+    """Drop trailing columns whose header and every cell are empty (an export artefact).
+
+    Legacy Qualtrics exports end every line with a delimiter, which reads as one more,
+    nameless and empty, column. A column with any content is kept (and then refused if it
+    has no name).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> s = Sheet(cells=pd.DataFrame([["id", "q1", None], ["A", "2", None]]),
+    ...           row_numbers=np.array([1, 2]), source="f.csv")
+    >>> _drop_empty_last_columns(s); s.cells.shape, s.metadata["empty_last_columns_dropped"]
+    ((2, 2), 1)
+    """
+    if sheet.named or sheet.cells.shape[1] < 2:
+        return
+    empty = sheet.cells.isna().all(axis=0).to_numpy()
+    # Count the run of empty columns at the right-hand end only.
+    k = int(np.argmin(empty[::-1])) if not empty.all() else 0
+    if k:
+        sheet.cells = sheet.cells.iloc[:, : sheet.cells.shape[1] - k]
+        sheet.metadata["empty_last_columns_dropped"] = k
