@@ -115,28 +115,33 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 """Name patterns (searched in the lower-cased column name) that mark personal data anywhere."""
 
-_PERSON_WORDS = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PERSON_WORDS = _words(
     "first last given family middle full sur maiden nick kin contact child childs children "
     "person participant respondent patient client student parent mother father guardian "
     "spouse partner caregiver carer reporter interviewer enumerator submitter user your my "
-    "owner head informant witness teacher".split()
+    "owner head informant witness teacher"
 )
-_FUSED_NAMES = frozenset(
+_FUSED_NAMES = _words(
     "firstname lastname surname fullname givenname familyname middlename maidenname "
     "nickname username childsname childname kinname submittername reportername "
-    "respondentname participantname".split()
+    "respondentname participantname"
 )
 TOKEN_RULES: list[tuple[frozenset[str], str]] = [
-    (frozenset("reporter interviewer enumerator submitter submittername".split()), "name"),
-    (frozenset("submitterid deviceid imei simserial subscriberid".split()), "device ID"),
+    (_words("reporter interviewer enumerator submitter submittername"), "name"),
+    (_words("submitterid deviceid imei simserial subscriberid"), "device ID"),
     (
-        frozenset(
+        _words(
             "picture pictures photo photos image images audio video signature selfie "
-            "attachment attachments recording media".split()
+            "attachment attachments recording media"
         ),
         "media attachment (photo, audio, signature)",
     ),
-    (frozenset("comment comments remark remarks feedback".split()), "free-text answer"),
+    (_words("comment comments remark remarks feedback"), "free-text answer"),
 ]
 """Single words of a column name that mark personal data wherever they stand in it."""
 
@@ -217,7 +222,6 @@ LABEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 """Question-text patterns: only questions that ask for a personal detail (item wording can
 mention a phone or a name without asking for one, so these are narrower than PATTERNS)."""
-
 
 
 def find_pii_columns(
@@ -332,9 +336,7 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
     # Every column's first rows stacked into one Arrow array: the tests below are a few
     # vectorised passes, whatever the number of columns.
     wanted = set(text)
-    pieces = [
-        _arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted
-    ]
+    pieces = [_arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted]
     text = [name for name in frame.columns if name in wanted]
     owner = np.repeat(np.arange(len(text)), [len(p) for p in pieces])
     values = pc.utf8_trim_whitespace(pa.concat_arrays(pieces))
@@ -395,8 +397,11 @@ def _arrow_text(values: object) -> object:
 
     if isinstance(values, pd.arrays.ArrowStringArray):
         array = pa.array(values)
-        return array if array.type == pa.large_string() else array.cast(pa.large_string())
-    return pa.array(pd.Series(values).astype("string"), type=pa.large_string())
+    else:
+        array = pa.array(pd.Series(values).astype("string"), type=pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == pa.large_string() else array.cast(pa.large_string())
 
 
 def _judge(row: pd.Series) -> str | None:

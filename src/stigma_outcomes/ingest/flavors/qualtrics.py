@@ -21,9 +21,9 @@ from .base import (
     FlavorOptions,
     Parsed,
     as_text,
+    make_unique,
     matches_any,
     name_columns,
-    make_unique,
     set_aside_many,
     split_header,
 )
