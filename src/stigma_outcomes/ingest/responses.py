@@ -576,6 +576,21 @@ def _one_source(
                 ]
             )
         )
+    padded = table.metadata.get("short_rows_padded")
+    if padded:
+        rows = np.intersect1d(np.asarray(padded, dtype=np.int64), table.row_numbers)
+        problems.append(
+            ledger_frame(
+                pd.DataFrame(
+                    {
+                        "file": table.source,
+                        "row": rows,
+                        "problem": "short_row_padded",
+                        "action": "trailing cells missing from the row read as blank",
+                    }
+                )
+            )
+        )
     no_id = out["participant_id"].isna().to_numpy()
     no_wave = out["wave"].isna().to_numpy() & ~no_id
     for mask, problem in ((no_id, "missing_participant_id"), (no_wave, "missing_wave")):
