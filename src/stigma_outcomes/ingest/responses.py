@@ -26,6 +26,7 @@ from ..instruments.schema import Instrument
 from .mapping import Mapping, load_mapping
 from .readers import read_export
 from .table import RawTable, ledger_frame
+from .value_labels import decode_by_labels
 
 DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
 DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
@@ -530,23 +531,28 @@ def _one_source(
         ids = pseudonymise(ids, id_key).astype("str").reset_index(drop=True)
     out = pd.DataFrame({"participant_id": ids, "wave": waves})
     pii = set(table.pii_columns)
+    reasons = table.metadata.get("pii_reasons", {})
     for name in carry:
         column = _find_column(table, name, "carried", "--carry")
         if column in pii:
+            why = reasons.get(column, "personal data")
             raise InputError(
-                f"'{column}' holds personal data and cannot be carried into the scores",
+                f"'{column}' holds personal data ({why}) and cannot be carried into the scores",
                 where=table.source,
                 fix="carry a grouping column (site, arm, cohort) instead",
             )
         out[name] = data[column]
     columns: dict[tuple[str, str], str] = {}
     blocks: list[pd.DataFrame] = [out]
+    problems: list[pd.DataFrame] = []
     for inst in instruments:
         wave_for_map = file_wave if file_wave is not None else None
         bound = bind_items(table, inst, the_map, wave_for_map)
         for item_id, column in bound.items():
             canonical = f"{inst.id}_{item_id}"
-            if column in pii:
+            if column in pii and not reasons.get(column, "").startswith("values look like"):
+                # Named personal fields are never items; a guess from the values alone
+                # yields to the user's mapping (answer text can look like free text).
                 raise MappingError(
                     f"column '{column}' is bound to {canonical} but was recognised as "
                     "personal data",
@@ -556,12 +562,19 @@ def _one_source(
             columns[(table.source, canonical)] = column
         # Whole columns are moved, never converted, so text stays in its Arrow buffers.
         sources = [columns[(table.source, f"{inst.id}_{i}")] for i in inst.item_ids]
-        blocks.append(data[sources].set_axis([f"{inst.id}_{i}" for i in inst.item_ids], axis=1))
+        block = data[sources].set_axis([f"{inst.id}_{i}" for i in inst.item_ids], axis=1)
+        if table.value_labels and not the_map.for_source(inst.id, table.source, None).recode:
+            # A recode in the mapping is the user's decision about codes; otherwise labelled
+            # columns are decoded by their labels.
+            block, label_notes = decode_by_labels(
+                block, bound, inst, table.value_labels, table.source
+            )
+            problems.append(label_notes)
+        blocks.append(block)
     blocks.append(
         pd.DataFrame({"_file": _constant(table.source, len(data)), "_row": table.row_numbers})
     )
     out = pd.concat(blocks, axis=1)
-    problems: list[pd.DataFrame] = []
     if pii:
         problems.append(
             ledger_frame(
