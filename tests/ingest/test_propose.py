@@ -44,11 +44,14 @@ def test_qualtrics_blocks_found_by_answers_among_all_instruments(everything) -> 
     assert "Q10_<item>" in why and "labels" in why
 
 
-def test_zero_based_numeric_export_gets_a_recode() -> None:
+def test_zero_based_numeric_export_is_possible_but_unconfirmed() -> None:
+    """Codes one below the scale are a fit by range alone: listed with the recode it would
+    need, never written to the mapping (issue 13, point 7)."""
     proposal = propose([read_export(EXPORTS / "qualtrics_numeric.tsv")], [load_instrument("ucla3")])
-    entry = proposal.mapping["instruments"]["ucla3"]
-    assert entry == {"pattern": "Q5_{item}", "recode": {"0": 1.0, "1": 2.0, "2": 3.0}}
-    assert "0-based" in proposal.files[0].matches["ucla3"].why
+    assert "ucla3" not in proposal.mapping["instruments"]
+    possible = proposal.files[0].possible["ucla3"]
+    assert possible.recode == {"0": 1.0, "1": 2.0, "2": 3.0} and "0-based" in possible.why
+    assert any("possible, unconfirmed: ucla3" in line for line in proposal.lines())
 
 
 def test_value_labels_from_spss_and_redcap_dictionary(everything) -> None:
@@ -131,11 +134,11 @@ def test_value_labels_that_disagree_with_the_scale_give_a_recode() -> None:
     assert entry == {"pattern": "L{item}", "recode": {"1": 3.0, "3": 1.0}}
 
 
-def test_in_range_qualtrics_codes_are_accepted_with_a_caution() -> None:
+def test_in_range_qualtrics_codes_are_never_written_as_settled() -> None:
     table = read_export(EXPORTS / "qualtrics_legacy.csv")
     proposal = propose([table], [load_instrument("ucla3")])
-    assert proposal.mapping["instruments"]["ucla3"] == {"pattern": "Q5_{item}"}
-    assert any("recode values" in a for a in proposal.ambiguities)
+    assert proposal.mapping["instruments"] == {}
+    assert proposal.files[0].possible["ucla3"].pattern == "Q5_{item}"
 
 
 def test_reader_facts_are_shown_as_notes() -> None:

@@ -98,6 +98,8 @@ class FileProposal:
     pii: dict[str, str] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    possible: dict[str, Candidate] = field(default_factory=dict)
+    """Fits by code range alone: shown as "possible, unconfirmed", never written."""
 
 
 @dataclass
@@ -129,6 +131,13 @@ class Proposal:
                 out.append(f"  {inst}: {len(cols)} item(s) ← {shown} [{cand.how}] {cand.why}")
                 if cand.recode:
                     out.append(f"    recode proposed: {cand.recode}")
+            for inst, cand in f.possible.items():
+                cols = list(cand.columns.values())
+                shown = f"{cols[0]} … {cols[-1]}" if len(cols) > 2 else ", ".join(cols)
+                out.append(
+                    f"  possible, unconfirmed: {inst} ← {shown} ({cand.why}); not written — "
+                    "only the codes' range fits; map it yourself if it really is this instrument"
+                )
             if f.pii:
                 out.append(f"  personal data kept out: {', '.join(f.pii)}")
             out.extend(f"  note: {note}" for note in f.notes)
@@ -182,7 +191,11 @@ def _one_file(
         excluded={str(k): int(v) for k, v in table.excluded["problem"].value_counts().items()},
     )
     result.notes = _notes(meta)
-    usable = [c for c in map(str, table.frame.columns) if c not in set(table.pii_columns)]
+    usable = [
+        c
+        for c in map(str, table.frame.columns)
+        if c not in set(table.pii_columns) and c not in _checkbox_columns(table)
+    ]
     profiles = _profiles(table, usable)
     chosen: dict[str, Candidate] = {}
     for instrument in instruments:
@@ -229,19 +242,43 @@ def _one_file(
             f"columns {shown} fit {', '.join(who)} equally well; name the instrument "
             "(--instrument) or map it"
         )
-    result.matches = {k: v for k, v in chosen.items() if k not in losers}
-    if table.flavor == "qualtrics":
-        for inst, cand in result.matches.items():
-            if "codes within the scale" in cand.why:
-                # Survey authors set Qualtrics recode values; in range is not proof.
-                result.ambiguities.append(
-                    f"{inst}: numeric Qualtrics codes were taken as the scale's codes; check "
-                    "the question's recode values (or export as SPSS, whose value labels say)"
-                )
+    kept = {k: v for k, v in chosen.items() if k not in losers}
+    # A proposal needs evidence: the instrument's item names, answers or value labels that
+    # are its response labels, or question text naming it. Codes in range prove nothing
+    # (nine 1–4 columns fit many scales), so such fits are listed, never written.
+    result.matches = {k: v for k, v in kept.items() if _has_evidence(v, table, instruments)}
+    result.possible = {k: v for k, v in kept.items() if k not in result.matches}
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
     _pick_id(result, table, [c for c in usable if c not in taken])
     _pick_wave(result, table, index, n_files)
     return result
+
+
+_EVIDENCE = ("value labels name the scale's answers", "answers are the scale's labels")
+
+
+def _has_evidence(
+    candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]
+) -> bool:
+    """Whether a match rests on more than the codes' range (see :data:`_EVIDENCE`)."""
+    if candidate.how == "name" or any(e in candidate.why for e in _EVIDENCE):
+        return True
+    instrument = next(i for i in instruments if i.id == candidate.instrument)
+    names = {_norm(n) for n in (instrument.id, instrument.short_name, instrument.name) if n}
+    texts = [_norm(table.column_labels.get(c, "")) for c in candidate.columns.values()]
+    stem = _norm(candidate.pattern or "").replace("{item}", "")
+    return any(n and (n in t or n == stem.strip(" _-")) for n in names for t in [*texts, stem])
+
+
+def _checkbox_columns(table: RawTable) -> set[str]:
+    """Columns of tick-box questions, which are never items of a rating scale: REDCap
+    ``field___code`` columns (and dictionary fields of type checkbox), Google Forms
+    checkbox answers."""
+    meta = table.metadata
+    out = {c for cols in meta.get("checkbox_groups", {}).values() for c in cols}
+    out.update(meta.get("checkbox_columns", []))
+    out.update(c for c in map(str, table.frame.columns) if "___" in c)
+    return out
 
 
 def _notes(meta: dict[str, Any]) -> list[str]:
