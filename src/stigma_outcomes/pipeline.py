@@ -185,6 +185,7 @@ def run_evaluation(
         carry=carry,
         duplicates=ev.duplicates,
         casefold_ids=ev.casefold_ids,
+        linked=not ev.unlinked,
         **wave_args,
     )
     say(f"scoring {', '.join(ev.instruments)}")

@@ -119,7 +119,7 @@ def test_wave_names_from_file_names_and_placeholders() -> None:
     one = RawTable(frame=frame, source="exit_survey.csv", row_numbers=np.array([2]))
     two = RawTable(frame=frame, source="march.csv", row_numbers=np.array([2]))
     proposal = propose([one, two], [load_instrument("ucla3")])
-    assert [f.wave for f in proposal.files] == ["post", "wave2"]
+    assert [f.wave for f in proposal.files] == ["post", "2"]
     assert any("wave of this file unknown" in a for a in proposal.ambiguities)
 
 

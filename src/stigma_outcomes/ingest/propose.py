@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..instruments.schema import Instrument
 from .table import RawTable
 
@@ -98,6 +100,8 @@ class FileProposal:
     pii: dict[str, str] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    wave_values: list[str] = field(default_factory=list)
+    """Waves found in the wave column, in order of first appearance."""
     possible: dict[str, Candidate] = field(default_factory=dict)
     """Fits by code range alone: shown as "possible, unconfirmed", never written."""
 
@@ -536,18 +540,23 @@ def _pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
 def _pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -> None:
     event = table.metadata.get("event_column")
     folded = {str(c).casefold(): str(c) for c in table.frame.columns}
+    column = None
     if event:
-        result.wave_column, result.wave_reason = event, "REDCap events, one row per record × event"
-        return
-    if "wave" in folded and table.metadata.get("layout") in {"long_waves", "long_items"}:
-        result.wave_column, result.wave_reason = folded["wave"], "a wave column in a long file"
+        column, result.wave_reason = event, "REDCap events, one row per record × event"
+    elif "wave" in folded and table.metadata.get("layout") in {"long_waves", "long_items"}:
+        column, result.wave_reason = folded["wave"], "a wave column in a long file"
+    if column is not None:
+        result.wave_column = column
+        values = table.frame[column].dropna().astype(str).str.strip()
+        result.wave_values = [v for v in pd.unique(values) if v][:50]
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
     words = [_WAVE_WORDS[w] for w in stem if w in _WAVE_WORDS]
     if words:
         result.wave, result.wave_reason = words[-1], "from the file name"
         return
-    result.wave = f"wave{index + 1}"
+    # Named as `score` names a file without a wave (1, 2, ...), so init and score agree.
+    result.wave = str(index + 1)
     result.wave_reason = "not in the file name; placeholder"
     if n_files > 1:
         result.ambiguities.append(f"wave of this file unknown; named it '{result.wave}'")
@@ -617,7 +626,14 @@ def _evaluation(files: list[FileProposal]) -> dict[str, Any]:
     }
     if ids:
         evaluation["id_column"] = ids[0]
+    in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
     if len(set(waves)) >= 2:
         evaluation["waves"] = {"pre": waves[0], "post": waves[1]}
+    elif in_columns:
+        # Waves from a column (REDCap events): first seen is the baseline, then the post,
+        # then follow-ups; the file states it so a reader can correct the order.
+        evaluation["waves"] = {"pre": in_columns[0], "post": in_columns[1]}
+        if in_columns[2:]:
+            evaluation["waves"]["followup"] = list(in_columns[2:])
     evaluation["privacy"] = {"threshold": 5}
     return evaluation

@@ -40,6 +40,9 @@ ID_CANDIDATES = (
     "id",
 )
 DEFAULT_WAVE = "1"
+ROW_ID = "@row"
+"""``--id-col @row``: number rows as respondents, for anonymous (unlinked) designs only. Each
+row of each file is its own respondent (``<file>#<row>``), so nobody is ever paired."""
 META_COLUMNS = ("participant_id", "wave", "_file", "_row")
 
 
@@ -123,7 +126,9 @@ def _detect_id_column(table: RawTable) -> str:
         "no participant ID column was found",
         where=table.source,
         fix="name the column that identifies participants with --id-col (or id_column in the "
-        f"mapping); looked for: {', '.join(ID_CANDIDATES)}",
+        f"mapping); looked for: {', '.join(ID_CANDIDATES)}. An anonymous survey whose waves "
+        f"are not linked (unlinked design) can number its rows instead: --id-col {ROW_ID} "
+        f"(id_column: '{ROW_ID}'); never for a paired design",
     )
 
 
@@ -238,6 +243,7 @@ def load_responses(
     registry: Registry | None = None,
     id_key: bytes | None = None,
     read_options: dict[str, Any] | None = None,
+    linked: bool | None = None,
 ) -> ItemResponses:
     """Read exports and bind their columns to instrument items.
 
@@ -268,6 +274,9 @@ def load_responses(
     read_options : dict, optional
         Passed to :func:`~stigma_outcomes.ingest.readers.read_export` for each file
         (``sheet``, ``dictionary``, ``include_previews``, ``include_incomplete``, ``pii``, ...).
+    linked : bool, optional
+        Whether the design links people across waves (paired); row-number IDs
+        (``id_col="@row"``) are refused when it does.
 
     Examples
     --------
@@ -281,6 +290,12 @@ def load_responses(
         raise InputError(
             f"unknown duplicate policy '{duplicates}'",
             fix=f"use one of: {', '.join(DUPLICATE_POLICIES)}",
+        )
+    if id_col == ROW_ID and linked:
+        raise InputError(
+            "row-number IDs (--id-col @row) cannot be used for a paired design",
+            fix="a row number is not a person: pairs need an ID column that is the same at "
+            "every wave; for anonymous before/after surveys set unlinked: true (--unlinked)",
         )
     items = list(sources) if isinstance(sources, list | tuple) else [sources]
     if not items:
@@ -297,6 +312,7 @@ def load_responses(
     pii: dict[str, list[str]] = {}
     rows_in = 0
     for index, (table, file_wave) in enumerate(zip(tables, waves, strict=True)):
+        _check_rows_left(table)
         rows_in += int(table.rows_in or 0)
         ledgers.append(table.excluded)
         part, columns, part_ledger = _one_source(
@@ -465,6 +481,28 @@ def _resolve_instruments(
     return resolved
 
 
+_KEEP_OPTION = {
+    "survey_preview": "--include-previews",
+    "unfinished_response": "--include-incomplete",
+    "incomplete_response": "--include-incomplete",
+}
+
+
+def _check_rows_left(table: RawTable) -> None:
+    """Refuse an export whose every row the reader set aside (say why, name the option)."""
+    if len(table.frame) or not len(table.excluded):
+        return
+    counts = table.excluded["problem"].value_counts()
+    why = ", ".join(f"{n} {str(p).replace('_', ' ')}(s)" for p, n in counts.items())
+    options = sorted({_KEEP_OPTION[p] for p in counts.index if p in _KEEP_OPTION})
+    keep = f"add {' and '.join(options)} to keep them, " if options else ""
+    raise InputError(
+        f"every row of this export was set aside ({why}): nothing is left to score",
+        where=table.source,
+        fix=f"{keep}or check that this is the export with the real responses",
+    )
+
+
 def _constant(text: str, n: int) -> pd.Series:
     """A column holding one text value on every row, as codes rather than n strings."""
     return pd.Series(
@@ -489,7 +527,9 @@ def _one_source(
     # supplies them when the user has not named columns.
     id_name = id_col or the_map.id_column_for(table.source) or table.metadata.get("record_id")
     id_column = (
-        _find_column(table, id_name, "participant ID", "--id-col")
+        None
+        if id_name == ROW_ID
+        else _find_column(table, id_name, "participant ID", "--id-col")
         if id_name
         else _detect_id_column(table)
     )
@@ -516,8 +556,12 @@ def _one_source(
         else:
             waves = _constant(fallback, len(data))
     data = data.reset_index(drop=True)
-    ids = _id_strings(data[id_column], casefold_ids)
-    if id_column in table.pii_columns and id_key is None:
+    if id_column is None:
+        # Row-number IDs: unique within and across files, so no row is paired with another.
+        ids = pd.Series(np.char.add(f"{table.source}#", table.row_numbers.astype(str)), dtype=object)
+    else:
+        ids = _id_strings(data[id_column], casefold_ids)
+    if id_column is not None and id_column in table.pii_columns and id_key is None:
         reason = table.metadata.get("pii_reasons", {}).get(id_column, "personal data")
         raise InputError(
             f"the participant ID column '{id_column}' identifies people ({reason})",
