@@ -165,7 +165,7 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['ledger', 'report_html', 'report_md']
     """
-    from . import compare, load_responses, score
+    from . import Registry, compare, load_responses, score
     from ._io import write_table
     from .report import ReportSettings, build_report, render_report
 
@@ -177,15 +177,23 @@ def run_evaluation(
     tables, wave_args = _read_sources(ev, base)
     grouping = [c for c in (ev.groups, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
+    # An instrument given as a YAML file is found beside the evaluation file, as data are,
+    # and made known by its id to every later stage.
+    registry = Registry()
+    instruments = [
+        registry.add(_resolve(base, i)).id if Path(i).suffix.lower() in {".yaml", ".yml"} else i
+        for i in ev.instruments
+    ]
     responses = load_responses(
         tables,
-        ev.instruments,
+        instruments,
         mapping=_resolve(base, ev.mapping),
         id_col=ev.id_column,
         carry=carry,
         duplicates=ev.duplicates,
         casefold_ids=ev.casefold_ids,
         linked=not ev.unlinked,
+        registry=registry,
         **wave_args,
     )
     say(f"scoring {', '.join(ev.instruments)}")
@@ -194,7 +202,7 @@ def run_evaluation(
         # the same wave names.
         responses.frame["wave"] = rename_waves(responses.frame["wave"], ev.waves.rename)
         responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
-    scored = score(responses, ev.instruments)
+    scored = score(responses, instruments)
     scores = scored.scores
     keyed_items = None if ev.unlinked else scored.keyed_items
     say("comparing waves")
@@ -215,6 +223,7 @@ def run_evaluation(
         pool_col=ev.pool_by,
         pool_method=ev.pool_method,
         input_name="scores",
+        registry=registry,
     )
     say(f"writing scores, ledger and results to {out}")
     files: dict[str, Path] = {}

@@ -247,8 +247,7 @@ def _check_runnable(evaluation: dict[str, Any], proposal: Any, target: Path) -> 
             else ""
         )
         raise InputError(
-            f"no instrument was recognised on evidence{hint}, so the evaluation file could "
-            "not run",
+            f"no instrument was recognised on evidence{hint}, so the evaluation file could not run",
             where=str(target),
             fix="name the instrument with --instrument and map its columns in a mapping file "
             "(--write-mapping drafts one); then write the evaluation file",

@@ -261,9 +261,7 @@ def _one_file(
 _EVIDENCE = ("value labels name the scale's answers", "answers are the scale's labels")
 
 
-def _has_evidence(
-    candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]
-) -> bool:
+def _has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]) -> bool:
     """Whether a match rests on more than the codes' range (see :data:`_EVIDENCE`)."""
     if candidate.how == "name" or any(e in candidate.why for e in _EVIDENCE):
         return True
@@ -547,7 +545,30 @@ def _pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) 
         column, result.wave_reason = folded["wave"], "a wave column in a long file"
     if column is not None:
         result.wave_column = column
-        values = table.frame[column].dropna().astype(str).str.strip()
+        values = table.frame[column]
+        if event and "redcap_repeat_instance" in table.frame.columns:
+            from .redcap_forms import occasion_names
+
+            # Repeating events and forms are occasions of their own (``event#2``), named
+            # as scoring names them.
+            def blanked(name: str) -> np.ndarray:
+                cells = table.frame.get(name, pd.Series([None] * len(values)))
+                return cells.astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
+
+            values = pd.Series(
+                occasion_names(
+                    values,
+                    blanked("redcap_repeat_instrument").to_numpy(dtype=object),
+                    blanked("redcap_repeat_instance").to_numpy(dtype=object),
+                ),
+                index=values.index,
+            ).astype(object)
+        items = [c for cand in result.matches.values() for c in cand.columns.values()]
+        if items:
+            # Only waves where a matched instrument was answered (a REDCap event can hold
+            # other forms only).
+            values = values[table.frame[items].notna().any(axis=1).to_numpy()]
+        values = values.dropna().astype(str).str.strip()
         result.wave_values = [v for v in pd.unique(values) if v][:50]
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())

@@ -558,7 +558,9 @@ def _one_source(
     data = data.reset_index(drop=True)
     if id_column is None:
         # Row-number IDs: unique within and across files, so no row is paired with another.
-        ids = pd.Series(np.char.add(f"{table.source}#", table.row_numbers.astype(str)), dtype=object)
+        ids = pd.Series(
+            np.char.add(f"{table.source}#", table.row_numbers.astype(str)), dtype=object
+        )
     else:
         ids = _id_strings(data[id_column], casefold_ids)
     if id_column is not None and id_column in table.pii_columns and id_key is None:

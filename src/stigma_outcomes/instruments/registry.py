@@ -225,6 +225,20 @@ class Registry:
             )
         return load_instrument_file(self._files[text])
 
+    def add(self, path: str | os.PathLike[str]) -> Instrument:
+        """Load a definition file and make its id known to this registry (a custom instrument
+        named by path in an evaluation file, so later stages can look it up by id)."""
+        instrument = load_instrument_file(path)
+        known = self._files.get(instrument.id)
+        if known is not None and known.resolve() != Path(path).resolve():
+            raise DefinitionError(
+                f"two definitions share the id '{instrument.id}'",
+                where=f"{known} and {path}",
+                fix="give your own definition a different id (and file name)",
+            )
+        self._files[instrument.id] = Path(path)
+        return instrument
+
     def all(self) -> list[Instrument]:
         """Every definition found, loaded and validated, sorted by id."""
         return [self.get(i) for i in self.ids]

@@ -56,9 +56,7 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         # "code. question text" headings: the code is the column's name (what a mapping
         # and the submitdate rule use), the text its label.
         headings = [m["code"] if m else h for m, h in zip(matched, headings, strict=True)]
-        labels.update(
-            {m["code"]: " ".join(m["text"].split()) for m in matched if m and m["text"]}
-        )
+        labels.update({m["code"]: " ".join(m["text"].split()) for m in matched if m and m["text"]})
     frame = name_columns(frame, headings, sheet.source)
     names = list(frame.columns)
     lookup = {c.lower(): c for c in names}
