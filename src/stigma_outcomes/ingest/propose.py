@@ -551,7 +551,7 @@ def _pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) 
 
             # Repeating events and forms are occasions of their own (``event#2``), named
             # as scoring names them.
-            def blanked(name: str) -> np.ndarray:
+            def blanked(name: str) -> pd.Series:
                 cells = table.frame.get(name, pd.Series([None] * len(values)))
                 return cells.astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
 
