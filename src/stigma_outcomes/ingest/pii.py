@@ -304,6 +304,7 @@ _IPV4_RE = r"^(\d{1,3}\.){3}\d{1,3}$"
 # A phone number is written with a leading + or with separators; a bare run of digits is
 # far more often a platform's record number.
 _PHONE_RE = r"^(?:\+\d[\d\s().-]{5,}\d|\(?\d[\d().-]*[\s().-][\d\s().-]*\d)$"
+_DATE_RE = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(\s|$)"
 _PERSON_RE = r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’.-]*){1,2}$"
 
 
@@ -359,7 +360,7 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
             "n": 1,
             "email": match(_EMAIL_RE),
             "ip": match(_IPV4_RE),
-            "phone": match(_PHONE_RE) & (count(r"\d") >= 7),
+            "phone": match(_PHONE_RE) & ~match(_DATE_RE) & (count(r"\d") >= 7),
             "person": match(_PERSON_RE),
             "length": lengths,
             "letters": count(r"\pL") / np.maximum(lengths, 1),
