@@ -385,7 +385,7 @@ def test_every_row_set_aside_is_an_error_naming_the_option(tmp_path: Path) -> No
     source = (REAL / "qualtrics" / "handmade_2016_single_quoted.csv").read_text(encoding="utf-8")
     lines = source.splitlines()
     path = tmp_path / "previews.csv"
-    path.write_text("\n".join(lines[:3] + [lines[4]]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([*lines[:3], lines[4]]) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="every row of this export was set aside") as caught:
         so.load_responses(path, ["ucla3"], mapping={"id_column": "Q1"})
     assert "--include-previews" in caught.value.fix

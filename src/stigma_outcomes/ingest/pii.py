@@ -384,12 +384,9 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
         .size()
     )
     stats["distinct"] = distinct.reindex(stats.index).to_numpy() / stats["n"].to_numpy()
-    out: dict[str, str] = {}
-    for position, row in stats.iterrows():
-        reason = _judge(row)
-        if reason:
-            out[str(text[int(position)])] = reason
-    return {str(c): out[str(c)] for c in names if str(c) in out}
+    reasons = _judge(stats)
+    found = {str(text[int(p)]): str(r) for p, r in zip(stats.index, reasons, strict=True) if r}
+    return {str(c): found[str(c)] for c in names if str(c) in found}
 
 
 def _arrow_text(values: object) -> object:
@@ -405,27 +402,29 @@ def _arrow_text(values: object) -> object:
     return array if array.type == pa.large_string() else array.cast(pa.large_string())
 
 
-def _judge(row: pd.Series) -> str | None:
-    """The reason a column's value statistics mark it personal, if they do."""
-    if row["email"] >= 0.8:
-        return "values look like e-mail addresses"
-    if row["ip"] >= 0.8:
-        return "values look like IP addresses"
-    if row["phone"] >= 0.8 and row["n"] >= 2:
-        return "values look like phone numbers"
-    if row["person"] >= 0.8 and row["n"] >= 3 and row["distinct"] >= 0.8:
-        return "values look like people's names"
+def _judge(stats: pd.DataFrame) -> np.ndarray:
+    """The reason each column's value statistics mark it personal ("" where they do not)."""
+    n, distinct = stats["n"].to_numpy(), stats["distinct"].to_numpy()
     # Free text: long, varied, mostly letters, several words. Answer labels are short or
     # repeat; a sentence typed by a respondent rarely does either.
-    if (
-        row["n"] >= 2
-        and row["length"] >= 25
-        and row["words"] >= 4
-        and row["letters"] >= 0.6
-        and row["distinct"] >= 0.8
-    ):
-        return "values look like free text"
-    return None
+    free = (
+        (n >= 2)
+        & (stats["length"].to_numpy() >= 25)
+        & (stats["words"].to_numpy() >= 4)
+        & (stats["letters"].to_numpy() >= 0.6)
+        & (distinct >= 0.8)
+    )
+    rules = [
+        (stats["email"].to_numpy() >= 0.8, "values look like e-mail addresses"),
+        (stats["ip"].to_numpy() >= 0.8, "values look like IP addresses"),
+        ((stats["phone"].to_numpy() >= 0.8) & (n >= 2), "values look like phone numbers"),
+        (
+            (stats["person"].to_numpy() >= 0.8) & (n >= 3) & (distinct >= 0.8),
+            "values look like people's names",
+        ),
+        (free, "values look like free text"),
+    ]
+    return np.select([mask for mask, _ in rules], [why for _, why in rules], default="")
 
 
 def pii_ledger(table: RawTable, columns: Iterable[str] | None = None) -> pd.DataFrame:
