@@ -32,6 +32,18 @@ CORPUS = {
     "redcap/checkboxes-1_data.csv": ("redcap", 4, 0, [2, 3, 4]),
     "redcap/longitudinal_data.csv": ("redcap", 18, 0, [2, 3, 4]),
     "redcap/handmade_letter_codes_data.csv": ("redcap", 4, 0, [2, 3, 4]),
+    "redcap/arm-single-longitudinal_data.csv": ("redcap", 9, 0, [2, 3, 4]),
+    "redcap/dag_data.csv": ("redcap", 3, 0, [2, 3, 4]),
+    "redcap/decimal-comma_data.csv": ("redcap", 4, 0, [2, 3, 4]),
+    "redcap/nonnumeric-record-id_data.csv": ("redcap", 3, 0, [2, 3, 4]),
+    "redcap/repeating-instruments_data.csv": ("redcap", 6, 0, [2, 3, 4]),
+    "redcap/validation-types-1_data.csv": ("redcap", 1, 0, [2]),
+    "redcap/vignette-repeating_data.csv": ("redcap", 17, 0, [2, 3, 4]),
+    "spss_stata/hebrews.sav": ("plain", 99, 0, [1, 2, 3]),
+    "spss_stata/sample.zsav": ("plain", 5, 0, [1, 2, 3]),
+    "spss_stata/simple_alltypes.sav": ("plain", 6, 0, [1, 2, 3]),
+    "spss_stata/tegulu.sav": ("plain", 1, 0, [1]),
+    "spss_stata/test_width.sav": ("qualtrics", 5, 0, [1, 2, 3]),
     "spss_stata/sample.sav": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/sample_missing.sav": ("plain", 7, 0, [1, 2, 3]),
     "spss_stata/sample.dta": ("plain", 5, 0, [1, 2, 3]),
@@ -51,7 +63,7 @@ def test_the_corpus_list_is_complete() -> None:
     on_disk = {
         f"{p.parent.name}/{p.name}"
         for p in REAL.glob("*/*.*")
-        if p.suffix in {".csv", ".sav", ".dta"} and "dictionary" not in p.name
+        if p.suffix in {".csv", ".sav", ".zsav", ".dta"} and "dictionary" not in p.name
     }
     assert on_disk == set(CORPUS)
 
@@ -102,6 +114,33 @@ def test_repeated_legacy_export_tags_are_numbered_and_said(tmp_path: Path) -> No
     }
     notes = propose([table], [load_instrument("ucla3")]).files[0].notes
     assert "repeated column title 'question_one' renamed 'question_one (2)'" in notes
+
+
+def test_qualtrics_spss_finished_is_read_by_its_labels(tmp_path: Path) -> None:
+    """pyreadstat's test_width.sav is a Qualtrics SPSS export whose Finished is coded
+    1 = False, 2 = True: code 1 is an unfinished response, not a finished one."""
+    import pyreadstat
+
+    real = read_export(REAL / "spss_stata" / "test_width.sav")
+    assert real.value_labels["Finished"] == {1.0: "False", 2.0: "True"} and len(real.frame) == 5
+    frame = pd.DataFrame({"ResponseId": ["R_1", "R_2"], "Finished": [2.0, 1.0]})
+    path = tmp_path / "q.sav"
+    pyreadstat.write_sav(
+        frame, path, variable_value_labels={"Finished": {1.0: "False", 2.0: "True"}}
+    )
+    table = read_export(path)
+    assert table.frame["ResponseId"].tolist() == ["R_1"]
+    assert table.excluded[["row", "problem"]].values.tolist() == [[2, "unfinished_response"]]
+
+
+def test_r_row_names_are_not_a_nameless_column(tmp_path: Path) -> None:
+    """R's write.csv adds a nameless first column of row numbers (as in REDCapR's
+    project 'russian', not copied here because it may hold real survey answers)."""
+    path = tmp_path / "r.csv"
+    path.write_text('"","record_id","q1"\n"1","AAAA",2\n"2","BBBB",3\n', encoding="utf-8")
+    table = read_export(path)
+    assert list(table.frame.columns) == ["record_id", "q1"]
+    assert table.metadata["row_names_column_dropped"] is True
 
 
 # 2. 2016–17 Qualtrics -----------------------------------------------------------------------

@@ -173,7 +173,8 @@ def _token_reason(name: str) -> str | None:
     (True, True)
     """
     tokens = name_tokens(name)
-    if not tokens:
+    if not tokens or tokens[-1] in {"complete", "completed", "status"}:
+        # A form's completion status (REDCap ``image_complete``) names a form, not a field.
         return None
     fused = "".join(tokens)
     if fused in _FUSED_NAMES or any(t in _FUSED_NAMES for t in tokens):
@@ -314,7 +315,8 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
     Looks at the first rows of every text column at once (a few vectorised passes over
     the stacked cells, so a 3,000-column export costs what one long column does):
     e-mail addresses, IP addresses, phone numbers, people's names (two or three capitalised
-    words, nearly all different), and free text (long, varied, letter-heavy answers).
+    words, nearly all different), free text (long, varied, letter-heavy answers) and dates
+    (a date tied to a person, such as an interview date, identifies as a birth date can).
 
     Examples
     --------
@@ -362,6 +364,7 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
             "ip": match(_IPV4_RE),
             "phone": match(_PHONE_RE) & ~match(_DATE_RE) & (count(r"\d") >= 7),
             "person": match(_PERSON_RE),
+            "date": match(_DATE_RE),
             "length": lengths,
             "letters": count(r"\pL") / np.maximum(lengths, 1),
             "words": count(r"\s+") + 1.0,
@@ -373,6 +376,7 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
         ip=("ip", "mean"),
         phone=("phone", "mean"),
         person=("person", "mean"),
+        date=("date", "mean"),
         length=("length", "mean"),
         letters=("letters", "mean"),
         words=("words", "mean"),
@@ -423,6 +427,7 @@ def _judge(stats: pd.DataFrame) -> np.ndarray:
             "values look like people's names",
         ),
         (free, "values look like free text"),
+        (stats["date"].to_numpy() >= 0.8, "values look like dates (a date tied to a person)"),
     ]
     return np.select([mask for mask, _ in rules], [why for _, why in rules], default="")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 import numpy as np
+import pandas as pd
 
 from ...errors import InputError
 from ..formats.sheet import Sheet
@@ -57,6 +58,7 @@ def parse_sheet(
     """
     options = options or FlavorOptions()
     _drop_empty_last_columns(sheet)
+    _drop_r_row_names(sheet)
     if flavor is None:
         name, reason = detect_flavor(sheet, options)
     else:
@@ -94,3 +96,24 @@ def _drop_empty_last_columns(sheet: Sheet) -> None:
     if k:
         sheet.cells = sheet.cells.iloc[:, : sheet.cells.shape[1] - k]
         sheet.metadata["empty_last_columns_dropped"] = k
+
+
+def _drop_r_row_names(sheet: Sheet) -> None:
+    """Drop a first column with no header holding 1, 2, 3, ...: R's ``write.csv`` row names.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> s = Sheet(cells=pd.DataFrame([[None, "record_id"], ["1", "A"], ["2", "B"]]),
+    ...           row_numbers=np.array([1, 2, 3]), source="f.csv")
+    >>> _drop_r_row_names(s); s.cells.shape, s.metadata["row_names_column_dropped"]
+    ((3, 1), True)
+    """
+    cells = sheet.cells
+    if sheet.named or cells.shape[1] < 2 or len(cells) < 2 or not pd.isna(cells.iat[0, 0]):
+        return
+    first = cells.iloc[1:, 0].astype("string").str.strip()
+    expected = pd.Series(np.arange(1, len(first) + 1).astype(str), index=first.index)
+    if first.eq(expected).all():
+        sheet.cells = cells.iloc[:, 1:].set_axis(range(cells.shape[1] - 1), axis=1)
+        sheet.metadata["row_names_column_dropped"] = True

@@ -147,10 +147,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     if not options.include_previews:
         for column, rule in ((status_col, _is_preview_status), (channel_col, _is_preview_channel)):
             if column is not None:
-                hit = rule(frame[column]) & (reasons == "")
+                hit = rule(_by_label(frame[column], sheet, column)) & (reasons == "")
                 reasons[hit], columns[hit] = "survey_preview", column
     if finished_col is not None and not options.include_incomplete:
-        hit = matches_any(frame[finished_col], _UNFINISHED_TEXT) & (reasons == "")
+        finished = _by_label(frame[finished_col], sheet, finished_col)
+        hit = matches_any(finished, _UNFINISHED_TEXT) & (reasons == "")
         reasons[hit], columns[hit] = "unfinished_response", finished_col
     frame, numbers, excluded = set_aside_many(frame, numbers, reasons, columns, sheet.source)
     pii = {
@@ -191,6 +192,26 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata=metadata,
         pii=pii,
     )
+
+
+def _by_label(column: pd.Series, sheet: Sheet, name: str) -> pd.Series:
+    """A status column read through its value labels when the file has them: Qualtrics SPSS
+    exports code Finished as 1 = False, 2 = True, so the code alone would mislead.
+
+    Examples
+    --------
+    >>> labels = {"Finished": {1.0: "False", 2.0: "True"}}
+    >>> s = Sheet(cells=pd.DataFrame({"Finished": [1.0, 2.0]}), row_numbers=np.array([1, 2]),
+    ...           source="q.sav", named=True, value_labels=labels)
+    >>> _by_label(s.cells["Finished"], s, "Finished").tolist()
+    ['False', 'True']
+    """
+    labels = sheet.value_labels.get(name)
+    if not labels:
+        return column
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    decoded = np.array([labels.get(u, u) for u in uniques] + [None], dtype=object)
+    return pd.Series(decoded[codes], index=column.index, dtype=object)
 
 
 def _is_preview_status(column: pd.Series) -> np.ndarray:
