@@ -231,3 +231,4 @@ def test_init_on_the_real_corpus_writes_only_evidence_backed_mappings(runner, tm
     assert boxes.exit_code == 0, boxes.output
     found = json.loads(boxes.output)
     assert found["files"][0]["matches"] == {} and found["mapping"]["instruments"] == {}
+    assert found["files"][0]["possible_unconfirmed"] == {}  # tick boxes are not even possible

@@ -149,6 +149,10 @@ def init_command(
                             k: {"how": c.how, "why": c.why, "columns": c.columns}
                             for k, c in f.matches.items()
                         },
+                        "possible_unconfirmed": {
+                            k: {"how": c.how, "why": c.why, "columns": c.columns}
+                            for k, c in f.possible.items()
+                        },
                         "personal_columns": sorted(f.pii),
                         "excluded": f.excluded,
                     }
