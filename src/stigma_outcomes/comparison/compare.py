@@ -315,15 +315,61 @@ def _normalise_thresholds(threshold: Mapping[Any, Any] | None) -> dict[ScaleKey,
     return out
 
 
-def _scale_items(registry: Any, keys: Sequence[ScaleKey]) -> dict[ScaleKey, list[str]]:
+def _scale_items(
+    registry: Any,
+    keys: Sequence[ScaleKey],
+    keyed_items: pd.DataFrame | None = None,
+    scale_info: Mapping[Any, Any] | str | os.PathLike[str] | None = None,
+    warnings: list[str] | None = None,
+) -> dict[ScaleKey, list[str]]:
+    """The items of each scale, for in-sample reliability.
+
+    In order: the registry's definition; the ``items`` listed for the scale in the
+    scale-info; else, for an instrument with a single scale in the scores, every keyed-item
+    column named ``<instrument>_<item>`` (a user's own instrument scored from a definition
+    file that is not in the registry). A scale whose items cannot be told apart is named in
+    ``warnings`` rather than left out silently.
+    """
+    from .meta import load_scale_info
+
     out: dict[ScaleKey, list[str]] = {}
     known = set(registry.ids)
+    info: Mapping[Any, Any] = {}
+    if isinstance(scale_info, str | os.PathLike):
+        info = load_scale_info(scale_info)
+    elif scale_info is not None:
+        info = {
+            (tuple(k) if isinstance(k, tuple) else tuple(str(k).split(".", 1))): v
+            for k, v in scale_info.items()
+        }
+    columns = [str(c) for c in keyed_items.columns] if keyed_items is not None else []
+    scales_of: dict[str, int] = {}
+    for instrument, _ in keys:
+        scales_of[instrument] = scales_of.get(instrument, 0) + 1
     for instrument, scale in keys:
         if instrument in known:
             definition = registry.get(instrument)
             for sc in definition.scales:
                 if sc.id == scale:
                     out[(instrument, scale)] = list(sc.items)
+            continue
+        facts = info.get((instrument, scale))
+        if isinstance(facts, Mapping) and facts.get("items"):
+            out[(instrument, scale)] = [str(i) for i in facts["items"]]
+            continue
+        prefix = f"{instrument}_"
+        own = [c[len(prefix) :] for c in columns if c.startswith(prefix)]
+        if not own or keyed_items is None:
+            continue
+        if scales_of[instrument] == 1:
+            out[(instrument, scale)] = own
+        elif warnings is not None:
+            warnings.append(
+                f"in-sample reliability of {instrument}.{scale} not computed: the keyed items "
+                f"hold {len(own)} '{prefix}' columns but {instrument} has "
+                f"{scales_of[instrument]} scales; list the scale's items under 'items:' in "
+                "the scale-info file"
+            )
     return out
 
 
@@ -374,7 +420,10 @@ def compare(
     keyed_items : DataFrame, optional
         Keyed item responses from scoring; adds in-sample reliability per scale and wave.
     scale_items : mapping, optional
-        Items of each scale for in-sample reliability (default: from the definitions).
+        Items of each scale for in-sample reliability (default: the registry's definitions,
+        else ``items`` in ``scale_info``, else, for an instrument with one scale, every
+        keyed-item column ``<instrument>_<item>``; so any scale whose items are in the keyed
+        responses gets its reliability).
     scale_info : mapping or path, optional
         Direction, reliability, cutoff and norms of scales of unknown instruments.
     threshold : mapping, optional
@@ -474,7 +523,11 @@ def compare(
     if keyed_items is not None:
         from .reliability import in_sample_reliability
 
-        items = dict(scale_items) if scale_items else _scale_items(reg, keys)
+        items = (
+            dict(scale_items)
+            if scale_items
+            else _scale_items(reg, keys, keyed_items, scale_info, warnings)
+        )
         reliability_section = in_sample_reliability(keyed_items, items, scores)
         results.reliability = reliability_section
         if rci_reliability != "definition":
@@ -691,7 +744,9 @@ def reliable_change_table(
     if keyed_items is not None and rci_reliability != "definition":
         from .reliability import in_sample_reliability
 
-        items = dict(scale_items) if scale_items else _scale_items(reg, keys)
+        items = (
+            dict(scale_items) if scale_items else _scale_items(reg, keys, keyed_items, scale_info)
+        )
         records = in_sample_reliability(keyed_items, items, scores)
         meta = with_in_sample_reliability(
             meta, records, str(from_wave), only_missing=rci_reliability == "auto"

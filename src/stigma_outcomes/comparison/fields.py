@@ -174,7 +174,11 @@ MIXED_DOCS = {
     "n_observations": "Valid scores in the model (all waves; participants who miss a wave "
     "still count).",
     "waves": "Wave levels modelled, baseline first.",
-    "group_levels": "Group levels, reference first (null without a group column).",
+    "group_levels": "Group levels, reference first (null without a group column), in R's "
+    "factor() order: numbers written as text by value ('2' before '10'), other text "
+    "alphabetically.",
+    "reference_group": "The group every group coefficient is compared with (the first of "
+    "group_levels); null without a group column.",
     "fixed_effects": "Treatment-coded fixed effects as lme4 fixef/vcov: term (R's name), "
     "estimate, se, df (Satterthwaite, as lmerTest), t (estimate / se), p (two-sided, from "
     "t with df), ci_low/ci_high (95%, from t with df); and the normal-approximation Wald "
@@ -217,7 +221,8 @@ ANCOVA_DOCS = {
     "covariates": "Extra baseline covariates in the model.",
     "n": "Complete cases: participants with both waves, a group and every covariate.",
     "n_by_group": "Complete cases per group level.",
-    "reference_group": "Group the others are compared with (default: first in sorted order).",
+    "reference_group": "Group the others are compared with, named in every record (default: "
+    "the first level in R's factor() order, numbers as text by value, so '2' before '10').",
     "group": "Group compared with the reference; null on the overall F-test record.",
     "term": "R's coefficient name (e.g. armIntervention), or 'group' for the overall F test.",
     "adjusted_difference": "Group − reference difference in later-wave means at equal "

@@ -458,7 +458,8 @@ def fit_mixed_models(
 
     All ``ok`` scores at the listed waves are used, so participants who miss a wave still
     count. Waves are treatment-coded against the first wave listed, groups against the first
-    level in sorted order; term names follow R (``(Intercept)``, ``wavepost``,
+    level in R's ``factor()`` order (numbers by value, so "2" before "10"; named in
+    ``reference_group``); term names follow R (``(Intercept)``, ``wavepost``,
     ``armcontrol``, ``wavepost:armcontrol``).
 
     Parameters
@@ -591,6 +592,8 @@ def _fit_one(
             "n_observations": len(y),
             "waves": used_waves,
             "group_levels": levels if group_col is not None else None,
+            # treatment coding: every group coefficient is against this level
+            "reference_group": levels[0] if group_col is not None and levels else None,
         }
     )
     if len(used_waves) < 2:
