@@ -74,6 +74,7 @@ import pandas as pd
 from stigma_outcomes.errors import AnalysisError
 
 from ._codes import equals_text, match_labels, present_labels, text_codes
+from .estimable import Estimable, estimable_columns
 
 DF_METHOD = (
     "Satterthwaite t (as R's lmerTest): ci_low/ci_high, t and two-sided p of fixed effects, "
@@ -284,6 +285,11 @@ def _f_test(
         "sum_sq": _num(mean_sq * q),
         "mean_sq": _num(mean_sq),
     }
+
+
+_NOT_TESTED: dict[str, Any] = {
+    "num_df": 0, "den_df": None, "f": None, "p": None, "sum_sq": None, "mean_sq": None,
+}  # fmt: skip
 
 
 def _anova_hypotheses(
@@ -607,15 +613,17 @@ def _fit_one(
         np.searchsorted(present_levels, group).astype(np.int64) if group is not None else None
     )
     cluster = cluster.astype(np.int64)
-    X = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
-    terms = _term_names(used_waves, group_col, levels)
+    X_full = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
+    terms_full = _term_names(used_waves, group_col, levels)
     n_clusters = int(cluster.max()) + 1
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        return _empty_record(
-            base,
-            "; ".join(
-                [*notes, "some wave x group cell has no ok scores, so the model is not estimable"]
-            ),
+    # An empty wave x group cell makes its interaction column zero; like lme4, drop the
+    # aliased columns, fit the rest, and estimate every cell mean that is estimable.
+    keep = estimable_columns(X_full)
+    X = X_full[:, keep]
+    terms = [t for t, k in zip(terms_full, keep, strict=True) if k]
+    if not keep.all():
+        notes.append(
+            _rank_deficiency_note(terms_full, keep, used_waves, levels, wave_idx, group_idx)
         )
     if n_clusters >= len(y) or len(y) - X.shape[1] < 1:
         return _empty_record(
@@ -644,15 +652,33 @@ def _fit_one(
         | {key: _num(values[i]) for key, values in stats.items()}
         for i, (term, b, s) in enumerate(zip(terms, beta, se, strict=True))
     ]
+    space = Estimable(X_full, keep)
     wave_means, contrasts = _means_and_contrasts(
-        beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx
+        beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx, space
     )
-    anova = [
-        {"term": term, "hypothesis": words} | _f_test(L, beta, cov, satt)
-        for term, words, L in _anova_hypotheses(
-            sums.XtX, len(used_waves), max(len(levels), 1), group_col
+    anova = []
+    for term, words, L in _anova_hypotheses(
+        X_full.T @ X_full, len(used_waves), max(len(levels), 1), group_col
+    ):
+        rows = space.estimable(L)
+        if rows.all():
+            anova.append(
+                {"term": term, "hypothesis": words} | _f_test(space.reduce(L), beta, cov, satt)
+            )
+        elif term.startswith("wave:") and rows.any():
+            # the interaction rows of the observed cells are still a test of "groups change alike"
+            anova.append(
+                {"term": term, "hypothesis": words + " (observed cells only)"}
+                | _f_test(space.reduce(L[rows]), beta, cov, satt)
+            )
+        else:
+            anova.append({"term": term, "hypothesis": words} | _NOT_TESTED)
+    if not keep.all() and group_col is not None:
+        notes.append(
+            "type III tests of wave and of the group are not given: with an empty cell their "
+            "averages over groups or waves include a cell without data (lmerTest substitutes "
+            "another hypothesis and warns to interpret it with care)"
         )
-    ]
     if not satt.positive_definite:
         notes.append(
             "the REML deviance is flat in some variance direction, so Satterthwaite df use "
@@ -680,6 +706,28 @@ def _fit_one(
     return record
 
 
+def _rank_deficiency_note(
+    terms: list[str],
+    keep: np.ndarray,
+    waves: list[str],
+    levels: list[str],
+    wave_idx: np.ndarray,
+    group_idx: np.ndarray | None,
+) -> str:
+    dropped = [t for t, k in zip(terms, keep, strict=True) if not k]
+    empty = []
+    if group_idx is not None:
+        counts = np.zeros((len(levels), len(waves)), dtype=int)
+        np.add.at(counts, (group_idx, wave_idx), 1)
+        empty = [f"{waves[w]} x {levels[g]}" for g, w in zip(*np.nonzero(counts == 0), strict=True)]
+    where = f"no ok scores in the cell(s) {', '.join(empty)}, so " if empty else ""
+    return (
+        f"{where}the fixed-effect design is rank deficient: the aliased column(s) "
+        f"{', '.join(dropped)} were dropped, as lme4 does; every other cell's mean and "
+        "contrast is estimated, those of the empty cell(s) are null"
+    )
+
+
 def _means_and_contrasts(
     beta: np.ndarray,
     cov: np.ndarray,
@@ -689,22 +737,25 @@ def _means_and_contrasts(
     group_col: str | None,
     wave_idx: np.ndarray,
     group_idx: np.ndarray | None,
+    space: Estimable,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     n_waves = len(waves)
     n_groups = len(levels) if group_col is not None else 1
     # one design row per wave x group cell: the model-estimated cell mean is L @ beta
     cell_w = np.tile(np.arange(n_waves), n_groups)
     cell_g = np.repeat(np.arange(n_groups), n_waves)
-    L = _design(cell_w, cell_g if group_col is not None else None, n_waves, n_groups)
+    L_full = _design(cell_w, cell_g if group_col is not None else None, n_waves, n_groups)
+    ok = space.estimable(L_full)
+    L = space.reduce(L_full)
     counts = np.zeros((n_groups, n_waves), dtype=int)
     np.add.at(counts, (group_idx if group_idx is not None else 0, wave_idx), 1)
 
-    est = L @ beta
-    se = np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L))
+    est = np.where(ok, L @ beta, np.nan)
+    se = np.where(ok, np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L)), np.nan)
     # a test of "mean = 0" answers nothing here, so means carry intervals only
     mean_stats = {
         key: values
-        for key, values in _inference(est, se, satt.df(L)).items()
+        for key, values in _inference(est, se, np.where(ok, satt.df(L), np.nan)).items()
         if key in ("df", "ci_low", "ci_high", "ci_low_wald", "ci_high_wald")
     }
     means = []
@@ -722,10 +773,12 @@ def _means_and_contrasts(
     # later wave minus baseline, within each group
     base_rows = cell_g * n_waves
     later = np.flatnonzero(cell_w > 0)
-    D = L[later] - L[base_rows[later]]
-    d_est = D @ beta
-    d_se = np.sqrt(np.einsum("ij,jk,ik->i", D, cov, D))
-    d_stats = _inference(d_est, d_se, satt.df(D))
+    D_full = L_full[later] - L_full[base_rows[later]]
+    d_ok = space.estimable(D_full)
+    D = space.reduce(D_full)
+    d_est = np.where(d_ok, D @ beta, np.nan)
+    d_se = np.where(d_ok, np.sqrt(np.einsum("ij,jk,ik->i", D, cov, D)), np.nan)
+    d_stats = _inference(d_est, d_se, np.where(d_ok, satt.df(D), np.nan))
     contrasts = []
     for j, i in enumerate(later):
         contrasts.append(

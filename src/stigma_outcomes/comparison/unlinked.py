@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from ._common import Z_975, essentially_constant, hedges_j, ncp_t_interval, normal_two_sided, welch_t
+from ._common import (
+    Z_975,
+    essentially_constant,
+    hedges_j,
+    ncp_t_interval,
+    normal_two_sided,
+    welch_t,
+)
 
 EXACT_LIMIT = 50
 
