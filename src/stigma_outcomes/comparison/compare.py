@@ -152,6 +152,7 @@ def _paired_section(
             rec.update(rci_record_fields(counts, i, inp))
             notes = [n for n in (note, inp.note if inp else None) if n]
             rec["suppress"] = bool(rec["n_pairs"] < min_cell)
+            notes.extend(_too_few(rec, rec["n_pairs"], min_cell, "pairs"))
             rec["note"] = "; ".join(notes) or None
             records.append(rec)
     # one block per scale: the whole sample first, then its groups in sorted order
@@ -198,10 +199,52 @@ def _unlinked_section(
             )  # fmt: skip
             note = "; ".join(n for n in (fields.pop("note"), cut_note) if n) or None
             rec.update(fields)
-            rec["suppress"] = bool(min(rec["n_before"], rec["n_after"]) < min_cell)
-            rec["note"] = "; ".join(n for n in (note, id_note) if n) or None
+            smallest = min(rec["n_before"], rec["n_after"])
+            rec["suppress"] = bool(smallest < min_cell)
+            few = _too_few(rec, smallest, min_cell, "respondents at a wave")
+            rec["note"] = "; ".join(n for n in (note, id_note, *few) if n) or None
             records.append(rec)
     return records
+
+
+def _too_few(rec: dict[str, Any], n: int, min_cell: int, what: str) -> list[str]:
+    """Set ``too_few_to_interpret`` and return its note when ``n`` is below ``min_cell``.
+
+    With two or three pairs a t interval and p can be computed but say next to nothing (and
+    R prints them without a word); below the privacy threshold the record says so.
+    """
+    rec["too_few_to_interpret"] = bool(0 < n < min_cell)
+    if not rec["too_few_to_interpret"]:
+        return []
+    return [
+        f"too few to interpret: {n} {what}, fewer than the minimum of {min_cell}; the "
+        "estimates, interval and p are computed but are not evidence either way"
+    ]
+
+
+def _flag_small_models(results: Results, min_cell: int) -> None:
+    """Set ``too_few_to_interpret`` on model, attrition and reliability records."""
+    sizes = {
+        "mixed_models": lambda r: r.get("n_participants") or 0,
+        "ancova": lambda r: min((r.get("n_by_group") or {"": r.get("n") or 0}).values()),
+        "attrition": lambda r: (
+            min(r.get("n_completers") or 0, r.get("n_dropouts") or 0)
+            if r.get("n_dropouts")
+            else r.get("n_completers") or 0
+        ),
+        "reliability": lambda r: r.get("n") or 0,
+    }
+    what = {
+        "mixed_models": "participants",
+        "ancova": "pairs in the smallest group",
+        "attrition": "completers or dropouts",
+        "reliability": "participants with item answers",
+    }
+    for section, size in sizes.items():
+        for rec in getattr(results, section):
+            few = _too_few(rec, int(size(rec)), min_cell, what[section])
+            if few:
+                rec["note"] = "; ".join(n for n in (rec.get("note"), *few) if n)
 
 
 _OUTSIDE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
@@ -662,6 +705,7 @@ def compare(
             else []
         ),
     }
+    _flag_small_models(results, min_cell)
     _check_no_silent_infinities(results)
     return results
 

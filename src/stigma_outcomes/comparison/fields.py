@@ -18,6 +18,11 @@ KEY_DOCS = {
     "to_wave": "Later wave of the contrast.",
     "suppress": "True when the record rests on fewer people than the minimum cell size "
     "(default 5): computed, but to be suppressed in anything shared.",
+    "too_few_to_interpret": "True when the record rests on fewer people than the minimum cell "
+    "size (paired: pairs; unlinked: respondents at the smaller wave; attrition: completers "
+    "or dropouts; ANCOVA: pairs in the smallest group; mixed model and reliability: "
+    "participants): its interval and p are computed but say next to nothing, and note says "
+    "so in words.",
     "note": "Why a statistic is undefined (null), or what to know about the record.",
 }
 
@@ -209,6 +214,7 @@ MIXED_DOCS = {
     "df_method": "How confidence intervals and p values were obtained: Satterthwaite t "
     "(as R's lmerTest) for p, ci_low and ci_high; Wald z for z, p_wald and the *_wald "
     "limits.",
+    "too_few_to_interpret": KEY_DOCS["too_few_to_interpret"],
     "note": KEY_DOCS["note"],
 }
 
@@ -238,6 +244,7 @@ ANCOVA_DOCS = {
     "df1": "Numerator degrees of freedom of the F test.",
     "df2": "Denominator degrees of freedom of the F test.",
     "eta_squared_method": "How partial eta squared was computed (sums of squares used).",
+    "too_few_to_interpret": KEY_DOCS["too_few_to_interpret"],
     "note": KEY_DOCS["note"],
 }
 
@@ -259,6 +266,7 @@ RELIABILITY_DOCS = {
     "omega_method": "How omega was estimated.",
     "miskeyed_items": "Items whose item_rest_r is negative after keying: the usual sign of "
     "an item the survey platform had already reversed.",
+    "too_few_to_interpret": KEY_DOCS["too_few_to_interpret"],
     "note": KEY_DOCS["note"],
 }
 
