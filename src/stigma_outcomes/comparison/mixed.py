@@ -85,6 +85,8 @@ DF_METHOD = (
 _Z975 = 1.959963984540054
 # lmerTest drops Hessian eigenvalues at or below this when inverting (as_lmerModLT's tol)
 _EIGEN_TOL = 1e-8
+# a residual variance below this times the mean squared score is rounding noise
+_RESIDUAL_FLOOR = 1000 * float(np.finfo(float).eps)
 
 
 def _num(value: float | np.floating | None) -> float | None:
@@ -643,6 +645,16 @@ def _fit_one(
         return _empty_record(base, "; ".join([*notes, how]))
     A, beta, r2, _ = sums.solve(theta2)
     sigma2 = r2 / (len(y) - X.shape[1])
+    if sigma2 <= _RESIDUAL_FLOOR * float(y @ y) / len(y):
+        # The model reproduces every score up to rounding. The residual sum of squares comes
+        # from sums of squares by subtraction, so its rounding is about eps times sum(y^2):
+        # below that it is noise, and standard errors made from it would give t ~ 1e8 (R's
+        # t.test calls such data essentially constant).
+        return _empty_record(
+            base,
+            "; ".join([*notes, "the scores do not vary beyond what wave and group explain "
+                       "(residual variance 0 up to rounding), so there is no error term"]),
+        )  # fmt: skip
     cov = sigma2 * np.linalg.inv(A)
     se = np.sqrt(np.diag(cov))
     satt = _Satterthwaite(sums, theta2)

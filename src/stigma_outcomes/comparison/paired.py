@@ -199,7 +199,8 @@ def finish_paired(red: dict[str, np.ndarray], i: int, sign: int) -> dict[str, An
         )
     if n >= 2:
         mean_sd = (rec["pre_sd"] + rec["post_sd"]) / 2
-        if mean_sd > 0:
+        # SDs of 1e-16 (constant scores up to rounding) would give a d_av of 1e15
+        if not essentially_constant(mean_sd, 1, rec["pre_mean"], rec["post_mean"]):
             rec["d_av"] = rec["mean_change"] / mean_sd
             rec["g_av"] = rec["d_av"] * hedges_j(n - 1)
     n_nonzero = int(red["n_nonzero"][i])
