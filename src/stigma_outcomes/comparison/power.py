@@ -45,9 +45,9 @@ DESIGNS = ("paired", "two_groups", "ancova")
 """The designs :func:`plan_sample_size` plans for."""
 
 _EFFECT_NAME = {
-    "paired": "d_z (mean change / SD of change)",
-    "two_groups": "Cohen's d (difference / pooled SD)",
-    "ancova": "d_adj (adjusted difference / residual SD)",
+    "paired": "d_z, the mean change over the SD of change",
+    "two_groups": "Cohen's d, the difference over the pooled SD",
+    "ancova": "d_adj, the adjusted difference over the residual SD",
 }
 
 _REFERENCE = {
@@ -102,8 +102,8 @@ class SamplePlan:
             else ""
         )
         return (
-            f"With {who}{recruit}, a two-sided test at the {self.alpha:g} level has a "
-            f"{self.power:.0%} chance of detecting an effect of {self.effect:.2f} "
+            f"With {who}{recruit}, a two-sided test at the {self.alpha:g} level has "
+            f"{self.power:.0%} power to detect an effect of {self.effect:.2f} "
             f"({self.effect_name})."
         )
 
