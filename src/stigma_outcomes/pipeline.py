@@ -232,7 +232,8 @@ def run_evaluation(
         date=ev.report.date,
     )
     say(f"writing the report ({', '.join(ev.report.formats)})")
-    model = build_report(results, scores, scored.ledger, settings)
+    planning = ev.report.planning.model_dump() if ev.report.planning else None
+    model = build_report(results, scores, scored.ledger, settings, planning=planning)
     for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
         files[f"report_{fmt}"] = path
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
