@@ -26,7 +26,7 @@ def test_the_section_appears_only_when_asked(results):
     assert TITLE not in [s.title for s in plain.sections]
     asked = build_report(results, planning={"power": 0.9})
     (section,) = [s for s in asked.sections if s.title == TITLE]
-    assert "90% chance" in section.paragraphs[0]
+    assert "90% power" in section.paragraphs[0]
     assert section.paragraphs[-1].startswith("Pilot effects are noisy")
 
 

@@ -43,7 +43,7 @@ def _attrition_suppressed(data: dict[str, Any], rec: dict[str, Any]) -> bool:
 
 
 def _paragraph(name: str, plan: Any, attrition_shown: bool) -> str:
-    effect = f"{plan.effect_name.replace('hedges_g', 'Hedges g')} = {abs(plan.effect):.2f}" + (
+    effect = f"{plan.effect_name.replace('hedges_g', 'Hedges g')} = {plan.effect:.2f}" + (
         f", 95% CI {plan.effect_ci_low:.2f} to {plan.effect_ci_high:.2f}"
         if plan.effect_ci_low is not None and plan.effect_ci_high is not None
         else ""
@@ -64,8 +64,9 @@ def _paragraph(name: str, plan: Any, attrition_shown: bool) -> str:
     else:
         recruit = ""
     text = (
-        f"{name}: this cohort's change ({effect}) suggests that {who}{recruit} would give a "
-        f"{plan.power:.0%} chance of a clear result if the next cohort changes as much."
+        f"{name}: this cohort's change ({effect}) suggests that {who}{recruit} would give "
+        f"{plan.power:.0%} power (the chance of a clear result) if the next cohort changes "
+        "as much."
     )
     if plan.conservative is not None:
         cons = plan.conservative
@@ -113,8 +114,8 @@ def planning_section(
     results = Results.from_dict({k: v for k, v in data.items() if k != "meta"})
     section = Section("planning", TITLE)
     section.paragraphs.append(
-        f"How many people a next cohort needs for a {power:.0%} chance of a clear result "
-        f"(two-sided test at the {alpha:g} level), if its change is like this cohort's."
+        f"How many people a next cohort needs for {power:.0%} power, the chance of a clear "
+        f"result (two-sided test at the {alpha:g} level), if its change is like this cohort's."
     )
     for key, rec in _outcomes(data, asked):
         info = describe_outcome(rec["instrument"], rec["scale"], rec)
