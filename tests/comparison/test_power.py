@@ -120,3 +120,14 @@ def test_attrition_gives_the_number_to_recruit():
 def test_impossible_inputs_are_refused(kwargs, message):
     with pytest.raises(InputError, match=message):
         plan_sample_size(**kwargs)
+
+
+def test_every_plan_field_is_documented():
+    from dataclasses import fields
+
+    from stigma_outcomes.comparison.fields import PILOT_PLAN_DOCS, PLAN_DOCS
+    from stigma_outcomes.comparison.pilot import PilotPlan
+    from stigma_outcomes.comparison.power import SamplePlan
+
+    assert [f.name for f in fields(SamplePlan)] == list(PLAN_DOCS)
+    assert [f.name for f in fields(PilotPlan)] == list(PILOT_PLAN_DOCS)

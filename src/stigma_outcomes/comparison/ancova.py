@@ -231,7 +231,7 @@ def fit_ancova(
     group_col : str
         Column holding the comparison groups.
     reference_group : str, optional
-        Group the others are compared with; by default the first level, in sorted order,
+        Group the others are compared with; by default the first level, in R's factor() order,
         among the scale's complete pairs.
     covariates : list of str, optional
         Further baseline columns to adjust for (numeric, or categorical dummy-coded).
@@ -291,7 +291,7 @@ def fit_ancova(
         }
         wide = _wide(scores, codes, rows[start:stop], str(from_wave), str(to_wave),
                      covariates, f"{inst_name}.{scale_name}")  # fmt: skip
-        # default reference: the first level, in sorted order, that this scale has pairs in
+        # default reference: the first level, in R's factor() order, that this scale has pairs in
         in_scale = [g for g in levels if (wide["group"] == g).any()]
         if reference_group is not None:
             base["reference_group"] = str(reference_group)

@@ -155,7 +155,7 @@ def _paired_section(
             notes.extend(_too_few(rec, rec["n_pairs"], min_cell, "pairs"))
             rec["note"] = "; ".join(notes) or None
             records.append(rec)
-    # one block per scale: the whole sample first, then its groups in sorted order
+    # one block per scale: the whole sample first, then its groups in R's factor() order
     records.sort(key=lambda r: (r["instrument"], r["scale"], r["group"] is not None))
     return records
 
@@ -481,7 +481,7 @@ def compare(
         step; ``"in_sample"`` puts the in-sample alpha before the definition's values (needs
         ``keyed_items``). User values always win; ``rci_reliability_source`` names the step.
     reference_group : str, optional
-        ANCOVA reference level (default: first in sorted order).
+        ANCOVA reference level (default: the first level in R's factor() order, numbers by value).
     covariates : sequence of str, optional
         Extra ANCOVA covariates (carried columns).
     min_cell : int
