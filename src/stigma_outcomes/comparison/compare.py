@@ -15,6 +15,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import AnalysisError, InputError
 from .attrition import attrition_records, wave_counts
+from .items import scale_items_for
 from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
 from .multiplicity import FAMILY_DESCRIPTION, UNLINKED_FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
@@ -30,6 +31,7 @@ from .pairing import (
 )
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
+from .small_samples import flag_small_samples, too_few
 from .unlinked import unlinked_fields
 
 RCI_RELIABILITY_CHOICES = ("auto", "definition", "in_sample")
@@ -152,7 +154,7 @@ def _paired_section(
             rec.update(rci_record_fields(counts, i, inp))
             notes = [n for n in (note, inp.note if inp else None) if n]
             rec["suppress"] = bool(rec["n_pairs"] < min_cell)
-            notes.extend(_too_few(rec, rec["n_pairs"], min_cell, "pairs"))
+            notes.extend(too_few(rec, rec["n_pairs"], min_cell, "pairs"))
             rec["note"] = "; ".join(notes) or None
             records.append(rec)
     # one block per scale: the whole sample first, then its groups in R's factor() order
@@ -201,50 +203,10 @@ def _unlinked_section(
             rec.update(fields)
             smallest = min(rec["n_before"], rec["n_after"])
             rec["suppress"] = bool(smallest < min_cell)
-            few = _too_few(rec, smallest, min_cell, "respondents at a wave")
+            few = too_few(rec, smallest, min_cell, "respondents at a wave")
             rec["note"] = "; ".join(n for n in (note, id_note, *few) if n) or None
             records.append(rec)
     return records
-
-
-def _too_few(rec: dict[str, Any], n: int, min_cell: int, what: str) -> list[str]:
-    """Set ``too_few_to_interpret`` and return its note when ``n`` is below ``min_cell``.
-
-    With two or three pairs a t interval and p can be computed but say next to nothing (and
-    R prints them without a word); below the privacy threshold the record says so.
-    """
-    rec["too_few_to_interpret"] = bool(0 < n < min_cell)
-    if not rec["too_few_to_interpret"]:
-        return []
-    return [
-        f"too few to interpret: {n} {what}, fewer than the minimum of {min_cell}; the "
-        "estimates, interval and p are computed but are not evidence either way"
-    ]
-
-
-def _flag_small_models(results: Results, min_cell: int) -> None:
-    """Set ``too_few_to_interpret`` on model, attrition and reliability records."""
-    sizes = {
-        "mixed_models": lambda r: r.get("n_participants") or 0,
-        "ancova": lambda r: min((r.get("n_by_group") or {"": r.get("n") or 0}).values()),
-        "attrition": lambda r: (
-            min(r.get("n_completers") or 0, r.get("n_dropouts") or 0)
-            if r.get("n_dropouts")
-            else r.get("n_completers") or 0
-        ),
-        "reliability": lambda r: r.get("n") or 0,
-    }
-    what = {
-        "mixed_models": "participants",
-        "ancova": "pairs in the smallest group",
-        "attrition": "completers or dropouts",
-        "reliability": "participants with item answers",
-    }
-    for section, size in sizes.items():
-        for rec in getattr(results, section):
-            few = _too_few(rec, int(size(rec)), min_cell, what[section])
-            if few:
-                rec["note"] = "; ".join(n for n in (rec.get("note"), *few) if n)
 
 
 _OUTSIDE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
@@ -355,64 +317,6 @@ def _normalise_thresholds(threshold: Mapping[Any, Any] | None) -> dict[ScaleKey,
                 where="--threshold",
                 fix="write it like --threshold ucla3.total=5",
             ) from None
-    return out
-
-
-def _scale_items(
-    registry: Any,
-    keys: Sequence[ScaleKey],
-    keyed_items: pd.DataFrame | None = None,
-    scale_info: Mapping[Any, Any] | str | os.PathLike[str] | None = None,
-    warnings: list[str] | None = None,
-) -> dict[ScaleKey, list[str]]:
-    """The items of each scale, for in-sample reliability.
-
-    In order: the registry's definition; the ``items`` listed for the scale in the
-    scale-info; else, for an instrument with a single scale in the scores, every keyed-item
-    column named ``<instrument>_<item>`` (a user's own instrument scored from a definition
-    file that is not in the registry). A scale whose items cannot be told apart is named in
-    ``warnings`` rather than left out silently.
-    """
-    from .meta import load_scale_info
-
-    out: dict[ScaleKey, list[str]] = {}
-    known = set(registry.ids)
-    info: Mapping[Any, Any] = {}
-    if isinstance(scale_info, str | os.PathLike):
-        info = load_scale_info(scale_info)
-    elif scale_info is not None:
-        info = {
-            (tuple(k) if isinstance(k, tuple) else tuple(str(k).split(".", 1))): v
-            for k, v in scale_info.items()
-        }
-    columns = [str(c) for c in keyed_items.columns] if keyed_items is not None else []
-    scales_of: dict[str, int] = {}
-    for instrument, _ in keys:
-        scales_of[instrument] = scales_of.get(instrument, 0) + 1
-    for instrument, scale in keys:
-        if instrument in known:
-            definition = registry.get(instrument)
-            for sc in definition.scales:
-                if sc.id == scale:
-                    out[(instrument, scale)] = list(sc.items)
-            continue
-        facts = info.get((instrument, scale))
-        if isinstance(facts, Mapping) and facts.get("items"):
-            out[(instrument, scale)] = [str(i) for i in facts["items"]]
-            continue
-        prefix = f"{instrument}_"
-        own = [c[len(prefix) :] for c in columns if c.startswith(prefix)]
-        if not own or keyed_items is None:
-            continue
-        if scales_of[instrument] == 1:
-            out[(instrument, scale)] = own
-        elif warnings is not None:
-            warnings.append(
-                f"in-sample reliability of {instrument}.{scale} not computed: the keyed items "
-                f"hold {len(own)} '{prefix}' columns but {instrument} has "
-                f"{scales_of[instrument]} scales; list the scale's items under 'items:' in "
-                "the scale-info file"
-            )
     return out
 
 
@@ -569,7 +473,7 @@ def compare(
         items = (
             dict(scale_items)
             if scale_items
-            else _scale_items(reg, keys, keyed_items, scale_info, warnings)
+            else scale_items_for(reg, keys, keyed_items, scale_info, warnings)
         )
         reliability_section = in_sample_reliability(keyed_items, items, scores)
         results.reliability = reliability_section
@@ -705,7 +609,7 @@ def compare(
             else []
         ),
     }
-    _flag_small_models(results, min_cell)
+    flag_small_samples(results, min_cell)
     _check_no_silent_infinities(results)
     return results
 
@@ -789,7 +693,9 @@ def reliable_change_table(
         from .reliability import in_sample_reliability
 
         items = (
-            dict(scale_items) if scale_items else _scale_items(reg, keys, keyed_items, scale_info)
+            dict(scale_items)
+            if scale_items
+            else scale_items_for(reg, keys, keyed_items, scale_info)
         )
         records = in_sample_reliability(keyed_items, items, scores)
         meta = with_in_sample_reliability(
