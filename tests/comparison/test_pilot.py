@@ -83,3 +83,17 @@ def test_unknown_outcome_and_undefined_effect_are_refused(pilot):
     flat = Results(paired=[rec])
     with pytest.raises(InputError, match="undefined or zero"):
         plan_from_pilot(flat, "x.t")
+
+
+def test_an_unlinked_pilot_plans_two_independent_samples():
+    golden = Path(__file__).parents[1] / "golden" / "edge_cases"
+    res = compare(golden / "scores_constant_unlinked.csv", "before", "after", unlinked=True,
+                  direction={"edge.x": "higher_is_worse", "edge.flat": "higher_is_worse"},
+                  reliability={"edge.x": 0.8, "edge.flat": 0.8})  # fmt: skip
+    rec = next(r for r in res.unlinked if r["scale"] == "x" and r["group"] is None)
+    plan = plan_from_pilot(res, "edge.x")
+    assert plan.design == "unlinked" and plan.effect_name == "hedges_g"
+    assert plan.effect == pytest.approx(rec["hedges_g"]) and plan.prepost_r is None
+    assert plan.point.design == "two_groups" and plan.ancova_point is None
+    with pytest.raises(InputError, match="undefined or zero"):
+        plan_from_pilot(res, "edge.flat")  # essentially constant: no effect to plan from

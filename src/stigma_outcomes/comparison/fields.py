@@ -262,7 +262,9 @@ RELIABILITY_DOCS = {
     "item_rest_r": "Item → correlation of the item with the sum of the other items "
     "(corrected item–total r, psych r.drop).",
     "omega_total": "McDonald's omega total from a one-factor minres model "
-    "(psych::omega nfactors = 1, items as keyed).",
+    "(psych::omega nfactors = 1, items as keyed). In a Heywood case (an item loading of 1, "
+    "its uniqueness at the 0.005 floor) the bounded least-squares solution, which can differ "
+    "from psych's by up to about 0.02; note then says so.",
     "omega_method": "How omega was estimated.",
     "miskeyed_items": "Items whose item_rest_r is negative after keying: the usual sign of "
     "an item the survey platform had already reversed.",
