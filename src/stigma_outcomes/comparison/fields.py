@@ -33,7 +33,8 @@ PAIRED_DOCS = {
     "post_mean": "Mean at to_wave over the pairs.",
     "post_sd": "SD (n − 1) at to_wave over the pairs.",
     "mean_change": "Mean of post − pre.",
-    "sd_change": "SD (n − 1) of post − pre.",
+    "sd_change": "SD (n − 1) of post − pre; 0 when the change is essentially constant (an SD "
+    "below R t.test's tolerance, 10·ε times the scale of the data, is rounding noise).",
     "mean_change_ci_low": "Lower limit of the 95% t interval of mean_change "
     "(R t.test(post, pre, paired = TRUE)).",
     "mean_change_ci_high": "Upper limit of the 95% t interval of mean_change.",
