@@ -31,13 +31,17 @@ def _proportion(text: str | None, option: str) -> float | None:
 def _plan_lines(plan: Any, label: str = "") -> list[str]:
     head = f"{label}: " if label else ""
     lines = [f"{head}{plan.sentence()}"]
+    exact = f" (exactly {plan.n_exact:.2f} as R pwr)" if plan.solved_for == "n" else ""
     if plan.design == "paired":
-        lines.append(f"  analysed: {plan.n_analysed} pairs (exactly {plan.n_exact:.2f} as R pwr)")
+        lines.append(f"  analysed: {plan.n_analysed} pairs{exact}")
     else:
         lines.append(
-            f"  analysed: {plan.n_analysed} in all, {plan.n_per_group} in the first group "
-            f"(exactly {plan.n_exact:.2f} as R pwr)"
+            f"  analysed: {plan.n_analysed} in all, {plan.n_per_group} in the first group{exact}"
         )
+    if plan.solved_for == "power":
+        lines.append(f"  power: {plan.power:.3f}")
+    elif plan.solved_for == "effect":
+        lines.append(f"  smallest detectable effect: {plan.effect:.3f}")
     if plan.attrition > 0:
         lines.append(f"  recruit:  {plan.n_recruit} (expecting {plan.attrition:.0%} attrition)")
     lines += [f"  note: {note}" for note in plan.notes]
