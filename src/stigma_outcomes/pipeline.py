@@ -205,6 +205,8 @@ def run_evaluation(
         group_col=ev.groups,
         unlinked=ev.unlinked,
         keyed_items=keyed_items,
+        # the definitions actually scored, so a user's own instrument gets its reliability too
+        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
         reference_group=ev.reference_group,
         covariates=ev.covariates or None,
         reliability=ev.reliability or None,
