@@ -7,6 +7,10 @@ exactly as R's ``lm`` reports it. Covariates are taken from each participant's r
 ``from`` wave (baseline); a covariate that is not numeric is dummy-coded against its first
 level in sorted order.
 
+A covariate that is aliased among the complete cases (constant there, or a combination of
+the baseline, the groups and the other covariates) is dropped, as R's ``lm`` drops it
+(coefficient ``NA``), and the groups are still estimated; ``note`` names it.
+
 Partial eta squared of the group term is computed from nested models:
 ``SS_group / (SS_group + SS_residual)`` with ``SS_group`` the rise in residual sum of squares
 when the group term is dropped. In this main-effects model that drop-one SS is the type II

@@ -52,7 +52,14 @@ covers all groups, ``group_column`` names the grouping column or is ``None``):
   name and ``wave:<group>``), as ``anova(fit, type = 3)`` in lmerTest: ``term``, ``hypothesis``,
   ``num_df``, ``den_df`` (Satterthwaite), ``f``, ``p``, ``sum_sq``, ``mean_sq``. See
   :func:`_anova_hypotheses` for what each term tests.
-* ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``.
+* ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``;
+  ``reference_group`` names the level every group coefficient is compared with.
+
+An empty wave x group cell (an arm without follow-up) makes the design rank deficient. As
+lme4 does, the aliased columns are dropped (:mod:`.estimable`) and the rest is fitted; every
+cell mean and contrast that the observed cells determine is reported, the empty cells' are
+null and named in ``note``, and of the joint tests only the interaction over the observed
+cells is given (lmerTest's type III tests of the main terms then change their hypothesis).
 
 Joint tests follow lmerTest's ``contestMD``: for a term's hypothesis matrix ``L`` (``q`` rows),
 ``L C L'`` is eigen-decomposed; ``F`` is the sum of the squared rotated estimates over their
