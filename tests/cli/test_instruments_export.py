@@ -97,7 +97,7 @@ def test_show_has_what_a_methods_section_needs() -> None:
         "DOI: 10.1186/1471-244X-14-120",
         "license: permission_required",
         "verification: scoring verified",
-        "sources:",
+        "facts and their sources",
         "(20:3)",
         "method: prorated_sum",
     ):

@@ -59,8 +59,9 @@ def test_verification_summary_reports_weakest_status() -> None:
     assert verification_summary(load_instrument("phq9")) == (
         "scoring verified; bands verified; cut-off verified; alpha single source"
     )
-    # K6 bands mix a verified cut-off point with a single-source band: the band is single source.
-    assert "bands single source" in verification_summary(load_instrument("k6"))
+    # WEMWBS: the two lower bands rest on two sources, the upper bands on one → single source.
+    assert "bands single source" in verification_summary(load_instrument("wemwbs"))
+    assert "bands verified" in verification_summary(load_instrument("k6"))
 
 
 def test_main_writes_the_file(tmp_path: pytest.TempPathFactory) -> None:

@@ -30,8 +30,10 @@ Domain = Literal[
     "isolation",
     "self_stigma",
     "belonging",
+    "connectedness",
     "public_stigma",
     "help_seeking_stigma",
+    "help_seeking",
     "wellbeing",
     "distress",
     "recovery",
@@ -96,6 +98,37 @@ class License(_Model):
     note: str = Field(min_length=3, description="Plain-language terms of use.")
 
 
+class SourcedFact(_Model):
+    """One fact of a definition, the sources it rests on and how well they establish it.
+
+    ``verified`` needs at least two independent sources; a fact resting on one source is
+    ``single_source`` (the project never ships a score-changing fact that is).
+
+    Examples
+    --------
+    >>> SourcedFact(fact="reverse keys 2, 3", status="verified", sources=["A", "B"]).status
+    'verified'
+    """
+
+    fact: str = Field(min_length=3, description="The fact, e.g. 'reverse-keyed items 2 and 3'.")
+    status: Verification
+    sources: list[str] = Field(min_length=1, description="Citations or URLs, one per source.")
+    scoring: bool = Field(
+        True,
+        description="True when the fact changes a score (items, codes, keys, method, missing "
+        "rule); false for facts such as the DOI or licence.",
+    )
+
+    @model_validator(mode="after")
+    def _two_for_verified(self) -> SourcedFact:
+        if self.status == "verified" and len(self.sources) < 2:
+            raise ValueError(
+                f"fact '{self.fact}' is marked verified but names {len(self.sources)} source; "
+                "verified needs two independent sources (otherwise use single_source)"
+            )
+        return self
+
+
 class Provenance(_Model):
     citation: str = Field(min_length=10)
     doi: str | None = Field(None, description="DOI without the https://doi.org/ prefix.")
@@ -105,8 +138,10 @@ class Provenance(_Model):
         description="True only for public-domain wording. Copyrighted wording is never shipped; "
         "items carry our own short labels and users may overlay their licensed wording.",
     )
-    sources: list[str] = Field(
-        default_factory=list, description="Sources for the scoring facts of this definition."
+    sources: list[SourcedFact | str] = Field(
+        default_factory=list,
+        description="Sources for the facts of this definition: per fact (fact, status, "
+        "sources), or as plain text naming a source.",
     )
 
     @field_validator("doi")
