@@ -75,7 +75,8 @@ def test_list_groups_by_domain_with_license_and_verification() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     distress = lines.index("distress")
-    block = lines[distress + 1 : distress + 4]
+    end = lines.index("", distress)  # the domain block ends at the next blank line
+    block = lines[distress + 1 : end]
     assert any(line.split()[0] == "gad7" and "free_with_citation" in line for line in block)
     assert any("scoring verified; bands verified" in line for line in block)
 
