@@ -49,6 +49,7 @@ def test_unknown_format_is_exit_2_without_output_file(tmp_path: Path) -> None:
     result = _run("instruments", "export", "phq9", "--format", "qualtrics", "--out", str(out))
     assert result.exit_code == 2
     assert "unknown export format 'qualtrics'" in result.output
+    assert "--format xlsform" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 
@@ -109,3 +110,33 @@ def test_show_states_how_non_answers_are_scored() -> None:
     text = _run("instruments", "show", "ribs").output
     assert "would live with someone [agree5]  (non-answers: Don't know → scored 3)" in text
     assert "(non-answers: Don't know → missing)" in text
+
+
+def test_export_xlsform_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "core10.xlsx"
+    result = _run(
+        "instruments", "export", "core10", "--format", "xlsform", "--record-id", "pid",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "XLSForm (survey, choices and settings sheets)" in result.output
+    sheets = pd.read_excel(out, sheet_name=None, dtype=str)
+    assert list(sheets) == ["survey", "choices", "settings"]
+    assert sheets["survey"]["name"].tolist() == ["pid", *[f"core10_{i}" for i in range(1, 11)]]
+
+
+def test_export_xlsform_to_csv_is_exit_2(tmp_path: Path) -> None:
+    out = tmp_path / "core10.csv"
+    result = _run("instruments", "export", "core10", "--format", "xlsform", "--out", str(out))
+    assert result.exit_code == 2
+    assert "cannot write an XLSForm" in result.output
+    assert not out.exists()
+
+
+def test_show_gives_the_status_of_every_fact() -> None:
+    text = _run("instruments", "show", "core10").output
+    assert "facts and their sources (status per fact):" in text
+    assert "items 2 (support) and 3 (coping) are positively worded" in text
+    assert "[verified]: CamCOPS" in text
+    wemwbs = _run("instruments", "show", "wemwbs").output
+    assert "— " in wemwbs and "[single_source]" in wemwbs  # the upper bands rest on one source

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DefinitionError, InputError
+from ..errors import InputError
 from .redcap import choice_pairs, field_name, item_wording
 from .schema import Instrument
 
@@ -94,18 +94,13 @@ def to_xlsform(
         survey.append(
             {"type": "text", "name": record_id, "label": "Participant ID", "required": "yes"}
         )
-    for index, item in enumerate(instrument.items):
-        name = field_name(instrument, item)
-        if not _NAME.match(name):
-            raise DefinitionError(
-                f"item id '{item.id}' gives the XLSForm name '{name}', which is not an XML name",
-                where=f"{instrument.id}: items[{index}]",
-                fix="use item ids of letters, digits and underscores",
-            )
+    for item in instrument.items:
+        # The schema's id rules (instrument id starts with a letter; item ids are letters,
+        # digits and underscores) make every <id>_<item> a valid XML name.
         survey.append(
             {
                 "type": f"select_one {item_list[item.id]}",
-                "name": name,
+                "name": field_name(instrument, item),
                 "label": labels[item.id],
                 "required": "",
             }
