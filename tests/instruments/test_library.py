@@ -93,8 +93,14 @@ def test_every_definition_names_its_sources(instrument_id: str) -> None:
 @pytest.mark.parametrize("instrument_id", IDS)
 def test_no_shipped_scoring_fact_rests_on_one_source(instrument_id: str) -> None:
     """A fact that changes a score ships only when verified (or a stated convention)."""
-    facts = [s for s in so.load_instrument(instrument_id).provenance.sources if not isinstance(s, str)]
-    weak = [(f.fact, f.status) for f in facts if f.scoring and f.status in {"single_source", "uncertain"}]
+    facts = [
+        s for s in so.load_instrument(instrument_id).provenance.sources if not isinstance(s, str)
+    ]
+    weak = [
+        (f.fact, f.status)
+        for f in facts
+        if f.scoring and f.status in {"single_source", "uncertain"}
+    ]
     assert weak == []
 
 

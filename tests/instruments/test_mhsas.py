@@ -17,9 +17,7 @@ REVERSED = {2, 5, 6, 8, 9}
 
 
 def _row(plain: object, reversed_: object, blanks: set[int] = frozenset()) -> list[object]:
-    return [
-        None if i in blanks else (reversed_ if i in REVERSED else plain) for i in range(1, 10)
-    ]
+    return [None if i in blanks else (reversed_ if i in REVERSED else plain) for i in range(1, 10)]
 
 
 def test_hand_worked_mhsas() -> None:

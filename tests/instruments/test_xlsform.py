@@ -83,7 +83,9 @@ def _keyed(instrument: Instrument, item_id: str, code: float) -> float:
 
 def _extreme(instrument: Instrument, item_id: str, choices: pd.DataFrame, high: bool) -> pd.Series:
     """The choice row (name, label) whose scored value is lowest or highest for this item."""
-    scale_codes = {code_key(o.code) for o in instrument.response_scales[instrument.item(item_id).scale]}
+    scale_codes = {
+        code_key(o.code) for o in instrument.response_scales[instrument.item(item_id).scale]
+    }
     on_scale = choices[choices["name"].isin(scale_codes)]
     values = on_scale["name"].map(lambda c: _keyed(instrument, item_id, float(c)))
     return on_scale.loc[values.idxmax() if high else values.idxmin()]
@@ -103,7 +105,10 @@ def test_round_trip_kobo_export_scores_without_mapping(instrument_id: str, tmp_p
         by_name = {i.id.lower(): i.id for i in instrument.items}
         item_id = by_name[question["name"][len(instrument_id) + 1 :]]
         own = choices[choices["list_name"] == list_name]
-        low, high = _extreme(instrument, item_id, own, False), _extreme(instrument, item_id, own, True)
+        low, high = (
+            _extreme(instrument, item_id, own, False),
+            _extreme(instrument, item_id, own, True),
+        )
         names.append(question["name"])
         rows["low"].append(low["name"])
         rows["high"].append(high["name"])

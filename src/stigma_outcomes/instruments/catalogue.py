@@ -208,9 +208,7 @@ def render_catalogue(instruments: Iterable[Instrument]) -> str:
         "",
     ]
     for inst in ordered:
-        facts = "; ".join(
-            f"{fact} {_STATUS_WORDS[status]}" for fact, status in fact_statuses(inst)
-        )
+        facts = "; ".join(f"{fact} {_STATUS_WORDS[status]}" for fact, status in fact_statuses(inst))
         lines.append(f"- `{inst.id}`: {_cell(facts) or 'scoring verified'}")
     return "\n".join(lines) + "\n"
 

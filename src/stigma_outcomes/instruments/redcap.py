@@ -94,7 +94,9 @@ def choice_pairs(instrument: Instrument, item: Item) -> list[tuple[str, str]]:
     >>> choice_pairs(ribs, ribs.item("5"))[-1]
     ('DK', "Don't know")
     """
-    pairs = [(code_key(o.code), clean_label(o.label)) for o in instrument.response_scales[item.scale]]
+    pairs = [
+        (code_key(o.code), clean_label(o.label)) for o in instrument.response_scales[item.scale]
+    ]
     pairs += [
         (_missing_choice_code(m, instrument, item), clean_label(m.label))
         for m in item.missing_codes
