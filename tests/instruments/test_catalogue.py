@@ -75,7 +75,7 @@ def test_catalogue_lists_the_status_of_every_fact() -> None:
     assert "## Verification per fact" in text
     core10 = next(line for line in text.splitlines() if line.startswith("- `core10`"))
     assert "items 2 (support) and 3 (coping) are positively worded" in core10
-    assert "cut-off (total) verified" in core10 and "norms (total) single source" in core10
+    assert "cut-off >= 11 (total) verified" in core10 and "norms (total) single source" in core10
     wemwbs = next(line for line in text.splitlines() if line.startswith("- `wemwbs`"))
     assert "bands (total) single source" in wemwbs
 

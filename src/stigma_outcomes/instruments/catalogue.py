@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import get_args
 
 from .registry import builtin_dir, load_instrument_file
-from .schema import Domain, Fact, Instrument, Scale, SourcedFact
+from .schema import ClinicalCutoff, Domain, Fact, Instrument, Scale, SourcedFact
 
 REGENERATE = "python -m stigma_outcomes.instruments.catalogue"
 
@@ -71,11 +71,18 @@ def fact_statuses(instrument: Instrument) -> list[tuple[str, str]]:
     >>> from stigma_outcomes.instruments import load_instrument
     >>> ("bands (total)", "verified") in fact_statuses(load_instrument("phq9"))
     True
+    >>> ("cut-off >= 2.5 (total_without_sr)", "single_source") in fact_statuses(
+    ...     load_instrument("ismi29"))
+    True
     """
     rows = [(f.fact, f.status) for f in sourced_facts(instrument)]
     for scale in instrument.scales:
         for kind, fact in _scale_facts(scale):
-            rows.append((f"{_FACT_NAMES[kind]} ({scale.id})", fact.status))
+            name = _FACT_NAMES[kind]
+            if isinstance(fact, ClinicalCutoff):
+                # The operator decides whether the boundary itself is in the clinical range.
+                name = f"{name} {fact.operator} {fact.value:g}"
+            rows.append((f"{name} ({scale.id})", fact.status))
     return rows
 
 
