@@ -39,7 +39,7 @@ def _resolve(base: Path, name: str | None) -> Path | None:
 
 
 def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
-    from . import read_export
+    from .ingest import read_export
 
     tables = []
     for i, item in enumerate(ev.data):
@@ -165,9 +165,11 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['ledger', 'report_html', 'report_md']
     """
-    from . import compare, load_responses, score
     from ._io import write_table
+    from .comparison import compare
+    from .ingest import load_responses
     from .report import ReportSettings, build_report, render_report
+    from .scoring import score
 
     say = progress or (lambda _message: None)
     ev, base = load_evaluation(source)
