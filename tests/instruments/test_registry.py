@@ -78,3 +78,30 @@ def test_committed_json_schema_is_current() -> None:
         "from stigma_outcomes.instruments import json_schema; open('instruments/schema.json',"
         "'w').write(json.dumps(json_schema(), indent=2, sort_keys=True) + '\\n')\""
     )
+
+
+def test_resolve_reads_ids_paths_and_definitions_once(tmp_path: Path) -> None:
+    import shutil
+
+    from stigma_outcomes.instruments import Registry, builtin_dir, load_instrument
+
+    shutil.copy(builtin_dir() / "gbs.yaml", tmp_path / "gbs.yaml")
+    resolved = Registry().resolve(
+        ["ucla3", "gbs.yaml", load_instrument("ucla3"), "gbs"], base=tmp_path
+    )
+    assert [i.id for i in resolved] == ["ucla3", "gbs"]
+
+
+def test_score_accepts_a_definition_path_for_item_responses(tmp_path: Path) -> None:
+    import shutil
+
+    import pandas as pd
+
+    import stigma_outcomes as so
+    from stigma_outcomes.instruments import builtin_dir
+
+    path = tmp_path / "ucla3.yaml"
+    shutil.copy(builtin_dir() / "ucla3.yaml", path)
+    df = pd.DataFrame({"id": ["a"], "ucla3_1": [1], "ucla3_2": [2], "ucla3_3": [3]})
+    responses = so.load_responses(df, [str(path)])
+    assert set(so.score(responses, [str(path)]).scores["instrument"]) == {"ucla3"}

@@ -21,6 +21,7 @@ import pandas as pd
 from ..ingest.responses import ItemResponses, load_responses
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
 from ..instruments.checks import _decimals
+from ..instruments.registry import instrument_id
 from ..instruments.schema import Instrument, Scale
 from .decode import (
     MISSING_CODE,
@@ -446,7 +447,8 @@ def score(
             raise TypeError("options for reading are ignored when ItemResponses are given")
         responses = data
         if instruments:
-            wanted = {i if isinstance(i, str) else i.id for i in instruments}
+            # ids, definition paths and definitions all name an instrument by its own id
+            wanted = {instrument_id(i) for i in instruments}
             responses_instruments = [i for i in responses.instruments if i.id in wanted]
         else:
             responses_instruments = responses.instruments
