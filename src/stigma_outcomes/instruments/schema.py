@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import UnknownNameError
+
 Domain = Literal[
     "isolation",
     "self_stigma",
@@ -356,14 +358,14 @@ class Instrument(_Model):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(item_id)
+        raise UnknownNameError.among("item", item_id, self.item_ids, where=self.id)
 
     def scale(self, scale_id: str) -> Scale:
         """Return the scale (subscale or total) with this id."""
         for scale in self.scales:
             if scale.id == scale_id:
                 return scale
-        raise KeyError(scale_id)
+        raise UnknownNameError.among("scale", scale_id, [s.id for s in self.scales], where=self.id)
 
     @property
     def item_ids(self) -> list[str]:

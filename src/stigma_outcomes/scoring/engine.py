@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..ingest.responses import ItemResponses, load_responses
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
 from ..instruments.checks import _decimals
@@ -339,7 +340,11 @@ def score(
     """
     if isinstance(data, ItemResponses):
         if load_options:
-            raise TypeError("options for reading are ignored when ItemResponses are given")
+            raise InputError(
+                "options for reading were given with item responses already read: "
+                f"{', '.join(sorted(load_options))}",
+                fix="pass these options to load_responses, or pass score() the exports",
+            )
         responses = data
         if instruments:
             # ids, definition paths and definitions all name an instrument by its own id
