@@ -105,3 +105,25 @@ def test_score_accepts_a_definition_path_for_item_responses(tmp_path: Path) -> N
     df = pd.DataFrame({"id": ["a"], "ucla3_1": [1], "ucla3_2": [2], "ucla3_3": [3]})
     responses = so.load_responses(df, [str(path)])
     assert set(so.score(responses, [str(path)]).scores["instrument"]) == {"ucla3"}
+
+
+def test_a_domain_of_ones_own_validates_and_scores(tmp_path: Path) -> None:
+    """The domain vocabulary is documented, not closed: a user's own domain is accepted."""
+    import pandas as pd
+    import yaml
+
+    import stigma_outcomes as so
+    from stigma_outcomes.instruments.catalogue import render_catalogue
+
+    definition = yaml.safe_load((builtin_dir() / "ucla3.yaml").read_text(encoding="utf-8"))
+    definition["id"] = "satisfaction3"
+    definition["domain"] = "programme_satisfaction"
+    path = tmp_path / "satisfaction3.yaml"
+    path.write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
+    inst = load_instrument(path)
+    assert inst.domain == "programme_satisfaction"
+    df = pd.DataFrame(
+        {"id": ["a"], "satisfaction3_1": [1], "satisfaction3_2": [2], "satisfaction3_3": [3]}
+    )
+    assert so.score(df, [inst]).scores["score"].tolist() == [6.0]
+    assert "programme satisfaction" in render_catalogue([load_instrument("ucla3"), inst])

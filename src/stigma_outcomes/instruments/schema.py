@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -44,6 +44,10 @@ Domain = Literal[
     "self_efficacy",
     "empowerment",
 ]
+# The documented vocabulary of domains (SPEC §3), in the catalogue's order. It is open: a
+# user's own instrument may name a domain of its own (e.g. programme_satisfaction).
+KNOWN_DOMAINS: tuple[str, ...] = get_args(Domain)
+
 LicenseStatus = Literal[
     "public_domain",
     "free_with_citation",
@@ -339,7 +343,11 @@ class Instrument(_Model):
     name: str
     short_name: str
     construct: str
-    domain: Domain
+    domain: LowerId = Field(
+        description="What the instrument measures, from the documented vocabulary ("
+        + ", ".join(KNOWN_DOMAINS)
+        + ") or a lower-case domain of your own, e.g. 'programme_satisfaction'."
+    )
     version: str = Field(description="Version of this definition (not of the instrument).")
     provenance: Provenance
     response_scales: dict[str, list[ResponseOption]] = Field(min_length=1)
