@@ -14,10 +14,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import get_args
 
 from .registry import builtin_dir, load_instrument_file
-from .schema import ClinicalCutoff, Domain, Fact, Instrument, Scale, SourcedFact
+from .schema import KNOWN_DOMAINS, ClinicalCutoff, Fact, Instrument, Scale, SourcedFact
 
 REGENERATE = "python -m stigma_outcomes.instruments.catalogue"
 
@@ -149,8 +148,11 @@ def builtin_instruments() -> list[Instrument]:
     return [load_instrument_file(p) for p in files]
 
 
-def _domain_key(instrument: Instrument) -> tuple[int, str]:
-    return (list(get_args(Domain)).index(instrument.domain), instrument.id)
+def _domain_key(instrument: Instrument) -> tuple[int, str, str]:
+    # documented domains in their order, then any domain of a user's own, by name
+    known = list(KNOWN_DOMAINS)
+    order = known.index(instrument.domain) if instrument.domain in known else len(known)
+    return (order, instrument.domain, instrument.id)
 
 
 def _cell(text: object) -> str:

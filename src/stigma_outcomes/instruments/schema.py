@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +25,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from ..errors import UnknownNameError
 
 Domain = Literal[
     "isolation",
@@ -44,6 +46,10 @@ Domain = Literal[
     "self_efficacy",
     "empowerment",
 ]
+# The documented vocabulary of domains (SPEC §3), in the catalogue's order. It is open: a
+# user's own instrument may name a domain of its own (e.g. programme_satisfaction).
+KNOWN_DOMAINS: tuple[str, ...] = get_args(Domain)
+
 LicenseStatus = Literal[
     "public_domain",
     "free_with_citation",
@@ -372,7 +378,11 @@ class Instrument(_Model):
     name: str
     short_name: str
     construct: str
-    domain: Domain
+    domain: LowerId = Field(
+        description="What the instrument measures, from the documented vocabulary ("
+        + ", ".join(KNOWN_DOMAINS)
+        + ") or a lower-case domain of your own, e.g. 'programme_satisfaction'."
+    )
     version: str = Field(description="Version of this definition (not of the instrument).")
     provenance: Provenance
     response_scales: dict[str, list[ResponseOption]] = Field(min_length=1)
@@ -391,14 +401,14 @@ class Instrument(_Model):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(item_id)
+        raise UnknownNameError.among("item", item_id, self.item_ids, where=self.id)
 
     def scale(self, scale_id: str) -> Scale:
         """Return the scale (subscale or total) with this id."""
         for scale in self.scales:
             if scale.id == scale_id:
                 return scale
-        raise KeyError(scale_id)
+        raise UnknownNameError.among("scale", scale_id, [s.id for s in self.scales], where=self.id)
 
     @property
     def item_ids(self) -> list[str]:
