@@ -1,8 +1,7 @@
 """Hand-worked PHQ-9 scoring (fact sheet stigma_distress_recovery.md §8a).
 
-Codes 0–3, no reversed items, total = sum 0–27, up to two missing items prorated from the
-mean of the answered ones (Arrieta et al. 2017; NHS Data Dictionary), bands 0–4 / 5–9 /
-10–14 / 15–19 / 20–27, evaluator-only alert on item 9 >= 1.
+Codes 0–3, no reversed items, total = plain sum 0–27, all nine items required,
+bands 0–4 / 5–9 / 10–14 / 15–19 / 20–27, evaluator-only alert on item 9 >= 1.
 """
 
 from __future__ import annotations
@@ -42,14 +41,9 @@ def result() -> so.ScoreResult:
                     "Not at all",
                     "several days",
                 ],
-                # c: item 4 missing → 8 of 9 answered: 24 × 9 / 8 = 27, severe;
-                #    item 9 = 3 raises the alert.
+                # c: item 4 missing → 8 of 9 answered, below min_answered 9 → no score;
+                #    item 9 = 3 still raises the alert.
                 "c": [3, 3, 3, None, 3, 3, 3, 3, 3],
-                # e: items 1, 2 and 3 missing → 6 of 9 answered, below 7 → no score.
-                "e": [None, None, None, 1, 1, 1, 0, 0, 0],
-                # f: two missing → 1+2+0+1+1+1+0 = 6 over 7 items → 6 × 9 / 7 = 7.714…,
-                #    banded as 8 → mild; item 9 = 0, no alert.
-                "f": [1, 2, None, 0, 1, 1, None, 1, 0],
                 # d: every item 3 → 27, top of the range, severe.
                 "d": [3] * 9,
             }
@@ -65,19 +59,11 @@ def test_totals_and_bands(result: so.ScoreResult) -> None:
     assert s.loc["d", "score"] == 27 and s.loc["d", "band"] == "severe"
 
 
-def test_up_to_two_missing_items_are_prorated(result: so.ScoreResult) -> None:
-    s = result.scores.set_index("participant_id")
-    assert s.loc["c", "score"] == 27 and s.loc["c", "n_answered"] == 8
-    assert s.loc["c", "band"] == "severe"
-    assert s.loc["f", "score"] == pytest.approx(6 * 9 / 7)
-    assert s.loc["f", "band"] == "mild"
-
-
-def test_three_missing_items_give_no_score(result: so.ScoreResult) -> None:
-    row = result.scores.set_index("participant_id").loc["e"]
+def test_missing_item_gives_no_score(result: so.ScoreResult) -> None:
+    row = result.scores.set_index("participant_id").loc["c"]
     assert row["status"] == "insufficient_items"
     assert pd.isna(row["score"])
-    assert row["n_answered"] == 6
+    assert row["n_answered"] == 8
 
 
 def test_item9_alert_for_any_nonzero_answer(result: so.ScoreResult) -> None:
