@@ -178,6 +178,13 @@ def test_mixed_model_fits_the_estimable_part_as_lme4():
         assert ours["se"] == pytest.approx(c["se"], rel=1e-5)
         assert ours["df"] == pytest.approx(c["df"], rel=1e-5)
     assert contrasts[("fu", "B")]["estimate"] is None
+    anova = {a["term"]: a for a in rec["anova"]}
+    inter, ref_inter = anova["wave:arm"], ref["anova_interaction"]
+    assert inter["num_df"] == ref_inter["num_df"] == 1
+    assert inter["f"] == pytest.approx(ref_inter["f"], rel=1e-5)
+    assert inter["den_df"] == pytest.approx(ref_inter["den_df"], rel=1e-5)
+    assert inter["p"] == pytest.approx(ref_inter["p"], rel=1e-5)
+    assert anova["wave"]["f"] is None and anova["arm"]["f"] is None  # said so in note
 
 
 # 4. ANCOVA with a covariate constant among the complete cases ---------------------------------

@@ -147,7 +147,12 @@ ct <- function(L) {
   r <- contest(fit, matrix(L, nrow = 1), joint = FALSE)
   list(estimate = r$Estimate, se = r$`Std. Error`, df = r$df)
 }
+a3 <- suppressMessages(anova(fit, type = 3))
 out$mixed <- list(
+  # lmerTest warns "interpret type III hypotheses with care"; the interaction row (the one
+  # test of the observed cells) is what the Python model reports
+  anova_interaction = list(f = a3["wave:arm", "F value"], num_df = a3["wave:arm", "NumDF"],
+                           den_df = a3["wave:arm", "DenDF"], p = a3["wave:arm", "Pr(>F)"]),
   dropped = setdiff(colnames(model.matrix(~ wave * arm, md)), names(fe)),
   terms = names(fe), estimate = unname(fe), se = unname(sqrt(diag(V))),
   participant_variance = vc$vcov[1], residual_variance = vc$vcov[2],
