@@ -39,7 +39,7 @@ def _resolve(base: Path, name: str | None) -> Path | None:
 
 
 def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
-    from . import read_export
+    from .ingest import read_export
 
     tables = []
     for i, item in enumerate(ev.data):
@@ -165,9 +165,12 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['ledger', 'report_html', 'report_md']
     """
-    from . import Registry, compare, load_responses, score
     from ._io import write_table
+    from .comparison import compare
+    from .ingest import load_responses
+    from .instruments import Registry
     from .report import ReportSettings, build_report, render_report
+    from .scoring import score
 
     say = progress or (lambda _message: None)
     ev, base = load_evaluation(source)
@@ -177,13 +180,8 @@ def run_evaluation(
     tables, wave_args = _read_sources(ev, base)
     grouping = [c for c in (ev.groups, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
-    # An instrument given as a YAML file is found beside the evaluation file, as data are,
-    # and made known by its id to every later stage.
-    registry = Registry()
-    instruments = [
-        registry.add(_resolve(base, i)).id if Path(i).suffix.lower() in {".yaml", ".yml"} else i
-        for i in ev.instruments
-    ]
+    # ids and definition paths (relative to the evaluation file) resolved once, here
+    instruments = Registry().resolve(ev.instruments, base=base)
     responses = load_responses(
         tables,
         instruments,
@@ -193,10 +191,9 @@ def run_evaluation(
         duplicates=ev.duplicates,
         casefold_ids=ev.casefold_ids,
         linked=not ev.unlinked,
-        registry=registry,
         **wave_args,
     )
-    say(f"scoring {', '.join(ev.instruments)}")
+    say(f"scoring {', '.join(i.id for i in instruments)}")
     if ev.waves.rename:
         # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry
         # the same wave names.
@@ -214,6 +211,8 @@ def run_evaluation(
         group_col=ev.groups,
         unlinked=ev.unlinked,
         keyed_items=keyed_items,
+        # the definitions actually scored, so a user's own instrument gets its reliability too
+        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
         reference_group=ev.reference_group,
         covariates=ev.covariates or None,
         reliability=ev.reliability or None,
@@ -223,7 +222,6 @@ def run_evaluation(
         pool_col=ev.pool_by,
         pool_method=ev.pool_method,
         input_name="scores",
-        registry=registry,
     )
     say(f"writing scores, ledger and results to {out}")
     files: dict[str, Path] = {}
@@ -242,7 +240,8 @@ def run_evaluation(
         date=ev.report.date,
     )
     say(f"writing the report ({', '.join(ev.report.formats)})")
-    model = build_report(results, scores, scored.ledger, settings)
+    planning = ev.report.planning.model_dump() if ev.report.planning else None
+    model = build_report(results, scores, scored.ledger, settings, planning=planning)
     for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
         files[f"report_{fmt}"] = path
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)

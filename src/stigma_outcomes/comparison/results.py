@@ -49,7 +49,8 @@ PAIRED_FIELDS: dict[str, str] = {
     "prop_reliably_deteriorated": "number", "n_clinical_at_pre": "integer",
     "n_recovered": "integer", "prop_recovered": "number", "clinical_cutoff": "number",
     "clinical_cutoff_operator": "string", "clinical_cutoff_source": "string",
-    "recovery_criterion": "string", "suppress": "boolean", "note": "string",
+    "recovery_criterion": "string", "suppress": "boolean",
+    "too_few_to_interpret": "boolean", "note": "string",
 }  # fmt: skip
 """Every field of a paired record and its JSON type (all but the key and flags may be null)."""
 
@@ -67,7 +68,7 @@ UNLINKED_FIELDS: dict[str, str] = {
     "n_beyond_after": "integer", "prop_beyond_after": "number", "risk_difference": "number",
     "risk_difference_ci_low": "number", "risk_difference_ci_high": "number",
     "odds_ratio": "number", "odds_ratio_ci_low": "number", "odds_ratio_ci_high": "number",
-    "suppress": "boolean", "note": "string",
+    "suppress": "boolean", "too_few_to_interpret": "boolean", "note": "string",
 }  # fmt: skip
 
 ATTRITION_FIELDS: dict[str, str] = {
@@ -78,7 +79,8 @@ ATTRITION_FIELDS: dict[str, str] = {
     "mean_dropouts": "number", "sd_dropouts": "number", "mean_difference": "number",
     "mean_difference_ci_low": "number", "mean_difference_ci_high": "number", "t": "number",
     "df": "number", "p": "number", "hedges_g": "number", "hedges_g_ci_low": "number",
-    "hedges_g_ci_high": "number", "suppress": "boolean", "note": "string",
+    "hedges_g_ci_high": "number", "suppress": "boolean", "too_few_to_interpret": "boolean",
+    "note": "string",
 }  # fmt: skip
 
 POOLED_FIELDS: dict[str, str] = {
