@@ -223,6 +223,12 @@ def _one_file(
             )
             continue
         chosen[instrument.id] = top[0]
+    # A proposal needs evidence: the instrument's item names, answers or value labels that
+    # are its response labels, or question text naming it. Codes in range prove nothing
+    # (nine 1–4 columns fit many scales), so such fits are listed, never written, and never
+    # compete with an evidence-backed match for its columns.
+    ranged = {k: v for k, v in chosen.items() if not _has_evidence(v, table, instruments)}
+    chosen = {k: v for k, v in chosen.items() if k not in ranged}
     claimed: dict[str, list[str]] = {}
     for inst, cand in chosen.items():
         for column in cand.columns.values():
@@ -246,13 +252,11 @@ def _one_file(
             f"columns {shown} fit {', '.join(who)} equally well; name the instrument "
             "(--instrument) or map it"
         )
-    kept = {k: v for k, v in chosen.items() if k not in losers}
-    # A proposal needs evidence: the instrument's item names, answers or value labels that
-    # are its response labels, or question text naming it. Codes in range prove nothing
-    # (nine 1–4 columns fit many scales), so such fits are listed, never written.
-    result.matches = {k: v for k, v in kept.items() if _has_evidence(v, table, instruments)}
-    result.possible = {k: v for k, v in kept.items() if k not in result.matches}
+    result.matches = {k: v for k, v in chosen.items() if k not in losers}
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
+    result.possible = {
+        k: v for k, v in ranged.items() if not taken.intersection(v.columns.values())
+    }
     _pick_id(result, table, [c for c in usable if c not in taken])
     _pick_wave(result, table, index, n_files)
     return result
