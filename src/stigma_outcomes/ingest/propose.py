@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..instruments.schema import Instrument
@@ -195,11 +196,8 @@ def _one_file(
         excluded={str(k): int(v) for k, v in table.excluded["problem"].value_counts().items()},
     )
     result.notes = _notes(meta)
-    usable = [
-        c
-        for c in map(str, table.frame.columns)
-        if c not in set(table.pii_columns) and c not in _checkbox_columns(table)
-    ]
+    left_out = set(table.pii_columns) | _checkbox_columns(table)
+    usable = [c for c in map(str, table.frame.columns) if c not in left_out]
     profiles = _profiles(table, usable)
     chosen: dict[str, Candidate] = {}
     for instrument in instruments:
@@ -314,17 +312,52 @@ def _notes(meta: dict[str, Any]) -> list[str]:
 
 
 def _profiles(table: RawTable, columns: list[str]) -> dict[str, dict[str, int]]:
-    """Column → {normalised answer: count} over the first rows (enough to judge a fit)."""
-    sample = table.frame.head(_SAMPLE_ROWS)
-    out: dict[str, dict[str, int]] = {}
-    for column in columns:
-        values = sample[column].dropna()
-        if values.dtype.kind == "f" and len(values) and (values % 1 == 0).all():
-            values = values.astype("int64")
-        text = values.astype(str).map(_norm)
+    """Column → {normalised answer: count} over the first rows (enough to judge a fit).
+
+    Text columns are stacked into one Arrow array and counted in one pass, so a wide export
+    costs what one long column does; typed (numeric) columns are counted one by one.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wanted = set(columns)
+    out: dict[str, dict[str, int]] = {c: {} for c in columns}
+    text_names: list[str] = []
+    pieces = []
+    for name, column in table.frame.items():
+        if name not in wanted:
+            continue
+        values = column.array[:_SAMPLE_ROWS]
+        if isinstance(values, pd.arrays.ArrowStringArray):
+            array = pa.array(values)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+            pieces.append(array.cast(pa.large_string()))
+            text_names.append(str(name))
+            continue
+        series = pd.Series(values).dropna()
+        if series.dtype.kind == "f" and len(series) and (series % 1 == 0).all():
+            series = series.astype("int64")
+        text = series.astype(str).map(_norm)
         counts = text[text != ""].value_counts()
-        out[column] = {str(k): int(v) for k, v in counts.items()}
-    return out
+        out[str(name)] = {str(k): int(v) for k, v in counts.items()}
+    if not pieces:
+        return out
+    owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    stacked = pa.concat_arrays(pieces)
+    # As _norm: white space collapsed and trimmed, case folded.
+    normal = pc.utf8_lower(
+        pc.utf8_trim_whitespace(pc.replace_substring_regex(stacked, r"\s+", " "))
+    )
+    keep = pc.fill_null(pc.greater(pc.utf8_length(normal), 0), False).to_numpy(zero_copy_only=False)
+    codes, uniques = pd.factorize(normal.to_numpy(zero_copy_only=False)[keep])
+    keys = owner[keep].astype(np.int64) * max(len(uniques), 1) + codes
+    found, counts = np.unique(keys, return_counts=True)
+    for key, count in zip(found.tolist(), counts.tolist(), strict=True):
+        column, code = divmod(key, max(len(uniques), 1))
+        out[text_names[column]][str(uniques[code])] = int(count)
+    # Most frequent answer first, as value_counts gives them.
+    return {c: dict(sorted(v.items(), key=lambda kv: -kv[1])) for c, v in out.items()}
 
 
 def _fit(
@@ -395,22 +428,34 @@ def _candidates(
 ) -> list[Candidate]:
     items = instrument.item_ids
     folded = {c.casefold(): c for c in columns}
+    # Also under a Kobo group path (``group/ucla3_1``): the last path segment, first seen.
+    segments: dict[str, str] = {}
+    for c in columns:
+        segments.setdefault(c.casefold().rsplit("/", 1)[-1], c)
     blocks: list[tuple[str, dict[str, str], str | None, str]] = []
     by_name = {}
     for item in items:
         want = f"{instrument.id}_{item}".casefold()
-        hit = folded.get(want) or next(
-            (c for c in columns if c.casefold().rsplit("/", 1)[-1] == want), None
-        )
+        hit = folded.get(want) or segments.get(want)
         if hit:
             by_name[item] = hit
     if len(by_name) == len(items):
         prefix = _common_prefix(by_name, items)
         blocks.append(("name", by_name, prefix, "columns named <instrument>_<item>"))
+    block_sizes = _numbered_blocks(columns)
     prefixes: dict[str, dict[str, str]] = {}
+    # Each column is looked up by its endings of the items' lengths (a dictionary look-up
+    # per length), not compared with every item.
+    by_ending: dict[str, list[str]] = {}
+    for item in items:
+        by_ending.setdefault(item.casefold(), []).append(item)
+    lengths = sorted({len(e) for e in by_ending})
     for column in columns:
-        for item in items:
-            if column.casefold().endswith(item.casefold()) and len(column) > len(item):
+        folded_column = column.casefold()
+        for size in lengths:
+            if len(column) <= size:
+                continue
+            for item in by_ending.get(folded_column[-size:], ()):
                 prefix = column[: -len(item)]
                 if prefix[-1].isdigit() and item[0].isdigit():
                     continue  # Q1 + "1" is not Q11
@@ -418,7 +463,7 @@ def _candidates(
     for prefix, found in prefixes.items():
         if len(found) != len(items) or found == by_name:
             continue
-        size = sum(1 for c in columns if c.startswith(prefix) and c[len(prefix) :].isdigit())
+        size = block_sizes.get(prefix, 0)
         how = "pattern" if size <= len(items) else "pattern (subset)"
         if how == "pattern (subset)" and not named:
             continue
@@ -443,6 +488,28 @@ def _candidates(
         reason, recode = fitted
         out.append(Candidate(instrument.id, how, mapping, f"{why}; {reason}", recode, pattern))
     return out
+
+
+def _numbered_blocks(columns: list[str]) -> dict[str, int]:
+    """For every prefix, how many columns are that prefix followed by digits only.
+
+    Counted in one pass (each column adds each of its digit-suffix splits), so a wide
+    export costs its width, not its width squared.
+
+    Examples
+    --------
+    >>> _numbered_blocks(["Q5_1", "Q5_2", "Q12"])["Q5_"], _numbered_blocks(["Q12"])["Q1"]
+    (2, 1)
+    """
+    sizes: dict[str, int] = {}
+    for column in columns:
+        start = len(column)
+        while start > 0 and column[start - 1].isdigit():
+            start -= 1
+        for cut in range(start, len(column)):
+            prefix = column[:cut]
+            sizes[prefix] = sizes.get(prefix, 0) + 1
+    return sizes
 
 
 def _common_prefix(mapping: dict[str, str], items: list[str]) -> str | None:

@@ -90,9 +90,12 @@ def _drop_empty_last_columns(sheet: Sheet) -> None:
     """
     if sheet.named or sheet.cells.shape[1] < 2:
         return
-    empty = sheet.cells.isna().all(axis=0).to_numpy()
-    # Count the run of empty columns at the right-hand end only.
-    k = int(np.argmin(empty[::-1])) if not empty.all() else 0
+    # Only the run of empty columns at the right-hand end counts (checked from the end, so
+    # a wide export costs a column or two, not all of them).
+    width = sheet.cells.shape[1]
+    k = 0
+    while k < width - 1 and sheet.cells.iloc[:, width - 1 - k].isna().all():
+        k += 1
     if k:
         sheet.cells = sheet.cells.iloc[:, : sheet.cells.shape[1] - k]
         sheet.metadata["empty_last_columns_dropped"] = k

@@ -58,6 +58,13 @@ def read_text(
     size = file.stat().st_size
     with file.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
+        # A very wide export's header line is longer than the sample: read on until the
+        # sample holds a few whole lines (the width and the delimiter are judged on them).
+        while sample.count(b"\n") < 4 and len(sample) < size and len(sample) < 64 * 2**20:
+            more = handle.read(len(sample))
+            if not more:
+                break
+            sample += more
     if not sample.strip():
         raise InputError("the file is empty", where=str(file), fix="export the data again")
     sniffed = Sniffed(encoding, "given with --encoding") if encoding else sniff_encoding(sample)
