@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,11 +50,13 @@ class Sheet:
         """
         want = n if not self.named else max(n - 1, 0)
         cached = self.__dict__.get("_head")
-        if cached is None or cached[0] is not self.cells or cached[1] < want:
+        if cached is None or cached[0]() is not self.cells or cached[1] < want:
             # One conversion of the top rows, kept while the cells stay the same: detection
-            # asks several times, and wide exports have thousands of columns.
+            # asks several times, and wide exports have thousands of columns. A weak
+            # reference, so the cache never keeps a released table alive.
             top = self.cells.head(max(want, 4))
-            cached = (self.cells, max(want, 4), [[_text(v) for v in r] for r in _rows(top)])
+            rows = [[_text(v) for v in r] for r in _rows(top)]
+            cached = (weakref.ref(self.cells), max(want, 4), rows)
             self.__dict__["_head"] = cached
         rows = [list(r) for r in cached[2][:want]]
         if self.named:
