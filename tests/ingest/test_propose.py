@@ -163,3 +163,15 @@ def test_unusual_qualtrics_statuses_are_noted(tmp_path) -> None:
     )
     proposal = propose([read_export(path)], [load_instrument("ucla3")])
     assert any("status 'Spam' kept" in n for n in proposal.files[0].notes)
+
+
+def test_question_text_naming_the_instrument_is_evidence() -> None:
+    """Numeric codes alone are only possible; question text naming the instrument (its id,
+    short or full name) makes the same block a proposal (issue 13, point 7)."""
+    frame = pd.DataFrame({"pid": ["a", "b"], **{f"Q7_{i}": ["1", "3"] for i in "123"}})
+    ucla = load_instrument("ucla3")
+    bare = propose([_table(frame)], [ucla])
+    assert bare.mapping["instruments"] == {} and "ucla3" in bare.files[0].possible
+    labels = {f"Q7_{i}": f"Loneliness ({ucla.short_name}) - item {i}" for i in "123"}
+    named = propose([_table(frame, column_labels=labels)], [ucla])
+    assert named.mapping["instruments"]["ucla3"] == {"pattern": "Q7_{item}"}
