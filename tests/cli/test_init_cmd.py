@@ -203,6 +203,10 @@ def test_every_evaluation_file_init_writes_runs_as_written(runner, tmp_path, exp
         assert "how to fix" in result.output and "Traceback" not in result.output
         assert not evaluation.exists() and not (tmp_path / "mapping.yaml").exists()
         return
+    # Only evidence-backed matches are written (issue 13, point 7).
+    for line in result.output.splitlines():
+        if "item(s) ←" in line:
+            assert "[name]" in line or "labels" in line or "name the instrument" in line, line
     run = run_evaluation(evaluation, out_dir=tmp_path / "out")
     assert (tmp_path / "out" / "scores.csv").exists(), run
 

@@ -264,14 +264,21 @@ _EVIDENCE = ("value labels name the scale's answers", "answers are the scale's l
 
 
 def _has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]) -> bool:
-    """Whether a match rests on more than the codes' range (see :data:`_EVIDENCE`)."""
+    """Whether a match rests on more than the codes' range (see :data:`_EVIDENCE`); a match
+    made on question text says so in its reason."""
     if candidate.how == "name" or any(e in candidate.why for e in _EVIDENCE):
         return True
     instrument = next(i for i in instruments if i.id == candidate.instrument)
     names = {_norm(n) for n in (instrument.id, instrument.short_name, instrument.name) if n}
     texts = [_norm(table.column_labels.get(c, "")) for c in candidate.columns.values()]
     stem = _norm(candidate.pattern or "").replace("{item}", "")
-    return any(n and (n in t or n == stem.strip(" _-")) for n in names for t in [*texts, stem])
+    if any(n and (n in t or n == stem.strip(" _-")) for n in names for t in [*texts, stem]):
+        candidate.why += f"; {_QUESTION_TEXT}"
+        return True
+    return False
+
+
+_QUESTION_TEXT = "question text or column names name the instrument"
 
 
 def _checkbox_columns(table: RawTable) -> set[str]:
