@@ -39,6 +39,7 @@ CORPUS = {
     "redcap/repeating-instruments_data.csv": ("redcap", 6, 0, [2, 3, 4]),
     "redcap/validation-types-1_data.csv": ("redcap", 1, 0, [2]),
     "redcap/vignette-repeating_data.csv": ("redcap", 17, 0, [2, 3, 4]),
+    "redcap/redcapapi_offline_data.csv": ("redcap", 40, 0, [2, 3, 4]),
     "spss_stata/hebrews.sav": ("plain", 99, 0, [1, 2, 3]),
     "spss_stata/sample.zsav": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/simple_alltypes.sav": ("plain", 6, 0, [1, 2, 3]),
@@ -334,6 +335,24 @@ def test_the_real_redcap_projects_personal_fields_are_all_found() -> None:
         "ec_phone",
         "dob",
     } <= set(longitudinal.pii_columns)
+
+
+def test_the_redcapapi_test_project_personal_fields_are_all_found() -> None:
+    table = read_export(
+        REAL / "redcap" / "redcapapi_offline_data.csv",
+        dictionary=REAL / "redcap" / "redcapapi_offline_dictionary.csv",
+    )
+    assert {
+        "email_test",
+        "phone_test",
+        "zipcode_test",
+        "text_test",
+        "notes_test",
+        "signature_test",
+        "file_upload_test",
+        "date_ymd_test",
+    } <= set(table.pii_columns)
+    assert "number_test" not in table.pii_columns  # 19.14555454 is a measurement
 
 
 @pytest.mark.parametrize(

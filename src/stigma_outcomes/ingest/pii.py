@@ -306,6 +306,7 @@ _IPV4_RE = r"^(\d{1,3}\.){3}\d{1,3}$"
 # far more often a platform's record number.
 _PHONE_RE = r"^(?:\+\d[\d\s().-]{5,}\d|\(?\d[\d().-]*[\s().-][\d\s().-]*\d)$"
 _DATE_RE = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(\s|$)"
+_NUMBER_RE = r"^[+-]?\d+(?:[.,]\d+)?$"  # a measurement (19.14555454) is not a phone number
 _PERSON_RE = r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’.-]*){1,2}$"
 
 
@@ -369,7 +370,9 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
             "n": 1,
             "email": match(_EMAIL_RE),
             "ip": match(_IPV4_RE),
-            "phone": match(_PHONE_RE) & ~match(_DATE_RE) & (count(r"\d") >= 7),
+            "phone": (
+                match(_PHONE_RE) & ~match(_DATE_RE) & ~match(_NUMBER_RE) & (count(r"\d") >= 7)
+            ),
             "person": match(_PERSON_RE),
             "date": match(_DATE_RE),
             "length": lengths,
@@ -420,8 +423,8 @@ def _judge(stats: pd.DataFrame) -> np.ndarray:
     # repeat; a sentence typed by a respondent rarely does either.
     free = (
         (n >= 2)
-        & (stats["length"].to_numpy() >= 25)
-        & (stats["words"].to_numpy() >= 4)
+        & (stats["length"].to_numpy() >= 20)
+        & (stats["words"].to_numpy() >= 3)
         & (stats["letters"].to_numpy() >= 0.6)
         & (distinct >= 0.8)
     )
