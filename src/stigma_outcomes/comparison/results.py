@@ -186,6 +186,49 @@ class Results:
         for name in SECTIONS:
             setattr(self, name, _records(getattr(self, name)))
 
+    def __repr__(self) -> str:
+        """Records per section and the design, never the records themselves.
+
+        Examples
+        --------
+        >>> Results(paired=[{"instrument": "x", "scale": "t"}],
+        ...         meta={"settings": {"design": "linked", "pre": "pre", "post": "post"}})
+        Results(design='linked', pre='pre', post='post', paired=1)
+        """
+        counts = ", ".join(f"{name}={len(records)}" for name, records in self.sections() if records)
+        settings = self.meta.get("settings") or {}
+        head = ", ".join(
+            f"{key}={settings[key]!r}" for key in ("design", "pre", "post") if settings.get(key)
+        )
+        return f"Results({', '.join(part for part in (head, counts) if part)})"
+
+    def _repr_html_(self) -> str:
+        """The paired records' headline fields as a table, for notebooks."""
+        from html import escape
+
+        if not self.paired:
+            return f"<p>{escape(repr(self))}</p>"
+        keys = [
+            k
+            for k in ("instrument", "scale", "group", "n_pairs", "mean_change", "p", "d_z")
+            if any(k in r for r in self.paired)
+        ]
+
+        def cell(value: object) -> str:
+            if isinstance(value, float):
+                return "" if value != value else f"{value:.3g}"
+            return "" if value is None else escape(str(value))
+
+        head = "".join(f"<th>{k}</th>" for k in keys)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{cell(r.get(k))}</td>" for k in keys) + "</tr>"
+            for r in self.paired
+        )
+        return (
+            f"<p>{escape(repr(self))}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
     def sections(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """``(name, records)`` for every section, in SPEC order."""
         for name in SECTIONS:
