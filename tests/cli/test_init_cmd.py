@@ -236,3 +236,42 @@ def test_init_on_the_real_corpus_writes_only_evidence_backed_mappings(runner, tm
     found = json.loads(boxes.output)
     assert found["files"][0]["matches"] == {} and found["mapping"]["instruments"] == {}
     assert found["files"][0]["possible_unconfirmed"] == {}  # tick boxes are not even possible
+
+
+@pytest.mark.parametrize(
+    "exports",
+    [
+        ["qualtrics_pre.csv", "qualtrics_post.csv"],
+        ["redcap_longitudinal.csv", "redcap_data_dictionary.csv"],
+    ],
+    ids=["qualtrics-pre-post", "redcap-events"],
+)
+def test_the_samples_run_as_init_writes_them(runner, tmp_path, exports) -> None:
+    """The shipped samples through `init --write-evaluation` and then `run`, unedited; REDCap
+    events become the waves: section (issue 13, point 9)."""
+    from stigma_outcomes.pipeline import run_evaluation
+
+    for name in exports:
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            *(str(tmp_path / n) for n in exports),
+            "--write-mapping",
+            str(tmp_path / "mapping.yaml"),
+            "--write-evaluation",
+            str(evaluation),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
+    if "redcap" in exports[0]:
+        assert written["waves"] == {
+            "pre": "baseline_arm_1",
+            "post": "post_arm_1",
+            "followup": ["followup_arm_1"],
+        }
+    run = run_evaluation(evaluation, out_dir=tmp_path / "out")
+    assert (tmp_path / "out" / "results.json").exists(), run
