@@ -39,7 +39,7 @@ def _resolve(base: Path, name: str | None) -> Path | None:
 
 
 def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
-    from . import read_export
+    from .ingest import read_export
 
     tables = []
     for i, item in enumerate(ev.data):
@@ -139,7 +139,7 @@ def _manifest(outputs: Any, out: Path, inputs: list[Path]) -> str:
     """``run.json``: the files of this run and their checksums (no timestamps: reruns match)."""
     import json
 
-    from . import __version__
+    from ._version import __version__
     from .comparison.compare import file_sha256
 
     files = {
@@ -217,10 +217,13 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['ledger', 'manifest', 'report_html']
     """
-    from . import compare, load_responses, score
     from ._io import write_table, write_text_atomic
     from ._outputs import all_or_nothing
+    from .comparison import compare
+    from .ingest import load_responses
+    from .instruments import Registry
     from .report import ReportSettings, build_report, render_report
+    from .scoring import score
 
     say = progress or (lambda _message: None)
     ev, base = load_evaluation(source)
@@ -230,23 +233,27 @@ def run_evaluation(
     tables, wave_args = _read_sources(ev, base)
     grouping = [c for c in (ev.groups, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
+    # ids and definition paths (relative to the evaluation file) resolved once, here
+    registry = Registry()
+    instruments = registry.resolve(ev.instruments, base=base)
     responses = load_responses(
         tables,
-        ev.instruments,
+        instruments,
         mapping=_resolve(base, ev.mapping),
         id_col=ev.id_column,
         carry=carry,
         duplicates=ev.duplicates,
         casefold_ids=ev.casefold_ids,
+        linked=not ev.unlinked,
         **wave_args,
     )
-    say(f"scoring {', '.join(ev.instruments)}")
+    say(f"scoring {', '.join(i.id for i in instruments)}")
     if ev.waves.rename:
         # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry
         # the same wave names.
         responses.frame["wave"] = rename_waves(responses.frame["wave"], ev.waves.rename)
         responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
-    scored = score(responses, ev.instruments)
+    scored = score(responses, instruments)
     scores = scored.scores
     # Group and site labels are published: refuse a column that identifies people.
     from .comparison.group_labels import check_grouping_columns
@@ -267,6 +274,8 @@ def run_evaluation(
         group_col=ev.groups,
         unlinked=ev.unlinked,
         keyed_items=keyed_items,
+        # the definitions actually scored, so a user's own instrument gets its reliability too
+        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
         reference_group=ev.reference_group,
         covariates=ev.covariates or None,
         reliability=ev.reliability or None,
@@ -276,6 +285,7 @@ def run_evaluation(
         pool_col=ev.pool_by,
         pool_method=ev.pool_method,
         input_name="scores",
+        registry=registry,
     )
     settings = ReportSettings(
         title=ev.title,
@@ -288,6 +298,7 @@ def run_evaluation(
         date=ev.report.date,
     )
     files: dict[str, Path] = {}
+    planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only
     # when the whole run has succeeded, replacing the previous run's complete set.
     with all_or_nothing() as outputs:
@@ -297,7 +308,7 @@ def run_evaluation(
         files["results_json"] = results.to_json(out / "results.json")
         files["results_csv"] = results.to_csv(out / "results.csv")
         say(f"writing the report ({', '.join(ev.report.formats)})")
-        model = build_report(results, scores, scored.ledger, settings)
+        model = build_report(results, scores, scored.ledger, settings, planning=planning)
         for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
             files[f"report_{fmt}"] = path
         outputs.remove_on_commit(_previous_set(out))
