@@ -10,6 +10,7 @@ are damaged; YAML with duplicate keys, aliases, wrong types and broken indentati
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -191,6 +192,7 @@ def mutated_json(draw: st.DrawFn, data: Any) -> bytes:
         if draw(st.booleans()) and isinstance(parent, dict):
             parent.pop(path[-1], None)
         else:
-            parent[path[-1]] = draw(st.sampled_from(JSON_VALUES))
+            # A copy: a shared list could otherwise end up inside itself.
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(JSON_VALUES)))
     text = json.dumps(doc, allow_nan=True)
     return draw(mutated_bytes(text.encode("utf-8")))

@@ -236,6 +236,13 @@ def read_export(
             wave_col=wave_col,
         )
     raw = read_sheet(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    if not raw.head(1):
+        # Checked once here, so no flavour detector has to expect a file without a header.
+        raise InputError(
+            "the export is empty: it has no header row",
+            where=raw.source,
+            fix="check it is the file you downloaded, and download it again if it is",
+        )
     if looks_like_dictionary(raw):
         raise InputError(
             "this file is a REDCap data dictionary, not response data",

@@ -242,7 +242,10 @@ def looks_like_dictionary(sheet: Sheet) -> bool:
     >>> looks_like_dictionary(Sheet(cells=cells, row_numbers=np.array([1, 2]), source="dd"))
     True
     """
-    head = {str(c).replace("\ufeff", "").strip().lower() for c in sheet.head(1)[0]}
+    rows = sheet.head(1)
+    if not rows:  # an empty file is not a dictionary
+        return False
+    head = {str(c).replace("\ufeff", "").strip().lower() for c in rows[0]}
     return bool(head & {"variable / field name", "field_name"}) and bool(
         head & {"form name", "form_name"}
     )
