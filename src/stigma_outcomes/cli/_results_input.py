@@ -14,6 +14,14 @@ from typing import Any
 
 from ..errors import InputError
 
+_NEEDED = {
+    "paired": ("from_wave", "to_wave", "n_pairs", "mean_change"),
+    "unlinked": ("from_wave", "to_wave"),
+    "pooled": ("from_wave", "to_wave"),
+    "attrition": ("n_completers", "n_dropouts"),
+}
+"""Fields of each section that the report reads directly (besides instrument and scale)."""
+
 
 def _is(value: Any, kind: str) -> bool:
     if kind == "null":
@@ -76,8 +84,9 @@ def check_results(data: Any, where: str) -> dict[str, Any]:
         for i, rec in enumerate(records):
             if not isinstance(rec, dict):
                 raise bad(f"{section}[{i}] is not an object")
-            # Only the key fields are demanded: results of earlier versions lack some others.
-            for name in ("instrument", "scale"):
+            # Only the fields the report reads without a default are demanded: results of
+            # earlier versions lack some others.
+            for name in ("instrument", "scale", *_NEEDED.get(section, ())):
                 if name not in rec:
                     raise bad(f"{section}[{i}] lacks the field '{name}'")
             for name, prop in item.get("properties", {}).items():

@@ -451,14 +451,14 @@ def compare(
     extra = [c for c in (covariates or []) if c != group_col]
     if pool_col is not None and pool_col != group_col and pool_col not in extra:
         extra.append(pool_col)
-    if "participant_id" in scores.columns and scores["participant_id"].isna().any():
-        # A scored row always has an ID; one without came from an edited or damaged file.
-        raise InputError(
-            f"{int(scores['participant_id'].isna().sum())} row(s) of the scores table have no "
-            "participant ID",
-            where="scores table, column 'participant_id'",
-            fix="give the scores file written by 'score' or 'run', unedited",
-        )
+    for key in ("participant_id", "wave", "instrument", "scale"):
+        # A scored row always has these; one without came from an edited or damaged file.
+        if key in scores.columns and scores[key].isna().any():
+            raise InputError(
+                f"{int(scores[key].isna().sum())} row(s) of the scores table have no {key}",
+                where=f"scores table, column '{key}'",
+                fix="give the scores file written by 'score' or 'run', unedited",
+            )
     valid = valid_scores(scores, group_col, extra)
     check_waves(scores, waves)
     # Group labels are published: refuse a column that identifies people (group_labels.py).

@@ -64,7 +64,8 @@ def markdown_text(text: object, *, block: bool = True) -> str:
     value = _MD_INLINE.sub(r"\\\1", value)
     value = _MD_HTML.sub(lambda m: "\\" + m.group(), value)
     if block:
-        value = _MD_BLOCK.sub(_escape_block, value, count=1)
+        # Leading blanks would make an indented code block (a paragraph drops them anyway).
+        value = _MD_BLOCK.sub(_escape_block, value.lstrip(" \t"), count=1)
     return value
 
 
