@@ -163,3 +163,18 @@ def test_zip_bombs_and_crowds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_a_good_zip_still_reads(tmp_path: Path) -> None:
     path = _zip(tmp_path / "x.zip", {"pre.csv": b"id,q1\nA,1\nB,2\n"})
     assert len(read_export(path).frame) == 2
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_ragged_row_that_is_not_utf8_is_one_error_and_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Found by the fuzz suite: pyarrow decodes the bad row as UTF-8 inside its callback and
+    # Python printed "Exception ignored ... UnicodeDecodeError" with a traceback.
+    path = tmp_path / "x.csv"
+    # Past the 64 KB the encoding is sniffed from, so the file is first read as UTF-8.
+    path.write_bytes(b"id,q1,q2\n" + b"A,1,2\n" * 15000 + b"B,\xf9\xfa,2,9,9\n" + b"C,1,2\n")
+    with pytest.raises(InputError, match="row has 5 cells"):
+        read_export(path)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception ignored" not in err

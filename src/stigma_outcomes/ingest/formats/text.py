@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -193,6 +194,12 @@ def _arrow_read(
         return "error"
 
     names = [f"c{i}" for i in range(width)]
+    # pyarrow decodes an invalid row's text as UTF-8 before calling on_invalid; bytes that
+    # are not UTF-8 raise inside pyarrow, which Python would print as "Exception ignored"
+    # with a traceback. Caught here, it means what it says: the file is not UTF-8.
+    undecodable: list[BaseException | None] = []
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: undecodable.append(unraisable.exc_value)
     try:
         table = pacsv.read_csv(
             source,
@@ -212,11 +219,14 @@ def _arrow_read(
             ),
         )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+        if undecodable or "UTF8" in str(exc) or "UTF-8" in str(exc):
             return _NOT_UTF8
         return None
     finally:
+        sys.unraisablehook = previous_hook
         source.close()
+    if undecodable:
+        return _NOT_UTF8
     if blank_lines > trailing:
         # A blank line in the middle shifts every later row number; only the exact
         # path knows where it was.
