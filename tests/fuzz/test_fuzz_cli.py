@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Iterable
@@ -96,12 +97,21 @@ def invoke(target: str, args: list[str], inputs: Iterable[Path], work: Path, out
     inputs = [p for p in inputs if p.is_file()]
     before = {p: _sha(p) for p in inputs}
     previous = signal.signal(signal.SIGALRM, _alarm)
+    # An exception Python can only print ("Exception ignored in ...") is a traceback too.
+    unraisable: list[str] = []
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: unraisable.append(f"{u.exc_type.__name__}: {u.exc_value}")
     signal.alarm(HANG_SECONDS)
     try:
         result = runner.invoke(app, args)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = previous_hook
+    if unraisable:
+        STATS[f"{target}:exit_traceback"] += 1
+        STATS["exit_traceback"] += 1
+        raise AssertionError(f"{target}: exception printed by Python: {unraisable}\nargs: {args}")
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
     STATS[f"{target}:exit{'_traceback' if crashed else result.exit_code}"] += 1
     STATS[f"exit{'_traceback' if crashed else result.exit_code}"] += 1
