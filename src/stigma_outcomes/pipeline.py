@@ -81,6 +81,7 @@ OUTPUT_NAMES = (
     "report.pdf",
     "report.html",
     "report.md",
+    "evaluator_qa.txt",
 )
 
 
@@ -166,7 +167,7 @@ def run_evaluation(
     ['ledger', 'report_html', 'report_md']
     """
     from . import compare, load_responses, score
-    from ._io import write_table
+    from ._io import write_table, write_text_atomic
     from .report import ReportSettings, build_report, render_report
 
     say = progress or (lambda _message: None)
@@ -235,6 +236,12 @@ def run_evaluation(
     model = build_report(results, scores, scored.ledger, settings)
     for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
         files[f"report_{fmt}"] = path
+    # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside the
+    # scores and on the terminal, never in a report.
+    files["evaluator_qa"] = write_text_atomic(out / "evaluator_qa.txt", model.evaluator_text())
+    for line in model.evaluator_notes:
+        if not line.startswith("Ledger: "):
+            say(line)
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
     return RunResult(out_dir=out, files=files, summary=summary)
 

@@ -105,6 +105,8 @@ class Audit:
     relations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     shares: dict[str, Share] = field(default_factory=dict)
     shown_shares: set[str] = field(default_factory=set)
+    unprotected: set[str] = field(default_factory=set)
+    _cache: dict[tuple, dict[str, CellRange]] = field(default_factory=dict, repr=False)
     solver_calls: int = 0
 
     def __post_init__(self) -> None:
@@ -112,14 +114,20 @@ class Audit:
             raise ValueError("the suppression threshold must be at least 1")
 
     # -- building the system ------------------------------------------------------------
-    def count(self, key: str, value: int, state: str = EXACT) -> None:
-        """Add a count with its true value and how it is published."""
+    def count(self, key: str, value: int, state: str = EXACT, protect: bool = True) -> None:
+        """Add a count with its true value and how it is published.
+
+        ``protect=False`` marks a count that ties others together but is not itself a count
+        of people the rule protects (e.g. answers beyond the first per person).
+        """
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}; use one of {STATES}")
         if int(value) != value or value < 0:
             raise ValueError(f"count {key!r} must be a whole number >= 0, got {value!r}")
         self.values[key] = int(value)
         self.states[key] = state
+        if not protect:
+            self.unprotected.add(key)
         self._check_marker(key)
 
     def _check_marker(self, key: str) -> None:
@@ -139,10 +147,12 @@ class Audit:
         if self.values[total] != sum(self.values[p] for p in parts):
             raise ValueError(f"relation {total} = sum{parts} does not hold for the true values")
         self.relations.append((total, parts))
+        self._cache.clear()
 
     def share(self, key: str, num: str, den: str, decimals: int = 0, shown: bool = True) -> None:
         """Declare a printed percentage of count ``num`` in count ``den``."""
         self.shares[key] = Share(num, den, decimals)
+        self._cache.clear()
         if shown:
             self.shown_shares.add(key)
         else:
@@ -164,7 +174,11 @@ class Audit:
     def sensitive(self) -> list[str]:
         """Suppressed counts of 1 to ``threshold - 1``: the ones the rule protects."""
         t = int(self.threshold)
-        return [k for k, v in self.values.items() if 0 < v < t and self.states[k] != EXACT]
+        return [
+            k
+            for k, v in self.values.items()
+            if 0 < v < t and self.states[k] != EXACT and k not in self.unprotected
+        ]
 
     # -- the reader's knowledge ----------------------------------------------------------
     def bounds(self, key: str) -> tuple[float, float]:
@@ -297,6 +311,25 @@ class Audit:
         return low, high
 
     def _solve(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
+        # Secondary suppression re-checks the same component under the same markers many
+        # times; the answer depends only on the markers and the shown percentages.
+        names = set(comp)
+        signature = (
+            tuple(sorted((k, self.states[k]) for k in comp)),
+            tuple(
+                sorted(
+                    s for s in self.shown_shares if {self.shares[s].num, self.shares[s].den} & names
+                )
+            ),
+            len(self.relations),
+        )
+        cached = self._cache.get(signature)
+        if cached is None:
+            cached = self._solve_uncached(comp, targets)
+            self._cache[signature] = cached
+        return {k: cached[k] for k in targets}
+
+    def _solve_uncached(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
         a, b, g, h = self._system(comp)
         truth = np.array([self.values[k] for k in comp], dtype=float)
         if (len(a) and np.any(np.abs(a @ truth - b) > 1e-9)) or (
@@ -348,6 +381,15 @@ class Audit:
             self.solver_calls += 1
             return milp(c, integrality=np.ones(n), bounds=Bounds(lo, hi), constraints=cons)
 
+        seen: dict[str, set[int]] = {k: set() for k in targets}
+
+        def record(res: object) -> None:
+            # Every whole-number solution shows one attainable value for each target.
+            for k in targets:
+                v = round(res.x[comp.index(k)])  # type: ignore[attr-defined]
+                if 0 < v < self.threshold:
+                    seen[k].add(v)
+
         out = {}
         for k in targets:
             i = comp.index(k)
@@ -357,15 +399,19 @@ class Audit:
             res_hi = solve(-e, base_lo, base_hi)
             lo_v = float(round(res_lo.fun)) if res_lo.status == 0 else math.nan
             hi_v = -float(round(res_hi.fun)) if res_hi.status == 0 else math.inf
-            attainable = set()
+            for res in (res_lo, res_hi):
+                if res.status == 0:
+                    record(res)
             for v in range(1, int(self.threshold)):
-                if not (lo_v <= v <= hi_v):
+                if v in seen[k] or not (lo_v <= v <= hi_v):
                     continue
                 lo, hi = base_lo.copy(), base_hi.copy()
                 lo[i] = hi[i] = v
                 # Status 0 is a whole-number point with this value; anything else (infeasible,
                 # or a solver limit) counts as not attainable, the cautious reading.
-                if solve(np.zeros(n), lo, hi).status == 0:
-                    attainable.add(v)
-            out[k] = CellRange(k, lo_v, hi_v, frozenset(attainable), int(self.threshold))
+                res = solve(np.zeros(n), lo, hi)
+                if res.status == 0:
+                    record(res)
+            attainable = frozenset(v for v in seen[k] if lo_v <= v <= hi_v)
+            out[k] = CellRange(k, lo_v, hi_v, attainable, int(self.threshold))
         return out

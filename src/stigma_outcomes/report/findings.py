@@ -100,7 +100,7 @@ def verdict(record: dict[str, Any], alpha: float = ALPHA) -> Verdict:
 def _count_phrase(d: Disclosure, key: str, n: Any, total: Any, total_key: str) -> str:
     if d.status(key) == "small":
         return f"fewer than {d.threshold} of {_total(d, total, total_key)}"
-    if d.status(key) == "hidden":
+    if not d.shown(key):
         return f"a number not shown for privacy ({d.mark(key)})"
     if not is_number(n) or not is_number(total):
         return "not available"

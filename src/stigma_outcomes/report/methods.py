@@ -256,7 +256,7 @@ def methods_section(
         sec.paragraphs.append(_not_computed_sentence(not_computed, bool(rel_rows)))
     sec.paragraphs.append(
         "Privacy. No names, e-mail addresses, participant codes or other personal columns "
-        "appear in this report. " + d.note()
+        "appear in this report. " + d.note() + " " + d.audit_sentence()
     )
     version = (data.get("meta") or {}).get("package_version")
     if version:

@@ -40,9 +40,10 @@ _COST = {
     "n_no_reliable_change": 1.0,
     "n_reliably_deteriorated": 3.0,
     "n_reliably_improved": 4.0,
-    "n_pairs": 25.0,
-    "n_before": 25.0,
-    "n_after": 25.0,
+    # A group's size: hiding it hides every statistic of the group with it.
+    "n_pairs": 100.0,
+    "n_before": 100.0,
+    "n_after": 100.0,
 }
 _STATE = {"shown": EXACT, "small": SMALL, "hidden": HIDDEN, "withheld": UNKNOWN}
 
@@ -104,6 +105,7 @@ class Disclosure:
     depends: dict[str, set[str]] = field(default_factory=dict)
     shares: dict[str, tuple[str, str]] = field(default_factory=dict)
     not_people: set[str] = field(default_factory=set)
+    unpublished: set[str] = field(default_factory=set)
     costs: dict[str, float] = field(default_factory=dict)
     summary: AuditSummary | None = None
     _status: dict[str, Status] | None = None
@@ -113,17 +115,27 @@ class Disclosure:
             raise ValueError("the suppression threshold must be at least 1")
 
     def count(
-        self, key: str, n: int | float | None, *, person: bool = True, cost: float | None = None
+        self,
+        key: str,
+        n: int | float | None,
+        *,
+        person: bool = True,
+        cost: float | None = None,
+        published: bool = True,
     ) -> None:
-        """Register a published count under ``key`` (``None`` or NaN counts are ignored).
+        """Register a count under ``key`` (``None`` or NaN counts are ignored).
 
-        ``person=False`` marks a count of things (columns, files), shown as it is.
+        ``person=False`` marks a count of things (columns, files), shown as it is;
+        ``published=False`` a count the report never prints, which only ties others
+        together (e.g. answers beyond the first per person).
         """
         if n is None or n != n:
             return
         self.values[key] = int(n)
         if not person:
             self.not_people.add(key)
+        if not published:
+            self.unpublished.add(key)
         if cost is not None:
             self.costs[key] = float(cost)
         self._status = None
@@ -138,7 +150,7 @@ class Disclosure:
         self._status = None
 
     def derived(self, key: str, base: str) -> None:
-        """Declare that ``key`` is derived from ``base``: withheld whenever ``base`` is not shown."""
+        """Declare that ``key`` rests on ``base``: withheld whenever ``base`` is not shown."""
         self.depends.setdefault(base, set()).add(key)
         self._status = None
 
@@ -180,6 +192,7 @@ class Disclosure:
             k: ("small" if 0 < v < t and k not in self.not_people else "shown")
             for k, v in self.values.items()
         }
+        status.update({k: "withheld" for k in self.unpublished})
         self._withhold(status)
         audit = self._audit(status)
         eligible = [
@@ -214,12 +227,22 @@ class Disclosure:
     def _audit(self, status: dict[str, Status]) -> Audit:
         audit = Audit(int(self.threshold))
         for key, value in self.values.items():
-            audit.count(key, value, _STATE[status[key]])
-        for total, parts in self.relations:
+            audit.count(key, value, _STATE[status[key]], protect=key not in self.not_people)
+        for i, (total, parts) in enumerate(self.relations):
             if any(p not in self.values for p in parts):
                 continue
-            if total not in self.values:
-                audit.count(total, sum(self.values[p] for p in parts), EXACT)
+            whole = sum(self.values[p] for p in parts)
+            if total not in audit.values:
+                audit.count(total, self.values.get(total, whole), EXACT)
+            gap = audit.values[total] - whole
+            if gap < 0:
+                continue  # not a true sum (e.g. hand-made results), so it tells a reader nothing
+            if gap > 0:
+                # Parts that do not cover the total (e.g. pairs without a reliable-change
+                # verdict): the reader still knows the parts add up to at most the total.
+                rest = f"{total}|rest:{i}"
+                audit.count(rest, gap, UNKNOWN, protect=False)
+                parts = (*parts, rest)
             audit.relation(total, parts)
         for key, (num, den) in self.shares.items():
             if num in self.values and den in self.values and self.values[den] > 0:

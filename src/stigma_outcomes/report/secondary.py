@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..errors import AnalysisError
-from .disclosure import EXACT, HIDDEN, UNKNOWN, Audit
+from .disclosure import EXACT, HIDDEN, UNKNOWN, Audit, CellRange
 
 
 class DisclosureAuditError(AnalysisError):
@@ -103,7 +103,8 @@ def protect(
                     fix="report on larger groups (or fewer of them), or lower the privacy "
                     "threshold only if your data agreement allows it",
                 )
-            hider.hide(choice)
+            for k in choice:
+                hider.hide(k)
         queue = [k for k in queue if k in set(audit.exposed(queue))]
     for key in sorted(hider.hidden, key=lambda k: (-cost(k), k)):
         touched = hider.show(key)
@@ -171,16 +172,91 @@ class _Hider:
         return touched
 
 
-def _best(hider: _Hider, key: str, cost: Callable[[str], float], allowed: set[str]) -> str | None:
+def _best(
+    hider: _Hider, key: str, cost: Callable[[str], float], allowed: set[str]
+) -> list[str] | None:
+    """The cheapest one or two candidates that make ``key`` safe, else the most helpful one."""
     audit = hider.audit
-    best: tuple[int, float, str] | None = None
-    for cand in sorted(candidates(audit, key, allowed), key=lambda k: (cost(k), k)):
-        touched = hider.hide(cand)
-        result = audit.check([key, *touched]).get(key)
-        hider.show(cand)
+    cands = sorted(candidates(audit, key, allowed), key=lambda k: (cost(k), k))
+    single: str | None = None
+    helpful: tuple[int, float, str] | None = None
+    for cand in cands:
+        result = _try(hider, key, [cand])
         if result is None or result.safe:
-            return cand
+            single = cand
+            break
         score = (-len(result.attainable), cost(cand), cand)
-        if best is None or score < best:
-            best = score
-    return None if best is None else best[2]
+        if helpful is None or score < helpful:
+            helpful = score
+    # Several cheap counts often protect as well as one dear one (a few "no reliable
+    # change" cells instead of a group's size, which would take all its statistics with it).
+    options: list[tuple[float, list[str]]] = []
+    if single is not None:
+        options.append((cost(single), [single]))
+    limit = min((c for c, _ in options), default=float("inf"))
+    fill = _fill(hider, key, cost, allowed, limit)
+    if fill is not None:
+        options.append((sum(cost(k) for k in fill), fill))
+        limit = min(limit, options[-1][0])
+    pairs = sorted((cost(a) + cost(b), a, b) for i, a in enumerate(cands) for b in cands[i + 1 :])
+    for total, a, b in pairs[:PAIR_LIMIT]:
+        if total >= limit:
+            break
+        result = _try(hider, key, [a, b])
+        if result is None or result.safe:
+            options.append((total, [a, b]))
+            break
+    if options:
+        return min(options, key=lambda o: (o[0], o[1]))[1]
+    return None if helpful is None else [helpful[2]]
+
+
+def _fill(
+    hider: _Hider, key: str, cost: Callable[[str], float], allowed: set[str], limit: float
+) -> list[str] | None:
+    """Hide the cheapest candidate, then the next, until ``key`` is safe; then drop those
+    not needed. Returned only when cheaper than ``limit`` (the best single fix)."""
+    chosen: list[str] = []
+    spent = 0.0
+    while True:
+        cands = [c for c in candidates(hider.audit, key, allowed) if c not in chosen]
+        if not cands:
+            break
+        cand = min(cands, key=lambda k: (cost(k), k))
+        spent += cost(cand)
+        if spent >= limit:
+            break
+        hider.hide(cand)
+        chosen.append(cand)
+        if _safe(hider, key):
+            for k in sorted(chosen, key=lambda c: (-cost(c), c)):
+                hider.show(k)
+                if not _safe(hider, key):
+                    hider.hide(k)
+                else:
+                    chosen.remove(k)
+            for k in chosen:
+                hider.show(k)
+            return chosen
+    for k in reversed(chosen):
+        hider.show(k)
+    return None
+
+
+def _safe(hider: _Hider, key: str) -> bool:
+    result = hider.audit.check([key]).get(key)
+    return result is None or result.safe
+
+
+PAIR_LIMIT = 60
+"""Pairs of candidates tried per step, cheapest first."""
+
+
+def _try(hider: _Hider, key: str, keys: list[str]) -> CellRange | None:
+    touched: list[str] = []
+    for k in keys:
+        touched += hider.hide(k)
+    result = hider.audit.check([key, *touched]).get(key)
+    for k in reversed(keys):
+        hider.show(k)
+    return result
