@@ -61,7 +61,7 @@ def test_small_parts_of_a_shown_total_can_still_be_any_small_value(
 ) -> None:
     d = _groups(total, parts)
     d.resolve()
-    for i, v in enumerate(parts):
+    for i, _v in enumerate(parts):
         assert d.status(f"g{i}") == "small"
         assert _attainable(d, f"g{i}") >= {1, 2, 3, 4}, (total, parts, i)
     # The total had to go: nothing else can protect the parts.

@@ -68,3 +68,30 @@ def test_rejects_a_threshold_below_one() -> None:
 
 def test_note_states_the_rule() -> None:
     assert "1 to 10 people" in Disclosure(11).note()
+
+
+def test_the_demo_leak_everyone_8_and_two_groups_under_5_is_closed_in_the_report() -> None:
+    # The case in a whole report: everyone 8 reliably worse, both groups "<5"
+    # (8 = a + b with a, b <= 4 forces 4 and 4). Today's code printed all three.
+    from stigma_outcomes.report import build_report
+    from stigma_outcomes.report.render_markdown import render_markdown
+
+    from .conftest import paired_record
+
+    recs = [
+        paired_record("gbs", "total", None, 176, 3.97, 4.49, 1, 0.001, 66, 8),
+        paired_record("gbs", "total", "Comparison", 75, 3.81, 4.03, 1, 0.46, 18, 4),
+        paired_record("gbs", "total", "Intervention", 101, 4.1, 4.82, 1, 0.001, 48, 4),
+    ]
+    model = build_report({"meta": {}, "paired": recs})
+    rows = {r[0]: r for r in model.outcomes[0].tables[0].rows}
+    everyone = next(r for label, r in rows.items() if "Everyone" in label)
+    comparison = next(r for label, r in rows.items() if "Comparison" in label)
+    assert comparison[-1] == "<5" and everyone[-1] != "8"
+    # The headline (66 reliably improved) stays: "no reliable change" protects instead.
+    assert everyone[-2] == "66"
+    text = render_markdown(model)
+    assert "(8 of 176)" not in text and "66 of 176" in text
+    d = model.disclosure
+    assert d.summary is not None and d.summary.added
+    assert any(k.endswith("*|n_reliably_deteriorated") for k in d.summary.added)

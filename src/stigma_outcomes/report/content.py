@@ -95,6 +95,9 @@ class ReportModel:
     package_version: str
     audit: AuditSummary | None = None
     """What the disclosure audit checked (threshold, counts, added cells, time)."""
+    disclosure: Any = field(default=None, repr=False)
+    """The report's :class:`~stigma_outcomes.report.privacy.Disclosure` (statuses, for
+    checks and notebooks); renderers never read it."""
     evaluator_notes: list[str] = field(default_factory=list)
     """Evaluator-only QA (mis-keying warnings, internal ids, ledger actions): never rendered
     into a report; the pipeline writes them to ``evaluator_qa.txt`` beside the scores."""

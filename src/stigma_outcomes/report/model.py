@@ -233,5 +233,6 @@ def build_report(
         privacy_note=d.note(),
         package_version=version,
         audit=d.summary,
+        disclosure=d,
         evaluator_notes=evaluator_notes(data, ledger, d),
     )
