@@ -119,7 +119,7 @@ def narrowed(table: Table, status: Mapping[str, str], threshold: int) -> list[st
     out = []
     for key, possible in values.items():
         v = int(truth[key][0])
-        if 0 < v < threshold and status.get(key, "shown") != "shown":
-            if not set(range(1, threshold)) <= possible:
-                out.append(key)
+        hidden = 0 < v < threshold and status.get(key, "shown") != "shown"
+        if hidden and not set(range(1, threshold)) <= possible:
+            out.append(key)
     return out
