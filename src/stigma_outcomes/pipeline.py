@@ -164,7 +164,7 @@ def run_evaluation(
     >>> from stigma_outcomes.pipeline import run_evaluation, sample_data_dir
     >>> run = run_evaluation(sample_data_dir() / "evaluation.yaml", tempfile.mkdtemp())
     >>> sorted(run.files)[:3]
-    ['ledger', 'report_html', 'report_md']
+    ['evaluator_qa', 'ledger', 'report_html']
     """
     from . import compare, load_responses, score
     from ._io import write_table, write_text_atomic
@@ -240,7 +240,7 @@ def run_evaluation(
     # scores and on the terminal, never in a report.
     files["evaluator_qa"] = write_text_atomic(out / "evaluator_qa.txt", model.evaluator_text())
     for line in model.evaluator_notes:
-        if not line.startswith("Ledger: "):
+        if not line.startswith(("Ledger: ", "  ")):
             say(line)
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
     return RunResult(out_dir=out, files=files, summary=summary)

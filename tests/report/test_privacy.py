@@ -50,15 +50,22 @@ def test_hiding_propagates_across_relations() -> None:
 
 
 def test_a_published_total_equal_to_its_only_small_part_is_refused() -> None:
-    # An unregistered total counts as published (a reader may know it), so it gives the
-    # small part away and nothing else can be hidden: the report is refused, exit 2.
+    # 7 = a + b with both "<5" narrows them to 3 and 4, and the 7 is a count the report
+    # must show as it is (person=False): nothing can be hidden, so no report is written.
     from stigma_outcomes.report.secondary import DisclosureAuditError
 
-    d = _disclosure(a=2, b=0)
-    d.relation("virtual_total", ["a", "b"])
+    d = _disclosure(a=3, b=4)
+    d.count("total", 7, person=False)
+    d.relation("total", ["a", "b"])
     with pytest.raises(DisclosureAuditError) as err:
         d.resolve()
     assert err.value.exit_code == 2 and "no report was written" in str(err.value)
+
+
+def test_a_total_printed_nowhere_gives_nothing_away() -> None:
+    d = _disclosure(a=2, b=0)
+    d.relation("virtual_total", ["a", "b"])
+    assert d.resolve()["a"] == "small" and d.summary is not None and not d.summary.added
 
 
 def test_rejects_a_threshold_below_one() -> None:

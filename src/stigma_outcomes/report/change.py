@@ -53,7 +53,7 @@ def _merge(counts: list[tuple[int, int, int]], t: int) -> list[tuple[int, int, i
     Examples
     --------
     >>> _merge([(5, 5, 1), (4, 4, 2), (3, 3, 9), (2, 2, 6)], 5)
-    [(4, 5, 3), (3, 3, 9), (2, 2, 6)]
+    [(3, 5, 12), (2, 2, 6)]
     """
     out: list[tuple[int, int, int]] = []
     acc: tuple[int, int, int] | None = None

@@ -113,9 +113,20 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
         key = record_key("attrition", rec)
         d.count(f"{key}|n_completers", rec.get("n_completers"))
         d.count(f"{key}|n_dropouts", rec.get("n_dropouts"))
+        # Everyone with a starting score: printed in the methods (the baseline SD's n).
+        if rec.get("n_completers") is not None and rec.get("n_dropouts") is not None:
+            d.count(f"{key}|n_baseline", rec["n_completers"] + rec["n_dropouts"])
         d.relation(f"{key}|n_baseline", [f"{key}|n_completers", f"{key}|n_dropouts"])
     for rec in data.get("reliability") or []:
         d.count(f"{record_key('reliability', rec)}|n", rec.get("n"))
+    # The mixed-model chart's legend prints each group's largest n over the waves.
+    for m in data.get("mixed_models") or []:
+        most: dict[str, int] = {}
+        for cell in m.get("wave_means") or []:
+            group = str(cell.get("group") or "Everyone")
+            most[group] = max(most.get(group, 0), int(cell.get("n") or 0))
+        for group, n in most.items():
+            d.count(f"mixed|{m.get('instrument')}|{m.get('scale')}|{group}|n_most", n)
 
 
 def _primary_contrast(data: dict[str, Any]) -> tuple[str, str] | None:

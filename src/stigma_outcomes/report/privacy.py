@@ -143,8 +143,8 @@ class Disclosure:
     def relation(self, total: str, parts: list[str]) -> None:
         """Declare that ``total`` is the sum of ``parts``.
 
-        A total that was never registered is treated as published (the sum of its parts),
-        the cautious reading: a reader may know it from elsewhere.
+        A total that was never registered is printed nowhere: the reader knows only that
+        the parts add up to some whole. Register every total the report prints.
         """
         self.relations.append((total, tuple(parts)))
         self._status = None
@@ -233,7 +233,9 @@ class Disclosure:
                 continue
             whole = sum(self.values[p] for p in parts)
             if total not in audit.values:
-                audit.count(total, self.values.get(total, whole), EXACT)
+                # Not registered, so printed nowhere (register it where it is printed): the
+                # reader knows only that the parts add up to something.
+                audit.count(total, whole, UNKNOWN, protect=False)
             gap = audit.values[total] - whole
             if gap < 0:
                 continue  # not a true sum (e.g. hand-made results), so it tells a reader nothing

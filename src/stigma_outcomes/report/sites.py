@@ -59,6 +59,7 @@ def register_sites(data: dict[str, Any], d: Disclosure) -> None:
     >>> rec = {"instrument": "x", "scale": "t", "from_wave": "pre", "to_wave": "post",
     ...        "effect": "mean_change", "studies": [{"level": "A", "n_pairs": 40}],
     ...        "excluded": [{"level": "B", "n_pairs": 3}]}
+    >>> d.count("paired|x|t|pre|post|*|n_pairs", 43)  # the whole sample, printed elsewhere
     >>> register_sites({"pooled": [rec]}, d)
     >>> d.resolve()[_site_key(rec, "A")], d.resolve()[_site_key(rec, "B")]
     ('hidden', 'small')
