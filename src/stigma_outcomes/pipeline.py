@@ -39,7 +39,7 @@ def _resolve(base: Path, name: str | None) -> Path | None:
 
 
 def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
-    from . import read_export
+    from .ingest import read_export
 
     tables = []
     for i, item in enumerate(ev.data):
@@ -166,9 +166,12 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['evaluator_qa', 'ledger', 'report_html']
     """
-    from . import compare, load_responses, score
     from ._io import write_table, write_text_atomic
+    from .comparison import compare
+    from .ingest import load_responses
+    from .instruments import Registry
     from .report import ReportSettings, build_report, render_report
+    from .scoring import score
 
     say = progress or (lambda _message: None)
     ev, base = load_evaluation(source)
@@ -178,9 +181,11 @@ def run_evaluation(
     tables, wave_args = _read_sources(ev, base)
     grouping = [c for c in (ev.groups, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
+    # ids and definition paths (relative to the evaluation file) resolved once, here
+    instruments = Registry().resolve(ev.instruments, base=base)
     responses = load_responses(
         tables,
-        ev.instruments,
+        instruments,
         mapping=_resolve(base, ev.mapping),
         id_col=ev.id_column,
         carry=carry,
@@ -188,13 +193,13 @@ def run_evaluation(
         casefold_ids=ev.casefold_ids,
         **wave_args,
     )
-    say(f"scoring {', '.join(ev.instruments)}")
+    say(f"scoring {', '.join(i.id for i in instruments)}")
     if ev.waves.rename:
         # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry
         # the same wave names.
         responses.frame["wave"] = rename_waves(responses.frame["wave"], ev.waves.rename)
         responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
-    scored = score(responses, ev.instruments)
+    scored = score(responses, instruments)
     scores = scored.scores
     keyed_items = None if ev.unlinked else scored.keyed_items
     say("comparing waves")
@@ -206,6 +211,8 @@ def run_evaluation(
         group_col=ev.groups,
         unlinked=ev.unlinked,
         keyed_items=keyed_items,
+        # the definitions actually scored, so a user's own instrument gets its reliability too
+        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
         reference_group=ev.reference_group,
         covariates=ev.covariates or None,
         reliability=ev.reliability or None,
@@ -233,7 +240,8 @@ def run_evaluation(
         date=ev.report.date,
     )
     say(f"writing the report ({', '.join(ev.report.formats)})")
-    model = build_report(results, scores, scored.ledger, settings)
+    planning = ev.report.planning.model_dump() if ev.report.planning else None
+    model = build_report(results, scores, scored.ledger, settings, planning=planning)
     for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
         files[f"report_{fmt}"] = path
     # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside the
