@@ -235,7 +235,7 @@ tables = st.integers(2, 3).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables, threshold=st.integers(2, 6))
 def test_after_protection_no_suppressed_count_is_narrowed(
     table: list[list[int]], threshold: int
@@ -262,7 +262,7 @@ def test_after_protection_no_suppressed_count_is_narrowed(
     assert result == [], (table, status)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables, threshold=st.integers(2, 6))
 def test_every_added_cell_is_needed(table: list[list[int]], threshold: int) -> None:
     d = Disclosure(threshold)
