@@ -43,7 +43,7 @@ from .participation import (
 from .planning import planning_section
 from .privacy import Disclosure
 from .sites import register_sites, sites_section
-from .tables import ledger_table
+from .tables import ledger_table, register_ledger
 
 __all__ = [
     "Chart",
@@ -188,7 +188,7 @@ def build_report(
     flow_groups = (
         register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
     )
-    quality = ledger_table(ledger, d)
+    problems = register_ledger(ledger, d)
     changes = register_changes(data, scores, d, primary)
     d.resolve()  # the disclosure audit: raises, and no report is written, if it fails
 
@@ -231,6 +231,7 @@ def build_report(
     if across_sites is not None:
         sections.append(across_sites)
     dq = Section("data-quality", "Data quality")
+    quality = ledger_table(problems, d)
     if quality is not None:
         dq.tables.append(quality)
     if not dq.tables and not dq.paragraphs:

@@ -109,10 +109,20 @@ class Disclosure:
     costs: dict[str, float] = field(default_factory=dict)
     summary: AuditSummary | None = None
     _status: dict[str, Status] | None = None
+    _read: bool = False
 
     def __post_init__(self) -> None:
         if int(self.threshold) < 1:
             raise ValueError("the suppression threshold must be at least 1")
+
+    def _changing(self) -> None:
+        # Marks already printed were decided without what is registered now.
+        if self._read:
+            raise RuntimeError(
+                "a count was registered after the report printed its marks; register every "
+                "count before the first status(), mark() or shown()"
+            )
+        self._status = None
 
     def count(
         self,
@@ -138,7 +148,7 @@ class Disclosure:
             self.unpublished.add(key)
         if cost is not None:
             self.costs[key] = float(cost)
-        self._status = None
+        self._changing()
 
     def relation(self, total: str, parts: list[str]) -> None:
         """Declare that ``total`` is the sum of ``parts``.
@@ -147,12 +157,12 @@ class Disclosure:
         the parts add up to some whole. Register every total the report prints.
         """
         self.relations.append((total, tuple(parts)))
-        self._status = None
+        self._changing()
 
     def derived(self, key: str, base: str) -> None:
         """Declare that ``key`` rests on ``base``: withheld whenever ``base`` is not shown."""
         self.depends.setdefault(base, set()).add(key)
-        self._status = None
+        self._changing()
 
     def share(self, key: str, num: str, den: str) -> None:
         """Declare a whole-number percentage of ``num`` in ``den``, printed only with both."""
@@ -256,6 +266,7 @@ class Disclosure:
         if self._status is None:
             self.resolve()
         assert self._status is not None
+        self._read = True
         return self._status.get(key, "shown")
 
     def shown(self, key: str) -> bool:

@@ -161,14 +161,15 @@ def action_words(problem: str, action: str) -> str:
     return "handled as listed in the evaluator’s quality-check file"
 
 
-def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
+def register_ledger(ledger: pd.DataFrame | None, d: Disclosure) -> list[tuple[str, int, str]]:
+    """Count the ledger's problems (alerts left out) and register the counts; table rows."""
     if ledger is None or ledger.empty or "problem" not in ledger.columns:
-        return None
+        return []
     problem = ledger["problem"].astype(str)
     keep = ~problem.str.contains("|".join(ALERT_PROBLEMS), case=False, regex=True)
     led = ledger.loc[keep]
     if led.empty:
-        return None
+        return []
     action = led["action"].astype(str) if "action" in led.columns else pd.Series("", led.index)
     pid = led["participant_id"] if "participant_id" in led.columns else pd.Series(None, led.index)
     frame = pd.DataFrame({"problem": led["problem"].astype(str), "action": action, "pid": pid})
@@ -188,6 +189,13 @@ def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
             d.count(f"{key}|further", further, person=False, published=False)
             d.relation(f"{key}|cases", [f"{key}|people", f"{key}|further"])
         rows.append((prob, n_people, str(actions[prob])))
+    return rows
+
+
+def ledger_table(rows: list[tuple[str, int, str]], d: Disclosure) -> Table | None:
+    """The data-quality table from :func:`register_ledger`'s rows, after the audit."""
+    if not rows:
+        return None
     out = []
     for prob, n_people, act in rows:
         out.append(
