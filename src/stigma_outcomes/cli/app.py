@@ -47,6 +47,7 @@ COMMAND_MODULES = [
     "run_cmd",
     "demo_cmd",
     "init_cmd",
+    "app_cmd",
 ]
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,465 @@
+"""The Shiny server: reactive glue between the page (:mod:`.ui`) and a :class:`.state.Workbench`.
+
+All decisions live in :mod:`.state`; this module reads the page's inputs into it, asks it to
+recognise, write and run, and shows what it says. Each browser session gets its own workbench
+in its own folder inside the app's private temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from ..errors import StigmaOutcomesError
+from .recognise import parse_recode, recode_text
+from .state import RUN_STAGES, STEPS, Workbench, step_for_error
+from .ui import STEP_TITLES
+
+NONE = ""  # the "(not used)" choice of a select
+
+DOWNLOADS = (
+    ("report_pdf", "Report (PDF)", "report.pdf"),
+    ("report_html", "Report (HTML)", "report.html"),
+    ("report_md", "Report (Markdown)", "report.md"),
+    ("results_json", "Results (JSON)", "results.json"),
+    ("results_csv", "Results (CSV)", "results.csv"),
+    ("scores_xlsx", "Scores (XLSX, evaluator only)", "scores.xlsx"),
+    ("ledger_xlsx", "Data-quality ledger (XLSX, evaluator only)", "ledger.xlsx"),
+    ("evaluation_yaml", "evaluation.yaml", "evaluation.yaml"),
+    ("mapping_yaml", "mapping.yaml", "mapping.yaml"),
+    ("project_zip", "Whole project (zip: exports and both files)", "stigma-outcomes-project.zip"),
+)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def problem_box(err: StigmaOutcomesError, *extra: Any) -> Any:
+    """An error in the CLI's words: what, where, how to fix."""
+    from shiny import ui
+
+    return ui.div(
+        ui.p(ui.strong("Problem: "), err.what),
+        ui.p(ui.strong("Where: "), err.where) if err.where else None,
+        ui.p(ui.strong("How to fix: "), err.fix) if err.fix else None,
+        *extra,
+        class_="problem",
+    )
+
+
+def select(input_id: str, label: str, choices: Any, **kwargs: Any) -> Any:
+    """A native ``<select>``: keyboard and screen readers know it (selectize is not needed)."""
+    from shiny import ui
+
+    return ui.input_select(input_id, label, choices, selectize=False, **kwargs)
+
+
+def make_server(private: Path, max_upload: int) -> Any:
+    """The server function for :func:`shiny.App`, one :class:`Workbench` per session."""
+    from shiny import reactive, render, ui
+
+    def server(input: Any, output: Any, session: Any) -> None:
+        folder = private / "sessions" / secrets.token_hex(8) / "project"
+        wb = Workbench(folder, max_upload=max_upload)
+        version = reactive.value(0)
+        upload_problems: reactive.Value[list[StigmaOutcomesError]] = reactive.value([])
+        definition_note: reactive.Value[Any] = reactive.value(None)
+        run_state: reactive.Value[dict[str, Any]] = reactive.value({})
+
+        def bump() -> None:
+            version.set(version.get() + 1)
+
+        def value(name: str, default: Any = None) -> Any:
+            return input[name]() if name in input else default
+
+        def sync() -> None:
+            """Copy every answer on the page into the workbench (tabs re-render from it)."""
+            with reactive.isolate():
+                p = wb.programme
+                p.title, p.program, p.period = input.title(), input.program(), input.period()
+                p.author = input.author()
+                p.threshold = int(input.threshold() or 5)
+                for i, export in enumerate(wb.exports):
+                    export.wave = str(value(f"wave_{i}", export.wave) or "").strip()
+                for block in wb.blocks:
+                    k = _key(block.instrument)
+                    block.confirmed = bool(value(f"use_{k}", block.confirmed))
+                    block.target = value(f"target_{k}", block.target) or block.instrument
+                    block.recode = parse_recode(value(f"recode_{k}", recode_text(block.recode)))
+                d = wb.design
+                d.pre, d.post = value("pre", d.pre) or "", value("post", d.post) or ""
+                d.followup = list(value("followup", d.followup) or [])
+                d.groups = value("groups", d.groups) or NONE
+                d.reference_group = value("reference_group", d.reference_group) or NONE
+                d.pool_by = value("pool_by", d.pool_by) or NONE
+                d.covariates = list(value("covariates", d.covariates) or [])
+                d.id_column = value("id_column", d.id_column) or NONE
+                d.unlinked = bool(value("unlinked", d.unlinked))
+                d.duplicates = value("duplicates", d.duplicates)
+
+        def safe_sync() -> StigmaOutcomesError | None:
+            try:
+                sync()
+            except StigmaOutcomesError as err:
+                return err
+            return None
+
+        # -- navigation ---------------------------------------------------------------------
+        for here, there in itertools.pairwise(STEPS):
+
+            def go(there: str = there, here: str = here) -> None:
+                @reactive.effect
+                @reactive.event(input[f"next_{here}"])
+                def _() -> None:
+                    safe_sync()
+                    ui.update_navset("step", selected=there)
+
+            if here != "run":
+                go()
+
+        @reactive.effect
+        @reactive.event(input.step)
+        def _keep_answers() -> None:
+            safe_sync()
+
+        # -- step 2: exports ----------------------------------------------------------------
+        @reactive.effect
+        @reactive.event(input.exports)
+        def _uploaded() -> None:
+            safe_sync()
+            problems = []
+            for upload in input.exports() or []:
+                try:
+                    wb.add_export(upload["name"], Path(upload["datapath"]), int(upload["size"]))
+                except StigmaOutcomesError as err:
+                    problems.append(err)
+            wb.recognise()
+            upload_problems.set(problems)
+            bump()
+
+        @render.ui
+        def upload_message() -> Any:
+            return ui.TagList(*[problem_box(e) for e in upload_problems()])
+
+        @reactive.effect
+        @reactive.event(input.remove)
+        def _remove() -> None:
+            safe_sync()
+            wb.remove_export(input.remove_which())
+            wb.recognise()
+            bump()
+
+        @render.ui
+        def files() -> Any:
+            version()
+            if not wb.exports:
+                return ui.p("No export uploaded yet.")
+            cards = []
+            for i, export in enumerate(wb.exports):
+                s = export.summary
+                body: list[Any] = [ui.h3(export.name, class_="h5")]
+                if export.error is not None:
+                    body.append(problem_box(export.error))
+                else:
+                    assert s is not None
+                    body.append(ui.tags.ul(*[ui.tags.li(line) for line in s.lines()]))
+                    if not s.id_column:
+                        body.append(
+                            problem_box(
+                                StigmaOutcomesError(
+                                    "no participant ID column was found in this file",
+                                    where=export.name,
+                                    fix="choose the column holding each participant's code "
+                                    "under 'Participant ID column' on the Design step; if the "
+                                    "export has none, export it again with the participant-code "
+                                    "question included (a platform response ID changes at "
+                                    "every wave and cannot link them)",
+                                )
+                            )
+                        )
+                    if not s.wave_column:
+                        body.append(
+                            ui.input_text(f"wave_{i}", f"Wave held by {export.name}", export.wave)
+                        )
+                    body += [ui.p("Note: ", n) for n in s.notes]
+                cards.append(ui.div(*body, class_="file-card"))
+            remover = ui.div(
+                select("remove_which", "File to remove", [e.name for e in wb.exports]),
+                ui.input_action_button("remove", "Remove this file"),
+                class_="mt-2",
+            )
+            return ui.TagList(*cards, remover)
+
+        # -- step 3: questionnaires ---------------------------------------------------------
+        @reactive.calc
+        def instrument_ids() -> list[str]:
+            import stigma_outcomes as so
+
+            version()
+            return sorted({i.id for i in so.list_instruments()} | set(wb.definitions))
+
+        @render.ui
+        def blocks() -> Any:
+            version()
+            if not wb.blocks:
+                return ui.p(
+                    "No questionnaire recognised yet: upload the exports first, or add "
+                    "one by hand below."
+                )
+            cards = []
+            for block in wb.blocks:
+                k = _key(block.instrument)
+                files = "; ".join(
+                    f"{src}: {cols[0]} … {cols[-1]} ({len(cols)} columns)"
+                    for src, cols in block.columns.items()
+                )
+                guess = (
+                    ui.p(
+                        ui.span("Check:", class_="guess"),
+                        " only the codes' range matched, "
+                        "not names or answer labels; it is not used unless you tick it.",
+                    )
+                    if block.range_only
+                    else None
+                )
+                cards.append(
+                    ui.div(
+                        ui.h3(block.instrument, class_="h5"),
+                        ui.p(f"Matched by {block.how}: {block.why}."),
+                        ui.p(f"Columns: {files}"),
+                        guess,
+                        ui.input_checkbox(
+                            f"use_{k}", f"Use this match for {block.instrument}", block.confirmed
+                        ),
+                        select(
+                            f"target_{k}",
+                            "This block of columns is instrument",
+                            instrument_ids(),
+                            selected=block.target,
+                        ),
+                        ui.input_text(
+                            f"recode_{k}",
+                            "Recode (export code=scale code, e.g. 0=1, 1=2)",
+                            recode_text(block.recode),
+                        ),
+                        class_="block-card",
+                    )
+                )
+            doubts = [ui.tags.li(d) for d in wb.doubts]
+            return ui.TagList(
+                *cards,
+                ui.div(ui.h3("Open questions", class_="h5"), ui.tags.ul(*doubts))
+                if doubts
+                else None,
+            )
+
+        @render.ui
+        def manual() -> Any:
+            return ui.TagList(
+                select("manual_instrument", "Instrument", instrument_ids()),
+                ui.input_text(
+                    "manual_pattern",
+                    "Column names, with {item} for the item number (e.g. Q5_{item})",
+                ),
+                ui.input_action_button("manual_add", "Add this questionnaire"),
+                ui.div(ui.output_ui("manual_message"), role="status", aria_live="polite"),
+            )
+
+        manual_problem: reactive.Value[Any] = reactive.value(None)
+
+        @reactive.effect
+        @reactive.event(input.manual_add)
+        def _manual() -> None:
+            safe_sync()
+            try:
+                wb.add_manual_block(input.manual_instrument(), input.manual_pattern().strip())
+                manual_problem.set(None)
+            except StigmaOutcomesError as err:
+                manual_problem.set(err)
+            bump()
+
+        @render.ui
+        def manual_message() -> Any:
+            err = manual_problem()
+            return problem_box(err) if err else None
+
+        @reactive.effect
+        @reactive.event(input.definition)
+        def _definition() -> None:
+            safe_sync()
+            upload = (input.definition() or [None])[0]
+            if upload is None:
+                return
+            try:
+                found = wb.add_definition(
+                    upload["name"], Path(upload["datapath"]), int(upload["size"])
+                )
+                wb.recognise()
+                definition_note.set(f"Definition '{found}' added and looked for in the exports.")
+            except StigmaOutcomesError as err:
+                definition_note.set(err)
+            bump()
+
+        @render.ui
+        def definition_message() -> Any:
+            note = definition_note()
+            if isinstance(note, StigmaOutcomesError):
+                return problem_box(note)
+            return ui.p(note) if note else None
+
+        # -- step 4: design -----------------------------------------------------------------
+        @render.ui
+        def design() -> Any:
+            version()
+            input.step()
+            safe_sync()
+            d = wb.design
+            waves = wb.waves()
+            columns = wb.columns()
+            every = sorted({c for e in wb.exports if e.summary for c in e.summary.plain_columns})
+            unused = {NONE: "(not used)"}
+            return ui.TagList(
+                select("pre", "Baseline wave (pre)", waves, selected=d.pre or None),
+                select(
+                    "post", "Wave to compare with baseline (post)", waves, selected=d.post or None
+                ),
+                select(
+                    "followup", "Later waves (follow-up)", waves, selected=d.followup, multiple=True
+                ),
+                select(
+                    "groups",
+                    "Comparison group column (e.g. arm)",
+                    {**unused, **{c: c for c in columns}},
+                    selected=d.groups,
+                ),
+                ui.output_ui("reference"),
+                select(
+                    "pool_by",
+                    "Sites or cohorts to pool (column)",
+                    {**unused, **{c: c for c in columns}},
+                    selected=d.pool_by,
+                ),
+                select(
+                    "covariates",
+                    "Baseline covariates (comparison-group analysis)",
+                    list(columns),
+                    selected=d.covariates,
+                    multiple=True,
+                ),
+                select(
+                    "id_column",
+                    "Participant ID column",
+                    {NONE: "(as recognised)", **{c: c for c in every}},
+                    selected=d.id_column,
+                ),
+                select(
+                    "duplicates",
+                    "When a participant answered a wave twice",
+                    {
+                        "keep-last-complete": "keep the last complete answer",
+                        "keep-first": "keep the first answer",
+                        "error": "stop with an error",
+                    },
+                    selected=d.duplicates,
+                ),
+                ui.input_checkbox(
+                    "unlinked",
+                    "Anonymous surveys: answers cannot be linked across waves",
+                    d.unlinked,
+                ),
+            )
+
+        @render.ui
+        def reference() -> Any:
+            group = input.groups() if "groups" in input else NONE
+            if not group:
+                return None
+            values = wb.columns().get(group, [])
+            chosen = wb.design.reference_group if wb.design.reference_group in values else None
+            return select(
+                "reference_group", "Reference (comparison) group", values, selected=chosen
+            )
+
+        # -- step 5: run --------------------------------------------------------------------
+        @reactive.effect
+        @reactive.event(input.run)
+        async def _run() -> None:
+            problem = safe_sync()
+            done: list[str] = []
+            if problem is not None:
+                run_state.set({"error": problem, "done": done})
+                return
+            loop = asyncio.get_running_loop()
+            with ui.Progress(min=0, max=len(RUN_STAGES)) as bar:
+                bar.set(0, message="Starting the run")
+
+                def progress(stage: int, label: str) -> None:
+                    done.append(label)
+                    loop.call_soon_threadsafe(lambda: bar.set(stage, message=label))
+
+                try:
+                    await asyncio.to_thread(wb.run, progress)
+                except StigmaOutcomesError as err:
+                    run_state.set({"error": err, "done": done[:-1]})
+                    return
+            run_state.set({"done": done})
+            ui.update_navset("step", selected="results")
+
+        @render.ui
+        def run_status() -> Any:
+            state = run_state()
+            if not state:
+                return ui.p("Not run yet.")
+            stages = ui.tags.ol(
+                *[ui.tags.li(label, class_="done") for label in state.get("done", [])],
+                class_="stages",
+            )
+            err = state.get("error")
+            if err is None:
+                return ui.TagList(stages, ui.p("Finished: see Results."))
+            step = step_for_error(err)
+            return ui.TagList(
+                stages,
+                problem_box(
+                    err,
+                    ui.input_action_button("goto_fix", f"Go to {STEP_TITLES[step]} to fix it"),
+                ),
+            )
+
+        @reactive.effect
+        @reactive.event(input.goto_fix)
+        def _goto() -> None:
+            err = run_state().get("error")
+            if err is not None:
+                ui.update_navset("step", selected=step_for_error(err))
+
+        # -- step 6: results ----------------------------------------------------------------
+        @render.ui
+        def results() -> Any:
+            run_state()
+            from .results import results_panel
+
+            return results_panel(wb, DOWNLOADS)
+
+        def _download(key: str, name: str) -> None:
+            def handler() -> str:
+                if key == "project_zip":
+                    return str(wb.project_zip())
+                if key in ("evaluation_yaml", "mapping_yaml"):
+                    return str(wb.folder / name)
+                assert wb.outcome is not None
+                return str(wb.outcome.files[key])
+
+            # Shiny names an output after its function; one handler per download button.
+            handler.__name__ = key
+            render.download(filename=name)(handler)
+
+        for key, _label, name in DOWNLOADS:
+            _download(key, name)
+
+    return server

@@ -1,0 +1,538 @@
+"""The workbench's state, without a browser: programme, exports, blocks, design → files → run.
+
+Everything the page lets a user decide is held in one :class:`Workbench`. It writes the same two
+files a terminal user writes (``evaluation.yaml`` and ``mapping.yaml``, next to the uploaded
+exports in the project folder) and runs :func:`stigma_outcomes.run_evaluation` on that very file,
+so the downloaded pair reproduces the run byte for byte with ``stigma-outcomes run``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, StigmaOutcomesError
+from .recognise import Block, FileSummary, blocks_from, summarise
+from .uploads import check_upload, safe_name
+
+STEPS = ("programme", "exports", "questionnaires", "design", "run", "results")
+"""The steps of the flow, in order (also the ids of the page's tabs)."""
+
+RUN_STAGES = (
+    ("reading", "Read the exports"),
+    ("scoring", "Score the questionnaires"),
+    ("comparing", "Compare the waves"),
+    ("writing scores", "Write scores, ledger and results"),
+    ("writing the report", "Write the report"),
+)
+"""Prefixes of :func:`run_evaluation`'s progress messages, and the stage each one starts."""
+
+
+@dataclass
+class Programme:
+    """Step 1: what the report is about."""
+
+    title: str = "Programme outcome report"
+    program: str = ""
+    period: str = ""
+    author: str = "Programme evaluation team"
+    threshold: int = 5
+
+
+@dataclass
+class Design:
+    """Step 4: what is compared. Empty text means 'not used'."""
+
+    pre: str = ""
+    post: str = ""
+    followup: list[str] = field(default_factory=list)
+    groups: str = ""
+    reference_group: str = ""
+    pool_by: str = ""
+    covariates: list[str] = field(default_factory=list)
+    id_column: str = ""
+    unlinked: bool = False
+    duplicates: str = "keep-last-complete"
+
+
+@dataclass
+class Export:
+    """One uploaded export: where it is kept, the wave the user gave it, what was recognised."""
+
+    name: str
+    path: Path
+    wave: str = ""
+    summary: FileSummary | None = None
+    error: StigmaOutcomesError | None = None
+
+
+@dataclass
+class RunOutcome:
+    """A finished run: the files written and the counts the Results step shows."""
+
+    out_dir: Path
+    files: dict[str, Path]
+    summary: dict[str, Any]
+
+
+def step_for_error(err: StigmaOutcomesError) -> str:
+    """The step where a run error is fixed (the Run step shows a link to it).
+
+    Examples
+    --------
+    >>> step_for_error(InputError("no participant ID column was found", where="pre.csv"))
+    'exports'
+    >>> step_for_error(InputError("wave 'post' not found", where="compare"))
+    'design'
+    """
+    text = f"{err.what} {err.where or ''}".casefold()
+    for words, step in (
+        (("mapping", "item", "instrument", "recode", "pattern"), "questionnaires"),
+        (("wave", "group", "reference", "covariate", "pool", "pairs"), "design"),
+        (("title", "privacy", "threshold", "author", "period"), "programme"),
+    ):
+        if any(w in text for w in words):
+            return step
+    return "exports"
+
+
+class Workbench:
+    """All answers of one session, kept in a private project folder.
+
+    Parameters
+    ----------
+    folder : Path
+        The project folder (inside the app's private temporary folder). Uploaded exports,
+        ``evaluation.yaml``, ``mapping.yaml`` and ``outputs/`` live here.
+    max_upload : int
+        The largest upload accepted, in bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from stigma_outcomes.pipeline import sample_data_dir
+    >>> wb = Workbench(Path(tempfile.mkdtemp()))
+    >>> for name in ("qualtrics_pre.csv", "qualtrics_post.csv"):
+    ...     _ = wb.add_export(name, sample_data_dir() / name)
+    >>> wb.recognise()
+    >>> [(e.name, e.wave, e.summary.id_column) for e in wb.exports]
+    [('qualtrics_pre.csv', 'pre', 'pcode'), ('qualtrics_post.csv', 'post', 'pcode')]
+    >>> sorted(b.instrument for b in wb.blocks if b.confirmed)
+    ['gbs', 'ismi29', 'ucla3']
+    """
+
+    def __init__(self, folder: Path, max_upload: int = 50_000_000) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.max_upload = max_upload
+        self.programme = Programme()
+        self.design = Design()
+        self.exports: list[Export] = []
+        self.definitions: dict[str, str] = {}  # instrument id → path in the project
+        self.blocks: list[Block] = []
+        self.doubts: list[str] = []
+        self.outcome: RunOutcome | None = None
+
+    # -- step 2: exports ---------------------------------------------------------------------
+
+    def add_export(self, name: str, source: Path, size: int | None = None) -> Export:
+        """Check an upload and keep a copy in the project folder (replacing one of that name)."""
+        source = Path(source)
+        check_upload(name, source, source.stat().st_size if size is None else size, self.max_upload)
+        kept = safe_name(name)
+        target = self.folder / kept
+        shutil.copyfile(source, target)
+        self.exports = [e for e in self.exports if e.name != kept]
+        export = Export(name=kept, path=target)
+        self.exports.append(export)
+        self.outcome = None
+        return export
+
+    def remove_export(self, name: str) -> None:
+        """Forget an upload and delete its copy."""
+        for export in [e for e in self.exports if e.name == name]:
+            export.path.unlink(missing_ok=True)
+        self.exports = [e for e in self.exports if e.name != name]
+        self.outcome = None
+
+    def add_definition(self, name: str, source: Path, size: int | None = None) -> str:
+        """Keep a user's own instrument definition, after validating it, and look for it."""
+        import stigma_outcomes as so
+
+        source = Path(source)
+        check_upload(
+            name,
+            source,
+            source.stat().st_size if size is None else size,
+            self.max_upload,
+            kind="definition",
+        )
+        folder = self.folder / "definitions"
+        folder.mkdir(exist_ok=True)
+        target = folder / safe_name(name)
+        shutil.copyfile(source, target)
+        try:
+            definition = so.load_instrument(target)
+        except StigmaOutcomesError:
+            target.unlink()
+            raise
+        self.definitions[definition.id] = f"definitions/{target.name}"
+        self.outcome = None
+        return definition.id
+
+    def recognise(self) -> None:
+        """Read every export and propose blocks, as ``stigma-outcomes init`` does.
+
+        A file that cannot be read keeps its error (shown beside it); the others go on.
+        """
+        import stigma_outcomes as so
+        from stigma_outcomes.ingest.propose import propose
+
+        tables, kept = [], []
+        for export in self.exports:
+            try:
+                tables.append(so.read_export(export.path))
+                kept.append(export)
+                export.error = None
+            except StigmaOutcomesError as err:
+                export.error, export.summary = err, None
+        instruments = so.Registry().all()
+        instruments += [so.load_instrument(self.folder / d) for d in self.definitions.values()]
+        if not tables:
+            self.blocks, self.doubts = [b for b in self.blocks if b.manual], []
+            return
+        proposal = propose(tables, instruments)
+        for export, table, found in zip(kept, tables, proposal.files, strict=True):
+            export.summary = summarise(table, found)
+            if not export.wave:
+                export.wave = found.wave or ""
+        self.blocks = blocks_from(proposal.files, self.blocks)
+        self.doubts = proposal.ambiguities
+        self._default_design()
+
+    def _default_design(self) -> None:
+        waves = self.waves()
+        if self.design.pre not in waves:
+            self.design.pre = waves[0] if waves else ""
+        if self.design.post not in waves or self.design.post == self.design.pre:
+            self.design.post = next((w for w in waves if w != self.design.pre), "")
+
+    def waves(self) -> list[str]:
+        """Wave names, in the order the exports give them."""
+        names: list[str] = []
+        for export in self.exports:
+            if export.summary and export.summary.wave_column:
+                names += export.summary.waves_found
+            elif export.wave:
+                names.append(export.wave)
+        return list(dict.fromkeys(names))
+
+    def columns(self) -> dict[str, list[str]]:
+        """Columns (with their values) that every readable export has: groups, sites, covariates."""
+        summaries = [e.summary for e in self.exports if e.summary is not None]
+        if not summaries:
+            return {}
+        common = set(summaries[0].other_columns)
+        for s in summaries[1:]:
+            common &= set(s.other_columns)
+        return {
+            c: sorted({v for s in summaries for v in s.other_columns[c]})
+            for c in summaries[0].other_columns
+            if c in common
+        }
+
+    # -- step 3: questionnaires --------------------------------------------------------------
+
+    def add_manual_block(self, instrument: str, pattern: str) -> Block:
+        """Bind an instrument by hand with a column pattern such as ``Q5_{item}``."""
+        import stigma_outcomes as so
+
+        if "{item}" not in pattern:
+            raise InputError(
+                f"pattern '{pattern}' has no {{item}}",
+                where="Questionnaires, add an instrument by hand",
+                fix="write the column names with {item} where the item number goes, e.g. Q5_{item}",
+            )
+        definition = so.load_instrument(instrument)
+        found: dict[str, list[str]] = {}
+        for export in self.exports:
+            if export.summary is None:
+                continue
+            header = set(map(str, so.read_export(export.path).frame.columns))
+            wanted = [pattern.replace("{item}", str(i)) for i in definition.item_ids]
+            if all(c in header for c in wanted):
+                found[export.name] = wanted
+        if not found:
+            raise InputError(
+                f"no export has all {len(definition.item_ids)} columns "
+                f"{pattern.replace('{item}', str(definition.item_ids[0]))} … of {instrument}",
+                where="Questionnaires, add an instrument by hand",
+                fix="check the column names on the Exports step and the instrument's item ids",
+            )
+        block = Block(
+            instrument=instrument,
+            target=instrument,
+            how="by hand",
+            why=f"columns {pattern} named by the user",
+            entries={name: {"pattern": pattern} for name in found},
+            columns=found,
+            recode={},
+            confirmed=True,
+            manual=True,
+        )
+        self.blocks = [b for b in self.blocks if b.instrument != instrument] + [block]
+        return block
+
+    def chosen_blocks(self) -> list[Block]:
+        """The blocks the user confirmed; nothing else is ever scored."""
+        return [b for b in self.blocks if b.confirmed]
+
+    # -- the two files ------------------------------------------------------------------------
+
+    def mapping(self) -> dict[str, Any]:
+        """The mapping file's content, from the confirmed blocks (with the user's changes)."""
+
+        per_file: dict[str, dict[str, Any]] = {}
+        top: dict[str, Any] = {}
+        for block in self.chosen_blocks():
+            entries = {}
+            for source, entry in block.entries.items():
+                if block.target != block.instrument:
+                    items = self._load(block.target).item_ids
+                    columns = block.columns[source]
+                    if len(items) != len(columns):
+                        raise InputError(
+                            f"{block.target} has {len(items)} items but the block of "
+                            f"{block.instrument} has {len(columns)} columns",
+                            where=f"Questionnaires, {block.instrument}",
+                            fix=f"choose an instrument with {len(columns)} items, or undo the "
+                            "change",
+                        )
+                    entry = {"columns": dict(zip(map(str, items), columns, strict=True))}
+                else:
+                    entry = {k: v for k, v in entry.items() if k != "recode"}
+                if block.recode:
+                    entry["recode"] = {k: _number(v) for k, v in block.recode.items()}
+                entries[source] = entry
+            name = block.target
+            values = list(entries.values())
+            if len(entries) == len(self._readable()) and all(v == values[0] for v in values):
+                top[name] = values[0]
+            else:
+                for source, entry in entries.items():
+                    per_file.setdefault(source, {"instruments": {}})["instruments"][name] = entry
+        out: dict[str, Any] = {"instruments": top}
+        ids = {e.summary.id_column for e in self._readable() if e.summary.id_column}
+        if not self.design.id_column and len(ids) > 1:
+            for e in self._readable():
+                if e.summary.id_column:
+                    per_file.setdefault(e.name, {"instruments": {}})["id_column"] = (
+                        e.summary.id_column
+                    )
+        if per_file:
+            out["files"] = per_file
+        return out
+
+    def evaluation(self) -> dict[str, Any]:
+        """The evaluation file's content; checked by the same model ``run`` uses."""
+        from stigma_outcomes.evaluation import load_evaluation
+
+        p, d = self.programme, self.design
+        data = []
+        for export in self.exports:
+            entry: dict[str, Any] = {"path": export.name}
+            s = export.summary
+            if s is not None and s.wave_column:
+                entry["wave_column"] = s.wave_column
+            else:
+                entry["wave"] = export.wave or None
+            if s is not None and s.flavor != "plain":
+                entry["flavor"] = s.flavor
+            data.append(entry)
+        ids = {e.summary.id_column for e in self._readable() if e.summary.id_column}
+        evaluation: dict[str, Any] = {"title": p.title or "Programme outcome report"}
+        evaluation.update({k: v for k, v in (("program", p.program), ("period", p.period)) if v})
+        targets = [self._instrument_ref(b.target) for b in self.chosen_blocks()]
+        evaluation["data"] = data
+        evaluation["instruments"] = list(dict.fromkeys(targets))
+        evaluation["mapping"] = "mapping.yaml"
+        id_column = d.id_column or (ids.pop() if len(ids) == 1 else None)
+        if id_column:
+            evaluation["id_column"] = id_column
+        evaluation["duplicates"] = d.duplicates
+        grouping = [c for c in (d.groups, d.pool_by) if c]
+        if grouping:
+            evaluation["carry"] = grouping
+        for key, value in (
+            ("groups", d.groups),
+            ("reference_group", d.groups and d.reference_group),
+            ("pool_by", d.pool_by),
+        ):
+            if value:
+                evaluation[key] = value
+        if d.covariates:
+            evaluation["covariates"] = list(d.covariates)
+        if d.unlinked:
+            evaluation["unlinked"] = True
+        evaluation["waves"] = {"pre": d.pre, "post": d.post}
+        if d.followup:
+            evaluation["waves"]["followup"] = list(d.followup)
+        evaluation["privacy"] = {"threshold": int(p.threshold)}
+        evaluation["report"] = {
+            "author": p.author or "Programme evaluation team",
+            "formats": ["pdf", "html", "md"],
+        }
+        evaluation["output"] = "outputs"
+        self._check(evaluation)
+        load_evaluation(evaluation)
+        return evaluation
+
+    def _check(self, evaluation: dict[str, Any]) -> None:
+        if not self.exports:
+            raise InputError(
+                "no export uploaded yet",
+                where="Exports",
+                fix="upload one export per wave, or one long file",
+            )
+        broken = [e for e in self.exports if e.error is not None]
+        if broken:
+            raise InputError(
+                f"{broken[0].name} cannot be read: {broken[0].error.what}",
+                where="Exports",
+                fix=broken[0].error.fix or "remove it, or upload a corrected export",
+            )
+        if not evaluation["instruments"]:
+            raise InputError(
+                "no questionnaire is confirmed",
+                where="Questionnaires",
+                fix="tick 'Use this match' for each questionnaire to score, or add one by hand",
+            )
+        for i, entry in enumerate(evaluation["data"]):
+            if not entry.get("wave") and not entry.get("wave_column"):
+                raise InputError(
+                    f"{entry['path']} has no wave",
+                    where=f"Exports, file {i + 1}",
+                    fix="type the wave this file holds (e.g. pre or post)",
+                )
+        waves = self.waves()
+        for which, wave in (("pre", self.design.pre), ("post", self.design.post)):
+            if wave not in waves:
+                raise InputError(
+                    f"the {which} wave '{wave}' is not among the waves found ({', '.join(waves)})",
+                    where="Design, waves to compare",
+                    fix="choose two different waves that the exports hold",
+                )
+        if self.design.pre == self.design.post:
+            raise InputError(
+                f"pre and post are the same wave ('{self.design.pre}')",
+                where="Design, waves to compare",
+                fix="choose two different waves",
+            )
+
+    def write_files(self) -> tuple[Path, Path]:
+        """Write ``evaluation.yaml`` and ``mapping.yaml`` into the project folder."""
+        from stigma_outcomes._io import write_text_atomic
+
+        evaluation, mapping = self.evaluation(), self.mapping()
+        ev_path = write_text_atomic(
+            self.folder / "evaluation.yaml", _yaml(evaluation, "evaluation")
+        )
+        map_path = write_text_atomic(self.folder / "mapping.yaml", _yaml(mapping, "mapping"))
+        return ev_path, map_path
+
+    # -- step 5: run --------------------------------------------------------------------------
+
+    def run(self, progress: Callable[[int, str], None] | None = None) -> RunOutcome:
+        """Write the two files and run the pipeline on them; ``progress(stage, label)``."""
+        import stigma_outcomes as so
+
+        ev_path, _ = self.write_files()
+        say = progress or (lambda _i, _label: None)
+
+        def on_message(message: str) -> None:
+            for i, (prefix, label) in enumerate(RUN_STAGES):
+                if message.startswith(prefix):
+                    say(i, label)
+                    return
+
+        self.outcome = None
+        out = self.folder / "outputs"
+        if out.exists():
+            shutil.rmtree(out)
+        source: Any = ev_path
+        if self.definitions:
+            # The pipeline reads an instrument path relative to the working folder, not to the
+            # evaluation file; the page's run gives every path absolute instead.
+            source = self._absolute(self.evaluation())
+        run = so.run_evaluation(source, out, progress=on_message)
+        files = dict(run.files)
+        import pandas as pd
+
+        from stigma_outcomes._io import write_table
+
+        for name in ("scores", "ledger"):
+            frame = pd.read_csv(files[name], dtype=str, keep_default_na=False)
+            files[f"{name}_xlsx"] = write_table(frame, out / f"{name}.xlsx")
+        self.outcome = RunOutcome(out_dir=run.out_dir, files=files, summary=dict(run.summary))
+        say(len(RUN_STAGES), "Done")
+        return self.outcome
+
+    def project_zip(self) -> Path:
+        """The project (exports, definitions, the two files) as one zip, to save it."""
+        import zipfile
+
+        self.write_files()
+        target = self.folder.parent / "stigma-outcomes-project.zip"
+        names = (
+            [e.name for e in self.exports] + self.definitions + ["evaluation.yaml", "mapping.yaml"]
+        )
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                archive.write(self.folder / name, f"project/{name}")
+        return target
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _absolute(self, evaluation: dict[str, Any]) -> dict[str, Any]:
+        def where(name: str) -> str:
+            return str(self.folder / name)
+
+        absolute = dict(evaluation)
+        absolute["data"] = [{**e, "path": where(e["path"])} for e in evaluation["data"]]
+        absolute["mapping"] = where(evaluation["mapping"])
+        absolute["instruments"] = [
+            where(i) if i in self.definitions.values() else i for i in evaluation["instruments"]
+        ]
+        return absolute
+
+    def _readable(self) -> list[Any]:
+        return [e for e in self.exports if e.summary is not None]
+
+    def _instrument_ref(self, target: str) -> str:
+        """How the evaluation file names an instrument: its id, or its definition's path."""
+        return self.definitions.get(target, target)
+
+    def _load(self, target: str) -> Any:
+        import stigma_outcomes as so
+
+        ref = self._instrument_ref(target)
+        return so.load_instrument(self.folder / ref if ref != target else target)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _yaml(content: dict[str, Any], what: str) -> str:
+    import yaml
+
+    header = (
+        f"# {what.capitalize()} file written by the stigma-outcomes workbench.\n"
+        "# Reproduce the run with: stigma-outcomes run evaluation.yaml\n"
+        "# (keep the exports and mapping.yaml in the same folder as evaluation.yaml)\n"
+    )
+    return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)
