@@ -127,6 +127,8 @@ def test_sample_from_upload_to_pdf_identical_to_run(
     page.locator("#results").get_by_text("rows read").first.wait_for()
     results = page.locator("#results").inner_text()
     assert "Scores per scale" in results and "evaluator only" in results.lower()
+    report = page.frame_locator("iframe.report")
+    report.get_by_text("Participation and attrition").first.wait_for()
     check_axe(page, "Results")
     shot(page, "6-results")
     open_step(page, "5. Run")
@@ -141,8 +143,10 @@ def test_sample_from_upload_to_pdf_identical_to_run(
     evaluation = download(page, "evaluation.yaml", got)
     download(page, "mapping.yaml", got)
     for name in ("scores", "ledger"):
-        label = "Scores (XLSX, evaluator only)" if name == "scores" else (
-            "Data-quality ledger (XLSX, evaluator only)"
+        label = (
+            "Scores (XLSX, evaluator only)"
+            if name == "scores"
+            else ("Data-quality ledger (XLSX, evaluator only)")
         )
         table = pd.read_excel(download(page, label, got))
         assert len(table) > 0
@@ -218,7 +222,7 @@ def test_the_token_is_required(server: Server, visit: Visit) -> None:
         assert response is not None and response.status == 403
         assert "private to the person who started it" in visit.page.content()
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(server.base + "shared/shiny.min.js")  # noqa: S310
+        urllib.request.urlopen(server.base + "shared/shiny.min.js")
     assert refused.value.code == 403
     ok = visit.page.goto(server.url)
     assert ok is not None and ok.status == 200

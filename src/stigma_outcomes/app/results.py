@@ -55,10 +55,16 @@ def results_panel(wb: Any, downloads: Sequence[tuple[str, str, str]]) -> Any:
         ui.div(
             ui.h3("Scores", class_="h4"),
             _table(scales, ("instrument", "scale", "scored", "not scored"), "Scores per scale"),
-            _table(
-                shown.itertuples(index=False, name=None),
-                tuple(shown.columns),
-                f"First {len(shown)} of {len(scores)} score rows",
+            ui.div(
+                _table(
+                    shown.itertuples(index=False, name=None),
+                    tuple(shown.columns),
+                    f"First {len(shown)} of {len(scores)} score rows",
+                ),
+                class_="scroll",
+                tabindex="0",
+                role="region",
+                aria_label="First score rows (scrolls sideways)",
             ),
             class_="evaluator-only",
         ),

@@ -88,7 +88,11 @@ def step_for_error(err: StigmaOutcomesError) -> str:
     >>> step_for_error(InputError("wave 'post' not found", where="compare"))
     'design'
     """
-    text = f"{err.what} {err.where or ''}".casefold()
+    where = (err.where or "").casefold()
+    for step in STEPS:
+        if where.startswith(step):
+            return step
+    text = f"{err.what} {where}"
     for words, step in (
         (("mapping", "item", "instrument", "recode", "pattern"), "questionnaires"),
         (("wave", "group", "reference", "covariate", "pool", "pairs"), "design"),
@@ -257,7 +261,7 @@ class Workbench:
                 where="Questionnaires, add an instrument by hand",
                 fix="write the column names with {item} where the item number goes, e.g. Q5_{item}",
             )
-        definition = so.load_instrument(instrument)
+        definition = self._load(instrument)
         found: dict[str, list[str]] = {}
         for export in self.exports:
             if export.summary is None:
@@ -488,7 +492,9 @@ class Workbench:
         self.write_files()
         target = self.folder.parent / "stigma-outcomes-project.zip"
         names = (
-            [e.name for e in self.exports] + self.definitions + ["evaluation.yaml", "mapping.yaml"]
+            [e.name for e in self.exports]
+            + list(self.definitions.values())
+            + ["evaluation.yaml", "mapping.yaml"]
         )
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in names:

@@ -34,6 +34,8 @@ main { max-width: 70rem; }
   font-size: 1rem; font-weight: normal; color: #5c3a00; }
 .guess { background: #fff3cd; color: #3d2e00; padding: 0 .3rem; }
 .stages li.done::marker { content: "✓ "; }
+caption { caption-side: top; color: #212529; font-weight: 600; }
+.scroll { overflow-x: auto; max-width: 100%; }
 iframe.report { width: 100%; height: 70vh; border: 1px solid #6c757d; }
 :focus-visible { outline: 3px solid #0b5cad !important; outline-offset: 2px; }
 """
