@@ -18,6 +18,7 @@ STAGES = {
     "evaluation": 6,
     "pipeline": 6,
     "cli": 7,
+    "app": 7,  # beside cli: `stigma-outcomes app` starts it; it imports only the public API
 }
 
 
