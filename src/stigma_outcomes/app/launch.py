@@ -51,7 +51,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     open_browser: bool = True,
-    token_file: Path | None = None,
+    token: str | None = None,
     max_upload_mb: float = 50,
     echo: Callable[[str], None] = print,
 ) -> None:
@@ -65,8 +65,9 @@ def serve(
         Port; 0 takes a free one.
     open_browser : bool
         Open the address in the default browser once the server is up.
-    token_file : Path, optional
-        A file holding the secret to require instead of a random one.
+    token : str, optional
+        The secret to require (from ``--token-file``, checked by
+        :func:`~stigma_outcomes.app.security.token_for`); random when not given.
     max_upload_mb : float
         Largest upload accepted, in megabytes.
     echo : callable
@@ -74,7 +75,7 @@ def serve(
     """
     import uvicorn
 
-    token = token_for(host, token_file)
+    token = token or token_for(host, None)
     max_upload = int(max_upload_mb * 1_000_000)
     private = Path(tempfile.mkdtemp(prefix="stigma-outcomes-app-"))  # mode 0700
     uploads = private / "uploads"

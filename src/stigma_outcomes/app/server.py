@@ -197,11 +197,10 @@ def make_server(private: Path, max_upload: int) -> Any:
 
         # -- step 3: questionnaires ---------------------------------------------------------
         @reactive.calc
-        def instrument_ids() -> list[str]:
-            import stigma_outcomes as so
-
+        def instrument_ids() -> dict[str, str]:
+            """Instrument id → 'id: short name (n items)', the shipped ones and the user's."""
             version()
-            return sorted({i.id for i in so.list_instruments()} | set(wb.definitions))
+            return wb.instrument_choices()
 
         @render.ui
         def blocks() -> Any:
@@ -229,7 +228,9 @@ def make_server(private: Path, max_upload: int) -> Any:
                 )
                 cards.append(
                     ui.div(
-                        ui.h3(block.instrument, class_="h5"),
+                        ui.h3(
+                            instrument_ids().get(block.instrument, block.instrument), class_="h5"
+                        ),
                         ui.p(f"Matched by {block.how}: {block.why}."),
                         ui.p(f"Columns: {files}"),
                         guess,

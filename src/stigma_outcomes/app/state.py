@@ -291,6 +291,16 @@ class Workbench:
         self.blocks = [b for b in self.blocks if b.instrument != instrument] + [block]
         return block
 
+    def instrument_choices(self) -> dict[str, str]:
+        """Every instrument a block may be: id → 'id: short name (n items)'."""
+        import stigma_outcomes as so
+
+        found = {i.id: i for i in so.list_instruments()}
+        found.update({i: self._load(i) for i in self.definitions})
+        return {
+            k: f"{k}: {v.short_name} ({len(v.item_ids)} items)" for k, v in sorted(found.items())
+        }
+
     def chosen_blocks(self) -> list[Block]:
         """The blocks the user confirmed; nothing else is ever scored."""
         return [b for b in self.blocks if b.confirmed]

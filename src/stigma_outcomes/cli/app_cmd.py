@@ -40,8 +40,10 @@ def app_command(
     The address, with its per-start token, is printed; files live in a private temporary
     folder removed when the app stops (Ctrl+C).
     """
+    from ..app.security import token_for
     from ..errors import InputError
 
+    token = token_for(host, token_file)  # refuses --host without a token file, first
     try:
         import shiny  # noqa: F401
         import uvicorn  # noqa: F401
@@ -56,7 +58,7 @@ def app_command(
         host=host,
         port=port,
         open_browser=not no_browser,
-        token_file=token_file,
+        token=token,
         max_upload_mb=max_upload_mb,
         echo=typer.echo,
     )
