@@ -252,3 +252,29 @@ def test_the_run_is_reproduced_byte_for_byte_by_the_cli_files(
             "project/qualtrics_post.csv",
             "project/qualtrics_pre.csv",
         ]
+
+
+@pytest.mark.slow
+def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) -> None:
+    wb = Workbench(tmp_path / "project")
+    wb.add_export("redcap_longitudinal.csv", SAMPLE / "redcap_longitudinal.csv")
+    wb.add_dictionary("redcap_data_dictionary.csv", SAMPLE / "redcap_data_dictionary.csv")
+    wb.recognise()
+    (summary,) = [e.summary for e in wb.exports]
+    assert summary is not None and summary.wave_column == "redcap_event_name"
+    assert wb.column_waves() == ["baseline_arm_1", "post_arm_1", "followup_arm_1"]
+    assert (wb.design.pre, wb.design.post) == ("baseline_arm_1", "post_arm_1")
+    # Named columns with value labels: evidence enough, ticked.
+    assert all(b.confirmed and not b.range_only for b in wb.blocks)
+    wb.rename = {"baseline_arm_1": "baseline", "post_arm_1": "post", "followup_arm_1": "follow-up"}
+    wb.fit_design()
+    assert (wb.design.pre, wb.design.post) == ("baseline", "post")
+    wb.design.followup = ["follow-up"]
+    ev = wb.evaluation()
+    assert ev["data"][0]["dictionary"] == "redcap_data_dictionary.csv"
+    assert ev["waves"]["rename"] == wb.rename and ev["id_column"] == "record_id"
+    outcome = wb.run()
+    again = so.run_evaluation(wb.folder / "evaluation.yaml", tmp_path / "again")
+    assert filecmp.cmp(outcome.files["report_pdf"], again.files["report_pdf"], shallow=False)
+    results = (outcome.files["results_json"]).read_text(encoding="utf-8")
+    assert '"follow-up"' in results

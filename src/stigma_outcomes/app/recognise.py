@@ -82,8 +82,12 @@ class Block:
 
     @property
     def range_only(self) -> bool:
-        """Whether the only evidence is that the codes fall in the scale's range."""
-        return any(r in self.why for r in RANGE_ONLY)
+        """Whether the only evidence is that the codes fall in the scale's range.
+
+        Columns named ``<instrument>_<item>`` are evidence in themselves (a REDCap project
+        built from the instrument's data dictionary), whatever their codes.
+        """
+        return self.how != "name" and any(r in self.why for r in RANGE_ONLY)
 
     @property
     def n_items(self) -> int:
@@ -96,7 +100,7 @@ def summarise(table: Any, proposal: Any) -> FileSummary:
     waves_found: list[str] = []
     if proposal.wave_column and proposal.wave_column in table.frame.columns:
         values = table.frame[proposal.wave_column].dropna().astype(str).unique()
-        waves_found = sorted(map(str, values))
+        waves_found = list(map(str, values))  # in order of first appearance
     taken = {c for cand in proposal.matches.values() for c in cand.columns.values()}
     skip = taken | set(table.pii_columns) | {proposal.id_column, proposal.wave_column}
     others: dict[str, list[str]] = {}

@@ -91,6 +91,9 @@ def make_server(private: Path, max_upload: int) -> Any:
                     block.confirmed = bool(value(f"use_{k}", block.confirmed))
                     block.target = value(f"target_{k}", block.target) or block.instrument
                     block.recode = parse_recode(value(f"recode_{k}", recode_text(block.recode)))
+                for i, wave in enumerate(wb.column_waves()):
+                    wb.rename[wave] = str(value(f"rename_{i}", wb.rename.get(wave, wave)) or "")
+                    wb.rename[wave] = wb.rename[wave].strip() or wave
                 d = wb.design
                 d.pre, d.post = value("pre", d.pre) or "", value("post", d.post) or ""
                 d.followup = list(value("followup", d.followup) or [])
@@ -101,6 +104,7 @@ def make_server(private: Path, max_upload: int) -> Any:
                 d.id_column = value("id_column", d.id_column) or NONE
                 d.unlinked = bool(value("unlinked", d.unlinked))
                 d.duplicates = value("duplicates", d.duplicates)
+                wb.fit_design()
 
         def safe_sync() -> StigmaOutcomesError | None:
             try:
@@ -136,6 +140,20 @@ def make_server(private: Path, max_upload: int) -> Any:
             for upload in input.exports() or []:
                 try:
                     wb.add_export(upload["name"], Path(upload["datapath"]), int(upload["size"]))
+                except StigmaOutcomesError as err:
+                    problems.append(err)
+            wb.recognise()
+            upload_problems.set(problems)
+            bump()
+
+        @reactive.effect
+        @reactive.event(input.dictionary)
+        def _dictionary() -> None:
+            safe_sync()
+            problems = []
+            for upload in input.dictionary() or []:
+                try:
+                    wb.add_dictionary(upload["name"], Path(upload["datapath"]), int(upload["size"]))
                 except StigmaOutcomesError as err:
                     problems.append(err)
             wb.recognise()
@@ -186,6 +204,16 @@ def make_server(private: Path, max_upload: int) -> Any:
                         body.append(
                             ui.input_text(f"wave_{i}", f"Wave held by {export.name}", export.wave)
                         )
+                    else:
+                        body += [
+                            ui.input_text(
+                                f"rename_{j}",
+                                f"Name in the report for wave '{wave}'",
+                                wb.rename.get(wave, wave),
+                            )
+                            for j, wave in enumerate(wb.column_waves())
+                            if wave in s.waves_found
+                        ]
                     body += [ui.p("Note: ", n) for n in s.notes]
                 cards.append(ui.div(*body, class_="file-card"))
             remover = ui.div(

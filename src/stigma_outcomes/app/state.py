@@ -137,6 +137,8 @@ class Workbench:
         self.design = Design()
         self.exports: list[Export] = []
         self.definitions: dict[str, str] = {}  # instrument id → path in the project
+        self.dictionary: str | None = None  # a REDCap data dictionary, by file name
+        self.rename: dict[str, str] = {}  # wave value in a wave column → name in the report
         self.blocks: list[Block] = []
         self.doubts: list[str] = []
         self.outcome: RunOutcome | None = None
@@ -199,7 +201,7 @@ class Workbench:
         tables, kept = [], []
         for export in self.exports:
             try:
-                tables.append(so.read_export(export.path))
+                tables.append(so.read_export(export.path, dictionary=self._dictionary_for(export)))
                 kept.append(export)
                 export.error = None
             except StigmaOutcomesError as err:
@@ -216,21 +218,49 @@ class Workbench:
                 export.wave = found.wave or ""
         self.blocks = blocks_from(proposal.files, self.blocks)
         self.doubts = proposal.ambiguities
-        self._default_design()
+        self.fit_design()
 
-    def _default_design(self) -> None:
+    def fit_design(self) -> None:
+        """Keep pre and post among the waves found (the first two by default)."""
         waves = self.waves()
         if self.design.pre not in waves:
             self.design.pre = waves[0] if waves else ""
         if self.design.post not in waves or self.design.post == self.design.pre:
             self.design.post = next((w for w in waves if w != self.design.pre), "")
+        self.design.followup = [w for w in self.design.followup if w in waves]
+
+    def add_dictionary(self, name: str, source: Path, size: int | None = None) -> str:
+        """Keep a REDCap data dictionary; REDCap exports are read with it from now on."""
+        source = Path(source)
+        check_upload(name, source, source.stat().st_size if size is None else size, self.max_upload)
+        kept = safe_name(name)
+        shutil.copyfile(source, self.folder / kept)
+        self.dictionary = kept
+        self.outcome = None
+        return kept
+
+    def _dictionary_for(self, export: Export) -> Path | None:
+        if self.dictionary is None:
+            return None
+        s = export.summary
+        if s is not None and s.flavor != "redcap":
+            return None
+        return self.folder / self.dictionary
+
+    def column_waves(self) -> list[str]:
+        """Wave values found in wave columns (REDCap events, a long file's wave column)."""
+        found: list[str] = []
+        for export in self.exports:
+            if export.summary and export.summary.wave_column:
+                found += export.summary.waves_found
+        return list(dict.fromkeys(found))
 
     def waves(self) -> list[str]:
-        """Wave names, in the order the exports give them."""
+        """Wave names (renamed as the user asked), in the order the exports give them."""
         names: list[str] = []
         for export in self.exports:
             if export.summary and export.summary.wave_column:
-                names += export.summary.waves_found
+                names += [self.rename.get(w) or w for w in export.summary.waves_found]
             elif export.wave:
                 names.append(export.wave)
         return list(dict.fromkeys(names))
@@ -266,7 +296,8 @@ class Workbench:
         for export in self.exports:
             if export.summary is None:
                 continue
-            header = set(map(str, so.read_export(export.path).frame.columns))
+            table = so.read_export(export.path, dictionary=self._dictionary_for(export))
+            header = set(map(str, table.frame.columns))
             wanted = [pattern.replace("{item}", str(i)) for i in definition.item_ids]
             if all(c in header for c in wanted):
                 found[export.name] = wanted
@@ -366,6 +397,8 @@ class Workbench:
                 entry["wave"] = export.wave or None
             if s is not None and s.flavor != "plain":
                 entry["flavor"] = s.flavor
+            if self._dictionary_for(export) is not None:
+                entry["dictionary"] = self.dictionary
             data.append(entry)
         ids = {e.summary.id_column for e in self._readable() if e.summary.id_column}
         evaluation: dict[str, Any] = {"title": p.title or "Programme outcome report"}
@@ -395,6 +428,9 @@ class Workbench:
         evaluation["waves"] = {"pre": d.pre, "post": d.post}
         if d.followup:
             evaluation["waves"]["followup"] = list(d.followup)
+        renamed = {old: new for old, new in self.rename.items() if new and new != old}
+        if renamed:
+            evaluation["waves"]["rename"] = renamed
         evaluation["privacy"] = {"threshold": int(p.threshold)}
         evaluation["report"] = {
             "author": p.author or "Programme evaluation team",
@@ -503,6 +539,7 @@ class Workbench:
         target = self.folder.parent / "stigma-outcomes-project.zip"
         names = (
             [e.name for e in self.exports]
+            + ([self.dictionary] if self.dictionary else [])
             + list(self.definitions.values())
             + ["evaluation.yaml", "mapping.yaml"]
         )
@@ -520,6 +557,10 @@ class Workbench:
         absolute = dict(evaluation)
         absolute["data"] = [{**e, "path": where(e["path"])} for e in evaluation["data"]]
         absolute["mapping"] = where(evaluation["mapping"])
+        absolute["data"] = [
+            {**e, "dictionary": where(e["dictionary"])} if "dictionary" in e else e
+            for e in absolute["data"]
+        ]
         absolute["instruments"] = [
             where(i) if i in self.definitions.values() else i for i in evaluation["instruments"]
         ]

@@ -107,6 +107,12 @@ def page() -> Any:
             class_="step-intro",
         ),
         file_input("exports", "Survey exports", multiple=True, accept=list(EXPORT_SUFFIXES)),
+        file_input(
+            "dictionary",
+            "REDCap data dictionary (optional, for REDCap exports)",
+            multiple=False,
+            accept=[".csv"],
+        ),
         ui.div(ui.output_ui("upload_message"), role="alert", aria_live="assertive"),
         ui.output_ui("files"),
         _next("exports", "Next: questionnaires"),
