@@ -2,12 +2,61 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import sysconfig
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from stigma_outcomes.instruments import load_instrument
+
+REPO = Path(__file__).resolve().parents[1]
+# .ci/run sets this: the suite must import nothing from outside the venv the README line made.
+ISOLATED = os.environ.get("STIGMA_OUTCOMES_ISOLATED") == "1"
+
+
+def _allowed_roots() -> tuple[str, ...]:
+    """Where an import may come from: the venv, the checkout, the standard library, temp dirs."""
+    paths = sysconfig.get_paths()
+    roots = {sys.prefix, str(REPO), paths["stdlib"], paths["platstdlib"], tempfile.gettempdir()}
+    return tuple(os.path.realpath(r) for r in roots)
+
+
+def _outside(path: str, roots: tuple[str, ...]) -> bool:
+    real = os.path.realpath(path)
+    # the base interpreter's stdlib folder holds its site-packages: never an allowed source
+    if "site-packages" in real.split(os.sep) and not real.startswith(os.path.realpath(sys.prefix)):
+        return True
+    return not any(real == r or real.startswith(r + os.sep) for r in roots)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not ISOLATED:
+        return
+    if sys.prefix == sys.base_prefix:
+        raise pytest.UsageError("STIGMA_OUTCOMES_ISOLATED: the suite must run inside a venv")
+    # a path that does not exist (python311.zip) can provide nothing
+    leaks = [p for p in sys.path if os.path.exists(p) and _outside(p, _allowed_roots())]
+    if leaks:
+        raise pytest.UsageError(f"sys.path reaches outside the venv: {leaks}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not ISOLATED:
+        return
+    roots = _allowed_roots()
+    leaked = sorted(
+        name
+        for name, module in list(sys.modules.items())
+        if isinstance(getattr(module, "__file__", None), str) and _outside(module.__file__, roots)
+    )
+    if leaked:
+        sys.stderr.write(f"\nimported from outside the venv: {leaked[:20]}\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def responses_frame(

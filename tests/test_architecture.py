@@ -1,67 +1,44 @@
-"""Imports point one way, down the pipeline (SPEC §2; ARCHITECTURE.md)."""
+"""Imports point one way, down the pipeline (SPEC §2; ARCHITECTURE.md).
+
+The rule itself lives once, as import-linter contracts in ``pyproject.toml``; these tests run
+the real tool and check that every top-level module of the package sits in one of its layers.
+"""
 
 from __future__ import annotations
 
-import ast
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "stigma_outcomes"
-STAGES = {
-    "errors": 0,
-    "_io": 0,
-    "_version": 0,
-    "instruments": 1,
-    "ingest": 2,
-    "scoring": 3,
-    "comparison": 4,
-    "report": 5,
-    "evaluation": 6,
-    "pipeline": 6,
-    "cli": 7,
-    "app": 7,  # beside cli: `stigma-outcomes app` starts it; it imports only the public API
-}
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "src" / "stigma_outcomes"
 
 
-def _stage_of(module: str) -> tuple[str, int] | None:
-    parts = module.split(".")
-    if parts[0] != "stigma_outcomes" or len(parts) < 2:
-        return None
-    return parts[1], STAGES[parts[1]]
+def _contracts() -> list[dict]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["importlinter"]["contracts"]
 
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = ".".join(("stigma_outcomes", *path.relative_to(PACKAGE).with_suffix("").parts))
-    if path.name == "__init__.py":
-        package = package.rsplit(".", 1)[0] + ".__init__"
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: -node.level]
-                found.append(".".join([*base, node.module] if node.module else base))
-            elif node.module:
-                found.append(node.module)
-    return [m for m in found if m.startswith("stigma_outcomes.")]
+def test_import_contracts_are_kept() -> None:
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run(
+        [str(lint), "--config", str(REPO / "pyproject.toml"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(_contracts())} kept, 0 broken" in done.stdout
 
 
-def test_no_stage_imports_a_later_stage() -> None:
-    violations = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE)
-        if rel.parts[0] == "__init__.py":
-            continue  # the top-level package re-exports lazily from every stage
-        own = STAGES[rel.parts[0].removesuffix(".py")]
-        for module in _imports(path):
-            stage = _stage_of(module)
-            if stage is not None and stage[1] > own:
-                violations.append(f"{rel} imports {module}")
-    assert not violations, "imports that point up the pipeline:\n" + "\n".join(violations)
-
-
-def test_every_module_belongs_to_a_stage() -> None:
+def test_every_module_belongs_to_a_layer() -> None:
+    (layers,) = [c["layers"] for c in _contracts() if c["type"] == "layers"]
+    named = {
+        part.strip().removeprefix("stigma_outcomes.")
+        for layer in layers
+        for part in layer.split("|")
+    }
     tops = {p.relative_to(PACKAGE).parts[0].removesuffix(".py") for p in PACKAGE.rglob("*.py")}
     tops -= {"__init__"}
-    assert tops <= set(STAGES), f"add these to STAGES and ARCHITECTURE.md: {tops - set(STAGES)}"
+    assert tops <= named, f"add these to the layers in pyproject.toml: {sorted(tops - named)}"

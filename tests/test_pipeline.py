@@ -165,3 +165,27 @@ def test_evaluation_settings_reach_the_report(tmp_path: Path) -> None:
         if line.startswith("| ISMI-29 · ISMI total (29") and "baseline sample SD" in line
     )
     assert "| 0.90 |" in rci
+
+
+def test_instruments_named_by_path_are_scored_compared_and_reported(tmp_path: Path) -> None:
+    """A definition file named in the evaluation file (relative to it) is read once, by its id."""
+    import shutil
+
+    import yaml
+
+    from stigma_outcomes.instruments import builtin_dir
+
+    (tmp_path / "defs").mkdir()
+    shutil.copy(builtin_dir() / "ucla3.yaml", tmp_path / "defs" / "ucla3.yaml")
+    ev = yaml.safe_load((SAMPLE / "evaluation.yaml").read_text())
+    ev["data"] = [{**d, "path": str(SAMPLE / d["path"])} for d in ev["data"]]
+    ev["mapping"] = str(SAMPLE / "mapping.yaml")
+    ev["instruments"] = ["defs/ucla3.yaml", "gbs"]
+    ev["report"]["formats"] = ["md"]
+    ev_file = tmp_path / "evaluation.yaml"
+    ev_file.write_text(yaml.safe_dump(ev), encoding="utf-8")
+    run_evaluation(ev_file, tmp_path / "out")
+    scores = pd.read_csv(tmp_path / "out" / "scores.csv")
+    assert set(scores["instrument"]) == {"ucla3", "gbs"}
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert {r["instrument"] for r in results["paired"]} == {"ucla3", "gbs"}

@@ -61,3 +61,30 @@ class MappingError(StigmaOutcomesError):
 
 class AnalysisError(StigmaOutcomesError):
     """An analysis was asked for that the data cannot support (e.g. a wave that does not exist)."""
+
+
+class UnknownNameError(InputError, KeyError):
+    """A name (an item, a scale, an instrument, a wave) that is not among those known.
+
+    It is also a :class:`KeyError`, so code that looked a name up with ``except KeyError``
+    keeps working; its message names the close matches.
+
+    Examples
+    --------
+    >>> print(UnknownNameError.among("scale", "totl", ["total", "belonging"], where="gbs"))
+    unknown scale 'totl'
+      where: gbs
+      how to fix: did you mean 'total'? known: total, belonging
+    """
+
+    @classmethod
+    def among(
+        cls, kind: str, name: str, known: list[str], where: str | None = None
+    ) -> UnknownNameError:
+        """The error for ``name`` not in ``known``, suggesting the closest matches."""
+        import difflib
+
+        close = difflib.get_close_matches(str(name), [str(k) for k in known], n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+        shown = ", ".join(map(str, known[:20])) + (", …" if len(known) > 20 else "")
+        return cls(f"unknown {kind} '{name}'", where=where, fix=f"{hint}known: {shown}")

@@ -39,7 +39,7 @@ def _resolve(base: Path, name: str | None) -> Path | None:
 
 
 def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
-    from . import read_export
+    from .ingest import read_export
 
     tables = []
     for i, item in enumerate(ev.data):
@@ -165,9 +165,12 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['ledger', 'report_html', 'report_md']
     """
-    from . import compare, load_responses, score
     from ._io import write_table
+    from .comparison import compare
+    from .ingest import load_responses
+    from .instruments import Registry
     from .report import ReportSettings, build_report, render_report
+    from .scoring import score
 
     say = progress or (lambda _message: None)
     ev, base = load_evaluation(source)
@@ -177,9 +180,11 @@ def run_evaluation(
     tables, wave_args = _read_sources(ev, base)
     grouping = [c for c in (ev.groups, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
+    # ids and definition paths (relative to the evaluation file) resolved once, here
+    instruments = Registry().resolve(ev.instruments, base=base)
     responses = load_responses(
         tables,
-        ev.instruments,
+        instruments,
         mapping=_resolve(base, ev.mapping),
         id_col=ev.id_column,
         carry=carry,
@@ -187,13 +192,13 @@ def run_evaluation(
         casefold_ids=ev.casefold_ids,
         **wave_args,
     )
-    say(f"scoring {', '.join(ev.instruments)}")
+    say(f"scoring {', '.join(i.id for i in instruments)}")
     if ev.waves.rename:
         # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry
         # the same wave names.
         responses.frame["wave"] = rename_waves(responses.frame["wave"], ev.waves.rename)
         responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
-    scored = score(responses, ev.instruments)
+    scored = score(responses, instruments)
     scores = scored.scores
     keyed_items = None if ev.unlinked else scored.keyed_items
     say("comparing waves")

@@ -12,14 +12,16 @@ from typer.testing import CliRunner
 from stigma_outcomes.cli.app import app
 
 APP = Path(__file__).resolve().parents[2] / "src" / "stigma_outcomes" / "app"
-# The public API (like the CLI), the evaluation file, init's proposals, and leaf utilities.
+# The public API's homes (what `stigma_outcomes` re-exports: instruments, ingest, pipeline),
+# the evaluation file, init's proposals, and the leaf utilities; nothing else.
 ALLOWED = {
-    "stigma_outcomes",
     "stigma_outcomes.errors",
     "stigma_outcomes._io",
+    "stigma_outcomes.instruments",
+    "stigma_outcomes.ingest",
+    "stigma_outcomes.ingest.propose",
     "stigma_outcomes.evaluation",
     "stigma_outcomes.pipeline",
-    "stigma_outcomes.ingest.propose",
 }
 
 

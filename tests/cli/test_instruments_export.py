@@ -49,6 +49,7 @@ def test_unknown_format_is_exit_2_without_output_file(tmp_path: Path) -> None:
     result = _run("instruments", "export", "phq9", "--format", "qualtrics", "--out", str(out))
     assert result.exit_code == 2
     assert "unknown export format 'qualtrics'" in result.output
+    assert "--format xlsform" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 
@@ -75,7 +76,8 @@ def test_list_groups_by_domain_with_license_and_verification() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     distress = lines.index("distress")
-    block = lines[distress + 1 : distress + 4]
+    end = lines.index("", distress)  # the domain block ends at the next blank line
+    block = lines[distress + 1 : end]
     assert any(line.split()[0] == "gad7" and "free_with_citation" in line for line in block)
     assert any("scoring verified; bands verified" in line for line in block)
 
@@ -97,7 +99,7 @@ def test_show_has_what_a_methods_section_needs() -> None:
         "DOI: 10.1186/1471-244X-14-120",
         "license: permission_required",
         "verification: scoring verified",
-        "sources:",
+        "facts and their sources",
         "(20:3)",
         "method: prorated_sum",
     ):
@@ -108,3 +110,33 @@ def test_show_states_how_non_answers_are_scored() -> None:
     text = _run("instruments", "show", "ribs").output
     assert "would live with someone [agree5]  (non-answers: Don't know → scored 3)" in text
     assert "(non-answers: Don't know → missing)" in text
+
+
+def test_export_xlsform_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "core10.xlsx"
+    result = _run(
+        "instruments", "export", "core10", "--format", "xlsform", "--record-id", "pid",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "XLSForm (survey, choices and settings sheets)" in result.output
+    sheets = pd.read_excel(out, sheet_name=None, dtype=str)
+    assert list(sheets) == ["survey", "choices", "settings"]
+    assert sheets["survey"]["name"].tolist() == ["pid", *[f"core10_{i}" for i in range(1, 11)]]
+
+
+def test_export_xlsform_to_csv_is_exit_2(tmp_path: Path) -> None:
+    out = tmp_path / "core10.csv"
+    result = _run("instruments", "export", "core10", "--format", "xlsform", "--out", str(out))
+    assert result.exit_code == 2
+    assert "cannot write an XLSForm" in result.output
+    assert not out.exists()
+
+
+def test_show_gives_the_status_of_every_fact() -> None:
+    text = _run("instruments", "show", "core10").output
+    assert "facts and their sources (status per fact):" in text
+    assert "items 2 (support) and 3 (coping) are positively worded" in text
+    assert "[verified]: CamCOPS" in text
+    wemwbs = _run("instruments", "show", "wemwbs").output
+    assert "— " in wemwbs and "[single_source]" in wemwbs  # the upper bands rest on one source

@@ -24,6 +24,12 @@ ATOL = 1e-8
 # lmerTest's df, t, p and intervals all depend on the REML fit, so they share its tolerance;
 # given R's own estimate, se and df, the t distribution step must agree far more closely.
 T_STEP_RTOL = 1e-6
+# lmerTest's Satterthwaite df differentiate the variance-parameter covariance numerically
+# (numDeriv's Richardson extrapolation around the REML optimum). In case 8 (the "stable"
+# scale: residual variance 8e-5 against a participant variance of 28) that numerical step
+# alone moves df by ~1.1e-4 relative, so df are compared at a few times the reference's own
+# error; ours come from the analytic derivatives and do not carry it.
+DF_RTOL = 5e-4
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +127,9 @@ def test_satterthwaite_matches_lmertest(
     rec = _fit_for(scores, ref)
     for what, ours, theirs in _satterthwaite_pairs(rec, ref):
         label = f"{_ids(ref)} {what}"
-        np.testing.assert_allclose([o["df"] for o in ours], theirs["df"], rtol=RTOL, err_msg=label)
+        np.testing.assert_allclose(
+            [o["df"] for o in ours], theirs["df"], rtol=DF_RTOL, err_msg=label
+        )
         # a limit near zero is a difference of two larger numbers: its error scales with se
         se = np.asarray([o["se"] for o in ours])
         for key in ("ci_low", "ci_high"):

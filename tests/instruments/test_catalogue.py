@@ -59,11 +59,31 @@ def test_verification_summary_reports_weakest_status() -> None:
     assert verification_summary(load_instrument("phq9")) == (
         "scoring verified; bands verified; cut-off verified; alpha single source"
     )
-    # K6 bands mix a verified cut-off point with a single-source band: the band is single source.
-    assert "bands single source" in verification_summary(load_instrument("k6"))
+    # WEMWBS: the two lower bands rest on two sources, the upper bands on one → single source.
+    assert "bands single source" in verification_summary(load_instrument("wemwbs"))
+    assert "bands verified" in verification_summary(load_instrument("k6"))
 
 
 def test_main_writes_the_file(tmp_path: pytest.TempPathFactory) -> None:
     target = tmp_path / "README.md"
     assert main([str(target)]) == 0
     assert target.read_text(encoding="utf-8") == render_catalogue(builtin_instruments())
+
+
+def test_catalogue_lists_the_status_of_every_fact() -> None:
+    text = render_catalogue([load_instrument("core10"), load_instrument("wemwbs")])
+    assert "## Verification per fact" in text
+    core10 = next(line for line in text.splitlines() if line.startswith("- `core10`"))
+    assert "items 2 (support) and 3 (coping) are positively worded" in core10
+    assert "cut-off >= 11 (total) verified" in core10 and "norms (total) single source" in core10
+    wemwbs = next(line for line in text.splitlines() if line.startswith("- `wemwbs`"))
+    assert "bands (total) single source" in wemwbs
+
+
+def test_scoring_status_comes_from_the_per_fact_sources() -> None:
+    # SCS: the all-items reversal is derived from two verified facts → 'computed'.
+    assert verification_summary(load_instrument("scs8")).startswith("scoring computed")
+    # ONS direct question: the numeric coding is the project's convention.
+    assert verification_summary(load_instrument("ons_lonely")).startswith("scoring convention")
+    # Facts that do not change a score (DOI, labels) do not lower the scoring status.
+    assert verification_summary(load_instrument("qpr15")).startswith("scoring verified")

@@ -85,9 +85,10 @@ def test_hand_worked_ismi29() -> None:
     assert problems == {("P3", "out_of_range"): 1, ("P3", "insufficient_items"): 1}
 
 
-def test_ismi29_total_without_sr_cutoff_is_published_as_above_midpoint(ismi29) -> None:
+def test_ismi29_total_without_sr_cutoff_counts_the_midpoint_as_elevated(ismi29) -> None:
+    # West et al. (2011): "1.5 or higher" on 0–3 coding, i.e. >= 2.5 on the 1–4 coding.
     cutoff = ismi29.scale("total_without_sr").clinical_cutoff
-    assert (cutoff.value, cutoff.operator) == (2.5, ">")
+    assert (cutoff.value, cutoff.operator) == (2.5, ">=")
     assert ismi29.scale("total").items == [str(i) for i in range(1, 30)]
     assert set(ismi29.scale("stigma_resistance").items) == {str(i) for i in SR}
     assert set(ismi29.scale("discrimination_experience").items) == {str(i) for i in DE}

@@ -7,13 +7,14 @@ import pytest
 
 import stigma_outcomes as so
 from stigma_outcomes.errors import DefinitionError, InputError
-from stigma_outcomes.instruments import load_instrument, parse_instrument
+from stigma_outcomes.instruments import list_instruments, load_instrument, parse_instrument
 from stigma_outcomes.instruments.redcap import (
     REDCAP_COLUMNS,
     to_redcap_dictionary,
     write_redcap_dictionary,
 )
 from stigma_outcomes.instruments.registry import builtin_dir, read_yaml
+from stigma_outcomes.instruments.schema import code_key
 
 CHOICES = "Choices, Calculations, OR Slider Labels"
 
@@ -119,3 +120,40 @@ def test_round_trip_raw_redcap_export_scores_without_mapping() -> None:
     scores = result.scores.set_index("participant_id")["score"]
     assert scores.to_dict() == {"r1": 14, "r2": 4}
     assert (result.ledger["problem"] != "unknown_label").all()
+
+
+def _keyed(instrument, item, code: float) -> float:
+    codes = [float(o.code) for o in instrument.response_scales[item.scale]]
+    value = min(codes) + max(codes) - code if item.reverse else code
+    if item.recode is not None:
+        value = float(item.recode.get(code_key(value), value))
+    return value
+
+
+@pytest.mark.parametrize("instrument_id", [i.id for i in list_instruments()])
+def test_round_trip_every_definition(instrument_id: str) -> None:
+    """Each built-in definition: dictionary → raw export of its extreme answers → score."""
+    instrument = load_instrument(instrument_id)
+    dd = to_redcap_dictionary(instrument, record_id="record_id").iloc[1:]
+    by_field = {f"{instrument.id}_{i.id}".lower(): i for i in instrument.items}
+    low, high = [], []
+    for field, choices in zip(dd["Variable / Field Name"], dd[CHOICES], strict=True):
+        item = by_field[field]
+        scale_codes = {code_key(o.code) for o in instrument.response_scales[item.scale]}
+        codes = [pair.split(",")[0].strip() for pair in choices.split(" | ")]
+        on_scale = [c for c in codes if c in scale_codes]
+        # Every scale code is offered, and non-answers come only after them.
+        assert on_scale == codes[: len(on_scale)] and set(on_scale) == scale_codes
+        ranked = sorted(on_scale, key=lambda c, it=item: _keyed(instrument, it, float(c)))
+        low.append(ranked[0])
+        high.append(ranked[-1])
+    export = pd.DataFrame(
+        [["low", *low], ["high", *high]],
+        columns=["record_id", *dd["Variable / Field Name"]],
+        dtype=object,
+    )
+    result = so.score(export, [instrument], id_col="record_id")
+    assert (result.ledger["problem"] != "unknown_label").all()
+    for scale in instrument.scales:
+        got = result.scores[result.scores["scale"] == scale.id].set_index("participant_id")
+        assert sorted(got["score"]) == pytest.approx(sorted(scale.range)), scale.id

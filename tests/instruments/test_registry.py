@@ -78,3 +78,52 @@ def test_committed_json_schema_is_current() -> None:
         "from stigma_outcomes.instruments import json_schema; open('instruments/schema.json',"
         "'w').write(json.dumps(json_schema(), indent=2, sort_keys=True) + '\\n')\""
     )
+
+
+def test_resolve_reads_ids_paths_and_definitions_once(tmp_path: Path) -> None:
+    import shutil
+
+    from stigma_outcomes.instruments import Registry, builtin_dir, load_instrument
+
+    shutil.copy(builtin_dir() / "gbs.yaml", tmp_path / "gbs.yaml")
+    resolved = Registry().resolve(
+        ["ucla3", "gbs.yaml", load_instrument("ucla3"), "gbs"], base=tmp_path
+    )
+    assert [i.id for i in resolved] == ["ucla3", "gbs"]
+
+
+def test_score_accepts_a_definition_path_for_item_responses(tmp_path: Path) -> None:
+    import shutil
+
+    import pandas as pd
+
+    import stigma_outcomes as so
+    from stigma_outcomes.instruments import builtin_dir
+
+    path = tmp_path / "ucla3.yaml"
+    shutil.copy(builtin_dir() / "ucla3.yaml", path)
+    df = pd.DataFrame({"id": ["a"], "ucla3_1": [1], "ucla3_2": [2], "ucla3_3": [3]})
+    responses = so.load_responses(df, [str(path)])
+    assert set(so.score(responses, [str(path)]).scores["instrument"]) == {"ucla3"}
+
+
+def test_a_domain_of_ones_own_validates_and_scores(tmp_path: Path) -> None:
+    """The domain vocabulary is documented, not closed: a user's own domain is accepted."""
+    import pandas as pd
+    import yaml
+
+    import stigma_outcomes as so
+    from stigma_outcomes.instruments.catalogue import render_catalogue
+
+    definition = yaml.safe_load((builtin_dir() / "ucla3.yaml").read_text(encoding="utf-8"))
+    definition["id"] = "satisfaction3"
+    definition["domain"] = "programme_satisfaction"
+    path = tmp_path / "satisfaction3.yaml"
+    path.write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
+    inst = load_instrument(path)
+    assert inst.domain == "programme_satisfaction"
+    df = pd.DataFrame(
+        {"id": ["a"], "satisfaction3_1": [1], "satisfaction3_2": [2], "satisfaction3_3": [3]}
+    )
+    assert so.score(df, [inst]).scores["score"].tolist() == [6.0]
+    assert "programme satisfaction" in render_catalogue([load_instrument("ucla3"), inst])

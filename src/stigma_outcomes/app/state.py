@@ -167,7 +167,7 @@ class Workbench:
 
     def add_definition(self, name: str, source: Path, size: int | None = None) -> str:
         """Keep a user's own instrument definition, after validating it, and look for it."""
-        import stigma_outcomes as so
+        from ..instruments import load_instrument
 
         source = Path(source)
         check_upload(
@@ -182,7 +182,7 @@ class Workbench:
         target = folder / safe_name(name)
         shutil.copyfile(source, target)
         try:
-            definition = so.load_instrument(target)
+            definition = load_instrument(target)
         except StigmaOutcomesError:
             target.unlink()
             raise
@@ -195,19 +195,20 @@ class Workbench:
 
         A file that cannot be read keeps its error (shown beside it); the others go on.
         """
-        import stigma_outcomes as so
-        from stigma_outcomes.ingest.propose import propose
+        from ..ingest import read_export
+        from ..ingest.propose import propose
+        from ..instruments import Registry, load_instrument
 
         tables, kept = [], []
         for export in self.exports:
             try:
-                tables.append(so.read_export(export.path, dictionary=self._dictionary_for(export)))
+                tables.append(read_export(export.path, dictionary=self._dictionary_for(export)))
                 kept.append(export)
                 export.error = None
             except StigmaOutcomesError as err:
                 export.error, export.summary = err, None
-        instruments = so.Registry().all()
-        instruments += [so.load_instrument(self.folder / d) for d in self.definitions.values()]
+        instruments = Registry().all()
+        instruments += [load_instrument(self.folder / d) for d in self.definitions.values()]
         if not tables:
             self.blocks, self.doubts = [b for b in self.blocks if b.manual], []
             return
@@ -283,7 +284,7 @@ class Workbench:
 
     def add_manual_block(self, instrument: str, pattern: str) -> Block:
         """Bind an instrument by hand with a column pattern such as ``Q5_{item}``."""
-        import stigma_outcomes as so
+        from ..ingest import read_export
 
         if "{item}" not in pattern:
             raise InputError(
@@ -296,7 +297,7 @@ class Workbench:
         for export in self.exports:
             if export.summary is None:
                 continue
-            table = so.read_export(export.path, dictionary=self._dictionary_for(export))
+            table = read_export(export.path, dictionary=self._dictionary_for(export))
             header = set(map(str, table.frame.columns))
             wanted = [pattern.replace("{item}", str(i)) for i in definition.item_ids]
             if all(c in header for c in wanted):
@@ -324,9 +325,9 @@ class Workbench:
 
     def instrument_choices(self) -> dict[str, str]:
         """Every instrument a block may be: id → 'id: short name (n items)'."""
-        import stigma_outcomes as so
+        from ..instruments import list_instruments
 
-        found = {i.id: i for i in so.list_instruments()}
+        found = {i.id: i for i in list_instruments()}
         found.update({i: self._load(i) for i in self.definitions})
         return {
             k: f"{k}: {v.short_name} ({len(v.item_ids)} items)" for k, v in sorted(found.items())
@@ -384,7 +385,7 @@ class Workbench:
 
     def evaluation(self) -> dict[str, Any]:
         """The evaluation file's content; checked by the same model ``run`` uses."""
-        from stigma_outcomes.evaluation import load_evaluation
+        from ..evaluation import load_evaluation
 
         p, d = self.programme, self.design
         data = []
@@ -485,7 +486,7 @@ class Workbench:
 
     def write_files(self) -> tuple[Path, Path]:
         """Write ``evaluation.yaml`` and ``mapping.yaml`` into the project folder."""
-        from stigma_outcomes._io import write_text_atomic
+        from .._io import write_text_atomic
 
         evaluation, mapping = self.evaluation(), self.mapping()
         ev_path = write_text_atomic(
@@ -498,7 +499,7 @@ class Workbench:
 
     def run(self, progress: Callable[[int, str], None] | None = None) -> RunOutcome:
         """Write the two files and run the pipeline on them; ``progress(stage, label)``."""
-        import stigma_outcomes as so
+        from ..pipeline import run_evaluation
 
         ev_path, _ = self.write_files()
         say = progress or (lambda _i, _label: None)
@@ -518,11 +519,11 @@ class Workbench:
             # The pipeline reads an instrument path relative to the working folder, not to the
             # evaluation file; the page's run gives every path absolute instead.
             source = self._absolute(self.evaluation())
-        run = so.run_evaluation(source, out, progress=on_message)
+        run = run_evaluation(source, out, progress=on_message)
         files = dict(run.files)
         import pandas as pd
 
-        from stigma_outcomes._io import write_table
+        from .._io import write_table
 
         for name in ("scores", "ledger"):
             frame = pd.read_csv(files[name], dtype=str, keep_default_na=False)
@@ -574,10 +575,10 @@ class Workbench:
         return self.definitions.get(target, target)
 
     def _load(self, target: str) -> Any:
-        import stigma_outcomes as so
+        from ..instruments import load_instrument
 
         ref = self._instrument_ref(target)
-        return so.load_instrument(self.folder / ref if ref != target else target)
+        return load_instrument(self.folder / ref if ref != target else target)
 
 
 def _number(value: float) -> int | float:

@@ -12,6 +12,7 @@ import importlib
 import typer
 from typer.core import TyperGroup
 
+from .._version import __version__
 from ..errors import StigmaOutcomesError
 
 
@@ -31,11 +32,34 @@ app = typer.Typer(
     cls=_UserErrorGroup,
     help="Score validated questionnaires, compare waves, and report outcomes you can defend.",
     no_args_is_help=True,
-    add_completion=False,
+    # `--install-completion` / `--show-completion` for bash, zsh, fish and PowerShell
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     # Plain click help: rich's formatter alone takes longer to import than the whole CLI.
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"stigma-outcomes {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Show the version and exit.",
+        callback=_show_version,
+        is_eager=True,
+    ),
+) -> None:
+    """Score validated questionnaires, compare waves, and report outcomes you can defend."""
+
 
 # One module per command group; each defines register(app). Add new groups here.
 COMMAND_MODULES = [

@@ -172,7 +172,12 @@ def show_command(
                 f"{rule.message}"
             )
     if p.sources:
-        lines += ["", "sources:"] + [f"  - {s}" for s in p.sources]
+        lines += ["", "facts and their sources (status per fact):"]
+        for source in p.sources:
+            if isinstance(source, str):
+                lines.append(f"  - {source}")
+            else:
+                lines.append(f"  - {source.fact} [{source.status}]: {'; '.join(source.sources)}")
     if inst.notes:
         lines += ["", f"notes: {inst.notes}"]
     typer.echo("\n".join(lines))
@@ -210,12 +215,22 @@ def validate_command(
         raise typer.Exit(2)
 
 
+_EXPORT_FORMATS = {"redcap": ".csv", "xlsform": ".xlsx"}
+
+
 @instruments_app.command("export")
 def export_command(
     instrument: Annotated[str, typer.Argument(help="Instrument id or path to a YAML file.")],
-    out: Annotated[Path, typer.Option("--out", help="Data dictionary file to write (.csv).")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="File to write: .csv for redcap, .xlsx for xlsform."),
+    ],
     fmt: Annotated[
-        str, typer.Option("--format", help="Export format: 'redcap' (a REDCap data dictionary).")
+        str,
+        typer.Option(
+            "--format",
+            help="'redcap' (a REDCap data dictionary) or 'xlsform' (a KoboToolbox/ODK XLSForm).",
+        ),
     ] = "redcap",
     overlay: Annotated[
         Path | None,
@@ -228,26 +243,39 @@ def export_command(
         str | None,
         typer.Option(
             "--record-id",
-            help="Also define the record ID field (first row), for a new REDCap project.",
+            help="Also define a participant ID field first (REDCap record ID, XLSForm text "
+            "question).",
         ),
     ] = None,
     instruments_dir: InstrumentsDir = None,
 ) -> None:
-    """Export an instrument so a program can field it (REDCap data dictionary).
+    """Export an instrument so a program can field it (REDCap dictionary or XLSForm).
 
-    Fields are named <id>_<item>, so the REDCap export scores without a mapping file.
+    Fields are named <id>_<item>, so the REDCap or Kobo/ODK export scores without a mapping
+    file.
     """
     from ..errors import InputError
-    from ..instruments.redcap import write_redcap_dictionary
 
-    if fmt.lower() != "redcap":
+    kind = fmt.lower()
+    if kind not in _EXPORT_FORMATS:
         raise InputError(
-            f"unknown export format '{fmt}'", where="--format", fix="use --format redcap"
+            f"unknown export format '{fmt}'",
+            where="--format",
+            fix="use --format redcap or --format xlsform",
         )
     inst = _registry(instruments_dir).get(instrument)
-    target = write_redcap_dictionary(inst, out, overlay, record_id=record_id)
+    if kind == "redcap":
+        from ..instruments.redcap import write_redcap_dictionary
+
+        target = write_redcap_dictionary(inst, out, overlay, record_id=record_id)
+        what = "REDCap data dictionary"
+    else:
+        from ..instruments.xlsform import write_xlsform
+
+        target = write_xlsform(inst, out, overlay, record_id=record_id)
+        what = "XLSForm (survey, choices and settings sheets)"
     wording = "wording from the overlay" if overlay else "our short labels (no item wording)"
     typer.echo(
-        f"wrote {target}: REDCap data dictionary for {inst.short_name}, "
+        f"wrote {target}: {what} for {inst.short_name}, "
         f"{len(inst.items)} fields named {inst.id}_<item>; field labels are {wording}"
     )

@@ -14,10 +14,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import get_args
 
 from .registry import builtin_dir, load_instrument_file
-from .schema import Domain, Fact, Instrument
+from .schema import KNOWN_DOMAINS, ClinicalCutoff, Fact, Instrument, Scale, SourcedFact
 
 REGENERATE = "python -m stigma_outcomes.instruments.catalogue"
 
@@ -42,31 +41,81 @@ _STATUS_WORDS = {
 _STATUS_ORDER = list(_STATUS_WORDS)
 
 
+def _weaker(current: str | None, status: str) -> str:
+    if current is None or _STATUS_ORDER.index(status) > _STATUS_ORDER.index(current):
+        return status
+    return current
+
+
+def sourced_facts(instrument: Instrument) -> list[SourcedFact]:
+    """The per-fact entries of ``provenance.sources`` (plain-text sources are left out).
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> [f.status for f in sourced_facts(load_instrument("core10"))][:2]
+    ['verified', 'verified']
+    """
+    return [s for s in instrument.provenance.sources if isinstance(s, SourcedFact)]
+
+
+def fact_statuses(instrument: Instrument) -> list[tuple[str, str]]:
+    """Every fact of a definition with its verification status, in reading order.
+
+    The facts named in ``provenance.sources`` come first, then the interpretive facts of each
+    scale (bands, conversion, cut-off, reliability, norms, MCID), named by scale.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> ("bands (total)", "verified") in fact_statuses(load_instrument("phq9"))
+    True
+    >>> ("cut-off >= 2.5 (total_without_sr)", "single_source") in fact_statuses(
+    ...     load_instrument("ismi29"))
+    True
+    """
+    rows = [(f.fact, f.status) for f in sourced_facts(instrument)]
+    for scale in instrument.scales:
+        for kind, fact in _scale_facts(scale):
+            name = _FACT_NAMES[kind]
+            if isinstance(fact, ClinicalCutoff):
+                # The operator decides whether the boundary itself is in the clinical range.
+                name = f"{name} {fact.operator} {fact.value:g}"
+            rows.append((f"{name} ({scale.id})", fact.status))
+    return rows
+
+
 def _facts(instrument: Instrument) -> Iterable[tuple[str, Fact]]:
     for scale in instrument.scales:
-        if scale.bands is not None:
-            yield "bands", scale.bands
-        if scale.conversion is not None:
-            yield "conversion", scale.conversion
-        if scale.clinical_cutoff is not None:
-            yield "clinical_cutoff", scale.clinical_cutoff
-        if scale.reliability is not None:
-            if scale.reliability.alpha is not None:
-                yield "alpha", scale.reliability.alpha
-            if scale.reliability.test_retest is not None:
-                yield "test_retest", scale.reliability.test_retest
-        for norm in scale.norms:
-            yield "norms", norm
-        if scale.mcid is not None:
-            yield "mcid", scale.mcid
+        yield from _scale_facts(scale)
+
+
+def _scale_facts(scale: Scale) -> Iterable[tuple[str, Fact]]:
+    if scale.bands is not None:
+        yield "bands", scale.bands
+    if scale.conversion is not None:
+        yield "conversion", scale.conversion
+    if scale.clinical_cutoff is not None:
+        yield "clinical_cutoff", scale.clinical_cutoff
+    if scale.reliability is not None:
+        if scale.reliability.alpha is not None:
+            yield "alpha", scale.reliability.alpha
+        if scale.reliability.test_retest is not None:
+            yield "test_retest", scale.reliability.test_retest
+    for norm in scale.norms:
+        yield "norms", norm
+    if scale.mcid is not None:
+        yield "mcid", scale.mcid
 
 
 def verification_summary(instrument: Instrument) -> str:
     """One line saying how well each kind of fact in a definition is established.
 
-    Scoring rules are verified for every shipped definition; the line then lists the
-    interpretive facts (bands, cut-offs, reliability, norms, MCID) and any conversion table
-    by their weakest status across scales.
+    The scoring facts (those of ``provenance.sources`` that change a score) are summarised by
+    their weakest status; definitions that list their sources as plain text shipped under
+    the rule that every scoring fact is verified. The line then lists the interpretive facts
+    (bands, cut-offs, reliability, norms, MCID) and any conversion table by their weakest
+    status across scales.
 
     Examples
     --------
@@ -74,12 +123,14 @@ def verification_summary(instrument: Instrument) -> str:
     >>> verification_summary(load_instrument("ucla3"))
     'scoring verified; bands convention; cut-off convention; alpha single source'
     """
+    scoring: str | None = None
+    for fact in sourced_facts(instrument):
+        if fact.scoring:
+            scoring = _weaker(scoring, fact.status)
     weakest: dict[str, str] = {}
     for kind, fact in _facts(instrument):
-        current = weakest.get(kind)
-        if current is None or _STATUS_ORDER.index(fact.status) > _STATUS_ORDER.index(current):
-            weakest[kind] = fact.status
-    parts = ["scoring verified"]
+        weakest[kind] = _weaker(weakest.get(kind), fact.status)
+    parts = [f"scoring {_STATUS_WORDS[scoring or 'verified']}"]
     parts += [f"{_FACT_NAMES[k]} {_STATUS_WORDS[weakest[k]]}" for k in _FACT_NAMES if k in weakest]
     return "; ".join(parts)
 
@@ -97,8 +148,11 @@ def builtin_instruments() -> list[Instrument]:
     return [load_instrument_file(p) for p in files]
 
 
-def _domain_key(instrument: Instrument) -> tuple[int, str]:
-    return (list(get_args(Domain)).index(instrument.domain), instrument.id)
+def _domain_key(instrument: Instrument) -> tuple[int, str, str]:
+    # documented domains in their order, then any domain of a user's own, by name
+    known = list(KNOWN_DOMAINS)
+    order = known.index(instrument.domain) if instrument.domain in known else len(known)
+    return (order, instrument.domain, instrument.id)
 
 
 def _cell(text: object) -> str:
@@ -151,6 +205,20 @@ def render_catalogue(instruments: Iterable[Instrument]) -> str:
             )
             + " |"
         )
+    lines += [
+        "",
+        "## Verification per fact",
+        "",
+        "Each fact a definition rests on, with its status: verified (two independent sources),",
+        "single source, uncertain, convention (widely used, not the authors' rule) or computed.",
+        "Definitions that list their sources as plain text name only their interpretive facts",
+        "here; their scoring facts were verified when they shipped. The sources themselves are in",
+        "each file's `provenance.sources` and in `stigma-outcomes instruments show ID`.",
+        "",
+    ]
+    for inst in ordered:
+        facts = "; ".join(f"{fact} {_STATUS_WORDS[status]}" for fact, status in fact_statuses(inst))
+        lines.append(f"- `{inst.id}`: {_cell(facts) or 'scoring verified'}")
     return "\n".join(lines) + "\n"
 
 

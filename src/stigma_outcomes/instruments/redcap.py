@@ -81,15 +81,69 @@ def _missing_choice_code(missing: MissingCode, instrument: Instrument, item: Ite
     )
 
 
+def choice_pairs(instrument: Instrument, item: Item) -> list[tuple[str, str]]:
+    """The (raw code, label) choices of an item: its scale, then any non-answers.
+
+    Shared by every fielding export (REDCap, XLSForm) so a choice's stored code is always one
+    the scoring engine decodes back to the same answer.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> ribs = load_instrument("ribs")
+    >>> choice_pairs(ribs, ribs.item("5"))[-1]
+    ('DK', "Don't know")
+    """
+    pairs = [
+        (code_key(o.code), clean_label(o.label)) for o in instrument.response_scales[item.scale]
+    ]
+    pairs += [
+        (_missing_choice_code(m, instrument, item), clean_label(m.label))
+        for m in item.missing_codes
+    ]
+    return pairs
+
+
 def _choices(instrument: Instrument, item: Item) -> str:
-    pairs = [(code_key(o.code), o.label) for o in instrument.response_scales[item.scale]]
-    pairs += [(_missing_choice_code(m, instrument, item), m.label) for m in item.missing_codes]
-    return " | ".join(f"{code}, {_clean(label)}" for code, label in pairs)
+    return " | ".join(f"{code}, {label}" for code, label in choice_pairs(instrument, item))
 
 
-def _clean(text: str) -> str:
-    # A pipe would split a REDCap choice list; newlines break one-line CSV cells in REDCap.
+def clean_label(text: str) -> str:
+    """A label on one line without pipes (a pipe splits a REDCap choice list).
+
+    Examples
+    --------
+    >>> clean_label("a |  b  c")
+    'a / b c'
+    """
     return " ".join(str(text).replace("|", "/").split())
+
+
+_clean = clean_label
+
+
+def item_wording(
+    instrument: Instrument,
+    overlay: str | os.PathLike[str] | dict[str, Any] | None,
+) -> dict[str, str]:
+    """The field label of every item: overlay wording, shipped wording, or our short label.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> item_wording(load_instrument("gad7"), {"items": {"1": "Mine"}})["1"]
+    'Mine'
+    """
+    if overlay is None:
+        wording: dict[str, str] = {}
+    elif isinstance(overlay, dict):
+        wording = parse_overlay(overlay, instrument)
+    else:
+        wording = read_overlay(overlay, instrument)
+    return {
+        item.id: wording.get(item.id) or (item.wording and _clean(item.wording)) or item.label
+        for item in instrument.items
+    }
 
 
 def read_overlay(path: str | os.PathLike[str], instrument: Instrument) -> dict[str, str]:
@@ -202,12 +256,7 @@ def to_redcap_dictionary(
     """
     import pandas as pd
 
-    if overlay is None:
-        wording: dict[str, str] = {}
-    elif isinstance(overlay, dict):
-        wording = parse_overlay(overlay, instrument)
-    else:
-        wording = read_overlay(overlay, instrument)
+    labels = item_wording(instrument, overlay)
 
     form = instrument.id
     rows: list[dict[str, str]] = []
@@ -229,7 +278,7 @@ def to_redcap_dictionary(
                 where=f"{instrument.id}: items[{index}]",
                 fix="use item ids of letters, digits and underscores",
             )
-        label = wording.get(item.id) or (item.wording and _clean(item.wording)) or item.label
+        label = labels[item.id]
         rows.append(
             {
                 "Variable / Field Name": name,

@@ -156,6 +156,24 @@ def _definition_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def _is_path(text: str) -> bool:
+    """An instrument reference that names a definition file rather than a registry id."""
+    return text.endswith((".yaml", ".yml")) or os.sep in text or "/" in text
+
+
+def instrument_id(ref: str | os.PathLike[str] | Instrument) -> str:
+    """The id an instrument reference stands for: an id as given, a definition file's own id.
+
+    Examples
+    --------
+    >>> instrument_id("ucla3"), instrument_id(builtin_dir() / "gbs.yaml")
+    ('ucla3', 'gbs')
+    """
+    if isinstance(ref, Instrument):
+        return ref.id
+    return load_instrument_file(ref).id if _is_path(str(ref)) else str(ref)
+
+
 class Registry:
     """The instrument definitions available to one analysis.
 
@@ -213,7 +231,7 @@ class Registry:
     def get(self, id_or_path: str | os.PathLike[str]) -> Instrument:
         """Load one definition by id, or from a path to a YAML file."""
         text = str(id_or_path)
-        if text.endswith((".yaml", ".yml")) or os.sep in text:
+        if _is_path(text):
             return load_instrument_file(text)
         if text not in self._files:
             close = difflib.get_close_matches(text.lower(), self.ids, n=3, cutoff=0.5)
@@ -224,6 +242,40 @@ class Registry:
                 "available; a path to a YAML definition also works",
             )
         return load_instrument_file(self._files[text])
+
+    def resolve(
+        self,
+        refs: Iterable[str | os.PathLike[str] | Instrument],
+        base: str | os.PathLike[str] | None = None,
+    ) -> list[Instrument]:
+        """Turn ids, definition paths and definitions into definitions, once, in order.
+
+        Every later stage is handed these objects, so an instrument named by its file is
+        scored, compared and reported under the id its definition declares.
+
+        Parameters
+        ----------
+        refs : iterable of str, path or Instrument
+            Registry ids (``"ucla3"``), paths of YAML definitions, or definitions already loaded.
+        base : path, optional
+            Folder that relative definition paths are read from (e.g. the evaluation file's);
+            the working directory when omitted.
+
+        Examples
+        --------
+        >>> [i.id for i in Registry().resolve(["ucla3", "ucla3", "gbs"])]
+        ['ucla3', 'gbs']
+        """
+        found: dict[str, Instrument] = {}
+        for ref in refs:
+            if isinstance(ref, Instrument):
+                inst = ref
+            elif base is not None and _is_path(str(ref)) and not Path(ref).is_absolute():
+                inst = self.get(Path(base) / ref)
+            else:
+                inst = self.get(ref)
+            found.setdefault(inst.id, inst)
+        return list(found.values())
 
     def all(self) -> list[Instrument]:
         """Every definition found, loaded and validated, sorted by id."""

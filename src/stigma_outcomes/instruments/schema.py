@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -26,12 +26,16 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import UnknownNameError
+
 Domain = Literal[
     "isolation",
     "self_stigma",
     "belonging",
+    "connectedness",
     "public_stigma",
     "help_seeking_stigma",
+    "help_seeking",
     "wellbeing",
     "distress",
     "recovery",
@@ -42,6 +46,10 @@ Domain = Literal[
     "self_efficacy",
     "empowerment",
 ]
+# The documented vocabulary of domains (SPEC §3), in the catalogue's order. It is open: a
+# user's own instrument may name a domain of its own (e.g. programme_satisfaction).
+KNOWN_DOMAINS: tuple[str, ...] = get_args(Domain)
+
 LicenseStatus = Literal[
     "public_domain",
     "free_with_citation",
@@ -96,6 +104,37 @@ class License(_Model):
     note: str = Field(min_length=3, description="Plain-language terms of use.")
 
 
+class SourcedFact(_Model):
+    """One fact of a definition, the sources it rests on and how well they establish it.
+
+    ``verified`` needs at least two independent sources; a fact resting on one source is
+    ``single_source`` (the project never ships a score-changing fact that is).
+
+    Examples
+    --------
+    >>> SourcedFact(fact="reverse keys 2, 3", status="verified", sources=["A", "B"]).status
+    'verified'
+    """
+
+    fact: str = Field(min_length=3, description="The fact, e.g. 'reverse-keyed items 2 and 3'.")
+    status: Verification
+    sources: list[str] = Field(min_length=1, description="Citations or URLs, one per source.")
+    scoring: bool = Field(
+        True,
+        description="True when the fact changes a score (items, codes, keys, method, missing "
+        "rule); false for facts such as the DOI or licence.",
+    )
+
+    @model_validator(mode="after")
+    def _two_for_verified(self) -> SourcedFact:
+        if self.status == "verified" and len(self.sources) < 2:
+            raise ValueError(
+                f"fact '{self.fact}' is marked verified but names {len(self.sources)} source; "
+                "verified needs two independent sources (otherwise use single_source)"
+            )
+        return self
+
+
 class Provenance(_Model):
     citation: str = Field(min_length=10)
     doi: str | None = Field(None, description="DOI without the https://doi.org/ prefix.")
@@ -105,8 +144,10 @@ class Provenance(_Model):
         description="True only for public-domain wording. Copyrighted wording is never shipped; "
         "items carry our own short labels and users may overlay their licensed wording.",
     )
-    sources: list[str] = Field(
-        default_factory=list, description="Sources for the scoring facts of this definition."
+    sources: list[SourcedFact | str] = Field(
+        default_factory=list,
+        description="Sources for the facts of this definition: per fact (fact, status, "
+        "sources), or as plain text naming a source.",
     )
 
     @field_validator("doi")
@@ -337,7 +378,11 @@ class Instrument(_Model):
     name: str
     short_name: str
     construct: str
-    domain: Domain
+    domain: LowerId = Field(
+        description="What the instrument measures, from the documented vocabulary ("
+        + ", ".join(KNOWN_DOMAINS)
+        + ") or a lower-case domain of your own, e.g. 'programme_satisfaction'."
+    )
     version: str = Field(description="Version of this definition (not of the instrument).")
     provenance: Provenance
     response_scales: dict[str, list[ResponseOption]] = Field(min_length=1)
@@ -356,14 +401,14 @@ class Instrument(_Model):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(item_id)
+        raise UnknownNameError.among("item", item_id, self.item_ids, where=self.id)
 
     def scale(self, scale_id: str) -> Scale:
         """Return the scale (subscale or total) with this id."""
         for scale in self.scales:
             if scale.id == scale_id:
                 return scale
-        raise KeyError(scale_id)
+        raise UnknownNameError.among("scale", scale_id, [s.id for s in self.scales], where=self.id)
 
     @property
     def item_ids(self) -> list[str]:

@@ -83,7 +83,7 @@ def clear_definition_cache() -> None:
 def _definition(instrument: str) -> Any:
     if instrument not in _DEFINITIONS:
         try:
-            from .. import load_instrument  # type: ignore[attr-defined]
+            from ..instruments import load_instrument
 
             _DEFINITIONS[instrument] = load_instrument(instrument)
         except Exception:

@@ -18,15 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..ingest.responses import ItemResponses, load_responses
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
 from ..instruments.checks import _decimals
+from ..instruments.registry import instrument_id
 from ..instruments.schema import Instrument, Scale
+from ._ledger import alerts_frame, item_ledger, scale_ledger
 from .decode import (
-    MISSING_CODE,
     NO_ANSWER,
     OK,
-    PROBLEM_NAMES,
     ItemDecoder,
     as_float_codes,
     fits_compact,
@@ -36,7 +37,6 @@ from .result import ScaleColumns, ScoreLayout, ScoreResult
 _PARALLEL_ROWS = 50_000
 _SLICE_ROWS = 131_072
 _OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt}
-INSUFFICIENT = "insufficient_items"
 
 
 @dataclass
@@ -293,55 +293,6 @@ def score_instrument(
     )
 
 
-def _at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
-    """Values of one column at some rows, as plain objects (for ledger rows)."""
-    return frame[column].iloc[rows].to_numpy(dtype=object)
-
-
-def _item_ledger(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFrame:
-    if len(scored.problem_rows) == 0:
-        return ledger_frame([])
-    instrument = scored.instrument
-    order = np.lexsort((scored.problem_items, scored.problem_rows))
-    rows, cols = scored.problem_rows[order], scored.problem_items[order]
-    problem_codes = scored.problem_flags[order]
-    values_scored = scored.problem_values[order]
-    frame = responses.frame
-    item_ids = np.array(instrument.item_ids, dtype=object)[cols]
-    canonical = np.array([f"{instrument.id}_{i}" for i in instrument.item_ids], dtype=object)[cols]
-    files = _at(frame, "_file", rows)
-    source_column = pd.Series(list(zip(files, canonical, strict=True))).map(
-        responses.source_columns
-    )
-    values = np.empty(len(rows), dtype=object)
-    for j in np.unique(cols):
-        sel = cols == j
-        values[sel] = _at(frame, f"{instrument.id}_{instrument.items[j].id}", rows[sel])
-    action = np.where(
-        problem_codes == MISSING_CODE,
-        np.where(
-            np.isnan(values_scored), "treated_as_missing", "scored_as_" + values_scored.astype(str)
-        ),
-        "treated_as_missing",
-    )
-    return ledger_frame(
-        pd.DataFrame(
-            {
-                "file": files,
-                "row": _at(frame, "_row", rows),
-                "column": source_column.fillna(pd.Series(canonical)).to_numpy(),
-                "participant_id": _at(frame, "participant_id", rows),
-                "wave": _at(frame, "wave", rows),
-                "instrument": instrument.id,
-                "item": item_ids,
-                "value": [None if v is None else str(v) for v in values],
-                "problem": pd.Series(problem_codes).map(PROBLEM_NAMES).to_numpy(),
-                "action": action,
-            }
-        )
-    )
-
-
 def _not_given(frame: pd.DataFrame, instrument: Instrument) -> np.ndarray | None:
     """Rows where the instrument was not given (``_absent_<id>`` from ingest), if any."""
     column = f"{ABSENT_PREFIX}{instrument.id}"
@@ -350,60 +301,6 @@ def _not_given(frame: pd.DataFrame, instrument: Instrument) -> np.ndarray | None
     # Sources without the column leave it missing after they are stacked: given there.
     mask = frame[column].fillna(False).to_numpy(dtype=bool)
     return mask if mask.any() else None
-
-
-def _scale_ledger(
-    responses: ItemResponses,
-    instrument: Instrument,
-    outputs: list[_ScaleOutput],
-    not_given: np.ndarray | None = None,
-) -> pd.DataFrame:
-    frame = responses.frame
-    parts = []
-    for out in outputs:
-        rows = np.flatnonzero(~out.ok if not_given is None else ~out.ok & ~not_given)
-        if len(rows) == 0:
-            continue
-        need = out.scale.required_answers()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "file": _at(frame, "_file", rows),
-                    "row": _at(frame, "_row", rows),
-                    "participant_id": _at(frame, "participant_id", rows),
-                    "wave": _at(frame, "wave", rows),
-                    "instrument": instrument.id,
-                    "scale": out.scale.id,
-                    "value": pd.Series(out.answered[rows]).astype(str).to_numpy(dtype=object)
-                    + f" of {len(out.scale.items)} answered (needs {need})",
-                    "problem": INSUFFICIENT,
-                    "action": "no_score",
-                }
-            )
-        )
-    return ledger_frame(pd.concat(parts, ignore_index=True)) if parts else ledger_frame([])
-
-
-def _alerts(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFrame:
-    frame = responses.frame
-    messages = {rule.id: rule.message for rule in scored.instrument.alerts}
-    parts = [
-        pd.DataFrame(
-            {
-                "participant_id": _at(frame, "participant_id", rows),
-                "wave": _at(frame, "wave", rows),
-                "instrument": scored.instrument.id,
-                "alert": rule_id,
-                "item": scored.instrument.items[j].id,
-                "value": codes,
-                "message": messages[rule_id],
-                "file": _at(frame, "_file", rows),
-                "row": _at(frame, "_row", rows),
-            }
-        )
-        for rule_id, j, rows, codes in scored.alert_hits
-    ]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def score(
@@ -443,10 +340,15 @@ def score(
     """
     if isinstance(data, ItemResponses):
         if load_options:
-            raise TypeError("options for reading are ignored when ItemResponses are given")
+            raise InputError(
+                "options for reading were given with item responses already read: "
+                f"{', '.join(sorted(load_options))}",
+                fix="pass these options to load_responses, or pass score() the exports",
+            )
         responses = data
         if instruments:
-            wanted = {i if isinstance(i, str) else i.id for i in instruments}
+            # ids, definition paths and definitions all name an instrument by its own id
+            wanted = {instrument_id(i) for i in instruments}
             responses_instruments = [i for i in responses.instruments if i.id in wanted]
         else:
             responses_instruments = responses.instruments
@@ -473,9 +375,9 @@ def score(
             )
         first_scale += len(inst.scales)
         outputs, keyed = scored.outputs, scored.keyed
-        ledgers.append(_item_ledger(responses, scored))
-        ledgers.append(_scale_ledger(responses, inst, outputs, not_given))
-        alerts.append(_alerts(responses, scored))
+        ledgers.append(item_ledger(responses, scored))
+        ledgers.append(scale_ledger(responses, inst, outputs, not_given))
+        alerts.append(alerts_frame(responses, scored))
         for j, item in enumerate(inst.items):
             keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
     scores = layout.frame(responses.frame, responses.carry, without=not_given_at)

@@ -286,6 +286,42 @@ class ScoreResult:
             ],
         }
 
+    def __repr__(self) -> str:
+        """One line: what was scored and how many rows went where (never the data itself).
+
+        Examples
+        --------
+        >>> import pandas as pd, stigma_outcomes as so
+        >>> df = pd.DataFrame({"id": ["a", "b"], "ucla3_1": [1, 2], "ucla3_2": [2, 2],
+        ...                    "ucla3_3": [3, None]})
+        >>> so.score(df, ["ucla3"])  # doctest: +NORMALIZE_WHITESPACE
+        ScoreResult(instruments=['ucla3'], rows_in=2, rows_scored=2, rows_excluded=0,
+                    scores=2 rows, ledger=1 rows, alerts=0)
+        """
+        ids = [inst.id for inst in self.instruments]
+        return (
+            f"ScoreResult(instruments={ids}, rows_in={self.rows_in}, "
+            f"rows_scored={self.rows_scored}, rows_excluded={self.rows_excluded}, "
+            f"scores={len(self.scores)} rows, ledger={len(self.ledger)} rows, "
+            f"alerts={len(self.alerts)})"
+        )
+
+    def _repr_html_(self) -> str:
+        """The same counts and a per-scale table, for notebooks."""
+        from html import escape
+
+        cells = "".join(
+            f"<tr><td>{escape(s['instrument'])}</td><td>{escape(s['scale'])}</td>"
+            f"<td>{s['n_ok']}</td><td>{s['n_no_score']}</td>"
+            f"<td>{'' if s['mean'] is None else s['mean']}</td></tr>"
+            for s in self.summary()["scales"]
+        )
+        return (
+            f"<p>{escape(repr(self))}</p><table><thead><tr><th>instrument</th><th>scale</th>"
+            f"<th>scored</th><th>no score</th><th>mean</th></tr></thead>"
+            f"<tbody>{cells}</tbody></table>"
+        )
+
     def write(
         self,
         scores: str | os.PathLike[str],

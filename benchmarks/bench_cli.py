@@ -1,0 +1,293 @@
+"""Whole-process benchmarks against a peer (issue 15): what the user waits for, as they run it.
+
+Each case times two whole commands, A (ours) and B (the peer or the floor), in alternating runs
+(A B A B …) so that a drift in the machine's speed moves both alike; each figure is the median
+of the runs, and the ratio is the median of the pair-by-pair ratios A/B. Peak memory is each
+child's own maximum resident set (``os.wait4``).
+
+- ``score``: A is ``stigma-outcomes score`` of a 200,000 × 60 CSV export (six 10-item mean
+  scales, two reversed items each, 2% missing) to a tidy CSV; B is R's ``data.table::fread``
+  + ``psych::scoreItems`` + ``fwrite`` of the same tidy table. Goal A/B ≤ 0.2.
+- ``demo``: A is ``stigma-outcomes demo`` (read, score, compare, PDF + HTML + MD); B is the
+  import floor ``python -c "import pandas, scipy.stats, matplotlib.pyplot"``. Goal ≤ 1.5.
+- ``wide``: A reads a Qualtrics-style export of 80 rows, 10% previews and 1,950 columns; B the
+  same with 650 columns. A linear reader gives about 3; goal ≤ 4.
+
+The R peer runs when ``Rscript`` with psych and data.table is installed (Debian:
+``apt-get install r-base-core r-cran-psych r-cran-data.table``); otherwise the case prints
+"R not installed" and the others still run. Nothing here ever fails a build: performance is
+measured, never asserted.
+
+Run from the repository root (the venv's ``stigma-outcomes`` on PATH)::
+
+    python benchmarks/bench_cli.py [--runs 3] [--cases score,demo,wide] [--no-record]
+
+With recording on (the default), the table between the ``bench_cli`` markers at the top of
+``BENCHMARKS.md`` is rewritten with the figures of this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+RECORD = REPO / "BENCHMARKS.md"
+START, END = "<!-- bench_cli:start -->", "<!-- bench_cli:end -->"
+SCORE_ROWS, SCALES, ITEMS_PER_SCALE = 200_000, 6, 10
+
+R_PEER = r"""
+suppressPackageStartupMessages({library(data.table); library(psych)})
+args <- commandArgs(trailingOnly = TRUE)
+d <- fread(args[1])
+items <- as.data.frame(d[, -1])
+keys <- list()
+for (s in 0:5) {
+  ids <- sprintf("bench60_s%di%d", s, 0:9)
+  keys[[sprintf("scale%d", s)]] <- c(paste0("-", ids[1:2]), ids[3:10])
+}
+keys <- make.keys(items, keys)
+scored <- scoreItems(keys, items, totals = FALSE, impute = "none", min = 1, max = 5)
+wide <- data.table(participant_id = d[[1]], scored$scores)
+tidy <- melt(wide, id.vars = "participant_id", variable.name = "scale", value.name = "score")
+fwrite(tidy, args[2])
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mib: float
+
+
+def _cli() -> list[str]:
+    script = shutil.which("stigma-outcomes")
+    if script:
+        return [script]
+    return [sys.executable, "-c", "from stigma_outcomes.cli.app import main; main()"]
+
+
+def _run(args: list[str], cwd: Path) -> Run:
+    """One whole child process: wall seconds and its own peak RSS."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"failed ({child.returncode}): {' '.join(args)}\n{err[-2000:]}")
+    return Run(wall, usage.ru_maxrss / 1024)
+
+
+def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, float]:
+    """A and B in turn, after one unmeasured warm-up of each; medians and the paired ratio."""
+    _run(a, cwd), _run(b, cwd)
+    pairs = [(_run(a, cwd), _run(b, cwd)) for _ in range(runs)]
+    return {
+        "a_s": statistics.median(p[0].wall for p in pairs),
+        "b_s": statistics.median(p[1].wall for p in pairs),
+        "ratio": statistics.median(p[0].wall / p[1].wall for p in pairs),
+        "a_peak_mib": max(p[0].peak_mib for p in pairs),
+        "b_peak_mib": max(p[1].peak_mib for p in pairs),
+        "runs": runs,
+    }
+
+
+def _bench60_yaml(folder: Path) -> Path:
+    """Six 10-item mean scales, 1–5, the first two items of each reversed."""
+    import yaml
+
+    items, scales = [], []
+    for s in range(SCALES):
+        ids = [f"s{s}i{j}" for j in range(ITEMS_PER_SCALE)]
+        items += [
+            {"id": i, "label": f"bench item {i}", "scale": "five", "reverse": j < 2}
+            for j, i in enumerate(ids)
+        ]
+        scales.append(
+            {
+                "id": f"scale{s}",
+                "name": f"Scale {s}",
+                "items": ids,
+                "method": "mean",
+                "min_answered": 8,
+                "direction": "higher_is_better",
+                "range": [1, 5],
+            }
+        )
+    definition = {
+        "id": "bench60",
+        "name": "Benchmark 60",
+        "short_name": "B60",
+        "construct": "benchmark",
+        "domain": "wellbeing",
+        "version": "1",
+        "provenance": {
+            "citation": "Invented for the benchmark.",
+            "license": {"status": "public_domain", "note": "benchmark only"},
+        },
+        "response_scales": {"five": [{"code": c, "label": f"level {c}"} for c in range(1, 6)]},
+        "items": items,
+        "scales": scales,
+    }
+    path = folder / "bench60.yaml"
+    path.write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _score_export(path: Path, rows: int, seed: int = 2) -> None:
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(1, 6, size=(rows, SCALES * ITEMS_PER_SCALE)).astype(float)
+    values[rng.random(values.shape) < 0.02] = np.nan
+    names = [f"bench60_s{s}i{j}" for s in range(SCALES) for j in range(ITEMS_PER_SCALE)]
+    frame = pd.DataFrame(values, columns=names).astype("Int8")
+    frame.insert(0, "participant_id", [f"P{i:07d}" for i in range(rows)])
+    frame.to_csv(path, index=False)
+
+
+def _qualtrics_wide(path: Path, columns: int, rows: int = 80, seed: int = 4) -> None:
+    """A Qualtrics export (three header rows) with ``columns`` answer columns, 10% previews."""
+    import csv
+    import json
+
+    rng = np.random.default_rng(seed)
+    meta = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId"]
+    names = [f"Q{c}" for c in range(columns)]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(meta + names)
+        out.writerow(meta + [f"Question {c} text" for c in range(columns)])
+        out.writerow(
+            [json.dumps({"ImportId": m}) for m in meta]
+            + [json.dumps({"ImportId": f"QID{c}"}) for c in range(columns)]
+        )
+        for r in range(rows):
+            status = "Survey Preview" if r % 10 == 0 else "IP Address"
+            answers = rng.integers(1, 6, size=columns).astype(str).tolist()
+            out.writerow(["2026-01-01", "2026-01-01", status, "100", "True", f"R_{r}", *answers])
+
+
+def _reader(path: Path) -> list[str]:
+    return [sys.executable, "-c", f"import stigma_outcomes as so; so.read_export({str(path)!r})"]
+
+
+def case_score(work: Path, runs: int) -> dict[str, object]:
+    export = work / "export200k.csv"
+    if not export.exists():
+        _score_export(export, SCORE_ROWS)
+    definition = _bench60_yaml(work)
+    ours = [*_cli(), "score", str(export), "-i", str(definition), "--out", str(work / "s.csv")]
+    rscript = shutil.which("Rscript")
+    probe = rscript and subprocess.run(
+        [rscript, "-e", "library(psych); library(data.table)"], capture_output=True
+    )
+    if not probe or probe.returncode != 0:
+        print("score: R not installed (Rscript with psych and data.table); timing ours alone")
+        alone = [_run(ours, work) for _ in range(runs)]
+        return {"a_s": statistics.median(r.wall for r in alone), "peer": "R not installed"}
+    peer = work / "peer.R"
+    peer.write_text(R_PEER, encoding="utf-8")
+    return alternate(ours, [rscript, str(peer), str(export), str(work / "r.csv")], runs, work)
+
+
+def case_demo(work: Path, runs: int) -> dict[str, object]:
+    floor = [sys.executable, "-c", "import pandas, scipy.stats, matplotlib.pyplot"]
+    return alternate([*_cli(), "demo", "--out", str(work / "demo")], floor, runs, work)
+
+
+def case_wide(work: Path, runs: int) -> dict[str, object]:
+    wide, narrow = work / "wide1950.csv", work / "wide650.csv"
+    _qualtrics_wide(wide, 1950)
+    _qualtrics_wide(narrow, 650)
+    return alternate(_reader(wide), _reader(narrow), runs, work)
+
+
+CASES = {
+    "score": ("`score` 200,000 × 60 CSV → tidy CSV", "R fread + psych::scoreItems + fwrite", 0.2),
+    "demo": (
+        "`demo` (read, score, compare, PDF + HTML + MD)",
+        "import pandas, scipy.stats, matplotlib",
+        1.5,
+    ),
+    "wide": ("read a Qualtrics export, 80 rows, 1,950 columns", "the same with 650 columns", 4.0),
+}
+RUNNERS = {"score": case_score, "demo": case_demo, "wide": case_wide}
+
+
+def _table(results: dict[str, dict[str, object]], runs: int) -> str:
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg()[0]
+    lines = [
+        START,
+        f"Whole processes, alternating runs, medians of {runs} (`benchmarks/bench_cli.py`, "
+        f"{when}, {os.cpu_count()} CPUs, load {load:.1f}, Python {platform.python_version()}).",
+        "",
+        "| work | ours | peer or floor | ratio | goal | peak RSS ours / peer |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, figures in results.items():
+        what, peer, goal = CASES[name]
+        if "ratio" not in figures:
+            lines.append(
+                f"| {what} | {figures['a_s']:.2f} s | {figures['peer']} | — | ≤ {goal} | — |"
+            )
+            continue
+        met = "met" if figures["ratio"] <= goal else "not met"
+        lines.append(
+            f"| {what} | {figures['a_s']:.2f} s | {peer}: {figures['b_s']:.2f} s | "
+            f"{figures['ratio']:.2f} | ≤ {goal} ({met}) | "
+            f"{figures['a_peak_mib']:.0f} / {figures['b_peak_mib']:.0f} MiB |"
+        )
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def record(table: str) -> None:
+    text = RECORD.read_text(encoding="utf-8")
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + table + rest.split(END, 1)[1]
+    else:
+        title, body = text.split("\n", 1)
+        text = f"{title}\n\n{table}\n{body}"
+    RECORD.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cases", default="score,demo,wide")
+    parser.add_argument("--work", type=Path, help="folder for generated inputs (kept)")
+    parser.add_argument("--no-record", action="store_true", help="leave BENCHMARKS.md as it is")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench_cli_"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in args.cases.split(","):
+        results[name] = RUNNERS[name](work, args.runs)
+        print(
+            name, {k: round(v, 3) if isinstance(v, float) else v for k, v in results[name].items()}
+        )
+    table = _table(results, args.runs)
+    print(table)
+    if not args.no_record:
+        record(table)
+
+
+if __name__ == "__main__":
+    main()
