@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import shutil
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +31,21 @@ def sample(tmp_path: Path) -> Workbench:
     return wb
 
 
-def _numeric_export(folder: Path) -> Path:
-    """A plain export whose three items hold codes 1-3 only: a range-only match for ucla3."""
+def _unique_instrument() -> so.Instrument:
+    """An instrument no other shares an item count with (so a bare block can only be it)."""
+    everything = so.list_instruments()
+    counts = Counter(len(i.item_ids) for i in everything)
+    return next(i for i in everything if counts[len(i.item_ids)] == 1 and len(i.item_ids) >= 3)
+
+
+def _numeric_export(folder: Path, instrument: so.Instrument) -> Path:
+    """A plain export whose Q5_<item> columns hold codes of the scale: a range-only match."""
     rng = np.random.default_rng(7)
+    codes = [o.code for o in next(iter(instrument.response_scales.values()))]
     frame = pd.DataFrame(
         {
             "participant_id": [f"p{i}" for i in range(30)],
-            **{f"Q5_{i}": rng.integers(1, 4, 30) for i in (1, 2, 3)},
+            **{f"Q5_{item}": rng.choice(codes, 30) for item in instrument.item_ids},
         }
     )
     path = folder / "numeric_pre.csv"
@@ -69,17 +78,18 @@ def test_the_sample_files_match_the_shipped_ones(sample: Workbench) -> None:
 
 
 def test_a_range_only_guess_is_never_applied_unconfirmed(tmp_path: Path) -> None:
+    instrument = _unique_instrument()
     wb = Workbench(tmp_path / "project")
-    wb.add_export("numeric_pre.csv", _numeric_export(tmp_path))
+    wb.add_export("numeric_pre.csv", _numeric_export(tmp_path, instrument))
     wb.recognise()
     (block,) = wb.blocks
-    assert block.instrument == "ucla3" and block.range_only and not block.confirmed
+    assert block.instrument == instrument.id and block.range_only and not block.confirmed
     assert wb.chosen_blocks() == [] and wb.mapping() == {"instruments": {}}
     with pytest.raises(InputError, match="no questionnaire is confirmed") as err:
         wb.evaluation()
     assert err.value.where == "Questionnaires"
     block.confirmed = True
-    assert wb.mapping()["instruments"] == {"ucla3": {"pattern": "Q5_{item}"}}
+    assert wb.mapping()["instruments"] == {instrument.id: {"pattern": "Q5_{item}"}}
 
 
 def test_answers_survive_reading_the_exports_again(sample: Workbench) -> None:
@@ -117,8 +127,10 @@ def test_changing_a_blocks_instrument_and_recode(sample: Workbench, tmp_path: Pa
 
 def test_adding_a_block_by_hand(tmp_path: Path) -> None:
     wb = Workbench(tmp_path / "project")
-    wb.add_export("numeric_pre.csv", _numeric_export(tmp_path))
+    wb.add_export("numeric_pre.csv", _numeric_export(tmp_path, so.load_instrument("ucla3")))
     wb.recognise()
+    assert wb.blocks == []  # Q5_1..3 fit more than one three-item instrument: not guessed
+    assert any("equally well" in d for d in wb.doubts)
     block = wb.add_manual_block("ucla3", "Q5_{item}")
     assert (
         block.confirmed
