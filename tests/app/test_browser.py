@@ -226,11 +226,15 @@ def tab_through(page: Any, presses: int) -> set[str]:
     return seen
 
 
-def test_the_keyboard_reaches_every_control(server: Server, visit: Visit) -> None:
+def test_the_whole_flow_by_keyboard_alone(server: Server, visit: Visit, tmp_path: Path) -> None:
+    """Tab reaches every control of every step; Enter and Space do the rest, to the PDF."""
     page = visit.page
     page.goto(server.url)
     idle(page)
-    upload(page, "exports", SAMPLE / "qualtrics_pre.csv", SAMPLE / "qualtrics_post.csv")
+    open_step(page, "2. Exports")
+    press(page, page.get_by_role("button", name="Use the sample exports"), "Space")
+    idle(page)
+    page.locator("#files").get_by_text("participant ID: pcode").first.wait_for()
     for title in ("1. Programme", "2. Exports", "3. Questionnaires", "4. Design", "5. Run"):
         open_step(page, title)
         idle(page)
@@ -238,6 +242,11 @@ def test_the_keyboard_reaches_every_control(server: Server, visit: Visit) -> Non
         assert controls, title
         reached = tab_through(page, len(controls) + 12)
         assert controls <= reached, f"{title}: not reached by Tab: {controls - reached}"
+    press(page, page.get_by_role("button", name="Run the evaluation"))
+    page.get_by_role("tab", name="6. Results", selected=True).wait_for(timeout=180_000)
+    idle(page)
+    pdf = download(page, "Report (PDF)", tmp_path)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
 @pytest.mark.parametrize(

@@ -290,3 +290,18 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     assert filecmp.cmp(outcome.files["report_pdf"], again.files["report_pdf"], shallow=False)
     results = (outcome.files["results_json"]).read_text(encoding="utf-8")
     assert '"follow-up"' in results
+
+
+def test_more_personal_columns_are_kept_out(sample: Workbench) -> None:
+    sample.personal = ["UserLanguage"]
+    sample.recognise()
+    for export in sample.exports:
+        assert export.summary is not None and "UserLanguage" in export.summary.personal
+        assert "UserLanguage" not in export.summary.plain_columns
+    assert sample.evaluation()["privacy"]["personal_columns"] == ["UserLanguage"]
+
+
+def test_the_sample_is_one_click_away(tmp_path: Path) -> None:
+    wb = Workbench(tmp_path / "project")
+    wb.add_sample()
+    assert [e.name for e in wb.exports] == ["qualtrics_pre.csv", "qualtrics_post.csv"]

@@ -147,6 +147,23 @@ def make_server(private: Path, max_upload: int) -> Any:
             bump()
 
         @reactive.effect
+        @reactive.event(input.sample)
+        def _sample() -> None:
+            safe_sync()
+            wb.add_sample()
+            wb.recognise()
+            upload_problems.set([])
+            bump()
+
+        @reactive.effect
+        @reactive.event(input.personal_apply)
+        def _personal() -> None:
+            safe_sync()
+            wb.personal = list(input.personal() or [])
+            wb.recognise()
+            bump()
+
+        @reactive.effect
         @reactive.event(input.dictionary)
         def _dictionary() -> None:
             safe_sync()
@@ -216,12 +233,24 @@ def make_server(private: Path, max_upload: int) -> Any:
                         ]
                     body += [ui.p("Note: ", n) for n in s.notes]
                 cards.append(ui.div(*body, class_="file-card"))
+            seen = {c for e in wb.exports if e.summary for c in e.summary.plain_columns}
+            personal = ui.div(
+                select(
+                    "personal",
+                    "More columns holding personal data (kept out of every output)",
+                    sorted(seen | set(wb.personal)),
+                    selected=wb.personal,
+                    multiple=True,
+                ),
+                ui.input_action_button("personal_apply", "Keep these columns out"),
+                class_="mt-2",
+            )
             remover = ui.div(
                 select("remove_which", "File to remove", [e.name for e in wb.exports]),
                 ui.input_action_button("remove", "Remove this file"),
                 class_="mt-2",
             )
-            return ui.TagList(*cards, remover)
+            return ui.TagList(*cards, personal, remover)
 
         # -- step 3: questionnaires ---------------------------------------------------------
         @reactive.calc

@@ -139,6 +139,7 @@ class Workbench:
         self.definitions: dict[str, str] = {}  # instrument id → path in the project
         self.dictionary: str | None = None  # a REDCap data dictionary, by file name
         self.rename: dict[str, str] = {}  # wave value in a wave column → name in the report
+        self.personal: list[str] = []  # more columns the user says hold personal data
         self.blocks: list[Block] = []
         self.doubts: list[str] = []
         self.outcome: RunOutcome | None = None
@@ -157,6 +158,13 @@ class Workbench:
         self.exports.append(export)
         self.outcome = None
         return export
+
+    def add_sample(self) -> None:
+        """Add the shipped sample exports (a Qualtrics pre and post), to try the flow out."""
+        from ..pipeline import sample_data_dir
+
+        for name in ("qualtrics_pre.csv", "qualtrics_post.csv"):
+            self.add_export(name, sample_data_dir() / name)
 
     def remove_export(self, name: str) -> None:
         """Forget an upload and delete its copy."""
@@ -202,7 +210,11 @@ class Workbench:
         tables, kept = [], []
         for export in self.exports:
             try:
-                tables.append(read_export(export.path, dictionary=self._dictionary_for(export)))
+                tables.append(
+                    read_export(
+                        export.path, dictionary=self._dictionary_for(export), pii=self.personal
+                    )
+                )
                 kept.append(export)
                 export.error = None
             except StigmaOutcomesError as err:
@@ -433,6 +445,8 @@ class Workbench:
         if renamed:
             evaluation["waves"]["rename"] = renamed
         evaluation["privacy"] = {"threshold": int(p.threshold)}
+        if self.personal:
+            evaluation["privacy"]["personal_columns"] = list(self.personal)
         evaluation["report"] = {
             "author": p.author or "Programme evaluation team",
             "formats": ["pdf", "html", "md"],

@@ -107,6 +107,13 @@ def page() -> Any:
             class_="step-intro",
         ),
         file_input("exports", "Survey exports", multiple=True, accept=list(EXPORT_SUFFIXES)),
+        ui.p(
+            "No exports at hand? ",
+            ui.input_action_button(
+                "sample", "Use the sample exports", class_="btn-sm btn-outline-secondary"
+            ),
+            " (a synthetic Qualtrics pre and post survey shipped with stigma-outcomes).",
+        ),
         file_input(
             "dictionary",
             "REDCap data dictionary (optional, for REDCap exports)",
