@@ -405,7 +405,7 @@ def make_server(private: Path, max_upload: int) -> Any:
                 select(
                     "covariates",
                     "Baseline covariates (comparison-group analysis)",
-                    list(columns),
+                    every,
                     selected=d.covariates,
                     multiple=True,
                 ),

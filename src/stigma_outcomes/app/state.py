@@ -235,12 +235,15 @@ class Workbench:
 
     def fit_design(self) -> None:
         """Keep pre and post among the waves found (the first two by default)."""
+        d = self.design
         waves = self.waves()
         if self.design.pre not in waves:
             self.design.pre = waves[0] if waves else ""
         if self.design.post not in waves or self.design.post == self.design.pre:
             self.design.post = next((w for w in waves if w != self.design.pre), "")
-        self.design.followup = [w for w in self.design.followup if w in waves]
+        self.design.followup = [
+            w for w in self.design.followup if w in waves and w not in (d.pre, d.post)
+        ]
 
     def add_dictionary(self, name: str, source: Path, size: int | None = None) -> str:
         """Keep a REDCap data dictionary; REDCap exports are read with it from now on."""
