@@ -129,6 +129,7 @@ class Visit:
 
     page: Any
     outside: list[str]
+    console: list[str]
 
 
 @pytest.fixture
@@ -147,5 +148,7 @@ def visit(browser: Any) -> Iterator[Visit]:
     context.route("**/*", only_local)
     page = context.new_page()
     page.set_default_timeout(60_000)
-    yield Visit(page=page, outside=outside)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    yield Visit(page=page, outside=outside, console=console)
     context.close()

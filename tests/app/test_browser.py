@@ -171,6 +171,7 @@ def test_sample_from_upload_to_pdf_identical_to_run(
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert filecmp.cmp(pdf, tmp_path / "cli" / "report.pdf", shallow=False)
     assert visit.outside == []  # no request left this machine
+    assert not [m for m in visit.console if "Content Security Policy" in m]
 
 
 def _no_id_export(folder: Path) -> Path:

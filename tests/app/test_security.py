@@ -98,6 +98,7 @@ def test_the_token_becomes_a_strict_cookie_and_leaves_the_address() -> None:
     assert "SameSite=Strict" in cookie
     status, head, text, _ = call(gate, "/", cookie=TOKEN)
     assert (status, text) == (200, b"app") and head[b"referrer-policy"] == b"no-referrer"
+    assert b"connect-src 'self'" in head[b"content-security-policy"]
     assert app.calls == ["/"]
 
 

@@ -211,7 +211,17 @@ def too_large(size: int, limit: int) -> str:
     )
 
 
+# The page may talk to this server only: no fonts, scripts, images or connections from anywhere
+# else (Shiny ships its assets; the report's charts are data: URIs). Shiny needs inline scripts.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self' about:; frame-ancestors 'self'; form-action 'self'; "
+    "base-uri 'self'"
+)
+
 _SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
     (b"referrer-policy", b"no-referrer"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"SAMEORIGIN"),
