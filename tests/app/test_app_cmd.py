@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ast
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from stigma_outcomes.cli.app import app
+
+from .conftest import start_server, stop_server
 
 APP = Path(__file__).resolve().parents[2] / "src" / "stigma_outcomes" / "app"
 # The public API's homes (what `stigma_outcomes` re-exports: instruments, ingest, pipeline),
@@ -60,3 +66,22 @@ def test_the_app_imports_only_the_public_api() -> None:
             elif isinstance(node, ast.Import):
                 found.update(a.name for a in node.names if a.name.startswith("stigma_outcomes"))
     assert found <= ALLOWED, found - ALLOWED
+
+
+@pytest.mark.slow
+def test_port_address_and_clean_up() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = start_server("--port", str(port))
+    try:
+        assert server.url.startswith(f"http://127.0.0.1:{port}/?token=")
+        assert len(server.url.split("token=")[1]) >= 43
+        assert server.private.is_dir() and oct(server.private.stat().st_mode)[-3:] == "700"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.base)
+        assert refused.value.code == 403
+        taken = CliRunner().invoke(app, ["app", "--no-browser", "--port", str(port)])
+        assert taken.exit_code == 2 and "cannot listen on 127.0.0.1" in taken.output
+    finally:
+        stop_server(server)  # also checks the private folder is gone
