@@ -210,6 +210,9 @@ def test_a_file_with_no_id_column_shows_its_fix(
     shot(page, "5-run-problem")
     press(page, page.get_by_role("button", name="Go to 2. Exports to fix it"))
     page.get_by_role("tab", name="2. Exports", selected=True).wait_for()
+    beside = page.locator("#fix_exports")  # the error, on the step that fixes it
+    beside.get_by_text("The last run stopped here").wait_for()
+    assert "does not exist" in beside.inner_text()
 
 
 FOCUSABLE = """() => [...document.querySelectorAll(
@@ -296,7 +299,7 @@ def test_an_upload_over_the_limit_is_refused_in_the_page(visit: Visit) -> None:
         idle(page)
         open_step(page, "2. Exports")
         page.locator("#exports").set_input_files([str(SAMPLE / "qualtrics_pre.csv")])
-        page.get_by_text("over the 0 MB upload limit").first.wait_for()
+        page.get_by_text("over the 0.01 MB upload limit").first.wait_for()
         idle(page)
         assert "No export uploaded yet." in page.locator("#files").inner_text()
     finally:

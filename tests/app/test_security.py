@@ -107,7 +107,7 @@ def test_uploads_over_the_limit_are_refused_with_a_message() -> None:
     gate = TokenGate(app, TOKEN, 1000)
     path = "/session/abc/upload/1"
     status, _, text, _ = call(gate, path, method="POST", cookie=TOKEN, length=5000)
-    assert status == 413 and b"over the 0 MB upload limit" in text and app.calls == []
+    assert status == 413 and b"over the 0.001 MB upload limit" in text and app.calls == []
     # No (or a false) length: counted as it streams.
     status, _, text, _ = call(gate, path, method="POST", cookie=TOKEN, body=[b"x" * 600] * 3)
     assert status == 413 and b"upload limit" in text

@@ -195,7 +195,7 @@ def test_a_wrong_upload_is_refused_before_it_is_kept(tmp_path: Path) -> None:
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(10))
     with pytest.raises(InputError, match=r"shot\.png is a PNG image"):
         wb.add_export("shot.png", image)
-    with pytest.raises(InputError, match="over the 0 MB upload limit"):
+    with pytest.raises(InputError, match=r"over the 0\.001 MB upload limit"):
         wb.add_export("qualtrics_pre.csv", SAMPLE / "qualtrics_pre.csv")
     assert wb.exports == [] and list(wb.folder.iterdir()) == []
 

@@ -49,7 +49,7 @@ def test_exports_and_definitions_pass(tmp_path: Path) -> None:
     check_upload("pre.zip", csv, 10, 10_000)
     with pytest.raises(InputError, match="not a file type the app reads"):
         check_upload("pre.csv", csv, 10, 10_000, kind="definition")
-    with pytest.raises(InputError, match="over the 0 MB upload limit"):
+    with pytest.raises(InputError, match=r"over the 0\.01 MB upload limit"):
         check_upload("pre.csv", csv, 20_000, 10_000)
 
 

@@ -206,7 +206,7 @@ def too_large(size: int, limit: int) -> str:
     'The file is over the 50 MB upload limit (80.0 MB or more)'
     """
     return (
-        f"The file is over the {limit / 1e6:.0f} MB upload limit ({size / 1e6:.1f} MB or "
+        f"The file is over the {limit / 1e6:g} MB upload limit ({size / 1e6:.1f} MB or "
         "more). Export only the responses, or restart the app with a larger --max-upload-mb."
     )
 

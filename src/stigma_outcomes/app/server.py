@@ -489,6 +489,22 @@ def make_server(private: Path, max_upload: int) -> Any:
                 ),
             )
 
+        def _fix_here(step: str) -> None:
+            def shown() -> Any:
+                err = run_state().get("error")
+                if err is None or step_for_error(err) != step:
+                    return None
+                return ui.div(
+                    ui.h3("The last run stopped here", class_="h5"),
+                    problem_box(err),
+                )
+
+            shown.__name__ = f"fix_{step}"
+            render.ui(shown)
+
+        for step in ("programme", "exports", "questionnaires", "design"):
+            _fix_here(step)
+
         @reactive.effect
         @reactive.event(input.goto_fix)
         def _goto() -> None:

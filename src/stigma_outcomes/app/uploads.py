@@ -98,7 +98,7 @@ def check_upload(name: str, path: Path, size: int, limit: int, *, kind: str = "e
     suffixes = EXPORT_SUFFIXES if kind == "export" else DEFINITION_SUFFIXES
     if size > limit:
         raise InputError(
-            f"{name} is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB upload limit",
+            f"{name} is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit",
             where=name,
             fix="export only the survey's responses, or start the app with a larger "
             "--max-upload-mb",
