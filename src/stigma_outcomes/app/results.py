@@ -7,6 +7,19 @@ from typing import Any
 
 SCORE_ROWS_SHOWN = 20
 
+DOWNLOADS = (
+    ("report_pdf", "Report (PDF)", "report.pdf"),
+    ("report_html", "Report (HTML)", "report.html"),
+    ("report_md", "Report (Markdown)", "report.md"),
+    ("results_json", "Results (JSON)", "results.json"),
+    ("results_csv", "Results (CSV)", "results.csv"),
+    ("scores_xlsx", "Scores (XLSX, evaluator only)", "scores.xlsx"),
+    ("ledger_xlsx", "Data-quality ledger (XLSX, evaluator only)", "ledger.xlsx"),
+    ("evaluation_yaml", "evaluation.yaml", "evaluation.yaml"),
+    ("mapping_yaml", "mapping.yaml", "mapping.yaml"),
+    ("project_zip", "Whole project (zip: exports and both files)", "stigma-outcomes-project.zip"),
+)
+
 
 def _table(rows: Sequence[Sequence[Any]], header: Sequence[str], caption: str) -> Any:
     from shiny import ui

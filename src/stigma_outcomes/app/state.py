@@ -212,7 +212,7 @@ class Workbench:
             try:
                 tables.append(
                     read_export(
-                        export.path, dictionary=self._dictionary_for(export), pii=self.personal
+                        export.path, dictionary=self.dictionary_for(export), pii=self.personal
                     )
                 )
                 kept.append(export)
@@ -255,7 +255,7 @@ class Workbench:
         self.outcome = None
         return kept
 
-    def _dictionary_for(self, export: Export) -> Path | None:
+    def dictionary_for(self, export: Export) -> Path | None:
         if self.dictionary is None:
             return None
         s = export.summary
@@ -307,12 +307,12 @@ class Workbench:
                 where="Questionnaires, add an instrument by hand",
                 fix="write the column names with {item} where the item number goes, e.g. Q5_{item}",
             )
-        definition = self._load(instrument)
+        definition = self.load_target(instrument)
         found: dict[str, list[str]] = {}
         for export in self.exports:
             if export.summary is None:
                 continue
-            table = read_export(export.path, dictionary=self._dictionary_for(export))
+            table = read_export(export.path, dictionary=self.dictionary_for(export))
             header = set(map(str, table.frame.columns))
             wanted = [pattern.replace("{item}", str(i)) for i in definition.item_ids]
             if all(c in header for c in wanted):
@@ -343,7 +343,7 @@ class Workbench:
         from ..instruments import list_instruments
 
         found = {i.id: i for i in list_instruments()}
-        found.update({i: self._load(i) for i in self.definitions})
+        found.update({i: self.load_target(i) for i in self.definitions})
         return {
             k: f"{k}: {v.short_name} ({len(v.item_ids)} items)" for k, v in sorted(found.items())
         }
@@ -352,165 +352,31 @@ class Workbench:
         """The blocks the user confirmed; nothing else is ever scored."""
         return [b for b in self.blocks if b.confirmed]
 
-    # -- the two files ------------------------------------------------------------------------
+    # -- the two files (app/project.py) -------------------------------------------------------
 
     def mapping(self) -> dict[str, Any]:
         """The mapping file's content, from the confirmed blocks (with the user's changes)."""
+        from .project import mapping_of
 
-        per_file: dict[str, dict[str, Any]] = {}
-        top: dict[str, Any] = {}
-        for block in self.chosen_blocks():
-            entries = {}
-            for source, entry in block.entries.items():
-                if block.target != block.instrument:
-                    items = self._load(block.target).item_ids
-                    columns = block.columns[source]
-                    if len(items) != len(columns):
-                        raise InputError(
-                            f"{block.target} has {len(items)} items but the block of "
-                            f"{block.instrument} has {len(columns)} columns",
-                            where=f"Questionnaires, {block.instrument}",
-                            fix=f"choose an instrument with {len(columns)} items, or undo the "
-                            "change",
-                        )
-                    entry = {"columns": dict(zip(map(str, items), columns, strict=True))}
-                else:
-                    entry = {k: v for k, v in entry.items() if k != "recode"}
-                if block.recode:
-                    entry["recode"] = {k: _number(v) for k, v in block.recode.items()}
-                entries[source] = entry
-            name = block.target
-            values = list(entries.values())
-            if len(entries) == len(self._readable()) and all(v == values[0] for v in values):
-                top[name] = values[0]
-            else:
-                for source, entry in entries.items():
-                    per_file.setdefault(source, {"instruments": {}})["instruments"][name] = entry
-        out: dict[str, Any] = {"instruments": top}
-        ids = {e.summary.id_column for e in self._readable() if e.summary.id_column}
-        if not self.design.id_column and len(ids) > 1:
-            for e in self._readable():
-                if e.summary.id_column:
-                    per_file.setdefault(e.name, {"instruments": {}})["id_column"] = (
-                        e.summary.id_column
-                    )
-        if per_file:
-            out["files"] = per_file
-        return out
+        return mapping_of(self)
 
     def evaluation(self) -> dict[str, Any]:
         """The evaluation file's content; checked by the same model ``run`` uses."""
-        from ..evaluation import load_evaluation
+        from .project import evaluation_of
 
-        p, d = self.programme, self.design
-        data = []
-        for export in self.exports:
-            entry: dict[str, Any] = {"path": export.name}
-            s = export.summary
-            if s is not None and s.wave_column:
-                entry["wave_column"] = s.wave_column
-            else:
-                entry["wave"] = export.wave or None
-            if s is not None and s.flavor != "plain":
-                entry["flavor"] = s.flavor
-            if self._dictionary_for(export) is not None:
-                entry["dictionary"] = self.dictionary
-            data.append(entry)
-        ids = {e.summary.id_column for e in self._readable() if e.summary.id_column}
-        evaluation: dict[str, Any] = {"title": p.title or "Programme outcome report"}
-        evaluation.update({k: v for k, v in (("program", p.program), ("period", p.period)) if v})
-        targets = [self._instrument_ref(b.target) for b in self.chosen_blocks()]
-        evaluation["data"] = data
-        evaluation["instruments"] = list(dict.fromkeys(targets))
-        evaluation["mapping"] = "mapping.yaml"
-        id_column = d.id_column or (ids.pop() if len(ids) == 1 else None)
-        if id_column:
-            evaluation["id_column"] = id_column
-        evaluation["duplicates"] = d.duplicates
-        grouping = [c for c in (d.groups, d.pool_by) if c]
-        if grouping:
-            evaluation["carry"] = grouping
-        for key, value in (
-            ("groups", d.groups),
-            ("reference_group", d.groups and d.reference_group),
-            ("pool_by", d.pool_by),
-        ):
-            if value:
-                evaluation[key] = value
-        if d.covariates:
-            evaluation["covariates"] = list(d.covariates)
-        if d.unlinked:
-            evaluation["unlinked"] = True
-        evaluation["waves"] = {"pre": d.pre, "post": d.post}
-        if d.followup:
-            evaluation["waves"]["followup"] = list(d.followup)
-        renamed = {old: new for old, new in self.rename.items() if new and new != old}
-        if renamed:
-            evaluation["waves"]["rename"] = renamed
-        evaluation["privacy"] = {"threshold": int(p.threshold)}
-        if self.personal:
-            evaluation["privacy"]["personal_columns"] = list(self.personal)
-        evaluation["report"] = {
-            "author": p.author or "Programme evaluation team",
-            "formats": ["pdf", "html", "md"],
-        }
-        evaluation["output"] = "outputs"
-        self._check(evaluation)
-        load_evaluation(evaluation)
-        return evaluation
-
-    def _check(self, evaluation: dict[str, Any]) -> None:
-        if not self.exports:
-            raise InputError(
-                "no export uploaded yet",
-                where="Exports",
-                fix="upload one export per wave, or one long file",
-            )
-        broken = [e for e in self.exports if e.error is not None]
-        if broken:
-            raise InputError(
-                f"{broken[0].name} cannot be read: {broken[0].error.what}",
-                where="Exports",
-                fix=broken[0].error.fix or "remove it, or upload a corrected export",
-            )
-        if not evaluation["instruments"]:
-            raise InputError(
-                "no questionnaire is confirmed",
-                where="Questionnaires",
-                fix="tick 'Use this match' for each questionnaire to score, or add one by hand",
-            )
-        for i, entry in enumerate(evaluation["data"]):
-            if not entry.get("wave") and not entry.get("wave_column"):
-                raise InputError(
-                    f"{entry['path']} has no wave",
-                    where=f"Exports, file {i + 1}",
-                    fix="type the wave this file holds (e.g. pre or post)",
-                )
-        waves = self.waves()
-        for which, wave in (("pre", self.design.pre), ("post", self.design.post)):
-            if wave not in waves:
-                raise InputError(
-                    f"the {which} wave '{wave}' is not among the waves found ({', '.join(waves)})",
-                    where="Design, waves to compare",
-                    fix="choose two different waves that the exports hold",
-                )
-        if self.design.pre == self.design.post:
-            raise InputError(
-                f"pre and post are the same wave ('{self.design.pre}')",
-                where="Design, waves to compare",
-                fix="choose two different waves",
-            )
+        return evaluation_of(self)
 
     def write_files(self) -> tuple[Path, Path]:
         """Write ``evaluation.yaml`` and ``mapping.yaml`` into the project folder."""
-        from .._io import write_text_atomic
+        from .project import write_files
 
-        evaluation, mapping = self.evaluation(), self.mapping()
-        ev_path = write_text_atomic(
-            self.folder / "evaluation.yaml", _yaml(evaluation, "evaluation")
-        )
-        map_path = write_text_atomic(self.folder / "mapping.yaml", _yaml(mapping, "mapping"))
-        return ev_path, map_path
+        return write_files(self)
+
+    def project_zip(self) -> Path:
+        """The project (exports, dictionary, definitions, the two files) as one zip."""
+        from .project import project_zip
+
+        return project_zip(self)
 
     # -- step 5: run --------------------------------------------------------------------------
 
@@ -535,7 +401,9 @@ class Workbench:
         if self.definitions:
             # The pipeline reads an instrument path relative to the working folder, not to the
             # evaluation file; the page's run gives every path absolute instead.
-            source = self._absolute(self.evaluation())
+            from .project import absolute
+
+            source = absolute(self, self.evaluation())
         run = run_evaluation(source, out, progress=on_message)
         files = dict(run.files)
         import pandas as pd
@@ -549,65 +417,17 @@ class Workbench:
         say(len(RUN_STAGES), "Done")
         return self.outcome
 
-    def project_zip(self) -> Path:
-        """The project (exports, definitions, the two files) as one zip, to save it."""
-        import zipfile
-
-        self.write_files()
-        target = self.folder.parent / "stigma-outcomes-project.zip"
-        names = (
-            [e.name for e in self.exports]
-            + ([self.dictionary] if self.dictionary else [])
-            + list(self.definitions.values())
-            + ["evaluation.yaml", "mapping.yaml"]
-        )
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in names:
-                archive.write(self.folder / name, f"project/{name}")
-        return target
-
     # -- helpers ------------------------------------------------------------------------------
 
-    def _absolute(self, evaluation: dict[str, Any]) -> dict[str, Any]:
-        def where(name: str) -> str:
-            return str(self.folder / name)
-
-        absolute = dict(evaluation)
-        absolute["data"] = [{**e, "path": where(e["path"])} for e in evaluation["data"]]
-        absolute["mapping"] = where(evaluation["mapping"])
-        absolute["data"] = [
-            {**e, "dictionary": where(e["dictionary"])} if "dictionary" in e else e
-            for e in absolute["data"]
-        ]
-        absolute["instruments"] = [
-            where(i) if i in self.definitions.values() else i for i in evaluation["instruments"]
-        ]
-        return absolute
-
-    def _readable(self) -> list[Any]:
+    def readable(self) -> list[Any]:
         return [e for e in self.exports if e.summary is not None]
 
-    def _instrument_ref(self, target: str) -> str:
+    def instrument_ref(self, target: str) -> str:
         """How the evaluation file names an instrument: its id, or its definition's path."""
         return self.definitions.get(target, target)
 
-    def _load(self, target: str) -> Any:
+    def load_target(self, target: str) -> Any:
         from ..instruments import load_instrument
 
-        ref = self._instrument_ref(target)
+        ref = self.instrument_ref(target)
         return load_instrument(self.folder / ref if ref != target else target)
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _yaml(content: dict[str, Any], what: str) -> str:
-    import yaml
-
-    header = (
-        f"# {what.capitalize()} file written by the stigma-outcomes workbench.\n"
-        "# Reproduce the run with: stigma-outcomes run evaluation.yaml\n"
-        "# (keep the exports and mapping.yaml in the same folder as evaluation.yaml)\n"
-    )
-    return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)
