@@ -52,7 +52,10 @@ class FileSummary:
         out += [
             f"set aside: {n} row(s), {why.replace('_', ' ')}" for why, n in self.set_aside.items()
         ]
-        out.append(f"participant ID: {self.id_column or 'not found'} ({self.id_reason})")
+        if self.id_column:
+            out.append(f"participant ID: {self.id_column} ({self.id_reason})")
+        else:
+            out.append("participant ID: not found")
         if self.wave_column:
             out.append(f"waves: column {self.wave_column}: {', '.join(self.waves_found)}")
         else:
