@@ -260,6 +260,7 @@ def test_the_whole_flow_by_keyboard_alone(server: Server, visit: Visit, tmp_path
         ("photo.csv", b"\xff\xd8\xff\xe0" + bytes(64), "is a JPEG image, not a survey export"),
         ("empty.csv", b"", "is empty (0 bytes)"),
     ],
+    ids=["png", "jpeg-named-csv", "empty"],
 )
 def test_a_wrong_upload_gets_one_clear_message(
     server: Server, visit: Visit, tmp_path: Path, name: str, content: bytes, message: str

@@ -79,6 +79,13 @@ def results_panel(wb: Any, downloads: Sequence[tuple[str, str, str]]) -> Any:
                 role="region",
                 aria_label="First score rows (scrolls sideways)",
             ),
+            ui.p(
+                f"{s['alerts']} alert(s) raised by answers an evaluator must see (for example a "
+                "self-harm item): follow them up under your safeguarding procedure; they never "
+                "reach the report."
+            )
+            if s.get("alerts")
+            else None,
             class_="evaluator-only",
         ),
         ui.h3("Downloads", class_="h4"),
