@@ -32,6 +32,7 @@ _EXPORTS = {
     "compare": "stigma_outcomes.comparison",
     "Results": "stigma_outcomes.comparison",
     "pool_results": "stigma_outcomes.comparison",
+    "plan_sample_size": "stigma_outcomes.comparison",
     "build_report": "stigma_outcomes.report",
     "render_report": "stigma_outcomes.report",
     "run_evaluation": "stigma_outcomes.pipeline",

@@ -73,6 +73,21 @@ class Privacy(BaseModel):
     )
 
 
+class PlanningOptions(BaseModel):
+    """Ask for the report's "Planning the next cohort" section (report/planning.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    power: float = Field(0.8, gt=0, lt=1, description="Target power of the next cohort.")
+    alpha: float = Field(0.05, gt=0, lt=1, description="Two-sided significance level.")
+    outcomes: list[str] = Field(
+        default_factory=list, description="INSTRUMENT.SCALE to plan for (default: all)."
+    )
+    attrition: float | None = Field(
+        None, ge=0, lt=1, description="Expected attrition (default: this cohort's)."
+    )
+
+
 class ReportOptions(BaseModel):
     """How the report looks and which formats are written."""
 
@@ -85,6 +100,9 @@ class ReportOptions(BaseModel):
     language: str = Field("en", description="ISO 639-1 language code of the report.")
     keywords: list[str] = Field(default_factory=lambda: ["outcomes", "evaluation"])
     date: str | None = Field(None, description="Date text printed under the title.")
+    planning: PlanningOptions | None = Field(
+        None, description="Add a 'Planning the next cohort' section (sample sizes)."
+    )
 
     @field_validator("language")
     @classmethod

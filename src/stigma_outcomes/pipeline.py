@@ -210,6 +210,8 @@ def run_evaluation(
         group_col=ev.groups,
         unlinked=ev.unlinked,
         keyed_items=keyed_items,
+        # the definitions actually scored, so a user's own instrument gets its reliability too
+        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
         reference_group=ev.reference_group,
         covariates=ev.covariates or None,
         reliability=ev.reliability or None,
@@ -237,7 +239,8 @@ def run_evaluation(
         date=ev.report.date,
     )
     say(f"writing the report ({', '.join(ev.report.formats)})")
-    model = build_report(results, scores, scored.ledger, settings)
+    planning = ev.report.planning.model_dump() if ev.report.planning else None
+    model = build_report(results, scores, scored.ledger, settings, planning=planning)
     for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
         files[f"report_{fmt}"] = path
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)

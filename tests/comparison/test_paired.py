@@ -93,7 +93,7 @@ def test_zero_variance_of_change_is_undefined_with_a_note():
     rec = _one_cell([1, 2, 3, 4], [3, 4, 5, 6])
     assert rec["mean_change"] == 2.0 and rec["sd_change"] == 0.0
     assert math.isnan(rec["t"]) and math.isnan(rec["p_t"]) and math.isnan(rec["d_z"])
-    assert "zero variance of change" in rec["note"]
+    assert "essentially constant" in rec["note"]
     # the signed-rank test is still defined (all ranks tied → normal approximation)
     assert rec["wilcoxon_v"] == 10.0 and rec["p_wilcoxon"] > 0
 

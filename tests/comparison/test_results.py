@@ -130,3 +130,11 @@ def test_round_trip_through_json(results, tmp_path):
     bad.write_text('{"paired": [], "weird": 1}')
     with pytest.raises(InputError, match="unexpected key"):
         Results.read_json(bad)
+
+
+def test_repr_is_short_on_a_full_results_file() -> None:
+    """repr never prints the records (it once printed 132,164 characters for the sample)."""
+    records = [{"instrument": "ucla3", "scale": "total", "t": 1.0, "p": 0.3}] * 500
+    results = Results(paired=records, attrition=records, meta={"settings": {"design": "linked"}})
+    assert repr(results) == "Results(design='linked', paired=500, attrition=500)"
+    assert "<table>" in results._repr_html_() and "ucla3" in results._repr_html_()

@@ -64,7 +64,7 @@ def test_too_few_respondents():
 def test_constant_scores_have_undefined_t_and_g():
     rec = unlinked_fields(np.array([2.0, 2, 2]), np.array([2.0, 2, 2]), sign=1)
     assert math.isnan(rec["t"]) and math.isnan(rec["hedges_g"])
-    assert "no variance" in rec["note"]
+    assert "essentially constant" in rec["note"]
 
 
 def test_ncp_limits_for_large_samples_match_r():

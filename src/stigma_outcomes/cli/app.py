@@ -71,6 +71,7 @@ COMMAND_MODULES = [
     "run_cmd",
     "demo_cmd",
     "init_cmd",
+    "plan_cmd",
     "app_cmd",
 ]
 

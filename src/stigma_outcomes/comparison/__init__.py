@@ -9,15 +9,18 @@ from .combine import pool_results
 from .compare import compare, read_scores, reliable_change_table
 from .meta import ScaleMeta, resolve_scale_meta, scale_meta_from_definition
 from .multiplicity import p_adjust
+from .power import SamplePlan, plan_sample_size
 from .rci import participant_rci
 from .results import Results, results_json_schema
 
 __all__ = [
     "Results",
+    "SamplePlan",
     "ScaleMeta",
     "compare",
     "p_adjust",
     "participant_rci",
+    "plan_sample_size",
     "pool_results",
     "read_scores",
     "reliable_change_table",

@@ -18,8 +18,9 @@ def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[
     """Codes of a column's values compared as text, and the text of each code.
 
     Missing values get code −1. Two values with the same text (``1`` and ``"1"``) share a
-    code. With ``sort`` the labels are in sorted text order, else in order of appearance
-    (categoricals: category order, merged where texts collide).
+    code. With ``sort`` the labels are in R's ``factor()`` order (:func:`natural_order`:
+    numbers by value, other text alphabetically), else in order of appearance (categoricals:
+    category order, merged where texts collide).
 
     Examples
     --------
@@ -28,6 +29,8 @@ def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[
     ([1, 0, -1, 1], ['a', 'b'])
     >>> text_codes(pd.Series([2, 1, 2]), sort=True)
     (array([1, 0, 1]), ['1', '2'])
+    >>> text_codes(pd.Series(["10", "2", "10"]), sort=True)[1]
+    ['2', '10']
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         raw = values.cat.codes.to_numpy().astype(np.int64)
@@ -36,9 +39,37 @@ def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[
         raw, uniques = pd.factorize(values)
         raw = raw.astype(np.int64)
     texts = [str(v) for v in uniques]
-    merged, labels = pd.factorize(pd.Series(texts, dtype=object), sort=sort)
-    remap = np.append(merged.astype(np.int64), -1)  # code −1 (missing) stays −1
-    return remap[raw], [str(v) for v in labels]
+    merged, labels = pd.factorize(pd.Series(texts, dtype=object))
+    labels = [str(v) for v in labels]
+    if sort and labels:
+        order = natural_order(labels)
+        rank = np.empty(len(labels), dtype=np.int64)
+        rank[order] = np.arange(len(labels))
+        merged = rank[merged] if len(merged) else merged
+        labels = [labels[i] for i in order]
+    remap = np.append(np.asarray(merged, dtype=np.int64), -1)  # code −1 (missing) stays −1
+    return remap[raw], labels
+
+
+def natural_order(labels: list[str]) -> np.ndarray:
+    """Positions that sort ``labels`` as R's ``factor()`` orders its levels.
+
+    Labels that are all numbers written as text ("2", "10", "1.5") sort by value, as R sorts
+    the levels of a numeric vector (so "2" comes before "10"); any other set sorts as text.
+
+    Examples
+    --------
+    >>> natural_order(["10", "2", "1"]).tolist()
+    [2, 1, 0]
+    >>> natural_order(["b", "10", "a"]).tolist()
+    [1, 2, 0]
+    """
+    numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
+    if numbers.notna().all():
+        values = numbers.to_numpy(dtype=float)
+        # equal values written differently ("1", "1.0") keep a fixed order by their text
+        return np.lexsort((np.array(labels, dtype=object).astype(str), values))
+    return np.argsort(np.array(labels, dtype=object).astype(str), kind="stable")
 
 
 def equals_text(values: pd.Series, text: str) -> np.ndarray:

@@ -7,11 +7,40 @@ at a time and is called once per cell, never once per participant.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 Z_975 = 1.959963984540054
 """The 97.5% standard normal quantile (R ``qnorm(0.975)``)."""
+
+
+EPS_CONSTANT = 10 * float(np.finfo(float).eps)
+"""R ``t.test``'s tolerance: data whose standard error is below this times their scale are
+"essentially constant"."""
+
+
+def essentially_constant(sd: float, n: float, *centres: float) -> bool:
+    """Whether values with this SD are constant up to floating-point rounding (R's rule).
+
+    R ``t.test`` stops with "data are essentially constant" when the standard error
+    ``sd / √n`` is below ``10 · ε`` times the largest absolute mean involved. Rounding in
+    item-mean scores (5/3 → 7/3) leaves SDs of about 1e-16 where every value is really the
+    same; a t computed from them would be some 1e16. The ``centres`` give the scale of the
+    data (for a change: the mean change and the two wave means), so noise around a change of
+    zero is recognised too. A zero or undefined SD counts as constant.
+
+    Examples
+    --------
+    >>> essentially_constant(1.1e-16, 10, 2 / 3, 5 / 3, 7 / 3)
+    True
+    >>> essentially_constant(0.5, 10, 2 / 3)
+    False
+    """
+    if not (math.isfinite(sd) and n > 0):
+        return True
+    scale = max((abs(c) for c in centres if math.isfinite(c)), default=0.0)
+    return not sd / math.sqrt(n) > EPS_CONSTANT * scale
 
 
 def hedges_j(df: float) -> float:
@@ -97,11 +126,12 @@ def wilson_interval(k: float, n: float, z: float = Z_975) -> tuple[float, float]
 
 def welch_t(
     mean1: float, var1: float, n1: float, mean2: float, var2: float, n2: float
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Welch two-sample t test of group 1 − group 2 with its 95% interval (R ``t.test``).
 
     Returns ``diff, se, t, df, p, ci_low, ci_high``; NaN where undefined (a group with
-    fewer than two values, or zero variance in both).
+    fewer than two values, or no variance in either beyond rounding, where R stops with
+    "data are essentially constant"; then ``constant`` is True).
 
     Examples
     --------
@@ -117,7 +147,9 @@ def welch_t(
         return nan
     se1, se2 = var1 / n1, var2 / n2
     se = math.sqrt(se1 + se2)
-    if not se > 0:
+    if essentially_constant(se, 1, mean1, mean2):
+        # R t.test: "data are essentially constant" (its stderr against max |mean|)
+        nan["constant"] = True
         return nan
     df = (se1 + se2) ** 2 / (se1**2 / (n1 - 1) + se2**2 / (n2 - 1))
     diff = mean1 - mean2

@@ -7,6 +7,10 @@ exactly as R's ``lm`` reports it. Covariates are taken from each participant's r
 ``from`` wave (baseline); a covariate that is not numeric is dummy-coded against its first
 level in sorted order.
 
+A covariate that is aliased among the complete cases (constant there, or a combination of
+the baseline, the groups and the other covariates) is dropped, as R's ``lm`` drops it
+(coefficient ``NA``), and the groups are still estimated; ``note`` names it.
+
 Partial eta squared of the group term is computed from nested models:
 ``SS_group / (SS_group + SS_residual)`` with ``SS_group`` the rise in residual sum of squares
 when the group term is dropped. In this main-effects model that drop-one SS is the type II
@@ -39,6 +43,8 @@ import pandas as pd
 from stigma_outcomes.errors import AnalysisError
 
 from ._codes import equals_text, present_labels, text_codes
+from ._common import essentially_constant
+from .estimable import estimable_columns
 
 ETA_METHOD = (
     "partial eta squared of the group term from the drop-one (type II = type III) sum of "
@@ -172,7 +178,9 @@ def _wide(
     return out.dropna().reset_index(drop=True)
 
 
-def _covariate_columns(wide: pd.DataFrame, covariates: list[str]) -> tuple[np.ndarray, list[str]]:
+def _covariate_columns(
+    wide: pd.DataFrame, covariates: list[str], notes: list[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
     cols: list[np.ndarray] = []
     names: list[str] = []
     for cov in covariates:
@@ -183,6 +191,11 @@ def _covariate_columns(wide: pd.DataFrame, covariates: list[str]) -> tuple[np.nd
         else:
             values = wide[cov].astype(str)
             cov_levels = sorted(values.unique())
+            if len(cov_levels) < 2 and notes is not None:
+                notes.append(
+                    f"covariate '{cov}' has one value ({cov_levels[0]!r}) among the complete "
+                    "cases, so it was dropped from the model (R lm: coefficient NA)"
+                )
             for level in cov_levels[1:]:
                 cols.append((values == level).to_numpy(dtype=float)[:, None])
                 names.append(f"{cov}{level}")
@@ -222,7 +235,7 @@ def fit_ancova(
     group_col : str
         Column holding the comparison groups.
     reference_group : str, optional
-        Group the others are compared with; by default the first level, in sorted order,
+        Group the others are compared with; by default the first level, in R's factor() order,
         among the scale's complete pairs.
     covariates : list of str, optional
         Further baseline columns to adjust for (numeric, or categorical dummy-coded).
@@ -282,7 +295,7 @@ def fit_ancova(
         }
         wide = _wide(scores, codes, rows[start:stop], str(from_wave), str(to_wave),
                      covariates, f"{inst_name}.{scale_name}")  # fmt: skip
-        # default reference: the first level, in sorted order, that this scale has pairs in
+        # default reference: the first level, in R's factor() order, that this scale has pairs in
         in_scale = [g for g in levels if (wide["group"] == g).any()]
         if reference_group is not None:
             base["reference_group"] = str(reference_group)
@@ -338,24 +351,45 @@ def _fit_scale(
 
     group = wide["group"].to_numpy()
     dummies = np.column_stack([(group == g).astype(float) for g in others])
-    cov_x, _ = _covariate_columns(wide, covariates)
+    notes: list[str] = []
+    cov_x, cov_names = _covariate_columns(wide, covariates, notes)
     y = wide["post"].to_numpy(dtype=float)
     ones = np.ones((len(wide), 1))
     pre = wide["pre"].to_numpy(dtype=float)[:, None]
     X = np.hstack([ones, pre, dummies, cov_x])
-    X_reduced = np.hstack([ones, pre, cov_x])
-    df_resid = len(y) - X.shape[1]
-    if df_resid < 1 or np.linalg.matrix_rank(X) < X.shape[1]:
+    # Groups enter before the covariates, so a covariate aliased with the intercept, the
+    # baseline or a group is the one dropped (R lm: coefficient NA) and groups stay estimable.
+    keep = estimable_columns(X)
+    n_group = dummies.shape[1]
+    aliased_cov = [n for n, k in zip(cov_names, keep[2 + n_group :], strict=True) if not k]
+    if aliased_cov:
+        notes.append(
+            f"covariate(s) {', '.join(aliased_cov)} aliased among the {len(y)} complete cases "
+            "(constant, or a combination of baseline, groups and the other covariates), so "
+            "dropped from the model as R lm does (coefficient NA)"
+        )
+    if not keep[: 2 + n_group].all():
         return _undefined(
-            base,
-            wide,
-            "too few complete pairs (or collinear predictors) to estimate the model",
+            base, wide, "; ".join([*notes, "the groups or the baseline score are collinear"])
+        )
+    X = X[:, keep]
+    X_reduced = np.delete(X, np.arange(2, 2 + n_group), axis=1)
+    df_resid = len(y) - X.shape[1]
+    if df_resid < 1:
+        return _undefined(
+            base, wide, "; ".join([*notes, "too few complete pairs to estimate the model"])
         )
     beta, rss, xtx_inv = _ols(X, y)
     _, rss_reduced, _ = _ols(X_reduced, y)
     sigma2 = rss / df_resid
-    if sigma2 <= 0:
-        return _undefined(base, wide, "the model fits the later scores exactly; no error term")
+    if essentially_constant(math.sqrt(max(sigma2, 0.0)), 1, float(np.max(np.abs(y)))):
+        return _undefined(
+            base,
+            wide,
+            "; ".join([*notes, "the model fits the later scores exactly (up to rounding); "
+                       "no error term, so t and p are undefined"]),
+        )  # fmt: skip
+    note = "; ".join(notes) or None
     n_by_group = {str(k): int(v) for k, v in wide["group"].value_counts().sort_index().items()}
     ss_group = max(rss_reduced - rss, 0.0)
     df1 = len(others)
@@ -389,7 +423,7 @@ def _fit_scale(
                 "F": _num(f_stat) if df1 == 1 else None,
                 "df1": 1 if df1 == 1 else None,
                 "df2": df_resid if df1 == 1 else None,
-                "note": None,
+                "note": note,
             }
         )
         records.append(record)
@@ -407,7 +441,7 @@ def _fit_scale(
                 "F": _num(f_stat),
                 "df1": df1,
                 "df2": df_resid,
-                "note": None,
+                "note": note,
             }
         )
         records.append(overall)

@@ -34,7 +34,7 @@ def _fields(completers: np.ndarray, dropouts: np.ndarray) -> dict[str, Any]:
     elif n_c < 2 or n_d < 2:
         note = f"fewer than 2 completers or dropouts ({n_c} / {n_d}): test undefined"
     elif not math.isfinite(welch["t"]):
-        note = "no variance in baseline scores: test undefined"
+        note = "baseline scores do not vary (SD 0 up to rounding): test undefined"
     return {
         "n_baseline": n_c + n_d,
         "n_completers": n_c,

@@ -15,6 +15,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import AnalysisError, InputError
 from .attrition import attrition_records, wave_counts
+from .items import scale_items_for
 from .meta import ScaleKey, ScaleMeta, resolve_scale_meta, with_in_sample_reliability
 from .multiplicity import FAMILY_DESCRIPTION, UNLINKED_FAMILY_DESCRIPTION, p_adjust
 from .paired import cell_reductions, finish_paired
@@ -30,6 +31,7 @@ from .pairing import (
 )
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
+from .small_samples import flag_small_samples, too_few
 from .unlinked import unlinked_fields
 
 RCI_RELIABILITY_CHOICES = ("auto", "definition", "in_sample")
@@ -152,9 +154,10 @@ def _paired_section(
             rec.update(rci_record_fields(counts, i, inp))
             notes = [n for n in (note, inp.note if inp else None) if n]
             rec["suppress"] = bool(rec["n_pairs"] < min_cell)
+            notes.extend(too_few(rec, rec["n_pairs"], min_cell, "pairs"))
             rec["note"] = "; ".join(notes) or None
             records.append(rec)
-    # one block per scale: the whole sample first, then its groups in sorted order
+    # one block per scale: the whole sample first, then its groups in R's factor() order
     records.sort(key=lambda r: (r["instrument"], r["scale"], r["group"] is not None))
     return records
 
@@ -198,8 +201,10 @@ def _unlinked_section(
             )  # fmt: skip
             note = "; ".join(n for n in (fields.pop("note"), cut_note) if n) or None
             rec.update(fields)
-            rec["suppress"] = bool(min(rec["n_before"], rec["n_after"]) < min_cell)
-            rec["note"] = "; ".join(n for n in (note, id_note) if n) or None
+            smallest = min(rec["n_before"], rec["n_after"])
+            rec["suppress"] = bool(smallest < min_cell)
+            few = too_few(rec, smallest, min_cell, "respondents at a wave")
+            rec["note"] = "; ".join(n for n in (note, id_note, *few) if n) or None
             records.append(rec)
     return records
 
@@ -315,18 +320,6 @@ def _normalise_thresholds(threshold: Mapping[Any, Any] | None) -> dict[ScaleKey,
     return out
 
 
-def _scale_items(registry: Any, keys: Sequence[ScaleKey]) -> dict[ScaleKey, list[str]]:
-    out: dict[ScaleKey, list[str]] = {}
-    known = set(registry.ids)
-    for instrument, scale in keys:
-        if instrument in known:
-            definition = registry.get(instrument)
-            for sc in definition.scales:
-                if sc.id == scale:
-                    out[(instrument, scale)] = list(sc.items)
-    return out
-
-
 def compare(
     scores: pd.DataFrame | str | os.PathLike[str],
     pre: str,
@@ -374,7 +367,10 @@ def compare(
     keyed_items : DataFrame, optional
         Keyed item responses from scoring; adds in-sample reliability per scale and wave.
     scale_items : mapping, optional
-        Items of each scale for in-sample reliability (default: from the definitions).
+        Items of each scale for in-sample reliability (default: the registry's definitions,
+        else ``items`` in ``scale_info``, else, for an instrument with one scale, every
+        keyed-item column ``<instrument>_<item>``; so any scale whose items are in the keyed
+        responses gets its reliability).
     scale_info : mapping or path, optional
         Direction, reliability, cutoff and norms of scales of unknown instruments.
     threshold : mapping, optional
@@ -389,7 +385,7 @@ def compare(
         step; ``"in_sample"`` puts the in-sample alpha before the definition's values (needs
         ``keyed_items``). User values always win; ``rci_reliability_source`` names the step.
     reference_group : str, optional
-        ANCOVA reference level (default: first in sorted order).
+        ANCOVA reference level (default: the first level in R's factor() order, numbers by value).
     covariates : sequence of str, optional
         Extra ANCOVA covariates (carried columns).
     min_cell : int
@@ -474,7 +470,11 @@ def compare(
     if keyed_items is not None:
         from .reliability import in_sample_reliability
 
-        items = dict(scale_items) if scale_items else _scale_items(reg, keys)
+        items = (
+            dict(scale_items)
+            if scale_items
+            else scale_items_for(reg, keys, keyed_items, scale_info, warnings)
+        )
         reliability_section = in_sample_reliability(keyed_items, items, scores)
         results.reliability = reliability_section
         if rci_reliability != "definition":
@@ -609,6 +609,7 @@ def compare(
             else []
         ),
     }
+    flag_small_samples(results, min_cell)
     _check_no_silent_infinities(results)
     return results
 
@@ -691,7 +692,11 @@ def reliable_change_table(
     if keyed_items is not None and rci_reliability != "definition":
         from .reliability import in_sample_reliability
 
-        items = dict(scale_items) if scale_items else _scale_items(reg, keys)
+        items = (
+            dict(scale_items)
+            if scale_items
+            else scale_items_for(reg, keys, keyed_items, scale_info)
+        )
         records = in_sample_reliability(keyed_items, items, scores)
         meta = with_in_sample_reliability(
             meta, records, str(from_wave), only_missing=rci_reliability == "auto"

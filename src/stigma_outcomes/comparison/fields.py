@@ -18,6 +18,11 @@ KEY_DOCS = {
     "to_wave": "Later wave of the contrast.",
     "suppress": "True when the record rests on fewer people than the minimum cell size "
     "(default 5): computed, but to be suppressed in anything shared.",
+    "too_few_to_interpret": "True when the record rests on fewer people than the minimum cell "
+    "size (paired: pairs; unlinked: respondents at the smaller wave; attrition: completers "
+    "or dropouts; ANCOVA: pairs in the smallest group; mixed model and reliability: "
+    "participants): its interval and p are computed but say next to nothing, and note says "
+    "so in words.",
     "note": "Why a statistic is undefined (null), or what to know about the record.",
 }
 
@@ -28,7 +33,8 @@ PAIRED_DOCS = {
     "post_mean": "Mean at to_wave over the pairs.",
     "post_sd": "SD (n − 1) at to_wave over the pairs.",
     "mean_change": "Mean of post − pre.",
-    "sd_change": "SD (n − 1) of post − pre.",
+    "sd_change": "SD (n − 1) of post − pre; 0 when the change is essentially constant (an SD "
+    "below R t.test's tolerance, 10·ε times the scale of the data, is rounding noise).",
     "mean_change_ci_low": "Lower limit of the 95% t interval of mean_change "
     "(R t.test(post, pre, paired = TRUE)).",
     "mean_change_ci_high": "Upper limit of the 95% t interval of mean_change.",
@@ -174,7 +180,11 @@ MIXED_DOCS = {
     "n_observations": "Valid scores in the model (all waves; participants who miss a wave "
     "still count).",
     "waves": "Wave levels modelled, baseline first.",
-    "group_levels": "Group levels, reference first (null without a group column).",
+    "group_levels": "Group levels, reference first (null without a group column), in R's "
+    "factor() order: numbers written as text by value ('2' before '10'), other text "
+    "alphabetically.",
+    "reference_group": "The group every group coefficient is compared with (the first of "
+    "group_levels); null without a group column.",
     "fixed_effects": "Treatment-coded fixed effects as lme4 fixef/vcov: term (R's name), "
     "estimate, se, df (Satterthwaite, as lmerTest), t (estimate / se), p (two-sided, from "
     "t with df), ci_low/ci_high (95%, from t with df); and the normal-approximation Wald "
@@ -205,6 +215,7 @@ MIXED_DOCS = {
     "df_method": "How confidence intervals and p values were obtained: Satterthwaite t "
     "(as R's lmerTest) for p, ci_low and ci_high; Wald z for z, p_wald and the *_wald "
     "limits.",
+    "too_few_to_interpret": KEY_DOCS["too_few_to_interpret"],
     "note": KEY_DOCS["note"],
 }
 
@@ -217,7 +228,8 @@ ANCOVA_DOCS = {
     "covariates": "Extra baseline covariates in the model.",
     "n": "Complete cases: participants with both waves, a group and every covariate.",
     "n_by_group": "Complete cases per group level.",
-    "reference_group": "Group the others are compared with (default: first in sorted order).",
+    "reference_group": "Group the others are compared with, named in every record (default: "
+    "the first level in R's factor() order, numbers as text by value, so '2' before '10').",
     "group": "Group compared with the reference; null on the overall F-test record.",
     "term": "R's coefficient name (e.g. armIntervention), or 'group' for the overall F test.",
     "adjusted_difference": "Group − reference difference in later-wave means at equal "
@@ -233,6 +245,7 @@ ANCOVA_DOCS = {
     "df1": "Numerator degrees of freedom of the F test.",
     "df2": "Denominator degrees of freedom of the F test.",
     "eta_squared_method": "How partial eta squared was computed (sums of squares used).",
+    "too_few_to_interpret": KEY_DOCS["too_few_to_interpret"],
     "note": KEY_DOCS["note"],
 }
 
@@ -250,10 +263,13 @@ RELIABILITY_DOCS = {
     "item_rest_r": "Item → correlation of the item with the sum of the other items "
     "(corrected item–total r, psych r.drop).",
     "omega_total": "McDonald's omega total from a one-factor minres model "
-    "(psych::omega nfactors = 1, items as keyed).",
+    "(psych::omega nfactors = 1, items as keyed). In a Heywood case (an item loading of 1, "
+    "its uniqueness at the 0.005 floor) the bounded least-squares solution, which can differ "
+    "from psych's by up to about 0.02; note then says so.",
     "omega_method": "How omega was estimated.",
     "miskeyed_items": "Items whose item_rest_r is negative after keying: the usual sign of "
     "an item the survey platform had already reversed.",
+    "too_few_to_interpret": KEY_DOCS["too_few_to_interpret"],
     "note": KEY_DOCS["note"],
 }
 
@@ -302,6 +318,60 @@ POOLED_DOCS = {
     "suppress": "Always false: levels below the minimum cell size are left out, not pooled.",
 }
 
+PLAN_DOCS = {
+    "design": "'paired' (d_z), 'two_groups' (Cohen's d) or 'ancova' (d_adj = adjusted "
+    "difference / residual SD); see comparison/power.py.",
+    "solved_for": "Which of 'n', 'power' and 'effect' was solved from the other two.",
+    "effect": "Effect size planned for (its absolute value; the test is two-sided).",
+    "effect_name": "What the effect is, in words.",
+    "alpha": "Two-sided significance level.",
+    "power": "Power: the chance that the test is significant if the effect is true "
+    "(both rejection tails counted, as R pwr).",
+    "n_exact": "The sample size on a continuous scale, as R pwr prints n: pairs (paired) or "
+    "the first group's size.",
+    "n_per_group": "n_exact rounded up: the first group's size (two-group designs; null for "
+    "paired).",
+    "n_analysed": "Participants who must complete the study: pairs, or both groups together "
+    "(the second group is ratio × the first, rounded up).",
+    "attrition": "Expected share of recruits lost before follow-up.",
+    "n_recruit_per_group": "The first group's recruits, n_per_group / (1 − attrition) rounded "
+    "up (null for paired).",
+    "n_recruit": "Participants to recruit: each group's n / (1 − attrition), rounded up.",
+    "ratio": "Second group's size over the first (1 for paired).",
+    "n_covariates": "ANCOVA covariates, the baseline score included (0 otherwise).",
+    "method": "The power formula and the R function it matches (pwr.t.test, pwr.t2n.test, "
+    "pwr.f2.test with Cohen's λ = f²(u + v + 1)).",
+    "notes": "Anything to know about the plan.",
+}
+
+PILOT_PLAN_DOCS = {
+    "outcome": "INSTRUMENT.SCALE planned for.",
+    "design": "The pilot's design: 'linked' (planned as paired) or 'unlinked' (planned as two "
+    "independent groups, n per wave).",
+    "from_wave": "The pilot's baseline wave.",
+    "to_wave": "The pilot's later wave.",
+    "n_pilot": "Pairs (linked) or respondents at the smaller wave (unlinked) in the pilot.",
+    "effect_name": "'d_z' (linked) or 'hedges_g' (unlinked): the pilot field used.",
+    "effect": "The pilot's observed effect (signed).",
+    "effect_ci_low": "Lower 95% limit of the pilot's effect.",
+    "effect_ci_high": "Upper 95% limit of the pilot's effect.",
+    "prepost_r": "Pre–post correlation, (pre_sd² + post_sd² − sd_change²) / (2·pre_sd·post_sd).",
+    "attrition_observed": "1 − prop_retained of the pilot's whole-sample attrition record at "
+    "to_wave (null when unlinked).",
+    "attrition_used": "The attrition the plans use: the user's, else the pilot's, else 0.",
+    "power": "Target power.",
+    "alpha": "Two-sided level.",
+    "point": "Plan (fields above) for the pilot's effect.",
+    "conservative": "Plan for the 95% limit nearer zero; null when the interval includes zero.",
+    "conservative_note": "Why there is no conservative plan.",
+    "ancova_point": "Linked pilots: plan for a two-arm next cohort analysed by ANCOVA, "
+    "d_adj = (|mean_change| / pre_sd) / √(1 − prepost_r²) (Borm et al. 2007), assuming the "
+    "programme's effect over a comparison group equals the pilot's whole change.",
+    "ancova_conservative": "The same at the interval's conservative end.",
+    "cautions": "Plain warnings: pilot effects are noisy; the ANCOVA assumption; a pilot "
+    "too small to interpret.",
+}
+
 MODEL_SECTION_DOCS = {
     "mixed_models": MIXED_DOCS,
     "ancova": ANCOVA_DOCS,
@@ -346,4 +416,22 @@ def fields_markdown() -> str:
             continue  # already listed with its types above
         lines += ["", f"## `{section}`", "", "| field | meaning |", "| --- | --- |"]
         lines += [f"| `{name}` | {meaning} |" for name, meaning in docs.items()]
+    lines += [
+        "",
+        "## `plan` (stigma-outcomes plan --json; so.plan_sample_size)",
+        "",
+        "Not a section of the results file: the plan for the next cohort.",
+        "",
+        "| field | meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in PLAN_DOCS.items()]
+    lines += [
+        "",
+        "## `plan` from a pilot (stigma-outcomes plan RESULTS --outcome X --json)",
+        "",
+        "| field | meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in PILOT_PLAN_DOCS.items()]
     return "\n".join(lines) + "\n"

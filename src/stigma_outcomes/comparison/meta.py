@@ -16,6 +16,8 @@ A scale-info YAML file looks like this::
         range: [0, 40]
         clinical_cutoff: {value: 20, operator: "<", source: "manual"}
         norms: {mean: 28.0, sd: 6.0, source: "manual, adults"}
+        items: [q1, q2, q3, q4]   # optional: for in-sample reliability of a multi-scale
+                                  # instrument that is not in the registry
 """
 
 from __future__ import annotations

@@ -52,7 +52,14 @@ covers all groups, ``group_column`` names the grouping column or is ``None``):
   name and ``wave:<group>``), as ``anova(fit, type = 3)`` in lmerTest: ``term``, ``hypothesis``,
   ``num_df``, ``den_df`` (Satterthwaite), ``f``, ``p``, ``sum_sq``, ``mean_sq``. See
   :func:`_anova_hypotheses` for what each term tests.
-* ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``.
+* ``converged``, ``optimizer``, ``method`` (``"REML"``), ``df_method``, ``note``;
+  ``reference_group`` names the level every group coefficient is compared with.
+
+An empty wave x group cell (an arm without follow-up) makes the design rank deficient. As
+lme4 does, the aliased columns are dropped (:mod:`.estimable`) and the rest is fitted; every
+cell mean and contrast that the observed cells determine is reported, the empty cells' are
+null and named in ``note``, and of the joint tests only the interaction over the observed
+cells is given (lmerTest's type III tests of the main terms then change their hypothesis).
 
 Joint tests follow lmerTest's ``contestMD``: for a term's hypothesis matrix ``L`` (``q`` rows),
 ``L C L'`` is eigen-decomposed; ``F`` is the sum of the squared rotated estimates over their
@@ -74,6 +81,7 @@ import pandas as pd
 from stigma_outcomes.errors import AnalysisError
 
 from ._codes import equals_text, match_labels, present_labels, text_codes
+from .estimable import Estimable, estimable_columns
 
 DF_METHOD = (
     "Satterthwaite t (as R's lmerTest): ci_low/ci_high, t and two-sided p of fixed effects, "
@@ -84,6 +92,8 @@ DF_METHOD = (
 _Z975 = 1.959963984540054
 # lmerTest drops Hessian eigenvalues at or below this when inverting (as_lmerModLT's tol)
 _EIGEN_TOL = 1e-8
+# a residual variance below this times the mean squared score is rounding noise
+_RESIDUAL_FLOOR = 1000 * float(np.finfo(float).eps)
 
 
 def _num(value: float | np.floating | None) -> float | None:
@@ -286,6 +296,11 @@ def _f_test(
     }
 
 
+_NOT_TESTED: dict[str, Any] = {
+    "num_df": 0, "den_df": None, "f": None, "p": None, "sum_sq": None, "mean_sq": None,
+}  # fmt: skip
+
+
 def _anova_hypotheses(
     XtX: np.ndarray, n_waves: int, n_groups: int, group_col: str | None
 ) -> list[tuple[str, str, np.ndarray]]:
@@ -458,7 +473,8 @@ def fit_mixed_models(
 
     All ``ok`` scores at the listed waves are used, so participants who miss a wave still
     count. Waves are treatment-coded against the first wave listed, groups against the first
-    level in sorted order; term names follow R (``(Intercept)``, ``wavepost``,
+    level in R's ``factor()`` order (numbers by value, so "2" before "10"; named in
+    ``reference_group``); term names follow R (``(Intercept)``, ``wavepost``,
     ``armcontrol``, ``wavepost:armcontrol``).
 
     Parameters
@@ -591,6 +607,8 @@ def _fit_one(
             "n_observations": len(y),
             "waves": used_waves,
             "group_levels": levels if group_col is not None else None,
+            # treatment coding: every group coefficient is against this level
+            "reference_group": levels[0] if group_col is not None and levels else None,
         }
     )
     if len(used_waves) < 2:
@@ -604,15 +622,17 @@ def _fit_one(
         np.searchsorted(present_levels, group).astype(np.int64) if group is not None else None
     )
     cluster = cluster.astype(np.int64)
-    X = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
-    terms = _term_names(used_waves, group_col, levels)
+    X_full = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
+    terms_full = _term_names(used_waves, group_col, levels)
     n_clusters = int(cluster.max()) + 1
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        return _empty_record(
-            base,
-            "; ".join(
-                [*notes, "some wave x group cell has no ok scores, so the model is not estimable"]
-            ),
+    # An empty wave x group cell makes its interaction column zero; like lme4, drop the
+    # aliased columns, fit the rest, and estimate every cell mean that is estimable.
+    keep = estimable_columns(X_full)
+    X = X_full[:, keep]
+    terms = [t for t, k in zip(terms_full, keep, strict=True) if k]
+    if not keep.all():
+        notes.append(
+            _rank_deficiency_note(terms_full, keep, used_waves, levels, wave_idx, group_idx)
         )
     if n_clusters >= len(y) or len(y) - X.shape[1] < 1:
         return _empty_record(
@@ -632,6 +652,16 @@ def _fit_one(
         return _empty_record(base, "; ".join([*notes, how]))
     A, beta, r2, _ = sums.solve(theta2)
     sigma2 = r2 / (len(y) - X.shape[1])
+    if sigma2 <= _RESIDUAL_FLOOR * float(y @ y) / len(y):
+        # The model reproduces every score up to rounding. The residual sum of squares comes
+        # from sums of squares by subtraction, so its rounding is about eps times sum(y^2):
+        # below that it is noise, and standard errors made from it would give t ~ 1e8 (R's
+        # t.test calls such data essentially constant).
+        return _empty_record(
+            base,
+            "; ".join([*notes, "the scores do not vary beyond what wave and group explain "
+                       "(residual variance 0 up to rounding), so there is no error term"]),
+        )  # fmt: skip
     cov = sigma2 * np.linalg.inv(A)
     se = np.sqrt(np.diag(cov))
     satt = _Satterthwaite(sums, theta2)
@@ -641,15 +671,33 @@ def _fit_one(
         | {key: _num(values[i]) for key, values in stats.items()}
         for i, (term, b, s) in enumerate(zip(terms, beta, se, strict=True))
     ]
+    space = Estimable(X_full, keep)
     wave_means, contrasts = _means_and_contrasts(
-        beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx
+        beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx, space
     )
-    anova = [
-        {"term": term, "hypothesis": words} | _f_test(L, beta, cov, satt)
-        for term, words, L in _anova_hypotheses(
-            sums.XtX, len(used_waves), max(len(levels), 1), group_col
+    anova = []
+    for term, words, L in _anova_hypotheses(
+        X_full.T @ X_full, len(used_waves), max(len(levels), 1), group_col
+    ):
+        rows = space.estimable(L)
+        if rows.all():
+            anova.append(
+                {"term": term, "hypothesis": words} | _f_test(space.reduce(L), beta, cov, satt)
+            )
+        elif term.startswith("wave:") and rows.any():
+            # the interaction rows of the observed cells are still a test of "groups change alike"
+            anova.append(
+                {"term": term, "hypothesis": words + " (observed cells only)"}
+                | _f_test(space.reduce(L[rows]), beta, cov, satt)
+            )
+        else:
+            anova.append({"term": term, "hypothesis": words} | _NOT_TESTED)
+    if not keep.all() and group_col is not None:
+        notes.append(
+            "type III tests of wave and of the group are not given: with an empty cell their "
+            "averages over groups or waves include a cell without data (lmerTest substitutes "
+            "another hypothesis and warns to interpret it with care)"
         )
-    ]
     if not satt.positive_definite:
         notes.append(
             "the REML deviance is flat in some variance direction, so Satterthwaite df use "
@@ -677,6 +725,28 @@ def _fit_one(
     return record
 
 
+def _rank_deficiency_note(
+    terms: list[str],
+    keep: np.ndarray,
+    waves: list[str],
+    levels: list[str],
+    wave_idx: np.ndarray,
+    group_idx: np.ndarray | None,
+) -> str:
+    dropped = [t for t, k in zip(terms, keep, strict=True) if not k]
+    empty = []
+    if group_idx is not None:
+        counts = np.zeros((len(levels), len(waves)), dtype=int)
+        np.add.at(counts, (group_idx, wave_idx), 1)
+        empty = [f"{waves[w]} x {levels[g]}" for g, w in zip(*np.nonzero(counts == 0), strict=True)]
+    where = f"no ok scores in the cell(s) {', '.join(empty)}, so " if empty else ""
+    return (
+        f"{where}the fixed-effect design is rank deficient: the aliased column(s) "
+        f"{', '.join(dropped)} were dropped, as lme4 does; every other cell's mean and "
+        "contrast is estimated, those of the empty cell(s) are null"
+    )
+
+
 def _means_and_contrasts(
     beta: np.ndarray,
     cov: np.ndarray,
@@ -686,22 +756,25 @@ def _means_and_contrasts(
     group_col: str | None,
     wave_idx: np.ndarray,
     group_idx: np.ndarray | None,
+    space: Estimable,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     n_waves = len(waves)
     n_groups = len(levels) if group_col is not None else 1
     # one design row per wave x group cell: the model-estimated cell mean is L @ beta
     cell_w = np.tile(np.arange(n_waves), n_groups)
     cell_g = np.repeat(np.arange(n_groups), n_waves)
-    L = _design(cell_w, cell_g if group_col is not None else None, n_waves, n_groups)
+    L_full = _design(cell_w, cell_g if group_col is not None else None, n_waves, n_groups)
+    ok = space.estimable(L_full)
+    L = space.reduce(L_full)
     counts = np.zeros((n_groups, n_waves), dtype=int)
     np.add.at(counts, (group_idx if group_idx is not None else 0, wave_idx), 1)
 
-    est = L @ beta
-    se = np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L))
+    est = np.where(ok, L @ beta, np.nan)
+    se = np.where(ok, np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L)), np.nan)
     # a test of "mean = 0" answers nothing here, so means carry intervals only
     mean_stats = {
         key: values
-        for key, values in _inference(est, se, satt.df(L)).items()
+        for key, values in _inference(est, se, np.where(ok, satt.df(L), np.nan)).items()
         if key in ("df", "ci_low", "ci_high", "ci_low_wald", "ci_high_wald")
     }
     means = []
@@ -719,10 +792,12 @@ def _means_and_contrasts(
     # later wave minus baseline, within each group
     base_rows = cell_g * n_waves
     later = np.flatnonzero(cell_w > 0)
-    D = L[later] - L[base_rows[later]]
-    d_est = D @ beta
-    d_se = np.sqrt(np.einsum("ij,jk,ik->i", D, cov, D))
-    d_stats = _inference(d_est, d_se, satt.df(D))
+    D_full = L_full[later] - L_full[base_rows[later]]
+    d_ok = space.estimable(D_full)
+    D = space.reduce(D_full)
+    d_est = np.where(d_ok, D @ beta, np.nan)
+    d_se = np.where(d_ok, np.sqrt(np.einsum("ij,jk,ik->i", D, cov, D)), np.nan)
+    d_stats = _inference(d_est, d_se, np.where(d_ok, satt.df(D), np.nan))
     contrasts = []
     for j, i in enumerate(later):
         contrasts.append(

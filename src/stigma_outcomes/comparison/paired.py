@@ -33,7 +33,20 @@ from typing import Any
 
 import numpy as np
 
-from ._common import finite_or_nan, hedges_j, ncp_t_interval, normal_two_sided, wilson_interval
+from ._common import (
+    essentially_constant,
+    finite_or_nan,
+    hedges_j,
+    ncp_t_interval,
+    normal_two_sided,
+    wilson_interval,
+)
+
+CONSTANT_CHANGE_NOTE = (
+    "every pair changed by the same amount (the SD of change is 0 up to rounding): t, p and "
+    "d_z are undefined, as R t.test refuses 'data are essentially constant'; this record is "
+    "left out of the Holm/BH family"
+)
 
 EXACT_LIMIT = 50
 """R's default: exact signed-rank p below this many non-zero differences (without ties)."""
@@ -161,12 +174,12 @@ def finish_paired(red: dict[str, np.ndarray], i: int, sign: int) -> dict[str, An
         rec[key] = math.nan
     if n < 2:
         notes.append(f"fewer than 2 complete pairs (n = {n}): statistics undefined")
-    elif not sd_change > 0:
+    elif essentially_constant(sd_change, n, rec["mean_change"], rec["pre_mean"], rec["post_mean"]):
+        # R t.test stops here ("data are essentially constant"); an SD of 1e-16 left by
+        # rounding would otherwise give t ~ 1e16 and a p that enters the Holm/BH family.
         rec["df"] = float(n - 1)
-        notes.append(
-            "zero variance of change (every pair changed by the same amount): "
-            "t, p and d_z undefined"
-        )
+        rec["sd_change"] = 0.0
+        notes.append(CONSTANT_CHANGE_NOTE)
     else:
         df = float(n - 1)
         se = sd_change / math.sqrt(n)
@@ -186,7 +199,8 @@ def finish_paired(red: dict[str, np.ndarray], i: int, sign: int) -> dict[str, An
         )
     if n >= 2:
         mean_sd = (rec["pre_sd"] + rec["post_sd"]) / 2
-        if mean_sd > 0:
+        # SDs of 1e-16 (constant scores up to rounding) would give a d_av of 1e15
+        if not essentially_constant(mean_sd, 1, rec["pre_mean"], rec["post_mean"]):
             rec["d_av"] = rec["mean_change"] / mean_sd
             rec["g_av"] = rec["d_av"] * hedges_j(n - 1)
     n_nonzero = int(red["n_nonzero"][i])

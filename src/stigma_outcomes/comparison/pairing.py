@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, InputError
-from ._codes import appearance_codes, codes_as_text, equals_text, present_labels, text_codes
+from ._codes import (
+    appearance_codes,
+    codes_as_text,
+    equals_text,
+    natural_order,
+    present_labels,
+    text_codes,
+)
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
 
@@ -342,14 +349,15 @@ def pair_waves(
 
 
 def group_levels(valid: pd.DataFrame, group_col: str) -> list[str]:
-    """Sorted non-missing levels of a group column, as text.
+    """Non-missing levels of a group column, as text, in R's ``factor()`` order.
 
     Raises :class:`AnalysisError` when the column has fewer than two levels, since a
     comparison by group then has nothing to compare.
     """
     levels = valid.attrs.get("group_levels")
     if levels is None:
-        levels = sorted({str(v) for v in valid[group_col].dropna().unique()})
+        distinct = sorted({str(v) for v in valid[group_col].dropna().unique()})
+        levels = [distinct[i] for i in natural_order(distinct)]
     if len(levels) < 2:
         raise AnalysisError(
             f"group column '{group_col}' has {len(levels)} level(s)"

@@ -59,6 +59,10 @@ REML_TOLERANCE = 1e-12
 
 REML_MAX_ITER = 1000
 
+VARIANCE_RATIO_FLOOR = 1e-10
+"""A sampling variance below this fraction of the largest is refused (weights would overflow
+double precision in the traces that τ² and I² need)."""
+
 _FIT_FIELDS = ("estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "tau", "i2", "h2", "q",
                "q_df", "q_p", "pi_low", "pi_high")  # fmt: skip
 
@@ -196,6 +200,15 @@ def _check_inputs(yi: Any, vi: Any, method: str, level: float) -> tuple[np.ndarr
             "every sampling variance must be a positive number",
             where=f"vi at position(s) {np.flatnonzero(bad).tolist()}",
             fix="leave out studies with a zero or undefined variance (e.g. an SD of change of 0)",
+        )
+    tiny = v < VARIANCE_RATIO_FLOOR * v.max()
+    if tiny.any():
+        # such a study takes all the weight and the traces of the weight matrix cancel to 0
+        raise AnalysisError(
+            "a sampling variance is essentially zero next to the others (below "
+            f"{VARIANCE_RATIO_FLOOR:g} of the largest), so that study would take all the weight",
+            where=f"vi at position(s) {np.flatnonzero(tiny).tolist()}",
+            fix="leave out studies whose change does not vary (SD of change 0 up to rounding)",
         )
     return y, v
 
@@ -339,6 +352,22 @@ def random_effects(
     }
 
 
+def _constant_change(s: dict[str, np.ndarray]) -> np.ndarray:
+    """Records whose change has no usable variance: R t.test's "essentially constant" rule.
+
+    An SD of change of 1e-16 (rounding in item-mean scores) would give a sampling variance
+    of 1e-33 and a weight that swamps every other site (DerSimonian–Laird then divides by a
+    zero trace); such a site is left out, as it would be in metafor once removed.
+    """
+    from ._common import EPS_CONSTANT
+
+    scale = np.fmax(np.abs(s["post_mean"] - s["pre_mean"]), np.abs(s["pre_mean"]))
+    scale = np.fmax(scale, np.abs(s["post_mean"]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stderr = s["sd_change"] / np.sqrt(s["n_pairs"])
+    return ~(stderr > EPS_CONSTANT * np.nan_to_num(scale))
+
+
 def _unusable_reasons(
     records: Sequence[dict[str, Any]], effects: pd.DataFrame, effect: str, min_cell: int
 ) -> list[str | None]:
@@ -349,7 +378,10 @@ def _unusable_reasons(
     checks: list[tuple[np.ndarray, str]] = [
         (~(n >= min_cell), f"fewer than {min_cell} pairs (minimum cell size)"),
         (flagged, "suppressed in the paired results (small cell)"),
-        (~(s["sd_change"] > 0), "SD of change is 0 or undefined, so its variance is 0"),
+        (
+            _constant_change(s),
+            "SD of change is 0 (up to rounding) or undefined, so its variance is 0",
+        ),
     ]
     if effect == "smcr":
         checks += [

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._common import essentially_constant
 from .meta import ScaleKey, ScaleMeta
 from .pairing import Pairs, scale_table, wave_mask
 
@@ -101,6 +102,14 @@ def rci_input(
     n = len(base)
     base_sd = float(np.std(base, ddof=1)) if n > 1 else math.nan
     base_mean = float(np.mean(base)) if n else math.nan
+    if n > 1 and essentially_constant(base_sd, n, base_mean):
+        # an SD of 1e-16 left by rounding would make every change "reliable"
+        base_sd = 0.0
+        if not (sd_source == "norms" and meta.norm_sd is not None):
+            notes.append(
+                f"every baseline score at wave '{from_wave}' is the same (SD 0 up to "
+                "rounding), so there is no yardstick: reliable change undefined"
+            )
     if sd_source == "norms" and meta.norm_sd is not None:
         sd = float(meta.norm_sd)
         sd_src = f"norm SD: {meta.norm_source}"

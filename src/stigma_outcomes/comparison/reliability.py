@@ -20,7 +20,10 @@ participants whose scale score at that wave is ``ok``. The definitions follow R'
 * **McDonald's omega total** from a one-factor model fitted by minimum residual (minres,
   unweighted least squares on the off-diagonal correlations, psych's default ``fm``) to the
   pairwise correlation matrix: ``(sum(R) - sum(1 - lambda^2)) / sum(R)``. This is
-  ``psych::omega(x, nfactors = 1, flip = FALSE)$omega.tot``. We do not let items be flipped
+  ``psych::omega(x, nfactors = 1, flip = FALSE)$omega.tot`` whenever every uniqueness stays
+  above psych's floor of 0.005; in a Heywood case (an item loading of 1) the two take
+  different boundary solutions, this package keeps the bounded least-squares minimum and
+  says so in ``note`` (see :func:`_minres_uniquenesses`). We do not let items be flipped
   (psych's default ``flip = TRUE`` reverses negatively loading items first), so omega
   describes the scale as it is scored and a mis-keyed item lowers it, as it lowers alpha.
   It needs at least three items.
@@ -106,7 +109,11 @@ def _minres_uniquenesses(cor: np.ndarray) -> np.ndarray:
     Minres is unweighted least squares on the off-diagonal correlations, so with one factor
     it can be solved directly over the loadings λ, with the exact gradient
     ``-2 (R - λλ') λ`` (diagonal excluded); the bound |λ| ≤ √0.995 keeps every uniqueness at
-    least 0.005, as psych does.
+    least 0.005. psych uses the same floor but searches over the uniquenesses (loadings from
+    the leading eigenvector of R − Ψ), so when an item's loading would exceed 1 (a Heywood
+    case) the two stop at different points of the boundary and omega can differ by a
+    hundredth or two; away from the boundary both reach the same minimum. Here the bounded
+    least-squares minimum itself is reported, and :func:`_reliability` warns.
     """
     from scipy.optimize import minimize
 
@@ -159,9 +166,27 @@ def omega_total(cor: np.ndarray) -> float:
     >>> round(omega_total(r), 4)
     0.6923
     """
+    return omega_fit(cor)[0]
+
+
+HEYWOOD_UNIQUENESS = 0.005
+"""The floor of every uniqueness (psych's); an item at it is a Heywood case."""
+
+
+def omega_fit(cor: np.ndarray) -> tuple[float, np.ndarray]:
+    """Omega total and a mask of the items whose uniqueness sits at the 0.005 floor.
+
+    Examples
+    --------
+    >>> r = np.array([[1, 0.8, 0.8], [0.8, 1, 0.5], [0.8, 0.5, 1.0]])
+    >>> omega, heywood = omega_fit(r)
+    >>> round(omega, 4), heywood.tolist()
+    (0.8787, [True, False, False])
+    """
     u2 = _minres_uniquenesses(cor)
     total = cor.sum()
-    return float((total - u2.sum()) / total)
+    heywood = u2 <= HEYWOOD_UNIQUENESS * (1 + 1e-6)
+    return float((total - u2.sum()) / total), heywood
 
 
 def _resolve_columns(
@@ -252,22 +277,23 @@ def in_sample_reliability(
             if col not in numeric:
                 values = pd.to_numeric(keyed_items[col], errors="coerce")
                 numeric[col] = values.to_numpy(dtype=float, na_value=np.nan)
-        for wave, rows in rows_of(instrument, scale):
+        for wave, rows, n_ok in rows_of(instrument, scale):
             x = np.column_stack([numeric[c][rows] for c in columns])
             base = {"instrument": instrument, "scale": scale, "wave": wave}
-            records.append(_reliability(x, [str(i) for i in items], base))
+            records.append(_reliability(x, [str(i) for i in items], base, n_ok))
     return records
 
 
 def _item_rows(
     keyed_items: pd.DataFrame, scores: pd.DataFrame
-) -> Callable[[str, str], list[tuple[str, np.ndarray]]]:
+) -> Callable[[str, str], list[tuple[str, np.ndarray, int]]]:
     """Rows of the keyed items for each scale and wave where the scale's score is ``ok``.
 
     Works on integer codes of the IDs, waves and scale names (each table's distinct values
     are turned into text once), so the scores table is scanned once, not once per scale.
-    Returns a function of (instrument, scale) giving ``[(wave, rows), ...]`` in the order the
-    waves first appear in the scores, each ``rows`` sorted and without repeats.
+    Returns a function of (instrument, scale) giving ``[(wave, rows, n_ok), ...]`` in the order
+    the waves first appear in the scores, each ``rows`` sorted and without repeats, ``n_ok``
+    the ok scores of that scale and wave (some may have no row of item answers).
     """
     k_pid, k_pid_labels = text_codes(keyed_items["participant_id"])
     k_wave, k_wave_labels = text_codes(keyed_items["wave"])
@@ -296,7 +322,7 @@ def _item_rows(
     order = np.argsort(cell, kind="stable")
     starts = np.searchsorted(cell[order], np.arange(max(len(inst_labels), 1) * n_scale * n_waves))
 
-    def rows_of(instrument: str, scale_id: str) -> list[tuple[str, np.ndarray]]:
+    def rows_of(instrument: str, scale_id: str) -> list[tuple[str, np.ndarray, int]]:
         if instrument not in inst_labels or scale_id not in scale_labels:
             return []
         first = (inst_labels.index(instrument) * n_scale + scale_labels.index(scale_id)) * n_waves
@@ -310,7 +336,7 @@ def _item_rows(
             # sorted and without repeats, by marking (linear, unlike sorting)
             marked = np.zeros(len(keyed_items), dtype=bool)
             marked[rows[rows >= 0]] = True
-            out.append((wave_labels[w], np.flatnonzero(marked)))
+            out.append((wave_labels[w], np.flatnonzero(marked), int(stop - starts[c])))
         return out
 
     return rows_of
@@ -337,15 +363,33 @@ def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dic
     return record
 
 
-def _reliability(x: np.ndarray, items: list[str], base: dict[str, Any]) -> dict[str, Any]:
+def _reliability(
+    x: np.ndarray, items: list[str], base: dict[str, Any], n_ok: int | None = None
+) -> dict[str, Any]:
     from .distributions import f as f_dist
 
     n = x.shape[0]
+    n_ok = n if n_ok is None else n_ok
+    notes = []
+    wave = base.get("wave")
+    if n == 0 and n_ok > 0:
+        return _undefined(
+            base, n, items,
+            f"{n_ok} participant(s) have an ok score at wave '{wave}', but the keyed item "
+            "responses have no row for any of them at that wave; pass the item answers of "
+            "this wave to compute its reliability",
+        )  # fmt: skip
+    if n < n_ok:
+        notes.append(
+            f"{n_ok - n} of the {n_ok} participants with an ok score at wave '{wave}' have no "
+            "row in the keyed item responses and are left out"
+        )
     if len(items) < 2:
         return _undefined(base, n, items, "reliability needs a scale of at least two items")
     if n < 3:
-        return _undefined(base, n, items, f"only {n} participant(s) with an ok score")
-    notes = []
+        return _undefined(
+            base, n, items, "; ".join([*notes, f"only {n} participant(s) with item answers"])
+        )
     with np.errstate(invalid="ignore"):
         sd = np.nanstd(x, axis=0, ddof=1) if n > 1 else np.full(len(items), np.nan)
     keep = np.isfinite(sd) & (sd > 0)
@@ -377,7 +421,15 @@ def _reliability(x: np.ndarray, items: list[str], base: dict[str, Any]) -> dict[
             alpha_drop = np.full(k, np.nan)
             notes.append("alpha if item deleted is undefined for a two-item scale")
     if k >= 3 and np.isfinite(cor).all():
-        omega = omega_total(cor)
+        omega, heywood = omega_fit(cor)
+        if heywood.any():
+            names = ", ".join(i for i, h in zip(used, heywood, strict=True) if h)
+            notes.append(
+                f"Heywood case: the one-factor loading of {names} reaches 1 (uniqueness at "
+                "the 0.005 floor), so omega total rests on a boundary solution; psych::omega "
+                "stops at another point of that boundary and can differ by about 0.02; read "
+                "omega with care here (alpha is unaffected)"
+            )
     else:
         omega = math.nan
         notes.append("omega total needs at least three items")

@@ -49,7 +49,8 @@ PAIRED_FIELDS: dict[str, str] = {
     "prop_reliably_deteriorated": "number", "n_clinical_at_pre": "integer",
     "n_recovered": "integer", "prop_recovered": "number", "clinical_cutoff": "number",
     "clinical_cutoff_operator": "string", "clinical_cutoff_source": "string",
-    "recovery_criterion": "string", "suppress": "boolean", "note": "string",
+    "recovery_criterion": "string", "suppress": "boolean",
+    "too_few_to_interpret": "boolean", "note": "string",
 }  # fmt: skip
 """Every field of a paired record and its JSON type (all but the key and flags may be null)."""
 
@@ -67,7 +68,7 @@ UNLINKED_FIELDS: dict[str, str] = {
     "n_beyond_after": "integer", "prop_beyond_after": "number", "risk_difference": "number",
     "risk_difference_ci_low": "number", "risk_difference_ci_high": "number",
     "odds_ratio": "number", "odds_ratio_ci_low": "number", "odds_ratio_ci_high": "number",
-    "suppress": "boolean", "note": "string",
+    "suppress": "boolean", "too_few_to_interpret": "boolean", "note": "string",
 }  # fmt: skip
 
 ATTRITION_FIELDS: dict[str, str] = {
@@ -78,7 +79,8 @@ ATTRITION_FIELDS: dict[str, str] = {
     "mean_dropouts": "number", "sd_dropouts": "number", "mean_difference": "number",
     "mean_difference_ci_low": "number", "mean_difference_ci_high": "number", "t": "number",
     "df": "number", "p": "number", "hedges_g": "number", "hedges_g_ci_low": "number",
-    "hedges_g_ci_high": "number", "suppress": "boolean", "note": "string",
+    "hedges_g_ci_high": "number", "suppress": "boolean", "too_few_to_interpret": "boolean",
+    "note": "string",
 }  # fmt: skip
 
 POOLED_FIELDS: dict[str, str] = {
@@ -183,6 +185,49 @@ class Results:
     def __post_init__(self) -> None:
         for name in SECTIONS:
             setattr(self, name, _records(getattr(self, name)))
+
+    def __repr__(self) -> str:
+        """Records per section and the design, never the records themselves.
+
+        Examples
+        --------
+        >>> Results(paired=[{"instrument": "x", "scale": "t"}],
+        ...         meta={"settings": {"design": "linked", "pre": "pre", "post": "post"}})
+        Results(design='linked', pre='pre', post='post', paired=1)
+        """
+        counts = ", ".join(f"{name}={len(records)}" for name, records in self.sections() if records)
+        settings = self.meta.get("settings") or {}
+        head = ", ".join(
+            f"{key}={settings[key]!r}" for key in ("design", "pre", "post") if settings.get(key)
+        )
+        return f"Results({', '.join(part for part in (head, counts) if part)})"
+
+    def _repr_html_(self) -> str:
+        """The paired records' headline fields as a table, for notebooks."""
+        from html import escape
+
+        if not self.paired:
+            return f"<p>{escape(repr(self))}</p>"
+        keys = [
+            k
+            for k in ("instrument", "scale", "group", "n_pairs", "mean_change", "p", "d_z")
+            if any(k in r for r in self.paired)
+        ]
+
+        def cell(value: object) -> str:
+            if isinstance(value, float):
+                return "" if value != value else f"{value:.3g}"
+            return "" if value is None else escape(str(value))
+
+        head = "".join(f"<th>{k}</th>" for k in keys)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{cell(r.get(k))}</td>" for k in keys) + "</tr>"
+            for r in self.paired
+        )
+        return (
+            f"<p>{escape(repr(self))}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
 
     def sections(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """``(name, records)`` for every section, in SPEC order."""

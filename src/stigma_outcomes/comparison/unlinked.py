@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from ._common import Z_975, hedges_j, ncp_t_interval, normal_two_sided, welch_t
+from ._common import (
+    Z_975,
+    essentially_constant,
+    hedges_j,
+    ncp_t_interval,
+    normal_two_sided,
+    welch_t,
+)
 
 EXACT_LIMIT = 50
 
@@ -132,8 +139,8 @@ def hedges_g(x: np.ndarray, y: np.ndarray, pooled_sd: bool) -> tuple[float, floa
         hn = 2 * (n2 * s1 + n1 * s2) / (n1 * n2 * (s1 + s2))
         se = math.sqrt(s1 / n1 + s2 / n2)
         df = (s1 / n1 + s2 / n2) ** 2 / ((s1 / n1) ** 2 / (n1 - 1) + (s2 / n2) ** 2 / (n2 - 1))
-    if not sd > 0:
-        return (math.nan, math.nan, math.nan)
+    if essentially_constant(se, 1, float(np.mean(x)), float(np.mean(y))):
+        return (math.nan, math.nan, math.nan)  # R's "data are essentially constant"
     j = hedges_j(df)
     lo, hi = ncp_t_interval(diff / se, df)
     return (diff / sd * j, lo * math.sqrt(hn) * j, hi * math.sqrt(hn) * j)
@@ -215,8 +222,12 @@ def unlinked_fields(
     welch = welch_t(mean_a, var_a, n_a, mean_b, var_b, n_b)
     if n_a < 2 or n_b < 2:
         notes.append(f"fewer than 2 respondents at a wave (before {n_b}, after {n_a})")
-    elif not math.isfinite(welch["t"]):
-        notes.append("no variance at either wave: t and g undefined")
+    elif welch.get("constant"):
+        notes.append(
+            "scores do not vary at either wave (SD 0 up to rounding): t, p and g are undefined, "
+            "as R t.test refuses 'data are essentially constant'; this record is left out of "
+            "the Holm/BH family"
+        )
     g, g_lo, g_hi = hedges_g(after, before, pooled_sd=False)
     mw = mann_whitney(after, before)
     rec: dict[str, Any] = {

@@ -39,6 +39,7 @@ from .participation import (
     group_flow_table,
     register_group_flow,
 )
+from .planning import planning_section
 from .privacy import Disclosure
 from .sites import register_sites, sites_section
 from .tables import ledger_table
@@ -131,6 +132,7 @@ def build_report(
     scores: pd.DataFrame | None = None,
     ledger: pd.DataFrame | None = None,
     settings: ReportSettings | None = None,
+    planning: Any | None = None,
 ) -> ReportModel:
     """Build the report model from saved or fresh results, tidy scores and the ledger.
 
@@ -145,6 +147,9 @@ def build_report(
         The data-quality ledger; summarised as counts (alerts are left out).
     settings : ReportSettings, optional
         Title, programme, period, author, language, suppression threshold.
+    planning : mapping, optional
+        Adds "Planning the next cohort" (:mod:`.planning`): ``power``, ``alpha``,
+        ``outcomes``, ``attrition``; None leaves it out.
 
     Examples
     --------
@@ -218,6 +223,9 @@ def build_report(
     if not dq.tables and not dq.paragraphs:
         dq.paragraphs.append("No data-quality problems were recorded.")
     sections.append(dq)
+    next_cohort = planning_section(data, planning, settings.threshold)
+    if next_cohort is not None:
+        sections.append(next_cohort)
     sections.append(methods_section(data, outcomes, d, settings))
     sections.append(limitations_section(data, has_comparison, linked, flow, d))
 
