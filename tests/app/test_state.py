@@ -305,3 +305,20 @@ def test_the_sample_is_one_click_away(tmp_path: Path) -> None:
     wb = Workbench(tmp_path / "project")
     wb.add_sample()
     assert [e.name for e in wb.exports] == ["qualtrics_pre.csv", "qualtrics_post.csv"]
+
+
+@pytest.mark.slow
+def test_the_optional_planning_section(sample: Workbench) -> None:
+    sample.design.planning, sample.design.planning_attrition = True, 0.2
+    assert sample.evaluation()["report"]["planning"] == {
+        "power": 0.8,
+        "alpha": 0.05,
+        "attrition": 0.2,
+    }
+    sample.design.planning_power = 1.5
+    with pytest.raises(InputError, match=r"report\.planning\.power") as err:
+        sample.evaluation()
+    assert step_for_error(err.value) == "design"
+    sample.design.planning_power = 0.9
+    outcome = sample.run()
+    assert "Planning the next cohort" in outcome.files["report_md"].read_text(encoding="utf-8")

@@ -113,6 +113,11 @@ def evaluation_of(wb: Workbench) -> dict[str, Any]:
         "author": p.author or "Programme evaluation team",
         "formats": ["pdf", "html", "md"],
     }
+    if d.planning:
+        planning: dict[str, Any] = {"power": d.planning_power, "alpha": d.planning_alpha}
+        if d.planning_attrition is not None:
+            planning["attrition"] = d.planning_attrition
+        evaluation["report"]["planning"] = planning
     evaluation["output"] = "outputs"
     check(wb, evaluation)
     load_evaluation(evaluation)

@@ -21,6 +21,11 @@ from .state import RUN_STAGES, STEPS, Workbench, step_for_error
 from .ui import STEP_TITLES
 
 
+def _number(given: Any, default: float | None) -> float | None:
+    """A numeric input's value, or the default when it is empty."""
+    return default if given is None or given == "" else float(given)
+
+
 def make_server(private: Path, max_upload: int) -> Any:
     """The server function for :func:`shiny.App`, one :class:`Workbench` per session."""
     from shiny import reactive, render, ui
@@ -66,6 +71,10 @@ def make_server(private: Path, max_upload: int) -> Any:
                 d.id_column = value("id_column", d.id_column) or NONE
                 d.unlinked = bool(value("unlinked", d.unlinked))
                 d.duplicates = value("duplicates", d.duplicates)
+                d.planning = bool(value("planning", d.planning))
+                d.planning_power = _number(value("planning_power"), d.planning_power)
+                d.planning_alpha = _number(value("planning_alpha"), d.planning_alpha)
+                d.planning_attrition = _number(value("planning_attrition"), None)
                 wb.fit_design()
 
         def safe_sync() -> StigmaOutcomesError | None:

@@ -56,6 +56,10 @@ class Design:
     id_column: str = ""
     unlinked: bool = False
     duplicates: str = "keep-last-complete"
+    planning: bool = False  # the report's optional "Planning the next cohort" section
+    planning_power: float = 0.8
+    planning_alpha: float = 0.05
+    planning_attrition: float | None = None  # None: this cohort's own attrition
 
 
 @dataclass
@@ -95,7 +99,7 @@ def step_for_error(err: StigmaOutcomesError) -> str:
     text = f"{err.what} {where}"
     for words, step in (
         (("mapping", "item", "instrument", "recode", "pattern"), "questionnaires"),
-        (("wave", "group", "reference", "covariate", "pool", "pairs"), "design"),
+        (("wave", "group", "reference", "covariate", "pool", "pairs", "planning"), "design"),
         (("title", "privacy", "threshold", "author", "period"), "programme"),
     ):
         if any(w in text for w in words):
