@@ -193,6 +193,9 @@ def test_a_file_with_no_id_column_shows_its_fix(
     problem = page.locator("#files .problem")
     problem.first.wait_for()
     assert problem.count() == 1
+    # Shiny's upload folder and the project both live in the app's private folder.
+    assert list(server.private.glob("uploads/fileupload-*"))
+    assert list(server.private.glob("sessions/*/project/pre_no_id.csv"))
     text = problem.first.inner_text()
     assert "no participant ID column was found" in text
     assert "How to fix:" in text and "Participant ID column" in text
