@@ -322,3 +322,17 @@ def test_the_optional_planning_section(sample: Workbench) -> None:
     sample.design.planning_power = 0.9
     outcome = sample.run()
     assert "Planning the next cohort" in outcome.files["report_md"].read_text(encoding="utf-8")
+
+
+def test_zipped_and_excel_exports_are_read_as_downloaded(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "pre.zip", "w") as archive:
+        archive.write(SAMPLE / "qualtrics_pre.csv", "qualtrics_pre.csv")
+    frame = pd.read_csv(SAMPLE / "qualtrics_post.csv", skiprows=[1, 2], dtype=str)
+    frame.to_excel(tmp_path / "post.xlsx", index=False)
+    wb = Workbench(tmp_path / "project")
+    wb.add_export("pre.zip", tmp_path / "pre.zip")
+    wb.add_export("post.xlsx", tmp_path / "post.xlsx")
+    wb.recognise()
+    assert [(e.error, e.wave) for e in wb.exports] == [(None, "pre"), (None, "post")]
+    assert [e.summary.rows_read for e in wb.exports if e.summary] == [240, 180]
+    assert sorted(b.instrument for b in wb.chosen_blocks()) == ["gbs", "ismi29", "ucla3"]
