@@ -336,3 +336,23 @@ def test_zipped_and_excel_exports_are_read_as_downloaded(tmp_path: Path) -> None
     assert [(e.error, e.wave) for e in wb.exports] == [(None, "pre"), (None, "post")]
     assert [e.summary.rows_read for e in wb.exports if e.summary] == [240, 180]
     assert sorted(b.instrument for b in wb.chosen_blocks()) == ["gbs", "ismi29", "ucla3"]
+
+
+def test_a_worksheet_other_than_the_first(tmp_path: Path) -> None:
+    frame = pd.read_csv(SAMPLE / "qualtrics_post.csv", skiprows=[1, 2], dtype=str)
+    with pd.ExcelWriter(tmp_path / "post.xlsx") as book:
+        pd.DataFrame({"note": ["read me first"]}).to_excel(book, sheet_name="About", index=False)
+        frame.to_excel(book, sheet_name="Responses", index=False)
+    wb = Workbench(tmp_path / "project")
+    wb.add_export("qualtrics_pre.csv", SAMPLE / "qualtrics_pre.csv")
+    wb.add_export("post.xlsx", tmp_path / "post.xlsx")
+    wb.exports[1].sheet = "Responses"
+    wb.recognise()
+    summary = wb.exports[1].summary
+    assert summary is not None and summary.rows_read == 180
+    assert wb.evaluation()["data"][1] == {
+        "path": "post.xlsx",
+        "wave": "post",
+        "flavor": "qualtrics",
+        "sheet": "Responses",
+    }

@@ -65,6 +65,14 @@ def file_cards(wb: Any) -> Any:
                         )
                     )
                 )
+            if export.is_workbook:
+                body.append(
+                    ui.input_text(
+                        f"sheet_{i}",
+                        f"Worksheet of {export.name} (empty: the first)",
+                        export.sheet,
+                    )
+                )
             if not s.wave_column:
                 body.append(ui.input_text(f"wave_{i}", f"Wave held by {export.name}", export.wave))
             else:
@@ -91,12 +99,16 @@ def file_cards(wb: Any) -> Any:
         ui.input_action_button("personal_apply", "Keep these columns out"),
         class_="mt-2",
     )
+    reread = ui.div(
+        ui.input_action_button("reread", "Read the files again (after changing a worksheet)"),
+        class_="mt-2",
+    )
     remover = ui.div(
         select("remove_which", "File to remove", [e.name for e in wb.exports]),
         ui.input_action_button("remove", "Remove this file"),
         class_="mt-2",
     )
-    return ui.TagList(*cards, personal, remover)
+    return ui.TagList(*cards, reread, personal, remover)
 
 
 def block_cards(wb: Any, choices: dict[str, str]) -> Any:

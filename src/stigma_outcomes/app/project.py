@@ -74,6 +74,7 @@ def evaluation_of(wb: Workbench) -> dict[str, Any]:
             entry["flavor"] = s.flavor
         if wb.dictionary_for(export) is not None:
             entry["dictionary"] = wb.dictionary
+        entry.update(export.read_options())
         data.append(entry)
     ids = {e.summary.id_column for e in wb.readable() if e.summary.id_column}
     evaluation: dict[str, Any] = {"title": p.title or "Programme outcome report"}

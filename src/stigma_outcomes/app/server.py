@@ -53,6 +53,7 @@ def make_server(private: Path, max_upload: int) -> Any:
                 p.threshold = int(input.threshold() or 5)
                 for i, export in enumerate(wb.exports):
                     export.wave = str(value(f"wave_{i}", export.wave) or "").strip()
+                    export.sheet = str(value(f"sheet_{i}", export.sheet) or "").strip()
                 for block in wb.blocks:
                     k = input_key(block.instrument)
                     block.confirmed = bool(value(f"use_{k}", block.confirmed))
@@ -124,6 +125,13 @@ def make_server(private: Path, max_upload: int) -> Any:
             wb.add_sample()
             wb.recognise()
             upload_problems.set([])
+            bump()
+
+        @reactive.effect
+        @reactive.event(input.reread)
+        def _reread() -> None:
+            safe_sync()
+            wb.recognise()
             bump()
 
         @reactive.effect

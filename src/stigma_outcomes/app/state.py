@@ -69,6 +69,16 @@ class Export:
     name: str
     path: Path
     wave: str = ""
+    sheet: str = ""  # worksheet of an Excel workbook; empty: the first
+
+    @property
+    def is_workbook(self) -> bool:
+        return self.path.suffix.lower() in (".xlsx", ".xlsm")
+
+    def read_options(self) -> dict[str, Any]:
+        """What ``read_export`` and the evaluation file need beyond the path."""
+        return {"sheet": self.sheet} if self.sheet else {}
+
     summary: FileSummary | None = None
     error: StigmaOutcomesError | None = None
 
@@ -216,7 +226,10 @@ class Workbench:
             try:
                 tables.append(
                     read_export(
-                        export.path, dictionary=self.dictionary_for(export), pii=self.personal
+                        export.path,
+                        dictionary=self.dictionary_for(export),
+                        pii=self.personal,
+                        **export.read_options(),
                     )
                 )
                 kept.append(export)
@@ -316,7 +329,9 @@ class Workbench:
         for export in self.exports:
             if export.summary is None:
                 continue
-            table = read_export(export.path, dictionary=self.dictionary_for(export))
+            table = read_export(
+                export.path, dictionary=self.dictionary_for(export), **export.read_options()
+            )
             header = set(map(str, table.frame.columns))
             wanted = [pattern.replace("{item}", str(i)) for i in definition.item_ids]
             if all(c in header for c in wanted):
