@@ -68,7 +68,7 @@ def check_axe(page: Any, where: str) -> None:
 
 def shot(page: Any, name: str) -> None:
     DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / f"app-{name}.png"), full_page=True)
+    page.screenshot(path=str(DOCS / f"app-{name}.png"), full_page=True, animations="disabled")
 
 
 def upload(page: Any, input_id: str, *paths: Path) -> None:
