@@ -17,6 +17,10 @@ Each measurement runs in a fresh Python process so that its peak resident memory
   rows, previews/unfinished, personal-data scan). Target ≥ 100 MB/s.
 - ``score``: :func:`stigma_outcomes.score` from the file path to tidy scores and ledger
   (reading included). Target ≤ 12 s and ≤ 3 GB peak.
+- ``wide``: :func:`stigma_outcomes.read_export` of a wide Qualtrics export, 100 rows × 3,000
+  columns with one survey preview to set aside (real Qualtrics and LimeSurvey exports often
+  have 1,000–3,000 columns). Target < 1 s; reading time must grow linearly with the columns
+  (``--wide-columns`` to try other widths, ``--only wide`` to skip the million-row export).
 """
 
 from __future__ import annotations
@@ -109,6 +113,28 @@ def make_export(path: Path, rows: int, seed: int = 3) -> None:
         pacsv.write_csv(table, handle, write_options=pacsv.WriteOptions(include_header=False))
 
 
+def make_wide_export(path: Path, rows: int, columns: int, seed: int = 5) -> None:
+    """Write a wide three-header-row Qualtrics export; its first row is a survey preview."""
+    import csv
+
+    rng = np.random.default_rng(seed)
+    meta = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId", "pcode"]
+    items = [f"Q{i // 10 + 1}_{i % 10 + 1}" for i in range(columns - len(meta))]
+    names = meta + items
+    answers = rng.integers(1, 6, size=(rows, len(items))).astype(str)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerow([n.replace("_", " - item ") for n in names])
+        writer.writerow(['{"ImportId":"' + n + '"}' for n in names])
+        for row in range(rows):
+            status = "Survey Preview" if row == 0 else "IP Address"
+            stamp = f"2026-03-{1 + row % 28:02d} 10:{row % 60:02d}:00"
+            head = [stamp, stamp, status, "100", "True", f"R_{row:015d}", f"P{row:05d}"]
+            writer.writerow(head + answers[row].tolist())
+
+
 INSTRUMENTS_TEXT = {
     "Q1": "How often do you feel...",
     "Q2": "How much do you agree?",
@@ -123,10 +149,16 @@ def _child(stage: str, path: str) -> None:
 
     import stigma_outcomes as so
 
+    if stage == "wide":
+        # The wide case measures the reading itself: libraries are imported before the clock
+        # starts (a second or so that a million-row read makes negligible).
+        import pyarrow.csv  # noqa: F401
+
+        import stigma_outcomes.ingest.readers
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime
     start = time.perf_counter()
-    if stage == "read":
+    if stage in ("read", "wide"):
         table = so.read_export(path)
         rows = len(table.frame)
         extra = {"excluded": len(table.excluded), "reader": table.metadata.get("reader")}
@@ -172,10 +204,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/stigma_outcomes_bench"))
     parser.add_argument("--child", nargs=2, metavar=("STAGE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--wide-rows", type=int, default=100)
+    parser.add_argument("--wide-columns", type=int, default=3000)
+    parser.add_argument("--only", choices=["tall", "wide"], help="Run one of the two exports.")
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
+    if args.only != "tall":
+        _wide(args)
+    if args.only != "wide":
+        _tall(args)
+
+
+def _wide(args: argparse.Namespace) -> None:
+    path = args.cache / f"qualtrics_wide_{args.wide_rows}x{args.wide_columns}.csv"
+    if not path.exists():
+        make_wide_export(path, args.wide_rows, args.wide_columns)
+    runs = _measure("wide", path, args.runs)
+    times = [r["seconds"] for r in runs]
+    print(
+        f"wide read ({args.wide_rows} rows × {args.wide_columns:,} columns, one preview set "
+        f"aside): median {statistics.median(times):.2f} s, best {min(times):.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in times)}); CPU "
+        f"{statistics.median(r['cpu_seconds'] for r in runs):.2f} s; load average "
+        f"{statistics.median(r['load'] for r in runs):.1f}"
+    )
+
+
+def _tall(args: argparse.Namespace) -> None:
     path = args.cache / f"qualtrics_choice_text_{args.rows}.csv"
     if not path.exists():
         make_export(path, args.rows)

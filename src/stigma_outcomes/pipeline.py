@@ -182,7 +182,8 @@ def run_evaluation(
     grouping = [c for c in (ev.groups, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
     # ids and definition paths (relative to the evaluation file) resolved once, here
-    instruments = Registry().resolve(ev.instruments, base=base)
+    registry = Registry()
+    instruments = registry.resolve(ev.instruments, base=base)
     responses = load_responses(
         tables,
         instruments,
@@ -191,6 +192,7 @@ def run_evaluation(
         carry=carry,
         duplicates=ev.duplicates,
         casefold_ids=ev.casefold_ids,
+        linked=not ev.unlinked,
         **wave_args,
     )
     say(f"scoring {', '.join(i.id for i in instruments)}")
@@ -222,6 +224,7 @@ def run_evaluation(
         pool_col=ev.pool_by,
         pool_method=ev.pool_method,
         input_name="scores",
+        registry=registry,
     )
     say(f"writing scores, ledger and results to {out}")
     files: dict[str, Path] = {}

@@ -139,3 +139,139 @@ def test_a_dictionary_among_the_exports_is_used_as_the_dictionary(runner, tmp_pa
     assert "mapping" not in data  # none was written, so none is referenced
     assert "need a mapping file but none was written" in result.output
     assert "--write-mapping" in evaluation.read_text(encoding="utf-8")
+
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+_DICTIONARIES = {
+    "redcap_longitudinal_raw.csv": EXPORTS / "redcap_dictionary.csv",
+    "redcap_incomplete.csv": EXPORTS / "redcap_dictionary.csv",
+    "redcap_repeating.csv": EXPORTS / "redcap_repeating_dictionary.csv",
+    "redcap_repeating_events.csv": EXPORTS / "redcap_repeating_dictionary.csv",
+    "redcap_repeating_checkins.csv": EXPORTS / "redcap_repeating_dictionary.csv",
+}
+
+
+def _every_export() -> list[Path]:
+    found = [
+        p
+        for p in [*sorted(EXPORTS.glob("*.*")), *sorted(REAL.glob("*/*.*"))]
+        if p.suffix in {".csv", ".tsv", ".sav", ".dta", ".xlsx", ".parquet"}
+        and "dictionary" not in p.name
+    ]
+    return found
+
+
+def _dictionary(export: Path) -> Path | None:
+    if export.name in _DICTIONARIES:
+        return _DICTIONARIES[export.name]
+    twin = export.with_name(export.name.replace("_data.csv", "_dictionary.csv"))
+    return twin if twin != export and twin.exists() else None
+
+
+@pytest.mark.parametrize("export", _every_export(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_evaluation_file_init_writes_runs_as_written(runner, tmp_path, export) -> None:
+    """Issue 13, point 9: on every sample and fixture, `init --write-evaluation` either writes
+    files that `run` runs as written, or refuses with one clear error and writes nothing.
+    Each export is given as two waves (copies named pre and post) so that the comparison
+    can be made."""
+    from stigma_outcomes.pipeline import run_evaluation
+
+    files = []
+    for wave in ("pre", "post"):
+        copy = tmp_path / f"{export.stem}_{wave}{export.suffix}"
+        shutil.copy(export, copy)
+        files.append(str(copy))
+    dictionary = _dictionary(export)
+    extra = ["--dictionary", str(dictionary)] if dictionary else []
+    if export.name == "handmade_custom_instrument.csv":
+        extra += ["-i", str(REAL / "instruments" / "level1.yaml")]
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            *files,
+            *extra,
+            "--write-mapping",
+            str(tmp_path / "mapping.yaml"),
+            "--write-evaluation",
+            str(evaluation),
+        ],
+    )
+    if result.exit_code != 0:
+        assert result.exit_code == 2, result.output
+        assert "how to fix" in result.output and "Traceback" not in result.output
+        assert not evaluation.exists() and not (tmp_path / "mapping.yaml").exists()
+        return
+    # Only evidence-backed matches are written (issue 13, point 7).
+    for line in result.output.splitlines():
+        if "item(s) ←" in line:
+            assert "[name]" in line or "labels" in line or "name the instrument" in line, line
+    run = run_evaluation(evaluation, out_dir=tmp_path / "out")
+    assert (tmp_path / "out" / "scores.csv").exists(), run
+
+
+def test_init_on_the_real_corpus_writes_only_evidence_backed_mappings(runner, tmp_path) -> None:
+    """var1…var9 coded 1–4 (pyreadstat's missing_test.dta) fit PHQ-9 by range only: listed as
+    possible, never written; a REDCap checkbox is never an item (issue 13, point 7)."""
+    mapping = tmp_path / "m.yaml"
+    result = runner.invoke(
+        app,
+        ["init", str(REAL / "spss_stata" / "missing_test.dta"), "--write-mapping", str(mapping)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "possible, unconfirmed: phq9" in result.output
+    assert yaml.safe_load(mapping.read_text(encoding="utf-8"))["instruments"] == {}
+    boxes = runner.invoke(
+        app,
+        [
+            "init",
+            str(REAL / "redcap" / "checkboxes-1_data.csv"),
+            "--dictionary",
+            str(REAL / "redcap" / "checkboxes-1_dictionary.csv"),
+            "--json",
+        ],
+    )
+    assert boxes.exit_code == 0, boxes.output
+    found = json.loads(boxes.output)
+    assert found["files"][0]["matches"] == {} and found["mapping"]["instruments"] == {}
+    assert found["files"][0]["possible_unconfirmed"] == {}  # tick boxes are not even possible
+
+
+@pytest.mark.parametrize(
+    "exports",
+    [
+        ["qualtrics_pre.csv", "qualtrics_post.csv"],
+        ["redcap_longitudinal.csv", "redcap_data_dictionary.csv"],
+    ],
+    ids=["qualtrics-pre-post", "redcap-events"],
+)
+def test_the_samples_run_as_init_writes_them(runner, tmp_path, exports) -> None:
+    """The shipped samples through `init --write-evaluation` and then `run`, unedited; REDCap
+    events become the waves: section (issue 13, point 9)."""
+    from stigma_outcomes.pipeline import run_evaluation
+
+    for name in exports:
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            *(str(tmp_path / n) for n in exports),
+            "--write-mapping",
+            str(tmp_path / "mapping.yaml"),
+            "--write-evaluation",
+            str(evaluation),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
+    if "redcap" in exports[0]:
+        assert written["waves"] == {
+            "pre": "baseline_arm_1",
+            "post": "post_arm_1",
+            "followup": ["followup_arm_1"],
+        }
+    run = run_evaluation(evaluation, out_dir=tmp_path / "out")
+    assert (tmp_path / "out" / "results.json").exists(), run

@@ -154,3 +154,36 @@ def test_id_key_file_pseudonymises_ids(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     ids = pd.read_csv(out)["participant_id"].tolist()
     assert len(ids) == 1 and ids[0].startswith("P-") and "SP-01" not in ids[0]
+
+
+REAL = Path(__file__).parents[1] / "fixtures" / "real"
+
+
+def test_an_export_of_previews_only_exits_2_naming_include_previews(tmp_path: Path) -> None:
+    """Issue 13, point 12: every row set aside is said, not an empty scores file."""
+    lines = (REAL / "qualtrics" / "handmade_2016_single_quoted.csv").read_text().splitlines()
+    export = _write(tmp_path / "previews.csv", "\n".join([*lines[:3], lines[4]]) + "\n")
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(
+        app,
+        ["score", str(export), "-i", "ucla3", "--id-col", "Q1", "--out", str(out)],
+    )
+    assert result.exit_code == 2, result.output
+    assert "every row of this export was set aside (1 survey preview(s))" in result.output
+    assert "--include-previews" in result.output
+    assert not out.exists()
+
+
+def test_row_number_ids_score_an_anonymous_export(tmp_path: Path) -> None:
+    export = _write(
+        tmp_path / "anon.csv",
+        "Timestamp,ucla3_1,ucla3_2,ucla3_3\n9/8/2026 14:28:27,1,2,3\n9/8/2026 15:01:02,3,3,3\n",
+    )
+    refused = runner.invoke(app, ["score", str(export), "--out", str(tmp_path / "s.csv")])
+    assert refused.exit_code == 2 and "--id-col @row" in refused.output
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(export), "--id-col", "@row", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out)
+    assert scores["participant_id"].tolist() == ["anon.csv#2", "anon.csv#3"]
+    assert scores["score"].tolist() == [6, 9]

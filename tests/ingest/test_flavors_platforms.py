@@ -56,7 +56,7 @@ def test_google_forms_grid_duplicates_and_windows_1252() -> None:
     grid = table.metadata["grids"]["How often do you feel…"]
     assert grid[0] == "How often do you feel… [that you lack companionship]"
     assert table.frame["Comments"].iloc[0] == "“Great group” – thank you"
-    assert table.pii_columns == ["Timestamp", "Email address"]
+    assert table.pii_columns == ["Timestamp", "Email address", "Comments", "Comments (2)"]
     assert table.metadata["checkbox_columns"] == ["Which groups did you attend?"]
     assert table.frame["Which groups did you attend?"].iloc[2] == "Art, Cooking, Walking"
     result = so.score(

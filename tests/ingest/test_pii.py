@@ -99,8 +99,8 @@ def test_values_that_look_like_addresses_are_caught_whatever_the_name() -> None:
 
 
 def test_declared_columns_are_added_and_must_exist() -> None:
-    frame = _columns("id", "nickname", "q1")
-    assert find_pii_columns(frame, declared=["nickname"]) == {"nickname": "declared by the user"}
+    frame = _columns("id", "codeword", "q1")
+    assert find_pii_columns(frame, declared=["codeword"]) == {"codeword": "declared by the user"}
     with pytest.raises(InputError, match="'nick_name'"):
         find_pii_columns(frame, declared=["nick_name"], source="pre.csv")
 

@@ -44,11 +44,14 @@ def test_qualtrics_blocks_found_by_answers_among_all_instruments(everything) -> 
     assert "Q10_<item>" in why and "labels" in why
 
 
-def test_zero_based_numeric_export_gets_a_recode() -> None:
+def test_zero_based_numeric_export_is_possible_but_unconfirmed() -> None:
+    """Codes one below the scale are a fit by range alone: listed with the recode it would
+    need, never written to the mapping (issue 13, point 7)."""
     proposal = propose([read_export(EXPORTS / "qualtrics_numeric.tsv")], [load_instrument("ucla3")])
-    entry = proposal.mapping["instruments"]["ucla3"]
-    assert entry == {"pattern": "Q5_{item}", "recode": {"0": 1.0, "1": 2.0, "2": 3.0}}
-    assert "0-based" in proposal.files[0].matches["ucla3"].why
+    assert "ucla3" not in proposal.mapping["instruments"]
+    possible = proposal.files[0].possible["ucla3"]
+    assert possible.recode == {"0": 1.0, "1": 2.0, "2": 3.0} and "0-based" in possible.why
+    assert any("possible, unconfirmed: ucla3" in line for line in proposal.lines())
 
 
 def test_value_labels_from_spss_and_redcap_dictionary(everything) -> None:
@@ -84,7 +87,9 @@ def test_identical_numeric_blocks_are_listed_not_guessed(everything) -> None:
     frame = pd.DataFrame({"pid": ["a", "b"], **{f"X{i}": ["1", "7"] for i in range(1, 13)}})
     proposal = propose([_table(frame)], everything)
     assert proposal.mapping["instruments"] == {}
-    assert any("X1 … X12 fit" in a and "gbs" in a for a in proposal.ambiguities)
+    # Codes in range are no evidence: every fitting instrument is listed as possible.
+    assert "gbs" in proposal.files[0].possible
+    assert any("possible, unconfirmed: gbs ← X1 … X12" in line for line in proposal.lines())
 
 
 def test_named_columns_beat_look_alike_blocks(everything) -> None:
@@ -116,7 +121,7 @@ def test_wave_names_from_file_names_and_placeholders() -> None:
     one = RawTable(frame=frame, source="exit_survey.csv", row_numbers=np.array([2]))
     two = RawTable(frame=frame, source="march.csv", row_numbers=np.array([2]))
     proposal = propose([one, two], [load_instrument("ucla3")])
-    assert [f.wave for f in proposal.files] == ["post", "wave2"]
+    assert [f.wave for f in proposal.files] == ["post", "2"]
     assert any("wave of this file unknown" in a for a in proposal.ambiguities)
 
 
@@ -131,11 +136,11 @@ def test_value_labels_that_disagree_with_the_scale_give_a_recode() -> None:
     assert entry == {"pattern": "L{item}", "recode": {"1": 3.0, "3": 1.0}}
 
 
-def test_in_range_qualtrics_codes_are_accepted_with_a_caution() -> None:
+def test_in_range_qualtrics_codes_are_never_written_as_settled() -> None:
     table = read_export(EXPORTS / "qualtrics_legacy.csv")
     proposal = propose([table], [load_instrument("ucla3")])
-    assert proposal.mapping["instruments"]["ucla3"] == {"pattern": "Q5_{item}"}
-    assert any("recode values" in a for a in proposal.ambiguities)
+    assert proposal.mapping["instruments"] == {}
+    assert proposal.files[0].possible["ucla3"].pattern == "Q5_{item}"
 
 
 def test_reader_facts_are_shown_as_notes() -> None:
@@ -158,3 +163,15 @@ def test_unusual_qualtrics_statuses_are_noted(tmp_path) -> None:
     )
     proposal = propose([read_export(path)], [load_instrument("ucla3")])
     assert any("status 'Spam' kept" in n for n in proposal.files[0].notes)
+
+
+def test_question_text_naming_the_instrument_is_evidence() -> None:
+    """Numeric codes alone are only possible; question text naming the instrument (its id,
+    short or full name) makes the same block a proposal (issue 13, point 7)."""
+    frame = pd.DataFrame({"pid": ["a", "b"], **{f"Q7_{i}": ["1", "3"] for i in "123"}})
+    ucla = load_instrument("ucla3")
+    bare = propose([_table(frame)], [ucla])
+    assert bare.mapping["instruments"] == {} and "ucla3" in bare.files[0].possible
+    labels = {f"Q7_{i}": f"Loneliness ({ucla.short_name}) - item {i}" for i in "123"}
+    named = propose([_table(frame, column_labels=labels)], [ucla])
+    assert named.mapping["instruments"]["ucla3"] == {"pattern": "Q7_{item}"}

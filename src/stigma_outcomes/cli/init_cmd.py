@@ -103,9 +103,20 @@ def init_command(
     ]
     proposal = propose(tables, chosen, named=bool(instrument))
     evaluation = _evaluation_file(proposal.evaluation, exports, write_mapping, write_evaluation)
+    # An instrument given as a YAML file is written as that file's path (relative to the
+    # evaluation file), so `run` finds the same definition.
+    given = {registry.get(i).id: i for i in instrument or ()}
+    evaluation["instruments"] = [
+        _relative(Path(given[i]), write_evaluation)
+        if i in given and Path(given[i]).suffix.lower() in {".yaml", ".yml"}
+        else i
+        for i in evaluation["instruments"]
+    ]
     if dictionary is not None:
         for entry in evaluation["data"]:
             entry["dictionary"] = _relative(dictionary, write_evaluation)
+    if write_evaluation is not None:
+        _check_runnable(evaluation, proposal, write_evaluation)
     if write_mapping is not None:
         _write_yaml(write_mapping, proposal.mapping, proposal.ambiguities, "column mapping")
     doubts = list(proposal.ambiguities)
@@ -137,6 +148,10 @@ def init_command(
                         "matches": {
                             k: {"how": c.how, "why": c.why, "columns": c.columns}
                             for k, c in f.matches.items()
+                        },
+                        "possible_unconfirmed": {
+                            k: {"how": c.how, "why": c.why, "columns": c.columns}
+                            for k, c in f.possible.items()
                         },
                         "personal_columns": sorted(f.pii),
                         "excluded": f.excluded,
@@ -218,6 +233,41 @@ def _check_evaluation(evaluation: dict[str, Any], target: Path) -> None:
             where=str(target),
             fix="resolve the open questions listed above (e.g. name the instruments)",
         ) from None
+
+
+def _check_runnable(evaluation: dict[str, Any], proposal: Any, target: Path) -> None:
+    """Refuse, before anything is written, an evaluation file that `run` could not run.
+
+    `run` compares waves, so it needs two of them, and it needs at least one instrument
+    matched on evidence (a possible, unconfirmed match is never written as settled).
+    """
+    from ..errors import InputError
+
+    if evaluation.get("instruments") == ["REPLACE-with-instrument-id"]:
+        possible = sorted({i for f in proposal.files for i in f.possible})
+        hint = (
+            f" (possible but unconfirmed by labels or names: {', '.join(possible)})"
+            if possible
+            else ""
+        )
+        raise InputError(
+            f"no instrument was recognised on evidence{hint}, so the evaluation file could not run",
+            where=str(target),
+            fix="name the instrument with --instrument and map its columns in a mapping file "
+            "(--write-mapping drafts one); then write the evaluation file",
+        )
+    waves = evaluation.get("waves", {"pre": "pre", "post": "post"})
+    found = {entry["wave"] for entry in evaluation["data"] if entry.get("wave")}
+    found.update(v for f in proposal.files for v in f.wave_values)
+    missing = [w for w in (waves.get("pre", "pre"), waves.get("post", "post")) if w not in found]
+    if missing:
+        raise InputError(
+            f"only {len(found)} wave(s) found ({', '.join(sorted(found)) or 'none'}); `run` "
+            "compares a baseline with a later wave",
+            where=str(target),
+            fix="give one export per wave (e.g. init pre.csv post.csv, named after their "
+            "waves) or an export with a wave column; or use `score` for a single wave",
+        )
 
 
 def _write_yaml(path: Path, content: dict[str, Any], doubts: list[str], what: str) -> None:

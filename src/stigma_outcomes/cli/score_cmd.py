@@ -30,7 +30,14 @@ def score_command(
         ),
     ] = None,
     mapping: Annotated[Path | None, typer.Option("--map", help="Column mapping YAML.")] = None,
-    id_col: Annotated[str | None, typer.Option("--id-col", help="Participant ID column.")] = None,
+    id_col: Annotated[
+        str | None,
+        typer.Option(
+            "--id-col",
+            help="Participant ID column; '@row' numbers rows as respondents (anonymous, "
+            "unlinked designs only).",
+        ),
+    ] = None,
     wave_col: Annotated[
         str | None, typer.Option("--wave-col", help="Column holding the wave.")
     ] = None,

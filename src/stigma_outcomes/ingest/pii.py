@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -114,6 +115,87 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 """Name patterns (searched in the lower-cased column name) that mark personal data anywhere."""
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PERSON_WORDS = _words(
+    "first last given family middle full sur maiden nick kin contact child childs children "
+    "person participant respondent patient client student parent mother father guardian "
+    "spouse partner caregiver carer reporter interviewer enumerator submitter user your my "
+    "owner head informant witness teacher"
+)
+_FUSED_NAMES = _words(
+    "firstname lastname surname fullname givenname familyname middlename maidenname "
+    "nickname username childsname childname kinname submittername reportername "
+    "respondentname participantname"
+)
+TOKEN_RULES: list[tuple[frozenset[str], str]] = [
+    (_words("reporter interviewer enumerator submitter submittername"), "name"),
+    (_words("submitterid deviceid imei simserial subscriberid"), "device ID"),
+    (
+        _words(
+            "picture pictures photo photos image images audio video signature selfie "
+            "attachment attachments recording media"
+        ),
+        "media attachment (photo, audio, signature)",
+    ),
+    (_words("comment comments remark remarks feedback"), "free-text answer"),
+]
+"""Single words of a column name that mark personal data wherever they stand in it."""
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-z0-9']+")
+
+
+def name_tokens(name: str) -> list[str]:
+    """Words of a column name, split at snake, kebab, slash, bracket, space and camel case.
+
+    Examples
+    --------
+    >>> name_tokens("children[1]/childs_name"), name_tokens("SubmitterName")
+    (['children', '1', 'childs', 'name'], ['submitter', 'name'])
+    """
+    text = _CAMEL.sub(" ", str(name)).lower().replace("'s", "s")
+    return [t for t in _SPLIT.split(text) if t]
+
+
+def _token_reason(name: str) -> str | None:
+    """Why a column name marks personal data, judged word by word (a person's name field,
+    a submitter or device field, an attachment), or ``None``.
+
+    Examples
+    --------
+    >>> _token_reason("next_of_kin_contact_name"), _token_reason("name_first")
+    ('name', 'name')
+    >>> _token_reason("redcap_event_name") is None, _token_reason("site_name") is None
+    (True, True)
+    """
+    tokens = name_tokens(name)
+    if not tokens or tokens[-1] in {"complete", "completed", "status"}:
+        # A form's completion status (REDCap ``image_complete``) names a form, not a field.
+        return None
+    fused = "".join(tokens)
+    if fused in _FUSED_NAMES or any(t in _FUSED_NAMES for t in tokens):
+        return "name"
+    for i, token in enumerate(tokens):
+        if token != "name":
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if len(tokens) == 1 or before in _PERSON_WORDS or after in _PERSON_WORDS:
+            return "name"
+    if "device" in tokens and "id" in tokens:
+        return "device ID"
+    if "submitter" in tokens:
+        return "name" if "id" not in tokens else "submitter ID (identifies a person)"
+    for words, reason in TOKEN_RULES:
+        if words.intersection(tokens):
+            return reason
+    return None
+
+
 LABEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\be-?mail\b"), "e-mail"),
     (re.compile(r"(phone|telephone|mobile|cell) number"), "phone number"),
@@ -123,12 +205,24 @@ LABEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"date of birth|birth ?date|when were you born"), "date of birth"),
     (re.compile(r"your (home |postal |street |mailing )?address|zip code|postcode"), "address"),
+    (
+        re.compile(
+            r"\b(first|last|given|family|full|middle|sur|maiden) ?name\b|^name\b"
+            r"|name and contact|contact (details|information)|who (are you|is filling)"
+        ),
+        "name",
+    ),
+    (
+        re.compile(
+            r"anything else|free[- ]text|open[- ]ended|in your own words|other comments?"
+            r"|^comments?\b|any (other )?comments|(like|want) to (say|add|share|tell)"
+            r"|please (explain|describe|specify|tell)"
+        ),
+        "free-text answer",
+    ),
 ]
 """Question-text patterns: only questions that ask for a personal detail (item wording can
 mention a phone or a name without asking for one, so these are narrower than PATTERNS)."""
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_IPV4 = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$")
 
 
 def find_pii_columns(
@@ -172,18 +266,18 @@ def find_pii_columns(
         if name in found:
             continue
         key = name.strip().lower()
+        label = " ".join(str(labels.get(name, "")).split()).lower()
         reason = (
             registry.get(key)
             or _pattern_reason(key, PATTERNS)
-            or _pattern_reason(str(labels.get(name, "")).strip().lower(), LABEL_PATTERNS)
+            or _token_reason(name)
+            or _pattern_reason(label, LABEL_PATTERNS)
+            # Question text used as the column name (SurveyMonkey, Google Forms).
+            or (_pattern_reason(key, LABEL_PATTERNS) if len(key) > 20 else None)
         )
         if reason:
             found[name] = reason
-    for column in frame.columns:
-        if column not in found:
-            reason = _content_reason(frame[column])
-            if reason:
-                found[str(column)] = reason
+    found.update(content_reasons(frame, [c for c in frame.columns if c not in found]))
     missing = [c for c in declared if c not in frame.columns]
     if missing:
         raise InputError(
@@ -205,37 +299,147 @@ def _pattern_reason(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> s
     return None
 
 
-def _content_reason(column: pd.Series) -> str | None:
-    """Why a column's values are personal data (e-mail or IP addresses), if they are.
+_SAMPLE = 500
+_EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+_IPV4_RE = r"^(\d{1,3}\.){3}\d{1,3}$"
+# A phone number is written with a leading + or with separators; a bare run of digits is
+# far more often a platform's record number.
+_PHONE_RE = r"^(?:\+\d[\d\s().-]{5,}\d|\(?\d[\d().-]*[\s().-][\d\s().-]*\d)$"
+_DATE_RE = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(\s|$)"
+_NUMBER_RE = r"^[+-]?\d+(?:[.,]\d+)?$"  # a measurement (19.14555454) is not a phone number
+_PERSON_RE = r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’.-]*){1,2}$"
+
+
+def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[str, str]:
+    """Columns whose values are personal data, whatever their names, each with the reason.
+
+    Looks at the first 200 answered cells of every text column at once (a few vectorised passes over
+    the stacked cells, so a 3,000-column export costs what one long column does):
+    e-mail addresses, IP addresses, phone numbers, people's names (two or three capitalised
+    words, nearly all different), free text (long, varied, letter-heavy answers) and dates
+    (a date tied to a person, such as an interview date, identifies as a birth date can).
 
     Examples
     --------
-    >>> _content_reason(pd.Series(["a@b.org", " c@d.net ", None, "e@f.com"]))
-    'values look like e-mail addresses'
-    >>> _content_reason(pd.Series(["Often", "Never"])) is None
-    True
+    >>> f = pd.DataFrame({"notes2": ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss", "Ed Fox"],
+    ...                   "q1": ["Often", "Never", "Often", "Often", "Never"]})
+    >>> content_reasons(f)
+    {'notes2': "values look like people's names"}
     """
-    if column.dtype.kind in "biufcmM":
-        return None
-    # The first 200 answered cells (within the first 5,000 rows) are enough to recognise a
-    # column of addresses, whatever the file's size; plain Python on so few strings is much
-    # faster than pandas' per-call overhead (dozens of columns per export).
-    values: list[str] = []
-    for cell in column.head(5000).dropna().head(500).tolist():
-        text = str(cell).strip()
-        if text:
-            values.append(text)
-            if len(values) == 200:
-                break
-    if not values:
-        return None
-    for pattern, reason in (
-        (_EMAIL, "values look like e-mail addresses"),
-        (_IPV4, "values look like IP addresses"),
-    ):
-        if sum(1 for v in values if pattern.match(v)) >= 0.8 * len(values):
-            return reason
-    return None
+    names = [c for c in (frame.columns if columns is None else columns)]
+    kinds = dict(zip(frame.columns, (d.kind for d in frame.dtypes), strict=True))
+    text = [c for c in names if kinds[c] not in "biufcmMb"]
+    if not text:
+        return {}
+    # Up to 5,000 rows (answers can start late), fewer for very wide exports so that the
+    # scan looks at a bounded number of cells.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = min(5000, max(_SAMPLE, 2_000_000 // len(text)))
+    # Every column's first rows stacked into one Arrow array: the tests below are a few
+    # vectorised passes, whatever the number of columns.
+    wanted = set(text)
+    pieces = [_arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted]
+    text = [name for name in frame.columns if name in wanted]
+    owner = np.repeat(np.arange(len(text)), [len(p) for p in pieces])
+    values = pc.utf8_trim_whitespace(pa.concat_arrays(pieces))
+    answered = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
+    keep = answered.to_numpy(zero_copy_only=False)
+    owner = owner[keep]
+    # The first 200 answered cells of each column are enough to judge it (owners are in
+    # column order, so a cell's rank within its column is its distance from the first).
+    starts = np.searchsorted(owner, np.arange(len(text)))
+    rank = np.arange(len(owner)) - starts[owner]
+    first = rank < 200
+    keep[np.flatnonzero(keep)[~first]] = False
+    values, owner = values.filter(pa.array(keep)), owner[first]
+    if len(values) == 0:
+        return {}
+
+    def match(pattern: str) -> np.ndarray:
+        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+
+    def count(pattern: str) -> np.ndarray:
+        return pc.count_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+
+    lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(float)
+    table = pd.DataFrame(
+        {
+            "col": owner,
+            "n": 1,
+            "email": match(_EMAIL_RE),
+            "ip": match(_IPV4_RE),
+            "phone": (
+                match(_PHONE_RE) & ~match(_DATE_RE) & ~match(_NUMBER_RE) & (count(r"\d") >= 7)
+            ),
+            "person": match(_PERSON_RE),
+            "date": match(_DATE_RE),
+            "length": lengths,
+            "letters": count(r"\pL") / np.maximum(lengths, 1),
+            "words": count(r"\s+") + 1.0,
+        }
+    )
+    stats = table.groupby("col").agg(
+        n=("n", "sum"),
+        email=("email", "mean"),
+        ip=("ip", "mean"),
+        phone=("phone", "mean"),
+        person=("person", "mean"),
+        date=("date", "mean"),
+        length=("length", "mean"),
+        letters=("letters", "mean"),
+        words=("words", "mean"),
+    )
+    distinct = pd.Series(
+        pd.DataFrame({"col": owner, "v": values.to_numpy(zero_copy_only=False)})
+        .drop_duplicates()
+        .groupby("col")
+        .size()
+    )
+    stats["distinct"] = distinct.reindex(stats.index).to_numpy() / stats["n"].to_numpy()
+    reasons = _judge(stats)
+    found = {str(text[int(p)]): str(r) for p, r in zip(stats.index, reasons, strict=True) if r}
+    return {str(c): found[str(c)] for c in names if str(c) in found}
+
+
+def _arrow_text(values: object) -> object:
+    """A column slice as an Arrow large-string array (Arrow-backed text is taken as is)."""
+    import pyarrow as pa
+
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        array = pa.array(values)
+    else:
+        array = pa.array(pd.Series(values).astype("string"), type=pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == pa.large_string() else array.cast(pa.large_string())
+
+
+def _judge(stats: pd.DataFrame) -> np.ndarray:
+    """The reason each column's value statistics mark it personal ("" where they do not)."""
+    n, distinct = stats["n"].to_numpy(), stats["distinct"].to_numpy()
+    # Free text: long, varied, mostly letters, several words. Answer labels are short or
+    # repeat; a sentence typed by a respondent rarely does either.
+    free = (
+        (n >= 2)
+        & (stats["length"].to_numpy() >= 20)
+        & (stats["words"].to_numpy() >= 3)
+        & (stats["letters"].to_numpy() >= 0.6)
+        & (distinct >= 0.8)
+    )
+    rules = [
+        (stats["email"].to_numpy() >= 0.8, "values look like e-mail addresses"),
+        (stats["ip"].to_numpy() >= 0.8, "values look like IP addresses"),
+        ((stats["phone"].to_numpy() >= 0.8) & (n >= 2), "values look like phone numbers"),
+        (
+            (stats["person"].to_numpy() >= 0.8) & (n >= 3) & (distinct >= 0.8),
+            "values look like people's names",
+        ),
+        (free, "values look like free text"),
+        (stats["date"].to_numpy() >= 0.8, "values look like dates (a date tied to a person)"),
+    ]
+    return np.select([mask for mask, _ in rules], [why for _, why in rules], default="")
 
 
 def pii_ledger(table: RawTable, columns: Iterable[str] | None = None) -> pd.DataFrame:

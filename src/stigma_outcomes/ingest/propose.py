@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ..instruments.schema import Instrument
 from .table import RawTable
 
@@ -98,6 +101,10 @@ class FileProposal:
     pii: dict[str, str] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    wave_values: list[str] = field(default_factory=list)
+    """Waves found in the wave column, in order of first appearance."""
+    possible: dict[str, Candidate] = field(default_factory=dict)
+    """Fits by code range alone: shown as "possible, unconfirmed", never written."""
 
 
 @dataclass
@@ -129,6 +136,13 @@ class Proposal:
                 out.append(f"  {inst}: {len(cols)} item(s) ← {shown} [{cand.how}] {cand.why}")
                 if cand.recode:
                     out.append(f"    recode proposed: {cand.recode}")
+            for inst, cand in f.possible.items():
+                cols = list(cand.columns.values())
+                shown = f"{cols[0]} … {cols[-1]}" if len(cols) > 2 else ", ".join(cols)
+                out.append(
+                    f"  possible, unconfirmed: {inst} ← {shown} ({cand.why}); not written — "
+                    "only the codes' range fits; map it yourself if it really is this instrument"
+                )
             if f.pii:
                 out.append(f"  personal data kept out: {', '.join(f.pii)}")
             out.extend(f"  note: {note}" for note in f.notes)
@@ -182,7 +196,8 @@ def _one_file(
         excluded={str(k): int(v) for k, v in table.excluded["problem"].value_counts().items()},
     )
     result.notes = _notes(meta)
-    usable = [c for c in map(str, table.frame.columns) if c not in set(table.pii_columns)]
+    left_out = set(table.pii_columns) | _checkbox_columns(table)
+    usable = [c for c in map(str, table.frame.columns) if c not in left_out]
     profiles = _profiles(table, usable)
     chosen: dict[str, Candidate] = {}
     for instrument in instruments:
@@ -206,6 +221,12 @@ def _one_file(
             )
             continue
         chosen[instrument.id] = top[0]
+    # A proposal needs evidence: the instrument's item names, answers or value labels that
+    # are its response labels, or question text naming it. Codes in range prove nothing
+    # (nine 1–4 columns fit many scales), so such fits are listed, never written, and never
+    # compete with an evidence-backed match for its columns.
+    ranged = {k: v for k, v in chosen.items() if not _has_evidence(v, table, instruments)}
+    chosen = {k: v for k, v in chosen.items() if k not in ranged}
     claimed: dict[str, list[str]] = {}
     for inst, cand in chosen.items():
         for column in cand.columns.values():
@@ -230,18 +251,45 @@ def _one_file(
             "(--instrument) or map it"
         )
     result.matches = {k: v for k, v in chosen.items() if k not in losers}
-    if table.flavor == "qualtrics":
-        for inst, cand in result.matches.items():
-            if "codes within the scale" in cand.why:
-                # Survey authors set Qualtrics recode values; in range is not proof.
-                result.ambiguities.append(
-                    f"{inst}: numeric Qualtrics codes were taken as the scale's codes; check "
-                    "the question's recode values (or export as SPSS, whose value labels say)"
-                )
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
+    result.possible = {
+        k: v for k, v in ranged.items() if not taken.intersection(v.columns.values())
+    }
     _pick_id(result, table, [c for c in usable if c not in taken])
     _pick_wave(result, table, index, n_files)
     return result
+
+
+_EVIDENCE = ("value labels name the scale's answers", "answers are the scale's labels")
+
+
+def _has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]) -> bool:
+    """Whether a match rests on more than the codes' range (see :data:`_EVIDENCE`); a match
+    made on question text says so in its reason."""
+    if candidate.how == "name" or any(e in candidate.why for e in _EVIDENCE):
+        return True
+    instrument = next(i for i in instruments if i.id == candidate.instrument)
+    names = {_norm(n) for n in (instrument.id, instrument.short_name, instrument.name) if n}
+    texts = [_norm(table.column_labels.get(c, "")) for c in candidate.columns.values()]
+    stem = _norm(candidate.pattern or "").replace("{item}", "")
+    if any(n and (n in t or n == stem.strip(" _-")) for n in names for t in [*texts, stem]):
+        candidate.why += f"; {_QUESTION_TEXT}"
+        return True
+    return False
+
+
+_QUESTION_TEXT = "question text or column names name the instrument"
+
+
+def _checkbox_columns(table: RawTable) -> set[str]:
+    """Columns of tick-box questions, which are never items of a rating scale: REDCap
+    ``field___code`` columns (and dictionary fields of type checkbox), Google Forms
+    checkbox answers."""
+    meta = table.metadata
+    out = {c for cols in meta.get("checkbox_groups", {}).values() for c in cols}
+    out.update(meta.get("checkbox_columns", []))
+    out.update(c for c in map(str, table.frame.columns) if "___" in c)
+    return out
 
 
 def _notes(meta: dict[str, Any]) -> list[str]:
@@ -271,17 +319,52 @@ def _notes(meta: dict[str, Any]) -> list[str]:
 
 
 def _profiles(table: RawTable, columns: list[str]) -> dict[str, dict[str, int]]:
-    """Column → {normalised answer: count} over the first rows (enough to judge a fit)."""
-    sample = table.frame.head(_SAMPLE_ROWS)
-    out: dict[str, dict[str, int]] = {}
-    for column in columns:
-        values = sample[column].dropna()
-        if values.dtype.kind == "f" and len(values) and (values % 1 == 0).all():
-            values = values.astype("int64")
-        text = values.astype(str).map(_norm)
+    """Column → {normalised answer: count} over the first rows (enough to judge a fit).
+
+    Text columns are stacked into one Arrow array and counted in one pass, so a wide export
+    costs what one long column does; typed (numeric) columns are counted one by one.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wanted = set(columns)
+    out: dict[str, dict[str, int]] = {c: {} for c in columns}
+    text_names: list[str] = []
+    pieces = []
+    for name, column in table.frame.items():
+        if name not in wanted:
+            continue
+        values = column.array[:_SAMPLE_ROWS]
+        if isinstance(values, pd.arrays.ArrowStringArray):
+            array = pa.array(values)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+            pieces.append(array.cast(pa.large_string()))
+            text_names.append(str(name))
+            continue
+        series = pd.Series(values).dropna()
+        if series.dtype.kind == "f" and len(series) and (series % 1 == 0).all():
+            series = series.astype("int64")
+        text = series.astype(str).map(_norm)
         counts = text[text != ""].value_counts()
-        out[column] = {str(k): int(v) for k, v in counts.items()}
-    return out
+        out[str(name)] = {str(k): int(v) for k, v in counts.items()}
+    if not pieces:
+        return out
+    owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    stacked = pa.concat_arrays(pieces)
+    # As _norm: white space collapsed and trimmed, case folded.
+    normal = pc.utf8_lower(
+        pc.utf8_trim_whitespace(pc.replace_substring_regex(stacked, r"\s+", " "))
+    )
+    keep = pc.fill_null(pc.greater(pc.utf8_length(normal), 0), False).to_numpy(zero_copy_only=False)
+    codes, uniques = pd.factorize(normal.to_numpy(zero_copy_only=False)[keep])
+    keys = owner[keep].astype(np.int64) * max(len(uniques), 1) + codes
+    found, counts = np.unique(keys, return_counts=True)
+    for key, count in zip(found.tolist(), counts.tolist(), strict=True):
+        column, code = divmod(key, max(len(uniques), 1))
+        out[text_names[column]][str(uniques[code])] = int(count)
+    # Most frequent answer first, as value_counts gives them.
+    return {c: dict(sorted(v.items(), key=lambda kv: -kv[1])) for c, v in out.items()}
 
 
 def _fit(
@@ -352,22 +435,34 @@ def _candidates(
 ) -> list[Candidate]:
     items = instrument.item_ids
     folded = {c.casefold(): c for c in columns}
+    # Also under a Kobo group path (``group/ucla3_1``): the last path segment, first seen.
+    segments: dict[str, str] = {}
+    for c in columns:
+        segments.setdefault(c.casefold().rsplit("/", 1)[-1], c)
     blocks: list[tuple[str, dict[str, str], str | None, str]] = []
     by_name = {}
     for item in items:
         want = f"{instrument.id}_{item}".casefold()
-        hit = folded.get(want) or next(
-            (c for c in columns if c.casefold().rsplit("/", 1)[-1] == want), None
-        )
+        hit = folded.get(want) or segments.get(want)
         if hit:
             by_name[item] = hit
     if len(by_name) == len(items):
         prefix = _common_prefix(by_name, items)
         blocks.append(("name", by_name, prefix, "columns named <instrument>_<item>"))
+    block_sizes = _numbered_blocks(columns)
     prefixes: dict[str, dict[str, str]] = {}
+    # Each column is looked up by its endings of the items' lengths (a dictionary look-up
+    # per length), not compared with every item.
+    by_ending: dict[str, list[str]] = {}
+    for item in items:
+        by_ending.setdefault(item.casefold(), []).append(item)
+    lengths = sorted({len(e) for e in by_ending})
     for column in columns:
-        for item in items:
-            if column.casefold().endswith(item.casefold()) and len(column) > len(item):
+        folded_column = column.casefold()
+        for size in lengths:
+            if len(column) <= size:
+                continue
+            for item in by_ending.get(folded_column[-size:], ()):
                 prefix = column[: -len(item)]
                 if prefix[-1].isdigit() and item[0].isdigit():
                     continue  # Q1 + "1" is not Q11
@@ -375,7 +470,7 @@ def _candidates(
     for prefix, found in prefixes.items():
         if len(found) != len(items) or found == by_name:
             continue
-        size = sum(1 for c in columns if c.startswith(prefix) and c[len(prefix) :].isdigit())
+        size = block_sizes.get(prefix, 0)
         how = "pattern" if size <= len(items) else "pattern (subset)"
         if how == "pattern (subset)" and not named:
             continue
@@ -400,6 +495,28 @@ def _candidates(
         reason, recode = fitted
         out.append(Candidate(instrument.id, how, mapping, f"{why}; {reason}", recode, pattern))
     return out
+
+
+def _numbered_blocks(columns: list[str]) -> dict[str, int]:
+    """For every prefix, how many columns are that prefix followed by digits only.
+
+    Counted in one pass (each column adds each of its digit-suffix splits), so a wide
+    export costs its width, not its width squared.
+
+    Examples
+    --------
+    >>> _numbered_blocks(["Q5_1", "Q5_2", "Q12"])["Q5_"], _numbered_blocks(["Q12"])["Q1"]
+    (2, 1)
+    """
+    sizes: dict[str, int] = {}
+    for column in columns:
+        start = len(column)
+        while start > 0 and column[start - 1].isdigit():
+            start -= 1
+        for cut in range(start, len(column)):
+            prefix = column[:cut]
+            sizes[prefix] = sizes.get(prefix, 0) + 1
+    return sizes
 
 
 def _common_prefix(mapping: dict[str, str], items: list[str]) -> str | None:
@@ -499,18 +616,46 @@ def _pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
 def _pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -> None:
     event = table.metadata.get("event_column")
     folded = {str(c).casefold(): str(c) for c in table.frame.columns}
+    column = None
     if event:
-        result.wave_column, result.wave_reason = event, "REDCap events, one row per record × event"
-        return
-    if "wave" in folded and table.metadata.get("layout") in {"long_waves", "long_items"}:
-        result.wave_column, result.wave_reason = folded["wave"], "a wave column in a long file"
+        column, result.wave_reason = event, "REDCap events, one row per record × event"
+    elif "wave" in folded and table.metadata.get("layout") in {"long_waves", "long_items"}:
+        column, result.wave_reason = folded["wave"], "a wave column in a long file"
+    if column is not None:
+        result.wave_column = column
+        values = table.frame[column]
+        if event and "redcap_repeat_instance" in table.frame.columns:
+            from .redcap_forms import occasion_names
+
+            # Repeating events and forms are occasions of their own (``event#2``), named
+            # as scoring names them.
+            def blanked(name: str) -> pd.Series:
+                cells = table.frame.get(name, pd.Series([None] * len(values)))
+                return cells.astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
+
+            values = pd.Series(
+                occasion_names(
+                    values,
+                    blanked("redcap_repeat_instrument").to_numpy(dtype=object),
+                    blanked("redcap_repeat_instance").to_numpy(dtype=object),
+                ),
+                index=values.index,
+            ).astype(object)
+        items = [c for cand in result.matches.values() for c in cand.columns.values()]
+        if items:
+            # Only waves where a matched instrument was answered (a REDCap event can hold
+            # other forms only).
+            values = values[table.frame[items].notna().any(axis=1).to_numpy()]
+        values = values.dropna().astype(str).str.strip()
+        result.wave_values = [v for v in pd.unique(values) if v][:50]
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
     words = [_WAVE_WORDS[w] for w in stem if w in _WAVE_WORDS]
     if words:
         result.wave, result.wave_reason = words[-1], "from the file name"
         return
-    result.wave = f"wave{index + 1}"
+    # Named as `score` names a file without a wave (1, 2, ...), so init and score agree.
+    result.wave = str(index + 1)
     result.wave_reason = "not in the file name; placeholder"
     if n_files > 1:
         result.ambiguities.append(f"wave of this file unknown; named it '{result.wave}'")
@@ -580,7 +725,14 @@ def _evaluation(files: list[FileProposal]) -> dict[str, Any]:
     }
     if ids:
         evaluation["id_column"] = ids[0]
+    in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
     if len(set(waves)) >= 2:
         evaluation["waves"] = {"pre": waves[0], "post": waves[1]}
+    elif in_columns:
+        # Waves from a column (REDCap events): first seen is the baseline, then the post,
+        # then follow-ups; the file states it so a reader can correct the order.
+        evaluation["waves"] = {"pre": in_columns[0], "post": in_columns[1]}
+        if in_columns[2:]:
+            evaluation["waves"]["followup"] = list(in_columns[2:])
     evaluation["privacy"] = {"threshold": 5}
     return evaluation

@@ -26,6 +26,7 @@ from ..instruments.schema import Instrument
 from .mapping import Mapping, load_mapping
 from .readers import read_export
 from .table import RawTable, ledger_frame
+from .value_labels import decode_by_labels
 
 DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
 DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
@@ -39,6 +40,9 @@ ID_CANDIDATES = (
     "id",
 )
 DEFAULT_WAVE = "1"
+ROW_ID = "@row"
+"""``--id-col @row``: number rows as respondents, for anonymous (unlinked) designs only. Each
+row of each file is its own respondent (``<file>#<row>``), so nobody is ever paired."""
 META_COLUMNS = ("participant_id", "wave", "_file", "_row")
 
 
@@ -122,7 +126,9 @@ def _detect_id_column(table: RawTable) -> str:
         "no participant ID column was found",
         where=table.source,
         fix="name the column that identifies participants with --id-col (or id_column in the "
-        f"mapping); looked for: {', '.join(ID_CANDIDATES)}",
+        f"mapping); looked for: {', '.join(ID_CANDIDATES)}. An anonymous survey whose waves "
+        f"are not linked (unlinked design) can number its rows instead: --id-col {ROW_ID} "
+        f"(id_column: '{ROW_ID}'); never for a paired design",
     )
 
 
@@ -237,6 +243,7 @@ def load_responses(
     registry: Registry | None = None,
     id_key: bytes | None = None,
     read_options: dict[str, Any] | None = None,
+    linked: bool | None = None,
 ) -> ItemResponses:
     """Read exports and bind their columns to instrument items.
 
@@ -267,6 +274,9 @@ def load_responses(
     read_options : dict, optional
         Passed to :func:`~stigma_outcomes.ingest.readers.read_export` for each file
         (``sheet``, ``dictionary``, ``include_previews``, ``include_incomplete``, ``pii``, ...).
+    linked : bool, optional
+        Whether the design links people across waves (paired); row-number IDs
+        (``id_col="@row"``) are refused when it does.
 
     Examples
     --------
@@ -280,6 +290,12 @@ def load_responses(
         raise InputError(
             f"unknown duplicate policy '{duplicates}'",
             fix=f"use one of: {', '.join(DUPLICATE_POLICIES)}",
+        )
+    if id_col == ROW_ID and linked:
+        raise InputError(
+            "row-number IDs (--id-col @row) cannot be used for a paired design",
+            fix="a row number is not a person: pairs need an ID column that is the same at "
+            "every wave; for anonymous before/after surveys set unlinked: true (--unlinked)",
         )
     items = list(sources) if isinstance(sources, list | tuple) else [sources]
     if not items:
@@ -296,6 +312,7 @@ def load_responses(
     pii: dict[str, list[str]] = {}
     rows_in = 0
     for index, (table, file_wave) in enumerate(zip(tables, waves, strict=True)):
+        _check_rows_left(table)
         rows_in += int(table.rows_in or 0)
         ledgers.append(table.excluded)
         part, columns, part_ledger = _one_source(
@@ -464,6 +481,28 @@ def _resolve_instruments(
     return resolved
 
 
+_KEEP_OPTION = {
+    "survey_preview": "--include-previews",
+    "unfinished_response": "--include-incomplete",
+    "incomplete_response": "--include-incomplete",
+}
+
+
+def _check_rows_left(table: RawTable) -> None:
+    """Refuse an export whose every row the reader set aside (say why, name the option)."""
+    if len(table.frame) or not len(table.excluded):
+        return
+    counts = table.excluded["problem"].value_counts()
+    why = ", ".join(f"{n} {str(p).replace('_', ' ')}(s)" for p, n in counts.items())
+    options = sorted({_KEEP_OPTION[p] for p in counts.index if p in _KEEP_OPTION})
+    keep = f"add {' and '.join(options)} to keep them, " if options else ""
+    raise InputError(
+        f"every row of this export was set aside ({why}): nothing is left to score",
+        where=table.source,
+        fix=f"{keep}or check that this is the export with the real responses",
+    )
+
+
 def _constant(text: str, n: int) -> pd.Series:
     """A column holding one text value on every row, as codes rather than n strings."""
     return pd.Series(
@@ -488,7 +527,9 @@ def _one_source(
     # supplies them when the user has not named columns.
     id_name = id_col or the_map.id_column_for(table.source) or table.metadata.get("record_id")
     id_column = (
-        _find_column(table, id_name, "participant ID", "--id-col")
+        None
+        if id_name == ROW_ID
+        else _find_column(table, id_name, "participant ID", "--id-col")
         if id_name
         else _detect_id_column(table)
     )
@@ -515,8 +556,14 @@ def _one_source(
         else:
             waves = _constant(fallback, len(data))
     data = data.reset_index(drop=True)
-    ids = _id_strings(data[id_column], casefold_ids)
-    if id_column in table.pii_columns and id_key is None:
+    if id_column is None:
+        # Row-number IDs: unique within and across files, so no row is paired with another.
+        ids = pd.Series(
+            np.char.add(f"{table.source}#", table.row_numbers.astype(str)), dtype=object
+        )
+    else:
+        ids = _id_strings(data[id_column], casefold_ids)
+    if id_column is not None and id_column in table.pii_columns and id_key is None:
         reason = table.metadata.get("pii_reasons", {}).get(id_column, "personal data")
         raise InputError(
             f"the participant ID column '{id_column}' identifies people ({reason})",
@@ -530,23 +577,28 @@ def _one_source(
         ids = pseudonymise(ids, id_key).astype("str").reset_index(drop=True)
     out = pd.DataFrame({"participant_id": ids, "wave": waves})
     pii = set(table.pii_columns)
+    reasons = table.metadata.get("pii_reasons", {})
     for name in carry:
         column = _find_column(table, name, "carried", "--carry")
         if column in pii:
+            why = reasons.get(column, "personal data")
             raise InputError(
-                f"'{column}' holds personal data and cannot be carried into the scores",
+                f"'{column}' holds personal data ({why}) and cannot be carried into the scores",
                 where=table.source,
                 fix="carry a grouping column (site, arm, cohort) instead",
             )
         out[name] = data[column]
     columns: dict[tuple[str, str], str] = {}
     blocks: list[pd.DataFrame] = [out]
+    problems: list[pd.DataFrame] = []
     for inst in instruments:
         wave_for_map = file_wave if file_wave is not None else None
         bound = bind_items(table, inst, the_map, wave_for_map)
         for item_id, column in bound.items():
             canonical = f"{inst.id}_{item_id}"
-            if column in pii:
+            if column in pii and not reasons.get(column, "").startswith("values look like"):
+                # Named personal fields are never items; a guess from the values alone
+                # yields to the user's mapping (answer text can look like free text).
                 raise MappingError(
                     f"column '{column}' is bound to {canonical} but was recognised as "
                     "personal data",
@@ -556,12 +608,19 @@ def _one_source(
             columns[(table.source, canonical)] = column
         # Whole columns are moved, never converted, so text stays in its Arrow buffers.
         sources = [columns[(table.source, f"{inst.id}_{i}")] for i in inst.item_ids]
-        blocks.append(data[sources].set_axis([f"{inst.id}_{i}" for i in inst.item_ids], axis=1))
+        block = data[sources].set_axis([f"{inst.id}_{i}" for i in inst.item_ids], axis=1)
+        if table.value_labels and not the_map.for_source(inst.id, table.source, None).recode:
+            # A recode in the mapping is the user's decision about codes; otherwise labelled
+            # columns are decoded by their labels.
+            block, label_notes = decode_by_labels(
+                block, bound, inst, table.value_labels, table.source
+            )
+            problems.append(label_notes)
+        blocks.append(block)
     blocks.append(
         pd.DataFrame({"_file": _constant(table.source, len(data)), "_row": table.row_numbers})
     )
     out = pd.concat(blocks, axis=1)
-    problems: list[pd.DataFrame] = []
     if pii:
         problems.append(
             ledger_frame(
@@ -574,6 +633,21 @@ def _one_source(
                     }
                     for c in sorted(pii)
                 ]
+            )
+        )
+    padded = table.metadata.get("short_rows_padded")
+    if padded:
+        rows = np.intersect1d(np.asarray(padded, dtype=np.int64), table.row_numbers)
+        problems.append(
+            ledger_frame(
+                pd.DataFrame(
+                    {
+                        "file": table.source,
+                        "row": rows,
+                        "problem": "short_row_padded",
+                        "action": "trailing cells missing from the row read as blank",
+                    }
+                )
             )
         )
     no_id = out["participant_id"].isna().to_numpy()

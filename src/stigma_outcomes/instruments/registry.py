@@ -272,9 +272,14 @@ class Registry:
                 inst = ref
             elif base is not None and _is_path(str(ref)) and not Path(ref).is_absolute():
                 inst = self.get(Path(base) / ref)
+                self._files.setdefault(inst.id, Path(base) / ref)
             else:
                 inst = self.get(ref)
+                if _is_path(str(ref)):
+                    self._files.setdefault(inst.id, Path(ref))
             found.setdefault(inst.id, inst)
+        # A definition named by its file is now known here by its id too, so a stage handed
+        # this registry (the comparison's scale facts) finds it.
         return list(found.values())
 
     def all(self) -> list[Instrument]:

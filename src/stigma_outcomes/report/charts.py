@@ -130,7 +130,7 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
             ),
         )
     ax.set_xticks(range(len(waves)), waves)
-    ax.set_xlim(-0.5, len(waves) - 0.5)
+    ax.set_xlim(-0.5, max(len(waves), 1) - 0.5)  # no waves: still a non-empty axis
     ax.set_ylabel(_wrap(data["ylabel"], 34))
     if series:
         ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))

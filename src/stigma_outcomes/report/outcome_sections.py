@@ -247,7 +247,11 @@ def means_chart(
             for p in s["points"]
         )
         bits.append(f"{s['group']}: {pts}")
-    hidden = [r.get("group") for r in cell if not d.shown(record_key("paired", r) + "|stats")]
+    hidden = [
+        r.get("group")
+        for r in cell
+        if r.get("group") is not None and not d.shown(record_key("paired", r) + "|stats")
+    ]
     alt = (
         f"Line chart of average {info.name} score by survey wave, with 95% confidence "
         f"intervals, on {info.range_text} ({info.better_text}). " + ". ".join(bits) + "."

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import numpy as np
+import pandas as pd
+
 from ...errors import InputError
 from ..formats.sheet import Sheet
 from . import google_forms, kobo, limesurvey, plain, qualtrics, redcap, surveymonkey
@@ -54,6 +57,8 @@ def parse_sheet(
     ('plain', 'given with --flavor', ['id;x', 'q'], [2])
     """
     options = options or FlavorOptions()
+    _drop_empty_last_columns(sheet)
+    _drop_r_row_names(sheet)
     if flavor is None:
         name, reason = detect_flavor(sheet, options)
     else:
@@ -66,3 +71,52 @@ def parse_sheet(
             )
         name, reason = key, "given with --flavor"
     return FLAVORS[name].parse(sheet, options), name, reason
+
+
+def _drop_empty_last_columns(sheet: Sheet) -> None:
+    """Drop trailing columns whose header and every cell are empty (an export artefact).
+
+    Legacy Qualtrics exports end every line with a delimiter, which reads as one more,
+    nameless and empty, column. A column with any content is kept (and then refused if it
+    has no name).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> s = Sheet(cells=pd.DataFrame([["id", "q1", None], ["A", "2", None]]),
+    ...           row_numbers=np.array([1, 2]), source="f.csv")
+    >>> _drop_empty_last_columns(s); s.cells.shape, s.metadata["empty_last_columns_dropped"]
+    ((2, 2), 1)
+    """
+    if sheet.named or sheet.cells.shape[1] < 2:
+        return
+    # Only the run of empty columns at the right-hand end counts (checked from the end, so
+    # a wide export costs a column or two, not all of them).
+    width = sheet.cells.shape[1]
+    k = 0
+    while k < width - 1 and sheet.cells.iloc[:, width - 1 - k].isna().all():
+        k += 1
+    if k:
+        sheet.cells = sheet.cells.iloc[:, : sheet.cells.shape[1] - k]
+        sheet.metadata["empty_last_columns_dropped"] = k
+
+
+def _drop_r_row_names(sheet: Sheet) -> None:
+    """Drop a first column with no header holding 1, 2, 3, ...: R's ``write.csv`` row names.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> s = Sheet(cells=pd.DataFrame([[None, "record_id"], ["1", "A"], ["2", "B"]]),
+    ...           row_numbers=np.array([1, 2, 3]), source="f.csv")
+    >>> _drop_r_row_names(s); s.cells.shape, s.metadata["row_names_column_dropped"]
+    ((3, 1), True)
+    """
+    cells = sheet.cells
+    if sheet.named or cells.shape[1] < 2 or len(cells) < 2 or not pd.isna(cells.iat[0, 0]):
+        return
+    first = cells.iloc[1:, 0].astype("string").str.strip()
+    expected = pd.Series(np.arange(1, len(first) + 1).astype(str), index=first.index)
+    if first.eq(expected).all():
+        sheet.cells = cells.iloc[:, 1:].set_axis(range(cells.shape[1] - 1), axis=1)
+        sheet.metadata["row_names_column_dropped"] = True

@@ -15,6 +15,7 @@ NAME = "kobo"
 
 _KOBO = {"_uuid", "_submission_time", "_validation_status", "_index", "formhub/uuid"}
 _ODK = {"meta/instanceid", "meta-instanceid", "instanceid"}
+_CENTRAL = {"submitterid", "submittername", "attachmentspresent", "reviewstate", "formversion"}
 
 
 def detect(sheet: Sheet) -> str | None:
@@ -31,6 +32,9 @@ def detect(sheet: Sheet) -> str | None:
     kobo = sorted(first & _KOBO)
     if kobo:
         return f"KoboToolbox system column '{kobo[0]}'"
+    central = first & _CENTRAL
+    if "submissiondate" in first and len(central) >= 2:
+        return "ODK Central columns SubmissionDate, SubmitterID, SubmitterName, ..."
     if "key" in first and "submissiondate" in first:
         return "ODK Briefcase columns SubmissionDate and KEY"
     if {"key", "parent_key"} <= first:
@@ -48,7 +52,9 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     separator = "/" if any("/" in n for n in names) else "-"
     ids = [n for n in names if n.lower() in {"_uuid", "key", "meta/instanceid", "_id"}]
     parent = [n for n in names if n.lower() in {"parent_key", "_submission__uuid"}]
+    lowered = {n.lower() for n in names}
     metadata = {
+        "odk_export": "central" if len(lowered & _CENTRAL) >= 2 else "briefcase or kobo",
         "header_rows": 0 if sheet.named else 1,
         "group_separator": separator,
         "submission_id_columns": ids,

@@ -17,6 +17,10 @@ NAME = "limesurvey"
 
 _CODE_HEADINGS = {"submitdate", "lastpage", "startlanguage"}
 _TEXT_HEADINGS = {"response id", "date submitted", "last page", "start language"}
+_CODE_AND_TEXT = re.compile(
+    r"^(?P<code>[A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])*)\.(?:\s+(?P<text>.*))?$", re.DOTALL
+)
+"""A "question code & question text" heading: ``submitdate. Date submitted``."""
 _SUBQUESTION = re.compile(r"^(?P<q>[A-Za-z][A-Za-z0-9]*)[\[_](?P<sq>[A-Za-z0-9]+)\]?$")
 
 
@@ -31,6 +35,9 @@ def detect(sheet: Sheet) -> str | None:
     'LimeSurvey code headings (submitdate, lastpage, startlanguage)'
     """
     first = {c.lower() for c in sheet.head(1)[0]}
+    codes = {m["code"].lower() for c in sheet.head(1)[0] if (m := _CODE_AND_TEXT.match(c))}
+    if len(codes & _CODE_HEADINGS) >= 2:
+        return "LimeSurvey code-and-text headings (submitdate. Date submitted, ...)"
     if len(first & _CODE_HEADINGS) >= 2:
         return "LimeSurvey code headings (submitdate, lastpage, startlanguage)"
     if len(first & _TEXT_HEADINGS) >= 3:
@@ -41,7 +48,16 @@ def detect(sheet: Sheet) -> str | None:
 def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     """Set aside never-submitted responses and group sub-questions by question code."""
     frame, numbers, head = split_header(sheet, 0 if sheet.named else 1)
-    frame = name_columns(frame, list(head[0]), sheet.source)
+    headings = list(head[0])
+    labels = dict(sheet.column_labels)
+    matched = [_CODE_AND_TEXT.match(h) for h in headings]
+    code_and_text = len({m["code"].lower() for m in matched if m} & _CODE_HEADINGS) >= 2
+    if code_and_text:
+        # "code. question text" headings: the code is the column's name (what a mapping
+        # and the submitdate rule use), the text its label.
+        headings = [m["code"] if m else h for m, h in zip(matched, headings, strict=True)]
+        labels.update({m["code"]: " ".join(m["text"].split()) for m in matched if m and m["text"]})
+    frame = name_columns(frame, headings, sheet.source)
     names = list(frame.columns)
     lookup = {c.lower(): c for c in names}
     submit = lookup.get("submitdate") or lookup.get("date submitted")
@@ -58,14 +74,16 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
             groups.setdefault(match["q"], []).append(name)
     metadata: dict = {
         "header_rows": 0 if sheet.named else 1,
-        "headings": "codes" if "submitdate" in lookup else "text",
+        "headings": (
+            "code and text" if code_and_text else "codes" if "submitdate" in lookup else "text"
+        ),
         "submit_column": submit,
         "subquestions": {q: cols for q, cols in groups.items() if len(cols) > 1},
     }
     parsed = Parsed(
         frame=frame,
         row_numbers=numbers,
-        column_labels=dict(sheet.column_labels),
+        column_labels=labels,
         value_labels=dict(sheet.value_labels),
         metadata=metadata,
     )

@@ -9,6 +9,7 @@ never assumed to equal scale points: the reader keeps cells exactly as exported.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -20,6 +21,7 @@ from .base import (
     FlavorOptions,
     Parsed,
     as_text,
+    make_unique,
     matches_any,
     name_columns,
     set_aside_many,
@@ -43,6 +45,11 @@ _LABEL_ROW_SIGNALS = {"response id", "start date", "end date", "response type", 
 _PREVIEW_TEXT = {"survey preview", "preview"}
 _UNFINISHED_TEXT = {"0", "0.0", "false"}
 _TAG = re.compile(r"<[^>]+>")
+_CODE_QUESTION = re.compile(
+    r"(participant|respondent|client|member|study|subject|personal|unique)[ _-]*(id|code)\b"
+    r"|\bp?code\b"
+)
+"""A text-entry question that asks for the participant's study code: the ID, not free text."""
 
 
 def _layout(head: list[list[str]], named: bool) -> tuple[str, int] | None:
@@ -54,11 +61,19 @@ def _layout(head: list[list[str]], named: bool) -> tuple[str, int] | None:
         return ("legacy", 2)
     if "responseid" not in first and len(first & _SIGNALS) < 3:
         return None
-    if len(head) >= 3 and any(c.lower().startswith('{"importid"') for c in head[2]):
+    if len(head) >= 3 and _has_import_ids(head[2]):
         return ("three_rows", 3)
+    if len(head) >= 2 and _has_import_ids(head[1]):
+        return ("import_id_row", 2)
     if len(head) >= 2 and {c.lower() for c in head[1]} & _LABEL_ROW_SIGNALS:
         return ("two_rows", 2)
     return ("one_row", 1)
+
+
+def _has_import_ids(row: list[str]) -> bool:
+    """Whether a header row holds ImportId objects, in JSON (``{"ImportId":...}``) or in the
+    single-quoted form of 2016–17 exports (``{'ImportId': 'QID1'}``)."""
+    return any(re.match(r"""\{\s*["']importid["']""", c.lower()) for c in row)
 
 
 def detect(sheet: Sheet) -> str | None:
@@ -77,6 +92,7 @@ def detect(sheet: Sheet) -> str | None:
         return None
     reasons = {
         "three_rows": "Qualtrics metadata columns and an ImportId JSON row (three header rows)",
+        "import_id_row": "Qualtrics metadata columns over an ImportId row (two header rows)",
         "two_rows": "Qualtrics metadata columns and a question-text row (two header rows)",
         "legacy": "legacy Qualtrics header (V1, V2, ... over ResponseID, ResponseSet)",
         "one_row": "Qualtrics metadata columns (ResponseId, StartDate, Finished, ...)",
@@ -93,15 +109,27 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     labels: dict[str, str] = dict(sheet.column_labels)
     import_ids: dict[str, str] = {}
     time_zones: dict[str, str] = {}
+    renamed: dict[str, str] = {}
     if layout == "legacy":
-        names = [
+        firsts = [
             second if re.fullmatch(r"V\d+", first) and second else first
             for first, second in zip(head[0], head[1], strict=True)
         ]
+        # Legacy export tags repeat (several matrices exporting the same tags): numbered in
+        # column order, as repeated Google Forms titles are.
+        names, renamed = make_unique(firsts)
+        labels.update(
+            {
+                n: _clean_label(t)
+                for n, t, f in zip(names, head[1], head[0], strict=True)
+                if t and n and not re.fullmatch(r"V\d+", f) and t != n
+            }
+        )
     elif layout in {"three_rows", "two_rows"}:
         labels.update({n: _clean_label(t) for n, t in zip(names, head[1], strict=True) if t and n})
-    if layout == "three_rows":
-        for n, cell in zip(names, head[2], strict=True):
+    id_row = {"three_rows": 2, "import_id_row": 1}.get(layout)
+    if id_row is not None:
+        for n, cell in zip(names, head[id_row], strict=True):
             info = _import_id(cell)
             if "ImportId" in info:
                 import_ids[n] = str(info["ImportId"])
@@ -119,10 +147,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     if not options.include_previews:
         for column, rule in ((status_col, _is_preview_status), (channel_col, _is_preview_channel)):
             if column is not None:
-                hit = rule(frame[column]) & (reasons == "")
+                hit = rule(_by_label(frame[column], sheet, column)) & (reasons == "")
                 reasons[hit], columns[hit] = "survey_preview", column
     if finished_col is not None and not options.include_incomplete:
-        hit = matches_any(frame[finished_col], _UNFINISHED_TEXT) & (reasons == "")
+        finished = _by_label(frame[finished_col], sheet, finished_col)
+        hit = matches_any(finished, _UNFINISHED_TEXT) & (reasons == "")
         reasons[hit], columns[hit] = "unfinished_response", finished_col
     frame, numbers, excluded = set_aside_many(frame, numbers, reasons, columns, sheet.source)
     pii = {
@@ -131,6 +160,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         for part in ("Browser", "Version", "Operating System", "Resolution")
         if f"{prefix}_{part}" in names
     }
+    for column, import_id in import_ids.items():
+        # Text entry is recognised by its ImportId (QID2_TEXT), whatever the export tag says.
+        asks_code = _CODE_QUESTION.search(f"{column} {labels.get(column, '')}".lower())
+        if import_id.upper().endswith("_TEXT") and column in frame.columns and not asks_code:
+            pii.setdefault(column, f"free-text answer (ImportId {import_id})")
     metadata = {
         "header_rows": header_rows,
         "qualtrics_layout": layout,
@@ -142,6 +176,8 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata["import_ids"] = import_ids
     if time_zones:
         metadata["time_zones"] = time_zones
+    if renamed:
+        metadata["renamed_duplicates"] = renamed
     if status_col is not None:
         metadata["status_values"] = {
             str(k): int(v)
@@ -156,6 +192,26 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata=metadata,
         pii=pii,
     )
+
+
+def _by_label(column: pd.Series, sheet: Sheet, name: str) -> pd.Series:
+    """A status column read through its value labels when the file has them: Qualtrics SPSS
+    exports code Finished as 1 = False, 2 = True, so the code alone would mislead.
+
+    Examples
+    --------
+    >>> labels = {"Finished": {1.0: "False", 2.0: "True"}}
+    >>> s = Sheet(cells=pd.DataFrame({"Finished": [1.0, 2.0]}), row_numbers=np.array([1, 2]),
+    ...           source="q.sav", named=True, value_labels=labels)
+    >>> _by_label(s.cells["Finished"], s, "Finished").tolist()
+    ['False', 'True']
+    """
+    labels = sheet.value_labels.get(name)
+    if not labels:
+        return column
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    decoded = np.array([labels.get(u, u) for u in uniques] + [None], dtype=object)
+    return pd.Series(decoded[codes], index=column.index, dtype=object)
 
 
 def _is_preview_status(column: pd.Series) -> np.ndarray:
@@ -180,10 +236,21 @@ def _export_values(frame: pd.DataFrame, finished: str | None, status: str | None
 
 
 def _import_id(cell: str) -> dict:
+    """The ImportId object of a header cell: JSON, or the Python-style single-quoted dict
+    that 2016–17 exports wrote (read as a literal, never evaluated).
+
+    Examples
+    --------
+    >>> _import_id('{"ImportId":"QID2_TEXT"}'), _import_id("{'ImportId': 'responseId'}")
+    ({'ImportId': 'QID2_TEXT'}, {'ImportId': 'responseId'})
+    """
     try:
         value = json.loads(cell)
     except (json.JSONDecodeError, TypeError):
-        return {}
+        try:
+            value = ast.literal_eval(cell) if isinstance(cell, str) and cell[:1] == "{" else {}
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return {}
     return value if isinstance(value, dict) else {}
 
 

@@ -109,6 +109,8 @@ class RedcapDictionary:
                 out[name] = "a date field (dates tied to a person are identifying)"
             elif kind == "notes":
                 out[name] = "free-text notes field"
+            elif kind == "file":
+                out[name] = "file upload (photo, document or signature)"
         return out
 
     @property
@@ -326,6 +328,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
                 pii[column] = "flagged 'Identifier? = y' in the REDCap data dictionary"
             elif field_name in by_type:
                 pii[column] = by_type[field_name]
+        # File fields are not in the export-field list but appear in data exports
+        # ("[document]"), and an upload is often a photo or a signed form.
+        for field_name, why in by_type.items():
+            if field_name in names and field_name != record_id:
+                pii.setdefault(field_name, why)
     for column in complete.values():
         values.setdefault(column, dict(COMPLETE_LABELS))
     for column in names:

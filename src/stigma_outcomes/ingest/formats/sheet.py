@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,11 +48,33 @@ class Sheet:
 
         For a named sheet the first row is the column names.
         """
-        top = self.cells.head(n if not self.named else max(n - 1, 0))
-        rows = [[_text(v) for v in row] for row in top.itertuples(index=False, name=None)]
+        want = n if not self.named else max(n - 1, 0)
+        cached = self.__dict__.get("_head")
+        if cached is None or cached[0]() is not self.cells or cached[1] < want:
+            # One conversion of the top rows, kept while the cells stay the same: detection
+            # asks several times, and wide exports have thousands of columns. A weak
+            # reference, so the cache never keeps a released table alive.
+            top = self.cells.head(max(want, 4))
+            rows = [[_text(v) for v in r] for r in _rows(top)]
+            cached = (weakref.ref(self.cells), max(want, 4), rows)
+            self.__dict__["_head"] = cached
+        rows = [list(r) for r in cached[2][:want]]
         if self.named:
             rows.insert(0, [str(c).strip() for c in self.cells.columns])
         return rows
+
+
+def _rows(top: pd.DataFrame) -> list[list[Any]]:
+    import pyarrow as pa
+
+    # Through Arrow: one conversion per column, not one Python call per cell.
+    columns = [
+        pa.array(column.array).to_pylist()
+        if isinstance(column.array, pd.arrays.ArrowStringArray)
+        else list(column.array)
+        for _, column in top.items()
+    ]
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in top]
 
 
 def _text(value: Any) -> str:

@@ -199,9 +199,9 @@ def _named_sheet(
     clean_labels = {str(k): str(v) for k, v in labels.items() if v not in (None, "")}
     return Sheet(
         cells=frame,
-        # A typed file has no header rows; row n of the data is row n + 1 in a data viewer
-        # that shows the variable names on top, as SPSS and Stata both do.
-        row_numbers=np.arange(2, len(frame) + 2, dtype=np.int64),
+        # A typed file has no header rows: case n is row n, as SPSS's Data View and
+        # Stata's browser number them ($casenum, _n).
+        row_numbers=np.arange(1, len(frame) + 1, dtype=np.int64),
         source=file.name,
         named=True,
         fmt=fmt,

@@ -58,6 +58,13 @@ def read_text(
     size = file.stat().st_size
     with file.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
+        # A very wide export's header line is longer than the sample: read on until the
+        # sample holds a few whole lines (the width and the delimiter are judged on them).
+        while sample.count(b"\n") < 4 and len(sample) < size and len(sample) < 64 * 2**20:
+            more = handle.read(len(sample))
+            if not more:
+                break
+            sample += more
     if not sample.strip():
         raise InputError("the file is empty", where=str(file), fix="export the data again")
     sniffed = Sniffed(encoding, "given with --encoding") if encoding else sniff_encoding(sample)
@@ -263,6 +270,7 @@ def _read_python(text: str, file: Path, delimiter: str, meta: dict, skip: int = 
     numbers: list[int] = []
     width = 0
     blank = 0
+    padded: list[int] = []
     try:
         for number, row in enumerate(reader, start=1):
             if number <= skip:
@@ -275,6 +283,11 @@ def _read_python(text: str, file: Path, delimiter: str, meta: dict, skip: int = 
             elif len(row) != width:
                 if len(row) > width and not any(c.strip() for c in row[width:]):
                     row = row[:width]  # trailing empty cells some spreadsheets add
+                elif len(row) < width:
+                    # Trailing cells left out (ODK Central writes rows of an older form
+                    # version this way): read as blank, as pandas and R do, and noted.
+                    padded.append(number)
+                    row = row + [""] * (width - len(row))
                 else:
                     raise InputError(
                         f"row has {len(row)} cells but the header has {width} columns",
@@ -294,6 +307,8 @@ def _read_python(text: str, file: Path, delimiter: str, meta: dict, skip: int = 
     frame = pd.DataFrame(rows, dtype="str")
     frame = frame.mask(frame == "")
     meta = {**meta, "reader": "python-csv", "blank_rows_skipped": blank}
+    if padded:
+        meta["short_rows_padded"] = padded
     return Sheet(
         cells=frame,
         row_numbers=np.asarray(numbers, dtype=np.int64),
