@@ -49,14 +49,25 @@ def test_hiding_propagates_across_relations() -> None:
     assert d.shown("y|*|imp") and d.mark("y|g:b|imp") == "not shown"
 
 
-def test_a_published_total_equal_to_its_only_small_part_is_refused() -> None:
+def test_small_counts_that_cannot_be_protected_are_left_out_altogether() -> None:
     # 7 = a + b with both "<5" narrows them to 3 and 4, and the 7 is a count the report
-    # must show as it is (person=False): nothing can be hidden, so no report is written.
-    from stigma_outcomes.report.secondary import DisclosureAuditError
-
+    # must show as it is (person=False): hiding more cannot help, so a and b are left out
+    # ("not shown", which a reader cannot tell from zero) and the methods say so.
     d = _disclosure(a=3, b=4)
     d.count("total", 7, person=False)
     d.relation("total", ["a", "b"])
+    d.resolve()
+    assert d.mark("a") == d.mark("b") == "not shown" and d.mark("total") == "7"
+    assert d.summary is not None and d.summary.left_out == ["a", "b"]
+    assert "left out altogether" in d.audit_sentence()
+
+
+def test_a_report_that_would_leak_in_any_case_is_refused() -> None:
+    from stigma_outcomes.report.secondary import DisclosureAuditError
+
+    d = _disclosure(a=3)
+    d.count("files", 3, person=False)
+    d.relation("files", ["a"])
     with pytest.raises(DisclosureAuditError) as err:
         d.resolve()
     assert err.value.exit_code == 2 and "no report was written" in str(err.value)

@@ -66,6 +66,7 @@ def audit_lines(d: Disclosure) -> list[str]:
         f"small counts; {s.seconds:.2f} s, {s.solver_calls} solver calls."
     ]
     lines += [f"  hidden to protect a small count: {key}" for key in s.added]
+    lines += [f"  left out (too small to protect otherwise): {key}" for key in s.left_out]
     return lines
 
 

@@ -78,6 +78,9 @@ class AuditSummary:
     added: list[str]
     seconds: float
     solver_calls: int
+    left_out: list[str] = field(default_factory=list)
+    """Counts left out altogether (zeros too) where hiding more could not protect a small
+    one, as in a very small sample."""
 
 
 @dataclass
@@ -204,13 +207,31 @@ class Disclosure:
         }
         status.update({k: "withheld" for k in self.unpublished})
         self._withhold(status)
-        audit = self._audit(status)
-        eligible = [
-            k
-            for k, s in status.items()
-            if s == "shown" and k in self.values and k not in self.not_people
-        ]
-        added = protect(audit, self._cost, eligible, self.depends)
+        left_out: list[str] = []
+        calls = 0
+        while True:
+            audit = self._audit(status)
+            eligible = [
+                k
+                for k, s in status.items()
+                if s == "shown" and k in self.values and k not in self.not_people
+            ]
+            try:
+                added = protect(audit, self._cost, eligible, self.depends)
+                break
+            except DisclosureAuditError as err:
+                # Hiding more cannot help (every count around it is small or zero, as in a
+                # very small sample): leave the whole block of counts out, zeros included,
+                # so the reader learns nothing from it; refuse only if that is impossible.
+                block = self._block(audit, getattr(err, "key", None))
+                newly = [k for k in block if status[k] != "withheld"]
+                if not newly:
+                    raise
+                for k in newly:
+                    status[k] = "withheld"
+                left_out += newly
+                self._withhold(status)
+                calls += audit.solver_calls
         for key in added:
             status[key] = "hidden"
         self._withhold(status)
@@ -229,10 +250,23 @@ class Disclosure:
             suppressed=sum(1 for s in status.values() if s != "shown"),
             added=sorted(added),
             seconds=time.perf_counter() - start,
-            solver_calls=audit.solver_calls + final.solver_calls,
+            solver_calls=calls + audit.solver_calls + final.solver_calls,
+            left_out=sorted(left_out),
         )
         self._status = status
         return status
+
+    def _block(self, audit: Audit, key: str | None) -> list[str]:
+        """Counts of people tied to ``key`` through any relation (its whole table)."""
+        if key is None:
+            return []
+        free = {k for comp in audit.components([key]) for k in comp} | {key}
+        block = set(free)
+        for total, parts in audit.relations:
+            link = (total, *parts)
+            if free.intersection(link):
+                block.update(link)
+        return sorted(k for k in block if k in self.values and k not in self.not_people)
 
     def _audit(self, status: dict[str, Status]) -> Audit:
         audit = Audit(int(self.threshold))
@@ -315,6 +349,12 @@ class Disclosure:
                 f"hidden (“{HIDDEN_MARK}”)."
                 if added
                 else "No further number had to be hidden."
+            )
+            + (
+                f" Where the numbers were all too small for that, {len(s.left_out)} were "
+                "left out altogether (“not shown”, zeros included)."
+                if s.left_out
+                else ""
             )
         )
 

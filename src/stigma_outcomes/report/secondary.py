@@ -94,7 +94,7 @@ def protect(
                 )
             choice = _best(hider, key, cost, allowed)
             if choice is None:
-                raise DisclosureAuditError(
+                err = DisclosureAuditError(
                     f"a count under the privacy threshold ({key}) could still be narrowed "
                     "down from the other figures, and every number around it is itself below "
                     f"the threshold ({t}) or zero, so hiding more cannot protect it; no report "
@@ -103,6 +103,8 @@ def protect(
                     fix="report on larger groups (or fewer of them), or lower the privacy "
                     "threshold only if your data agreement allows it",
                 )
+                err.key = key  # type: ignore[attr-defined]
+                raise err
             for k in choice:
                 hider.hide(k)
         queue = [k for k in queue if k in set(audit.exposed(queue))]
