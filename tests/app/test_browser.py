@@ -8,9 +8,11 @@ go to ``docs/app-*.png`` for the README. Marked ``browser``; see ``conftest.py``
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 import warnings
@@ -67,8 +69,15 @@ def check_axe(page: Any, where: str) -> None:
 
 
 def shot(page: Any, name: str) -> None:
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / f"app-{name}.png"), full_page=True, animations="disabled")
+    """Screenshot of a step. The suite never writes into the checkout: the README's pictures
+    are refreshed only on request (STIGMA_OUTCOMES_SCREENSHOTS=1 writes them to docs/)."""
+    folder = (
+        DOCS
+        if os.environ.get("STIGMA_OUTCOMES_SCREENSHOTS") == "1"
+        else Path(tempfile.gettempdir()) / "stigma-outcomes-screenshots"
+    )
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"app-{name}.png"), full_page=True, animations="disabled")
 
 
 def upload(page: Any, input_id: str, *paths: Path) -> None:

@@ -164,7 +164,7 @@ def test_a_file_with_no_wave_needs_one(tmp_path: Path) -> None:
     wb.add_export("qualtrics_a.csv", tmp_path / "qualtrics_a.csv")
     wb.add_export("qualtrics_b.csv", tmp_path / "qualtrics_b.csv")
     wb.recognise()
-    assert [e.wave for e in wb.exports] == ["wave1", "wave2"]  # init's placeholders
+    assert [e.wave for e in wb.exports] == ["1", "2"]  # named as score names them
     assert any("wave of this file unknown" in d for d in wb.doubts)
     wb.exports[1].wave = ""
     with pytest.raises(InputError, match=r"qualtrics_b\.csv has no wave") as err:

@@ -82,6 +82,8 @@ class Block:
     recode: dict[str, float]
     confirmed: bool
     manual: bool = False
+    guess: bool = False
+    """Proposed by ``init`` as "possible, unconfirmed" (codes in range, no other evidence)."""
 
     @property
     def range_only(self) -> bool:
@@ -90,7 +92,7 @@ class Block:
         Columns named ``<instrument>_<item>`` are evidence in themselves (a REDCap project
         built from the instrument's data dictionary), whatever their codes.
         """
-        return self.how != "name" and any(r in self.why for r in RANGE_ONLY)
+        return self.guess or (self.how != "name" and any(r in self.why for r in RANGE_ONLY))
 
     @property
     def n_items(self) -> int:
@@ -148,6 +150,54 @@ def _entry(candidate: Any) -> dict[str, Any]:
     return entry
 
 
+def _candidates_of(proposal: Any) -> list[tuple[str, Any, bool]]:
+    """Evidence-backed matches, then range-only guesses that no other guess shares columns with.
+
+    Several instruments fitting the same columns by code range alone are no proposal at all:
+    they are left to :func:`range_doubts` and the user's own block.
+    """
+    found = [(inst, cand, False) for inst, cand in proposal.matches.items()]
+    shared = _shared_guesses(proposal)
+    found += [
+        (inst, cand, True)
+        for inst, cand in getattr(proposal, "possible", {}).items()
+        if inst not in shared
+    ]
+    return found
+
+
+def _shared_guesses(proposal: Any) -> dict[str, list[str]]:
+    """Range-only guesses whose columns another guess claims too: instrument → the others."""
+    possible = getattr(proposal, "possible", {})
+    by_columns: dict[frozenset[str], list[str]] = {}
+    for inst, cand in possible.items():
+        by_columns.setdefault(frozenset(cand.columns.values()), []).append(inst)
+    claims: dict[str, set[str]] = {}
+    for inst, cand in possible.items():
+        mine = set(cand.columns.values())
+        for cols, others in by_columns.items():
+            if mine & cols:
+                claims.setdefault(inst, set()).update(o for o in others if o != inst)
+    return {inst: sorted(others) for inst, others in claims.items() if others}
+
+
+def range_doubts(files: Sequence[Any]) -> list[str]:
+    """One open question per set of columns that several instruments fit by code range alone."""
+    doubts: list[str] = []
+    for f in files:
+        seen: set[frozenset[str]] = set()
+        for inst, others in _shared_guesses(f).items():
+            who = frozenset([inst, *others])
+            if who in seen:
+                continue
+            seen.add(who)
+            doubts.append(
+                f"{f.source}: the same columns fit {', '.join(sorted(who))} equally well by "
+                "their codes alone; add the block by hand if one of them is right"
+            )
+    return doubts
+
+
 def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Block]:
     """One :class:`Block` per instrument proposed in any file, keeping earlier answers.
 
@@ -157,7 +207,7 @@ def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Bl
     kept = {b.instrument: b for b in previous}
     blocks: dict[str, Block] = {}
     for f in files:
-        for inst, cand in f.matches.items():
+        for inst, cand, guess in _candidates_of(f):
             block = blocks.get(inst)
             if block is None:
                 block = blocks[inst] = Block(
@@ -169,6 +219,7 @@ def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Bl
                     columns={},
                     recode=dict(cand.recode),
                     confirmed=False,
+                    guess=guess,
                 )
             elif cand.why != block.why and cand.why not in block.why:
                 block.why = f"{block.why}; {f.source}: {cand.why}"

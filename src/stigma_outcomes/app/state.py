@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, StigmaOutcomesError
-from .recognise import Block, FileSummary, blocks_from, summarise
+from .recognise import Block, FileSummary, blocks_from, range_doubts, summarise
 from .uploads import check_upload, safe_name
 
 STEPS = ("programme", "exports", "questionnaires", "design", "run", "results")
@@ -247,7 +247,7 @@ class Workbench:
             if not export.wave:
                 export.wave = found.wave or ""
         self.blocks = blocks_from(proposal.files, self.blocks)
-        self.doubts = proposal.ambiguities
+        self.doubts = [*proposal.ambiguities, *range_doubts(proposal.files)]
         self.fit_design()
 
     def fit_design(self) -> None:
