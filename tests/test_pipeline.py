@@ -241,8 +241,8 @@ def test_manifest_lists_the_run_with_checksums_and_replaces_the_old_set(tmp_path
     manifest = json.loads((out / "run.json").read_text())
     files = manifest["files"]
     # The html of the previous run is gone: the folder holds exactly one run's set.
-    assert sorted(files) == ["ledger.csv", "report.md", "results.csv", "results.json",
-                             "scores.csv"]  # fmt: skip
+    assert sorted(files) == ["evaluator_qa.txt", "ledger.csv", "report.md", "results.csv",
+                             "results.json", "scores.csv"]  # fmt: skip
     assert sorted(p.name for p in out.iterdir()) == sorted([*files, "run.json"])
     for name, entry in files.items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"]
@@ -251,6 +251,7 @@ def test_manifest_lists_the_run_with_checksums_and_replaces_the_old_set(tmp_path
     # Reports and results follow the umask; scores and ledger stay private.
     assert (out / "scores.csv").stat().st_mode & 0o077 == 0
     assert (out / "ledger.csv").stat().st_mode & 0o077 == 0
+    assert (out / "evaluator_qa.txt").stat().st_mode & 0o077 == 0
 
 
 def _plant(tmp: Path, column: str, value: str, rows: int = 1) -> None:

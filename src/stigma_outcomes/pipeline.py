@@ -81,6 +81,7 @@ OUTPUT_NAMES = (
     "report.pdf",
     "report.html",
     "report.md",
+    "evaluator_qa.txt",
 )
 
 MANIFEST = "run.json"
@@ -215,7 +216,7 @@ def run_evaluation(
     >>> from stigma_outcomes.pipeline import run_evaluation, sample_data_dir
     >>> run = run_evaluation(sample_data_dir() / "evaluation.yaml", tempfile.mkdtemp())
     >>> sorted(run.files)[:3]
-    ['ledger', 'manifest', 'report_html']
+    ['evaluator_qa', 'ledger', 'manifest']
     """
     from ._io import write_table, write_text_atomic
     from ._outputs import all_or_nothing
@@ -311,9 +312,17 @@ def run_evaluation(
         model = build_report(results, scores, scored.ledger, settings, planning=planning)
         for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
             files[f"report_{fmt}"] = path
+        # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
+        # the scores and on the terminal, never in a report; private like them.
+        files["evaluator_qa"] = write_text_atomic(
+            out / "evaluator_qa.txt", model.evaluator_text(), private=True
+        )
         outputs.remove_on_commit(_previous_set(out))
         manifest = _manifest(outputs, out, _inputs_of(ev, base))
         files["manifest"] = write_text_atomic(out / MANIFEST, manifest, private=False)
+    for line in model.evaluator_notes:
+        if not line.startswith(("Ledger: ", "  ")):
+            say(line)
     summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
     return RunResult(out_dir=out, files=files, summary=summary)
 

@@ -54,57 +54,21 @@ def test_hidden_counts_are_noted_inside_the_plot_area() -> None:
     assert low <= y <= high
 
 
-def test_density_cells_below_the_threshold_stay_blank() -> None:
-    import numpy as np
-
-    from stigma_outcomes.report.charts import _scatter
-
-    rng = np.random.default_rng(3)
-    pre = np.concatenate([rng.uniform(3, 9, 2100), np.full(8, 3.0)])
-    post = np.concatenate([pre[:2100] + rng.normal(0, 0.5, 2100), np.full(8, 9.0)])
-    data = {
-        "pre": pre.tolist(),
-        "post": post.tolist(),
-        "band": 1.2,
-        "range": [3, 9],
-        "label": "Loneliness (UCLA-3)",
-        "from_wave": "pre",
-        "to_wave": "post",
-        "improvement_sign": -1,
-        "min_bin": 11,
-    }
-    plt = _pyplot()
-    fig = _scatter(plt, data)
-    counts = np.concatenate(
-        [c.get_array() for c in fig.axes[0].collections if c.get_array() is not None]
-    )
-    plt.close(fig)
-    # The 8 people at (3, 9) share one cell: fewer than 11, so it is not drawn at all.
-    assert counts.min() >= 11
-
-
-def test_shared_scores_become_one_dot_sized_by_people() -> None:
-    from stigma_outcomes.report.charts import _scatter
+def test_change_histogram_draws_bins_not_people() -> None:
+    from stigma_outcomes.report.charts import _change
 
     plt = _pyplot()
-    # 10 people: 6 at (5, 4), 3 at (6, 6), 1 at (3, 9): three points, areas 6 : 3 : 1
-    pre = [5] * 6 + [6] * 3 + [3]
-    post = [4] * 6 + [6] * 3 + [9]
-    data = {
-        "pre": pre,
-        "post": post,
-        "band": 1.2,
-        "range": [3, 9],
-        "label": "Loneliness",
-        "from_wave": "pre",
-        "to_wave": "post",
-        "improvement_sign": -1,
-        "stacked": True,
-    }
-    fig = _scatter(plt, data)
-    dots = fig.axes[0].collections[-1]
-    offsets = [tuple(p) for p in dots.get_offsets().tolist()]
-    sizes = dict(zip(offsets, dots.get_sizes().tolist(), strict=True))
+    bars = [
+        {"low": -2.0, "high": -1.0, "n": 12, "mark": "12"},
+        {"low": -1.0, "high": 0.0, "n": None, "mark": "<5"},
+        {"low": 0.0, "high": 1.0, "n": 30, "mark": "30"},
+    ]
+    data = {"bars": bars, "band": 1.0, "better": "left", "xlabel": "Change", "threshold": 5}
+    fig = _change(plt, data)
+    ax = fig.axes[0]
+    heights = sorted(p.get_height() for p in ax.patches if p.get_height() > 0)
+    texts = [t.get_text() for t in ax.texts]
     plt.close(fig)
-    assert set(offsets) == {(5.0, 4.0), (6.0, 6.0), (3.0, 9.0)}
-    assert sizes[(5.0, 4.0)] == 6 * sizes[(3.0, 9.0)] and sizes[(6.0, 6.0)] == 3 * sizes[(3.0, 9.0)]
+    # Two drawn bars (the suppressed bin has no height, only its mark) and no scatter.
+    assert heights[-2:] == [12, 30] and "<5" in texts
+    assert not ax.collections or all(len(c.get_offsets()) <= 1 for c in ax.collections)

@@ -2,61 +2,24 @@
 
 from __future__ import annotations
 
-from stigma_outcomes.report.outcome_sections import scatter_chart
-from stigma_outcomes.report.outcomes import describe_outcome
-
-from .conftest import paired_record, results_with_small_group, scores_for
+from .conftest import results_with_small_group, scores_for
 
 
-def test_scatter_without_reliability_has_no_band_in_caption_or_alt() -> None:
-    rec = paired_record("ucla3", "total", None, 63, 6.9, 5.9, -1, 0.001, 19, 4)
-    rec["rci_threshold"] = None
-    info = describe_outcome("ucla3", "total")
-    scores = scores_for(results_with_small_group())
-    chart = scatter_chart("ucla3", info, rec, scores, "pre", "post")
-    assert chart.data["band"] is None
-    assert "band marks" not in chart.caption and "no reliability coefficient" in chart.caption
-    assert "grey band" not in chart.alt and "nan" not in chart.alt
-    assert "Improvement is below the diagonal" in chart.alt
-
-
-def test_scatter_with_reliability_describes_its_band() -> None:
-    rec = paired_record("ucla3", "total", None, 63, 6.9, 5.9, -1, 0.001, 19, 4)
-    info = describe_outcome("ucla3", "total")
-    chart = scatter_chart("ucla3", info, rec, None, "pre", "post")
-    assert "the band marks changes too small" in chart.caption
-    assert "grey band (±2.07 points)" in chart.alt
-    # Chart titles use the short outcome label, not the scale's full parenthesised name.
-    assert chart.data["label"] == "Loneliness (UCLA-3)"
-
-
-def test_dots_are_not_drawn_when_they_would_show_a_hidden_count() -> None:
+def test_every_outcome_gets_a_change_histogram_and_no_scatter() -> None:
     from stigma_outcomes.report import build_report
 
     results = results_with_small_group()
     model = build_report(results, scores_for(results))
-    by_id = {o.id: o for o in model.outcomes}
-    # Everyone's UCLA-3: 4 reliably deteriorated is a small count; counting the dots
-    # outside the band would give it away, so that chart is left out and the text says so.
-    lonely = by_id["outcome-ucla3"]
-    assert not any(c.kind == "scatter" for c in lonely.charts)
-    assert any("could be counted" in m and "fewer than 5" in m for m in lonely.more)
-    # GBS (7 better, 6 worse) keeps its chart.
-    assert any(c.kind == "scatter" for c in by_id["outcome-gbs"].charts)
-
-
-def test_density_view_is_never_withheld_and_blanks_cells_below_the_threshold() -> None:
-    from stigma_outcomes.report.content import MAX_POINTS, record_key
-    from stigma_outcomes.report.outcome_sections import dots_reveal_hidden_counts
-    from stigma_outcomes.report.privacy import Disclosure
-
-    rec = paired_record("ucla3", "total", None, MAX_POINTS + 1, 6.9, 5.9, -1, 0.001, 900, 3)
-    d = Disclosure(11)
-    d.count(record_key("paired", rec) + "|n_reliably_deteriorated", 3)
-    assert not dots_reveal_hidden_counts(rec, d)
-    assert dots_reveal_hidden_counts({**rec, "n_pairs": MAX_POINTS}, d)
-    chart = scatter_chart("ucla3", describe_outcome("ucla3", "total"), rec, None, "pre", "post", 11)
-    assert chart.data["min_bin"] == 11
+    for section in model.outcomes:
+        kinds = [c.kind for c in section.charts]
+        assert "scatter" not in kinds
+    # The fixture has no reliable-change scale (no rci_s_diff), so the bins add up to the
+    # pairs only; either way a chart has bins, never one entry per person.
+    changes = [c for o in model.outcomes for c in o.charts if c.kind == "change"]
+    assert changes
+    for chart in changes:
+        assert len(chart.data["bars"]) < 63
+        assert all(set(b) <= {"low", "high", "n", "mark", "open"} for b in chart.data["bars"])
 
 
 def test_unlinked_outcome_gets_a_means_chart_without_hidden_groups() -> None:

@@ -292,7 +292,7 @@ def test_summary_table_and_split_intervals_reach_every_format(outputs: dict[str,
     # Wide tables put each interval under its estimate in HTML; Markdown keeps one line.
     assert '<td class="ci">−0.96<br>[−1.27 to −0.65]</td>' in outputs["html"]
     assert "−0.96 [−1.27 to −0.65]" in outputs["md"]
-    assert 'class="chart-scatter"' in outputs["html"]
+    assert 'class="chart-change"' in outputs["html"]
 
 
 def test_every_format_says_who_prepared_the_report(outputs: dict[str, str]) -> None:

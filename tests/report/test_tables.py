@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from stigma_outcomes.report.privacy import Disclosure
-from stigma_outcomes.report.tables import ledger_table
+from stigma_outcomes.report.tables import ledger_table, register_ledger
 
 from .conftest import ledger_fixture
 
 
 def test_ledger_table_names_what_each_count_counts() -> None:
     d = Disclosure(5)
-    table = ledger_table(ledger_fixture(), d)
+    table = ledger_table(register_ledger(ledger_fixture(), d), d)
     assert table is not None
     assert table.columns == ["Problem", "Times found", "People affected", "What was done"]
     assert "“–” where the problem is not about a person" in table.notes[0]
@@ -39,3 +39,33 @@ def test_waves_are_named_once_when_a_table_has_one_contrast() -> None:
     table = build_report({"meta": {}, "paired": [rec, group]}).outcomes[0].tables[0]
     assert table.columns[0] == "Scale · group"
     assert [r[0] for r in table.rows] == ["Loneliness · Everyone", "Loneliness · A"]
+
+
+def test_counts_of_columns_are_shown_and_answers_bound_people() -> None:
+    import pandas as pd
+
+    ledger = pd.DataFrame(
+        {
+            "participant_id": [None, None, "p1", "p1", "p2"],
+            "problem": ["pii_column_dropped"] * 2 + ["out_of_range"] * 3,
+            "action": ["kept out of every output"] * 2 + ["treated_as_missing"] * 3,
+        }
+    )
+    d = Disclosure(5)
+    table = ledger_table(register_ledger(ledger, d), d)
+    assert table is not None
+    rows = {r[0]: r for r in table.rows}
+    # Two columns are not two people: shown as they are.
+    assert rows["personal-data column (name, e-mail, IP address…)"][1] == "2"
+    # 3 answers from 2 people: both small, and the people count stays 1..4 for a reader.
+    assert rows["answer outside the response scale"][1:3] == ["<5", "<5"]
+
+
+def test_registering_after_marks_were_printed_is_refused() -> None:
+    import pytest
+
+    d = Disclosure(5)
+    d.count("a", 3)
+    assert d.mark("a") == "<5"
+    with pytest.raises(RuntimeError):
+        d.count("b", 7)

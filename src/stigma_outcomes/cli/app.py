@@ -110,6 +110,7 @@ COMMAND_MODULES = [
     "demo_cmd",
     "init_cmd",
     "plan_cmd",
+    "app_cmd",
 ]
 
 for _name in COMMAND_MODULES:

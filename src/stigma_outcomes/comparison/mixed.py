@@ -94,6 +94,8 @@ _Z975 = 1.959963984540054
 _EIGEN_TOL = 1e-8
 # a residual variance below this times the mean squared score is rounding noise
 _RESIDUAL_FLOOR = 1000 * float(np.finfo(float).eps)
+# _optimise_theta searches log10(theta2) up to 10; an optimum there has no residual variance
+_THETA2_EDGE = 10.0 ** (10.0 - 0.01)
 
 
 def _num(value: float | np.floating | None) -> float | None:
@@ -652,11 +654,13 @@ def _fit_one(
         return _empty_record(base, "; ".join([*notes, how]))
     A, beta, r2, _ = sums.solve(theta2)
     sigma2 = r2 / (len(y) - X.shape[1])
-    if sigma2 <= _RESIDUAL_FLOOR * float(y @ y) / len(y):
+    if sigma2 <= _RESIDUAL_FLOOR * float(y @ y) / len(y) or theta2 >= _THETA2_EDGE:
         # The model reproduces every score up to rounding. The residual sum of squares comes
         # from sums of squares by subtraction, so its rounding is about eps times sum(y^2):
         # below that it is noise, and standard errors made from it would give t ~ 1e8 (R's
-        # t.test calls such data essentially constant).
+        # t.test calls such data essentially constant). An optimum at the top of the search
+        # (participant variance 1e10 times the residual's) is the same case reached from the
+        # other side: the criterion still falls as the residual variance goes to 0.
         return _empty_record(
             base,
             "; ".join([*notes, "the scores do not vary beyond what wave and group explain "

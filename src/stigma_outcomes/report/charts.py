@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .content import MAX_POINTS, Chart
+from .content import Chart
 from .escape import chart_data
+from .formatting import percent
 
 OKABE_ITO = {
     "black": "#000000",
@@ -37,8 +38,6 @@ BAR_HEIGHT = 0.6
 """Bar thickness in rows; the gap below each bar holds its privacy note, if any."""
 LABEL_MIN_PERCENT = 9
 """Bar segments narrower than this (% of the axis) get no percentage label."""
-MIN_BIN = 5
-"""Density cells with fewer people than this are left blank (small-cell rule in charts)."""
 _CACHE: dict[int, tuple[Chart, str]] = {}
 
 
@@ -81,7 +80,7 @@ def render_svg(chart: Chart) -> str:
     plt = _pyplot()
     drawer = {
         "means": _means,
-        "scatter": _scatter,
+        "change": _change,
         "rci": _rci,
         "flow": _flow,
         "forest": _forest,
@@ -144,78 +143,47 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
     return fig
 
 
-def _scatter(plt: Any, data: dict[str, Any]) -> Any:
-    import numpy as np
-
-    pre = np.asarray(data["pre"], dtype=float)
-    post = np.asarray(data["post"], dtype=float)
-    low, high = data["range"]
-    if low is None or high is None:
-        both = np.concatenate([pre, post]) if len(pre) else np.array([0.0, 1.0])
-        low, high = float(both.min()), float(both.max())
-    pad = (high - low) * 0.05
-    fig, ax = plt.subplots(figsize=(3.6, 3.4), layout="constrained")
-    line = np.array([low - pad, high + pad])
+def _change(plt: Any, data: dict[str, Any]) -> Any:
+    """Histogram of individual change: one bar per bin of people, never a mark per person."""
+    bars = data["bars"]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 2.8), layout="constrained")
     band = data.get("band")
     if band is not None:
-        ax.fill_between(
-            line,
-            line - band,
-            line + band,
-            color="#E0E0E0",
-            linewidth=0,
-            label=f"no reliable change (±{band:.2f})",
+        ax.axvspan(
+            -band, band, color="#E0E0E0", linewidth=0, label=f"no reliable change (±{band:.2f})"
         )
-    ax.plot(line, line, color="#000000", linewidth=0.8, linestyle="--", label="no change")
-    if len(pre) > MAX_POINTS:
-        # Thousands of dots make an unreadable, huge SVG: show how many people fall where.
-        ax.hexbin(
-            pre,
-            post,
-            gridsize=30,
-            cmap="cividis_r",
-            mincnt=max(MIN_BIN, int(data.get("min_bin", MIN_BIN))),
-            extent=(low - pad, high + pad, low - pad, high + pad),
-            linewidths=0.2,
-        )
-    elif len(pre):
-        points, people = np.unique(np.column_stack([pre, post]), axis=0, return_counts=True)
-        if data.get("stacked", len(points) <= 0.5 * len(pre)):
-            # Scores of short scales take few values, so many people share a point and
-            # jitter cannot separate them: one dot per point, its area proportional to the
-            # number of people there.
-            area = min(10.0, 320.0 / float(people.max()))
-            ax.scatter(
-                points[:, 0],
-                points[:, 1],
-                s=area * people,
-                color="#0072B2",
-                alpha=0.6,
-                edgecolors="white",
-                linewidths=0.4,
-                label="dot area: number of people",
+    shown = [b for b in bars if b["n"] is not None]
+    ax.bar(
+        [b["low"] for b in shown],
+        [b["n"] for b in shown],
+        width=[b["high"] - b["low"] for b in shown],
+        align="edge",
+        color="#0072B2",
+        edgecolor="#FFFFFF",
+        linewidth=0.6,
+        label="people per bin",
+    )
+    top = max((b["n"] for b in shown), default=1) or 1
+    for b in bars:
+        if b["n"] is None:
+            # A suppressed bin has no height; its mark sits on the axis instead.
+            ax.text(
+                (b["low"] + b["high"]) / 2,
+                top * 0.02,
+                b["mark"],
+                ha="center",
+                va="bottom",
+                fontsize=7,
             )
-        else:
-            # Small jitter only to show stacked identical points; seeded so output is
-            # reproducible.
-            rng = np.random.default_rng(0)
-            jitter = (high - low) * 0.008
-            ax.scatter(
-                pre + rng.normal(0, jitter, len(pre)),
-                post + rng.normal(0, jitter, len(post)),
-                s=10,
-                color="#0072B2",
-                alpha=0.55,
-                edgecolors="none",
-            )
-    ax.set_xlim(low - pad, high + pad)
-    ax.set_ylim(low - pad, high + pad)
-    ax.set_aspect("equal")
-    ax.set_xlabel(f"{data['from_wave']} score")
-    ax.set_ylabel(f"{data['to_wave']} score")
-    better = "above" if data.get("improvement_sign") == 1 else "below"
-    ax.set_title(_wrap(f"{data['label']}: improvement is {better} the diagonal", 44))
-    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    ax.axvline(0, color="#000000", linewidth=0.8, linestyle="--")
+    if bars:
+        ax.set_xlim(min(b["low"] for b in bars), max(b["high"] for b in bars))
+    ax.set_ylim(0, top * 1.1)
+    ax.set_xlabel(_wrap(data["xlabel"], 60))
+    ax.set_ylabel("People")
+    if data.get("better"):
+        ax.set_title(f"Improvement is to the {data['better']}", fontsize=9)
+    ax.legend(frameon=False, fontsize=7, loc="upper left")
     return fig
 
 
@@ -250,7 +218,7 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
                 ax.text(
                     left + width / 2,
                     row,
-                    f"{round(width)}%",
+                    percent(value, bar["n"]),
                     ha="center",
                     va="center",
                     fontsize=8,

@@ -9,16 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import ALPHA, Finding
-from .privacy import DEFAULT_THRESHOLD
+from .privacy import DEFAULT_THRESHOLD, AuditSummary
 
 ALERT_PROBLEMS = ("alert",)
 """Ledger problems containing these words are evaluator-only and never reach a report."""
 
-MAX_POINTS = 2000
-"""Above this many participants the individual-change chart shows density, not dots."""
-
 RCI_COUNTS = ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
-DIRECTION_COUNTS = ("n_improved", "n_unchanged", "n_worsened")
 
 
 @dataclass
@@ -97,6 +93,22 @@ class ReportModel:
     sections: list[Section]
     privacy_note: str
     package_version: str
+    audit: AuditSummary | None = None
+    """What the disclosure audit checked (threshold, counts, added cells, time)."""
+    disclosure: Any = field(default=None, repr=False)
+    """The report's :class:`~stigma_outcomes.report.privacy.Disclosure` (statuses, for
+    checks and notebooks); renderers never read it."""
+    evaluator_notes: list[str] = field(default_factory=list)
+    """Evaluator-only QA (mis-keying warnings, internal ids, ledger actions): never rendered
+    into a report; the pipeline writes them to ``evaluator_qa.txt`` beside the scores."""
+
+    def evaluator_text(self) -> str:
+        """The evaluator-only QA file's content (never part of a rendered report)."""
+        head = (
+            "Evaluator-only quality checks for this report. Do not pass this file on: it "
+            "names internal item ids, settings and the cells hidden for privacy."
+        )
+        return "\n".join([head, "", *self.evaluator_notes]) + "\n"
 
     def all_text(self) -> str:
         """Every sentence and table cell, for checks (e.g. that no identifier leaked)."""

@@ -100,11 +100,14 @@ def verdict(record: dict[str, Any], alpha: float = ALPHA) -> Verdict:
 def _count_phrase(d: Disclosure, key: str, n: Any, total: Any, total_key: str) -> str:
     if d.status(key) == "small":
         return f"fewer than {d.threshold} of {_total(d, total, total_key)}"
-    if d.status(key) == "hidden":
+    if not d.shown(key):
         return f"a number not shown for privacy ({d.mark(key)})"
     if not is_number(n) or not is_number(total):
         return "not available"
-    return f"{percent(float(n), float(total))} of participants ({count(n)} of {count(total)})"
+    if not d.shown(total_key):
+        # A share of a hidden total would give the total away.
+        return f"{count(n)} participants"
+    return f"{percent(n, total)} of participants ({count(n)} of {count(total)})"
 
 
 def _total(d: Disclosure, total: Any, total_key: str) -> str:

@@ -74,6 +74,9 @@ def percent(part: float, whole: float) -> str:
     """
     if not whole:
         return "–"
+    if float(part).is_integer() and float(whole).is_integer():
+        # Counts: half up in exact arithmetic, as the disclosure audit models it.
+        return f"{(200 * int(part) + int(whole)) // (2 * int(whole)):d}%"
     return f"{round(100.0 * part / whole):d}%"
 
 

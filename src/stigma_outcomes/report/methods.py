@@ -118,9 +118,9 @@ def methods_section(
                     f"{info.short_name} · {info.name} · "
                     f"{rec.get('from_wave')}→{rec.get('to_wave')}",
                     num(rec.get("rci_reliability"), 2),
-                    str(rec.get("rci_reliability_source") or "–"),
+                    _small_n_masked(rec.get("rci_reliability_source"), d.threshold),
                     num(rec.get("rci_sd"), 2),
-                    str(rec.get("rci_sd_source") or "–"),
+                    _small_n_masked(rec.get("rci_sd_source"), d.threshold),
                     num(rec.get("rci_threshold"), 2),
                 ]
             )
@@ -256,12 +256,34 @@ def methods_section(
         sec.paragraphs.append(_not_computed_sentence(not_computed, bool(rel_rows)))
     sec.paragraphs.append(
         "Privacy. No names, e-mail addresses, participant codes or other personal columns "
-        "appear in this report. " + d.note()
+        "appear in this report. " + d.note() + " " + d.audit_sentence()
     )
     version = (data.get("meta") or {}).get("package_version")
     if version:
         sec.paragraphs.append(f"Produced with stigma_outcomes {version}.")
     return sec
+
+
+def _small_n_masked(source: Any, threshold: int) -> str:
+    """A results' source note with any small "n = k" (a count of people) shown as "n < t".
+
+    Examples
+    --------
+    >>> _small_n_masked("in-sample alpha at 'pre' (n = 3)", 5)
+    "in-sample alpha at 'pre' (n < 5)"
+    >>> _small_n_masked("baseline sample SD, n = 237", 5), _small_n_masked(None, 5)
+    ('baseline sample SD, n = 237', '–')
+    """
+    import re
+
+    if not source:
+        return "–"
+
+    def mask(m: re.Match[str]) -> str:
+        k = int(m.group(1))
+        return f"n < {threshold}" if 0 < k < threshold else m.group(0)
+
+    return re.sub(r"\bn = (\d+)\b", mask, str(source))
 
 
 def _reliability_rows(data: dict[str, Any], d: Disclosure) -> tuple[list[list[str]], list[str]]:

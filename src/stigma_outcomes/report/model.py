@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from .change import register_changes
 from .content import (
-    DIRECTION_COUNTS,
     RCI_COUNTS,
     Chart,
     OutcomeSection,
@@ -24,6 +24,7 @@ from .content import (
     Table,
     record_key,
 )
+from .evaluator import evaluator_notes
 from .findings import (
     CONVENTION_DETAIL,
     design_sentence,
@@ -42,7 +43,7 @@ from .participation import (
 from .planning import planning_section
 from .privacy import Disclosure
 from .sites import register_sites, sites_section
-from .tables import ledger_table
+from .tables import ledger_table, register_ledger
 
 __all__ = [
     "Chart",
@@ -73,13 +74,14 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
         key = record_key("paired", rec)
         d.count(f"{key}|n_pairs", rec.get("n_pairs"))
         d.derived(f"{key}|stats", f"{key}|n_pairs")
-        for family in (RCI_COUNTS, DIRECTION_COUNTS):
-            for name in family:
-                d.count(f"{key}|{name}", rec.get(name))
-                d.derived(f"{key}|{name}", f"{key}|n_pairs")
-            d.relation(f"{key}|n_pairs", [f"{key}|{n}" for n in family])
-        d.count(f"{key}|n_recovered", rec.get("n_recovered"))
-        d.derived(f"{key}|n_recovered", f"{key}|n_pairs")
+        # Only what the report prints is registered: the direction counts (improved /
+        # unchanged / worsened at all) and recoveries appear in no table, chart or sentence.
+        for name in RCI_COUNTS:
+            d.count(f"{key}|{name}", rec.get(name))
+            d.derived(f"{key}|{name}", f"{key}|n_pairs")
+            # Printed as a share of the pairs (summary table, bar labels).
+            d.share(f"{key}|{name}|pct", f"{key}|{name}", f"{key}|n_pairs")
+        d.relation(f"{key}|n_pairs", [f"{key}|{n}" for n in RCI_COUNTS])
         cell = record_key("paired", {**rec, "group": None})
         by_cell.setdefault(cell, []).append(rec)
     # Groups partition the whole sample, so each whole-sample count is a sum of group counts.
@@ -87,7 +89,7 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
         groups = [r for r in recs if r.get("group") is not None]
         if not groups:
             continue
-        for name in ("n_pairs", *RCI_COUNTS, *DIRECTION_COUNTS):
+        for name in ("n_pairs", *RCI_COUNTS):
             d.relation(f"{cell}|{name}", [f"{record_key('paired', r)}|{name}" for r in groups])
     unlinked_cells: dict[str, list[dict[str, Any]]] = {}
     for rec in data.get("unlinked") or []:
@@ -112,9 +114,20 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
         key = record_key("attrition", rec)
         d.count(f"{key}|n_completers", rec.get("n_completers"))
         d.count(f"{key}|n_dropouts", rec.get("n_dropouts"))
+        # Everyone with a starting score: printed in the methods (the baseline SD's n).
+        if rec.get("n_completers") is not None and rec.get("n_dropouts") is not None:
+            d.count(f"{key}|n_baseline", rec["n_completers"] + rec["n_dropouts"])
         d.relation(f"{key}|n_baseline", [f"{key}|n_completers", f"{key}|n_dropouts"])
     for rec in data.get("reliability") or []:
         d.count(f"{record_key('reliability', rec)}|n", rec.get("n"))
+    # The mixed-model chart's legend prints each group's largest n over the waves.
+    for m in data.get("mixed_models") or []:
+        most: dict[str, int] = {}
+        for cell in m.get("wave_means") or []:
+            group = str(cell.get("group") or "Everyone")
+            most[group] = max(most.get(group, 0), int(cell.get("n") or 0))
+        for group, n in most.items():
+            d.count(f"mixed|{m.get('instrument')}|{m.get('scale')}|{group}|n_most", n)
 
 
 def _primary_contrast(data: dict[str, Any]) -> tuple[str, str] | None:
@@ -175,8 +188,9 @@ def build_report(
     flow_groups = (
         register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
     )
-    quality = ledger_table(ledger, d)
-    d.resolve()
+    problems = register_ledger(ledger, d)
+    changes = register_changes(data, scores, d, primary)
+    d.resolve()  # the disclosure audit: raises, and no report is written, if it fails
 
     instruments = list(
         dict.fromkeys(
@@ -186,7 +200,7 @@ def build_report(
     outcomes = [
         s
         for i in instruments
-        if (s := outcome_section(i, data, scores, d, settings, primary)) is not None
+        if (s := outcome_section(i, data, scores, d, settings, primary, changes.get(i))) is not None
     ]
     findings = [s.finding for s in outcomes if s.finding is not None]
     has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
@@ -217,9 +231,9 @@ def build_report(
     if across_sites is not None:
         sections.append(across_sites)
     dq = Section("data-quality", "Data quality")
+    quality = ledger_table(problems, d)
     if quality is not None:
         dq.tables.append(quality)
-    dq.paragraphs.extend(_miskey_warnings(data))
     if not dq.tables and not dq.paragraphs:
         dq.paragraphs.append("No data-quality problems were recorded.")
     sections.append(dq)
@@ -238,19 +252,7 @@ def build_report(
         sections=sections,
         privacy_note=d.note(),
         package_version=version,
+        audit=d.summary,
+        disclosure=d,
+        evaluator_notes=evaluator_notes(data, ledger, d),
     )
-
-
-def _miskey_warnings(data: dict[str, Any]) -> list[str]:
-    out = []
-    for rec in data.get("reliability") or []:
-        items = rec.get("miskeyed_items") or []
-        if items:
-            out.append(
-                f"Possible mis-keyed items in {rec.get('instrument')} {rec.get('scale')} at the "
-                f"{rec.get('wave')} wave: item(s) {', '.join(str(i) for i in items)} correlate "
-                "negatively with the rest of the scale after reverse-keying, which often "
-                "means the survey platform had already reversed them. Check the export's "
-                "coding before relying on this scale."
-            )
-    return out

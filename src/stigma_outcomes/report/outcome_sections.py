@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from .change import change_chart
 from .content import (
-    MAX_POINTS,
     RCI_COUNTS,
     Chart,
     OutcomeSection,
@@ -65,28 +65,6 @@ def group_chart_data(recs: list[dict[str, Any]], d: Disclosure, dec: int) -> lis
     return series
 
 
-def individual_pairs(
-    scores: pd.DataFrame | None, instrument: str, scale: str, fw: str, tw: str
-) -> pd.DataFrame:
-    if scores is None or scores.empty:
-        return pd.DataFrame(columns=["pre", "post"])
-    mask = (
-        (scores["instrument"] == instrument)
-        & (scores["scale"] == scale)
-        & (scores["status"] == "ok")
-        & scores["score"].notna()
-    ).to_numpy(dtype=bool)
-    part = scores.loc[mask, ["participant_id", "wave", "score"]]
-    pre = part[part["wave"] == fw].drop_duplicates("participant_id")
-    post = part[part["wave"] == tw].drop_duplicates("participant_id")
-    out = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
-    out = pd.DataFrame(
-        {"pre": out["score_pre"].to_numpy(float), "post": out["score_post"].to_numpy(float)}
-    )
-    # Sorted by value, not by participant, so row order carries no identity.
-    return out.sort_values(["pre", "post"]).reset_index(drop=True)
-
-
 def outcome_section(
     instrument: str,
     data: dict[str, Any],
@@ -94,6 +72,7 @@ def outcome_section(
     d: Disclosure,
     settings: ReportSettings,
     primary: tuple[str, str] | None,
+    change: dict[str, Any] | None = None,
 ) -> OutcomeSection | None:
     paired = [r for r in data.get("paired") or [] if r.get("instrument") == instrument]
     unlinked = [r for r in data.get("unlinked") or [] if r.get("instrument") == instrument]
@@ -190,17 +169,8 @@ def outcome_section(
                 sec.more.append(joint)
         else:
             sec.charts.append(means_chart(instrument, info, cell, d, dec))
-        if whole and d.shown(record_key("paired", whole[0]) + "|stats"):
-            if dots_reveal_hidden_counts(whole[0], d):
-                sec.more.append(
-                    "The chart of each participant's change is left out for this outcome: "
-                    "its dots could be counted to find a number this report keeps hidden "
-                    f"(fewer than {d.threshold} people)."
-                )
-            else:
-                sec.charts.append(
-                    scatter_chart(instrument, info, whole[0], scores, fw, tw, d.threshold)
-                )
+        if change is not None and whole and d.shown(record_key("paired", whole[0]) + "|stats"):
+            sec.charts.append(change_chart(instrument, info, change, d, fw, tw))
         if any(is_number(r.get("n_reliably_improved")) for r in cell):
             # Without a reliability coefficient there is no reliable change to draw.
             sec.charts.append(rci_chart(instrument, info, cell, d))
@@ -464,95 +434,6 @@ def mixed_means_chart(
             "ylabel": f"{info.label} ({info.better_text})",
             "range": [info.range_low, info.range_high],
             "n_label": "most at one wave",
-        },
-    )
-
-
-def dots_reveal_hidden_counts(rec: dict[str, Any], d: Disclosure) -> bool:
-    """Whether one dot per person would let a reader count a suppressed number.
-
-    The reliable-change band is drawn so that a reader can see who lies outside it: with
-    few enough people to draw every dot, the reliably improved and deteriorated counts
-    can be read off the chart, so if either is hidden the dots must not be drawn. (Which
-    side of the diagonal a dot falls on cannot be read reliably for small changes, as the
-    dots are jittered, so the direction counts are not tested here.) Above
-    ``MAX_POINTS`` people the chart shows density cells instead, which cannot be counted.
-
-    Examples
-    --------
-    >>> d = Disclosure(5)
-    >>> d.count("paired|x|total|pre|post|*|n_reliably_deteriorated", 3)
-    >>> rec = {"instrument": "x", "scale": "total", "from_wave": "pre", "to_wave": "post",
-    ...        "group": None, "n_pairs": 60}
-    >>> dots_reveal_hidden_counts(rec, d)
-    True
-    """
-    n = rec.get("n_pairs")
-    if is_number(n) and n > MAX_POINTS:
-        return False
-    key = record_key("paired", rec)
-    names = RCI_COUNTS
-    return any(f"{key}|{name}" in d.values and not d.shown(f"{key}|{name}") for name in names)
-
-
-def scatter_chart(
-    instrument: str,
-    info: OutcomeInfo,
-    rec: dict[str, Any],
-    scores: pd.DataFrame | None,
-    fw: str,
-    tw: str,
-    threshold: int = 5,
-) -> Chart:
-    pairs = individual_pairs(scores, instrument, info.scale, fw, tw)
-    band = rec.get("rci_threshold") if is_number(rec.get("rci_threshold")) else None
-    sign = rec.get("improvement_sign")
-    side = "above" if sign == 1 else "below"
-    # Short scales take few values, so many people share a point: then one dot per point,
-    # sized by how many people are there (the chart reads this flag).
-    stacked = len(pairs) <= MAX_POINTS and len(pairs.drop_duplicates()) <= 0.5 * len(pairs)
-    shown_as = ""
-    if len(pairs) > MAX_POINTS:
-        shown_as = " shown as shaded density cells"
-    elif stacked:
-        shown_as = "; where people share the same pair of scores, the dot's area shows how many"
-    alt = (
-        f"Scatter plot of each participant's {info.name} score before (horizontal) and after "
-        f"(vertical), {len(pairs)} participants{shown_as}. Points off the diagonal changed. "
-    )
-    if band is not None:
-        alt += (
-            f"Points outside the grey band (±{num(band, 2)} points) changed by more than "
-            f"measurement error. Reliable improvement is {side} the band."
-        )
-        caption = (
-            f"Each participant's {info.name} before and after; the band marks changes too "
-            "small to tell from measurement error."
-        )
-    else:
-        # No reliability coefficient: no band is drawn, so the caption must not promise one.
-        alt += f"Improvement is {side} the diagonal. No reliable-change band is drawn."
-        caption = (
-            f"Each participant's {info.name} before and after. No reliable-change band: "
-            "this scale has no reliability coefficient to set one."
-        )
-    return Chart(
-        f"scatter-{instrument}",
-        "scatter",
-        caption,
-        alt,
-        {
-            "pre": pairs["pre"].tolist(),
-            "post": pairs["post"].tolist(),
-            "stacked": stacked,
-            "band": band,
-            "range": [info.range_low, info.range_high],
-            "label": info.label,
-            "from_wave": fw,
-            "to_wave": tw,
-            "improvement_sign": sign,
-            # Density cells with fewer people than the suppression threshold stay blank.
-            "min_bin": max(int(threshold), 1),
         },
     )
 

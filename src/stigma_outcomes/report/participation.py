@@ -13,6 +13,7 @@ from .content import (
     Chart,
     Table,
 )
+from .formatting import percent
 from .privacy import Disclosure
 
 
@@ -100,6 +101,7 @@ def register_group_flow(
         d.count(f"{key}|both", int(row["sum"]))
         d.count(f"{key}|no_post", int(row["size"] - row["sum"]))
         d.relation(f"{key}|pre", [f"{key}|both", f"{key}|no_post"])
+        d.share(f"{key}|came_back", f"{key}|both", f"{key}|pre")
     for part in ("pre", "both", "no_post"):
         d.relation(f"flow|{part}", [f"flowg|{g}|{part}" for g in groups])
     return groups
@@ -112,11 +114,7 @@ def group_flow_table(groups: list[str], fw: str, tw: str, d: Disclosure) -> Tabl
     for g in groups:
         key = f"flowg|{g}"
         pre, both = d.values.get(f"{key}|pre", 0), d.values.get(f"{key}|both", 0)
-        retained = (
-            f"{round(100 * both / pre)}%"
-            if pre and d.shown(f"{key}|pre") and d.shown(f"{key}|both")
-            else "not shown"
-        )
+        retained = percent(both, pre) if pre and d.shown(f"{key}|came_back") else "not shown"
         # A group too small to show is not named: its label may point at its few people.
         name = "a small group" if d.status(f"{key}|pre") == "small" else g
         rows.append(

@@ -23,7 +23,7 @@ from .escape import map_strings, typst_text
 FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """Creation time written into every PDF, so that identical inputs give identical files."""
 
-CHART_WIDTH = {"means": 78, "scatter": 46, "rci": 92, "flow": 92}
+CHART_WIDTH = {"means": 78, "change": 78, "rci": 92, "flow": 92}
 
 
 def _template() -> bytes:

@@ -35,6 +35,8 @@ def _columns(unit: str) -> list[str]:
     ]
 
 
+SITE_COST = 200.0
+"""Cost to the reader of hiding one site's size (see privacy.reader_cost)."""
 SITES_WIDTHS = [2.0, 0.5, 0.6, 1.3, 0.6, 0.9, 0.5, 1.4]
 EFFECT = "mean_change"
 """The report pools change in score points; the standardized version is in the results."""
@@ -42,6 +44,10 @@ EFFECT = "mean_change"
 
 def _site_key(rec: dict[str, Any], level: Any) -> str:
     return f"{record_key('pooled', rec)}|site:{level}|n_pairs"
+
+
+def _people_key(rec: dict[str, Any]) -> str:
+    return f"{record_key('pooled', rec)}|n_total"
 
 
 def register_sites(data: dict[str, Any], d: Disclosure) -> None:
@@ -53,6 +59,7 @@ def register_sites(data: dict[str, Any], d: Disclosure) -> None:
     >>> rec = {"instrument": "x", "scale": "t", "from_wave": "pre", "to_wave": "post",
     ...        "effect": "mean_change", "studies": [{"level": "A", "n_pairs": 40}],
     ...        "excluded": [{"level": "B", "n_pairs": 3}]}
+    >>> d.count("paired|x|t|pre|post|*|n_pairs", 43)  # the whole sample, printed elsewhere
     >>> register_sites({"pooled": [rec]}, d)
     >>> d.resolve()[_site_key(rec, "A")], d.resolve()[_site_key(rec, "B")]
     ('hidden', 'small')
@@ -64,10 +71,17 @@ def register_sites(data: dict[str, Any], d: Disclosure) -> None:
         parts = []
         for site in [*(rec.get("studies") or []), *(rec.get("excluded") or [])]:
             key = _site_key(rec, site.get("level"))
-            d.count(key, site.get("n_pairs"))
+            # Hiding a site leaves its pooled estimate out, dearer than one "People" cell
+            # but far cheaper than the whole sample's size (which takes every headline).
+            d.count(key, site.get("n_pairs"), cost=SITE_COST)
             parts.append(key)
         if parts:
             d.relation(whole, parts)
+        # The table's "People" is the pooled sites' pairs: a sum of shown site sizes.
+        pooled = [_site_key(rec, s.get("level")) for s in rec.get("studies") or []]
+        if pooled:
+            d.count(_people_key(rec), rec.get("n_total"), cost=SITE_COST * 0.75)
+            d.relation(_people_key(rec), pooled)
 
 
 def _headline(
@@ -137,7 +151,7 @@ def sites_section(
             [
                 info.name if info.scale not in ("total", "score") else info.short_name,
                 str(rec.get("k")),
-                count(rec.get("n_total")),
+                d.mark(_people_key(rec)) if is_number(rec.get("n_total")) else "–",
                 f"{num(rec.get('estimate'), dec, signed=True)} "
                 f"[{interval(rec.get('ci_low'), rec.get('ci_high'), dec)}]",
                 pvalue(rec.get("p")),

@@ -139,14 +139,46 @@ def problem_label(problem: str) -> str:
     return PLAIN_WORDS.get(problem, problem.replace("_", " "))
 
 
-def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
+NOT_PEOPLE = ("pii_column_dropped", "survey_preview")
+"""Ledger problems that count things, not people (columns; staff test runs): shown as
+they are, whatever their size."""
+
+PLAIN_ACTIONS = {
+    "form_incomplete": "answers not scored, because the form was marked incomplete",
+}
+"""What was done, in plain words, where the ledger's action names options or settings."""
+
+
+def action_words(problem: str, action: str) -> str:
+    """What was done about a problem, in words a funder reads (never an option name).
+
+    Examples
+    --------
+    >>> action_words("out_of_range", "treated_as_missing")
+    'treated as missing'
+    >>> action_words("form_incomplete", "answers not scored; include_incomplete scores them")
+    'answers not scored, because the form was marked incomplete'
+    >>> action_words("new_kind", "see option keep_all=true")
+    'handled as listed in the evaluator’s quality-check file'
+    """
+    if problem in PLAIN_ACTIONS:
+        return PLAIN_ACTIONS[problem]
+    if action in ("", "nan", "None"):
+        return ""
+    if action in PLAIN_WORDS or all(c.isalpha() or c in "_ ;" for c in action):
+        return problem_label(action)
+    return "handled as listed in the evaluator’s quality-check file"
+
+
+def register_ledger(ledger: pd.DataFrame | None, d: Disclosure) -> list[tuple[str, int, str]]:
+    """Count the ledger's problems (alerts left out) and register the counts; table rows."""
     if ledger is None or ledger.empty or "problem" not in ledger.columns:
-        return None
+        return []
     problem = ledger["problem"].astype(str)
     keep = ~problem.str.contains("|".join(ALERT_PROBLEMS), case=False, regex=True)
     led = ledger.loc[keep]
     if led.empty:
-        return None
+        return []
     action = led["action"].astype(str) if "action" in led.columns else pd.Series("", led.index)
     pid = led["participant_id"] if "participant_id" in led.columns else pd.Series(None, led.index)
     frame = pd.DataFrame({"problem": led["problem"].astype(str), "action": action, "pid": pid})
@@ -155,11 +187,24 @@ def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
     actions = frame.groupby("problem")["action"].agg(lambda s: s.value_counts().index[0])
     rows = []
     for prob in sorted(cases.index):
-        d.count(f"ledger|{prob}|cases", int(cases[prob]))
+        key = f"ledger|{prob}"
+        person = prob not in NOT_PEOPLE
+        d.count(f"{key}|cases", int(cases[prob]), person=person)
         n_people = int(people.get(prob, 0))
         if n_people:
-            d.count(f"ledger|{prob}|people", n_people)
+            d.count(f"{key}|people", n_people)
+            # Each person affected is at least one case: cases = people + further cases.
+            further = int(cases[prob]) - n_people
+            d.count(f"{key}|further", further, person=False, published=False)
+            d.relation(f"{key}|cases", [f"{key}|people", f"{key}|further"])
         rows.append((prob, n_people, str(actions[prob])))
+    return rows
+
+
+def ledger_table(rows: list[tuple[str, int, str]], d: Disclosure) -> Table | None:
+    """The data-quality table from :func:`register_ledger`'s rows, after the audit."""
+    if not rows:
+        return None
     out = []
     for prob, n_people, act in rows:
         out.append(
@@ -167,7 +212,7 @@ def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
                 problem_label(prob),
                 d.mark(f"ledger|{prob}|cases"),
                 d.mark(f"ledger|{prob}|people") if n_people else "–",
-                problem_label(act) if act not in ("nan", "None") else "",
+                action_words(prob, act),
             ]
         )
     return Table(
@@ -178,8 +223,10 @@ def ledger_table(ledger: pd.DataFrame | None, d: Disclosure) -> Table | None:
         [
             "Times found: answers, rows or columns with the problem. People affected: "
             "participants with at least one (“–” where the problem is not about a person, "
-            "such as a personal-data column). Counted from the data-quality ledger; the full "
-            "ledger is a separate file kept by the evaluator, not part of this report."
+            "such as a personal-data column). Counts of columns and of survey previews are "
+            "not counts of people and are shown as they are. Counted from the data-quality "
+            "ledger; the full ledger and a quality-check file are kept by the evaluator, "
+            "not part of this report."
         ],
         widths=[2.6, 0.8, 0.9, 1.6],
     )

@@ -1,0 +1,245 @@
+"""The distribution of individual change, as a histogram that carries no one's own scores.
+
+A before/after scatter plot draws one mark per person, and an SVG keeps each mark's exact
+coordinates, so every pair of scores could be read back. This chart shows instead how many
+people changed by how much: bins of change (after − before) in score points, split at the
+reliable-change band so that the bins on each side add up to the reliably improved,
+no-reliable-change and reliably worse counts of the statistics table. Bins with fewer people
+than the threshold are merged with their neighbour (from the tails inward); any still under
+it are suppressed. Every bin is a count registered with the report's
+:class:`~stigma_outcomes.report.privacy.Disclosure`, with the relations above, so the audit
+sees the chart exactly as it sees the tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .content import Chart, record_key
+from .formatting import is_number, num
+from .outcomes import OutcomeInfo
+from .privacy import Disclosure
+
+CATEGORIES = ("n_reliably_deteriorated", "n_no_reliable_change", "n_reliably_improved")
+BIN_COST = 0.5
+"""Bins are the cheapest counts to hide: the table beside the chart keeps every total."""
+
+
+def individual_change(
+    scores: pd.DataFrame | None, instrument: str, scale: str, fw: str, tw: str
+) -> np.ndarray:
+    """Each complete pair's change (after − before), sorted so order carries no identity."""
+    if scores is None or scores.empty:
+        return np.array([], dtype=float)
+    mask = (
+        (scores["instrument"] == instrument)
+        & (scores["scale"] == scale)
+        & (scores["status"] == "ok")
+        & scores["score"].notna()
+    ).to_numpy(dtype=bool)
+    part = scores.loc[mask, ["participant_id", "wave", "score"]]
+    pre = part[part["wave"].astype(str) == fw].drop_duplicates("participant_id")
+    post = part[part["wave"].astype(str) == tw].drop_duplicates("participant_id")
+    both = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
+    return np.sort(both["score_post"].to_numpy(float) - both["score_pre"].to_numpy(float))
+
+
+def _merge(counts: list[tuple[int, int, int]], t: int) -> list[tuple[int, int, int]]:
+    """Merge runs of adjacent bins (lo, hi, n), in the given order, until each has >= t.
+
+    Examples
+    --------
+    >>> _merge([(5, 5, 1), (4, 4, 2), (3, 3, 9), (2, 2, 6)], 5)
+    [(3, 5, 12), (2, 2, 6)]
+    """
+    out: list[tuple[int, int, int]] = []
+    acc: tuple[int, int, int] | None = None
+    for lo, hi, n in counts:
+        acc = (lo, hi, n) if acc is None else (min(acc[0], lo), max(acc[1], hi), acc[2] + n)
+        if acc[2] >= t:
+            out.append(acc)
+            acc = None
+    if acc is not None:
+        if out and 0 < acc[2] < t:
+            lo, hi, n = out.pop()
+            acc = (min(lo, acc[0]), max(hi, acc[1]), n + acc[2])
+        out.append(acc)
+    return out
+
+
+def register_change_bins(
+    rec: dict[str, Any],
+    change: np.ndarray,
+    d: Disclosure,
+    scale_range: tuple[float | None, float | None],
+) -> dict[str, Any] | None:
+    """Count people per bin of change, merge small bins, register the bins; chart data.
+
+    Returns ``None`` (and registers nothing) when the scores do not reproduce the record's
+    counts, as then the bins could not be tied to the table's totals.
+    """
+    key = record_key("paired", rec)
+    n = rec.get("n_pairs")
+    if not len(change) or not is_number(n) or len(change) != int(n):
+        return None
+    band = rec.get("rci_threshold") if is_number(rec.get("rci_threshold")) else None
+    s_diff, sign = rec.get("rci_s_diff"), rec.get("improvement_sign")
+    t = int(d.threshold)
+    if band and is_number(s_diff) and sign in (1, -1, 1.0, -1.0):
+        from ..comparison.rci import RCI_CRITICAL
+
+        width = float(band) / 2
+        directed = float(sign) * change / float(s_diff)
+        cat = np.where(directed > RCI_CRITICAL, 2, np.where(directed < -RCI_CRITICAL, 0, 1))
+        if float(sign) < 0:
+            cat = 2 - cat  # categories run from the left of the axis: lowest change first
+        names = CATEGORIES if float(sign) > 0 else CATEGORIES[::-1]
+        expected = [rec.get(name) for name in names]
+        if any(int(np.sum(cat == i)) != e for i, e in enumerate(expected)):
+            return None
+    else:
+        low, high = scale_range
+        width = (high - low) / 10 if low is not None and high is not None and high > low else 1.0
+        cat = np.zeros(len(change), dtype=int)
+        names = ("n_pairs",)
+    index = np.floor(change / width + 1e-9).astype(int)
+    if len(names) == 3:
+        # Keep each category's bins on its own side of the band's edges (at ±2 bins).
+        index = np.where(cat == 0, np.minimum(index, -3), index)
+        index = np.where(cat == 1, np.clip(index, -2, 1), index)
+        index = np.where(cat == 2, np.maximum(index, 2), index)
+    bins = []
+    for c, name in enumerate(names):
+        idx = index[cat == c]
+        if not len(idx):
+            continue
+        lo, hi = int(idx.min()), int(idx.max())
+        counts = np.bincount(idx - lo, minlength=hi - lo + 1)
+        run = [(lo + i, lo + i, int(v)) for i, v in enumerate(counts)]
+        # Tails first: small counts far from the band fold into their inner neighbours.
+        if len(names) == 3 and c == 0:
+            merged = _merge(run, t)
+        elif len(names) == 3 and c == 2:
+            merged = _merge(run[::-1], t)
+        else:
+            merged = _merge(run, t)
+        parts = []
+        for b_lo, b_hi, b_n in sorted(merged):
+            bin_key = f"{key}|bin:{c}:{b_lo}:{b_hi}"
+            d.count(bin_key, b_n, cost=BIN_COST)
+            d.derived(bin_key, f"{key}|n_pairs")
+            parts.append(bin_key)
+            bins.append({"key": bin_key, "low": b_lo * width, "high": (b_hi + 1) * width})
+        d.relation(f"{key}|{name}", parts)
+    return {"bins": bins, "band": band, "width": width, "improvement_sign": sign}
+
+
+def _bin_words(b: dict[str, Any], dec: int) -> str:
+    if b.get("open") == "low":
+        return f"{num(b['high'], dec, signed=True)} or less"
+    if b.get("open") == "high":
+        return f"{num(b['low'], dec, signed=True)} or more"
+    return f"{num(b['low'], dec, signed=True)} to {num(b['high'], dec, signed=True)}"
+
+
+def change_chart(
+    instrument: str, info: OutcomeInfo, spec: dict[str, Any], d: Disclosure, fw: str, tw: str
+) -> Chart:
+    """The histogram, with each bin's count or its privacy mark, and alt text that reads it."""
+    bars = []
+    for b in spec["bins"]:
+        shown = d.shown(b["key"])
+        value = d.values.get(b["key"], 0)
+        bars.append(
+            {
+                "low": b["low"],
+                "high": b["high"],
+                "n": value if shown else None,
+                "mark": d.mark(b["key"]),
+            }
+        )
+    # The outermost bins are open-ended and drawn one bin wide, so no edge of the chart
+    # tells where the most extreme person's change lies.
+    width = spec["width"]
+    if len(bars) > 1:
+        bars[0]["low"] = bars[0]["high"] - width
+        bars[0]["open"] = "low"
+        bars[-1]["high"] = bars[-1]["low"] + width
+        bars[-1]["open"] = "high"
+    dec = 2 if width < 1 else 1
+    band = spec.get("band")
+    sign = spec.get("improvement_sign")
+    better = "right" if sign == 1 else "left" if sign == -1 else None
+    words = "; ".join(f"{_bin_words(b, dec)}: {b['mark']}" for b in bars)
+    alt = (
+        f"Histogram of how much each participant's {info.name} changed from {fw} to {tw} "
+        "(after minus before, in score points), counted in bins; no individual scores are "
+        f"shown. People per bin: {words}."
+    )
+    if band is not None:
+        alt += (
+            f" The shaded band from −{num(band, 2)} to +{num(band, 2)} marks changes too "
+            "small to tell from measurement error."
+        )
+    if better:
+        alt += f" Improvement is to the {better}."
+    if any(b["n"] is None for b in bars):
+        alt += f" Bins marked “<{d.threshold}” or “‡” are not drawn, for privacy."
+    return Chart(
+        f"change-{instrument}",
+        "change",
+        f"How much {info.name} changed, person by person, counted in bins"
+        + ("; the band marks changes too small to tell from measurement error." if band else "."),
+        alt,
+        {
+            "bars": bars,
+            "band": band,
+            "better": better,
+            "xlabel": f"Change in {info.label} ({tw} − {fw}, score points)",
+            "threshold": d.threshold,
+        },
+    )
+
+
+def register_changes(
+    data: dict[str, Any],
+    scores: pd.DataFrame | None,
+    d: Disclosure,
+    primary: tuple[str, str] | None,
+) -> dict[str, dict[str, Any]]:
+    """Register the histogram of each instrument's headline scale; chart data by instrument.
+
+    The headline scale is the outcome sections' (the total if there is one, else the
+    first), for the whole sample and the main contrast.
+    """
+    from .outcomes import describe_outcome
+
+    paired = data.get("paired") or []
+    if primary is None or scores is None:
+        return {}
+    out = {}
+    for instrument in dict.fromkeys(str(r["instrument"]) for r in paired):
+        recs = [r for r in paired if str(r["instrument"]) == instrument]
+        scales = list(dict.fromkeys(str(r["scale"]) for r in recs))
+        head = "total" if "total" in scales else scales[0]
+        whole = next(
+            (
+                r
+                for r in recs
+                if str(r["scale"]) == head
+                and r.get("group") is None
+                and (str(r.get("from_wave")), str(r.get("to_wave"))) == primary
+            ),
+            None,
+        )
+        if whole is None:
+            continue
+        info = describe_outcome(instrument, head, whole)
+        change = individual_change(scores, instrument, head, *primary)
+        spec = register_change_bins(whole, change, d, (info.range_low, info.range_high))
+        if spec is not None:
+            out[instrument] = spec
+    return out

@@ -1,0 +1,417 @@
+"""Disclosure audit: what a careful reader can work out about the counts a report hides.
+
+The reader (the attacker of ``../shared/reference/disclosure_control.md``) knows every
+published number, every linear relation between counts (a total and its parts, groups that
+make up the whole, categories that make up n), every printed percentage with its
+denominator, what each marker means, and that counts are whole numbers of at least 0.
+From that they can narrow a suppressed count down. The rule this module checks is an
+interval rule, stricter than exact-disclosure checks: **every suppressed count of 1 to
+``threshold - 1`` people must still be able to take every value from 1 to ``threshold - 1``**.
+
+How each count is published (its *state*) and what that tells the reader:
+
+* ``exact``: the number itself;
+* ``small``: the marker ``<t``, so the count is 1 to ``t - 1`` (zeros are always printed);
+* ``hidden``: the secondary marker, printed only for counts of at least ``t``, so the
+  reader learns ``count >= t``;
+* ``unknown``: not printed at all (or "not shown"), so only ``count >= 0``.
+
+The audit splits the unknown counts into independent components (counts linked through a
+relation or a percentage), then for each sensitive count works out which of 1 to ``t - 1``
+it can still take: by enumerating every whole-number assignment when the component is small
+and bounded, and otherwise with scipy's ``milp`` (one feasibility problem per value, after
+an integer min and max), because integer ranges can have gaps that linear bounds miss.
+Secondary suppression (choosing further counts to hide) is in :mod:`.secondary`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+EXACT, SMALL, HIDDEN, UNKNOWN = "exact", "small", "hidden", "unknown"
+STATES = (EXACT, SMALL, HIDDEN, UNKNOWN)
+ENUMERATION_LIMIT = 200_000
+"""Components with at most this many whole-number assignments are enumerated exactly."""
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """What a reader can still believe about one suppressed count.
+
+    ``low``/``high`` are the smallest and largest feasible whole values (``high`` may be
+    ``inf``); ``attainable`` lists which of 1 to ``threshold - 1`` remain possible.
+    """
+
+    key: str
+    low: float
+    high: float
+    attainable: frozenset[int]
+    threshold: int
+
+    @property
+    def safe(self) -> bool:
+        """True when every value from 1 to ``threshold - 1`` is still possible."""
+        return all(v in self.attainable for v in range(1, self.threshold))
+
+
+@dataclass(frozen=True)
+class Share:
+    """A printed percentage of ``num`` in ``den``, rounded half up to ``decimals``."""
+
+    num: str
+    den: str
+    decimals: int = 0
+
+
+def rounded_percent(part: int, whole: int, decimals: int = 0) -> int:
+    """The percentage ``100 * part / whole`` rounded half up, in units of ``10**-decimals``.
+
+    Exact integer arithmetic, so the audit models precisely what the report prints.
+
+    Examples
+    --------
+    >>> rounded_percent(4, 9), rounded_percent(1, 8), rounded_percent(1, 3, 1)
+    (44, 13, 333)
+    """
+    scale = 100 * 10**decimals
+    return (2 * scale * part + whole) // (2 * whole)
+
+
+@dataclass
+class Audit:
+    """Every published count of people, the relations between them, and how each is shown.
+
+    Examples
+    --------
+    The demo's old leak: everyone 8 reliably worse, both groups "<5".
+
+    >>> a = Audit(threshold=5)
+    >>> a.count("all", 8); a.count("g1", 4, SMALL); a.count("g2", 4, SMALL)
+    >>> a.relation("all", ["g1", "g2"])
+    >>> sorted(a.check()["g1"].attainable), a.exposed()
+    ([4], ['g1', 'g2'])
+    >>> a.set_state("all", HIDDEN)
+    >>> a.exposed()
+    []
+    """
+
+    threshold: int = 5
+    values: dict[str, int] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    relations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    shares: dict[str, Share] = field(default_factory=dict)
+    shown_shares: set[str] = field(default_factory=set)
+    unprotected: set[str] = field(default_factory=set)
+    _cache: dict[tuple, dict[str, CellRange]] = field(default_factory=dict, repr=False)
+    solver_calls: int = 0
+
+    def __post_init__(self) -> None:
+        if int(self.threshold) < 1:
+            raise ValueError("the suppression threshold must be at least 1")
+
+    # -- building the system ------------------------------------------------------------
+    def count(self, key: str, value: int, state: str = EXACT, protect: bool = True) -> None:
+        """Add a count with its true value and how it is published.
+
+        ``protect=False`` marks a count that ties others together but is not itself a count
+        of people the rule protects (e.g. answers beyond the first per person).
+        """
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}; use one of {STATES}")
+        if int(value) != value or value < 0:
+            raise ValueError(f"count {key!r} must be a whole number >= 0, got {value!r}")
+        self.values[key] = int(value)
+        self.states[key] = state
+        if not protect:
+            self.unprotected.add(key)
+        self._check_marker(key)
+
+    def _check_marker(self, key: str) -> None:
+        # A marker that lies about its count would make the audit reason from false facts.
+        low, high = self.bounds(key)
+        if not low <= self.values[key] <= high:
+            raise ValueError(
+                f"count {key!r} = {self.values[key]} cannot be published as {self.states[key]!r}"
+            )
+
+    def relation(self, total: str, parts: Iterable[str]) -> None:
+        """Declare ``total = sum(parts)``; every key must already be a count."""
+        parts = tuple(parts)
+        missing = [k for k in (total, *parts) if k not in self.values]
+        if missing:
+            raise KeyError(f"relation uses unregistered counts: {missing}")
+        if self.values[total] != sum(self.values[p] for p in parts):
+            raise ValueError(f"relation {total} = sum{parts} does not hold for the true values")
+        self.relations.append((total, parts))
+        self._cache.clear()
+
+    def share(self, key: str, num: str, den: str, decimals: int = 0, shown: bool = True) -> None:
+        """Declare a printed percentage of count ``num`` in count ``den``."""
+        self.shares[key] = Share(num, den, decimals)
+        self._cache.clear()
+        if shown:
+            self.shown_shares.add(key)
+        else:
+            self.shown_shares.discard(key)
+
+    def set_state(self, key: str, state: str) -> None:
+        """Change how a count (or, with ``exact``/``hidden``, a percentage) is published."""
+        if key in self.shares:
+            if state == EXACT:
+                self.shown_shares.add(key)
+            else:
+                self.shown_shares.discard(key)
+            return
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}")
+        self.states[key] = state
+        self._check_marker(key)
+
+    def sensitive(self) -> list[str]:
+        """Suppressed counts of 1 to ``threshold - 1``: the ones the rule protects."""
+        t = int(self.threshold)
+        return [
+            k
+            for k, v in self.values.items()
+            if 0 < v < t and self.states[k] != EXACT and k not in self.unprotected
+        ]
+
+    # -- the reader's knowledge ----------------------------------------------------------
+    def bounds(self, key: str) -> tuple[float, float]:
+        """What the marker alone tells the reader about a count."""
+        state, t = self.states[key], int(self.threshold)
+        if state == EXACT:
+            return float(self.values[key]), float(self.values[key])
+        if state == SMALL:
+            return 1.0, float(t - 1)
+        if state == HIDDEN:
+            return float(t), math.inf
+        return 0.0, math.inf
+
+    def _links(self) -> list[tuple[str, ...]]:
+        """Groups of counts tied by one constraint (relations and shown percentages)."""
+        links = [(total, *parts) for total, parts in self.relations]
+        links += [(self.shares[s].num, self.shares[s].den) for s in sorted(self.shown_shares)]
+        return links
+
+    def components(self, near: Iterable[str] | None = None) -> list[list[str]]:
+        """Unknown counts split into independent groups (optionally only those near keys)."""
+        parent: dict[str, str] = {k: k for k, s in self.states.items() if s != EXACT}
+
+        def find(k: str) -> str:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        links = self._links()
+        for link in links:
+            free = [k for k in link if k in parent]
+            for other in free[1:]:
+                parent[find(other)] = find(free[0])
+        groups: dict[str, list[str]] = {}
+        for k in parent:
+            groups.setdefault(find(k), []).append(k)
+        if near is None:
+            return list(groups.values())
+        wanted = set(near)
+        touched = {k for k in wanted if k in parent}
+        for link in links:
+            if wanted.intersection(link):
+                touched.update(k for k in link if k in parent)
+        roots = {find(k) for k in touched}
+        return [g for r, g in groups.items() if r in roots]
+
+    # -- the audit ----------------------------------------------------------------------
+    def check(self, near: Iterable[str] | None = None) -> dict[str, CellRange]:
+        """Feasible range of every sensitive count (optionally only in components near keys)."""
+        out: dict[str, CellRange] = {}
+        sensitive = set(self.sensitive())
+        for comp in self.components(near):
+            targets = [k for k in comp if k in sensitive]
+            if targets:
+                out.update(self._solve(comp, targets))
+        return out
+
+    def exposed(self, near: Iterable[str] | None = None) -> list[str]:
+        """Sensitive counts a reader can narrow (some value 1..t-1 is ruled out), in order."""
+        ranges = self.check(near)
+        return sorted(k for k, r in ranges.items() if not r.safe)
+
+    def _system(self, comp: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Equalities ``A x = b`` and inequalities ``G x <= h`` over the component."""
+        index = {k: i for i, k in enumerate(comp)}
+        eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
+        for total, parts in self.relations:
+            terms = [(total, 1.0)] + [(p, -1.0) for p in parts]
+            if not any(k in index for k, _ in terms):
+                continue
+            row, rhs = np.zeros(len(comp)), 0.0
+            for k, coef in terms:
+                if k in index:
+                    row[index[k]] += coef
+                else:
+                    rhs -= coef * self.values[k]
+            eq_rows.append(row)
+            eq_rhs.append(rhs)
+        for name in sorted(self.shown_shares):
+            s = self.shares[name]
+            if s.num not in index and s.den not in index:
+                continue
+            p = rounded_percent(self.values[s.num], self.values[s.den], s.decimals)
+            scale = 2 * 100 * 10**s.decimals
+            # Printed p means (2p - 1) * den <= scale * num <= (2p + 1) * den - 1.
+            for coef_num, coef_den, limit in (
+                (-scale, 2 * p - 1, 0.0),
+                (scale, -(2 * p + 1), -1.0),
+            ):
+                row, rhs = np.zeros(len(comp)), limit
+                for k, coef in ((s.num, coef_num), (s.den, coef_den)):
+                    if k in index:
+                        row[index[k]] += coef
+                    else:
+                        rhs -= coef * self.values[k]
+                ub_rows.append(row)
+                ub_rhs.append(rhs)
+        n = len(comp)
+        return (
+            np.array(eq_rows).reshape(-1, n),
+            np.array(eq_rhs),
+            np.array(ub_rows).reshape(-1, n),
+            np.array(ub_rhs),
+        )
+
+    def _propagate(self, comp: list[str], a: np.ndarray, b: np.ndarray) -> tuple[list, list]:
+        """Bounds tightened through the equalities (sound, so enumeration may rely on them)."""
+        low = [self.bounds(k)[0] for k in comp]
+        high = [self.bounds(k)[1] for k in comp]
+        for _ in range(4 * len(comp) + 4):
+            changed = False
+            for row, rhs in zip(a, b, strict=True):
+                for i in np.flatnonzero(row):
+                    rest_lo = rest_hi = 0.0
+                    for j in np.flatnonzero(row):
+                        if j == i:
+                            continue
+                        c = row[j]
+                        rest_lo += c * (low[j] if c > 0 else high[j])
+                        rest_hi += c * (high[j] if c > 0 else low[j])
+                    # row[i] * x_i = rhs - rest, and row[i] is +1 or -1 here.
+                    lo_i, hi_i = sorted(((rhs - rest_hi) / row[i], (rhs - rest_lo) / row[i]))
+                    if lo_i > low[i] + 1e-9 and math.isfinite(lo_i):
+                        low[i], changed = math.ceil(lo_i - 1e-9), True
+                    if hi_i < high[i] - 1e-9 and math.isfinite(hi_i):
+                        high[i], changed = math.floor(hi_i + 1e-9), True
+            if not changed:
+                break
+        return low, high
+
+    def _solve(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
+        # Secondary suppression re-checks the same component under the same markers many
+        # times; the answer depends only on the markers and the shown percentages.
+        names = set(comp)
+        signature = (
+            tuple(sorted((k, self.states[k]) for k in comp)),
+            tuple(
+                sorted(
+                    s for s in self.shown_shares if {self.shares[s].num, self.shares[s].den} & names
+                )
+            ),
+            len(self.relations),
+        )
+        cached = self._cache.get(signature)
+        if cached is None:
+            cached = self._solve_uncached(comp, targets)
+            self._cache[signature] = cached
+        return {k: cached[k] for k in targets}
+
+    def _solve_uncached(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
+        a, b, g, h = self._system(comp)
+        truth = np.array([self.values[k] for k in comp], dtype=float)
+        if (len(a) and np.any(np.abs(a @ truth - b) > 1e-9)) or (
+            len(g) and np.any(g @ truth > h + 1e-9)
+        ):
+            raise ValueError(f"the published figures contradict the true counts near {comp[0]!r}")
+        low, high = self._propagate(comp, a, b)
+        sizes = [hi - lo + 1 for lo, hi in zip(low, high, strict=True)]
+        if all(math.isfinite(s) for s in sizes) and math.prod(int(s) for s in sizes) <= (
+            ENUMERATION_LIMIT
+        ):
+            return self._enumerate(comp, targets, low, high, a, b, g, h)
+        return self._milp(comp, targets, a, b, g, h)
+
+    def _enumerate(self, comp, targets, low, high, a, b, g, h) -> dict[str, CellRange]:
+        axes = [np.arange(int(lo), int(hi) + 1) for lo, hi in zip(low, high, strict=True)]
+        grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(comp))
+        ok = np.ones(len(grid), dtype=bool)
+        if len(a):
+            ok &= np.all(np.abs(grid @ a.T - b) < 1e-9, axis=1)
+        if len(g):
+            ok &= np.all(grid @ g.T <= h + 1e-9, axis=1)
+        feasible = grid[ok]
+        out = {}
+        for k in targets:
+            col = feasible[:, comp.index(k)]
+            out[k] = CellRange(
+                k,
+                float(col.min()) if len(col) else math.nan,
+                float(col.max()) if len(col) else math.nan,
+                frozenset(int(v) for v in np.unique(col) if 0 < v < self.threshold),
+                int(self.threshold),
+            )
+        return out
+
+    def _milp(self, comp, targets, a, b, g, h) -> dict[str, CellRange]:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        n = len(comp)
+        base_lo = np.array([self.bounds(k)[0] for k in comp])
+        base_hi = np.array([self.bounds(k)[1] for k in comp])
+        cons = []
+        if len(a):
+            cons.append(LinearConstraint(a, b, b))
+        if len(g):
+            cons.append(LinearConstraint(g, -np.inf, h))
+
+        def solve(c: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> object:
+            self.solver_calls += 1
+            return milp(c, integrality=np.ones(n), bounds=Bounds(lo, hi), constraints=cons)
+
+        seen: dict[str, set[int]] = {k: set() for k in targets}
+
+        def record(res: object) -> None:
+            # Every whole-number solution shows one attainable value for each target.
+            for k in targets:
+                v = round(res.x[comp.index(k)])  # type: ignore[attr-defined]
+                if 0 < v < self.threshold:
+                    seen[k].add(v)
+
+        out = {}
+        for k in targets:
+            i = comp.index(k)
+            e = np.zeros(n)
+            e[i] = 1.0
+            res_lo = solve(e, base_lo, base_hi)
+            res_hi = solve(-e, base_lo, base_hi)
+            lo_v = float(round(res_lo.fun)) if res_lo.status == 0 else math.nan
+            hi_v = -float(round(res_hi.fun)) if res_hi.status == 0 else math.inf
+            for res in (res_lo, res_hi):
+                if res.status == 0:
+                    record(res)
+            for v in range(1, int(self.threshold)):
+                if v in seen[k] or not (lo_v <= v <= hi_v):
+                    continue
+                lo, hi = base_lo.copy(), base_hi.copy()
+                lo[i] = hi[i] = v
+                # Status 0 is a whole-number point with this value; anything else (infeasible,
+                # or a solver limit) counts as not attainable, the cautious reading.
+                res = solve(np.zeros(n), lo, hi)
+                if res.status == 0:
+                    record(res)
+            attainable = frozenset(v for v in seen[k] if lo_v <= v <= hi_v)
+            out[k] = CellRange(k, lo_v, hi_v, attainable, int(self.threshold))
+        return out

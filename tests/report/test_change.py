@@ -1,0 +1,104 @@
+"""The histogram of individual change: bins tied to the reliable-change counts, no one's scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stigma_outcomes.report.change import (
+    _merge,
+    change_chart,
+    individual_change,
+    register_change_bins,
+)
+from stigma_outcomes.report.content import record_key
+from stigma_outcomes.report.outcomes import describe_outcome
+from stigma_outcomes.report.privacy import Disclosure
+
+from .conftest import paired_record
+
+
+def _record(change: np.ndarray, s_diff: float = 0.5, sign: int = -1) -> dict:
+    directed = sign * change / s_diff
+    improved = int(np.sum(directed > 1.96))
+    worse = int(np.sum(directed < -1.96))
+    rec = paired_record("ucla3", "total", None, len(change), 6.0, 5.5, sign, 0.01, improved, worse)
+    rec.update(rci_s_diff=s_diff, rci_threshold=1.96 * s_diff)
+    return rec
+
+
+def test_bins_add_up_to_the_reliable_change_counts() -> None:
+    rng = np.random.default_rng(0)
+    change = np.round(rng.normal(-0.4, 1.2, 140), 2)
+    rec = _record(change)
+    d = Disclosure(5)
+    spec = register_change_bins(rec, change, d, (3, 9))
+    assert spec is not None
+    key = record_key("paired", rec)
+    by_category: dict[str, int] = {}
+    for total, parts in d.relations:
+        if any(p.split("|")[-1].startswith("bin:") for p in parts):
+            by_category[total.rsplit("|", 1)[-1]] = sum(d.values[p] for p in parts)
+    assert by_category == {
+        name: rec[name]
+        for name in ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
+    }
+    # Merged from the tails inward: every bin but a whole category's own has >= 5 people.
+    sizes = [d.values[b["key"]] for b in spec["bins"]]
+    assert sum(sizes) == len(change) and key in spec["bins"][0]["key"]
+    assert sum(1 for v in sizes if 0 < v < 5) <= 3
+
+
+def test_the_chart_carries_counts_per_bin_and_no_scores() -> None:
+    rng = np.random.default_rng(1)
+    change = np.round(rng.normal(0.3, 1.0, 90), 2)
+    rec = _record(change, sign=1)
+    d = Disclosure(5)
+    spec = register_change_bins(rec, change, d, (1, 7))
+    d.resolve()
+    chart = change_chart("ucla3", describe_outcome("ucla3", "total"), spec, d, "pre", "post")
+    assert len(chart.data["bars"]) < 20 < len(change)
+    for bar in chart.data["bars"]:
+        assert set(bar) <= {"low", "high", "n", "mark", "open"}
+    assert (
+        "no individual scores are shown" in chart.alt and "Improvement is to the right" in chart.alt
+    )
+    assert "or less" in chart.alt and "or more" in chart.alt
+
+
+def test_small_bins_merge_from_the_tails() -> None:
+    assert _merge([(9, 9, 1), (8, 8, 1), (7, 7, 1), (6, 6, 8)], 5) == [(6, 9, 11)]
+    assert _merge([(0, 0, 0), (1, 1, 7)], 5) == [(0, 1, 7)]
+    assert _merge([(0, 0, 3)], 5) == [(0, 0, 3)]
+
+
+def test_scores_that_do_not_match_the_record_give_no_chart() -> None:
+    change = np.array([0.0, 1.0, -1.0])
+    rec = _record(np.zeros(5))
+    assert register_change_bins(rec, change, Disclosure(5), (3, 9)) is None
+
+
+def test_without_a_reliability_coefficient_no_band_is_promised() -> None:
+    change = np.arange(-20, 20) / 4
+    rec = paired_record("ucla3", "total", None, len(change), 6.0, 5.5, -1, 0.01, 0, 0)
+    rec.update(rci_threshold=None, n_reliably_improved=None, n_reliably_deteriorated=None)
+    d = Disclosure(5)
+    spec = register_change_bins(rec, change, d, (3, 9))
+    d.resolve()
+    chart = change_chart("ucla3", describe_outcome("ucla3", "total"), spec, d, "pre", "post")
+    assert chart.data["band"] is None and "band" not in chart.caption
+    assert "shaded band" not in chart.alt
+
+
+def test_individual_change_is_sorted_and_keyless() -> None:
+    scores = pd.DataFrame(
+        {
+            "participant_id": ["b", "a", "b", "a"],
+            "wave": ["pre", "pre", "post", "post"],
+            "instrument": "x",
+            "scale": "total",
+            "status": "ok",
+            "score": [5.0, 3.0, 4.0, 6.0],
+        }
+    )
+    assert individual_change(scores, "x", "total", "pre", "post").tolist() == [-1.0, 3.0]
