@@ -323,11 +323,16 @@ def read_table(path: str | os.PathLike[str], dtype: dict[str, type] | None = Non
         if suffix == ".xlsx":
             from ._xlsx import unescape_text
 
-            frame = unescape_text(pd.read_excel(file, dtype=dtype))
+            frame = unescape_text(
+                pd.read_excel(file, dtype=dtype, keep_default_na=False, na_values=[""])
+            )
         else:
             sep = "\t" if suffix == ".tsv" else ","
             # Never guess a compression from the name: a .zip given here is not a table.
-            frame = pd.read_csv(file, sep=sep, dtype=dtype, keep_default_na=True, compression=None)
+            # Only an empty cell is missing: a site called "NA" or a label "NULL" is text.
+            frame = pd.read_csv(
+                file, sep=sep, dtype=dtype, compression=None, keep_default_na=False, na_values=[""]
+            )
     except (ValueError, OSError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as err:
         # pandas reports a malformed table as any of these (EmptyDataError is a ValueError).
         raise InputError(
