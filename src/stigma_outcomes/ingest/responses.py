@@ -23,6 +23,7 @@ from pandas.api.types import union_categoricals
 from ..errors import InputError, MappingError
 from ..instruments.registry import Registry
 from ..instruments.schema import Instrument
+from .conventions import DEFAULT_WAVE, ID_CANDIDATES, ROW_ID
 from .mapping import Mapping, load_mapping
 from .readers import read_export
 from .table import RawTable, ledger_frame
@@ -30,20 +31,6 @@ from .value_labels import decode_by_labels
 
 DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
 DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
-ID_CANDIDATES = (
-    "participant_id",
-    "participant",
-    "participantid",
-    "pid",
-    "record_id",
-    "respondent_id",
-    "id",
-)
-DEFAULT_WAVE = "1"
-ROW_ID = "@row"
-"""``--id-col @row``: number rows as respondents, for anonymous (unlinked) designs only. Each
-row of each file is its own respondent (``<file>#<row>``), so nobody is ever paired."""
-META_COLUMNS = ("participant_id", "wave", "_file", "_row")
 
 
 Source = str | os.PathLike[str] | pd.DataFrame | RawTable
