@@ -10,12 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stigma_outcomes.comparison.mixed import (
-    _anova_hypotheses,
-    _fstat_ddf,
-    _inference,
-    fit_mixed_models,
-)
+from stigma_outcomes.comparison._mixed_inference import _anova_hypotheses, _fstat_ddf, _inference
+from stigma_outcomes.comparison.mixed import fit_mixed_models
 from stigma_outcomes.errors import AnalysisError
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "mixed"

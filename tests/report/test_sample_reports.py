@@ -198,7 +198,7 @@ def test_evaluator_only_content_stays_out_of_every_format(run: dict) -> None:
 
 def test_counts_of_columns_are_shown_as_they_are(run: dict) -> None:
     if run["name"] != "redcap":
-        pytest.skip("the REDCap sample drops two personal-data columns")
+        pytest.skip("only the REDCap sample has personal-data columns to count (two)")
     row = next(
         line for line in run["texts"]["report_md"].splitlines() if "personal-data column" in line
     )

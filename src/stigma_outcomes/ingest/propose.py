@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 
 from ..instruments.schema import Instrument
+from .conventions import ID_CANDIDATES
 from .table import RawTable
 
 _RANK = {"name": 0, "pattern": 1, "column order": 2, "pattern (subset)": 3}
 _SAMPLE_ROWS = 5000
-_ID_NAMES = ("participant_id", "participant", "participantid", "pid", "record_id", "id")
 _ID_HINT = re.compile(
     r"(participant|respondent|client|member|subject|study).*(id|code|number)"
     r"|^(p|pt|part)?code$|^pcode$|participant code|your (participant )?code"
@@ -586,7 +586,7 @@ def _pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
     # A platform's response ID is new at every wave, so it cannot link pre to post.
     linkable = [c for c in columns if c.casefold() not in _RESPONSE_IDS.get(table.flavor, set())]
     folded = {c.casefold(): c for c in linkable}
-    for name in _ID_NAMES:
+    for name in ID_CANDIDATES:
         if name in folded:
             result.id_column, result.id_reason = folded[name], "a usual participant-ID name"
             return

@@ -14,37 +14,26 @@ import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from ..errors import InputError, MappingError
 from ..instruments.registry import Registry
 from ..instruments.schema import Instrument
+from ._duplicates import (
+    DUPLICATE_POLICIES,
+    DuplicatePolicy,
+    _apply_duplicates,
+    _single_wave_participants,
+)
+from ._stacking import _constant, _stack
+from .conventions import DEFAULT_WAVE, ID_CANDIDATES, ROW_ID
 from .mapping import Mapping, load_mapping
 from .readers import read_export
 from .table import RawTable, ledger_frame
 from .value_labels import decode_by_labels
-
-DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
-DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
-ID_CANDIDATES = (
-    "participant_id",
-    "participant",
-    "participantid",
-    "pid",
-    "record_id",
-    "respondent_id",
-    "id",
-)
-DEFAULT_WAVE = "1"
-ROW_ID = "@row"
-"""``--id-col @row``: number rows as respondents, for anonymous (unlinked) designs only. Each
-row of each file is its own respondent (``<file>#<row>``), so nobody is ever paired."""
-META_COLUMNS = ("participant_id", "wave", "_file", "_row")
-
 
 Source = str | os.PathLike[str] | pd.DataFrame | RawTable
 
@@ -214,20 +203,6 @@ def _id_strings(values: pd.Series, casefold: bool = False) -> pd.Series:
     return text.reset_index(drop=True)
 
 
-def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    if not columns:
-        return np.zeros(len(frame), dtype=np.int64)
-    total = np.zeros(len(frame), dtype=np.int64)
-    for column in columns:
-        series = frame[column]
-        filled = series.notna().to_numpy()
-        if not pd.api.types.is_numeric_dtype(series.dtype):
-            text = series.astype("string").str.strip().fillna("")
-            filled = filled & (text != "").to_numpy(dtype=bool)
-        total += filled
-    return total
-
-
 def load_responses(
     sources: Source | Sequence[Source],
     instruments: Sequence[str | Instrument] | None = None,
@@ -351,67 +326,6 @@ def load_responses(
     )
 
 
-def _as_category(values: pd.Series) -> pd.Categorical:
-    """Text as a categorical whose categories keep the order of first appearance.
-
-    One hashing pass: ``astype("category")`` would also sort the categories and check
-    their uniqueness, tripling the cost for a million distinct IDs. First-appearance order
-    also keeps waves in the order the exports list them.
-    """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.array
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    try:
-        # factorize's uniques are distinct by construction; the public constructor would
-        # check again by building a hash index of a million Python strings (~0.2 GB).
-        dtype = pd.CategoricalDtype._from_fastpath(uniques, ordered=False)
-    except AttributeError:  # a pandas without the private fast path
-        dtype = pd.CategoricalDtype(uniques)
-    return pd.Categorical.from_codes(_narrow(codes, len(uniques)), dtype=dtype, validate=False)
-
-
-def _narrow(codes: np.ndarray, n_categories: int) -> np.ndarray:
-    """Category codes in the smallest integer type that holds them, as pandas would."""
-    for kind in (np.int8, np.int16, np.int32):
-        if n_categories < np.iinfo(kind).max:
-            return codes.astype(kind)
-    return codes
-
-
-def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """One frame of all sources, IDs and waves as categoricals.
-
-    IDs and waves repeat in every later table: categorical codes make that cheap.
-    """
-    keys = ["participant_id", "wave", "_file"]
-    if len(frames) == 1:
-        frame = frames[0]
-        frame = frame.assign(**{k: _as_category(frame[k]) for k in keys})
-        _release_arrow_cache(len(frame))
-        return frame
-    # Sources have different categories, where concat would fall back to plain values, so
-    # each key is rebuilt as one categorical over all sources and put back in its place.
-    order = list(frames[0].columns)
-    frame = pd.concat([f.drop(columns=keys) for f in frames], ignore_index=True)
-    for key in sorted(keys, key=order.index):
-        combined = union_categoricals([_as_category(f[key]) for f in frames])
-        frame.insert(order.index(key), key, combined)
-    _release_arrow_cache(len(frame))
-    return frame
-
-
-def _release_arrow_cache(rows: int) -> None:
-    """Return the memory Arrow kept from hashing the IDs to the system.
-
-    Arrow's allocator holds on to what it freed (~80 MB after a million distinct IDs), and
-    only Arrow could reuse it; the numpy arrays of scoring would otherwise come on top.
-    """
-    if rows >= 100_000:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-
-
 def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:
     if wave is None:
         return [None] * n
@@ -500,13 +414,6 @@ def _check_rows_left(table: RawTable) -> None:
         f"every row of this export was set aside ({why}): nothing is left to score",
         where=table.source,
         fix=f"{keep}or check that this is the export with the real responses",
-    )
-
-
-def _constant(text: str, n: int) -> pd.Series:
-    """A column holding one text value on every row, as codes rather than n strings."""
-    return pd.Series(
-        pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text], validate=False)
     )
 
 
@@ -685,79 +592,3 @@ def _one_source(
         problems.append(forms_ledger)
     ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger
-
-
-def _apply_duplicates(
-    frame: pd.DataFrame, instruments: list[Instrument], policy: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    keys = frame[["participant_id", "wave"]]
-    pid_codes, _ = pd.factorize(frame["participant_id"])
-    wave_codes, wave_names = pd.factorize(frame["wave"])
-    key = pd.Series(pid_codes.astype(np.int64) * max(len(wave_names), 1) + wave_codes)
-    dup_any = key.duplicated(keep=False).to_numpy()
-    if not dup_any.any():
-        return frame, ledger_frame([])
-    if policy == "error":
-        first = frame.loc[dup_any].iloc[0]
-        count = int(keys.loc[dup_any].drop_duplicates().shape[0])
-        raise InputError(
-            f"{count} participant(s) appear more than once in the same wave, e.g. "
-            f"'{first['participant_id']}' at wave '{first['wave']}'",
-            where=f"{first['_file']}, row {first['_row']}",
-            fix="remove the extra rows, or use --duplicates keep-last-complete / keep-first",
-        )
-    item_cols = [f"{i.id}_{item}" for i in instruments for item in i.item_ids]
-    order = np.arange(len(frame))
-    if policy == "keep-first":
-        keep = ~key.duplicated(keep="first").to_numpy()
-    else:
-        answered = _answered(frame, item_cols)
-        complete = answered == len(item_cols)
-        # Within each participant × wave: prefer complete rows, then the latest row.
-        ranked = np.lexsort((order, complete, key.to_numpy()))
-        sorted_keys = key.to_numpy()[ranked]
-        last = np.r_[sorted_keys[1:] != sorted_keys[:-1], True]
-        best = ranked[last]
-        keep = np.zeros(len(frame), dtype=bool)
-        keep[best] = True
-    dropped = frame.loc[~keep]
-    kept_rows = frame.loc[keep, ["participant_id", "wave", "_row"]]
-    kept_for = dropped[["participant_id", "wave"]].merge(
-        kept_rows, on=["participant_id", "wave"], how="left"
-    )["_row"]
-    ledger = ledger_frame(
-        pd.DataFrame(
-            {
-                "file": dropped["_file"].to_numpy(),
-                "row": dropped["_row"].to_numpy(),
-                "participant_id": dropped["participant_id"].to_numpy(),
-                "wave": dropped["wave"].to_numpy(),
-                "problem": "duplicate_participant",
-                "value": [f"kept row {r} ({policy})" for r in kept_for],
-                "action": "row_excluded",
-            }
-        )
-    )
-    return frame.loc[keep], ledger
-
-
-def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
-    waves = frame["wave"].unique()
-    if len(waves) < 2:
-        return ledger_frame([])
-    counts = frame.groupby("participant_id", sort=False)["wave"].transform("nunique")
-    lonely = frame.loc[counts.to_numpy() == 1]
-    if lonely.empty:
-        return ledger_frame([])
-    return ledger_frame(
-        pd.DataFrame(
-            {
-                "file": lonely["_file"].to_numpy(),
-                "row": lonely["_row"].to_numpy(),
-                "participant_id": lonely["participant_id"].to_numpy(),
-                "wave": lonely["wave"].to_numpy(),
-                "problem": "unmatched_participant",
-                "action": "scored; seen at this wave only",
-            }
-        )
-    )

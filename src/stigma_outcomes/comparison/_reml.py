@@ -1,0 +1,125 @@
+"""The REML engine of the mixed models: one variance ratio, profiled, per-participant sums.
+
+See :mod:`.mixed` for the model and what it reports. The random-intercept covariance
+``sigma2 * (I + theta2 * J)`` within a participant gives the inverse and determinant in closed
+form cluster by cluster, so the profiled REML criterion is a function of ``theta2`` alone and
+each evaluation costs a few ``p x p`` products per distinct cluster size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+# a residual variance below this times the mean squared score is rounding noise
+_RESIDUAL_FLOOR = 1000 * float(np.finfo(float).eps)
+
+
+# _optimise_theta searches log10(theta2) up to 10; an optimum there has no residual variance
+_THETA2_EDGE = 10.0 ** (10.0 - 0.01)
+
+
+class _ClusterSums:
+    """Per-participant sums that the profiled REML criterion needs, computed once.
+
+    The weight a participant gets for a variance ratio depends only on how many scores
+    they have, so the per-participant sums are pooled by cluster size up front; each
+    evaluation of the criterion then costs a few ``p x p`` products per distinct size,
+    however many participants there are.
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, cluster: np.ndarray) -> None:
+        n_clusters = int(cluster.max()) + 1
+        self.N, self.p = X.shape
+        self.XtX = X.T @ X
+        self.Xty = X.T @ y
+        self.yty = float(y @ y)
+        # column sums of X and sum of y within each participant
+        S = np.zeros((n_clusters, self.p))
+        np.add.at(S, cluster, X)
+        t = np.bincount(cluster, weights=y, minlength=n_clusters)
+        n_i = np.bincount(cluster, minlength=n_clusters)
+        sizes, size_of = np.unique(n_i, return_inverse=True)
+        self.sizes = sizes.astype(float)
+        self.count = np.bincount(size_of, minlength=len(sizes)).astype(float)
+        # per size m: sum of S_i S_i', S_i t_i and t_i^2 over participants with m scores
+        self.SS = np.stack([S[size_of == j].T @ S[size_of == j] for j in range(len(sizes))])
+        self.St = np.stack([S[size_of == j].T @ t[size_of == j] for j in range(len(sizes))])
+        self.tt = np.bincount(size_of, weights=t * t, minlength=len(sizes))
+
+    def solve(self, theta2: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """For a variance ratio ``theta2``: (A, beta, r2, log-det part of the criterion)."""
+        w = theta2 / (1.0 + self.sizes * theta2)
+        A = self.XtX - np.tensordot(w, self.SS, axes=1)
+        b = self.Xty - w @ self.St
+        c = self.yty - float(w @ self.tt)
+        beta = np.linalg.solve(A, b)
+        r2 = c - float(b @ beta)
+        logdet = float(self.count @ np.log1p(self.sizes * theta2))
+        return A, beta, r2, logdet
+
+    def criterion(self, theta2: float) -> float:
+        """REML deviance (-2 log restricted likelihood) profiled over the residual variance."""
+        A, _, r2, logdet = self.solve(theta2)
+        sign, logdet_a = np.linalg.slogdet(A)
+        dof = self.N - self.p
+        if sign <= 0 or r2 <= 0:
+            return math.inf
+        return logdet + logdet_a + dof * (1.0 + math.log(2.0 * math.pi * r2 / dof))
+
+
+def _optimise_theta(sums: _ClusterSums) -> tuple[float, bool, str]:
+    """Minimise the profiled REML criterion over theta2 = sigma2_u / sigma2 >= 0.
+
+    A grid over log10(theta2) in [-8, 10] finds the basin (variance ratios differ by many
+    orders of magnitude between scales), Brent's method refines it on the log scale, and
+    theta2 = 0 (no participant variance) is checked exactly as the boundary optimum.
+    """
+    from scipy.optimize import minimize_scalar
+
+    def f(log_theta2: float) -> float:
+        return sums.criterion(10.0**log_theta2)
+
+    grid = np.arange(-8.0, 10.0 + 1e-9, 0.5)
+    values = np.array([f(g) for g in grid])
+    at_zero = sums.criterion(0.0)
+    finite = np.where(np.isfinite(values), values, np.inf)
+    if not np.isfinite(finite).any() and not math.isfinite(at_zero):
+        return math.nan, False, "REML criterion not finite for any variance ratio"
+    best = int(np.argmin(finite))
+    how = "Brent's method on log10(sigma2_participant / sigma2_residual) after a grid search"
+    if not math.isfinite(finite[best]) or at_zero <= finite[best]:
+        return 0.0, True, how
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
+    log_theta2, fun = float(res.x), float(res.fun)
+    if at_zero <= fun:
+        return 0.0, True, how
+    converged = bool(res.success) and bool(log_theta2 < grid[-1] - 0.01)
+    if log_theta2 >= grid[-1] - 0.01:
+        how += "; residual variance is negligible next to participant variance"
+    return 10.0**log_theta2, converged, how
+
+
+def _term_names(waves: Sequence[str], group_col: str | None, levels: Sequence[str]) -> list[str]:
+    names = ["(Intercept)"] + [f"wave{w}" for w in waves[1:]]
+    if group_col is not None:
+        names += [f"{group_col}{g}" for g in levels[1:]]
+        # R's interaction columns: the first factor varies fastest
+        names += [f"wave{w}:{group_col}{g}" for g in levels[1:] for w in waves[1:]]
+    return names
+
+
+def _design(wave_idx: np.ndarray, group_idx: np.ndarray | None, n_waves: int, n_groups: int):
+    """Treatment-coded design matrix with R's column order."""
+    n = len(wave_idx)
+    wave_d = (wave_idx[:, None] == np.arange(1, n_waves)[None, :]).astype(float)
+    cols = [np.ones((n, 1)), wave_d]
+    if group_idx is not None:
+        group_d = (group_idx[:, None] == np.arange(1, n_groups)[None, :]).astype(float)
+        cols.append(group_d)
+        inter = (group_d[:, :, None] * wave_d[:, None, :]).reshape(n, -1)
+        cols.append(inter)
+    return np.hstack(cols)

@@ -1,0 +1,109 @@
+"""A participant seen twice in one wave: the duplicate policy, and who was seen only once.
+
+Every row set aside here is a ledger row (``duplicate_participant``, action
+``row_excluded``), so rows in = rows scored + rows excluded still holds.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..instruments.schema import Instrument
+from .table import ledger_frame
+
+DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
+DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
+
+
+def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    if not columns:
+        return np.zeros(len(frame), dtype=np.int64)
+    total = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        series = frame[column]
+        filled = series.notna().to_numpy()
+        if not pd.api.types.is_numeric_dtype(series.dtype):
+            text = series.astype("string").str.strip().fillna("")
+            filled = filled & (text != "").to_numpy(dtype=bool)
+        total += filled
+    return total
+
+
+def _apply_duplicates(
+    frame: pd.DataFrame, instruments: list[Instrument], policy: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keys = frame[["participant_id", "wave"]]
+    pid_codes, _ = pd.factorize(frame["participant_id"])
+    wave_codes, wave_names = pd.factorize(frame["wave"])
+    key = pd.Series(pid_codes.astype(np.int64) * max(len(wave_names), 1) + wave_codes)
+    dup_any = key.duplicated(keep=False).to_numpy()
+    if not dup_any.any():
+        return frame, ledger_frame([])
+    if policy == "error":
+        first = frame.loc[dup_any].iloc[0]
+        count = int(keys.loc[dup_any].drop_duplicates().shape[0])
+        raise InputError(
+            f"{count} participant(s) appear more than once in the same wave, e.g. "
+            f"'{first['participant_id']}' at wave '{first['wave']}'",
+            where=f"{first['_file']}, row {first['_row']}",
+            fix="remove the extra rows, or use --duplicates keep-last-complete / keep-first",
+        )
+    item_cols = [f"{i.id}_{item}" for i in instruments for item in i.item_ids]
+    order = np.arange(len(frame))
+    if policy == "keep-first":
+        keep = ~key.duplicated(keep="first").to_numpy()
+    else:
+        answered = _answered(frame, item_cols)
+        complete = answered == len(item_cols)
+        # Within each participant × wave: prefer complete rows, then the latest row.
+        ranked = np.lexsort((order, complete, key.to_numpy()))
+        sorted_keys = key.to_numpy()[ranked]
+        last = np.r_[sorted_keys[1:] != sorted_keys[:-1], True]
+        best = ranked[last]
+        keep = np.zeros(len(frame), dtype=bool)
+        keep[best] = True
+    dropped = frame.loc[~keep]
+    kept_rows = frame.loc[keep, ["participant_id", "wave", "_row"]]
+    kept_for = dropped[["participant_id", "wave"]].merge(
+        kept_rows, on=["participant_id", "wave"], how="left"
+    )["_row"]
+    ledger = ledger_frame(
+        pd.DataFrame(
+            {
+                "file": dropped["_file"].to_numpy(),
+                "row": dropped["_row"].to_numpy(),
+                "participant_id": dropped["participant_id"].to_numpy(),
+                "wave": dropped["wave"].to_numpy(),
+                "problem": "duplicate_participant",
+                "value": [f"kept row {r} ({policy})" for r in kept_for],
+                "action": "row_excluded",
+            }
+        )
+    )
+    return frame.loc[keep], ledger
+
+
+def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
+    waves = frame["wave"].unique()
+    if len(waves) < 2:
+        return ledger_frame([])
+    counts = frame.groupby("participant_id", sort=False)["wave"].transform("nunique")
+    lonely = frame.loc[counts.to_numpy() == 1]
+    if lonely.empty:
+        return ledger_frame([])
+    return ledger_frame(
+        pd.DataFrame(
+            {
+                "file": lonely["_file"].to_numpy(),
+                "row": lonely["_row"].to_numpy(),
+                "participant_id": lonely["participant_id"].to_numpy(),
+                "wave": lonely["wave"].to_numpy(),
+                "problem": "unmatched_participant",
+                "action": "scored; seen at this wave only",
+            }
+        )
+    )

@@ -1,0 +1,29 @@
+"""init, score and the long-layout reader take the same column as the participant ID."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import stigma_outcomes as so
+from stigma_outcomes.ingest.conventions import ID_CANDIDATES
+from stigma_outcomes.ingest.layout import ID_COLUMNS
+from stigma_outcomes.ingest.propose import propose
+from stigma_outcomes.ingest.table import RawTable
+
+
+def test_one_list_of_id_names() -> None:
+    assert ID_COLUMNS is ID_CANDIDATES
+
+
+@pytest.mark.parametrize("name", ["participantid", "respondent_id", "PID"])
+def test_init_and_score_agree_on_the_id_column(name: str) -> None:
+    frame = pd.DataFrame(
+        {name: ["a", "b"], "ucla3_1": [1, 2], "ucla3_2": [2, 2], "ucla3_3": [3, 1]}
+    )
+    table = RawTable(frame=frame, source="pre.csv", row_numbers=np.array([2, 3]))
+    proposed = propose([table], [so.load_instrument("ucla3")], named=True).files[0].id_column
+    scored = so.score(frame, ["ucla3"]).scores["participant_id"].astype(str).tolist()
+    assert proposed == name
+    assert scored == ["a", "b"]
