@@ -107,44 +107,12 @@ def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, flo
 
 
 def _bench60_yaml(folder: Path) -> Path:
-    """Six 10-item mean scales, 1–5, the first two items of each reversed."""
+    """The definition bench_scoring.py's case (b) uses, as a file the command line reads."""
     import yaml
+    from bench_scoring import wide_definition_data
 
-    items, scales = [], []
-    for s in range(SCALES):
-        ids = [f"s{s}i{j}" for j in range(ITEMS_PER_SCALE)]
-        items += [
-            {"id": i, "label": f"bench item {i}", "scale": "five", "reverse": j < 2}
-            for j, i in enumerate(ids)
-        ]
-        scales.append(
-            {
-                "id": f"scale{s}",
-                "name": f"Scale {s}",
-                "items": ids,
-                "method": "mean",
-                "min_answered": 8,
-                "direction": "higher_is_better",
-                "range": [1, 5],
-            }
-        )
-    definition = {
-        "id": "bench60",
-        "name": "Benchmark 60",
-        "short_name": "B60",
-        "construct": "benchmark",
-        "domain": "wellbeing",
-        "version": "1",
-        "provenance": {
-            "citation": "Invented for the benchmark.",
-            "license": {"status": "public_domain", "note": "benchmark only"},
-        },
-        "response_scales": {"five": [{"code": c, "label": f"level {c}"} for c in range(1, 6)]},
-        "items": items,
-        "scales": scales,
-    }
     path = folder / "bench60.yaml"
-    path.write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(wide_definition_data(), sort_keys=False), encoding="utf-8")
     return path
 
 

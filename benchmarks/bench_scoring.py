@@ -44,7 +44,8 @@ def core_frame(n: int, seed: int = 1) -> tuple[pd.DataFrame, list]:
     return pd.DataFrame(data), instruments
 
 
-def wide_definition() -> object:
+def wide_definition_data() -> dict:
+    """Six 10-item mean scales, 1–5, the first two items of each reversed (also bench_cli)."""
     options = [{"code": c, "label": f"level {c}"} for c in range(1, 6)]
     items, scales = [], []
     for s in range(6):
@@ -64,24 +65,25 @@ def wide_definition() -> object:
                 "range": [1, 5],
             }
         )
-    return parse_instrument(
-        {
-            "id": "bench60",
-            "name": "Benchmark 60",
-            "short_name": "B60",
-            "construct": "benchmark",
-            "domain": "wellbeing",
-            "version": "1",
-            "provenance": {
-                "citation": "Invented for the benchmark.",
-                "license": {"status": "public_domain", "note": "benchmark only"},
-            },
-            "response_scales": {"five": options},
-            "items": items,
-            "scales": scales,
+    return {
+        "id": "bench60",
+        "name": "Benchmark 60",
+        "short_name": "B60",
+        "construct": "benchmark",
+        "domain": "wellbeing",
+        "version": "1",
+        "provenance": {
+            "citation": "Invented for the benchmark.",
+            "license": {"status": "public_domain", "note": "benchmark only"},
         },
-        "bench60.yaml",
-    )
+        "response_scales": {"five": options},
+        "items": items,
+        "scales": scales,
+    }
+
+
+def wide_definition() -> object:
+    return parse_instrument(wide_definition_data(), "bench60.yaml")
 
 
 def wide_frame(n: int, seed: int = 2) -> tuple[pd.DataFrame, list]:
