@@ -274,3 +274,44 @@ def test_report_survives_mutated_scores_and_ledger(data: st.DataObject) -> None:
                 "--ledger", str(work / "ledger.csv"), "--out", str(out / "r.pdf"),
                 "--md", str(out / "r.md")]  # fmt: skip
         invoke("report-scores", args, work.iterdir(), work, out)
+
+
+WIDE_COLUMNS = 12_064  # the width that once ran past 240 s in init and score (issue 18 point 8)
+
+
+def _widen(text: str, extra: int, header_rows: int = 3) -> str:
+    """The cut sample export with ``extra`` answer columns of a question nobody maps."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    names = [f"Q900_{i}" for i in range(extra)]
+    heads = [names, [f"Unmapped question {i}" for i in range(extra)],
+             [json.dumps({"ImportId": f"QID900_{i}"}) for i in range(extra)]]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for index, row in enumerate(rows):
+        fill = (
+            heads[index]
+            if index < header_rows
+            else [str(1 + (index + i) % 5) for i in range(extra)]
+        )
+        writer.writerow(row + fill)
+    return out.getvalue()
+
+
+def test_score_and_init_of_a_very_wide_export_end_within_the_hang_limit(tmp_path: Path) -> None:
+    """12,064 columns: both commands answer within HANG_SECONDS (invoke's alarm) and score
+    accounts for every row."""
+    wide = _widen(PRE, WIDE_COLUMNS - len(PRE.splitlines()[0].split(",")))
+    (tmp_path / "pre.csv").write_text(wide, encoding="utf-8")
+    (tmp_path / "post.csv").write_text(POST, encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    result = invoke("score", _score_args(tmp_path, "pre.csv"), tmp_path.iterdir(), tmp_path,
+                    tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rows_in"] == summary["rows_scored"] + summary["rows_excluded"]
+    proposed = invoke("init", ["init", str(tmp_path / "pre.csv")], tmp_path.iterdir(), tmp_path,
+                      tmp_path / "none")  # fmt: skip
+    assert proposed.exit_code == 0, proposed.output
