@@ -192,3 +192,29 @@ def test_unknown_pool_method_exit_2(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2
     assert "unknown pooling method" in result.output and "Traceback" not in result.output
+
+
+def test_score_then_compare_gives_in_sample_reliability(tmp_path):
+    """'score' writes the keyed item responses beside the scores; 'compare' finds them."""
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    sample = sample_data_dir()
+    scores = tmp_path / "scores.csv"
+    scored = _run(
+        "score", sample / "qualtrics_pre.csv", sample / "qualtrics_post.csv",
+        "--wave", "pre", "--wave", "post", "--map", sample / "mapping.yaml",
+        "--id-col", "pcode", "--out", scores,
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    items = tmp_path / "scores.items.csv"
+    assert items.is_file() and (items.stat().st_mode & 0o077) == 0  # evaluator-only
+    assert {"participant_id", "wave", "ucla3_1"} <= set(pd.read_csv(items, nrows=1).columns)
+    out = tmp_path / "results.json"
+    compared = _run("compare", scores, "--pre", "pre", "--post", "post", "--json", out)
+    assert compared.exit_code == 0, compared.output
+    reliability = json.loads(out.read_text())["reliability"]
+    assert {(r["instrument"], r["scale"]) for r in reliability} >= {("ucla3", "total")}
+    items.unlink()  # without the file, no in-sample reliability (and no error)
+    again = _run("compare", scores, "--pre", "pre", "--post", "post", "--json", out)
+    assert again.exit_code == 0, again.output
+    assert json.loads(out.read_text())["reliability"] == []

@@ -66,3 +66,14 @@ def text_table(headers: list[str], rows: list[list[str]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def items_beside(scores: Path) -> Path:
+    """Where 'score' writes the keyed item responses and 'compare' looks for them.
+
+    Examples
+    --------
+    >>> items_beside(Path("out/scores.csv")).as_posix()
+    'out/scores.items.csv'
+    """
+    return scores.with_name(f"{scores.stem}.items{scores.suffix or '.csv'}")

@@ -154,7 +154,12 @@ def compare_command(
     ] = None,
     keyed_items: Annotated[
         Path | None,
-        typer.Option("--keyed-items", help="Keyed item responses (CSV) for in-sample alpha."),
+        typer.Option(
+            "--items",
+            "--keyed-items",
+            help="Keyed item responses for in-sample reliability (default: the file 'score' "
+            "wrote beside the scores, <scores>.items.<ext>, when it is there).",
+        ),
     ] = None,
     rci_sd: Annotated[
         str, typer.Option("--rci-sd", help="SD for reliable change: baseline or norms.")
@@ -197,7 +202,10 @@ def compare_command(
     from ..comparison.meta import parse_assignments
     from ..errors import InputError
     from ..instruments.registry import Registry
+    from ._common import items_beside
 
+    if keyed_items is None and items_beside(scores).is_file():
+        keyed_items = items_beside(scores)
     check_output_paths({"--json": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
     items = None
     if keyed_items is not None:

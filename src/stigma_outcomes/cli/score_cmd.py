@@ -106,6 +106,7 @@ def score_command(
     from ..errors import InputError
     from ..instruments.registry import Registry
     from ..scoring import score
+    from ._common import items_beside
 
     if wave and wave_col:
         raise InputError(
@@ -113,8 +114,10 @@ def score_command(
             fix="name waves per file with --wave, or read them from --wave-col",
         )
     default_alerts = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
+    items_path = items_beside(out)
     check_output_paths(
-        {"--out": out, "--ledger": ledger, "--alerts": alerts or default_alerts, "--wide": wide},
+        {"--out": out, "--ledger": ledger, "--alerts": alerts or default_alerts, "--wide": wide,
+         "item responses": items_path},
         [*exports, mapping, dictionary, id_key_file,
          *(Path(i) for i in instrument or () if i.endswith((".yaml", ".yml")))],
     )  # fmt: skip
@@ -151,18 +154,21 @@ def score_command(
     alerts_path = alerts
     if alerts_path is None and len(result.alerts):
         alerts_path = default_alerts
-    # All or nothing: scores, ledger, alerts and the wide file move into place together.
+    # All or nothing: scores, ledger, alerts, the item responses (which 'compare' reads for
+    # in-sample reliability) and the wide file move into place together.
+    from .._io import write_table
+
     with all_or_nothing():
         result.write(out, ledger, alerts_path)
+        write_table(result.keyed_items, items_path, private=True)
         if wide is not None:
-            from .._io import write_table
-
             write_table(result.wide(), wide, private=True)
     summary = result.summary()
     summary["outputs"] = {
         "scores": str(out),
         "ledger": str(ledger) if ledger else None,
         "alerts": str(alerts_path) if alerts_path else None,
+        "items": str(items_path),
     }
     if as_json:
         echo_json(summary)
