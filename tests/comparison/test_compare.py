@@ -357,3 +357,29 @@ def test_unlinked_share_defaults_to_outside_the_clinical_range():
     user = compare(df, "pre", "post", unlinked=True, threshold={"phq9.total": 10}).unlinked[0]
     assert user["threshold_rule"] == "score <= 10"
     assert (user["n_beyond_before"], user["n_beyond_after"]) == (5, 6)
+
+
+def test_compare_takes_a_score_result_whole() -> None:
+    """compare(score(...)): the definitions scored (a user's own, given only as an object)
+    and the keyed items travel in one argument, so reliability and direction need no more."""
+    import yaml
+
+    import stigma_outcomes as so
+    from stigma_outcomes.instruments import builtin_dir, parse_instrument
+
+    data = yaml.safe_load((builtin_dir() / "ucla3.yaml").read_text(encoding="utf-8"))
+    data["id"], data["domain"] = "mine3", "programme_satisfaction"
+    mine = parse_instrument(data, "mine3.yaml")
+    rng = np.random.default_rng(3)
+    n = 40
+    base = rng.integers(1, 4, size=(n, 1))
+    frames = []
+    for wave, shift in (("pre", 0), ("post", 1)):
+        items = np.clip(base + rng.integers(-1, 2, size=(n, 3)) * (rng.random((n, 3)) < 0.3)
+                        - shift * (rng.random((n, 1)) < 0.5), 1, 3)  # fmt: skip
+        frame = pd.DataFrame(items, columns=["mine3_1", "mine3_2", "mine3_3"])
+        frames.append(frame.assign(id=[f"p{i}" for i in range(n)], wave=wave))
+    scored = so.score(pd.concat(frames, ignore_index=True), [mine], wave_col="wave")
+    results = so.compare(scored, "pre", "post")
+    assert [r["instrument"] for r in results.paired] == ["mine3"]
+    assert [(r["instrument"], r["scale"]) for r in results.reliability][:1] == [("mine3", "total")]

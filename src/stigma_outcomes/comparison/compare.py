@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import AnalysisError, InputError
+from ..scoring.result import ScoreResult
 from .attrition import attrition_records, wave_counts
 from .group_labels import check_grouping_columns
 from .items import scale_items_for
@@ -329,7 +330,7 @@ def _flag_small_ancova(records: list[dict[str, Any]], min_cell: int) -> None:
 
 
 def compare(
-    scores: pd.DataFrame | str | os.PathLike[str],
+    scores: pd.DataFrame | str | os.PathLike[str] | ScoreResult,
     pre: str,
     post: str,
     followup: Sequence[str] = (),
@@ -357,8 +358,10 @@ def compare(
 
     Parameters
     ----------
-    scores : DataFrame or path
-        Tidy scores (SPEC §5), or the path of a scores file written by ``score``.
+    scores : ScoreResult, DataFrame or path
+        What :func:`~stigma_outcomes.scoring.score` returned (its scores, keyed item responses
+        and definitions, all used), tidy scores (SPEC §5), or the path of a scores file
+        written by ``score``.
     pre, post : str
         Baseline and post wave.
     followup : sequence of str
@@ -426,6 +429,19 @@ def compare(
     """
     from ..instruments.registry import Registry
 
+    if isinstance(scores, ScoreResult):
+        # One argument carries all that scoring knows: the definitions actually scored (a
+        # user's own included), and the keyed items for in-sample reliability.
+        scored = scores
+        scores = scored.scores
+        if keyed_items is None and not unlinked:
+            keyed_items = scored.keyed_items
+        if scale_items is None:
+            scale_items = {
+                (i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales
+            }
+        registry = registry if registry is not None else Registry()
+        registry.resolve(scored.instruments)
     if rci_sd not in ("baseline", "norms"):
         raise InputError(f"rci_sd must be 'baseline' or 'norms', got {rci_sd!r}")
     _check_rci_reliability(rci_reliability, keyed_items)

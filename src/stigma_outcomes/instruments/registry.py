@@ -204,6 +204,8 @@ class Registry:
             folders.append(builtin_dir())
         self.dirs = folders
         self._files: dict[str, Path] = {}
+        # definitions handed to resolve() as objects (e.g. a ScoreResult's), known by their id
+        self._given: dict[str, Instrument] = {}
         for folder in folders:
             for file in _definition_files(folder):
                 if file.stem in self._files:
@@ -217,11 +219,16 @@ class Registry:
     @property
     def ids(self) -> list[str]:
         """Ids of every definition found, sorted."""
-        return sorted(self._files)
+        return sorted({*self._files, *self._given})
 
     def path(self, instrument_id: str) -> Path:
         """The file a definition was loaded from."""
         self.get(instrument_id)
+        if instrument_id not in self._files:
+            raise InputError(
+                f"instrument '{instrument_id}' was given as a definition, not read from a file",
+                fix="save the definition as YAML to have a file to point to",
+            )
         return self._files[instrument_id]
 
     def get(self, id_or_path: str | os.PathLike[str]) -> Instrument:
@@ -229,6 +236,8 @@ class Registry:
         text = str(id_or_path)
         if _is_path(text):
             return load_instrument_file(text)
+        if text in self._given:
+            return self._given[text]
         if text not in self._files:
             close = difflib.get_close_matches(text.lower(), self.ids, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
@@ -266,6 +275,8 @@ class Registry:
         for ref in refs:
             if isinstance(ref, Instrument):
                 inst = ref
+                if inst.id not in self._files:
+                    self._given.setdefault(inst.id, inst)
             elif base is not None and _is_path(str(ref)) and not Path(ref).is_absolute():
                 inst = self.get(Path(base) / ref)
                 self._files.setdefault(inst.id, Path(base) / ref)
