@@ -45,7 +45,7 @@ def test_unlinked_run_warns_about_repeated_ids(tmp_path):
         "--unlinked", "--direction", "anon.cont=higher_is_better",
         "--direction", "anon.likert=higher_is_worse", "--direction", "anon.big=higher_is_better",
         "--reliability", "anon.cont=0.8", "--reliability", "anon.likert=0.8",
-        "--reliability", "anon.big=0.8", "--threshold", "anon.likert=14", "--json", out,
+        "--reliability", "anon.big=0.8", "--clinical-threshold", "anon.likert=14", "--json", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "NOT linked" in result.output

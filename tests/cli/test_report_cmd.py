@@ -34,7 +34,7 @@ def test_report_from_saved_files(tmp_path: Path) -> None:
             str(tmp_path / "r" / "report.md"),
             "--html",
             str(tmp_path / "out.html"),
-            "--threshold",
+            "--min-cell",
             "11",
         ],
     )

@@ -148,8 +148,9 @@ def compare_command(
     threshold: Annotated[
         list[str] | None,
         typer.Option(
-            "--threshold",
-            help="INSTRUMENT.SCALE=VALUE: share at or beyond it before vs after (unlinked).",
+            "--clinical-threshold",
+            help="INSTRUMENT.SCALE=VALUE: share of people at or beyond this score before vs "
+            "after (unlinked designs; a clinical cut-off, not a privacy limit).",
         ),
     ] = None,
     keyed_items: Annotated[
@@ -226,7 +227,7 @@ def compare_command(
         registry=Registry(instruments_dir),
         keyed_items=items,
         scale_info=scale_info,
-        threshold=parse_assignments(threshold or [], "--threshold"),
+        threshold=parse_assignments(threshold or [], "--clinical-threshold"),
         rci_sd=rci_sd,
         rci_reliability=rci_reliability,
         reference_group=reference_group,

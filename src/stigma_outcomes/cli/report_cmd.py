@@ -93,7 +93,13 @@ def report_command(
         "Programme evaluation team"
     ),
     threshold: Annotated[
-        int, typer.Option("--threshold", min=1, help="Suppress counts below this (default 5).")
+        int,
+        typer.Option(
+            "--min-cell",
+            min=1,
+            help="Privacy: counts of fewer people than this are suppressed (default 5); "
+            "the same name as compare's --min-cell.",
+        ),
     ] = 5,
     language: Annotated[str, typer.Option("--lang", help="Report language code.")] = "en",
     keyword: Annotated[

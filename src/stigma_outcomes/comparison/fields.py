@@ -126,8 +126,9 @@ UNLINKED_DOCS = {
     "mann_whitney_method": "'exact' or the normal approximation used.",
     "rank_biserial": "2W / (n_after · n_before) − 1; positive when scores are higher after.",
     "improvement_sign": "+1 when a higher score is better, −1 when worse.",
-    "threshold": "The threshold of the share: the user's (--threshold), else the scale's "
-    "clinical cutoff when it has one on its worse side; null when neither.",
+    "threshold": "The threshold of the share: the user's (compare's --clinical-threshold, the "
+    "API's threshold=), else the scale's clinical cutoff when it has one on its worse side; "
+    "null when neither.",
     "threshold_rule": "The rule counted: score >= threshold (higher is better) or "
     "score <= threshold (higher is worse) for a user threshold; for the clinical cutoff, "
     "the rule for outside the clinical range (e.g. score < 10 when the range is score >= 10), "
