@@ -309,8 +309,8 @@ def _normalise_thresholds(threshold: Mapping[Any, Any] | None) -> dict[ScaleKey,
         except (TypeError, ValueError):
             raise InputError(
                 f"threshold for {k[0]}.{k[1]} must be a number, got {value!r}",
-                where="--threshold",
-                fix="write it like --threshold ucla3.total=5",
+                where="--clinical-threshold",
+                fix="write it like --clinical-threshold ucla3.total=5",
             ) from None
     return out
 
