@@ -141,7 +141,7 @@ def _manifest(outputs: Any, out: Path, inputs: list[Path]) -> str:
     import json
 
     from ._version import __version__
-    from .comparison.compare import file_sha256
+    from .comparison._scores_input import file_sha256
 
     files = {
         path.name: {"sha256": digest, "bytes": outputs.staged[path][0].stat().st_size}
