@@ -30,10 +30,13 @@ _CONTENT_TYPES = (
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "{sheets}"
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.styles+xml"/></Types>'
+)
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
 )
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -45,15 +48,18 @@ _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    "<sheets>{sheets}</sheets></workbook>"
 )
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    "{sheets}"
+    '<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
     'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+_SHEET_REL = (
+    '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
 )
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -174,8 +180,9 @@ def sheet_xml(frame: pd.DataFrame) -> str:
     )
 
 
-def xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    """A one-sheet XLSX workbook of ``frame``, the same bytes for the same table.
+def xlsx_bytes(frame: pd.DataFrame | dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook of ``frame`` (one sheet), or of named sheets in order; the same bytes
+    for the same tables.
 
     Examples
     --------
@@ -185,14 +192,28 @@ def xlsx_bytes(frame: pd.DataFrame) -> bytes:
     True
     >>> pd.read_excel(io.BytesIO(data)).fillna(-1).to_dict("list")
     {'id': ['A', '=B'], 'score': [1.5, -1.0]}
+    >>> two = xlsx_bytes({"survey": frame, "choices": frame.head(1)})
+    >>> list(pd.read_excel(io.BytesIO(two), sheet_name=None))
+    ['survey', 'choices']
     """
+    sheets = frame if isinstance(frame, dict) else {"Sheet1": frame}
+    numbered = list(enumerate(sheets.items(), start=1))
     parts = {
-        "[Content_Types].xml": _CONTENT_TYPES,
+        "[Content_Types].xml": _CONTENT_TYPES.format(
+            sheets="".join(_SHEET_TYPE.format(n=n) for n, _ in numbered)
+        ),
         "_rels/.rels": _RELS,
-        "xl/workbook.xml": _WORKBOOK,
-        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
+        "xl/workbook.xml": _WORKBOOK.format(
+            sheets="".join(
+                f'<sheet name="{xml_text(str(name))}" sheetId="{n}" r:id="rId{n}"/>'
+                for n, (name, _) in numbered
+            )
+        ),
+        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.format(
+            sheets="".join(_SHEET_REL.format(n=n) for n, _ in numbered)
+        ),
         "xl/styles.xml": _STYLES,
-        "xl/worksheets/sheet1.xml": sheet_xml(frame),
+        **{f"xl/worksheets/sheet{n}.xml": sheet_xml(table) for n, (_, table) in numbered},
     }
     sink = io.BytesIO()
     with zipfile.ZipFile(sink, "w") as archive:

@@ -131,3 +131,11 @@ def test_round_trip_kobo_export_scores_without_mapping(instrument_id: str, tmp_p
             assert not any(math.isnan(v) for v in pair), (scale.id, who)
             assert pair[0] == pytest.approx(pair[1]), (scale.id, who)  # values = labels
         assert sorted([got["low"], got["high"]]) == pytest.approx(sorted(scale.range)), scale.id
+
+
+def test_an_xlsform_written_twice_is_the_same_bytes(tmp_path) -> None:
+    from stigma_outcomes.instruments import load_instrument
+    from stigma_outcomes.instruments.xlsform import write_xlsform
+
+    first = write_xlsform(load_instrument("k6"), tmp_path / "a.xlsx").read_bytes()
+    assert write_xlsform(load_instrument("k6"), tmp_path / "b.xlsx").read_bytes() == first

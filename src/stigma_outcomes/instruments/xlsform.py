@@ -14,7 +14,6 @@ file format as the REDCap export's ``--overlay``).
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
@@ -138,9 +137,8 @@ def write_xlsform(
     >>> list(sheets)
     ['survey', 'choices', 'settings']
     """
-    import pandas as pd
-
     from .._io import neutralise_frame, write_atomic
+    from .._xlsx import xlsx_bytes
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
@@ -150,9 +148,8 @@ def write_xlsform(
             fix="use a .xlsx file name (KoboToolbox and ODK read XLSForms as Excel workbooks)",
         )
     sheets = to_xlsform(instrument, overlay, record_id=record_id)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            # Labels come from user overlays too: keep a leading '=' from becoming a formula.
-            neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False)
-    return write_atomic(target, lambda handle: handle.write(buffer.getvalue()))
+    # The project's own XLSX writer: text cells are never formulas and reruns give the same
+    # bytes. Labels come from user overlays too, so a leading '=' is neutralised as in every
+    # spreadsheet the tool writes.
+    data = xlsx_bytes({name: neutralise_frame(frame) for name, frame in sheets.items()})
+    return write_atomic(target, lambda handle: handle.write(data))
