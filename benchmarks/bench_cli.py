@@ -81,14 +81,18 @@ def _cli() -> list[str]:
 
 def _run(args: list[str], cwd: Path) -> Run:
     """One whole child process: wall seconds and its own peak RSS."""
-    start = time.perf_counter()
-    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    err = child.stderr.read().decode(errors="replace") if child.stderr else ""
-    if child.returncode != 0:
-        raise SystemExit(f"failed ({child.returncode}): {' '.join(args)}\n{err[-2000:]}")
+    # stderr goes to a file, not a pipe: a child that wrote more than a pipe holds would
+    # block while we wait for it
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            err.seek(0)
+            text = err.read().decode(errors="replace")
+            raise SystemExit(f"failed ({child.returncode}): {' '.join(args)}\n{text[-2000:]}")
     return Run(wall, usage.ru_maxrss / 1024)
 
 
