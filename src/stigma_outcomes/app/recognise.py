@@ -160,7 +160,7 @@ def _candidates_of(proposal: Any) -> list[tuple[str, Any, bool]]:
     shared = _shared_guesses(proposal)
     found += [
         (inst, cand, True)
-        for inst, cand in getattr(proposal, "possible", {}).items()
+        for inst, cand in proposal.possible.items()
         if inst not in shared
     ]
     return found
@@ -168,7 +168,7 @@ def _candidates_of(proposal: Any) -> list[tuple[str, Any, bool]]:
 
 def _shared_guesses(proposal: Any) -> dict[str, list[str]]:
     """Range-only guesses whose columns another guess claims too: instrument → the others."""
-    possible = getattr(proposal, "possible", {})
+    possible = proposal.possible
     by_columns: dict[frozenset[str], list[str]] = {}
     for inst, cand in possible.items():
         by_columns.setdefault(frozenset(cand.columns.values()), []).append(inst)
