@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from .pairing import (
     wave_mask,
 )
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
+from .records import RESULTS_SCHEMA_VERSION
 from .results import Results
 from .small_samples import flag_small_samples, too_few
 from .unlinked import unlinked_fields
@@ -529,6 +529,7 @@ def compare(
     results.meta = {
         "package": "stigma_outcomes",
         "version": __version__,
+        "schema_version": RESULTS_SCHEMA_VERSION,
         "inputs": inputs,
         "settings": {
             "pre": str(pre),
@@ -587,8 +588,8 @@ def compare(
         ),
     }
     flag_small_samples(results, min_cell)
-    _check_no_silent_infinities(results)
-    return results
+    # Undefined is None everywhere (NaN and infinities included), as in the JSON.
+    return Results(meta=results.meta, **dict(results.sections()))
 
 
 def _pooled_section(
@@ -695,12 +696,3 @@ def _check_rci_reliability(rci_reliability: str, keyed_items: pd.DataFrame | Non
             "in-sample reliability for reliable change needs the keyed item responses",
             fix="pass keyed_items (from the scoring result) or use rci_reliability='auto'",
         )
-
-
-def _check_no_silent_infinities(results: Results) -> None:
-    """Infinite statistics become NaN (undefined) so no record carries a meaningless number."""
-    for _, records in results.sections():
-        for rec in records:
-            for key, value in rec.items():
-                if isinstance(value, float) and math.isinf(value):
-                    rec[key] = math.nan
