@@ -119,7 +119,7 @@ def test_unlinked_constant_scores_are_refused_as_r_does():
 @pytest.mark.parametrize("method", ["DL", "REML"])
 def test_pooling_leaves_out_the_constant_site_and_matches_metafor(method):
     ref = R["pooling"]
-    res = compare(_scores("scores_pool.csv", site=str), "pre", "post", pool_col="site",
+    res = compare(_scores("scores_pool.csv", site=str), "pre", "post", pool_by="site",
                   pool_method=method, **_facts("edge.total"))  # fmt: skip
     (rec,) = [r for r in res.pooled if r["effect"] == "mean_change"]
     assert [e["level"] for e in rec["excluded"]] == ["D"]
@@ -193,7 +193,7 @@ def test_mixed_model_fits_the_estimable_part_as_lme4():
 def test_ancova_drops_the_aliased_covariate_as_lm():
     ref = R["ancova"]
     assert ref["cohort_coefficient_is_na"]
-    res = compare(_scores("scores_ancova.csv", arm=str), "pre", "post", group_col="arm",
+    res = compare(_scores("scores_ancova.csv", arm=str), "pre", "post", group_by="arm",
                   covariates=["cohort"], **_facts("an.total"))  # fmt: skip
     (rec,) = res.ancova
     assert rec["n"] == ref["n"] and rec["df"] == ref["df"]
@@ -277,7 +277,7 @@ def test_default_reference_is_2_before_10_as_r_factor():
     ref = R["reference"]
     assert ref["levels"] == ["2", "10"]
     res = compare(_scores("scores_reference.csv", cohort=str), "pre", "post",
-                  group_col="cohort", **_facts("rg.total"))  # fmt: skip
+                  group_by="cohort", **_facts("rg.total"))  # fmt: skip
     (rec,) = res.ancova
     assert rec["reference_group"] == "2" and rec["term"] == ref["term"]
     assert rec["adjusted_difference"] == pytest.approx(ref["estimate"], rel=1e-9)

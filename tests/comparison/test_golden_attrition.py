@@ -23,7 +23,7 @@ FIELDS = [
 def results():
     paired = GOLDEN / "paired"
     return compare(
-        paired / "scores.csv", "pre", "post", followup=["fu"], group_col="site",
+        paired / "scores.csv", "pre", "post", followup=["fu"], group_by="site",
         scale_info=paired / "scale_info.yaml",
     )  # fmt: skip
 

@@ -32,7 +32,7 @@ def results():
         pre="pre",
         post="post",
         followup=["fu"],
-        group_col="site",
+        group_by="site",
         scale_info=GOLDEN / "scale_info.yaml",
     )
 

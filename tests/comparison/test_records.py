@@ -25,8 +25,8 @@ GOLDEN = Path(__file__).parents[1] / "golden"
 def full() -> Results:
     """Every linked section at once: groups, a follow-up, pooling and keyed items."""
     return compare(
-        GOLDEN / "paired" / "scores.csv", "pre", "post", followup=["fu"], group_col="site",
-        scale_info=GOLDEN / "paired" / "scale_info.yaml", pool_col="site",
+        GOLDEN / "paired" / "scores.csv", "pre", "post", followup=["fu"], group_by="site",
+        scale_info=GOLDEN / "paired" / "scale_info.yaml", pool_by="site",
     )  # fmt: skip
 
 
@@ -55,11 +55,11 @@ def _declared(section: str) -> set[str]:
 
 def test_compare_output_fits_every_model_strictly(full, reliability):
     unlinked = compare(
-        GOLDEN / "unlinked" / "scores.csv", "before", "after", unlinked=True, group_col="session",
+        GOLDEN / "unlinked" / "scores.csv", "before", "after", unlinked=True, group_by="session",
         direction={"anon.cont": "higher_is_better", "anon.likert": "higher_is_worse",
                    "anon.big": "higher_is_better"},
         reliability={"anon.cont": 0.8, "anon.likert": 0.8, "anon.big": 0.8},
-        threshold={"anon.cont": 22},
+        clinical_threshold={"anon.cont": 22},
     )  # fmt: skip
     seen = set()
     for results in (full, reliability, unlinked):

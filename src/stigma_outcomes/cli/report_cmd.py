@@ -92,7 +92,7 @@ def report_command(
     author: Annotated[str, typer.Option("--author", help="Organisation writing the report.")] = (
         "Programme evaluation team"
     ),
-    threshold: Annotated[
+    min_cell: Annotated[
         int,
         typer.Option(
             "--min-cell",
@@ -130,7 +130,7 @@ def report_command(
         period=period,
         author=author,
         language=language,
-        threshold=threshold,
+        threshold=min_cell,
         **({"keywords": list(keyword)} if keyword else {}),
     )
     model = build_report(

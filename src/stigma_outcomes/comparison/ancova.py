@@ -34,7 +34,6 @@ filled on the single record when there are two groups); ``eta_squared_method``; 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,9 +41,10 @@ import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
 
-from ._codes import equals_text, present_labels, text_codes
+from ._codes import present_labels
 from ._common import essentially_constant
 from .estimable import estimable_columns
+from .table import ScoreTable
 
 ETA_METHOD = (
     "partial eta squared of the group term from the drop-one (type II = type III) sum of "
@@ -106,76 +106,31 @@ def _check(
     return levels
 
 
-@dataclass(frozen=True)
-class _Codes:
-    """The scores table as integer codes, worked out once for every scale and contrast."""
+def _wide_by_scale(
+    table: ScoreTable, from_wave: str, to_wave: str, covariates: list[str]
+) -> list[pd.DataFrame]:
+    """Per scale (the table's order), one row per pair: ``pre``, ``post``, group, covariates.
 
-    ok: np.ndarray
-    score: np.ndarray
-    wave: np.ndarray
-    wave_labels: list[str]
-    pid: np.ndarray
-    pid_labels: list[str]
-    group: np.ndarray
-    group_labels: list[str]
-
-
-def _codes(scores: pd.DataFrame, group_col: str) -> _Codes:
-    score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    wave, wave_labels = text_codes(scores["wave"])
-    pid, pid_labels = text_codes(scores["participant_id"])
-    group, group_labels = text_codes(scores[group_col], sort=True)
-    ok = equals_text(scores["status"], "ok") & ~np.isnan(score)
-    return _Codes(ok, score, wave, wave_labels, pid, pid_labels, group, group_labels)
-
-
-def _wide(
-    scores: pd.DataFrame,
-    codes: _Codes,
-    rows: np.ndarray,
-    from_wave: str,
-    to_wave: str,
-    covariates: list[str],
-    where: str,
-) -> pd.DataFrame:
-    """One row per participant with ``pre``, ``post``, the group and baseline covariates.
-
-    ``rows`` are the scale's ok rows of ``scores``; participants are matched by code.
+    The pairs are the table's own (:meth:`ScoreTable.pairs`); the group is read at baseline,
+    and a participant without one there takes the later wave's; covariates are read at
+    baseline. Rows missing a group or a covariate are left out (complete cases).
     """
-    wave = codes.wave[rows]
-    picked = []
-    for name in (from_wave, to_wave):
-        at = rows[wave == codes.wave_labels.index(name)] if name in codes.wave_labels else rows[:0]
-        at = at[codes.pid[at] >= 0]  # a row without a participant ID cannot be paired
-        ids, counts = np.unique(codes.pid[at], return_counts=True)
-        if (counts > 1).any():
-            raise AnalysisError(
-                f"participant '{codes.pid_labels[ids[counts > 1][0]]}' has more than one "
-                f"score at wave '{name}'",
-                where=where,
-                fix="resolve duplicate participant rows before comparing",
-            )
-        picked.append(at)
-    pre_rows, post_rows = picked
-    # each baseline row's partner at the later wave (−1: none), in baseline order
-    partner = np.full(len(codes.pid_labels) + 1, -1, dtype=np.int64)
-    partner[codes.pid[post_rows]] = post_rows
-    match = partner[codes.pid[pre_rows]]
-    both = match >= 0
-    pre_rows, post_rows = pre_rows[both], match[both]
-    # the group is read at baseline; a participant without one there may have it later
-    group = np.where(codes.group[pre_rows] >= 0, codes.group[pre_rows], codes.group[post_rows])
-    labels = np.array([*codes.group_labels, None], dtype=object)
-    out = pd.DataFrame(
-        {
-            "pre": codes.score[pre_rows],
-            "post": codes.score[post_rows],
-            "group": labels[group],
-        }
-    )
+    pairs = table.pairs(from_wave, to_wave)
+    assert pairs.rows is not None and pairs.group_code is not None
+    rows_from, rows_to = pairs.rows
+    coded = table.coded
+    gcode = coded["_group"].to_numpy()
+    group = np.where(gcode[rows_from] >= 0, gcode[rows_from], gcode[rows_to])
+    labels = np.array([*table.group_levels, None], dtype=object)
+    wide = pd.DataFrame({"pre": pairs.pre, "post": pairs.post, "group": labels[group]})
     for cov in covariates:
-        out[cov] = scores[cov].to_numpy()[pre_rows]
-    return out.dropna().reset_index(drop=True)
+        wide[cov] = coded[cov].to_numpy()[rows_from]
+    order = np.argsort(pairs.scale_code, kind="stable")
+    bounds = np.searchsorted(pairs.scale_code[order], np.arange(len(table.scales) + 1))
+    return [
+        wide.iloc[order[bounds[k] : bounds[k + 1]]].dropna().reset_index(drop=True)
+        for k in range(len(table.scales))
+    ]
 
 
 def _covariate_columns(
@@ -214,7 +169,7 @@ def _ols(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
 
 
 def fit_ancova(
-    scores: pd.DataFrame,
+    scores: pd.DataFrame | ScoreTable,
     from_wave: str,
     to_wave: str,
     group_col: str,
@@ -227,8 +182,9 @@ def fit_ancova(
 
     Parameters
     ----------
-    scores : pandas.DataFrame
-        Tidy scores with ``participant_id, wave, instrument, scale, score, status`` and the
+    scores : ScoreTable or pandas.DataFrame
+        The coded score table (grouped by ``group_col``, carrying the covariates), or tidy
+        scores with ``participant_id, wave, instrument, scale, score, status`` and the
         group (and covariate) columns.
     from_wave, to_wave : str
         Baseline wave (``pre``) and later wave (``post``).
@@ -269,21 +225,16 @@ def fit_ancova(
     ('a', 'b', -2.226)
     """
     covariates = list(covariates or [])
-    levels = _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
-    codes = _codes(scores, group_col)
-    # one pass splits the ok rows by scale; filtering per scale would rescan the table
-    inst, inst_labels = text_codes(scores["instrument"], sort=True)
-    scale, scale_labels = text_codes(scores["scale"], sort=True)
-    n_scale = max(len(scale_labels), 1)
-    cell = inst * n_scale + scale
-    cells = np.unique(cell[(inst >= 0) & (scale >= 0)])  # every scale gets its records
-    rows = np.flatnonzero(codes.ok)
-    rows = rows[np.argsort(cell[rows], kind="stable")]
-    starts = np.searchsorted(cell[rows], cells)
-    stops = np.searchsorted(cell[rows], cells, side="right")
+    if isinstance(scores, ScoreTable):
+        table = scores
+        _check_table(table, str(from_wave), str(to_wave), group_col, reference_group, covariates)
+    else:
+        _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
+        table = ScoreTable.from_scores(scores, group_col, covariates)
+    levels = table.group_levels
     records: list[dict[str, Any]] = []
-    for c, start, stop in zip(cells, starts, stops, strict=True):
-        inst_name, scale_name = inst_labels[c // n_scale], scale_labels[c % n_scale]
+    wides = _wide_by_scale(table, str(from_wave), str(to_wave), covariates)
+    for (inst_name, scale_name), wide in zip(table.scales, wides, strict=True):
         base = {
             "instrument": inst_name,
             "scale": scale_name,
@@ -293,8 +244,6 @@ def fit_ancova(
             "covariates": covariates,
             "eta_squared_method": ETA_METHOD,
         }
-        wide = _wide(scores, codes, rows[start:stop], str(from_wave), str(to_wave),
-                     covariates, f"{inst_name}.{scale_name}")  # fmt: skip
         # default reference: the first level, in R's factor() order, that this scale has pairs in
         in_scale = [g for g in levels if (wide["group"] == g).any()]
         if reference_group is not None:
@@ -303,6 +252,38 @@ def fit_ancova(
             base["reference_group"] = in_scale[0] if in_scale else levels[0]
         records.extend(_fit_scale(wide, base, levels, base["reference_group"], covariates))
     return records
+
+
+def _check_table(
+    table: ScoreTable,
+    from_wave: str,
+    to_wave: str,
+    group_col: str,
+    reference_group: str | None,
+    covariates: list[str],
+) -> None:
+    """The checks of :func:`_check` for a table already validated and coded."""
+    missing = [c for c in covariates if c not in table.columns]
+    if table.group_by != group_col or missing:
+        raise AnalysisError(
+            f"the score table was built without the column(s) "
+            f"{', '.join([group_col, *missing] if table.group_by != group_col else missing)}",
+            where="ScoreTable.from_scores(..., group_by=, columns=)",
+            fix="build the table with the group column and the covariates",
+        )
+    if from_wave == to_wave:
+        raise AnalysisError(
+            f"the ANCOVA needs two different waves, got '{from_wave}' twice",
+            where="from_wave / to_wave",
+            fix="give the baseline wave as from_wave and the later wave as to_wave",
+        )
+    levels = table.levels()  # at least two
+    if reference_group is not None and str(reference_group) not in levels:
+        raise AnalysisError(
+            f"reference group '{reference_group}' is not a level of '{group_col}'",
+            where=f"column '{group_col}'",
+            fix=f"choose one of: {', '.join(levels)}",
+        )
 
 
 _VALUE_FIELDS = (

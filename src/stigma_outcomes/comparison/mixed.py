@@ -98,6 +98,7 @@ from ._reml import (
     _term_names,
 )
 from .estimable import Estimable, estimable_columns
+from .table import ScoreTable
 
 DF_METHOD = (
     "Satterthwaite t (as R's lmerTest): ci_low/ci_high, t and two-sided p of fixed effects, "
@@ -166,7 +167,7 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
 
 
 def fit_mixed_models(
-    scores: pd.DataFrame, waves: list[str], group_col: str | None = None
+    scores: pd.DataFrame | ScoreTable, waves: list[str], group_col: str | None = None
 ) -> list[dict[str, Any]]:
     """Fit ``score ~ wave (* group) + (1 | participant)`` by REML for every instrument scale.
 
@@ -178,9 +179,10 @@ def fit_mixed_models(
 
     Parameters
     ----------
-    scores : pandas.DataFrame
-        Tidy scores (``participant_id, wave, instrument, scale, score, status`` and any
-        group column).
+    scores : ScoreTable or pandas.DataFrame
+        The coded score table (its :meth:`~ScoreTable.to_frame`, key columns as categoricals
+        made from its codes, is what is fitted), or tidy scores (``participant_id, wave,
+        instrument, scale, score, status`` and any group column).
     waves : list of str
         The waves to model, baseline first; the order defines the wave factor.
     group_col : str, optional
@@ -222,6 +224,8 @@ def fit_mixed_models(
     [('wave', 1)]
     """
     waves = [str(w) for w in waves]
+    if isinstance(scores, ScoreTable):
+        scores = scores.to_frame()
     _check_inputs(scores, waves, group_col)
     # integer codes throughout: the scores table is scanned once, not once per scale
     wave_codes, wave_labels = text_codes(scores["wave"])

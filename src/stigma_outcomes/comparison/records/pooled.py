@@ -15,11 +15,14 @@ class PooledRecord(Record):
     instrument: Label = described(KEY_DOCS["instrument"])
     scale: Label = described(KEY_DOCS["scale"])
     group: Text = described(
-        "Always null: the record pools every usable level of pooled_over.",
+        "The arm (level of the grouping column) whose sites are pooled: with a grouping "
+        "column other than pooled_over, sites are compared within each arm, never across "
+        "arms; null when the sites' whole-sample change is pooled (no grouping column, or "
+        "the sites are the groups, or separately analysed programmes).",
         required=False,
     )
     group_column: Text = described(
-        "Always null (the pooled column is in pooled_over).",
+        "The grouping column of group; null with group (the pooled column is in pooled_over).",
         required=False,
     )
     pooled_over: Text = described("Site or cohort column whose levels are the studies pooled.")
