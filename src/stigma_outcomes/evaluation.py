@@ -70,10 +70,26 @@ class Waves(BaseModel):
     )
 
 
+def _deprecated(old: str, new: str, kind: dict[str, Any]) -> Any:
+    """Schema hook: the old spelling of a field, still accepted, marked deprecated."""
+
+    def add(schema: dict[str, Any]) -> None:
+        schema["properties"][old] = {
+            **kind,
+            "deprecated": True,
+            "description": f"Old name of '{new}'; still read, but write '{new}'.",
+        }
+
+    return add
+
+
 class Privacy(BaseModel):
     """Privacy settings for everything meant for others."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_deprecated("threshold", "min_cell", {"type": "integer"}),
+    )
 
     min_cell: int = Field(
         5,
@@ -145,7 +161,10 @@ class Evaluation(BaseModel):
     ('pre', 5)
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_deprecated("groups", "group_by", {"type": ["string", "null"]}),
+    )
 
     title: str = Field("Programme outcome report", description="Report title.")
     program: str | None = Field(None, description="Programme name, printed on the summary.")

@@ -88,7 +88,10 @@ def test_every_setting_the_api_takes_the_file_can_say():
             continue
         assert name in props, name
         assert props[name]["description"].startswith(str(info.description)), name
-    assert "threshold" not in props and "groups" not in props  # old names not advertised
+    # old names are still read, and marked deprecated for editors
+    assert props["groups"]["deprecated"] is True
+    privacy = evaluation_json_schema()["$defs"]["Privacy"]["properties"]
+    assert privacy["threshold"]["deprecated"] is True and "min_cell" in privacy
 
 
 def test_privacy_limit_and_clinical_threshold_never_share_a_name():
