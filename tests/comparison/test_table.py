@@ -54,3 +54,17 @@ def test_within_and_regroup_are_new_tables(table):
 def test_refuses_bad_scores_once():
     with pytest.raises(InputError, match="no column"):
         ScoreTable.from_scores(pd.DataFrame({"participant_id": ["a"]}))
+
+
+def test_attrition_takes_the_table_and_its_grouping(table):
+    from stigma_outcomes.comparison.attrition import attrition_records
+    from stigma_outcomes.comparison.records import plain  # NaN -> None, so == compares
+
+    by_table = attrition_records(table, "pre", ["post", "fu"])
+    by_frame = attrition_records(table.coded, "pre", ["post", "fu"], group_col="site")
+    assert plain(by_table) == plain(by_frame) and {r["group"] for r in by_table} == {
+        None,
+        "A",
+        "B",
+        "C",
+    }

@@ -202,9 +202,7 @@ def linked_sections(
     adjust_p_t(results.paired)
     if s.pool_by is not None:
         results.pooled = pooled_section(table, s, meta, results.paired, warnings)
-    results.attrition = attrition_records(
-        table.coded, s.pre, list(s.waves[1:]), s.group_by, s.min_cell
-    )
+    results.attrition = attrition_records(table, s.pre, list(s.waves[1:]), min_cell=s.min_cell)
     for rec in results.attrition:
         rec["group_column"] = s.group_by if rec["group"] is not None else None
     if len(s.waves) > 2:
