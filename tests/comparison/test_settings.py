@@ -58,6 +58,9 @@ def test_compare_takes_keywords_or_a_settings_object_alike():
     assert old.to_dict() == by_keywords.to_dict()
     with pytest.raises(InputError, match="not both"):
         compare(GOLDEN / "scores.csv", "pre", settings=settings, scale_info=INFO)
+    # arguments left at their defaults (or empty) do not count as given
+    again = compare(GOLDEN / "scores.csv", followup=[], settings=settings, scale_info=INFO)
+    assert again.to_dict() == by_object.to_dict()
 
 
 def test_the_file_uses_the_same_names_and_keeps_the_old_ones():

@@ -10,7 +10,7 @@ hands them to the design's sections (``_linked``, ``_unlinked_design``) and to t
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from pathlib import Path
 from typing import Any
 from warnings import warn
@@ -204,7 +204,11 @@ def _settings(given: CompareSettings | None, options: dict[str, Any]) -> Compare
         return CompareSettings.build("compare()", **options)
     defaults = {"followup": (), "unlinked": False, "rci_sd": "baseline",
                 "rci_reliability": "auto", "min_cell": 5, "pool_method": "REML"}  # fmt: skip
-    passed = [k for k, v in options.items() if v not in (None, defaults.get(k))]
+    passed = [
+        k
+        for k, v in options.items()
+        if v is not None and v != defaults.get(k) and not (isinstance(v, Sized) and not len(v))
+    ]
     if passed or not isinstance(given, CompareSettings):
         raise InputError(
             "give the settings either whole (settings=CompareSettings(...)) or as keyword "
