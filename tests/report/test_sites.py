@@ -158,3 +158,23 @@ def test_without_findings_the_total_is_the_headline() -> None:
     assert section is not None
     assert [c.id for c in section.charts] == ["forest-ucla3-total"]
     assert section.tables[0].columns[1] == "Sites"
+
+
+def test_sites_pooled_within_an_arm_are_parts_of_that_arm() -> None:
+    # compare pools sites within each arm (issue 14): a site's pairs add up to its arm's
+    # pairs, not to the whole sample's, so the auditor protects them against the arm's count.
+    from stigma_outcomes.report.privacy import Disclosure
+    from stigma_outcomes.report.sites import _site_key, register_sites
+
+    d = Disclosure(5)
+    rec = {"instrument": "x", "scale": "t", "from_wave": "pre", "to_wave": "post",
+           "group": "programme", "group_column": "arm", "effect": "mean_change",
+           "studies": [{"level": "A", "n_pairs": 40}],
+           "excluded": [{"level": "B", "n_pairs": 3}]}  # fmt: skip
+    arm = "paired|x|t|pre|post|g:programme|n_pairs"
+    d.count(arm, 43)  # the arm's pairs, printed in its paired row
+    register_sites({"pooled": [rec]}, d)
+    resolved = d.resolve()
+    assert resolved[_site_key(rec, "B")] == "small"
+    # 43 − 40 would give the small site away: the arm's count and site A are not both shown
+    assert "hidden" in (resolved[_site_key(rec, "A")], resolved[arm])
