@@ -35,12 +35,9 @@ def result() -> so.ScoreResult:
             # anxiety all 'sometimes' (1) → 7 → 14 (moderate); stress: items 1 and 6 at 2,
             # the rest 0 → 4 → 8 (normal). Labels and codes mixed.
             "mixed": _row(
-                {
-                    3: 3, 5: 3, 10: "Applied to me very much, or most of the time", 13: 3,
-                    16: 1, 17: 1, 21: "Applied to me to some degree, or some of the time",
-                    2: "Sometimes", 4: 1, 7: 1, 9: 1, 15: 1, 19: 1, 20: 1,
-                    1: 2, 6: "Often",
-                }
+                {3: 3, 5: 3, 13: 3, 16: 1, 17: 1, 4: 1, 7: 1, 9: 1, 15: 1, 19: 1, 20: 1, 1: 2}
+                | {10: "Applied to me very much, or most of the time", 2: "Sometimes"}
+                | {21: "Applied to me to some degree, or some of the time", 6: "Often"}
             ),
             # One anxiety item unanswered: anxiety has no score, the other two still score.
             "one_missing": _row({15: None}, 1),
