@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from .asks import ask_sections, register_asks
 from .change import register_changes
 from .content import (
     RCI_COUNTS,
@@ -146,6 +147,7 @@ def build_report(
     ledger: pd.DataFrame | None = None,
     settings: ReportSettings | None = None,
     planning: Any | None = None,
+    asks: Any | None = None,
 ) -> ReportModel:
     """Build the report model from saved or fresh results, tidy scores and the ledger.
 
@@ -163,6 +165,9 @@ def build_report(
     planning : mapping, optional
         Adds "Planning the next cohort" (:mod:`.planning`): ``power``, ``alpha``,
         ``outcomes``, ``attrition``; None leaves it out.
+    asks : mapping, optional
+        The funder sections asked for (:mod:`.asks`: ``who``, ``dose``, ``targets``,
+        ``norms``, ``cost``, ``voices``, ``narrative``); None leaves them out.
 
     Examples
     --------
@@ -190,6 +195,7 @@ def build_report(
     )
     problems = register_ledger(ledger, d)
     changes = register_changes(data, scores, d, primary)
+    asked = register_asks(asks, data, scores, d, primary)
     d.resolve()  # the disclosure audit: raises, and no report is written, if it fails
 
     instruments = list(
@@ -240,6 +246,7 @@ def build_report(
     next_cohort = planning_section(data, planning, settings.threshold)
     if next_cohort is not None:
         sections.append(next_cohort)
+    sections += ask_sections(asked, d)
     sections.append(methods_section(data, outcomes, d, settings))
     sections.append(limitations_section(data, has_comparison, linked, flow, d))
 

@@ -1,0 +1,240 @@
+"""Counts by category and change by subgroup, registered with the disclosure auditor.
+
+Shared by "Who took part" (categories of a carried column) and "Dose" (bands of sessions).
+Every count printed is registered before the report's audit runs, with the sums it takes
+part in: the categories add up to everyone counted, each subgroup's pairs and reliable-change
+counts add up to the results record's (already registered) counts. A subgroup's means and
+interval rest on its number of pairs, so they are withheld whenever that number is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..content import Table, record_key
+from ..formatting import decimals_for_range, interval, num
+from ..outcomes import describe_outcome
+from ..privacy import Disclosure
+from .people import NOT_RECORDED, reliable_category, score_pairs
+
+OTHER = "Other or not stated"
+RCI_NAMES = ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
+
+
+def merge_small(values: pd.Series, threshold: int) -> pd.Series:
+    """Fold categories with fewer than ``threshold`` people (and "Not recorded") into one.
+
+    The merged category keeps its own size; if it is still small the audit suppresses it.
+
+    Examples
+    --------
+    >>> s = pd.Series(["a"] * 6 + ["b"] * 2 + ["c"])
+    >>> merge_small(s, 5).value_counts().to_dict()
+    {'a': 6, 'Other or not stated': 3}
+    """
+    sizes = values.value_counts()
+    small = set(sizes[sizes < threshold].index)
+    if not small:
+        return values
+    if len(small) == 1 and NOT_RECORDED not in small:
+        # One small category folded alone would only be renamed; fold "Not recorded" in too.
+        small.add(NOT_RECORDED)
+    return values.where(~values.isin(small), OTHER)
+
+
+def category_order(values: pd.Series) -> list[str]:
+    """Categories in label order, with the merged and unrecorded ones last."""
+    labels = sorted(str(v) for v in pd.unique(values) if v not in (OTHER, NOT_RECORDED))
+    return labels + [v for v in (OTHER, NOT_RECORDED) if v in set(values)]
+
+
+@dataclass
+class Counts:
+    """People per category of one column (or dose band), registered."""
+
+    base: str
+    total_key: str
+    categories: list[str]
+
+    def key(self, category: str) -> str:
+        return f"{self.base}|c:{category}|people"
+
+
+def register_counts(
+    values: pd.Series,
+    base: str,
+    d: Disclosure,
+    total_key: str | None = None,
+    categories: Sequence[str] = (),
+) -> Counts:
+    """Register each category's count, their total and each one's share of the total.
+
+    ``total_key`` names a count already registered that equals the total (e.g. the flow's
+    "took part"); the categories are then declared to add up to it. ``categories`` are
+    listed first, in that order, even when nobody is in them (e.g. dose bands).
+    """
+    found = category_order(values)
+    categories = [*categories, *(c for c in found if c not in categories)]
+    sizes = values.value_counts()
+    total = int(sizes.sum())
+    if total_key is None or d.values.get(total_key) != total:
+        total_key = f"{base}|total"
+        d.count(total_key, total)
+    out = Counts(base, total_key, categories)
+    for c in categories:
+        d.count(out.key(c), int(sizes.get(c, 0)))
+        d.share(f"{out.key(c)}|pct", out.key(c), total_key)
+    d.relation(total_key, [out.key(c) for c in categories])
+    return out
+
+
+def counts_table(counts: Counts, d: Disclosure, table_id: str, caption: str, head: str) -> Table:
+    """The categories with their number and share of people."""
+    rows = []
+    for c in [*counts.categories]:
+        key = counts.key(c)
+        pct = f"{_pct(d, key, counts.total_key)}" if d.shown(f"{key}|pct") else ""
+        rows.append([c, d.mark(key), pct])
+    rows.append(["All", d.mark(counts.total_key), "100%" if d.shown(counts.total_key) else ""])
+    return Table(table_id, caption, [head, "People (n)", "% of all"], rows)
+
+
+def _pct(d: Disclosure, num_key: str, den_key: str) -> str:
+    from ..formatting import percent
+
+    return percent(d.values[num_key], d.values[den_key])
+
+
+@dataclass
+class SubgroupChange:
+    """One outcome's change by subgroup, registered; :meth:`rows` prints it."""
+
+    outcome: str
+    base: str
+    categories: list[str]
+    stats: dict[str, dict[str, float]] = field(default_factory=dict)
+    has_rci: bool = False
+
+    def key(self, category: str, name: str) -> str:
+        return f"{self.base}|c:{category}|{name}"
+
+
+def register_change(
+    scores: pd.DataFrame,
+    rec: Mapping[str, Any],
+    groups: pd.Series,
+    base: str,
+    d: Disclosure,
+    categories: Sequence[str] | None = None,
+    people: pd.Index | None = None,
+) -> SubgroupChange | None:
+    """Register each subgroup's pairs, reliable-change counts and statistics for ``rec``.
+
+    ``groups`` maps participant → category; ``people`` (optional) limits the pairs to
+    those participants (e.g. the programme arm). Returns None when the scores do not
+    reproduce the record's number of pairs (then no sum could be declared).
+    """
+    fw, tw = str(rec["from_wave"]), str(rec["to_wave"])
+    pairs = score_pairs(scores, str(rec["instrument"]), str(rec["scale"]), fw, tw)
+    if people is not None:
+        pairs = pairs[pairs.index.isin(people)]
+    if len(pairs) != int(rec.get("n_pairs") or -1):
+        return None
+    cat = groups.reindex(pairs.index).fillna(NOT_RECORDED).to_numpy(object)
+    cats = list(categories) if categories is not None else category_order(pd.Series(cat))
+    cats += [c for c in category_order(pd.Series(cat)) if c not in cats]
+    reliable = reliable_category(pairs["change"].to_numpy(), rec)
+    outcome = f"{rec['instrument']}.{rec['scale']}"
+    out = SubgroupChange(outcome, base, cats, has_rci=reliable is not None)
+    record = record_key("paired", dict(rec))
+    for c in cats:
+        mask = cat == c
+        part = pairs[mask]
+        d.count(out.key(c, "n_pairs"), int(mask.sum()))
+        d.derived(out.key(c, "stats"), out.key(c, "n_pairs"))
+        out.stats[c] = _describe(part)
+        if reliable is not None:
+            r = reliable[mask]
+            for name, value in zip(RCI_NAMES, (1, 0, -1), strict=True):
+                d.count(out.key(c, name), int(np.sum(r == value)))
+                d.derived(out.key(c, name), out.key(c, "n_pairs"))
+            d.relation(out.key(c, "n_pairs"), [out.key(c, n) for n in RCI_NAMES])
+            for name in ("n_reliably_improved", "n_reliably_deteriorated"):
+                d.share(f"{out.key(c, name)}|pct", out.key(c, name), out.key(c, "n_pairs"))
+    names = ("n_pairs", *RCI_NAMES) if reliable is not None else ("n_pairs",)
+    for name in names:
+        parts = [out.key(c, name) for c in cats]
+        total = f"{record}|{name}"
+        if d.values.get(total) == sum(d.values[p] for p in parts):
+            d.relation(total, parts)
+        else:  # the record's counts are not in this report: the parts still add up
+            d.count(f"{base}|{name}|total", sum(d.values[p] for p in parts))
+            d.relation(f"{base}|{name}|total", parts)
+    return out
+
+
+def _describe(part: pd.DataFrame) -> dict[str, float]:
+    """Mean before, after and of the change, with the change's t-based 95% interval."""
+    n = len(part)
+    change = part["change"].to_numpy(float)
+    out = {
+        "pre": float(part["pre"].mean()) if n else np.nan,
+        "post": float(part["post"].mean()) if n else np.nan,
+        "change": float(change.mean()) if n else np.nan,
+        "low": np.nan,
+        "high": np.nan,
+    }
+    if n >= 2:
+        half = stats.t.ppf(0.975, n - 1) * change.std(ddof=1) / np.sqrt(n)
+        out["low"], out["high"] = out["change"] - half, out["change"] + half
+    return out
+
+
+CHANGE_COLUMNS = [
+    "Outcome",
+    "Subgroup",
+    "Pairs (n)",
+    "Before (mean)",
+    "After (mean)",
+    "Change (95% CI)",
+    "Reliably better % (n)",
+    "Reliably worse % (n)",
+]
+
+
+def change_rows(change: SubgroupChange, d: Disclosure) -> list[list[str]]:
+    """One row per subgroup: pairs, means, change with its interval, reliable change."""
+    info = describe_outcome(*change.outcome.split(".", 1))
+    places = decimals_for_range(info.range_low, info.range_high)
+    rows = []
+    for c in change.categories:
+        s = change.stats[c]
+        shown = d.shown(change.key(c, "stats"))
+        row = [info.label, c, d.mark(change.key(c, "n_pairs"))]
+        if shown:
+            ci = f" ({interval(s['low'], s['high'], places)})" if s["low"] == s["low"] else ""
+            row += [
+                num(s["pre"], places),
+                num(s["post"], places),
+                num(s["change"], places, signed=True) + ci,
+            ]
+        else:
+            row += ["", "", ""]
+        for name in ("n_reliably_improved", "n_reliably_deteriorated"):
+            row.append(_share_cell(change, c, name, d) if change.has_rci else "–")
+        rows.append(row)
+    return rows
+
+
+def _share_cell(change: SubgroupChange, c: str, name: str, d: Disclosure) -> str:
+    key = change.key(c, name)
+    mark = d.mark(key)
+    if d.shown(f"{key}|pct"):
+        return f"{_pct(d, key, change.key(c, 'n_pairs'))} ({mark})"
+    return mark
