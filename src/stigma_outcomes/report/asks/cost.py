@@ -19,6 +19,7 @@ from ..content import Section, Table, record_key
 from ..outcomes import describe_outcome
 from ..privacy import Disclosure
 from .people import known_outcomes, paired_record, person_values, programme_group, wave_people
+from .subgroups import COST
 
 TITLE = "Cost"
 STARTED = "ask|cost|started"
@@ -113,7 +114,7 @@ def register_cost(
     if group is not None and group_col:
         arm = person_values(scores, group_col, list(primary), people)
         people = pd.Index(arm[arm == group].index)
-    d.count(STARTED, len(people))
+    d.count(STARTED, len(people), cost=COST)
     d.derived(f"{STARTED}|cost", STARTED)
     improved = f"{record_key('paired', rec)}|n_reliably_improved"
     if improved in d.values:

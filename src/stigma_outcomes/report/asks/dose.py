@@ -31,6 +31,7 @@ from .people import (
 )
 from .subgroups import (
     CHANGE_COLUMNS,
+    COST,
     Counts,
     SubgroupChange,
     change_rows,
@@ -71,7 +72,7 @@ def sessions(values: pd.Series, column: str, offered: int | None) -> pd.Series:
     text = values.where(values != NOT_RECORDED)
     number = pd.to_numeric(text, errors="coerce")
     bad = number.isna() & text.notna()
-    bad |= (number < 0) | (number != np.floor(number))
+    bad |= number.notna() & ((number < 0) | (number != np.floor(number)))
     if offered is not None:
         bad |= number > offered
     if bad.any():
@@ -178,7 +179,7 @@ def register_dose(
     band = band.set_axis(count.index).where(count.notna(), NOT_RECORDED)
     counts = register_counts(band, "ask|dose|band", d, categories=labels)
     recorded = "ask|dose|recorded"
-    d.count(recorded, int(count.notna().sum()))
+    d.count(recorded, int(count.notna().sum()), cost=COST)
     d.relation(recorded, [counts.key(c) for c in counts.categories if c != NOT_RECORDED])
     d.derived(f"{recorded}|summary", recorded)
     q = count.dropna().to_numpy(float)
@@ -199,7 +200,7 @@ def register_dose(
             )
         done = count >= at
         dose.completed = "ask|dose|completed"
-        d.count(dose.completed, int(done.sum()))
+        d.count(dose.completed, int(done.sum()), cost=COST)
         d.count("ask|dose|not_completed", int((~done).sum()), published=False)
         d.relation(counts.total_key, [dose.completed, "ask|dose|not_completed"])
         d.share(f"{dose.completed}|pct", dose.completed, counts.total_key)

@@ -23,6 +23,7 @@ from ..formatting import decimals_for_range, interval, num
 from ..outcomes import _definition, describe_outcome
 from ..privacy import Disclosure
 from .people import known_outcomes
+from .subgroups import COST
 
 TITLE = "Compared with published norms"
 
@@ -131,15 +132,14 @@ class Norms:
 def _sentence(info: Any, s: Mapping[str, float], norms: list[Any], places: int) -> str:
     first = norms[0]
     diff = (s["mean"] - float(first.mean)) / float(first.sd)
-    side = "higher than" if diff > 0 else "lower than" if diff < 0 else "the same as"
-    worse = {"higher_is_worse": diff > 0, "higher_is_better": diff < 0}.get(
-        str(info.direction or "")
-    )
-    meaning = "" if worse is None or diff == 0 else (" (worse)" if worse else " (better)")
+    side = "above" if diff > 0 else "below" if diff < 0 else "level with"
+    direction = {"higher_is_worse": " (higher scores are worse)",
+                 "higher_is_better": " (higher scores are better)"}  # fmt: skip
     return (
         f"{info.label}: participants started at {num(s['mean'], places)}, "
-        f"{num(abs(diff), 2)} SDs {side}{meaning} the published average for "
-        f"{first.population} ({num(float(first.mean), places)})."
+        f"{num(abs(diff), 2)} standard deviations {side} the published average of "
+        f"{num(float(first.mean), places)} for {first.population}"
+        f"{direction.get(str(info.direction or ''), '')}."
     )
 
 
@@ -172,7 +172,7 @@ def register_norms(
             continue
         s = describe(baseline(scores, inst, scale, primary[0]))
         key = f"ask|norms|{outcome}|n"
-        d.count(key, s["n"])
+        d.count(key, s["n"], cost=COST)
         d.derived(f"{key}|stats", key)
         out.rows.append((outcome, s, norms))
     return out if out.rows else None

@@ -13,9 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...comparison.rci import RCI_CRITICAL
 from ...errors import InputError
-from ..formatting import is_number
 
 NOT_RECORDED = "Not recorded"
 
@@ -86,16 +84,6 @@ def score_pairs(
         index=pd.Index(both["participant_id"], name="participant_id"),
     )
     return out.assign(change=out["post"] - out["pre"]).sort_index()
-
-
-def reliable_category(change: np.ndarray, rec: Mapping[str, Any]) -> np.ndarray | None:
-    """+1 reliably better, −1 reliably worse, 0 neither, as the results record classified
-    (Jacobson–Truax with its S_diff and direction); None when the record has no RCI."""
-    s_diff, sign = rec.get("rci_s_diff"), rec.get("improvement_sign")
-    if not is_number(s_diff) or float(s_diff) <= 0 or sign not in (1, -1, 1.0, -1.0):
-        return None
-    directed = float(sign) * np.asarray(change, float) / float(s_diff)
-    return np.where(directed > RCI_CRITICAL, 1, np.where(directed < -RCI_CRITICAL, -1, 0))
 
 
 def programme_group(data: Mapping[str, Any], asked: str | None, option: str) -> str | None:

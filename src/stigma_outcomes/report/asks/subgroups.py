@@ -2,9 +2,13 @@
 
 Shared by "Who took part" (categories of a carried column) and "Dose" (bands of sessions).
 Every count printed is registered before the report's audit runs, with the sums it takes
-part in: the categories add up to everyone counted, each subgroup's pairs and reliable-change
-counts add up to the results record's (already registered) counts. A subgroup's means and
-interval rest on its number of pairs, so they are withheld whenever that number is.
+part in: the categories add up to everyone counted, and each subgroup's pairs add up to the
+results record's (already registered) number of pairs. A subgroup's means and interval rest
+on its number of pairs, so they are withheld whenever that number is.
+
+Subgroups show the average change with its interval, not reliable-change counts: those would
+tie every subgroup to the outcome tables' own suppressed counts, and the audit of a report
+with several outcomes and subgroups would then take minutes rather than seconds.
 """
 
 from __future__ import annotations
@@ -21,30 +25,38 @@ from ..content import Table, record_key
 from ..formatting import decimals_for_range, interval, num
 from ..outcomes import describe_outcome
 from ..privacy import Disclosure
-from .people import NOT_RECORDED, reliable_category, score_pairs
+from .people import NOT_RECORDED, score_pairs
 
 OTHER = "Other or not stated"
-RCI_NAMES = ("n_reliably_improved", "n_no_reliable_change", "n_reliably_deteriorated")
+COST = 0.5
+"""Hiding cost of these sections' counts: below every count of the main report, so the
+audit hides a subgroup's number before it hides one the outcome sections print."""
 
 
 def merge_small(values: pd.Series, threshold: int) -> pd.Series:
-    """Fold categories with fewer than ``threshold`` people (and "Not recorded") into one.
-
-    The merged category keeps its own size; if it is still small the audit suppresses it.
+    """Fold categories with fewer than ``threshold`` people (and "Not recorded") into one,
+    adding the next smallest until the merged one has ``threshold`` people or more.
 
     Examples
     --------
     >>> s = pd.Series(["a"] * 6 + ["b"] * 2 + ["c"])
     >>> merge_small(s, 5).value_counts().to_dict()
     {'a': 6, 'Other or not stated': 3}
+    >>> s = pd.Series(["a"] * 9 + ["b"] * 6 + ["c"] * 2)
+    >>> merge_small(s, 5).value_counts().to_dict()
+    {'a': 9, 'Other or not stated': 8}
     """
-    sizes = values.value_counts()
-    small = set(sizes[sizes < threshold].index)
+    sizes = values.value_counts().sort_values(kind="stable")
+    small = [c for c, n in sizes.items() if n < threshold]
     if not small:
         return values
-    if len(small) == 1 and NOT_RECORDED not in small:
-        # One small category folded alone would only be renamed; fold "Not recorded" in too.
-        small.add(NOT_RECORDED)
+    if NOT_RECORDED in sizes.index and NOT_RECORDED not in small:
+        small.append(NOT_RECORDED)
+    rest = [c for c in sizes.index if c not in small]
+    # A merged group still under the threshold would be suppressed, and hiding it would
+    # hide another category with it: fold in the smallest others until it is large enough.
+    while rest and (sizes[small].sum() < threshold or len(small) == 1):
+        small.append(rest.pop(0))
     return values.where(~values.isin(small), OTHER)
 
 
@@ -85,10 +97,10 @@ def register_counts(
     total = int(sizes.sum())
     if total_key is None or d.values.get(total_key) != total:
         total_key = f"{base}|total"
-        d.count(total_key, total)
+        d.count(total_key, total, cost=COST)
     out = Counts(base, total_key, categories)
     for c in categories:
-        d.count(out.key(c), int(sizes.get(c, 0)))
+        d.count(out.key(c), int(sizes.get(c, 0)), cost=COST)
         d.share(f"{out.key(c)}|pct", out.key(c), total_key)
     d.relation(total_key, [out.key(c) for c in categories])
     return out
@@ -119,7 +131,6 @@ class SubgroupChange:
     base: str
     categories: list[str]
     stats: dict[str, dict[str, float]] = field(default_factory=dict)
-    has_rci: bool = False
 
     def key(self, category: str, name: str) -> str:
         return f"{self.base}|c:{category}|{name}"
@@ -149,33 +160,21 @@ def register_change(
     cat = groups.reindex(pairs.index).fillna(NOT_RECORDED).to_numpy(object)
     cats = list(categories) if categories is not None else category_order(pd.Series(cat))
     cats += [c for c in category_order(pd.Series(cat)) if c not in cats]
-    reliable = reliable_category(pairs["change"].to_numpy(), rec)
     outcome = f"{rec['instrument']}.{rec['scale']}"
-    out = SubgroupChange(outcome, base, cats, has_rci=reliable is not None)
+    out = SubgroupChange(outcome, base, cats)
     record = record_key("paired", dict(rec))
     for c in cats:
         mask = cat == c
-        part = pairs[mask]
-        d.count(out.key(c, "n_pairs"), int(mask.sum()))
+        d.count(out.key(c, "n_pairs"), int(mask.sum()), cost=COST)
         d.derived(out.key(c, "stats"), out.key(c, "n_pairs"))
-        out.stats[c] = _describe(part)
-        if reliable is not None:
-            r = reliable[mask]
-            for name, value in zip(RCI_NAMES, (1, 0, -1), strict=True):
-                d.count(out.key(c, name), int(np.sum(r == value)))
-                d.derived(out.key(c, name), out.key(c, "n_pairs"))
-            d.relation(out.key(c, "n_pairs"), [out.key(c, n) for n in RCI_NAMES])
-            for name in ("n_reliably_improved", "n_reliably_deteriorated"):
-                d.share(f"{out.key(c, name)}|pct", out.key(c, name), out.key(c, "n_pairs"))
-    names = ("n_pairs", *RCI_NAMES) if reliable is not None else ("n_pairs",)
-    for name in names:
-        parts = [out.key(c, name) for c in cats]
-        total = f"{record}|{name}"
-        if d.values.get(total) == sum(d.values[p] for p in parts):
-            d.relation(total, parts)
-        else:  # the record's counts are not in this report: the parts still add up
-            d.count(f"{base}|{name}|total", sum(d.values[p] for p in parts))
-            d.relation(f"{base}|{name}|total", parts)
+        out.stats[c] = _describe(pairs[mask])
+    parts = [out.key(c, "n_pairs") for c in cats]
+    total = f"{record}|n_pairs"
+    if d.values.get(total) != sum(d.values[p] for p in parts):
+        # The record's count is not in this report: the parts still add up to a whole.
+        total = f"{base}|n_pairs|total"
+        d.count(total, sum(d.values[p] for p in parts), cost=COST)
+    d.relation(total, parts)
     return out
 
 
@@ -196,16 +195,7 @@ def _describe(part: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-CHANGE_COLUMNS = [
-    "Outcome",
-    "Subgroup",
-    "Pairs (n)",
-    "Before (mean)",
-    "After (mean)",
-    "Change (95% CI)",
-    "Reliably better % (n)",
-    "Reliably worse % (n)",
-]
+CHANGE_COLUMNS = ["Outcome", "Subgroup", "Pairs (n)", "Before", "After", "Change (95% CI)"]
 
 
 def change_rows(change: SubgroupChange, d: Disclosure) -> list[list[str]]:
@@ -214,6 +204,8 @@ def change_rows(change: SubgroupChange, d: Disclosure) -> list[list[str]]:
     places = decimals_for_range(info.range_low, info.range_high)
     rows = []
     for c in change.categories:
+        if d.values[change.key(c, "n_pairs")] == 0:
+            continue  # nobody to describe (registered all the same, so the audit is cautious)
         s = change.stats[c]
         shown = d.shown(change.key(c, "stats"))
         row = [info.label, c, d.mark(change.key(c, "n_pairs"))]
@@ -226,15 +218,5 @@ def change_rows(change: SubgroupChange, d: Disclosure) -> list[list[str]]:
             ]
         else:
             row += ["", "", ""]
-        for name in ("n_reliably_improved", "n_reliably_deteriorated"):
-            row.append(_share_cell(change, c, name, d) if change.has_rci else "–")
         rows.append(row)
     return rows
-
-
-def _share_cell(change: SubgroupChange, c: str, name: str, d: Disclosure) -> str:
-    key = change.key(c, name)
-    mark = d.mark(key)
-    if d.shown(f"{key}|pct"):
-        return f"{_pct(d, key, change.key(c, 'n_pairs'))} ({mark})"
-    return mark
