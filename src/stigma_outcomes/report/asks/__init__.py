@@ -60,8 +60,8 @@ def register_asks(
     built: dict[str, Ask | None] = {}
     for name in ORDER:
         options = asks.get(name)
-        if not options:
-            continue
+        if options is None or (isinstance(options, list) and not options):
+            continue  # not asked for ("norms: {}" is asked for, with every default)
         if name == "who":
             built[name] = register_who(options, data, scores, d, primary)
         elif name == "dose":
