@@ -47,7 +47,7 @@ def test_suppressed_count_cannot_be_judged(scores) -> None:
 
 
 def test_unknown_outcome_is_one_clear_error(results) -> None:
-    with pytest.raises(InputError, match="'gbs.total' has no before–after results"):
+    with pytest.raises(InputError, match=r"'gbs\.total' has no before–after results"):
         register_targets(
             [{"outcome": "gbs.total", "measure": "mean_change", "value": 1}], results, None
         )
