@@ -37,3 +37,10 @@ def test_unknown_group_is_one_clear_error(scores, results) -> None:
         register_cost(
             {**OPTIONS, "group": "Arm X"}, results, scores, Disclosure(5), ("pre", "post")
         )
+
+
+def test_a_count_printed_twice_is_one_number_to_the_audit(scores, results) -> None:
+    # the people who started are the flow's "took part": hiding one and printing the other
+    # would defeat the suppression, so the audit is told they are equal
+    model = build_report(results, scores, asks={"cost": OPTIONS})
+    assert ("ask|cost|started", ("flow|pre",)) in model.disclosure.relations

@@ -61,3 +61,16 @@ def test_outcome_without_norms_is_one_clear_error(scores, results) -> None:
 
 def test_no_section_when_no_scale_has_norms(scores, results) -> None:
     assert register_norms({}, results, scores, Disclosure(5), ("pre", "post")) is None
+
+
+def test_baseline_count_is_tied_to_the_attrition_count() -> None:
+    res = _ismi_results()
+    res["attrition"] = [
+        {"instrument": "ismi29", "scale": "total_without_sr", "group": None, "wave": "post",
+         "n_completers": 36, "n_dropouts": 4}
+    ]  # fmt: skip
+    d = Disclosure(5)
+    d.count("attrition|ismi29|total_without_sr|post||*|n_baseline", 40)
+    register_norms({}, res, _as_ismi(make_scores()), d, ("pre", "post"))
+    key = "attrition|ismi29|total_without_sr|post||*|n_baseline"
+    assert ("ask|norms|ismi29.total_without_sr|n", (key,)) in d.relations

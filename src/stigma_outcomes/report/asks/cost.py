@@ -18,7 +18,15 @@ from ...errors import InputError
 from ..content import Section, Table, record_key
 from ..outcomes import describe_outcome
 from ..privacy import Disclosure
-from .people import known_outcomes, paired_record, person_values, programme_group, wave_people
+from .people import (
+    known_outcomes,
+    paired_record,
+    person_values,
+    programme_group,
+    starters_key,
+    tie,
+    wave_people,
+)
 from .subgroups import COST
 
 TITLE = "Cost"
@@ -115,6 +123,7 @@ def register_cost(
         arm = person_values(scores, group_col, list(primary), people)
         people = pd.Index(arm[arm == group].index)
     d.count(STARTED, len(people), cost=COST)
+    tie(d, STARTED, [starters_key(group)])
     d.derived(f"{STARTED}|cost", STARTED)
     improved = f"{record_key('paired', rec)}|n_reliably_improved"
     if improved in d.values:

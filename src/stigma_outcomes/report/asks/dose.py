@@ -27,10 +27,12 @@ from .people import (
     person_values,
     programme_group,
     require_columns,
+    starters_key,
     wave_people,
 )
 from .subgroups import (
     CHANGE_COLUMNS,
+    CHANGE_WIDTHS,
     COST,
     Counts,
     SubgroupChange,
@@ -137,6 +139,7 @@ class Dose:
                     f"Change by sessions attended ({whose})",
                     CHANGE_COLUMNS,
                     rows,
+                    widths=CHANGE_WIDTHS,
                     notes=[CAUTION],
                 )
             )
@@ -177,7 +180,9 @@ def register_dose(
     index = np.searchsorted(np.asarray(edges), count.to_numpy(), side="right")
     band = pd.Series(np.asarray(labels, dtype=object)[np.minimum(index, len(labels) - 1)])
     band = band.set_axis(count.index).where(count.notna(), NOT_RECORDED)
-    counts = register_counts(band, "ask|dose|band", d, categories=labels)
+    counts = register_counts(
+        band, "ask|dose|band", d, total_key=starters_key(group), categories=labels
+    )
     recorded = "ask|dose|recorded"
     d.count(recorded, int(count.notna().sum()), cost=COST)
     d.relation(recorded, [counts.key(c) for c in counts.categories if c != NOT_RECORDED])

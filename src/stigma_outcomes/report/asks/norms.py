@@ -18,11 +18,11 @@ import pandas as pd
 from scipy import stats
 
 from ...errors import InputError
-from ..content import Section, Table
+from ..content import Section, Table, record_key
 from ..formatting import decimals_for_range, interval, num
 from ..outcomes import _definition, describe_outcome
 from ..privacy import Disclosure
-from .people import known_outcomes
+from .people import known_outcomes, tie
 from .subgroups import COST
 
 TITLE = "Compared with published norms"
@@ -124,6 +124,7 @@ class Norms:
                 ],
                 body,
                 notes=notes,
+                widths=[2.2, 0.8, 2.0, 2.4, 1.3, 1.0],
             )
         )
         return sec
@@ -141,6 +142,15 @@ def _sentence(info: Any, s: Mapping[str, float], norms: list[Any], places: int) 
         f"{num(float(first.mean), places)} for {first.population}"
         f"{direction.get(str(info.direction or ''), '')}."
     )
+
+
+def _baseline_keys(data: Mapping[str, Any], inst: str, scale: str, wave: str) -> list[str]:
+    """The attrition records' keys for everyone with a score at the first survey."""
+    return [
+        f"{record_key('attrition', rec)}|n_baseline"
+        for rec in data.get("attrition") or []
+        if (rec.get("instrument"), rec.get("scale"), rec.get("group")) == (inst, scale, None)
+    ]
 
 
 def register_norms(
@@ -173,6 +183,7 @@ def register_norms(
         s = describe(baseline(scores, inst, scale, primary[0]))
         key = f"ask|norms|{outcome}|n"
         d.count(key, s["n"], cost=COST)
+        tie(d, key, _baseline_keys(data, inst, scale, primary[0]))
         d.derived(f"{key}|stats", key)
         out.rows.append((outcome, s, norms))
     return out if out.rows else None

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ..privacy import Disclosure
 
 NOT_RECORDED = "Not recorded"
 
@@ -29,6 +30,23 @@ def require_columns(scores: pd.DataFrame | None, columns: Sequence[str], option:
             fix=f"add '{missing[0]}' to 'carry' in the evaluation file (and check its spelling "
             "in the export)",
         )
+
+
+def tie(d: Disclosure, key: str, candidates: Sequence[str]) -> None:
+    """Declare ``key`` equal to each already-registered candidate count of the same value.
+
+    A number printed twice under two keys (the programme group's size in the flow table and
+    in the cost section) must be one number to the audit, or hiding it in one place and
+    printing it in the other would defeat the suppression.
+    """
+    for other in candidates:
+        if other != key and other in d.values and d.values[other] == d.values.get(key):
+            d.relation(key, [other])
+
+
+def starters_key(group: str | None) -> str:
+    """The flow's key for everyone (or one group) who answered the first survey."""
+    return "flow|pre" if group is None else f"flowg|{group}|pre"
 
 
 def person_values(

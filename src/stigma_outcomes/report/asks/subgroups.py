@@ -196,6 +196,7 @@ def _describe(part: pd.DataFrame) -> dict[str, float]:
 
 
 CHANGE_COLUMNS = ["Outcome", "Subgroup", "Pairs (n)", "Before", "After", "Change (95% CI)"]
+CHANGE_WIDTHS = [2.4, 1.5, 0.8, 0.8, 0.8, 2.0]
 
 
 def change_rows(change: SubgroupChange, d: Disclosure) -> list[list[str]]:

@@ -112,6 +112,7 @@ class Targets:
                 "The programme's targets and what was achieved",
                 ["Target", "Group", "Achieved", "Verdict", "Shortfall"],
                 rows,
+                widths=[3.0, 1.2, 1.8, 1.1, 1.4],
             )
         )
         return sec

@@ -29,6 +29,7 @@ from .people import (
 )
 from .subgroups import (
     CHANGE_COLUMNS,
+    CHANGE_WIDTHS,
     Counts,
     SubgroupChange,
     change_rows,
@@ -84,6 +85,7 @@ class Who:
                     f"Change by {_heading(column).lower()} ({whose})",
                     CHANGE_COLUMNS,
                     rows,
+                    widths=CHANGE_WIDTHS,
                     notes=[
                         "Averages are of people with scores before and after. Differences "
                         "between subgroups are descriptive: the subgroups are small and were "
