@@ -74,3 +74,17 @@ def test_baseline_count_is_tied_to_the_attrition_count() -> None:
     register_norms({}, res, _as_ismi(make_scores()), d, ("pre", "post"))
     key = "attrition|ismi29|total_without_sr|post||*|n_baseline"
     assert ("ask|norms|ismi29.total_without_sr|n", (key,)) in d.relations
+
+
+def test_a_difference_that_rounds_to_zero_is_level() -> None:
+    from types import SimpleNamespace
+
+    from stigma_outcomes.report.asks.norms import _sentence
+    from stigma_outcomes.report.outcomes import describe_outcome
+
+    info = describe_outcome("ismi29", "total_without_sr")
+    norm = SimpleNamespace(mean=2.29, sd=0.57, population="adults")
+    text = _sentence(info, {"mean": 2.291}, [norm], 2)
+    assert "level with the published average of 2.29 for adults" in text
+    text = _sentence(info, {"mean": 2.6}, [norm], 2)
+    assert "0.54 standard deviations above" in text and "(higher scores are worse)" in text

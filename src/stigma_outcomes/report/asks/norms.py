@@ -132,19 +132,20 @@ class Norms:
 
 def _sentence(info: Any, s: Mapping[str, float], norms: list[Any], places: int) -> str:
     first = norms[0]
-    diff = (s["mean"] - float(first.mean)) / float(first.sd)
+    diff = round((s["mean"] - float(first.mean)) / float(first.sd), 2)
     side = "above" if diff > 0 else "below" if diff < 0 else "level with"
     direction = {"higher_is_worse": " (higher scores are worse)",
                  "higher_is_better": " (higher scores are better)"}  # fmt: skip
     return (
         f"{info.label}: participants started at {num(s['mean'], places)}, "
-        f"{num(abs(diff), 2)} standard deviations {side} the published average of "
+        + ("" if diff == 0 else f"{num(abs(diff), 2)} standard deviations ")
+        + f"{side} the published average of "
         f"{num(float(first.mean), places)} for {first.population}"
         f"{direction.get(str(info.direction or ''), '')}."
     )
 
 
-def _baseline_keys(data: Mapping[str, Any], inst: str, scale: str, wave: str) -> list[str]:
+def _baseline_keys(data: Mapping[str, Any], inst: str, scale: str) -> list[str]:
     """The attrition records' keys for everyone with a score at the first survey."""
     return [
         f"{record_key('attrition', rec)}|n_baseline"
@@ -183,7 +184,7 @@ def register_norms(
         s = describe(baseline(scores, inst, scale, primary[0]))
         key = f"ask|norms|{outcome}|n"
         d.count(key, s["n"], cost=COST)
-        tie(d, key, _baseline_keys(data, inst, scale, primary[0]))
+        tie(d, key, _baseline_keys(data, inst, scale))
         d.derived(f"{key}|stats", key)
         out.rows.append((outcome, s, norms))
     return out if out.rows else None
