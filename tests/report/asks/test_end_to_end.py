@@ -79,3 +79,22 @@ def test_a_voices_file_without_consent_stops_the_run_with_exit_2(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert "does not record consent" in result.output and "Traceback" not in result.output
     assert not (folder / "outputs_funder").exists()
+
+
+def test_a_personal_column_cannot_be_described(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from stigma_outcomes.cli.app import app
+
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_data_dir(), folder)
+    path = folder / "evaluation_funder.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "carry: [site, age_band, gender, sessions]", "carry: [site, RecipientEmail]"
+    )
+    text = text.replace("columns: [age_band, gender, site]", "columns: [RecipientEmail]")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "holds personal data" in result.output and "Traceback" not in result.output
