@@ -39,9 +39,9 @@ def merge_small(values: pd.Series, threshold: int) -> pd.Series:
 
     Examples
     --------
-    >>> s = pd.Series(["a"] * 6 + ["b"] * 2 + ["c"])
+    >>> s = pd.Series(["a"] * 6 + ["b"] * 5 + ["c"] * 2 + ["d"])
     >>> merge_small(s, 5).value_counts().to_dict()
-    {'a': 6, 'Other or not stated': 3}
+    {'Other or not stated': 8, 'a': 6}
     >>> s = pd.Series(["a"] * 9 + ["b"] * 6 + ["c"] * 2)
     >>> merge_small(s, 5).value_counts().to_dict()
     {'a': 9, 'Other or not stated': 8}
