@@ -431,7 +431,9 @@ def make_qualtrics(rng: np.random.Generator, people: dict[str, np.ndarray]) -> d
         "R_previewRow00001",
     ]
     preview[n_meta - 3 : n_meta] = ["TEST", SITES[0], ARMS[0]]
-    preview[n_meta : n_meta + 44] = [UCLA3_LABELS[1]] * 3 + [ISMI_LABELS[1]] * 29 + [GBS_LABELS[4]] * 12
+    preview[n_meta : n_meta + 44] = (
+        [UCLA3_LABELS[1]] * 3 + [ISMI_LABELS[1]] * 29 + [GBS_LABELS[4]] * 12
+    )
     pre_rows.insert(0, preview)
 
     back = everyone[people["returned"]]
