@@ -43,7 +43,7 @@ def _share(d: Disclosure, key: str, value: Any, n: Any) -> str:
     return f"{percent(float(value), float(n))} ({count(value)})"
 
 
-def _whole_sample_record(
+def whole_sample_record(
     records: list[dict[str, Any]], finding: Any, waves: tuple[str, str]
 ) -> dict[str, Any] | None:
     """The whole-sample record of a finding's scale for one pair of waves, if there is one."""
@@ -81,7 +81,7 @@ def glance_table(
     fw, tw = primary
     rows = []
     for f in findings:
-        rec = _whole_sample_record(paired, f, (fw, tw))
+        rec = whole_sample_record(paired, f, (fw, tw))
         if rec is None:
             continue
         info = describe_outcome(f.instrument, f.scale, rec)
@@ -145,7 +145,7 @@ def _unlinked_glance(
     fw, tw = primary
     rows = []
     for f in findings:
-        rec = _whole_sample_record(data.get("unlinked") or [], f, (fw, tw))
+        rec = whole_sample_record(data.get("unlinked") or [], f, (fw, tw))
         if rec is None:
             continue
         info = describe_outcome(f.instrument, f.scale, rec)

@@ -1,0 +1,125 @@
+"""Page 1, the Summary, built for a one-minute read (1:3:25; CDC Clear Communication Index).
+
+Top to bottom: the main message; the programme, its period and its reach (every wave's
+number of people); what the design can show; the headline table (programme group against
+comparison group when there is one); the share beyond each scale's line before and after;
+one bottom line per outcome, with follow-up; harm flags. No test names, no p values: the
+Methods section carries those.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .bottom_line import (
+    bottom_line,
+    harm_sentence,
+    main_message,
+    unlinked_bottom_line,
+    unlinked_main_message,
+)
+from .content import ReportSettings, Section
+from .cutoff_shares import ShareRow, register_cutoff_shares, share_table
+from .findings import Finding, design_sentence
+from .glance import glance_table, whole_sample_record
+from .headline import collect_headlines, headline_table
+from .participation import flow_sentence
+from .privacy import Disclosure
+
+
+def headline_scales(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(instrument, headline scale) in report order: "total" where there is one, else the
+    first scale, as the outcome sections choose it."""
+    recs = (data.get("paired") or []) or (data.get("unlinked") or [])
+    scales: dict[str, list[str]] = {}
+    for r in recs:
+        scales.setdefault(str(r["instrument"]), [])
+        if str(r["scale"]) not in scales[str(r["instrument"])]:
+            scales[str(r["instrument"])].append(str(r["scale"]))
+    return [(i, "total" if "total" in s else s[0]) for i, s in scales.items()]
+
+
+def register_summary(
+    data: dict[str, Any],
+    scores: pd.DataFrame | None,
+    primary: tuple[str, str] | None,
+    followups: list[str],
+    d: Disclosure,
+) -> list[ShareRow]:
+    """Register what only page 1 prints (the shares beyond each line); before resolve()."""
+    if primary is None or not data.get("paired"):
+        return []
+    contrasts = [primary, *((primary[0], fu) for fu in followups)]
+    return register_cutoff_shares(data, scores, headline_scales(data), contrasts, d)
+
+
+def _reach(
+    settings: ReportSettings,
+    flow: list[tuple[str, str, str | None, str | None]],
+    groups: list[str],
+    d: Disclosure,
+    primary: tuple[str, str] | None,
+) -> str | None:
+    what = ", ".join(x for x in (settings.program, settings.period) if x)
+    text = f"Programme: {what}. " if what else ""
+    if not flow:
+        return text.strip() or None
+    reach = flow_sentence(flow, d, primary)
+    shown = [g for g in groups if d.status(f"flowg|{g}|pre") != "small"]
+    if groups and primary is not None:
+        split = ", ".join(f"{d.mark(f'flowg|{g}|pre')} in the {g} group" for g in shown)
+        if len(shown) < len(groups):
+            split += ", and a small group not named"
+        reach = reach.rstrip(".") + f". At the {primary[0]} survey: {split}."
+    return text + "Reach: " + reach[0].lower() + reach[1:]
+
+
+def build_summary(
+    data: dict[str, Any],
+    findings: list[Finding],
+    flow: list[tuple[str, str, str | None, str | None]],
+    groups: list[str],
+    shares: list[ShareRow],
+    d: Disclosure,
+    settings: ReportSettings,
+    primary: tuple[str, str] | None,
+    has_comparison: bool,
+    linked: bool,
+) -> Section:
+    """The Summary section; every count it prints was registered before the audit ran."""
+    summary = Section("summary", "Summary")
+    heads = collect_headlines(data, findings, primary)
+    message = main_message(heads, d, settings.alpha) if heads else unlinked_main_message(findings)
+    if message:
+        summary.paragraphs.append(message)
+    programme = next((h.programme for h in heads if h.programme), None)
+    groups = sorted(groups, key=lambda g: g != programme)
+    reach = _reach(settings, flow, groups, d, primary)
+    if reach:
+        summary.paragraphs.append(reach)
+    summary.paragraphs.append(design_sentence(has_comparison, linked))
+    table = headline_table(heads, d, settings.alpha)
+    if table is None:
+        table = glance_table(data, findings, d, primary)
+    if table is not None:
+        summary.tables.append(table)
+    names = {h.info.instrument: h.info.short_name for h in heads}
+    main_shares = [r for r in shares if r.waves == primary]
+    shares_shown = share_table(main_shares, names, d, programme)
+    if shares_shown is not None:
+        summary.tables.append(shares_shown)
+    if heads:
+        summary.bullets = [bottom_line(h, shares, d, settings.alpha) for h in heads]
+        summary.bullets += [
+            s for h in heads if (s := harm_sentence(h, d, settings.alpha)) is not None
+        ]
+    else:
+        unlinked = data.get("unlinked") or []
+        summary.bullets = [
+            unlinked_bottom_line(f, whole_sample_record(unlinked, f, primary), d)
+            for f in findings
+            if primary is not None
+        ]
+    return summary
