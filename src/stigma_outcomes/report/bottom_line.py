@@ -238,13 +238,8 @@ def main_message(heads: list[Headline], d: Disclosure, alpha: float = ALPHA) -> 
     if not parts:
         return None
     text = "; ".join(parts)
-    text = "Main message: " + text[0].upper() + text[1:] + "." + _lasted(heads, d, alpha)
-    if not controlled:
-        text += (
-            " There was no comparison group, so this shows what changed, not that the "
-            "programme caused it."
-        )
-    return text
+    # What the design cannot show follows in the next paragraph (design_sentence).
+    return "Main message: " + text[0].upper() + text[1:] + "." + _lasted(heads, d, alpha)
 
 
 def _lasted(heads: list[Headline], d: Disclosure, alpha: float) -> str:

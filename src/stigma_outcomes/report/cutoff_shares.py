@@ -248,61 +248,57 @@ def _register_row(
 
 
 def share_text(row: ShareRow, i: int, d: Disclosure) -> str:
-    """One wave's share as printed, e.g. ``"70% (63)"``, or the audit's mark."""
-    key = row.beyond_keys[i]
+    """One wave's share as printed, e.g. ``"70%"``, or the audit's mark for its count."""
     if d.shown(row.pct_key(i)):
-        return f"{percent(row.values[row.waves[i]], row.values['n'])} ({d.mark(key)})"
-    return d.mark(key)
+        return percent(row.values[row.waves[i]], row.values["n"])
+    return d.mark(row.beyond_keys[i])
+
+
+def share_cell(row: ShareRow, d: Disclosure) -> str:
+    """``"70% → 57% of 90 people"``, or what the audit allows of it."""
+    people = d.mark(row.total_key)
+    if d.status(row.total_key) != "shown":
+        return f"not shown ({people} people)"
+    return f"{share_text(row, 0, d)} → {share_text(row, 1, d)} of {people} people"
 
 
 def rule_heading(rule: CutoffRule, short_name: str) -> str:
-    """How the line is named, e.g. ``"Lonely: UCLA-3 score 6 or higher (a convention ...)"``."""
+    """How the line is named, e.g. ``"Lonely: 6 or higher on the UCLA-3 score (a
+    convention, not a validated threshold)"``."""
     where = f"the {rule.scale_name}" if rule.scale_name else f"the {short_name} score"
-    return f"{rule.label.capitalize()}: {rule.words} on {where}; {rule.status_words}"
-
-
-SHARE_COLUMNS = ["Before: % (people)", "After: % (people)"]
+    return f"{rule.label.capitalize()}: {rule.words} on {where} ({rule.status_words})"
 
 
 def share_table(
     rows: list[ShareRow], names: dict[str, str], d: Disclosure, first_group: str | None = None
 ) -> Table | None:
-    """The summary's table of shares beyond each line, before and after, by group.
+    """The summary's table of shares beyond each line, before → after, one column a group.
 
-    ``first_group`` (the programme group) is listed first within each outcome.
+    ``first_group`` (the programme group) gets the first column.
     """
     if not rows:
         return None
-    body = []
-    last = None
-    order = {r.rule.instrument: i for i, r in reversed(list(enumerate(rows)))}
-    rows = sorted(rows, key=lambda r: (order[r.rule.instrument], r.group != first_group))
+    groups = sorted({r.group for r in rows}, key=lambda g: (g != first_group, str(g)))
+    # A group too small to show is not named: its label may point at its few people.
+    hidden = {r.group for r in rows if r.group is not None and d.status(r.total_key) == "small"}
+    body: dict[str, list[str]] = {}
     for row in rows:
         head = rule_heading(row.rule, names.get(row.rule.instrument, row.rule.instrument))
-        first, later = row.waves
-        if d.status(row.total_key) == "small":
-            who = "a small group" if row.group is not None else "Everyone"
-        else:
-            who = f"{row.group} group" if row.group is not None else "Everyone"
-        body.append(
-            [
-                head if head != last else "",
-                f"{who}, {first} to {later}",
-                d.mark(row.total_key),
-                share_text(row, 0, d),
-                share_text(row, 1, d),
-            ]
-        )
-        last = head
+        cells = body.setdefault(head, ["–"] * len(groups))
+        cells[groups.index(row.group)] = share_cell(row, d)
+    first, later = rows[0].waves
+    columns = [
+        "Everyone" if g is None else ("A small group" if g in hidden else f"{g} group")
+        for g in groups
+    ]
     return Table(
         "cutoff-shares",
-        "How many scored beyond each scale's line, before and after",
-        ["Who is counted", "Group and surveys", "People", *SHARE_COLUMNS],
-        body,
+        f"The share beyond each scale's line, {first} → {later} survey",
+        ["Who is counted", *(f"{c}: {first} → {later}" for c in columns)],
+        [[head, *cells] for head, cells in body.items()],
         [
-            "People: those with a score on both surveys (the same people as the change). "
-            "The lines come from each instrument's definition; the words in brackets say how "
-            "well each is established."
+            "People who answered both surveys. The lines come from each instrument's "
+            "definition; the brackets say how well each is established."
         ],
-        widths=[2.6, 1.5, 0.6, 0.9, 0.9],
+        widths=[2.6, *([1.6] * len(groups))],
     )

@@ -403,20 +403,23 @@ def _points(diff: object, dec: int) -> str:
 
 
 def design_sentence(has_comparison: bool, linked: bool) -> str:
-    """What the design can and cannot show, for the summary page."""
+    """What the design can and cannot show, for the summary page.
+
+    Examples
+    --------
+    >>> design_sentence(False, True).split(",")[0]
+    'There was no comparison group'
+    """
     parts = []
-    if linked:
-        parts.append("Each person's answers before and after were matched.")
-    else:
+    if not linked:
         parts.append(
-            "The surveys were anonymous and could not be matched person to person "
-            "(an unlinked design), so before and after are compared as two groups of respondents."
+            "The surveys were anonymous and could not be linked person to person, so before "
+            "and after are two sets of respondents."
         )
     if has_comparison:
         parts.append(
-            "A comparison group was analysed, so changes can be set against what happened "
-            "without the programme. Unless people were assigned to the groups at random, the "
-            "groups may also differ in other ways."
+            "The comparison group shows what happened without the programme; unless people "
+            "were assigned to the groups at random, the groups may also differ in other ways."
         )
     else:
         parts.append(

@@ -241,13 +241,11 @@ def _controlled_table(heads: list[Headline], d: Disclosure, alpha: float) -> Tab
         ],
         rows,
         [
-            f"Before → after: the group's average on each survey, for the people who answered "
-            f"both. Difference: the {prog} group's average at the {tw} survey minus the {comp} "
-            "group's, for people who started at the same score, with the range it most likely "
-            "lies in (95% CI). Result: better or worse off only when the difference is "
-            "unlikely to be chance. Reliably better or worse: the share of people whose own "
-            "change was larger than measurement error alone would produce. The Methods "
-            "section names the tests."
+            "Before → after: each group's average, for people who answered both surveys. "
+            f"Difference: {prog} minus {comp} at the {tw} survey for people with the same "
+            "starting score, with the range it most likely lies in (95% CI); better or worse "
+            "off only when it is unlikely to be chance. Reliably better / worse: the share "
+            "whose own change was larger than measurement error. Methods names the tests."
         ],
         widths=[2.0, 1.5, 1.5, 1.3, 1.1, 1.0],
     )
@@ -305,13 +303,12 @@ def _single_table(heads: list[Headline], d: Disclosure, alpha: float) -> Table:
         columns.append(f"At the {fu_wave} survey: change from {fw}")
         widths.append(1.7)
     notes = [
-        "Before → after: the average on each survey, for the people who answered both, with "
-        "the range the true change most likely lies in (95% CI). Result: better or worse only "
-        "when the change is unlikely to be chance, allowing for the number of outcomes "
-        f"tested. Size: {EFFECT_SIZE_NAME}, the average change divided by the spread of "
-        "people's changes (about 0.2 is small, 0.5 medium, 0.8 large). Reliably better or "
-        "worse: the share of people whose own change was larger than measurement error "
-        "alone would produce."
+        "Before → after: averages for people who answered both surveys, with the range the "
+        "true change most likely lies in (95% CI). Better or worse only when the change is "
+        "unlikely to be chance, allowing for the number of outcomes tested. Size: "
+        f"{EFFECT_SIZE_NAME}, the average change ÷ the spread of people's changes (0.2 small, "
+        "0.5 medium, 0.8 large). Reliably better / worse: the share whose own change was "
+        "larger than measurement error."
     ]
     return Table(
         "headline",

@@ -25,7 +25,7 @@ from .cutoff_shares import ShareRow, register_cutoff_shares, share_table
 from .findings import Finding, design_sentence
 from .glance import glance_table, whole_sample_record
 from .headline import collect_headlines, headline_table
-from .participation import flow_sentence
+from .participation import flow_sentence, followup_waves, is_none_lost
 from .privacy import Disclosure
 
 
@@ -55,25 +55,32 @@ def register_summary(
     return register_cutoff_shares(data, scores, headline_scales(data), contrasts, d)
 
 
-def _reach(
-    settings: ReportSettings,
+def reach_sentence(
     flow: list[tuple[str, str, str | None, str | None]],
     groups: list[str],
     d: Disclosure,
     primary: tuple[str, str] | None,
 ) -> str | None:
-    what = ", ".join(x for x in (settings.program, settings.period) if x)
-    text = f"Programme: {what}. " if what else ""
-    if not flow:
-        return text.strip() or None
-    reach = flow_sentence(flow, d, primary)
+    """Who took part and every wave's number of people, in one sentence."""
+    if not flow or primary is None:
+        return None
+    if "flow|both" not in d.values:
+        return "Reach: " + flow_sentence(flow, d, primary)
+    fw, tw = primary
     shown = [g for g in groups if d.status(f"flowg|{g}|pre") != "small"]
-    if groups and primary is not None:
-        split = ", ".join(f"{d.mark(f'flowg|{g}|pre')} in the {g} group" for g in shown)
-        if len(shown) < len(groups):
-            split += ", and a small group not named"
-        reach = reach.rstrip(".") + f". At the {primary[0]} survey: {split}."
-    return text + "Reach: " + reach[0].lower() + reach[1:]
+    split = ", ".join(f"{d.mark(f'flowg|{g}|pre')} in the {g} group" for g in shown)
+    if len(shown) < len(groups):
+        split += ", and a small group not named"
+    text = f"Reach: {d.mark('flow|pre')} people answered the {fw} survey"
+    text += f" ({split})" if split else ""
+    text += f"; {d.mark('flow|both')} also answered the {tw} survey"
+    if is_none_lost(d, "flow|unscorable"):
+        text += " and all were analysed"
+    elif "flow|analysed" in d.values:
+        text += f" and {d.mark('flow|analysed')} were analysed"
+    for fu in followup_waves(flow):
+        text += f"; {d.mark(f'flow|fu|{fu}')} answered the {fu} survey"
+    return text + "."
 
 
 def build_summary(
@@ -96,10 +103,10 @@ def build_summary(
         summary.paragraphs.append(message)
     programme = next((h.programme for h in heads if h.programme), None)
     groups = sorted(groups, key=lambda g: g != programme)
-    reach = _reach(settings, flow, groups, d, primary)
-    if reach:
-        summary.paragraphs.append(reach)
-    summary.paragraphs.append(design_sentence(has_comparison, linked))
+    reach = reach_sentence(flow, groups, d, primary)
+    summary.paragraphs.append(
+        " ".join(x for x in (reach, design_sentence(has_comparison, linked)) if x)
+    )
     table = headline_table(heads, d, settings.alpha)
     if table is None:
         table = glance_table(data, findings, d, primary)
