@@ -18,7 +18,7 @@ from typing import Any
 
 from .content import record_key
 from .cutoff_shares import ShareRow
-from .findings import ALPHA, Finding
+from .findings import ALPHA, Finding, threshold_sentence
 from .formatting import decimals_for_range, is_number, num, percent
 from .headline import Contrast, Headline, between_result, within_result
 from .outcomes import describe_outcome
@@ -90,7 +90,7 @@ def _share_words(rows: list[ShareRow], h: Headline, d: Disclosure) -> str:
         mine = [r for r in mine if r.group is None]
     parts = []
     for r in mine:
-        if not (d.shown(r.pct_key(0)) and d.shown(r.pct_key(1))):
+        if r.small or not (d.shown(r.pct_key(0)) and d.shown(r.pct_key(1))):
             continue
         a, b = (percent(r.values[w], r.values["n"]) for w in r.waves)
         moved = "fell" if int(a[:-1]) > int(b[:-1]) else "rose" if a != b else "stayed"
@@ -292,10 +292,11 @@ def unlinked_bottom_line(finding: Finding, rec: dict[str, Any] | None, d: Disclo
     dec = decimals_for_range(info.range_low, info.range_high)
     before = num(rec.get("mean_before", rec.get("pre_mean")), dec)
     after = num(rec.get("mean_after", rec.get("post_mean")), dec)
+    share = threshold_sentence(rec, d, record_key("unlinked", rec))
     return (
         f"{name}: {UNLINKED_WORDS.get(finding.verdict, finding.verdict)} between the people "
         f"who answered before (average {before}) and those who answered after (average "
-        f"{after}) on {info.range_text} ({info.better_text})."
+        f"{after}) on {info.range_text} ({info.better_text})." + (f" {share}" if share else "")
     )
 
 

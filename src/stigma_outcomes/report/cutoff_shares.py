@@ -146,6 +146,8 @@ class ShareRow:
     total_key: str
     beyond_keys: tuple[str, str]
     values: dict[str, int] = field(default_factory=dict)
+    small: bool = False
+    """A group of fewer people than the threshold: nothing of it is registered or shown."""
 
     def pct_key(self, i: int) -> str:
         return f"{self.beyond_keys[i]}|pct"
@@ -168,15 +170,18 @@ def register_cutoff_shares(
     """Count, register and return the shares beyond each headline outcome's line.
 
     ``heads`` are (instrument, headline scale); ``contrasts`` the (first, later) wave pairs
-    to count (the main one, then any follow-up). A group's pairs are tied to its paired
-    record's ``n_pairs`` when the counts agree (the same people), so the audit sees that
-    the two parts add up to a published total.
+    to count (the main one, then any follow-up). Counted by group when the results carry a
+    comparison between groups (ANCOVA records), else for everyone. A group's pairs are
+    tied to its paired record's ``n_pairs`` when the counts agree (the same people), so the
+    audit sees that the two parts add up to a published total.
     """
     if scores is None or scores.empty:
         return []
     settings = (data.get("meta") or {}).get("settings") or {}
     group_col = settings.get("group_col")
     paired = data.get("paired") or []
+    # By group only where the summary compares the groups (an analysed comparison group).
+    controlled = any(a.get("group") is not None for a in data.get("ancova") or [])
     rows: list[ShareRow] = []
     for instrument, head in heads:
         rule = cutoff_rule(instrument, head)
@@ -197,7 +202,7 @@ def register_cutoff_shares(
             if first not in wide.columns or later not in wide.columns:
                 continue
             pairs = wide[[first, later]].dropna()
-            groups = _first_group(scores, group_col, first)
+            groups = _first_group(scores, group_col, first) if controlled else None
             by: list[tuple[str | None, pd.DataFrame]] = [(None, pairs)]
             if groups is not None:
                 labels = groups.reindex(pairs.index)
@@ -230,6 +235,9 @@ def _register_row(
         None,
     )
     total_key = f"{base}|n"
+    if 0 < n < d.threshold:
+        # Its shares could never be shown; registering them would only tie the audit's hands.
+        return ShareRow(rule, group, waves, total_key, ("", ""), {"n": n}, small=True)
     if rec is not None and rec.get("n_pairs") == n:
         total_key = f"{record_key('paired', rec)}|n_pairs"
     else:
@@ -256,6 +264,8 @@ def share_text(row: ShareRow, i: int, d: Disclosure) -> str:
 
 def share_cell(row: ShareRow, d: Disclosure) -> str:
     """``"70% → 57% of 90 people"``, or what the audit allows of it."""
+    if row.small:
+        return f"not shown (fewer than {d.threshold} people)"
     people = d.mark(row.total_key)
     if d.status(row.total_key) != "shown":
         return f"not shown ({people} people)"
@@ -280,7 +290,11 @@ def share_table(
         return None
     groups = sorted({r.group for r in rows}, key=lambda g: (g != first_group, str(g)))
     # A group too small to show is not named: its label may point at its few people.
-    hidden = {r.group for r in rows if r.group is not None and d.status(r.total_key) == "small"}
+    hidden = {
+        r.group
+        for r in rows
+        if r.group is not None and (r.small or d.status(r.total_key) == "small")
+    }
     body: dict[str, list[str]] = {}
     for row in rows:
         head = rule_heading(row.rule, names.get(row.rule.instrument, row.rule.instrument))

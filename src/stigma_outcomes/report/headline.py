@@ -15,7 +15,7 @@ from typing import Any
 
 from .content import Table, record_key
 from .findings import ALPHA, EFFECT_SIZE, EFFECT_SIZE_NAME, Finding, effect_word, verdict
-from .formatting import count, decimals_for_range, interval, is_number, num, percent
+from .formatting import decimals_for_range, interval, is_number, num, percent
 from .outcomes import OutcomeInfo, describe_outcome
 from .privacy import Disclosure
 
@@ -145,16 +145,19 @@ def within_result(rec: dict[str, Any] | None, d: Disclosure, alpha: float = ALPH
     return {"improved": "better", "worsened": "worse"}.get(word, "no clear difference")
 
 
-def before_after(rec: dict[str, Any] | None, d: Disclosure, dec: int) -> str:
+def before_after(
+    rec: dict[str, Any] | None, d: Disclosure, dec: int, with_change: bool = True
+) -> str:
     """``"5.80 → 5.25 (−0.55), 90 people"``, or what the audit allows of it."""
     if rec is None:
         return "–"
     n_key = f"{record_key('paired', rec)}|n_pairs"
     if not stats_shown(rec, d):
         return f"not shown ({d.mark(n_key)} people)"
+    change = f" ({num(rec.get('mean_change'), dec, signed=True)})" if with_change else ""
     return (
-        f"{num(rec.get('pre_mean'), dec)} → {num(rec.get('post_mean'), dec)} "
-        f"({num(rec.get('mean_change'), dec, signed=True)}), {d.mark(n_key)} people"
+        f"{num(rec.get('pre_mean'), dec)} → {num(rec.get('post_mean'), dec)}{change}, "
+        f"{d.mark(n_key)} people"
     )
 
 
@@ -276,39 +279,39 @@ def _single_table(heads: list[Headline], d: Disclosure, alpha: float) -> Table:
         rec = h.main.whole
         result = within_result(rec, d, alpha)
         better, worse = reliable_shares(rec, d)
-        size = "–"
-        if result in ("better", "worse") and rec is not None:
-            dz = rec.get(EFFECT_SIZE)
-            size = f"{effect_word(dz)}, {EFFECT_SIZE_NAME} = {num(dz, 2, signed=True)}"
-        change = (
-            f"{before_after(rec, d, h.dec)}; 95% CI "
-            f"{interval(rec.get('mean_change_ci_low'), rec.get('mean_change_ci_high'), h.dec)}"
-            if rec is not None and stats_shown(rec, d)
-            else before_after(rec, d, h.dec)
-        )
-        row = [_outcome_cell(h), change, RESULT_WORDS[result], size, better, worse]
+        words = RESULT_WORDS[result]
+        change = "not shown"
+        if rec is not None and stats_shown(rec, d):
+            low, high = rec.get("mean_change_ci_low"), rec.get("mean_change_ci_high")
+            change = (
+                f"{num(rec.get('mean_change'), h.dec, signed=True)} [{interval(low, high, h.dec)}]"
+            )
+            if result in ("better", "worse"):
+                dz = rec.get(EFFECT_SIZE)
+                words += f" ({effect_word(dz)}, {EFFECT_SIZE_NAME} = {num(dz, 2, signed=True)})"
+        row = [_outcome_cell(h), before_after(rec, d, h.dec, False), change, words, better, worse]
         if fu_wave is not None:
             row.append(followup_cell(h, d, alpha))
         rows.append(row)
     columns = [
         "Outcome",
-        "Before → after (change)",
+        "Before → after, people",
+        "Change [95% CI]",
         "Result",
-        f"Size of the change ({EFFECT_SIZE_NAME})",
         "Reliably better",
         "Reliably worse",
     ]
-    widths = [2.0, 2.0, 1.0, 1.0, 0.8, 0.8]
+    widths = [2.0, 1.4, 1.3, 1.3, 0.8, 0.8]
     if fu_wave is not None:
         columns.append(f"At the {fu_wave} survey: change from {fw}")
         widths.append(1.7)
     notes = [
-        "Before → after: averages for people who answered both surveys, with the range the "
-        "true change most likely lies in (95% CI). Better or worse only when the change is "
-        "unlikely to be chance, allowing for the number of outcomes tested. Size: "
-        f"{EFFECT_SIZE_NAME}, the average change ÷ the spread of people's changes (0.2 small, "
-        "0.5 medium, 0.8 large). Reliably better / worse: the share whose own change was "
-        "larger than measurement error."
+        "Before → after: averages for people who answered both surveys. Change: after − "
+        "before, with the range the true change most likely lies in (95% CI). Better or "
+        "worse only when the change is unlikely to be chance, allowing for the number of "
+        f"outcomes tested; its size is {EFFECT_SIZE_NAME}, the average change ÷ the spread "
+        "of people's changes (0.2 small, 0.5 medium, 0.8 large). Reliably better / worse: "
+        "the share whose own change was larger than measurement error."
     ]
     return Table(
         "headline",
@@ -318,10 +321,3 @@ def _single_table(heads: list[Headline], d: Disclosure, alpha: float) -> Table:
         notes,
         widths=widths,
     )
-
-
-def people(rec: dict[str, Any] | None, d: Disclosure) -> str:
-    """A record's number of pairs as printed."""
-    if rec is None:
-        return "–"
-    return d.mark(f"{record_key('paired', rec)}|n_pairs") or count(rec.get("n_pairs"))
