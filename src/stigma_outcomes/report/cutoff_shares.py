@@ -282,13 +282,16 @@ def rule_heading(rule: CutoffRule, short_name: str) -> str:
 def share_table(
     rows: list[ShareRow], names: dict[str, str], d: Disclosure, first_group: str | None = None
 ) -> Table | None:
-    """The summary's table of shares beyond each line, before → after, one column a group.
+    """The summary's table of shares beyond each line: one row an outcome, one column a
+    group and pair of surveys (the main one, then any follow-up).
 
-    ``first_group`` (the programme group) gets the first column.
+    ``first_group`` (the programme group) gets the first columns.
     """
     if not rows:
         return None
+    waves = list(dict.fromkeys(r.waves for r in rows))
     groups = sorted({r.group for r in rows}, key=lambda g: (g != first_group, str(g)))
+    columns = [(g, w) for g in groups for w in waves]
     # A group too small to show is not named: its label may point at its few people.
     hidden = {
         r.group
@@ -298,21 +301,23 @@ def share_table(
     body: dict[str, list[str]] = {}
     for row in rows:
         head = rule_heading(row.rule, names.get(row.rule.instrument, row.rule.instrument))
-        cells = body.setdefault(head, ["–"] * len(groups))
-        cells[groups.index(row.group)] = share_cell(row, d)
-    first, later = rows[0].waves
-    columns = [
-        "Everyone" if g is None else ("A small group" if g in hidden else f"{g} group")
-        for g in groups
-    ]
+        cells = body.setdefault(head, ["–"] * len(columns))
+        cells[columns.index((row.group, row.waves))] = share_cell(row, d)
+
+    def title(g: str | None, w: tuple[str, str]) -> str:
+        who = "Everyone" if g is None else ("A small group" if g in hidden else f"{g} group")
+        return f"{who}: {w[0]} → {w[1]}"
+
+    first, later = waves[0]
     return Table(
         "cutoff-shares",
-        f"The share beyond each scale's line, {first} → {later} survey",
-        ["Who is counted", *(f"{c}: {first} → {later}" for c in columns)],
+        f"The share beyond each scale's line, {first} → {later} survey"
+        + (", and at follow-up" if len(waves) > 1 else ""),
+        ["Who is counted", *(title(g, w) for g, w in columns)],
         [[head, *cells] for head, cells in body.items()],
         [
-            "People who answered both surveys. The lines come from each instrument's "
-            "definition; the brackets say how well each is established."
+            "People who answered both surveys of each pair. The lines come from each "
+            "instrument's definition; the brackets say how well each is established."
         ],
-        widths=[2.6, *([1.6] * len(groups))],
+        widths=[2.6, *([1.6] * len(columns))],
     )

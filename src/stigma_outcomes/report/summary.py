@@ -113,8 +113,7 @@ def build_summary(
     if table is not None:
         summary.tables.append(table)
     names = {h.info.instrument: h.info.short_name for h in heads}
-    main_shares = [r for r in shares if r.waves == primary]
-    shares_shown = share_table(main_shares, names, d, programme)
+    shares_shown = share_table(shares, names, d, programme)
     if shares_shown is not None:
         summary.tables.append(shares_shown)
     if heads:
