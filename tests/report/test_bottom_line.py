@@ -52,6 +52,8 @@ def _registered(rec: dict[str, Any], threshold: int = 5) -> Disclosure:
         (101, 38, 12, False),  # 12% worse, clearly below 38% better
         (200, 20, 14, True),  # 7% worse, but not clearly below 10% better
         (100, 40, 0, False),  # nobody worse
+        (1000, 300, 145, True),  # 14.5% is printed as 15%, so it flags
+        (1000, 300, 144, False),  # 14.4% is printed as 14%
     ],
 )
 def test_harm_flag_fires_only_when_it_should(n: int, better: int, worse: int, flag: bool) -> None:

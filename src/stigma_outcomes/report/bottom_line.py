@@ -5,11 +5,12 @@ decided. Every number printed is one the disclosure audit has passed: means and
 differences only when their group's statistics are shown, percentages only when their
 share is shown.
 
-The harm flag: an outcome is flagged when the share reliably worse is 15% or more, or when
-it is not clearly below the share reliably better. "Clearly below" is an exact binomial
-test among the people who changed reliably (worse against better, one-sided, 5%; R's
-``binom.test(worse, worse + better, alternative = "less")``). A hidden count raises no
-flag and its absence says nothing, so the flag leaks nothing the audit hid.
+The harm flag: an outcome is flagged when the share reliably worse is 15% or more (as
+printed, a whole percent), or when it is not clearly below the share reliably better.
+"Clearly below" is an exact binomial test among the people who changed reliably (worse
+against better, one-sided, 5%; R's ``binom.test(worse, worse + better, alternative =
+"less")``). A hidden count raises no flag and its absence says nothing, so the flag leaks
+nothing the audit hid.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def harm_flag(rec: dict[str, Any] | None, d: Disclosure, alpha: float = ALPHA) -
     better, worse, n = (int(rec[x]) for x in (*names, "n_pairs"))
     if n <= 0 or worse == 0:
         return False
-    return worse / n >= HARM_SHARE or worse_not_clearly_below(worse, better, alpha)
+    # The share as printed (whole percent, half up), so "15%" on the page always flags.
+    printed = int(percent(worse, n).rstrip("%")) / 100
+    return printed >= HARM_SHARE or worse_not_clearly_below(worse, better, alpha)
 
 
 def harm_sentence(h: Headline, d: Disclosure, alpha: float = ALPHA) -> str | None:
