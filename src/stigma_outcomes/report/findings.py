@@ -418,8 +418,9 @@ def design_sentence(has_comparison: bool, linked: bool) -> str:
         )
     if has_comparison:
         parts.append(
-            "The comparison group shows what happened without the programme; unless people "
-            "were assigned to the groups at random, the groups may also differ in other ways."
+            "A comparison group was analysed, to show what happened without the programme; "
+            "unless people were assigned to the groups at random, the groups may also differ "
+            "in other ways."
         )
     else:
         parts.append(
