@@ -112,3 +112,23 @@ def test_bottom_lines_are_short_and_plain() -> None:
         line == "Loneliness (UCLA-3): no clear change (5.74 before, 5.60 after on the 3–9 scale)."
     )
     assert len(line.split()) < 40
+
+
+def _attrition(p: float) -> dict[str, Any]:
+    rec = paired_record("ismi29", "total", None, 175, 2.31, 2.22, -1, 0.01, 53, 27)
+    lost = {
+        "instrument": "ismi29", "scale": "total", "wave": "post", "group": None,
+        "n_completers": 175, "n_dropouts": 63, "mean_completers": 2.31,
+        "mean_dropouts": 2.50, "hedges_g": -0.43, "p": p,
+    }  # fmt: skip
+    return {"meta": {}, "paired": [rec], "attrition": [lost]}
+
+
+def test_attrition_caveat_only_when_those_who_left_clearly_started_differently() -> None:
+    bullets = build_report(_attrition(0.002)).summary.bullets
+    assert (
+        "Caveat: the people who did not answer the post survey had started with worse ISMI "
+        "total (ISMI-29) scores than those who did (2.50 against 2.31 on the 1–4 scale at the "
+        "pre survey), so the people analysed may not represent everyone who started."
+    ) in bullets
+    assert not [b for b in build_report(_attrition(0.4)).summary.bullets if "Caveat" in b]

@@ -325,3 +325,45 @@ def unlinked_main_message(findings: list[Finding]) -> str | None:
         "these compare the people who answered before with those who answered after; there "
         "was no comparison group, so this shows what changed, not that the programme caused it."
     )
+
+
+def attrition_caveat(
+    data: dict[str, Any], heads: list[Headline], d: Disclosure, alpha: float = ALPHA
+) -> list[str]:
+    """A caveat where the people who did not come back had clearly started differently.
+
+    From the whole sample's attrition record of each headline scale at the main contrast's
+    second wave (completers against drop-outs at the start); means only when both counts
+    are shown.
+    """
+    out = []
+    for h in heads:
+        fw, tw = h.main.waves
+        rec = next(
+            (
+                a
+                for a in data.get("attrition") or []
+                if a.get("instrument") == h.info.instrument
+                and str(a.get("scale")) == h.info.scale
+                and a.get("group") is None
+                and str(a.get("wave")) == tw
+            ),
+            None,
+        )
+        if rec is None or not is_number(rec.get("p")) or float(rec["p"]) >= alpha:
+            continue
+        key = record_key("attrition", rec)
+        if not all(d.shown(f"{key}|{n}") for n in ("n_completers", "n_dropouts")):
+            continue
+        stayed, left = rec.get("mean_completers"), rec.get("mean_dropouts")
+        if not (is_number(stayed) and is_number(left)) or stayed == left:
+            continue
+        sign = -1 if h.info.direction == "higher_is_worse" else 1
+        worse = (float(left) - float(stayed)) * sign < 0
+        out.append(
+            f"Caveat: the people who did not answer the {tw} survey had started with "
+            f"{'worse' if worse else 'better'} {h.info.label} scores than those who did "
+            f"({num(left, h.dec)} against {num(stayed, h.dec)} on {h.info.range_text} at the "
+            f"{fw} survey), so the people analysed may not represent everyone who started."
+        )
+    return out

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .bottom_line import (
+    attrition_caveat,
     bottom_line,
     harm_sentence,
     main_message,
@@ -121,6 +122,7 @@ def build_summary(
         summary.bullets += [
             s for h in heads if (s := harm_sentence(h, d, settings.alpha)) is not None
         ]
+        summary.bullets += attrition_caveat(data, heads, d, settings.alpha)
     else:
         unlinked = data.get("unlinked") or []
         summary.bullets = [
