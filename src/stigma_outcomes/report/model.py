@@ -26,16 +26,10 @@ from .content import (
     record_key,
 )
 from .evaluator import evaluator_notes
-from .findings import (
-    CONVENTION_DETAIL,
-    design_sentence,
-    register_threshold_shares,
-)
-from .glance import glance_table
+from .findings import register_threshold_shares
 from .outcome_sections import outcome_section
 from .participation import (
     flow_chart,
-    flow_sentence,
     flow_steps,
     flow_steps_unlinked,
     group_flow_table,
@@ -44,6 +38,7 @@ from .participation import (
 from .planning import planning_section
 from .privacy import Disclosure
 from .sites import register_sites, sites_section
+from .summary import build_summary, register_summary
 from .tables import ledger_table, register_ledger
 
 __all__ = [
@@ -187,15 +182,20 @@ def build_report(
     register_sites(data, d)
     primary = _primary_contrast(data)
     linked = bool(data.get("paired"))
-    flow_of = flow_steps if linked else flow_steps_unlinked
-    flow = flow_of(scores, *(primary or (None, None)), d)
-    group_col = ((data.get("meta") or {}).get("settings") or {}).get("group_col")
+    analysis = (data.get("meta") or {}).get("settings") or {}
+    followups = [str(w) for w in analysis.get("followup") or []]
+    if linked:
+        flow = flow_steps(scores, *(primary or (None, None)), d, followups)
+    else:
+        flow = flow_steps_unlinked(scores, *(primary or (None, None)), d)
+    group_col = analysis.get("group_col")
     flow_groups = (
         register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
     )
     problems = register_ledger(ledger, d)
     changes = register_changes(data, scores, d, primary)
     asked = register_asks(asks, data, scores, d, primary)
+    shares = register_summary(data, scores, primary, followups, d)
     d.resolve()  # the disclosure audit: raises, and no report is written, if it fails
 
     instruments = list(
@@ -211,18 +211,17 @@ def build_report(
     findings = [s.finding for s in outcomes if s.finding is not None]
     has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
 
-    summary = Section("summary", "Summary")
-    if flow:
-        summary.paragraphs.append(flow_sentence(flow, d, primary))
-    summary.paragraphs.append(design_sentence(has_comparison, linked))
-    glance = glance_table(data, findings, d, primary)
-    if glance is not None:
-        summary.tables.append(glance)
-    summary.bullets = [f.text for f in findings]
-    summary.paragraphs.append(
-        "Changes are called an improvement or a worsening only when they are clear after "
-        f"allowing for the number of tests (Holm-adjusted p below {settings.alpha}); effect "
-        f"sizes are described with {CONVENTION_DETAIL}."
+    summary = build_summary(
+        data,
+        findings,
+        flow,
+        flow_groups,
+        shares,
+        d,
+        settings,
+        primary,
+        has_comparison,
+        linked,
     )
 
     participation = attrition_section(data, flow, d, settings)
