@@ -218,3 +218,17 @@ def test_score_then_compare_gives_in_sample_reliability(tmp_path):
     again = _run("compare", scores, "--pre", "pre", "--post", "post", "--json", out)
     assert again.exit_code == 0, again.output
     assert json.loads(out.read_text())["reliability"] == []
+
+
+def test_the_cli_starts_without_pydantic_or_numerics() -> None:
+    """compare's choices (enums) come from comparison/_choices.py, which loads nothing heavy;
+    the settings model itself is imported only when compare runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stigma_outcomes.cli.app; "
+        "print(sorted(m for m in ('pydantic', 'pandas', 'numpy', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..comparison.settings import CompareSettings, PoolMethod, RciReliability, RciSd
+from ..comparison._choices import PoolMethod, RciReliability, RciSd
 from ._common import InstrumentsDir, fmt_ci, fmt_num, fmt_p, text_table
 
 
@@ -216,6 +216,7 @@ def compare_command(
     from .._outputs import all_or_nothing, check_output_paths
     from ..comparison import compare
     from ..comparison.scale_facts import parse_assignments
+    from ..comparison.settings import CompareSettings
     from ..errors import InputError
     from ..instruments.registry import Registry
     from ._common import items_beside

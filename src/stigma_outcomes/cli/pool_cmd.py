@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..comparison.settings import PoolMethod
+from ..comparison._choices import PoolMethod
 from ._common import fmt_ci, fmt_num, fmt_p, text_table
 
 

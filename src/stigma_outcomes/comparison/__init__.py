@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "CompareSettings": "settings",
-    "PoolMethod": "settings",
-    "RciReliability": "settings",
-    "RciSd": "settings",
+    "PoolMethod": "_choices",
+    "RciReliability": "_choices",
+    "RciSd": "_choices",
     "Results": "results",
     "SamplePlan": "power",
     "ScaleMeta": "scale_facts",
@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # static analysis (type checkers, the docs site) sees the real names
+    from ._choices import PoolMethod, RciReliability, RciSd
     from ._compare import compare, read_scores, reliable_change_table
     from .combine import pool_results
     from .multiplicity import p_adjust
@@ -64,7 +65,7 @@ if TYPE_CHECKING:  # static analysis (type checkers, the docs site) sees the rea
     from .records import results_json_schema
     from .results import Results
     from .scale_facts import ScaleMeta, resolve_scale_meta, scale_meta_from_definition
-    from .settings import CompareSettings, PoolMethod, RciReliability, RciSd
+    from .settings import CompareSettings
     from .table import ScoreTable
 
 

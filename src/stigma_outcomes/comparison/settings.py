@@ -26,42 +26,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
-
-
-class RciSd(StrEnum):
-    """SD of the reliable change index."""
-
-    baseline = "baseline"
-    norms = "norms"
-
-
-class RciReliability(StrEnum):
-    """Where the reliable change index takes its reliability from."""
-
-    auto = "auto"
-    definition = "definition"
-    in_sample = "in_sample"
-
-
-class PoolMethod(StrEnum):
-    """Estimator of the between-site variance τ² (as metafor ``rma(method=)``)."""
-
-    REML = "REML"
-    DL = "DL"
-
-
-class Direction(StrEnum):
-    """Whether a higher score means things are better or worse."""
-
-    higher_is_worse = "higher_is_worse"
-    higher_is_better = "higher_is_better"
-
+from ._choices import Direction, PoolMethod, RciReliability, RciSd
 
 DEPRECATED_NAMES = {"group_col": "group_by", "groups": "group_by", "pool_col": "pool_by",
                     "threshold": "clinical_threshold"}  # fmt: skip
@@ -266,6 +236,18 @@ def settings_error(err: ValidationError, where: str) -> InputError:
         where=where,
         fix="see CompareSettings (stigma_outcomes.comparison.settings) for each setting",
     )
+
+
+__all__ = [
+    "DEPRECATED_NAMES",
+    "CompareSettings",
+    "Direction",
+    "PoolMethod",
+    "RciReliability",
+    "RciSd",
+    "setting_description",
+    "settings_error",
+]
 
 
 def setting_description(name: str) -> str:
