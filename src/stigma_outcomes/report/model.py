@@ -170,11 +170,12 @@ def build_report(
     >>> model.summary.title
     'Summary'
     """
+    from .annex import annex_section
     from .methods import attrition_section, limitations_section, methods_section
-    from .outcomes import clear_definition_cache
+    from .outcomes import Definitions
 
     # Definitions are looked up once per build, never carried over from an earlier one.
-    clear_definition_cache()
+    defs = Definitions()
     settings = settings or ReportSettings()
     data = _as_dict(results)
     d = Disclosure(settings.threshold)
@@ -200,7 +201,8 @@ def build_report(
     outcomes = [
         s
         for i in instruments
-        if (s := outcome_section(i, data, scores, d, settings, primary, changes.get(i))) is not None
+        if (s := outcome_section(i, data, scores, d, settings, primary, changes.get(i), defs))
+        is not None
     ]
     findings = [s.finding for s in outcomes if s.finding is not None]
     has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
@@ -219,7 +221,7 @@ def build_report(
         f"sizes are described with {CONVENTION_DETAIL}."
     )
 
-    participation = attrition_section(data, flow, d, settings)
+    participation = attrition_section(data, flow, d, settings, defs)
     if flow:
         # The diagram sits with the flow it draws; the summary keeps the one-line version.
         participation.charts.insert(0, flow_chart(flow, d))
@@ -227,7 +229,7 @@ def build_report(
     if by_group is not None:
         participation.tables.insert(0, by_group)
     sections = [participation]
-    across_sites = sites_section(data, findings, primary, d)
+    across_sites = sites_section(data, findings, primary, d, defs)
     if across_sites is not None:
         sections.append(across_sites)
     dq = Section("data-quality", "Data quality")
@@ -240,8 +242,11 @@ def build_report(
     next_cohort = planning_section(data, planning, settings.threshold)
     if next_cohort is not None:
         sections.append(next_cohort)
-    sections.append(methods_section(data, outcomes, d, settings))
+    sections.append(methods_section(data, outcomes, d, settings, defs))
     sections.append(limitations_section(data, has_comparison, linked, flow, d))
+    annex = annex_section(data, d, defs)
+    if annex is not None:
+        sections.append(annex)
 
     version = str((data.get("meta") or {}).get("package_version", ""))
     return ReportModel(
