@@ -29,7 +29,7 @@ def test_waves_are_named_once_when_a_table_has_one_contrast() -> None:
     # No groups either: the first column is just the scale.
     assert table.columns[0] == "Scale"
     assert table.rows[0][0] == "Loneliness"
-    assert table.caption == "UCLA-3: change from pre to post on every scale (linked pairs)"
+    assert table.caption == "UCLA-3: change from pre to post on every scale"
 
     later = {**rec, "to_wave": "follow-up"}
     table = build_report({"meta": {}, "paired": [rec, later]}).outcomes[0].tables[0]
