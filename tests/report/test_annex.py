@@ -74,6 +74,14 @@ def test_different_inputs_for_a_later_contrast_keep_their_own_row() -> None:
     assert [r[1] for r in table.rows] == ["pre→post", "pre→follow-up"]
 
 
+def test_a_single_contrast_is_named_once_in_the_caption() -> None:
+    post = paired_record("gbs", "total", None, 60, 4.1, 4.5, 1, 0.01, 10, 2)
+    annex = _annex({"meta": {}, "paired": [post]})
+    table = next(t for t in annex.tables if t.id == "rci-inputs")
+    assert table.caption.endswith("(pre→post)") and "Waves" not in table.columns
+    assert table.rows[0][:2] == ["GBS · General belongingness", "0.72"]
+
+
 def test_mixed_model_f_tests_live_in_the_annex_not_the_outcome_text() -> None:
     rec = paired_record("gbs", "total", None, 60, 4.1, 4.5, 1, 0.01, 10, 2)
     mixed = {

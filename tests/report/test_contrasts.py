@@ -52,7 +52,7 @@ def _controlled(comparison_n: int = 75) -> dict[str, Any]:
                 0.5,
                 min(10, comparison_n // 3),
                 min(4, comparison_n // 3),
-            ),  # fmt: skip
+            ),
         ]
         ancova.append(_ancova(scale, shift, 0.002))
     return {"meta": {}, "paired": paired, "ancova": ancova}

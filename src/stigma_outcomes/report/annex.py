@@ -42,26 +42,27 @@ def annex_section(
         )
     rci = _rci_rows(data, d, defs)
     if rci:
+        columns = ["Scale", "Waves", "Reliability r", "Source of r", "SD", "Source of SD",
+                   "Change needed"]  # fmt: skip
+        widths = [2.0, 1.0, 0.7, 2.0, 0.5, 1.6, 0.7]
+        caption = "Inputs of the reliable change index"
+        if len({row[1] for row in rci}) == 1:
+            # One contrast throughout: named once in the caption, not on every row.
+            caption += f" ({rci[0][1]})"
+            rci = [[row[0], *row[2:]] for row in rci]
+            del columns[1], widths[1]
         sec.tables.append(
             Table(
                 "rci-inputs",
-                "Inputs of the reliable change index",
-                [
-                    "Scale",
-                    "Waves",
-                    "Reliability r",
-                    "Source of r",
-                    "SD",
-                    "Source of SD",
-                    "Change needed",
-                ],
+                caption,
+                columns,
                 rci,
                 [
                     "“–”: the definition gives no reliability coefficient for this scale and "
                     "none was supplied, so reliable change was not assessed for it. Change "
                     "needed = 1.96 × SD × √2 × √(1 − r), in scale points."
                 ],
-                widths=[2.0, 1.0, 0.7, 2.0, 0.5, 1.6, 0.7],
+                widths=widths,
             )
         )
     rel_rows, not_computed = _reliability_rows(data, d, defs)

@@ -88,14 +88,7 @@ def render_svg(chart: Chart) -> str:
     if cached is not None and cached[0] is chart:
         return cached[1]
     plt = _pyplot()
-    drawer = {
-        "means": _means,
-        "change": _change,
-        "rci": _rci,
-        "flow": _flow,
-        "forest": _forest,
-    }[chart.kind]
-    fig = drawer(plt, chart_data(chart.data))
+    fig = draw_figure(plt, chart)
     buffer = io.StringIO()
     # Constrained layout sizes each chart in one drawing pass (bbox_inches="tight" needs two).
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -106,6 +99,18 @@ def render_svg(chart: Chart) -> str:
     if len(_CACHE) > 64:
         _CACHE.pop(next(iter(_CACHE)))
     return svg
+
+
+def draw_figure(plt: Any, chart: Chart) -> Any:
+    """The matplotlib figure of ``chart``, drawn at its print size (the caller closes it)."""
+    drawer = {
+        "means": _means,
+        "change": _change,
+        "rci": _rci,
+        "flow": _flow,
+        "forest": _forest,
+    }[chart.kind]
+    return drawer(plt, chart_data(chart.data))
 
 
 def _means(plt: Any, data: dict[str, Any]) -> Any:

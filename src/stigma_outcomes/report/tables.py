@@ -306,7 +306,7 @@ def share_or_mark(d: Disclosure, key: str, value: Any, pct_key: str, total: Any)
     return count(value)
 
 
-PAIRED_WIDTHS = [2.3, 0.5, 0.95, 0.95, 1.1, 1.1, 0.7, 0.7, 0.85, 0.85]
+PAIRED_WIDTHS = [2.0, 0.45, 0.95, 0.95, 1.1, 1.1, 0.8, 0.8, 0.85, 0.85]
 """Relative widths for the paged layout: room for the row label, numbers on one line each."""
 UNLINKED_WIDTHS = [2.5, 0.6, 0.6, 1.0, 1.0, 1.2, 1.2, 0.95]
 
