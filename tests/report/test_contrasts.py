@@ -124,3 +124,15 @@ def test_attrition_and_reliability_caveats_are_said_where_they_matter() -> None:
     results["reliability"] = []
     more = " ".join(build_report(results).outcomes[0].more)
     assert "did not answer" not in more and "internal consistency" not in more
+
+
+def test_an_attrition_difference_that_is_not_clear_is_hedged() -> None:
+    results = _controlled()
+    results["attrition"] = [
+        {"instrument": "gbs", "scale": "total", "group": None, "from_wave": "pre",
+         "wave": "post", "n_completers": 150, "n_dropouts": 40, "hedges_g": -0.3, "p": 0.3,
+         "mean_completers": 4.0, "mean_dropouts": 4.4},
+    ]  # fmt: skip
+    more = " ".join(build_report(results).outcomes[0].more)
+    assert "had started better off than those who did" in more
+    assert "Differences this size could be chance; if not, the changes above" in more

@@ -223,7 +223,7 @@ def attrition_caveat(
     """
     notes = []
     waves: list[str] = []
-    worse_off = better_off = 0
+    worse_off = better_off = clear = 0
     for rec in data.get("attrition") or []:
         info = infos.get(str(rec.get("scale")))
         if rec.get("instrument") != instrument or rec.get("group") is not None or info is None:
@@ -244,6 +244,7 @@ def attrition_caveat(
             worse_off += 1
         else:
             better_off += 1
+        clear += is_number(p) and float(p) < alpha
         dec = decimals_for_range(info.range_low, info.range_high)
         notes.append(
             f"{info.name} {num(rec.get('mean_dropouts'), dec)} against "
@@ -270,6 +271,10 @@ def attrition_caveat(
         how, meaning = (
             "started differently from",
             "The changes above may not describe everyone who started.",
+        )
+    if not clear:
+        meaning = (
+            "Differences this size could be chance; if not, " + meaning[0].lower() + meaning[1:]
         )
     shown = notes[:3]
     more = f"; and {len(notes) - 3} more scales" if len(notes) > 3 else ""
