@@ -101,7 +101,7 @@ def test_two_sites_are_shown_side_by_side_without_heterogeneity() -> None:
     section = _build({"paired": [_whole(100)], "pooled": [rec]})
     assert section is not None and not section.charts
     (table,) = section.tables
-    assert table.columns == ["Outcome", "Site", "People", "Change [95% CI]"]
+    assert table.columns == ["Outcome", "Site", "People (n)", "Change [95% CI]"]
     assert table.rows == [
         ["UCLA-3", "North", "60", "−1.00 [−1.39 to −0.61]"],
         ["UCLA-3", "South", "40", "−0.60 [−0.99 to −0.21]"],

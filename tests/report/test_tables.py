@@ -12,7 +12,7 @@ def test_ledger_table_names_what_each_count_counts() -> None:
     d = Disclosure(5)
     table = ledger_table(register_ledger(ledger_fixture(), d), d)
     assert table is not None
-    assert table.columns == ["Problem", "Times found", "People affected", "What was done"]
+    assert table.columns == ["Problem", "Times found (n)", "People affected (n)", "What was done"]
     assert "“–” where the problem is not about a person" in table.notes[0]
     problems = [r[0] for r in table.rows]
     assert "question left blank" in problems

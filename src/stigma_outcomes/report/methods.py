@@ -76,17 +76,18 @@ def attrition_section(
                 ),
                 [
                     "Scale · later wave" if len(later) > 1 else "Scale",
-                    "Stayed",
-                    "Left",
+                    "Stayed (n)",
+                    "Left (n)",
                     "Stayed: mean at start",
                     "Left: mean at start",
-                    "Hedges' g",
-                    "Welch p",
+                    "Standardised difference",
+                    "p",
                 ],
                 rows,
                 [
-                    "g = (stayed − left) ÷ pooled SD, small-sample corrected. A clear difference "
-                    "means the people analysed may not represent everyone who started."
+                    "Standardised difference = (stayed − left) ÷ pooled SD. A clear difference "
+                    "means the people analysed may not represent everyone who started. Methods "
+                    "give the test."
                 ],
                 widths=[2.6, 0.6, 0.6, 1.0, 1.0, 0.8, 0.8],
             )
@@ -160,6 +161,12 @@ def methods_section(
             "tests in this analysis were adjusted together with Holm's method, and only "
             f"adjusted p values below {settings.alpha} are called clear changes; the Wilcoxon p "
             "values are shown unadjusted, as a check."
+        )
+    if data.get("attrition"):
+        sec.paragraphs.append(
+            "Attrition. The starting scores of the people who answered a later survey and of "
+            "those who did not were compared with Welch's t test (not assuming equal SDs); the "
+            "standardised difference is Hedges' g with the pooled SD, small-sample corrected."
         )
     if data.get("ancova"):
         sec.paragraphs.append(

@@ -26,7 +26,7 @@ def _columns(unit: str) -> list[str]:
     return [
         "Outcome",
         f"{unit.capitalize()}s",
-        "People",
+        "People (n)",
         "Pooled change [95% CI]",
         "p",
         f"Spread between {unit}s (τ)",
@@ -277,7 +277,7 @@ def _side_by_side(
             Table(
                 "sites-pooled",
                 f"Change at each {column}",
-                ["Outcome", column.capitalize(), "People", "Change [95% CI]"],
+                ["Outcome", column.capitalize(), "People (n)", "Change [95% CI]"],
                 rows,
                 notes,
                 [2.4, 1.6, 0.8, 1.6],

@@ -218,7 +218,7 @@ def ledger_table(rows: list[tuple[str, int, str]], d: Disclosure) -> Table | Non
     return Table(
         "data-quality",
         "Problems found in the survey data, and what was done",
-        ["Problem", "Times found", "People affected", "What was done"],
+        ["Problem", "Times found (n)", "People affected (n)", "What was done"],
         out,
         [
             "Times found: answers, rows or columns with the problem. People affected: "
