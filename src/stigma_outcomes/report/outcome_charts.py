@@ -45,6 +45,22 @@ def group_chart_data(recs: list[dict[str, Any]], d: Disclosure, dec: int) -> lis
     return series
 
 
+def _groups_only(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """With two or more groups shown, the groups alone: a line or bar for everyone mixes
+    the programme with its comparison (the change table keeps the whole-sample row).
+
+    Examples
+    --------
+    >>> [s["group"] for s in _groups_only([{"group": "Everyone"}, {"group": "A"},
+    ...                                      {"group": "B"}])]
+    ['A', 'B']
+    >>> [s["group"] for s in _groups_only([{"group": "Everyone"}, {"group": "A"}])]
+    ['Everyone', 'A']
+    """
+    groups = [s for s in items if s["group"] != "Everyone"]
+    return groups if len(groups) >= 2 else items
+
+
 def _axis_words(info: OutcomeInfo) -> str:
     """The caption's note on the vertical axis: the scale's whole range, when known.
 
@@ -61,7 +77,7 @@ def _axis_words(info: OutcomeInfo) -> str:
 def means_chart(
     instrument: str, info: OutcomeInfo, cell: list[dict[str, Any]], d: Disclosure, dec: int
 ) -> Chart:
-    series = group_chart_data(cell, d, dec)
+    series = _groups_only(group_chart_data(cell, d, dec))
     bits = []
     for s in series:
         pts = "; ".join(
@@ -288,6 +304,7 @@ def rci_chart(
                 "marks": marks,
             }
         )
+    bars = _groups_only(bars)
     words = {
         "n_reliably_improved": "reliably improved",
         "n_no_reliable_change": "no reliable change",
