@@ -146,9 +146,19 @@ def _bin_words(b: dict[str, Any], dec: int) -> str:
 
 
 def change_chart(
-    instrument: str, info: OutcomeInfo, spec: dict[str, Any], d: Disclosure, fw: str, tw: str
+    instrument: str,
+    info: OutcomeInfo,
+    spec: dict[str, Any],
+    d: Disclosure,
+    fw: str,
+    tw: str,
+    groups_together: bool = False,
 ) -> Chart:
-    """The histogram, with each bin's count or its privacy mark, and alt text that reads it."""
+    """The histogram, with each bin's count or its privacy mark, and alt text that reads it.
+
+    ``groups_together``: the sample has groups (e.g. a programme and a comparison group);
+    the caption says that the histogram counts everyone, all groups together.
+    """
     bars = []
     for b in spec["bins"]:
         shown = d.shown(b["key"])
@@ -192,6 +202,7 @@ def change_chart(
         f"change-{instrument}",
         "change",
         f"How much {info.name} changed, person by person, counted in bins"
+        + (" (everyone with both surveys, all groups together)" if groups_together else "")
         + ("; the band marks changes too small to tell from measurement error." if band else "."),
         alt,
         {

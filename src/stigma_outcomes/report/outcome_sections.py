@@ -157,7 +157,8 @@ def _paired_body(
     else:
         sec.charts.append(means_chart(instrument, info, cell, d, dec))
     if change is not None and whole and d.shown(record_key("paired", whole[0]) + "|stats"):
-        sec.charts.append(change_chart(instrument, info, change, d, fw, tw))
+        together = any(r.get("group") is not None for r in cell)
+        sec.charts.append(change_chart(instrument, info, change, d, fw, tw, together))
     if any(is_number(r.get("n_reliably_improved")) for r in cell):
         # Without a reliability coefficient there is no reliable change to draw.
         sec.charts.append(rci_chart(instrument, info, cell, d))
