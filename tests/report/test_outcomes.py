@@ -60,3 +60,14 @@ def test_a_broken_definition_is_an_error_not_a_fallback(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("id: broken\nname: [unclosed\n")
     with pytest.raises(StigmaOutcomesError):
         Definitions(Registry([tmp_path])).get("broken")
+
+
+def test_a_users_own_definition_names_its_outcome(tmp_path: Path) -> None:
+    ucla = yaml.safe_load((builtin_dir() / "ucla3.yaml").read_text())
+    mine = {**ucla, "id": "mylonely", "short_name": "MY-LONELY", "name": "My loneliness scale"}
+    (tmp_path / "mylonely.yaml").write_text(yaml.safe_dump(mine, allow_unicode=True))
+    rec = paired_record("mylonely", "total", None, 90, 6.8, 5.9, -1, 0.001, 20, 5)
+    model = build_report({"meta": {}, "paired": [rec]}, registry=Registry([tmp_path]))
+    assert model.outcomes[0].title == "MY-LONELY: My loneliness scale"
+    # without the analysis' registry, only what the results carry
+    assert build_report({"meta": {}, "paired": [rec]}).outcomes[0].title.startswith("mylonely")

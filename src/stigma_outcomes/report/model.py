@@ -146,6 +146,7 @@ def build_report(
     ledger: pd.DataFrame | None = None,
     settings: ReportSettings | None = None,
     planning: Any | None = None,
+    registry: Any | None = None,
 ) -> ReportModel:
     """Build the report model from saved or fresh results, tidy scores and the ledger.
 
@@ -163,6 +164,9 @@ def build_report(
     planning : mapping, optional
         Adds "Planning the next cohort" (:mod:`.planning`): ``power``, ``alpha``,
         ``outcomes``, ``attrition``; None leaves it out.
+    registry : Registry, optional
+        The instrument registry of the analysis (a user's own definitions included), from
+        which outcomes are named and described; the default registry when omitted.
 
     Examples
     --------
@@ -175,7 +179,7 @@ def build_report(
     from .outcomes import Definitions
 
     # Definitions are looked up once per build, never carried over from an earlier one.
-    defs = Definitions()
+    defs = Definitions(registry)
     settings = settings or ReportSettings()
     data = _as_dict(results)
     d = Disclosure(settings.threshold)
