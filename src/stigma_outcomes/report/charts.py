@@ -165,10 +165,39 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
 
 
 def _change(plt: Any, data: dict[str, Any]) -> Any:
-    """Histogram of individual change: one bar per bin of people, never a mark per person."""
-    bars = data["bars"]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN * PRINT_SHARE["change"], 2.7), layout="constrained")
+    """Histogram of individual change: one bar per bin of people, never a mark per person;
+    one panel per group when the data has panels, stacked on one axis of change."""
+    panels = data.get("panels") or [{"group": None, "bars": data["bars"]}]
+    height = 2.7 if len(panels) == 1 else 1.25 * len(panels) + 1.3
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(WIDTH_IN * PRINT_SHARE["change"], height),
+        layout="constrained",
+        sharex=True,
+        squeeze=False,
+    )
     band = data.get("band")
+    for i, panel in enumerate(panels):
+        ax = axes[i][0]
+        _change_panel(ax, panel["bars"], band)
+        if panel.get("group"):
+            ax.set_title(str(panel["group"]), loc="left", fontsize=9)
+        ax.set_ylabel("People")
+    ax = axes[-1][0]
+    better = f"; improvement is to the {data['better']}" if data.get("better") else ""
+    ax.set_xlabel(_wrap(data["xlabel"] + better, 46))
+    if band is not None and len(panels) > 1:
+        # Above the panels, clear of each panel's group name.
+        fig.legend(
+            *axes[0][0].get_legend_handles_labels(), frameon=False, loc="outside upper right"
+        )
+    elif band is not None:
+        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
+    return fig
+
+
+def _change_panel(ax: Any, bars: list[dict[str, Any]], band: float | None) -> None:
     if band is not None:
         ax.axvspan(
             -band, band, color="#E0E0E0", linewidth=0, label=f"no reliable change (±{band:.2f})"
@@ -199,12 +228,6 @@ def _change(plt: Any, data: dict[str, Any]) -> Any:
     if bars:
         ax.set_xlim(min(b["low"] for b in bars), max(b["high"] for b in bars))
     ax.set_ylim(0, top * 1.1)
-    better = f"; improvement is to the {data['better']}" if data.get("better") else ""
-    ax.set_xlabel(_wrap(data["xlabel"] + better, 46))
-    ax.set_ylabel("People")
-    if band is not None:
-        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
-    return fig
 
 
 def _rci(plt: Any, data: dict[str, Any]) -> Any:

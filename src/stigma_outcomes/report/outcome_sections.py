@@ -55,7 +55,7 @@ def outcome_section(
     d: Disclosure,
     settings: ReportSettings,
     primary: tuple[str, str] | None,
-    change: dict[str, Any] | None = None,
+    change: list[tuple[str | None, dict[str, Any]]] | None = None,
     definitions: Definitions | None = None,
 ) -> OutcomeSection | None:
     """The section of one instrument, or None when the results hold nothing for it."""
@@ -100,7 +100,7 @@ def _paired_body(
     d: Disclosure,
     settings: ReportSettings,
     primary: tuple[str, str] | None,
-    change: dict[str, Any] | None,
+    change: list[tuple[str | None, dict[str, Any]]] | None,
 ) -> None:
     fw, tw = primary or (paired[0]["from_wave"], paired[0]["to_wave"])
 
@@ -156,9 +156,17 @@ def _paired_body(
             sec.more.append(joint)
     else:
         sec.charts.append(means_chart(instrument, info, cell, d, dec))
-    if change is not None and whole and d.shown(record_key("paired", whole[0]) + "|stats"):
-        together = any(r.get("group") is not None for r in cell)
-        sec.charts.append(change_chart(instrument, info, change, d, fw, tw, together))
+    if change and whole:
+        # Each panel only when its group's (or everyone's) statistics are shown.
+        by_group = {r.get("group"): r for r in cell}
+        panels = [
+            (g, spec)
+            for g, spec in change
+            if g in by_group and d.shown(record_key("paired", by_group[g]) + "|stats")
+        ]
+        if panels:
+            together = panels[0][0] is None and len(by_group) > 1
+            sec.charts.append(change_chart(instrument, info, panels, d, fw, tw, together))
     if any(is_number(r.get("n_reliably_improved")) for r in cell):
         # Without a reliability coefficient there is no reliable change to draw.
         sec.charts.append(rci_chart(instrument, info, cell, d))
