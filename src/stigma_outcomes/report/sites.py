@@ -12,6 +12,7 @@ pooled estimate that rests on a site the report may not show is left out altoget
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .content import Chart, Section, Table, record_key
@@ -51,7 +52,8 @@ def _people_key(rec: dict[str, Any]) -> str:
 
 
 def register_sites(data: dict[str, Any], d: Disclosure) -> None:
-    """Register each pooled site's pairs as a part of the whole sample's pairs.
+    """Register each pooled site's pairs as a part of its arm's pairs (the pooled record's
+    ``group``; with no grouping column, the whole sample's).
 
     Examples
     --------
@@ -67,7 +69,8 @@ def register_sites(data: dict[str, Any], d: Disclosure) -> None:
     for rec in data.get("pooled") or []:
         if rec.get("effect") != EFFECT:
             continue
-        whole = f"{record_key('paired', {**rec, 'group': None})}|n_pairs"
+        # sites pooled within an arm are parts of that arm's pairs (comparison/_linked.py)
+        whole = f"{record_key('paired', rec)}|n_pairs"
         parts = []
         for site in [*(rec.get("studies") or []), *(rec.get("excluded") or [])]:
             key = _site_key(rec, site.get("level"))
@@ -158,7 +161,7 @@ def sites_section(
         dec = decimals_for_range(info.range_low, info.range_high)
         rows.append(
             [
-                info.name if info.scale not in ("total", "score") else info.short_name,
+                _outcome_label(rec, info),
                 str(rec.get("k")),
                 d.mark(_people_key(rec)) if is_number(rec.get("n_total")) else "–",
                 f"{num(rec.get('estimate'), dec, signed=True)} "
@@ -303,10 +306,12 @@ def _forest_chart(rec: dict[str, Any], info: Any, column: str, d: Disclosure, de
     direction = better.get(str(info.direction), "")
     estimate = num(rec.get("estimate"), dec, signed=True)
     ci = interval(rec.get("ci_low"), rec.get("ci_high"), dec)
+    arm = "" if rec.get("group") is None else f" · {rec['group']}"
     return Chart(
-        f"forest-{rec['instrument']}-{rec['scale']}",
+        f"forest-{rec['instrument']}-{rec['scale']}"
+        + ("-" + re.sub(r"[^A-Za-z0-9]+", "-", str(rec["group"])).strip("-") if arm else ""),
         "forest",
-        f"{info.label}: change at each {column} and pooled",
+        f"{info.label}{arm}: change at each {column} and pooled",
         f"Forest plot of the change in {info.label} at {len(studies)} {column}s: "
         + "; ".join(
             f"{s['label']} {num(s['estimate'], dec, signed=True)} "
