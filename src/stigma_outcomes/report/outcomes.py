@@ -108,6 +108,18 @@ class Definitions:
         return describe_outcome(instrument, scale, record, self)
 
 
+def _definition(instrument: str) -> Any:
+    """The default registry's definition of ``instrument`` (read afresh, nothing kept
+    between calls), or ``None`` when the registry has none; for callers outside a build.
+
+    Examples
+    --------
+    >>> _definition("ucla3").short_name, _definition("not_in_registry")
+    ('UCLA-3', None)
+    """
+    return Definitions().get(instrument)
+
+
 def _trim(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
