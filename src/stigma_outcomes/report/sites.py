@@ -159,9 +159,10 @@ def sites_section(
             left_out.append(info.label)
             continue
         dec = decimals_for_range(info.range_low, info.range_high)
+        name = info.name if info.scale not in ("total", "score") else info.short_name
         rows.append(
             [
-                _outcome_label(rec, info),
+                name if rec.get("group") is None else f"{name} · {rec['group']}",
                 str(rec.get("k")),
                 d.mark(_people_key(rec)) if is_number(rec.get("n_total")) else "–",
                 f"{num(rec.get('estimate'), dec, signed=True)} "
