@@ -298,7 +298,9 @@ def run_evaluation(
         files["results_csv"] = results.to_csv(out / "results.csv")
         say(f"writing the report ({', '.join(ev.report.formats)})")
         asks = ev.report.funder_asks(base)
-        model = build_report(results, scores, scored.ledger, settings, planning, asks)
+        model = build_report(
+            results, scores, scored.ledger, settings, planning, asks, registry=registry
+        )
         for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
             files[f"report_{fmt}"] = path
         # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside

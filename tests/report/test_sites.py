@@ -71,21 +71,44 @@ def _build(data: dict[str, Any], threshold: int = 5):
     return sites_section(data, [FINDING], PRIMARY, d)
 
 
+THREE = [_study("North", 50, -1.0, 45.0), _study("South", 30, -0.6, 30.0),
+         _study("West", 20, -0.8, 25.0)]  # fmt: skip
+
+
 def test_table_and_forest_plot_carry_the_pooled_numbers() -> None:
-    rec = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    rec = _pooled(THREE)
     section = _build({"paired": [_whole(100)], "pooled": [rec]})
     assert section is not None and section.title == "Across sites"
     (table,) = section.tables
     assert table.rows == [
-        ["UCLA-3", "2", "100", "−0.84 [−1.13 to −0.55]", "p < 0.001", "0.20", "32%",
+        ["UCLA-3", "3", "100", "−0.84 [−1.13 to −0.55]", "p < 0.001", "0.20", "32%",
          "−1.38 to −0.30"],
     ]  # fmt: skip
     (chart,) = section.charts
     assert chart.kind == "forest"
-    assert [s["label"] for s in chart.data["studies"]] == ["North (n = 60)", "South (n = 40)"]
+    assert [s["label"] for s in chart.data["studies"]] == [
+        "North (n = 50)", "South (n = 30)", "West (n = 20)"
+    ]  # fmt: skip
     assert chart.data["pooled"]["estimate"] == -0.84
     assert "lower is better" in chart.data["xlabel"]
-    assert "North (n = 60) −1.00" in chart.alt
+    assert "North (n = 50) −1.00" in chart.alt
+
+
+def test_two_sites_are_shown_side_by_side_without_heterogeneity() -> None:
+    # With two sites τ, I² and a prediction interval say nothing useful: each site's change
+    # and both together, in a plain table, and no forest plot.
+    rec = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    section = _build({"paired": [_whole(100)], "pooled": [rec]})
+    assert section is not None and not section.charts
+    (table,) = section.tables
+    assert table.columns == ["Outcome", "Site", "People (n)", "Change [95% CI]"]
+    assert table.rows == [
+        ["UCLA-3", "North", "60", "−1.00 [−1.39 to −0.61]"],
+        ["UCLA-3", "South", "40", "−0.60 [−0.99 to −0.21]"],
+        ["UCLA-3", "Both sites together", "100", "−0.84 [−1.13 to −0.55]"],
+    ]
+    text = " ".join([*section.paragraphs, *table.notes])
+    assert "τ" not in text and "I²" not in text and "prediction" not in text
 
 
 def test_a_small_site_hides_another_and_the_pooled_estimate_goes() -> None:
@@ -149,7 +172,7 @@ def test_forest_plot_draws_every_site_and_the_diamond() -> None:
 def test_without_findings_the_total_is_the_headline() -> None:
     # Results pooled from separate programmes carry no whole-sample record, so no finding:
     # the section falls back on the outcome sections' rule (the total, else the first).
-    total = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    total = _pooled(THREE)
     sub = {**total, "scale": "emotional"}
     d = Disclosure(5)
     data = {"paired": [], "pooled": [sub, total]}
