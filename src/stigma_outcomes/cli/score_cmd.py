@@ -160,7 +160,7 @@ def score_command(
 
     with all_or_nothing():
         result.write(out, ledger, alerts_path)
-        write_table(result.keyed_items, items_path, private=True)
+        result.write_items(items_path)
         if wide is not None:
             write_table(result.wide(), wide, private=True)
     summary = result.summary()
