@@ -254,11 +254,11 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(frame.shape[1])])
 
 
-def _csv_rows(table: pa.Table, delimiter: str, quoting: str) -> bytes:
+def _csv_rows(table: pa.Table, delimiter: str, quoting: str) -> list[bytes]:
     """CSV lines of ``table`` (no header); long tables in two halves on two threads.
 
     Arrow's writer runs without the GIL, and CSV lines do not depend on each other, so
-    the halves joined are the same bytes as one pass.
+    the halves written one after the other are the same bytes as one pass.
     """
     import io
     from concurrent.futures import ThreadPoolExecutor
@@ -274,11 +274,10 @@ def _csv_rows(table: pa.Table, delimiter: str, quoting: str) -> bytes:
 
     n = table.num_rows
     if n < _PARALLEL_ROWS or (os.cpu_count() or 1) < 2:
-        return rows(table)
+        return [rows(table)]
     half = n // 2
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first, second = pool.map(rows, (table.slice(0, half), table.slice(half)))
-    return first + second
+        return list(pool.map(rows, (table.slice(0, half), table.slice(half))))
 
 
 def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
@@ -306,7 +305,8 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
         # ... unless some text holds a delimiter, quote or line break: then quote all text.
         body = _csv_rows(table, delimiter, "needed")
     handle.write(header.getvalue().encode("utf-8"))
-    handle.write(body)
+    for part in body:
+        handle.write(part)
 
 
 def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:
