@@ -107,6 +107,8 @@ class Audit:
     shown_shares: set[str] = field(default_factory=set)
     unprotected: set[str] = field(default_factory=set)
     _cache: dict[tuple, dict[str, CellRange]] = field(default_factory=dict, repr=False)
+    _index_cache: tuple | None = field(default=None, repr=False, compare=False)
+    _version: int = field(default=0, repr=False, compare=False)
     solver_calls: int = 0
 
     def __post_init__(self) -> None:
@@ -148,11 +150,13 @@ class Audit:
             raise ValueError(f"relation {total} = sum{parts} does not hold for the true values")
         self.relations.append((total, parts))
         self._cache.clear()
+        self._version += 1
 
     def share(self, key: str, num: str, den: str, decimals: int = 0, shown: bool = True) -> None:
         """Declare a printed percentage of count ``num`` in count ``den``."""
         self.shares[key] = Share(num, den, decimals)
         self._cache.clear()
+        self._version += 1
         if shown:
             self.shown_shares.add(key)
         else:
@@ -198,8 +202,72 @@ class Audit:
         links += [(self.shares[s].num, self.shares[s].den) for s in sorted(self.shown_shares)]
         return links
 
+    def _link_index(
+        self,
+    ) -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[str]], dict[str, int]]:
+        """Relations and percentages each count is in, and each count's position (cached).
+
+        Secondary suppression asks for the components near one count hundreds of times while
+        only markers and shown percentages change; relations and percentages are indexed
+        once per new relation, percentage or count.
+        """
+        signature = (self._version, len(self.relations), len(self.states))
+        cached = self._index_cache
+        if cached is None or cached[0] != signature:
+            relations: dict[str, list[tuple[str, ...]]] = {}
+            for total, parts in self.relations:
+                link = (total, *parts)
+                for k in dict.fromkeys(link):
+                    relations.setdefault(k, []).append(link)
+            shares: dict[str, list[str]] = {}
+            for name, share in self.shares.items():
+                for k in dict.fromkeys((share.num, share.den)):
+                    shares.setdefault(k, []).append(name)
+            positions = {k: i for i, k in enumerate(self.states)}
+            cached = (signature, (relations, shares, positions))
+            self._index_cache = cached
+        return cached[1]
+
     def components(self, near: Iterable[str] | None = None) -> list[list[str]]:
-        """Unknown counts split into independent groups (optionally only those near keys)."""
+        """Unknown counts split into independent groups (optionally only those near keys).
+
+        Each group lists its counts in the order they were added, and groups come in the
+        order of their first count.
+        """
+        if near is None:
+            return self._all_components()
+        relations, shares, positions = self._link_index()
+        states, shown = self.states, self.shown_shares
+
+        def linked(key: str) -> Iterable[tuple[str, ...]]:
+            yield from relations.get(key, ())
+            for name in shares.get(key, ()):
+                if name in shown:
+                    yield (self.shares[name].num, self.shares[name].den)
+
+        wanted = set(near)
+        touched = {k for k in wanted if states.get(k, EXACT) != EXACT}
+        for k in wanted:
+            for link in linked(k):
+                touched.update(m for m in link if states.get(m, EXACT) != EXACT)
+        seen: set[str] = set()
+        groups = []
+        for start in sorted(touched, key=positions.__getitem__):
+            if start in seen:
+                continue
+            seen.add(start)
+            group, todo = [start], [start]
+            while todo:
+                for link in linked(todo.pop()):
+                    for m in link:
+                        if m not in seen and states.get(m, EXACT) != EXACT:
+                            seen.add(m)
+                            group.append(m)
+                            todo.append(m)
+            groups.append(sorted(group, key=positions.__getitem__))
+        return groups
+
+    def _all_components(self) -> list[list[str]]:
         parent: dict[str, str] = {k: k for k, s in self.states.items() if s != EXACT}
 
         def find(k: str) -> str:
@@ -208,23 +276,14 @@ class Audit:
                 k = parent[k]
             return k
 
-        links = self._links()
-        for link in links:
+        for link in self._links():
             free = [k for k in link if k in parent]
             for other in free[1:]:
                 parent[find(other)] = find(free[0])
         groups: dict[str, list[str]] = {}
         for k in parent:
             groups.setdefault(find(k), []).append(k)
-        if near is None:
-            return list(groups.values())
-        wanted = set(near)
-        touched = {k for k in wanted if k in parent}
-        for link in links:
-            if wanted.intersection(link):
-                touched.update(k for k in link if k in parent)
-        roots = {find(k) for k in touched}
-        return [g for r, g in groups.items() if r in roots]
+        return list(groups.values())
 
     # -- the audit ----------------------------------------------------------------------
     def check(self, near: Iterable[str] | None = None) -> dict[str, CellRange]:
