@@ -19,16 +19,29 @@ GOLDEN = Path(__file__).parent / "golden" / "harm" / "binom_less.csv"
 
 
 def test_clearly_below_matches_r_binom_test() -> None:
-    from scipy.stats import binomtest
+    from stigma_outcomes.comparison.distributions import binom
 
     with GOLDEN.open() as f:
         cases = list(csv.DictReader(f))
     assert len(cases) == 12
     for case in cases:
         worse, better = int(case["worse"]), int(case["better"])
-        ours = binomtest(worse, worse + better, 0.5, alternative="less").pvalue
+        ours = float(binom.cdf(worse, worse + better, 0.5))
         assert ours == pytest.approx(float(case["p_less"]), rel=1e-9, abs=1e-15)
         assert worse_not_clearly_below(worse, better) == (float(case["p_less"]) >= 0.05)
+
+
+def test_clearly_below_decides_as_scipy_stats_binomtest() -> None:
+    """The p without scipy.stats agrees with binomtest's, and so does every decision."""
+    from scipy.stats import binomtest
+
+    for n in [*range(1, 160), 401, 1000, 5001]:
+        for worse in range(1, n + 1, max(1, n // 160)):
+            better = n - worse
+            reference = binomtest(worse, n, 0.5, alternative="less").pvalue
+            assert worse_not_clearly_below(worse, better) == (reference >= 0.05)
+            for alpha in (0.01, 0.1):
+                assert worse_not_clearly_below(worse, better, alpha) == (reference >= alpha)
 
 
 def _registered(rec: dict[str, Any], threshold: int = 5) -> Disclosure:

@@ -2,7 +2,7 @@
 
 ``scipy.stats`` takes most of a second to import, which is most of what a small analysis
 costs; the cumulative distribution functions and their inverses that the t, F, normal and
-noncentral-t tests use live in ``scipy.special`` (the same routines ``scipy.stats`` calls),
+noncentral-t tests and the exact binomial test use live in ``scipy.special`` (the same routines ``scipy.stats`` calls),
 which loads in a fraction of that time. Each object here mirrors the few ``scipy.stats``
 methods the package uses, with the same argument order.
 
@@ -56,6 +56,14 @@ class _NoncentralT:
         return special.nctdtr(df, nc, x)
 
 
+class _Binomial:
+    def cdf(self, k: Any, n: Any, p: Any) -> Any:
+        from scipy import special
+
+        # P(X <= k); scipy.stats.binomtest(k, n, p, alternative="less").pvalue is this.
+        return special.bdtr(k, n, p)
+
+
 class _Normal:
     def cdf(self, x: Any) -> Any:
         from scipy import special
@@ -71,4 +79,5 @@ class _Normal:
 t = _StudentT()
 f = _FisherF()
 nct = _NoncentralT()
+binom = _Binomial()
 norm = _Normal()

@@ -37,11 +37,12 @@ def worse_not_clearly_below(worse: int, better: int, alpha: float = ALPHA) -> bo
     >>> worse_not_clearly_below(11, 11), worse_not_clearly_below(14, 66)
     (True, False)
     """
-    from scipy.stats import binomtest
+    from ..comparison.distributions import binom
 
     if worse <= 0:
         return False
-    return bool(binomtest(worse, worse + better, 0.5, alternative="less").pvalue >= alpha)
+    # binomtest's one-sided p, without importing scipy.stats (most of a second).
+    return bool(binom.cdf(worse, worse + better, 0.5) >= alpha)
 
 
 def harm_flag(rec: dict[str, Any] | None, d: Disclosure, alpha: float = ALPHA) -> bool:
