@@ -72,3 +72,107 @@ def test_change_histogram_draws_bins_not_people() -> None:
     # Two drawn bars (the suppressed bin has no height, only its mark) and no scatter.
     assert heights[-2:] == [12, 30] and "<5" in texts
     assert not ax.collections or all(len(c.get_offsets()) <= 1 for c in ax.collections)
+
+
+def _reference_svg(chart: Any) -> str:
+    """The chart as ``savefig`` writes it (a layout pass with drawing off, then a draw)."""
+    import io
+
+    from stigma_outcomes.report.charts import draw_figure
+
+    plt = _pyplot()
+    fig = draw_figure(plt, chart)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def test_charts_printed_in_one_pass_are_the_bytes_savefig_writes() -> None:
+    from stigma_outcomes.report.charts import render_svg
+    from stigma_outcomes.report.content import Chart
+
+    points = [
+        {"wave": w, "mean": m, "low": m - 0.3, "high": m + 0.4}
+        for w, m in [("Baseline", 3.1), ("Post", 2.6), ("Follow-up", 2.4)]
+    ]
+    series = [
+        {"group": "Programme", "n": 1234, "points": points},
+        {"group": "Comparison", "n": 57, "points": points[:2]},
+    ]
+    bars = [
+        {"low": -2.0, "high": -1.0, "n": 12, "mark": "12"},
+        {"low": -1.0, "high": 0.0, "n": None, "mark": "<5"},
+        {"low": 0.0, "high": 1.0, "n": 30, "mark": "30"},
+    ]
+    rci = {"n_reliably_improved": 40, "n_no_reliable_change": 137, "n_reliably_deteriorated": 9}
+    hidden = dict(rci, n_reliably_deteriorated=None)
+    studies = [
+        {
+            "label": f"Site {i}",
+            "low": -0.5 + i / 10,
+            "high": 0.3 + i / 8,
+            "estimate": i / 20,
+            "weight": 10 + i,
+        }
+        for i in range(3)
+    ]
+    pooled = {
+        "label": "Pooled",
+        "low": -0.1,
+        "estimate": 0.05,
+        "high": 0.2,
+        "pi_low": -0.6,
+        "pi_high": 0.7,
+    }
+    charts = [
+        Chart("m", "means", "c", "a", {"series": series, "ylabel": "Mean", "range": [1, 7]}),
+        Chart("m0", "means", "c", "a", {"series": [], "ylabel": "Mean"}),
+        Chart(
+            "c1",
+            "change",
+            "c",
+            "a",
+            {"bars": bars, "band": 0.8, "xlabel": "Change", "better": "left"},
+        ),
+        Chart(
+            "c2",
+            "change",
+            "c",
+            "a",
+            {
+                "panels": [{"group": "A", "bars": bars}, {"group": "B", "bars": bars[::2]}],
+                "bars": [],
+                "band": 0.8,
+                "xlabel": "Change",
+            },
+        ),
+        Chart(
+            "r",
+            "rci",
+            "c",
+            "a",
+            {
+                "labels": LABELS,
+                "bars": [
+                    _bar("Programme", 186, rci, {}),
+                    _bar("Comparison", 177, hidden, {"n_reliably_deteriorated": "<5"}),
+                ],
+            },
+        ),
+        Chart("f", "forest", "c", "a", {"studies": studies, "pooled": pooled, "xlabel": "Change"}),
+        Chart(
+            "fl",
+            "flow",
+            "c",
+            "a",
+            {
+                "steps": [
+                    {"label": "Took part", "n": "400", "loss": "12 previews"},
+                    {"label": "Both surveys", "n": "388", "loss": None},
+                ]
+            },
+        ),
+    ]
+    for chart in charts:
+        assert render_svg(chart) == _reference_svg(chart), chart.kind

@@ -87,11 +87,15 @@ def render_svg(chart: Chart) -> str:
     cached = _CACHE.get(id(chart))
     if cached is not None and cached[0] is chart:
         return cached[1]
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     plt = _pyplot()
     fig = draw_figure(plt, chart)
     buffer = io.StringIO()
-    # Constrained layout sizes each chart in one drawing pass (bbox_inches="tight" needs two).
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # Printed straight from an SVG canvas: the figure is laid out (constrained layout) and
+    # drawn in one pass. savefig() would first draw it once more with drawing switched off,
+    # only to lay it out; the bytes are the same either way (tests/report/test_charts.py).
+    FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     # PDF and HTML of one report draw the same charts; keep each one until the model goes.
