@@ -6,12 +6,12 @@ import pytest
 
 import stigma_outcomes as so
 from stigma_outcomes.errors import InputError
-from stigma_outcomes.ingest.flavors.redcap import (
+from stigma_outcomes.ingest.readers import read_export
+from stigma_outcomes.ingest.redcap import (
     checkbox_column,
     parse_choices,
     read_redcap_dictionary,
 )
-from stigma_outcomes.ingest.readers import read_export
 
 from ._exports import EXPORTS, problems, totals
 

@@ -55,3 +55,16 @@ def test_published_schema_is_current() -> None:
         "open('schemas/mapping.schema.json','w').write(json.dumps(s(), indent=2, "
         "sort_keys=True) + '\\n')\""
     )
+
+
+def test_column_mapping_no_longer_shadows_abc_mapping_and_the_old_name_still_works() -> None:
+    import collections.abc
+
+    import stigma_outcomes.ingest as ingest
+    from stigma_outcomes.ingest.mapping import ColumnMapping, Mapping
+
+    assert Mapping is ColumnMapping and ingest.Mapping is ColumnMapping
+    assert ingest.ColumnMapping is ColumnMapping
+    assert ColumnMapping is not collections.abc.Mapping
+    loaded = load_mapping({"instruments": {"ucla3": {"pattern": "Q5_{item}"}}})
+    assert isinstance(loaded, ColumnMapping) and load_mapping(loaded) is loaded

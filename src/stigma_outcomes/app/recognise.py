@@ -158,11 +158,7 @@ def _candidates_of(proposal: Any) -> list[tuple[str, Any, bool]]:
     """
     found = [(inst, cand, False) for inst, cand in proposal.matches.items()]
     shared = _shared_guesses(proposal)
-    found += [
-        (inst, cand, True)
-        for inst, cand in proposal.possible.items()
-        if inst not in shared
-    ]
+    found += [(inst, cand, True) for inst, cand in proposal.possible.items() if inst not in shared]
     return found
 
 

@@ -1,12 +1,17 @@
-"""Ingest (SPEC §4): export files → RawTable → ItemResponses ready for scoring."""
+"""Ingest (SPEC §4): export files → RawTable → ItemResponses ready for scoring.
 
-from .mapping import Mapping, load_mapping
+``Mapping`` is the former name of :class:`ColumnMapping` (it shadowed
+``collections.abc.Mapping``); both names work.
+"""
+
+from .mapping import ColumnMapping, Mapping, load_mapping
 from .readers import from_dataframe, read_export
 from .responses import ItemResponses, bind_items, load_responses
 from .table import LEDGER_COLUMNS, RawTable
 
 __all__ = [
     "LEDGER_COLUMNS",
+    "ColumnMapping",
     "ItemResponses",
     "Mapping",
     "RawTable",

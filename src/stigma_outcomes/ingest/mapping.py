@@ -86,7 +86,9 @@ class Section(_Model):
     wave_column: str | None = None
 
 
-class Mapping(Section):
+# Named so it does not shadow collections.abc.Mapping; ``Mapping`` stays an alias below. (The
+# docstring is the published schema's description, so it says what the file is, nothing more.)
+class ColumnMapping(Section):
     """A whole mapping file (top level plus optional per-file and per-wave sections)."""
 
     files: dict[str, Section] = Field(default_factory=dict)
@@ -110,7 +112,13 @@ class Mapping(Section):
         return (section.wave_column if section else None) or self.wave_column
 
 
-def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | None) -> Mapping:
+Mapping = ColumnMapping
+"""The former name of :class:`ColumnMapping`, kept so existing code keeps working."""
+
+
+def load_mapping(
+    source: str | os.PathLike[str] | dict[str, Any] | ColumnMapping | None,
+) -> ColumnMapping:
     """Load and validate a mapping from a YAML file, a dict, or pass a Mapping through.
 
     Examples
@@ -120,8 +128,8 @@ def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | Non
     'Q5_{item}'
     """
     if source is None:
-        return Mapping()
-    if isinstance(source, Mapping):
+        return ColumnMapping()
+    if isinstance(source, ColumnMapping):
         return source
     where = "<mapping>"
     data: Any = source
@@ -134,7 +142,7 @@ def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | Non
     if data is None:
         data = {}
     try:
-        return Mapping.model_validate(data)
+        return ColumnMapping.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -147,7 +155,7 @@ def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | Non
 
 def mapping_json_schema() -> dict[str, Any]:
     """JSON Schema of the mapping file."""
-    schema = Mapping.model_json_schema()
+    schema = ColumnMapping.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "stigma_outcomes column mapping"
     return schema

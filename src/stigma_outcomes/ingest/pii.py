@@ -1,7 +1,7 @@
 """Personal data: which export columns identify people, and the ledger rows that say so.
 
-Three sources, in order: what the platform is known to export (a per-platform registry
-of column names), name patterns that hold on any platform (e-mail, phone, IP address,
+Three sources, in order: what the platform is known to export (each flavour's
+``personal_columns``), name patterns that hold on any platform (e-mail, phone, IP address,
 geolocation, names, addresses, birth dates, device IDs, free-text "other" answers), and
 the columns a user declares. A quick look at the values also catches a column of
 e-mail or IP addresses whatever its name. Platform record codes (``ResponseId``,
@@ -18,70 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .flavors import flavor_named
 from .table import RawTable, ledger_frame
-
-PLATFORM_COLUMNS: dict[str, dict[str, str]] = {
-    "qualtrics": {
-        "ipaddress": "IP address",
-        "recipientlastname": "recipient name",
-        "recipientfirstname": "recipient name",
-        "recipientemail": "recipient e-mail",
-        "externalreference": "external reference (often a client or record number)",
-        "externaldatareference": "external reference (often a client or record number)",
-        "locationlatitude": "geolocation",
-        "locationlongitude": "geolocation",
-        "startdate": "date tied to a person",
-        "enddate": "date tied to a person",
-        "recordeddate": "date tied to a person",
-        "name": "recipient name",
-        "emailaddress": "recipient e-mail",
-    },
-    "redcap": {"redcap_survey_identifier": "survey identifier (name or e-mail)"},
-    "surveymonkey": {
-        "ip address": "IP address",
-        "email address": "e-mail",
-        "first name": "name",
-        "last name": "name",
-        "custom data 1": "custom data (often an identifier)",
-        "start date": "date tied to a person",
-        "end date": "date tied to a person",
-    },
-    "google_forms": {
-        "timestamp": "date tied to a person",
-        "email address": "e-mail",
-    },
-    "limesurvey": {
-        "token": "access token (links to name and e-mail)",
-        "ipaddr": "IP address",
-        "refurl": "referrer URL",
-        "submitdate": "date tied to a person",
-        "startdate": "date tied to a person",
-        "datestamp": "date tied to a person",
-        "date submitted": "date tied to a person",
-        "date started": "date tied to a person",
-        "date last action": "date tied to a person",
-        "ip address": "IP address",
-        "referrer url": "referrer URL",
-        "access code": "access token (links to name and e-mail)",
-    },
-    "kobo": {
-        "start": "date tied to a person",
-        "end": "date tied to a person",
-        "today": "date tied to a person",
-        "deviceid": "device ID",
-        "username": "name",
-        "phonenumber": "phone number",
-        "simserial": "device ID",
-        "subscriberid": "device ID",
-        "audit": "audit log (location and enumerator)",
-        "_submitted_by": "name",
-        "_submission_time": "date tied to a person",
-        "submissiondate": "date tied to a person",
-        "_geolocation": "geolocation",
-        "_attachments": "media URLs (photos, audio, signatures)",
-    },
-}
-"""Per platform: lower-cased column name → why it identifies someone (table 1.8 of the notes)."""
 
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"e[-_ ]?mail"), "e-mail"),
@@ -257,7 +195,7 @@ def find_pii_columns(
     >>> find_pii_columns(f)
     {'Email': 'e-mail'}
     """
-    registry = PLATFORM_COLUMNS.get(flavor, {})
+    registry = flavor_named(flavor).personal_columns
     # What the platform itself says (e.g. REDCap identifier flags) is the best reason.
     found: dict[str, str] = {c: r for c, r in (known or {}).items() if c in frame.columns}
     labels = labels or {}

@@ -30,6 +30,7 @@ from ._duplicates import (
 )
 from ._stacking import _constant, _stack
 from .conventions import DEFAULT_WAVE, ID_CANDIDATES, ROW_ID
+from .flavors import flavor_named
 from .mapping import Mapping, load_mapping
 from .readers import read_export
 from .table import RawTable, ledger_frame
@@ -579,16 +580,13 @@ def _one_source(
             )
     dropped = no_id | no_wave
     kept = out.loc[~dropped] if dropped.any() else out
-    if table.flavor == "redcap":
-        from .redcap_forms import sort_out_rows
-
-        items = {
-            i.id: {f"{i.id}_{k}": columns[(table.source, f"{i.id}_{k}")] for k in i.item_ids}
-            for i in instruments
-        }
-        kept, forms_ledger = sort_out_rows(
-            kept, data, table.metadata, items, table.source, wave_named
-        )
-        problems.append(forms_ledger)
+    items = {
+        i.id: {f"{i.id}_{k}": columns[(table.source, f"{i.id}_{k}")] for k in i.item_ids}
+        for i in instruments
+    }
+    kept, flavor_ledger = flavor_named(table.flavor).after_binding(
+        kept, data, table.metadata, items, table.source, wave_named
+    )
+    problems.append(flavor_ledger)
     ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger
