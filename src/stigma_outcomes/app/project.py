@@ -7,15 +7,13 @@ exports, and packed with them into the project zip.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    from .state import Workbench
+from ._answers import Answers
 
 
-def mapping_of(wb: Workbench) -> dict[str, Any]:
+def mapping_of(wb: Answers) -> dict[str, Any]:
     """The mapping file's content, from the confirmed blocks (with the user's changes)."""
 
     per_file: dict[str, dict[str, Any]] = {}
@@ -57,7 +55,7 @@ def mapping_of(wb: Workbench) -> dict[str, Any]:
     return out
 
 
-def evaluation_of(wb: Workbench) -> dict[str, Any]:
+def evaluation_of(wb: Answers) -> dict[str, Any]:
     """The evaluation file's content; checked by the same model ``run`` uses."""
     from ..evaluation import load_evaluation
 
@@ -125,7 +123,7 @@ def evaluation_of(wb: Workbench) -> dict[str, Any]:
     return evaluation
 
 
-def check(wb: Workbench, evaluation: dict[str, Any]) -> None:
+def check(wb: Answers, evaluation: dict[str, Any]) -> None:
     if not wb.exports:
         raise InputError(
             "no export uploaded yet",
@@ -168,7 +166,7 @@ def check(wb: Workbench, evaluation: dict[str, Any]) -> None:
         )
 
 
-def write_files(wb: Workbench) -> tuple[Path, Path]:
+def write_files(wb: Answers) -> tuple[Path, Path]:
     """Write ``evaluation.yaml`` and ``mapping.yaml`` into the project folder."""
     from .._io import write_text_atomic
 
@@ -178,7 +176,7 @@ def write_files(wb: Workbench) -> tuple[Path, Path]:
     return ev_path, map_path
 
 
-def project_zip(wb: Workbench) -> Path:
+def project_zip(wb: Answers) -> Path:
     """The project (exports, definitions, the two files) as one zip, to save it."""
     import zipfile
 
@@ -196,7 +194,7 @@ def project_zip(wb: Workbench) -> Path:
     return target
 
 
-def absolute(wb: Workbench, evaluation: dict[str, Any]) -> dict[str, Any]:
+def absolute(wb: Answers, evaluation: dict[str, Any]) -> dict[str, Any]:
     def where(name: str) -> str:
         return str(wb.folder / name)
 
