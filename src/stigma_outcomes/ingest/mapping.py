@@ -133,6 +133,11 @@ def load_mapping(
         return source
     where = "<mapping>"
     data: Any = source
+    if not isinstance(source, dict | str | os.PathLike):
+        raise MappingError(
+            f"a mapping is a file path, a dict or a ColumnMapping, not {type(source).__name__}",
+            fix="pass the path of the mapping file (see schemas/mapping.schema.json)",
+        )
     if not isinstance(source, dict):
         path = Path(source)
         where = str(path)
@@ -141,6 +146,13 @@ def load_mapping(
         data = read_yaml(path)
     if data is None:
         data = {}
+    if not isinstance(data, dict):
+        raise MappingError(
+            f"a mapping file holds named sections (id_column, instruments, files, waves), "
+            f"not a {type(data).__name__}",
+            where=where,
+            fix="see schemas/mapping.schema.json, or draft one with `stigma-outcomes init`",
+        )
     try:
         return ColumnMapping.model_validate(data)
     except ValidationError as exc:

@@ -41,10 +41,10 @@ def flavor_named(name: str) -> Flavor:
     stigma_outcomes.errors.UnknownNameError: unknown export flavour 'qualtrix'
       how to fix: did you mean 'qualtrics'? known: qualtrics, redcap, ...
     """
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
     key = _ALIASES.get(key, key)
     if key not in FLAVORS:
-        raise UnknownNameError.among("export flavour", name, list(FLAVORS))
+        raise UnknownNameError.among("export flavour", str(name), list(FLAVORS))
     return FLAVORS[key]
 
 

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ...errors import InputError
 from ...instruments.schema import Instrument
 from ..mapping import ColumnMapping
 from ..table import RawTable
@@ -39,6 +40,9 @@ from ._emit import mapping_file, mapping_model
 from ._found import Candidate, FileProposal
 from ._guess import pick_id, pick_wave
 from ._matching import checkbox_columns, match_instruments
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Candidate", "FileProposal", "Proposal", "propose"]
 
@@ -107,8 +111,8 @@ class Proposal:
 
 
 def propose(
-    tables: Sequence[RawTable],
-    instruments: Sequence[Instrument],
+    tables: Sequence[RawTable | pd.DataFrame],
+    instruments: Sequence[Instrument | str],
     *,
     named: bool = False,
 ) -> Proposal:
@@ -116,9 +120,10 @@ def propose(
 
     Parameters
     ----------
-    tables : list of RawTable
-        The exports, read with :func:`~stigma_outcomes.ingest.readers.read_export`.
-    instruments : list of Instrument
+    tables : list of RawTable or DataFrame
+        The exports, read with :func:`~stigma_outcomes.ingest.readers.read_export` (a
+        DataFrame is read as a plain table).
+    instruments : list of Instrument, id or definition path
         Instruments to look for.
     named : bool
         Whether the user named these instruments (then looser matches are allowed and an
@@ -135,8 +140,35 @@ def propose(
     >>> p.mapping["instruments"]["ucla3"], p.files[0].id_column
     ({'pattern': 'Q5_{item}'}, 'pcode')
     """
+    tables = [_as_table(t) for t in tables]
+    instruments = _as_instruments(instruments)
     files = [_one_file(t, instruments, named, i, len(tables)) for i, t in enumerate(tables)]
     return Proposal(files=files, column_mapping=mapping_model(files))
+
+
+def _as_table(table: object) -> RawTable:
+    """An export as a ``RawTable`` (a DataFrame is read as a plain table)."""
+    import pandas as pd
+
+    from ..readers import read_export
+
+    if isinstance(table, RawTable):
+        return table
+    if isinstance(table, pd.DataFrame):
+        return read_export(table)
+    raise InputError(
+        f"propose() takes exports as read by read_export, not {type(table).__name__}",
+        fix="read each export first: propose([read_export(path), ...], instruments)",
+    )
+
+
+def _as_instruments(instruments: Sequence[Instrument | str]) -> list[Instrument]:
+    """Definitions, ids and definition paths → definitions (ids looked up once)."""
+    if isinstance(instruments, str | Instrument):
+        instruments = [instruments]
+    from ...instruments.registry import Registry
+
+    return Registry().resolve(instruments)
 
 
 def _one_file(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -163,9 +162,15 @@ def read_redcap_dictionary(path: str | os.PathLike[str]) -> RedcapDictionary:
     >>> d.record_id, d.choices["lonely_1"]["2"]
     ('participant_id', 'Some of the time')
     """
+    from ..._inputs import check_input_file
     from ..formats.text import read_text
 
-    file = Path(path)
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(
+            f"a REDCap data dictionary is given as a file path, not {type(path).__name__}",
+            fix="pass the path of the dictionary CSV (Project Setup > Data Dictionary)",
+        )
+    file = check_input_file(path, "REDCap data dictionary")
     sheet = read_text(file)
     head = [
         str(c).replace("\ufeff", "").replace("ï»¿", "").strip().lower() for c in sheet.cells.iloc[0]
