@@ -8,19 +8,19 @@ import pandas as pd
 from ...errors import UnknownNameError
 from ..formats.sheet import Sheet
 from ..redcap import FLAVOR as REDCAP
-from . import google_forms, kobo, limesurvey, plain, qualtrics, surveymonkey
+from . import _google_forms, _kobo, _limesurvey, _plain, _qualtrics, _surveymonkey
 from .base import Flavor, FlavorOptions, Parsed
 
 FLAVORS: dict[str, Flavor] = {
     f.name: f
     for f in (
-        qualtrics.FLAVOR,
+        _qualtrics.FLAVOR,
         REDCAP,
-        surveymonkey.FLAVOR,
-        limesurvey.FLAVOR,
-        kobo.FLAVOR,
-        google_forms.FLAVOR,
-        plain.FLAVOR,
+        _surveymonkey.FLAVOR,
+        _limesurvey.FLAVOR,
+        _kobo.FLAVOR,
+        _google_forms.FLAVOR,
+        _plain.FLAVOR,
     )
 }
 """Every known flavour, in detection order."""
