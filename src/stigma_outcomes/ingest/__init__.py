@@ -4,7 +4,7 @@
 ``collections.abc.Mapping``); both names work.
 """
 
-from .mapping import ColumnMapping, Mapping, load_mapping
+from .mapping import ColumnMapping, InstrumentMap, Mapping, Section, load_mapping
 from .readers import from_dataframe, read_export
 from .responses import ItemResponses, bind_items, load_responses
 from .table import LEDGER_COLUMNS, RawTable
@@ -12,9 +12,11 @@ from .table import LEDGER_COLUMNS, RawTable
 __all__ = [
     "LEDGER_COLUMNS",
     "ColumnMapping",
+    "InstrumentMap",
     "ItemResponses",
     "Mapping",
     "RawTable",
+    "Section",
     "bind_items",
     "from_dataframe",
     "load_mapping",

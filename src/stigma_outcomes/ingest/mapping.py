@@ -111,6 +111,33 @@ class ColumnMapping(Section):
         section = self.files.get(file or "")
         return (section.wave_column if section else None) or self.wave_column
 
+    def file_content(self) -> dict[str, Any]:
+        """The mapping as its YAML file holds it: the fields given, in the usual order.
+
+        Examples
+        --------
+        >>> ColumnMapping(instruments={"ucla3": InstrumentMap(pattern="Q5_{item}")},
+        ...               id_column="pcode").file_content()
+        {'id_column': 'pcode', 'instruments': {'ucla3': {'pattern': 'Q5_{item}'}}}
+        """
+        data = _whole_codes(self.model_dump(mode="json", exclude_unset=True))
+        order = ("id_column", "wave_column", "instruments", "files", "waves")
+        return {k: data[k] for k in order if k in data}
+
+
+def _whole_codes(data: Any) -> Any:
+    """Recode targets that are whole numbers written as such (``2``, not ``2.0``)."""
+    if isinstance(data, dict):
+        return {
+            k: (
+                {c: int(v) if float(v).is_integer() else v for c, v in value.items()}
+                if k == "recode"
+                else _whole_codes(value)
+            )
+            for k, value in data.items()
+        }
+    return data
+
 
 Mapping = ColumnMapping
 """The former name of :class:`ColumnMapping`, kept so existing code keeps working."""

@@ -36,7 +36,7 @@ from ...errors import InputError
 from ...instruments.schema import Instrument
 from ..mapping import ColumnMapping
 from ..table import RawTable
-from ._emit import mapping_file, mapping_model
+from ._emit import mapping_model
 from ._found import Candidate, FileProposal
 from ._guess import pick_id, pick_wave
 from ._matching import checkbox_columns, match_instruments
@@ -65,7 +65,7 @@ class Proposal:
     @property
     def mapping(self) -> dict[str, Any]:
         """The mapping file's content (only the fields given, in the usual order)."""
-        return mapping_file(self.column_mapping)
+        return self.column_mapping.file_content()
 
     def __repr__(self) -> str:
         found = sorted({i for f in self.files for i in f.matches})

@@ -10,9 +10,6 @@ from typing import Any
 from ..mapping import ColumnMapping, InstrumentMap, Section
 from ._found import Candidate, FileProposal
 
-_FILE_ORDER = ("id_column", "wave_column", "instruments", "files", "waves")
-"""Keys of a mapping file in the order a reader expects them."""
-
 
 def mapping_model(files: list[FileProposal]) -> ColumnMapping:
     """One mapping for all exports: an instrument found alike in every file is mapped once at
@@ -41,19 +38,6 @@ def mapping_model(files: list[FileProposal]) -> ColumnMapping:
         **_given(id_column=shared_id),
         **({"files": by_file} if by_file else {}),
     )
-
-
-def mapping_file(model: ColumnMapping) -> dict[str, Any]:
-    """The mapping as the YAML file holds it: only the fields given, in the usual order.
-
-    Examples
-    --------
-    >>> mapping_file(ColumnMapping(instruments={"ucla3": InstrumentMap(pattern="Q5_{item}")},
-    ...                            id_column="pcode"))
-    {'id_column': 'pcode', 'instruments': {'ucla3': {'pattern': 'Q5_{item}'}}}
-    """
-    data = model.model_dump(mode="json", exclude_unset=True)
-    return {k: data[k] for k in _FILE_ORDER if k in data}
 
 
 def entry(candidate: Candidate) -> InstrumentMap:
