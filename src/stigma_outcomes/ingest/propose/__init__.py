@@ -37,6 +37,7 @@ from ...instruments.schema import Instrument
 from ..mapping import ColumnMapping
 from ..table import RawTable
 from ._emit import mapping_model
+from ._fit import RANGE_ONLY
 from ._found import Candidate, FileProposal
 from ._guess import pick_id, pick_wave
 from ._matching import checkbox_columns, match_instruments
@@ -44,7 +45,7 @@ from ._matching import checkbox_columns, match_instruments
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Candidate", "FileProposal", "Proposal", "propose"]
+__all__ = ["RANGE_ONLY", "Candidate", "FileProposal", "Proposal", "propose"]
 
 
 @dataclass

@@ -14,6 +14,16 @@ from ..table import RawTable
 _SAMPLE_ROWS = 5000
 
 
+# Why a column fits a scale. The first two are evidence that the columns are this instrument;
+# the last two are only the codes' range, which many scales share (``possible``, never written).
+BY_VALUE_LABELS = "value labels name the scale's answers"
+BY_ANSWER_LABELS = "answers are the scale's labels"
+ONE_BELOW = "codes one below the scale (0-based export)"
+IN_RANGE = "codes within the scale"
+EVIDENCE = (BY_VALUE_LABELS, BY_ANSWER_LABELS)
+RANGE_ONLY = (IN_RANGE, ONE_BELOW)
+
+
 def norm(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
@@ -87,7 +97,7 @@ def fit(
         hits = {k: vocab[lbl] for lbl, k in by_label.items() if lbl in vocab}
         if len(hits) >= max(2, len(options) - 1):
             recode = {_code_key(k): v for k, v in hits.items() if _as_float(k) != v}
-            return True, "value labels name the scale's answers", recode
+            return True, BY_VALUE_LABELS, recode
     total = sum(values.values())
     if not total:
         return False, "", {}
@@ -100,14 +110,14 @@ def fit(
         # a 0-based export of a 1-based scale, not a scale with a few stray zeros.
         if found <= shifted and min(codes) - 1 in found and max(codes) not in found:
             recode = {_code_key(c - 1): c for c in sorted(codes)}
-            return True, "codes one below the scale (0-based export)", recode
+            return True, ONE_BELOW, recode
         inside = sum(n for v, n in values.items() if numbers[v] in codes)
         if inside >= 0.9 * total:
-            return True, "codes within the scale", {}
+            return True, IN_RANGE, {}
         return False, "", {}
     known = sum(n for v, n in values.items() if v in vocab)
     if known >= 0.9 * total:
-        return True, "answers are the scale's labels", {}
+        return True, BY_ANSWER_LABELS, {}
     return False, "", {}
 
 

@@ -7,16 +7,14 @@ from collections.abc import Sequence
 
 from ...instruments.schema import Instrument
 from ..table import RawTable
-from ._fit import block_fit, norm, profiles
+from ._fit import EVIDENCE, block_fit, norm, profiles
 from ._found import Candidate, FileProposal
-
-_EVIDENCE = ("value labels name the scale's answers", "answers are the scale's labels")
 
 
 def has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]) -> bool:
-    """Whether a match rests on more than the codes' range (see :data:`_EVIDENCE`); a match
+    """Whether a match rests on more than the codes' range (see :data:`._fit.EVIDENCE`); a match
     made on question text says so in its reason."""
-    if candidate.how == "name" or any(e in candidate.why for e in _EVIDENCE):
+    if candidate.how == "name" or any(e in candidate.why for e in EVIDENCE):
         return True
     instrument = next(i for i in instruments if i.id == candidate.instrument)
     names = {norm(n) for n in (instrument.id, instrument.short_name, instrument.name) if n}
