@@ -19,7 +19,7 @@ def mapping_of(wb: Answers) -> dict[str, Any]:
     Built as the :class:`~stigma_outcomes.ingest.ColumnMapping` that ``run`` reads, so it is
     valid by construction.
     """
-    from ..ingest import ColumnMapping, InstrumentMap, Section
+    from ..ingest import ColumnMapping, InstrumentMap, MappingSection
 
     per_file: dict[str, dict[str, InstrumentMap]] = {}
     top: dict[str, InstrumentMap] = {}
@@ -55,7 +55,7 @@ def mapping_of(wb: Answers) -> dict[str, Any]:
         file_ids = {e.name: e.summary.id_column for e in wb.readable() if e.summary.id_column}
     sources = list(dict.fromkeys([*per_file, *file_ids]))
     files = {
-        s: Section(
+        s: MappingSection(
             instruments=per_file.get(s, {}),
             **({"id_column": file_ids[s]} if s in file_ids else {}),
         )

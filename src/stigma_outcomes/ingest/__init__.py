@@ -4,7 +4,8 @@
 ``collections.abc.Mapping``); both names work.
 """
 
-from .mapping import ColumnMapping, InstrumentMap, Mapping, Section, load_mapping
+from .mapping import ColumnMapping, InstrumentMap, Mapping, load_mapping
+from .mapping import Section as MappingSection
 from .readers import from_dataframe, read_export
 from .responses import ItemResponses, bind_items, load_responses
 from .table import LEDGER_COLUMNS, RawTable
@@ -15,8 +16,8 @@ __all__ = [
     "InstrumentMap",
     "ItemResponses",
     "Mapping",
+    "MappingSection",
     "RawTable",
-    "Section",
     "bind_items",
     "from_dataframe",
     "load_mapping",

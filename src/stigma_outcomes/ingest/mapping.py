@@ -80,6 +80,8 @@ class InstrumentMap(_Model):
         return InstrumentMap.model_validate(data)
 
 
+# One per-file or per-wave section (exported as ``stigma_outcomes.ingest.MappingSection``; no
+# docstring, as it would become the published schema's description of the section).
 class Section(_Model):
     instruments: dict[str, InstrumentMap] = Field(default_factory=dict)
     id_column: str | None = None
