@@ -54,6 +54,15 @@ def test_unknown_format_is_exit_2_without_output_file(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_qualtrics_txt_is_refused_with_what_to_do_instead(tmp_path: Path) -> None:
+    out = tmp_path / "phq9.txt"
+    result = _run("instruments", "export", "phq9", "--format", "qualtrics-txt", "--out", str(out))
+    assert result.exit_code == 2
+    assert "unknown export format 'qualtrics-txt'" in result.output
+    assert "export tag" in result.output and "recode values" in result.output
+    assert not out.exists()
+
+
 def test_bad_overlay_is_exit_2(tmp_path: Path) -> None:
     overlay = tmp_path / "wording.yaml"
     overlay.write_text('items:\n  "42": "no such item"\n', encoding="utf-8")

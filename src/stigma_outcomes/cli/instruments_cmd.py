@@ -258,11 +258,15 @@ def export_command(
 
     kind = fmt.lower()
     if kind not in _EXPORT_FORMATS:
-        raise InputError(
-            f"unknown export format '{fmt}'",
-            where="--format",
-            fix="use --format redcap or --format xlsform",
-        )
+        fix = "use --format redcap or --format xlsform"
+        if kind.startswith("qualtrics") or kind == "qsf":
+            fix += (
+                "; no Qualtrics export is offered because Qualtrics' own documentation of its "
+                "Advanced TXT import format could not be confirmed. In Qualtrics, set each "
+                "question's export tag to <id>_<item> and its recode values to the codes that "
+                "`stigma-outcomes instruments show ID` lists, or score the export with a mapping"
+            )
+        raise InputError(f"unknown export format '{fmt}'", where="--format", fix=fix)
     inst = _registry(instruments_dir).get(instrument)
     if kind == "redcap":
         from ..instruments.redcap import write_redcap_dictionary
