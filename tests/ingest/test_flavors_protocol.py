@@ -25,6 +25,7 @@ GENERIC = [
 def test_each_flavour_has_the_protocol_and_its_hooks_default_to_no_change(name: str) -> None:
     flavor = flavor_named(name)
     assert isinstance(flavor, Flavor) and flavor.name == name
+    assert flavor.reads_dictionary == (name == "redcap")  # only REDCap has a data dictionary
     frame = pd.DataFrame({"wave": ["pre", "post"], "x_1": ["1", "2"]})
     if name != "redcap":
         rows = frame.assign(participant_id=["A", "B"], _row=[2, 3])

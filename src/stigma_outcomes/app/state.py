@@ -194,10 +194,13 @@ class Workbench:
         return kept
 
     def dictionary_for(self, export: Export) -> Path | None:
+        """The data dictionary to read ``export`` with: none for a platform that has none."""
         if self.dictionary is None:
             return None
+        from ..ingest import flavor_named
+
         s = export.summary
-        if s is not None and s.flavor != "redcap":
+        if s is not None and not flavor_named(s.flavor).reads_dictionary:
             return None
         return self.folder / self.dictionary
 

@@ -4,6 +4,7 @@
 ``collections.abc.Mapping``); both names work.
 """
 
+from .flavors import flavor_named
 from .mapping import ColumnMapping, InstrumentMap, Mapping, load_mapping
 from .mapping import Section as MappingSection
 from .readers import from_dataframe, read_export
@@ -19,6 +20,7 @@ __all__ = [
     "MappingSection",
     "RawTable",
     "bind_items",
+    "flavor_named",
     "from_dataframe",
     "load_mapping",
     "load_responses",

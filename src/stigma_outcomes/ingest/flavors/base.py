@@ -68,11 +68,15 @@ class Flavor(Protocol):
     personal_columns : Mapping
         Lower-cased names of columns the platform is known to export → why they identify
         someone.
+    reads_dictionary : bool
+        Whether the platform's exports are read with a data dictionary
+        (``FlavorOptions.dictionary``; REDCap's).
     """
 
     name: str
     response_ids: frozenset[str]
     personal_columns: Mapping[str, str]
+    reads_dictionary: bool
 
     def detect(self, sheet: Sheet, options: FlavorOptions) -> str | None:
         """Why ``sheet`` is this platform's export, or ``None``."""
@@ -114,6 +118,7 @@ class Platform:
     parse_sheet: Callable[[Sheet, FlavorOptions], Parsed]
     response_ids: frozenset[str] = frozenset()
     personal_columns: Mapping[str, str] = field(default_factory=dict)
+    reads_dictionary: bool = False
 
     def detect(self, sheet: Sheet, options: FlavorOptions) -> str | None:
         return self.detect_sheet(sheet, options)

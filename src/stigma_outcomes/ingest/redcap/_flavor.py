@@ -63,5 +63,6 @@ FLAVOR = RedcapFlavor(
     detect,
     parse,
     personal_columns={"redcap_survey_identifier": "survey identifier (name or e-mail)"},
+    reads_dictionary=True,
 )
 """The REDCap flavour."""
