@@ -212,6 +212,31 @@ def _participants(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
+# Columns appended after the item blocks for the funder sections (who took part, dose). They
+# come from a separate random stream, so every earlier column and the REDCap file are
+# exactly as before these columns existed.
+DEMOGRAPHIC_SEED = (SEED, 14)
+AGE_BANDS = ["18-24", "25-34", "35-49", "50-64", "65+"]
+GENDERS = ["Woman", "Man", "Non-binary", "Prefer not to say"]
+SESSIONS_OFFERED = 8
+EXTRA_COLUMNS = [
+    ("age_band", "Which age group are you in?", '{"ImportId":"QID5"}'),
+    ("gender", "How do you describe your gender?", '{"ImportId":"QID6"}'),
+    ("sessions", "sessions", '{"ImportId":"sessions"}'),
+]
+
+
+def _demographics(people: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Age band, gender and sessions attended (of 8; the comparison arm attends none)."""
+    rng = np.random.default_rng(DEMOGRAPHIC_SEED)
+    n = N_PARTICIPANTS
+    age = rng.choice(AGE_BANDS, size=n, p=[0.12, 0.26, 0.32, 0.22, 0.08])
+    gender = rng.choice(GENDERS, size=n, p=[0.56, 0.38, 0.04, 0.02])
+    sessions = rng.binomial(SESSIONS_OFFERED, 0.72, size=n)
+    sessions = np.where(people["arm"] == ARMS[0], sessions, 0)
+    return {"age_band": age, "gender": gender, "sessions": sessions.astype(str)}
+
+
 def _answers(rng: np.random.Generator, traits: np.ndarray, shift: float) -> dict[str, np.ndarray]:
     """Choice-text answers per instrument block, with skipped and odd answers sprinkled in."""
     blocks = {
@@ -315,7 +340,7 @@ def _qualtrics_header() -> list[tuple[str, str, str]]:
         for j in range(1, n + 1):
             import_id = f'{{"ImportId":"{qid}_{j}"}}'
             header.append((f"{tag}_{j}", f"{stems[name]} - {texts[name][j - 1]}", import_id))
-    return header
+    return header + EXTRA_COLUMNS
 
 
 def _qualtrics_wave(
@@ -326,6 +351,7 @@ def _qualtrics_wave(
     shift: float,
     start: str,
     spoil_rows: bool,
+    at_post: bool = False,
 ) -> list[list[str]]:
     n = len(idx)
     answers = _answers(rng, traits[idx], shift)
@@ -363,7 +389,10 @@ def _qualtrics_wave(
         people_at["arm"],
     ]
     columns = [np.asarray(c, dtype=object) for c in meta]
-    table = np.column_stack([*columns, *(answers[name] for name in QUALTRICS_BLOCKS)])
+    extra = [np.asarray(people["extra"][c][idx], dtype=object) for c, _, _ in EXTRA_COLUMNS]
+    if not at_post:
+        extra[-1] = np.full(n, "", dtype=object)  # attendance is recorded at the end
+    table = np.column_stack([*columns, *(answers[name] for name in QUALTRICS_BLOCKS), *extra])
     return table.astype(str).tolist()
 
 
@@ -382,7 +411,7 @@ def make_qualtrics(rng: np.random.Generator, people: dict[str, np.ndarray]) -> d
     partial = list(pre_rows[6])
     partial[4], partial[6] = "38", "False"
     n_meta = len(QUALTRICS_META) + 3
-    partial[n_meta + 3 + 12 :] = [""] * (len(partial) - n_meta - 15)
+    partial[n_meta + 3 + 12 :] = [""] * (len(partial) - n_meta - 15)  # extra columns too
     partial[0] = partial[7] = "2025-03-03 08:15:00"
     partial[1] = "2025-03-03 08:19:40"
     partial[8] = "R_1partialSP0007x"
@@ -402,11 +431,15 @@ def make_qualtrics(rng: np.random.Generator, people: dict[str, np.ndarray]) -> d
         "R_previewRow00001",
     ]
     preview[n_meta - 3 : n_meta] = ["TEST", SITES[0], ARMS[0]]
-    preview[n_meta:] = [UCLA3_LABELS[1]] * 3 + [ISMI_LABELS[1]] * 29 + [GBS_LABELS[4]] * 12
+    preview[n_meta : n_meta + 44] = (
+        [UCLA3_LABELS[1]] * 3 + [ISMI_LABELS[1]] * 29 + [GBS_LABELS[4]] * 12
+    )
     pre_rows.insert(0, preview)
 
     back = everyone[people["returned"]]
-    post_rows = _qualtrics_wave(rng, people, back, people["post"], 0.0, "2025-06-02", True)
+    post_rows = _qualtrics_wave(
+        rng, people, back, people["post"], 0.0, "2025-06-02", True, at_post=True
+    )
     # Participants typed their own codes at post; a few did so with spaces or lower case.
     code_col = n_meta - 3
     for k in rng.permutation(len(post_rows))[:6]:
@@ -571,6 +604,7 @@ def generate(out_dir: Path = HERE) -> dict[str, Path]:
     """
     rng = np.random.default_rng(SEED)
     people = _participants(rng)
+    people["extra"] = _demographics(people)  # type: ignore[assignment]
     files = make_qualtrics(rng, people)
     files.update(make_redcap(rng))
     written: dict[str, Path] = {}

@@ -309,7 +309,8 @@ def run_evaluation(
         files["results_json"] = results.to_json(out / "results.json")
         files["results_csv"] = results.to_csv(out / "results.csv")
         say(f"writing the report ({', '.join(ev.report.formats)})")
-        model = build_report(results, scores, scored.ledger, settings, planning=planning)
+        asks = ev.report.funder_asks(base)
+        model = build_report(results, scores, scored.ledger, settings, planning, asks)
         for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
             files[f"report_{fmt}"] = path
         # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside

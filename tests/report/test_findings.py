@@ -30,7 +30,7 @@ def _rec(**over: Any) -> dict[str, Any]:
         "p_t": 0.0001,
         "p_t_holm": 0.0004,
         "improvement_sign": -1,
-        "g_av": -0.45,
+        "d_z": -0.45,
         "n_reliably_improved": 47,
         "n_no_reliable_change": 94,
         "n_reliably_deteriorated": 9,

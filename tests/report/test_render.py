@@ -61,7 +61,7 @@ def test_numbers_printed_equal_the_results(outputs: dict[str, str], small_group_
         f"{whole['post_mean']:.2f}",
         f"−{abs(whole['mean_change']):.2f}",
         f"{whole['n_pairs']}",
-        f"{abs(whole['g_av']):.2f}",
+        f"{abs(whole['d_z']):.2f}",
     ]
     for fmt in ("pdf", "html", "md"):
         body = _squash(outputs[fmt])
@@ -253,7 +253,7 @@ def test_comparison_group_results_follow_their_contrast() -> None:
     ]
     model = build_report({"meta": {}, "paired": paired + later, "ancova": ancova})
     summary = " ".join(model.summary.bullets)
-    assert "0.61 points lower than the B group's" in summary and "0.47" not in summary
+    assert "0.61 points lower on the 3–9 scale" in summary and "0.47" not in summary
     section = " ".join(model.outcomes[0].more)
     assert "By the followup wave" in section and "0.47 points lower" in section
     assert "From pre to followup" in section
@@ -288,7 +288,7 @@ def test_pdf_is_tagged_with_language_and_figure_alt_text(model: Any) -> None:
 
 def test_summary_table_and_split_intervals_reach_every_format(outputs: dict[str, str]) -> None:
     for fmt in ("pdf", "html_text", "md"):
-        assert "Each outcome at a glance" in _squash(outputs[fmt]), fmt
+        assert "What changed from the pre to the post survey" in _squash(outputs[fmt]), fmt
     # Wide tables put each interval under its estimate in HTML; Markdown keeps one line.
     assert '<td class="ci">−0.96<br>[−1.27 to −0.65]</td>' in outputs["html"]
     assert "−0.96 [−1.27 to −0.65]" in outputs["md"]

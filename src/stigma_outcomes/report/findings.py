@@ -7,7 +7,8 @@ The rules, each tested on its own:
   interval;
 * every word comes with its number (before, after, change, interval), so the reader does no
   arithmetic;
-* effect-size words name their convention ("small by Cohen's conventions");
+* effect-size words name their convention ("small by Cohen's conventions") and the one
+  effect size the whole report uses for a linked change, d_z;
 * which way is better comes from the scale's direction, never from the sign alone;
 * reliable deterioration is reported next to reliable improvement;
 * nothing is attributed to the programme unless a comparison group was analysed, and even
@@ -30,6 +31,10 @@ Verdict = Literal["improved", "worsened", "no clear change", "not shown"]
 ALPHA = 0.05
 CONVENTION = "Cohen's conventions"
 CONVENTION_DETAIL = "Cohen's conventions: 0.2 small, 0.5 medium, 0.8 large"
+EFFECT_SIZE = "d_z"
+"""The one effect size of a linked change the report names in words (summary and outcome
+text alike, and the statistics tables): the mean change ÷ the SD of the changes."""
+EFFECT_SIZE_NAME = "d_z"
 
 
 @dataclass
@@ -150,7 +155,7 @@ def paired_finding(
     >>> info = OutcomeInfo("ucla3", "total", "Loneliness", "UCLA-3", "higher_is_worse", 3, 9)
     >>> rec = {"n_pairs": 150, "pre_mean": 6.8, "post_mean": 5.9, "mean_change": -0.9,
     ...        "mean_change_ci_low": -1.2, "mean_change_ci_high": -0.6, "p_t_holm": 0.0001,
-    ...        "improvement_sign": -1, "g_av": -0.45}
+    ...        "improvement_sign": -1, "d_z": -0.52}
     >>> f = paired_finding(rec, info, Disclosure(), "k")
     >>> f.verdict, f.sentence.split(":")[0]
     ('improved', 'Loneliness (UCLA-3) improved')
@@ -179,10 +184,10 @@ def paired_finding(
     word = verdict(record, alpha)
     where = f"on {info.range_text} ({info.better_text})"
     moved = "fell" if is_number(record.get("mean_change")) and record["mean_change"] < 0 else "rose"
-    g = record.get("g_av")
+    dz = record.get(EFFECT_SIZE)
     size = (
-        f"The size of the change was {effect_word(g)} by {CONVENTION} "
-        f"(Hedges' g = {num(g, 2, signed=True)})."
+        f"The size of the change was {effect_word(dz)} by {CONVENTION} "
+        f"({EFFECT_SIZE_NAME} = {num(dz, 2, signed=True)})."
     )
     p = adjusted_p(record)
     if word == "no clear change":
@@ -194,8 +199,8 @@ def paired_finding(
         if _interval_excludes_zero(record):
             # Otherwise a reader sees an interval clear of zero beside "no clear change".
             sentence += (
-                " The interval on its own excludes no change, but with this many outcomes and "
-                "groups tested, a change of this size could still arise by chance."
+                " The 95% interval on its own does not include zero, but with this many "
+                "outcomes and groups tested, a change of this size could still arise by chance."
             )
         return Finding(
             info.instrument,
@@ -398,20 +403,24 @@ def _points(diff: object, dec: int) -> str:
 
 
 def design_sentence(has_comparison: bool, linked: bool) -> str:
-    """What the design can and cannot show, for the summary page."""
+    """What the design can and cannot show, for the summary page.
+
+    Examples
+    --------
+    >>> design_sentence(False, True).split(",")[0]
+    'There was no comparison group'
+    """
     parts = []
-    if linked:
-        parts.append("Each person's answers before and after were matched.")
-    else:
+    if not linked:
         parts.append(
-            "The surveys were anonymous and could not be matched person to person "
-            "(an unlinked design), so before and after are compared as two groups of respondents."
+            "The surveys were anonymous and could not be linked person to person, so before "
+            "and after are two sets of respondents."
         )
     if has_comparison:
         parts.append(
-            "A comparison group was analysed, so changes can be set against what happened "
-            "without the programme. Unless people were assigned to the groups at random, the "
-            "groups may also differ in other ways."
+            "A comparison group was analysed, to show what happened without the programme; "
+            "unless people were assigned to the groups at random, the groups may also differ "
+            "in other ways."
         )
     else:
         parts.append(

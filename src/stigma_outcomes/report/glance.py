@@ -1,8 +1,9 @@
-"""The summary page's one table: every headline outcome in a row, so a reader can compare them.
+"""The summary table of an unlinked (anonymous) design: every headline outcome in a row.
 
 The sentences under it say the same in words; the table only lines the numbers up. Each
 row is the whole sample's headline scale for the main contrast (first to second wave),
-with the same suppression marks as everywhere else in the report.
+with the same suppression marks as everywhere else in the report. Linked designs get
+:mod:`.headline`'s table (programme group against comparison group where there is one).
 """
 
 from __future__ import annotations
@@ -11,21 +12,9 @@ from typing import Any
 
 from .content import Table, record_key
 from .findings import Finding
-from .formatting import count, decimals_for_range, interval, is_number, num, percent
+from .formatting import count, decimals_for_range, interval, num
 from .outcomes import describe_outcome
 from .privacy import Disclosure
-
-GLANCE_COLUMNS = [
-    "Outcome",
-    "People",
-    "Average before",
-    "Average after",
-    "Change [95% CI]",
-    "Result",
-    "Reliably better",
-    "Reliably worse",
-]
-GLANCE_WIDTHS = [2.4, 0.7, 0.8, 0.8, 1.2, 1.0, 0.9, 0.9]
 
 VERDICT_WORDS = {
     "improved": "Improved",
@@ -35,15 +24,7 @@ VERDICT_WORDS = {
 }
 
 
-def _share(d: Disclosure, key: str, value: Any, n: Any) -> str:
-    if not is_number(value):
-        return "not assessed"
-    if not d.shown(key):
-        return d.mark(key)
-    return f"{percent(float(value), float(n))} ({count(value)})"
-
-
-def _whole_sample_record(
+def whole_sample_record(
     records: list[dict[str, Any]], finding: Any, waves: tuple[str, str]
 ) -> dict[str, Any] | None:
     """The whole-sample record of a finding's scale for one pair of waves, if there is one."""
@@ -66,67 +47,18 @@ def glance_table(
     d: Disclosure,
     primary: tuple[str, str] | None,
 ) -> Table | None:
-    """One row per headline finding (linked or unlinked design); ``None`` without findings.
+    """One row per headline finding of an unlinked design; ``None`` without findings.
+
+    Linked designs get :func:`~stigma_outcomes.report.headline.headline_table` instead.
 
     Examples
     --------
-    >>> glance_table({"paired": []}, [], Disclosure(), None) is None
+    >>> glance_table({"unlinked": []}, [], Disclosure(), None) is None
     True
     """
-    paired = data.get("paired") or []
-    if not findings or primary is None:
+    if not findings or primary is None or data.get("paired"):
         return None
-    if not paired:
-        return _unlinked_glance(data, findings, d, primary)
-    fw, tw = primary
-    rows = []
-    for f in findings:
-        rec = _whole_sample_record(paired, f, (fw, tw))
-        if rec is None:
-            continue
-        info = describe_outcome(f.instrument, f.scale, rec)
-        key = record_key("paired", rec)
-        dec = decimals_for_range(info.range_low, info.range_high)
-        outcome = f"{f.label}, {info.range_text.removeprefix('the ')} ({info.better_text})"
-        n_cell = (
-            d.mark(f"{key}|n_pairs") if not d.shown(f"{key}|n_pairs") else count(rec.get("n_pairs"))
-        )
-        if not d.shown(f"{key}|stats"):
-            rows.append([outcome, n_cell, *(["not shown"] * 3), "Not shown", "–", "–"])
-            continue
-        change = num(rec.get("mean_change"), dec, signed=True)
-        ci = interval(rec.get("mean_change_ci_low"), rec.get("mean_change_ci_high"), dec)
-        n = rec.get("n_pairs")
-        rows.append(
-            [
-                outcome,
-                n_cell,
-                num(rec.get("pre_mean"), dec),
-                num(rec.get("post_mean"), dec),
-                f"{change} [{ci}]",
-                VERDICT_WORDS.get(f.verdict, f.verdict.capitalize()),
-                _share(d, f"{key}|n_reliably_improved", rec.get("n_reliably_improved"), n),
-                _share(d, f"{key}|n_reliably_deteriorated", rec.get("n_reliably_deteriorated"), n),
-            ]
-        )
-    if not rows:
-        return None
-    return Table(
-        "at-a-glance",
-        f"Each outcome at a glance: everyone with both the {fw} and {tw} surveys",
-        GLANCE_COLUMNS,
-        rows,
-        [
-            "People: participants with a score on both surveys. Change = after − before, "
-            "with its 95% confidence interval (the range the true average change most "
-            "likely lies in). Result: improved or worsened only when the change is clear "
-            "after allowing for the number of tests. Reliably better or worse: the share "
-            "of people whose own change was larger than measurement error alone would "
-            "produce; “not assessed” where no reliability coefficient was available for the "
-            "scale."
-        ],
-        widths=GLANCE_WIDTHS,
-    )
+    return _unlinked_glance(data, findings, d, primary)
 
 
 UNLINKED_GLANCE_COLUMNS = [
@@ -145,7 +77,7 @@ def _unlinked_glance(
     fw, tw = primary
     rows = []
     for f in findings:
-        rec = _whole_sample_record(data.get("unlinked") or [], f, (fw, tw))
+        rec = whole_sample_record(data.get("unlinked") or [], f, (fw, tw))
         if rec is None:
             continue
         info = describe_outcome(f.instrument, f.scale, rec)

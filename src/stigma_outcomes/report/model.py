@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from .asks import ask_sections, register_asks
 from .change import register_changes
 from .content import (
     RCI_COUNTS,
@@ -25,16 +26,10 @@ from .content import (
     record_key,
 )
 from .evaluator import evaluator_notes
-from .findings import (
-    CONVENTION_DETAIL,
-    design_sentence,
-    register_threshold_shares,
-)
-from .glance import glance_table
+from .findings import register_threshold_shares
 from .outcome_sections import outcome_section
 from .participation import (
     flow_chart,
-    flow_sentence,
     flow_steps,
     flow_steps_unlinked,
     group_flow_table,
@@ -43,6 +38,7 @@ from .participation import (
 from .planning import planning_section
 from .privacy import Disclosure
 from .sites import register_sites, sites_section
+from .summary import build_summary, register_summary
 from .tables import ledger_table, register_ledger
 
 __all__ = [
@@ -146,6 +142,7 @@ def build_report(
     ledger: pd.DataFrame | None = None,
     settings: ReportSettings | None = None,
     planning: Any | None = None,
+    asks: Any | None = None,
 ) -> ReportModel:
     """Build the report model from saved or fresh results, tidy scores and the ledger.
 
@@ -163,6 +160,9 @@ def build_report(
     planning : mapping, optional
         Adds "Planning the next cohort" (:mod:`.planning`): ``power``, ``alpha``,
         ``outcomes``, ``attrition``; None leaves it out.
+    asks : mapping, optional
+        The funder sections asked for (:mod:`.asks`: ``who``, ``dose``, ``targets``,
+        ``norms``, ``cost``, ``voices``, ``narrative``); None leaves them out.
 
     Examples
     --------
@@ -182,14 +182,20 @@ def build_report(
     register_sites(data, d)
     primary = _primary_contrast(data)
     linked = bool(data.get("paired"))
-    flow_of = flow_steps if linked else flow_steps_unlinked
-    flow = flow_of(scores, *(primary or (None, None)), d)
-    group_col = ((data.get("meta") or {}).get("settings") or {}).get("group_col")
+    analysis = (data.get("meta") or {}).get("settings") or {}
+    followups = [str(w) for w in analysis.get("followup") or []]
+    if linked:
+        flow = flow_steps(scores, *(primary or (None, None)), d, followups)
+    else:
+        flow = flow_steps_unlinked(scores, *(primary or (None, None)), d)
+    group_col = analysis.get("group_col")
     flow_groups = (
         register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
     )
     problems = register_ledger(ledger, d)
     changes = register_changes(data, scores, d, primary)
+    asked = register_asks(asks, data, scores, d, primary)
+    shares = register_summary(data, scores, primary, followups, d)
     d.resolve()  # the disclosure audit: raises, and no report is written, if it fails
 
     instruments = list(
@@ -205,18 +211,17 @@ def build_report(
     findings = [s.finding for s in outcomes if s.finding is not None]
     has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
 
-    summary = Section("summary", "Summary")
-    if flow:
-        summary.paragraphs.append(flow_sentence(flow, d, primary))
-    summary.paragraphs.append(design_sentence(has_comparison, linked))
-    glance = glance_table(data, findings, d, primary)
-    if glance is not None:
-        summary.tables.append(glance)
-    summary.bullets = [f.text for f in findings]
-    summary.paragraphs.append(
-        "Changes are called an improvement or a worsening only when they are clear after "
-        f"allowing for the number of tests (Holm-adjusted p below {settings.alpha}); effect "
-        f"sizes are described with {CONVENTION_DETAIL}."
+    summary = build_summary(
+        data,
+        findings,
+        flow,
+        flow_groups,
+        shares,
+        d,
+        settings,
+        primary,
+        has_comparison,
+        linked,
     )
 
     participation = attrition_section(data, flow, d, settings)
@@ -240,6 +245,7 @@ def build_report(
     next_cohort = planning_section(data, planning, settings.threshold)
     if next_cohort is not None:
         sections.append(next_cohort)
+    sections += ask_sections(asked, d)
     sections.append(methods_section(data, outcomes, d, settings))
     sections.append(limitations_section(data, has_comparison, linked, flow, d))
 

@@ -18,9 +18,17 @@ from .privacy import Disclosure
 
 
 def flow_steps(
-    scores: pd.DataFrame | None, from_wave: str | None, to_wave: str | None, d: Disclosure
+    scores: pd.DataFrame | None,
+    from_wave: str | None,
+    to_wave: str | None,
+    d: Disclosure,
+    followups: list[str] | tuple[str, ...] = (),
 ) -> list[tuple[str, str, str | None, str | None]]:
-    """Steps (key, label, loss key, loss label) of the participant flow, counts registered."""
+    """Steps (key, label, loss key, loss label) of the participant flow, counts registered.
+
+    Each follow-up wave adds a step: of the people who answered the first survey, how many
+    answered that follow-up survey (and how many did not).
+    """
     if scores is None or scores.empty or from_wave is None or to_wave is None:
         return []
     # Integer codes instead of strings: this runs on every score row (millions at scale).
@@ -51,6 +59,20 @@ def flow_steps(
         d.count(key, value)
     d.relation("flow|pre", ["flow|both", "flow|no_post"])
     d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
+    later = []
+    for fu in followups:
+        back = np.intersect1d(pre_ids, np.unique(pid[wave == str(fu)]), assume_unique=True)
+        d.count(f"flow|fu|{fu}", len(back))
+        d.count(f"flow|no_fu|{fu}", len(pre_ids) - len(back))
+        d.relation("flow|pre", [f"flow|fu|{fu}", f"flow|no_fu|{fu}"])
+        later.append(
+            (
+                f"flow|fu|{fu}",
+                f"Answered the {fu} survey (of those who answered the {from_wave} survey)",
+                f"flow|no_fu|{fu}",
+                f"did not answer the {fu} survey",
+            )
+        )
     return [
         (
             "flow|pre",
@@ -65,7 +87,13 @@ def flow_steps(
             "answered too few questions to be scored on any outcome",
         ),
         ("flow|analysed", "Analysed (a score at both waves on at least one outcome)", None, None),
+        *later,
     ]
+
+
+def followup_waves(flow: list[tuple[str, str, str | None, str | None]]) -> list[str]:
+    """The follow-up waves the flow counted, in order."""
+    return [key.removeprefix("flow|fu|") for key, *_ in flow if key.startswith("flow|fu|")]
 
 
 NO_GROUP = "(no group recorded)"
@@ -189,6 +217,10 @@ def flow_sentence(
             text += (
                 f", and {d.mark('flow|analysed')} were analysed "
                 f"({d.mark('flow|unscorable')} answered too few questions to be scored)"
+            )
+        for fu in followup_waves(flow):
+            text += (
+                f". {d.mark(f'flow|fu|{fu}')} of the {d.mark('flow|pre')} answered the {fu} survey"
             )
         return text + "."
     if waves and {"flow|pre", "flow|post"} <= set(d.values):

@@ -1,0 +1,117 @@
+"""The summary's headline table: programme group against comparison group, or everyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stigma_outcomes.report import build_report
+from stigma_outcomes.report.render_html import render_html
+from stigma_outcomes.report.render_markdown import render_markdown
+
+from .conftest import paired_record
+
+
+@pytest.fixture(scope="module")
+def model() -> Any:
+    from .conftest import ledger_fixture, results_with_small_group, scores_for
+
+    results = results_with_small_group()
+    return build_report(results, scores_for(results), ledger_fixture())
+
+
+def _rows(model: Any) -> dict[str, list[str]]:
+    table = next(t for t in model.summary.tables if t.id == "headline")
+    return {r[0].split(",")[0]: r for r in table.rows}
+
+
+def test_one_row_per_headline_with_the_results_numbers(model: Any) -> None:
+    rows = _rows(model)
+    assert list(rows) == ["Loneliness (UCLA-3)", "General belongingness (GBS)"]
+    lonely = rows["Loneliness (UCLA-3)"]
+    assert "3–9 scale (lower scores are better)" in lonely[0]
+    assert lonely[1:3] == ["6.87 → 5.91, 63 people", "−0.96 [−1.27 to −0.65]"]
+    # The effect size is named as in the statistics tables: d_z (change / 1.2 here).
+    assert lonely[3] == "Better (large, d_z = −0.80)"
+    # 4 reliably worse is a small count; the audit keeps the headline 30% (19 of 63).
+    assert lonely[4:6] == ["30%", "<5"]
+    assert rows["General belongingness (GBS)"][3] == "No clear change"
+
+
+def test_groups_never_appear_without_a_comparison(model: Any) -> None:
+    cells = " ".join(c for r in _rows(model).values() for c in r)
+    assert "Comparison" not in cells and "Intervention" not in cells and "6.33" not in cells
+
+
+def test_scale_without_reliability_says_not_assessed() -> None:
+    rec = paired_record("ucla3", "total", None, 90, 6.8, 5.9, -1, 0.001, 20, 5)
+    rec.update(n_reliably_improved=None, n_reliably_deteriorated=None, n_no_reliable_change=None)
+    table = build_report({"meta": {}, "paired": [rec]}).summary.tables[0]
+    assert table.rows[0][4:] == ["not assessed", "not assessed"]
+    assert table.rows[0][1] == "6.80 → 5.90, 90 people" and table.rows[0][3].startswith("Better")
+
+
+def test_headline_table_is_in_every_format_near_the_top(model: Any) -> None:
+    page = render_html(model)
+    assert page.index('id="headline"') < page.index('id="outcomes"')
+    md = render_markdown(model)
+    caption = "What changed from the pre to the post survey"
+    assert md.index("### What changed") < md.index(caption)
+    assert md.index(caption) < md.index("- Loneliness (UCLA-3): improved")
+    assert md.index("- Loneliness (UCLA-3): improved") < md.index("## Outcomes")
+
+
+def _ancova(group: str, ref: str, diff: float, p: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "instrument": "ucla3",
+        "scale": "total",
+        "from_wave": "pre",
+        "to_wave": "post",
+        "group": group,
+        "reference_group": ref,
+        "adjusted_difference": diff,
+        "adjusted_difference_ci_low": diff - 0.25,
+        "adjusted_difference_ci_high": diff + 0.25,
+        "p": p,
+        **extra,
+    }
+
+
+def _controlled(p_whole: float, **extra: Any) -> dict[str, Any]:
+    # The pooled change is "no clear change"; the programme group clearly beat comparison.
+    return {
+        "meta": {"settings": {"group_col": "arm"}},
+        "paired": [
+            paired_record("ucla3", "total", None, 155, 5.74, 5.60, -1, p_whole, 11, 6),
+            paired_record("ucla3", "total", "Programme", 90, 5.68, 5.39, -1, 0.02, 10, 5),
+            paired_record("ucla3", "total", "Waitlist", 65, 5.82, 5.89, -1, 0.9, 0, 0),
+        ],
+        "ancova": [_ancova("Programme", "Waitlist", -0.45, 0.0005, **extra)],
+    }
+
+
+def test_controlled_design_leads_with_programme_against_comparison() -> None:
+    model = build_report(_controlled(0.73))
+    table = model.summary.tables[0]
+    assert table.columns[1].startswith("Programme group") and table.columns[2].startswith(
+        "Waitlist group"
+    )
+    row = table.rows[0]
+    assert row[1] == "5.68 → 5.39 (−0.29), 90 people"
+    assert row[2] == "5.82 → 5.89 (+0.07), 65 people"
+    assert row[3] == "−0.45 [−0.70 to −0.20]" and row[4] == "Programme group better off"
+    # The pooled-arm change (5.74 → 5.60) is never on page 1, let alone called improved.
+    text = " ".join([*model.summary.paragraphs, *model.summary.bullets])
+    assert "5.74" not in text and "5.74" not in " ".join(" ".join(r) for r in table.rows)
+    assert "improved" not in text.lower()
+    assert model.summary.paragraphs[0].startswith(
+        "Main message: By the end, the Programme group was clearly better off than the "
+        "Waitlist group on Loneliness (UCLA-3)"
+    )
+
+
+def test_too_few_to_interpret_is_said_plainly() -> None:
+    model = build_report(_controlled(0.73, too_few_to_interpret=True))
+    assert model.summary.tables[0].rows[0][4] == "Too few people to say"
+    assert "too few people in one of the groups" in model.summary.bullets[0]
