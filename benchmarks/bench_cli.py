@@ -3,7 +3,8 @@
 Each case times two whole commands, A (ours) and B (the peer or the floor), in alternating runs
 (A B A B …) so that a drift in the machine's speed moves both alike; each figure is the median
 of the runs, and the ratio is the median of the pair-by-pair ratios A/B. Peak memory is each
-child's own maximum resident set (``os.wait4``).
+child's own maximum resident set (``os.wait4``); the inputs are made in a separate process so
+that this one stays small (a child's reported peak is at least its parent's size at fork).
 
 - ``score``: A is ``stigma-outcomes score`` of a 200,000 × 60 CSV export (six 10-item mean
   scales, two reversed items each, 2% missing) to a tidy CSV; B is R's ``data.table::fread``
@@ -158,11 +159,25 @@ def _reader(path: Path) -> list[str]:
     return [sys.executable, "-c", f"import stigma_outcomes as so; so.read_export({str(path)!r})"]
 
 
+def _make_score_inputs(work: Path) -> None:
+    """The export and its definition, made in a child process.
+
+    A child's peak RSS as the kernel reports it is at least its parent's resident size when
+    it was forked (Linux carries the high-water mark across ``exec``), so this process stays
+    small: pandas is never imported here.
+    """
+    subprocess.run(
+        [sys.executable, __file__, "--make-score-inputs", "--work", str(work)],
+        cwd=Path(__file__).parent,
+        check=True,
+    )
+
+
 def case_score(work: Path, runs: int) -> dict[str, object]:
     export = work / "export200k.csv"
-    if not export.exists():
-        _score_export(export, SCORE_ROWS)
-    definition = _bench60_yaml(work)
+    definition = work / "bench60.yaml"
+    if not export.exists() or not definition.exists():
+        _make_score_inputs(work)
     ours = [*_cli(), "score", str(export), "-i", str(definition), "--out", str(work / "s.csv")]
     rscript = shutil.which("Rscript")
     probe = rscript and subprocess.run(
@@ -246,9 +261,14 @@ def main() -> None:
     parser.add_argument("--cases", default="score,demo,wide")
     parser.add_argument("--work", type=Path, help="folder for generated inputs (kept)")
     parser.add_argument("--no-record", action="store_true", help="leave BENCHMARKS.md as it is")
+    parser.add_argument("--make-score-inputs", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_cli_"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.make_score_inputs:
+        _score_export(work / "export200k.csv", SCORE_ROWS)
+        _bench60_yaml(work)
+        return
     results = {}
     for name in args.cases.split(","):
         results[name] = RUNNERS[name](work, args.runs)

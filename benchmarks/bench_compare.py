@@ -28,7 +28,7 @@ import pandas as pd
 from _timing import timed
 
 from stigma_outcomes.comparison import compare
-from stigma_outcomes.comparison.compare import _paired_section
+from stigma_outcomes.comparison._linked import paired_section as _paired_section
 from stigma_outcomes.comparison.meta import ScaleMeta
 from stigma_outcomes.comparison.pairing import pair_waves, valid_scores
 from stigma_outcomes.comparison.rci import rci_inputs

@@ -144,7 +144,12 @@ def test_report_from_saved_outputs_matches_the_run(runs: tuple[Path, Path], tmp_
     ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "again.md").read_text() == (out / "report.md").read_text()
+    # the same report; its chart files are named after it (again.<chart>.svg)
+    again = (tmp_path / "again.md").read_text().replace("](again.", "](report.")
+    assert again == (out / "report.md").read_text()
+    assert (tmp_path / "again.means-gbs.svg").read_bytes() == (
+        out / "report.means-gbs.svg"
+    ).read_bytes()
 
 
 def test_evaluation_settings_reach_the_report(tmp_path: Path) -> None:
@@ -241,8 +246,13 @@ def test_manifest_lists_the_run_with_checksums_and_replaces_the_old_set(tmp_path
     manifest = json.loads((out / "run.json").read_text())
     files = manifest["files"]
     # The html of the previous run is gone: the folder holds exactly one run's set.
-    assert sorted(files) == ["evaluator_qa.txt", "ledger.csv", "report.md", "results.csv",
-                             "results.json", "scores.csv"]  # fmt: skip
+    charts = sorted(f for f in files if f.endswith(".svg"))
+    rest = sorted(set(files) - set(charts))
+    assert rest == ["evaluator_qa.txt", "ledger.csv", "report.md", "results.csv",
+                    "results.json", "scores.csv"]  # fmt: skip
+    # The Markdown report's charts are files beside it, part of the set, each referenced.
+    md = (out / "report.md").read_text()
+    assert charts and all(c.startswith("report.") and f"]({c})" in md for c in charts)
     assert sorted(p.name for p in out.iterdir()) == sorted([*files, "run.json"])
     for name, entry in files.items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"]

@@ -15,9 +15,13 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from ._outputs import ACTIVE, PRIVATE_MODE, output_error, public_mode
 
@@ -157,12 +161,33 @@ def restore_cell(value: object) -> object:
 
 
 _RISKY_START = re.compile(r"^['=+\-@\t\r]")
+_RISKY_PATTERN = _RISKY_START.pattern
+_PARALLEL_ROWS = 200_000
+
+
+def _is_text(dtype: object) -> bool:
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return True
+    return pd.api.types.is_string_dtype(dtype)  # type: ignore[arg-type]
+
+
+def _risky(values: pd.Series | pd.Index) -> np.ndarray:
+    """Which cells start with a character that may make them a formula (vectorised)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype == object:
+        # Mixed cells: only text can be a formula; numbers and missing values cannot.
+        text = pa.array([v if isinstance(v, str) else None for v in values], pa.large_string())
+    else:
+        text = pa.array(values, pa.large_string(), from_pandas=True)
+    hits = pc.match_substring_regex(text, _RISKY_PATTERN)
+    return hits.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _neutralise_texts(values: pd.Series) -> pd.Series:
     """Neutralise a column of text (vectorised: only the few risky cells reach Python)."""
-    text = values.astype("string")
-    risky = text.str.match(_RISKY_START).fillna(False).to_numpy(dtype=bool)
+    risky = _risky(values)
     if not risky.any():
         return values
     fixed = values.astype("object").copy()
@@ -170,33 +195,92 @@ def _neutralise_texts(values: pd.Series) -> pd.Series:
     return fixed
 
 
+def _neutralise_labels(categories: pd.Index) -> list[object] | None:
+    """A categorical's categories made formula-safe, or ``None`` when none needs it.
+
+    Decided once per distinct value: a column of millions of rows with a few labels, or
+    a participant column with one category per person, costs one vectorised pass.
+    """
+    if not len(categories) or not _is_text(categories.dtype):
+        return None
+    risky = _risky(categories)
+    if not risky.any():
+        return None
+    renamed = list(categories)
+    for i in np.flatnonzero(risky):
+        renamed[i] = neutralise_cell(renamed[i])
+    return renamed
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` whose text cells (and column names) are formula-safe.
 
     Categorical columns are handled through their categories, so a table of millions of
-    rows with a few distinct labels costs almost nothing.
+    rows with a few distinct labels costs almost nothing; numeric columns cannot hold a
+    formula and are shared with ``frame``, not copied.
 
     Examples
     --------
     >>> neutralise_frame(pd.DataFrame({"a": ["=1", "-2", "x"]}))["a"].tolist()
     ["'=1", '-2', 'x']
     """
-    out = frame.copy()
-    for col in out.columns:
-        series = out[col]
+    columns: dict[object, object] = {}
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            categories = series.cat.categories
-            if categories.dtype == object or pd.api.types.is_string_dtype(categories.dtype):
-                renamed = [neutralise_cell(c) for c in categories]
-                if renamed != list(categories):
-                    out[col] = series.cat.rename_categories(renamed)
-        elif series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            out[col] = _neutralise_texts(series)
-    out.columns = [neutralise_cell(c) for c in out.columns]
+            renamed = _neutralise_labels(series.cat.categories)
+            if renamed is not None:
+                series = series.cat.rename_categories(renamed)
+        elif _is_text(series.dtype):
+            series = _neutralise_texts(series)
+        columns[position] = series
+    out = pd.concat(columns, axis=1, copy=False) if columns else frame.iloc[:, :0].copy()
+    out.index = frame.index
+    out.columns = [neutralise_cell(c) for c in frame.columns]
     return out
 
 
-def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table, column by column, without copying numeric columns."""
+    import pyarrow as pa
+
+    arrays = []
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if series.dtype == object:
+            # Object columns may mix numbers and text; Arrow needs one type per column.
+            series = series.astype("string")
+        arrays.append(pa.Array.from_pandas(series))
+    return pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(frame.shape[1])])
+
+
+def _csv_rows(table: pa.Table, delimiter: str, quoting: str) -> list[bytes]:
+    """CSV lines of ``table`` (no header); long tables in two halves on two threads.
+
+    Arrow's writer runs without the GIL, and CSV lines do not depend on each other, so
+    the halves written one after the other are the same bytes as one pass.
+    """
+    import io
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow.csv as pa_csv
+
+    options = pa_csv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style=quoting)
+
+    def rows(part: pa.Table) -> bytes:
+        sink = io.BytesIO()
+        pa_csv.write_csv(part, sink, options)
+        return sink.getvalue()
+
+    n = table.num_rows
+    if n < _PARALLEL_ROWS or (os.cpu_count() or 1) < 2:
+        return [rows(table)]
+    half = n // 2
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(rows, (table.slice(0, half), table.slice(half))))
+
+
+def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
     """CSV text of a table, written by Arrow's C++ writer.
 
     pandas formats every float in Python-level code (seconds per million cells); Arrow
@@ -208,36 +292,29 @@ def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:
     import io
 
     import pyarrow as pa
-    import pyarrow.csv as pa_csv
 
-    prepared = frame.copy()
-    for col in prepared.columns:
-        if prepared[col].dtype == object:
-            # Object columns may mix numbers and text; Arrow needs one type per column.
-            prepared[col] = prepared[col].astype("string")
-    prepared.columns = [str(c) for c in prepared.columns]
     header = io.StringIO()
-    csv.writer(header, delimiter=delimiter, lineterminator="\n").writerow(prepared.columns)
-    table = pa.Table.from_pandas(prepared, preserve_index=False)
-    sink = io.BytesIO()
-    sink.write(header.getvalue().encode("utf-8"))
+    csv.writer(header, delimiter=delimiter, lineterminator="\n").writerow(
+        [str(c) for c in frame.columns]
+    )
+    table = _arrow_table(frame)
     try:
         # Plain values unquoted, as most exports write them ...
-        body = io.BytesIO()
-        pa_csv.write_csv(
-            table,
-            body,
-            pa_csv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="none"),
-        )
+        body = _csv_rows(table, delimiter, "none")
     except pa.ArrowInvalid:
         # ... unless some text holds a delimiter, quote or line break: then quote all text.
-        body = io.BytesIO()
-        pa_csv.write_csv(
-            table,
-            body,
-            pa_csv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="needed"),
-        )
-    sink.write(body.getvalue())
+        body = _csv_rows(table, delimiter, "needed")
+    handle.write(header.getvalue().encode("utf-8"))
+    for part in body:
+        handle.write(part)
+
+
+def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:
+    """The bytes :func:`write_table` writes for ``frame`` as CSV (``frame`` already safe)."""
+    import io
+
+    sink = io.BytesIO()
+    _write_csv(sink, frame, delimiter)
     return sink.getvalue()
 
 
@@ -264,9 +341,9 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, private: b
         return write_atomic(target, lambda fh: frame.to_parquet(fh, index=False), private=private)
     safe = neutralise_frame(frame)
     if suffix in (".csv", ".txt", ""):
-        return write_atomic(target, lambda fh: fh.write(_csv_bytes(safe, ",")), private=private)
+        return write_atomic(target, lambda fh: _write_csv(fh, safe, ","), private=private)
     if suffix == ".tsv":
-        return write_atomic(target, lambda fh: fh.write(_csv_bytes(safe, "\t")), private=private)
+        return write_atomic(target, lambda fh: _write_csv(fh, safe, "\t"), private=private)
     if suffix == ".xlsx":
         from ._xlsx import xlsx_bytes
 

@@ -15,7 +15,7 @@ Example (``data/sample/evaluation.yaml``)::
     instruments: [ucla3, ismi29, gbs]
     mapping: mapping.yaml
     id_column: pcode
-    groups: arm
+    group_by: arm
     output: outputs
 """
 
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -35,6 +36,14 @@ from pydantic import (
     model_validator,
 )
 
+from .comparison.settings import (
+    CompareSettings,
+    Direction,
+    PoolMethod,
+    RciReliability,
+    RciSd,
+    setting_description,
+)
 from .errors import InputError
 
 
@@ -69,15 +78,44 @@ class Waves(BaseModel):
     )
 
 
+def _deprecated(old: str, new: str, kind: dict[str, Any]) -> Any:
+    """Schema hook: the old spelling of a field, still accepted, marked deprecated."""
+
+    def add(schema: dict[str, Any]) -> None:
+        schema["properties"][old] = {
+            **kind,
+            "deprecated": True,
+            "description": f"Old name of '{new}'; still read, but write '{new}'.",
+        }
+
+    return add
+
+
 class Privacy(BaseModel):
     """Privacy settings for everything meant for others."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_deprecated("threshold", "min_cell", {"type": "integer"}),
+    )
 
-    threshold: int = Field(5, ge=1, le=100, description="Counts below this are shown as '<n'.")
+    min_cell: int = Field(
+        5,
+        ge=1,
+        le=100,
+        validation_alias=AliasChoices("min_cell", "threshold"),
+        description="Privacy limit (the API's and the command line's min_cell): counts below "
+        "this are shown as '<n', and records resting on fewer people are suppressed. "
+        "'threshold' is its old, deprecated name.",
+    )
     personal_columns: list[str] = Field(
         default_factory=list, description="Extra columns to treat as personal data."
     )
+
+    @property
+    def threshold(self) -> int:
+        """Deprecated name of :attr:`min_cell`."""
+        return self.min_cell
 
 
 class PlanningOptions(BaseModel):
@@ -302,11 +340,14 @@ class Evaluation(BaseModel):
     >>> ev = Evaluation.model_validate({"data": [{"path": "pre.csv", "wave": "pre"},
     ...                                          {"path": "post.csv", "wave": "post"}],
     ...                                 "instruments": ["ucla3"]})
-    >>> ev.waves.pre, ev.privacy.threshold
+    >>> ev.waves.pre, ev.privacy.min_cell
     ('pre', 5)
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_deprecated("groups", "group_by", {"type": ["string", "null"]}),
+    )
 
     title: str = Field("Programme outcome report", description="Report title.")
     program: str | None = Field(None, description="Programme name, printed on the summary.")
@@ -318,35 +359,33 @@ class Evaluation(BaseModel):
     casefold_ids: bool = Field(True, description="Treat 'sp-01' and 'SP-01' as one person.")
     duplicates: Literal["keep-last-complete", "keep-first", "error"] = "keep-last-complete"
     carry: list[str] = Field(default_factory=list, description="Columns to carry to scores.")
-    groups: str | None = Field(None, description="Grouping column (arm, site) for comparisons.")
-    reference_group: str | None = Field(None, description="Comparison (reference) group.")
-    covariates: list[str] = Field(
-        default_factory=list, description="Baseline covariates for the comparison-group ANCOVA."
-    )
-    pool_by: str | None = Field(
+    # The comparison's settings: names, meanings and checks are CompareSettings' own
+    # (comparison/settings.py); compare_settings() builds that model from these fields.
+    group_by: str | None = Field(
         None,
-        description="Column of sites or cohorts: each site's change is pooled across sites by "
-        "random-effects meta-analysis, with heterogeneity and a forest plot (linked designs).",
+        validation_alias=AliasChoices("group_by", "groups"),
+        description=setting_description("group_by") + " 'groups' is its old, deprecated name.",
     )
-    pool_method: Literal["REML", "DL"] = Field(
-        "REML", description="Estimator of the between-site variance (tau squared)."
+    reference_group: str | None = Field(None, description=setting_description("reference_group"))
+    covariates: list[str] = Field(
+        default_factory=list, description=setting_description("covariates")
     )
-    unlinked: bool = Field(False, description="Anonymous surveys that cannot be linked.")
+    pool_by: str | None = Field(None, description=setting_description("pool_by"))
+    pool_method: PoolMethod = Field(PoolMethod.REML, description=setting_description("pool_method"))
+    unlinked: bool = Field(False, description=setting_description("unlinked"))
     reliability: dict[str, float] = Field(
-        default_factory=dict,
-        description="Reliability for the reliable change index, as INSTRUMENT.SCALE: r "
-        "(overrides the definition; e.g. ismi29.total: 0.90).",
+        default_factory=dict, description=setting_description("reliability")
     )
-    rci_reliability: Literal["auto", "definition", "in_sample"] = Field(
-        "auto",
-        description="Where the RCI's reliability comes from when not overridden: 'auto' "
-        "takes the definition's test-retest r, else its alpha, else this sample's "
-        "Cronbach's alpha at the first wave; 'definition' never uses the sample; "
-        "'in_sample' prefers this sample's alpha at the first wave.",
+    direction: dict[str, Direction] = Field(
+        default_factory=dict, description=setting_description("direction")
     )
-    rci_sd: Literal["baseline", "norms"] = Field(
-        "baseline", description="SD of the RCI: this sample at baseline, or published norms."
+    clinical_threshold: dict[str, float] = Field(
+        default_factory=dict, description=setting_description("clinical_threshold")
     )
+    rci_reliability: RciReliability = Field(
+        RciReliability.auto, description=setting_description("rci_reliability")
+    )
+    rci_sd: RciSd = Field(RciSd.baseline, description=setting_description("rci_sd"))
     waves: Waves = Field(default_factory=Waves)
     privacy: Privacy = Field(default_factory=Privacy)
     report: ReportOptions = Field(default_factory=ReportOptions)
@@ -360,15 +399,56 @@ class Evaluation(BaseModel):
             str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         )
 
-    @field_validator("reliability")
+    @field_validator("reliability", "direction", "clinical_threshold")
     @classmethod
-    def _reliability_keys(cls, value: dict[str, float]) -> dict[str, float]:
-        for key, r in value.items():
+    def _scale_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
             if key.count(".") != 1:
                 raise ValueError(f"'{key}' should be INSTRUMENT.SCALE, e.g. ismi29.total")
+        return value
+
+    @field_validator("reliability")
+    @classmethod
+    def _reliability_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, r in value.items():
             if not 0 < r < 1:
                 raise ValueError(f"reliability of {key} must be between 0 and 1, got {r}")
         return value
+
+    @property
+    def groups(self) -> str | None:
+        """Deprecated name of :attr:`group_by`."""
+        return self.group_by
+
+    def compare_settings(self) -> CompareSettings:
+        """The comparison this file asks for, as the API's and the CLI's settings model.
+
+        Examples
+        --------
+        >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
+        ...     "instruments": ["ucla3"], "groups": "arm", "privacy": {"threshold": 7}})
+        >>> s = ev.compare_settings()
+        >>> s.group_by, s.min_cell, s.pre, s.post
+        ('arm', 7, 'pre', 'post')
+        """
+        return CompareSettings.build(
+            "evaluation file",
+            pre=self.waves.pre,
+            post=self.waves.post,
+            followup=self.waves.followup,
+            unlinked=self.unlinked,
+            group_by=self.group_by,
+            reference_group=self.reference_group,
+            covariates=self.covariates,
+            pool_by=self.pool_by,
+            pool_method=self.pool_method,
+            reliability=self.reliability,
+            direction=self.direction,
+            clinical_threshold=self.clinical_threshold,
+            rci_reliability=self.rci_reliability,
+            rci_sd=self.rci_sd,
+            min_cell=self.privacy.min_cell,
+        )
 
     @field_validator("data")
     @classmethod

@@ -232,7 +232,7 @@ def run_evaluation(
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
     _check_outputs_spare_inputs(ev, base, out)
     tables, wave_args = _read_sources(ev, base)
-    grouping = [c for c in (ev.groups, ev.pool_by) if c]
+    grouping = [c for c in (ev.group_by, ev.pool_by) if c]
     carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
     # ids and definition paths (relative to the evaluation file) resolved once, here
     registry = Registry()
@@ -261,7 +261,7 @@ def run_evaluation(
 
     check_grouping_columns(
         scores,
-        {"groups": ev.groups, "pool_by": ev.pool_by},
+        {"group_by": ev.group_by, "pool_by": ev.pool_by},
         id_columns={"participant_id", *([ev.id_column] if ev.id_column else [])},
         personal={c for t in tables for c in getattr(t, "pii_columns", [])},
     )
@@ -269,22 +269,10 @@ def run_evaluation(
     say("comparing waves")
     results = compare(
         scores,
-        ev.waves.pre,
-        ev.waves.post,
-        followup=ev.waves.followup,
-        group_col=ev.groups,
-        unlinked=ev.unlinked,
+        settings=ev.compare_settings(),
         keyed_items=keyed_items,
         # the definitions actually scored, so a user's own instrument gets its reliability too
         scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
-        reference_group=ev.reference_group,
-        covariates=ev.covariates or None,
-        reliability=ev.reliability or None,
-        rci_reliability=ev.rci_reliability,
-        rci_sd=ev.rci_sd,
-        min_cell=ev.privacy.threshold,
-        pool_col=ev.pool_by,
-        pool_method=ev.pool_method,
         input_name="scores",
         registry=registry,
     )
@@ -295,7 +283,7 @@ def run_evaluation(
         author=ev.report.author,
         language=ev.report.language,
         keywords=ev.report.keywords,
-        threshold=ev.privacy.threshold,
+        threshold=ev.privacy.min_cell,
         date=ev.report.date,
     )
     files: dict[str, Path] = {}
@@ -310,7 +298,9 @@ def run_evaluation(
         files["results_csv"] = results.to_csv(out / "results.csv")
         say(f"writing the report ({', '.join(ev.report.formats)})")
         asks = ev.report.funder_asks(base)
-        model = build_report(results, scores, scored.ledger, settings, planning, asks)
+        model = build_report(
+            results, scores, scored.ledger, settings, planning, asks, registry=registry
+        )
         for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
             files[f"report_{fmt}"] = path
         # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside

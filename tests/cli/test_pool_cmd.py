@@ -66,6 +66,8 @@ def test_report_of_pooled_results(tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     text = md.read_text()
-    # each programme is a group; the pooled change has its own section and forest plot
-    assert "## Across sites" in text and "Forest plot of the change" in text
+    # each programme is a group; the pooled change has its own section: with two
+    # programmes, each one's change and both together side by side (no forest plot)
+    assert "## Across sites" in text and "Change at each" in text
+    assert "Forest plot of the change" not in text
     assert "each programme's own analysis" in text

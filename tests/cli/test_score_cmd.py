@@ -187,3 +187,19 @@ def test_row_number_ids_score_an_anonymous_export(tmp_path: Path) -> None:
     scores = pd.read_csv(out)
     assert scores["participant_id"].tolist() == ["anon.csv#2", "anon.csv#3"]
     assert scores["score"].tolist() == [6, 9]
+
+
+def test_no_items_writes_no_item_responses_and_removes_an_older_file(tmp_path: Path) -> None:
+    pre = _write(tmp_path / "pre.csv", f"{HEADER}\nA,north,1,2,3\nB,south,2,2,2\n")
+    out = tmp_path / "s.csv"
+    items = tmp_path / "s.items.csv"
+    first = runner.invoke(app, ["score", str(pre), "--out", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["outputs"]["items"] == str(items)
+    assert pd.read_csv(items)["ucla3_2"].tolist() == [2, 2]
+    second = runner.invoke(app, ["score", str(pre), "--out", str(out), "--json", "--no-items"])
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout)["outputs"]["items"] is None
+    # The older run's item responses would not match the new scores: they are gone.
+    assert not items.exists()
+    assert pd.read_csv(out)["score"].tolist() == [6.0, 6.0]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from stigma_outcomes.comparison.ancova import fit_ancova
-from stigma_outcomes.errors import AnalysisError
+from stigma_outcomes.errors import AnalysisError, InputError
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "ancova"
 RTOL = 1e-6
@@ -148,9 +148,19 @@ def test_too_few_pairs_gets_a_note() -> None:
 
 
 def test_duplicate_participant_rows_are_an_error() -> None:
+    # refused where every analysis's scores are validated: the ScoreTable
     data = pd.concat([_toy(), _toy().iloc[:1]], ignore_index=True)
-    with pytest.raises(AnalysisError, match="more than one score"):
+    with pytest.raises(InputError, match="duplicated scores"):
         fit_ancova(data, "pre", "post", "arm")
+
+
+def test_takes_the_score_table_and_pairs_as_everyone_else() -> None:
+    from stigma_outcomes.comparison.table import ScoreTable
+
+    table = ScoreTable.from_scores(_toy(), group_by="arm")
+    assert fit_ancova(table, "pre", "post", "arm") == fit_ancova(_toy(), "pre", "post", "arm")
+    with pytest.raises(AnalysisError, match="built without the column"):
+        fit_ancova(table, "pre", "post", "site")
 
 
 def test_records_name_their_group_column_and_design(scores: pd.DataFrame) -> None:

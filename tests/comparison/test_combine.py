@@ -25,13 +25,13 @@ def _strip(records: list[dict]) -> list[dict]:
 
 def test_separate_results_pool_like_one_dataset_with_a_site_column(scores, tmp_path) -> None:
     # Each site analysed on its own, as two programmes would, then pooled from the files:
-    # the same studies, so the same pooled records as compare(pool_col="site").
+    # the same studies, so the same pooled records as compare(pool_by="site").
     files = []
     for site in sorted(scores["site"].unique()):
         res = compare(scores[scores["site"] == site], "pre", "post", scale_info=INFO)
         files.append(res.to_json(tmp_path / f"{site}.json"))
     separate = pool_results(files)
-    together = compare(scores, "pre", "post", scale_info=INFO, pool_col="site").pooled
+    together = compare(scores, "pre", "post", scale_info=INFO, pool_by="site").pooled
     assert separate.meta["settings"]["sources"] == sorted(scores["site"].unique())
     assert [r["pooled_over"] for r in separate.pooled] == ["source"] * len(together)
     pooled = _strip(separate.pooled)

@@ -8,8 +8,9 @@ import importlib
 import pytest
 
 MODULES = [
-    "_codes", "_common", "ancova", "attrition", "compare", "meta", "mixed", "multiplicity",
-    "paired", "pairing", "rci", "reliability", "results", "unlinked",
+    "_codes", "_common", "_compare", "ancova", "attrition", "mixed", "multiplicity", "paired",
+    "pairing", "rci", "records", "reliability", "results", "scale_facts", "settings", "table",
+    "unlinked",
 ]  # fmt: skip
 
 

@@ -27,7 +27,7 @@ OPTIONS = {
     "direction": {"anon.cont": "higher_is_better", "anon.likert": "higher_is_worse",
                   "anon.big": "higher_is_better"},
     "reliability": {"anon.cont": 0.8, "anon.likert": 0.8, "anon.big": 0.8},
-    "threshold": {"anon.cont": 22, "anon.likert": 14, "anon.big": 21.5},
+    "clinical_threshold": {"anon.cont": 22, "anon.likert": 14, "anon.big": 21.5},
 }  # fmt: skip
 
 
@@ -37,7 +37,7 @@ def results():
         GOLDEN / "scores.csv",
         pre="before",
         post="after",
-        group_col="session",
+        group_by="session",
         unlinked=True,
         **OPTIONS,
     )

@@ -122,8 +122,8 @@ def _facts(*keys: str) -> dict[str, Any]:
 
 CASES = {
     "golden paired": lambda: compare(
-        GOLDEN / "paired" / "scores.csv", "pre", "post", followup=["fu"], group_col="site",
-        scale_info=GOLDEN / "paired" / "scale_info.yaml", pool_col="site",
+        GOLDEN / "paired" / "scores.csv", "pre", "post", followup=["fu"], group_by="site",
+        scale_info=GOLDEN / "paired" / "scale_info.yaml", pool_by="site",
     ),
     "constant change": lambda: compare(
         _edge("scores_constant.csv"), "pre", "post",
@@ -134,15 +134,15 @@ CASES = {
         **_facts("edge.flat", "edge.x"),
     ),
     "pooling": lambda: compare(
-        _edge("scores_pool.csv", site=str), "pre", "post", pool_col="site", group_col="site",
+        _edge("scores_pool.csv", site=str), "pre", "post", pool_by="site", group_by="site",
         pool_method="DL", **_facts("edge.total"),
     ),
     "empty cell": lambda: compare(
-        _edge("scores_mixed.csv", arm=str), "pre", "post", followup=["fu"], group_col="arm",
+        _edge("scores_mixed.csv", arm=str), "pre", "post", followup=["fu"], group_by="arm",
         **_facts("mx.total"),
     ),
     "aliased covariate": lambda: compare(
-        _edge("scores_ancova.csv", arm=str), "pre", "post", group_col="arm",
+        _edge("scores_ancova.csv", arm=str), "pre", "post", group_by="arm",
         covariates=["cohort"], **_facts("an.total"),
     ),
     "tiny": lambda: compare(_edge("scores_tiny.csv"), "pre", "post", **_facts("tn.total")),
@@ -177,5 +177,5 @@ def test_no_absurd_statistic_from_generated_designs(k, gain, divisor):
     ]
     frame = pd.concat(rows, ignore_index=True).assign(instrument="g", scale="s", status="ok")
     frame = frame[~((frame["wave"] == "fu") & (frame["arm"] == "b"))]
-    _assert_sane(compare(frame, "pre", "post", followup=["fu"], group_col="arm",
+    _assert_sane(compare(frame, "pre", "post", followup=["fu"], group_by="arm",
                          min_cell=2, **_facts("g.s")))  # fmt: skip

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stigma_outcomes.comparison.meta import ScaleMeta
 from stigma_outcomes.comparison.pairing import pair_waves, valid_scores
 from stigma_outcomes.comparison.rci import participant_rci, rci_input, rci_inputs
+from stigma_outcomes.comparison.scale_facts import ScaleMeta
 
 BASELINE = np.array([10.0, 12.0, 14.0, 16.0, 18.0])  # mean 14, SD √10
 
@@ -108,7 +108,7 @@ def test_reliable_change_table_from_tidy_scores():
             "status": "ok",
         }
     )
-    table = reliable_change_table(scores, "pre", "post", group_col="site")
+    table = reliable_change_table(scores, "pre", "post", group_by="site")
     assert list(table.columns[:6]) == [
         "instrument", "scale", "participant_id", "group", "from_wave", "to_wave",
     ]  # fmt: skip

@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).parents[1] / "golden" / "paired"
 @pytest.fixture(scope="module")
 def results() -> Results:
     return compare(
-        GOLDEN / "scores.csv", "pre", "post", followup=["fu"], group_col="site",
+        GOLDEN / "scores.csv", "pre", "post", followup=["fu"], group_by="site",
         scale_info=GOLDEN / "scale_info.yaml",
     )  # fmt: skip
 
@@ -47,7 +47,7 @@ def test_every_record_field_is_declared(results):
         for rec in getattr(results, section):
             assert set(rec) == set(SECTION_FIELDS[section]), section
     pooled = compare(
-        GOLDEN / "scores.csv", "pre", "post", pool_col="site",
+        GOLDEN / "scores.csv", "pre", "post", pool_by="site",
         scale_info=GOLDEN / "scale_info.yaml",
     ).pooled  # fmt: skip
     assert pooled, "the golden scores have sites to pool"
@@ -74,7 +74,7 @@ def test_schema_rejects_a_paired_record_without_design(results):
 def test_json_is_deterministic_and_has_no_nan(results, tmp_path):
     a = results.to_json(tmp_path / "a.json").read_bytes()
     again = compare(
-        GOLDEN / "scores.csv", "pre", "post", followup=["fu"], group_col="site",
+        GOLDEN / "scores.csv", "pre", "post", followup=["fu"], group_by="site",
         scale_info=GOLDEN / "scale_info.yaml",
     )  # fmt: skip
     b = again.to_json(tmp_path / "b.json").read_bytes()

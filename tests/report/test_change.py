@@ -56,7 +56,9 @@ def test_the_chart_carries_counts_per_bin_and_no_scores() -> None:
     d = Disclosure(5)
     spec = register_change_bins(rec, change, d, (1, 7))
     d.resolve()
-    chart = change_chart("ucla3", describe_outcome("ucla3", "total"), spec, d, "pre", "post")
+    chart = change_chart(
+        "ucla3", describe_outcome("ucla3", "total"), [(None, spec)], d, "pre", "post"
+    )
     assert len(chart.data["bars"]) < 20 < len(change)
     for bar in chart.data["bars"]:
         assert set(bar) <= {"low", "high", "n", "mark", "open"}
@@ -85,7 +87,9 @@ def test_without_a_reliability_coefficient_no_band_is_promised() -> None:
     d = Disclosure(5)
     spec = register_change_bins(rec, change, d, (3, 9))
     d.resolve()
-    chart = change_chart("ucla3", describe_outcome("ucla3", "total"), spec, d, "pre", "post")
+    chart = change_chart(
+        "ucla3", describe_outcome("ucla3", "total"), [(None, spec)], d, "pre", "post"
+    )
     assert chart.data["band"] is None and "band" not in chart.caption
     assert "shaded band" not in chart.alt
 
@@ -102,3 +106,53 @@ def test_individual_change_is_sorted_and_keyless() -> None:
         }
     )
     assert individual_change(scores, "x", "total", "pre", "post").tolist() == [-1.0, 3.0]
+
+
+def _grouped(sizes: dict[str, int]) -> tuple[dict, pd.DataFrame]:
+    """Results and scores of two arms, each person's change drawn at random."""
+    rng = np.random.default_rng(3)
+    rows, recs, everyone = [], [], []
+    for group, n in sizes.items():
+        change = np.round(rng.normal(-0.5, 1.0, n), 1)
+        everyone.append(change)
+        rec = _record(change)
+        rec["group"] = group
+        recs.append(rec)
+        for i, c in enumerate(change):
+            pid = f"{group}-{i}"
+            for wave, score in (("pre", 6.0), ("post", 6.0 + c)):
+                rows.append(
+                    {"participant_id": pid, "wave": wave, "arm": group, "instrument": "ucla3",
+                     "scale": "total", "status": "ok", "score": score}
+                )  # fmt: skip
+    whole = _record(np.concatenate(everyone))
+    results = {"meta": {"settings": {"group_col": "arm"}}, "paired": [whole, *recs]}
+    return results, pd.DataFrame(rows)
+
+
+def test_with_groups_each_group_gets_its_own_panel_tied_to_its_counts() -> None:
+    from stigma_outcomes.report.change import register_changes
+
+    results, scores = _grouped({"Comparison": 40, "Intervention": 60})
+    d = Disclosure(5)
+    panels = register_changes(results, scores, d, ("pre", "post"))["ucla3"]
+    assert [g for g, _ in panels] == ["Comparison", "Intervention"]
+    for (group, spec), rec in zip(panels, results["paired"][1:], strict=True):
+        assert all(f"g:{group}|bin:" in b["key"] for b in spec["bins"])
+        assert sum(d.values[b["key"]] for b in spec["bins"]) == rec["n_pairs"]
+    # no whole-sample histogram: it would mix the programme with its comparison
+    assert not any("|*|bin:" in k for k in d.values)
+    d.resolve()
+    chart = change_chart("ucla3", describe_outcome("ucla3", "total"), panels, d, "pre", "post")
+    assert [p["group"] for p in chart.data["panels"]] == ["Comparison", "Intervention"]
+    assert "in each group" in chart.caption and "Intervention group per bin" in chart.alt
+
+
+def test_a_group_under_the_threshold_keeps_the_whole_sample_histogram() -> None:
+    from stigma_outcomes.report.change import register_changes
+
+    results, scores = _grouped({"Comparison": 4, "Intervention": 60})
+    d = Disclosure(5)
+    panels = register_changes(results, scores, d, ("pre", "post"))["ucla3"]
+    assert [g for g, _ in panels] == [None]
+    assert not any("g:Comparison|bin:" in k for k in d.values)

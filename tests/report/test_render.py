@@ -148,15 +148,15 @@ def test_unlinked_results_are_labelled_everywhere() -> None:
 
 
 def test_scoring_rules_come_from_the_definitions(model: Any) -> None:
-    methods = next(s for s in model.sections if s.id == "methods")
-    rules = next(t for t in methods.tables if t.id == "scoring-rules")
+    annex = next(s for s in model.sections if s.id == "annex")
+    rules = next(t for t in annex.tables if t.id == "scoring-rules")
     ucla = next(r for r in rules.rows if r[0].startswith("UCLA-3"))
     assert ucla[1] == "3" and ucla[2] == "sum of items"
 
 
 def test_mixed_model_means_chart_hides_small_groups() -> None:
     from stigma_outcomes.report.content import Chart
-    from stigma_outcomes.report.outcome_sections import mixed_means_chart
+    from stigma_outcomes.report.outcome_charts import mixed_means_chart
     from stigma_outcomes.report.outcomes import describe_outcome
     from stigma_outcomes.report.privacy import Disclosure
 

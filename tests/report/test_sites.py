@@ -71,21 +71,44 @@ def _build(data: dict[str, Any], threshold: int = 5):
     return sites_section(data, [FINDING], PRIMARY, d)
 
 
+THREE = [_study("North", 50, -1.0, 45.0), _study("South", 30, -0.6, 30.0),
+         _study("West", 20, -0.8, 25.0)]  # fmt: skip
+
+
 def test_table_and_forest_plot_carry_the_pooled_numbers() -> None:
-    rec = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    rec = _pooled(THREE)
     section = _build({"paired": [_whole(100)], "pooled": [rec]})
     assert section is not None and section.title == "Across sites"
     (table,) = section.tables
     assert table.rows == [
-        ["UCLA-3", "2", "100", "−0.84 [−1.13 to −0.55]", "p < 0.001", "0.20", "32%",
+        ["UCLA-3", "3", "100", "−0.84 [−1.13 to −0.55]", "p < 0.001", "0.20", "32%",
          "−1.38 to −0.30"],
     ]  # fmt: skip
     (chart,) = section.charts
     assert chart.kind == "forest"
-    assert [s["label"] for s in chart.data["studies"]] == ["North (n = 60)", "South (n = 40)"]
+    assert [s["label"] for s in chart.data["studies"]] == [
+        "North (n = 50)", "South (n = 30)", "West (n = 20)"
+    ]  # fmt: skip
     assert chart.data["pooled"]["estimate"] == -0.84
     assert "lower is better" in chart.data["xlabel"]
-    assert "North (n = 60) −1.00" in chart.alt
+    assert "North (n = 50) −1.00" in chart.alt
+
+
+def test_two_sites_are_shown_side_by_side_without_heterogeneity() -> None:
+    # With two sites τ, I² and a prediction interval say nothing useful: each site's change
+    # and both together, in a plain table, and no forest plot.
+    rec = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    section = _build({"paired": [_whole(100)], "pooled": [rec]})
+    assert section is not None and not section.charts
+    (table,) = section.tables
+    assert table.columns == ["Outcome", "Site", "People (n)", "Change [95% CI]"]
+    assert table.rows == [
+        ["UCLA-3", "North", "60", "−1.00 [−1.39 to −0.61]"],
+        ["UCLA-3", "South", "40", "−0.60 [−0.99 to −0.21]"],
+        ["UCLA-3", "Both sites together", "100", "−0.84 [−1.13 to −0.55]"],
+    ]
+    text = " ".join([*section.paragraphs, *table.notes])
+    assert "τ" not in text and "I²" not in text and "prediction" not in text
 
 
 def test_a_small_site_hides_another_and_the_pooled_estimate_goes() -> None:
@@ -149,7 +172,7 @@ def test_forest_plot_draws_every_site_and_the_diamond() -> None:
 def test_without_findings_the_total_is_the_headline() -> None:
     # Results pooled from separate programmes carry no whole-sample record, so no finding:
     # the section falls back on the outcome sections' rule (the total, else the first).
-    total = _pooled([_study("North", 60, -1.0, 55.0), _study("South", 40, -0.6, 45.0)])
+    total = _pooled(THREE)
     sub = {**total, "scale": "emotional"}
     d = Disclosure(5)
     data = {"paired": [], "pooled": [sub, total]}
@@ -158,3 +181,23 @@ def test_without_findings_the_total_is_the_headline() -> None:
     assert section is not None
     assert [c.id for c in section.charts] == ["forest-ucla3-total"]
     assert section.tables[0].columns[1] == "Sites"
+
+
+def test_sites_pooled_within_an_arm_are_parts_of_that_arm() -> None:
+    # compare pools sites within each arm (issue 14): a site's pairs add up to its arm's
+    # pairs, not to the whole sample's, so the auditor protects them against the arm's count.
+    from stigma_outcomes.report.privacy import Disclosure
+    from stigma_outcomes.report.sites import _site_key, register_sites
+
+    d = Disclosure(5)
+    rec = {"instrument": "x", "scale": "t", "from_wave": "pre", "to_wave": "post",
+           "group": "programme", "group_column": "arm", "effect": "mean_change",
+           "studies": [{"level": "A", "n_pairs": 40}],
+           "excluded": [{"level": "B", "n_pairs": 3}]}  # fmt: skip
+    arm = "paired|x|t|pre|post|g:programme|n_pairs"
+    d.count(arm, 43)  # the arm's pairs, printed in its paired row
+    register_sites({"pooled": [rec]}, d)
+    resolved = d.resolve()
+    assert resolved[_site_key(rec, "B")] == "small"
+    # 43 − 40 would give the small site away: the arm's count and site A are not both shown
+    assert "hidden" in (resolved[_site_key(rec, "A")], resolved[arm])

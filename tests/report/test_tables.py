@@ -12,7 +12,7 @@ def test_ledger_table_names_what_each_count_counts() -> None:
     d = Disclosure(5)
     table = ledger_table(register_ledger(ledger_fixture(), d), d)
     assert table is not None
-    assert table.columns == ["Problem", "Times found", "People affected", "What was done"]
+    assert table.columns == ["Problem", "Times found (n)", "People affected (n)", "What was done"]
     assert "“–” where the problem is not about a person" in table.notes[0]
     problems = [r[0] for r in table.rows]
     assert "question left blank" in problems
@@ -29,7 +29,7 @@ def test_waves_are_named_once_when_a_table_has_one_contrast() -> None:
     # No groups either: the first column is just the scale.
     assert table.columns[0] == "Scale"
     assert table.rows[0][0] == "Loneliness"
-    assert table.caption == "UCLA-3: change from pre to post on every scale (linked pairs)"
+    assert table.caption == "UCLA-3: change from pre to post on every scale"
 
     later = {**rec, "to_wave": "follow-up"}
     table = build_report({"meta": {}, "paired": [rec, later]}).outcomes[0].tables[0]

@@ -2,10 +2,10 @@
 
 A results file may have been edited, damaged or written by something else. Before the
 report code reads a single record, every record of every section is checked against the
-published schema (:func:`stigma_outcomes.comparison.results.results_json_schema`): it is
-an object, its key fields are there, and each field has its type (a count is a
-whole number, a mean a number, a label text). A file that fails is one clear error
-naming the section, record and field — never a traceback from deep inside the report.
+record models (:mod:`stigma_outcomes.comparison.records`, which also generate the published
+schema): it is an object, its required fields are there, and each field has its type (a
+count is a whole number, a mean a number, a label text). A file that fails is one clear
+error naming the section, record and field — never a traceback from deep inside the report.
 """
 
 from __future__ import annotations
@@ -20,36 +20,15 @@ _NEEDED = {
     "pooled": ("from_wave", "to_wave"),
     "attrition": ("n_completers", "n_dropouts"),
 }
-"""Fields of each section that the report reads directly (besides instrument and scale)."""
-
-
-def _is(value: Any, kind: str) -> bool:
-    if kind == "null":
-        return value is None
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if isinstance(value, bool):
-        return False
-    if kind == "integer":
-        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if kind == "number":
-        return isinstance(value, int | float)
-    return isinstance(value, {"string": str, "array": list, "object": dict}[kind])
-
-
-def _field_ok(value: Any, prop: dict[str, Any]) -> bool:
-    if "enum" in prop:
-        return value in prop["enum"]
-    if "const" in prop:
-        return value == prop["const"]
-    kinds = prop.get("type")
-    if kinds is None:
-        return True
-    return any(_is(value, k) for k in ([kinds] if isinstance(kinds, str) else kinds))
+"""Fields the report reads without a default; a file older than layout versions must have
+them (it may lack others, added later)."""
 
 
 def check_results(data: Any, where: str) -> dict[str, Any]:
-    """Return ``data`` if its records fit the results schema, else raise one clear error.
+    """Return ``data`` if its records fit the results models, else raise one clear error.
+
+    The check is :func:`stigma_outcomes.comparison.records.validate_results`: the models of
+    each section are the schema.
 
     Examples
     --------
@@ -61,39 +40,9 @@ def check_results(data: Any, where: str) -> dict[str, Any]:
     ...     print(err.what)
     the results file does not fit its schema: paired[0] lacks the field 'instrument'
     """
-    from ..comparison.results import results_json_schema
+    from ..comparison.records import validate_results
 
-    def bad(problem: str) -> InputError:
-        return InputError(
-            f"the results file does not fit its schema: {problem}",
-            where=where,
-            fix="give a results JSON written by 'compare' or 'run', unedited",
-        )
-
-    if not isinstance(data, dict):
-        raise bad("it is not a JSON object")
-    if not isinstance(data.get("meta", {}), dict):
-        raise bad("'meta' is not an object")
-    for section, spec in results_json_schema()["properties"].items():
-        if section == "meta" or section not in data:
-            continue
-        records = data[section]
-        if not isinstance(records, list):
-            raise bad(f"'{section}' is not a list of records")
-        item = spec["items"]
-        for i, rec in enumerate(records):
-            if not isinstance(rec, dict):
-                raise bad(f"{section}[{i}] is not an object")
-            # Only the fields the report reads without a default are demanded: results of
-            # earlier versions lack some others.
-            for name in ("instrument", "scale", *_NEEDED.get(section, ())):
-                if name not in rec:
-                    raise bad(f"{section}[{i}] lacks the field '{name}'")
-            for name, prop in item.get("properties", {}).items():
-                if name in rec and not _field_ok(rec[name], prop):
-                    shown = type(rec[name]).__name__
-                    raise bad(f"{section}[{i}].{name} has the wrong type ({shown})")
-    return data
+    return validate_results(data, where, _NEEDED)
 
 
 _SCORE_TEXT = ("participant_id", "wave", "instrument", "scale", "status", "band")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..comparison._choices import PoolMethod, RciReliability, RciSd
 from ._common import InstrumentsDir, fmt_ci, fmt_num, fmt_p, text_table
 
 
@@ -118,11 +119,20 @@ def compare_command(
         list[str] | None,
         typer.Option("--followup", help="Follow-up wave (repeatable); adds the mixed model."),
     ] = None,
-    group_col: Annotated[
-        str | None, typer.Option("--group-col", help="Column to compare groups by (site, arm).")
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by",
+            "--group-col",
+            help="Column to compare groups by (arm, site); --group-col is its old name.",
+        ),
     ] = None,
     reference_group: Annotated[
         str | None, typer.Option("--reference-group", help="ANCOVA reference group.")
+    ] = None,
+    covariate: Annotated[
+        list[str] | None,
+        typer.Option("--covariate", help="Baseline covariate of the ANCOVA (repeatable)."),
     ] = None,
     unlinked: Annotated[
         bool,
@@ -145,7 +155,7 @@ def compare_command(
         Path | None,
         typer.Option("--scale-info", help="YAML with direction/reliability/cutoff of scales."),
     ] = None,
-    threshold: Annotated[
+    clinical_threshold: Annotated[
         list[str] | None,
         typer.Option(
             "--clinical-threshold",
@@ -163,30 +173,34 @@ def compare_command(
         ),
     ] = None,
     rci_sd: Annotated[
-        str, typer.Option("--rci-sd", help="SD for reliable change: baseline or norms.")
-    ] = "baseline",
+        RciSd, typer.Option("--rci-sd", help="SD for reliable change: baseline or norms.")
+    ] = RciSd.baseline,
     rci_reliability: Annotated[
-        str,
+        RciReliability,
         typer.Option(
             "--rci-reliability",
             help="Reliability for reliable change: auto (definition test-retest, else its "
-            "alpha, else in-sample alpha with --keyed-items), definition, or in_sample.",
+            "alpha, else in-sample alpha with --items), definition, or in_sample.",
         ),
-    ] = "auto",
+    ] = RciReliability.auto,
     min_cell: Annotated[
-        int, typer.Option("--min-cell", help="Flag results based on fewer people.")
+        int,
+        typer.Option(
+            "--min-cell", help="Privacy limit: flag (and keep out of reports) fewer people."
+        ),
     ] = 5,
     pool_by: Annotated[
         str | None,
         typer.Option(
             "--pool-by",
             help="Column of sites or cohorts: pool each site's change by random-effects "
-            "meta-analysis (linked designs).",
+            "meta-analysis (linked designs; within each --group-by level).",
         ),
     ] = None,
     pool_method: Annotated[
-        str, typer.Option("--pool-method", help="Between-site variance estimator: REML or DL.")
-    ] = "REML",
+        PoolMethod,
+        typer.Option("--pool-method", help="Between-site variance estimator: REML or DL."),
+    ] = PoolMethod.REML,
     csv_out: Annotated[
         Path | None, typer.Option("--csv", help="Also write every record as one table.")
     ] = None,
@@ -196,11 +210,13 @@ def compare_command(
 
     Scales of instruments in the registry take reliability and direction from their
     definitions; scales of other instruments need --direction and --reliability (or a
-    --scale-info YAML file).
+    --scale-info YAML file). The options are the settings of the evaluation file, by the
+    same names (stigma_outcomes.comparison.CompareSettings).
     """
     from .._outputs import all_or_nothing, check_output_paths
     from ..comparison import compare
-    from ..comparison.meta import parse_assignments
+    from ..comparison.scale_facts import parse_assignments
+    from ..comparison.settings import CompareSettings
     from ..errors import InputError
     from ..instruments.registry import Registry
     from ._common import items_beside
@@ -208,6 +224,24 @@ def compare_command(
     if keyed_items is None and items_beside(scores).is_file():
         keyed_items = items_beside(scores)
     check_output_paths({"--json": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
+    settings = CompareSettings.build(
+        "stigma-outcomes compare",
+        pre=pre,
+        post=post,
+        followup=followup or (),
+        group_by=group_by,
+        reference_group=reference_group,
+        covariates=covariate or (),
+        unlinked=unlinked,
+        reliability=parse_assignments(reliability or [], "--reliability"),
+        direction=parse_assignments(direction or [], "--direction"),
+        clinical_threshold=parse_assignments(clinical_threshold or [], "--clinical-threshold"),
+        rci_sd=rci_sd,
+        rci_reliability=rci_reliability,
+        min_cell=min_cell,
+        pool_by=pool_by,
+        pool_method=pool_method,
+    )
     items = None
     if keyed_items is not None:
         from .._io import read_table
@@ -217,23 +251,10 @@ def compare_command(
         items = read_table(keyed_items, dtype={"participant_id": str, "wave": str})
     results = compare(
         scores,
-        pre,
-        post,
-        followup=followup or [],
-        group_col=group_col,
-        unlinked=unlinked,
-        reliability=parse_assignments(reliability or [], "--reliability"),
-        direction=parse_assignments(direction or [], "--direction"),
+        settings=settings,
         registry=Registry(instruments_dir),
         keyed_items=items,
         scale_info=scale_info,
-        threshold=parse_assignments(threshold or [], "--clinical-threshold"),
-        rci_sd=rci_sd,
-        rci_reliability=rci_reliability,
-        reference_group=reference_group,
-        min_cell=min_cell,
-        pool_col=pool_by,
-        pool_method=pool_method,
     )
     with all_or_nothing():
         results.to_json(json_out)

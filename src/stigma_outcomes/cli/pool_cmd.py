@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..comparison._choices import PoolMethod
 from ._common import fmt_ci, fmt_num, fmt_p, text_table
 
 
@@ -45,10 +46,19 @@ def pool_command(
         typer.Option("--label", help="Name of each programme, in order (default: file names)."),
     ] = None,
     method: Annotated[
-        str, typer.Option("--method", help="Between-programme variance estimator: REML or DL.")
-    ] = "REML",
+        PoolMethod,
+        typer.Option(
+            "--pool-method",
+            "--method",
+            help="Between-programme variance estimator: REML or DL (as compare's "
+            "--pool-method; --method is its old name).",
+        ),
+    ] = PoolMethod.REML,
     min_cell: Annotated[
-        int, typer.Option("--min-cell", help="Programmes with fewer pairs are not pooled.")
+        int,
+        typer.Option(
+            "--min-cell", min=1, help="Privacy limit: programmes with fewer pairs are not pooled."
+        ),
     ] = 5,
     csv_out: Annotated[
         Path | None, typer.Option("--csv", help="Also write every record as one table.")
@@ -63,12 +73,9 @@ def pool_command(
     """
     from .._outputs import all_or_nothing, check_output_paths
     from ..comparison import pool_results
-    from ..errors import InputError
 
-    if method not in ("REML", "DL"):
-        raise InputError(f"unknown pooling method {method!r}", fix="use 'REML' (default) or 'DL'")
     check_output_paths({"--json": json_out, "--csv": csv_out}, results)
-    pooled = pool_results(results, label or None, min_cell=min_cell, method=method)
+    pooled = pool_results(results, label or None, min_cell=min_cell, method=str(method))
     with all_or_nothing():
         pooled.to_json(json_out)
         if csv_out is not None:

@@ -92,7 +92,7 @@ def report_command(
     author: Annotated[str, typer.Option("--author", help="Organisation writing the report.")] = (
         "Programme evaluation team"
     ),
-    threshold: Annotated[
+    min_cell: Annotated[
         int,
         typer.Option(
             "--min-cell",
@@ -130,7 +130,7 @@ def report_command(
         period=period,
         author=author,
         language=language,
-        threshold=threshold,
+        threshold=min_cell,
         **({"keywords": list(keyword)} if keyword else {}),
     )
     model = build_report(
@@ -149,8 +149,9 @@ def report_command(
 
             written.append(f"html: {write_text_atomic(html, render_html(model), private=False)}")
         if md is not None:
-            from ..report.render_markdown import render_markdown
+            from ..report.render import write_markdown
 
-            written.append(f"md: {write_text_atomic(md, render_markdown(model), private=False)}")
+            # The charts go beside it as SVG files, staged with the rest.
+            written.append(f"md: {write_markdown(model, md)}")
     for line in written:
         typer.echo(line)

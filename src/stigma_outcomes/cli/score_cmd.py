@@ -67,6 +67,14 @@ def score_command(
     wide: Annotated[
         Path | None, typer.Option("--wide", help="Also write a wide scores file.")
     ] = None,
+    no_items: Annotated[
+        bool,
+        typer.Option(
+            "--no-items",
+            help="Do not write the keyed item responses beside the scores "
+            "(compare then cannot compute in-sample reliability).",
+        ),
+    ] = False,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Worksheet of an Excel export (name or number).")
     ] = None,
@@ -114,7 +122,7 @@ def score_command(
             fix="name waves per file with --wave, or read them from --wave-col",
         )
     default_alerts = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
-    items_path = items_beside(out)
+    items_path = None if no_items else items_beside(out)
     check_output_paths(
         {"--out": out, "--ledger": ledger, "--alerts": alerts or default_alerts, "--wide": wide,
          "item responses": items_path},
@@ -158,9 +166,14 @@ def score_command(
     # in-sample reliability) and the wide file move into place together.
     from .._io import write_table
 
-    with all_or_nothing():
+    with all_or_nothing() as outputs:
         result.write(out, ledger, alerts_path)
-        write_table(result.keyed_items, items_path, private=True)
+        if items_path is not None:
+            result.write_items(items_path)
+        else:
+            # An older run's item responses would no longer match these scores: 'compare'
+            # reads the file beside the scores, so it goes with the rest of the set.
+            outputs.remove_on_commit([items_beside(out)])
         if wide is not None:
             write_table(result.wide(), wide, private=True)
     summary = result.summary()
@@ -168,7 +181,7 @@ def score_command(
         "scores": str(out),
         "ledger": str(ledger) if ledger else None,
         "alerts": str(alerts_path) if alerts_path else None,
-        "items": str(items_path),
+        "items": str(items_path) if items_path else None,
     }
     if as_json:
         echo_json(summary)

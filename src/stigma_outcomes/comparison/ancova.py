@@ -33,8 +33,6 @@ filled on the single record when there are two groups); ``eta_squared_method``; 
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,21 +40,9 @@ import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
 
-from ._codes import equals_text, present_labels, text_codes
-from ._common import essentially_constant
-from .estimable import estimable_columns
-
-ETA_METHOD = (
-    "partial eta squared of the group term from the drop-one (type II = type III) sum of "
-    "squares; for a single contrast t^2 / (t^2 + df_residual)"
-)
-
-
-def _num(value: float | np.floating | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+from ._ancova_fit import ETA_METHOD, fit_scale
+from ._codes import present_labels
+from .table import ScoreTable
 
 
 def _check(
@@ -106,115 +92,35 @@ def _check(
     return levels
 
 
-@dataclass(frozen=True)
-class _Codes:
-    """The scores table as integer codes, worked out once for every scale and contrast."""
+def _wide_by_scale(
+    table: ScoreTable, from_wave: str, to_wave: str, covariates: list[str]
+) -> list[pd.DataFrame]:
+    """Per scale (the table's order), one row per pair: ``pre``, ``post``, group, covariates.
 
-    ok: np.ndarray
-    score: np.ndarray
-    wave: np.ndarray
-    wave_labels: list[str]
-    pid: np.ndarray
-    pid_labels: list[str]
-    group: np.ndarray
-    group_labels: list[str]
-
-
-def _codes(scores: pd.DataFrame, group_col: str) -> _Codes:
-    score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    wave, wave_labels = text_codes(scores["wave"])
-    pid, pid_labels = text_codes(scores["participant_id"])
-    group, group_labels = text_codes(scores[group_col], sort=True)
-    ok = equals_text(scores["status"], "ok") & ~np.isnan(score)
-    return _Codes(ok, score, wave, wave_labels, pid, pid_labels, group, group_labels)
-
-
-def _wide(
-    scores: pd.DataFrame,
-    codes: _Codes,
-    rows: np.ndarray,
-    from_wave: str,
-    to_wave: str,
-    covariates: list[str],
-    where: str,
-) -> pd.DataFrame:
-    """One row per participant with ``pre``, ``post``, the group and baseline covariates.
-
-    ``rows`` are the scale's ok rows of ``scores``; participants are matched by code.
+    The pairs are the table's own (:meth:`ScoreTable.pairs`); the group is read at baseline,
+    and a participant without one there takes the later wave's; covariates are read at
+    baseline. Rows missing a group or a covariate are left out (complete cases).
     """
-    wave = codes.wave[rows]
-    picked = []
-    for name in (from_wave, to_wave):
-        at = rows[wave == codes.wave_labels.index(name)] if name in codes.wave_labels else rows[:0]
-        at = at[codes.pid[at] >= 0]  # a row without a participant ID cannot be paired
-        ids, counts = np.unique(codes.pid[at], return_counts=True)
-        if (counts > 1).any():
-            raise AnalysisError(
-                f"participant '{codes.pid_labels[ids[counts > 1][0]]}' has more than one "
-                f"score at wave '{name}'",
-                where=where,
-                fix="resolve duplicate participant rows before comparing",
-            )
-        picked.append(at)
-    pre_rows, post_rows = picked
-    # each baseline row's partner at the later wave (−1: none), in baseline order
-    partner = np.full(len(codes.pid_labels) + 1, -1, dtype=np.int64)
-    partner[codes.pid[post_rows]] = post_rows
-    match = partner[codes.pid[pre_rows]]
-    both = match >= 0
-    pre_rows, post_rows = pre_rows[both], match[both]
-    # the group is read at baseline; a participant without one there may have it later
-    group = np.where(codes.group[pre_rows] >= 0, codes.group[pre_rows], codes.group[post_rows])
-    labels = np.array([*codes.group_labels, None], dtype=object)
-    out = pd.DataFrame(
-        {
-            "pre": codes.score[pre_rows],
-            "post": codes.score[post_rows],
-            "group": labels[group],
-        }
-    )
+    pairs = table.pairs(from_wave, to_wave)
+    assert pairs.rows is not None and pairs.group_code is not None
+    rows_from, rows_to = pairs.rows
+    coded = table.coded
+    gcode = coded["_group"].to_numpy()
+    group = np.where(gcode[rows_from] >= 0, gcode[rows_from], gcode[rows_to])
+    labels = np.array([*table.group_levels, None], dtype=object)
+    wide = pd.DataFrame({"pre": pairs.pre, "post": pairs.post, "group": labels[group]})
     for cov in covariates:
-        out[cov] = scores[cov].to_numpy()[pre_rows]
-    return out.dropna().reset_index(drop=True)
-
-
-def _covariate_columns(
-    wide: pd.DataFrame, covariates: list[str], notes: list[str] | None = None
-) -> tuple[np.ndarray, list[str]]:
-    cols: list[np.ndarray] = []
-    names: list[str] = []
-    for cov in covariates:
-        numeric = pd.to_numeric(wide[cov], errors="coerce")
-        if numeric.notna().all():
-            cols.append(numeric.to_numpy(dtype=float)[:, None])
-            names.append(cov)
-        else:
-            values = wide[cov].astype(str)
-            cov_levels = sorted(values.unique())
-            if len(cov_levels) < 2 and notes is not None:
-                notes.append(
-                    f"covariate '{cov}' has one value ({cov_levels[0]!r}) among the complete "
-                    "cases, so it was dropped from the model (R lm: coefficient NA)"
-                )
-            for level in cov_levels[1:]:
-                cols.append((values == level).to_numpy(dtype=float)[:, None])
-                names.append(f"{cov}{level}")
-    if not cols:
-        return np.empty((len(wide), 0)), []
-    return np.hstack(cols), names
-
-
-def _ols(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
-    """Coefficients, residual sum of squares and the unscaled covariance ``(X'X)^-1``."""
-    q, r = np.linalg.qr(X)
-    beta = np.linalg.solve(r, q.T @ y)
-    resid = y - X @ beta
-    r_inv = np.linalg.inv(r)
-    return beta, float(resid @ resid), r_inv @ r_inv.T
+        wide[cov] = coded[cov].to_numpy()[rows_from]
+    order = np.argsort(pairs.scale_code, kind="stable")
+    bounds = np.searchsorted(pairs.scale_code[order], np.arange(len(table.scales) + 1))
+    return [
+        wide.iloc[order[bounds[k] : bounds[k + 1]]].dropna().reset_index(drop=True)
+        for k in range(len(table.scales))
+    ]
 
 
 def fit_ancova(
-    scores: pd.DataFrame,
+    scores: pd.DataFrame | ScoreTable,
     from_wave: str,
     to_wave: str,
     group_col: str,
@@ -227,8 +133,9 @@ def fit_ancova(
 
     Parameters
     ----------
-    scores : pandas.DataFrame
-        Tidy scores with ``participant_id, wave, instrument, scale, score, status`` and the
+    scores : ScoreTable or pandas.DataFrame
+        The coded score table (grouped by ``group_col``, carrying the covariates), or tidy
+        scores with ``participant_id, wave, instrument, scale, score, status`` and the
         group (and covariate) columns.
     from_wave, to_wave : str
         Baseline wave (``pre``) and later wave (``post``).
@@ -269,21 +176,16 @@ def fit_ancova(
     ('a', 'b', -2.226)
     """
     covariates = list(covariates or [])
-    levels = _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
-    codes = _codes(scores, group_col)
-    # one pass splits the ok rows by scale; filtering per scale would rescan the table
-    inst, inst_labels = text_codes(scores["instrument"], sort=True)
-    scale, scale_labels = text_codes(scores["scale"], sort=True)
-    n_scale = max(len(scale_labels), 1)
-    cell = inst * n_scale + scale
-    cells = np.unique(cell[(inst >= 0) & (scale >= 0)])  # every scale gets its records
-    rows = np.flatnonzero(codes.ok)
-    rows = rows[np.argsort(cell[rows], kind="stable")]
-    starts = np.searchsorted(cell[rows], cells)
-    stops = np.searchsorted(cell[rows], cells, side="right")
+    if isinstance(scores, ScoreTable):
+        table = scores
+        _check_table(table, str(from_wave), str(to_wave), group_col, reference_group, covariates)
+    else:
+        _check(scores, str(from_wave), str(to_wave), group_col, reference_group, covariates)
+        table = ScoreTable.from_scores(scores, group_col, covariates)
+    levels = table.group_levels
     records: list[dict[str, Any]] = []
-    for c, start, stop in zip(cells, starts, stops, strict=True):
-        inst_name, scale_name = inst_labels[c // n_scale], scale_labels[c % n_scale]
+    wides = _wide_by_scale(table, str(from_wave), str(to_wave), covariates)
+    for (inst_name, scale_name), wide in zip(table.scales, wides, strict=True):
         base = {
             "instrument": inst_name,
             "scale": scale_name,
@@ -293,156 +195,46 @@ def fit_ancova(
             "covariates": covariates,
             "eta_squared_method": ETA_METHOD,
         }
-        wide = _wide(scores, codes, rows[start:stop], str(from_wave), str(to_wave),
-                     covariates, f"{inst_name}.{scale_name}")  # fmt: skip
         # default reference: the first level, in R's factor() order, that this scale has pairs in
         in_scale = [g for g in levels if (wide["group"] == g).any()]
         if reference_group is not None:
             base["reference_group"] = str(reference_group)
         else:
             base["reference_group"] = in_scale[0] if in_scale else levels[0]
-        records.extend(_fit_scale(wide, base, levels, base["reference_group"], covariates))
+        records.extend(fit_scale(wide, base, levels, base["reference_group"], covariates))
     return records
 
 
-_VALUE_FIELDS = (
-    "group",
-    "term",
-    "adjusted_difference",
-    "adjusted_difference_se",
-    "adjusted_difference_ci_low",
-    "adjusted_difference_ci_high",
-    "t",
-    "df",
-    "p",
-    "partial_eta_squared",
-    "F",
-    "df1",
-    "df2",
-)
-
-
-def _undefined(base: dict[str, Any], wide: pd.DataFrame, note: str) -> list[dict[str, Any]]:
-    record = dict(base)
-    record.update(dict.fromkeys(_VALUE_FIELDS))
-    record["n"] = len(wide)
-    record["n_by_group"] = {str(k): int(v) for k, v in wide["group"].value_counts().items()}
-    record["note"] = note
-    return [record]
-
-
-def _fit_scale(
-    wide: pd.DataFrame,
-    base: dict[str, Any],
-    levels: list[str],
-    reference: str,
+def _check_table(
+    table: ScoreTable,
+    from_wave: str,
+    to_wave: str,
+    group_col: str,
+    reference_group: str | None,
     covariates: list[str],
-) -> list[dict[str, Any]]:
-    from . import distributions as stats
+) -> None:
+    """The checks of :func:`_check` for a table already validated and coded."""
+    missing = [c for c in covariates if c not in table.columns]
+    if table.group_by != group_col or missing:
+        raise AnalysisError(
+            f"the score table was built without the column(s) "
+            f"{', '.join([group_col, *missing] if table.group_by != group_col else missing)}",
+            where="ScoreTable.from_scores(..., group_by=, columns=)",
+            fix="build the table with the group column and the covariates",
+        )
+    if from_wave == to_wave:
+        raise AnalysisError(
+            f"the ANCOVA needs two different waves, got '{from_wave}' twice",
+            where="from_wave / to_wave",
+            fix="give the baseline wave as from_wave and the later wave as to_wave",
+        )
+    levels = table.levels()  # at least two
+    if reference_group is not None and str(reference_group) not in levels:
+        raise AnalysisError(
+            f"reference group '{reference_group}' is not a level of '{group_col}'",
+            where=f"column '{group_col}'",
+            fix=f"choose one of: {', '.join(levels)}",
+        )
 
-    present = [g for g in levels if (wide["group"] == g).any()]
-    if reference not in present:
-        return _undefined(
-            base, wide, f"no complete pre/post pair in the reference group '{reference}'"
-        )
-    others = [g for g in present if g != reference]
-    if not others:
-        return _undefined(base, wide, "complete pre/post pairs exist in one group only")
 
-    group = wide["group"].to_numpy()
-    dummies = np.column_stack([(group == g).astype(float) for g in others])
-    notes: list[str] = []
-    cov_x, cov_names = _covariate_columns(wide, covariates, notes)
-    y = wide["post"].to_numpy(dtype=float)
-    ones = np.ones((len(wide), 1))
-    pre = wide["pre"].to_numpy(dtype=float)[:, None]
-    X = np.hstack([ones, pre, dummies, cov_x])
-    # Groups enter before the covariates, so a covariate aliased with the intercept, the
-    # baseline or a group is the one dropped (R lm: coefficient NA) and groups stay estimable.
-    keep = estimable_columns(X)
-    n_group = dummies.shape[1]
-    aliased_cov = [n for n, k in zip(cov_names, keep[2 + n_group :], strict=True) if not k]
-    if aliased_cov:
-        notes.append(
-            f"covariate(s) {', '.join(aliased_cov)} aliased among the {len(y)} complete cases "
-            "(constant, or a combination of baseline, groups and the other covariates), so "
-            "dropped from the model as R lm does (coefficient NA)"
-        )
-    if not keep[: 2 + n_group].all():
-        return _undefined(
-            base, wide, "; ".join([*notes, "the groups or the baseline score are collinear"])
-        )
-    X = X[:, keep]
-    X_reduced = np.delete(X, np.arange(2, 2 + n_group), axis=1)
-    df_resid = len(y) - X.shape[1]
-    if df_resid < 1:
-        return _undefined(
-            base, wide, "; ".join([*notes, "too few complete pairs to estimate the model"])
-        )
-    beta, rss, xtx_inv = _ols(X, y)
-    _, rss_reduced, _ = _ols(X_reduced, y)
-    sigma2 = rss / df_resid
-    if essentially_constant(math.sqrt(max(sigma2, 0.0)), 1, float(np.max(np.abs(y)))):
-        return _undefined(
-            base,
-            wide,
-            "; ".join([*notes, "the model fits the later scores exactly (up to rounding); "
-                       "no error term, so t and p are undefined"]),
-        )  # fmt: skip
-    note = "; ".join(notes) or None
-    n_by_group = {str(k): int(v) for k, v in wide["group"].value_counts().sort_index().items()}
-    ss_group = max(rss_reduced - rss, 0.0)
-    df1 = len(others)
-    f_stat = (ss_group / df1) / sigma2
-    p_f = float(stats.f.sf(f_stat, df1, df_resid))
-    eta_group = ss_group / (ss_group + rss)
-    t_crit = float(stats.t.ppf(0.975, df_resid))
-
-    records = []
-    for j, level in enumerate(others):
-        k = 2 + j
-        est = float(beta[k])
-        se = math.sqrt(sigma2 * xtx_inv[k, k])
-        t = est / se
-        record = dict(base)
-        record.update(
-            {
-                "n": len(y),
-                "n_by_group": n_by_group,
-                "group": level,
-                "term": f"{base['group_column']}{level}",
-                "adjusted_difference": _num(est),
-                "adjusted_difference_se": _num(se),
-                "adjusted_difference_ci_low": _num(est - t_crit * se),
-                "adjusted_difference_ci_high": _num(est + t_crit * se),
-                "t": _num(t),
-                "df": df_resid,
-                "p": _num(2.0 * stats.t.sf(abs(t), df_resid)),
-                "partial_eta_squared": _num(t * t / (t * t + df_resid)),
-                # with two groups the contrast is the whole group term
-                "F": _num(f_stat) if df1 == 1 else None,
-                "df1": 1 if df1 == 1 else None,
-                "df2": df_resid if df1 == 1 else None,
-                "note": note,
-            }
-        )
-        records.append(record)
-    if df1 > 1:
-        overall = dict(base)
-        overall.update(dict.fromkeys(_VALUE_FIELDS))
-        overall.update(
-            {
-                "n": len(y),
-                "n_by_group": n_by_group,
-                "term": "group",
-                "df": df_resid,
-                "p": _num(p_f),
-                "partial_eta_squared": _num(eta_group),
-                "F": _num(f_stat),
-                "df1": df1,
-                "df2": df_resid,
-                "note": note,
-            }
-        )
-        records.append(overall)
-    return records
+__all__ = ["ETA_METHOD", "fit_ancova"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ import pandas as pd
 from ._common import welch_t
 from .pairing import scale_table, wave_mask
 from .unlinked import hedges_g
+
+if TYPE_CHECKING:
+    from .table import ScoreTable
 
 
 def _fields(completers: np.ndarray, dropouts: np.ndarray) -> dict[str, Any]:
@@ -58,7 +61,7 @@ def _fields(completers: np.ndarray, dropouts: np.ndarray) -> dict[str, Any]:
 
 
 def attrition_records(
-    valid: pd.DataFrame,
+    valid: pd.DataFrame | ScoreTable,
     baseline_wave: str,
     later_waves: Sequence[str],
     group_col: str | None = None,
@@ -68,8 +71,9 @@ def attrition_records(
 
     Parameters
     ----------
-    valid : DataFrame
-        Valid scores (:func:`stigma_outcomes.comparison.pairing.valid_scores`).
+    valid : ScoreTable or DataFrame
+        The score table (its grouping column is used when ``group_col`` is not given), or
+        valid scores (:func:`stigma_outcomes.comparison.pairing.valid_scores`).
     baseline_wave : str
         The wave whose scores are compared.
     later_waves : sequence of str
@@ -89,6 +93,11 @@ def attrition_records(
     >>> rec["n_completers"], rec["n_dropouts"], rec["mean_difference"]
     (2, 2, -2.5)
     """
+    from .table import ScoreTable
+
+    if isinstance(valid, ScoreTable):
+        group_col = group_col if group_col is not None else valid.group_by
+        valid = valid.coded
     table = scale_table(valid)
     n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
     levels: list[str] = list(valid.attrs.get("group_levels", [])) if group_col else []

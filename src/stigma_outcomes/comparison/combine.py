@@ -17,6 +17,7 @@ from typing import Any
 from .._version import __version__
 from ..errors import AnalysisError, InputError
 from .pooling import pool_paired
+from .records import RESULTS_SCHEMA_VERSION
 from .results import Results
 
 SOURCE_COLUMN = "source"
@@ -115,14 +116,13 @@ def pool_results(
             "none of the results holds whole-sample paired records to pool",
             fix="pool results of linked (paired) analyses; unlinked designs are not pooled",
         )
-    combined = Results()
-    combined.paired = studies
-    combined.pooled = pool_paired(
+    pooled = pool_paired(
         studies, by=SOURCE_COLUMN, min_cell=min_cell, method=method, effects=tuple(effects)
     )
-    combined.meta = {
+    meta = {
         "package": "stigma_outcomes",
         "version": __version__,
+        "schema_version": RESULTS_SCHEMA_VERSION,
         "inputs": [info for _, _, info in loaded],
         "settings": {
             "pool_col": SOURCE_COLUMN,
@@ -133,4 +133,4 @@ def pool_results(
         },
         "warnings": [],
     }
-    return combined
+    return Results(paired=studies, pooled=pooled, meta=meta)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .meta import ScaleKey
+from .scale_facts import ScaleKey
 
 
 def scale_items_for(
@@ -26,7 +26,7 @@ def scale_items_for(
     file that is not in the registry). A scale whose items cannot be told apart is named in
     ``warnings`` rather than left out silently.
     """
-    from .meta import load_scale_info
+    from .scale_facts import load_scale_info
 
     out: dict[ScaleKey, list[str]] = {}
     known = set(registry.ids)

@@ -218,6 +218,8 @@ class Pairs:
     post: np.ndarray
     group_code: np.ndarray | None = None
     group_levels: list[str] = field(default_factory=list)
+    rows: tuple[np.ndarray, np.ndarray] | None = None
+    """Each pair's row in the coded table at ``from_wave`` and at ``to_wave``."""
 
     def __len__(self) -> int:
         return len(self.pre)
@@ -242,6 +244,7 @@ class Pairs:
             self.post[mask],
             None if self.group_code is None else self.group_code[mask],
             self.group_levels,
+            None if self.rows is None else (self.rows[0][mask], self.rows[1][mask]),
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -345,6 +348,7 @@ def pair_waves(
         post=score[rows_to],
         group_code=group_code,
         group_levels=levels,
+        rows=(rows_from, rows_to),
     )
 
 

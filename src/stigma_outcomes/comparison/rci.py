@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ._common import essentially_constant
-from .meta import ScaleKey, ScaleMeta
 from .pairing import Pairs, scale_table, wave_mask
+from .scale_facts import ScaleKey, ScaleMeta
 
 RCI_CRITICAL = 1.96
 

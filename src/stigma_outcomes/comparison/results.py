@@ -23,109 +23,24 @@ import pandas as pd
 
 from .._io import write_table, write_text_atomic
 from ..errors import InputError
-from .fields import SECTION_DOCS
-
-SECTIONS = ("paired", "unlinked", "mixed_models", "ancova", "attrition", "reliability", "pooled")
-
-_KEY = {"design": "string", "instrument": "string", "scale": "string", "group_column": "string",
-        "group": "string", "from_wave": "string", "to_wave": "string"}  # fmt: skip
-
-PAIRED_FIELDS: dict[str, str] = {
-    **_KEY,
-    "n_pairs": "integer", "pre_mean": "number", "pre_sd": "number", "post_mean": "number",
-    "post_sd": "number", "mean_change": "number", "sd_change": "number",
-    "mean_change_ci_low": "number", "mean_change_ci_high": "number", "t": "number",
-    "df": "number", "p_t": "number", "p_t_holm": "number", "p_t_bh": "number",
-    "wilcoxon_v": "number", "p_wilcoxon": "number", "wilcoxon_method": "string",
-    "n_zero_differences": "integer", "rank_biserial": "number", "d_z": "number",
-    "d_z_ci_low": "number", "d_z_ci_high": "number", "d_av": "number", "g_av": "number",
-    "improvement_sign": "integer", "n_improved": "integer", "n_worsened": "integer",
-    "n_unchanged": "integer", "prop_improved": "number", "prop_improved_ci_low": "number",
-    "prop_improved_ci_high": "number", "rci_reliability": "number",
-    "rci_reliability_source": "string", "rci_sd": "number", "rci_sd_source": "string",
-    "rci_s_diff": "number", "rci_threshold": "number", "n_reliably_improved": "integer",
-    "prop_reliably_improved": "number", "n_no_reliable_change": "integer",
-    "prop_no_reliable_change": "number", "n_reliably_deteriorated": "integer",
-    "prop_reliably_deteriorated": "number", "n_clinical_at_pre": "integer",
-    "n_recovered": "integer", "prop_recovered": "number", "clinical_cutoff": "number",
-    "clinical_cutoff_operator": "string", "clinical_cutoff_source": "string",
-    "recovery_criterion": "string", "suppress": "boolean",
-    "too_few_to_interpret": "boolean", "note": "string",
-}  # fmt: skip
-"""Every field of a paired record and its JSON type (all but the key and flags may be null)."""
-
-UNLINKED_FIELDS: dict[str, str] = {
-    **_KEY,
-    "n_before": "integer", "mean_before": "number", "sd_before": "number",
-    "n_after": "integer", "mean_after": "number", "sd_after": "number",
-    "mean_difference": "number", "mean_difference_ci_low": "number",
-    "mean_difference_ci_high": "number", "t": "number", "df": "number", "p_t": "number",
-    "p_t_holm": "number", "p_t_bh": "number", "hedges_g": "number",
-    "hedges_g_ci_low": "number", "hedges_g_ci_high": "number",
-    "mann_whitney_w": "number", "p_mann_whitney": "number", "mann_whitney_method": "string",
-    "rank_biserial": "number", "improvement_sign": "integer", "threshold": "number",
-    "threshold_rule": "string", "n_beyond_before": "integer", "prop_beyond_before": "number",
-    "n_beyond_after": "integer", "prop_beyond_after": "number", "risk_difference": "number",
-    "risk_difference_ci_low": "number", "risk_difference_ci_high": "number",
-    "odds_ratio": "number", "odds_ratio_ci_low": "number", "odds_ratio_ci_high": "number",
-    "suppress": "boolean", "too_few_to_interpret": "boolean", "note": "string",
-}  # fmt: skip
-
-ATTRITION_FIELDS: dict[str, str] = {
-    "design": "string", "instrument": "string", "scale": "string", "group_column": "string",
-    "group": "string", "from_wave": "string", "wave": "string", "n_at_wave": "integer",
-    "n_baseline": "integer", "n_completers": "integer", "n_dropouts": "integer",
-    "prop_retained": "number", "mean_completers": "number", "sd_completers": "number",
-    "mean_dropouts": "number", "sd_dropouts": "number", "mean_difference": "number",
-    "mean_difference_ci_low": "number", "mean_difference_ci_high": "number", "t": "number",
-    "df": "number", "p": "number", "hedges_g": "number", "hedges_g_ci_low": "number",
-    "hedges_g_ci_high": "number", "suppress": "boolean", "too_few_to_interpret": "boolean",
-    "note": "string",
-}  # fmt: skip
-
-POOLED_FIELDS: dict[str, str] = {
-    "instrument": "string", "scale": "string", "group": "string", "group_column": "string",
-    "pooled_over": "string", "from_wave": "string", "to_wave": "string", "effect": "string",
-    "method": "string", "k": "integer", "n_total": "integer", "estimate": "number",
-    "se": "number", "ci_low": "number", "ci_high": "number", "z": "number", "p": "number",
-    "tau2": "number", "tau": "number", "i2": "number", "h2": "number", "q": "number",
-    "q_df": "integer", "q_p": "number", "pi_low": "number", "pi_high": "number",
-    "improvement_sign": "integer", "studies": "array", "excluded": "array",
-    "suppress": "boolean",
-}  # fmt: skip
+from .records import (
+    RESULTS_SCHEMA_VERSION,
+    SECTION_MODELS,
+    SECTIONS,
+    plain,
+    results_json_schema,
+    validate_results,
+)
 
 SECTION_FIELDS: dict[str, dict[str, str]] = {
-    "paired": PAIRED_FIELDS,
-    "unlinked": UNLINKED_FIELDS,
-    "attrition": ATTRITION_FIELDS,
-    "pooled": POOLED_FIELDS,
+    name: model.field_kinds() for name, model in SECTION_MODELS.items()
 }
-"""Field order of the sections this package defines fully; the others keep their own order."""
+"""Each section's declared fields and their JSON types, in declaration order (from the models)."""
 
-_REQUIRED = {
-    "paired": ["design", "instrument", "scale", "group", "from_wave", "to_wave", "n_pairs",
-               "pre_mean", "pre_sd", "post_mean", "post_sd", "mean_change",
-               "mean_change_ci_low", "mean_change_ci_high", "t", "df", "p_t", "p_t_holm",
-               "p_t_bh", "wilcoxon_v", "p_wilcoxon", "rank_biserial", "d_z", "d_z_ci_low",
-               "d_z_ci_high", "d_av", "g_av", "improvement_sign", "n_improved",
-               "prop_improved", "prop_improved_ci_low", "prop_improved_ci_high",
-               "rci_reliability", "rci_reliability_source", "rci_sd", "rci_sd_source",
-               "rci_threshold", "n_reliably_improved", "n_no_reliable_change",
-               "n_reliably_deteriorated", "n_recovered", "clinical_cutoff",
-               "clinical_cutoff_source", "recovery_criterion", "suppress"],
-    "unlinked": ["design", "instrument", "scale", "group", "from_wave", "to_wave", "n_before",
-                 "n_after", "mean_difference", "t", "df", "p_t", "p_t_holm", "p_t_bh",
-                 "hedges_g",
-                 "mann_whitney_w", "p_mann_whitney", "rank_biserial", "suppress"],
-    "attrition": ["instrument", "scale", "group", "wave", "n_completers", "n_dropouts",
-                  "mean_completers", "mean_dropouts", "t", "df", "p", "hedges_g"],
-    "mixed_models": ["instrument", "scale"],
-    "ancova": ["instrument", "scale", "from_wave", "to_wave"],
-    "reliability": ["instrument", "scale", "wave"],
-    "pooled": ["instrument", "scale", "pooled_over", "from_wave", "to_wave", "effect",
-               "method", "k", "estimate", "se", "ci_low", "ci_high", "tau2", "i2",
-               "studies", "excluded", "suppress"],
-}  # fmt: skip
+PAIRED_FIELDS = SECTION_FIELDS["paired"]
+UNLINKED_FIELDS = SECTION_FIELDS["unlinked"]
+ATTRITION_FIELDS = SECTION_FIELDS["attrition"]
+POOLED_FIELDS = SECTION_FIELDS["pooled"]
 
 
 def _clean(value: Any) -> Any:
@@ -155,11 +70,12 @@ def _clean(value: Any) -> Any:
 
 
 def _records(value: Any) -> list[dict[str, Any]]:
+    """Plain records: numpy values to Python, undefined numbers (NaN, infinities) to None."""
     if value is None:
         return []
     if isinstance(value, pd.DataFrame):
-        return list(value.to_dict(orient="records"))
-    return [dict(r) for r in value]
+        value = value.to_dict(orient="records")
+    return [plain(dict(r)) for r in value]
 
 
 @dataclass
@@ -168,9 +84,13 @@ class Results:
 
     Examples
     --------
+    Records are plain dictionaries whose fields the models of
+    :mod:`stigma_outcomes.comparison.records` declare; an undefined statistic is ``None``
+    (``null`` in the JSON), never NaN.
+
     >>> r = Results(paired=[{"instrument": "x", "scale": "t", "group": None, "t": float("nan")}])
-    >>> r.to_dict()["paired"][0]["t"] is None
-    True
+    >>> r.paired[0]["t"] is None, r.to_dict()["paired"][0]["t"] is None
+    (True, True)
     """
 
     paired: list[dict[str, Any]] = field(default_factory=list)
@@ -185,6 +105,7 @@ class Results:
     def __post_init__(self) -> None:
         for name in SECTIONS:
             setattr(self, name, _records(getattr(self, name)))
+        self.meta = plain(dict(self.meta))
 
     def __repr__(self) -> str:
         """Records per section and the design, never the records themselves.
@@ -235,7 +156,7 @@ class Results:
             yield name, getattr(self, name)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready dictionary (NaN → ``None``, numpy → Python)."""
+        """The JSON-ready dictionary (NaN → ``None``, numpy → Python, 15 significant digits)."""
         out: dict[str, Any] = {"meta": _clean(self.meta)}
         for name, records in self.sections():
             out[name] = [_clean(r) for r in records]
@@ -271,14 +192,16 @@ class Results:
         return write_table(self.to_frame(None), path, private=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Results:
-        """Rebuild results from :meth:`to_dict` output (``None`` numbers stay ``None``)."""
-        unknown = set(data) - {"meta", *SECTIONS}
-        if unknown:
-            raise InputError(
-                f"not a results file: unexpected key(s) {sorted(unknown)}",
-                fix="pass a results JSON written by 'stigma-outcomes compare'",
-            )
+    def from_dict(cls, data: Mapping[str, Any], where: str = "results") -> Results:
+        """Rebuild results from :meth:`to_dict` output, checked against the record models.
+
+        Raises
+        ------
+        InputError
+            One message naming the section, record and field that does not fit
+            (:func:`~stigma_outcomes.comparison.records.validate_results`).
+        """
+        validate_results(data, where)
         return cls(meta=dict(data.get("meta") or {}), **{s: data.get(s) or [] for s in SECTIONS})
 
     @classmethod
@@ -291,7 +214,7 @@ class Results:
             raise InputError(f"cannot read results file: {exc}", where=str(file)) from None
         if not isinstance(data, dict):
             raise InputError("not a results file (expected a JSON object)", where=str(file))
-        return cls.from_dict(data)
+        return cls.from_dict(data, str(file))
 
 
 def _flatten(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -307,81 +230,19 @@ def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 
-def _property(kind: str, nullable: bool, description: str | None = None) -> dict[str, Any]:
-    prop: dict[str, Any] = {"type": [kind, "null"] if nullable else kind}
-    if description:
-        prop["description"] = description
-    return prop
-
-
-def results_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a results file.
-
-    Examples
-    --------
-    >>> sorted(results_json_schema()["properties"])[:3]
-    ['ancova', 'attrition', 'meta']
-    """
-    not_null = {"design", "instrument", "scale", "suppress"}
-    sections: dict[str, Any] = {}
-    for name in SECTIONS:
-        fields = SECTION_FIELDS.get(name, {})
-        docs = SECTION_DOCS.get(name, {})
-        props = {k: _property(v, k not in not_null, docs.get(k)) for k, v in fields.items()}
-        if name not in SECTION_FIELDS:
-            props = {
-                "instrument": {"type": "string"},
-                "scale": {"type": "string"},
-                "group": {"type": ["string", "null"]},
-            }
-        sections[name] = {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": _REQUIRED[name],
-                "properties": props,
-                "additionalProperties": True,
-            },
-        }
-    for name in ("paired", "unlinked"):
-        sections[name]["items"]["properties"]["design"] = {"enum": [_DESIGN[name]]}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://stigma-outcomes.example/results.schema.json",
-        "title": "stigma_outcomes comparison results",
-        "description": "Output of 'stigma-outcomes compare' (SPEC §6).",
-        "type": "object",
-        "required": ["meta", *SECTIONS],
-        "additionalProperties": False,
-        "properties": {
-            "meta": {
-                "type": "object",
-                "required": ["package", "version", "settings", "inputs"],
-                "properties": {
-                    "package": {"const": "stigma_outcomes"},
-                    "version": {"type": "string"},
-                    "settings": {"type": "object"},
-                    "inputs": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["name", "sha256"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                            },
-                        },
-                    },
-                },
-            },
-            **sections,
-        },
-    }
-
-
-_DESIGN = {"paired": "linked", "unlinked": "unlinked"}
-
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
+
+
+__all__ = [
+    "RESULTS_SCHEMA_VERSION",
+    "SCHEMA_PATH",
+    "SECTIONS",
+    "SECTION_FIELDS",
+    "Results",
+    "dumps",
+    "results_json_schema",
+    "schema_text",
+]
 
 
 def schema_text() -> str:

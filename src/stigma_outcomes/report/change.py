@@ -145,10 +145,7 @@ def _bin_words(b: dict[str, Any], dec: int) -> str:
     return f"{num(b['low'], dec, signed=True)} to {num(b['high'], dec, signed=True)}"
 
 
-def change_chart(
-    instrument: str, info: OutcomeInfo, spec: dict[str, Any], d: Disclosure, fw: str, tw: str
-) -> Chart:
-    """The histogram, with each bin's count or its privacy mark, and alt text that reads it."""
+def _panel_bars(spec: dict[str, Any], d: Disclosure) -> list[dict[str, Any]]:
     bars = []
     for b in spec["bins"]:
         shown = d.shown(b["key"])
@@ -169,15 +166,44 @@ def change_chart(
         bars[0]["open"] = "low"
         bars[-1]["high"] = bars[-1]["low"] + width
         bars[-1]["open"] = "high"
+    return bars
+
+
+def change_chart(
+    instrument: str,
+    info: OutcomeInfo,
+    panels: list[tuple[str | None, dict[str, Any]]],
+    d: Disclosure,
+    fw: str,
+    tw: str,
+    groups_together: bool = False,
+) -> Chart:
+    """The histogram, one panel per group (or one for everyone), with each bin's count or
+    its privacy mark, and alt text that reads it.
+
+    ``panels``: (group, spec) pairs from :func:`register_changes`, group ``None`` for the
+    whole sample. ``groups_together``: a single whole-sample panel of a sample with groups;
+    the caption then says that it counts all groups together.
+    """
+    spec = panels[0][1]
+    width = spec["width"]
     dec = 2 if width < 1 else 1
     band = spec.get("band")
     sign = spec.get("improvement_sign")
     better = "right" if sign == 1 else "left" if sign == -1 else None
-    words = "; ".join(f"{_bin_words(b, dec)}: {b['mark']}" for b in bars)
+    drawn = []
+    counts = []
+    for group, one in panels:
+        bars = _panel_bars(one, d)
+        drawn.append({"group": group, "bars": bars})
+        words = "; ".join(f"{_bin_words(b, dec)}: {b['mark']}" for b in bars)
+        counts.append(f"{group + ' group' if group else 'People'} per bin: {words}.")
     alt = (
         f"Histogram of how much each participant's {info.name} changed from {fw} to {tw} "
-        "(after minus before, in score points), counted in bins; no individual scores are "
-        f"shown. People per bin: {words}."
+        "(after minus before, in score points), counted in bins"
+        + (", one panel per group" if len(panels) > 1 else "")
+        + "; no individual scores are shown. "
+        + " ".join(counts)
     )
     if band is not None:
         alt += (
@@ -186,16 +212,23 @@ def change_chart(
         )
     if better:
         alt += f" Improvement is to the {better}."
-    if any(b["n"] is None for b in bars):
+    if any(b["n"] is None for p in drawn for b in p["bars"]):
         alt += f" Bins marked “<{d.threshold}” or “‡” are not drawn, for privacy."
+    if len(panels) > 1:
+        whom = " in each group"
+    elif groups_together:
+        whom = " (everyone with both surveys, all groups together)"
+    else:
+        whom = ""
     return Chart(
         f"change-{instrument}",
         "change",
-        f"How much {info.name} changed, person by person, counted in bins"
+        f"How much {info.name} changed, person by person{whom}, counted in bins"
         + ("; the band marks changes too small to tell from measurement error." if band else "."),
         alt,
         {
-            "bars": bars,
+            "bars": drawn[0]["bars"],
+            "panels": drawn if len(drawn) > 1 else [],
             "band": band,
             "better": better,
             "xlabel": f"Change in {info.label} ({tw} − {fw}, score points)",
@@ -209,37 +242,75 @@ def register_changes(
     scores: pd.DataFrame | None,
     d: Disclosure,
     primary: tuple[str, str] | None,
-) -> dict[str, dict[str, Any]]:
-    """Register the histogram of each instrument's headline scale; chart data by instrument.
+) -> dict[str, list[tuple[str | None, dict[str, Any]]]]:
+    """Register the histogram of each instrument's headline scale; chart panels by instrument.
 
     The headline scale is the outcome sections' (the total if there is one, else the
-    first), for the whole sample and the main contrast.
+    first), for the main contrast. With groups (``meta.settings.group_col`` in the scores,
+    every group at least the threshold), one panel per group, each tied to its group's
+    reliable-change counts, and no whole-sample histogram (which would mix the programme
+    with its comparison); otherwise one panel for the whole sample.
     """
     from .outcomes import describe_outcome
 
     paired = data.get("paired") or []
     if primary is None or scores is None:
         return {}
-    out = {}
+    group_col = ((data.get("meta") or {}).get("settings") or {}).get("group_col")
+    out: dict[str, list[tuple[str | None, dict[str, Any]]]] = {}
     for instrument in dict.fromkeys(str(r["instrument"]) for r in paired):
-        recs = [r for r in paired if str(r["instrument"]) == instrument]
+        recs = [
+            r
+            for r in paired
+            if str(r["instrument"]) == instrument
+            and (str(r.get("from_wave")), str(r.get("to_wave"))) == primary
+        ]
         scales = list(dict.fromkeys(str(r["scale"]) for r in recs))
+        if not scales:
+            continue
         head = "total" if "total" in scales else scales[0]
-        whole = next(
-            (
-                r
-                for r in recs
-                if str(r["scale"]) == head
-                and r.get("group") is None
-                and (str(r.get("from_wave")), str(r.get("to_wave"))) == primary
-            ),
-            None,
-        )
+        cell = [r for r in recs if str(r["scale"]) == head]
+        whole = next((r for r in cell if r.get("group") is None), None)
         if whole is None:
             continue
         info = describe_outcome(instrument, head, whole)
-        change = individual_change(scores, instrument, head, *primary)
-        spec = register_change_bins(whole, change, d, (info.range_low, info.range_high))
-        if spec is not None:
-            out[instrument] = spec
+        scale_range = (info.range_low, info.range_high)
+        panels = _group_panels(cell, scores, group_col, d, instrument, head, primary, scale_range)
+        if not panels:
+            change = individual_change(scores, instrument, head, *primary)
+            spec = register_change_bins(whole, change, d, scale_range)
+            panels = [(None, spec)] if spec is not None else []
+        if panels:
+            out[instrument] = panels
     return out
+
+
+def _group_panels(
+    cell: list[dict[str, Any]],
+    scores: pd.DataFrame,
+    group_col: Any,
+    d: Disclosure,
+    instrument: str,
+    scale: str,
+    primary: tuple[str, str],
+    scale_range: tuple[float | None, float | None],
+) -> list[tuple[str | None, dict[str, Any]]]:
+    groups = [r for r in cell if r.get("group") is not None]
+    if not group_col or group_col not in scores.columns or len(groups) < 2:
+        return []
+    if any(not is_number(r.get("n_pairs")) or r["n_pairs"] < d.threshold for r in groups):
+        return []  # a small group: the whole-sample histogram instead, as before
+    labels = scores[group_col].astype(str)
+    changes = [
+        (r, individual_change(scores[labels == str(r["group"])], instrument, scale, *primary))
+        for r in groups
+    ]
+    # Nothing is registered unless every group's scores reproduce its record.
+    if any(len(c) != int(r["n_pairs"]) for r, c in changes):
+        return []
+    panels: list[tuple[str | None, dict[str, Any]]] = []
+    for rec, change in changes:
+        spec = register_change_bins(rec, change, d, scale_range)
+        if spec is not None:
+            panels.append((str(rec["group"]), spec))
+    return panels

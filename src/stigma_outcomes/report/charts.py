@@ -33,7 +33,14 @@ RCI_STYLE = {
     "n_no_reliable_change": ("#D9D9D9", ""),
     "n_reliably_deteriorated": ("#D55E00", "xx"),
 }
-WIDTH_IN = 6.3
+TEXT_WIDTH_IN = 6.69
+"""The PDF's text width (A4, 2 cm margins either side), in inches."""
+PRINT_SHARE = {"means": 0.48, "change": 0.48, "rci": 1.0, "flow": 1.0, "forest": 1.0}
+"""Share of the text width each kind of chart takes in the PDF. Figures are drawn at that
+very size, so a font size here is its size on paper (the PDF places them unscaled)."""
+MIN_FONT_PT = 8.0
+"""Smallest text in any chart, at print size."""
+WIDTH_IN = TEXT_WIDTH_IN
 BAR_HEIGHT = 0.6
 """Bar thickness in rows; the gap below each bar holds its privacy note, if any."""
 LABEL_MIN_PERCENT = 9
@@ -53,6 +60,9 @@ def _pyplot() -> Any:
             "svg.fonttype": "path",
             "font.family": "DejaVu Sans",
             "font.size": 9,
+            "legend.fontsize": 8.5,
+            "xtick.labelsize": 8.5,
+            "ytick.labelsize": 8.5,
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.titlesize": 10,
@@ -78,14 +88,7 @@ def render_svg(chart: Chart) -> str:
     if cached is not None and cached[0] is chart:
         return cached[1]
     plt = _pyplot()
-    drawer = {
-        "means": _means,
-        "change": _change,
-        "rci": _rci,
-        "flow": _flow,
-        "forest": _forest,
-    }[chart.kind]
-    fig = drawer(plt, chart_data(chart.data))
+    fig = draw_figure(plt, chart)
     buffer = io.StringIO()
     # Constrained layout sizes each chart in one drawing pass (bbox_inches="tight" needs two).
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -98,9 +101,21 @@ def render_svg(chart: Chart) -> str:
     return svg
 
 
+def draw_figure(plt: Any, chart: Chart) -> Any:
+    """The matplotlib figure of ``chart``, drawn at its print size (the caller closes it)."""
+    drawer = {
+        "means": _means,
+        "change": _change,
+        "rci": _rci,
+        "flow": _flow,
+        "forest": _forest,
+    }[chart.kind]
+    return drawer(plt, chart_data(chart.data))
+
+
 def _means(plt: Any, data: dict[str, Any]) -> Any:
     series = data["series"]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 2.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH_IN * PRINT_SHARE["means"], 2.7), layout="constrained")
     waves: list[str] = []
     for s in series:
         for p in s["points"]:
@@ -135,8 +150,14 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
     ax.set_xticks(range(len(waves)), waves)
     ax.set_xlim(-0.5, max(len(waves), 1) - 0.5)  # no waves: still a non-empty axis
     ax.set_ylabel(_wrap(data["ylabel"], 34))
+    low, high = (data.get("range") or [None, None])[:2]
+    if low is not None and high is not None and high > low:
+        # The scale's whole range: a small change looks as small as it is.
+        pad = 0.03 * (high - low)
+        ax.set_ylim(low - pad, high + pad)
     if series:
-        ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        # On the whole range the lines leave room inside the axes for the legend.
+        ax.legend(frameon=True, framealpha=0.9, edgecolor="none", loc="best")
     else:
         ax.text(0.5, 0.5, "not shown for privacy", transform=ax.transAxes, ha="center")
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
@@ -144,10 +165,39 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
 
 
 def _change(plt: Any, data: dict[str, Any]) -> Any:
-    """Histogram of individual change: one bar per bin of people, never a mark per person."""
-    bars = data["bars"]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 2.8), layout="constrained")
+    """Histogram of individual change: one bar per bin of people, never a mark per person;
+    one panel per group when the data has panels, stacked on one axis of change."""
+    panels = data.get("panels") or [{"group": None, "bars": data["bars"]}]
+    height = 2.7 if len(panels) == 1 else 1.25 * len(panels) + 1.3
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(WIDTH_IN * PRINT_SHARE["change"], height),
+        layout="constrained",
+        sharex=True,
+        squeeze=False,
+    )
     band = data.get("band")
+    for i, panel in enumerate(panels):
+        ax = axes[i][0]
+        _change_panel(ax, panel["bars"], band)
+        if panel.get("group"):
+            ax.set_title(str(panel["group"]), loc="left", fontsize=9)
+        ax.set_ylabel("People")
+    ax = axes[-1][0]
+    better = f"; improvement is to the {data['better']}" if data.get("better") else ""
+    ax.set_xlabel(_wrap(data["xlabel"] + better, 46))
+    if band is not None and len(panels) > 1:
+        # Above the panels, clear of each panel's group name.
+        fig.legend(
+            *axes[0][0].get_legend_handles_labels(), frameon=False, loc="outside upper right"
+        )
+    elif band is not None:
+        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
+    return fig
+
+
+def _change_panel(ax: Any, bars: list[dict[str, Any]], band: float | None) -> None:
     if band is not None:
         ax.axvspan(
             -band, band, color="#E0E0E0", linewidth=0, label=f"no reliable change (±{band:.2f})"
@@ -161,7 +211,6 @@ def _change(plt: Any, data: dict[str, Any]) -> Any:
         color="#0072B2",
         edgecolor="#FFFFFF",
         linewidth=0.6,
-        label="people per bin",
     )
     top = max((b["n"] for b in shown), default=1) or 1
     for b in bars:
@@ -173,24 +222,18 @@ def _change(plt: Any, data: dict[str, Any]) -> Any:
                 b["mark"],
                 ha="center",
                 va="bottom",
-                fontsize=7,
+                fontsize=MIN_FONT_PT,
             )
     ax.axvline(0, color="#000000", linewidth=0.8, linestyle="--")
     if bars:
         ax.set_xlim(min(b["low"] for b in bars), max(b["high"] for b in bars))
     ax.set_ylim(0, top * 1.1)
-    ax.set_xlabel(_wrap(data["xlabel"], 60))
-    ax.set_ylabel("People")
-    if data.get("better"):
-        ax.set_title(f"Improvement is to the {data['better']}", fontsize=9)
-    ax.legend(frameon=False, fontsize=7, loc="upper left")
-    return fig
 
 
 def _rci(plt: Any, data: dict[str, Any]) -> Any:
     bars = data["bars"]
     labels = data["labels"]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.55 * max(len(bars), 1) + 1.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.42 * max(len(bars), 1) + 0.9), layout="constrained")
     for row, bar in enumerate(bars):
         left = 0.0
         total = float(bar["n"]) if bar["n"] else 1.0
@@ -221,7 +264,7 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
                     percent(value, bar["n"]),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=8.5,
                     color="#000000",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8},
                 )
@@ -234,7 +277,7 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
                 row + BAR_HEIGHT / 2 + 0.04,
                 "Not shown for privacy: " + ", ".join(hidden),
                 va="top",
-                fontsize=7,
+                fontsize=MIN_FONT_PT,
             )
     ax.set_yticks(range(len(bars)), [f"{b['group']} (n = {int(b['n']):,})" for b in bars])
     ax.set_ylim(len(bars) - 0.5 + 0.1, -0.5)
@@ -246,7 +289,6 @@ def _rci(plt: Any, data: dict[str, Any]) -> Any:
             handles,
             names,
             frameon=False,
-            fontsize=8,
             ncol=3,
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
@@ -289,7 +331,7 @@ def _forest(plt: Any, data: dict[str, Any]) -> Any:
     ax.set_ylim(rows - 0.3, -0.7)
     ax.set_xlabel(_wrap(data["xlabel"], 60))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    ax.legend(frameon=False, fontsize=8, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return fig
 
 
@@ -322,7 +364,7 @@ def _flow(plt: Any, data: dict[str, Any]) -> Any:
             f"{_wrap(step['label'], 34)}\nn = {step['n']}",
             ha="center",
             va="center",
-            fontsize=7.5,
+            fontsize=8.5,
         )
         if i + 1 < len(steps):
             ax.annotate(
@@ -343,7 +385,7 @@ def _flow(plt: Any, data: dict[str, Any]) -> Any:
                 y - 0.5,
                 _wrap(f"Not carried forward: {step['loss']}", 52),
                 va="center",
-                fontsize=7.5,
+                fontsize=8.5,
             )
     return fig
 

@@ -107,6 +107,8 @@ class Audit:
     shown_shares: set[str] = field(default_factory=set)
     unprotected: set[str] = field(default_factory=set)
     _cache: dict[tuple, dict[str, CellRange]] = field(default_factory=dict, repr=False)
+    _index_cache: tuple | None = field(default=None, repr=False, compare=False)
+    _version: int = field(default=0, repr=False, compare=False)
     solver_calls: int = 0
 
     def __post_init__(self) -> None:
@@ -148,11 +150,13 @@ class Audit:
             raise ValueError(f"relation {total} = sum{parts} does not hold for the true values")
         self.relations.append((total, parts))
         self._cache.clear()
+        self._version += 1
 
     def share(self, key: str, num: str, den: str, decimals: int = 0, shown: bool = True) -> None:
         """Declare a printed percentage of count ``num`` in count ``den``."""
         self.shares[key] = Share(num, den, decimals)
         self._cache.clear()
+        self._version += 1
         if shown:
             self.shown_shares.add(key)
         else:
@@ -198,8 +202,72 @@ class Audit:
         links += [(self.shares[s].num, self.shares[s].den) for s in sorted(self.shown_shares)]
         return links
 
+    def _link_index(
+        self,
+    ) -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[str]], dict[str, int]]:
+        """Relations and percentages each count is in, and each count's position (cached).
+
+        Secondary suppression asks for the components near one count hundreds of times while
+        only markers and shown percentages change; relations and percentages are indexed
+        once per new relation, percentage or count.
+        """
+        signature = (self._version, len(self.relations), len(self.states))
+        cached = self._index_cache
+        if cached is None or cached[0] != signature:
+            relations: dict[str, list[tuple[str, ...]]] = {}
+            for total, parts in self.relations:
+                link = (total, *parts)
+                for k in dict.fromkeys(link):
+                    relations.setdefault(k, []).append(link)
+            shares: dict[str, list[str]] = {}
+            for name, share in self.shares.items():
+                for k in dict.fromkeys((share.num, share.den)):
+                    shares.setdefault(k, []).append(name)
+            positions = {k: i for i, k in enumerate(self.states)}
+            cached = (signature, (relations, shares, positions))
+            self._index_cache = cached
+        return cached[1]
+
     def components(self, near: Iterable[str] | None = None) -> list[list[str]]:
-        """Unknown counts split into independent groups (optionally only those near keys)."""
+        """Unknown counts split into independent groups (optionally only those near keys).
+
+        Each group lists its counts in the order they were added, and groups come in the
+        order of their first count.
+        """
+        if near is None:
+            return self._all_components()
+        relations, shares, positions = self._link_index()
+        states, shown = self.states, self.shown_shares
+
+        def linked(key: str) -> Iterable[tuple[str, ...]]:
+            yield from relations.get(key, ())
+            for name in shares.get(key, ()):
+                if name in shown:
+                    yield (self.shares[name].num, self.shares[name].den)
+
+        wanted = set(near)
+        touched = {k for k in wanted if states.get(k, EXACT) != EXACT}
+        for k in wanted:
+            for link in linked(k):
+                touched.update(m for m in link if states.get(m, EXACT) != EXACT)
+        seen: set[str] = set()
+        groups = []
+        for start in sorted(touched, key=positions.__getitem__):
+            if start in seen:
+                continue
+            seen.add(start)
+            group, todo = [start], [start]
+            while todo:
+                for link in linked(todo.pop()):
+                    for m in link:
+                        if m not in seen and states.get(m, EXACT) != EXACT:
+                            seen.add(m)
+                            group.append(m)
+                            todo.append(m)
+            groups.append(sorted(group, key=positions.__getitem__))
+        return sorted(groups, key=lambda g: positions[g[0]])
+
+    def _all_components(self) -> list[list[str]]:
         parent: dict[str, str] = {k: k for k, s in self.states.items() if s != EXACT}
 
         def find(k: str) -> str:
@@ -208,23 +276,14 @@ class Audit:
                 k = parent[k]
             return k
 
-        links = self._links()
-        for link in links:
+        for link in self._links():
             free = [k for k in link if k in parent]
             for other in free[1:]:
                 parent[find(other)] = find(free[0])
         groups: dict[str, list[str]] = {}
         for k in parent:
             groups.setdefault(find(k), []).append(k)
-        if near is None:
-            return list(groups.values())
-        wanted = set(near)
-        touched = {k for k in wanted if k in parent}
-        for link in links:
-            if wanted.intersection(link):
-                touched.update(k for k in link if k in parent)
-        roots = {find(k) for k in touched}
-        return [g for r, g in groups.items() if r in roots]
+        return list(groups.values())
 
     # -- the audit ----------------------------------------------------------------------
     def check(self, near: Iterable[str] | None = None) -> dict[str, CellRange]:
@@ -285,31 +344,6 @@ class Audit:
             np.array(ub_rhs),
         )
 
-    def _propagate(self, comp: list[str], a: np.ndarray, b: np.ndarray) -> tuple[list, list]:
-        """Bounds tightened through the equalities (sound, so enumeration may rely on them)."""
-        low = [self.bounds(k)[0] for k in comp]
-        high = [self.bounds(k)[1] for k in comp]
-        for _ in range(4 * len(comp) + 4):
-            changed = False
-            for row, rhs in zip(a, b, strict=True):
-                for i in np.flatnonzero(row):
-                    rest_lo = rest_hi = 0.0
-                    for j in np.flatnonzero(row):
-                        if j == i:
-                            continue
-                        c = row[j]
-                        rest_lo += c * (low[j] if c > 0 else high[j])
-                        rest_hi += c * (high[j] if c > 0 else low[j])
-                    # row[i] * x_i = rhs - rest, and row[i] is +1 or -1 here.
-                    lo_i, hi_i = sorted(((rhs - rest_hi) / row[i], (rhs - rest_lo) / row[i]))
-                    if lo_i > low[i] + 1e-9 and math.isfinite(lo_i):
-                        low[i], changed = math.ceil(lo_i - 1e-9), True
-                    if hi_i < high[i] - 1e-9 and math.isfinite(hi_i):
-                        high[i], changed = math.floor(hi_i + 1e-9), True
-            if not changed:
-                break
-        return low, high
-
     def _solve(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
         # Secondary suppression re-checks the same component under the same markers many
         # times; the answer depends only on the markers and the shown percentages.
@@ -336,82 +370,12 @@ class Audit:
             len(g) and np.any(g @ truth > h + 1e-9)
         ):
             raise ValueError(f"the published figures contradict the true counts near {comp[0]!r}")
-        low, high = self._propagate(comp, a, b)
+        from ._feasible import enumerate_values, milp_values, propagate
+
+        low, high = propagate(self, comp, a, b)
         sizes = [hi - lo + 1 for lo, hi in zip(low, high, strict=True)]
         if all(math.isfinite(s) for s in sizes) and math.prod(int(s) for s in sizes) <= (
             ENUMERATION_LIMIT
         ):
-            return self._enumerate(comp, targets, low, high, a, b, g, h)
-        return self._milp(comp, targets, a, b, g, h)
-
-    def _enumerate(self, comp, targets, low, high, a, b, g, h) -> dict[str, CellRange]:
-        axes = [np.arange(int(lo), int(hi) + 1) for lo, hi in zip(low, high, strict=True)]
-        grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(comp))
-        ok = np.ones(len(grid), dtype=bool)
-        if len(a):
-            ok &= np.all(np.abs(grid @ a.T - b) < 1e-9, axis=1)
-        if len(g):
-            ok &= np.all(grid @ g.T <= h + 1e-9, axis=1)
-        feasible = grid[ok]
-        out = {}
-        for k in targets:
-            col = feasible[:, comp.index(k)]
-            out[k] = CellRange(
-                k,
-                float(col.min()) if len(col) else math.nan,
-                float(col.max()) if len(col) else math.nan,
-                frozenset(int(v) for v in np.unique(col) if 0 < v < self.threshold),
-                int(self.threshold),
-            )
-        return out
-
-    def _milp(self, comp, targets, a, b, g, h) -> dict[str, CellRange]:
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
-        n = len(comp)
-        base_lo = np.array([self.bounds(k)[0] for k in comp])
-        base_hi = np.array([self.bounds(k)[1] for k in comp])
-        cons = []
-        if len(a):
-            cons.append(LinearConstraint(a, b, b))
-        if len(g):
-            cons.append(LinearConstraint(g, -np.inf, h))
-
-        def solve(c: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> object:
-            self.solver_calls += 1
-            return milp(c, integrality=np.ones(n), bounds=Bounds(lo, hi), constraints=cons)
-
-        seen: dict[str, set[int]] = {k: set() for k in targets}
-
-        def record(res: object) -> None:
-            # Every whole-number solution shows one attainable value for each target.
-            for k in targets:
-                v = round(res.x[comp.index(k)])  # type: ignore[attr-defined]
-                if 0 < v < self.threshold:
-                    seen[k].add(v)
-
-        out = {}
-        for k in targets:
-            i = comp.index(k)
-            e = np.zeros(n)
-            e[i] = 1.0
-            res_lo = solve(e, base_lo, base_hi)
-            res_hi = solve(-e, base_lo, base_hi)
-            lo_v = float(round(res_lo.fun)) if res_lo.status == 0 else math.nan
-            hi_v = -float(round(res_hi.fun)) if res_hi.status == 0 else math.inf
-            for res in (res_lo, res_hi):
-                if res.status == 0:
-                    record(res)
-            for v in range(1, int(self.threshold)):
-                if v in seen[k] or not (lo_v <= v <= hi_v):
-                    continue
-                lo, hi = base_lo.copy(), base_hi.copy()
-                lo[i] = hi[i] = v
-                # Status 0 is a whole-number point with this value; anything else (infeasible,
-                # or a solver limit) counts as not attainable, the cautious reading.
-                res = solve(np.zeros(n), lo, hi)
-                if res.status == 0:
-                    record(res)
-            attainable = frozenset(v for v in seen[k] if lo_v <= v <= hi_v)
-            out[k] = CellRange(k, lo_v, hi_v, attainable, int(self.threshold))
-        return out
+            return enumerate_values(self, comp, targets, low, high, a, b, g, h)
+        return milp_values(self, comp, targets, a, b, g, h)

@@ -83,20 +83,23 @@ def percent(part: float, whole: float) -> str:
 def interval(low: object, high: object, decimals: int = 2) -> str:
     """A confidence interval written out with "to" (clearer than a dash next to a minus).
 
-    A limit that is not zero is never printed as zero: both limits get more decimals (up to
-    four) until it shows, so "0.00" never stands beside "the interval excludes zero".
+    A limit that is not zero is never printed as zero: that limit alone gets more decimals (up
+    to four) until it shows, so "0.00" never stands beside "the interval excludes zero", and the
+    other limit keeps the table's precision.
 
     Examples
     --------
     >>> interval(-0.28, 0.014), interval(-0.28, 0.004), interval(-0.3, 0.0)
-    ('−0.28 to 0.01', '−0.280 to 0.004', '−0.30 to 0.00')
+    ('−0.28 to 0.01', '−0.28 to 0.004', '−0.30 to 0.00')
     """
+    return f"{_limit(low, decimals)} to {_limit(high, decimals)}"
+
+
+def _limit(x: object, decimals: int) -> str:
     places = decimals
-    while places < 4 and any(
-        is_number(x) and float(x) != 0 and round(float(x), places) == 0 for x in (low, high)
-    ):
+    while places < 4 and is_number(x) and float(x) != 0 and round(float(x), places) == 0:
         places += 1
-    return f"{num(low, places)} to {num(high, places)}"
+    return num(x, places)
 
 
 def count(n: object) -> str:

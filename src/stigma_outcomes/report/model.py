@@ -143,6 +143,7 @@ def build_report(
     settings: ReportSettings | None = None,
     planning: Any | None = None,
     asks: Any | None = None,
+    registry: Any | None = None,
 ) -> ReportModel:
     """Build the report model from saved or fresh results, tidy scores and the ledger.
 
@@ -163,6 +164,9 @@ def build_report(
     asks : mapping, optional
         The funder sections asked for (:mod:`.asks`: ``who``, ``dose``, ``targets``,
         ``norms``, ``cost``, ``voices``, ``narrative``); None leaves them out.
+    registry : Registry, optional
+        The instrument registry of the analysis (a user's own definitions included), from
+        which outcomes are named and described; the default registry when omitted.
 
     Examples
     --------
@@ -170,11 +174,12 @@ def build_report(
     >>> model.summary.title
     'Summary'
     """
+    from .annex import annex_section
     from .methods import attrition_section, limitations_section, methods_section
-    from .outcomes import clear_definition_cache
+    from .outcomes import Definitions
 
     # Definitions are looked up once per build, never carried over from an earlier one.
-    clear_definition_cache()
+    defs = Definitions(registry)
     settings = settings or ReportSettings()
     data = _as_dict(results)
     d = Disclosure(settings.threshold)
@@ -206,7 +211,8 @@ def build_report(
     outcomes = [
         s
         for i in instruments
-        if (s := outcome_section(i, data, scores, d, settings, primary, changes.get(i))) is not None
+        if (s := outcome_section(i, data, scores, d, settings, primary, changes.get(i), defs))
+        is not None
     ]
     findings = [s.finding for s in outcomes if s.finding is not None]
     has_comparison = any(r.get("group") is not None for r in data.get("ancova") or [])
@@ -224,7 +230,7 @@ def build_report(
         linked,
     )
 
-    participation = attrition_section(data, flow, d, settings)
+    participation = attrition_section(data, flow, d, settings, defs)
     if flow:
         # The diagram sits with the flow it draws; the summary keeps the one-line version.
         participation.charts.insert(0, flow_chart(flow, d))
@@ -232,7 +238,7 @@ def build_report(
     if by_group is not None:
         participation.tables.insert(0, by_group)
     sections = [participation]
-    across_sites = sites_section(data, findings, primary, d)
+    across_sites = sites_section(data, findings, primary, d, defs)
     if across_sites is not None:
         sections.append(across_sites)
     dq = Section("data-quality", "Data quality")
@@ -246,8 +252,11 @@ def build_report(
     if next_cohort is not None:
         sections.append(next_cohort)
     sections += ask_sections(asked, d)
-    sections.append(methods_section(data, outcomes, d, settings))
+    sections.append(methods_section(data, outcomes, d, settings, defs))
     sections.append(limitations_section(data, has_comparison, linked, flow, d))
+    annex = annex_section(data, d, defs)
+    if annex is not None:
+        sections.append(annex)
 
     version = str((data.get("meta") or {}).get("package_version", ""))
     return ReportModel(

@@ -71,24 +71,53 @@ class OutcomeInfo:
         return name
 
 
-_DEFINITIONS: dict[str, Any] = {}
-"""Definitions looked up during one report build (each lookup scans the registry folders)."""
+class Definitions:
+    """The instrument definitions one report build describes its outcomes from.
 
+    Looked up in the registry the analysis used (``registry``; a fresh
+    :class:`~stigma_outcomes.instruments.Registry` when none is given), each definition
+    once per build. An instrument the registry does not know is reported from the results
+    alone; a definition that exists but cannot be read is an error, never passed over.
 
-def clear_definition_cache() -> None:
-    """Forget looked-up definitions; called at the start of every report build."""
-    _DEFINITIONS.clear()
+    Examples
+    --------
+    >>> defs = Definitions()
+    >>> defs.get("ucla3").short_name, defs.get("not_in_registry")
+    ('UCLA-3', None)
+    """
+
+    def __init__(self, registry: Any | None = None) -> None:
+        self._registry = registry
+        self._found: dict[str, Any] = {}
+
+    def get(self, instrument: str) -> Any:
+        """The definition of ``instrument``, or ``None`` when the registry has none."""
+        if instrument not in self._found:
+            if self._registry is None:
+                from ..instruments import Registry
+
+                self._registry = Registry()
+            known = instrument in self._registry.ids
+            self._found[instrument] = self._registry.get(instrument) if known else None
+        return self._found[instrument]
+
+    def describe(
+        self, instrument: str, scale: str, record: dict[str, Any] | None = None
+    ) -> OutcomeInfo:
+        """:func:`describe_outcome` with this build's definitions."""
+        return describe_outcome(instrument, scale, record, self)
 
 
 def _definition(instrument: str) -> Any:
-    if instrument not in _DEFINITIONS:
-        try:
-            from ..instruments import load_instrument
+    """The default registry's definition of ``instrument`` (read afresh, nothing kept
+    between calls), or ``None`` when the registry has none; for callers outside a build.
 
-            _DEFINITIONS[instrument] = load_instrument(instrument)
-        except Exception:
-            _DEFINITIONS[instrument] = None
-    return _DEFINITIONS[instrument]
+    Examples
+    --------
+    >>> _definition("ucla3").short_name, _definition("not_in_registry")
+    ('UCLA-3', None)
+    """
+    return Definitions().get(instrument)
 
 
 def _trim(x: float) -> str:
@@ -104,7 +133,10 @@ def _direction_from_sign(sign: object) -> str | None:
 
 
 def describe_outcome(
-    instrument: str, scale: str, record: dict[str, Any] | None = None
+    instrument: str,
+    scale: str,
+    record: dict[str, Any] | None = None,
+    definitions: Definitions | None = None,
 ) -> OutcomeInfo:
     """Look up display facts for ``instrument``/``scale``.
 
@@ -114,6 +146,9 @@ def describe_outcome(
         Identifiers as they appear in the results records.
     record : dict, optional
         A results record for the scale, used when the instrument is not in the registry.
+    definitions : Definitions, optional
+        The build's definitions (a report build passes its own, so each is read once);
+        without it the default registry is consulted.
 
     Examples
     --------
@@ -128,7 +163,7 @@ def describe_outcome(
         short_name=instrument,
         direction=_direction_from_sign(record.get("improvement_sign")),
     )
-    definition = _definition(instrument)
+    definition = (definitions or Definitions()).get(instrument)
     if definition is None:
         # An instrument outside the registry is reported from the results alone; the
         # methods section then says its definition was not available.

@@ -60,9 +60,48 @@ def render_report(
             stem.with_suffix(".html"), render_html(model), private=False
         )
     if "md" in formats:
-        from .render_markdown import render_markdown
-
-        written["md"] = write_text_atomic(
-            stem.with_suffix(".md"), render_markdown(model), private=False
-        )
+        written["md"] = write_markdown(model, stem.with_suffix(".md"))
     return written
+
+
+def chart_file_name(stem: str, chart_id: str) -> str:
+    """The file beside the Markdown report that holds one chart: a plain name, whatever
+    the chart's id (ids carry instrument and scale ids, which may come from a user's file).
+
+    Examples
+    --------
+    >>> chart_file_name("report", "means-ucla3"), chart_file_name("r", "forest-my scale/../x")
+    ('report.means-ucla3.svg', 'r.forest-my_scale_.._x.svg')
+    """
+    import re
+
+    return f"{stem}.{re.sub(r'[^A-Za-z0-9._-]', '_', chart_id)}.svg"
+
+
+def write_markdown(model: ReportModel, path: str | os.PathLike[str]) -> Path:
+    """Write the Markdown report and, beside it, one SVG file per chart that it shows.
+
+    Each file is written atomically (inside a run's all-or-nothing set, staged with the
+    rest), and the Markdown refers to the charts by their plain file names, so the folder
+    can be moved or zipped whole.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from stigma_outcomes.report import build_report
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_markdown(build_report({"meta": {}, "paired": []}), folder / "r.md").name
+    'r.md'
+    """
+    from .charts import render_svg
+    from .render_markdown import render_markdown
+
+    target = Path(path)
+    images: dict[str, str] = {}
+    for sec in [model.summary, *model.outcomes, *model.sections]:
+        for chart in sec.charts:
+            name = chart_file_name(target.stem, chart.id)
+            svg = render_svg(chart).encode("utf-8")
+            write_atomic(target.with_name(name), lambda fh, b=svg: fh.write(b), private=False)
+            images[chart.id] = name
+    return write_text_atomic(target, render_markdown(model, images), private=False)

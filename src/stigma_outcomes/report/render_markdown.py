@@ -1,12 +1,14 @@
 """Markdown, for pasting findings and tables into other documents.
 
-Charts are not embedded; each is replaced by its caption and alt text, which carry the
-same numbers.
+Each chart is an image reference to its SVG file beside the report (written by
+:func:`~stigma_outcomes.report.render.write_markdown`), with its caption and, below it, its
+alt text, which carries the same numbers. Without image files (``images`` not given) the
+caption and alt text stand alone.
 """
 
 from __future__ import annotations
 
-from .content import ReportModel, Section, Table
+from .content import Chart, ReportModel, Section, Table
 from .escape import markdown_text as _md
 
 
@@ -25,20 +27,31 @@ def _table(t: Table) -> list[str]:
     return [*lines, ""]
 
 
-def _section(sec: Section, level: str) -> list[str]:
+def _chart(c: Chart, images: dict[str, str] | None) -> list[str]:
+    caption = _md(c.caption, block=False)
+    if images and c.id in images:
+        # The file name is ours (plain characters only); the alt text is escaped like any
+        # label ("]" included), and an opening bracket is escaped too, so a label cannot
+        # end or nest the image's text.
+        alt = _md(c.alt, block=False).replace("[", "\\[")
+        return [f"![{alt}]({images[c.id]})", "", f"*Figure: {caption}*", ""]
+    return [f"> *Figure: {caption}* {_md(c.alt, block=False)}", ""]
+
+
+def _section(sec: Section, level: str, images: dict[str, str] | None = None) -> list[str]:
     lines = [f"{level} {_md(sec.title, block=False)}", ""]
     for p in sec.paragraphs:
         lines += [_md(p), ""]
     if sec.bullets:
         lines += [f"- {_md(b)}" for b in sec.bullets] + [""]
     for c in sec.charts:
-        lines += [f"> *Figure: {_md(c.caption, block=False)}* {_md(c.alt, block=False)}", ""]
+        lines += _chart(c, images)
     for t in sec.tables:
         lines += _table(t)
     return lines
 
 
-def render_markdown(model: ReportModel) -> str:
+def render_markdown(model: ReportModel, images: dict[str, str] | None = None) -> str:
     """Render the model as GitHub-flavoured Markdown.
 
     Examples
@@ -66,7 +79,7 @@ def render_markdown(model: ReportModel) -> str:
     if summary.bullets:
         lines += [f"- {_md(b)}" for b in summary.bullets] + [""]
     for c in summary.charts:
-        lines += [f"> *Figure: {_md(c.caption, block=False)}* {_md(c.alt, block=False)}", ""]
+        lines += _chart(c, images)
     lines += [f"*{_md(model.privacy_note, block=False)}*", "", "## Outcomes", ""]
     for o in model.outcomes:
         lines += [f"### {_md(o.title, block=False)}", ""]
@@ -76,7 +89,7 @@ def render_markdown(model: ReportModel) -> str:
             lines += [_md(d) + "\n" for d in o.finding.details]
         lines += [_md(m) + "\n" for m in o.more]
         rest = Section(o.id, o.title, [], [], o.tables, o.charts)
-        lines += _section(rest, "####")[2:]
+        lines += _section(rest, "####", images)[2:]
     for sec in model.sections:
-        lines += _section(sec, "##")
+        lines += _section(sec, "##", images)
     return "\n".join(lines).rstrip() + "\n"

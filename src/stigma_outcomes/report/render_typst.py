@@ -23,8 +23,6 @@ from .escape import map_strings, typst_text
 FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """Creation time written into every PDF, so that identical inputs give identical files."""
 
-CHART_WIDTH = {"means": 78, "change": 78, "rci": 92, "flow": 92}
-
 
 def _template() -> bytes:
     return resources.files(__package__).joinpath("templates/report.typ").read_bytes()
@@ -32,7 +30,7 @@ def _template() -> bytes:
 
 def typst_sources(model: ReportModel) -> dict[str, bytes]:
     """The in-memory Typst project: template, model JSON and one SVG per chart."""
-    from .charts import render_svg
+    from .charts import PRINT_SHARE, render_svg
 
     files: dict[str, bytes] = {"main.typ": _template()}
     data = _data(model)
@@ -42,7 +40,8 @@ def typst_sources(model: ReportModel) -> dict[str, bytes]:
             name = f"{chart['id']}.svg"
             files[name] = render_svg(source).encode("utf-8")
             chart["file"] = name
-            chart["width"] = CHART_WIDTH.get(source.kind, 100)
+            # Placed at the size it was drawn, so its text keeps its size in points.
+            chart["width"] = round(100 * PRINT_SHARE.get(source.kind, 1.0), 2)
     # Labels reach Typst as JSON strings, never as markup; typst_text only drops what a
     # PDF cannot carry (control characters, lone surrogates).
     data = map_strings(data, typst_text)

@@ -12,12 +12,13 @@ pooled estimate that rests on a site the report may not show is left out altoget
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .content import Chart, Section, Table, record_key
 from .findings import Finding
 from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
-from .outcomes import describe_outcome
+from .outcomes import Definitions, OutcomeInfo
 from .privacy import Disclosure
 
 
@@ -26,7 +27,7 @@ def _columns(unit: str) -> list[str]:
     return [
         "Outcome",
         f"{unit.capitalize()}s",
-        "People",
+        "People (n)",
         "Pooled change [95% CI]",
         "p",
         f"Spread between {unit}s (τ)",
@@ -51,7 +52,8 @@ def _people_key(rec: dict[str, Any]) -> str:
 
 
 def register_sites(data: dict[str, Any], d: Disclosure) -> None:
-    """Register each pooled site's pairs as a part of the whole sample's pairs.
+    """Register each pooled site's pairs as a part of its arm's pairs (the pooled record's
+    ``group``; with no grouping column, the whole sample's).
 
     Examples
     --------
@@ -67,7 +69,8 @@ def register_sites(data: dict[str, Any], d: Disclosure) -> None:
     for rec in data.get("pooled") or []:
         if rec.get("effect") != EFFECT:
             continue
-        whole = f"{record_key('paired', {**rec, 'group': None})}|n_pairs"
+        # sites pooled within an arm are parts of that arm's pairs (comparison/_linked.py)
+        whole = f"{record_key('paired', rec)}|n_pairs"
         parts = []
         for site in [*(rec.get("studies") or []), *(rec.get("excluded") or [])]:
             key = _site_key(rec, site.get("level"))
@@ -113,11 +116,17 @@ def _headline(
     )
 
 
+FEW_SITES = 2
+"""Up to this many sites, the spread between sites (τ, I², a new site's prediction interval)
+cannot be estimated usefully: the sites are shown side by side instead."""
+
+
 def sites_section(
     data: dict[str, Any],
     findings: list[Finding],
     primary: tuple[str, str] | None,
     d: Disclosure,
+    definitions: Definitions | None = None,
 ) -> Section | None:
     """The "Across sites" section, or None when the results pooled nothing.
 
@@ -129,7 +138,10 @@ def sites_section(
     records = _headline(data, findings, primary)
     if not records:
         return None
+    defs = definitions or Definitions()
     column = str(records[0].get("pooled_over") or "site")
+    if all(len(r.get("studies") or []) <= FEW_SITES for r in records):
+        return _side_by_side(records, column, primary, d, defs)
     section = Section("sites", "Across sites")
     section.paragraphs.append(
         f"Each {column} was analysed on its own, and the changes were then combined by a "
@@ -141,15 +153,16 @@ def sites_section(
     )
     rows, left_out = [], []
     for rec in records:
-        info = describe_outcome(str(rec["instrument"]), str(rec["scale"]), rec)
+        info = defs.describe(str(rec["instrument"]), str(rec["scale"]), rec)
         studies = rec.get("studies") or []
         if not all(d.shown(_site_key(rec, s.get("level"))) for s in studies):
             left_out.append(info.label)
             continue
         dec = decimals_for_range(info.range_low, info.range_high)
+        name = info.name if info.scale not in ("total", "score") else info.short_name
         rows.append(
             [
-                info.name if info.scale not in ("total", "score") else info.short_name,
+                name if rec.get("group") is None else f"{name} · {rec['group']}",
                 str(rec.get("k")),
                 d.mark(_people_key(rec)) if is_number(rec.get("n_total")) else "–",
                 f"{num(rec.get('estimate'), dec, signed=True)} "
@@ -198,6 +211,87 @@ def sites_section(
     return section
 
 
+def _outcome_label(rec: dict[str, Any], info: OutcomeInfo) -> str:
+    name = info.name if info.scale not in ("total", "score") else info.short_name
+    group = rec.get("group")
+    return f"{name} · {group}" if group is not None else name
+
+
+def _side_by_side(
+    records: list[dict[str, Any]],
+    column: str,
+    primary: tuple[str, str] | None,
+    d: Disclosure,
+    defs: Definitions,
+) -> Section:
+    """Two sites: each site's change and both combined, in one plain table."""
+    section = Section("sites", "Across sites")
+    section.paragraphs.append(
+        f"Each {column} was analysed on its own. With only two {column}s, how much {column}s "
+        f"differ from one another cannot be estimated usefully, so each {column}'s change is "
+        "shown beside the change of both together (weighted by how precisely each was "
+        "measured; see Methods)."
+    )
+    rows, left_out = [], []
+    for rec in records:
+        info = defs.describe(str(rec["instrument"]), str(rec["scale"]), rec)
+        studies = rec.get("studies") or []
+        if not all(d.shown(_site_key(rec, s.get("level"))) for s in studies):
+            left_out.append(info.label)
+            continue
+        dec = decimals_for_range(info.range_low, info.range_high)
+        label = _outcome_label(rec, info)
+        for s in studies:
+            rows.append(
+                [
+                    label,
+                    str(s.get("level")),
+                    d.mark(_site_key(rec, s.get("level"))),
+                    f"{num(s.get('estimate'), dec, signed=True)} "
+                    f"[{interval(s.get('ci_low'), s.get('ci_high'), dec)}]",
+                ]
+            )
+        rows.append(
+            [
+                label,
+                f"Both {column}s together",
+                d.mark(_people_key(rec)) if is_number(rec.get("n_total")) else "–",
+                f"{num(rec.get('estimate'), dec, signed=True)} "
+                f"[{interval(rec.get('ci_low'), rec.get('ci_high'), dec)}]",
+            ]
+        )
+    notes = []
+    if primary:
+        notes.append(
+            f"Change is the later survey minus the earlier ({primary[0]} → {primary[1]}), in "
+            f"score points, with its 95% interval; which direction is better depends on the "
+            "scale. People: those with both surveys."
+        )
+    excluded = sorted(
+        {str(s.get("level")) for r in records for s in r.get("excluded") or []}, key=str
+    )
+    if excluded:
+        notes.append(f"{len(excluded)} {column}(s) had too few participants to be shown.")
+    if left_out:
+        notes.append(
+            f"Not shown, because a {column} is too small to report: " + ", ".join(left_out) + "."
+        )
+    if rows:
+        section.tables.append(
+            Table(
+                "sites-pooled",
+                f"Change at each {column}",
+                ["Outcome", column.capitalize(), "People (n)", "Change [95% CI]"],
+                rows,
+                notes,
+                [2.4, 1.6, 0.8, 1.6],
+            )
+        )
+    else:
+        section.paragraphs.extend(notes)
+    return section
+
+
 def _forest_chart(rec: dict[str, Any], info: Any, column: str, d: Disclosure, dec: int) -> Chart:
     studies = [
         {
@@ -213,10 +307,12 @@ def _forest_chart(rec: dict[str, Any], info: Any, column: str, d: Disclosure, de
     direction = better.get(str(info.direction), "")
     estimate = num(rec.get("estimate"), dec, signed=True)
     ci = interval(rec.get("ci_low"), rec.get("ci_high"), dec)
+    arm = "" if rec.get("group") is None else f" · {rec['group']}"
     return Chart(
-        f"forest-{rec['instrument']}-{rec['scale']}",
+        f"forest-{rec['instrument']}-{rec['scale']}"
+        + ("-" + re.sub(r"[^A-Za-z0-9]+", "-", str(rec["group"])).strip("-") if arm else ""),
         "forest",
-        f"{info.label}: change at each {column} and pooled",
+        f"{info.label}{arm}: change at each {column} and pooled",
         f"Forest plot of the change in {info.label} at {len(studies)} {column}s: "
         + "; ".join(
             f"{s['label']} {num(s['estimate'], dec, signed=True)} "

@@ -11,7 +11,7 @@ from .content import (
     Table,
     record_key,
 )
-from .formatting import count, decimals_for_range, interval, is_number, num, pvalue
+from .formatting import count, decimals_for_range, interval, is_number, num, percent, pvalue
 from .outcomes import OutcomeInfo
 from .privacy import Disclosure
 
@@ -23,7 +23,7 @@ UNLINKED_COLUMNS = [
     "After: mean (SD)",
     "Difference [95% CI]",
     "Hedges' g [95% CI]",
-    "Holm p (Welch)",
+    "p, Welch t test (adjusted)",
 ]
 
 
@@ -218,7 +218,7 @@ def ledger_table(rows: list[tuple[str, int, str]], d: Disclosure) -> Table | Non
     return Table(
         "data-quality",
         "Problems found in the survey data, and what was done",
-        ["Problem", "Times found", "People affected", "What was done"],
+        ["Problem", "Times found (n)", "People affected (n)", "What was done"],
         out,
         [
             "Times found: answers, rows or columns with the problem. People affected: "
@@ -254,13 +254,15 @@ def paired_rows(
                 [
                     label,
                     n_cell,
-                    *(["‡" if d.status(f"{key}|n_pairs") == "hidden" else "not shown"] * 7),
+                    *(["‡" if d.status(f"{key}|n_pairs") == "hidden" else "not shown"] * 8),
                 ]
             )
             continue
         n = rec.get("n_pairs") or 0
-        ri = count_or_mark(d, f"{key}|n_reliably_improved", rec.get("n_reliably_improved"))
-        rd = count_or_mark(d, f"{key}|n_reliably_deteriorated", rec.get("n_reliably_deteriorated"))
+        shares = [
+            share_or_mark(d, f"{key}|{name}", rec.get(name), f"{key}|{name}|pct", n)
+            for name in ("n_reliably_improved", "n_reliably_deteriorated")
+        ]
         rows.append(
             [
                 label,
@@ -271,15 +273,40 @@ def paired_rows(
                 f"[{interval(rec.get('mean_change_ci_low'), rec.get('mean_change_ci_high'), dec)}]",
                 f"{num(rec.get('d_z'), 2, signed=True)} "
                 f"[{interval(rec.get('d_z_ci_low'), rec.get('d_z_ci_high'), 2)}]",
-                pvalue(rec.get("p_t_holm")).removeprefix("p ").removeprefix("= "),
-                ri if n else "–",
-                rd if n else "–",
+                bare_p(rec.get("p_t_holm")),
+                bare_p(rec.get("p_wilcoxon")),
+                *(shares if n else ["–", "–"]),
             ]
         )
     return rows
 
 
-PAIRED_WIDTHS = [2.5, 0.55, 1.0, 1.0, 1.15, 1.15, 0.75, 0.9, 0.8]
+def bare_p(p: Any) -> str:
+    """A p value for a table cell: "0.013", "< 0.001", "–".
+
+    Examples
+    --------
+    >>> bare_p(0.0131), bare_p(0.00001), bare_p(None)
+    ('0.013', '< 0.001', '–')
+    """
+    if not is_number(p):
+        return "–"
+    return pvalue(p).removeprefix("p ").removeprefix("= ")
+
+
+def share_or_mark(d: Disclosure, key: str, value: Any, pct_key: str, total: Any) -> str:
+    """A count of people as "% (n)" of ``total``, its mark when suppressed, the bare count
+    when its share may not be printed."""
+    if not d.shown(key):
+        return d.mark(key)
+    if not is_number(value):
+        return "–"
+    if d.shown(pct_key) and is_number(total) and total:
+        return f"{percent(value, total)} ({count(value)})"
+    return count(value)
+
+
+PAIRED_WIDTHS = [2.0, 0.45, 0.95, 0.95, 1.1, 1.1, 0.8, 0.8, 0.85, 0.85]
 """Relative widths for the paged layout: room for the row label, numbers on one line each."""
 UNLINKED_WIDTHS = [2.5, 0.6, 0.6, 1.0, 1.0, 1.2, 1.2, 0.95]
 
@@ -290,7 +317,8 @@ PAIRED_COLUMNS = [
     "After: mean (SD)",
     "Change [95% CI]",
     "d_z [95% CI]",
-    "Holm p",
-    "Reliably improved",
-    "Reliably worse",
+    "p, t test (adjusted)",
+    "p, Wilcoxon",
+    "Reliably better, % (n)",
+    "Reliably worse, % (n)",
 ]

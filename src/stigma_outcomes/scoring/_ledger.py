@@ -1,11 +1,13 @@
 """The scoring engine's records for people: the data-quality ledger and the evaluator's alerts.
 
-The numerics (:mod:`.engine`) leave problem cells and alert hits as index arrays; this module
+The engine (:mod:`.engine`, :mod:`._numerics`) leaves problem cells and alert hits as index
+arrays; this module finds them (:func:`problem_cells`, :func:`find_alerts`) and
 turns them into ledger and alert rows in one vectorised step per instrument and scale.
 """
 
 from __future__ import annotations
 
+import operator as op
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,12 +16,14 @@ import pandas as pd
 from ..ingest.responses import ItemResponses
 from ..ingest.table import ledger_frame
 from ..instruments.schema import Instrument
-from .decode import MISSING_CODE, PROBLEM_NAMES
+from .decode import MISSING_CODE, OK, PROBLEM_NAMES, as_float_codes
 
 if TYPE_CHECKING:  # the engine imports this module; its types are only annotations here
-    from .engine import InstrumentScores, _ScaleOutput
+    from ._numerics import _ScaleOutput
+    from .engine import InstrumentScores
 
 INSUFFICIENT = "insufficient_items"
+_OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt}
 
 
 def _at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
@@ -123,3 +127,53 @@ def alerts_frame(responses: ItemResponses, scored: InstrumentScores) -> pd.DataF
         for rule_id, j, rows, codes in scored.alert_hits
     ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def problem_cells(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Item and row index of every cell whose flag is not OK (OK is 0).
+
+    Most items have no problem at all; checking each item first skips a full scan for
+    positions of the whole matrix.
+    """
+    items, rows = [], []
+    for j in np.flatnonzero(flags.any(axis=1)):
+        found = np.flatnonzero(flags[j])
+        items.append(np.full(len(found), j, dtype=np.intp))
+        rows.append(found)
+    if not rows:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    return np.concatenate(items), np.concatenate(rows)
+
+
+def find_alerts(
+    instrument: Instrument, keyed: np.ndarray, flags: np.ndarray
+) -> list[tuple[str, int, np.ndarray, np.ndarray]]:
+    """Rows whose response (as given, before keying) meets an alert rule of the instrument.
+
+    Returns (rule id, item index, rows, the codes at those rows) per rule and item hit.
+    """
+    positions = {item.id: j for j, item in enumerate(instrument.items)}
+    alert_hits: list[tuple[str, int, np.ndarray, np.ndarray]] = []
+    for rule in instrument.alerts:
+        compare = _OPS[rule.operator]
+        for item_id in rule.items:
+            j = positions[item_id]
+            codes = as_float_codes(keyed[j])
+            with np.errstate(invalid="ignore"):
+                rows = np.flatnonzero((flags[j] == OK) & compare(codes, float(rule.value)))
+            if len(rows):
+                alert_hits.append((rule.id, j, rows, codes[rows]))
+
+    return alert_hits
+
+
+ALERT_COLUMNS = ["participant_id", "wave", "instrument", "alert", "item", "value", "message",
+                 "file", "row"]  # fmt: skip
+
+
+def combine_alerts(alerts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every instrument's alert rows in one table (its columns even when there is none)."""
+    found = [a for a in alerts if not a.empty]
+    if not found:
+        return pd.DataFrame(columns=ALERT_COLUMNS)
+    return pd.concat(found, ignore_index=True)

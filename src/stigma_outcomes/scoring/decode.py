@@ -68,8 +68,11 @@ class ItemDecoder:
             for entry in (*options, *item.missing_codes)
             for text in (entry.label, *entry.synonyms)
         ]
+        # Codes as an export writes them ("1", "5"): most numeric exports hold only these.
+        numbers = [code_key(float(o.code)) for o in options]
+        numbers += [code_key(float(m.code)) for m in item.missing_codes if m.code is not None]
         return cls(
-            texts=tuple(dict.fromkeys([*written, *map(normalise_label, written)])),
+            texts=tuple(dict.fromkeys([*written, *map(normalise_label, written), *numbers])),
             codes=frozenset(float(o.code) for o in options),
             labels=labels,
             missing_labels=missing_labels,
@@ -158,19 +161,24 @@ class ItemDecoder:
         """Text held by Arrow: look cells up among the labels as written, then the rest.
 
         Nearly every cell of a real export is a label spelled exactly as the definition
-        writes it; Arrow finds those against the short list of known texts without hashing
-        the column into a dictionary first. Blanks, spelling variants, numbers as text and
-        unknown values are decoded distinct value by distinct value, as before.
+        writes it, or a code written plainly ("3"); Arrow finds those against the short list
+        of known texts without hashing the column into a dictionary first, and each known
+        text decodes as :meth:`decode_value` decodes it. Blanks are missing (no problem);
+        spelling variants, other numbers as text and unknown values are decoded distinct
+        value by distinct value, as before.
         """
         import pyarrow as pa
         import pyarrow.compute as pc
 
         values = pa.array(series.array)
         known = pa.array(self.texts).cast(values.type)
-        other = len(self.texts)
-        index = pc.fill_null(pc.index_in(values, value_set=known), other).to_numpy()
+        other, blank = len(self.texts), len(self.texts) + 1
+        found = pc.index_in(values, value_set=known)
+        if values.null_count:
+            found = pc.if_else(pc.is_null(values), blank, found)
+        index = pc.fill_null(found, other).to_numpy()
         codes, flags = _tables(
-            [self.decode_value(t) for t in self.texts], [(math.nan, OK)], compact
+            [self.decode_value(t) for t in self.texts], [(math.nan, OK), (math.nan, OK)], compact
         )
         codes, flags = codes[index], flags[index]
         rest = np.flatnonzero(index == other)

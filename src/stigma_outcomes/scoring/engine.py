@@ -2,14 +2,14 @@
 
 For each instrument the item columns become one ``n × k`` float matrix (decoded by
 :mod:`.decode`); reverse keys and recodes are applied to whole columns, and every scale is a
-masked row reduction over its item columns. Nothing loops over respondents. Problems found on
-the way (unknown labels, out-of-range codes, declared non-answers, too few items answered)
-become ledger rows, built from ``numpy.nonzero`` of the problem masks.
+masked row reduction over its item columns (:mod:`._numerics`). Nothing loops over
+respondents. Problems found on the way (unknown labels, out-of-range codes, declared
+non-answers, too few items answered) and alert hits become ledger and alert rows
+(:mod:`._ledger`), built from ``numpy.nonzero`` of the problem masks.
 """
 
 from __future__ import annotations
 
-import operator as op
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,91 +21,21 @@ import pandas as pd
 from ..errors import InputError
 from ..ingest.responses import ItemResponses, load_responses
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
-from ..instruments.checks import _decimals
 from ..instruments.registry import instrument_id
-from ..instruments.schema import Instrument, Scale
-from ._ledger import alerts_frame, item_ledger, scale_ledger
-from .decode import (
-    NO_ANSWER,
-    OK,
-    ItemDecoder,
-    as_float_codes,
-    fits_compact,
+from ..instruments.schema import Instrument
+from ._ledger import (
+    alerts_frame,
+    combine_alerts,
+    find_alerts,
+    item_ledger,
+    problem_cells,
+    scale_ledger,
 )
-from .result import ScaleColumns, ScoreLayout, ScoreResult
+from ._numerics import _compact, _membership, _scale_scores, _ScaleOutput, _totals
+from .decode import NO_ANSWER, OK, ItemDecoder, as_float_codes
+from .result import ScoreLayout, ScoreResult
 
 _PARALLEL_ROWS = 50_000
-_SLICE_ROWS = 131_072
-_OPS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt}
-
-
-@dataclass
-class _ScaleOutput:
-    scale: Scale
-    score: np.ndarray
-    raw: np.ndarray
-    se: np.ndarray
-    answered: np.ndarray
-    ok: np.ndarray
-
-
-def _round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
-    factor = 10.0**decimals
-    # The small nudge keeps 2.005 (stored as 2.00499999…) rounding up, as a reader would.
-    return np.floor(values * factor + 0.5 + 1e-9) / factor
-
-
-def _scale_scores(
-    scale: Scale, total: np.ndarray, answered: np.ndarray, out: ScaleColumns
-) -> _ScaleOutput:
-    """Score one scale from its item totals and answered counts, writing into ``out``."""
-    k = len(scale.items)
-    ok = answered >= scale.required_answers()
-    raw = out.raw
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if scale.method == "sum":
-            raw[:] = total
-            if scale.missing_item_value:
-                # The authors' rule: each skipped item counts as this value, unprorated.
-                raw += float(scale.missing_item_value) * (k - answered)
-        else:
-            np.divide(total, answered, out=raw)
-            if scale.method == "prorated_sum":
-                raw *= k
-    raw[~ok] = np.nan
-    if scale.conversion is None:
-        out.score[:] = raw
-        out.se.fill(np.nan)
-    else:
-        table = sorted(scale.conversion.table, key=lambda r: float(r.raw))
-        keys = np.array([float(r.raw) for r in table])
-        lookup = np.where(np.isnan(raw), keys[0], raw)
-        if scale.method == "prorated_sum":
-            lookup = _round_half_up(lookup, 0)
-        idx = np.clip(np.searchsorted(keys, lookup - 1e-9), 0, len(keys) - 1)
-        matched = ok & np.isclose(keys[idx], lookup)
-        converted = np.array([float(r.score) for r in table])
-        out.score[:] = np.where(matched, converted[idx], np.nan)
-        se_values = np.array([np.nan if r.se is None else float(r.se) for r in table])
-        out.se[:] = np.where(matched, se_values[idx], np.nan)
-    score = out.score
-    if scale.bands is None:
-        out.band.fill(-1)
-    else:
-        levels = scale.bands.levels
-        digits = max(_decimals(v) for b in levels for v in (b.min, b.max))
-        rounded = _round_half_up(np.where(np.isnan(score), -np.inf, score), digits)
-        mins = np.array([float(b.min) for b in levels])
-        maxs = np.array([float(b.max) for b in levels])
-        order = np.argsort(mins)
-        pos = np.searchsorted(mins[order], rounded + 1e-9, side="right") - 1
-        inside = (pos >= 0) & ~np.isnan(score)
-        pos = np.clip(pos, 0, len(levels) - 1)
-        inside &= rounded <= maxs[order][pos] + 1e-9
-        out.band[:] = np.where(inside, out.band_codes[order[pos]], -1)
-    out.answered[:] = answered
-    np.logical_not(ok, out=out.status, casting="unsafe")
-    return _ScaleOutput(scale, score, raw, out.se, out.answered, ok)
 
 
 @dataclass
@@ -131,78 +61,6 @@ def _decoders(instrument: Instrument, recode: dict[str, float] | None) -> list[I
             cache[key] = ItemDecoder.for_item(instrument, item, recode)
         decoders.append(cache[key])
     return decoders
-
-
-def _compact(instrument: Instrument, decoders: list[ItemDecoder]) -> bool:
-    """Whether every keyed value of the instrument fits int8 codes exactly.
-
-    Nearly every questionnaire is scored in small whole numbers; holding its items as int8
-    rather than float64 divides the memory of the keyed items by eight.
-    """
-    values: set[float] = set()
-    for item, decoder in zip(instrument.items, decoders, strict=True):
-        values |= decoder.outputs()
-        codes = [float(o.code) for o in instrument.response_scales[item.scale]]
-        if item.reverse:
-            values |= {min(codes) + max(codes) - c for c in codes}
-        if item.recode is not None:
-            values |= {float(v) for v in item.recode.values()}
-    biggest = max((abs(v) for v in values), default=0.0)
-    # Totals are summed in float32, exact for whole numbers below 2**24.
-    return fits_compact(values) and biggest * len(instrument.items) < 2**24
-
-
-def _membership(instrument: Instrument) -> np.ndarray:
-    """A scales × items matrix of ones and zeros: which items each scale sums."""
-    positions = {item.id: j for j, item in enumerate(instrument.items)}
-    weights = np.zeros((len(instrument.scales), len(instrument.items)))
-    for s, scale in enumerate(instrument.scales):
-        weights[s, [positions[i] for i in scale.items]] = 1.0
-    return weights
-
-
-def _totals(keyed: np.ndarray, weights: np.ndarray, compact: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Every scale's item total and answered count, from one matrix product each.
-
-    Rows go in slices so the zero-filled and 0/1 temporaries stay small whatever the
-    export's size; counts of 0/1 values and sums of whole numbers are exact in float32.
-    """
-    n = keyed.shape[1]
-    totals = np.empty((len(weights), n))
-    counts = np.empty((len(weights), n), dtype=np.float32)
-    weights32 = weights.astype(np.float32)
-    items_per_scale = weights32.sum(axis=1, keepdims=True)
-    for start in range(0, n, _SLICE_ROWS):
-        rows = slice(start, start + _SLICE_ROWS)
-        block = keyed[:, rows]
-        if compact:
-            answered = block != NO_ANSWER
-            counts[:, rows] = weights32 @ answered.astype(np.float32)
-            # Each unanswered item adds NO_ANSWER to the plain product; take it back out
-            # rather than zero-filling the block first.
-            missing = items_per_scale - counts[:, rows]
-            totals[:, rows] = weights32 @ block.astype(np.float32) - NO_ANSWER * missing
-        else:
-            answered = ~np.isnan(block)
-            counts[:, rows] = weights32 @ answered.astype(np.float32)
-            totals[:, rows] = weights @ np.where(answered, block, 0.0)
-    return totals, counts
-
-
-def _problem_cells(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Item and row index of every cell whose flag is not OK (OK is 0).
-
-    Most items have no problem at all; checking each item first skips a full scan for
-    positions of the whole matrix.
-    """
-    items, rows = [], []
-    for j in np.flatnonzero(flags.any(axis=1)):
-        found = np.flatnonzero(flags[j])
-        items.append(np.full(len(found), j, dtype=np.intp))
-        rows.append(found)
-    if not rows:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    return np.concatenate(items), np.concatenate(rows)
 
 
 def score_instrument(
@@ -245,20 +103,10 @@ def score_instrument(
             decode(j)
 
     # Alerts and the ledger read response codes as given, so take them before keying.
-    problem_items, problem_rows = _problem_cells(flags)
+    problem_items, problem_rows = problem_cells(flags)
     problem_flags = flags[problem_items, problem_rows]
     problem_values = as_float_codes(keyed[problem_items, problem_rows])
-    positions = {item.id: j for j, item in enumerate(instrument.items)}
-    alert_hits = []
-    for rule in instrument.alerts:
-        compare = _OPS[rule.operator]
-        for item_id in rule.items:
-            j = positions[item_id]
-            codes = as_float_codes(keyed[j])
-            with np.errstate(invalid="ignore"):
-                rows = np.flatnonzero((flags[j] == OK) & compare(codes, float(rule.value)))
-            if len(rows):
-                alert_hits.append((rule.id, j, rows, codes[rows]))
+    alert_hits = find_alerts(instrument, keyed, flags)
 
     for j, item in enumerate(instrument.items):
         if not item.reverse and item.recode is None:
@@ -382,23 +230,7 @@ def score(
             keyed_blocks[f"{inst.id}_{item.id}"] = keyed[j]
     scores = layout.frame(responses.frame, responses.carry, without=not_given_at)
     ledger = ledger_frame(pd.concat([ledger_frame(x) for x in ledgers], ignore_index=True))
-    alert_frame = (
-        pd.concat([a for a in alerts if not a.empty], ignore_index=True)
-        if any(not a.empty for a in alerts)
-        else pd.DataFrame(
-            columns=[
-                "participant_id",
-                "wave",
-                "instrument",
-                "alert",
-                "item",
-                "value",
-                "message",
-                "file",
-                "row",
-            ]
-        )
-    )
+    alert_frame = combine_alerts(alerts)
     return ScoreResult(
         scores=scores,
         ledger=ledger,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._io import write_table
-from .decode import as_float_codes
+from .decode import NO_ANSWER, as_float_codes
 
 if TYPE_CHECKING:
     from ..instruments.schema import Instrument, Scale
@@ -213,6 +214,27 @@ class ScoreResult:
             cached = frame_from_columns(columns, len(self.ids))
             self.__dict__["_keyed_items"] = cached
         return cached
+
+    def write_items(self, path: str | os.PathLike[str]) -> None:
+        """Write :attr:`keyed_items` (evaluator-only) as CSV / XLSX / Parquet by file suffix.
+
+        To CSV, compact (int8) items are handed to the writer as whole numbers with a mask:
+        the same text as their float values ("3", blank when missing) at a fraction of the
+        cost of formatting floats.
+        """
+        if Path(path).suffix.lower() not in (".csv", ".tsv", ".txt", ""):
+            write_table(self.keyed_items, path, private=True)
+            return
+        columns: dict[str, Any] = {
+            "participant_id": self.ids["participant_id"].array,
+            "wave": self.ids["wave"].array,
+        }
+        for name, values in self.keyed.items():
+            if values.dtype == np.int8:
+                columns[name] = pd.arrays.IntegerArray(values, values == NO_ANSWER)
+            else:
+                columns[name] = values
+        write_table(frame_from_columns(columns, len(self.ids)), path, private=True)
 
     @property
     def rows_excluded(self) -> int:

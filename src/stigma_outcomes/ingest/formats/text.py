@@ -14,6 +14,7 @@ import io
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -94,10 +95,17 @@ def read_text(
     trailing = 0
     if sniffed.encoding.lower() in _UTF8 and width > 1:
         trailing = _trailing_blank_lines(_tail(file).decode("utf-8", errors="ignore"))
-        table = _arrow_read(pa.OSFile(str(file)), delimiter, width, multiline, trailing, skip)
+        block = _block_size(sample)
+
+        def parse(multiline: bool) -> pa.Table | _Sentinel | None:
+            return _arrow_read(
+                lambda: pa.OSFile(str(file)), delimiter, width, multiline, trailing, skip, block
+            )
+
+        table = parse(multiline)
         if table is None and not multiline:
             # A quoted line break later in the file: parse again, allowing for it.
-            table = _arrow_read(pa.OSFile(str(file)), delimiter, width, True, trailing, skip)
+            table = parse(True)
         if table is _NOT_UTF8 and not encoding:
             sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
             meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
@@ -113,9 +121,11 @@ def read_text(
     text = _decode_all(file, sniffed.encoding)
     if sniffed.encoding.lower() not in _UTF8 and width > 1:
         # Transcoded once, the text can still take the fast parser.
-        buffer = pa.BufferReader(text.removeprefix("\ufeff").encode("utf-8"))
+        data = text.removeprefix("\ufeff").encode("utf-8")
         trailing = _trailing_blank_lines(text[-4096:])
-        table = _arrow_read(buffer, delimiter, width, True, trailing, skip)
+        table = _arrow_read(
+            lambda: pa.BufferReader(data), delimiter, width, True, trailing, skip, _block_size(data)
+        )
         if isinstance(table, pa.Table):
             return _sheet_from_arrow(table, file, meta, skip)
     return _read_python(text, file, delimiter, meta, skip)
@@ -126,6 +136,7 @@ class _Sentinel:
 
 
 _NOT_UTF8 = _Sentinel()
+_STRADDLES = _Sentinel()
 _BLANK_INSIDE = _Sentinel()
 
 
@@ -170,20 +181,58 @@ def _quoted_newline(text: str, delimiter: str) -> bool:
         return True
 
 
+_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 256 << 20
+
+
+def _block_size(sample: bytes) -> int:
+    """Bytes pyarrow parses at a time: 1 MiB, or room for 32 of the sample's longest lines.
+
+    Blocks that fit in the processor's cache parse at two to three times the speed of
+    16 MiB blocks (measured on 25 MB and 113 MB exports); a block must still hold whole
+    records, so very wide exports get larger ones (and a longer record met later makes
+    :func:`_arrow_read` try again with larger blocks).
+    """
+    longest = max((len(line) for line in sample.split(b"\n")), default=0)
+    block = _MIN_BLOCK
+    while block < 32 * longest and block < _MAX_BLOCK:
+        block *= 2
+    return block
+
+
 def _arrow_read(
-    source: pa.NativeFile,
+    open_source: Callable[[], pa.NativeFile],
     delimiter: str,
     width: int,
     multiline: bool,
     trailing: int = 0,
     skip: int = 0,
+    block_size: int = _MIN_BLOCK,
 ) -> pa.Table | _Sentinel | None:
     """Parse with pyarrow; ``None`` when the file needs the exact (Python) path.
 
     Allowing line breaks inside quoted cells halves pyarrow's speed, so it is only
     switched on when the sample shows one; a line break met later breaks the row's
-    width, which sends the file back here with ``multiline`` on.
+    width, which sends the file back here with ``multiline`` on. A record longer than
+    a block is parsed again with blocks eight times larger.
     """
+    while True:
+        table = _arrow_parse(open_source(), delimiter, width, multiline, trailing, skip, block_size)
+        if table is not _STRADDLES:
+            return table
+        if block_size >= _MAX_BLOCK:
+            return None
+        block_size *= 8
+
+
+def _arrow_parse(
+    source: pa.NativeFile,
+    delimiter: str,
+    width: int,
+    multiline: bool,
+    trailing: int,
+    skip: int,
+    block_size: int,
+) -> pa.Table | _Sentinel | None:
     blank_lines = 0
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -203,7 +252,9 @@ def _arrow_read(
     try:
         table = pacsv.read_csv(
             source,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20, skip_rows=skip),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=block_size, skip_rows=skip
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=multiline,
@@ -221,6 +272,8 @@ def _arrow_read(
     except pa.ArrowInvalid as exc:
         if undecodable or "UTF8" in str(exc) or "UTF-8" in str(exc):
             return _NOT_UTF8
+        if "straddl" in str(exc):
+            return _STRADDLES
         return None
     finally:
         sys.unraisablehook = previous_hook

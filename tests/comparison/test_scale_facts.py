@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from stigma_outcomes.comparison.meta import (
+from stigma_outcomes.comparison.scale_facts import (
     ScaleMeta,
     load_scale_info,
     parse_assignments,
@@ -188,3 +188,10 @@ def test_in_sample_alpha_replaces_definition_but_not_user_values():
     assert kept.reliability == 0.8
     undefined = [{**records[0], "alpha": None}]
     assert with_in_sample_reliability(meta, undefined, "pre") == meta
+
+
+def test_the_old_module_path_still_imports() -> None:
+    from stigma_outcomes.comparison import meta, scale_facts
+
+    assert meta.resolve_scale_meta is scale_facts.resolve_scale_meta
+    assert meta.ScaleMeta is scale_facts.ScaleMeta

@@ -1,0 +1,172 @@
+"""The field types every results record is built from, and the base record model.
+
+Undefined is one thing everywhere: ``None`` in the API and ``null`` in JSON. A number
+field takes a Python or numpy number and turns NaN and infinities into ``None``; a count
+takes a whole number (``5.0`` read back from JSON included); text stays text. Nothing is
+coerced across kinds: ``"5"`` is not a number and ``1`` is not a flag, so an edited results
+file fails with the field named instead of being read as something else.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+KEY_DOCS = {
+    "design": "'linked' (the same participants matched across waves) or 'unlinked' "
+    "(anonymous waves compared as independent samples).",
+    "instrument": "Instrument id.",
+    "scale": "Scale id within the instrument.",
+    "group_column": "Name of the grouping column for a group record; null for the whole sample.",
+    "group": "Group level (as text); null for the whole sample.",
+    "from_wave": "Earlier wave of the contrast (the baseline).",
+    "to_wave": "Later wave of the contrast.",
+    "suppress": "True when the record rests on fewer people than the minimum cell size "
+    "(default 5): computed, but to be suppressed in anything shared.",
+    "too_few_to_interpret": "True when the record rests on fewer people than the minimum cell "
+    "size (paired: pairs; unlinked: respondents at the smaller wave; attrition: completers "
+    "or dropouts; ANCOVA: pairs in the smallest group; mixed model and reliability: "
+    "participants): its interval and p are computed but say next to nothing, and note says "
+    "so in words.",
+    "note": "Why a statistic is undefined (null), or what to know about the record.",
+}
+"""Meanings of the fields most sections share (the key of a record, its flags and note)."""
+
+
+def plain(value: Any) -> Any:
+    """A Python copy of nested record values: numpy to Python, NaN and infinities to None."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if value is not None and not isinstance(value, str) and _is_missing(value):
+        return None
+    return value
+
+
+def _is_missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is pd.NA or value is pd.NaT
+
+
+def _number(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_ | str):
+        raise ValueError("a number is expected")
+    if isinstance(value, int | np.integer | float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if _is_missing(value):
+        return None
+    return value  # anything else fails the float check with pydantic's own message
+
+
+def _count(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_ | str):
+        raise ValueError("a whole number is expected")
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if not math.isfinite(number):
+            return None
+        if not number.is_integer():
+            raise ValueError("a whole number is expected")
+        return int(number)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _text(value: Any) -> Any:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("text is expected")
+    return value
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if value is not None and not isinstance(value, bool):
+        raise ValueError("true or false is expected")
+    return value
+
+
+def _nested(value: Any) -> Any:
+    return plain(value)
+
+
+Number = Annotated[float | None, BeforeValidator(_number)]
+"""A statistic: a finite number, or None when undefined (the reason is in ``note``)."""
+Count = Annotated[int | None, BeforeValidator(_count)]
+"""A count of people, records or levels (a whole number), or None."""
+Text = Annotated[str | None, BeforeValidator(_text)]
+"""A label or explanation, or None."""
+Flag = Annotated[bool | None, BeforeValidator(_flag)]
+"""True or false (None only where a record could not say)."""
+Bool = Annotated[bool, BeforeValidator(_flag)]
+"""True or false, always there (``suppress``)."""
+Label = Annotated[str, BeforeValidator(_text)]
+"""A label that is always there (instrument, scale)."""
+Items = Annotated[list[Any] | None, BeforeValidator(_nested)]
+"""A list of values or of nested objects (described in the field's meaning)."""
+Table = Annotated[dict[str, Any] | None, BeforeValidator(_nested)]
+"""An object of values keyed by a label (item, group)."""
+
+
+def described(description: str, *, required: bool = True) -> Any:
+    """A field with its meaning; required fields must be present (they may still be null)."""
+    if required:
+        return Field(description=description)
+    return Field(None, description=description)
+
+
+class Record(BaseModel):
+    """Base of every results record: fields as declared, others kept as they are.
+
+    A record may carry fields this version does not declare (a later version's, or a
+    user's); they are kept, so reading and writing a file never loses anything.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    section: ClassVar[str] = ""
+    """Name of the results section this record belongs to."""
+
+    @classmethod
+    def field_kinds(cls) -> dict[str, str]:
+        """Each declared field's JSON type, in declaration order."""
+        return {name: json_kind(info.annotation) for name, info in cls.model_fields.items()}
+
+
+def json_kind(annotation: Any) -> str:
+    """The JSON type of a field annotation (``integer``, ``number``, ...)."""
+    from typing import Literal, get_args, get_origin
+
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) is Literal:
+        return "string"
+    args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    base = args[0]
+    origin = get_origin(base) or base
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
+                       (list, "array"), (dict, "object")):  # fmt: skip
+        if origin is kind:
+            return name
+    raise TypeError(f"no JSON type for {annotation!r}")

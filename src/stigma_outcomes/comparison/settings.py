@@ -1,0 +1,255 @@
+"""What a comparison is asked to do: :class:`CompareSettings`, one frozen model, three surfaces.
+
+The same settings come from the Python API (keyword arguments of
+:func:`~stigma_outcomes.comparison.compare`, validated into this model), the evaluation file
+(:meth:`stigma_outcomes.evaluation.Evaluation.compare_settings`) and the command line
+(``stigma-outcomes compare``, whose choices are the enums below). Each concept has one name
+on every surface:
+
+=================== ======================= ============================ =======================
+concept             API / model             evaluation file              command line
+=================== ======================= ============================ =======================
+grouping column     ``group_by``            ``group_by``                 ``--group-by``
+pooling column      ``pool_by``             ``pool_by``                  ``--pool-by``
+privacy limit       ``min_cell``            ``privacy.min_cell``         ``--min-cell``
+clinical threshold  ``clinical_threshold``  ``clinical_threshold``       ``--clinical-threshold``
+=================== ======================= ============================ =======================
+
+Old spellings still work and are deprecated: ``group_col`` (API) and ``groups`` (file) for
+``group_by``; ``pool_col`` (API) for ``pool_by``; ``threshold`` (API) for
+``clinical_threshold``; ``privacy.threshold`` (file) for ``privacy.min_cell``;
+``--group-col`` for ``--group-by``. The privacy limit and the clinical threshold never share
+a name. This module imports nothing heavy, so the evaluation file can use it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import InputError
+from ._choices import Direction, PoolMethod, RciReliability, RciSd
+
+DEPRECATED_NAMES = {"group_col": "group_by", "groups": "group_by", "pool_col": "pool_by",
+                    "threshold": "clinical_threshold"}  # fmt: skip
+"""Old spellings of the settings (API keyword or file key) and the name that replaced them."""
+
+
+def _scale_key(key: Any) -> str:
+    if isinstance(key, tuple) and len(key) == 2:
+        return f"{key[0]}.{key[1]}"
+    text = str(key).strip()
+    instrument, dot, scale = text.partition(".")
+    if not (dot and instrument and scale):
+        raise ValueError(f"'{key}' should be INSTRUMENT.SCALE, e.g. ismi29.total")
+    return text
+
+
+class CompareSettings(BaseModel):
+    """Every choice of a comparison, validated once (frozen: a run's settings do not change).
+
+    Examples
+    --------
+    >>> s = CompareSettings(pre="pre", post="post", group_by="arm", min_cell=11)
+    >>> s.group_by, s.min_cell, s.rci_sd
+    ('arm', 11, <RciSd.baseline: 'baseline'>)
+    >>> CompareSettings(pre="pre", post="post", reliability={("ucla3", "total"): 0.8}).reliability
+    {'ucla3.total': 0.8}
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    pre: str = Field(description="Baseline wave.")
+    post: str = Field(description="Post wave.")
+    followup: tuple[str, ...] = Field(
+        (),
+        description="Later waves: each adds a pre → follow-up contrast, and with them the mixed "
+        "model score ~ wave (× group) + (1 | participant) is fitted on all waves.",
+    )
+    unlinked: bool = Field(
+        False,
+        description="Anonymous surveys whose waves cannot be linked: compare the waves as "
+        "independent samples.",
+    )
+    group_by: str | None = Field(
+        None,
+        description="Grouping column (arm, site) carried with the scores: statistics per "
+        "level too, ANCOVA and the mixed model's group × wave terms between levels.",
+    )
+    reference_group: str | None = Field(
+        None,
+        description="The comparison (reference) group of the ANCOVA and mixed model (default: "
+        "the first level in R's factor() order).",
+    )
+    covariates: tuple[str, ...] = Field(
+        (), description="Extra baseline covariates (carried columns) of the ANCOVA."
+    )
+    pool_by: str | None = Field(
+        None,
+        description="Column of sites or cohorts: each site's change is pooled across sites by "
+        "random-effects meta-analysis, with heterogeneity and a forest plot (linked designs). "
+        "With a grouping column, sites are compared within each group (arm), never across "
+        "arms.",
+    )
+    pool_method: PoolMethod = Field(
+        PoolMethod.REML, description="Estimator of the between-site variance (tau squared)."
+    )
+    reliability: dict[str, float] = Field(
+        default_factory=dict,
+        description="Reliability for the reliable change index, as INSTRUMENT.SCALE: r "
+        "(overrides the definition; e.g. ismi29.total: 0.90).",
+    )
+    direction: dict[str, Direction] = Field(
+        default_factory=dict,
+        description="Direction of scales of instruments the registry does not know, as "
+        "INSTRUMENT.SCALE: higher_is_better or higher_is_worse.",
+    )
+    clinical_threshold: dict[str, float] = Field(
+        default_factory=dict,
+        description="Clinical threshold per scale, as INSTRUMENT.SCALE: value; unlinked designs "
+        "report the share of people at or beyond it before and after. A score, never a "
+        "privacy limit.",
+    )
+    rci_reliability: RciReliability = Field(
+        RciReliability.auto,
+        description="Where the RCI's reliability comes from when not overridden: 'auto' "
+        "takes the definition's test-retest r, else its alpha, else this sample's "
+        "Cronbach's alpha at the first wave; 'definition' never uses the sample; "
+        "'in_sample' prefers this sample's alpha at the first wave.",
+    )
+    rci_sd: RciSd = Field(
+        RciSd.baseline,
+        description="SD of the RCI: this sample at baseline, or published norms.",
+    )
+    min_cell: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Privacy limit: records resting on fewer people are computed but flagged "
+        "'suppress' (and hidden from reports); sites with fewer pairs are not pooled.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spellings(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        for old, new in DEPRECATED_NAMES.items():
+            if old not in data:
+                continue
+            value = data.pop(old)
+            if value is None:
+                continue
+            if data.get(new) not in (None, {}, ()) and data.get(new) != value:
+                raise ValueError(f"give '{new}' or its old name '{old}', not both")
+            warnings.warn(
+                f"'{old}' is the old name of '{new}'; it still works but will go",
+                DeprecationWarning,
+                stacklevel=6,
+            )
+            data[new] = value
+        return data
+
+    @field_validator("pre", "post", mode="before")
+    @classmethod
+    def _wave_text(cls, value: Any) -> Any:
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+    @field_validator("followup", mode="before")
+    @classmethod
+    def _followup_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return (value,)
+        return tuple(str(w) for w in value or ())
+
+    @field_validator("covariates", mode="before")
+    @classmethod
+    def _covariate_list(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else tuple(value or ())
+
+    @field_validator("reliability", "direction", "clinical_threshold", mode="before")
+    @classmethod
+    def _scale_keys(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValueError("give a mapping of INSTRUMENT.SCALE to a value")
+        return {_scale_key(k): v for k, v in value.items()}
+
+    @field_validator("reliability")
+    @classmethod
+    def _reliability_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, r in value.items():
+            if not 0 < r < 1:
+                raise ValueError(f"reliability of {key} must be between 0 and 1, got {r}")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_waves(self) -> CompareSettings:
+        waves = self.waves
+        if len(set(waves)) != len(waves):
+            raise ValueError(f"the same wave is named twice among pre/post/followup: {list(waves)}")
+        return self
+
+    @property
+    def waves(self) -> tuple[str, ...]:
+        """``pre``, ``post`` and the follow-ups, in order."""
+        return (self.pre, self.post, *self.followup)
+
+    @property
+    def contrasts(self) -> list[tuple[str, str]]:
+        """``(pre, later)`` for every later wave."""
+        return [(self.pre, wave) for wave in self.waves[1:]]
+
+    @classmethod
+    def build(cls, where: str = "compare()", **options: Any) -> CompareSettings:
+        """Validate keyword options into settings; a bad one is one :class:`InputError`.
+
+        Examples
+        --------
+        >>> CompareSettings.build(pre="a", post="b", rci_sd="nope")
+        Traceback (most recent call last):
+        ...
+        stigma_outcomes.errors.InputError: setting 'rci_sd': Input should be 'baseline' or 'norms'
+          where: compare()
+          how to fix: see CompareSettings (stigma_outcomes.comparison.settings) for each setting
+        """
+        try:
+            return cls.model_validate(options)
+        except ValidationError as err:
+            raise settings_error(err, where) from None
+
+
+def settings_error(err: ValidationError, where: str) -> InputError:
+    """One message naming the first setting that failed."""
+    first = err.errors()[0]
+    name = ".".join(str(p) for p in first["loc"]) or "(settings)"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return InputError(
+        f"setting '{name}': {message}",
+        where=where,
+        fix="see CompareSettings (stigma_outcomes.comparison.settings) for each setting",
+    )
+
+
+__all__ = [
+    "DEPRECATED_NAMES",
+    "CompareSettings",
+    "Direction",
+    "PoolMethod",
+    "RciReliability",
+    "RciSd",
+    "setting_description",
+    "settings_error",
+]
+
+
+def setting_description(name: str) -> str:
+    """The meaning of one setting (the evaluation file and the CLI reuse it)."""
+    return str(CompareSettings.model_fields[name].description)

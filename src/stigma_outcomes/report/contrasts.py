@@ -1,0 +1,347 @@
+"""The outcome sections' tables beside the change table, and their caveats in words.
+
+* Between groups: the difference after, allowing for where people started, on every scale
+  the results compared (the analysis of covariance records), not only the headline one.
+* Baseline equivalence: each group's starting mean and SD among the people analysed, and the
+  standardised difference between them (Hedges' g with the pooled SD, as
+  ``effectsize::hedges_g``; What Works Clearinghouse reads under 0.05 as equivalent and
+  over 0.25 as too different to adjust away).
+* Caveats: people who left started differently (attrition), or the scale's items hung
+  together poorly in this sample (internal consistency under 0.7).
+
+No new count of people is printed here: the groups' sizes are the change table's, and a
+group whose statistics the audit hides hides its row here too.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .content import Table, record_key
+from .formatting import decimals_for_range, interval, is_number, num, pvalue
+from .outcomes import OutcomeInfo
+from .privacy import Disclosure
+
+ACCEPTABLE_ALPHA = 0.7
+"""Internal consistency usually taken as acceptable for group comparisons (methods cite it)."""
+NOTABLE_ATTRITION_G = 0.2
+"""A difference at baseline between those who stayed and those who left worth saying in
+words: a small standardised difference by the usual convention, or a clear one (p < α)."""
+
+
+def standardised_difference(
+    m1: float, s1: float, n1: int, m2: float, s2: float, n2: int
+) -> float | None:
+    """Hedges' g of group 1 − group 2 from summary statistics (pooled SD, exact J).
+
+    The same number as ``effectsize::hedges_g(x, y)`` on the raw scores.
+
+    Examples
+    --------
+    >>> round(standardised_difference(4.1, 1.17, 101, 3.81, 1.24, 75), 4)
+    0.2406
+    """
+    from ..comparison._common import hedges_j
+
+    if n1 < 2 or n2 < 2:
+        return None
+    df = n1 + n2 - 2
+    sd = math.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df)
+    if not sd > 0:
+        return None
+    return (m1 - m2) / sd * hedges_j(df)
+
+
+def _group_records(
+    paired: list[dict[str, Any]], scale: str, waves: tuple[str, str]
+) -> dict[str, dict[str, Any]]:
+    return {
+        str(r["group"]): r
+        for r in paired
+        if str(r["scale"]) == scale
+        and r.get("group") is not None
+        and (str(r.get("from_wave")), str(r.get("to_wave"))) == waves
+    }
+
+
+def _ancova_records(data: dict[str, Any], instrument: str) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in data.get("ancova") or []
+        if r.get("instrument") == instrument
+        and r.get("group") is not None
+        and r.get("adjusted_difference") is not None
+    ]
+
+
+def between_groups_table(
+    instrument: str,
+    data: dict[str, Any],
+    infos: dict[str, OutcomeInfo],
+    d: Disclosure,
+    short_name: str,
+) -> Table | None:
+    """Every scale's difference between the groups after, allowing for the start."""
+    recs = _ancova_records(data, instrument)
+    if not recs:
+        return None
+    contrasts = {(str(r.get("from_wave")), str(r.get("to_wave"))) for r in recs}
+    rows = []
+    for rec in recs:
+        info = infos.get(str(rec["scale"]))
+        if info is None:
+            continue
+        names = (rec.get("group"), rec.get("reference_group"))
+        shown = all(d.shown(record_key("paired", {**rec, "group": g}) + "|stats") for g in names)
+        label = info.name
+        if len(contrasts) > 1:
+            label += f" · {rec.get('from_wave')}→{rec.get('to_wave')}"
+        if not shown:
+            rows.append([label, "not shown", "not shown"])
+            continue
+        dec = decimals_for_range(info.range_low, info.range_high)
+        low, high = rec.get("adjusted_difference_ci_low"), rec.get("adjusted_difference_ci_high")
+        rows.append(
+            [
+                label,
+                f"{num(rec['adjusted_difference'], dec, signed=True)} [{interval(low, high, dec)}]",
+                pvalue(rec.get("p")).removeprefix("p ").removeprefix("= "),
+            ]
+        )
+    first = recs[0]
+    group, reference = first.get("group"), first.get("reference_group")
+    return Table(
+        f"between-{instrument}",
+        f"{short_name}: {group} group compared with the {reference} group, allowing for "
+        "where people started",
+        ["Scale", f"Difference after ({group} − {reference}) [95% CI]", "p"],
+        rows,
+        [
+            "The difference between the groups' average scores after, for people who started "
+            "at the same score (see Methods: comparison group). Which direction is better "
+            "depends on the scale, as in the change table. p is not adjusted for the number "
+            "of scales."
+        ],
+        widths=[3.2, 2.2, 0.8],
+    )
+
+
+def baseline_table(
+    instrument: str,
+    data: dict[str, Any],
+    infos: dict[str, OutcomeInfo],
+    d: Disclosure,
+    short_name: str,
+    waves: tuple[str, str] | None,
+) -> Table | None:
+    """Were the groups alike at the start? Each group's starting mean (SD), among the
+    people analysed, and the standardised difference between the two groups."""
+    recs = _ancova_records(data, instrument)
+    if not recs or waves is None:
+        return None
+    group, reference = str(recs[0].get("group")), str(recs[0].get("reference_group"))
+    paired = [r for r in data.get("paired") or [] if r.get("instrument") == instrument]
+    rows = []
+    for scale, info in infos.items():
+        by_group = _group_records(paired, scale, waves)
+        a, b = by_group.get(group), by_group.get(reference)
+        if a is None or b is None:
+            continue
+        if not all(d.shown(record_key("paired", r) + "|stats") for r in (a, b)):
+            rows.append([info.name, "not shown", "not shown", "not shown"])
+            continue
+        dec = decimals_for_range(info.range_low, info.range_high)
+        nums = [a.get("pre_mean"), a.get("pre_sd"), b.get("pre_mean"), b.get("pre_sd")]
+        g = (
+            standardised_difference(
+                float(nums[0]),
+                float(nums[1]),
+                int(a["n_pairs"]),
+                float(nums[2]),
+                float(nums[3]),
+                int(b["n_pairs"]),
+            )
+            if all(is_number(x) for x in nums)
+            else None
+        )
+        rows.append(
+            [
+                info.name,
+                f"{num(a.get('pre_mean'), dec)} ({num(a.get('pre_sd'), dec)})",
+                f"{num(b.get('pre_mean'), dec)} ({num(b.get('pre_sd'), dec)})",
+                num(g, 2, signed=True) if g is not None else "–",
+            ]
+        )
+    if not rows:
+        return None
+    return Table(
+        f"baseline-{instrument}",
+        f"{short_name}: were the groups alike at the start ({waves[0]})?",
+        [
+            "Scale",
+            f"{group}: mean (SD)",
+            f"{reference}: mean (SD)",
+            "Standardised difference",
+        ],
+        rows,
+        [
+            "Starting scores of the people analysed (both surveys answered); group sizes as "
+            f"in the change table. Standardised difference = ({group} − {reference}) ÷ pooled "
+            "SD. Under 0.05 the groups started alike; from 0.05 to 0.25 the difference is "
+            "allowed for by comparing the groups with their starting scores taken into "
+            "account; over 0.25 even that may not make them comparable."
+        ],
+        widths=[3.0, 1.3, 1.3, 1.2],
+    )
+
+
+def attrition_caveat(
+    instrument: str,
+    data: dict[str, Any],
+    infos: dict[str, OutcomeInfo],
+    d: Disclosure,
+    alpha: float,
+) -> str | None:
+    """A sentence when people who left started clearly differently from those who stayed.
+
+    Examples
+    --------
+    >>> info = OutcomeInfo("ismi29", "total", "ISMI total", "ISMI-29", "higher_is_worse", 1, 4)
+    >>> rec = {"instrument": "ismi29", "scale": "total", "group": None, "from_wave": "pre",
+    ...        "wave": "post", "n_completers": 175, "n_dropouts": 62, "hedges_g": -0.43,
+    ...        "p": 0.002, "mean_completers": 2.31, "mean_dropouts": 2.50}
+    >>> d = Disclosure(5)
+    >>> for k in ("n_completers", "n_dropouts"):
+    ...     d.count(f"{record_key('attrition', rec)}|{k}", rec[k])
+    >>> print(attrition_caveat("ismi29", {"attrition": [rec]}, {"total": info}, d, 0.05))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    People who did not answer the post survey had started worse off than those who did:
+    ISMI total 2.50 against 2.31 on the 1–4 scale (lower scores are better; standardised
+    difference −0.43). The changes above describe the people who stayed, who may have
+    been doing better from the start.
+    """
+    notes = []
+    waves: list[str] = []
+    worse_off = better_off = clear = 0
+    for rec in data.get("attrition") or []:
+        info = infos.get(str(rec.get("scale")))
+        if rec.get("instrument") != instrument or rec.get("group") is not None or info is None:
+            continue
+        key = record_key("attrition", rec)
+        if not (d.shown(f"{key}|n_completers") and d.shown(f"{key}|n_dropouts")):
+            continue
+        g, p = rec.get("hedges_g"), rec.get("p")
+        if not is_number(g) or not (
+            abs(float(g)) >= NOTABLE_ATTRITION_G or (is_number(p) and float(p) < alpha)
+        ):
+            continue
+        sign = {"higher_is_better": 1, "higher_is_worse": -1}.get(str(info.direction))
+        if sign is None:
+            continue
+        # g = stayed − left; the leavers started worse off when that favours those who stayed.
+        if float(g) * sign > 0:
+            worse_off += 1
+        else:
+            better_off += 1
+        clear += is_number(p) and float(p) < alpha
+        dec = decimals_for_range(info.range_low, info.range_high)
+        notes.append(
+            f"{info.name} {num(rec.get('mean_dropouts'), dec)} against "
+            f"{num(rec.get('mean_completers'), dec)} on {info.range_text} ({info.better_text}; "
+            f"standardised difference {num(g, 2, signed=True)})"
+        )
+        waves.append(str(rec.get("wave")))
+    if not notes:
+        return None
+    wave = " or ".join(dict.fromkeys(waves))
+    if worse_off and not better_off:
+        how, meaning = (
+            "started worse off than",
+            "The changes above describe the people who stayed, who may have been doing "
+            "better from the start.",
+        )
+    elif better_off and not worse_off:
+        how, meaning = (
+            "started better off than",
+            "The changes above describe the people who stayed, who may have had more room "
+            "to improve.",
+        )
+    else:
+        how, meaning = (
+            "started differently from",
+            "The changes above may not describe everyone who started.",
+        )
+    if not clear:
+        meaning = (
+            "Differences this size could be chance; if not, " + meaning[0].lower() + meaning[1:]
+        )
+    shown = notes[:3]
+    more = f"; and {len(notes) - 3} more scales" if len(notes) > 3 else ""
+    return (
+        f"People who did not answer the {wave} survey had {how} those who did: "
+        + "; ".join(shown)
+        + more
+        + f". {meaning}"
+    )
+
+
+def reliability_caveat(
+    instrument: str, data: dict[str, Any], infos: dict[str, OutcomeInfo], d: Disclosure
+) -> str | None:
+    """A sentence when a scale's items hung together poorly in this sample.
+
+    Examples
+    --------
+    >>> info = OutcomeInfo("ucla3", "total", "Loneliness", "UCLA-3", "higher_is_worse", 3, 9)
+    >>> recs = [{"instrument": "ucla3", "scale": "total", "wave": w, "n": 200, "alpha": a}
+    ...         for w, a in (("pre", 0.36), ("post", 0.60))]
+    >>> d = Disclosure(5)
+    >>> for r in recs:
+    ...     d.count(f"{record_key('reliability', r)}|n", r["n"])
+    >>> print(reliability_caveat("ucla3", {"reliability": recs}, {"total": info}, d))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    In this sample the items of Loneliness agreed with each other less than usual
+    (internal consistency 0.36 to 0.60 across the waves, below the 0.7 usually taken as
+    acceptable): its scores carry more measurement error, so a real change is harder to
+    detect and a person's reliable change is less certain.
+    """
+    low: dict[str, list[float]] = {}
+    for rec in data.get("reliability") or []:
+        info = infos.get(str(rec.get("scale")))
+        if rec.get("instrument") != instrument or info is None or not is_number(rec.get("alpha")):
+            continue
+        if not d.shown(f"{record_key('reliability', rec)}|n"):
+            continue
+        low.setdefault(info.name, []).append(float(rec["alpha"]))
+    weak = {name: a for name, a in low.items() if min(a) < ACCEPTABLE_ALPHA}
+    if not weak:
+        return None
+    spans = {
+        name: (
+            f"{num(min(a), 2)} to {num(max(a), 2)} across the waves"
+            if len(a) > 1 and min(a) != max(a)
+            else num(min(a), 2)
+        )
+        for name, a in weak.items()
+    }
+    tail = (
+        "scores carry more measurement error, so a real change is harder to detect and a "
+        "person's reliable change is less certain."
+    )
+    if len(spans) == 1:
+        ((name, span),) = spans.items()
+        return (
+            f"In this sample the items of {name} agreed with each other less than usual "
+            f"(internal consistency {span}, below the {ACCEPTABLE_ALPHA} usually taken as "
+            f"acceptable): its {tail}"
+        )
+    listed = [f"{name} {span}" for name, span in spans.items()]
+    more = f"; and {len(listed) - 3} more" if len(listed) > 3 else ""
+    return (
+        "In this sample the items of some scales agreed with each other less than usual "
+        f"(internal consistency below the {ACCEPTABLE_ALPHA} usually taken as acceptable: "
+        + "; ".join(listed[:3])
+        + more
+        + f"): their {tail}"
+    )

@@ -1,0 +1,163 @@
+"""The record models: the one declaration of each results field, and the check on reading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stigma_outcomes.comparison import Results, compare
+from stigma_outcomes.comparison.records import (
+    RESULTS_SCHEMA_VERSION,
+    SECTION_MODELS,
+    PairedRecord,
+    validate_results,
+)
+from stigma_outcomes.errors import InputError
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+
+
+@pytest.fixture(scope="module")
+def full() -> Results:
+    """Every linked section at once: groups, a follow-up, pooling and keyed items."""
+    return compare(
+        GOLDEN / "paired" / "scores.csv", "pre", "post", followup=["fu"], group_by="site",
+        scale_info=GOLDEN / "paired" / "scale_info.yaml", pool_by="site",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reliability() -> Results:
+    rng = np.random.default_rng(12)
+    n = 40
+    trait = rng.normal(size=n)
+    ids = [f"p{i}" for i in range(n)] * 2
+    waves = ["pre"] * n + ["post"] * n
+    items = pd.DataFrame(
+        {f"x_q{j}": np.round(2 + np.tile(trait, 2) + rng.normal(size=2 * n)) for j in (1, 2, 3)}
+    ).assign(participant_id=ids, wave=waves)
+    scores = pd.DataFrame({"participant_id": ids, "wave": waves, "instrument": "x",
+                           "scale": "total", "status": "ok",
+                           "score": items[["x_q1", "x_q2", "x_q3"]].sum(axis=1)})  # fmt: skip
+    return compare(
+        scores, "pre", "post", keyed_items=items, scale_items={("x", "total"): ["q1", "q2", "q3"]},
+        direction={"x.total": "higher_is_worse"}, reliability={"x.total": 0.8},
+    )  # fmt: skip
+
+
+def _declared(section: str) -> set[str]:
+    return set(SECTION_MODELS[section].model_fields)
+
+
+def test_compare_output_fits_every_model_strictly(full, reliability):
+    unlinked = compare(
+        GOLDEN / "unlinked" / "scores.csv", "before", "after", unlinked=True, group_by="session",
+        direction={"anon.cont": "higher_is_better", "anon.likert": "higher_is_worse",
+                   "anon.big": "higher_is_better"},
+        reliability={"anon.cont": 0.8, "anon.likert": 0.8, "anon.big": 0.8},
+        clinical_threshold={"anon.cont": 22},
+    )  # fmt: skip
+    seen = set()
+    for results in (full, reliability, unlinked):
+        data = results.to_dict()
+        assert data["meta"]["schema_version"] == RESULTS_SCHEMA_VERSION
+        validate_results(data)
+        for section, records in results.sections():
+            for rec in records:
+                SECTION_MODELS[section].model_validate(rec)
+                # every field compare writes is declared (with its type and meaning)
+                assert set(rec) <= _declared(section), (section, set(rec) - _declared(section))
+                seen.add(section)
+    assert seen == set(SECTION_MODELS)
+
+
+def test_undefined_is_none_in_the_api_and_null_in_json(full):
+    values = [v for _, recs in full.sections() for r in recs for v in r.values()]
+    assert not any(isinstance(v, float) and v != v for v in values)
+    small = [r for r in full.paired if r["n_pairs"] <= 2]
+    assert small and all(r["g_av"] is None for r in small)
+    # to_frame is pandas: undefined is NaN there
+    assert full.to_frame()["g_av"].isna().sum() == len(small)
+
+
+def test_round_trip_is_exact(full, tmp_path):
+    back = Results.read_json(full.to_json(tmp_path / "r.json"))
+    assert back.to_dict() == full.to_dict()
+
+
+def test_a_versioned_file_must_be_complete(full):
+    data = full.to_dict()
+    del data["paired"][0]["p_t_holm"]
+    with pytest.raises(InputError, match=r"paired\[0\] lacks the field 'p_t_holm'"):
+        Results.from_dict(data)
+
+
+def test_a_file_older_than_versions_is_checked_field_by_field(full):
+    data = full.to_dict()
+    del data["meta"]["schema_version"]
+    del data["paired"][0]["p_t_holm"]  # older files lack later fields: accepted
+    assert Results.from_dict(data).paired[0].get("p_t_holm") is None
+    data["paired"][0]["n_pairs"] = 3.5
+    with pytest.raises(InputError, match=r"paired\[0\]\.n_pairs has the wrong type"):
+        Results.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value", "problem"),
+    [
+        ("paired", "t", "1.2", "a number is expected"),
+        ("paired", "suppress", 1, "true or false"),
+        ("attrition", "n_dropouts", "4", "a whole number"),
+        ("pooled", "studies", "site A", "list"),
+        ("mixed_models", "group_levels", 3, "list"),
+    ],
+)
+def test_a_wrong_type_is_one_clear_error(full, section, field, value, problem):
+    data = full.to_dict()
+    data[section][0][field] = value
+    with pytest.raises(InputError, match=problem) as err:
+        validate_results(data, "r.json")
+    assert f"{section}[0].{field}" in err.value.what and err.value.where == "r.json"
+
+
+def test_a_newer_layout_is_refused(full):
+    data = full.to_dict()
+    data["meta"]["schema_version"] = "99.0"
+    with pytest.raises(InputError, match=r"layout version 99\.0"):
+        validate_results(data)
+
+
+def test_unknown_fields_are_kept(full, tmp_path):
+    data = full.to_dict()
+    data["paired"][0]["from_a_later_version"] = 1
+    assert Results.from_dict(data).paired[0]["from_a_later_version"] == 1
+
+
+def test_the_models_are_the_schema_and_the_docs():
+    from stigma_outcomes.comparison.records import fields_markdown, results_json_schema
+
+    schema = results_json_schema()["properties"]["paired"]["items"]
+    info = PairedRecord.model_fields["n_pairs"]
+    assert schema["properties"]["n_pairs"] == {"type": ["integer", "null"],
+                                               "description": info.description}  # fmt: skip
+    assert "n_pairs" in schema["required"] and "sd_change" not in schema["required"]
+    assert f"| `n_pairs` | integer or null | yes | {info.description} |" in fields_markdown()
+
+
+def test_the_report_cli_refuses_a_bad_results_file(tmp_path, full):
+    from typer.testing import CliRunner
+
+    from stigma_outcomes.cli.app import app
+
+    data = full.to_dict()
+    data["paired"][0]["n_pairs"] = "many"
+    bad = tmp_path / "r.json"
+    bad.write_text(json.dumps(data))
+    result = CliRunner().invoke(app, ["report", str(bad), "--out", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2
+    assert "paired[0].n_pairs has the wrong type" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,187 @@
+"""The fast paths of `score` (issue 15) give the same answers and the same bytes as before.
+
+Each optimised path is checked against the plain path it replaced, kept here as the
+reference: decoding text held by Arrow against the distinct-value decoder; the CSV writer
+(neutralisation decided once per category, Arrow rows written in two halves, numeric
+columns not copied) against a cell-by-cell neutralisation and one Arrow pass; item
+responses written from int8 codes against the float table ``keyed_items``. Inputs are
+random exports (hypothesis). No timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.scoring.toy import toy_definition
+
+import stigma_outcomes as so
+from stigma_outcomes import _io
+from stigma_outcomes._io import neutralise_cell, write_table
+from stigma_outcomes.instruments import load_instrument, parse_instrument
+from stigma_outcomes.scoring.decode import ItemDecoder
+
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+TOY = parse_instrument(toy_definition())
+
+# Cells a real export holds: labels as written and varied, codes as text, declared
+# non-answers, blanks, numbers out of range, junk, and text a spreadsheet would run.
+_TEXT = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "8", "9", "0", "5", "1.0", " 2", "3 ", "-1"]),
+    st.sampled_from(["Strongly disagree", "disagree", "AGREE", "SA", "sd", " Agree "]),
+    st.sampled_from(["Don't know", "prefer not to say", "Prefer not to say", ""]),
+    st.sampled_from(["=1+1", "+2", "@x", "'q", "a,b", 'say "hi"', "x\ny", "Ünïcode"]),
+    st.text(max_size=5),
+    st.none(),
+)
+
+
+def _reference_decode(decoder: ItemDecoder, cells: list[str | None], compact: bool):
+    """The distinct-value decoder on plain Python objects: the path before Arrow look-ups."""
+    return decoder._decode_distinct(pd.Series(cells, dtype=object), compact)
+
+
+@SETTINGS
+@given(cells=st.lists(_TEXT, min_size=1, max_size=60), compact=st.booleans())
+def test_text_decoding_matches_the_distinct_value_decoder(
+    cells: list[str | None], compact: bool
+) -> None:
+    column = pd.Series(cells, dtype="str")  # Arrow-held text, as the reader gives it
+    assert getattr(column.dtype, "storage", None) == "pyarrow"
+    for item in TOY.items:
+        for recode in (None, {"5": 4.0, "0": 1.0}):
+            decoder = ItemDecoder.for_item(TOY, item, recode)
+            got = decoder.decode(column, compact)
+            want = _reference_decode(decoder, [c if c != "" else None for c in cells], compact)
+            np.testing.assert_array_equal(got[0], want[0])
+            np.testing.assert_array_equal(got[1], want[1])
+
+
+def _reference_texts(values: pd.Series) -> pd.Series:
+    text = values.astype("string")
+    risky = text.str.match(r"^['=+\-@\t\r]").fillna(False).to_numpy(dtype=bool)
+    if not risky.any():
+        return values
+    fixed = values.astype("object").copy()
+    fixed[risky] = [neutralise_cell(v) for v in fixed[risky]]
+    return fixed
+
+
+def _reference_csv(frame: pd.DataFrame) -> bytes:
+    """How tables were written before issue 15: a deep copy, every category in Python."""
+    import csv
+
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            categories = series.cat.categories
+            if categories.dtype == object or pd.api.types.is_string_dtype(categories.dtype):
+                renamed = [neutralise_cell(c) for c in categories]
+                if renamed != list(categories):
+                    out[col] = series.cat.rename_categories(renamed)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out[col] = _reference_texts(series)
+    out.columns = [neutralise_cell(c) for c in out.columns]
+    prepared = out.copy()
+    for col in prepared.columns:
+        if prepared[col].dtype == object:
+            prepared[col] = prepared[col].astype("string")
+    prepared.columns = [str(c) for c in prepared.columns]
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(prepared.columns)
+    table = pa.Table.from_pandas(prepared, preserve_index=False)
+    body = io.BytesIO()
+    try:
+        pa_csv.write_csv(
+            table, body, pa_csv.WriteOptions(include_header=False, quoting_style="none")
+        )
+    except pa.ArrowInvalid:
+        body = io.BytesIO()
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+        pa_csv.write_csv(table, body, options)
+    return header.getvalue().encode() + body.getvalue()
+
+
+@st.composite
+def toy_exports(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(1, 12))
+    ids = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(["=cmd", "-5", "+x", "'q", "a,b", "@me"]), st.text(max_size=4)
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    data: dict[str, list[object]] = {"participant_id": [f"{v}#{i}" for i, v in enumerate(ids)]}
+    data["site"] = draw(
+        st.lists(st.sampled_from(["north", "=south", "-1", "a b"]), min_size=n, max_size=n)
+    )
+    for item in TOY.item_ids:
+        data[f"toy_{item}"] = draw(st.lists(_TEXT, min_size=n, max_size=n))
+    return pd.DataFrame(data)
+
+
+@SETTINGS
+@given(export=toy_exports(), split=st.booleans())
+def test_score_outputs_are_the_bytes_of_the_plain_writer(
+    export: pd.DataFrame, split: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a small threshold, even these short tables are written in two halves.
+    monkeypatch.setattr(_io, "_PARALLEL_ROWS", 2 if split else 200_000)
+    monkeypatch.setattr(_io.os, "cpu_count", lambda: 2)
+    path = tmp_path / "export.csv"
+    export.to_csv(path, index=False)
+    result = so.score(str(path), [TOY], carry=["site"], id_col="participant_id")
+    for name, frame in (("scores", result.scores), ("ledger", result.ledger)):
+        target = tmp_path / f"{name}.csv"
+        write_table(frame, target)
+        assert target.read_bytes() == _reference_csv(frame), name
+    items = tmp_path / "items.csv"
+    result.write_items(items)
+    assert items.read_bytes() == _reference_csv(result.keyed_items)
+
+
+def test_items_written_from_codes_read_back_as_keyed_items(tmp_path: Path) -> None:
+    ucla = load_instrument("ucla3")
+    frame = pd.DataFrame(
+        {"id": ["a", "b", "c"], "ucla3_1": [1, None, 3], "ucla3_2": ["Often", "2", ""],
+         "ucla3_3": [2, 2, 9]}
+    )  # fmt: skip
+    result = so.score(frame, [ucla])
+    assert result.keyed["ucla3_1"].dtype == np.int8  # the compact path is the one tested
+    path = tmp_path / "items.csv"
+    result.write_items(path)
+    assert path.read_text().splitlines() == [
+        "participant_id,wave,ucla3_1,ucla3_2,ucla3_3",
+        "a,1,1,3,2",
+        "b,1,,2,2",
+        "c,1,3,,",
+    ]
+    back = pd.read_csv(path)
+    pd.testing.assert_frame_equal(
+        back.drop(columns=["participant_id", "wave"]),
+        result.keyed_items.drop(columns=["participant_id", "wave"]).reset_index(drop=True),
+        check_dtype=False,
+    )
+
+
+def test_items_to_excel_and_parquet_keep_the_float_table(tmp_path: Path) -> None:
+    result = so.score(pd.DataFrame({"id": ["a"], "ucla3_1": [1], "ucla3_2": [2], "ucla3_3": [3]}))
+    result.write_items(tmp_path / "items.parquet")
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "items.parquet"), result.keyed_items, check_dtype=False
+    )
