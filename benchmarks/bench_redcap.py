@@ -76,7 +76,9 @@ def make_export(path: Path, records: int, seed: int = 5) -> int:
 def main() -> None:
     """Generate the export and print the timings."""
     import stigma_outcomes as so
-    from stigma_outcomes.ingest import redcap_forms
+
+    # The REDCap flavour's after-binding hook calls this name.
+    from stigma_outcomes.ingest.redcap import _flavor as redcap_forms
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 from ._outputs import ACTIVE, PRIVATE_MODE, output_error, public_mode
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
 
 
 def _write_file(handle: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
@@ -234,7 +235,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif _is_text(series.dtype):
             series = _neutralise_texts(series)
         columns[position] = series
-    out = pd.concat(columns, axis=1, copy=False) if columns else frame.iloc[:, :0].copy()
+    # pandas 3 never copies here (copy-on-write) and deprecates the keyword; 2.x needs it.
+    no_copy = {} if _PANDAS_3 else {"copy": False}
+    out = pd.concat(columns, axis=1, **no_copy) if columns else frame.iloc[:, :0].copy()
     out.index = frame.index
     out.columns = [neutralise_cell(c) for c in frame.columns]
     return out

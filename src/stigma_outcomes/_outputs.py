@@ -200,16 +200,21 @@ class OutputSet:
             )
         folder = self._folders.get(path.parent)
         if folder is None:
-            try:
-                missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._created += missing
-                folder = Path(
-                    tempfile.mkdtemp(prefix=".stigma-outcomes-", suffix=".part", dir=path.parent)
-                )
-            except OSError as err:
-                raise output_error(err, path.parent) from None
-            self._folders[path.parent] = folder
+            # Held signals: a SIGTERM between making the folder and recording it would leave
+            # a staging folder nobody removes.
+            with _signals_held():
+                try:
+                    missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    self._created += missing
+                    folder = Path(
+                        tempfile.mkdtemp(
+                            prefix=".stigma-outcomes-", suffix=".part", dir=path.parent
+                        )
+                    )
+                except OSError as err:
+                    raise output_error(err, path.parent) from None
+                self._folders[path.parent] = folder
         staged = folder / path.name
         self.staged[path] = (staged, private)
         return staged

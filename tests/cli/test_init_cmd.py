@@ -235,6 +235,7 @@ def test_init_on_the_real_corpus_writes_only_evidence_backed_mappings(runner, tm
     assert boxes.exit_code == 0, boxes.output
     found = json.loads(boxes.output)
     assert found["files"][0]["matches"] == {} and found["mapping"]["instruments"] == {}
+    assert found["evaluation"] is None  # nothing recognised: no evaluation file to draft
     assert found["files"][0]["possible_unconfirmed"] == {}  # tick boxes are not even possible
 
 
@@ -275,3 +276,33 @@ def test_the_samples_run_as_init_writes_them(runner, tmp_path, exports) -> None:
         }
     run = run_evaluation(evaluation, out_dir=tmp_path / "out")
     assert (tmp_path / "out" / "results.json").exists(), run
+
+
+def test_the_drafted_evaluation_is_the_model_run_reads() -> None:
+    from stigma_outcomes.cli.init_cmd import draft_evaluation, evaluation_file
+    from stigma_outcomes.ingest.propose import propose
+    from stigma_outcomes.ingest.readers import read_export
+
+    tables = [read_export(SAMPLE / f"qualtrics_{w}.csv") for w in ("pre", "post")]
+    draft = draft_evaluation(
+        propose(tables, ["ucla3", "gbs"]),
+        paths=["pre.csv", "post.csv"],
+        instruments={"gbs": "defs/gbs.yaml"},
+        mapping="mapping.yaml",
+        dictionary=None,
+    )
+    assert isinstance(draft, Evaluation)
+    assert (draft.waves.pre, draft.waves.post, draft.id_column) == ("pre", "post", "pcode")
+    content = evaluation_file(draft)
+    assert list(content) == [
+        "title",
+        "data",
+        "instruments",
+        "mapping",
+        "id_column",
+        "waves",
+        "privacy",
+    ]
+    assert content["instruments"] == ["defs/gbs.yaml", "ucla3"]
+    assert content["data"][0] == {"path": "pre.csv", "wave": "pre", "flavor": "qualtrics"}
+    assert Evaluation.model_validate(content) == draft

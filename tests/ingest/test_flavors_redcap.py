@@ -6,12 +6,12 @@ import pytest
 
 import stigma_outcomes as so
 from stigma_outcomes.errors import InputError
-from stigma_outcomes.ingest.flavors.redcap import (
+from stigma_outcomes.ingest.readers import read_export
+from stigma_outcomes.ingest.redcap import (
     checkbox_column,
     parse_choices,
     read_redcap_dictionary,
 )
-from stigma_outcomes.ingest.readers import read_export
 
 from ._exports import EXPORTS, problems, totals
 
@@ -186,3 +186,10 @@ def test_label_headers_without_a_dictionary_still_find_form_status() -> None:
         "Complete? (2)": "Complete? (2)",
     }
     assert table.metadata["form_fields"]["Complete? (2)"][-1] == "Complete? (2)"
+
+
+def test_a_missing_or_mistyped_dictionary_is_the_projects_error(tmp_path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        read_redcap_dictionary(tmp_path / "nope.csv")
+    with pytest.raises(InputError, match="file path, not int"):
+        read_export(EXPORTS / "redcap_longitudinal_raw.csv", dictionary=123)

@@ -55,3 +55,27 @@ def test_published_schema_is_current() -> None:
         "open('schemas/mapping.schema.json','w').write(json.dumps(s(), indent=2, "
         "sort_keys=True) + '\\n')\""
     )
+
+
+def test_column_mapping_no_longer_shadows_abc_mapping_and_the_old_name_still_works() -> None:
+    import collections.abc
+
+    import stigma_outcomes.ingest as ingest
+    from stigma_outcomes.ingest.mapping import ColumnMapping, Mapping
+
+    # (Each module compared with itself: a doctest run may load mapping.py a second time.)
+    assert Mapping is ColumnMapping and ingest.Mapping is ingest.ColumnMapping
+    assert ingest.ColumnMapping.__name__ == "ColumnMapping"
+    assert ColumnMapping is not collections.abc.Mapping
+    loaded = load_mapping({"instruments": {"ucla3": {"pattern": "Q5_{item}"}}})
+    assert isinstance(loaded, ColumnMapping) and load_mapping(loaded) is loaded
+
+
+@pytest.mark.parametrize("source", [123, [1], "LIST"])
+def test_a_mapping_that_is_not_a_mapping_is_one_mapping_error(source, tmp_path: Path) -> None:
+    if source == "LIST":
+        source = tmp_path / "list.yaml"
+        source.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="mapping") as err:
+        load_mapping(source)
+    assert err.value.fix

@@ -175,3 +175,17 @@ def test_question_text_naming_the_instrument_is_evidence() -> None:
     labels = {f"Q7_{i}": f"Loneliness ({ucla.short_name}) - item {i}" for i in "123"}
     named = propose([_table(frame, column_labels=labels)], [ucla])
     assert named.mapping["instruments"]["ucla3"] == {"pattern": "Q7_{item}"}
+
+
+def test_propose_takes_frames_and_instrument_ids_and_refuses_other_inputs() -> None:
+    from stigma_outcomes.errors import InputError
+
+    frame = pd.DataFrame(
+        {"pcode": ["A", "B"], "Q5_1": ["Often", "Hardly ever"], "Q5_2": ["Often", "Often"]}
+        | {"Q5_3": ["Some of the time", "Often"]}
+    )
+    proposal = propose([frame], ["ucla3"], named=True)
+    assert proposal.mapping["instruments"] == {"ucla3": {"pattern": "Q5_{item}"}}
+    assert repr(proposal) == "<Proposal: 1 file(s), matched ucla3, 0 open question(s)>"
+    with pytest.raises(InputError, match="as read by read_export, not str"):
+        propose(["pre.csv"], ["ucla3"])

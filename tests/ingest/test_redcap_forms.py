@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import stigma_outcomes as so
 from stigma_outcomes.cli.app import app
-from stigma_outcomes.ingest.redcap_forms import occasion_names
+from stigma_outcomes.ingest.redcap import occasion_names
 
 from ._exports import EXPORTS, problems, totals
 

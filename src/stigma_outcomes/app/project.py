@@ -7,21 +7,24 @@ exports, and packed with them into the project zip.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    from .state import Workbench
+from ._answers import Answers
 
 
-def mapping_of(wb: Workbench) -> dict[str, Any]:
-    """The mapping file's content, from the confirmed blocks (with the user's changes)."""
+def mapping_of(wb: Answers) -> dict[str, Any]:
+    """The mapping file's content, from the confirmed blocks (with the user's changes).
 
-    per_file: dict[str, dict[str, Any]] = {}
-    top: dict[str, Any] = {}
+    Built as the :class:`~stigma_outcomes.ingest.ColumnMapping` that ``run`` reads, so it is
+    valid by construction.
+    """
+    from ..ingest import ColumnMapping, InstrumentMap, MappingSection
+
+    per_file: dict[str, dict[str, InstrumentMap]] = {}
+    top: dict[str, InstrumentMap] = {}
     for block in wb.chosen_blocks():
-        entries = {}
+        entries: dict[str, InstrumentMap] = {}
         for source, entry in block.entries.items():
             if block.target != block.instrument:
                 items = wb.load_target(block.target).item_ids
@@ -33,31 +36,35 @@ def mapping_of(wb: Workbench) -> dict[str, Any]:
                         where=f"Questionnaires, {block.instrument}",
                         fix=f"choose an instrument with {len(columns)} items, or undo the change",
                     )
-                entry = {"columns": dict(zip(map(str, items), columns, strict=True))}
+                pairs = zip(map(str, items), columns, strict=True)
+                fields: dict[str, Any] = {"columns": dict(pairs)}
             else:
-                entry = {k: v for k, v in entry.items() if k != "recode"}
+                fields = {k: v for k, v in entry.items() if k != "recode"}
             if block.recode:
-                entry["recode"] = {k: _number(v) for k, v in block.recode.items()}
-            entries[source] = entry
-        name = block.target
+                fields["recode"] = dict(block.recode)
+            entries[source] = InstrumentMap(**fields)
         values = list(entries.values())
         if len(entries) == len(wb.readable()) and all(v == values[0] for v in values):
-            top[name] = values[0]
+            top[block.target] = values[0]
         else:
             for source, entry in entries.items():
-                per_file.setdefault(source, {"instruments": {}})["instruments"][name] = entry
-    out: dict[str, Any] = {"instruments": top}
+                per_file.setdefault(source, {})[block.target] = entry
     ids = {e.summary.id_column for e in wb.readable() if e.summary.id_column}
+    file_ids: dict[str, str] = {}
     if not wb.design.id_column and len(ids) > 1:
-        for e in wb.readable():
-            if e.summary.id_column:
-                per_file.setdefault(e.name, {"instruments": {}})["id_column"] = e.summary.id_column
-    if per_file:
-        out["files"] = per_file
-    return out
+        file_ids = {e.name: e.summary.id_column for e in wb.readable() if e.summary.id_column}
+    sources = list(dict.fromkeys([*per_file, *file_ids]))
+    files = {
+        s: MappingSection(
+            instruments=per_file.get(s, {}),
+            **({"id_column": file_ids[s]} if s in file_ids else {}),
+        )
+        for s in sources
+    }
+    return ColumnMapping(instruments=top, **({"files": files} if files else {})).file_content()
 
 
-def evaluation_of(wb: Workbench) -> dict[str, Any]:
+def evaluation_of(wb: Answers) -> dict[str, Any]:
     """The evaluation file's content; checked by the same model ``run`` uses."""
     from ..evaluation import load_evaluation
 
@@ -125,7 +132,7 @@ def evaluation_of(wb: Workbench) -> dict[str, Any]:
     return evaluation
 
 
-def check(wb: Workbench, evaluation: dict[str, Any]) -> None:
+def check(wb: Answers, evaluation: dict[str, Any]) -> None:
     if not wb.exports:
         raise InputError(
             "no export uploaded yet",
@@ -168,7 +175,7 @@ def check(wb: Workbench, evaluation: dict[str, Any]) -> None:
         )
 
 
-def write_files(wb: Workbench) -> tuple[Path, Path]:
+def write_files(wb: Answers) -> tuple[Path, Path]:
     """Write ``evaluation.yaml`` and ``mapping.yaml`` into the project folder."""
     from .._io import write_text_atomic
 
@@ -178,7 +185,7 @@ def write_files(wb: Workbench) -> tuple[Path, Path]:
     return ev_path, map_path
 
 
-def project_zip(wb: Workbench) -> Path:
+def project_zip(wb: Answers) -> Path:
     """The project (exports, definitions, the two files) as one zip, to save it."""
     import zipfile
 
@@ -196,7 +203,7 @@ def project_zip(wb: Workbench) -> Path:
     return target
 
 
-def absolute(wb: Workbench, evaluation: dict[str, Any]) -> dict[str, Any]:
+def absolute(wb: Answers, evaluation: dict[str, Any]) -> dict[str, Any]:
     def where(name: str) -> str:
         return str(wb.folder / name)
 
@@ -211,10 +218,6 @@ def absolute(wb: Workbench, evaluation: dict[str, Any]) -> dict[str, Any]:
         where(i) if i in wb.definitions.values() else i for i in evaluation["instruments"]
     ]
     return absolute
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else float(value)
 
 
 def _yaml(content: dict[str, Any], what: str) -> str:

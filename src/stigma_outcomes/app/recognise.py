@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# A match whose only evidence is numeric codes falling inside the scale: plausible, not proof.
-RANGE_ONLY = ("codes within the scale", "codes one below the scale")
-
 # A column with more distinct values than this is no grouping column (arm, site, cohort).
 MAX_GROUP_VALUES = 30
 
@@ -92,6 +89,9 @@ class Block:
         Columns named ``<instrument>_<item>`` are evidence in themselves (a REDCap project
         built from the instrument's data dictionary), whatever their codes.
         """
+        # The reasons of a fit by the codes' range alone, as init's proposer words them.
+        from ..ingest.propose import RANGE_ONLY
+
         return self.guess or (self.how != "name" and any(r in self.why for r in RANGE_ONLY))
 
     @property

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ._common import InstrumentsDir, echo_json
+
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation
+    from ..ingest.propose import Proposal
 
 
 def register(app: typer.Typer) -> None:
@@ -62,9 +66,9 @@ def init_command(
     Nothing is written unless --write-mapping or --write-evaluation is given.
     """
     from ..errors import InputError
-    from ..ingest.flavors.redcap import read_redcap_dictionary
     from ..ingest.propose import propose
     from ..ingest.readers import read_export
+    from ..ingest.redcap import read_redcap_dictionary
     from ..instruments.registry import Registry
 
     targets = [p for p in (write_mapping, write_evaluation) if p is not None]
@@ -102,21 +106,24 @@ def init_command(
         for path in exports
     ]
     proposal = propose(tables, chosen, named=bool(instrument))
-    evaluation = _evaluation_file(proposal.evaluation, exports, write_mapping, write_evaluation)
     # An instrument given as a YAML file is written as that file's path (relative to the
     # evaluation file), so `run` finds the same definition.
     given = {registry.get(i).id: i for i in instrument or ()}
-    evaluation["instruments"] = [
-        _relative(Path(given[i]), write_evaluation)
-        if i in given and Path(given[i]).suffix.lower() in {".yaml", ".yml"}
-        else i
-        for i in evaluation["instruments"]
-    ]
-    if dictionary is not None:
-        for entry in evaluation["data"]:
-            entry["dictionary"] = _relative(dictionary, write_evaluation)
+    refs = {
+        i: _relative(Path(given[i]), write_evaluation)
+        for i in given
+        if Path(given[i]).suffix.lower() in {".yaml", ".yml"}
+    }
+    draft = draft_evaluation(
+        proposal,
+        paths=[_relative(p, write_evaluation) for p in exports],
+        instruments=refs,
+        mapping=_relative(write_mapping, write_evaluation) if write_mapping else None,
+        dictionary=_relative(dictionary, write_evaluation) if dictionary else None,
+    )
     if write_evaluation is not None:
-        _check_runnable(evaluation, proposal, write_evaluation)
+        _check_runnable(draft, proposal, write_evaluation)
+    evaluation = None if draft is None else evaluation_file(draft)
     if write_mapping is not None:
         _write_yaml(write_mapping, proposal.mapping, proposal.ambiguities, "column mapping")
     doubts = list(proposal.ambiguities)
@@ -131,8 +138,7 @@ def init_command(
             "the columns need a mapping file but none was written; run again with "
             "--write-mapping FILE (the evaluation file then points at it)"
         )
-    if write_evaluation is not None:
-        _check_evaluation(evaluation, write_evaluation)
+    if write_evaluation is not None and evaluation is not None:
         _write_yaml(write_evaluation, evaluation, doubts, "evaluation file")
     if as_json:
         echo_json(
@@ -177,8 +183,8 @@ def init_command(
 def _split_dictionary(paths: list[Path]) -> tuple[list[Path], Path | None]:
     """Take a REDCap data dictionary out of the exports, if one was given among them."""
     from ..errors import InputError
-    from ..ingest.flavors.redcap import looks_like_dictionary
     from ..ingest.readers import read_sheet
+    from ..ingest.redcap import looks_like_dictionary
 
     exports: list[Path] = []
     dictionaries: list[Path] = []
@@ -201,41 +207,73 @@ def _relative(path: Path, anchor: Path | None) -> str:
     return Path(os.path.relpath(path.resolve(), anchor.resolve().parent)).as_posix()
 
 
-def _evaluation_file(
-    draft: dict[str, Any],
-    exports: list[Path],
-    mapping_file: Path | None,
-    evaluation_file: Path | None,
-) -> dict[str, Any]:
-    evaluation = dict(draft)
-    evaluation["data"] = [
-        {**entry, "path": _relative(path, evaluation_file)}
-        for entry, path in zip(draft["data"], exports, strict=True)
+def draft_evaluation(
+    proposal: Proposal,
+    *,
+    paths: list[str],
+    instruments: dict[str, str],
+    mapping: str | None,
+    dictionary: str | None,
+) -> Evaluation | None:
+    """The starter evaluation file, built as the model ``run`` reads (valid by construction),
+    or ``None`` when no instrument was recognised on evidence (there is nothing to run).
+
+    Parameters
+    ----------
+    proposal : Proposal
+        ``init``'s proposal for the exports.
+    paths : list of str
+        Each export's path as the evaluation file names it, in the proposal's order.
+    instruments : dict
+        Instrument id → how the file names it, for instruments given as definition files.
+    mapping, dictionary : str, optional
+        The mapping file and the REDCap data dictionary, as the evaluation file names them.
+    """
+    from ..evaluation import DataFile, Evaluation, Privacy, Waves
+
+    files = proposal.files
+    found = sorted({i for f in files for i in f.matches})
+    if not found:
+        return None
+    data = [
+        DataFile(
+            path=path,
+            **({"wave_column": f.wave_column} if f.wave_column else {"wave": f.wave}),
+            **({"flavor": f.flavor} if f.flavor != "plain" else {}),
+            **({"dictionary": dictionary} if dictionary else {}),
+        )
+        for f, path in zip(files, paths, strict=True)
     ]
-    if mapping_file is not None:
-        evaluation["mapping"] = _relative(mapping_file, evaluation_file)
-    else:
-        evaluation.pop("mapping", None)
-    if not evaluation.get("instruments"):
-        evaluation["instruments"] = ["REPLACE-with-instrument-id"]
-    return evaluation
+    fields: dict[str, Any] = {}
+    if mapping is not None:
+        fields["mapping"] = mapping
+    ids = [f.id_column for f in files if f.id_column]
+    if ids:
+        fields["id_column"] = ids[0]
+    waves = [f.wave for f in files if f.wave]
+    in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
+    if len(set(waves)) >= 2:
+        fields["waves"] = Waves(pre=waves[0], post=waves[1])
+    elif in_columns:
+        # Waves from a column (REDCap events): first seen is the baseline, then the post,
+        # then follow-ups; the file states it so a reader can correct the order.
+        later = {"followup": list(in_columns[2:])} if in_columns[2:] else {}
+        fields["waves"] = Waves(pre=in_columns[0], post=in_columns[1], **later)
+    return Evaluation(
+        title="Programme outcome report",
+        data=data,
+        instruments=[instruments.get(i, i) for i in found],
+        **fields,
+        privacy=Privacy(threshold=5),
+    )
 
 
-def _check_evaluation(evaluation: dict[str, Any], target: Path) -> None:
-    from ..errors import InputError
-    from ..evaluation import Evaluation
-
-    try:
-        Evaluation.model_validate(evaluation)
-    except ValueError as exc:
-        raise InputError(
-            f"the drafted evaluation file would not be valid: {exc}",
-            where=str(target),
-            fix="resolve the open questions listed above (e.g. name the instruments)",
-        ) from None
+def evaluation_file(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation file's content: the fields given, in the model's order."""
+    return evaluation.model_dump(mode="json", exclude_unset=True)
 
 
-def _check_runnable(evaluation: dict[str, Any], proposal: Any, target: Path) -> None:
+def _check_runnable(evaluation: Evaluation | None, proposal: Proposal, target: Path) -> None:
     """Refuse, before anything is written, an evaluation file that `run` could not run.
 
     `run` compares waves, so it needs two of them, and it needs at least one instrument
@@ -243,7 +281,7 @@ def _check_runnable(evaluation: dict[str, Any], proposal: Any, target: Path) -> 
     """
     from ..errors import InputError
 
-    if evaluation.get("instruments") == ["REPLACE-with-instrument-id"]:
+    if evaluation is None:
         possible = sorted({i for f in proposal.files for i in f.possible})
         hint = (
             f" (possible but unconfirmed by labels or names: {', '.join(possible)})"
@@ -256,10 +294,9 @@ def _check_runnable(evaluation: dict[str, Any], proposal: Any, target: Path) -> 
             fix="name the instrument with --instrument and map its columns in a mapping file "
             "(--write-mapping drafts one); then write the evaluation file",
         )
-    waves = evaluation.get("waves", {"pre": "pre", "post": "post"})
-    found = {entry["wave"] for entry in evaluation["data"] if entry.get("wave")}
+    found = {entry.wave for entry in evaluation.data if entry.wave}
     found.update(v for f in proposal.files for v in f.wave_values)
-    missing = [w for w in (waves.get("pre", "pre"), waves.get("post", "post")) if w not in found]
+    missing = [w for w in (evaluation.waves.pre, evaluation.waves.post) if w not in found]
     if missing:
         raise InputError(
             f"only {len(found)} wave(s) found ({', '.join(sorted(found)) or 'none'}); `run` "

@@ -19,6 +19,7 @@ from ..instruments.schema import Instrument
 from ._stacking import _constant
 from .binding import bind_items, detect_id_column, find_column, id_strings
 from .conventions import DEFAULT_WAVE, ROW_ID
+from .flavors import flavor_named
 from .mapping import Mapping
 from .table import RawTable, ledger_frame
 from .value_labels import decode_by_labels
@@ -207,16 +208,14 @@ def source_rows(
             )
     dropped = no_id | no_wave
     kept = out.loc[~dropped] if dropped.any() else out
-    if table.flavor == "redcap":
-        from .redcap_forms import sort_out_rows
-
-        items = {
-            i.id: {f"{i.id}_{k}": columns[(table.source, f"{i.id}_{k}")] for k in i.item_ids}
-            for i in instruments
-        }
-        kept, forms_ledger = sort_out_rows(
-            kept, data, table.metadata, items, table.source, wave_named
-        )
-        problems.append(forms_ledger)
+    # What the platform does with bound rows (REDCap: repeat occasions, form status).
+    items = {
+        i.id: {f"{i.id}_{k}": columns[(table.source, f"{i.id}_{k}")] for k in i.item_ids}
+        for i in instruments
+    }
+    kept, flavor_ledger = flavor_named(table.flavor).after_binding(
+        kept, data, table.metadata, items, table.source, wave_named
+    )
+    problems.append(flavor_ledger)
     ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger

@@ -1,4 +1,5 @@
-"""Names every reader, binder and proposer of ingest agrees on, declared once.
+"""Names every reader, binder and proposer of ingest agrees on, declared once: participant-ID
+and wave-column names, the words that name waves, the default wave, ``@row``.
 
 ``init`` proposes, ``score`` binds and the long-layout reader pivots by the same participant-ID
 names, so a file that one of them reads as keyed by ``pid`` is read so by all three.
@@ -17,6 +18,27 @@ ID_CANDIDATES: tuple[str, ...] = (
 )
 """Column names taken as the participant ID when none is given, in order of preference
 (compared case-insensitively)."""
+
+WAVE_COLUMNS: tuple[str, ...] = ("wave", "timepoint", "time", "redcap_event_name", "visit")
+"""Column names taken as a long file's wave column (compared case-insensitively)."""
+
+WAVE_WORDS: dict[str, str] = {
+    "pre": "pre",
+    "baseline": "pre",
+    "before": "pre",
+    "intake": "pre",
+    "t0": "pre",
+    "post": "post",
+    "after": "post",
+    "exit": "post",
+    "end": "post",
+    "t1": "post",
+    "followup": "followup",
+    "follow-up": "followup",
+    "follow_up": "followup",
+    "fu": "followup",
+}
+"""Words of a file name that say its wave (``pre_survey.csv`` → ``pre``), as ``init`` reads them."""
 
 DEFAULT_WAVE = "1"
 """The wave of a single export that names none (``init`` proposes the same name)."""

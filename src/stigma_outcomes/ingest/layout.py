@@ -15,14 +15,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .conventions import ID_CANDIDATES
+from .conventions import ID_CANDIDATES, WAVE_COLUMNS
 from .flavors.base import concat_ledgers
 from .table import RawTable, ledger_frame
 
 ITEM_COLUMNS = ("item", "item_id", "itemid", "question", "question_id", "variable")
 VALUE_COLUMNS = ("response", "value", "answer", "score", "response_value")
 ID_COLUMNS = ID_CANDIDATES
-WAVE_COLUMNS = ("wave", "timepoint", "time", "redcap_event_name", "visit")
 
 
 def _pick(columns: list[str], wanted: str | None, names: tuple[str, ...]) -> str | None:

@@ -80,13 +80,17 @@ class InstrumentMap(_Model):
         return InstrumentMap.model_validate(data)
 
 
+# One per-file or per-wave section (exported as ``stigma_outcomes.ingest.MappingSection``; no
+# docstring, as it would become the published schema's description of the section).
 class Section(_Model):
     instruments: dict[str, InstrumentMap] = Field(default_factory=dict)
     id_column: str | None = None
     wave_column: str | None = None
 
 
-class Mapping(Section):
+# Named so it does not shadow collections.abc.Mapping; ``Mapping`` stays an alias below. (The
+# docstring is the published schema's description, so it says what the file is, nothing more.)
+class ColumnMapping(Section):
     """A whole mapping file (top level plus optional per-file and per-wave sections)."""
 
     files: dict[str, Section] = Field(default_factory=dict)
@@ -109,8 +113,41 @@ class Mapping(Section):
         section = self.files.get(file or "")
         return (section.wave_column if section else None) or self.wave_column
 
+    def file_content(self) -> dict[str, Any]:
+        """The mapping as its YAML file holds it: the fields given, in the usual order.
 
-def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | None) -> Mapping:
+        Examples
+        --------
+        >>> ColumnMapping(instruments={"ucla3": InstrumentMap(pattern="Q5_{item}")},
+        ...               id_column="pcode").file_content()
+        {'id_column': 'pcode', 'instruments': {'ucla3': {'pattern': 'Q5_{item}'}}}
+        """
+        data = _whole_codes(self.model_dump(mode="json", exclude_unset=True))
+        order = ("id_column", "wave_column", "instruments", "files", "waves")
+        return {k: data[k] for k in order if k in data}
+
+
+def _whole_codes(data: Any) -> Any:
+    """Recode targets that are whole numbers written as such (``2``, not ``2.0``)."""
+    if isinstance(data, dict):
+        return {
+            k: (
+                {c: int(v) if float(v).is_integer() else v for c, v in value.items()}
+                if k == "recode"
+                else _whole_codes(value)
+            )
+            for k, value in data.items()
+        }
+    return data
+
+
+Mapping = ColumnMapping
+"""The former name of :class:`ColumnMapping`, kept so existing code keeps working."""
+
+
+def load_mapping(
+    source: str | os.PathLike[str] | dict[str, Any] | ColumnMapping | None,
+) -> ColumnMapping:
     """Load and validate a mapping from a YAML file, a dict, or pass a Mapping through.
 
     Examples
@@ -120,11 +157,16 @@ def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | Non
     'Q5_{item}'
     """
     if source is None:
-        return Mapping()
-    if isinstance(source, Mapping):
+        return ColumnMapping()
+    if isinstance(source, ColumnMapping):
         return source
     where = "<mapping>"
     data: Any = source
+    if not isinstance(source, dict | str | os.PathLike):
+        raise MappingError(
+            f"a mapping is a file path, a dict or a ColumnMapping, not {type(source).__name__}",
+            fix="pass the path of the mapping file (see schemas/mapping.schema.json)",
+        )
     if not isinstance(source, dict):
         path = Path(source)
         where = str(path)
@@ -133,8 +175,15 @@ def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | Non
         data = read_yaml(path)
     if data is None:
         data = {}
+    if not isinstance(data, dict):
+        raise MappingError(
+            f"a mapping file holds named sections (id_column, instruments, files, waves), "
+            f"not a {type(data).__name__}",
+            where=where,
+            fix="see schemas/mapping.schema.json, or draft one with `stigma-outcomes init`",
+        )
     try:
-        return Mapping.model_validate(data)
+        return ColumnMapping.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -147,7 +196,7 @@ def load_mapping(source: str | os.PathLike[str] | dict[str, Any] | Mapping | Non
 
 def mapping_json_schema() -> dict[str, Any]:
     """JSON Schema of the mapping file."""
-    schema = Mapping.model_json_schema()
+    schema = ColumnMapping.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "stigma_outcomes column mapping"
     return schema

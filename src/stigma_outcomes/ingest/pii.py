@@ -1,10 +1,10 @@
 """Personal data: which export columns identify people, and the ledger rows that say so.
 
-Three sources, in order: what the platform is known to export (a per-platform registry
-of column names), name patterns that hold on any platform (e-mail, phone, IP address,
+Three sources, in order: what the platform is known to export (each flavour's
+``personal_columns``), name patterns that hold on any platform (e-mail, phone, IP address,
 geolocation, names, addresses, birth dates, device IDs, free-text "other" answers), and
-the columns a user declares. A quick look at the values also catches a column of
-e-mail or IP addresses whatever its name. Platform record codes (``ResponseId``,
+the columns a user declares. A quick look at the values (:mod:`._pii_values`) also catches
+a column of e-mail or IP addresses whatever its name. Platform record codes (``ResponseId``,
 ``_uuid``, REDCap's record ID) are not listed: they are how rows are linked, and the
 participant-ID step decides whether to pseudonymise them.
 """
@@ -14,74 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ._pii_values import content_reasons
+from .flavors import flavor_named
 from .table import RawTable, ledger_frame
-
-PLATFORM_COLUMNS: dict[str, dict[str, str]] = {
-    "qualtrics": {
-        "ipaddress": "IP address",
-        "recipientlastname": "recipient name",
-        "recipientfirstname": "recipient name",
-        "recipientemail": "recipient e-mail",
-        "externalreference": "external reference (often a client or record number)",
-        "externaldatareference": "external reference (often a client or record number)",
-        "locationlatitude": "geolocation",
-        "locationlongitude": "geolocation",
-        "startdate": "date tied to a person",
-        "enddate": "date tied to a person",
-        "recordeddate": "date tied to a person",
-        "name": "recipient name",
-        "emailaddress": "recipient e-mail",
-    },
-    "redcap": {"redcap_survey_identifier": "survey identifier (name or e-mail)"},
-    "surveymonkey": {
-        "ip address": "IP address",
-        "email address": "e-mail",
-        "first name": "name",
-        "last name": "name",
-        "custom data 1": "custom data (often an identifier)",
-        "start date": "date tied to a person",
-        "end date": "date tied to a person",
-    },
-    "google_forms": {
-        "timestamp": "date tied to a person",
-        "email address": "e-mail",
-    },
-    "limesurvey": {
-        "token": "access token (links to name and e-mail)",
-        "ipaddr": "IP address",
-        "refurl": "referrer URL",
-        "submitdate": "date tied to a person",
-        "startdate": "date tied to a person",
-        "datestamp": "date tied to a person",
-        "date submitted": "date tied to a person",
-        "date started": "date tied to a person",
-        "date last action": "date tied to a person",
-        "ip address": "IP address",
-        "referrer url": "referrer URL",
-        "access code": "access token (links to name and e-mail)",
-    },
-    "kobo": {
-        "start": "date tied to a person",
-        "end": "date tied to a person",
-        "today": "date tied to a person",
-        "deviceid": "device ID",
-        "username": "name",
-        "phonenumber": "phone number",
-        "simserial": "device ID",
-        "subscriberid": "device ID",
-        "audit": "audit log (location and enumerator)",
-        "_submitted_by": "name",
-        "_submission_time": "date tied to a person",
-        "submissiondate": "date tied to a person",
-        "_geolocation": "geolocation",
-        "_attachments": "media URLs (photos, audio, signatures)",
-    },
-}
-"""Per platform: lower-cased column name → why it identifies someone (table 1.8 of the notes)."""
 
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"e[-_ ]?mail"), "e-mail"),
@@ -257,7 +195,7 @@ def find_pii_columns(
     >>> find_pii_columns(f)
     {'Email': 'e-mail'}
     """
-    registry = PLATFORM_COLUMNS.get(flavor, {})
+    registry = flavor_named(flavor).personal_columns
     # What the platform itself says (e.g. REDCap identifier flags) is the best reason.
     found: dict[str, str] = {c: r for c, r in (known or {}).items() if c in frame.columns}
     labels = labels or {}
@@ -297,149 +235,6 @@ def _pattern_reason(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> s
         if pattern.search(text):
             return reason
     return None
-
-
-_SAMPLE = 500
-_EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
-_IPV4_RE = r"^(\d{1,3}\.){3}\d{1,3}$"
-# A phone number is written with a leading + or with separators; a bare run of digits is
-# far more often a platform's record number.
-_PHONE_RE = r"^(?:\+\d[\d\s().-]{5,}\d|\(?\d[\d().-]*[\s().-][\d\s().-]*\d)$"
-_DATE_RE = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(\s|$)"
-_NUMBER_RE = r"^[+-]?\d+(?:[.,]\d+)?$"  # a measurement (19.14555454) is not a phone number
-_PERSON_RE = r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’.-]*){1,2}$"
-
-
-def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[str, str]:
-    """Columns whose values are personal data, whatever their names, each with the reason.
-
-    Looks at the first 200 answered cells of every text column at once (a few vectorised passes over
-    the stacked cells, so a 3,000-column export costs what one long column does):
-    e-mail addresses, IP addresses, phone numbers, people's names (two or three capitalised
-    words, nearly all different), free text (long, varied, letter-heavy answers) and dates
-    (a date tied to a person, such as an interview date, identifies as a birth date can).
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"notes2": ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss", "Ed Fox"],
-    ...                   "q1": ["Often", "Never", "Often", "Often", "Never"]})
-    >>> content_reasons(f)
-    {'notes2': "values look like people's names"}
-    """
-    names = [c for c in (frame.columns if columns is None else columns)]
-    kinds = dict(zip(frame.columns, (d.kind for d in frame.dtypes), strict=True))
-    text = [c for c in names if kinds[c] not in "biufcmMb"]
-    if not text:
-        return {}
-    # Up to 5,000 rows (answers can start late), fewer for very wide exports so that the
-    # scan looks at a bounded number of cells.
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    rows = min(5000, max(_SAMPLE, 2_000_000 // len(text)))
-    # Every column's first rows stacked into one Arrow array: the tests below are a few
-    # vectorised passes, whatever the number of columns.
-    wanted = set(text)
-    pieces = [_arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted]
-    text = [name for name in frame.columns if name in wanted]
-    owner = np.repeat(np.arange(len(text)), [len(p) for p in pieces])
-    values = pc.utf8_trim_whitespace(pa.concat_arrays(pieces))
-    answered = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
-    keep = answered.to_numpy(zero_copy_only=False)
-    owner = owner[keep]
-    # The first 200 answered cells of each column are enough to judge it (owners are in
-    # column order, so a cell's rank within its column is its distance from the first).
-    starts = np.searchsorted(owner, np.arange(len(text)))
-    rank = np.arange(len(owner)) - starts[owner]
-    first = rank < 200
-    keep[np.flatnonzero(keep)[~first]] = False
-    values, owner = values.filter(pa.array(keep)), owner[first]
-    if len(values) == 0:
-        return {}
-
-    def match(pattern: str) -> np.ndarray:
-        return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
-
-    def count(pattern: str) -> np.ndarray:
-        return pc.count_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
-
-    lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(float)
-    table = pd.DataFrame(
-        {
-            "col": owner,
-            "n": 1,
-            "email": match(_EMAIL_RE),
-            "ip": match(_IPV4_RE),
-            "phone": (
-                match(_PHONE_RE) & ~match(_DATE_RE) & ~match(_NUMBER_RE) & (count(r"\d") >= 7)
-            ),
-            "person": match(_PERSON_RE),
-            "date": match(_DATE_RE),
-            "length": lengths,
-            "letters": count(r"\pL") / np.maximum(lengths, 1),
-            "words": count(r"\s+") + 1.0,
-        }
-    )
-    stats = table.groupby("col").agg(
-        n=("n", "sum"),
-        email=("email", "mean"),
-        ip=("ip", "mean"),
-        phone=("phone", "mean"),
-        person=("person", "mean"),
-        date=("date", "mean"),
-        length=("length", "mean"),
-        letters=("letters", "mean"),
-        words=("words", "mean"),
-    )
-    distinct = pd.Series(
-        pd.DataFrame({"col": owner, "v": values.to_numpy(zero_copy_only=False)})
-        .drop_duplicates()
-        .groupby("col")
-        .size()
-    )
-    stats["distinct"] = distinct.reindex(stats.index).to_numpy() / stats["n"].to_numpy()
-    reasons = _judge(stats)
-    found = {str(text[int(p)]): str(r) for p, r in zip(stats.index, reasons, strict=True) if r}
-    return {str(c): found[str(c)] for c in names if str(c) in found}
-
-
-def _arrow_text(values: object) -> object:
-    """A column slice as an Arrow large-string array (Arrow-backed text is taken as is)."""
-    import pyarrow as pa
-
-    if isinstance(values, pd.arrays.ArrowStringArray):
-        array = pa.array(values)
-    else:
-        array = pa.array(pd.Series(values).astype("string"), type=pa.large_string())
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array if array.type == pa.large_string() else array.cast(pa.large_string())
-
-
-def _judge(stats: pd.DataFrame) -> np.ndarray:
-    """The reason each column's value statistics mark it personal ("" where they do not)."""
-    n, distinct = stats["n"].to_numpy(), stats["distinct"].to_numpy()
-    # Free text: long, varied, mostly letters, several words. Answer labels are short or
-    # repeat; a sentence typed by a respondent rarely does either.
-    free = (
-        (n >= 2)
-        & (stats["length"].to_numpy() >= 20)
-        & (stats["words"].to_numpy() >= 3)
-        & (stats["letters"].to_numpy() >= 0.6)
-        & (distinct >= 0.8)
-    )
-    rules = [
-        (stats["email"].to_numpy() >= 0.8, "values look like e-mail addresses"),
-        (stats["ip"].to_numpy() >= 0.8, "values look like IP addresses"),
-        ((stats["phone"].to_numpy() >= 0.8) & (n >= 2), "values look like phone numbers"),
-        (
-            (stats["person"].to_numpy() >= 0.8) & (n >= 3) & (distinct >= 0.8),
-            "values look like people's names",
-        ),
-        (free, "values look like free text"),
-        (stats["date"].to_numpy() >= 0.8, "values look like dates (a date tied to a person)"),
-    ]
-    return np.select([mask for mask, _ in rules], [why for _, why in rules], default="")
 
 
 def pii_ledger(table: RawTable, columns: Iterable[str] | None = None) -> pd.DataFrame:

@@ -80,6 +80,45 @@ class ItemResponses:
         """Rows set aside before scoring (each has a ledger entry with action 'row_excluded')."""
         return int((self.ledger["action"] == "row_excluded").sum())
 
+    def _waves(self) -> pd.Series:
+        """Rows kept at each wave, in the order the waves appear."""
+        return self.frame["wave"].value_counts(sort=False)
+
+    def __repr__(self) -> str:
+        """One line of counts (never the responses themselves).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"id": ["a", "b"], "wave": ["pre", "post"],
+        ...                    "ucla3_1": [1, 2], "ucla3_2": [2, 2], "ucla3_3": [3, 1]})
+        >>> load_responses(df, ["ucla3"])  # doctest: +NORMALIZE_WHITESPACE
+        ItemResponses(instruments=['ucla3'], rows=2, participants=2, waves={'pre': 1, 'post': 1},
+                      rows_in=2, rows_excluded=0, ledger=2 rows)
+        """
+        ids = [inst.id for inst in self.instruments]
+        waves = {str(w): int(n) for w, n in self._waves().items() if n}
+        return (
+            f"ItemResponses(instruments={ids}, rows={len(self.frame)}, "
+            f"participants={self.frame['participant_id'].nunique()}, waves={waves}, "
+            f"rows_in={self.rows_in}, rows_excluded={self.rows_excluded}, "
+            f"ledger={len(self.ledger)} rows)"
+        )
+
+    def _repr_html_(self) -> str:
+        """The same counts and rows per wave as a table, for notebooks."""
+        from html import escape
+
+        cells = "".join(
+            f"<tr><td>{escape(str(w))}</td><td>{int(n)}</td></tr>"
+            for w, n in self._waves().items()
+            if n
+        )
+        return (
+            f"<p>{escape(repr(self))}</p><table><thead><tr><th>wave</th><th>rows</th></tr>"
+            f"</thead><tbody>{cells}</tbody></table>"
+        )
+
 
 def load_responses(
     sources: Source | Sequence[Source],

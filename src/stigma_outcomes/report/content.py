@@ -102,6 +102,14 @@ class ReportModel:
     """Evaluator-only QA (mis-keying warnings, internal ids, ledger actions): never rendered
     into a report; the pipeline writes them to ``evaluator_qa.txt`` beside the scores."""
 
+    def __repr__(self) -> str:
+        """One line: the title and what the report holds (never its sentences)."""
+        tables = sum(len(s.tables) for s in [self.summary, *self.outcomes, *self.sections])
+        return (
+            f"ReportModel(title={self.settings.title!r}, findings={len(self.findings)}, "
+            f"outcomes={len(self.outcomes)}, sections={len(self.sections)}, tables={tables})"
+        )
+
     def evaluator_text(self) -> str:
         """The evaluator-only QA file's content (never part of a rendered report)."""
         head = (

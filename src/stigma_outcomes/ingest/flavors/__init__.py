@@ -1,122 +1,39 @@
 """Platform flavours: how each survey platform lays out its export.
 
-Each flavour module has ``NAME``, ``detect(sheet) -> reason | None`` and
-``parse(sheet, options) -> Parsed``. Detection tries the platforms with the most
-specific signatures first and falls back to a plain table.
+Each flavour is a :class:`~.base.Flavor`: ``name``, ``detect(sheet, options) -> reason |
+None``, ``parse(sheet, options) -> Parsed`` and the hooks generic ingest calls
+(``wave_values``, ``after_binding``, ``response_ids``, ``personal_columns``). Detection tries
+the platforms with the most specific signatures first and falls back to a plain table. The
+registry (:mod:`._registry`) loads on first use, so a platform package (``ingest.redcap``)
+can build on :mod:`.base` without an import circle.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from .base import Flavor, FlavorOptions, Parsed, Platform
 
-from ...errors import InputError
-from ..formats.sheet import Sheet
-from . import google_forms, kobo, limesurvey, plain, qualtrics, redcap, surveymonkey
-from .base import FlavorOptions, Parsed
+if TYPE_CHECKING:
+    from ._registry import FLAVORS, detect_flavor, flavor_named, parse_sheet
 
-FLAVORS: dict[str, ModuleType] = {
-    m.NAME: m for m in (qualtrics, redcap, surveymonkey, limesurvey, kobo, google_forms, plain)
-}
-"""Every known flavour, in detection order."""
+__all__ = [
+    "FLAVORS",
+    "Flavor",
+    "FlavorOptions",
+    "Parsed",
+    "Platform",
+    "detect_flavor",
+    "flavor_named",
+    "parse_sheet",
+]
 
-__all__ = ["FLAVORS", "FlavorOptions", "Parsed", "detect_flavor", "parse_sheet"]
-
-
-def detect_flavor(sheet: Sheet, options: FlavorOptions | None = None) -> tuple[str, str]:
-    """Name the platform that produced ``sheet`` and say why.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> cells = pd.DataFrame([["Timestamp", "How often?"], ["9/8/2026 14:28:27", "Often"]])
-    >>> detect_flavor(Sheet(cells=cells, row_numbers=np.array([1, 2]), source="f.csv"))
-    ('google_forms', "first column 'Timestamp' (Google Forms response timestamp)")
-    """
-    for name, module in FLAVORS.items():
-        reason = module.detect(sheet, options) if name == "redcap" else module.detect(sheet)
-        if reason:
-            return name, reason
-    raise AssertionError("the plain flavour always applies")  # pragma: no cover
+_LAZY = {"FLAVORS", "detect_flavor", "flavor_named", "parse_sheet"}
 
 
-def parse_sheet(
-    sheet: Sheet, flavor: str | None = None, options: FlavorOptions | None = None
-) -> tuple[Parsed, str, str]:
-    """Detect (or take) the flavour and parse the sheet. Returns (parsed, flavour, reason).
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import _registry
 
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> cells = pd.DataFrame([["id;x", "q"], ["A", "1"]])
-    >>> parsed, name, reason = parse_sheet(
-    ...     Sheet(cells=cells, row_numbers=np.array([1, 2]), source="f.csv"), "plain")
-    >>> name, reason, parsed.frame.columns.tolist(), parsed.row_numbers.tolist()
-    ('plain', 'given with --flavor', ['id;x', 'q'], [2])
-    """
-    options = options or FlavorOptions()
-    _drop_empty_last_columns(sheet)
-    _drop_r_row_names(sheet)
-    if flavor is None:
-        name, reason = detect_flavor(sheet, options)
-    else:
-        key = flavor.strip().lower().replace("-", "_").replace(" ", "_")
-        key = {"googleforms": "google_forms", "odk": "kobo", "kobotoolbox": "kobo"}.get(key, key)
-        if key not in FLAVORS:
-            raise InputError(
-                f"unknown export flavour '{flavor}'",
-                fix=f"use one of: {', '.join(FLAVORS)}",
-            )
-        name, reason = key, "given with --flavor"
-    return FLAVORS[name].parse(sheet, options), name, reason
-
-
-def _drop_empty_last_columns(sheet: Sheet) -> None:
-    """Drop trailing columns whose header and every cell are empty (an export artefact).
-
-    Legacy Qualtrics exports end every line with a delimiter, which reads as one more,
-    nameless and empty, column. A column with any content is kept (and then refused if it
-    has no name).
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> s = Sheet(cells=pd.DataFrame([["id", "q1", None], ["A", "2", None]]),
-    ...           row_numbers=np.array([1, 2]), source="f.csv")
-    >>> _drop_empty_last_columns(s); s.cells.shape, s.metadata["empty_last_columns_dropped"]
-    ((2, 2), 1)
-    """
-    if sheet.named or sheet.cells.shape[1] < 2:
-        return
-    # Only the run of empty columns at the right-hand end counts (checked from the end, so
-    # a wide export costs a column or two, not all of them).
-    width = sheet.cells.shape[1]
-    k = 0
-    while k < width - 1 and sheet.cells.iloc[:, width - 1 - k].isna().all():
-        k += 1
-    if k:
-        sheet.cells = sheet.cells.iloc[:, : sheet.cells.shape[1] - k]
-        sheet.metadata["empty_last_columns_dropped"] = k
-
-
-def _drop_r_row_names(sheet: Sheet) -> None:
-    """Drop a first column with no header holding 1, 2, 3, ...: R's ``write.csv`` row names.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> s = Sheet(cells=pd.DataFrame([[None, "record_id"], ["1", "A"], ["2", "B"]]),
-    ...           row_numbers=np.array([1, 2, 3]), source="f.csv")
-    >>> _drop_r_row_names(s); s.cells.shape, s.metadata["row_names_column_dropped"]
-    ((3, 1), True)
-    """
-    cells = sheet.cells
-    if sheet.named or cells.shape[1] < 2 or len(cells) < 2 or not pd.isna(cells.iat[0, 0]):
-        return
-    first = cells.iloc[1:, 0].astype("string").str.strip()
-    expected = pd.Series(np.arange(1, len(first) + 1).astype(str), index=first.index)
-    if first.eq(expected).all():
-        sheet.cells = cells.iloc[:, 1:].set_axis(range(cells.shape[1] - 1), axis=1)
-        sheet.metadata["row_names_column_dropped"] = True
+        return getattr(_registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,16 @@
-"""What every platform flavour shares: options, the parsed result, header and row helpers."""
+"""What every platform flavour shares: the ``Flavor`` protocol, options, the parsed result,
+header and row helpers.
+
+Generic ingest code (reading, binding, proposing) calls a flavour only through
+:class:`Flavor`, looked up by name with :func:`~stigma_outcomes.ingest.flavors.flavor_named`;
+it never tests a flavour's name. What one platform does differently is a hook here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -45,6 +52,96 @@ class Parsed:
     metadata: dict[str, Any] = field(default_factory=dict)
     pii: dict[str, str] = field(default_factory=dict)
     """Columns the flavour itself knows to be personal data → reason."""
+
+
+@runtime_checkable
+class Flavor(Protocol):
+    """One survey platform's export, as every generic step of ingest sees it.
+
+    Attributes
+    ----------
+    name : str
+        The flavour's name (``qualtrics``, ``redcap``, ...), as ``RawTable.flavor`` holds it.
+    response_ids : frozenset of str
+        Lower-cased names of the platform's own response IDs: new at every wave, so never a
+        participant ID that links waves.
+    personal_columns : Mapping
+        Lower-cased names of columns the platform is known to export → why they identify
+        someone.
+    reads_dictionary : bool
+        Whether the platform's exports are read with a data dictionary
+        (``FlavorOptions.dictionary``; REDCap's).
+    """
+
+    name: str
+    response_ids: frozenset[str]
+    personal_columns: Mapping[str, str]
+    reads_dictionary: bool
+
+    def detect(self, sheet: Sheet, options: FlavorOptions) -> str | None:
+        """Why ``sheet`` is this platform's export, or ``None``."""
+        ...
+
+    def parse(self, sheet: Sheet, options: FlavorOptions) -> Parsed:
+        """Header rows, metadata, labels and rows set aside."""
+        ...
+
+    def wave_values(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Each row's wave read from ``column``, named as scoring will name it."""
+        ...
+
+    def after_binding(
+        self,
+        rows: pd.DataFrame,
+        data: pd.DataFrame,
+        metadata: Mapping[str, Any],
+        items: Mapping[str, Mapping[str, str]],
+        source: str,
+        prefix: bool,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Bound rows → (rows, ledger): occasions and rows the platform says to set aside.
+
+        ``rows`` are the bound responses (index: positions in ``data``, the export as read);
+        ``items`` maps each instrument to {``<instrument>_<item>`` → export column};
+        ``prefix`` says whether the rows' waves were given or read (not the default).
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A :class:`Flavor` made of a flavour module's ``detect`` and ``parse`` functions; its
+    hooks change nothing (a platform whose rows need more subclasses it, as REDCap does)."""
+
+    name: str
+    detect_sheet: Callable[[Sheet, FlavorOptions], str | None]
+    parse_sheet: Callable[[Sheet, FlavorOptions], Parsed]
+    response_ids: frozenset[str] = frozenset()
+    personal_columns: Mapping[str, str] = field(default_factory=dict)
+    reads_dictionary: bool = False
+
+    def detect(self, sheet: Sheet, options: FlavorOptions) -> str | None:
+        return self.detect_sheet(sheet, options)
+
+    def parse(self, sheet: Sheet, options: FlavorOptions) -> Parsed:
+        return self.parse_sheet(sheet, options)
+
+    def wave_values(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        return frame[column]
+
+    def after_binding(
+        self,
+        rows: pd.DataFrame,
+        data: pd.DataFrame,
+        metadata: Mapping[str, Any],
+        items: Mapping[str, Mapping[str, str]],
+        source: str,
+        prefix: bool,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return rows, empty_ledger()
+
+    def __repr__(self) -> str:
+        return f"<flavour {self.name}>"
 
 
 def check_columns(columns: list[str], source: str) -> None:

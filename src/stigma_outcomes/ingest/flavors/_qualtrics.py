@@ -20,6 +20,7 @@ from ..formats.sheet import Sheet
 from .base import (
     FlavorOptions,
     Parsed,
+    Platform,
     as_text,
     make_unique,
     matches_any,
@@ -76,7 +77,7 @@ def _has_import_ids(row: list[str]) -> bool:
     return any(re.match(r"""\{\s*["']importid["']""", c.lower()) for c in row)
 
 
-def detect(sheet: Sheet) -> str | None:
+def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
     """Why this sheet is a Qualtrics export, or ``None``.
 
     Examples
@@ -256,3 +257,27 @@ def _import_id(cell: str) -> dict:
 
 def _clean_label(text: str) -> str:
     return re.sub(r"\s+", " ", _TAG.sub(" ", text)).strip()
+
+
+# Personal columns: lower-cased name → why it identifies someone (table 1.8 of the notes).
+FLAVOR = Platform(
+    NAME,
+    detect,
+    parse,
+    response_ids=frozenset({"responseid", "response id"}),
+    personal_columns={
+        "ipaddress": "IP address",
+        "recipientlastname": "recipient name",
+        "recipientfirstname": "recipient name",
+        "recipientemail": "recipient e-mail",
+        "externalreference": "external reference (often a client or record number)",
+        "externaldatareference": "external reference (often a client or record number)",
+        "locationlatitude": "geolocation",
+        "locationlongitude": "geolocation",
+        "startdate": "date tied to a person",
+        "enddate": "date tied to a person",
+        "recordeddate": "date tied to a person",
+        "name": "recipient name",
+        "emailaddress": "recipient e-mail",
+    },
+)

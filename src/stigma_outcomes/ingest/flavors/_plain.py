@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, name_columns, split_header
+from .base import FlavorOptions, Parsed, Platform, name_columns, split_header
 
 NAME = "plain"
 
 
-def detect(sheet: Sheet) -> str | None:
+def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
     """Plain is the fallback: it always applies."""
     return "no platform signature found; one header row of column names"
 
@@ -24,3 +24,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         value_labels=dict(sheet.value_labels),
         metadata={"header_rows": 0 if sheet.named else 1},
     )
+
+
+FLAVOR = Platform(
+    NAME,
+    detect,
+    parse,
+)

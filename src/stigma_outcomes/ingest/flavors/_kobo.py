@@ -9,7 +9,7 @@ path; the proposer also matches on the last path segment.
 from __future__ import annotations
 
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, name_columns, split_header
+from .base import FlavorOptions, Parsed, Platform, name_columns, split_header
 
 NAME = "kobo"
 
@@ -18,7 +18,7 @@ _ODK = {"meta/instanceid", "meta-instanceid", "instanceid"}
 _CENTRAL = {"submitterid", "submittername", "attachmentspresent", "reviewstate", "formversion"}
 
 
-def detect(sheet: Sheet) -> str | None:
+def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
     """Why this sheet is a KoboToolbox/ODK export, or ``None``.
 
     Examples
@@ -68,3 +68,28 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         value_labels=dict(sheet.value_labels),
         metadata=metadata,
     )
+
+
+# Personal columns: lower-cased name → why it identifies someone (table 1.8 of the notes).
+FLAVOR = Platform(
+    NAME,
+    detect,
+    parse,
+    response_ids=frozenset({"_id", "_uuid", "key", "meta/instanceid", "meta-instanceid", "_index"}),
+    personal_columns={
+        "start": "date tied to a person",
+        "end": "date tied to a person",
+        "today": "date tied to a person",
+        "deviceid": "device ID",
+        "username": "name",
+        "phonenumber": "phone number",
+        "simserial": "device ID",
+        "subscriberid": "device ID",
+        "audit": "audit log (location and enumerator)",
+        "_submitted_by": "name",
+        "_submission_time": "date tied to a person",
+        "submissiondate": "date tied to a person",
+        "_geolocation": "geolocation",
+        "_attachments": "media URLs (photos, audio, signatures)",
+    },
+)

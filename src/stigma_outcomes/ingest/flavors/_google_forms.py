@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, make_unique, name_columns, split_header
+from .base import FlavorOptions, Parsed, Platform, make_unique, name_columns, split_header
 
 NAME = "google_forms"
 
@@ -27,7 +27,7 @@ TIMESTAMP_HEADERS = {
 _GRID = re.compile(r"^(?P<title>.+?)\s*\[(?P<row>[^\[\]]+)\]$")
 
 
-def detect(sheet: Sheet) -> str | None:
+def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
     """Why this sheet is a Google Forms export, or ``None``."""
     first = sheet.head(1)[0]
     if first and first[0].lower() in TIMESTAMP_HEADERS:
@@ -79,3 +79,15 @@ def _joined_choices(column: pd.Series) -> bool:
     parts = joined.str.split(", ").explode().str.strip()
     recurring = parts.map(counts).fillna(0).ge(2).groupby(level=0).all()
     return bool(recurring.any())
+
+
+# Personal columns: lower-cased name → why it identifies someone (table 1.8 of the notes).
+FLAVOR = Platform(
+    NAME,
+    detect,
+    parse,
+    personal_columns={
+        "timestamp": "date tied to a person",
+        "email address": "e-mail",
+    },
+)

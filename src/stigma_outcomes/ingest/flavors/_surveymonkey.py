@@ -8,7 +8,7 @@ is named ``<question> - <option>`` (or just ``<question>`` when row 2 says ``Res
 from __future__ import annotations
 
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, make_unique, name_columns, split_header
+from .base import FlavorOptions, Parsed, Platform, make_unique, name_columns, split_header
 
 NAME = "surveymonkey"
 
@@ -17,7 +17,7 @@ _PLAIN_ANSWER = {"", "response"}
 OPEN_ENDED = "open-ended response"
 
 
-def detect(sheet: Sheet) -> str | None:
+def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
     """Why this sheet is a SurveyMonkey export, or ``None``.
 
     Examples
@@ -72,3 +72,21 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata=metadata,
         pii=pii,
     )
+
+
+# Personal columns: lower-cased name → why it identifies someone (table 1.8 of the notes).
+FLAVOR = Platform(
+    NAME,
+    detect,
+    parse,
+    response_ids=frozenset({"respondent id", "collector id"}),
+    personal_columns={
+        "ip address": "IP address",
+        "email address": "e-mail",
+        "first name": "name",
+        "last name": "name",
+        "custom data 1": "custom data (often an identifier)",
+        "start date": "date tied to a person",
+        "end date": "date tied to a person",
+    },
+)

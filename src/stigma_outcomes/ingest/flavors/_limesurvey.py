@@ -11,7 +11,15 @@ import re
 import numpy as np
 
 from ..formats.sheet import Sheet
-from .base import FlavorOptions, Parsed, as_text, name_columns, set_aside_many, split_header
+from .base import (
+    FlavorOptions,
+    Parsed,
+    Platform,
+    as_text,
+    name_columns,
+    set_aside_many,
+    split_header,
+)
 
 NAME = "limesurvey"
 
@@ -24,7 +32,7 @@ _CODE_AND_TEXT = re.compile(
 _SUBQUESTION = re.compile(r"^(?P<q>[A-Za-z][A-Za-z0-9]*)[\[_](?P<sq>[A-Za-z0-9]+)\]?$")
 
 
-def detect(sheet: Sheet) -> str | None:
+def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
     """Why this sheet is a LimeSurvey export, or ``None``.
 
     Examples
@@ -90,3 +98,26 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     if excluded is not None:
         parsed.excluded = excluded
     return parsed
+
+
+# Personal columns: lower-cased name → why it identifies someone (table 1.8 of the notes).
+FLAVOR = Platform(
+    NAME,
+    detect,
+    parse,
+    response_ids=frozenset({"id", "response id"}),
+    personal_columns={
+        "token": "access token (links to name and e-mail)",
+        "ipaddr": "IP address",
+        "refurl": "referrer URL",
+        "submitdate": "date tied to a person",
+        "startdate": "date tied to a person",
+        "datestamp": "date tied to a person",
+        "date submitted": "date tied to a person",
+        "date started": "date tied to a person",
+        "date last action": "date tied to a person",
+        "ip address": "IP address",
+        "referrer url": "referrer URL",
+        "access code": "access token (links to name and e-mail)",
+    },
+)

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .flavors.base import matches_any
-from .table import ABSENT_PREFIX, ledger_frame
+from ..flavors.base import matches_any
+from ..table import ABSENT_PREFIX, ledger_frame
 
 INCOMPLETE = {"0", "0.0", "incomplete"}
 """``<form>_complete`` values (raw or label export) that mark a form Incomplete."""

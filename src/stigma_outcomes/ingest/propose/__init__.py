@@ -1,0 +1,219 @@
+"""Propose a column mapping from exports: what matched, why, and what is left to decide.
+
+For every instrument the proposer looks for the columns of its items in four ways, from
+the most to the least certain:
+
+1. ``name`` — columns named ``<instrument>_<item>`` (also under a Kobo group path);
+2. ``pattern`` — a block of columns ``<prefix><item>`` (``Q5_1..Q5_3``, ``lonely_1..3``)
+   with exactly one column per item;
+3. ``column order`` — a question block without item numbers (a SurveyMonkey matrix, a
+   Google Forms grid, a LimeSurvey array) with as many columns as the instrument has items,
+   taken in column order;
+4. ``pattern (subset)`` — a ``<prefix><item>`` block with more columns than items (only
+   when the user named the instrument).
+
+A candidate counts only when its cells fit the instrument's response scale: answer
+labels (or synonyms), the codes themselves, codes shifted by one (a 0-based export of a
+1-based scale, for which a recode is proposed), or value labels (SPSS, REDCap) that name
+the scale's answers. Two equally good candidates are reported as an ambiguity, never
+picked between; so is a column claimed by two instruments.
+
+Modules
+-------
+_fit       how a column's answers fit a response scale (profiles of the first rows)
+_matching  candidates by name, pattern, column order or subset; one winner each
+_guess     the participant-ID column and the wave of each export
+_emit      the mapping as the ``ColumnMapping`` model (valid by construction)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ...errors import InputError
+from ...instruments.schema import Instrument
+from ..mapping import ColumnMapping
+from ..table import RawTable
+from ._emit import mapping_model
+from ._fit import RANGE_ONLY
+from ._found import Candidate, FileProposal
+from ._guess import pick_id, pick_wave
+from ._matching import checkbox_columns, match_instruments
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RANGE_ONLY", "Candidate", "FileProposal", "Proposal", "propose"]
+
+
+@dataclass
+class Proposal:
+    """Proposals for all exports, and the mapping they add up to.
+
+    Attributes
+    ----------
+    files : list of FileProposal
+        What was found in each export, in the order given.
+    column_mapping : ColumnMapping
+        The mapping, as the model that reads mapping files (valid by construction).
+    """
+
+    files: list[FileProposal]
+    column_mapping: ColumnMapping
+
+    @property
+    def mapping(self) -> dict[str, Any]:
+        """The mapping file's content (only the fields given, in the usual order)."""
+        return self.column_mapping.file_content()
+
+    def __repr__(self) -> str:
+        found = sorted({i for f in self.files for i in f.matches})
+        return (
+            f"<Proposal: {len(self.files)} file(s), matched {', '.join(found) or 'nothing'}, "
+            f"{len(self.ambiguities)} open question(s)>"
+        )
+
+    @property
+    def ambiguities(self) -> list[str]:
+        """Every open question, prefixed with its file."""
+        return [f"{f.source}: {a}" for f in self.files for a in f.ambiguities]
+
+    def lines(self) -> list[str]:
+        """A terminal report: flavour, ID, wave, matches with reasons, personal data, doubts."""
+        out: list[str] = []
+        for f in self.files:
+            out.append(f"{f.source}: {f.flavor} ({f.flavor_reason})")
+            out.append(f"  participant ID: {f.id_column or '?'} ({f.id_reason})")
+            wave = (f.wave_column and f"column {f.wave_column}") or f.wave or "?"
+            out.append(f"  wave: {wave} ({f.wave_reason})")
+            for excluded, count in f.excluded.items():
+                out.append(f"  set aside: {count} row(s), {excluded.replace('_', ' ')}")
+            for inst, cand in f.matches.items():
+                cols = list(cand.columns.values())
+                shown = f"{cols[0]} … {cols[-1]}" if len(cols) > 2 else ", ".join(cols)
+                out.append(f"  {inst}: {len(cols)} item(s) ← {shown} [{cand.how}] {cand.why}")
+                if cand.recode:
+                    out.append(f"    recode proposed: {cand.recode}")
+            for inst, cand in f.possible.items():
+                cols = list(cand.columns.values())
+                shown = f"{cols[0]} … {cols[-1]}" if len(cols) > 2 else ", ".join(cols)
+                out.append(
+                    f"  possible, unconfirmed: {inst} ← {shown} ({cand.why}); not written — "
+                    "only the codes' range fits; map it yourself if it really is this instrument"
+                )
+            if f.pii:
+                out.append(f"  personal data kept out: {', '.join(f.pii)}")
+            out.extend(f"  note: {note}" for note in f.notes)
+            for doubt in f.ambiguities:
+                out.append(f"  ? {doubt}")
+        return out
+
+
+def propose(
+    tables: Sequence[RawTable | pd.DataFrame],
+    instruments: Sequence[Instrument | str],
+    *,
+    named: bool = False,
+) -> Proposal:
+    """Match each export's columns to instrument items and draft the mapping.
+
+    Parameters
+    ----------
+    tables : list of RawTable or DataFrame
+        The exports, read with :func:`~stigma_outcomes.ingest.readers.read_export` (a
+        DataFrame is read as a plain table).
+    instruments : list of Instrument, id or definition path
+        Instruments to look for.
+    named : bool
+        Whether the user named these instruments (then looser matches are allowed and an
+        instrument not found is reported).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> frame = pd.DataFrame({"pcode": ["A", "B"], "Q5_1": ["Often", "Hardly ever"],
+    ...                       "Q5_2": ["Often", "Often"], "Q5_3": ["Some of the time", "Often"]})
+    >>> t = RawTable(frame=frame, source="pre.csv", row_numbers=np.array([2, 3]))
+    >>> p = propose([t], [load_instrument("ucla3")], named=True)
+    >>> p.mapping["instruments"]["ucla3"], p.files[0].id_column
+    ({'pattern': 'Q5_{item}'}, 'pcode')
+    """
+    tables = [_as_table(t) for t in tables]
+    instruments = _as_instruments(instruments)
+    files = [_one_file(t, instruments, named, i, len(tables)) for i, t in enumerate(tables)]
+    return Proposal(files=files, column_mapping=mapping_model(files))
+
+
+def _as_table(table: object) -> RawTable:
+    """An export as a ``RawTable`` (a DataFrame is read as a plain table)."""
+    import pandas as pd
+
+    from ..readers import read_export
+
+    if isinstance(table, RawTable):
+        return table
+    if isinstance(table, pd.DataFrame):
+        return read_export(table)
+    raise InputError(
+        f"propose() takes exports as read by read_export, not {type(table).__name__}",
+        fix="read each export first: propose([read_export(path), ...], instruments)",
+    )
+
+
+def _as_instruments(instruments: Sequence[Instrument | str]) -> list[Instrument]:
+    """Definitions, ids and definition paths → definitions (ids looked up once)."""
+    if isinstance(instruments, str | Instrument):
+        instruments = [instruments]
+    from ...instruments.registry import Registry
+
+    return Registry().resolve(instruments)
+
+
+def _one_file(
+    table: RawTable, instruments: Sequence[Instrument], named: bool, index: int, n_files: int
+) -> FileProposal:
+    meta = table.metadata
+    result = FileProposal(
+        source=table.source,
+        flavor=table.flavor,
+        flavor_reason=str(meta.get("flavor_reason", "")),
+        pii=dict(meta.get("pii_reasons", {})),
+        excluded={str(k): int(v) for k, v in table.excluded["problem"].value_counts().items()},
+    )
+    result.notes = _notes(meta)
+    left_out = set(table.pii_columns) | checkbox_columns(table)
+    usable = [c for c in map(str, table.frame.columns) if c not in left_out]
+    match_instruments(result, table, usable, instruments, named)
+    taken = {c for cand in result.matches.values() for c in cand.columns.values()}
+    pick_id(result, table, [c for c in usable if c not in taken])
+    pick_wave(result, table, index, n_files)
+    return result
+
+
+def _notes(meta: dict[str, Any]) -> list[str]:
+    """Reader facts a user should know before trusting the mapping."""
+    notes = []
+    for new_name, old_name in meta.get("renamed_duplicates", {}).items():
+        notes.append(f"repeated column title '{old_name}' renamed '{new_name}'")
+    for column in meta.get("checkbox_columns", []):
+        notes.append(
+            f"'{column}' joins ticked options with ', ' (an option with a comma "
+            "in its label cannot be told apart)"
+        )
+    for column, count in meta.get("user_missing_cells", {}).items():
+        notes.append(f"{count} cell(s) of '{column}' hold a declared missing-value code")
+    for form, count in meta.get("repeating_instruments", {}).items():
+        notes.append(f"{count} repeat row(s) of instrument '{form}' (one per instance)")
+    normal = {"ip address", "0", "0.0", "survey preview", "1", "1.0"}
+    for status, count in meta.get("status_values", {}).items():
+        if status.strip().lower() not in normal:
+            notes.append(
+                f"{count} response(s) with Qualtrics status '{status}' kept (only previews are "
+                "set aside; check whether these should count)"
+            )
+    if meta.get("blank_rows_skipped"):
+        notes.append(f"{meta['blank_rows_skipped']} blank row(s) skipped")
+    return notes

@@ -1,0 +1,47 @@
+"""What the proposer finds: one way of binding an instrument (``Candidate``), and everything
+found in one export (``FileProposal``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_RANK = {"name": 0, "pattern": 1, "column order": 2, "pattern (subset)": 3}
+
+
+@dataclass
+class Candidate:
+    """One way of binding an instrument's items to columns."""
+
+    instrument: str
+    how: str
+    columns: dict[str, str]
+    why: str
+    recode: dict[str, float] = field(default_factory=dict)
+    pattern: str | None = None
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.how]
+
+
+@dataclass
+class FileProposal:
+    """What the proposer found in one export."""
+
+    source: str
+    flavor: str
+    flavor_reason: str
+    matches: dict[str, Candidate] = field(default_factory=dict)
+    ambiguities: list[str] = field(default_factory=list)
+    id_column: str | None = None
+    id_reason: str = ""
+    wave: str | None = None
+    wave_column: str | None = None
+    wave_reason: str = ""
+    pii: dict[str, str] = field(default_factory=dict)
+    excluded: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    wave_values: list[str] = field(default_factory=list)
+    """Waves found in the wave column, in order of first appearance."""
+    possible: dict[str, Candidate] = field(default_factory=dict)
+    """Fits by code range alone: shown as "possible, unconfirmed", never written."""

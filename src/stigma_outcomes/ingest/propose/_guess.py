@@ -1,0 +1,92 @@
+"""Guessing each export's participant-ID column and its wave (or wave column)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..conventions import ID_CANDIDATES, WAVE_WORDS
+from ..flavors import flavor_named
+from ..table import RawTable
+from ._fit import norm
+from ._found import FileProposal
+
+_ID_HINT = re.compile(
+    r"(participant|respondent|client|member|subject|study).*(id|code|number)"
+    r"|^(p|pt|part)?code$|^pcode$|participant code|your (participant )?code"
+)
+
+
+def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
+    """The participant-ID column among ``columns``: the reader's record ID, a usual ID name,
+    or the one column whose name or question asks for a participant code."""
+    record = table.metadata.get("record_id")
+    if record in columns:
+        result.id_column, result.id_reason = record, str(table.metadata.get("record_id_reason"))
+        return
+    # A platform's response ID is new at every wave, so it cannot link pre to post.
+    response_ids = flavor_named(table.flavor).response_ids
+    linkable = [c for c in columns if c.casefold() not in response_ids]
+    folded = {c.casefold(): c for c in linkable}
+    for name in ID_CANDIDATES:
+        if name in folded:
+            result.id_column, result.id_reason = folded[name], "a usual participant-ID name"
+            return
+    labels = table.column_labels
+    hinted = [
+        c
+        for c in linkable
+        if _ID_HINT.search(c.casefold()) or _ID_HINT.search(norm(labels.get(c, "")))
+    ]
+    if len(hinted) == 1:
+        result.id_column = hinted[0]
+        result.id_reason = "its name or question asks for a participant code"
+        return
+    if len(hinted) > 1:
+        result.ambiguities.append(
+            f"several columns could be the participant ID ({', '.join(hinted)}); set id_column"
+        )
+        result.id_reason = "ambiguous"
+        return
+    result.id_reason = "not found"
+    result.ambiguities.append(
+        "no participant-ID column recognised; set id_column to the code that links waves "
+        "(a platform response ID such as ResponseId changes at every wave)"
+    )
+
+
+def pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -> None:
+    """The export's wave: a wave column (an event column, a long file's ``wave``), else a
+    wave word in the file name, else a numbered placeholder (as ``score`` names it)."""
+    event = table.metadata.get("event_column")
+    folded = {str(c).casefold(): str(c) for c in table.frame.columns}
+    column = None
+    if event:
+        column = event
+        result.wave_reason = str(table.metadata.get("event_reason") or "the export's event column")
+    elif "wave" in folded and table.metadata.get("layout") in {"long_waves", "long_items"}:
+        column, result.wave_reason = folded["wave"], "a wave column in a long file"
+    if column is not None:
+        result.wave_column = column
+        # Named as scoring names them (REDCap: repeat instances are occasions of their own).
+        values = flavor_named(table.flavor).wave_values(table.frame, column)
+        items = [c for cand in result.matches.values() for c in cand.columns.values()]
+        if items:
+            # Only waves where a matched instrument was answered (a REDCap event can hold
+            # other forms only).
+            values = values[table.frame[items].notna().any(axis=1).to_numpy()]
+        values = values.dropna().astype(str).str.strip()
+        result.wave_values = [v for v in pd.unique(values) if v][:50]
+        return
+    stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
+    words = [WAVE_WORDS[w] for w in stem if w in WAVE_WORDS]
+    if words:
+        result.wave, result.wave_reason = words[-1], "from the file name"
+        return
+    # Named as `score` names a file without a wave (1, 2, ...), so init and score agree.
+    result.wave = str(index + 1)
+    result.wave_reason = "not in the file name; placeholder"
+    if n_files > 1:
+        result.ambiguities.append(f"wave of this file unknown; named it '{result.wave}'")
