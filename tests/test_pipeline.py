@@ -159,7 +159,7 @@ def test_evaluation_settings_reach_the_report(tmp_path: Path) -> None:
     ev["data"] = [{**d, "path": str(SAMPLE / d["path"])} for d in ev["data"]]
     ev["mapping"] = str(SAMPLE / "mapping.yaml")
     ev["reliability"] = {"ismi29.total": 0.9}
-    ev["privacy"] = {"threshold": 11}
+    ev["privacy"] = {"min_cell": 11}
     ev["report"]["formats"] = ["md"]
     run = run_evaluation(ev, tmp_path)
     assert sorted(p for p in run.files if p.startswith("report")) == ["report_md"]
@@ -305,7 +305,7 @@ def test_a_personal_value_in_a_label_refuses_the_grouping(
 
 @pytest.mark.parametrize("groups", ["pcode", "RecipientEmail"])
 def test_an_identifying_grouping_column_is_refused(tmp_path: Path, groups: str) -> None:
-    evaluation = _project(tmp_path, groups=groups, carry=["site"])
+    evaluation = _project(tmp_path, group_by=groups, carry=["site"])
     with pytest.raises(InputError, match=r"cannot group people|personal"):
         run_evaluation(evaluation, tmp_path / "out")
     assert not (tmp_path / "out").exists()

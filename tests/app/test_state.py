@@ -153,7 +153,7 @@ def test_design_mistakes_are_caught_before_the_run(sample: Workbench) -> None:
         sample.evaluation()
     sample.design.post = "post"
     sample.programme.threshold = 0
-    with pytest.raises(InputError, match=r"privacy\.threshold"):
+    with pytest.raises(InputError, match=r"privacy\.min_cell"):
         sample.evaluation()
 
 

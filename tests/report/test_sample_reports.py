@@ -37,7 +37,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             shutil.copy(f, folder / f.name)
     ev_path = folder / RUNS[name]
     ev = yaml.safe_load(ev_path.read_text())
-    ev["privacy"] = {**(ev.get("privacy") or {}), "threshold": threshold}
+    ev["privacy"] = {**(ev.get("privacy") or {}), "min_cell": threshold}
     if threshold != 5:
         ev["report"] = {**(ev.get("report") or {}), "formats": ["html", "md"]}
     ev_path.write_text(yaml.safe_dump(ev))

@@ -98,7 +98,7 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
     if grouping:
         evaluation["carry"] = grouping
     for key, value in (
-        ("groups", d.groups),
+        ("group_by", d.groups),
         ("reference_group", d.groups and d.reference_group),
         ("pool_by", d.pool_by),
     ):
@@ -114,7 +114,7 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
     renamed = {old: new for old, new in wb.rename.items() if new and new != old}
     if renamed:
         evaluation["waves"]["rename"] = renamed
-    evaluation["privacy"] = {"threshold": int(p.threshold)}
+    evaluation["privacy"] = {"min_cell": int(p.threshold)}
     if wb.personal:
         evaluation["privacy"]["personal_columns"] = list(wb.personal)
     evaluation["report"] = {
