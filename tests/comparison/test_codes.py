@@ -55,3 +55,37 @@ def test_present_labels_leave_out_unused_categories():
     cat = pd.Series(pd.Categorical(["z", None, "b"], categories=["z", "b", "a"]))
     assert present_labels(cat) == ["z", "b"]
     assert present_labels(cat, sort=True) == ["b", "z"]
+
+
+def _random_categorical(rng: np.random.Generator) -> pd.Series:
+    """A categorical of strings, ints, floats, bools or dates, maybe with missing values."""
+    kinds = [
+        ["pre", "post", "follow-up", "nan", "1"],
+        [1, 2, 10, 3],
+        [1.5, 2.0, -0.25],
+        [True, False],
+        list(pd.to_datetime(["2024-01-01", "2025-06-30"])),
+    ]
+    categories = kinds[rng.integers(len(kinds))]
+    n = int(rng.integers(0, 60))
+    low = -1 if rng.random() < 0.5 else 0
+    codes = rng.integers(low, len(categories), n)
+    index = pd.Index(rng.permutation(n) + 7)
+    return pd.Series(pd.Categorical.from_codes(codes, categories), index=index, name="w")
+
+
+def test_as_text_and_as_text_is_equal_astype_str_on_random_columns() -> None:
+    from stigma_outcomes.comparison._codes import as_text, as_text_is
+
+    rng = np.random.default_rng(2026)
+    for _ in range(300):
+        values = _random_categorical(rng)
+        expected = values.astype(str)
+        pd.testing.assert_series_equal(as_text(values), expected)
+        for text in {*expected.dropna().tolist(), "nan", "1", "1.0", "pre", "absent"}:
+            mask = as_text_is(values, text)
+            assert mask.dtype == bool
+            np.testing.assert_array_equal(mask, (expected == text).to_numpy(dtype=bool))
+    plain = pd.Series(["a", None, "b"], dtype=object)
+    pd.testing.assert_series_equal(as_text(plain), plain.astype(str))
+    np.testing.assert_array_equal(as_text_is(plain, "b"), [False, False, True])

@@ -131,6 +131,63 @@ def codes_as_text(codes: np.ndarray, labels: list[str], index: pd.Index | None =
     return pd.Series(pd.array(text, dtype="str"), index=index)
 
 
+def _category_texts(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """A categorical's codes and the text ``values.astype(str)`` gives each category.
+
+    The categories go through the same ``astype(str)`` once, with a missing value among
+    them when the column has one (that changes how pandas reads numeric categories: ``1``
+    becomes ``"1.0"`` beside a missing value), so each text is the one pandas would give.
+    """
+    codes = values.cat.codes.to_numpy()
+    k = len(values.cat.categories)
+    once = np.arange(k, dtype=np.int64)
+    if (codes < 0).any():
+        once = np.append(once, -1)
+    texts = pd.Series(pd.Categorical.from_codes(once, dtype=values.dtype)).astype(str)
+    return codes, texts.iloc[:k]
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """``values.astype(str)``, made from each category's text once when ``values`` is categorical.
+
+    pandas turns a categorical into text cell by cell (a Python string per row); here each
+    category's text is made once (:func:`_category_texts`) and Arrow takes each row's text
+    by its code. Same values, dtype, index and name as ``astype(str)``.
+
+    Examples
+    --------
+    >>> as_text(pd.Series(pd.Categorical(["b", None, "a"]), name="w")).tolist()
+    ['b', nan, 'a']
+    """
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.astype(str)
+    import pyarrow as pa
+
+    codes, texts = _category_texts(values)
+    dictionary = pa.array(texts.to_numpy(dtype=object), type=pa.large_string())
+    indices = pa.array(codes.astype(np.int64), mask=codes < 0, type=pa.int64())
+    text = pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.large_string())
+    return pd.Series(pd.array(text, dtype=texts.dtype), index=values.index, name=values.name)
+
+
+def as_text_is(values: pd.Series, text: str) -> np.ndarray:
+    """``(values.astype(str) == text).to_numpy()``, comparing each category once.
+
+    Unlike :func:`equals_text` (each value through ``str``), this keeps pandas'
+    ``astype(str)`` texts exactly, for code that compared those.
+
+    Examples
+    --------
+    >>> as_text_is(pd.Series(pd.Categorical(["b", None, "a"])), "a").tolist()
+    [False, False, True]
+    """
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return (values.astype(str) == text).to_numpy(dtype=bool)
+    codes, texts = _category_texts(values)
+    hit = np.append((texts == text).to_numpy(dtype=bool), False)  # code −1: missing
+    return hit[codes]
+
+
 def present_labels(values: pd.Series, sort: bool = False) -> list[str]:
     """The distinct non-missing values of a column as text (unused categories left out).
 

@@ -4,10 +4,7 @@
 costs; the cumulative distribution functions and their inverses that the t, F, normal and
 noncentral-t tests use live in ``scipy.special`` (the same routines ``scipy.stats`` calls),
 which loads in a fraction of that time. Each object here mirrors the few ``scipy.stats``
-methods the package uses, with the same argument order. The binomial CDF is ``bdtr``
-(Cephes); ``scipy.stats.binom`` uses Boost's. They agree to 3e-11 relative or better (n up to
-20,000), so a decision at 5% could differ only for a p within about 1e-12 of 0.05; the
-decisions are checked against ``scipy.stats.binomtest`` in tests/report/test_bottom_line.py.
+methods the package uses, with the same argument order.
 
 Examples
 --------
@@ -59,14 +56,6 @@ class _NoncentralT:
         return special.nctdtr(df, nc, x)
 
 
-class _Binomial:
-    def cdf(self, k: Any, n: Any, p: Any) -> Any:
-        from scipy import special
-
-        # P(X <= k); scipy.stats.binomtest(k, n, p, alternative="less").pvalue is this.
-        return special.bdtr(k, n, p)
-
-
 class _Normal:
     def cdf(self, x: Any) -> Any:
         from scipy import special
@@ -82,5 +71,4 @@ class _Normal:
 t = _StudentT()
 f = _FisherF()
 nct = _NoncentralT()
-binom = _Binomial()
 norm = _Normal()

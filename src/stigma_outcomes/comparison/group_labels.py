@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from ..errors import InputError
+from ._codes import as_text
 
 MOSTLY_UNIQUE = 0.5
 """A column with more distinct labels than this share of its participants is refused."""
@@ -115,7 +116,7 @@ def _reason(scores: pd.DataFrame, column: str, ids: set[str], flagged: set[str])
     from ..ingest.pii import find_pii_columns
 
     values = scores[column]
-    labels = pd.unique(values.dropna().astype(str))
+    labels = pd.unique(as_text(values.dropna()))
     found = find_pii_columns(pd.DataFrame({column: pd.Series(labels, dtype=object)}))
     if column in found:
         return f"the personal-data scan flagged it ({found[column]})"

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..comparison._codes import as_text, as_text_is
 from .content import Chart, record_key
 from .formatting import is_number, num
 from .outcomes import OutcomeInfo
@@ -41,8 +42,8 @@ def individual_change(
         & scores["score"].notna()
     ).to_numpy(dtype=bool)
     part = scores.loc[mask, ["participant_id", "wave", "score"]]
-    pre = part[part["wave"].astype(str) == fw].drop_duplicates("participant_id")
-    post = part[part["wave"].astype(str) == tw].drop_duplicates("participant_id")
+    pre = part[as_text_is(part["wave"], fw)].drop_duplicates("participant_id")
+    post = part[as_text_is(part["wave"], tw)].drop_duplicates("participant_id")
     both = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
     return np.sort(both["score_post"].to_numpy(float) - both["score_pre"].to_numpy(float))
 
@@ -300,7 +301,7 @@ def _group_panels(
         return []
     if any(not is_number(r.get("n_pairs")) or r["n_pairs"] < d.threshold for r in groups):
         return []  # a small group: the whole-sample histogram instead, as before
-    labels = scores[group_col].astype(str)
+    labels = as_text(scores[group_col])
     changes = [
         (r, individual_change(scores[labels == str(r["group"])], instrument, scale, *primary))
         for r in groups

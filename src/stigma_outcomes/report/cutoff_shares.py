@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..comparison._codes import as_text_is
 from .content import Table, record_key
 from .formatting import percent
 from .outcomes import _definition
@@ -156,7 +157,7 @@ class ShareRow:
 def _first_group(scores: pd.DataFrame, group_col: str | None, first: str) -> pd.Series | None:
     if not group_col or group_col not in scores.columns:
         return None
-    at_first = scores.loc[scores["wave"].astype(str) == first, ["participant_id", group_col]]
+    at_first = scores.loc[as_text_is(scores["wave"], first), ["participant_id", group_col]]
     return at_first.drop_duplicates("participant_id").set_index("participant_id")[group_col]
 
 
@@ -188,9 +189,9 @@ def register_cutoff_shares(
         if rule is None:
             continue
         sub = scores[
-            (scores["instrument"].astype(str) == instrument)
-            & (scores["scale"].astype(str) == rule.scale)
-            & (scores["status"].astype(str) == "ok")
+            as_text_is(scores["instrument"], instrument)
+            & as_text_is(scores["scale"], rule.scale)
+            & as_text_is(scores["status"], "ok")
         ]
         if sub.empty:
             continue

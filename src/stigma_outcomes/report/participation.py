@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..comparison._codes import as_text_is
 from .content import (
     Chart,
     Table,
@@ -33,12 +34,12 @@ def flow_steps(
         return []
     # Integer codes instead of strings: this runs on every score row (millions at scale).
     pid = pd.factorize(scores["participant_id"])[0]
-    wave = scores["wave"].astype(str).to_numpy()
-    is_pre, is_post = wave == from_wave, wave == to_wave
+    is_pre = as_text_is(scores["wave"], from_wave)
+    is_post = as_text_is(scores["wave"], to_wave)
     pre_ids, post_ids = np.unique(pid[is_pre]), np.unique(pid[is_post])
     both_ids = np.intersect1d(pre_ids, post_ids, assume_unique=True)
     at_pre, both = pre_ids, both_ids
-    ok = (scores["status"].astype(str).to_numpy() == "ok") & (is_pre | is_post)
+    ok = as_text_is(scores["status"], "ok") & (is_pre | is_post)
     inst_code, _ = pd.factorize(scores["instrument"])
     scale_code, scale_levels = pd.factorize(scores["scale"])
     cell = inst_code.astype(np.int64) * (len(scale_levels) + 1) + scale_code
@@ -61,7 +62,8 @@ def flow_steps(
     d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
     later = []
     for fu in followups:
-        back = np.intersect1d(pre_ids, np.unique(pid[wave == str(fu)]), assume_unique=True)
+        at_fu = np.unique(pid[as_text_is(scores["wave"], str(fu))])
+        back = np.intersect1d(pre_ids, at_fu, assume_unique=True)
         d.count(f"flow|fu|{fu}", len(back))
         d.count(f"flow|no_fu|{fu}", len(pre_ids) - len(back))
         d.relation("flow|pre", [f"flow|fu|{fu}", f"flow|no_fu|{fu}"])
@@ -116,9 +118,9 @@ def register_group_flow(
         or tw is None
     ):
         return []
-    wave = scores["wave"].astype(str)
-    first = scores.loc[wave == fw, ["participant_id", group_col]].drop_duplicates("participant_id")
-    came_back = first["participant_id"].isin(scores.loc[wave == tw, "participant_id"])
+    at_fw, at_tw = as_text_is(scores["wave"], fw), as_text_is(scores["wave"], tw)
+    first = scores.loc[at_fw, ["participant_id", group_col]].drop_duplicates("participant_id")
+    came_back = first["participant_id"].isin(scores.loc[at_tw, "participant_id"])
     group = first[group_col].astype(object).where(first[group_col].notna(), NO_GROUP)
     counts = pd.DataFrame({"group": group.astype(str), "back": came_back.to_numpy()})
     table = counts.groupby("group", sort=True)["back"].agg(["size", "sum"])
@@ -169,10 +171,9 @@ def flow_steps_unlinked(
     """Responses per wave for anonymous surveys: nobody can be followed from one to the next."""
     if scores is None or scores.empty or from_wave is None or to_wave is None:
         return []
-    wave = scores["wave"].astype(str).to_numpy()
     pid = pd.factorize(scores["participant_id"])[0]
-    d.count("flow|pre", len(np.unique(pid[wave == from_wave])))
-    d.count("flow|post", len(np.unique(pid[wave == to_wave])))
+    d.count("flow|pre", len(np.unique(pid[as_text_is(scores["wave"], from_wave)])))
+    d.count("flow|post", len(np.unique(pid[as_text_is(scores["wave"], to_wave)])))
     return [
         ("flow|pre", f"Answered the {from_wave} survey", None, None),
         (
