@@ -44,6 +44,7 @@ from .comparison.settings import (
     setting_description,
 )
 from .errors import InputError
+from .ingest.settings import DuplicatePolicy, LoadSettings, load_setting_description
 from .report.asks.options import (  # re-exported: the file's models are reached from here
     CostOptions,
     DoseOptions,
@@ -210,11 +211,20 @@ class Evaluation(BaseModel):
     period: str | None = Field(None, description="Period covered, e.g. 'March to June 2025'.")
     data: list[DataFile] = Field(min_length=1, description="Export files, one per wave or long.")
     instruments: list[str] = Field(min_length=1, description="Instrument ids or YAML paths.")
-    mapping: str | None = Field(None, description="Column mapping YAML (see the ingest docs).")
-    id_column: str | None = Field(None, description="Participant ID column.")
-    casefold_ids: bool = Field(True, description="Treat 'sp-01' and 'SP-01' as one person.")
-    duplicates: Literal["keep-last-complete", "keep-first", "error"] = "keep-last-complete"
-    carry: list[str] = Field(default_factory=list, description="Columns to carry to scores.")
+    # How the exports are read and bound: names, meanings and checks are LoadSettings' own
+    # (ingest/settings.py); load_settings() builds that model from these fields. The file
+    # says 'id_column' where the API and the command line say 'id_col'.
+    mapping: str | None = Field(
+        None, description="Relative to this file. " + load_setting_description("mapping")
+    )
+    id_column: str | None = Field(None, description=load_setting_description("id_col"))
+    casefold_ids: bool = Field(
+        True, description=load_setting_description("casefold_ids") + " On by default here."
+    )
+    duplicates: DuplicatePolicy = Field(
+        "keep-last-complete", description=load_setting_description("duplicates")
+    )
+    carry: list[str] = Field(default_factory=list, description=load_setting_description("carry"))
     # The comparison's settings: names, meanings and checks are CompareSettings' own
     # (comparison/settings.py); compare_settings() builds that model from these fields.
     group_by: str | None = Field(
@@ -304,6 +314,52 @@ class Evaluation(BaseModel):
             rci_reliability=self.rci_reliability,
             rci_sd=self.rci_sd,
             min_cell=self.privacy.min_cell,
+        )
+
+    def load_settings(self, base: Path | None = None) -> LoadSettings:
+        """How this file asks its exports to be read and bound, as the API's and the CLI's
+        settings model (:class:`~stigma_outcomes.ingest.settings.LoadSettings`).
+
+        ``mapping`` is resolved against ``base`` (the evaluation file's folder) when given;
+        ``carry`` also holds the grouping, pooling and covariate columns the comparison
+        needs; the design is linked unless ``unlinked``. Per-file reading choices (``flavor``,
+        ``sheet``, ``dictionary`` of each ``data`` entry) stay with the file entries.
+
+        Examples
+        --------
+        >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"},
+        ...     {"path": "b.csv", "wave": "post"}], "instruments": ["ucla3"],
+        ...     "id_column": "pcode", "group_by": "arm", "carry": ["site"]})
+        >>> s = ev.load_settings()
+        >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.linked
+        ('pcode', ('pre', 'post'), ('site', 'arm'), True, True)
+        """
+        waves = [f.wave for f in self.data]
+        wave_cols = {f.wave_column for f in self.data}
+        if all(w is not None for w in waves):
+            wave_args: dict[str, Any] = {"wave": waves}
+        elif len(wave_cols) == 1 and None not in wave_cols:
+            wave_args = {"wave_col": wave_cols.pop()}
+        else:
+            raise InputError(
+                "data files mix 'wave' and 'wave_column'",
+                where="evaluation file, data",
+                fix="give every file a 'wave', or give every file the same 'wave_column'",
+            )
+        mapping: str | Path | None = self.mapping
+        if mapping is not None and base is not None:
+            mapping = base / mapping
+        grouping = [c for c in (self.group_by, self.pool_by) if c]
+        return LoadSettings.build(
+            "evaluation file",
+            mapping=mapping,
+            id_col=self.id_column,
+            carry=list(dict.fromkeys([*self.carry, *grouping, *self.covariates])),
+            duplicates=self.duplicates,
+            casefold_ids=self.casefold_ids,
+            linked=not self.unlinked,
+            pii=self.privacy.personal_columns,
+            **wave_args,
         )
 
     @field_validator("data")

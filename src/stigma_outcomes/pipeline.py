@@ -38,7 +38,8 @@ def _resolve(base: Path, name: str | None) -> Path | None:
     return path if path.is_absolute() else base / path
 
 
-def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]]:
+def _read_sources(ev: Evaluation, base: Path, pii: tuple[str, ...]) -> list[Any]:
+    """Each export read with its own entry's choices (flavour, sheet, dictionary)."""
     from .ingest import read_export
 
     tables = []
@@ -57,20 +58,10 @@ def _read_sources(ev: Evaluation, base: Path) -> tuple[list[Any], dict[str, Any]
                 flavor=item.flavor,
                 sheet=item.sheet,
                 dictionary=_resolve(base, item.dictionary),
-                pii=ev.privacy.personal_columns,
+                pii=pii,
             )
         )
-    waves = [f.wave for f in ev.data]
-    wave_cols = {f.wave_column for f in ev.data}
-    if all(w is not None for w in waves):
-        return tables, {"wave": waves}
-    if len(wave_cols) == 1 and None not in wave_cols:
-        return tables, {"wave_col": wave_cols.pop()}
-    raise InputError(
-        "data files mix 'wave' and 'wave_column'",
-        where="evaluation file, data",
-        fix="give every file a 'wave', or give every file the same 'wave_column'",
-    )
+    return tables
 
 
 OUTPUT_NAMES = (
@@ -231,23 +222,12 @@ def run_evaluation(
     say(f"reading {len(ev.data)} export file(s)")
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
     _check_outputs_spare_inputs(ev, base, out)
-    tables, wave_args = _read_sources(ev, base)
-    grouping = [c for c in (ev.group_by, ev.pool_by) if c]
-    carry = list(dict.fromkeys([*ev.carry, *grouping, *ev.covariates]))
+    load_settings = ev.load_settings(base)
+    tables = _read_sources(ev, base, load_settings.pii)
     # ids and definition paths (relative to the evaluation file) resolved once, here
     registry = Registry()
     instruments = registry.resolve(ev.instruments, base=base)
-    responses = load_responses(
-        tables,
-        instruments,
-        mapping=_resolve(base, ev.mapping),
-        id_col=ev.id_column,
-        carry=carry,
-        duplicates=ev.duplicates,
-        casefold_ids=ev.casefold_ids,
-        linked=not ev.unlinked,
-        **wave_args,
-    )
+    responses = load_responses(tables, instruments, load_settings)
     say(f"scoring {', '.join(i.id for i in instruments)}")
     if ev.waves.rename:
         # Renamed once, before scoring, so scores, item answers, ledger and alerts all carry

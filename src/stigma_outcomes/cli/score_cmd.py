@@ -111,16 +111,11 @@ def score_command(
 ) -> None:
     """Score every participant on the instruments' scales; write scores, ledger and alerts."""
     from .._outputs import all_or_nothing, check_output_paths
-    from ..errors import InputError
+    from ..ingest.settings import LoadSettings
     from ..instruments.registry import Registry
     from ..scoring import score
     from ._common import items_beside
 
-    if wave and wave_col:
-        raise InputError(
-            "--wave and --wave-col cannot be used together",
-            fix="name waves per file with --wave, or read them from --wave-col",
-        )
     default_alerts = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
     items_path = None if no_items else items_beside(out)
     check_output_paths(
@@ -135,29 +130,24 @@ def score_command(
         from ..ingest.pseudonym import load_id_key
 
         id_key = load_id_key(id_key_file)
-    read_options: dict[str, object] = {
-        "include_previews": include_previews,
-        "include_incomplete": include_incomplete,
-        "pii": tuple(pii or ()),
-    }
-    if sheet is not None:
-        read_options["sheet"] = int(sheet) if sheet.isdigit() else sheet
-    if dictionary is not None:
-        read_options["dictionary"] = dictionary
-    result = score(
-        [str(p) for p in exports],
-        instrument or None,
+    settings = LoadSettings.build(
+        "stigma-outcomes score",
         mapping=mapping,
         id_col=id_col,
         wave_col=wave_col,
         wave=wave or None,
         carry=carry or (),
-        duplicates=duplicates,  # type: ignore[arg-type]
+        duplicates=duplicates,
         casefold_ids=casefold_ids,
         flavor=flavor,
-        registry=registry,
-        id_key=id_key,
-        read_options=read_options,
+        include_previews=include_previews,
+        include_incomplete=include_incomplete,
+        pii=pii or (),
+        sheet=None if sheet is None else int(sheet) if sheet.isdigit() else sheet,
+        dictionary=dictionary,
+    )
+    result = score(
+        [str(p) for p in exports], instrument or None, settings, registry=registry, id_key=id_key
     )
     alerts_path = alerts
     if alerts_path is None and len(result.alerts):

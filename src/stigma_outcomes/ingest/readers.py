@@ -235,6 +235,12 @@ def read_export(
             value_col=value_col,
             wave_col=wave_col,
         )
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(
+            f"an export must be a file path or a DataFrame, not {type(path).__name__}",
+            where="read_export()",
+            fix="pass the path of the export file (CSV, TSV, XLSX, SAV, DTA or Parquet)",
+        )
     raw = read_sheet(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
     if not raw.head(1):
         # Checked once here, so no flavour detector has to expect a file without a header.

@@ -20,18 +20,13 @@ import pandas as pd
 from ..errors import InputError
 from ..instruments.registry import Registry
 from ..instruments.schema import Instrument
-from ._duplicates import (
-    DUPLICATE_POLICIES,
-    DuplicatePolicy,
-    _apply_duplicates,
-    _single_wave_participants,
-)
+from ._duplicates import _apply_duplicates, _single_wave_participants
 from ._source_rows import check_rows_left, source_rows
 from ._stacking import _stack
 from .binding import bind_items, detect_instruments, resolve_instruments
-from .conventions import ROW_ID
-from .mapping import Mapping, load_mapping
+from .mapping import load_mapping
 from .readers import read_export
+from .settings import LoadSettings
 from .table import RawTable, ledger_frame
 
 __all__ = ["ItemResponses", "Source", "bind_items", "detect_instruments", "load_responses"]
@@ -123,19 +118,11 @@ class ItemResponses:
 def load_responses(
     sources: Source | Sequence[Source],
     instruments: Sequence[str | Instrument] | None = None,
+    settings: LoadSettings | None = None,
     *,
-    mapping: str | os.PathLike[str] | dict | Mapping | None = None,
-    id_col: str | None = None,
-    wave_col: str | None = None,
-    wave: str | Sequence[str] | None = None,
-    carry: Sequence[str] = (),
-    duplicates: DuplicatePolicy = "keep-last-complete",
-    casefold_ids: bool = False,
-    flavor: str | None = None,
     registry: Registry | None = None,
     id_key: bytes | None = None,
-    read_options: dict[str, Any] | None = None,
-    linked: bool | None = None,
+    **options: Any,
 ) -> ItemResponses:
     """Read exports and bind their columns to instrument items.
 
@@ -146,29 +133,22 @@ def load_responses(
     instruments : list of str or Instrument, optional
         Instruments to bind; by default those the mapping names, else every registry
         instrument whose ``<id>_<item>`` columns are all present.
-    mapping : path, dict or Mapping, optional
-        Column mapping (see :mod:`stigma_outcomes.ingest.mapping`).
-    id_col : str, optional
-        Participant ID column; detected from common names when omitted.
-    wave_col : str, optional
-        Column holding the wave of each row.
-    wave : str or list of str, optional
-        Wave name for each source (one name for all, or one per source).
-    carry : list of str
-        Grouping columns to carry through to the scores (e.g. ``site``, ``arm``).
-    duplicates : {'keep-last-complete', 'keep-first', 'error'}
-        What to do when a participant appears twice in one wave.
-    casefold_ids : bool
-        Treat IDs that differ only in letter case as the same participant.
+    settings : LoadSettings, optional
+        How to read and bind, whole (:class:`~stigma_outcomes.ingest.settings.LoadSettings`);
+        or give its fields as keyword arguments instead.
+    registry : Registry, optional
+        Where instrument ids are looked up.
     id_key : bytes, optional
         Project key (:func:`~stigma_outcomes.ingest.pseudonym.load_id_key`): participant IDs
         are replaced by keyed pseudonyms. Required when the ID column is personal data.
-    read_options : dict, optional
-        Passed to :func:`~stigma_outcomes.ingest.readers.read_export` for each file
-        (``sheet``, ``dictionary``, ``include_previews``, ``include_incomplete``, ``pii``, ...).
-    linked : bool, optional
-        Whether the design links people across waves (paired); row-number IDs
-        (``id_col="@row"``) are refused when it does.
+    **options
+        The fields of :class:`~stigma_outcomes.ingest.settings.LoadSettings`, validated into
+        it: ``mapping``, ``id_col``, ``wave``, ``wave_col``, ``carry``, ``duplicates``,
+        ``casefold_ids``, ``flavor``, ``linked``, and the reading settings passed to
+        :func:`~stigma_outcomes.ingest.readers.read_export` for each file (``sheet``,
+        ``encoding``, ``delimiter``, ``include_previews``, ``include_incomplete``,
+        ``dictionary``, ``pii``, ``layout``, ...; ``read_options={...}`` still works).
+        An unknown name or a bad value is an :class:`~stigma_outcomes.errors.InputError`.
 
     Examples
     --------
@@ -178,24 +158,23 @@ def load_responses(
     >>> resp.frame[["participant_id", "wave", "ucla3_1"]].to_dict("list")
     {'participant_id': ['A', 'B'], 'wave': ['pre', 'pre'], 'ucla3_1': [1, 2]}
     """
-    if duplicates not in DUPLICATE_POLICIES:
-        raise InputError(
-            f"unknown duplicate policy '{duplicates}'",
-            fix=f"use one of: {', '.join(DUPLICATE_POLICIES)}",
-        )
-    if id_col == ROW_ID and linked:
-        raise InputError(
-            "row-number IDs (--id-col @row) cannot be used for a paired design",
-            fix="a row number is not a person: pairs need an ID column that is the same at "
-            "every wave; for anonymous before/after surveys set unlinked: true (--unlinked)",
-        )
+    s = _settings(settings, options)
     items = list(sources) if isinstance(sources, list | tuple) else [sources]
     if not items:
         raise InputError("no export was given", fix="name at least one export file")
-    waves = _wave_list(wave, len(items))
+    for i, item in enumerate(items):
+        if not isinstance(item, str | os.PathLike | pd.DataFrame | RawTable):
+            raise InputError(
+                f"an export must be a file path, a DataFrame or a RawTable, not "
+                f"{type(item).__name__}",
+                where=f"load_responses(), export {i + 1} of {len(items)}",
+                fix="pass the path of the export file (or a list of paths, one per wave)",
+            )
+    waves = _wave_list(s.wave, len(items))
     registry = registry or Registry()
-    the_map = load_mapping(mapping)
-    tables = _number_dataframes([_as_table(s, flavor, read_options or {}) for s in items])
+    the_map = load_mapping(s.mapping)
+    read_kwargs = s.read_kwargs()
+    tables = _number_dataframes([_as_table(x, s.flavor, read_kwargs) for x in items])
     resolved = resolve_instruments(instruments, tables, registry, the_map)
 
     frames: list[pd.DataFrame] = []
@@ -212,11 +191,11 @@ def load_responses(
             index,
             resolved,
             the_map,
-            id_col,
-            wave_col,
+            s.id_col,
+            s.wave_col,
             file_wave,
-            carry,
-            casefold_ids,
+            list(s.carry),
+            s.casefold_ids,
             id_key,
         )
         frames.append(part)
@@ -225,7 +204,7 @@ def load_responses(
         if table.pii_columns:
             pii[table.source] = list(table.pii_columns)
     frame = _stack(frames)
-    frame, dup_ledger = _apply_duplicates(frame, resolved, duplicates)
+    frame, dup_ledger = _apply_duplicates(frame, resolved, s.duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))
     recodes = {inst.id: dict(the_map.for_source(inst.id, None, None).recode) for inst in resolved}
@@ -235,12 +214,32 @@ def load_responses(
         instruments=resolved,
         recodes=recodes,
         source_columns=source_columns,
-        carry=list(carry),
+        carry=list(s.carry),
         ledger=ledger,
         rows_in=rows_in,
         sources=[t.source for t in tables],
         pii_columns=pii,
     )
+
+
+def _settings(given: LoadSettings | None, options: dict[str, Any]) -> LoadSettings:
+    """The settings object given, or the keyword options validated into one."""
+    if given is None:
+        return LoadSettings.build("load_responses()", **options)
+    if not isinstance(given, LoadSettings):
+        raise InputError(
+            f"settings must be a LoadSettings, not {type(given).__name__}",
+            where="load_responses()",
+            fix="pass LoadSettings(...) from stigma_outcomes.ingest.settings, or keywords",
+        )
+    if options:
+        raise InputError(
+            "give the settings either whole (settings=LoadSettings(...)) or as keyword "
+            f"arguments, not both (also given: {', '.join(sorted(options))})",
+            where="load_responses()",
+            fix="put every option into the LoadSettings, or drop settings=",
+        )
+    return given
 
 
 def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:

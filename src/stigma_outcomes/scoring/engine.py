@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..ingest.responses import ItemResponses, load_responses
+from ..ingest.settings import LoadSettings
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
 from ..instruments.registry import instrument_id
 from ..instruments.schema import Instrument
@@ -154,6 +155,7 @@ def _not_given(frame: pd.DataFrame, instrument: Instrument) -> np.ndarray | None
 def score(
     data: ItemResponses | object,
     instruments: Sequence[str | Instrument] | None = None,
+    settings: LoadSettings | None = None,
     **load_options: object,
 ) -> ScoreResult:
     """Score every respondent on every scale of the given instruments.
@@ -162,11 +164,15 @@ def score(
     ----------
     data : ItemResponses, DataFrame, path, or list of them
         Item responses from :func:`~stigma_outcomes.ingest.load_responses`, or anything it
-        accepts (then ``load_options`` are passed to it: ``mapping``, ``id_col``, ``wave``,
-        ``wave_col``, ``carry``, ``duplicates``, ...).
+        accepts (then ``settings`` or ``load_options`` are passed to it: the fields of
+        :class:`~stigma_outcomes.ingest.settings.LoadSettings` such as ``mapping``,
+        ``id_col``, ``wave``, ``wave_col``, ``carry``, ``duplicates``, validated into it,
+        and ``registry``, ``id_key``).
     instruments : list of str or Instrument, optional
         Instrument ids, definition paths or loaded definitions; detected from column names
         when omitted.
+    settings : LoadSettings, optional
+        How to read the exports, whole (instead of keyword options).
 
     Returns
     -------
@@ -187,10 +193,11 @@ def score(
     ['lonely', nan]
     """
     if isinstance(data, ItemResponses):
-        if load_options:
+        if load_options or settings is not None:
+            given = sorted(load_options) or ["settings"]
             raise InputError(
                 "options for reading were given with item responses already read: "
-                f"{', '.join(sorted(load_options))}",
+                f"{', '.join(given)}",
                 fix="pass these options to load_responses, or pass score() the exports",
             )
         responses = data
@@ -201,7 +208,7 @@ def score(
         else:
             responses_instruments = responses.instruments
     else:
-        responses = load_responses(data, instruments, **load_options)  # type: ignore[arg-type]
+        responses = load_responses(data, instruments, settings, **load_options)  # type: ignore[arg-type]
         responses_instruments = responses.instruments
     ledgers = [responses.ledger]
     alerts = []
