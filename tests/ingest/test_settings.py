@@ -1,4 +1,4 @@
-"""LoadSettings: one model of reading and binding, built by the API, the evaluation file and the CLI."""
+"""LoadSettings: one model of reading and binding, from the API, the evaluation file and the CLI."""
 
 from __future__ import annotations
 
@@ -132,14 +132,20 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
     assert s.wave == ("pre", "post") and s.wave_col is None
     assert s.carry == ("site", "arm", "age") and s.pii == ("email",) and s.linked is True
     by_column = Evaluation.model_validate(
-        {"data": [{"path": "a.csv", "wave_column": "event"}], "instruments": ["ucla3"],
-         "unlinked": True, "casefold_ids": False}  # fmt: skip
+        {
+            "data": [{"path": "a.csv", "wave_column": "event"}],
+            "instruments": ["ucla3"],
+            "unlinked": True,
+            "casefold_ids": False,
+        }
     ).load_settings()
     assert (by_column.wave, by_column.wave_col, by_column.linked) == (None, "event", False)
     assert by_column.casefold_ids is False
     mixed = Evaluation.model_validate(
-        {"data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave_column": "w"}],
-         "instruments": ["ucla3"]}  # fmt: skip
+        {
+            "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave_column": "w"}],
+            "instruments": ["ucla3"],
+        }
     )
     with pytest.raises(InputError, match="mix 'wave' and 'wave_column'"):
         mixed.load_settings()

@@ -9,6 +9,7 @@ from .mapping import ColumnMapping, InstrumentMap, Mapping, load_mapping
 from .mapping import Section as MappingSection
 from .readers import from_dataframe, read_export
 from .responses import ItemResponses, bind_items, load_responses
+from .settings import LoadSettings
 from .table import LEDGER_COLUMNS, RawTable
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ColumnMapping",
     "InstrumentMap",
     "ItemResponses",
+    "LoadSettings",
     "Mapping",
     "MappingSection",
     "RawTable",
