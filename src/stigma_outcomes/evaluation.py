@@ -44,7 +44,12 @@ from .comparison.settings import (
     setting_description,
 )
 from .errors import InputError
-from .ingest.settings import DuplicatePolicy, LoadSettings, load_setting_description
+from .ingest.settings import (
+    DuplicatePolicy,
+    LoadSettings,
+    file_waves,
+    load_setting_description,
+)
 from .report.asks.options import (  # re-exported: the file's models are reached from here
     CostOptions,
     DoseOptions,
@@ -211,9 +216,8 @@ class Evaluation(BaseModel):
     period: str | None = Field(None, description="Period covered, e.g. 'March to June 2025'.")
     data: list[DataFile] = Field(min_length=1, description="Export files, one per wave or long.")
     instruments: list[str] = Field(min_length=1, description="Instrument ids or YAML paths.")
-    # How the exports are read and bound: names, meanings and checks are LoadSettings' own
-    # (ingest/settings.py); load_settings() builds that model from these fields. The file
-    # says 'id_column' where the API and the command line say 'id_col'.
+    # Reading and binding: LoadSettings' meanings (ingest/settings.py); load_settings() builds
+    # it. The file says 'id_column' where the API and the command line say 'id_col'.
     mapping: str | None = Field(
         None, description="Relative to this file. " + load_setting_description("mapping")
     )
@@ -317,35 +321,17 @@ class Evaluation(BaseModel):
         )
 
     def load_settings(self, base: Path | None = None) -> LoadSettings:
-        """How this file asks its exports to be read and bound, as the API's and the CLI's
-        settings model (:class:`~stigma_outcomes.ingest.settings.LoadSettings`).
+        """How this file asks its exports to be read and bound, as a
+        :class:`~stigma_outcomes.ingest.settings.LoadSettings`: the mapping resolved against
+        ``base`` (this file's folder), the waves of ``data``, and the grouping, pooling and
+        covariate columns carried too. Each entry's flavour, sheet and dictionary stay with it.
 
-        ``mapping`` is resolved against ``base`` (the evaluation file's folder) when given;
-        ``carry`` also holds the grouping, pooling and covariate columns the comparison
-        needs; the design is linked unless ``unlinked``. Per-file reading choices (``flavor``,
-        ``sheet``, ``dictionary`` of each ``data`` entry) stay with the file entries.
-
-        Examples
-        --------
-        >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"},
-        ...     {"path": "b.csv", "wave": "post"}], "instruments": ["ucla3"],
-        ...     "id_column": "pcode", "group_by": "arm", "carry": ["site"]})
+        >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
+        ...     "instruments": ["ucla3"], "id_column": "pcode", "group_by": "arm"})
         >>> s = ev.load_settings()
         >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.linked
-        ('pcode', ('pre', 'post'), ('site', 'arm'), True, True)
+        ('pcode', ('pre',), ('arm',), True, True)
         """
-        waves = [f.wave for f in self.data]
-        wave_cols = {f.wave_column for f in self.data}
-        if all(w is not None for w in waves):
-            wave_args: dict[str, Any] = {"wave": waves}
-        elif len(wave_cols) == 1 and None not in wave_cols:
-            wave_args = {"wave_col": wave_cols.pop()}
-        else:
-            raise InputError(
-                "data files mix 'wave' and 'wave_column'",
-                where="evaluation file, data",
-                fix="give every file a 'wave', or give every file the same 'wave_column'",
-            )
         mapping: str | Path | None = self.mapping
         if mapping is not None and base is not None:
             mapping = base / mapping
@@ -359,7 +345,7 @@ class Evaluation(BaseModel):
             casefold_ids=self.casefold_ids,
             linked=not self.unlinked,
             pii=self.privacy.personal_columns,
-            **wave_args,
+            **file_waves([f.wave for f in self.data], [f.wave_column for f in self.data]),
         )
 
     @field_validator("data")

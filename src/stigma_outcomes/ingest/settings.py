@@ -217,6 +217,23 @@ class LoadSettings(BaseModel):
             raise load_settings_error(err, where) from None
 
 
+def file_waves(waves: list[str | None], wave_columns: list[str | None]) -> dict[str, Any]:
+    """``wave`` or ``wave_col`` settings from the wave (or wave column) of each export.
+
+    >>> file_waves(["pre", "post"], [None, None]), file_waves([None], ["event"])
+    ({'wave': ['pre', 'post']}, {'wave_col': 'event'})
+    """
+    if all(w is not None for w in waves):
+        return {"wave": waves}
+    if len(set(wave_columns)) == 1 and wave_columns[0] is not None:
+        return {"wave_col": wave_columns[0]}
+    raise InputError(
+        "data files mix 'wave' and 'wave_column'",
+        where="evaluation file, data",
+        fix="give every file a 'wave', or give every file the same 'wave_column'",
+    )
+
+
 def _default(name: str) -> Any:
     return LoadSettings.model_fields[name].default
 
@@ -243,6 +260,7 @@ __all__ = [
     "READ_FIELDS",
     "DuplicatePolicy",
     "LoadSettings",
+    "file_waves",
     "load_setting_description",
     "load_settings_error",
 ]
