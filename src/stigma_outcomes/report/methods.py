@@ -201,6 +201,12 @@ def methods_section(
             "beyond chance; the 95% prediction interval adds τ² to the pooled estimate's "
             "uncertainty. Sites with fewer participants than the privacy threshold are neither "
             "pooled nor shown."
+            + (
+                " With a comparison group, the sites were pooled within each group separately, "
+                "so the programme and its comparison are never mixed in one pooled estimate."
+                if any(r.get("group") is not None for r in data["pooled"])
+                else ""
+            )
         )
     if n_tests:
         sec.paragraphs.append(
