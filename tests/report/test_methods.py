@@ -31,9 +31,9 @@ def test_participation_bullets_read_as_sentences() -> None:
 
 
 def _pooling_paragraph(groups: list[str | None]) -> str:
+    from stigma_outcomes.report.content import ReportSettings
     from stigma_outcomes.report.methods import methods_section
     from stigma_outcomes.report.privacy import Disclosure
-    from stigma_outcomes.report.content import ReportSettings
 
     pooled = [{"instrument": "ucla3", "scale": "total", "group": g} for g in groups]
     data = {"meta": {"settings": {"pool_by": "site"}}, "pooled": pooled}
