@@ -178,7 +178,7 @@ def test_pool_by_site_adds_pooled_records(tmp_path):
     data = json.loads(out.read_text())
     assert data["pooled"] and {r["effect"] for r in data["pooled"]} == {"mean_change", "smcr"}
     assert {r["method"] for r in data["pooled"]} == {"DL"}
-    assert data["meta"]["settings"]["pool_col"] == "site"
+    assert data["meta"]["settings"]["pool_by"] == "site"
     # the site-level records feed the pooling; the paired section keeps the whole sample
     assert all(r["group"] is None for r in data["paired"])
     assert "pooled (across-site) records" in result.output

@@ -87,7 +87,7 @@ def test_meta_records_version_settings_and_checksum(results):
     meta = results.to_dict()["meta"]
     assert meta["package"] == "stigma_outcomes" and meta["version"]
     assert meta["inputs"][0]["name"] == "scores.csv" and len(meta["inputs"][0]["sha256"]) == 64
-    assert meta["settings"]["followup"] == ["fu"] and meta["settings"]["group_col"] == "site"
+    assert meta["settings"]["followup"] == ["fu"] and meta["settings"]["group_by"] == "site"
     assert "paired t tests" in meta["multiplicity"]["family"]
 
 

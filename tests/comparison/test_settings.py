@@ -127,4 +127,4 @@ def test_cli_group_col_is_the_old_name_of_group_by(tmp_path):
         data = json.loads(out.read_text())
         data["meta"].pop("inputs")
         outs.append(data)
-    assert outs[0] == outs[1] and outs[0]["meta"]["settings"]["group_col"] == "site"
+    assert outs[0] == outs[1] and outs[0]["meta"]["settings"]["group_by"] == "site"

@@ -156,3 +156,18 @@ def test_a_group_under_the_threshold_keeps_the_whole_sample_histogram() -> None:
     panels = register_changes(results, scores, d, ("pre", "post"))["ucla3"]
     assert [g for g, _ in panels] == [None]
     assert not any("g:Comparison|bin:" in k for k in d.values)
+
+
+def test_results_written_before_the_rename_give_the_same_panels() -> None:
+    """``meta.settings.group_col`` (files written before ``group_by``) is read as ``group_by``."""
+    from stigma_outcomes.report.change import register_changes
+
+    old, scores = _grouped({"Comparison": 40, "Intervention": 60})
+    new = {**old, "meta": {"settings": {"group_by": "arm"}}}
+    assert old["meta"]["settings"] == {"group_col": "arm"}
+    panels = {}
+    for name, results in (("old", old), ("new", new)):
+        d = Disclosure(5)
+        panels[name] = register_changes(results, scores, d, ("pre", "post"))["ucla3"]
+    assert [g for g, _ in panels["new"]] == ["Comparison", "Intervention"]
+    assert panels["old"] == panels["new"]

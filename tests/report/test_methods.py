@@ -28,3 +28,22 @@ def test_participation_bullets_read_as_sentences() -> None:
         "answer the post survey)."
     )
     assert part.bullets[1].endswith("— 63 people. Nobody was lost at this step.")
+
+
+def _pooling_paragraph(groups: list[str | None]) -> str:
+    from stigma_outcomes.report.content import ReportSettings
+    from stigma_outcomes.report.methods import methods_section
+    from stigma_outcomes.report.privacy import Disclosure
+
+    pooled = [{"instrument": "ucla3", "scale": "total", "group": g} for g in groups]
+    data = {"meta": {"settings": {"pool_by": "site"}}, "pooled": pooled}
+    sec = methods_section(data, [], Disclosure(5), ReportSettings())
+    (paragraph,) = [p for p in sec.paragraphs if p.startswith("Across sites.")]
+    return paragraph
+
+
+def test_pooling_within_each_arm_is_said_only_when_pooled_records_carry_a_group() -> None:
+    sentence = "the sites were pooled within each group separately"
+    assert "Each level of 'site' was analysed" in _pooling_paragraph([None])
+    assert sentence not in _pooling_paragraph([None])
+    assert sentence in _pooling_paragraph(["Intervention", "Comparison"])

@@ -1,9 +1,10 @@
 """``Results.meta`` of a comparison: what was run, on what, and what to know about it.
 
 Private to :func:`stigma_outcomes.comparison.compare`. The keys of ``meta.settings`` are
-the results layout's (``group_col``, ``pool_col``, ``min_cell``, ``thresholds``), read by the
-report; :class:`~stigma_outcomes.comparison.settings.CompareSettings` names the same
-settings ``group_by``, ``pool_by``, ``min_cell`` and ``clinical_threshold``.
+the results layout's (``group_by``, ``pool_by``, ``min_cell``, ``thresholds``), read by the
+report (through :func:`~.records.meta.run_settings`, which also reads the old names
+``group_col`` and ``pool_col``); :class:`~stigma_outcomes.comparison.settings.CompareSettings`
+names the clinical thresholds ``clinical_threshold``.
 """
 
 from __future__ import annotations
@@ -53,12 +54,12 @@ def results_meta(
             "post": s.post,
             "followup": list(s.followup),
             "design": "unlinked" if s.unlinked else "linked",
-            "group_col": s.group_by,
+            "group_by": s.group_by,
             "group_levels": table.group_levels,
             "reference_group": s.reference_group,
             "covariates": list(s.covariates),
             "min_cell": s.min_cell,
-            "pool_col": s.pool_by,
+            "pool_by": s.pool_by,
             "pool_method": str(s.pool_method) if s.pool_by is not None else None,
             "confidence_level": 0.95,
             "rci_sd": str(s.rci_sd),

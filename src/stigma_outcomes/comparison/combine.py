@@ -125,7 +125,7 @@ def pool_results(
         "schema_version": RESULTS_SCHEMA_VERSION,
         "inputs": [info for _, _, info in loaded],
         "settings": {
-            "pool_col": SOURCE_COLUMN,
+            "pool_by": SOURCE_COLUMN,
             "pool_method": method,
             "min_cell": min_cell,
             "sources": names,

@@ -12,150 +12,78 @@ so that editors can autocomplete definitions.
 from __future__ import annotations
 
 import math
-import re
 import warnings
-from typing import Annotated, Literal, get_args
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import UnknownNameError
+from ._base import (
+    _ITEM_ID,
+    KNOWN_DOMAINS,
+    Direction,
+    Domain,
+    ItemIds,
+    LicenseStatus,
+    LowerId,
+    Method,
+    Number,
+    Operator,
+    Verification,
+    _code_key,
+    _Model,
+    code_key,
+)
+from ._facts import (
+    Band,
+    Bands,
+    ClinicalCutoff,
+    Conversion,
+    ConversionRow,
+    Fact,
+    License,
+    Mcid,
+    Norm,
+    Provenance,
+    Reliability,
+    ReliabilityValue,
+    SourcedFact,
+    TestRetest,
+)
 
-Domain = Literal[
-    "isolation",
-    "self_stigma",
-    "belonging",
-    "connectedness",
-    "public_stigma",
-    "help_seeking_stigma",
-    "help_seeking",
-    "wellbeing",
-    "distress",
-    "recovery",
-    "social_support",
-    "resilience",
-    "hope",
-    "self_esteem",
-    "self_efficacy",
-    "empowerment",
+__all__ = [
+    "KNOWN_DOMAINS",
+    "AlertRule",
+    "Band",
+    "Bands",
+    "ClinicalCutoff",
+    "Conversion",
+    "ConversionRow",
+    "Direction",
+    "Domain",
+    "Fact",
+    "Instrument",
+    "Item",
+    "ItemIds",
+    "License",
+    "LicenseStatus",
+    "LowerId",
+    "Mcid",
+    "Method",
+    "MissingCode",
+    "Norm",
+    "Number",
+    "Operator",
+    "Provenance",
+    "Reliability",
+    "ReliabilityValue",
+    "ResponseOption",
+    "Scale",
+    "SourcedFact",
+    "TestRetest",
+    "Verification",
+    "code_key",
+    "json_schema",
 ]
-# The documented vocabulary of domains (SPEC §3), in the catalogue's order. It is open: a
-# user's own instrument may name a domain of its own (e.g. programme_satisfaction).
-KNOWN_DOMAINS: tuple[str, ...] = get_args(Domain)
-
-LicenseStatus = Literal[
-    "public_domain",
-    "free_with_citation",
-    "registration_required",
-    "permission_required",
-    "proprietary",
-]
-Verification = Literal["verified", "single_source", "uncertain", "convention", "computed"]
-Method = Literal["sum", "mean", "prorated_sum"]
-Direction = Literal["higher_is_worse", "higher_is_better"]
-Operator = Literal[">=", ">", "<=", "<"]
-Number = float | int
-
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
-
-
-def _lower_id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError("an id is lower-case letters, digits and underscores, e.g. 'total'")
-    return value
-
-
-def _ids_as_text(value: object) -> object:
-    # YAML reads item ids such as 7 as numbers; they are names, so keep them as text.
-    if isinstance(value, list):
-        return [str(v) if isinstance(v, int) else v for v in value]
-    return value
-
-
-LowerId = Annotated[str, AfterValidator(_lower_id)]
-ItemIds = Annotated[list[str], BeforeValidator(_ids_as_text)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Fact(_Model):
-    """Where a fact comes from and how well it is established."""
-
-    source: str = Field(min_length=3, description="Citation or URL the fact rests on.")
-    status: Verification = Field(
-        "verified",
-        description="verified (two independent sources), single_source, uncertain, "
-        "convention (widely used, not the authors' rule) or computed (derived by us).",
-    )
-
-
-class License(_Model):
-    status: LicenseStatus
-    note: str = Field(min_length=3, description="Plain-language terms of use.")
-
-
-class SourcedFact(_Model):
-    """One fact of a definition, the sources it rests on and how well they establish it.
-
-    ``verified`` needs at least two independent sources; a fact resting on one source is
-    ``single_source`` (the project never ships a score-changing fact that is).
-
-    Examples
-    --------
-    >>> SourcedFact(fact="reverse keys 2, 3", status="verified", sources=["A", "B"]).status
-    'verified'
-    """
-
-    fact: str = Field(min_length=3, description="The fact, e.g. 'reverse-keyed items 2 and 3'.")
-    status: Verification
-    sources: list[str] = Field(min_length=1, description="Citations or URLs, one per source.")
-    scoring: bool = Field(
-        True,
-        description="True when the fact changes a score (items, codes, keys, method, missing "
-        "rule); false for facts such as the DOI or licence.",
-    )
-
-    @model_validator(mode="after")
-    def _two_for_verified(self) -> SourcedFact:
-        if self.status == "verified" and len(self.sources) < 2:
-            raise ValueError(
-                f"fact '{self.fact}' is marked verified but names {len(self.sources)} source; "
-                "verified needs two independent sources (otherwise use single_source)"
-            )
-        return self
-
-
-class Provenance(_Model):
-    citation: str = Field(min_length=10)
-    doi: str | None = Field(None, description="DOI without the https://doi.org/ prefix.")
-    license: License
-    wording_shipped: bool = Field(
-        False,
-        description="True only for public-domain wording. Copyrighted wording is never shipped; "
-        "items carry our own short labels and users may overlay their licensed wording.",
-    )
-    sources: list[SourcedFact | str] = Field(
-        default_factory=list,
-        description="Sources for the facts of this definition: per fact (fact, status, "
-        "sources), or as plain text naming a source.",
-    )
-
-    @field_validator("doi")
-    @classmethod
-    def _bare_doi(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("10."):
-            raise ValueError("a DOI starts with '10.' (leave out any https://doi.org/ prefix)")
-        return value
 
 
 class ResponseOption(_Model):
@@ -215,70 +143,6 @@ class Item(_Model):
         if isinstance(value, dict):
             return {_code_key(k): v for k, v in value.items()}
         return value
-
-
-class Band(_Model):
-    label: str
-    min: Number
-    max: Number
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Band:
-        if self.min > self.max:
-            raise ValueError(f"band '{self.label}' has min {self.min} above max {self.max}")
-        return self
-
-
-class Bands(Fact):
-    """Labelled score ranges; both ends inclusive, at the precision the boundaries are written."""
-
-    levels: list[Band] = Field(min_length=2)
-
-
-class ConversionRow(_Model):
-    raw: Number
-    score: Number
-    se: Number | None = None
-
-
-class Conversion(Fact):
-    """A table from raw score to a reported score (e.g. raw sum → T-score with its SE)."""
-
-    to: str = Field(description="Name of the converted metric, e.g. 'T-score'.")
-    table: list[ConversionRow] = Field(min_length=2)
-
-
-class Norm(Fact):
-    population: str
-    mean: Number
-    sd: Annotated[float, Field(gt=0)]
-    n: int | None = Field(None, gt=0)
-
-
-class ReliabilityValue(Fact):
-    value: Annotated[float, Field(gt=0, lt=1)]
-    n: int | None = Field(None, gt=0)
-
-
-class TestRetest(ReliabilityValue):
-    interval: str | None = Field(None, description="Retest interval, e.g. '2 weeks'.")
-
-
-class Reliability(_Model):
-    alpha: ReliabilityValue | None = None
-    test_retest: TestRetest | None = None
-
-
-class Mcid(Fact):
-    value: Annotated[float, Field(gt=0)]
-
-
-class ClinicalCutoff(Fact):
-    """The clinical (dysfunctional) range is ``score <operator> value``."""
-
-    value: Number
-    operator: Operator
-    label: str = Field(description="Name of the clinical range, e.g. 'lonely'.")
 
 
 def _parse_min_answered(value: object) -> object:
@@ -413,24 +277,6 @@ class Instrument(_Model):
     @property
     def item_ids(self) -> list[str]:
         return [item.id for item in self.items]
-
-
-def _code_key(value: object) -> str:
-    """Canonical text for a response code: ``1``, ``1.0`` and ``"1"`` all become ``"1"``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def code_key(value: object) -> str:
-    """Public alias of the canonical code text used for recode keys.
-
-    Examples
-    --------
-    >>> code_key(2.0), code_key("3")
-    ('2', '3')
-    """
-    return _code_key(value)
 
 
 def json_schema() -> dict[str, object]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..comparison._codes import as_text, as_text_is
+from ..comparison.records.meta import run_settings
 from .content import Chart, record_key
 from .formatting import is_number, num
 from .outcomes import OutcomeInfo
@@ -247,7 +248,7 @@ def register_changes(
     """Register the histogram of each instrument's headline scale; chart panels by instrument.
 
     The headline scale is the outcome sections' (the total if there is one, else the
-    first), for the main contrast. With groups (``meta.settings.group_col`` in the scores,
+    first), for the main contrast. With groups (``meta.settings.group_by`` in the scores,
     every group at least the threshold), one panel per group, each tied to its group's
     reliable-change counts, and no whole-sample histogram (which would mix the programme
     with its comparison); otherwise one panel for the whole sample.
@@ -257,7 +258,7 @@ def register_changes(
     paired = data.get("paired") or []
     if primary is None or scores is None:
         return {}
-    group_col = ((data.get("meta") or {}).get("settings") or {}).get("group_col")
+    group_col = run_settings(data).get("group_by")
     out: dict[str, list[tuple[str | None, dict[str, Any]]]] = {}
     for instrument in dict.fromkeys(str(r["instrument"]) for r in paired):
         recs = [

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..comparison._codes import as_text_is
+from ..comparison.records.meta import run_settings
 from .content import Table, record_key
 from .formatting import percent
 from .outcomes import _definition
@@ -178,8 +179,8 @@ def register_cutoff_shares(
     """
     if scores is None or scores.empty:
         return []
-    settings = (data.get("meta") or {}).get("settings") or {}
-    group_col = settings.get("group_col")
+    settings = run_settings(data)
+    group_col = settings.get("group_by")
     paired = data.get("paired") or []
     # By group only where the summary compares the groups (an analysed comparison group).
     controlled = any(a.get("group") is not None for a in data.get("ancova") or [])

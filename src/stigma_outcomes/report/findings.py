@@ -15,91 +15,51 @@ The rules, each tested on its own:
   then the wording is "compared with", not "caused";
 * unlinked (anonymous) designs are labelled as such, and their differences follow the first
   rule with the Holm-adjusted Welch test.
+
+The verdict and the effect-size words (the first and third rules) live in
+:mod:`stigma_outcomes.report._verdicts` and are re-exported here; this module writes the
+sentences.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from ._verdicts import (
+    ALPHA,
+    CONVENTION,
+    CONVENTION_DETAIL,
+    EFFECT_SIZE,
+    EFFECT_SIZE_NAME,
+    Finding,
+    Verdict,
+    adjusted_p,
+    effect_word,
+    verdict,
+)
 from .formatting import count, decimals_for_range, interval, is_number, num, percent, pvalue
 from .outcomes import OutcomeInfo
 from .privacy import Disclosure
 
-Verdict = Literal["improved", "worsened", "no clear change", "not shown"]
-
-ALPHA = 0.05
-CONVENTION = "Cohen's conventions"
-CONVENTION_DETAIL = "Cohen's conventions: 0.2 small, 0.5 medium, 0.8 large"
-EFFECT_SIZE = "d_z"
-"""The one effect size of a linked change the report names in words (summary and outcome
-text alike, and the statistics tables): the mean change ÷ the SD of the changes."""
-EFFECT_SIZE_NAME = "d_z"
-
-
-@dataclass
-class Finding:
-    """One outcome's headline: the verdict and the sentence that carries its numbers."""
-
-    instrument: str
-    scale: str
-    label: str
-    verdict: Verdict
-    sentence: str
-    details: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return " ".join([self.sentence, *self.details])
-
-
-def effect_word(g: object) -> str:
-    """Cohen's (1988) words for a standardised mean difference.
-
-    Examples
-    --------
-    >>> effect_word(0.1), effect_word(-0.35), effect_word(0.6), effect_word(1.2)
-    ('negligible', 'small', 'medium', 'large')
-    """
-    if not is_number(g):
-        return "not available"
-    size = abs(float(g))
-    if size < 0.2:
-        return "negligible"
-    if size < 0.5:
-        return "small"
-    if size < 0.8:
-        return "medium"
-    return "large"
-
-
-def adjusted_p(record: dict[str, Any]) -> float | None:
-    """The multiplicity-adjusted p value a verdict rests on (Holm; BH only if Holm is absent)."""
-    for name in ("p_t_holm", "p_holm", "p_t_bh"):
-        value = record.get(name)
-        if is_number(value):
-            return float(value)
-    return None
-
-
-def verdict(record: dict[str, Any], alpha: float = ALPHA) -> Verdict:
-    """Improved, worsened or no clear change, from the adjusted test and the scale direction.
-
-    Examples
-    --------
-    >>> verdict({"mean_change": -0.8, "p_t_holm": 0.001, "improvement_sign": -1})
-    'improved'
-    >>> verdict({"mean_change": -0.8, "p_t_holm": 0.2, "improvement_sign": -1})
-    'no clear change'
-    """
-    p = adjusted_p(record)
-    change = record.get("mean_change")
-    sign = record.get("improvement_sign")
-    if p is None or not is_number(change) or sign not in (1, -1, 1.0, -1.0):
-        return "no clear change"
-    if p >= alpha or float(change) == 0:
-        return "no clear change"
-    return "improved" if float(change) * float(sign) > 0 else "worsened"
+__all__ = [
+    "ALPHA",
+    "CONVENTION",
+    "CONVENTION_DETAIL",
+    "EFFECT_SIZE",
+    "EFFECT_SIZE_NAME",
+    "Finding",
+    "Verdict",
+    "adjusted_p",
+    "ancova_sentence",
+    "design_sentence",
+    "effect_word",
+    "paired_finding",
+    "register_threshold_shares",
+    "reliable_change_sentence",
+    "threshold_sentence",
+    "unlinked_finding",
+    "verdict",
+]
 
 
 def _count_phrase(d: Disclosure, key: str, n: Any, total: Any, total_key: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..comparison.records.meta import run_settings
 from .formatting import count, decimals_for_range, num, pvalue
 from .outcomes import Definitions
 from .participation import is_none_lost
@@ -188,18 +189,24 @@ def methods_section(
             "are in the technical annex."
         )
     if data.get("pooled"):
-        settings = (data.get("meta") or {}).get("settings") or {}
+        settings = run_settings(data)
         estimator = {"DL": "the DerSimonian–Laird estimator"}.get(
             str(settings.get("pool_method")), "restricted maximum likelihood"
         )
         sec.paragraphs.append(
-            f"Across sites. Each level of '{settings.get('pool_col') or 'site'}' was analysed "
+            f"Across sites. Each level of '{settings.get('pool_by') or 'site'}' was analysed "
             "on its own and the changes combined by a random-effects meta-analysis (inverse-"
             f"variance weights, between-site variance τ² by {estimator}, z-based 95% "
             "intervals, as R's metafor::rma). I² is the share of the variation between sites "
             "beyond chance; the 95% prediction interval adds τ² to the pooled estimate's "
             "uncertainty. Sites with fewer participants than the privacy threshold are neither "
             "pooled nor shown."
+            + (
+                " With a comparison group, the sites were pooled within each group separately, "
+                "so the programme and its comparison are never mixed in one pooled estimate."
+                if any(r.get("group") is not None for r in data["pooled"])
+                else ""
+            )
         )
     if n_tests:
         sec.paragraphs.append(

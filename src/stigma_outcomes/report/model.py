@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..comparison.records.meta import run_settings
 from .asks import ask_sections, register_asks
 from .change import register_changes
 from .content import (
@@ -187,13 +188,13 @@ def build_report(
     register_sites(data, d)
     primary = _primary_contrast(data)
     linked = bool(data.get("paired"))
-    analysis = (data.get("meta") or {}).get("settings") or {}
+    analysis = run_settings(data)
     followups = [str(w) for w in analysis.get("followup") or []]
     if linked:
         flow = flow_steps(scores, *(primary or (None, None)), d, followups)
     else:
         flow = flow_steps_unlinked(scores, *(primary or (None, None)), d)
-    group_col = analysis.get("group_col")
+    group_col = analysis.get("group_by")
     flow_groups = (
         register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
     )

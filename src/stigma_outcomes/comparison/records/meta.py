@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,32 @@ A reader accepts every file of its own major version (a newer minor only adds op
 fields, kept as they are) and files written before versions existed (no
 ``schema_version``), which are checked field by field but not for completeness.
 """
+
+
+SETTING_RENAMES: dict[str, str] = {"group_col": "group_by", "pool_col": "pool_by"}
+"""Old names of ``meta.settings`` keys, as files written before the rename carry them."""
+
+
+def run_settings(results: Mapping[str, Any]) -> dict[str, Any]:
+    """``meta.settings`` of a results object, old key names read as their new ones.
+
+    Files written before the rename say ``group_col``/``pool_col``; a new name, when present,
+    wins.
+
+    Examples
+    --------
+    >>> run_settings({"meta": {"settings": {"group_col": "arm", "min_cell": 5}}})
+    {'group_col': 'arm', 'min_cell': 5, 'group_by': 'arm'}
+    >>> run_settings({"meta": {"settings": {"pool_by": "site"}}})["pool_by"]
+    'site'
+    >>> run_settings({})
+    {}
+    """
+    settings = dict((results.get("meta") or {}).get("settings") or {})
+    for old, new in SETTING_RENAMES.items():
+        if new not in settings and old in settings:
+            settings[new] = settings[old]
+    return settings
 
 
 class InputFile(BaseModel):
@@ -43,7 +70,8 @@ class ResultsMeta(BaseModel):
     )
     settings: dict[str, Any] = Field(
         description="The comparison's settings as run (waves, design, group and pooling "
-        "columns, minimum cell size, reliable-change choices, overrides)."
+        "columns `group_by` and `pool_by` (`group_col` and `pool_col` in files written "
+        "before), minimum cell size, reliable-change choices, overrides)."
     )
     inputs: list[InputFile] = Field(description="Every input with its SHA-256 fingerprint.")
     multiplicity: dict[str, Any] | None = Field(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...comparison.records.meta import run_settings
 from ...errors import InputError
 from ..content import Section, Table, record_key
 from ..outcomes import describe_outcome
@@ -118,7 +119,7 @@ def register_cost(
     if scores is None or scores.empty or primary is None:
         return None
     people = wave_people(scores, primary[0])
-    group_col = ((data.get("meta") or {}).get("settings") or {}).get("group_col")
+    group_col = run_settings(data).get("group_by")
     if group is not None and group_col:
         arm = person_values(scores, group_col, list(primary), people)
         people = pd.Index(arm[arm == group].index)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...comparison.records.meta import run_settings
 from ...errors import InputError
 from ..content import Section, Table
 from ..formatting import num, percent
@@ -160,11 +161,11 @@ def register_dose(
     if scores is None or scores.empty or primary is None:
         return None
     fw, tw = primary
-    settings = (data.get("meta") or {}).get("settings") or {}
+    settings = run_settings(data)
     group = programme_group(data, None, "dose")
     people = wave_people(scores, fw)
-    if group is not None and settings.get("group_col"):
-        arm = person_values(scores, settings["group_col"], [fw, tw], people)
+    if group is not None and settings.get("group_by"):
+        arm = person_values(scores, settings["group_by"], [fw, tw], people)
         people = pd.Index(arm[arm == group].index)
     offered = options.get("offered")
     edges = list(options.get("bands") or [])

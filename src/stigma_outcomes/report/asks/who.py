@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ...comparison.group_labels import check_grouping_columns
+from ...comparison.records.meta import run_settings
 from ..content import Section, Table
 from ..privacy import Disclosure
 from .people import (
@@ -113,8 +114,8 @@ def register_who(
     for column in dict.fromkeys([*columns, *by]):
         check_grouping_columns(scores, {"report.who column": column})
     fw, _tw = primary
-    settings = (data.get("meta") or {}).get("settings") or {}
-    who = Who(group_col=settings.get("group_col"), from_wave=fw)
+    settings = run_settings(data)
+    who = Who(group_col=settings.get("group_by"), from_wave=fw)
     people = wave_people(scores, fw)
     waves = [fw, primary[1]]
     merged = {
