@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     AliasChoices,
@@ -50,15 +50,15 @@ from .ingest.settings import (
     file_waves,
     load_setting_description,
 )
-from .report.asks.options import (  # re-exported: the file's models are reached from here
-    CostOptions,
-    DoseOptions,
-    NarrativeOptions,
-    NormsOptions,
-    Target,
-    VoicesOptions,
-    WhoOptions,
-)
+from .report.asks.options import CostOptions as CostOptions  # re-exported: reached from here
+from .report.asks.options import DoseOptions as DoseOptions
+from .report.asks.options import NarrativeOptions as NarrativeOptions
+from .report.asks.options import NormsOptions as NormsOptions
+from .report.asks.options import Target as Target
+from .report.asks.options import VoicesOptions as VoicesOptions
+from .report.asks.options import WhoOptions as WhoOptions
+from .report.options import PlanningOptions as PlanningOptions
+from .report.options import ReportOptions
 
 
 class DataFile(BaseModel):
@@ -130,68 +130,6 @@ class Privacy(BaseModel):
     def threshold(self) -> int:
         """Deprecated name of :attr:`min_cell`."""
         return self.min_cell
-
-
-class PlanningOptions(BaseModel):
-    """Ask for the report's "Planning the next cohort" section (report/planning.py)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    power: float = Field(0.8, gt=0, lt=1, description="Target power of the next cohort.")
-    alpha: float = Field(0.05, gt=0, lt=1, description="Two-sided significance level.")
-    outcomes: list[str] = Field(
-        default_factory=list, description="INSTRUMENT.SCALE to plan for (default: all)."
-    )
-    attrition: float | None = Field(
-        None, ge=0, lt=1, description="Expected attrition (default: this cohort's)."
-    )
-
-
-class ReportOptions(BaseModel):
-    """How the report looks and which formats are written."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    formats: list[Literal["pdf", "html", "md"]] = Field(
-        default_factory=lambda: ["pdf", "html", "md"]
-    )
-    author: str = Field("Programme evaluation team", description="Organisation, not a person.")
-    language: str = Field("en", description="ISO 639-1 language code of the report.")
-    keywords: list[str] = Field(default_factory=lambda: ["outcomes", "evaluation"])
-    date: str | None = Field(None, description="Date text printed under the title.")
-    planning: PlanningOptions | None = Field(
-        None, description="Add a 'Planning the next cohort' section (sample sizes)."
-    )
-    who: WhoOptions | None = Field(None, description="Add 'Who took part' (demographics).")
-    dose: DoseOptions | None = Field(None, description="Add 'Dose' (sessions attended).")
-    targets: list[Target] = Field(
-        default_factory=list, description="The programme's own targets, met or not."
-    )
-    norms: NormsOptions | None = Field(
-        None, description="Add baseline compared with the instruments' published norms."
-    )
-    cost: CostOptions | None = Field(None, description="Add cost per participant.")
-    voices: VoicesOptions | None = Field(None, description="Add consented quotes.")
-    narrative: NarrativeOptions | None = Field(
-        None, description="Add the evaluator's narrative and recommendations."
-    )
-
-    @field_validator("language")
-    @classmethod
-    def _two_letters(cls, value: str) -> str:
-        if len(value) != 2 or not value.isalpha():
-            raise ValueError("use a two-letter ISO 639-1 code such as 'en' or 'fr'")
-        return value.lower()
-
-    def funder_asks(self, base: Path) -> dict[str, Any] | None:
-        """The funder sections asked for, as plain data with file paths made absolute
-        (relative to the evaluation file's folder ``base``); None when none is asked."""
-        names = ("who", "dose", "targets", "norms", "cost", "voices", "narrative")
-        asks = {n: self.model_dump()[n] for n in names if getattr(self, n)}
-        for name in ("voices", "narrative"):
-            if asks.get(name, {}).get("file"):
-                asks[name]["file"] = str((base / asks[name]["file"]).resolve())
-        return asks or None
 
 
 class Evaluation(BaseModel):

@@ -304,9 +304,18 @@ def test_blank_lines_anywhere_keep_every_row_and_its_number(
         at = min(gap, len(rows)) + 1  # a blank line after the header or after a data row
         lines.insert(at, "")
         expected = [n + 1 if n > at else n for n in expected]
+    data = ("\n".join(lines) + "\n").encode(encoding, "replace")
+    if encoding == "cp1252" and not data.isascii():
+        # As above: Windows-1252 bytes that are also valid UTF-8 are read as UTF-8.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            assume(False)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "gaps.csv"
-        path.write_bytes(("\n".join(lines) + "\n").encode(encoding, "replace"))
+        path.write_bytes(data)
         table = read_export(path, layout="wide")
     assert table.row_numbers.tolist() == expected
     read = table.frame.astype(object).where(table.frame.notna(), "").to_numpy().tolist()
