@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from stigma_outcomes.errors import InputError
@@ -285,6 +285,7 @@ def test_excel_sep_line_names_the_delimiter_and_is_not_a_row(encoding: str, tmp_
     gaps=st.lists(st.integers(min_value=0, max_value=15), max_size=4),
     encoding=st.sampled_from(["utf-8", "cp1252"]),
 )
+@example(rows=[["", "Â\xa0"]], gaps=[], encoding="cp1252")  # bytes C2 A0: valid UTF-8 too
 def test_blank_lines_anywhere_keep_every_row_and_its_number(
     rows: list[list[str]], gaps: list[int], encoding: str
 ) -> None:
