@@ -30,6 +30,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .._settings import rename_old_spellings
+from .._settings import settings_error as _settings_error
 from ..errors import InputError
 from ._choices import Direction, PoolMethod, RciReliability, RciSd
 
@@ -135,8 +137,7 @@ class CompareSettings(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _old_spellings(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data
+        return rename_old_spellings(data, DEPRECATED_NAMES)
         data = dict(data)
         for old, new in DEPRECATED_NAMES.items():
             if old not in data:
@@ -228,14 +229,7 @@ class CompareSettings(BaseModel):
 
 def settings_error(err: ValidationError, where: str) -> InputError:
     """One message naming the first setting that failed."""
-    first = err.errors()[0]
-    name = ".".join(str(p) for p in first["loc"]) or "(settings)"
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return InputError(
-        f"setting '{name}': {message}",
-        where=where,
-        fix="see CompareSettings (stigma_outcomes.comparison.settings) for each setting",
-    )
+    return _settings_error(err, where, "CompareSettings (stigma_outcomes.comparison.settings)")
 
 
 __all__ = [

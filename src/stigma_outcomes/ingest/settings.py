@@ -32,6 +32,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .._settings import rename_old_spellings
+from .._settings import settings_error as _settings_error
 from ..errors import InputError, UnknownNameError
 from ._duplicates import DUPLICATE_POLICIES, DuplicatePolicy
 from .conventions import ROW_ID
@@ -121,8 +123,7 @@ class LoadSettings(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _old_spellings(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data
+        return rename_old_spellings(data, DEPRECATED_NAMES)
         data = dict(data)
         for old, new in DEPRECATED_NAMES.items():
             if old not in data:
@@ -240,14 +241,7 @@ def _default(name: str) -> Any:
 
 def load_settings_error(err: ValidationError, where: str) -> InputError:
     """One message naming the first setting that failed."""
-    first = err.errors()[0]
-    name = ".".join(str(p) for p in first["loc"][:1]) or "(settings)"
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return InputError(
-        f"setting '{name}': {message}" if first["loc"] else message,
-        where=where,
-        fix="see LoadSettings (stigma_outcomes.ingest.settings) for each setting",
-    )
+    return _settings_error(err, where, "LoadSettings (stigma_outcomes.ingest.settings)")
 
 
 def load_setting_description(name: str) -> str:
