@@ -18,7 +18,7 @@ import pandas as pd
 import typst
 
 from stigma_outcomes.pipeline import load_evaluation, run_evaluation, sample_data_dir
-from stigma_outcomes.report import ReportSettings, build_report
+from stigma_outcomes.report import build_report
 from stigma_outcomes.report.render_typst import FIXED_TIMESTAMP, typst_sources
 
 DOCS = Path(__file__).resolve().parent
@@ -34,16 +34,7 @@ def first_page_png(evaluation: Path, ppi: int = 110) -> bytes:
         results = json.loads((out / "results.json").read_text(encoding="utf-8"))
         scores = pd.read_csv(out / "scores.csv", dtype={"participant_id": str})
         ledger = pd.read_csv(out / "ledger.csv")
-    settings = ReportSettings(
-        title=ev.title,
-        program=ev.program,
-        period=ev.period,
-        author=ev.report.author,
-        language=ev.report.language,
-        keywords=ev.report.keywords,
-        threshold=ev.privacy.threshold,
-        date=ev.report.date,
-    )
+    settings = ev.report_settings()
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     model = build_report(results, scores, ledger, settings, planning=planning)
     pages = typst.compile(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import (
     AliasChoices,
@@ -34,6 +34,9 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
+
+if TYPE_CHECKING:
+    from .report.content import ReportSettings
 
 from .comparison.settings import (
     CompareSettings,
@@ -256,6 +259,29 @@ class Evaluation(BaseModel):
             rci_reliability=self.rci_reliability,
             rci_sd=self.rci_sd,
             min_cell=self.privacy.min_cell,
+        )
+
+    def report_settings(self) -> ReportSettings:
+        """What the report is about and who wrote it, as the report's settings.
+
+        Examples
+        --------
+        >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
+        ...     "instruments": ["ucla3"], "title": "T", "privacy": {"min_cell": 7}})
+        >>> ev.report_settings().threshold
+        7
+        """
+        from .report.content import ReportSettings
+
+        return ReportSettings(
+            title=self.title,
+            program=self.program,
+            period=self.period,
+            author=self.report.author,
+            language=self.report.language,
+            keywords=self.report.keywords,
+            threshold=self.privacy.min_cell,
+            date=self.report.date,
         )
 
     def load_settings(self, base: Path | None = None) -> LoadSettings:

@@ -214,7 +214,7 @@ def run_evaluation(
     from .comparison import compare
     from .ingest import load_responses
     from .instruments import Registry
-    from .report import ReportSettings, build_report, render_report
+    from .report import build_report, render_report
     from .scoring import score
 
     say = progress or (lambda _message: None)
@@ -256,16 +256,7 @@ def run_evaluation(
         input_name="scores",
         registry=registry,
     )
-    settings = ReportSettings(
-        title=ev.title,
-        program=ev.program,
-        period=ev.period,
-        author=ev.report.author,
-        language=ev.report.language,
-        keywords=ev.report.keywords,
-        threshold=ev.privacy.min_cell,
-        date=ev.report.date,
-    )
+    settings = ev.report_settings()
     files: dict[str, Path] = {}
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only

@@ -27,7 +27,7 @@ import pytest
 
 from stigma_outcomes.evaluation import load_evaluation
 from stigma_outcomes.pipeline import run_evaluation, sample_data_dir
-from stigma_outcomes.report import ReportSettings, build_report
+from stigma_outcomes.report import build_report
 
 RUNS = {"demo": "evaluation.yaml", "redcap": "evaluation_redcap.yaml"}
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -47,16 +47,7 @@ def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     ev, _base = load_evaluation(folder / RUNS[name])
     import json
 
-    settings = ReportSettings(
-        title=ev.title,
-        program=ev.program,
-        period=ev.period,
-        author=ev.report.author,
-        language=ev.report.language,
-        keywords=ev.report.keywords,
-        threshold=ev.privacy.threshold,
-        date=ev.report.date,
-    )
+    settings = ev.report_settings()
     out = run.out_dir
     model = build_report(
         json.loads((out / "results.json").read_text()),
