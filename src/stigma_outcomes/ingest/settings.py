@@ -26,7 +26,6 @@ separate keyword arguments. This module imports nothing heavy.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -124,22 +123,6 @@ class LoadSettings(BaseModel):
     @classmethod
     def _old_spellings(cls, data: Any) -> Any:
         return rename_old_spellings(data, DEPRECATED_NAMES)
-        data = dict(data)
-        for old, new in DEPRECATED_NAMES.items():
-            if old not in data:
-                continue
-            value = data.pop(old)
-            if value is None:
-                continue
-            if data.get(new) is not None and data[new] != value:
-                raise ValueError(f"give '{new}' or its old name '{old}', not both")
-            warnings.warn(
-                f"'{old}' is the old name of '{new}'; it still works but will go",
-                DeprecationWarning,
-                stacklevel=6,
-            )
-            data[new] = value
-        return data
 
     @field_validator("wave", mode="before")
     @classmethod
