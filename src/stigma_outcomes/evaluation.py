@@ -44,6 +44,8 @@ from .comparison.settings import (
     PoolMethod,
     RciReliability,
     RciSd,
+    reliability_in_range,
+    scale_keys,
     setting_description,
 )
 from .errors import InputError
@@ -210,21 +212,16 @@ class Evaluation(BaseModel):
             str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         )
 
+    # The same checks as CompareSettings', run here so a mistake names the file's field.
     @field_validator("reliability", "direction", "clinical_threshold")
     @classmethod
     def _scale_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for key in value:
-            if key.count(".") != 1:
-                raise ValueError(f"'{key}' should be INSTRUMENT.SCALE, e.g. ismi29.total")
-        return value
+        return scale_keys(value)
 
     @field_validator("reliability")
     @classmethod
     def _reliability_range(cls, value: dict[str, float]) -> dict[str, float]:
-        for key, r in value.items():
-            if not 0 < r < 1:
-                raise ValueError(f"reliability of {key} must be between 0 and 1, got {r}")
-        return value
+        return reliability_in_range(value)
 
     @property
     def groups(self) -> str | None:

@@ -24,7 +24,6 @@ a name. This module imports nothing heavy, so the evaluation file can use it.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,9 +44,26 @@ def _scale_key(key: Any) -> str:
         return f"{key[0]}.{key[1]}"
     text = str(key).strip()
     instrument, dot, scale = text.partition(".")
-    if not (dot and instrument and scale):
+    if not (dot and instrument and scale) or "." in scale:
         raise ValueError(f"'{key}' should be INSTRUMENT.SCALE, e.g. ismi29.total")
     return text
+
+
+def scale_keys(value: Any) -> dict[str, Any]:
+    """A mapping keyed by INSTRUMENT.SCALE (or (instrument, scale) pairs), keys as text."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError("give a mapping of INSTRUMENT.SCALE to a value")
+    return {_scale_key(k): v for k, v in value.items()}
+
+
+def reliability_in_range(value: dict[str, float]) -> dict[str, float]:
+    """Each reliability strictly between 0 and 1."""
+    for key, r in value.items():
+        if not 0 < r < 1:
+            raise ValueError(f"reliability of {key} must be between 0 and 1, got {r}")
+    return value
 
 
 class CompareSettings(BaseModel):
@@ -138,22 +154,6 @@ class CompareSettings(BaseModel):
     @classmethod
     def _old_spellings(cls, data: Any) -> Any:
         return rename_old_spellings(data, DEPRECATED_NAMES)
-        data = dict(data)
-        for old, new in DEPRECATED_NAMES.items():
-            if old not in data:
-                continue
-            value = data.pop(old)
-            if value is None:
-                continue
-            if data.get(new) not in (None, {}, ()) and data.get(new) != value:
-                raise ValueError(f"give '{new}' or its old name '{old}', not both")
-            warnings.warn(
-                f"'{old}' is the old name of '{new}'; it still works but will go",
-                DeprecationWarning,
-                stacklevel=6,
-            )
-            data[new] = value
-        return data
 
     @field_validator("pre", "post", mode="before")
     @classmethod
@@ -177,19 +177,12 @@ class CompareSettings(BaseModel):
     @field_validator("reliability", "direction", "clinical_threshold", mode="before")
     @classmethod
     def _scale_keys(cls, value: Any) -> Any:
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            raise ValueError("give a mapping of INSTRUMENT.SCALE to a value")
-        return {_scale_key(k): v for k, v in value.items()}
+        return scale_keys(value)
 
     @field_validator("reliability")
     @classmethod
     def _reliability_range(cls, value: dict[str, float]) -> dict[str, float]:
-        for key, r in value.items():
-            if not 0 < r < 1:
-                raise ValueError(f"reliability of {key} must be between 0 and 1, got {r}")
-        return value
+        return reliability_in_range(value)
 
     @model_validator(mode="after")
     def _distinct_waves(self) -> CompareSettings:
@@ -239,6 +232,8 @@ __all__ = [
     "PoolMethod",
     "RciReliability",
     "RciSd",
+    "reliability_in_range",
+    "scale_keys",
     "setting_description",
     "settings_error",
 ]
