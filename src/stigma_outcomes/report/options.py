@@ -77,7 +77,8 @@ class ReportOptions(BaseModel):
         """The funder sections asked for, as plain data with file paths made absolute
         (relative to the evaluation file's folder ``base``); None when none is asked."""
         names = ("who", "dose", "targets", "norms", "cost", "voices", "narrative")
-        asks = {n: self.model_dump()[n] for n in names if getattr(self, n)}
+        asked = [n for n in names if getattr(self, n)]
+        asks = self.model_dump(include=set(asked)) if asked else {}
         for name in ("voices", "narrative"):
             if asks.get(name, {}).get("file"):
                 asks[name]["file"] = str((base / asks[name]["file"]).resolve())
