@@ -106,10 +106,19 @@ def appearance_codes(codes: np.ndarray) -> np.ndarray:
     >>> appearance_codes(np.array([2, 0, 2, 1])).tolist()
     [0, 1, 0, 2]
     """
-    present, first = np.unique(codes, return_index=True)
-    rank = np.empty(len(present), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(present))
-    return rank[np.searchsorted(present, codes)]
+    codes = np.asarray(codes)
+    if not len(codes) or codes.min() < 0:
+        present, first = np.unique(codes, return_index=True)
+        rank = np.empty(len(present), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(present))
+        return rank[np.searchsorted(present, codes)]
+    # each code's first row in one pass (no sort of the rows), then the few codes ranked
+    first = np.full(int(codes.max()) + 1, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+    present = np.flatnonzero(first < len(codes))
+    rank = np.zeros(len(first), dtype=np.int64)
+    rank[present[np.argsort(first[present], kind="stable")]] = np.arange(len(present))
+    return rank[codes]
 
 
 def codes_as_text(codes: np.ndarray, labels: list[str], index: pd.Index | None = None) -> pd.Series:
@@ -186,6 +195,26 @@ def as_text_is(values: pd.Series, text: str) -> np.ndarray:
     codes, texts = _category_texts(values)
     hit = np.append((texts == text).to_numpy(dtype=bool), False)  # code −1: missing
     return hit[codes]
+
+
+def distinct_texts(values: pd.Series) -> np.ndarray:
+    """``pd.unique(values.dropna().astype(str))``, each category made text once, not each row.
+
+    Examples
+    --------
+    >>> distinct_texts(pd.Series(pd.Categorical(["b", None, "a", "b"]))).tolist()
+    ['b', 'a']
+    """
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.unique(as_text(values.dropna()))
+    codes = values.cat.codes.to_numpy()
+    present = codes >= 0
+    # the categories' texts as a column without missing values gets them (dropna first)
+    texts = _category_texts(values.iloc[:0])[1]
+    if not present.all():
+        codes = codes[present]
+    used = pd.unique(codes)  # in order of first appearance
+    return pd.unique(texts.to_numpy(dtype=object)[used])
 
 
 def present_labels(values: pd.Series, sort: bool = False) -> list[str]:

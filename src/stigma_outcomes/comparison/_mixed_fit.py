@@ -94,7 +94,7 @@ def _fit_one(
         notes.append(f"no ok scores at wave(s) {', '.join(skipped)}; modelled without them")
     present_levels = np.unique(group) if group is not None else np.array([], dtype=np.int64)
     levels = [part.group_labels[g] for g in present_levels]
-    ids, cluster = np.unique(pid, return_inverse=True)
+    ids, cluster = _dense_ranks(pid)
     base.update(
         {
             "n_participants": len(ids),
@@ -219,6 +219,21 @@ def _fit_one(
         }
     )
     return record
+
+
+def _dense_ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for non-negative integer codes, without a sort.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _dense_ranks(np.array([7, 2, 7, 5]))]
+    [[2, 5, 7], [2, 0, 2, 1]]
+    """
+    if not len(codes) or codes.min() < 0:
+        return np.unique(codes, return_inverse=True)
+    present = np.bincount(codes) > 0
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[codes]
 
 
 def _rank_deficiency_note(

@@ -37,8 +37,9 @@ class _ClusterSums:
         self.Xty = X.T @ y
         self.yty = float(y @ y)
         # column sums of X and sum of y within each participant
-        S = np.zeros((n_clusters, self.p))
-        np.add.at(S, cluster, X)
+        S = np.column_stack(
+            [np.bincount(cluster, weights=X[:, j], minlength=n_clusters) for j in range(self.p)]
+        )
         t = np.bincount(cluster, weights=y, minlength=n_clusters)
         n_i = np.bincount(cluster, minlength=n_clusters)
         sizes, size_of = np.unique(n_i, return_inverse=True)

@@ -35,41 +35,91 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-class _HashSink:
-    """A write-only file object that feeds a SHA-256 digest (so nothing is kept in memory)."""
-
-    def __init__(self) -> None:
-        self.digest = hashlib.sha256()
-        self.closed = False
-
-    def write(self, data: bytes) -> int:
-        self.digest.update(data)
-        return len(data)
-
-    def flush(self) -> None:
-        return None
-
-    def close(self) -> None:
-        self.closed = True
+_FRAME_FORMAT = b"stigma-outcomes frame fingerprint 2\n"
+"""Names the layout below; a change to it must change this line (and so every fingerprint)."""
 
 
 def frame_sha256(frame: pd.DataFrame) -> str:
-    """SHA-256 of a DataFrame written as CSV by Arrow (header + rows, no index).
+    """SHA-256 of a DataFrame's content in a canonical binary layout.
 
-    The CSV text is canonical (independent of how the frame is chunked in memory) and is
-    streamed into the digest. Columns Arrow cannot type (mixed objects) fall back to
-    pandas' row hashes.
+    Each column contributes its name, a kind (number, integer, text) and its values: numbers
+    as little-endian float64 or int64 with a packed missing mask, text as Arrow's offsets
+    and UTF-8 bytes. A categorical counts as text: its categories are sorted and its codes
+    renumbered, so the fingerprint depends on the values, not on the category order or on
+    how the frame is chunked in memory. Every piece is length-prefixed, so no two tables
+    share a byte stream. Columns that are neither numbers nor text (mixed objects) fall back
+    to pandas' row hashes for the whole frame.
     """
     import pyarrow as pa
-    import pyarrow.csv as pa_csv
 
+    digest = hashlib.sha256(_FRAME_FORMAT)
+
+    def put(piece: bytes | memoryview) -> None:
+        digest.update(len(piece).to_bytes(8, "little"))
+        digest.update(piece)
+
+    put(len(frame).to_bytes(8, "little"))
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
-        digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-        return digest.hexdigest()
-    sink = _HashSink()
-    with pa.PythonFile(sink, mode="w") as handle:
-        pa_csv.write_csv(table, handle)
-    return sink.digest.hexdigest()
+        for name, column in frame.items():
+            put(str(name).encode("utf-8"))
+            for piece in _column_pieces(column):
+                put(piece)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        fallback = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+        fallback.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        return fallback.hexdigest()
+    return digest.hexdigest()
+
+
+def _column_pieces(column: pd.Series) -> list[bytes | memoryview]:
+    """The kind and the canonical bytes of one column's values (see :func:`frame_sha256`)."""
+    import numpy as np
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories
+        texts = categories.to_numpy(dtype=object)
+        if categories.inferred_type != "string":
+            texts = np.array([str(v) for v in texts], dtype=object)
+        order = np.argsort(texts, kind="stable")
+        codes = column.cat.codes.to_numpy()  # its width follows the number of categories
+        if (order != np.arange(len(order))).any():
+            rank = np.empty(len(order) + 1, dtype=codes.dtype)
+            rank[order] = np.arange(len(order))
+            rank[-1] = -1  # code −1: missing
+            codes, texts = rank[codes], texts[order]
+        return [
+            b"category",
+            *_text_pieces(list(texts)),
+            codes.astype(codes.dtype.newbyteorder("<")).tobytes(),
+        ]
+    kind = getattr(dtype, "kind", "O")
+    if kind in "biuf":
+        as_float = kind == "f"
+        missing = column.isna().to_numpy(dtype=bool)
+        values = column.to_numpy(dtype="<f8" if as_float else "<i8", na_value=0)
+        if missing.any():
+            values = np.where(missing, 0, values).astype(values.dtype)  # NaN and None alike
+        tag = b"float" if as_float else b"integer"
+        return [tag, np.packbits(missing).tobytes(), values.tobytes()]
+    return [b"text", *_text_pieces(column)]
+
+
+def _text_pieces(values: object) -> list[bytes | memoryview]:
+    """Missing mask, offsets and UTF-8 bytes of values as one Arrow large_string array."""
+    import numpy as np
+    import pyarrow as pa
+
+    array = pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    kind = array.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)):
+        raise TypeError(f"not text: {kind}")
+    array = array.cast(pa.large_string())
+    missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    _, offsets_buf, data_buf = array.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype="<i8")[array.offset : array.offset + len(array) + 1]
+    start, end = (int(offsets[0]), int(offsets[-1])) if len(offsets) else (0, 0)
+    data = memoryview(data_buf)[start:end] if data_buf is not None else b""
+    return [np.packbits(missing).tobytes(), (offsets - start).tobytes(), data]

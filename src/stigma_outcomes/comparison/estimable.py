@@ -22,7 +22,8 @@ def estimable_columns(X: np.ndarray, tol: float = ALIAS_TOL) -> np.ndarray:
 
     Columns are taken in order, as R's pivoting QR does; a column is aliased (coefficient
     ``NA`` in R) when its residual after projecting on the kept columns is shorter than
-    ``tol`` times its own length.
+    ``tol`` times its own length. The search runs on the ``p x p`` triangular factor of one
+    QR decomposition of ``X``, which has the same lengths and angles between columns.
 
     Examples
     --------
@@ -31,6 +32,12 @@ def estimable_columns(X: np.ndarray, tol: float = ALIAS_TOL) -> np.ndarray:
     [True, True, False]
     """
     keep = np.zeros(X.shape[1], dtype=bool)
+    if not X.shape[0] or not X.shape[1]:
+        return keep
+    # The triangular factor of a QR decomposition has the same column inner products as X
+    # (R'R = X'X), hence the same projections and residual lengths: the column-by-column
+    # search below runs on its few rows instead of X's many.
+    X = np.linalg.qr(X, mode="r") if X.shape[0] > X.shape[1] else X
     basis = np.empty((X.shape[0], 0))
     for j in range(X.shape[1]):
         col = X[:, j]

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._codes import as_text
+from ._codes import distinct_texts
 
 MOSTLY_UNIQUE = 0.5
 """A column with more distinct labels than this share of its participants is refused."""
@@ -116,7 +117,7 @@ def _reason(scores: pd.DataFrame, column: str, ids: set[str], flagged: set[str])
     from ..ingest.pii import find_pii_columns
 
     values = scores[column]
-    labels = pd.unique(as_text(values.dropna()))
+    labels = distinct_texts(values)
     found = find_pii_columns(pd.DataFrame({column: pd.Series(labels, dtype=object)}))
     if column in found:
         return f"the personal-data scan flagged it ({found[column]})"
@@ -124,10 +125,19 @@ def _reason(scores: pd.DataFrame, column: str, ids: set[str], flagged: set[str])
     if kind:
         return f"one of its values looks like {kind}"
     if "participant_id" in scores.columns:
-        people = scores.loc[values.notna(), "participant_id"].nunique()
+        people = _people_with(scores["participant_id"], values.notna().to_numpy(dtype=bool))
         if len(labels) >= 2 and len(labels) > MOSTLY_UNIQUE * people:
             return (
                 f"its values are mostly unique ({len(labels)} labels for {people} "
                 "participants), so each label points at a person"
             )
     return None
+
+
+def _people_with(ids: pd.Series, mask: np.ndarray) -> int:
+    """``ids[mask].nunique()``, counted on a categorical's codes when it is one."""
+    if not isinstance(ids.dtype, pd.CategoricalDtype):
+        return int(ids[mask].nunique())
+    codes = ids.cat.codes.to_numpy()[mask]
+    codes = codes[codes >= 0]
+    return int(np.count_nonzero(np.bincount(codes, minlength=len(ids.cat.categories))))

@@ -91,13 +91,21 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
             where="scores passed to the mixed model",
             fix="pass the tidy scores written by `stigma-outcomes score`",
         )
+    has_group = group_col is not None and group_col in scores.columns
+    levels = present_labels(scores[group_col]) if has_group else None
+    _check_design(set(present_labels(scores["wave"])), waves, group_col, levels)
+
+
+def _check_design(
+    present: set[str], waves: list[str], group_col: str | None, levels: list[str] | None
+) -> None:
+    """The waves asked for exist, and a group column (``levels`` None: absent) has two levels."""
     if len(waves) < 2 or len(set(waves)) != len(waves):
         raise AnalysisError(
             f"a mixed model needs at least two distinct waves, got {list(waves)}",
             where="waves for the mixed model",
             fix="name the baseline first, then the later waves, each once",
         )
-    present = set(present_labels(scores["wave"]))
     absent = [w for w in waves if w not in present]
     if absent:
         raise AnalysisError(
@@ -106,13 +114,12 @@ def _check_inputs(scores: pd.DataFrame, waves: list[str], group_col: str | None)
             fix=f"use waves that exist: {', '.join(sorted(present))}",
         )
     if group_col is not None:
-        if group_col not in scores.columns:
+        if levels is None:
             raise AnalysisError(
                 f"group column '{group_col}' is not in the scores",
                 where="scores columns",
                 fix="carry the column through scoring (--carry) or drop --group-col",
             )
-        levels = present_labels(scores[group_col])
         if len(levels) < 2:
             raise AnalysisError(
                 f"group column '{group_col}' has {len(levels)} level(s); a group comparison "
@@ -181,6 +188,8 @@ def fit_mixed_models(
     """
     waves = [str(w) for w in waves]
     if isinstance(scores, ScoreTable):
+        if scores.group_by == group_col:
+            return _fit_table(scores, waves, group_col)
         scores = scores.to_frame()
     _check_inputs(scores, waves, group_col)
     # integer codes throughout: the scores table is scanned once, not once per scale
@@ -202,24 +211,56 @@ def fit_mixed_models(
     group, group_labels = (
         text_codes(scores[group_col], sort=True) if group_col is not None else (None, [])
     )
+    names = [(inst_labels[c // n_scale], scale_labels[c % n_scale]) for c in cells]
+    columns = (wave_at, pid, y_all, group, group_labels)
+    return _fit_cells(rows, starts, stops, names, columns, waves, group_col)
+
+
+def _fit_table(table: ScoreTable, waves: list[str], group_col: str | None) -> list[dict[str, Any]]:
+    """The same fits read straight from the table's codes (no tidy frame, nothing re-coded).
+
+    The table holds only usable scores, its scale codes are in the sorted (instrument,
+    scale) order and its participant and group codes are ordered as the tidy frame's, so
+    every scale's cell is the one :func:`fit_mixed_models` would cut from that frame.
+    """
+    coded = table.coded
+    present = table.waves
+    _check_design(set(present), waves, group_col, table.group_levels if group_col else None)
+    wave_at = np.append(match_labels(present, waves), -1)[coded["_wave"].to_numpy()]
+    scale = coded["_scale"].to_numpy()
+    rows = np.flatnonzero(wave_at >= 0)
+    rows = rows[np.argsort(scale[rows], kind="stable")]
+    cells = np.arange(len(table.scales))
+    starts = np.searchsorted(scale[rows], cells)
+    stops = np.searchsorted(scale[rows], cells, side="right")
+    group = coded["_group"].to_numpy() if group_col is not None else None
+    y = coded["score"].to_numpy(dtype=float)
+    columns = (wave_at, coded["_pid"].to_numpy(), y, group, table.group_levels)
+    return _fit_cells(rows, starts, stops, table.scales, columns, waves, group_col)
+
+
+def _fit_cells(
+    rows: np.ndarray,
+    starts: np.ndarray,
+    stops: np.ndarray,
+    names: list[tuple[str, str]],
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, list[str]],
+    waves: list[str],
+    group_col: str | None,
+) -> list[dict[str, Any]]:
+    """One model per scale: ``rows[starts[i]:stops[i]]`` are scale ``names[i]``'s rows."""
+    wave_at, pid, y_all, group, group_labels = columns
     records = []
-    for c, start, stop in zip(cells, starts, stops, strict=True):
+    for (instrument, scale), start, stop in zip(names, starts, stops, strict=True):
         part = rows[start:stop]
-        records.append(
-            _fit_one(
-                _Cell(
-                    wave=wave_at[part],
-                    pid=pid[part],
-                    y=y_all[part],
-                    group=group[part] if group is not None else None,
-                    group_labels=group_labels,
-                ),
-                inst_labels[c // n_scale],
-                scale_labels[c % n_scale],
-                waves,
-                group_col,
-            )
+        cell = _Cell(
+            wave=wave_at[part],
+            pid=pid[part],
+            y=y_all[part],
+            group=group[part] if group is not None else None,
+            group_labels=group_labels,
         )
+        records.append(_fit_one(cell, instrument, scale, waves, group_col))
     return records
 
 

@@ -18,7 +18,6 @@ import pandas as pd
 from ..errors import AnalysisError, InputError
 from ._codes import (
     appearance_codes,
-    codes_as_text,
     equals_text,
     natural_order,
     present_labels,
@@ -37,8 +36,8 @@ def valid_scores(
     """The usable rows of a tidy scores table: status ``ok`` and a finite score.
 
     Checks the required columns (and ``group_col``) exist, turns ``wave``, ``instrument``,
-    ``scale`` and ``participant_id`` into text, and refuses a participant with two scores
-    for the same scale and wave.
+    ``scale`` and ``participant_id`` into categoricals of their text (each distinct value
+    made text once), and refuses a participant with two scores for the same scale and wave.
 
     Examples
     --------
@@ -67,23 +66,30 @@ def valid_scores(
             where=f"columns present: {', '.join(map(str, scores.columns))}",
             fix="carry the column through scoring (--carry) or correct the column name",
         )
-    score = pd.to_numeric(scores["score"], errors="coerce")
+    score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     ok = equals_text(scores["status"], "ok")
-    ok &= np.isfinite(score.to_numpy(dtype=float, na_value=np.nan))
+    ok &= np.isfinite(score)
+    rows = np.flatnonzero(ok)
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
-    out = scores.loc[ok, keep].reset_index(drop=True)
+    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
     codes: dict[str, tuple[np.ndarray, list[str]]] = {}
-    for col in ("participant_id", "wave", "instrument", "scale"):
-        # each distinct value becomes text once (a categorical's categories), not each row
-        col_codes, labels = text_codes(out[col], sort=col != "participant_id")
+    for col in keep:
+        if col not in ("participant_id", "wave", "instrument", "scale"):
+            out[col] = scores[col].iloc[rows].reset_index(drop=True)
+            continue
+        # each distinct value becomes text once (a categorical's categories), not each row;
+        # the key columns are kept as categoricals of that text (codes, not a string a row)
+        col_codes, labels = text_codes(scores[col], sort=col != "participant_id")
+        col_codes = col_codes[rows]
         if (col_codes < 0).any():
-            out[col] = out[col].astype(str)  # a missing key is kept as the text 'nan'
+            # a missing key is kept as the text 'nan'
+            out[col] = scores[col].iloc[rows].reset_index(drop=True).astype(str)
             continue
         col_codes, labels = _compact(col_codes, labels)
-        out[col] = codes_as_text(col_codes, labels, out.index)
+        out[col] = pd.Categorical.from_codes(col_codes, categories=pd.Index(labels, dtype=object))
         codes[col] = (col_codes, labels)
-    out["score"] = score.to_numpy(dtype=float, na_value=np.nan)[ok]
+    out["score"] = score[rows]
     _add_codes(out, group_col, codes)
     _refuse_duplicates(out)
     return out

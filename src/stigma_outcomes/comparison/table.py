@@ -107,7 +107,11 @@ class ScoreTable:
 
     def ids_at(self, wave: str) -> np.ndarray:
         """The distinct participant IDs with a usable score at ``wave`` (as stored)."""
-        return pd.unique(self._valid.loc[self.wave_mask(wave), "participant_id"])
+        ids = self._valid["participant_id"]
+        if not isinstance(ids.dtype, pd.CategoricalDtype):
+            return pd.unique(ids.loc[self.wave_mask(wave)])
+        codes = pd.unique(ids.cat.codes.to_numpy()[self.wave_mask(wave)])
+        return ids.cat.categories.to_numpy(dtype=object)[codes]
 
     # -- views -----------------------------------------------------------------------------
     def regroup(self, column: str) -> ScoreTable:
@@ -149,7 +153,13 @@ class ScoreTable:
         valid = self._valid
         # participant codes in order of appearance (0..n−1, or a subset after within())
         _, first, pid = np.unique(valid["_pid"].to_numpy(), return_index=True, return_inverse=True)
-        pid_labels = valid["participant_id"].to_numpy()[first]
+        ids = valid["participant_id"]
+        if isinstance(ids.dtype, pd.CategoricalDtype):
+            # the labels of the first rows, read through the codes (no text made per row)
+            labels = ids.cat.categories.to_numpy(dtype=object)
+            pid_labels = labels[ids.cat.codes.to_numpy()[first]]
+        else:
+            pid_labels = ids.to_numpy()[first]
         scales = self.scales
         inst_labels = sorted({inst for inst, _ in scales})
         scale_labels = sorted({scale for _, scale in scales})
