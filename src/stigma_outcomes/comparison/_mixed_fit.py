@@ -121,7 +121,7 @@ def _fit_one(
     n_clusters = int(cluster.max()) + 1
     # An empty wave x group cell makes its interaction column zero; like lme4, drop the
     # aliased columns, fit the rest, and estimate every cell mean that is estimable.
-    keep = estimable_columns(X_full)
+    keep = estimable_columns(_cell_design(wave_idx, group_idx, len(used_waves), len(levels)))
     X = X_full[:, keep]
     terms = [t for t, k in zip(terms_full, keep, strict=True) if k]
     if not keep.all():
@@ -219,6 +219,23 @@ def _fit_one(
         }
     )
     return record
+
+
+def _cell_design(
+    wave_idx: np.ndarray, group_idx: np.ndarray | None, n_waves: int, n_levels: int
+) -> np.ndarray:
+    """One design row per observed wave x group cell, weighted by the root of its count.
+
+    Its columns have the same lengths and angles as the full design's (the same ``X'X``),
+    so :func:`estimable_columns` finds the same aliased columns from a few rows.
+    """
+    n_groups = max(n_levels, 1)
+    cell = wave_idx * n_groups + (group_idx if group_idx is not None else 0)
+    counts = np.bincount(cell, minlength=n_waves * n_groups)
+    present = np.flatnonzero(counts)
+    groups = present % n_groups if group_idx is not None else None
+    rows = _design(present // n_groups, groups, n_waves, n_groups)
+    return rows * np.sqrt(counts[present])[:, None]
 
 
 def _dense_ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -46,8 +46,10 @@ class _ClusterSums:
         self.sizes = sizes.astype(float)
         self.count = np.bincount(size_of, minlength=len(sizes)).astype(float)
         # per size m: sum of S_i S_i', S_i t_i and t_i^2 over participants with m scores
-        self.SS = np.stack([S[size_of == j].T @ S[size_of == j] for j in range(len(sizes))])
-        self.St = np.stack([S[size_of == j].T @ t[size_of == j] for j in range(len(sizes))])
+        masks = [size_of == j for j in range(len(sizes))]
+        parts = [S[m] for m in masks]
+        self.SS = np.stack([part.T @ part for part in parts])
+        self.St = np.stack([part.T @ t[m] for part, m in zip(parts, masks, strict=True)])
         self.tt = np.bincount(size_of, weights=t * t, minlength=len(sizes))
 
     def solve(self, theta2: float) -> tuple[np.ndarray, np.ndarray, float, float]:

@@ -72,11 +72,11 @@ def valid_scores(
     rows = np.flatnonzero(ok)
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
-    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    columns: dict[str, Any] = {}
     codes: dict[str, tuple[np.ndarray, list[str]]] = {}
     for col in keep:
         if col not in ("participant_id", "wave", "instrument", "scale"):
-            out[col] = scores[col].iloc[rows].reset_index(drop=True)
+            columns[col] = scores[col].iloc[rows].reset_index(drop=True)
             continue
         # each distinct value becomes text once (a categorical's categories), not each row;
         # the key columns are kept as categoricals of that text (codes, not a string a row)
@@ -84,13 +84,17 @@ def valid_scores(
         col_codes = col_codes[rows]
         if (col_codes < 0).any():
             # a missing key is kept as the text 'nan'
-            out[col] = scores[col].iloc[rows].reset_index(drop=True).astype(str)
+            columns[col] = scores[col].iloc[rows].reset_index(drop=True).astype(str)
             continue
         col_codes, labels = _compact(col_codes, labels)
-        out[col] = pd.Categorical.from_codes(col_codes, categories=pd.Index(labels, dtype=object))
+        categories = pd.Index(labels, dtype=object)
+        columns[col] = pd.Categorical.from_codes(col_codes, categories=categories)
         codes[col] = (col_codes, labels)
-    out["score"] = score[rows]
-    _add_codes(out, group_col, codes)
+    columns["score"] = score[rows]
+    attrs = _add_codes(columns, group_col, codes)
+    # one frame from the finished columns, none of them copied again
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
+    out.attrs.update(attrs)
     _refuse_duplicates(out)
     return out
 
@@ -105,19 +109,20 @@ def _compact(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str
 
 
 def _add_codes(
-    out: pd.DataFrame,
+    out: dict[str, Any],
     group_col: str | None,
     known: dict[str, tuple[np.ndarray, list[str]]] | None = None,
-) -> None:
+) -> dict[str, Any]:
     """Integer codes, computed once, so nothing downstream hashes text again.
 
-    ``_pid`` (participant, in order of appearance), ``_scale`` (index into the sorted scale
-    table), ``_wave`` (index into the sorted wave names) and, with a group column,
-    ``_group`` (index into its sorted levels as text, −1 when missing). The lookup lists are
-    kept in ``out.attrs``. ``known`` holds codes already worked out by :func:`valid_scores`
-    (sorted labels, except the participant's).
+    Adds to the columns ``out``: ``_pid`` (participant, in order of appearance), ``_scale``
+    (index into the sorted scale table), ``_wave`` (index into the sorted wave names) and,
+    with a group column, ``_group`` (index into its sorted levels as text, −1 when
+    missing). Returns the lookup lists, kept in the frame's ``attrs``. ``known`` holds codes
+    already worked out by :func:`valid_scores` (sorted labels, except the participant's).
     """
     known = known or {}
+    attrs: dict[str, Any] = {}
 
     def codes_of(col: str, sort: bool) -> tuple[np.ndarray, list[str]]:
         if col in known:
@@ -133,18 +138,19 @@ def _add_codes(
     wave, wave_names = codes_of("wave", True)
     combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
     present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
-    out["_pid"] = pid.astype(np.int64)
-    out["_scale"] = np.searchsorted(present, combined).astype(np.int64)
-    out["_wave"] = wave.astype(np.int64)
+    out["_pid"] = np.asarray(pid, dtype=np.int64)
+    out["_scale"] = np.searchsorted(present, combined).astype(np.int64, copy=False)
+    out["_wave"] = np.asarray(wave, dtype=np.int64)
     n_scales = max(len(scale_names), 1)
-    out.attrs["scales"] = [
+    attrs["scales"] = [
         (str(inst_names[c // n_scales]), str(scale_names[c % n_scales])) for c in present
     ]
-    out.attrs["waves"] = [str(w) for w in wave_names]
+    attrs["waves"] = [str(w) for w in wave_names]
     if group_col is not None:
         group, levels = _compact(*text_codes(out[group_col], sort=True))
-        out["_group"] = group.astype(np.int64)
-        out.attrs["group_levels"] = [str(v) for v in levels]
+        out["_group"] = np.asarray(group, dtype=np.int64)
+        attrs["group_levels"] = [str(v) for v in levels]
+    return attrs
 
 
 def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
@@ -177,12 +183,21 @@ def _refuse_duplicates(out: pd.DataFrame) -> None:
     key = (out["_scale"].to_numpy() * n_wave + out["_wave"].to_numpy()) * n_pid + out[
         "_pid"
     ].to_numpy()
-    order = np.argsort(key, kind="stable")
-    repeated = np.flatnonzero(key[order][1:] == key[order][:-1])
-    if len(repeated):
-        first = out.iloc[int(order[repeated[0]])]
+    span = (int(out["_scale"].max()) + 1) * n_wave * n_pid if len(out) else 0
+    if span <= DIRECT_LOOKUP_LIMIT:
+        # dense keys: counted directly, no sort
+        counts = np.bincount(key, minlength=span)
+        extra = int(counts.sum() - np.count_nonzero(counts))
+        row = int(np.argmax(key == np.argmax(counts > 1))) if extra else -1
+    else:
+        order = np.argsort(key, kind="stable")
+        repeated = np.flatnonzero(key[order][1:] == key[order][:-1])
+        extra = len(repeated)
+        row = int(order[repeated[0]]) if extra else -1
+    if extra:
+        first = out.iloc[row]
         raise InputError(
-            f"participant '{first['participant_id']}' has {len(repeated) + 1} or more "
+            f"participant '{first['participant_id']}' has {extra + 1} or more "
             "duplicated scores (same wave, instrument and scale)",
             where=f"wave '{first['wave']}', {first['instrument']}.{first['scale']}",
             fix="resolve duplicates when scoring (duplicate policy) so each participant has "
