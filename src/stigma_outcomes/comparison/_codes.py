@@ -38,9 +38,14 @@ def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[
     else:
         raw, uniques = pd.factorize(values)
         raw = raw.astype(np.int64)
-    texts = [str(v) for v in uniques]
-    merged, labels = pd.factorize(pd.Series(texts, dtype=object))
-    labels = [str(v) for v in labels]
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        # distinct strings already (categories, factorised values): each is its own text
+        labels = np.asarray(uniques, dtype=object).tolist()
+        merged = np.arange(len(labels), dtype=np.int64)
+    else:
+        texts = [str(v) for v in uniques]
+        merged, labels = pd.factorize(pd.Series(texts, dtype=object))
+        labels = [str(v) for v in labels]
     if sort and labels:
         order = natural_order(labels)
         rank = np.empty(len(labels), dtype=np.int64)

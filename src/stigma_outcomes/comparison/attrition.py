@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import welch_t
-from .pairing import scale_table, wave_mask
+from .pairing import DIRECT_LOOKUP_LIMIT, scale_table, wave_mask
 from .unlinked import hedges_g
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def attrition_records(
     out: list[dict[str, Any]] = []
     for wave in later_waves:
         at_later = wave_mask(valid, wave)
-        completer = np.isin(base_key, key_all[at_later])
+        completer = _present_in(base_key, key_all[at_later], (len(table) or 1) * n_pid)
         later_group = group_all[at_later]
         cells = pd.DataFrame(
             {
@@ -145,6 +145,15 @@ def attrition_records(
             rec["suppress"] = bool(any(0 < n < min_cell for n in sides) or sum(sides) < min_cell)
             out.append(rec)
     return out
+
+
+def _present_in(keys: np.ndarray, others: np.ndarray, span: int) -> np.ndarray:
+    """``np.isin(keys, others)`` for keys in ``[0, span)``: a lookup table when it is small."""
+    if span > DIRECT_LOOKUP_LIMIT:
+        return np.isin(keys, others)
+    seen = np.zeros(span, dtype=bool)
+    seen[others] = True
+    return seen[keys]
 
 
 def _group_codes(valid: pd.DataFrame, group_col: str | None) -> np.ndarray:

@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._common import (
     essentially_constant,
@@ -89,6 +90,9 @@ def _ranks_within_cells(cell: np.ndarray, values: np.ndarray) -> tuple[np.ndarra
     n_cells = int(cell.max()) + 1 if size else 0
     if size == 0:
         return np.empty(0), np.zeros(n_cells)
+    codes, distinct = pd.factorize(values)
+    if n_cells * len(distinct) <= 4 * size + 1_000_000:
+        return _ranks_by_counting(cell, codes, np.asarray(distinct), n_cells)
     order = np.lexsort((values, cell))
     c_s = cell[order]
     v_s = values[order]
@@ -105,6 +109,28 @@ def _ranks_within_cells(cell: np.ndarray, values: np.ndarray) -> tuple[np.ndarra
     ranks[order] = run_rank[run_id]
     ties = np.bincount(c_s[run_start], weights=run_len**3 - run_len, minlength=n_cells)
     return ranks, ties
+
+
+def _ranks_by_counting(
+    cell: np.ndarray, codes: np.ndarray, distinct: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_ranks_within_cells` for values with few distinct levels: counted, not sorted.
+
+    Each value's rank is the number of smaller values in its cell plus the midpoint of its
+    tie group, the same numbers a sort gives (and the tie term is summed in the same order:
+    cell by cell, values ascending).
+    """
+    k = len(distinct)
+    level = np.empty(k, dtype=np.int64)
+    level[np.argsort(distinct, kind="stable")] = np.arange(k)
+    key = cell.astype(np.int64) * k + level[codes]
+    counts = np.bincount(key, minlength=n_cells * k)
+    below = (np.cumsum(counts.reshape(n_cells, k), axis=1) - counts.reshape(n_cells, k)).ravel()
+    run_len = counts.astype(float)
+    mid = below + (run_len + 1.0) / 2.0
+    runs = np.flatnonzero(counts)
+    ties = np.bincount(runs // k, weights=run_len[runs] ** 3 - run_len[runs], minlength=n_cells)
+    return mid[key], ties
 
 
 def cell_reductions(
