@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -54,9 +55,10 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
     digest = hashlib.sha256(_FRAME_FORMAT)
 
-    def put(piece: bytes | memoryview) -> None:
-        digest.update(len(piece).to_bytes(8, "little"))
-        digest.update(piece)
+    def put(piece: Any) -> None:
+        view = memoryview(piece).cast("B")  # an array is hashed in place, not copied
+        digest.update(view.nbytes.to_bytes(8, "little"))
+        digest.update(view)
 
     put(len(frame).to_bytes(8, "little"))
     try:
@@ -71,7 +73,7 @@ def frame_sha256(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _column_pieces(column: pd.Series) -> list[bytes | memoryview]:
+def _column_pieces(column: pd.Series) -> list[Any]:
     """The kind and the canonical bytes of one column's values (see :func:`frame_sha256`)."""
     import numpy as np
 
@@ -91,7 +93,7 @@ def _column_pieces(column: pd.Series) -> list[bytes | memoryview]:
         return [
             b"category",
             *_text_pieces(list(texts)),
-            codes.astype(codes.dtype.newbyteorder("<")).tobytes(),
+            _little_endian(codes),
         ]
     kind = getattr(dtype, "kind", "O")
     if kind in "biuf":
@@ -101,11 +103,11 @@ def _column_pieces(column: pd.Series) -> list[bytes | memoryview]:
         if missing.any():
             values = np.where(missing, 0, values).astype(values.dtype)  # NaN and None alike
         tag = b"float" if as_float else b"integer"
-        return [tag, np.packbits(missing).tobytes(), values.tobytes()]
+        return [tag, np.packbits(missing), _little_endian(values)]
     return [b"text", *_text_pieces(column)]
 
 
-def _text_pieces(values: object) -> list[bytes | memoryview]:
+def _text_pieces(values: object) -> list[Any]:
     """Missing mask, offsets and UTF-8 bytes of values as one Arrow large_string array."""
     import numpy as np
     import pyarrow as pa
@@ -122,4 +124,11 @@ def _text_pieces(values: object) -> list[bytes | memoryview]:
     offsets = np.frombuffer(offsets_buf, dtype="<i8")[array.offset : array.offset + len(array) + 1]
     start, end = (int(offsets[0]), int(offsets[-1])) if len(offsets) else (0, 0)
     data = memoryview(data_buf)[start:end] if data_buf is not None else b""
-    return [np.packbits(missing).tobytes(), (offsets - start).tobytes(), data]
+    return [np.packbits(missing), _little_endian(offsets - start), data]
+
+
+def _little_endian(values: Any) -> Any:
+    """The array's bytes, little-endian and contiguous (a view when they already are)."""
+    import numpy as np
+
+    return np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("<")).view(np.uint8)
