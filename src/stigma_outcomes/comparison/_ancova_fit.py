@@ -84,9 +84,18 @@ def _undefined(base: dict[str, Any], wide: pd.DataFrame, note: str) -> list[dict
     record = dict(base)
     record.update(dict.fromkeys(_VALUE_FIELDS))
     record["n"] = len(wide)
-    record["n_by_group"] = {str(k): int(v) for k, v in wide["group"].value_counts().items()}
+    groups = wide["group"].astype(object)  # only the groups present, most pairs first
+    record["n_by_group"] = {str(k): int(v) for k, v in groups.value_counts().items()}
     record["note"] = note
     return [record]
+
+
+def _level_codes(group: pd.Series, levels: list[str]) -> np.ndarray:
+    """Each row's index into ``levels`` (−1: missing or another value)."""
+    if isinstance(group.dtype, pd.CategoricalDtype) and list(group.cat.categories) == levels:
+        return group.cat.codes.to_numpy().astype(np.int64)
+    index = pd.Index(pd.Series(levels, dtype=object))
+    return np.asarray(index.get_indexer(group.astype(object)), dtype=np.int64)
 
 
 def fit_scale(
@@ -98,7 +107,9 @@ def fit_scale(
 ) -> list[dict[str, Any]]:
     from . import distributions as stats
 
-    present = [g for g in levels if (wide["group"] == g).any()]
+    codes = _level_codes(wide["group"], levels)
+    counts = np.bincount(codes[codes >= 0], minlength=len(levels))
+    present = [g for g, n in zip(levels, counts, strict=True) if n]
     if reference not in present:
         return _undefined(
             base, wide, f"no complete pre/post pair in the reference group '{reference}'"
@@ -107,8 +118,7 @@ def fit_scale(
     if not others:
         return _undefined(base, wide, "complete pre/post pairs exist in one group only")
 
-    group = wide["group"].to_numpy()
-    dummies = np.column_stack([(group == g).astype(float) for g in others])
+    dummies = np.column_stack([(codes == levels.index(g)).astype(float) for g in others])
     notes: list[str] = []
     cov_x, cov_names = _covariate_columns(wide, covariates, notes)
     y = wide["post"].to_numpy(dtype=float)
@@ -148,7 +158,8 @@ def fit_scale(
                        "no error term, so t and p are undefined"]),
         )  # fmt: skip
     note = "; ".join(notes) or None
-    n_by_group = {str(k): int(v) for k, v in wide["group"].value_counts().sort_index().items()}
+    # the groups present, in the order of their labels as text
+    n_by_group = {str(g): int(n) for g, n in sorted(zip(levels, counts, strict=True)) if n}
     ss_group = max(rss_reduced - rss, 0.0)
     df1 = len(others)
     f_stat = (ss_group / df1) / sigma2

@@ -33,11 +33,10 @@ def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[
     ['2', '10']
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        raw = values.cat.codes.to_numpy().astype(np.int64)
+        raw = values.cat.codes.to_numpy()  # narrow; indexes the remap table as it is
         uniques = values.cat.categories
     else:
         raw, uniques = pd.factorize(values)
-        raw = raw.astype(np.int64)
     if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
         # distinct strings already (categories, factorised values): each is its own text
         labels = np.asarray(uniques, dtype=object).tolist()

@@ -107,8 +107,9 @@ def _wide_by_scale(
     coded = table.coded
     gcode = coded["_group"].to_numpy()
     group = np.where(gcode[rows_from] >= 0, gcode[rows_from], gcode[rows_to])
-    labels = np.array([*table.group_levels, None], dtype=object)
-    wide = pd.DataFrame({"pre": pairs.pre, "post": pairs.post, "group": labels[group]})
+    # the group as a categorical of the levels (codes, not a label per row; −1: none)
+    labels = pd.Categorical.from_codes(group, pd.Index(table.group_levels, dtype=object))
+    wide = pd.DataFrame({"pre": pairs.pre, "post": pairs.post, "group": labels})
     for cov in covariates:
         wide[cov] = coded[cov].to_numpy()[rows_from]
     order = np.argsort(pairs.scale_code, kind="stable")

@@ -192,9 +192,18 @@ def wave_counts(
     """
     table = scale_table(valid)
     levels: list[str] = list(valid.attrs.get("group_levels", [])) if group_col else []
-    wave_code = np.full(len(valid), -1, dtype=np.int64)
-    for w, wave in enumerate(waves):
-        wave_code[wave_mask(valid, wave)] = w
+    names = valid.attrs.get("waves")
+    if names is not None and "_wave" in valid.columns:
+        # each wave code of the table looked up once (a wave listed twice: its last place)
+        lookup = np.full(len(names) + 1, -1, dtype=np.int64)
+        for w, wave in enumerate(waves):
+            if str(wave) in names:
+                lookup[names.index(str(wave))] = w
+        wave_code = lookup[valid["_wave"].to_numpy()]
+    else:
+        wave_code = np.full(len(valid), -1, dtype=np.int64)
+        for w, wave in enumerate(waves):
+            wave_code[wave_mask(valid, wave)] = w
     keep = wave_code >= 0
     scale = valid["_scale"].to_numpy()[keep]
     wcode = wave_code[keep]

@@ -81,7 +81,8 @@ def valid_scores(
         # each distinct value becomes text once (a categorical's categories), not each row;
         # the key columns are kept as categoricals of that text (codes, not a string a row)
         col_codes, labels = text_codes(scores[col], sort=col != "participant_id")
-        col_codes = col_codes[rows]
+        if len(rows) < len(col_codes):
+            col_codes = col_codes[rows]
         if (col_codes < 0).any():
             # a missing key is kept as the text 'nan'
             columns[col] = scores[col].iloc[rows].reset_index(drop=True).astype(str)
@@ -89,8 +90,8 @@ def valid_scores(
         col_codes, labels = _compact(col_codes, labels)
         categories = pd.Index(labels, dtype=object)
         columns[col] = pd.Categorical.from_codes(col_codes, categories=categories)
-        codes[col] = (col_codes, labels)
-    columns["score"] = score[rows]
+        codes[col] = (columns[col].codes, labels)  # the categorical's own (narrow) codes
+    columns["score"] = score[rows] if len(rows) < len(score) else score
     attrs = _add_codes(columns, group_col, codes)
     # one frame from the finished columns, none of them copied again
     out = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
