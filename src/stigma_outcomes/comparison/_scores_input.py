@@ -43,13 +43,14 @@ _FRAME_FORMAT = b"stigma-outcomes frame fingerprint 2\n"
 def frame_sha256(frame: pd.DataFrame) -> str:
     """SHA-256 of a DataFrame's content in a canonical binary layout.
 
-    Each column contributes its name, a kind (number, integer, text) and its values: numbers
-    as little-endian float64 or int64 with a packed missing mask, text as Arrow's offsets
-    and UTF-8 bytes. A categorical counts as text: its categories are sorted and its codes
-    renumbered, so the fingerprint depends on the values, not on the category order or on
+    Each column contributes its name, a kind and its values: numbers as little-endian
+    float64 or int64 with a packed missing mask, text as a missing mask, Arrow's offsets and
+    the UTF-8 bytes. A categorical gives its categories as text, sorted, and its codes
+    renumbered to that order (in the width pandas keeps them, which follows the number of
+    categories), so the fingerprint depends on the values, not on the category order or on
     how the frame is chunked in memory. Every piece is length-prefixed, so no two tables
     share a byte stream. Columns that are neither numbers nor text (mixed objects) fall back
-    to pandas' row hashes for the whole frame.
+    to pandas' row hashes for the whole frame. The stream starts with ``_FRAME_FORMAT``.
     """
     import pyarrow as pa
 
