@@ -71,7 +71,7 @@ def paired_section(
         n_cells = len(names)
         cell_sign = np.array([sign[k] for k, _ in names])
         red = cell_reductions(cell, n_cells, pairs.pre[mask], pairs.post[mask], cell_sign)
-        sub = pairs.subset(mask)
+        sub = pairs if mask is everyone else pairs.subset(mask)
         counts = rci_cell_counts(cell, n_cells, sub, inputs, meta)
         for i, (k, level) in enumerate(names):
             key = (str(scales[k][0]), str(scales[k][1]))

@@ -107,27 +107,25 @@ def attrition_records(
     at_base = wave_mask(valid, baseline_wave)
     base_key = key_all[at_base]
     base_group = group_all[at_base]
+    base_scale = scale_all[at_base]
+    base_score = valid["score"].to_numpy(dtype=float)[at_base]
+    n_levels = len(levels)
+    cells = _cells(base_scale, base_group, n_levels)
     out: list[dict[str, Any]] = []
     for wave in later_waves:
         at_later = wave_mask(valid, wave)
         completer = _present_in(base_key, key_all[at_later], (len(table) or 1) * n_pid)
-        later_group = group_all[at_later]
-        cells = pd.DataFrame(
-            {
-                "scale": scale_all[at_base],
-                "group": base_group,
-                "completer": completer,
-                "score": valid["score"].to_numpy(dtype=float)[at_base],
-            }
+        later_scale, later_group = scale_all[at_later], group_all[at_later]
+        n_whole = np.bincount(later_scale, minlength=len(table))
+        has = later_group >= 0
+        n_group = np.bincount(
+            later_scale[has] * max(n_levels, 1) + later_group[has],
+            minlength=len(table) * max(n_levels, 1),
         )
-        later_scale = scale_all[at_later]
-        for (code, gcode), cell in _cells(cells, len(levels)):
-            if gcode < 0:
-                n_at_wave = int(np.sum(later_scale == code))
-            else:
-                n_at_wave = int(np.sum((later_scale == code) & (later_group == gcode)))
-            flag = cell["completer"].to_numpy(dtype=bool)
-            scores = cell["score"].to_numpy(dtype=float)
+        for (code, gcode), rows in cells:
+            at_wave = n_whole[code] if gcode < 0 else n_group[code * n_levels + gcode]
+            flag = completer[rows]
+            scores = base_score[rows]
             group = levels[gcode] if gcode >= 0 else None
             rec: dict[str, Any] = {
                 "design": "linked",
@@ -136,7 +134,7 @@ def attrition_records(
                 "group": group,
                 "from_wave": str(baseline_wave),
                 "wave": str(wave),
-                "n_at_wave": n_at_wave,
+                "n_at_wave": int(at_wave),
             }
             rec.update(_fields(scores[flag], scores[~flag]))
             # A small side, or a small group with nobody on the other side (3 completers
@@ -163,17 +161,21 @@ def _group_codes(valid: pd.DataFrame, group_col: str | None) -> np.ndarray:
     return valid["_group"].to_numpy()
 
 
-def _cells(cells: pd.DataFrame, n_levels: int) -> list[tuple[tuple[int, int], pd.DataFrame]]:
-    """(scale code, group code) cells: each scale's whole sample (−1), then its groups."""
-    out: list[tuple[tuple[int, int], pd.DataFrame]] = []
-    by_scale = dict(iter(cells.groupby("scale", sort=True)))
-    for code, frame in by_scale.items():
-        out.append(((int(code), -1), frame))
+def _cells(
+    scale: np.ndarray, group: np.ndarray, n_levels: int
+) -> list[tuple[tuple[int, int], np.ndarray]]:
+    """(scale code, group code) cells and their rows: each scale's whole sample (−1), then
+    each of its groups (rows in their original order; an empty group has none)."""
+    out: list[tuple[tuple[int, int], np.ndarray]] = []
+    order = np.argsort(scale, kind="stable")
+    codes, starts = np.unique(scale[order], return_index=True)
+    stops = np.append(starts[1:], len(order))
+    for code, start, stop in zip(codes, starts, stops, strict=True):
+        rows = order[start:stop]
+        out.append(((int(code), -1), rows))
         if n_levels:
-            by_group = dict(iter(frame.groupby("group", sort=True)))
-            for gcode in range(n_levels):
-                empty = frame.iloc[0:0]
-                out.append(((int(code), gcode), by_group.get(gcode, empty)))
+            in_scale = group[rows]
+            out.extend(((int(code), g), rows[in_scale == g]) for g in range(n_levels))
     return out
 
 

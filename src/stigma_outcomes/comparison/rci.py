@@ -259,7 +259,7 @@ def rci_cell_counts(
     clin_post = _in_clinical(pairs.post, cutoff, op)
 
     def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(cell, weights=mask, minlength=n_cells)
+        return np.bincount(cell[mask], minlength=n_cells)  # whole numbers, no float weights
 
     return {
         "n_rci_defined": count(defined),
