@@ -15,7 +15,10 @@ the stages that took longest (``pipeline.run_evaluation`` and below).
 
 Run from the repository root (the venv's ``stigma-outcomes`` on PATH)::
 
-    python benchmarks/bench_run.py [--cases long1m,waves3] [--runs 1] [--profile]
+    python benchmarks/bench_run.py [--cases long1m,waves3] [--runs 1] [--profile] [--vs ../main]
+
+With ``--vs`` another checkout's ``src`` runs the same case after each run of this one
+(alternating, so both see the same load), and the ratios of the medians are printed.
 """
 
 from __future__ import annotations
@@ -105,11 +108,20 @@ def make_waves(folder: Path, n: int = 100_000) -> Path:
     return _evaluation(folder, files)
 
 
-def timed(args: list[str], cwd: Path) -> dict[str, float]:
-    """Wall and CPU seconds and peak RSS (MiB) of one whole child process."""
+def timed(args: list[str], cwd: Path, src: Path | None = None) -> dict[str, float]:
+    """Wall and CPU seconds and peak RSS (MiB) of one whole child process.
+
+    With ``src``, the child imports the package from that folder (another checkout's
+    ``src``) instead of the installed one.
+    """
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -147,19 +159,37 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--work", type=Path, help="folder for generated inputs (kept)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--vs",
+        type=Path,
+        help="another checkout (its src/ is imported): runs alternate with it, run by run",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_run_"))
     for name in args.cases.split(","):
         make, goal = CASES[name]
         evaluation = make(work / name)
-        runs = [
-            timed([*_cli(), "run", str(evaluation)], evaluation.parent) for _ in range(args.runs)
-        ]
-        summary = {k: round(statistics.median(r[k] for r in runs), 2) for k in runs[0]}
-        summary["peak_mib"] = round(max(r["peak_mib"] for r in runs))
+        command = [*_cli(), "run", str(evaluation)]
+        runs, others = [], []
+        for _ in range(args.runs):
+            runs.append(timed(command, evaluation.parent))
+            if args.vs is not None:
+                others.append(timed(command, evaluation.parent, args.vs / "src"))
+        summary = _summary(runs)
         print(name, f"goal ≤ {goal} s", summary, flush=True)
+        if others:
+            other = _summary(others)
+            ratios = {k: round(summary[k] / other[k], 2) for k in ("wall_s", "cpu_s", "peak_mib")}
+            print(name, f"vs {args.vs}", other, "this / that:", ratios, flush=True)
         if args.profile:
             profile(evaluation)
+
+
+def _summary(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Medians of the runs (peak RSS: the largest)."""
+    summary = {k: round(statistics.median(r[k] for r in runs), 2) for k in runs[0]}
+    summary["peak_mib"] = round(max(r["peak_mib"] for r in runs))
+    return summary
 
 
 if __name__ == "__main__":
