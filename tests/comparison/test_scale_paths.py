@@ -177,3 +177,25 @@ def test_ancova_groups_as_codes_equal_groups_as_labels():
             by_labels = fit_scale(as_labels.loc[part.index], dict(base), levels, reference, [])
             assert json.dumps(plain(by_codes)) == json.dumps(plain(by_labels))
             assert list(by_codes[0]["n_by_group"]) == sorted(by_codes[0]["n_by_group"])
+
+
+def test_design_filled_in_place_equals_the_stacked_dummies():
+    from stigma_outcomes.comparison._reml import _design
+
+    def stacked(wave, group, n_waves, n_groups):
+        wave_d = (wave[:, None] == np.arange(1, n_waves)[None, :]).astype(float)
+        cols = [np.ones((len(wave), 1)), wave_d]
+        if group is not None:
+            group_d = (group[:, None] == np.arange(1, n_groups)[None, :]).astype(float)
+            inter = (group_d[:, :, None] * wave_d[:, None, :]).reshape(len(wave), -1)
+            cols += [group_d, inter]
+        return np.hstack(cols)
+
+    rng = np.random.default_rng(9)
+    for n_waves in (1, 2, 3, 5):
+        for n_groups in (1, 2, 4):
+            wave, group = rng.integers(0, n_waves, 40), rng.integers(0, n_groups, 40)
+            for g in (None, group):
+                built = _design(wave, g, n_waves, n_groups)
+                assert np.array_equal(built, stacked(wave, g, n_waves, n_groups))
+                assert built.flags.c_contiguous

@@ -92,7 +92,7 @@ def _fit_one(
     if len(used_waves) < len(waves):
         skipped = [w for w in waves if w not in used_waves]
         notes.append(f"no ok scores at wave(s) {', '.join(skipped)}; modelled without them")
-    present_levels = np.unique(group) if group is not None else np.array([], dtype=np.int64)
+    present_levels = _dense_ranks(group)[0] if group is not None else np.array([], dtype=np.int64)
     levels = [part.group_labels[g] for g in present_levels]
     ids, cluster = _dense_ranks(pid)
     base.update(

@@ -249,8 +249,8 @@ def _means_and_contrasts(
     L_full = _design(cell_w, cell_g if group_col is not None else None, n_waves, n_groups)
     ok = space.estimable(L_full)
     L = space.reduce(L_full)
-    counts = np.zeros((n_groups, n_waves), dtype=int)
-    np.add.at(counts, (group_idx if group_idx is not None else 0, wave_idx), 1)
+    cell_of = (group_idx if group_idx is not None else 0) * n_waves + wave_idx
+    counts = np.bincount(cell_of, minlength=n_groups * n_waves).reshape(n_groups, n_waves)
 
     est = np.where(ok, L @ beta, np.nan)
     se = np.where(ok, np.sqrt(np.einsum("ij,jk,ik->i", L, cov, L)), np.nan)

@@ -118,11 +118,18 @@ def _term_names(waves: Sequence[str], group_col: str | None, levels: Sequence[st
 def _design(wave_idx: np.ndarray, group_idx: np.ndarray | None, n_waves: int, n_groups: int):
     """Treatment-coded design matrix with R's column order."""
     n = len(wave_idx)
-    wave_d = (wave_idx[:, None] == np.arange(1, n_waves)[None, :]).astype(float)
-    cols = [np.ones((n, 1)), wave_d]
+    n_group_cols = n_groups - 1 if group_idx is not None else 0
+    p = n_waves + n_group_cols * n_waves
+    X = np.zeros((n, p))  # filled in place: one matrix, no stacked copies
+    X[:, 0] = 1.0
+    wave_d = X[:, 1:n_waves]
+    for j in range(1, n_waves):
+        wave_d[:, j - 1] = wave_idx == j
     if group_idx is not None:
-        group_d = (group_idx[:, None] == np.arange(1, n_groups)[None, :]).astype(float)
-        cols.append(group_d)
-        inter = (group_d[:, :, None] * wave_d[:, None, :]).reshape(n, -1)
-        cols.append(inter)
-    return np.hstack(cols)
+        for g in range(1, n_groups):
+            in_group = group_idx == g
+            X[:, n_waves + g - 1] = in_group
+            start = n_waves + n_group_cols + (g - 1) * (n_waves - 1)
+            # R's interaction columns: the first factor (wave) varies fastest
+            X[:, start : start + n_waves - 1] = wave_d * in_group[:, None]
+    return X
