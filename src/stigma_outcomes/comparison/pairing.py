@@ -333,22 +333,23 @@ def pair_waves(
     (1, [4.0], [2.0])
     """
     codes = valid["_scale"].to_numpy()
-    n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
-    key = codes * n_pid + valid["_pid"].to_numpy()
+    pid = valid["_pid"].to_numpy()
+    n_pid = int(pid.max()) + 1 if len(valid) else 1
     from_idx = np.flatnonzero(wave_mask(valid, from_wave))
     to_idx = np.flatnonzero(wave_mask(valid, to_wave))
+    # keys (scale, participant) of the two waves' rows only
+    key_from = codes[from_idx] * n_pid + pid[from_idx]
+    key_to = codes[to_idx] * n_pid + pid[to_idx]
     span = (int(codes.max()) + 1) * n_pid if len(codes) else 0
     if span <= DIRECT_LOOKUP_LIMIT:
         # keys are dense: a direct lookup table matches in linear time, no sorting
         where_to = np.full(span, -1, dtype=np.int64)
-        where_to[key[to_idx]] = to_idx
-        match = where_to[key[from_idx]]
+        where_to[key_to] = to_idx
+        match = where_to[key_from]
         found = match >= 0
         rows_from, rows_to = from_idx[found], match[found]
     else:
-        _, i_from, i_to = np.intersect1d(
-            key[from_idx], key[to_idx], assume_unique=True, return_indices=True
-        )
+        _, i_from, i_to = np.intersect1d(key_from, key_to, assume_unique=True, return_indices=True)
         rows_from, rows_to = from_idx[i_from], to_idx[i_to]
     score = valid["score"].to_numpy(dtype=float)
     group_code, levels = None, []
