@@ -112,9 +112,11 @@ def _fit_one(
 
     # codes relative to the waves and levels actually present
     wave_idx = (np.cumsum(present_waves) - 1)[wave].astype(np.int64)
-    group_idx = (
-        np.searchsorted(present_levels, group).astype(np.int64) if group is not None else None
-    )
+    group_idx = None
+    if group is not None:
+        rank = np.zeros(int(present_levels[-1]) + 1, dtype=np.int64)
+        rank[present_levels] = np.arange(len(present_levels))
+        group_idx = rank[group]  # each level's place among those present
     cluster = cluster.astype(np.int64)
     X_full = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
     terms_full = _term_names(used_waves, group_col, levels)

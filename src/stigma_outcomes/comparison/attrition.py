@@ -207,9 +207,9 @@ def wave_counts(
         for w, wave in enumerate(waves):
             wave_code[wave_mask(valid, wave)] = w
     keep = wave_code >= 0
-    scale = valid["_scale"].to_numpy()[keep]
-    wcode = wave_code[keep]
-    gcode = _group_codes(valid, group_col)[keep]
+    scale, wcode, gcode = valid["_scale"].to_numpy(), wave_code, _group_codes(valid, group_col)
+    if not keep.all():
+        scale, wcode, gcode = scale[keep], wcode[keep], gcode[keep]
     n_w, n_g = len(waves), len(levels)
     whole = np.bincount(scale * n_w + wcode, minlength=len(table) * n_w)
     has = gcode >= 0
