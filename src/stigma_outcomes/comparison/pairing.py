@@ -102,7 +102,8 @@ def valid_scores(
 
 def _compact(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
     """Drop labels no row uses (a categorical's unused categories), keeping their order."""
-    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
+    used = np.bincount(present, minlength=len(labels)) > 0
     if used.all():
         return codes, labels
     remap = np.append(np.cumsum(used) - 1, -1)
