@@ -24,8 +24,8 @@ def test_sample_evaluation_is_valid() -> None:
     [
         ("data: []\ninstruments: [ucla3]\n", "'data'"),
         (
-            "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\nprivacy: {threshold: 0}\n",
-            "'privacy.threshold'",
+            "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\nprivacy: {min_cell: 0}\n",
+            "'privacy.min_cell'",
         ),
         ("data: [{path: a.csv}]\ninstruments: [ucla3]\n", "'data'"),
         ("data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\ncolour: red\n", "'colour'"),

@@ -58,7 +58,7 @@ def test_sample_is_recognised_per_file(sample: Workbench) -> None:
     assert pre is not None and post is not None
     assert (pre.flavor, pre.rows_in, pre.rows_read) == ("qualtrics", 242, 240)
     assert pre.set_aside == {"survey_preview": 1, "unfinished_response": 1}
-    assert (pre.id_column, pre.wave, post.wave) == ("pcode", "pre", "post")
+    assert (pre.id_col, pre.wave, post.wave) == ("pcode", "pre", "post")
     assert "RecipientEmail" in pre.personal
     assert sample.waves() == ["pre", "post"]
     assert {"arm", "site"} <= set(sample.columns())
@@ -74,7 +74,7 @@ def test_the_sample_files_match_the_shipped_ones(sample: Workbench) -> None:
         {"path": "qualtrics_pre.csv", "wave": "pre", "flavor": "qualtrics"},
         {"path": "qualtrics_post.csv", "wave": "post", "flavor": "qualtrics"},
     ]
-    assert (ev["id_column"], ev["waves"]) == ("pcode", {"pre": "pre", "post": "post"})
+    assert (ev["id_col"], ev["waves"]) == ("pcode", {"pre": "pre", "post": "post"})
 
 
 def test_a_range_only_guess_is_never_applied_unconfirmed(tmp_path: Path) -> None:
@@ -246,7 +246,7 @@ def test_the_run_is_reproduced_byte_for_byte_by_the_cli_files(
     sample: Workbench, tmp_path: Path
 ) -> None:
     sample.programme.title = "Peer Connect outcome report"
-    sample.design.groups, sample.design.reference_group = "arm", "Comparison"
+    sample.design.group_by, sample.design.reference_group = "arm", "Comparison"
     stages: list[tuple[int, str]] = []
     outcome = sample.run(lambda i, label: stages.append((i, label)))
     assert [s[1] for s in stages] == [label for _, label in RUN_STAGES] + ["Done"]
@@ -273,7 +273,7 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     wb.add_dictionary("redcap_data_dictionary.csv", SAMPLE / "redcap_data_dictionary.csv")
     wb.recognise()
     (summary,) = [e.summary for e in wb.exports]
-    assert summary is not None and summary.wave_column == "redcap_event_name"
+    assert summary is not None and summary.wave_col == "redcap_event_name"
     assert wb.column_waves() == ["baseline_arm_1", "post_arm_1", "followup_arm_1"]
     assert (wb.design.pre, wb.design.post) == ("baseline_arm_1", "post_arm_1")
     # Named columns with value labels: evidence enough, ticked.
@@ -284,7 +284,7 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     wb.design.followup = ["follow-up"]
     ev = wb.evaluation()
     assert ev["data"][0]["dictionary"] == "redcap_data_dictionary.csv"
-    assert ev["waves"]["rename"] == wb.rename and ev["id_column"] == "record_id"
+    assert ev["waves"]["rename"] == wb.rename and ev["id_col"] == "record_id"
     outcome = wb.run()
     again = so.run_evaluation(wb.folder / "evaluation.yaml", tmp_path / "again")
     assert filecmp.cmp(outcome.files["report_pdf"], again.files["report_pdf"], shallow=False)

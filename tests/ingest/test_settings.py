@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import stigma_outcomes.scoring as scoring
 from stigma_outcomes.cli.app import app
 from stigma_outcomes.errors import InputError, UnknownNameError
-from stigma_outcomes.evaluation import Evaluation
+from stigma_outcomes.evaluation import DataFile, Evaluation
 from stigma_outcomes.ingest import load_responses, read_export
 from stigma_outcomes.ingest.settings import LoadSettings
 from stigma_outcomes.scoring import score
@@ -118,7 +118,7 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
             "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave": "post"}],
             "instruments": ["ucla3"],
             "mapping": "map.yaml",
-            "id_column": "pcode",
+            "id_col": "pcode",
             "duplicates": "error",
             "carry": ["site"],
             "group_by": "arm",
@@ -133,7 +133,7 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
     assert s.carry == ("site", "arm", "age") and s.pii == ("email",) and s.linked is True
     by_column = Evaluation.model_validate(
         {
-            "data": [{"path": "a.csv", "wave_column": "event"}],
+            "data": [{"path": "a.csv", "wave_col": "event"}],
             "instruments": ["ucla3"],
             "unlinked": True,
             "casefold_ids": False,
@@ -143,19 +143,20 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
     assert by_column.casefold_ids is False
     mixed = Evaluation.model_validate(
         {
-            "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave_column": "w"}],
+            "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave_col": "w"}],
             "instruments": ["ucla3"],
         }
     )
-    with pytest.raises(InputError, match="mix 'wave' and 'wave_column'"):
+    with pytest.raises(InputError, match="mix 'wave' and 'wave_col'"):
         mixed.load_settings()
 
 
 def test_the_file_and_the_model_share_their_descriptions() -> None:
     fields = Evaluation.model_fields
-    for file_name, model_name in [("id_column", "id_col"), ("duplicates", "duplicates"),
-                                  ("carry", "carry")]:  # fmt: skip
-        assert fields[file_name].description == LoadSettings.model_fields[model_name].description
+    for name in ("id_col", "duplicates", "carry"):
+        assert fields[name].description == LoadSettings.model_fields[name].description
+    wave_col = DataFile.model_fields["wave_col"].description
+    assert wave_col == LoadSettings.model_fields["wave_col"].description
 
 
 def test_the_cli_builds_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

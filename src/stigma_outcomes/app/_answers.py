@@ -41,11 +41,11 @@ class Design:
     pre: str = ""
     post: str = ""
     followup: list[str] = field(default_factory=list)
-    groups: str = ""
+    group_by: str = ""
     reference_group: str = ""
     pool_by: str = ""
     covariates: list[str] = field(default_factory=list)
-    id_column: str = ""
+    id_col: str = ""
     unlinked: bool = False
     duplicates: str = "keep-last-complete"
     planning: bool = False  # the report's optional "Planning the next cohort" section

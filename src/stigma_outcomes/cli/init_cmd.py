@@ -130,9 +130,7 @@ def init_command(
     needs_map = any(
         entry != {"pattern": f"{inst}_{{item}}"}
         for inst, entry in proposal.mapping.get("instruments", {}).items()
-    ) or any(
-        f.id_column and f.id_column != proposal.mapping.get("id_column") for f in proposal.files
-    )
+    ) or any(f.id_col and f.id_col != proposal.mapping.get("id_col") for f in proposal.files)
     if write_evaluation is not None and write_mapping is None and needs_map:
         doubts.append(
             "the columns need a mapping file but none was written; run again with "
@@ -148,9 +146,9 @@ def init_command(
                         "source": f.source,
                         "flavor": f.flavor,
                         "flavor_reason": f.flavor_reason,
-                        "id_column": f.id_column,
+                        "id_col": f.id_col,
                         "wave": f.wave,
-                        "wave_column": f.wave_column,
+                        "wave_col": f.wave_col,
                         "matches": {
                             k: {"how": c.how, "why": c.why, "columns": c.columns}
                             for k, c in f.matches.items()
@@ -238,7 +236,7 @@ def draft_evaluation(
     data = [
         DataFile(
             path=path,
-            **({"wave_column": f.wave_column} if f.wave_column else {"wave": f.wave}),
+            **({"wave_col": f.wave_col} if f.wave_col else {"wave": f.wave}),
             **({"flavor": f.flavor} if f.flavor != "plain" else {}),
             **({"dictionary": dictionary} if dictionary else {}),
         )
@@ -247,9 +245,9 @@ def draft_evaluation(
     fields: dict[str, Any] = {}
     if mapping is not None:
         fields["mapping"] = mapping
-    ids = [f.id_column for f in files if f.id_column]
+    ids = [f.id_col for f in files if f.id_col]
     if ids:
-        fields["id_column"] = ids[0]
+        fields["id_col"] = ids[0]
     waves = [f.wave for f in files if f.wave]
     in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
     if len(set(waves)) >= 2:

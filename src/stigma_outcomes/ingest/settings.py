@@ -10,14 +10,15 @@ validated into this model), the evaluation file
 =================== ===================== ====================== ========================
 concept             API / model           evaluation file        command line
 =================== ===================== ====================== ========================
-participant ID      ``id_col``            ``id_column``          ``--id-col``
+participant ID      ``id_col``            ``id_col``             ``--id-col``
 wave of each export ``wave``              ``data[].wave``        ``--wave``
-wave column         ``wave_col``          ``data[].wave_column`` ``--wave-col``
+wave column         ``wave_col``          ``data[].wave_col``    ``--wave-col``
 =================== ===================== ====================== ========================
 
 and ``mapping``, ``carry``, ``duplicates``, ``casefold_ids``, ``flavor``, ``sheet``,
 ``dictionary``, ``pii`` (file: ``privacy.personal_columns``) … are spelled alike everywhere.
-``id_column`` is accepted by the API as a deprecated alias of ``id_col``; ``read_options``
+``id_column`` and ``wave_column`` (the old spellings, in the API and in both files) are
+deprecated aliases of ``id_col`` and ``wave_col``; ``read_options``
 (a dict of reading options) still works and is merged into the model's fields.
 Objects that are not settings (the instrument ``registry``, the pseudonym ``id_key``) stay
 separate keyword arguments. This module imports nothing heavy.
@@ -38,7 +39,7 @@ from ._duplicates import DUPLICATE_POLICIES, DuplicatePolicy
 from .conventions import ROW_ID
 from .mapping import ColumnMapping
 
-DEPRECATED_NAMES = {"id_column": "id_col"}
+DEPRECATED_NAMES = {"id_column": "id_col", "wave_column": "wave_col"}
 """Old spellings of the settings (API keyword) and the name that replaced them."""
 
 READ_FIELDS = ("sheet", "encoding", "delimiter", "include_previews", "include_incomplete",
@@ -73,7 +74,9 @@ class LoadSettings(BaseModel):
     wave: tuple[str, ...] | None = Field(
         None, description="Wave name of each export (one name for all, or one per export)."
     )
-    wave_col: str | None = Field(None, description="Column holding the wave of each row.")
+    wave_col: str | None = Field(
+        None, description="Column holding each row's wave (e.g. REDCap's redcap_event_name)."
+    )
     carry: tuple[str, ...] = Field(
         (), description="Grouping columns carried through to the scores (e.g. site, arm)."
     )
@@ -201,7 +204,7 @@ class LoadSettings(BaseModel):
             raise load_settings_error(err, where) from None
 
 
-def file_waves(waves: list[str | None], wave_columns: list[str | None]) -> dict[str, Any]:
+def file_waves(waves: list[str | None], wave_cols: list[str | None]) -> dict[str, Any]:
     """``wave`` or ``wave_col`` settings from the wave (or wave column) of each export.
 
     >>> file_waves(["pre", "post"], [None, None]), file_waves([None], ["event"])
@@ -209,12 +212,12 @@ def file_waves(waves: list[str | None], wave_columns: list[str | None]) -> dict[
     """
     if all(w is not None for w in waves):
         return {"wave": waves}
-    if len(set(wave_columns)) == 1 and wave_columns[0] is not None:
-        return {"wave_col": wave_columns[0]}
+    if len(set(wave_cols)) == 1 and wave_cols[0] is not None:
+        return {"wave_col": wave_cols[0]}
     raise InputError(
-        "data files mix 'wave' and 'wave_column'",
+        "data files mix 'wave' and 'wave_col'",
         where="evaluation file, data",
-        fix="give every file a 'wave', or give every file the same 'wave_column'",
+        fix="give every file a 'wave', or give every file the same 'wave_col'",
     )
 
 
