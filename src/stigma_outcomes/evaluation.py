@@ -81,11 +81,9 @@ class DataFile(BaseModel):
     path: str = Field(description="Export file, relative to the evaluation file's folder.")
     wave: str | None = Field(None, description="Wave of every row in this file (e.g. 'pre').")
     wave_col: str | None = Field(None, description=load_setting_description("wave_col"))
-    flavor: str | None = Field(
-        None, description="Force a platform flavour (qualtrics, redcap, ...); detected if unset."
-    )
-    dictionary: str | None = Field(None, description="REDCap data dictionary for this export.")
-    sheet: str | int | None = Field(None, description="Worksheet of an Excel workbook.")
+    flavor: str | None = Field(None, description=load_setting_description("flavor"))
+    dictionary: str | None = Field(None, description=load_setting_description("dictionary"))
+    sheet: str | int | None = Field(None, description=load_setting_description("sheet"))
 
     @model_validator(mode="before")
     @classmethod
@@ -103,9 +101,9 @@ class Waves(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pre: str = Field("pre", description="Baseline wave name.")
-    post: str = Field("post", description="Post wave name.")
-    followup: list[str] = Field(default_factory=list, description="Later waves, if any.")
+    pre: str = Field("pre", description=setting_description("pre"))
+    post: str = Field("post", description=setting_description("post"))
+    followup: list[str] = Field(default_factory=list, description=setting_description("followup"))
     rename: dict[str, str] = Field(
         default_factory=dict,
         description="Map wave values in the data to wave names (e.g. baseline_arm_1: pre).",
@@ -126,8 +124,9 @@ class Privacy(BaseModel):
         description="Privacy limit (the API's and the command line's min_cell): counts below "
         "this are shown as '<n', and records resting on fewer people are suppressed.",
     )
+    # the API's and the command line's pii
     personal_columns: list[str] = Field(
-        default_factory=list, description="Extra columns to treat as personal data."
+        default_factory=list, description=load_setting_description("pii")
     )
 
     @model_validator(mode="before")
@@ -170,7 +169,7 @@ class Evaluation(BaseModel):
         True, description=load_setting_description("casefold_ids") + " On by default here."
     )
     duplicates: DuplicatePolicy = Field(
-        "keep-last-complete", description=load_setting_description("duplicates")
+        DuplicatePolicy.keep_last_complete, description=load_setting_description("duplicates")
     )
     carry: list[str] = Field(default_factory=list, description=load_setting_description("carry"))
     # The comparison's settings: names, meanings and checks are CompareSettings' own
@@ -241,7 +240,7 @@ class Evaluation(BaseModel):
         Examples
         --------
         >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
-        ...     "instruments": ["ucla3"], "groups": "arm", "privacy": {"threshold": 7}})
+        ...     "instruments": ["ucla3"], "group_by": "arm", "privacy": {"min_cell": 7}})
         >>> s = ev.compare_settings()
         >>> s.group_by, s.min_cell, s.pre, s.post
         ('arm', 7, 'pre', 'post')

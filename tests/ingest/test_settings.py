@@ -189,5 +189,23 @@ def test_a_bad_cli_value_exits_2_without_a_traceback(tmp_path: Path) -> None:
             "--wave", "pre", "--duplicates", "keep-best"]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
-    assert "unknown duplicate policy 'keep-best'" in result.output
+    # a choice of the command line, from the enum the settings declare
+    assert "Invalid value for '--duplicates'" in result.output
+    assert "'keep-best' is not one of 'keep-last-complete', 'keep-first', 'error'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_duplicate_policy_is_one_enum_for_the_model_the_file_and_the_cli() -> None:
+    from stigma_outcomes._load_choices import DUPLICATE_POLICIES, DuplicatePolicy
+
+    assert DUPLICATE_POLICIES == ("keep-last-complete", "keep-first", "error")
+    assert LoadSettings.model_fields["duplicates"].annotation is DuplicatePolicy
+    assert Evaluation.model_fields["duplicates"].annotation is DuplicatePolicy
+    assert LoadSettings(duplicates="keep-first").duplicates is DuplicatePolicy.keep_first
+    with pytest.raises(InputError, match="unknown duplicate policy 'newest'"):
+        LoadSettings.build(duplicates="newest")
+    from stigma_outcomes.evaluation import load_evaluation
+
+    with pytest.raises(InputError, match="field 'duplicates': Input should be 'keep-last-comp"):
+        load_evaluation({"data": [{"path": "a.csv", "wave": "pre"}], "instruments": ["ucla3"],
+                         "duplicates": "newest"})  # fmt: skip

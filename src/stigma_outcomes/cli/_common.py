@@ -19,6 +19,15 @@ InstrumentsDir = Annotated[
 ]
 
 
+def sheet_option(sheet: str | None) -> str | int | None:
+    """``--sheet``: a worksheet's name, or its 0-based position when given as digits.
+
+    >>> sheet_option("2"), sheet_option("Responses"), sheet_option(None)
+    (2, 'Responses', None)
+    """
+    return None if sheet is None else int(sheet) if sheet.isdigit() else sheet
+
+
 def clean_json(value: Any) -> Any:
     """``value`` with every non-finite float (NaN, ±Infinity) replaced by ``None``.
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import InstrumentsDir, echo_json
+from .._load_choices import DESCRIPTIONS as LOAD
+from ._common import InstrumentsDir, echo_json, sheet_option
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation
@@ -29,25 +30,18 @@ def init_command(
             help="Instrument id or YAML path to look for (repeatable); all known by default.",
         ),
     ] = None,
-    flavor: Annotated[
-        str | None, typer.Option("--flavor", help="Export flavour (overrides detection).")
-    ] = None,
+    flavor: Annotated[str | None, typer.Option("--flavor", help=LOAD["flavor"])] = None,
     dictionary: Annotated[
-        Path | None, typer.Option("--dictionary", help="REDCap data dictionary (CSV).")
+        Path | None, typer.Option("--dictionary", help=LOAD["dictionary"])
     ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet of an Excel workbook.")
-    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=LOAD["sheet"])] = None,
     include_previews: Annotated[
-        bool, typer.Option("--include-previews", help="Keep survey previews.")
+        bool, typer.Option("--include-previews", help=LOAD["include_previews"])
     ] = False,
     include_incomplete: Annotated[
-        bool, typer.Option("--include-incomplete", help="Keep unfinished responses.")
+        bool, typer.Option("--include-incomplete", help=LOAD["include_incomplete"])
     ] = False,
-    pii: Annotated[
-        list[str] | None,
-        typer.Option("--pii", help="Another column holding personal data (repeatable)."),
-    ] = None,
+    pii: Annotated[list[str] | None, typer.Option("--pii", help=LOAD["pii"])] = None,
     write_mapping: Annotated[
         Path | None, typer.Option("--write-mapping", help="Write the proposed mapping here.")
     ] = None,
@@ -97,7 +91,7 @@ def init_command(
         read_export(
             path,
             flavor=flavor,
-            sheet=sheet,
+            sheet=sheet_option(sheet),
             dictionary=dd,
             include_previews=include_previews,
             include_incomplete=include_incomplete,

@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .._load_choices import DESCRIPTIONS
 from .._settings import first_problem, old_names_in_schema, rename_old_spellings
 from ..errors import MappingError
 from ..instruments.registry import read_yaml
@@ -93,8 +94,8 @@ class Section(_Model):
     model_config = ConfigDict(json_schema_extra=old_names_in_schema(OLD_KEYS))
 
     instruments: dict[str, InstrumentMap] = Field(default_factory=dict)
-    id_col: str | None = None
-    wave_col: str | None = None
+    id_col: str | None = Field(None, description=DESCRIPTIONS["id_col"])
+    wave_col: str | None = Field(None, description=DESCRIPTIONS["wave_col"])
 
     @model_validator(mode="before")
     @classmethod
