@@ -77,13 +77,16 @@ def test_rci_reliability_defaults_to_the_auto_chain() -> None:
 
 def test_old_keys_read_as_the_new_ones_warn_and_are_listed_as_deprecated() -> None:
     new = {"data": [{"path": "a.csv", "wave_col": "event"}], "instruments": ["ucla3"],
-           "id_col": "pcode", "group_by": "arm", "privacy": {"min_cell": 7}}  # fmt: skip
+           "id_col": "pcode", "group_by": "arm",
+           "privacy": {"min_cell": 7, "pii": ["email"]}}  # fmt: skip
     old = {"data": [{"path": "a.csv", "wave_column": "event"}], "instruments": ["ucla3"],
-           "id_column": "pcode", "groups": "arm", "privacy": {"threshold": 7}}  # fmt: skip
+           "id_column": "pcode", "groups": "arm",
+           "privacy": {"threshold": 7, "personal_columns": ["email"]}}  # fmt: skip
     with pytest.warns(DeprecationWarning, match="'id_column' is the old name of 'id_col'"):
         read_old, _ = load_evaluation(old)
     assert read_old == load_evaluation(new)[0]
     assert (read_old.id_column, read_old.data[0].wave_column) == ("pcode", "event")
+    assert read_old.privacy.personal_columns == ["email"] == list(read_old.load_settings().pii)
     schema = evaluation_json_schema()
     data_file, privacy = schema["$defs"]["DataFile"], schema["$defs"]["Privacy"]
     cases = [
@@ -91,6 +94,7 @@ def test_old_keys_read_as_the_new_ones_warn_and_are_listed_as_deprecated() -> No
         (schema, "groups", "group_by"),
         (data_file, "wave_column", "wave_col"),
         (privacy, "threshold", "min_cell"),
+        (privacy, "personal_columns", "pii"),
     ]
     for model, old_name, new_name in cases:
         properties = model["properties"]

@@ -38,8 +38,8 @@ DESCRIPTIONS: dict[str, str] = {
     "casefold_ids": "Treat IDs that differ only in letter case as one participant.",
     "flavor": "Export flavour (qualtrics, redcap, surveymonkey, google_forms, limesurvey, "
     "kobo, plain) instead of detecting it.",
-    "linked": "Whether the design links people across waves (paired); row-number IDs are "
-    "refused when it does.",
+    "unlinked": "Whether the waves are anonymous surveys that cannot be linked (true) or link "
+    "the same people across waves (false); row-number IDs are refused for a linked design.",
     "sheet": "Worksheet of an Excel export (name or 0-based position).",
     "encoding": "Text encoding (overrides detection).",
     "delimiter": "Field delimiter (overrides detection).",

@@ -11,7 +11,7 @@ as deprecated (:func:`old_names_in_schema`).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,11 +21,12 @@ from .errors import InputError
 _UNSET = (None, {}, ())
 
 
-def rename_old_spellings(data: Any, names: Mapping[str, str]) -> Any:
+def rename_old_spellings(data: Any, names: Mapping[str, str], negated: Collection[str] = ()) -> Any:
     """``data`` with each old field name (``names``: old -> new) moved to its new name.
 
     An old name given as None is dropped; giving both names with different values is an
-    error; an old name that is used warns once (DeprecationWarning).
+    error; an old name that is used warns once (DeprecationWarning). An old name in
+    ``negated`` said the opposite (``linked`` for ``unlinked``): its value is inverted.
 
     Examples
     --------
@@ -34,6 +35,10 @@ def rename_old_spellings(data: Any, names: Mapping[str, str]) -> Any:
     ...     warnings.simplefilter("ignore")
     ...     rename_old_spellings({"groups": "arm"}, {"groups": "group_by"})
     {'group_by': 'arm'}
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     rename_old_spellings({"linked": True}, {"linked": "unlinked"}, negated={"linked"})
+    {'unlinked': False}
     """
     if not isinstance(data, Mapping):
         return data
@@ -44,6 +49,8 @@ def rename_old_spellings(data: Any, names: Mapping[str, str]) -> Any:
         value = data.pop(old)
         if value is None:
             continue
+        if old in negated:
+            value = not value
         if data.get(new) not in _UNSET and data.get(new) != value:
             raise ValueError(f"give '{new}' or its old name '{old}', not both")
         warnings.warn(

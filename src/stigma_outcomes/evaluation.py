@@ -70,7 +70,7 @@ from .report.options import ReportOptions
 # the file now says what the API and the command line say.
 OLD_KEYS = {"groups": "group_by", "id_column": "id_col"}
 OLD_DATA_KEYS = {"wave_column": "wave_col"}
-OLD_PRIVACY_KEYS = {"threshold": "min_cell"}
+OLD_PRIVACY_KEYS = {"threshold": "min_cell", "personal_columns": "pii"}
 
 
 class DataFile(BaseModel):
@@ -124,10 +124,7 @@ class Privacy(BaseModel):
         description="Privacy limit (the API's and the command line's min_cell): counts below "
         "this are shown as '<n', and records resting on fewer people are suppressed.",
     )
-    # the API's and the command line's pii
-    personal_columns: list[str] = Field(
-        default_factory=list, description=load_setting_description("pii")
-    )
+    pii: list[str] = Field(default_factory=list, description=load_setting_description("pii"))
 
     @model_validator(mode="before")
     @classmethod
@@ -138,6 +135,11 @@ class Privacy(BaseModel):
     def threshold(self) -> int:
         """Deprecated name of :attr:`min_cell`."""
         return self.min_cell
+
+    @property
+    def personal_columns(self) -> list[str]:
+        """Deprecated name of :attr:`pii`."""
+        return self.pii
 
 
 class Evaluation(BaseModel):
@@ -296,8 +298,8 @@ class Evaluation(BaseModel):
         >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
         ...     "instruments": ["ucla3"], "id_col": "pcode", "group_by": "arm"})
         >>> s = ev.load_settings()
-        >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.linked
-        ('pcode', ('pre',), ('arm',), True, True)
+        >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.unlinked
+        ('pcode', ('pre',), ('arm',), True, False)
         """
         mapping: str | Path | None = self.mapping
         if mapping is not None and base is not None:
@@ -310,8 +312,8 @@ class Evaluation(BaseModel):
             carry=list(dict.fromkeys([*self.carry, *grouping, *self.covariates])),
             duplicates=self.duplicates,
             casefold_ids=self.casefold_ids,
-            linked=not self.unlinked,
-            pii=self.privacy.personal_columns,
+            unlinked=self.unlinked,
+            pii=self.privacy.pii,
             **file_waves([f.wave for f in self.data], [f.wave_col for f in self.data]),
         )
 

@@ -298,7 +298,7 @@ def test_more_personal_columns_are_kept_out(sample: Workbench) -> None:
     for export in sample.exports:
         assert export.summary is not None and "UserLanguage" in export.summary.personal
         assert "UserLanguage" not in export.summary.plain_columns
-    assert sample.evaluation()["privacy"]["personal_columns"] == ["UserLanguage"]
+    assert sample.evaluation()["privacy"]["pii"] == ["UserLanguage"]
 
 
 def test_the_sample_is_one_click_away(tmp_path: Path) -> None:

@@ -50,7 +50,8 @@ def _options(command: str) -> dict[str, object]:
     return {p.name: p for p in group.commands[command].params if p.param_type_name == "option"}
 
 
-# Options whose parameter is named otherwise than the setting it sets.
+# Options whose parameter is named otherwise than the setting it sets: a repeatable option
+# takes one column each time it is given.
 _SETTING_OF = {"covariate": "covariates"}
 
 
@@ -80,6 +81,8 @@ def test_options_that_set_a_setting_show_its_description(
         setting = _SETTING_OF.get(name, name)
         if setting in fields:
             assert option.help == fields[setting].description, f"{command} --{name}"
+            if name not in _SETTING_OF:  # spelled as the setting (older spellings may follow)
+                assert option.opts[0] == "--" + setting.replace("_", "-")  # type: ignore[attr-defined]
             checked.add(setting)
     assert checked >= at_least
     shown = runner.invoke(app, [command, "--help"], terminal_width=1000).output
@@ -100,3 +103,15 @@ def test_choices_are_the_settings_enums() -> None:
         assert f"{flag} <{'|'.join(e.value for e in enum)}>" in shown
         bad = runner.invoke(app, [command, "scores.csv", flag, "nope"])
         assert bad.exit_code == 2 and f"Invalid value for '{flag}'" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("command", "new", "old"),
+    [("score", "--mapping", "--map"), ("report", "--language", "--lang"),
+     ("plan", "--n-covariates", "--covariates"), ("compare", "--group-by", "--group-col")],
+)  # fmt: skip
+def test_options_take_the_apis_name_and_keep_their_old_one(command: str, new: str, old: str):
+    """``score --mapping`` as ``mapping``, ``report --language`` as the file's
+    ``report.language``, ``plan --n-covariates`` as ``plan_sample_size(n_covariates=)``."""
+    flags = [p.opts for p in _options(command).values()]  # type: ignore[attr-defined]
+    assert [new, old] in flags

@@ -399,7 +399,7 @@ def test_row_number_ids_never_pair_anyone_and_are_refused_for_paired_designs() -
     ids = responses.frame["participant_id"].astype(str).tolist()
     assert len(set(ids)) == 4
     with pytest.raises(InputError, match="cannot be used for a paired design"):
-        so.load_responses(frame, ["ucla3"], id_col="@row", linked=True)
+        so.load_responses(frame, ["ucla3"], id_col="@row", unlinked=False)
 
 
 # 10. Wide exports ----------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_an_unknown_keyword_names_the_close_match() -> None:
     [
         ({"duplicates": "keep-best"}, "unknown duplicate policy 'keep-best'"),
         ({"wave": "pre", "wave_col": "w"}, "cannot be used together"),
-        ({"id_col": "@row", "linked": True}, "cannot be used for a paired design"),
+        ({"id_col": "@row", "unlinked": False}, "cannot be used for a paired design"),
         ({"layout": "tall"}, "setting 'layout'"),
         ({"read_options": ["sheet"]}, "read_options must be a dict"),
         ({"casefold_ids": "perhaps"}, "setting 'casefold_ids'"),
@@ -84,6 +84,20 @@ def test_the_old_spelling_id_column_still_works_and_warns() -> None:
     with pytest.raises(InputError, match="not both"), warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         LoadSettings.build(id_col="pcode", id_column="other")
+
+
+def test_linked_is_the_old_opposite_of_unlinked() -> None:
+    with pytest.warns(DeprecationWarning, match="'linked' is the old name of 'unlinked'"):
+        assert LoadSettings.build(linked=True).unlinked is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert LoadSettings.build(linked=False, unlinked=True).unlinked is True  # the same
+        with pytest.raises(InputError, match="cannot be used for a paired design"):
+            LoadSettings.build(id_col="@row", linked=True)
+        with pytest.raises(InputError, match="give 'unlinked' or its old name 'linked'"):
+            LoadSettings.build(linked=True, unlinked=True)
+    assert LoadSettings(id_col="@row").linked is None  # not said: row numbers allowed
+    assert LoadSettings(unlinked=True).linked is False
 
 
 def test_read_options_dict_still_works_and_reaches_read_export(tmp_path: Path) -> None:
@@ -123,14 +137,14 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
             "carry": ["site"],
             "group_by": "arm",
             "covariates": ["age"],
-            "privacy": {"personal_columns": ["email"]},
+            "privacy": {"pii": ["email"]},
         }
     )
     s = ev.load_settings(tmp_path)
     assert s.id_col == "pcode" and s.duplicates == "error" and s.casefold_ids is True
     assert s.mapping == tmp_path / "map.yaml"
     assert s.wave == ("pre", "post") and s.wave_col is None
-    assert s.carry == ("site", "arm", "age") and s.pii == ("email",) and s.linked is True
+    assert s.carry == ("site", "arm", "age") and s.pii == ("email",) and s.unlinked is False
     by_column = Evaluation.model_validate(
         {
             "data": [{"path": "a.csv", "wave_col": "event"}],
@@ -139,7 +153,7 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
             "casefold_ids": False,
         }
     ).load_settings()
-    assert (by_column.wave, by_column.wave_col, by_column.linked) == (None, "event", False)
+    assert (by_column.wave, by_column.wave_col, by_column.unlinked) == (None, "event", True)
     assert by_column.casefold_ids is False
     mixed = Evaluation.model_validate(
         {

@@ -116,7 +116,7 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
         evaluation["waves"]["rename"] = renamed
     evaluation["privacy"] = {"min_cell": int(p.threshold)}
     if wb.personal:
-        evaluation["privacy"]["personal_columns"] = list(wb.personal)
+        evaluation["privacy"]["pii"] = list(wb.personal)
     evaluation["report"] = {
         "author": p.author or "Programme evaluation team",
         "formats": ["pdf", "html", "md"],

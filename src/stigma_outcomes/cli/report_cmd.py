@@ -101,7 +101,9 @@ def report_command(
             "the same name as compare's --min-cell.",
         ),
     ] = 5,
-    language: Annotated[str, typer.Option("--lang", help="Report language code.")] = "en",
+    language: Annotated[
+        str, typer.Option("--language", "--lang", help="Report language code (e.g. en, fr).")
+    ] = "en",
     keyword: Annotated[
         list[str] | None,
         typer.Option("--keyword", help="PDF/HTML keyword (repeatable)."),
@@ -116,7 +118,7 @@ def report_command(
     if len(language) != 2 or not language.isalpha():
         raise InputError(
             f"unknown report language '{language}'",
-            where="--lang",
+            where="--language",
             fix="use a two-letter ISO 639-1 code such as 'en' or 'fr'",
         )
     stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out

@@ -31,7 +31,9 @@ def score_command(
             "detected from <instrument>_<item> column names when omitted.",
         ),
     ] = None,
-    mapping: Annotated[Path | None, typer.Option("--map", help=LOAD["mapping"])] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "--map", help=LOAD["mapping"])
+    ] = None,
     id_col: Annotated[str | None, typer.Option("--id-col", help=LOAD["id_col"])] = None,
     wave_col: Annotated[str | None, typer.Option("--wave-col", help=LOAD["wave_col"])] = None,
     wave: Annotated[list[str] | None, typer.Option("--wave", help=LOAD["wave"])] = None,

@@ -196,7 +196,9 @@ def load_mapping(
         path = Path(source)
         where = str(path)
         if not path.is_file():
-            raise MappingError(f"mapping file not found: {path}", fix="check the --map path")
+            raise MappingError(
+                f"mapping file not found: {path}", fix="check the mapping file's path"
+            )
         data = read_yaml(path)
     if data is None:
         data = {}

@@ -16,7 +16,7 @@ wave column         ``wave_col``          ``data[].wave_col``    ``--wave-col``
 =================== ===================== ====================== ========================
 
 and ``mapping``, ``carry``, ``duplicates``, ``casefold_ids``, ``flavor``, ``sheet``,
-``dictionary``, ``pii`` (file: ``privacy.personal_columns``) … are spelled alike everywhere.
+``dictionary``, ``pii`` (file: ``privacy.pii``) … are spelled alike everywhere.
 ``id_column`` and ``wave_column`` (the old spellings, in the API and in both files) are
 deprecated aliases of ``id_col`` and ``wave_col``; ``read_options``
 (a dict of reading options) still works and is merged into the model's fields.
@@ -39,8 +39,10 @@ from ..errors import InputError, UnknownNameError
 from .conventions import ROW_ID
 from .mapping import ColumnMapping
 
-DEPRECATED_NAMES = {"id_column": "id_col", "wave_column": "wave_col"}
+DEPRECATED_NAMES = {"id_column": "id_col", "wave_column": "wave_col", "linked": "unlinked"}
 """Old spellings of the settings (API keyword) and the name that replaced them."""
+NEGATED_NAMES = frozenset({"linked"})
+"""Old names that said the opposite of the new one (``linked=True`` is ``unlinked=False``)."""
 
 READ_FIELDS = ("sheet", "encoding", "delimiter", "include_previews", "include_incomplete",
                "dictionary", "pii", "layout", "item_col", "value_col")  # fmt: skip
@@ -74,7 +76,7 @@ class LoadSettings(BaseModel):
     )
     casefold_ids: bool = Field(False, description=DESCRIPTIONS["casefold_ids"])
     flavor: str | None = Field(None, description=DESCRIPTIONS["flavor"])
-    linked: bool | None = Field(None, description=DESCRIPTIONS["linked"])
+    unlinked: bool | None = Field(None, description=DESCRIPTIONS["unlinked"])
     sheet: str | int | None = Field(None, description=DESCRIPTIONS["sheet"])
     encoding: str | None = Field(None, description=DESCRIPTIONS["encoding"])
     delimiter: str | None = Field(None, description=DESCRIPTIONS["delimiter"])
@@ -89,7 +91,7 @@ class LoadSettings(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _old_spellings(cls, data: Any) -> Any:
-        return rename_old_spellings(data, DEPRECATED_NAMES)
+        return rename_old_spellings(data, DEPRECATED_NAMES, NEGATED_NAMES)
 
     @field_validator("wave", mode="before")
     @classmethod
@@ -121,12 +123,17 @@ class LoadSettings(BaseModel):
                 "'wave' and 'wave_col' cannot be used together: name the wave of each "
                 "export, or read the waves from one column"
             )
-        if self.id_col == ROW_ID and self.linked:
+        if self.id_col == ROW_ID and self.unlinked is False:
             raise ValueError(
                 "row-number IDs (@row) cannot be used for a paired design: a row number is "
                 "not a person; for anonymous before/after surveys set unlinked: true"
             )
         return self
+
+    @property
+    def linked(self) -> bool | None:
+        """Deprecated: ``not unlinked`` (None when not said); the setting is :attr:`unlinked`."""
+        return None if self.unlinked is None else not self.unlinked
 
     def read_kwargs(self) -> dict[str, Any]:
         """The reading settings given (not defaults), as keywords of ``read_export``."""
