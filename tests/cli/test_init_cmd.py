@@ -59,6 +59,9 @@ def test_writes_mapping_and_a_valid_evaluation_file(runner, tmp_path) -> None:
     assert [(d.path, d.wave) for d in ev.data] == [("pre.csv", "pre"), ("post.csv", "post")]
     assert ev.mapping == "mapping.yaml"
     assert ev.id_col == "pcode"
+    # written with the names the API and the command line use, not the old spellings
+    texts = evaluation.read_text(encoding="utf-8") + mapping.read_text(encoding="utf-8")
+    assert "id_col: pcode" in texts and "id_column" not in texts
     assert sorted(ev.instruments) == ["gbs", "ismi29", "ucla3"]
     again = runner.invoke(app, ["init", str(pre), "--write-mapping", str(mapping)])
     assert again.exit_code == 2
@@ -135,6 +138,7 @@ def test_a_dictionary_among_the_exports_is_used_as_the_dictionary(runner, tmp_pa
     data = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
     (entry,) = data["data"]
     assert entry["wave_col"] == "redcap_event_name"
+    assert "wave_column" not in evaluation.read_text(encoding="utf-8")
     assert entry["dictionary"].endswith("redcap_dictionary.csv")
     assert "mapping" not in data  # none was written, so none is referenced
     assert "need a mapping file but none was written" in result.output
