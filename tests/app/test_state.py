@@ -152,7 +152,7 @@ def test_design_mistakes_are_caught_before_the_run(sample: Workbench) -> None:
     with pytest.raises(InputError, match="post wave 'follow-up' is not among the waves found"):
         sample.evaluation()
     sample.design.post = "post"
-    sample.programme.threshold = 0
+    sample.programme.min_cell = 0
     with pytest.raises(InputError, match=r"privacy\.min_cell"):
         sample.evaluation()
 
@@ -222,7 +222,7 @@ def test_own_definition_is_validated_and_listed(sample: Workbench, tmp_path: Pat
 def test_step_for_error_points_at_the_step_to_change() -> None:
     assert step_for_error(InputError("x", where="mapping.yaml, ucla3")) == "questionnaires"
     assert step_for_error(InputError("no pairs between pre and post")) == "design"
-    assert step_for_error(InputError("evaluation file field 'privacy.threshold'")) == "programme"
+    assert step_for_error(InputError("evaluation file field 'privacy.min_cell'")) == "programme"
     assert step_for_error(InputError("the file is empty", where="pre.csv")) == "exports"
 
 

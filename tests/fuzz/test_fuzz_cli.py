@@ -140,8 +140,8 @@ POST = _cut("qualtrics_post.csv", 3)
 MAPPING = (SAMPLE / "mapping.yaml").read_text(encoding="utf-8")
 EVALUATION = (
     "title: Fuzz\ndata:\n  - {path: pre.csv, wave: pre}\n  - {path: post.csv, wave: post}\n"
-    "instruments: [ucla3, gbs]\nmapping: mapping.yaml\nid_column: pcode\ncarry: [site]\n"
-    "groups: arm\nwaves: {pre: pre, post: post}\nprivacy: {threshold: 5}\n"
+    "instruments: [ucla3, gbs]\nmapping: mapping.yaml\nid_col: pcode\ncarry: [site]\n"
+    "group_by: arm\nwaves: {pre: pre, post: post}\nprivacy: {min_cell: 5}\n"
     "report: {formats: [md]}\noutput: out\n"
 )
 

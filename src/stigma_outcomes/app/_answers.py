@@ -31,7 +31,7 @@ class Programme:
     program: str = ""
     period: str = ""
     author: str = "Programme evaluation team"
-    threshold: int = 5
+    min_cell: int = 5
 
 
 @dataclass
@@ -103,7 +103,7 @@ def step_for_error(err: StigmaOutcomesError) -> str:
     for words, step in (
         (("mapping", "item", "instrument", "recode", "pattern"), "questionnaires"),
         (("wave", "group", "reference", "covariate", "pool", "pairs", "planning"), "design"),
-        (("title", "privacy", "threshold", "author", "period"), "programme"),
+        (("title", "privacy", "min_cell", "threshold", "author", "period"), "programme"),
     ):
         if any(w in text for w in words):
             return step

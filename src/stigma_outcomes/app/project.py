@@ -114,7 +114,7 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
     renamed = {old: new for old, new in wb.rename.items() if new and new != old}
     if renamed:
         evaluation["waves"]["rename"] = renamed
-    evaluation["privacy"] = {"min_cell": int(p.threshold)}
+    evaluation["privacy"] = {"min_cell": int(p.min_cell)}
     if wb.personal:
         evaluation["privacy"]["pii"] = list(wb.personal)
     evaluation["report"] = {

@@ -50,7 +50,7 @@ def make_server(private: Path, max_upload: int) -> Any:
                 p = wb.programme
                 p.title, p.program, p.period = input.title(), input.program(), input.period()
                 p.author = input.author()
-                p.threshold = int(input.threshold() or 5)
+                p.min_cell = int(input.min_cell() or 5)
                 for i, export in enumerate(wb.exports):
                     export.wave = str(value(f"wave_{i}", export.wave) or "").strip()
                     export.sheet = str(value(f"sheet_{i}", export.sheet) or "").strip()

@@ -256,7 +256,7 @@ def draft_evaluation(
         data=data,
         instruments=[instruments.get(i, i) for i in found],
         **fields,
-        privacy=Privacy(threshold=5),
+        privacy=Privacy(min_cell=5),
     )
 
 
