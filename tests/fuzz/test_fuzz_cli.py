@@ -227,7 +227,7 @@ def test_compare_survives_mutated_scores(data: st.DataObject) -> None:
         work = Path(folder)
         (work / name).write_bytes(raw)
         args = ["compare", str(work / name), "--pre", "pre", "--post", "post",
-                "--json", str(work / "out" / "r.json"), "--csv", str(work / "out" / "r.csv"),
+                "--out", str(work / "out" / "r.json"), "--csv", str(work / "out" / "r.csv"),
                 *group]  # fmt: skip
         invoke("compare", args, work.iterdir(), work, work / "out")
 

@@ -45,6 +45,23 @@ def clean_json(value: Any) -> Any:
     return value
 
 
+def required_out(out: Path | None, what: str, example: str) -> Path:
+    """The ``--out`` file of a command that must write one; its absence is one clear error.
+
+    ``--json`` once named this file in ``compare`` and ``pool``; it now prints JSON, as in
+    every other command, so the error says where the file went.
+    """
+    if out is None:
+        from ..errors import InputError
+
+        raise InputError(
+            f"no {what} to write",
+            fix=f"give --out {example} (older versions took this file as --json {example}; "
+            "--json now prints the summary as JSON on standard output)",
+        )
+    return out
+
+
 def echo_json(value: Any) -> None:
     """Print JSON for a machine: sorted keys, NaN as null."""
     typer.echo(json.dumps(clean_json(value), indent=2, sort_keys=True, ensure_ascii=False))

@@ -115,7 +115,9 @@ def compare_command(
     scores: Annotated[Path, typer.Argument(help="Tidy scores file written by 'score'.")],
     pre: Annotated[str, typer.Option("--pre", help=COMPARE["pre"])],
     post: Annotated[str, typer.Option("--post", help=COMPARE["post"])],
-    json_out: Annotated[Path, typer.Option("--json", help="Results JSON file to write.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Results JSON file to write.")
+    ] = None,
     followup: Annotated[
         list[str] | None, typer.Option("--followup", help=COMPARE["followup"])
     ] = None,
@@ -173,6 +175,9 @@ def compare_command(
         Path | None, typer.Option("--csv", help="Also write every record as one table.")
     ] = None,
     instruments_dir: InstrumentsDir = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary and file paths as JSON.")
+    ] = False,
 ) -> None:
     """Compare waves: paired or unlinked statistics, reliable change, attrition, mixed models.
 
@@ -187,11 +192,12 @@ def compare_command(
     from ..comparison.settings import CompareSettings
     from ..errors import InputError
     from ..instruments.registry import Registry
-    from ._common import items_beside
+    from ._common import echo_json, items_beside, required_out
 
+    json_out = required_out(out, "results JSON file", "results.json")
     if keyed_items is None and items_beside(scores).is_file():
         keyed_items = items_beside(scores)
-    check_output_paths({"--json": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
+    check_output_paths({"--out": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
     settings = CompareSettings.build(
         "stigma-outcomes compare",
         pre=pre,
@@ -230,5 +236,10 @@ def compare_command(
             results.to_csv(csv_out)
     for warning in results.meta.get("warnings", []):
         typer.echo(f"warning: {warning}", err=True)
+    if as_json:
+        files = {"results": str(json_out)} | ({"csv": str(csv_out)} if csv_out else {})
+        records = {name: len(recs) for name, recs in results.sections() if recs}
+        echo_json({"files": files, "records": records, "warnings": results.meta.get("warnings", [])})
+        return
     typer.echo(summary_text(results, min_cell))
     typer.echo(f"\nwrote {json_out}" + (f" and {csv_out}" if csv_out else ""))

@@ -71,7 +71,7 @@ def report_command(
     results: Annotated[
         list[Path], typer.Argument(help="Results JSON file(s) written by 'compare' or 'run'.")
     ],
-    out: Annotated[Path, typer.Option("--out", help="PDF report path.")] = Path("report.pdf"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="PDF report path.")] = Path("report.pdf"),
     scores: Annotated[
         Path | None, typer.Option("--scores", help="Tidy scores (participant flow, charts).")
     ] = None,
