@@ -239,7 +239,9 @@ def compare_command(
     if as_json:
         files = {"results": str(json_out)} | ({"csv": str(csv_out)} if csv_out else {})
         records = {name: len(recs) for name, recs in results.sections() if recs}
-        echo_json({"files": files, "records": records, "warnings": results.meta.get("warnings", [])})
+        echo_json(
+            {"files": files, "records": records, "warnings": results.meta.get("warnings", [])}
+        )
         return
     typer.echo(summary_text(results, min_cell))
     typer.echo(f"\nwrote {json_out}" + (f" and {csv_out}" if csv_out else ""))

@@ -21,7 +21,9 @@ def score_command(
     exports: Annotated[
         list[Path], typer.Argument(help="Export file(s): one per wave, or one long file.")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Scores file (.csv, .xlsx or .parquet).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Scores file (.csv, .xlsx or .parquet).")
+    ],
     instrument: Annotated[
         list[str] | None,
         typer.Option(
