@@ -12,8 +12,14 @@
    leaves them and keyed items give in-sample reliability; then follow-up mixed models,
    ANCOVA per contrast and the reliable change chain all run. Part of the ``run`` ≤ 30 s
    target.
+4. ``--reliability``: in-sample reliability (alpha, Feldt CI, item statistics, omega for every
+   scale and wave) as ``compare`` computes it inside ``run`` and ``demo``: on ``bench_run.py``'s
+   ``waves3`` case (100,000 participants × 3 waves, 11 scales, read and scored first, not
+   timed) and on the demo's sample data. CPU seconds of the first call in the process (the
+   one ``run`` pays) and the median of the next ``--runs``.
 
-Run from the repository root: ``python benchmarks/bench_compare.py [--runs 5] [--run-shape]``.
+Run from the repository root:
+``python benchmarks/bench_compare.py [--runs 5] [--run-shape | --reliability]``.
 """
 
 from __future__ import annotations
@@ -133,14 +139,67 @@ def bench_run_shape(participants: int, runs: int) -> None:
           f"slowest {worst:.1f} s; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
 
 
+def _scored(evaluation: object) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Keyed items, the items of each scale and the scores, as ``run`` hands them to compare."""
+    from stigma_outcomes.ingest import load_responses
+    from stigma_outcomes.instruments import Registry
+    from stigma_outcomes.pipeline import _read_sources, load_evaluation
+    from stigma_outcomes.scoring import score
+
+    ev, base = load_evaluation(evaluation)
+    settings = ev.load_settings(base)
+    instruments = Registry().resolve(ev.instruments, base=base)
+    responses = load_responses(_read_sources(ev, base, settings.pii), instruments, settings)
+    scored = score(responses, instruments)
+    items = {(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales}
+    return scored.keyed_items, items, scored.scores
+
+
+def bench_reliability(runs: int) -> None:
+    import os
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import scipy.optimize  # noqa: F401  (compare and the report import it anyway)
+
+    from stigma_outcomes.comparison.distributions import f as f_dist
+    from stigma_outcomes.comparison.reliability import in_sample_reliability
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_run import make_waves
+
+    f_dist.ppf(0.5, 2, 3)  # scipy.special loaded, as by the t tests before reliability
+    folder = Path(tempfile.mkdtemp(prefix="bench-reliability-"))
+    cases = {
+        "waves3, 100,000 participants x 3 waves": make_waves(folder / "waves3"),
+        "demo sample data": sample_data_dir() / "evaluation.yaml",
+    }
+    for name, evaluation in cases.items():
+        keyed, items, scores = _scored(evaluation)
+        cpu = []
+        for _ in range(runs + 1):
+            start = time.process_time()
+            records = in_sample_reliability(keyed, items, scores)
+            cpu.append(time.process_time() - start)
+        print(f"in-sample reliability, {name}: {len(records)} records; CPU first call "
+              f"{cpu[0]:.3f} s, then median {float(np.median(cpu[1:])):.3f} s; "
+              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--participants", type=int, default=1_000_000)
     parser.add_argument("--run-shape", action="store_true", help="only the run-shaped call")
+    parser.add_argument("--reliability", action="store_true", help="only in-sample reliability")
     args = parser.parse_args()
     if args.run_shape:
         bench_run_shape(100_000, args.runs)
+        return
+    if args.reliability:
+        bench_reliability(args.runs)
         return
     bench_large(args.participants, args.runs)
     bench_mixed(args.runs)

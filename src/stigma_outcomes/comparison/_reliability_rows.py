@@ -54,6 +54,8 @@ def _positions(labels: pd.Index, targets: pd.Index) -> np.ndarray:
 
 def _first_appearance(codes: np.ndarray, n_labels: int) -> list[int]:
     """The codes (≥ 0) present in ``codes``, in order of first appearance."""
+    if len(codes) == 0:
+        return []
     if n_labels <= 64:  # a few labels (waves): one scan each, no sort of the whole column
         hits = [(int(np.argmax(codes == c)), c) for c in range(n_labels)]
         return [c for at, c in sorted(hits) if codes[at] == c]
