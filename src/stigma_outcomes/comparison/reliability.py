@@ -143,6 +143,7 @@ def in_sample_reliability(
     rows_of = item_rows(keyed_items, scores)
     numeric: dict[str, np.ndarray] = {}  # each item column made numeric once
     plan = []  # (base record, item ids, columns, rows, n_ok) in the order of the records
+    seen: dict[str, list[np.ndarray]] = {}  # the distinct sets of rows of each wave
     for (instrument, scale), items in sorted(scale_items.items()):
         columns = _resolve_columns(keyed_items, instrument, scale, list(items))
         for col in columns:
@@ -153,6 +154,7 @@ def in_sample_reliability(
                 numeric[col] = values.to_numpy(dtype=float, na_value=np.nan)
         for wave, rows, n_ok in rows_of(instrument, scale):
             base = {"instrument": instrument, "scale": scale, "wave": wave}
+            rows = _shared(rows, seen.setdefault(wave, []))
             plan.append((base, [str(i) for i in items], columns, rows, n_ok))
     records: list[dict[str, Any] | None] = [None] * len(plan)
     for members in _same_rows(plan):
@@ -169,18 +171,21 @@ def in_sample_reliability(
     return [r for r in records if r is not None]
 
 
+def _shared(rows: np.ndarray, distinct: list[np.ndarray]) -> np.ndarray:
+    """``rows``, or the equal array already in ``distinct`` (kept once, and told by identity)."""
+    for known in distinct:
+        if np.array_equal(known, rows):
+            return known
+    distinct.append(rows)
+    return rows
+
+
 def _same_rows(plan: list[tuple[Any, ...]]) -> list[list[int]]:
-    """Indices of ``plan`` grouped by instrument, wave and identical rows."""
-    groups: list[tuple[tuple[str, str], np.ndarray, list[int]]] = []
+    """Indices of ``plan`` grouped by instrument, wave and (the one array of) their rows."""
+    groups: dict[tuple[str, str, int], list[int]] = {}
     for m, (base, _, _, rows, _) in enumerate(plan):
-        key = (base["instrument"], base["wave"])
-        for group_key, group_rows, members in groups:
-            if group_key == key and np.array_equal(group_rows, rows):
-                members.append(m)
-                break
-        else:
-            groups.append((key, rows, [m]))
-    return [members for _, _, members in groups]
+        groups.setdefault((base["instrument"], base["wave"], id(rows)), []).append(m)
+    return list(groups.values())
 
 
 def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dict[str, Any]:
