@@ -28,6 +28,7 @@ import argparse
 import platform
 import resource
 import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,41 +107,9 @@ def bench_mixed(runs: int) -> None:
     print(f"compare(), 20k × 3 waves + mixed model  median {med:.2f} s, slowest {worst:.2f} s")
 
 
-def bench_run_shape(participants: int, runs: int) -> None:
-    import os
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    from stigma_outcomes import load_responses, score
-    from stigma_outcomes.pipeline import _read_sources, load_evaluation
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from bench_report import _large_evaluation
-
-    folder = Path(tempfile.mkdtemp(prefix="bench-compare-run-"))
-    ev, base = load_evaluation(_large_evaluation(folder, participants))
-    tables, wave_args = _read_sources(ev, base)
-    responses = load_responses(tables, ev.instruments, id_col=ev.id_col, carry=[ev.group_by],
-                               **wave_args)  # fmt: skip
-    scored = score(responses, ev.instruments)
-    print(f"run shape: {participants:,} participants × 3 waves, {len(scored.scores):,} rows")
-
-    def call() -> object:
-        return compare(scored.scores, ev.waves.pre, ev.waves.post, followup=ev.waves.followup,
-                       group_col=ev.groups, reference_group=ev.reference_group,
-                       keyed_items=scored.keyed_items, input_name="scores")  # fmt: skip
-
-    start = time.perf_counter()
-    call()  # the first call also pays for importing scipy.stats
-    first = time.perf_counter() - start
-    med, worst = timed(call, runs)
-    print(f"compare(), run shape: first call {first:.1f} s; then median {med:.1f} s, "
-          f"slowest {worst:.1f} s; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-
-
-def _scored(evaluation: object) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    """Keyed items, the items of each scale and the scores, as ``run`` hands them to compare."""
+def _scored(evaluation: object) -> tuple[Any, Any, dict, Any]:
+    """The evaluation, its scoring result, the items of each scale and the registry, as
+    ``run`` has them when it calls ``compare`` (read and scored here, not timed)."""
     from stigma_outcomes.ingest import load_responses
     from stigma_outcomes.instruments import Registry
     from stigma_outcomes.pipeline import _read_sources, load_evaluation
@@ -148,11 +117,38 @@ def _scored(evaluation: object) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
 
     ev, base = load_evaluation(evaluation)
     settings = ev.load_settings(base)
-    instruments = Registry().resolve(ev.instruments, base=base)
+    registry = Registry()
+    instruments = registry.resolve(ev.instruments, base=base)
     responses = load_responses(_read_sources(ev, base, settings.pii), instruments, settings)
     scored = score(responses, instruments)
     items = {(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales}
-    return scored.keyed_items, items, scored.scores
+    return ev, scored, items, registry
+
+
+def bench_run_shape(participants: int, runs: int) -> None:
+    import os
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_report import _large_evaluation
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-compare-run-"))
+    ev, scored, items, registry = _scored(_large_evaluation(folder, participants))
+    print(f"run shape: {participants:,} participants × 3 waves, {len(scored.scores):,} rows")
+
+    def call() -> object:
+        return compare(scored.scores, settings=ev.compare_settings(),
+                       keyed_items=scored.keyed_items, scale_items=items, input_name="scores",
+                       registry=registry)  # fmt: skip
+
+    start = time.perf_counter()
+    call()  # the first call also pays for importing scipy.stats
+    first = time.perf_counter() - start
+    med, worst = timed(call, runs)
+    print(f"compare(), run shape: first call {first:.1f} s; then median {med:.1f} s, "
+          f"slowest {worst:.1f} s; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
 
 
 def bench_reliability(runs: int) -> None:
@@ -177,11 +173,11 @@ def bench_reliability(runs: int) -> None:
         "demo sample data": sample_data_dir() / "evaluation.yaml",
     }
     for name, evaluation in cases.items():
-        keyed, items, scores = _scored(evaluation)
+        _, scored, items, _ = _scored(evaluation)
         cpu = []
         for _ in range(runs + 1):
             start = time.process_time()
-            records = in_sample_reliability(keyed, items, scores)
+            records = in_sample_reliability(scored.keyed_items, items, scored.scores)
             cpu.append(time.process_time() - start)
         print(f"in-sample reliability, {name}: {len(records)} records; CPU first call "
               f"{cpu[0]:.3f} s, then median {float(np.median(cpu[1:])):.3f} s; "
