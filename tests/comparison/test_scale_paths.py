@@ -199,3 +199,26 @@ def test_design_filled_in_place_equals_the_stacked_dummies():
                 built = _design(wave, g, n_waves, n_groups)
                 assert np.array_equal(built, stacked(wave, g, n_waves, n_groups))
                 assert built.flags.c_contiguous
+
+
+def test_codes_kept_narrow_and_wide_enough():
+    from stigma_outcomes.comparison.pairing import _narrow
+
+    assert _narrow(np.array([-1, 0, 127])).dtype == np.int8
+    assert _narrow(np.array([0, 128])).dtype == np.int16
+    assert _narrow(np.array([0, 40_000])).dtype == np.int32
+    assert _narrow(np.array([0, 2**40])).dtype == np.int64
+    assert _narrow(np.array([], dtype=np.int64)).tolist() == []
+    valid = pairing.valid_scores(_scores(40, 10), "arm")
+    assert valid["_wave"].dtype == np.int8 and valid["_group"].dtype == np.int8
+    assert valid["_scale"].dtype == np.int64  # multiplied into (scale, participant) keys
+
+
+def test_scores_only_pairs_hold_the_same_scores():
+    table = ScoreTable.from_scores(_scores(40, 11), "arm")
+    pairs = table.pairs("pre", "post")
+    mask = pairs.group_code >= 1
+    slim, full = pairs.scores_only(mask), pairs.subset(mask)
+    for name in ("scale_code", "pre", "post"):
+        assert np.array_equal(getattr(slim, name), getattr(full, name))
+    assert slim.participant_id is None and slim.rows is None and len(slim) == int(mask.sum())

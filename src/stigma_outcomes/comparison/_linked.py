@@ -70,8 +70,8 @@ def paired_section(
     for mask, cell, names in layouts:
         n_cells = len(names)
         cell_sign = np.array([sign[k] for k, _ in names])
-        red = cell_reductions(cell, n_cells, pairs.pre[mask], pairs.post[mask], cell_sign)
-        sub = pairs if mask is everyone else pairs.subset(mask)
+        sub = pairs if mask is everyone else pairs.scores_only(mask)
+        red = cell_reductions(cell, n_cells, sub.pre, sub.post, cell_sign)
         counts = rci_cell_counts(cell, n_cells, sub, inputs, meta)
         for i, (k, level) in enumerate(names):
             key = (str(scales[k][0]), str(scales[k][1]))

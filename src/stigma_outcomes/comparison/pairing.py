@@ -140,9 +140,9 @@ def _add_codes(
     wave, wave_names = codes_of("wave", True)
     combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
     present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
-    out["_pid"] = np.asarray(pid, dtype=np.int64)
+    out["_pid"] = _narrow(pid)
     out["_scale"] = np.searchsorted(present, combined).astype(np.int64, copy=False)
-    out["_wave"] = np.asarray(wave, dtype=np.int64)
+    out["_wave"] = _narrow(wave)
     n_scales = max(len(scale_names), 1)
     attrs["scales"] = [
         (str(inst_names[c // n_scales]), str(scale_names[c % n_scales])) for c in present
@@ -150,9 +150,23 @@ def _add_codes(
     attrs["waves"] = [str(w) for w in wave_names]
     if group_col is not None:
         group, levels = _compact(*text_codes(out[group_col], sort=True))
-        out["_group"] = np.asarray(group, dtype=np.int64)
+        out["_group"] = _narrow(group)
         attrs["group_levels"] = [str(v) for v in levels]
     return attrs
+
+
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Codes (−1 and up) in the smallest signed integer type that holds them.
+
+    ``_pid``, ``_wave`` and ``_group`` are compared, counted and used as indices, never
+    multiplied on their own, so at a million rows they need not take 8 bytes each. (The
+    scale code, multiplied by the number of participants into keys, stays int64.)
+    """
+    top = int(codes.max()) if len(codes) else 0
+    for kind in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(kind).max:
+            return np.asarray(codes, dtype=kind)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
@@ -174,7 +188,7 @@ def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
     out = valid.copy(deep=False)
     out.attrs = dict(valid.attrs)
     group, levels = _compact(*text_codes(out[group_col], sort=True))
-    out["_group"] = group.astype(np.int64)
+    out["_group"] = _narrow(group)
     out.attrs["group_levels"] = [str(v) for v in levels]
     return out
 
@@ -268,6 +282,21 @@ class Pairs:
             None if self.group_code is None else self.group_code[mask],
             self.group_levels,
             None if self.rows is None else (self.rows[0][mask], self.rows[1][mask]),
+        )
+
+    def scores_only(self, mask: np.ndarray) -> Pairs:
+        """The scale codes and scores of the pairs where ``mask`` is true, nothing else.
+
+        For counts and sums over cells: no participant, group or row arrays are copied.
+        """
+        return Pairs(
+            self.from_wave,
+            self.to_wave,
+            self.scales,
+            self.scale_code[mask],
+            None,
+            self.pre[mask],
+            self.post[mask],
         )
 
     def to_frame(self) -> pd.DataFrame:
