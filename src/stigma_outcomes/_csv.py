@@ -1,0 +1,210 @@
+"""CSV lines of an Arrow table, each distinct value formatted once (issue 15).
+
+A score table of a million rows holds a few hundred distinct scores, counts and labels, and
+one participant ID per six rows; Arrow's CSV writer formats every cell anew. Here each
+column is dictionary-encoded, each *used* dictionary entry is formatted by Arrow's own CSV
+writer (so the text is the writer's, byte for byte), and runs of neighbouring columns whose
+combined values stay few are fused: a combination of values is formatted once, as one piece
+of the line. A line is then a handful of pieces taken by index and joined in Arrow's C++
+code (``take``, ``binary_join_element_wise``), whose output buffer is the file's body.
+
+Only tables the writer would write without quoting take this path (no used text holds the
+delimiter, a quote or a line break) and only columns of plain types (numbers, booleans,
+text, dictionaries of them); :func:`csv_body` returns ``None`` for anything else, and the
+caller writes with Arrow's writer as before. ``tests/test_csv.py`` compares the bytes with
+Arrow's writer on random tables.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_LOOKUP_LIMIT = 1 << 22
+"""Combined codes below this are compacted through a table of flags, not a hash."""
+
+
+class _NeedsQuoting(Exception):
+    """A used value holds the delimiter, a quote or a line break."""
+
+
+def _plain_type(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return _plain_type(kind.value_type)
+    return (
+        pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_null(kind)
+    )
+
+
+def _formatted(values: pa.Array, delimiter: str) -> pa.Array:
+    """Each value as Arrow's CSV writer writes it unquoted, as a binary array."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    sink = io.BytesIO()
+    options = pa_csv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="none")
+    try:
+        pa_csv.write_csv(pa.table({"v": values}), sink, options)
+    except pa.ArrowInvalid:
+        raise _NeedsQuoting from None
+    text = np.frombuffer(sink.getbuffer(), dtype=np.uint8)
+    ends = np.flatnonzero(text == ord("\n"))
+    if len(ends) != len(values) or (len(text) and ends[-1] != len(text) - 1):
+        raise _NeedsQuoting  # never expected: an unquoted value holds no line break
+    # Value i is the text between line break i - 1 and line break i.
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    keep = np.ones(len(text), dtype=bool)
+    keep[ends] = False
+    offsets = np.concatenate([starts - np.arange(len(starts)), [len(text) - len(ends)]])
+    return pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(),
+        len(values),
+        [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(text[keep])],
+    )
+
+
+def _encoded(column: pa.Array, delimiter: str) -> tuple[np.ndarray, pa.Array]:
+    """Row codes, and the text of each code (as many codes as distinct values used)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column, null_encoding="encode")
+    dictionary = column.dictionary
+    indices = column.indices
+    if indices.null_count:
+        dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
+        indices = indices.fill_null(len(dictionary) - 1)
+    codes = indices.to_numpy()
+    try:
+        return codes, _formatted(dictionary, delimiter)
+    except _NeedsQuoting:
+        # A categorical's unused categories are never written, so never need quoting.
+        used = np.bincount(codes, minlength=len(dictionary)) > 0
+        if used.all():
+            raise
+    rank = np.cumsum(used) - 1
+    return rank[codes], _formatted(dictionary.filter(pa.array(used)), delimiter)
+
+
+class _Run:
+    """Neighbouring columns fused into one piece of the line: a code per row, and per code
+    the code of each column (``parts``)."""
+
+    def __init__(self, codes: np.ndarray, texts: pa.Array) -> None:
+        self.key = codes
+        self.size = len(texts)
+        self.parts = [np.arange(len(texts))]
+        self.texts = [texts]
+
+    def absorb(self, codes: np.ndarray, texts: pa.Array, most: int) -> bool:
+        """Fuse one more column if the combinations stay at most ``most`` (or do not grow)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        width = len(texts)
+        if width == 1:
+            self.parts.append(np.zeros(self.size, dtype=np.int64))
+            self.texts.append(texts)
+            return True
+        if self.size > most:
+            return False
+        combined = self.key.astype(np.int64) * width + codes
+        if self.size * width <= _LOOKUP_LIMIT:
+            seen = np.zeros(self.size * width, dtype=bool)
+            seen[combined] = True
+            combos = np.flatnonzero(seen)
+            rank = np.cumsum(seen) - 1
+            key = rank[combined]
+        else:
+            encoded = pc.dictionary_encode(pa.array(combined))
+            key = encoded.indices.to_numpy().astype(np.int64, copy=False)
+            combos = encoded.dictionary.to_numpy()
+        if len(combos) > max(most, self.size, width):
+            return False
+        self.key = key
+        self.size = len(combos)
+        self.parts = [part[combos // width] for part in self.parts] + [combos % width]
+        self.texts.append(texts)
+        return True
+
+    def pieces(self, delimiter: bytes, end: bytes) -> pa.Array:
+        """The text of each combination: its columns' texts joined, ``end`` appended."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        columns = [
+            texts.take(pa.array(part)) for texts, part in zip(self.texts, self.parts, strict=True)
+        ]
+        if end:
+            columns.append(pa.array([end] * self.size, pa.large_binary()))
+            ends = columns.pop()
+            columns[-1] = pc.binary_join_element_wise(
+                columns[-1], ends, pa.scalar(b"", pa.large_binary())
+            )
+        if len(columns) == 1:
+            return columns[0]
+        return pc.binary_join_element_wise(*columns, pa.scalar(delimiter, pa.large_binary()))
+
+
+def csv_body(table: pa.Table, delimiter: str) -> memoryview | None:
+    """The lines (no header) Arrow's CSV writer writes for ``table`` unquoted, or ``None``.
+
+    ``None`` when the writer would have to quote (some used text holds the delimiter, a
+    quote or a line break), or when a column is not of a plain type: then write with
+    Arrow's writer.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = pa.table({"a": ["x", "y", "x"], "b": [1.5, None, 1.5]})
+    >>> bytes(csv_body(t, ","))
+    b'x,1.5\\ny,\\nx,1.5\\n'
+    >>> csv_body(pa.table({"a": ["x,y"]}), ",") is None
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = table.num_rows
+    if table.num_columns == 0 or any(
+        column.num_chunks != 1 or not _plain_type(column.type) for column in table.columns
+    ):
+        return None
+    if rows == 0:
+        return memoryview(b"")
+    most = max(rows // 8, 1)
+    runs: list[_Run] = []
+    try:
+        for column in table.columns:
+            codes, texts = _encoded(column.chunk(0), delimiter)
+            if not runs or not runs[-1].absorb(codes, texts, most):
+                runs.append(_Run(codes, texts))
+    except _NeedsQuoting:
+        return None
+    separator = delimiter.encode()
+    last = len(runs) - 1
+    lines = [
+        run.pieces(separator, b"\n" if i == last else b"").take(pa.array(run.key))
+        for i, run in enumerate(runs)
+    ]
+    if len(lines) > 1:
+        whole = pc.binary_join_element_wise(*lines, pa.scalar(separator, pa.large_binary()))
+    else:
+        whole = lines[0]
+    offsets = np.frombuffer(whole.buffers()[1], dtype=np.int64)
+    start, stop = offsets[whole.offset], offsets[whole.offset + len(whole)]
+    return memoryview(whole.buffers()[2])[start:stop]
