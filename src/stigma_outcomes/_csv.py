@@ -17,6 +17,7 @@ Arrow's writer on random tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -101,8 +102,8 @@ def _encoded(column: pa.Array, delimiter: str) -> tuple[np.ndarray, pa.Array]:
 
 
 class _Run:
-    """Neighbouring columns fused into one piece of the line: a code per row, and per code
-    the code of each column (``parts``)."""
+    """Neighbouring columns fused into one piece of the line: a code per row (``key``), and
+    per code the code of each column (``parts``)."""
 
     def __init__(self, codes: np.ndarray, texts: pa.Array) -> None:
         self.key = codes
@@ -122,16 +123,17 @@ class _Run:
             return True
         if self.size > most:
             return False
-        combined = self.key.astype(np.int64) * width + codes
-        if self.size * width <= _LOOKUP_LIMIT:
-            seen = np.zeros(self.size * width, dtype=bool)
+        span = self.size * width
+        wide = np.int32 if span < 2**31 else np.int64
+        combined = self.key.astype(wide) * wide(width) + codes
+        if span <= _LOOKUP_LIMIT:
+            seen = np.zeros(span, dtype=bool)
             seen[combined] = True
             combos = np.flatnonzero(seen)
-            rank = np.cumsum(seen) - 1
-            key = rank[combined]
+            key = (np.cumsum(seen, dtype=np.int32) - 1)[combined]
         else:
             encoded = pc.dictionary_encode(pa.array(combined))
-            key = encoded.indices.to_numpy().astype(np.int64, copy=False)
+            key = encoded.indices.to_numpy()
             combos = encoded.dictionary.to_numpy()
         if len(combos) > max(most, self.size, width):
             return False
@@ -150,42 +152,39 @@ class _Run:
             texts.take(pa.array(part)) for texts, part in zip(self.texts, self.parts, strict=True)
         ]
         if end:
-            columns.append(pa.array([end] * self.size, pa.large_binary()))
-            ends = columns.pop()
-            columns[-1] = pc.binary_join_element_wise(
-                columns[-1], ends, pa.scalar(b"", pa.large_binary())
-            )
+            ends = pa.array([end] * self.size, pa.large_binary())
+            nothing = pa.scalar(b"", pa.large_binary())
+            columns[-1] = pc.binary_join_element_wise(columns[-1], ends, nothing)
         if len(columns) == 1:
             return columns[0]
         return pc.binary_join_element_wise(*columns, pa.scalar(delimiter, pa.large_binary()))
 
 
-def csv_body(table: pa.Table, delimiter: str) -> memoryview | None:
+_CHUNK_ROWS = 65_536
+"""Lines made and handed on at a time: the output is never held whole."""
+
+
+def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     """The lines (no header) Arrow's CSV writer writes for ``table`` unquoted, or ``None``.
 
-    ``None`` when the writer would have to quote (some used text holds the delimiter, a
-    quote or a line break), or when a column is not of a plain type: then write with
-    Arrow's writer.
+    The lines come in consecutive parts of at most ``_CHUNK_ROWS`` rows. ``None`` when the
+    writer would have to quote (some used text holds the delimiter, a quote or a line
+    break), or when a column is not of a plain type: then write with Arrow's writer.
 
     Examples
     --------
     >>> import pyarrow as pa
     >>> t = pa.table({"a": ["x", "y", "x"], "b": [1.5, None, 1.5]})
-    >>> bytes(csv_body(t, ","))
+    >>> b"".join(csv_body(t, ","))
     b'x,1.5\\ny,\\nx,1.5\\n'
     >>> csv_body(pa.table({"a": ["x,y"]}), ",") is None
     True
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     rows = table.num_rows
     if table.num_columns == 0 or any(
         column.num_chunks != 1 or not _plain_type(column.type) for column in table.columns
     ):
         return None
-    if rows == 0:
-        return memoryview(b"")
     most = max(rows // 8, 1)
     runs: list[_Run] = []
     try:
@@ -196,15 +195,23 @@ def csv_body(table: pa.Table, delimiter: str) -> memoryview | None:
     except _NeedsQuoting:
         return None
     separator = delimiter.encode()
-    last = len(runs) - 1
-    lines = [
-        run.pieces(separator, b"\n" if i == last else b"").take(pa.array(run.key))
-        for i, run in enumerate(runs)
+    pieces = [
+        run.pieces(separator, b"\n" if i == len(runs) - 1 else b"") for i, run in enumerate(runs)
     ]
-    if len(lines) > 1:
-        whole = pc.binary_join_element_wise(*lines, pa.scalar(separator, pa.large_binary()))
-    else:
-        whole = lines[0]
-    offsets = np.frombuffer(whole.buffers()[1], dtype=np.int64)
-    start, stop = offsets[whole.offset], offsets[whole.offset + len(whole)]
-    return memoryview(whole.buffers()[2])[start:stop]
+    return _lines(pieces, [run.key for run in runs], rows, separator)
+
+
+def _lines(
+    pieces: list[pa.Array], keys: list[np.ndarray], rows: int, separator: bytes
+) -> Iterator[memoryview]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    joiner = pa.scalar(separator, pa.large_binary())
+    for start in range(0, rows, _CHUNK_ROWS):
+        stop = min(start + _CHUNK_ROWS, rows)
+        parts = [p.take(pa.array(k[start:stop])) for p, k in zip(pieces, keys, strict=True)]
+        lines = pc.binary_join_element_wise(*parts, joiner) if len(parts) > 1 else parts[0]
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
+        first, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
+        yield memoryview(lines.buffers()[2])[first:end]

@@ -12,7 +12,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -168,7 +168,7 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
     # Each distinct value (and combination of values) formatted once: the same bytes.
     fast = csv_body(table, delimiter)
     if fast is not None:
-        body: list[bytes] | list[memoryview] = [fast]
+        body: Iterable[bytes | memoryview] = fast
     else:
         try:
             # Plain values unquoted, as most exports write them ...
