@@ -101,6 +101,19 @@ def _encoded(column: pa.Array, delimiter: str) -> tuple[np.ndarray, pa.Array]:
     return rank[codes], _formatted(dictionary.filter(pa.array(used)), delimiter)
 
 
+def _compacted(combined: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered 0, 1, … over the values that occur, and those values, ascending."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if span <= _LOOKUP_LIMIT:
+        seen = np.zeros(span, dtype=bool)
+        seen[combined] = True
+        return (np.cumsum(seen, dtype=np.int32) - 1)[combined], np.flatnonzero(seen)
+    encoded = pc.dictionary_encode(pa.array(combined))
+    return encoded.indices.to_numpy(), encoded.dictionary.to_numpy()
+
+
 class _Run:
     """Neighbouring columns fused into one piece of the line: a code per row (``key``), and
     per code the code of each column (``parts``)."""
@@ -110,12 +123,10 @@ class _Run:
         self.size = len(texts)
         self.parts = [np.arange(len(texts))]
         self.texts = [texts]
+        self._own = False  # whether ``key`` is this run's own array (changed in place)
 
     def absorb(self, codes: np.ndarray, texts: pa.Array, most: int) -> bool:
         """Fuse one more column if the combinations stay at most ``most`` (or do not grow)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         width = len(texts)
         if width == 1:
             self.parts.append(np.zeros(self.size, dtype=np.int64))
@@ -125,28 +136,43 @@ class _Run:
             return False
         span = self.size * width
         wide = np.int32 if span < 2**31 else np.int64
-        combined = self.key.astype(wide) * wide(width) + codes
-        if span <= _LOOKUP_LIMIT:
-            seen = np.zeros(span, dtype=bool)
-            seen[combined] = True
-            combos = np.flatnonzero(seen)
-            key = (np.cumsum(seen, dtype=np.int32) - 1)[combined]
-        else:
-            encoded = pc.dictionary_encode(pa.array(combined))
-            key = encoded.indices.to_numpy()
-            combos = encoded.dictionary.to_numpy()
+        # The run's own key is changed in place (and changed back if the column is refused).
+        own = self._own and self.key.dtype == wide and self.key.flags.writeable
+        combined = self.key if own else self.key.astype(wide)
+        combined *= wide(width)
+        combined += codes
+        if span <= most:
+            # Few enough whatever occurs: every combination keeps its place, uncounted.
+            grid = np.arange(span)
+            self.key, self.size, self._own = combined, span, True
+            self.parts = [part[grid // width] for part in self.parts] + [grid % width]
+            self.texts.append(texts)
+            return True
+        key, combos = _compacted(combined, span)
         if len(combos) > max(most, self.size, width):
+            if own:
+                self.key -= codes
+                self.key //= wide(width)
             return False
-        self.key = key
-        self.size = len(combos)
+        self.key, self.size, self._own = key, len(combos), True
         self.parts = [part[combos // width] for part in self.parts] + [combos % width]
         self.texts.append(texts)
         return True
+
+    def _compact(self) -> None:
+        """Keep only the combinations that occur (before their texts are made)."""
+        key, combos = _compacted(self.key, self.size)
+        if len(combos) < self.size:
+            self.key, self.size = key, len(combos)
+            self.parts = [part[combos] for part in self.parts]
 
     def pieces(self, delimiter: bytes, end: bytes) -> pa.Array:
         """The text of each combination: its columns' texts joined, ``end`` appended."""
         import pyarrow as pa
         import pyarrow.compute as pc
+
+        if len(self.texts) > 1:
+            self._compact()
 
         columns = [
             texts.take(pa.array(part)) for texts, part in zip(self.texts, self.parts, strict=True)
