@@ -225,3 +225,24 @@ def test_items_to_excel_and_parquet_keep_the_float_table(tmp_path: Path) -> None
     pd.testing.assert_frame_equal(
         pd.read_parquet(tmp_path / "items.parquet"), result.keyed_items, check_dtype=False
     )
+
+
+@SETTINGS
+@given(
+    shape=st.tuples(st.integers(1, 12), st.integers(1, 40), st.integers(1, 5)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_int8_scale_totals_equal_the_float_products(shape: tuple[int, int, int], seed: int) -> None:
+    from stigma_outcomes.scoring._numerics import _totals
+    from stigma_outcomes.scoring.decode import NO_ANSWER, as_float_codes
+
+    items, rows, scales = shape
+    rng = np.random.default_rng(seed)
+    keyed = rng.integers(-127, 128, size=(items, rows)).astype(np.int8)
+    keyed[rng.random(keyed.shape) < 0.3] = NO_ANSWER
+    weights = (rng.random((scales, items)) < 0.5).astype(float)
+    got = _totals(keyed, weights, compact=True)
+    want = _totals(as_float_codes(keyed), weights, compact=False)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    assert got[1].dtype == want[1].dtype

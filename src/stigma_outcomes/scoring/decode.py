@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -181,7 +180,7 @@ class ItemDecoder:
         digits = _single_digits(values)
         if digits is None:
             return self._decode_known(values, series, compact)
-        other, blank = 10, 11
+        other = 10  # any other text; 11 is a blank
         codes, flags = _tables(
             [self.decode_value(str(d)) for d in range(10)],
             [(math.nan, OK), (math.nan, OK)],
