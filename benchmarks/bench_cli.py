@@ -6,6 +6,9 @@ of the runs, and the ratio is the median of the pair-by-pair ratios A/B. Peak me
 child's own maximum resident set (``os.wait4``); the inputs are made in a separate process so
 that this one stays small (a child's reported peak is at least its parent's size at fork).
 
+The printed figures also hold each side's median CPU seconds (user + system, from the same
+``os.wait4``) and their paired ratio: on a shared machine the steadier reading.
+
 - ``score``: A is ``stigma-outcomes score`` of a 200,000 × 60 CSV export (six 10-item mean
   scales, two reversed items each, 2% missing) to a tidy CSV; B is R's ``data.table::fread``
   + ``psych::scoreItems`` + ``fwrite`` of the same tidy table. Goal A/B ≤ 0.2.
@@ -71,6 +74,7 @@ fwrite(tidy, args[2])
 class Run:
     wall: float
     peak_mib: float
+    cpu: float = 0.0  # user + system seconds of the child (steadier than wall on a busy machine)
 
 
 def _cli() -> list[str]:
@@ -94,7 +98,7 @@ def _run(args: list[str], cwd: Path) -> Run:
             err.seek(0)
             text = err.read().decode(errors="replace")
             raise SystemExit(f"failed ({child.returncode}): {' '.join(args)}\n{text[-2000:]}")
-    return Run(wall, usage.ru_maxrss / 1024)
+    return Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, float]:
@@ -105,6 +109,9 @@ def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, flo
         "a_s": statistics.median(p[0].wall for p in pairs),
         "b_s": statistics.median(p[1].wall for p in pairs),
         "ratio": statistics.median(p[0].wall / p[1].wall for p in pairs),
+        "a_cpu_s": statistics.median(p[0].cpu for p in pairs),
+        "b_cpu_s": statistics.median(p[1].cpu for p in pairs),
+        "cpu_ratio": statistics.median(p[0].cpu / p[1].cpu for p in pairs),
         "a_peak_mib": max(p[0].peak_mib for p in pairs),
         "b_peak_mib": max(p[1].peak_mib for p in pairs),
         "runs": runs,
