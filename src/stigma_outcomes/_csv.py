@@ -109,7 +109,8 @@ def _compacted(combined: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]
     if span <= _LOOKUP_LIMIT:
         seen = np.zeros(span, dtype=bool)
         seen[combined] = True
-        return (np.cumsum(seen, dtype=np.int32) - 1)[combined], np.flatnonzero(seen)
+        rank = np.cumsum(seen, dtype=np.int32) - 1
+        return np.take(rank, combined), np.flatnonzero(seen)
     encoded = pc.dictionary_encode(pa.array(combined))
     return encoded.indices.to_numpy(), encoded.dictionary.to_numpy()
 
