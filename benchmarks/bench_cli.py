@@ -85,7 +85,13 @@ def _cli() -> list[str]:
 
 
 def _run(args: list[str], cwd: Path) -> Run:
-    """One whole child process: wall seconds and its own peak RSS."""
+    """One whole child process: wall seconds and its own peak RSS.
+
+    The page cache's dirty data is written out first (``os.sync``, not timed): otherwise
+    the previous command's unflushed output (R's ``fwrite`` does not sync) is written
+    during this one's ``fsync`` of its own files, and charged to it.
+    """
+    os.sync()
     # stderr goes to a file, not a pipe: a child that wrote more than a pipe holds would
     # block while we wait for it
     with tempfile.TemporaryFile() as err:
