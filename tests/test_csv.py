@@ -101,15 +101,27 @@ def test_the_bytes_of_arrows_writer(frame: pd.DataFrame, delimiter: str) -> None
 
 @SETTINGS
 @given(frame=_tables())
-def test_every_fusing_limit_gives_the_same_bytes(frame: pd.DataFrame) -> None:
+def test_every_fusing_limit_chunk_size_and_sample_gives_the_same_bytes(
+    frame: pd.DataFrame,
+) -> None:
     table = _io._arrow_table(frame)
     want = _arrow_writer(table)
     for limit in (1, 4, 1 << 22):
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(_csv, "_LOOKUP_LIMIT", limit)
-            patch.setattr(_csv, "_CHUNK_ROWS", limit + 1)
-            got = _body(table, ",")
-        assert got == want
+        for sample in (1, 2, 8192):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(_csv, "_LOOKUP_LIMIT", limit)
+                patch.setattr(_csv, "_CHUNK_ROWS", limit + 1)
+                # A tiny sample calls columns "mostly different values" (formatted cell by
+                # cell), or hands the whole table to Arrow's writer when most are.
+                patch.setattr(_csv, "_SAMPLE", sample)
+                got = _body(table, ",")
+                mostly_distinct = [
+                    _csv._mostly_distinct(column.chunk(0)) for column in table.columns
+                ]
+            if got is None and want is not None:
+                assert 4 * sum(mostly_distinct) > len(mostly_distinct)
+            else:
+                assert got == want
 
 
 def test_an_unused_category_that_would_need_quotes_does_not_quote_the_table() -> None:

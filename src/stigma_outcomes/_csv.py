@@ -10,8 +10,9 @@ code (``take``, ``binary_join_element_wise``), whose output buffer is the file's
 
 Only tables the writer would write without quoting take this path (no used text holds the
 delimiter, a quote or a line break) and only columns of plain types (numbers, booleans,
-text, dictionaries of them); :func:`csv_body` returns ``None`` for anything else, and the
-caller writes with Arrow's writer as before. ``tests/test_csv.py`` compares the bytes with
+text, dictionaries of them), and tables most of whose columns repeat values;
+:func:`csv_body` returns ``None`` for anything else, and the caller writes with Arrow's
+writer as before. ``tests/test_csv.py`` compares the bytes with
 Arrow's writer on random tables.
 """
 
@@ -48,8 +49,9 @@ def _plain_type(kind: pa.DataType) -> bool:
     )
 
 
-def _formatted(values: pa.Array, delimiter: str) -> pa.Array:
-    """Each value as Arrow's CSV writer writes it unquoted, as a binary array."""
+def _formatted(values: pa.Array, delimiter: str, newlines: bool = False) -> pa.Array:
+    """Each value as Arrow's CSV writer writes it unquoted, as a binary array (each with its
+    line break when ``newlines``)."""
     import io
 
     import pyarrow as pa
@@ -67,14 +69,34 @@ def _formatted(values: pa.Array, delimiter: str) -> pa.Array:
         raise _NeedsQuoting  # never expected: an unquoted value holds no line break
     # Value i is the text between line break i - 1 and line break i.
     starts = np.concatenate([[0], ends[:-1] + 1])
-    keep = np.ones(len(text), dtype=bool)
-    keep[ends] = False
-    offsets = np.concatenate([starts - np.arange(len(starts)), [len(text) - len(ends)]])
+    if newlines:
+        offsets, data = np.concatenate([starts, [len(text)]]), text
+    else:
+        keep = np.ones(len(text), dtype=bool)
+        keep[ends] = False
+        offsets = np.concatenate([starts - np.arange(len(starts)), [len(text) - len(ends)]])
+        data = text[keep]
     return pa.LargeBinaryArray.from_buffers(
         pa.large_binary(),
         len(values),
-        [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(text[keep])],
+        [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(data)],
     )
+
+
+_SAMPLE = 8192
+"""Rows of a long column looked at to tell a column of few values from one of many."""
+
+
+def _mostly_distinct(column: pa.Array) -> bool:
+    """Whether a long column (not a categorical) holds mostly different values: hashing it
+    would cost more than formatting every cell, so it is formatted cell by cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type) or len(column) <= 2 * _SAMPLE:
+        return False
+    distinct = pc.count_distinct(column.slice(0, _SAMPLE), mode="all").as_py()
+    return distinct > _SAMPLE // 2
 
 
 def _encoded(column: pa.Array, delimiter: str) -> tuple[np.ndarray, pa.Array]:
@@ -167,8 +189,9 @@ class _Run:
             self.key, self.size = key, len(combos)
             self.parts = [part[combos] for part in self.parts]
 
-    def pieces(self, delimiter: bytes, end: bytes) -> pa.Array:
-        """The text of each combination: its columns' texts joined, ``end`` appended."""
+    def taken(self, delimiter: bytes, end: bytes) -> _Taken:
+        """The text of each combination (its columns' texts joined, ``end`` appended),
+        taken by each row's code."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -183,8 +206,9 @@ class _Run:
             nothing = pa.scalar(b"", pa.large_binary())
             columns[-1] = pc.binary_join_element_wise(columns[-1], ends, nothing)
         if len(columns) == 1:
-            return columns[0]
-        return pc.binary_join_element_wise(*columns, pa.scalar(delimiter, pa.large_binary()))
+            return _Taken(columns[0], self.key)
+        joiner = pa.scalar(delimiter, pa.large_binary())
+        return _Taken(pc.binary_join_element_wise(*columns, joiner), self.key)
 
 
 _CHUNK_ROWS = 65_536
@@ -196,7 +220,9 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
 
     The lines come in consecutive parts of at most ``_CHUNK_ROWS`` rows. ``None`` when the
     writer would have to quote (some used text holds the delimiter, a quote or a line
-    break), or when a column is not of a plain type: then write with Arrow's writer.
+    break), when a column is not of a plain type, or when more than a quarter of the
+    columns hold mostly different values (nothing to gain): then write with Arrow's writer.
+    A column of mostly different values among others is formatted cell by cell, unhashed.
 
     Examples
     --------
@@ -212,32 +238,62 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
         column.num_chunks != 1 or not _plain_type(column.type) for column in table.columns
     ):
         return None
+    columns = [column.chunk(0) for column in table.columns]
+    distinct = [_mostly_distinct(values) for values in columns]
+    if 4 * sum(distinct) > len(columns):
+        return None  # mostly values met once: nothing to gain over Arrow's writer
     most = max(rows // 8, 1)
-    runs: list[_Run] = []
+    last = table.num_columns - 1
+    parts: list[_Run | _Sliced] = []
     try:
-        for column in table.columns:
-            codes, texts = _encoded(column.chunk(0), delimiter)
-            if not runs or not runs[-1].absorb(codes, texts, most):
-                runs.append(_Run(codes, texts))
+        for i, values in enumerate(columns):
+            if distinct[i]:
+                parts.append(_Sliced(_formatted(values, delimiter, newlines=i == last)))
+                continue
+            codes, texts = _encoded(values, delimiter)
+            run = parts[-1] if parts else None
+            if not isinstance(run, _Run) or not run.absorb(codes, texts, most):
+                parts.append(_Run(codes, texts))
     except _NeedsQuoting:
         return None
     separator = delimiter.encode()
     pieces = [
-        run.pieces(separator, b"\n" if i == len(runs) - 1 else b"") for i, run in enumerate(runs)
+        part if isinstance(part, _Sliced) else part.taken(separator, end)
+        for part, end in zip(parts, [b""] * (len(parts) - 1) + [b"\n"], strict=True)
     ]
-    return _lines(pieces, [run.key for run in runs], rows, separator)
+    return _lines(pieces, rows, separator)
 
 
-def _lines(
-    pieces: list[pa.Array], keys: list[np.ndarray], rows: int, separator: bytes
-) -> Iterator[memoryview]:
+class _Sliced:
+    """A piece of every line that is one column's text, row by row."""
+
+    def __init__(self, texts: pa.Array) -> None:
+        self.texts = texts
+
+    def text(self, start: int, stop: int) -> pa.Array:
+        return self.texts.slice(start, stop - start)
+
+
+class _Taken:
+    """A piece of every line: a text per code, and each row's code."""
+
+    def __init__(self, texts: pa.Array, key: np.ndarray) -> None:
+        self.texts, self.key = texts, key
+
+    def text(self, start: int, stop: int) -> pa.Array:
+        import pyarrow as pa
+
+        return self.texts.take(pa.array(self.key[start:stop]))
+
+
+def _lines(pieces: list[_Taken | _Sliced], rows: int, separator: bytes) -> Iterator[memoryview]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     joiner = pa.scalar(separator, pa.large_binary())
     for start in range(0, rows, _CHUNK_ROWS):
         stop = min(start + _CHUNK_ROWS, rows)
-        parts = [p.take(pa.array(k[start:stop])) for p, k in zip(pieces, keys, strict=True)]
+        parts = [piece.text(start, stop) for piece in pieces]
         lines = pc.binary_join_element_wise(*parts, joiner) if len(parts) > 1 else parts[0]
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
         first, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
