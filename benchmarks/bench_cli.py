@@ -280,7 +280,7 @@ def _recorded_rows(text: str) -> dict[str, str]:
     for line in block.splitlines():
         for name, (what, _, _) in CASES.items():
             if line.startswith(f"| {what} |"):
-                rows[name] = line if line.count(" | ") >= 7 else f"{line} {earlier} |"
+                rows[name] = line if line.count(" | ") >= 6 else f"{line} {earlier} |"
     return rows
 
 
