@@ -46,6 +46,13 @@ def render_report(
     if stem.suffix.lower() in (".pdf", ".html", ".md"):
         stem = stem.with_suffix("")
     written: dict[str, Path] = {}
+    if any(f in formats for f in ("pdf", "html", "md")):
+        from .chart_worker import prerender
+
+        # Drawn by the chart children when a command started them (no-op otherwise).
+        prerender(
+            [c for sec in [model.summary, *model.outcomes, *model.sections] for c in sec.charts]
+        )
     if "pdf" in formats:
         from .render_typst import render_pdf
 
