@@ -1,0 +1,78 @@
+"""Charts drawn by a forked child: the same bytes as drawn here, and a clean fallback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+
+from stigma_outcomes.report import chart_worker
+
+# Run in a fresh interpreter: the worker forks only a process with no other thread.
+SCRIPT = textwrap.dedent(
+    """
+    import json, os, signal, sys
+    from stigma_outcomes.report import chart_worker
+    started = chart_worker.start()
+    from stigma_outcomes.report import charts
+    from stigma_outcomes.report.content import Chart
+
+    def make():
+        flow = {"steps": [{"label": "Took part", "n": "40", "loss": None},
+                          {"label": "Came back", "n": "31", "loss": "9 did not"}]}
+        labels = {"n_reliably_improved": "improved", "n_no_reliable_change": "no change",
+                  "n_reliably_deteriorated": "worse"}
+        bars = [{"group": g, "n": n, "marks": {},
+                 "values": {"n_reliably_improved": a, "n_no_reliable_change": b,
+                            "n_reliably_deteriorated": c}}
+                for g, n, a, b, c in (("A", 40, 12, 20, 8), ("B", 31, 9, 17, 5))]
+        return [Chart("f", "flow", "Flow", "alt", flow),
+                Chart("r", "rci", "RCI", "alt", {"bars": bars, "labels": labels})]
+
+    if sys.argv[1] == "kill":
+        for child in chart_worker._CHILDREN:
+            os.kill(child.pid, signal.SIGKILL)
+    drawn = make()
+    chart_worker.prerender(drawn)
+    cached = sum(id(c) in charts._CACHE for c in drawn)
+    from_child = [charts.render_svg(c) for c in drawn]
+    charts._CACHE.clear()
+    here = [charts.render_svg(c) for c in make()]
+    chart_worker.stop()
+    print(json.dumps({"started": started, "cached": cached, "same": from_child == here,
+                      "left": len(chart_worker._CHILDREN)}))
+    """
+)
+
+
+def _run(mode: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, mode], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_child_draws_the_same_bytes_as_this_process() -> None:
+    got = _run("draw")
+    assert got == {"started": 1, "cached": 2, "same": True, "left": 0}
+
+
+def test_a_child_that_died_leaves_the_drawing_to_this_process() -> None:
+    got = _run("kill")
+    # Nothing came back, so nothing was cached, and the charts were drawn here instead.
+    assert got == {"started": 1, "cached": 0, "same": True, "left": 0}
+
+
+def test_no_child_is_forked_while_other_threads_run() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert chart_worker.start() == 0
+        assert chart_worker._CHILDREN == []
+    finally:
+        stop.set()
+        thread.join()
