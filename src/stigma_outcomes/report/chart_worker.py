@@ -93,7 +93,11 @@ def start(children: int = 1) -> int:
 
 def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the child
     import gc
+    import signal
 
+    # Not the command's handlers (they clean up its outputs): a signal just ends the child.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A short-lived drawer: no cycles worth collecting before it exits.
     gc.disable()
     from matplotlib.backends import backend_svg  # noqa: F401 - imported while the parent works
@@ -135,9 +139,12 @@ def prerender(charts: Sequence[Chart]) -> None:
 
 
 def stop() -> None:
-    """Close the pipes and reap the children."""
+    """End and reap the children (a child still importing need not finish first)."""
+    import signal
+
     while _CHILDREN:
         child = _CHILDREN.pop()
         os.close(child.send)
         os.close(child.receive)
+        os.kill(child.pid, signal.SIGTERM)
         os.waitpid(child.pid, 0)
