@@ -1,4 +1,4 @@
-"""Charts drawn by a forked child: the same bytes as drawn here, and a clean fallback."""
+"""Charts and PDF made by a forked child: the same bytes as made here, and a clean fallback."""
 
 from __future__ import annotations
 
@@ -32,17 +32,20 @@ SCRIPT = textwrap.dedent(
                 Chart("r", "rci", "RCI", "alt", {"bars": bars, "labels": labels})]
 
     if sys.argv[1] == "kill":
-        for child in chart_worker._CHILDREN:
-            os.kill(child.pid, signal.SIGKILL)
+        os.kill(chart_worker._CHILD[0][0], signal.SIGKILL)
     drawn = make()
     chart_worker.prerender(drawn)
     cached = sum(id(c) in charts._CACHE for c in drawn)
     from_child = [charts.render_svg(c) for c in drawn]
     charts._CACHE.clear()
     here = [charts.render_svg(c) for c in make()]
+    from stigma_outcomes.report import build_report
+    from stigma_outcomes.report.render_typst import compile_pdf, typst_sources
+    files = typst_sources(build_report({"meta": {}, "paired": []}))
+    pdf = chart_worker.submit_pdf(files)()
     chart_worker.stop()
     print(json.dumps({"started": started, "cached": cached, "same": from_child == here,
-                      "left": len(chart_worker._CHILDREN)}))
+                      "pdf": pdf == compile_pdf(files), "left": len(chart_worker._CHILD)}))
     """
 )
 
@@ -55,15 +58,15 @@ def _run(mode: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_child_draws_the_same_bytes_as_this_process() -> None:
+def test_the_child_draws_and_compiles_the_same_bytes_as_this_process() -> None:
     got = _run("draw")
-    assert got == {"started": 1, "cached": 2, "same": True, "left": 0}
+    assert got == {"started": True, "cached": 2, "same": True, "pdf": True, "left": 0}
 
 
 def test_a_child_that_died_leaves_the_drawing_to_this_process() -> None:
     got = _run("kill")
-    # Nothing came back, so nothing was cached, and the charts were drawn here instead.
-    assert got == {"started": 1, "cached": 0, "same": True, "left": 0}
+    # Nothing came back, so nothing was cached: charts and PDF were made here instead.
+    assert got == {"started": True, "cached": 0, "same": True, "pdf": True, "left": 0}
 
 
 def test_no_child_is_forked_while_other_threads_run() -> None:
@@ -71,8 +74,8 @@ def test_no_child_is_forked_while_other_threads_run() -> None:
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert chart_worker.start() == 0
-        assert chart_worker._CHILDREN == []
+        assert chart_worker.start() is False
+        assert chart_worker._CHILD == []
     finally:
         stop.set()
         thread.join()

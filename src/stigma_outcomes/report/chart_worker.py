@@ -1,15 +1,18 @@
-"""Charts drawn in forked children, so matplotlib's import and the drawing leave the main path.
+"""Charts (and the PDF) made in a forked child, so matplotlib's import leaves the main path.
 
-A command that will draw charts (``demo``) calls :func:`start` first thing, before numpy,
-pandas or any thread exists. Each forked child imports matplotlib at once, while the parent
+A command that will write a report (``demo``) calls :func:`start` first thing, before numpy,
+pandas or any thread exists. The forked child imports matplotlib at once, while the parent
 reads, scores and compares, then waits on a pipe. When the report is rendered,
-:func:`prerender` hands the charts out among the children and stores the SVG text they send
-back in :mod:`.charts`' cache, where PDF, HTML and Markdown find it. The children run the
-same :func:`~.charts.render_svg`, so the bytes are those the parent would have drawn.
+:func:`prerender` hands it the charts and stores the SVG text it sends back in
+:mod:`.charts`' cache, where PDF, HTML and Markdown find it; then :func:`submit_pdf` has it
+compile the PDF while the parent renders the HTML. The child runs the very functions the
+parent would (:func:`~.charts.render_svg`, :func:`~.render_typst.compile_pdf`), so the bytes
+are the same.
 
 Where there is no ``fork`` (Windows), or threads already run (forking them is unsafe), no
-child starts and the parent draws as before. A child that fails sends its error back; the
-parent then draws those charts itself, so an error surfaces where it always did.
+child starts and the parent does everything as before. A child that fails answers ``None``
+(or nothing, if it died); the parent then does that work itself, so an error surfaces where
+it always did.
 """
 
 from __future__ import annotations
@@ -18,24 +21,15 @@ import os
 import pickle
 import struct
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .content import Chart
 
 _HEADER = struct.Struct("<Q")
-
-
-@dataclass
-class _Child:
-    pid: int
-    send: int
-    receive: int
-
-
-_CHILDREN: list[_Child] = []
+_CHILD: list[tuple[int, int, int]] = []
+"""The running child, if any: its pid, the pipe to it and the pipe from it."""
 
 
 def _write(fd: int, obj: object) -> None:
@@ -56,7 +50,7 @@ def _read_exact(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _read(fd: int) -> object | None:
+def _read(fd: int) -> Any:
     header = _read_exact(fd, _HEADER.size)
     if header is None:
         return None
@@ -65,30 +59,26 @@ def _read(fd: int) -> object | None:
     return None if data is None else pickle.loads(data)
 
 
-def start(children: int = 1) -> int:
-    """Fork ``children`` chart drawers now; returns how many run (0 where none can)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1 or _CHILDREN:
-        return 0
-    for _ in range(children):
-        child_in, to_child = os.pipe()
-        from_child, child_out = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child (checked by its output)
-            os.close(to_child)
-            os.close(from_child)
-            for other in _CHILDREN:
-                os.close(other.send)
-                os.close(other.receive)
-            code = 1
-            try:
-                _serve(child_in, child_out)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(child_in)
-        os.close(child_out)
-        _CHILDREN.append(_Child(pid, to_child, from_child))
-    return len(_CHILDREN)
+def start() -> bool:
+    """Fork the child now; ``False`` where none can start (no fork, or threads running)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1 or _CHILD:
+        return False
+    child_in, to_child = os.pipe()
+    from_child, child_out = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child (checked by what it sends back)
+        os.close(to_child)
+        os.close(from_child)
+        code = 1
+        try:
+            _serve(child_in, child_out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(child_in)
+    os.close(child_out)
+    _CHILD.append((pid, to_child, from_child))
+    return True
 
 
 def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the child
@@ -98,53 +88,73 @@ def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the c
     # Not the command's handlers (they clean up its outputs): a signal just ends the child.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # A short-lived drawer: no cycles worth collecting before it exits.
+    # A short-lived helper: no cycles worth collecting before it exits.
     gc.disable()
     from matplotlib.backends import backend_svg  # noqa: F401 - imported while the parent works
 
     from .charts import _pyplot, render_svg
+    from .render_typst import compile_pdf
 
     _pyplot()
+    jobs: dict[str, Callable[[Any], Any]] = {
+        "charts": lambda charts: [render_svg(c) for c in charts],
+        "pdf": compile_pdf,
+    }
     while True:
-        charts = _read(receive)
-        if charts is None:
+        job = _read(receive)
+        if job is None:
             return
+        kind, payload = job
         try:
-            reply: list[str] | None = [render_svg(c) for c in charts]  # type: ignore[union-attr]
+            reply = jobs[kind](payload)
         except Exception:
-            # Not swallowed: the parent, told nothing was drawn, draws these charts itself
-            # and the same error is raised there, where it always was.
+            # Not swallowed: the parent, answered None, does this work itself and the same
+            # error is raised there, where it always was.
             reply = None
         _write(send, reply)
 
 
+def _ask(kind: str, payload: object) -> Callable[[], Any] | None:
+    """Send a job; the returned call waits for its answer (``None`` without a child)."""
+    if not _CHILD:
+        return None
+    _pid, send, receive = _CHILD[0]
+    try:
+        _write(send, (kind, payload))
+    except BrokenPipeError:  # the child died: this process does the work itself
+        return None
+    return lambda: _read(receive)
+
+
 def prerender(charts: Sequence[Chart]) -> None:
-    """Have the children draw ``charts`` into the chart cache (nothing without children)."""
+    """Have the child draw ``charts`` into the chart cache (nothing without a child)."""
     from .charts import remember
 
-    if not _CHILDREN or not charts:
-        return
-    shares = [list(charts[i :: len(_CHILDREN)]) for i in range(len(_CHILDREN))]
-    busy = []
-    for child, share in zip(_CHILDREN, shares, strict=True):
-        if share:
-            _write(child.send, share)
-            busy.append((child, share))
-    for child, share in busy:
-        reply = _read(child.receive)
+    answer = _ask("charts", list(charts)) if charts else None
+    if answer is not None:
         # None when the child failed or died: render_svg then draws these charts in this
         # process when they are asked for.
-        for chart, svg in zip(share, reply or (), strict=False):
+        for chart, svg in zip(charts, answer() or (), strict=False):
             remember(chart, svg)
 
 
+def submit_pdf(files: dict[str, bytes]) -> Callable[[], tuple[bytes, list[str]]]:
+    """Start compiling the PDF (in the child if there is one); call the result to get it."""
+    from .render_typst import compile_pdf
+
+    answer = _ask("pdf", files)
+    if answer is None:
+        return lambda: compile_pdf(files)
+    return lambda: answer() or compile_pdf(files)
+
+
 def stop() -> None:
-    """End and reap the children (a child still importing need not finish first)."""
+    """End and reap the child (one still importing need not finish first)."""
     import signal
 
-    while _CHILDREN:
-        child = _CHILDREN.pop()
-        os.close(child.send)
-        os.close(child.receive)
-        os.kill(child.pid, signal.SIGTERM)
-        os.waitpid(child.pid, 0)
+    while _CHILD:
+        pid, send, receive = _CHILD.pop()
+        os.close(send)
+        os.close(receive)
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)

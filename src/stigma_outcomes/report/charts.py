@@ -102,7 +102,7 @@ def render_svg(chart: Chart) -> str:
 
 def remember(chart: Chart, svg: str) -> str:
     """Keep ``chart``'s SVG text while the chart lives: PDF, HTML and Markdown of one report
-    draw the same charts (also filled by :mod:`.chart_worker`'s children)."""
+    draw the same charts (also filled by :mod:`.chart_worker`'s child)."""
     _CACHE[id(chart)] = (chart, svg)
     if len(_CACHE) > 64:
         _CACHE.pop(next(iter(_CACHE)))
