@@ -264,11 +264,31 @@ def _table(results: dict[str, dict[str, object]], runs: int) -> str:
     return "\n".join(lines)
 
 
-def record(table: str) -> None:
+def _kept_rows(old: str, run: set[str]) -> list[str]:
+    """Rows of the recorded table for the cases not run this time, marked as older."""
+    marker = "`benchmarks/bench_cli.py`, "
+    when = old.split(marker, 1)[1].split(", ", 1)[0] if marker in old else "earlier"
+    kept = []
+    for line in old.splitlines():
+        for name, (what, _peer, _goal) in CASES.items():
+            if name in run:
+                continue
+            if line.startswith(f"| {what} |"):
+                kept.append(line.replace(f"| {what} |", f"| {what} ({when} run) |", 1))
+            elif line.startswith(f"| {what} ("):  # kept before: it has its date already
+                kept.append(line)
+    return kept
+
+
+def record(table: str, run: set[str]) -> None:
     text = RECORD.read_text(encoding="utf-8")
     if START in text and END in text:
         head, rest = text.split(START, 1)
-        text = head + table + rest.split(END, 1)[1]
+        old, tail = rest.split(END, 1)
+        kept = _kept_rows(old, run)
+        if kept:  # the cases not run this time keep their last figures, with their date
+            table = table.replace(f"\n{END}", "\n" + "\n".join(kept) + f"\n{END}")
+        text = head + table + tail
     else:
         title, body = text.split("\n", 1)
         text = f"{title}\n\n{table}\n{body}"
@@ -303,7 +323,7 @@ def main() -> None:
     table = _table(results, args.runs)
     print(table)
     if not args.no_record:
-        record(table)
+        record(table, set(results))
 
 
 if __name__ == "__main__":
