@@ -115,7 +115,7 @@ def bench_run_shape(participants: int, runs: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-compare-run-"))
     ev, base = load_evaluation(_large_evaluation(folder, participants))
     tables, wave_args = _read_sources(ev, base)
-    responses = load_responses(tables, ev.instruments, id_col=ev.id_column, carry=[ev.groups],
+    responses = load_responses(tables, ev.instruments, id_col=ev.id_col, carry=[ev.group_by],
                                **wave_args)  # fmt: skip
     scored = score(responses, ev.instruments)
     print(f"run shape: {participants:,} participants × 3 waves, {len(scored.scores):,} rows")

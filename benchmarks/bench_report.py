@@ -81,7 +81,7 @@ def _large_evaluation(folder: Path, n: int) -> Path:
         "title": "Benchmark",
         "data": files,
         "instruments": ["ucla3", "ismi29", "gbs"],
-        "id_column": "participant_id",
+        "id_col": "participant_id",
         "groups": "arm",
         "reference_group": "Comparison",
         "waves": {"pre": "pre", "post": "post", "followup": ["followup"]},

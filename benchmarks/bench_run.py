@@ -73,7 +73,7 @@ def _evaluation(folder: Path, files: list[dict[str, str]]) -> Path:
         "title": "Benchmark",
         "data": files,
         "instruments": list(BLOCKS),
-        "id_column": "participant_id",
+        "id_col": "participant_id",
         "groups": "arm",
         "reference_group": "Comparison",
         "waves": {"pre": "pre", "post": "post", "followup": ["followup"]},
@@ -90,7 +90,7 @@ def make_long(folder: Path, n: int = 417_000) -> Path:
     path = folder / "long.csv"
     if not path.exists():
         pd.concat(_wave_frames(n, 11), ignore_index=True).to_csv(path, index=False)
-    return _evaluation(folder, [{"path": path.name, "wave_column": "wave"}])
+    return _evaluation(folder, [{"path": path.name, "wave_col": "wave"}])
 
 
 def make_waves(folder: Path, n: int = 100_000) -> Path:

@@ -24,8 +24,8 @@ def test_sample_evaluation_is_valid() -> None:
     [
         ("data: []\ninstruments: [ucla3]\n", "'data'"),
         (
-            "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\nprivacy: {threshold: 0}\n",
-            "'privacy.threshold'",
+            "data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\nprivacy: {min_cell: 0}\n",
+            "'privacy.min_cell'",
         ),
         ("data: [{path: a.csv}]\ninstruments: [ucla3]\n", "'data'"),
         ("data: [{path: a.csv, wave: pre}]\ninstruments: [ucla3]\ncolour: red\n", "'colour'"),
@@ -73,3 +73,40 @@ def test_rci_reliability_defaults_to_the_auto_chain() -> None:
     assert pinned.rci_reliability == "definition"
     with pytest.raises(InputError, match="rci_reliability"):
         load_evaluation({**base, "rci_reliability": "sample"})
+
+
+def test_old_keys_read_as_the_new_ones_warn_and_are_listed_as_deprecated() -> None:
+    new = {"data": [{"path": "a.csv", "wave_col": "event"}], "instruments": ["ucla3"],
+           "id_col": "pcode", "group_by": "arm",
+           "privacy": {"min_cell": 7, "pii": ["email"]}}  # fmt: skip
+    old = {"data": [{"path": "a.csv", "wave_column": "event"}], "instruments": ["ucla3"],
+           "id_column": "pcode", "groups": "arm",
+           "privacy": {"threshold": 7, "personal_columns": ["email"]}}  # fmt: skip
+    with pytest.warns(DeprecationWarning, match="'id_column' is the old name of 'id_col'"):
+        read_old, _ = load_evaluation(old)
+    assert read_old == load_evaluation(new)[0]
+    assert (read_old.id_column, read_old.data[0].wave_column) == ("pcode", "event")
+    assert read_old.privacy.personal_columns == ["email"] == list(read_old.load_settings().pii)
+    schema = evaluation_json_schema()
+    data_file, privacy = schema["$defs"]["DataFile"], schema["$defs"]["Privacy"]
+    cases = [
+        (schema, "id_column", "id_col"),
+        (schema, "groups", "group_by"),
+        (data_file, "wave_column", "wave_col"),
+        (privacy, "threshold", "min_cell"),
+        (privacy, "personal_columns", "pii"),
+    ]
+    for model, old_name, new_name in cases:
+        properties = model["properties"]
+        assert properties[old_name]["deprecated"] is True
+        assert f"'{new_name}'" in properties[old_name]["description"]
+        assert "deprecated" not in properties[new_name]
+
+
+def test_the_same_value_under_both_names_is_not_an_error_but_two_values_are() -> None:
+    base = {"data": [{"path": "a.csv", "wave": "pre"}], "instruments": ["ucla3"]}
+    with pytest.warns(DeprecationWarning):
+        ev, _ = load_evaluation({**base, "id_col": "pcode", "id_column": "pcode"})
+    assert ev.id_col == "pcode"
+    with pytest.raises(InputError, match="give 'id_col' or its old name 'id_column', not both"):
+        load_evaluation({**base, "id_col": "pcode", "id_column": "code"})

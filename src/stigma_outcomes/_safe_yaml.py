@@ -122,10 +122,10 @@ def load_yaml_text(text: str, where: str, loader: type | None = None) -> Any:
     >>> load_yaml_text("a: 1\\nb: [x, y]", "e.yaml")
     {'a': 1, 'b': ['x', 'y']}
     >>> try:
-    ...     load_yaml_text("id_column: a\\nid_column: b", "e.yaml")
+    ...     load_yaml_text("id_col: a\\nid_col: b", "e.yaml")
     ... except InputError as err:
     ...     print(err.what)
-    the file is not valid YAML: the key 'id_column' appears twice (first on line 1); ...
+    the file is not valid YAML: the key 'id_col' appears twice (first on line 1); ...
     """
     import yaml
 

@@ -14,7 +14,7 @@ Example (``data/sample/evaluation.yaml``)::
       - {path: qualtrics_post.csv, wave: post}
     instruments: [ucla3, ismi29, gbs]
     mapping: mapping.yaml
-    id_column: pcode
+    id_col: pcode
     group_by: arm
     output: outputs
 """
@@ -27,17 +27,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import (
-    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 if TYPE_CHECKING:
     from .report.content import ReportSettings
 
+from ._settings import first_problem, old_names_in_schema, rename_old_spellings
 from .comparison.settings import (
     CompareSettings,
     Direction,
@@ -65,22 +66,34 @@ from .report.asks.options import WhoOptions as WhoOptions
 from .report.options import PlanningOptions as PlanningOptions
 from .report.options import ReportOptions
 
+# Old spellings of the file's keys (still read, deprecated) and the names that replaced them:
+# the file now says what the API and the command line say.
+OLD_KEYS = {"groups": "group_by", "id_column": "id_col"}
+OLD_DATA_KEYS = {"wave_column": "wave_col"}
+OLD_PRIVACY_KEYS = {"threshold": "min_cell", "personal_columns": "pii"}
+
 
 class DataFile(BaseModel):
     """One export file and the wave it holds (or the column that holds the wave)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=old_names_in_schema(OLD_DATA_KEYS))
 
     path: str = Field(description="Export file, relative to the evaluation file's folder.")
     wave: str | None = Field(None, description="Wave of every row in this file (e.g. 'pre').")
-    wave_column: str | None = Field(
-        None, description="Column holding each row's wave (e.g. REDCap 'redcap_event_name')."
-    )
-    flavor: str | None = Field(
-        None, description="Force a platform flavour (qualtrics, redcap, ...); detected if unset."
-    )
-    dictionary: str | None = Field(None, description="REDCap data dictionary for this export.")
-    sheet: str | int | None = Field(None, description="Worksheet of an Excel workbook.")
+    wave_col: str | None = Field(None, description=load_setting_description("wave_col"))
+    flavor: str | None = Field(None, description=load_setting_description("flavor"))
+    dictionary: str | None = Field(None, description=load_setting_description("dictionary"))
+    sheet: str | int | None = Field(None, description=load_setting_description("sheet"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data: Any) -> Any:
+        return rename_old_spellings(data, OLD_DATA_KEYS)
+
+    @property
+    def wave_column(self) -> str | None:
+        """Deprecated name of :attr:`wave_col`."""
+        return self.wave_col
 
 
 class Waves(BaseModel):
@@ -88,53 +101,45 @@ class Waves(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pre: str = Field("pre", description="Baseline wave name.")
-    post: str = Field("post", description="Post wave name.")
-    followup: list[str] = Field(default_factory=list, description="Later waves, if any.")
+    pre: str = Field("pre", description=setting_description("pre"))
+    post: str = Field("post", description=setting_description("post"))
+    followup: list[str] = Field(default_factory=list, description=setting_description("followup"))
     rename: dict[str, str] = Field(
         default_factory=dict,
         description="Map wave values in the data to wave names (e.g. baseline_arm_1: pre).",
     )
 
 
-def _deprecated(old: str, new: str, kind: dict[str, Any]) -> Any:
-    """Schema hook: the old spelling of a field, still accepted, marked deprecated."""
-
-    def add(schema: dict[str, Any]) -> None:
-        schema["properties"][old] = {
-            **kind,
-            "deprecated": True,
-            "description": f"Old name of '{new}'; still read, but write '{new}'.",
-        }
-
-    return add
-
-
 class Privacy(BaseModel):
     """Privacy settings for everything meant for others."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra=_deprecated("threshold", "min_cell", {"type": "integer"}),
+        extra="forbid", json_schema_extra=old_names_in_schema(OLD_PRIVACY_KEYS)
     )
 
     min_cell: int = Field(
         5,
         ge=1,
         le=100,
-        validation_alias=AliasChoices("min_cell", "threshold"),
         description="Privacy limit (the API's and the command line's min_cell): counts below "
-        "this are shown as '<n', and records resting on fewer people are suppressed. "
-        "'threshold' is its old, deprecated name.",
+        "this are shown as '<n', and records resting on fewer people are suppressed.",
     )
-    personal_columns: list[str] = Field(
-        default_factory=list, description="Extra columns to treat as personal data."
-    )
+    pii: list[str] = Field(default_factory=list, description=load_setting_description("pii"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data: Any) -> Any:
+        return rename_old_spellings(data, OLD_PRIVACY_KEYS)
 
     @property
     def threshold(self) -> int:
         """Deprecated name of :attr:`min_cell`."""
         return self.min_cell
+
+    @property
+    def personal_columns(self) -> list[str]:
+        """Deprecated name of :attr:`pii`."""
+        return self.pii
 
 
 class Evaluation(BaseModel):
@@ -149,36 +154,29 @@ class Evaluation(BaseModel):
     ('pre', 5)
     """
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra=_deprecated("groups", "group_by", {"type": ["string", "null"]}),
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=old_names_in_schema(OLD_KEYS))
 
     title: str = Field("Programme outcome report", description="Report title.")
     program: str | None = Field(None, description="Programme name, printed on the summary.")
     period: str | None = Field(None, description="Period covered, e.g. 'March to June 2025'.")
     data: list[DataFile] = Field(min_length=1, description="Export files, one per wave or long.")
     instruments: list[str] = Field(min_length=1, description="Instrument ids or YAML paths.")
-    # Reading and binding: LoadSettings' meanings (ingest/settings.py); load_settings() builds
-    # it. The file says 'id_column' where the API and the command line say 'id_col'.
+    # Reading and binding: LoadSettings' names and meanings (ingest/settings.py);
+    # load_settings() builds that model from these fields.
     mapping: str | None = Field(
         None, description="Relative to this file. " + load_setting_description("mapping")
     )
-    id_column: str | None = Field(None, description=load_setting_description("id_col"))
+    id_col: str | None = Field(None, description=load_setting_description("id_col"))
     casefold_ids: bool = Field(
         True, description=load_setting_description("casefold_ids") + " On by default here."
     )
     duplicates: DuplicatePolicy = Field(
-        "keep-last-complete", description=load_setting_description("duplicates")
+        DuplicatePolicy.keep_last_complete, description=load_setting_description("duplicates")
     )
     carry: list[str] = Field(default_factory=list, description=load_setting_description("carry"))
     # The comparison's settings: names, meanings and checks are CompareSettings' own
     # (comparison/settings.py); compare_settings() builds that model from these fields.
-    group_by: str | None = Field(
-        None,
-        validation_alias=AliasChoices("group_by", "groups"),
-        description=setting_description("group_by") + " 'groups' is its old, deprecated name.",
-    )
+    group_by: str | None = Field(None, description=setting_description("group_by"))
     reference_group: str | None = Field(None, description=setting_description("reference_group"))
     covariates: list[str] = Field(
         default_factory=list, description=setting_description("covariates")
@@ -204,6 +202,11 @@ class Evaluation(BaseModel):
     report: ReportOptions = Field(default_factory=ReportOptions)
     output: str = Field("outputs", description="Output folder, relative to this file.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data: Any) -> Any:
+        return rename_old_spellings(data, OLD_KEYS)
+
     @field_validator("title", "program", "period", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
@@ -228,13 +231,18 @@ class Evaluation(BaseModel):
         """Deprecated name of :attr:`group_by`."""
         return self.group_by
 
+    @property
+    def id_column(self) -> str | None:
+        """Deprecated name of :attr:`id_col`."""
+        return self.id_col
+
     def compare_settings(self) -> CompareSettings:
         """The comparison this file asks for, as the API's and the CLI's settings model.
 
         Examples
         --------
         >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
-        ...     "instruments": ["ucla3"], "groups": "arm", "privacy": {"threshold": 7}})
+        ...     "instruments": ["ucla3"], "group_by": "arm", "privacy": {"min_cell": 7}})
         >>> s = ev.compare_settings()
         >>> s.group_by, s.min_cell, s.pre, s.post
         ('arm', 7, 'pre', 'post')
@@ -288,10 +296,10 @@ class Evaluation(BaseModel):
         covariate columns carried too. Each entry's flavour, sheet and dictionary stay with it.
 
         >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
-        ...     "instruments": ["ucla3"], "id_column": "pcode", "group_by": "arm"})
+        ...     "instruments": ["ucla3"], "id_col": "pcode", "group_by": "arm"})
         >>> s = ev.load_settings()
-        >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.linked
-        ('pcode', ('pre',), ('arm',), True, True)
+        >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.unlinked
+        ('pcode', ('pre',), ('arm',), True, False)
         """
         mapping: str | Path | None = self.mapping
         if mapping is not None and base is not None:
@@ -300,21 +308,21 @@ class Evaluation(BaseModel):
         return LoadSettings.build(
             "evaluation file",
             mapping=mapping,
-            id_col=self.id_column,
+            id_col=self.id_col,
             carry=list(dict.fromkeys([*self.carry, *grouping, *self.covariates])),
             duplicates=self.duplicates,
             casefold_ids=self.casefold_ids,
-            linked=not self.unlinked,
-            pii=self.privacy.personal_columns,
-            **file_waves([f.wave for f in self.data], [f.wave_column for f in self.data]),
+            unlinked=self.unlinked,
+            pii=self.privacy.pii,
+            **file_waves([f.wave for f in self.data], [f.wave_col for f in self.data]),
         )
 
     @field_validator("data")
     @classmethod
     def _wave_given(cls, files: list[DataFile]) -> list[DataFile]:
         for i, f in enumerate(files):
-            if f.wave is None and f.wave_column is None:
-                raise ValueError(f"data[{i}] ({f.path}) needs either 'wave' or 'wave_column'")
+            if f.wave is None and f.wave_col is None:
+                raise ValueError(f"data[{i}] ({f.path}) needs either 'wave' or 'wave_col'")
         return files
 
 
@@ -364,12 +372,11 @@ def _validate(raw: dict[str, Any], where: str) -> Evaluation:
     try:
         return Evaluation.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        field, message = first_problem(err)
         more = len(err.errors()) - 1
         extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise InputError(
-            f"evaluation file field '{field}': {first['msg']}{extra}",
+            f"evaluation file{f' field {field!r}' if field else ''}: {message}{extra}",
             where=where,
             fix="see schemas/evaluation.schema.json for every field and its meaning",
         ) from None

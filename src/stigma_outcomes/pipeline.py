@@ -242,7 +242,7 @@ def run_evaluation(
     check_grouping_columns(
         scores,
         {"group_by": ev.group_by, "pool_by": ev.pool_by},
-        id_columns={"participant_id", *([ev.id_column] if ev.id_column else [])},
+        id_columns={"participant_id", *([ev.id_col] if ev.id_col else [])},
         personal={c for t in tables for c in getattr(t, "pii_columns", [])},
     )
     keyed_items = None if ev.unlinked else scored.keyed_items

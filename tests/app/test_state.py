@@ -58,7 +58,7 @@ def test_sample_is_recognised_per_file(sample: Workbench) -> None:
     assert pre is not None and post is not None
     assert (pre.flavor, pre.rows_in, pre.rows_read) == ("qualtrics", 242, 240)
     assert pre.set_aside == {"survey_preview": 1, "unfinished_response": 1}
-    assert (pre.id_column, pre.wave, post.wave) == ("pcode", "pre", "post")
+    assert (pre.id_col, pre.wave, post.wave) == ("pcode", "pre", "post")
     assert "RecipientEmail" in pre.personal
     assert sample.waves() == ["pre", "post"]
     assert {"arm", "site"} <= set(sample.columns())
@@ -74,7 +74,7 @@ def test_the_sample_files_match_the_shipped_ones(sample: Workbench) -> None:
         {"path": "qualtrics_pre.csv", "wave": "pre", "flavor": "qualtrics"},
         {"path": "qualtrics_post.csv", "wave": "post", "flavor": "qualtrics"},
     ]
-    assert (ev["id_column"], ev["waves"]) == ("pcode", {"pre": "pre", "post": "post"})
+    assert (ev["id_col"], ev["waves"]) == ("pcode", {"pre": "pre", "post": "post"})
 
 
 def test_a_range_only_guess_is_never_applied_unconfirmed(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_design_mistakes_are_caught_before_the_run(sample: Workbench) -> None:
     with pytest.raises(InputError, match="post wave 'follow-up' is not among the waves found"):
         sample.evaluation()
     sample.design.post = "post"
-    sample.programme.threshold = 0
+    sample.programme.min_cell = 0
     with pytest.raises(InputError, match=r"privacy\.min_cell"):
         sample.evaluation()
 
@@ -222,7 +222,7 @@ def test_own_definition_is_validated_and_listed(sample: Workbench, tmp_path: Pat
 def test_step_for_error_points_at_the_step_to_change() -> None:
     assert step_for_error(InputError("x", where="mapping.yaml, ucla3")) == "questionnaires"
     assert step_for_error(InputError("no pairs between pre and post")) == "design"
-    assert step_for_error(InputError("evaluation file field 'privacy.threshold'")) == "programme"
+    assert step_for_error(InputError("evaluation file field 'privacy.min_cell'")) == "programme"
     assert step_for_error(InputError("the file is empty", where="pre.csv")) == "exports"
 
 
@@ -246,7 +246,7 @@ def test_the_run_is_reproduced_byte_for_byte_by_the_cli_files(
     sample: Workbench, tmp_path: Path
 ) -> None:
     sample.programme.title = "Peer Connect outcome report"
-    sample.design.groups, sample.design.reference_group = "arm", "Comparison"
+    sample.design.group_by, sample.design.reference_group = "arm", "Comparison"
     stages: list[tuple[int, str]] = []
     outcome = sample.run(lambda i, label: stages.append((i, label)))
     assert [s[1] for s in stages] == [label for _, label in RUN_STAGES] + ["Done"]
@@ -273,7 +273,7 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     wb.add_dictionary("redcap_data_dictionary.csv", SAMPLE / "redcap_data_dictionary.csv")
     wb.recognise()
     (summary,) = [e.summary for e in wb.exports]
-    assert summary is not None and summary.wave_column == "redcap_event_name"
+    assert summary is not None and summary.wave_col == "redcap_event_name"
     assert wb.column_waves() == ["baseline_arm_1", "post_arm_1", "followup_arm_1"]
     assert (wb.design.pre, wb.design.post) == ("baseline_arm_1", "post_arm_1")
     # Named columns with value labels: evidence enough, ticked.
@@ -284,7 +284,7 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     wb.design.followup = ["follow-up"]
     ev = wb.evaluation()
     assert ev["data"][0]["dictionary"] == "redcap_data_dictionary.csv"
-    assert ev["waves"]["rename"] == wb.rename and ev["id_column"] == "record_id"
+    assert ev["waves"]["rename"] == wb.rename and ev["id_col"] == "record_id"
     outcome = wb.run()
     again = so.run_evaluation(wb.folder / "evaluation.yaml", tmp_path / "again")
     assert filecmp.cmp(outcome.files["report_pdf"], again.files["report_pdf"], shallow=False)
@@ -298,7 +298,7 @@ def test_more_personal_columns_are_kept_out(sample: Workbench) -> None:
     for export in sample.exports:
         assert export.summary is not None and "UserLanguage" in export.summary.personal
         assert "UserLanguage" not in export.summary.plain_columns
-    assert sample.evaluation()["privacy"]["personal_columns"] == ["UserLanguage"]
+    assert sample.evaluation()["privacy"]["pii"] == ["UserLanguage"]
 
 
 def test_the_sample_is_one_click_away(tmp_path: Path) -> None:

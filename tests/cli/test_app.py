@@ -41,3 +41,77 @@ def test_shell_completion_is_offered() -> None:
 
 def test_package_is_typed() -> None:
     assert (Path(stigma_outcomes.__file__).parent / "py.typed").is_file()
+
+
+def _options(command: str) -> dict[str, object]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return {p.name: p for p in group.commands[command].params if p.param_type_name == "option"}
+
+
+# Options whose parameter is named otherwise than the setting it sets: a repeatable option
+# takes one column each time it is given.
+_SETTING_OF = {"covariate": "covariates"}
+
+
+@pytest.mark.parametrize(
+    ("command", "model", "at_least"),
+    [
+        ("score", "load", {"mapping", "id_col", "wave_col", "wave", "carry", "duplicates",
+                           "casefold_ids", "flavor", "sheet", "dictionary", "pii",
+                           "include_previews", "include_incomplete"}),
+        ("init", "load", {"flavor", "dictionary", "sheet", "include_previews",
+                          "include_incomplete", "pii"}),
+        ("compare", "compare", {"pre", "post", "followup", "group_by", "reference_group",
+                                "covariates", "unlinked", "reliability", "direction",
+                                "clinical_threshold", "rci_sd", "rci_reliability", "min_cell",
+                                "pool_by", "pool_method"}),
+    ],
+)  # fmt: skip
+def test_options_that_set_a_setting_show_its_description(
+    command: str, model: str, at_least: set[str]
+) -> None:
+    from stigma_outcomes.comparison.settings import CompareSettings
+    from stigma_outcomes.ingest.settings import LoadSettings
+
+    fields = (LoadSettings if model == "load" else CompareSettings).model_fields
+    checked = set()
+    for name, option in _options(command).items():
+        setting = _SETTING_OF.get(name, name)
+        if setting in fields:
+            assert option.help == fields[setting].description, f"{command} --{name}"
+            if name not in _SETTING_OF:  # spelled as the setting (older spellings may follow)
+                assert option.opts[0] == "--" + setting.replace("_", "-")  # type: ignore[attr-defined]
+            checked.add(setting)
+    assert checked >= at_least
+    shown = runner.invoke(app, [command, "--help"], terminal_width=1000).output
+    for setting in checked:
+        assert str(fields[setting].description) in " ".join(shown.split())
+
+
+def test_choices_are_the_settings_enums() -> None:
+    from stigma_outcomes._load_choices import DuplicatePolicy
+    from stigma_outcomes.comparison._choices import PoolMethod, RciReliability, RciSd
+
+    for command, name, enum in [("score", "duplicates", DuplicatePolicy),
+                                ("compare", "rci_sd", RciSd),
+                                ("compare", "rci_reliability", RciReliability),
+                                ("compare", "pool_method", PoolMethod)]:  # fmt: skip
+        flag = "--" + name.replace("_", "-")
+        shown = runner.invoke(app, [command, "--help"], terminal_width=1000).output
+        assert f"{flag} <{'|'.join(e.value for e in enum)}>" in shown
+        bad = runner.invoke(app, [command, "scores.csv", flag, "nope"])
+        assert bad.exit_code == 2 and f"Invalid value for '{flag}'" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("command", "new", "old"),
+    [("score", "--mapping", "--map"), ("report", "--language", "--lang"),
+     ("plan", "--n-covariates", "--covariates"), ("compare", "--group-by", "--group-col")],
+)  # fmt: skip
+def test_options_take_the_apis_name_and_keep_their_old_one(command: str, new: str, old: str):
+    """``score --mapping`` as ``mapping``, ``report --language`` as the file's
+    ``report.language``, ``plan --n-covariates`` as ``plan_sample_size(n_covariates=)``."""
+    flags = [p.opts for p in _options(command).values()]  # type: ignore[attr-defined]
+    assert [new, old] in flags

@@ -24,7 +24,7 @@ def test_paired_run_writes_json_and_csv_and_prints_a_table(tmp_path):
         "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
         "--followup", "fu", "--group-col", "site",
         "--scale-info", GOLDEN / "paired" / "scale_info.yaml",
-        "--reliability", "gold.ints=0.9", "--json", out, "--csv", csv,
+        "--reliability", "gold.ints=0.9", "--out", out, "--csv", csv,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
@@ -45,7 +45,7 @@ def test_unlinked_run_warns_about_repeated_ids(tmp_path):
         "--unlinked", "--direction", "anon.cont=higher_is_better",
         "--direction", "anon.likert=higher_is_worse", "--direction", "anon.big=higher_is_better",
         "--reliability", "anon.cont=0.8", "--reliability", "anon.likert=0.8",
-        "--reliability", "anon.big=0.8", "--clinical-threshold", "anon.likert=14", "--json", out,
+        "--reliability", "anon.big=0.8", "--clinical-threshold", "anon.likert=14", "--out", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "NOT linked" in result.output
@@ -64,7 +64,7 @@ def test_missing_wave_is_one_clear_message_and_exit_2(tmp_path):
     out = tmp_path / "r.json"
     result = _run(
         "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "later",
-        "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--json", out,
+        "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--out", out,
     )  # fmt: skip
     assert result.exit_code == 2
     assert "wave(s) 'later' not found" in result.output
@@ -75,7 +75,7 @@ def test_missing_wave_is_one_clear_message_and_exit_2(tmp_path):
 def test_unknown_scale_without_direction_exit_2(tmp_path):
     result = _run(
         "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
-        "--json", tmp_path / "r.json",
+        "--out", tmp_path / "r.json",
     )  # fmt: skip
     assert result.exit_code == 2
     assert "--direction gold.cont" in result.output
@@ -84,7 +84,7 @@ def test_unknown_scale_without_direction_exit_2(tmp_path):
 def test_malformed_option_exit_2(tmp_path):
     result = _run(
         "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
-        "--reliability", "gold.ints:0.8", "--json", tmp_path / "r.json",
+        "--reliability", "gold.ints:0.8", "--out", tmp_path / "r.json",
     )  # fmt: skip
     assert result.exit_code == 2
     assert "INSTRUMENT.SCALE=VALUE" in result.output
@@ -117,7 +117,7 @@ def test_keyed_items_add_in_sample_reliability(tmp_path):
     out = tmp_path / "r.json"
     result = _run(
         "compare", tmp_path / "scores.csv", "--pre", "pre", "--post", "post",
-        "--keyed-items", tmp_path / "items.csv", "--json", out,
+        "--keyed-items", tmp_path / "items.csv", "--out", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
@@ -125,7 +125,7 @@ def test_keyed_items_add_in_sample_reliability(tmp_path):
     assert "2 in-sample reliability records" in result.output
     missing = _run(
         "compare", tmp_path / "scores.csv", "--pre", "pre", "--post", "post",
-        "--keyed-items", tmp_path / "nope.csv", "--json", out,
+        "--keyed-items", tmp_path / "nope.csv", "--out", out,
     )  # fmt: skip
     assert missing.exit_code == 2 and "keyed items file not found" in missing.output
 
@@ -154,16 +154,16 @@ def _ismi29_files(tmp_path: Path, n: int = 40) -> tuple[Path, Path]:
 def test_rci_reliability_defaults_to_auto_and_can_be_pinned(tmp_path):
     scores, items = _ismi29_files(tmp_path)
     common = ["compare", scores, "--pre", "pre", "--post", "post", "--keyed-items", items]
-    auto = _run(*common, "--json", tmp_path / "auto.json")
+    auto = _run(*common, "--out", tmp_path / "auto.json")
     assert auto.exit_code == 0, auto.output
     (rec,) = json.loads((tmp_path / "auto.json").read_text())["paired"]
     assert rec["rci_reliability_source"] == "in-sample alpha at 'pre' (n = 40)"
     assert rec["n_reliably_improved"] is not None
-    pinned = _run(*common, "--rci-reliability", "definition", "--json", tmp_path / "def.json")
+    pinned = _run(*common, "--rci-reliability", "definition", "--out", tmp_path / "def.json")
     assert pinned.exit_code == 0, pinned.output
     (rec,) = json.loads((tmp_path / "def.json").read_text())["paired"]
     assert rec["rci_reliability"] is None and rec["n_reliably_improved"] is None
-    bad = _run(*common, "--rci-reliability", "sample", "--json", tmp_path / "bad.json")
+    bad = _run(*common, "--rci-reliability", "sample", "--out", tmp_path / "bad.json")
     assert bad.exit_code == 2 and "is not one of 'auto', 'definition', 'in_sample'" in bad.output
 
 
@@ -172,7 +172,7 @@ def test_pool_by_site_adds_pooled_records(tmp_path):
     result = _run(
         "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
         "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--pool-by", "site",
-        "--pool-method", "DL", "--json", out,
+        "--pool-method", "DL", "--out", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
@@ -188,7 +188,7 @@ def test_unknown_pool_method_exit_2(tmp_path):
     result = _run(
         "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
         "--scale-info", GOLDEN / "paired" / "scale_info.yaml", "--pool-by", "site",
-        "--pool-method", "ML", "--json", tmp_path / "r.json",
+        "--pool-method", "ML", "--out", tmp_path / "r.json",
     )  # fmt: skip
     assert result.exit_code == 2
     assert "'ML' is not one of 'REML', 'DL'" in result.output and "Traceback" not in result.output
@@ -210,12 +210,12 @@ def test_score_then_compare_gives_in_sample_reliability(tmp_path):
     assert items.is_file() and (items.stat().st_mode & 0o077) == 0  # evaluator-only
     assert {"participant_id", "wave", "ucla3_1"} <= set(pd.read_csv(items, nrows=1).columns)
     out = tmp_path / "results.json"
-    compared = _run("compare", scores, "--pre", "pre", "--post", "post", "--json", out)
+    compared = _run("compare", scores, "--pre", "pre", "--post", "post", "--out", out)
     assert compared.exit_code == 0, compared.output
     reliability = json.loads(out.read_text())["reliability"]
     assert {(r["instrument"], r["scale"]) for r in reliability} >= {("ucla3", "total")}
     items.unlink()  # without the file, no in-sample reliability (and no error)
-    again = _run("compare", scores, "--pre", "pre", "--post", "post", "--json", out)
+    again = _run("compare", scores, "--pre", "pre", "--post", "post", "--out", out)
     assert again.exit_code == 0, again.output
     assert json.loads(out.read_text())["reliability"] == []
 
@@ -232,3 +232,22 @@ def test_the_cli_starts_without_pydantic_or_numerics() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_json_prints_the_summary_and_out_names_the_file(tmp_path):
+    """--json means the same in every command (JSON on standard output); the results file is
+    --out / -o. The old '--json FILE' gives one clear error that says where the file went."""
+    out = tmp_path / "r.json"
+    common = ("compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+              "--scale-info", GOLDEN / "paired" / "scale_info.yaml")  # fmt: skip
+    printed = _run(*common, "-o", out, "--json")
+    assert printed.exit_code == 0, printed.output
+    summary = json.loads(printed.stdout)
+    assert summary["files"] == {"results": str(out)}
+    written = json.loads(out.read_text())
+    assert summary["records"]["paired"] == len(written["paired"]) > 0
+    old = _run(*common, "--json", tmp_path / "old.json")
+    assert old.exit_code == 2 and "Traceback" not in old.output
+    missing = _run(*common)
+    assert missing.exit_code == 2 and "--out results.json" in missing.output
+    assert not (tmp_path / "old.json").exists()

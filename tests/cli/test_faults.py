@@ -147,12 +147,12 @@ def test_compare_and_report_and_pool_refuse_to_overwrite_inputs(
     shutil.copy(previous / "results.json", results)
     snapshot = (scores.read_bytes(), results.read_bytes())
     for args in (
-        ["compare", str(scores), "--pre", "pre", "--post", "post", "--json", str(scores)],
-        ["compare", str(scores), "--pre", "pre", "--post", "post", "--json",
+        ["compare", str(scores), "--pre", "pre", "--post", "post", "--out", str(scores)],
+        ["compare", str(scores), "--pre", "pre", "--post", "post", "--out",
          str(tmp_path / "r.json"), "--csv", str(scores)],
         ["report", str(results), "--scores", str(scores), "--md", str(scores)],
         ["report", str(results), "--out", str(tmp_path / "r.pdf"), "--html", str(results)],
-        ["pool", str(results), str(results), "--json", str(results)],
+        ["pool", str(results), str(results), "--out", str(results)],
     ):  # fmt: skip
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
@@ -172,14 +172,14 @@ def test_report_refuses_one_path_for_several_formats(previous: Path, tmp_path: P
 def test_an_output_path_that_is_a_folder(previous: Path, tmp_path: Path) -> None:
     (tmp_path / "r.json").mkdir()
     result = runner.invoke(app, ["compare", str(previous / "scores.csv"), "--pre", "pre",
-                                 "--post", "post", "--json", str(tmp_path / "r.json")])  # fmt: skip
+                                 "--post", "post", "--out", str(tmp_path / "r.json")])  # fmt: skip
     assert result.exit_code == 2 and "is a folder" in result.output
 
 
 def test_compare_creates_a_missing_output_folder(previous: Path, tmp_path: Path) -> None:
     target = tmp_path / "new" / "deeper" / "r.json"
     result = runner.invoke(app, ["compare", str(previous / "scores.csv"), "--pre", "pre",
-                                 "--post", "post", "--json", str(target)])  # fmt: skip
+                                 "--post", "post", "--out", str(target)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["paired"]
 
@@ -200,7 +200,7 @@ def test_an_empty_keyed_items_file_is_a_clean_error(previous: Path, tmp_path: Pa
     empty = tmp_path / "items.csv"
     empty.write_text("")
     result = runner.invoke(app, ["compare", str(previous / "scores.csv"), "--pre", "pre",
-                                 "--post", "post", "--json", str(tmp_path / "r.json"),
+                                 "--post", "post", "--out", str(tmp_path / "r.json"),
                                  "--keyed-items", str(empty)])  # fmt: skip
     assert result.exit_code == 2 and "cannot read the table" in result.output
 

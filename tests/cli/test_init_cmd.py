@@ -58,7 +58,10 @@ def test_writes_mapping_and_a_valid_evaluation_file(runner, tmp_path) -> None:
     ev = Evaluation.model_validate(yaml.safe_load(evaluation.read_text(encoding="utf-8")))
     assert [(d.path, d.wave) for d in ev.data] == [("pre.csv", "pre"), ("post.csv", "post")]
     assert ev.mapping == "mapping.yaml"
-    assert ev.id_column == "pcode"
+    assert ev.id_col == "pcode"
+    # written with the names the API and the command line use, not the old spellings
+    texts = evaluation.read_text(encoding="utf-8") + mapping.read_text(encoding="utf-8")
+    assert "id_col: pcode" in texts and "id_column" not in texts
     assert sorted(ev.instruments) == ["gbs", "ismi29", "ucla3"]
     again = runner.invoke(app, ["init", str(pre), "--write-mapping", str(mapping)])
     assert again.exit_code == 2
@@ -82,7 +85,7 @@ def test_json_output_for_a_redcap_export_with_dictionary(runner) -> None:
     data = json.loads(result.output)
     (file,) = data["files"]
     assert file["flavor"] == "redcap"
-    assert file["wave_column"] == "redcap_event_name"
+    assert file["wave_col"] == "redcap_event_name"
     assert file["matches"]["ucla3"]["columns"]["2"] == "lonely_2"
     assert file["personal_columns"] == ["dob", "email", "first_name", "loneliness_timestamp"]
 
@@ -134,7 +137,8 @@ def test_a_dictionary_among_the_exports_is_used_as_the_dictionary(runner, tmp_pa
     assert "the first field of the data dictionary (redcap_dictionary.csv)" in result.output
     data = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
     (entry,) = data["data"]
-    assert entry["wave_column"] == "redcap_event_name"
+    assert entry["wave_col"] == "redcap_event_name"
+    assert "wave_column" not in evaluation.read_text(encoding="utf-8")
     assert entry["dictionary"].endswith("redcap_dictionary.csv")
     assert "mapping" not in data  # none was written, so none is referenced
     assert "need a mapping file but none was written" in result.output
@@ -292,14 +296,14 @@ def test_the_drafted_evaluation_is_the_model_run_reads() -> None:
         dictionary=None,
     )
     assert isinstance(draft, Evaluation)
-    assert (draft.waves.pre, draft.waves.post, draft.id_column) == ("pre", "post", "pcode")
+    assert (draft.waves.pre, draft.waves.post, draft.id_col) == ("pre", "post", "pcode")
     content = evaluation_file(draft)
     assert list(content) == [
         "title",
         "data",
         "instruments",
         "mapping",
-        "id_column",
+        "id_col",
         "waves",
         "privacy",
     ]

@@ -30,7 +30,7 @@ def test_pool_writes_pooled_results_and_a_table(tmp_path) -> None:
     out, csv = tmp_path / "pooled.json", tmp_path / "pooled.csv"
     result = runner.invoke(
         app, ["pool", str(a), str(b), "--label", "North", "--label", "South",
-              "--method", "DL", "--json", str(out), "--csv", str(csv)],
+              "--method", "DL", "--out", str(out), "--csv", str(csv)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
@@ -43,15 +43,15 @@ def test_pool_writes_pooled_results_and_a_table(tmp_path) -> None:
 
 def test_pool_errors_exit_2(tmp_path) -> None:
     a, b = _programmes(tmp_path)
-    one = runner.invoke(app, ["pool", str(a), "--json", str(tmp_path / "x.json")])
+    one = runner.invoke(app, ["pool", str(a), "--out", str(tmp_path / "x.json")])
     assert one.exit_code == 2 and "at least two" in one.output
     same = runner.invoke(
         app, ["pool", str(a), str(b), "--label", "X", "--label", "X",
-              "--json", str(tmp_path / "x.json")],
+              "--out", str(tmp_path / "x.json")],
     )  # fmt: skip
     assert same.exit_code == 2 and "distinct names" in same.output
     bad = runner.invoke(
-        app, ["pool", str(a), str(b), "--method", "ML", "--json", str(tmp_path / "x.json")]
+        app, ["pool", str(a), str(b), "--method", "ML", "--out", str(tmp_path / "x.json")]
     )
     assert bad.exit_code == 2 and "Traceback" not in bad.output
 
@@ -59,7 +59,7 @@ def test_pool_errors_exit_2(tmp_path) -> None:
 def test_report_of_pooled_results(tmp_path) -> None:
     a, b = _programmes(tmp_path)
     pooled = tmp_path / "pooled.json"
-    assert runner.invoke(app, ["pool", str(a), str(b), "--json", str(pooled)]).exit_code == 0
+    assert runner.invoke(app, ["pool", str(a), str(b), "--out", str(pooled)]).exit_code == 0
     md = tmp_path / "report.md"
     result = runner.invoke(
         app, ["report", str(pooled), "--out", str(tmp_path / "report.pdf"), "--md", str(md)]
@@ -71,3 +71,15 @@ def test_report_of_pooled_results(tmp_path) -> None:
     assert "## Across sites" in text and "Change at each" in text
     assert "Forest plot of the change" not in text
     assert "each programme's own analysis" in text
+
+
+def test_pool_json_prints_the_pooled_records(tmp_path) -> None:
+    a, b = _programmes(tmp_path)
+    out = tmp_path / "pooled.json"
+    result = runner.invoke(app, ["pool", str(a), str(b), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["files"] == {"results": str(out)}
+    assert len(printed["pooled"]) == len(json.loads(out.read_text())["pooled"]) > 0
+    missing = runner.invoke(app, ["pool", str(a), str(b)])
+    assert missing.exit_code == 2 and "--out pooled.json" in missing.output

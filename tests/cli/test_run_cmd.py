@@ -71,3 +71,86 @@ def test_outputs_never_overwrite_inputs(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 2 and "would overwrite an input file: scores.csv" in result.output
     assert data.read_text().startswith("participant_id,ucla3_1")
+
+
+# --- the files' old spellings (id_column, wave_column, groups, privacy.threshold) ---
+
+
+def _redcap_project(folder: Path, old: bool) -> Path:
+    """The REDCap sample's evaluation and a mapping, spelled the old or the new way."""
+    import yaml
+
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    sample = sample_data_dir()
+    settings = yaml.safe_load((sample / "evaluation_redcap.yaml").read_text(encoding="utf-8"))
+    (entry,) = settings["data"]
+    entry["path"] = str(sample / entry["path"])
+    entry["dictionary"] = str(sample / entry["dictionary"])
+    settings["report"]["formats"] = ["md"]
+    mapping = {"id_col": "record_id", "files": {"redcap_longitudinal.csv": {"id_col": "record_id"}}}
+    if old:
+        entry["wave_column"] = entry.pop("wave_col")
+        settings["id_column"] = settings.pop("id_col")
+        settings["privacy"] = {"threshold": settings["privacy"].pop("min_cell")}
+        mapping = {"id_column": "record_id",
+                   "files": {"redcap_longitudinal.csv": {"id_column": "record_id"}}}  # fmt: skip
+    (folder / "mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    settings["mapping"] = "mapping.yaml"
+    path = folder / "evaluation.yaml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_file_with_the_old_spellings_runs_with_identical_outputs(tmp_path: Path) -> None:
+    outputs = []
+    for old in (False, True):
+        folder = tmp_path / ("old" if old else "new")
+        folder.mkdir()
+        evaluation = _redcap_project(folder, old)
+        assert ("id_column" in evaluation.read_text()) is old
+        result = runner.invoke(app, ["run", str(evaluation), "--out", str(folder / "out")])
+        assert result.exit_code == 0, result.output
+        outputs.append(folder / "out")
+    new, old_out = outputs
+    for name in ("results.json", "results.csv", "scores.csv", "ledger.csv", "report.md"):
+        assert (new / name).read_bytes() == (old_out / name).read_bytes(), name
+
+
+def test_both_spellings_in_one_file_are_one_clear_error(tmp_path: Path) -> None:
+    import yaml
+
+    evaluation = _redcap_project(tmp_path, old=False)
+    settings = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
+    cases = [
+        ({**settings, "id_column": "other"}, None, "give 'id_col' or its old name 'id_column'"),
+        (
+            {**settings, "data": [{**settings["data"][0], "wave_column": "event"}]},
+            None,
+            "field 'data.0': give 'wave_col' or its old name 'wave_column', not both",
+        ),
+        (
+            {**settings, "privacy": {"min_cell": 5, "threshold": 7}},
+            None,
+            "field 'privacy': give 'min_cell' or its old name 'threshold', not both",
+        ),
+        (
+            settings,
+            {"id_col": "record_id", "id_column": "pcode"},
+            "invalid mapping: give 'id_col' or its old name 'id_column', not both",
+        ),
+        (
+            settings,
+            {"files": {"a.csv": {"wave_col": "w", "wave_column": "event"}}},
+            "invalid mapping field files.a.csv: give 'wave_col' or its old name 'wave_column'",
+        ),
+    ]
+    for content, mapping, message in cases:
+        evaluation.write_text(yaml.safe_dump(content), encoding="utf-8")
+        if mapping is not None:
+            (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+        result = runner.invoke(app, ["run", str(evaluation), "--out", str(tmp_path / "out")])
+        assert result.exit_code == 2, result.output
+        assert result.output.count("error:") == 1 and "Traceback" not in result.output
+        assert message in result.output, result.output
+        assert not (tmp_path / "out").exists()

@@ -242,7 +242,7 @@ def test_cli_keyed_items_gives_records_for_an_unregistered_scale(tmp_path):
         "compare", str(GOLDEN / "scores_mine.csv"), "--pre", "pre", "--post", "post",
         "--direction", "mine.total=higher_is_worse", "--reliability", "mine.total=0.8",
         "--keyed-items",
-        str(GOLDEN / "items_mine.csv"), "--json", str(out),
+        str(GOLDEN / "items_mine.csv"), "--out", str(out),
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     records = json.loads(out.read_text())["reliability"]

@@ -161,3 +161,28 @@ def test_the_report_cli_refuses_a_bad_results_file(tmp_path, full):
     assert result.exit_code == 2
     assert "paired[0].n_pairs has the wrong type" in result.output
     assert "Traceback" not in result.output
+
+
+def test_plain_copies_for_the_api_or_for_a_results_file() -> None:
+    from stigma_outcomes.comparison.records._types import plain
+
+    marker = object()
+    value = {
+        1: np.float64(2 / 3),
+        "n": np.int64(4),
+        "flag": np.bool_(True),
+        "gone": [float("nan"), np.inf, pd.NA, pd.NaT, None],
+        "arr": np.array([0.1, 0.2]),
+        "frame": pd.DataFrame({"a": [1.0 / 7, np.nan]}),
+        "when": pd.Timestamp("2025-03-01"),
+        "obj": marker,
+    }
+    api = plain(value)
+    assert api["1"] == 2 / 3 and type(api["n"]) is int and api["flag"] is True
+    assert api["gone"] == [None] * 5 and api["arr"] == [0.1, 0.2]
+    assert api["frame"] is value["frame"] and api["obj"] is marker  # objects stay themselves
+    file = plain(value, for_json=True)
+    assert file["1"] == float(f"{2 / 3:.15g}") != 2 / 3  # 15 significant digits
+    assert file["frame"] == [{"a": float(f"{1 / 7:.15g}")}, {"a": None}]
+    assert file["when"] == "2025-03-01 00:00:00" and file["obj"] == str(marker)
+    assert json.loads(json.dumps(file, allow_nan=False)) == file

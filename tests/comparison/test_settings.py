@@ -121,7 +121,7 @@ def test_cli_group_col_is_the_old_name_of_group_by(tmp_path):
         out = tmp_path / f"{option}.json"
         result = CliRunner().invoke(app, [
             "compare", str(GOLDEN / "scores.csv"), "--pre", "pre", "--post", "post",
-            option, "site", "--scale-info", str(INFO), "--json", str(out),
+            option, "site", "--scale-info", str(INFO), "--out", str(out),
         ])  # fmt: skip
         assert result.exit_code == 0, result.output
         data = json.loads(out.read_text())

@@ -126,7 +126,7 @@ def mutated_export(draw: st.DrawFn, text: str, first_data: int) -> tuple[str, by
 
 YAML_SNIPPETS = [
     "instruments: {ucla3: {pattern: 'Q10_{item}'}}\n",
-    "id_column: pcode\nid_column: site\n",
+    "id_col: pcode\nid_col: site\n",
     "a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n",
     "instruments:\n  ucla3:\n    recode: {0: 1, 1: 2, 2: 3}\n",
     "instruments:\n  ucla3:\n    columns: {'1': Q10_1, '2': Q10_1}\n",

@@ -140,8 +140,8 @@ POST = _cut("qualtrics_post.csv", 3)
 MAPPING = (SAMPLE / "mapping.yaml").read_text(encoding="utf-8")
 EVALUATION = (
     "title: Fuzz\ndata:\n  - {path: pre.csv, wave: pre}\n  - {path: post.csv, wave: post}\n"
-    "instruments: [ucla3, gbs]\nmapping: mapping.yaml\nid_column: pcode\ncarry: [site]\n"
-    "groups: arm\nwaves: {pre: pre, post: post}\nprivacy: {threshold: 5}\n"
+    "instruments: [ucla3, gbs]\nmapping: mapping.yaml\nid_col: pcode\ncarry: [site]\n"
+    "group_by: arm\nwaves: {pre: pre, post: post}\nprivacy: {min_cell: 5}\n"
     "report: {formats: [md]}\noutput: out\n"
 )
 
@@ -227,7 +227,7 @@ def test_compare_survives_mutated_scores(data: st.DataObject) -> None:
         work = Path(folder)
         (work / name).write_bytes(raw)
         args = ["compare", str(work / name), "--pre", "pre", "--post", "post",
-                "--json", str(work / "out" / "r.json"), "--csv", str(work / "out" / "r.csv"),
+                "--out", str(work / "out" / "r.json"), "--csv", str(work / "out" / "r.csv"),
                 *group]  # fmt: skip
         invoke("compare", args, work.iterdir(), work, work / "out")
 

@@ -23,7 +23,7 @@ def test_init_and_score_agree_on_the_id_column(name: str) -> None:
         {name: ["a", "b"], "ucla3_1": [1, 2], "ucla3_2": [2, 2], "ucla3_3": [3, 1]}
     )
     table = RawTable(frame=frame, source="pre.csv", row_numbers=np.array([2, 3]))
-    proposed = propose([table], [so.load_instrument("ucla3")], named=True).files[0].id_column
+    proposed = propose([table], [so.load_instrument("ucla3")], named=True).files[0].id_col
     scored = so.score(frame, ["ucla3"]).scores["participant_id"].astype(str).tolist()
     assert proposed == name
     assert scored == ["a", "b"]

@@ -79,3 +79,22 @@ def test_a_mapping_that_is_not_a_mapping_is_one_mapping_error(source, tmp_path: 
     with pytest.raises(MappingError, match="mapping") as err:
         load_mapping(source)
     assert err.value.fix
+
+
+def test_old_keys_of_a_mapping_are_read_as_the_new_ones() -> None:
+    new = {"id_col": "pcode", "wave_col": "event",
+           "files": {"post.csv": {"id_col": "code2", "wave_col": "w"}}}  # fmt: skip
+    old = {"id_column": "pcode", "wave_column": "event",
+           "files": {"post.csv": {"id_column": "code2", "wave_column": "w"}}}  # fmt: skip
+    with pytest.warns(DeprecationWarning, match="'wave_column' is the old name of 'wave_col'"):
+        read_old = load_mapping(old)
+    assert read_old == load_mapping(new)
+    assert read_old.file_content() == new  # written back with the new names
+    assert (read_old.id_column_for("post.csv"), read_old.wave_column_for("pre.csv")) == (
+        "code2",
+        "event",
+    )
+    with pytest.raises(MappingError, match="give 'id_col' or its old name 'id_column', not both"):
+        load_mapping({"id_col": "a", "id_column": "b"})
+    section = mapping_json_schema()["$defs"]["Section"]["properties"]
+    assert section["id_column"]["deprecated"] and section["wave_column"]["deprecated"]

@@ -30,7 +30,7 @@ def test_qualtrics_blocks_found_by_answers_among_all_instruments(everything) -> 
     tables = [read_export(SAMPLE / "qualtrics_pre.csv"), read_export(SAMPLE / "qualtrics_post.csv")]
     proposal = propose(tables, everything)
     assert proposal.mapping == {
-        "id_column": "pcode",
+        "id_col": "pcode",
         "instruments": {
             "gbs": {"pattern": "Q12_{item}"},
             "ismi29": {"pattern": "Q11_{item}"},
@@ -63,7 +63,7 @@ def test_value_labels_from_spss_and_redcap_dictionary(everything) -> None:
     proposal = propose([redcap], everything)
     assert proposal.mapping["instruments"] == {"ucla3": {"pattern": "lonely_{item}"}}
     first = proposal.files[0]
-    assert (first.id_column, first.wave_column) == ("participant_id", "redcap_event_name")
+    assert (first.id_col, first.wave_col) == ("participant_id", "redcap_event_name")
 
 
 def test_question_block_in_column_order_is_matched_and_flagged_for_checking(everything) -> None:
@@ -73,14 +73,14 @@ def test_question_block_in_column_order_is_matched_and_flagged_for_checking(ever
     assert "check the order" in match.why
     assert list(match.columns.values())[1] == "How often do you feel... - left out"
     # The platform's Respondent ID changes every wave; the participant code is proposed.
-    assert proposal.files[0].id_column == "What is your participant code?"
+    assert proposal.files[0].id_col == "What is your participant code?"
 
 
 def test_google_forms_grid(everything) -> None:
     proposal = propose([read_export(EXPORTS / "google_forms_grid.csv")], everything)
     columns = proposal.mapping["instruments"]["ucla3"]["columns"]
     assert columns["3"] == "How often do you feel… [isolated from others]"
-    assert proposal.mapping["id_column"] == "Participant code"
+    assert proposal.mapping["id_col"] == "Participant code"
 
 
 def test_identical_numeric_blocks_are_listed_not_guessed(everything) -> None:
@@ -112,7 +112,7 @@ def test_two_candidate_id_columns_are_an_ambiguity() -> None:
         {"client_id": ["1", "2"], "participant code": ["A", "B"], "ucla3_1": ["1", "2"]}
     )
     proposal = propose([_table(frame)], [load_instrument("ucla3")])
-    assert proposal.files[0].id_column is None
+    assert proposal.files[0].id_col is None
     assert any("participant ID" in a for a in proposal.ambiguities)
 
 

@@ -190,7 +190,7 @@ def test_odk_central_short_rows_are_padded_with_a_ledger_note() -> None:
     responses = so.load_responses(
         path,
         ["ucla3"],
-        mapping={"id_column": "pcode", "instruments": {"ucla3": {"pattern": "lonely-q{item}"}}},
+        mapping={"id_col": "pcode", "instruments": {"ucla3": {"pattern": "lonely-q{item}"}}},
     )
     notes = responses.ledger[responses.ledger["problem"] == "short_row_padded"]
     assert notes["row"].tolist() == [3, 4]
@@ -213,7 +213,7 @@ def test_spss_and_stata_value_labels_decide_the_score(name: str) -> None:
     result = so.score(
         [str(REAL / "spss_stata" / name)],
         ["level1"],
-        mapping={"id_column": "mychar", "instruments": {"level1": {"columns": {"1": "myord"}}}},
+        mapping={"id_col": "mychar", "instruments": {"level1": {"columns": {"1": "myord"}}}},
         registry=registry,
     )
     assert result.scores["score"].tolist() == [0.0, 1.0, 2.0, 0.0, 0.0]
@@ -399,7 +399,7 @@ def test_row_number_ids_never_pair_anyone_and_are_refused_for_paired_designs() -
     ids = responses.frame["participant_id"].astype(str).tolist()
     assert len(set(ids)) == 4
     with pytest.raises(InputError, match="cannot be used for a paired design"):
-        so.load_responses(frame, ["ucla3"], id_col="@row", linked=True)
+        so.load_responses(frame, ["ucla3"], id_col="@row", unlinked=False)
 
 
 # 10. Wide exports ----------------------------------------------------------------------------
@@ -445,5 +445,5 @@ def test_every_row_set_aside_is_an_error_naming_the_option(tmp_path: Path) -> No
     path = tmp_path / "previews.csv"
     path.write_text("\n".join([*lines[:3], lines[4]]) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="every row of this export was set aside") as caught:
-        so.load_responses(path, ["ucla3"], mapping={"id_column": "Q1"})
+        so.load_responses(path, ["ucla3"], mapping={"id_col": "Q1"})
     assert "--include-previews" in caught.value.fix

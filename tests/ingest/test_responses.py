@@ -121,7 +121,7 @@ def test_mapping_pattern_columns_and_recode() -> None:
         {"ResponseId": ["R1", "R2"], "Q5_1": [0, 2], "Q5_2": [0, 1], "loneliness_c": [2, 2]}
     )
     mapping = {
-        "id_column": "ResponseId",
+        "id_col": "ResponseId",
         "instruments": {
             "ucla3": {
                 "pattern": "Q5_{item}",

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import stigma_outcomes.scoring as scoring
 from stigma_outcomes.cli.app import app
 from stigma_outcomes.errors import InputError, UnknownNameError
-from stigma_outcomes.evaluation import Evaluation
+from stigma_outcomes.evaluation import DataFile, Evaluation
 from stigma_outcomes.ingest import load_responses, read_export
 from stigma_outcomes.ingest.settings import LoadSettings
 from stigma_outcomes.scoring import score
@@ -56,7 +56,7 @@ def test_an_unknown_keyword_names_the_close_match() -> None:
     [
         ({"duplicates": "keep-best"}, "unknown duplicate policy 'keep-best'"),
         ({"wave": "pre", "wave_col": "w"}, "cannot be used together"),
-        ({"id_col": "@row", "linked": True}, "cannot be used for a paired design"),
+        ({"id_col": "@row", "unlinked": False}, "cannot be used for a paired design"),
         ({"layout": "tall"}, "setting 'layout'"),
         ({"read_options": ["sheet"]}, "read_options must be a dict"),
         ({"casefold_ids": "perhaps"}, "setting 'casefold_ids'"),
@@ -84,6 +84,20 @@ def test_the_old_spelling_id_column_still_works_and_warns() -> None:
     with pytest.raises(InputError, match="not both"), warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         LoadSettings.build(id_col="pcode", id_column="other")
+
+
+def test_linked_is_the_old_opposite_of_unlinked() -> None:
+    with pytest.warns(DeprecationWarning, match="'linked' is the old name of 'unlinked'"):
+        assert LoadSettings.build(linked=True).unlinked is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert LoadSettings.build(linked=False, unlinked=True).unlinked is True  # the same
+        with pytest.raises(InputError, match="cannot be used for a paired design"):
+            LoadSettings.build(id_col="@row", linked=True)
+        with pytest.raises(InputError, match="give 'unlinked' or its old name 'linked'"):
+            LoadSettings.build(linked=True, unlinked=True)
+    assert LoadSettings(id_col="@row").linked is None  # not said: row numbers allowed
+    assert LoadSettings(unlinked=True).linked is False
 
 
 def test_read_options_dict_still_works_and_reaches_read_export(tmp_path: Path) -> None:
@@ -118,44 +132,45 @@ def test_the_evaluation_file_builds_the_model(tmp_path: Path) -> None:
             "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave": "post"}],
             "instruments": ["ucla3"],
             "mapping": "map.yaml",
-            "id_column": "pcode",
+            "id_col": "pcode",
             "duplicates": "error",
             "carry": ["site"],
             "group_by": "arm",
             "covariates": ["age"],
-            "privacy": {"personal_columns": ["email"]},
+            "privacy": {"pii": ["email"]},
         }
     )
     s = ev.load_settings(tmp_path)
     assert s.id_col == "pcode" and s.duplicates == "error" and s.casefold_ids is True
     assert s.mapping == tmp_path / "map.yaml"
     assert s.wave == ("pre", "post") and s.wave_col is None
-    assert s.carry == ("site", "arm", "age") and s.pii == ("email",) and s.linked is True
+    assert s.carry == ("site", "arm", "age") and s.pii == ("email",) and s.unlinked is False
     by_column = Evaluation.model_validate(
         {
-            "data": [{"path": "a.csv", "wave_column": "event"}],
+            "data": [{"path": "a.csv", "wave_col": "event"}],
             "instruments": ["ucla3"],
             "unlinked": True,
             "casefold_ids": False,
         }
     ).load_settings()
-    assert (by_column.wave, by_column.wave_col, by_column.linked) == (None, "event", False)
+    assert (by_column.wave, by_column.wave_col, by_column.unlinked) == (None, "event", True)
     assert by_column.casefold_ids is False
     mixed = Evaluation.model_validate(
         {
-            "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave_column": "w"}],
+            "data": [{"path": "a.csv", "wave": "pre"}, {"path": "b.csv", "wave_col": "w"}],
             "instruments": ["ucla3"],
         }
     )
-    with pytest.raises(InputError, match="mix 'wave' and 'wave_column'"):
+    with pytest.raises(InputError, match="mix 'wave' and 'wave_col'"):
         mixed.load_settings()
 
 
 def test_the_file_and_the_model_share_their_descriptions() -> None:
     fields = Evaluation.model_fields
-    for file_name, model_name in [("id_column", "id_col"), ("duplicates", "duplicates"),
-                                  ("carry", "carry")]:  # fmt: skip
-        assert fields[file_name].description == LoadSettings.model_fields[model_name].description
+    for name in ("id_col", "duplicates", "carry"):
+        assert fields[name].description == LoadSettings.model_fields[name].description
+    wave_col = DataFile.model_fields["wave_col"].description
+    assert wave_col == LoadSettings.model_fields["wave_col"].description
 
 
 def test_the_cli_builds_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,5 +203,23 @@ def test_a_bad_cli_value_exits_2_without_a_traceback(tmp_path: Path) -> None:
             "--wave", "pre", "--duplicates", "keep-best"]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
-    assert "unknown duplicate policy 'keep-best'" in result.output
+    # a choice of the command line, from the enum the settings declare
+    assert "Invalid value for '--duplicates'" in result.output
+    assert "'keep-best' is not one of 'keep-last-complete', 'keep-first', 'error'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_duplicate_policy_is_one_enum_for_the_model_the_file_and_the_cli() -> None:
+    from stigma_outcomes._load_choices import DUPLICATE_POLICIES, DuplicatePolicy
+
+    assert DUPLICATE_POLICIES == ("keep-last-complete", "keep-first", "error")
+    assert LoadSettings.model_fields["duplicates"].annotation is DuplicatePolicy
+    assert Evaluation.model_fields["duplicates"].annotation is DuplicatePolicy
+    assert LoadSettings(duplicates="keep-first").duplicates is DuplicatePolicy.keep_first
+    with pytest.raises(InputError, match="unknown duplicate policy 'newest'"):
+        LoadSettings.build(duplicates="newest")
+    from stigma_outcomes.evaluation import load_evaluation
+
+    with pytest.raises(InputError, match="field 'duplicates': Input should be 'keep-last-comp"):
+        load_evaluation({"data": [{"path": "a.csv", "wave": "pre"}], "instruments": ["ucla3"],
+                         "duplicates": "newest"})  # fmt: skip

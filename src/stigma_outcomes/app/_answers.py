@@ -31,7 +31,7 @@ class Programme:
     program: str = ""
     period: str = ""
     author: str = "Programme evaluation team"
-    threshold: int = 5
+    min_cell: int = 5
 
 
 @dataclass
@@ -41,11 +41,11 @@ class Design:
     pre: str = ""
     post: str = ""
     followup: list[str] = field(default_factory=list)
-    groups: str = ""
+    group_by: str = ""
     reference_group: str = ""
     pool_by: str = ""
     covariates: list[str] = field(default_factory=list)
-    id_column: str = ""
+    id_col: str = ""
     unlinked: bool = False
     duplicates: str = "keep-last-complete"
     planning: bool = False  # the report's optional "Planning the next cohort" section
@@ -103,7 +103,7 @@ def step_for_error(err: StigmaOutcomesError) -> str:
     for words, step in (
         (("mapping", "item", "instrument", "recode", "pattern"), "questionnaires"),
         (("wave", "group", "reference", "covariate", "pool", "pairs", "planning"), "design"),
-        (("title", "privacy", "threshold", "author", "period"), "programme"),
+        (("title", "privacy", "min_cell", "threshold", "author", "period"), "programme"),
     ):
         if any(w in text for w in words):
             return step

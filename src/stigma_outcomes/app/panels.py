@@ -51,7 +51,7 @@ def file_cards(wb: Any) -> Any:
         else:
             assert s is not None
             body.append(ui.tags.ul(*[ui.tags.li(line) for line in s.lines()]))
-            if not s.id_column:
+            if not s.id_col:
                 body.append(
                     problem_box(
                         StigmaOutcomesError(
@@ -73,7 +73,7 @@ def file_cards(wb: Any) -> Any:
                         export.sheet,
                     )
                 )
-            if not s.wave_column:
+            if not s.wave_col:
                 body.append(ui.input_text(f"wave_{i}", f"Wave held by {export.name}", export.wave))
             else:
                 body += [
@@ -179,10 +179,10 @@ def design_controls(wb: Any) -> Any:
         select("post", "Wave to compare with baseline (post)", waves, selected=d.post or None),
         select("followup", "Later waves (follow-up)", waves, selected=d.followup, multiple=True),
         select(
-            "groups",
+            "group_by",
             "Comparison group column (e.g. arm)",
             {**unused, **{c: c for c in columns}},
-            selected=d.groups,
+            selected=d.group_by,
         ),
         ui.output_ui("reference"),
         select(
@@ -199,10 +199,10 @@ def design_controls(wb: Any) -> Any:
             multiple=True,
         ),
         select(
-            "id_column",
+            "id_col",
             "Participant ID column",
             {NONE: "(as recognised)", **{c: c for c in every}},
-            selected=d.id_column,
+            selected=d.id_col,
         ),
         select(
             "duplicates",

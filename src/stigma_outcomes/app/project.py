@@ -49,15 +49,15 @@ def mapping_of(wb: Answers) -> dict[str, Any]:
         else:
             for source, entry in entries.items():
                 per_file.setdefault(source, {})[block.target] = entry
-    ids = {e.summary.id_column for e in wb.readable() if e.summary.id_column}
+    ids = {e.summary.id_col for e in wb.readable() if e.summary.id_col}
     file_ids: dict[str, str] = {}
-    if not wb.design.id_column and len(ids) > 1:
-        file_ids = {e.name: e.summary.id_column for e in wb.readable() if e.summary.id_column}
+    if not wb.design.id_col and len(ids) > 1:
+        file_ids = {e.name: e.summary.id_col for e in wb.readable() if e.summary.id_col}
     sources = list(dict.fromkeys([*per_file, *file_ids]))
     files = {
         s: MappingSection(
             instruments=per_file.get(s, {}),
-            **({"id_column": file_ids[s]} if s in file_ids else {}),
+            **({"id_col": file_ids[s]} if s in file_ids else {}),
         )
         for s in sources
     }
@@ -73,8 +73,8 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
     for export in wb.exports:
         entry: dict[str, Any] = {"path": export.name}
         s = export.summary
-        if s is not None and s.wave_column:
-            entry["wave_column"] = s.wave_column
+        if s is not None and s.wave_col:
+            entry["wave_col"] = s.wave_col
         else:
             entry["wave"] = export.wave or None
         if s is not None and s.flavor != "plain":
@@ -83,23 +83,23 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
             entry["dictionary"] = wb.dictionary
         entry.update(export.read_options())
         data.append(entry)
-    ids = {e.summary.id_column for e in wb.readable() if e.summary.id_column}
+    ids = {e.summary.id_col for e in wb.readable() if e.summary.id_col}
     evaluation: dict[str, Any] = {"title": p.title or "Programme outcome report"}
     evaluation.update({k: v for k, v in (("program", p.program), ("period", p.period)) if v})
     targets = [wb.instrument_ref(b.target) for b in wb.chosen_blocks()]
     evaluation["data"] = data
     evaluation["instruments"] = list(dict.fromkeys(targets))
     evaluation["mapping"] = "mapping.yaml"
-    id_column = d.id_column or (ids.pop() if len(ids) == 1 else None)
-    if id_column:
-        evaluation["id_column"] = id_column
+    id_col = d.id_col or (ids.pop() if len(ids) == 1 else None)
+    if id_col:
+        evaluation["id_col"] = id_col
     evaluation["duplicates"] = d.duplicates
-    grouping = [c for c in (d.groups, d.pool_by) if c]
+    grouping = [c for c in (d.group_by, d.pool_by) if c]
     if grouping:
         evaluation["carry"] = grouping
     for key, value in (
-        ("group_by", d.groups),
-        ("reference_group", d.groups and d.reference_group),
+        ("group_by", d.group_by),
+        ("reference_group", d.group_by and d.reference_group),
         ("pool_by", d.pool_by),
     ):
         if value:
@@ -114,9 +114,9 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
     renamed = {old: new for old, new in wb.rename.items() if new and new != old}
     if renamed:
         evaluation["waves"]["rename"] = renamed
-    evaluation["privacy"] = {"min_cell": int(p.threshold)}
+    evaluation["privacy"] = {"min_cell": int(p.min_cell)}
     if wb.personal:
-        evaluation["privacy"]["personal_columns"] = list(wb.personal)
+        evaluation["privacy"]["pii"] = list(wb.personal)
     evaluation["report"] = {
         "author": p.author or "Programme evaluation team",
         "formats": ["pdf", "html", "md"],
@@ -153,7 +153,7 @@ def check(wb: Answers, evaluation: dict[str, Any]) -> None:
             fix="tick 'Use this match' for each questionnaire to score, or add one by hand",
         )
     for i, entry in enumerate(evaluation["data"]):
-        if not entry.get("wave") and not entry.get("wave_column"):
+        if not entry.get("wave") and not entry.get("wave_col"):
             raise InputError(
                 f"{entry['path']} has no wave",
                 where=f"Exports, file {i + 1}",

@@ -27,10 +27,10 @@ class FileSummary:
     rows_in: int
     rows_read: int
     set_aside: dict[str, int]
-    id_column: str | None
+    id_col: str | None
     id_reason: str
     wave: str | None
-    wave_column: str | None
+    wave_col: str | None
     wave_reason: str
     waves_found: list[str]
     personal: dict[str, str]
@@ -49,12 +49,12 @@ class FileSummary:
         out += [
             f"set aside: {n} row(s), {why.replace('_', ' ')}" for why, n in self.set_aside.items()
         ]
-        if self.id_column:
-            out.append(f"participant ID: {self.id_column} ({self.id_reason})")
+        if self.id_col:
+            out.append(f"participant ID: {self.id_col} ({self.id_reason})")
         else:
             out.append("participant ID: not found")
-        if self.wave_column:
-            out.append(f"waves: column {self.wave_column}: {', '.join(self.waves_found)}")
+        if self.wave_col:
+            out.append(f"waves: column {self.wave_col}: {', '.join(self.waves_found)}")
         else:
             out.append(f"wave: {self.wave} ({self.wave_reason})")
         if self.personal:
@@ -103,11 +103,11 @@ def summarise(table: Any, proposal: Any) -> FileSummary:
     """A :class:`FileSummary` from a ``RawTable`` and its ``init`` file proposal."""
     meta = table.metadata
     waves_found: list[str] = []
-    if proposal.wave_column and proposal.wave_column in table.frame.columns:
-        values = table.frame[proposal.wave_column].dropna().astype(str).unique()
+    if proposal.wave_col and proposal.wave_col in table.frame.columns:
+        values = table.frame[proposal.wave_col].dropna().astype(str).unique()
         waves_found = list(map(str, values))  # in order of first appearance
     taken = {c for cand in proposal.matches.values() for c in cand.columns.values()}
-    skip = taken | set(table.pii_columns) | {proposal.id_column, proposal.wave_column}
+    skip = taken | set(table.pii_columns) | {proposal.id_col, proposal.wave_col}
     others: dict[str, list[str]] = {}
     for column in map(str, table.frame.columns):
         if column in skip:
@@ -123,10 +123,10 @@ def summarise(table: Any, proposal: Any) -> FileSummary:
         rows_in=int(table.rows_in or 0),
         rows_read=len(table.frame),
         set_aside=dict(proposal.excluded),
-        id_column=proposal.id_column,
+        id_col=proposal.id_col,
         id_reason=proposal.id_reason,
         wave=proposal.wave,
-        wave_column=proposal.wave_column,
+        wave_col=proposal.wave_col,
         wave_reason=proposal.wave_reason,
         waves_found=waves_found,
         personal=dict(proposal.pii),

@@ -50,7 +50,7 @@ def make_server(private: Path, max_upload: int) -> Any:
                 p = wb.programme
                 p.title, p.program, p.period = input.title(), input.program(), input.period()
                 p.author = input.author()
-                p.threshold = int(input.threshold() or 5)
+                p.min_cell = int(input.min_cell() or 5)
                 for i, export in enumerate(wb.exports):
                     export.wave = str(value(f"wave_{i}", export.wave) or "").strip()
                     export.sheet = str(value(f"sheet_{i}", export.sheet) or "").strip()
@@ -65,11 +65,11 @@ def make_server(private: Path, max_upload: int) -> Any:
                 d = wb.design
                 d.pre, d.post = value("pre", d.pre) or "", value("post", d.post) or ""
                 d.followup = list(value("followup", d.followup) or [])
-                d.groups = value("groups", d.groups) or NONE
+                d.group_by = value("group_by", d.group_by) or NONE
                 d.reference_group = value("reference_group", d.reference_group) or NONE
                 d.pool_by = value("pool_by", d.pool_by) or NONE
                 d.covariates = list(value("covariates", d.covariates) or [])
-                d.id_column = value("id_column", d.id_column) or NONE
+                d.id_col = value("id_col", d.id_col) or NONE
                 d.unlinked = bool(value("unlinked", d.unlinked))
                 d.duplicates = value("duplicates", d.duplicates)
                 d.planning = bool(value("planning", d.planning))
@@ -249,7 +249,7 @@ def make_server(private: Path, max_upload: int) -> Any:
 
         @render.ui
         def reference() -> Any:
-            group = input.groups() if "groups" in input else NONE
+            group = input.group_by() if "group_by" in input else NONE
             if not group:
                 return None
             values = wb.columns().get(group, [])

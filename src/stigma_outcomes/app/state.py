@@ -58,7 +58,7 @@ class Workbench:
     >>> for name in ("qualtrics_pre.csv", "qualtrics_post.csv"):
     ...     _ = wb.add_export(name, sample_data_dir() / name)
     >>> wb.recognise()
-    >>> [(e.name, e.wave, e.summary.id_column) for e in wb.exports]
+    >>> [(e.name, e.wave, e.summary.id_col) for e in wb.exports]
     [('qualtrics_pre.csv', 'pre', 'pcode'), ('qualtrics_post.csv', 'post', 'pcode')]
     >>> sorted(b.instrument for b in wb.blocks if b.confirmed)
     ['gbs', 'ismi29', 'ucla3']
@@ -208,7 +208,7 @@ class Workbench:
         """Wave values found in wave columns (REDCap events, a long file's wave column)."""
         found: list[str] = []
         for export in self.exports:
-            if export.summary and export.summary.wave_column:
+            if export.summary and export.summary.wave_col:
                 found += export.summary.waves_found
         return list(dict.fromkeys(found))
 
@@ -216,7 +216,7 @@ class Workbench:
         """Wave names (renamed as the user asked), in the order the exports give them."""
         names: list[str] = []
         for export in self.exports:
-            if export.summary and export.summary.wave_column:
+            if export.summary and export.summary.wave_col:
                 names += [self.rename.get(w) or w for w in export.summary.waves_found]
             elif export.wave:
                 names.append(export.wave)

@@ -89,7 +89,7 @@ def page() -> Any:
             width="100%",
         ),
         ui.input_numeric(
-            "threshold",
+            "min_cell",
             "Privacy threshold: counts below this are shown as '<n'",
             value=5,
             min=1,

@@ -19,6 +19,15 @@ InstrumentsDir = Annotated[
 ]
 
 
+def sheet_option(sheet: str | None) -> str | int | None:
+    """``--sheet``: a worksheet's name, or its 0-based position when given as digits.
+
+    >>> sheet_option("2"), sheet_option("Responses"), sheet_option(None)
+    (2, 'Responses', None)
+    """
+    return None if sheet is None else int(sheet) if sheet.isdigit() else sheet
+
+
 def clean_json(value: Any) -> Any:
     """``value`` with every non-finite float (NaN, ±Infinity) replaced by ``None``.
 
@@ -34,6 +43,23 @@ def clean_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clean_json(v) for v in value]
     return value
+
+
+def required_out(out: Path | None, what: str, example: str) -> Path:
+    """The ``--out`` file of a command that must write one; its absence is one clear error.
+
+    ``--json`` once named this file in ``compare`` and ``pool``; it now prints JSON, as in
+    every other command, so the error says where the file went.
+    """
+    if out is None:
+        from ..errors import InputError
+
+        raise InputError(
+            f"no {what} to write",
+            fix=f"give --out {example} (older versions took this file as --json {example}; "
+            "--json now prints the summary as JSON on standard output)",
+        )
+    return out
 
 
 def echo_json(value: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..comparison._choices import DESCRIPTIONS as COMPARE
 from ..comparison._choices import PoolMethod, RciReliability, RciSd
 from ._common import InstrumentsDir, fmt_ci, fmt_num, fmt_p, text_table
 
@@ -112,43 +113,32 @@ def summary_text(results: Any, min_cell: int) -> str:
 
 def compare_command(
     scores: Annotated[Path, typer.Argument(help="Tidy scores file written by 'score'.")],
-    pre: Annotated[str, typer.Option("--pre", help="Baseline wave.")],
-    post: Annotated[str, typer.Option("--post", help="Post wave.")],
-    json_out: Annotated[Path, typer.Option("--json", help="Results JSON file to write.")],
+    pre: Annotated[str, typer.Option("--pre", help=COMPARE["pre"])],
+    post: Annotated[str, typer.Option("--post", help=COMPARE["post"])],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Results JSON file to write.")
+    ] = None,
     followup: Annotated[
-        list[str] | None,
-        typer.Option("--followup", help="Follow-up wave (repeatable); adds the mixed model."),
+        list[str] | None, typer.Option("--followup", help=COMPARE["followup"])
     ] = None,
     group_by: Annotated[
-        str | None,
-        typer.Option(
-            "--group-by",
-            "--group-col",
-            help="Column to compare groups by (arm, site); --group-col is its old name.",
-        ),
+        str | None, typer.Option("--group-by", "--group-col", help=COMPARE["group_by"])
     ] = None,
     reference_group: Annotated[
-        str | None, typer.Option("--reference-group", help="ANCOVA reference group.")
+        str | None, typer.Option("--reference-group", help=COMPARE["reference_group"])
     ] = None,
     covariate: Annotated[
-        list[str] | None,
-        typer.Option("--covariate", help="Baseline covariate of the ANCOVA (repeatable)."),
+        list[str] | None, typer.Option("--covariate", help=COMPARE["covariates"])
     ] = None,
-    unlinked: Annotated[
-        bool,
-        typer.Option("--unlinked", help="Anonymous waves: compare as independent samples."),
-    ] = False,
+    unlinked: Annotated[bool, typer.Option("--unlinked", help=COMPARE["unlinked"])] = False,
     reliability: Annotated[
         list[str] | None,
-        typer.Option(
-            "--reliability", help="INSTRUMENT.SCALE=R reliability for reliable change (repeatable)."
-        ),
+        typer.Option("--reliability", metavar="INSTRUMENT.SCALE=R", help=COMPARE["reliability"]),
     ] = None,
     direction: Annotated[
         list[str] | None,
         typer.Option(
-            "--direction",
-            help="INSTRUMENT.SCALE=higher_is_better or higher_is_worse (repeatable).",
+            "--direction", metavar="INSTRUMENT.SCALE=DIRECTION", help=COMPARE["direction"]
         ),
     ] = None,
     scale_info: Annotated[
@@ -159,8 +149,8 @@ def compare_command(
         list[str] | None,
         typer.Option(
             "--clinical-threshold",
-            help="INSTRUMENT.SCALE=VALUE: share of people at or beyond this score before vs "
-            "after (unlinked designs; a clinical cut-off, not a privacy limit).",
+            metavar="INSTRUMENT.SCALE=VALUE",
+            help=COMPARE["clinical_threshold"],
         ),
     ] = None,
     keyed_items: Annotated[
@@ -172,39 +162,22 @@ def compare_command(
             "wrote beside the scores, <scores>.items.<ext>, when it is there).",
         ),
     ] = None,
-    rci_sd: Annotated[
-        RciSd, typer.Option("--rci-sd", help="SD for reliable change: baseline or norms.")
-    ] = RciSd.baseline,
+    rci_sd: Annotated[RciSd, typer.Option("--rci-sd", help=COMPARE["rci_sd"])] = RciSd.baseline,
     rci_reliability: Annotated[
-        RciReliability,
-        typer.Option(
-            "--rci-reliability",
-            help="Reliability for reliable change: auto (definition test-retest, else its "
-            "alpha, else in-sample alpha with --items), definition, or in_sample.",
-        ),
+        RciReliability, typer.Option("--rci-reliability", help=COMPARE["rci_reliability"])
     ] = RciReliability.auto,
-    min_cell: Annotated[
-        int,
-        typer.Option(
-            "--min-cell", help="Privacy limit: flag (and keep out of reports) fewer people."
-        ),
-    ] = 5,
-    pool_by: Annotated[
-        str | None,
-        typer.Option(
-            "--pool-by",
-            help="Column of sites or cohorts: pool each site's change by random-effects "
-            "meta-analysis (linked designs; within each --group-by level).",
-        ),
-    ] = None,
+    min_cell: Annotated[int, typer.Option("--min-cell", help=COMPARE["min_cell"])] = 5,
+    pool_by: Annotated[str | None, typer.Option("--pool-by", help=COMPARE["pool_by"])] = None,
     pool_method: Annotated[
-        PoolMethod,
-        typer.Option("--pool-method", help="Between-site variance estimator: REML or DL."),
+        PoolMethod, typer.Option("--pool-method", help=COMPARE["pool_method"])
     ] = PoolMethod.REML,
     csv_out: Annotated[
         Path | None, typer.Option("--csv", help="Also write every record as one table.")
     ] = None,
     instruments_dir: InstrumentsDir = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary and file paths as JSON.")
+    ] = False,
 ) -> None:
     """Compare waves: paired or unlinked statistics, reliable change, attrition, mixed models.
 
@@ -219,11 +192,12 @@ def compare_command(
     from ..comparison.settings import CompareSettings
     from ..errors import InputError
     from ..instruments.registry import Registry
-    from ._common import items_beside
+    from ._common import echo_json, items_beside, required_out
 
+    json_out = required_out(out, "results JSON file", "results.json")
     if keyed_items is None and items_beside(scores).is_file():
         keyed_items = items_beside(scores)
-    check_output_paths({"--json": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
+    check_output_paths({"--out": json_out, "--csv": csv_out}, [scores, keyed_items, scale_info])
     settings = CompareSettings.build(
         "stigma-outcomes compare",
         pre=pre,
@@ -262,5 +236,12 @@ def compare_command(
             results.to_csv(csv_out)
     for warning in results.meta.get("warnings", []):
         typer.echo(f"warning: {warning}", err=True)
+    if as_json:
+        files = {"results": str(json_out)} | ({"csv": str(csv_out)} if csv_out else {})
+        records = {name: len(recs) for name, recs in results.sections() if recs}
+        echo_json(
+            {"files": files, "records": records, "warnings": results.meta.get("warnings", [])}
+        )
+        return
     typer.echo(summary_text(results, min_cell))
     typer.echo(f"\nwrote {json_out}" + (f" and {csv_out}" if csv_out else ""))

@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 
 def demo_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs.")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo's outputs.")] = Path(
         "stigma-outcomes-demo"
     ),
 ) -> None:

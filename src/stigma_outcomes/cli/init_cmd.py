@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import InstrumentsDir, echo_json
+from .._load_choices import DESCRIPTIONS as LOAD
+from ._common import InstrumentsDir, echo_json, sheet_option
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation
@@ -29,25 +30,18 @@ def init_command(
             help="Instrument id or YAML path to look for (repeatable); all known by default.",
         ),
     ] = None,
-    flavor: Annotated[
-        str | None, typer.Option("--flavor", help="Export flavour (overrides detection).")
-    ] = None,
+    flavor: Annotated[str | None, typer.Option("--flavor", help=LOAD["flavor"])] = None,
     dictionary: Annotated[
-        Path | None, typer.Option("--dictionary", help="REDCap data dictionary (CSV).")
+        Path | None, typer.Option("--dictionary", help=LOAD["dictionary"])
     ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet of an Excel workbook.")
-    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=LOAD["sheet"])] = None,
     include_previews: Annotated[
-        bool, typer.Option("--include-previews", help="Keep survey previews.")
+        bool, typer.Option("--include-previews", help=LOAD["include_previews"])
     ] = False,
     include_incomplete: Annotated[
-        bool, typer.Option("--include-incomplete", help="Keep unfinished responses.")
+        bool, typer.Option("--include-incomplete", help=LOAD["include_incomplete"])
     ] = False,
-    pii: Annotated[
-        list[str] | None,
-        typer.Option("--pii", help="Another column holding personal data (repeatable)."),
-    ] = None,
+    pii: Annotated[list[str] | None, typer.Option("--pii", help=LOAD["pii"])] = None,
     write_mapping: Annotated[
         Path | None, typer.Option("--write-mapping", help="Write the proposed mapping here.")
     ] = None,
@@ -97,7 +91,7 @@ def init_command(
         read_export(
             path,
             flavor=flavor,
-            sheet=sheet,
+            sheet=sheet_option(sheet),
             dictionary=dd,
             include_previews=include_previews,
             include_incomplete=include_incomplete,
@@ -130,9 +124,7 @@ def init_command(
     needs_map = any(
         entry != {"pattern": f"{inst}_{{item}}"}
         for inst, entry in proposal.mapping.get("instruments", {}).items()
-    ) or any(
-        f.id_column and f.id_column != proposal.mapping.get("id_column") for f in proposal.files
-    )
+    ) or any(f.id_col and f.id_col != proposal.mapping.get("id_col") for f in proposal.files)
     if write_evaluation is not None and write_mapping is None and needs_map:
         doubts.append(
             "the columns need a mapping file but none was written; run again with "
@@ -148,9 +140,9 @@ def init_command(
                         "source": f.source,
                         "flavor": f.flavor,
                         "flavor_reason": f.flavor_reason,
-                        "id_column": f.id_column,
+                        "id_col": f.id_col,
                         "wave": f.wave,
-                        "wave_column": f.wave_column,
+                        "wave_col": f.wave_col,
                         "matches": {
                             k: {"how": c.how, "why": c.why, "columns": c.columns}
                             for k, c in f.matches.items()
@@ -238,7 +230,7 @@ def draft_evaluation(
     data = [
         DataFile(
             path=path,
-            **({"wave_column": f.wave_column} if f.wave_column else {"wave": f.wave}),
+            **({"wave_col": f.wave_col} if f.wave_col else {"wave": f.wave}),
             **({"flavor": f.flavor} if f.flavor != "plain" else {}),
             **({"dictionary": dictionary} if dictionary else {}),
         )
@@ -247,9 +239,9 @@ def draft_evaluation(
     fields: dict[str, Any] = {}
     if mapping is not None:
         fields["mapping"] = mapping
-    ids = [f.id_column for f in files if f.id_column]
+    ids = [f.id_col for f in files if f.id_col]
     if ids:
-        fields["id_column"] = ids[0]
+        fields["id_col"] = ids[0]
     waves = [f.wave for f in files if f.wave]
     in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
     if len(set(waves)) >= 2:
@@ -264,7 +256,7 @@ def draft_evaluation(
         data=data,
         instruments=[instruments.get(i, i) for i in found],
         **fields,
-        privacy=Privacy(threshold=5),
+        privacy=Privacy(min_cell=5),
     )
 
 

@@ -223,7 +223,7 @@ def export_command(
     instrument: Annotated[str, typer.Argument(help="Instrument id or path to a YAML file.")],
     out: Annotated[
         Path,
-        typer.Option("--out", help="File to write: .csv for redcap, .xlsx for xlsform."),
+        typer.Option("--out", "-o", help="File to write: .csv for redcap, .xlsx for xlsform."),
     ],
     fmt: Annotated[
         str,

@@ -110,8 +110,14 @@ def plan_command(
     ratio: Annotated[
         float, typer.Option("--ratio", help="Second group's size over the first.")
     ] = 1.0,
-    covariates: Annotated[
-        int, typer.Option("--covariates", help="ANCOVA covariates, the baseline included.")
+    n_covariates: Annotated[
+        int,
+        typer.Option(
+            "--n-covariates",
+            "--covariates",
+            help="Number of ANCOVA covariates, the baseline included (--covariates is its old "
+            "name; compare's --covariate names a column).",
+        ),
     ] = 1,
     difference: Annotated[
         float | None, typer.Option("--difference", help="Target difference in score points.")
@@ -158,7 +164,7 @@ def plan_command(
             typer.echo("\n".join(_pilot_lines(pilot)))
         return
     plan = plan_sample_size(
-        design, effect=effect, n=n, power=pw, ratio=ratio, n_covariates=covariates,
+        design, effect=effect, n=n, power=pw, ratio=ratio, n_covariates=n_covariates,
         difference=difference, residual_sd=residual_sd, sd=sd, correlation=correlation,
         **common,
     )  # fmt: skip

@@ -40,7 +40,9 @@ def pool_command(
     results: Annotated[
         list[Path], typer.Argument(help="Results JSON of each programme (from 'compare' or 'run').")
     ],
-    json_out: Annotated[Path, typer.Option("--json", help="Pooled results JSON to write.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Pooled results JSON to write.")
+    ] = None,
     label: Annotated[
         list[str] | None,
         typer.Option("--label", help="Name of each programme, in order (default: file names)."),
@@ -63,6 +65,9 @@ def pool_command(
     csv_out: Annotated[
         Path | None, typer.Option("--csv", help="Also write every record as one table.")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the pooled records and file paths as JSON.")
+    ] = False,
 ) -> None:
     """Pool programmes analysed separately: random-effects meta-analysis of each one's change.
 
@@ -73,13 +78,19 @@ def pool_command(
     """
     from .._outputs import all_or_nothing, check_output_paths
     from ..comparison import pool_results
+    from ._common import echo_json, required_out
 
-    check_output_paths({"--json": json_out, "--csv": csv_out}, results)
+    json_out = required_out(out, "pooled results JSON file", "pooled.json")
+    check_output_paths({"--out": json_out, "--csv": csv_out}, results)
     pooled = pool_results(results, label or None, min_cell=min_cell, method=str(method))
     with all_or_nothing():
         pooled.to_json(json_out)
         if csv_out is not None:
             pooled.to_csv(csv_out)
+    if as_json:
+        files = {"results": str(json_out)} | ({"csv": str(csv_out)} if csv_out else {})
+        echo_json({"files": files, "pooled": pooled.pooled})
+        return
     if pooled.pooled:
         typer.echo(pooled_rows(pooled.pooled))
     else:

@@ -71,7 +71,7 @@ def report_command(
     results: Annotated[
         list[Path], typer.Argument(help="Results JSON file(s) written by 'compare' or 'run'.")
     ],
-    out: Annotated[Path, typer.Option("--out", help="PDF report path.")] = Path("report.pdf"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="PDF report path.")] = Path("report.pdf"),
     scores: Annotated[
         Path | None, typer.Option("--scores", help="Tidy scores (participant flow, charts).")
     ] = None,
@@ -101,7 +101,9 @@ def report_command(
             "the same name as compare's --min-cell.",
         ),
     ] = 5,
-    language: Annotated[str, typer.Option("--lang", help="Report language code.")] = "en",
+    language: Annotated[
+        str, typer.Option("--language", "--lang", help="Report language code (e.g. en, fr).")
+    ] = "en",
     keyword: Annotated[
         list[str] | None,
         typer.Option("--keyword", help="PDF/HTML keyword (repeatable)."),
@@ -116,7 +118,7 @@ def report_command(
     if len(language) != 2 or not language.isalpha():
         raise InputError(
             f"unknown report language '{language}'",
-            where="--lang",
+            where="--language",
             fix="use a two-letter ISO 639-1 code such as 'en' or 'fr'",
         )
     stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out

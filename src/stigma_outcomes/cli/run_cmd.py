@@ -38,7 +38,7 @@ def run_command(
     evaluation: Annotated[Path, typer.Argument(help="Evaluation file (YAML).")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder (default: the file's 'output' setting)."),
+        typer.Option("--out", "-o", help="Output folder (default: the file's 'output' setting)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary and file paths as JSON.")

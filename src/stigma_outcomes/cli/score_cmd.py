@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ._common import InstrumentsDir, echo_json
+from .._load_choices import DESCRIPTIONS as LOAD
+from .._load_choices import DuplicatePolicy
+from ._common import InstrumentsDir, echo_json, sheet_option
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +21,9 @@ def score_command(
     exports: Annotated[
         list[Path], typer.Argument(help="Export file(s): one per wave, or one long file.")
     ],
-    out: Annotated[Path, typer.Option("--out", help="Scores file (.csv, .xlsx or .parquet).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Scores file (.csv, .xlsx or .parquet).")
+    ],
     instrument: Annotated[
         list[str] | None,
         typer.Option(
@@ -29,28 +33,14 @@ def score_command(
             "detected from <instrument>_<item> column names when omitted.",
         ),
     ] = None,
-    mapping: Annotated[Path | None, typer.Option("--map", help="Column mapping YAML.")] = None,
-    id_col: Annotated[
-        str | None,
-        typer.Option(
-            "--id-col",
-            help="Participant ID column; '@row' numbers rows as respondents (anonymous, "
-            "unlinked designs only).",
-        ),
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "--map", help=LOAD["mapping"])
     ] = None,
-    wave_col: Annotated[
-        str | None, typer.Option("--wave-col", help="Column holding the wave.")
-    ] = None,
-    wave: Annotated[
-        list[str] | None,
-        typer.Option("--wave", help="Wave name of each export, in order (repeatable)."),
-    ] = None,
-    carry: Annotated[
-        list[str] | None, typer.Option("--carry", help="Grouping column to carry (repeatable).")
-    ] = None,
-    flavor: Annotated[
-        str | None, typer.Option("--flavor", help="Export flavour (overrides detection).")
-    ] = None,
+    id_col: Annotated[str | None, typer.Option("--id-col", help=LOAD["id_col"])] = None,
+    wave_col: Annotated[str | None, typer.Option("--wave-col", help=LOAD["wave_col"])] = None,
+    wave: Annotated[list[str] | None, typer.Option("--wave", help=LOAD["wave"])] = None,
+    carry: Annotated[list[str] | None, typer.Option("--carry", help=LOAD["carry"])] = None,
+    flavor: Annotated[str | None, typer.Option("--flavor", help=LOAD["flavor"])] = None,
     ledger: Annotated[
         Path | None, typer.Option("--ledger", help="Data-quality ledger file.")
     ] = None,
@@ -59,10 +49,10 @@ def score_command(
         typer.Option("--alerts", help="Evaluator-only alerts file (default: beside --out)."),
     ] = None,
     duplicates: Annotated[
-        str, typer.Option("--duplicates", help="keep-last-complete, keep-first or error.")
-    ] = "keep-last-complete",
+        DuplicatePolicy, typer.Option("--duplicates", help=LOAD["duplicates"])
+    ] = DuplicatePolicy.keep_last_complete,
     casefold_ids: Annotated[
-        bool, typer.Option("--casefold-ids", help="Treat IDs differing only in case as one.")
+        bool, typer.Option("--casefold-ids", help=LOAD["casefold_ids"])
     ] = False,
     wide: Annotated[
         Path | None, typer.Option("--wide", help="Also write a wide scores file.")
@@ -75,26 +65,17 @@ def score_command(
             "(compare then cannot compute in-sample reliability).",
         ),
     ] = False,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet of an Excel export (name or number).")
-    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=LOAD["sheet"])] = None,
     dictionary: Annotated[
-        Path | None, typer.Option("--dictionary", help="REDCap data dictionary (CSV).")
+        Path | None, typer.Option("--dictionary", help=LOAD["dictionary"])
     ] = None,
     include_previews: Annotated[
-        bool,
-        typer.Option("--include-previews", help="Keep survey previews (set aside by default)."),
+        bool, typer.Option("--include-previews", help=LOAD["include_previews"])
     ] = False,
     include_incomplete: Annotated[
-        bool,
-        typer.Option(
-            "--include-incomplete", help="Keep unfinished responses (set aside by default)."
-        ),
+        bool, typer.Option("--include-incomplete", help=LOAD["include_incomplete"])
     ] = False,
-    pii: Annotated[
-        list[str] | None,
-        typer.Option("--pii", help="Another column holding personal data (repeatable)."),
-    ] = None,
+    pii: Annotated[list[str] | None, typer.Option("--pii", help=LOAD["pii"])] = None,
     id_key_file: Annotated[
         Path | None,
         typer.Option(
@@ -143,7 +124,7 @@ def score_command(
         include_previews=include_previews,
         include_incomplete=include_incomplete,
         pii=pii or (),
-        sheet=None if sheet is None else int(sheet) if sheet.isdigit() else sheet,
+        sheet=sheet_option(sheet),
         dictionary=dictionary,
     )
     result = score(

@@ -1,6 +1,6 @@
 """Planning the next cohort from a pilot's results: its effect, interval, attrition and r.
 
-A pilot's results file (``compare --json``) already holds what a plan needs for one outcome:
+A pilot's results file (``compare --out``) already holds what a plan needs for one outcome:
 the observed effect (d_z of a linked design, Hedges' g of an unlinked one) with its 95%
 interval, the share of baseline participants lost by the later wave (attrition records), and
 the pre–post correlation, recovered from the paired record's SDs as
@@ -68,7 +68,7 @@ def _read(results: Any) -> Any:
     if isinstance(results, str | os.PathLike):
         return Results.read_json(results)
     raise InputError("the pilot must be a results file or Results", where="pilot",
-                     fix="pass the JSON written by 'stigma-outcomes compare --json'")  # fmt: skip
+                     fix="pass the JSON written by 'stigma-outcomes compare --out'")  # fmt: skip
 
 
 def _number(value: Any) -> float | None:
@@ -100,7 +100,7 @@ def plan_from_pilot(
     Parameters
     ----------
     results : Results or path
-        The pilot's results (``compare --json``).
+        The pilot's results (``compare --out``).
     outcome : str
         ``INSTRUMENT.SCALE``.
     power, alpha : float

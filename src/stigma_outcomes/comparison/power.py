@@ -267,7 +267,7 @@ def plan_sample_size(
         )
     k = int(n_covariates)
     if design == "ancova" and k < 0:
-        raise InputError("n_covariates cannot be negative", where="--covariates",
+        raise InputError("n_covariates cannot be negative", where="--n-covariates",
                          fix="count the baseline score and any other covariates")  # fmt: skip
     effect = _ancova_effect(design, effect, difference, residual_sd, sd, correlation)
     if power is None and n is None:

@@ -11,14 +11,12 @@ rounded to 15 significant digits, NaN and infinities written as ``null``. Its JS
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .._io import write_table, write_text_atomic
@@ -41,32 +39,6 @@ PAIRED_FIELDS = SECTION_FIELDS["paired"]
 UNLINKED_FIELDS = SECTION_FIELDS["unlinked"]
 ATTRITION_FIELDS = SECTION_FIELDS["attrition"]
 POOLED_FIELDS = SECTION_FIELDS["pooled"]
-
-
-def _clean(value: Any) -> Any:
-    """A JSON-ready copy: numpy scalars to Python, NaN/inf to None, floats to 15 digits."""
-    if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_clean(v) for v in value.tolist()]
-    if isinstance(value, pd.DataFrame):
-        return [_clean(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        if not math.isfinite(number):
-            return None
-        return float(f"{number:.15g}")
-    if value is None or isinstance(value, str):
-        return value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return str(value)
 
 
 def _records(value: Any) -> list[dict[str, Any]]:
@@ -157,9 +129,9 @@ class Results:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dictionary (NaN → ``None``, numpy → Python, 15 significant digits)."""
-        out: dict[str, Any] = {"meta": _clean(self.meta)}
+        out: dict[str, Any] = {"meta": plain(self.meta, for_json=True)}
         for name, records in self.sections():
-            out[name] = [_clean(r) for r in records]
+            out[name] = [plain(r, for_json=True) for r in records]
         return out
 
     def to_frame(self, section: str | None = "paired") -> pd.DataFrame:
@@ -220,7 +192,11 @@ class Results:
 def _flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     """Nested values (lists, dicts) become JSON text so a record fits one table row."""
     return {
-        k: json.dumps(_clean(v), sort_keys=True) if isinstance(v, Mapping | list | tuple) else v
+        k: (
+            json.dumps(plain(v, for_json=True), sort_keys=True)
+            if isinstance(v, Mapping | list | tuple)
+            else v
+        )
         for k, v in record.items()
     }
 

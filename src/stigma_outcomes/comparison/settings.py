@@ -19,7 +19,9 @@ Old spellings still work and are deprecated: ``group_col`` (API) and ``groups`` 
 ``group_by``; ``pool_col`` (API) for ``pool_by``; ``threshold`` (API) for
 ``clinical_threshold``; ``privacy.threshold`` (file) for ``privacy.min_cell``;
 ``--group-col`` for ``--group-by``. The privacy limit and the clinical threshold never share
-a name. This module imports nothing heavy, so the evaluation file can use it.
+a name. What each setting means is written once, in ``_choices.DESCRIPTIONS``: the fields
+below, the evaluation file and ``stigma-outcomes compare --help`` all read it. This module
+imports nothing heavy, so the evaluation file can use it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .._settings import rename_old_spellings
 from .._settings import settings_error as _settings_error
 from ..errors import InputError
-from ._choices import Direction, PoolMethod, RciReliability, RciSd
+from ._choices import DESCRIPTIONS, Direction, PoolMethod, RciReliability, RciSd
 
 DEPRECATED_NAMES = {"group_col": "group_by", "groups": "group_by", "pool_col": "pool_by",
                     "threshold": "clinical_threshold"}  # fmt: skip
@@ -80,75 +82,29 @@ class CompareSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
-    pre: str = Field(description="Baseline wave.")
-    post: str = Field(description="Post wave.")
-    followup: tuple[str, ...] = Field(
-        (),
-        description="Later waves: each adds a pre → follow-up contrast, and with them the mixed "
-        "model score ~ wave (× group) + (1 | participant) is fitted on all waves.",
-    )
-    unlinked: bool = Field(
-        False,
-        description="Anonymous surveys whose waves cannot be linked: compare the waves as "
-        "independent samples.",
-    )
-    group_by: str | None = Field(
-        None,
-        description="Grouping column (arm, site) carried with the scores: statistics per "
-        "level too, ANCOVA and the mixed model's group × wave terms between levels.",
-    )
-    reference_group: str | None = Field(
-        None,
-        description="The comparison (reference) group of the ANCOVA and mixed model (default: "
-        "the first level in R's factor() order).",
-    )
-    covariates: tuple[str, ...] = Field(
-        (), description="Extra baseline covariates (carried columns) of the ANCOVA."
-    )
-    pool_by: str | None = Field(
-        None,
-        description="Column of sites or cohorts: each site's change is pooled across sites by "
-        "random-effects meta-analysis, with heterogeneity and a forest plot (linked designs). "
-        "With a grouping column, sites are compared within each group (arm), never across "
-        "arms.",
-    )
-    pool_method: PoolMethod = Field(
-        PoolMethod.REML, description="Estimator of the between-site variance (tau squared)."
-    )
+    pre: str = Field(description=DESCRIPTIONS["pre"])
+    post: str = Field(description=DESCRIPTIONS["post"])
+    followup: tuple[str, ...] = Field((), description=DESCRIPTIONS["followup"])
+    unlinked: bool = Field(False, description=DESCRIPTIONS["unlinked"])
+    group_by: str | None = Field(None, description=DESCRIPTIONS["group_by"])
+    reference_group: str | None = Field(None, description=DESCRIPTIONS["reference_group"])
+    covariates: tuple[str, ...] = Field((), description=DESCRIPTIONS["covariates"])
+    pool_by: str | None = Field(None, description=DESCRIPTIONS["pool_by"])
+    pool_method: PoolMethod = Field(PoolMethod.REML, description=DESCRIPTIONS["pool_method"])
     reliability: dict[str, float] = Field(
-        default_factory=dict,
-        description="Reliability for the reliable change index, as INSTRUMENT.SCALE: r "
-        "(overrides the definition; e.g. ismi29.total: 0.90).",
+        default_factory=dict, description=DESCRIPTIONS["reliability"]
     )
     direction: dict[str, Direction] = Field(
-        default_factory=dict,
-        description="Direction of scales of instruments the registry does not know, as "
-        "INSTRUMENT.SCALE: higher_is_better or higher_is_worse.",
+        default_factory=dict, description=DESCRIPTIONS["direction"]
     )
     clinical_threshold: dict[str, float] = Field(
-        default_factory=dict,
-        description="Clinical threshold per scale, as INSTRUMENT.SCALE: value; unlinked designs "
-        "report the share of people at or beyond it before and after. A score, never a "
-        "privacy limit.",
+        default_factory=dict, description=DESCRIPTIONS["clinical_threshold"]
     )
     rci_reliability: RciReliability = Field(
-        RciReliability.auto,
-        description="Where the RCI's reliability comes from when not overridden: 'auto' "
-        "takes the definition's test-retest r, else its alpha, else this sample's "
-        "Cronbach's alpha at the first wave; 'definition' never uses the sample; "
-        "'in_sample' prefers this sample's alpha at the first wave.",
+        RciReliability.auto, description=DESCRIPTIONS["rci_reliability"]
     )
-    rci_sd: RciSd = Field(
-        RciSd.baseline,
-        description="SD of the RCI: this sample at baseline, or published norms.",
-    )
-    min_cell: int = Field(
-        5,
-        ge=1,
-        le=100,
-        description="Privacy limit: records resting on fewer people are computed but flagged "
-        "'suppress' (and hidden from reports); sites with fewer pairs are not pooled.",
-    )
+    rci_sd: RciSd = Field(RciSd.baseline, description=DESCRIPTIONS["rci_sd"])
+    min_cell: int = Field(5, ge=1, le=100, description=DESCRIPTIONS["min_cell"])
 
     @model_validator(mode="before")
     @classmethod

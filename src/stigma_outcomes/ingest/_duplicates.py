@@ -6,8 +6,6 @@ Every row set aside here is a ledger row (``duplicate_participant``, action
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
@@ -15,8 +13,7 @@ from ..errors import InputError
 from ..instruments.schema import Instrument
 from .table import ledger_frame
 
-DuplicatePolicy = Literal["keep-last-complete", "keep-first", "error"]
-DUPLICATE_POLICIES: tuple[str, ...] = ("keep-last-complete", "keep-first", "error")
+# The policies (DuplicatePolicy) are declared in stigma_outcomes._load_choices.
 
 
 def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:

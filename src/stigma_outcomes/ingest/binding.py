@@ -56,10 +56,10 @@ def detect_id_column(table: RawTable) -> str:
     raise InputError(
         "no participant ID column was found",
         where=table.source,
-        fix="name the column that identifies participants with --id-col (or id_column in the "
+        fix="name the column that identifies participants with --id-col (or id_col in the "
         f"mapping); looked for: {', '.join(ID_CANDIDATES)}. An anonymous survey whose waves "
         f"are not linked (unlinked design) can number its rows instead: --id-col {ROW_ID} "
-        f"(id_column: '{ROW_ID}'); never for a paired design",
+        f"(id_col: '{ROW_ID}'); never for a paired design",
     )
 
 

@@ -2,8 +2,8 @@
 
 A mapping is YAML (schema published as ``schemas/mapping.schema.json``)::
 
-    id_column: ResponseId          # optional; the CLI's --id-col wins
-    wave_column: wave              # optional
+    id_col: ResponseId             # optional; the CLI's --id-col wins
+    wave_col: wave                 # optional
     instruments:
       ucla3:
         pattern: "Q5_{item}"       # {item} is replaced by each item id
@@ -19,7 +19,9 @@ A mapping is YAML (schema published as ``schemas/mapping.schema.json``)::
           ucla3: {recode: {0: 1, 1: 2, 2: 3}}
 
 Where a file or wave section names an instrument, its fields replace the top-level ones
-for that instrument (fields it does not name are inherited).
+for that instrument (fields it does not name are inherited). ``id_col`` and ``wave_col`` are
+the names the evaluation file, the API and the command line (``--id-col``) use; their old
+spellings ``id_column`` and ``wave_column`` are still read (deprecated).
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .._load_choices import DESCRIPTIONS
+from .._settings import first_problem, old_names_in_schema, rename_old_spellings
 from ..errors import MappingError
 from ..instruments.registry import read_yaml
 from ..instruments.schema import code_key
@@ -80,12 +84,33 @@ class InstrumentMap(_Model):
         return InstrumentMap.model_validate(data)
 
 
+OLD_KEYS = {"id_column": "id_col", "wave_column": "wave_col"}
+"""Old spellings of a mapping's keys (still read, deprecated) and the names that replaced them."""
+
+
 # One per-file or per-wave section (exported as ``stigma_outcomes.ingest.MappingSection``; no
 # docstring, as it would become the published schema's description of the section).
 class Section(_Model):
+    model_config = ConfigDict(json_schema_extra=old_names_in_schema(OLD_KEYS))
+
     instruments: dict[str, InstrumentMap] = Field(default_factory=dict)
-    id_column: str | None = None
-    wave_column: str | None = None
+    id_col: str | None = Field(None, description=DESCRIPTIONS["id_col"])
+    wave_col: str | None = Field(None, description=DESCRIPTIONS["wave_col"])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data: Any) -> Any:
+        return rename_old_spellings(data, OLD_KEYS)
+
+    @property
+    def id_column(self) -> str | None:
+        """Deprecated name of :attr:`id_col`."""
+        return self.id_col
+
+    @property
+    def wave_column(self) -> str | None:
+        """Deprecated name of :attr:`wave_col`."""
+        return self.wave_col
 
 
 # Named so it does not shadow collections.abc.Mapping; ``Mapping`` stays an alias below. (The
@@ -107,11 +132,11 @@ class ColumnMapping(Section):
 
     def id_column_for(self, file: str | None) -> str | None:
         section = self.files.get(file or "")
-        return (section.id_column if section else None) or self.id_column
+        return (section.id_col if section else None) or self.id_col
 
     def wave_column_for(self, file: str | None) -> str | None:
         section = self.files.get(file or "")
-        return (section.wave_column if section else None) or self.wave_column
+        return (section.wave_col if section else None) or self.wave_col
 
     def file_content(self) -> dict[str, Any]:
         """The mapping as its YAML file holds it: the fields given, in the usual order.
@@ -119,11 +144,11 @@ class ColumnMapping(Section):
         Examples
         --------
         >>> ColumnMapping(instruments={"ucla3": InstrumentMap(pattern="Q5_{item}")},
-        ...               id_column="pcode").file_content()
-        {'id_column': 'pcode', 'instruments': {'ucla3': {'pattern': 'Q5_{item}'}}}
+        ...               id_col="pcode").file_content()
+        {'id_col': 'pcode', 'instruments': {'ucla3': {'pattern': 'Q5_{item}'}}}
         """
         data = _whole_codes(self.model_dump(mode="json", exclude_unset=True))
-        order = ("id_column", "wave_column", "instruments", "files", "waves")
+        order = ("id_col", "wave_col", "instruments", "files", "waves")
         return {k: data[k] for k in order if k in data}
 
 
@@ -171,13 +196,15 @@ def load_mapping(
         path = Path(source)
         where = str(path)
         if not path.is_file():
-            raise MappingError(f"mapping file not found: {path}", fix="check the --map path")
+            raise MappingError(
+                f"mapping file not found: {path}", fix="check the mapping file's path"
+            )
         data = read_yaml(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise MappingError(
-            f"a mapping file holds named sections (id_column, instruments, files, waves), "
+            f"a mapping file holds named sections (id_col, instruments, files, waves), "
             f"not a {type(data).__name__}",
             where=where,
             fix="see schemas/mapping.schema.json, or draft one with `stigma-outcomes init`",
@@ -185,11 +212,10 @@ def load_mapping(
     try:
         return ColumnMapping.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
+        loc, message = first_problem(exc)
         raise MappingError(
-            f"invalid mapping field {loc}: {first['msg']}",
-            where=f"{where}: {loc}",
+            f"invalid mapping field {loc}: {message}" if loc else f"invalid mapping: {message}",
+            where=f"{where}: {loc}" if loc else where,
             fix="see schemas/mapping.schema.json for the fields a mapping may have",
         ) from None
 

@@ -144,7 +144,7 @@ def load_responses(
     **options
         The fields of :class:`~stigma_outcomes.ingest.settings.LoadSettings`, validated into
         it: ``mapping``, ``id_col``, ``wave``, ``wave_col``, ``carry``, ``duplicates``,
-        ``casefold_ids``, ``flavor``, ``linked``, and the reading settings passed to
+        ``casefold_ids``, ``flavor``, ``unlinked``, and the reading settings passed to
         :func:`~stigma_outcomes.ingest.readers.read_export` for each file (``sheet``,
         ``encoding``, ``delimiter``, ``include_previews``, ``include_incomplete``,
         ``dictionary``, ``pii``, ``layout``, ...; ``read_options={...}`` still works).

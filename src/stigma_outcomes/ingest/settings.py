@@ -10,14 +10,15 @@ validated into this model), the evaluation file
 =================== ===================== ====================== ========================
 concept             API / model           evaluation file        command line
 =================== ===================== ====================== ========================
-participant ID      ``id_col``            ``id_column``          ``--id-col``
+participant ID      ``id_col``            ``id_col``             ``--id-col``
 wave of each export ``wave``              ``data[].wave``        ``--wave``
-wave column         ``wave_col``          ``data[].wave_column`` ``--wave-col``
+wave column         ``wave_col``          ``data[].wave_col``    ``--wave-col``
 =================== ===================== ====================== ========================
 
 and ``mapping``, ``carry``, ``duplicates``, ``casefold_ids``, ``flavor``, ``sheet``,
-``dictionary``, ``pii`` (file: ``privacy.personal_columns``) … are spelled alike everywhere.
-``id_column`` is accepted by the API as a deprecated alias of ``id_col``; ``read_options``
+``dictionary``, ``pii`` (file: ``privacy.pii``) … are spelled alike everywhere.
+``id_column`` and ``wave_column`` (the old spellings, in the API and in both files) are
+deprecated aliases of ``id_col`` and ``wave_col``; ``read_options``
 (a dict of reading options) still works and is merged into the model's fields.
 Objects that are not settings (the instrument ``registry``, the pseudonym ``id_key``) stay
 separate keyword arguments. This module imports nothing heavy.
@@ -31,15 +32,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .._load_choices import DESCRIPTIONS, DUPLICATE_POLICIES, DuplicatePolicy
 from .._settings import rename_old_spellings
 from .._settings import settings_error as _settings_error
 from ..errors import InputError, UnknownNameError
-from ._duplicates import DUPLICATE_POLICIES, DuplicatePolicy
 from .conventions import ROW_ID
 from .mapping import ColumnMapping
 
-DEPRECATED_NAMES = {"id_column": "id_col"}
+DEPRECATED_NAMES = {"id_column": "id_col", "wave_column": "wave_col", "linked": "unlinked"}
 """Old spellings of the settings (API keyword) and the name that replaced them."""
+NEGATED_NAMES = frozenset({"linked"})
+"""Old names that said the opposite of the new one (``linked=True`` is ``unlinked=False``)."""
 
 READ_FIELDS = ("sheet", "encoding", "delimiter", "include_previews", "include_incomplete",
                "dictionary", "pii", "layout", "item_col", "value_col")  # fmt: skip
@@ -47,13 +50,14 @@ READ_FIELDS = ("sheet", "encoding", "delimiter", "include_previews", "include_in
 
 
 class LoadSettings(BaseModel):
-    """Every choice of reading exports and binding them to items (frozen).
+    """Every choice of reading exports and binding them to items (frozen). What each one means
+    is written once, in ``stigma_outcomes._load_choices``, which the command line's help reads.
 
     Examples
     --------
     >>> s = LoadSettings(id_col="pcode", wave=["pre", "post"], carry="arm")
     >>> s.id_col, s.wave, s.carry, s.duplicates
-    ('pcode', ('pre', 'post'), ('arm',), 'keep-last-complete')
+    ('pcode', ('pre', 'post'), ('arm',), <DuplicatePolicy.keep_last_complete: 'keep-last-complete'>)
     >>> LoadSettings(sheet="Responses", include_previews=True).read_kwargs()
     {'sheet': 'Responses', 'include_previews': True}
     """
@@ -61,68 +65,33 @@ class LoadSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     mapping: str | os.PathLike[str] | dict[str, Any] | ColumnMapping | None = Field(
-        None,
-        description="Column mapping (YAML path, dict or Mapping) binding export columns to "
-        "instrument items; without one, columns named <instrument>_<item> are bound.",
+        None, description=DESCRIPTIONS["mapping"]
     )
-    id_col: str | None = Field(
-        None,
-        description="Participant ID column; detected from common names when omitted. '@row' "
-        "numbers rows as respondents (anonymous, unlinked designs only).",
-    )
-    wave: tuple[str, ...] | None = Field(
-        None, description="Wave name of each export (one name for all, or one per export)."
-    )
-    wave_col: str | None = Field(None, description="Column holding the wave of each row.")
-    carry: tuple[str, ...] = Field(
-        (), description="Grouping columns carried through to the scores (e.g. site, arm)."
-    )
+    id_col: str | None = Field(None, description=DESCRIPTIONS["id_col"])
+    wave: tuple[str, ...] | None = Field(None, description=DESCRIPTIONS["wave"])
+    wave_col: str | None = Field(None, description=DESCRIPTIONS["wave_col"])
+    carry: tuple[str, ...] = Field((), description=DESCRIPTIONS["carry"])
     duplicates: DuplicatePolicy = Field(
-        "keep-last-complete",
-        description="What to do when a participant appears twice in one wave: "
-        + ", ".join(DUPLICATE_POLICIES)
-        + ".",
+        DuplicatePolicy.keep_last_complete, description=DESCRIPTIONS["duplicates"]
     )
-    casefold_ids: bool = Field(
-        False, description="Treat IDs that differ only in letter case as one participant."
-    )
-    flavor: str | None = Field(
-        None,
-        description="Export flavour (qualtrics, redcap, surveymonkey, google_forms, "
-        "limesurvey, kobo, plain) instead of detecting it.",
-    )
-    linked: bool | None = Field(
-        None,
-        description="Whether the design links people across waves (paired); row-number IDs "
-        "are refused when it does.",
-    )
-    sheet: str | int | None = Field(
-        None, description="Worksheet of an Excel export (name or 0-based position)."
-    )
-    encoding: str | None = Field(None, description="Text encoding (overrides detection).")
-    delimiter: str | None = Field(None, description="Field delimiter (overrides detection).")
-    include_previews: bool = Field(
-        False, description="Keep survey previews instead of setting them aside."
-    )
-    include_incomplete: bool = Field(
-        False, description="Keep unfinished responses instead of setting them aside."
-    )
-    dictionary: str | os.PathLike[str] | None = Field(
-        None, description="REDCap data dictionary (CSV): record-ID field, labels, identifiers."
-    )
-    pii: tuple[str, ...] = Field((), description="Extra columns to treat as personal data.")
-    layout: Literal["auto", "wide", "long"] = Field(
-        "auto",
-        description="'long' pivots a participant × item file to one row per participant "
-        "(× wave); 'auto' does so only when item and value columns are unmistakable.",
-    )
-    item_col: str | None = Field(None, description="Item column of a long export.")
-    value_col: str | None = Field(None, description="Value column of a long export.")
+    casefold_ids: bool = Field(False, description=DESCRIPTIONS["casefold_ids"])
+    flavor: str | None = Field(None, description=DESCRIPTIONS["flavor"])
+    unlinked: bool | None = Field(None, description=DESCRIPTIONS["unlinked"])
+    sheet: str | int | None = Field(None, description=DESCRIPTIONS["sheet"])
+    encoding: str | None = Field(None, description=DESCRIPTIONS["encoding"])
+    delimiter: str | None = Field(None, description=DESCRIPTIONS["delimiter"])
+    include_previews: bool = Field(False, description=DESCRIPTIONS["include_previews"])
+    include_incomplete: bool = Field(False, description=DESCRIPTIONS["include_incomplete"])
+    dictionary: str | os.PathLike[str] | None = Field(None, description=DESCRIPTIONS["dictionary"])
+    pii: tuple[str, ...] = Field((), description=DESCRIPTIONS["pii"])
+    layout: Literal["auto", "wide", "long"] = Field("auto", description=DESCRIPTIONS["layout"])
+    item_col: str | None = Field(None, description=DESCRIPTIONS["item_col"])
+    value_col: str | None = Field(None, description=DESCRIPTIONS["value_col"])
 
     @model_validator(mode="before")
     @classmethod
     def _old_spellings(cls, data: Any) -> Any:
-        return rename_old_spellings(data, DEPRECATED_NAMES)
+        return rename_old_spellings(data, DEPRECATED_NAMES, NEGATED_NAMES)
 
     @field_validator("wave", mode="before")
     @classmethod
@@ -136,7 +105,7 @@ class LoadSettings(BaseModel):
     @field_validator("duplicates", mode="before")
     @classmethod
     def _policy(cls, value: Any) -> Any:
-        if value not in DUPLICATE_POLICIES:
+        if not isinstance(value, str) or value not in DUPLICATE_POLICIES:
             raise ValueError(
                 f"unknown duplicate policy '{value}': use one of {', '.join(DUPLICATE_POLICIES)}"
             )
@@ -154,12 +123,17 @@ class LoadSettings(BaseModel):
                 "'wave' and 'wave_col' cannot be used together: name the wave of each "
                 "export, or read the waves from one column"
             )
-        if self.id_col == ROW_ID and self.linked:
+        if self.id_col == ROW_ID and self.unlinked is False:
             raise ValueError(
                 "row-number IDs (@row) cannot be used for a paired design: a row number is "
                 "not a person; for anonymous before/after surveys set unlinked: true"
             )
         return self
+
+    @property
+    def linked(self) -> bool | None:
+        """Deprecated: ``not unlinked`` (None when not said); the setting is :attr:`unlinked`."""
+        return None if self.unlinked is None else not self.unlinked
 
     def read_kwargs(self) -> dict[str, Any]:
         """The reading settings given (not defaults), as keywords of ``read_export``."""
@@ -201,7 +175,7 @@ class LoadSettings(BaseModel):
             raise load_settings_error(err, where) from None
 
 
-def file_waves(waves: list[str | None], wave_columns: list[str | None]) -> dict[str, Any]:
+def file_waves(waves: list[str | None], wave_cols: list[str | None]) -> dict[str, Any]:
     """``wave`` or ``wave_col`` settings from the wave (or wave column) of each export.
 
     >>> file_waves(["pre", "post"], [None, None]), file_waves([None], ["event"])
@@ -209,12 +183,12 @@ def file_waves(waves: list[str | None], wave_columns: list[str | None]) -> dict[
     """
     if all(w is not None for w in waves):
         return {"wave": waves}
-    if len(set(wave_columns)) == 1 and wave_columns[0] is not None:
-        return {"wave_col": wave_columns[0]}
+    if len(set(wave_cols)) == 1 and wave_cols[0] is not None:
+        return {"wave_col": wave_cols[0]}
     raise InputError(
-        "data files mix 'wave' and 'wave_column'",
+        "data files mix 'wave' and 'wave_col'",
         where="evaluation file, data",
-        fix="give every file a 'wave', or give every file the same 'wave_column'",
+        fix="give every file a 'wave', or give every file the same 'wave_col'",
     )
 
 
@@ -228,8 +202,8 @@ def load_settings_error(err: ValidationError, where: str) -> InputError:
 
 
 def load_setting_description(name: str) -> str:
-    """The meaning of one setting (the evaluation file and the CLI reuse it)."""
-    return str(LoadSettings.model_fields[name].description)
+    """The meaning of one setting (the evaluation file reuses it; the CLI reads the leaf)."""
+    return DESCRIPTIONS[name]
 
 
 __all__ = [

@@ -37,24 +37,45 @@ KEY_DOCS = {
 """Meanings of the fields most sections share (the key of a record, its flags and note)."""
 
 
-def plain(value: Any) -> Any:
-    """A Python copy of nested record values: numpy to Python, NaN and infinities to None."""
+def plain(value: Any, *, for_json: bool = False) -> Any:
+    """A Python copy of nested record values: numpy to Python, NaN and infinities to None.
+
+    With ``for_json`` the copy is what a results file holds: floats rounded to 15
+    significant digits (so the file is the same on every machine), a DataFrame as its list of
+    records, and any other object as its text; without it, records keep full precision and
+    objects stay as they are.
+
+    >>> plain({"d": np.float64(1 / 3), "n": np.int64(2), "x": [float("nan")]})
+    {'d': 0.3333333333333333, 'n': 2, 'x': [None]}
+    >>> plain({"d": 1 / 3, "when": np.datetime64("2025-03-01")}, for_json=True)
+    {'d': 0.333333333333333, 'when': '2025-03-01'}
+    """
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, for_json=for_json) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, for_json=for_json) for v in value]
     if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
+        return [plain(v, for_json=for_json) for v in value.tolist()]
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
         return int(value)
     if isinstance(value, float | np.floating):
         number = float(value)
-        return number if math.isfinite(number) else None
-    if value is not None and not isinstance(value, str) and _is_missing(value):
+        if not math.isfinite(number):
+            return None
+        return float(f"{number:.15g}") if for_json else number
+    if value is None or isinstance(value, str):
+        return value
+    if _is_missing(value):
         return None
-    return value
+    if not for_json:
+        return value
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return [plain(r, for_json=True) for r in value.to_dict(orient="records")]
+    return str(value)
 
 
 def _is_missing(value: Any) -> bool:

@@ -85,8 +85,8 @@ class Proposal:
         out: list[str] = []
         for f in self.files:
             out.append(f"{f.source}: {f.flavor} ({f.flavor_reason})")
-            out.append(f"  participant ID: {f.id_column or '?'} ({f.id_reason})")
-            wave = (f.wave_column and f"column {f.wave_column}") or f.wave or "?"
+            out.append(f"  participant ID: {f.id_col or '?'} ({f.id_reason})")
+            wave = (f.wave_col and f"column {f.wave_col}") or f.wave or "?"
             out.append(f"  wave: {wave} ({f.wave_reason})")
             for excluded, count in f.excluded.items():
                 out.append(f"  set aside: {count} row(s), {excluded.replace('_', ' ')}")
@@ -138,7 +138,7 @@ def propose(
     ...                       "Q5_2": ["Often", "Often"], "Q5_3": ["Some of the time", "Often"]})
     >>> t = RawTable(frame=frame, source="pre.csv", row_numbers=np.array([2, 3]))
     >>> p = propose([t], [load_instrument("ucla3")], named=True)
-    >>> p.mapping["instruments"]["ucla3"], p.files[0].id_column
+    >>> p.mapping["instruments"]["ucla3"], p.files[0].id_col
     ({'pattern': 'Q5_{item}'}, 'pcode')
     """
     tables = [_as_table(t) for t in tables]

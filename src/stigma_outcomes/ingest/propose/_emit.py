@@ -25,17 +25,17 @@ def mapping_model(files: list[FileProposal]) -> ColumnMapping:
         for source, section in sections.items():
             if inst in section:
                 per_file.setdefault(source, {})[inst] = section[inst]
-    ids = {f.id_column for f in files if f.id_column}
+    ids = {f.id_col for f in files if f.id_col}
     shared_id = ids.pop() if len(ids) == 1 else None
-    file_ids = {} if shared_id else {f.source: f.id_column for f in files if f.id_column}
+    file_ids = {} if shared_id else {f.source: f.id_col for f in files if f.id_col}
     sources = [f.source for f in files if f.source in per_file or f.source in file_ids]
     by_file = {
-        s: Section(instruments=per_file.get(s, {}), **_given(id_column=file_ids.get(s)))
+        s: Section(instruments=per_file.get(s, {}), **_given(id_col=file_ids.get(s)))
         for s in sources
     }
     return ColumnMapping(
         instruments=top,
-        **_given(id_column=shared_id),
+        **_given(id_col=shared_id),
         **({"files": by_file} if by_file else {}),
     )
 

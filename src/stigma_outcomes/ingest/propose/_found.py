@@ -33,10 +33,10 @@ class FileProposal:
     flavor_reason: str
     matches: dict[str, Candidate] = field(default_factory=dict)
     ambiguities: list[str] = field(default_factory=list)
-    id_column: str | None = None
+    id_col: str | None = None
     id_reason: str = ""
     wave: str | None = None
-    wave_column: str | None = None
+    wave_col: str | None = None
     wave_reason: str = ""
     pii: dict[str, str] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)

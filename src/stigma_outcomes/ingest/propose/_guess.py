@@ -24,7 +24,7 @@ def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
     or the one column whose name or question asks for a participant code."""
     record = table.metadata.get("record_id")
     if record in columns:
-        result.id_column, result.id_reason = record, str(table.metadata.get("record_id_reason"))
+        result.id_col, result.id_reason = record, str(table.metadata.get("record_id_reason"))
         return
     # A platform's response ID is new at every wave, so it cannot link pre to post.
     response_ids = flavor_named(table.flavor).response_ids
@@ -32,7 +32,7 @@ def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
     folded = {c.casefold(): c for c in linkable}
     for name in ID_CANDIDATES:
         if name in folded:
-            result.id_column, result.id_reason = folded[name], "a usual participant-ID name"
+            result.id_col, result.id_reason = folded[name], "a usual participant-ID name"
             return
     labels = table.column_labels
     hinted = [
@@ -41,18 +41,18 @@ def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
         if _ID_HINT.search(c.casefold()) or _ID_HINT.search(norm(labels.get(c, "")))
     ]
     if len(hinted) == 1:
-        result.id_column = hinted[0]
+        result.id_col = hinted[0]
         result.id_reason = "its name or question asks for a participant code"
         return
     if len(hinted) > 1:
         result.ambiguities.append(
-            f"several columns could be the participant ID ({', '.join(hinted)}); set id_column"
+            f"several columns could be the participant ID ({', '.join(hinted)}); set id_col"
         )
         result.id_reason = "ambiguous"
         return
     result.id_reason = "not found"
     result.ambiguities.append(
-        "no participant-ID column recognised; set id_column to the code that links waves "
+        "no participant-ID column recognised; set id_col to the code that links waves "
         "(a platform response ID such as ResponseId changes at every wave)"
     )
 
@@ -69,7 +69,7 @@ def pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -
     elif "wave" in folded and table.metadata.get("layout") in {"long_waves", "long_items"}:
         column, result.wave_reason = folded["wave"], "a wave column in a long file"
     if column is not None:
-        result.wave_column = column
+        result.wave_col = column
         # Named as scoring names them (REDCap: repeat instances are occasions of their own).
         values = flavor_named(table.flavor).wave_values(table.frame, column)
         items = [c for cand in result.matches.values() for c in cand.columns.values()]
