@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
 import threading
+
+import pytest
 
 from stigma_outcomes.report import chart_worker
 
@@ -79,3 +82,23 @@ def test_no_child_is_forked_while_other_threads_run() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.mark.skipif(
+    not os.path.isdir("/proc/self/task"), reason="threads are counted through /proc (Linux)"
+)
+def test_no_child_is_forked_beside_a_thread_python_does_not_list() -> None:
+    # Threads that threading.active_count() misses (a BLAS pool, or one started by
+    # _thread directly, as here) hold locks a fork would copy held: no child then.
+    script = (
+        "import _thread, threading, time\n"
+        "from stigma_outcomes.report import chart_worker\n"
+        "_thread.start_new_thread(time.sleep, (30,))\n"
+        "time.sleep(0.2)\n"
+        "print(threading.active_count(), chart_worker.start())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]

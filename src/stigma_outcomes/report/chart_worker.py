@@ -9,10 +9,10 @@ compile the PDF while the parent renders the HTML. The child runs the very funct
 parent would (:func:`~.charts.render_svg`, :func:`~.render_typst.compile_pdf`), so the bytes
 are the same.
 
-Where there is no ``fork`` (Windows), or threads already run (forking them is unsafe), no
-child starts and the parent does everything as before. A child that fails answers ``None``
-(or nothing, if it died); the parent then does that work itself, so an error surfaces where
-it always did.
+Where there is no ``fork`` (Windows), or any other thread already runs, native ones included
+(forking then is unsafe), no child starts and the parent does everything as before. A child
+that fails answers ``None`` (or nothing, if it died); the parent then does that work itself,
+so an error surfaces where it always did.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -59,9 +60,23 @@ def _read(fd: int) -> Any:
     return None if data is None else pickle.loads(data)
 
 
+def _single_threaded() -> bool:
+    """Whether this process runs one thread only, native ones (BLAS pools) included.
+
+    A fork copies only the calling thread: a lock another thread held at that moment stays
+    locked in the child for ever (a pytest process with numpy loaded hung just so).
+    """
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (macOS): trust it only before numpy has started its threads
+        return "numpy" not in sys.modules
+
+
 def start() -> bool:
     """Fork the child now; ``False`` where none can start (no fork, or threads running)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1 or _CHILD:
+    if not hasattr(os, "fork") or _CHILD or not _single_threaded():
         return False
     child_in, to_child = os.pipe()
     from_child, child_out = os.pipe()
