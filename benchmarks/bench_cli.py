@@ -6,6 +6,9 @@ of the runs, and the ratio is the median of the pair-by-pair ratios A/B. Peak me
 child's own maximum resident set (``os.wait4``); the inputs are made in a separate process so
 that this one stays small (a child's reported peak is at least its parent's size at fork).
 
+The printed figures also hold each side's median CPU seconds (user + system, from the same
+``os.wait4``) and their paired ratio: on a shared machine the steadier reading.
+
 - ``score``: A is ``stigma-outcomes score`` of a 200,000 × 60 CSV export (six 10-item mean
   scales, two reversed items each, 2% missing) to a tidy CSV; B is R's ``data.table::fread``
   + ``psych::scoreItems`` + ``fwrite`` of the same tidy table. Goal A/B ≤ 0.2.
@@ -23,15 +26,14 @@ Run from the repository root (the venv's ``stigma-outcomes`` on PATH)::
 
     python benchmarks/bench_cli.py [--runs 3] [--cases score,demo,wide] [--no-record]
 
-With recording on (the default), the table between the ``bench_cli`` markers at the top of
-``BENCHMARKS.md`` is rewritten with the figures of this run.
+With recording on (the default), the rows of the cases run are rewritten in the table between
+the ``bench_cli`` markers at the top of ``BENCHMARKS.md``; the other cases' rows are kept.
 
 First the package's bytecode is compiled (``compileall``), as an installed wheel carries it:
 an editable install run under ``PYTHONDONTWRITEBYTECODE=1`` (as on the project's machines)
 otherwise compiles every one of its modules from source in every run, a cost no user of an
 installed package pays and the floor's installed packages never pay (``--no-bytecode``
-measures that case). Each case also prints the CPU seconds (user + system, the whole process
-tree) of both commands, the steadier figure on a shared machine.
+measures that case).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ fwrite(tidy, args[2])
 class Run:
     wall: float
     peak_mib: float
-    cpu: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the child (steadier than wall on a busy machine)
 
 
 def _compile_bytecode() -> None:
@@ -98,7 +100,13 @@ def _cli() -> list[str]:
 
 
 def _run(args: list[str], cwd: Path) -> Run:
-    """One whole child process: wall seconds and its own peak RSS."""
+    """One whole child process: wall seconds and its own peak RSS.
+
+    The page cache's dirty data is written out first (``os.sync``, not timed): otherwise
+    the previous command's unflushed output (R's ``fwrite`` does not sync) is written
+    during this one's ``fsync`` of its own files, and charged to it.
+    """
+    os.sync()
     # stderr goes to a file, not a pipe: a child that wrote more than a pipe holds would
     # block while we wait for it
     with tempfile.TemporaryFile() as err:
@@ -122,11 +130,11 @@ def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, flo
         "a_s": statistics.median(p[0].wall for p in pairs),
         "b_s": statistics.median(p[1].wall for p in pairs),
         "ratio": statistics.median(p[0].wall / p[1].wall for p in pairs),
-        "a_peak_mib": max(p[0].peak_mib for p in pairs),
-        "b_peak_mib": max(p[1].peak_mib for p in pairs),
         "a_cpu_s": statistics.median(p[0].cpu for p in pairs),
         "b_cpu_s": statistics.median(p[1].cpu for p in pairs),
         "cpu_ratio": statistics.median(p[0].cpu / p[1].cpu for p in pairs),
+        "a_peak_mib": max(p[0].peak_mib for p in pairs),
+        "b_peak_mib": max(p[1].peak_mib for p in pairs),
         "runs": runs,
     }
 
@@ -236,63 +244,73 @@ CASES = {
 RUNNERS = {"score": case_score, "demo": case_demo, "wide": case_wide}
 
 
-def _table(results: dict[str, dict[str, object]], runs: int) -> str:
+_HEADER = "| work | ours | peer or floor | ratio | goal | peak RSS ours / peer | measured |"
+
+
+def _row(name: str, figures: dict[str, object], runs: int) -> str:
+    what, peer, goal = CASES[name]
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    load = os.getloadavg()[0]
-    lines = [
-        START,
-        f"Whole processes, alternating runs, medians of {runs} (`benchmarks/bench_cli.py`, "
-        f"{when}, {os.cpu_count()} CPUs, load {load:.1f}, Python {platform.python_version()}).",
-        "",
-        "| work | ours | peer or floor | ratio | goal | peak RSS ours / peer |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for name, figures in results.items():
-        what, peer, goal = CASES[name]
-        if "ratio" not in figures:
-            lines.append(
-                f"| {what} | {figures['a_s']:.2f} s | {figures['peer']} | — | ≤ {goal} | — |"
-            )
-            continue
-        met = "met" if figures["ratio"] <= goal else "not met"
-        lines.append(
-            f"| {what} | {figures['a_s']:.2f} s | {peer}: {figures['b_s']:.2f} s | "
-            f"{figures['ratio']:.2f} | ≤ {goal} ({met}) | "
-            f"{figures['a_peak_mib']:.0f} / {figures['b_peak_mib']:.0f} MiB |"
+    measured = f"{when}, load {os.getloadavg()[0]:.1f}, {runs} pairs"
+    if "ratio" not in figures:
+        return (
+            f"| {what} | {figures['a_s']:.2f} s | {figures['peer']} | — | ≤ {goal} | — | "
+            f"{measured} |"
         )
-    lines.append(END)
-    return "\n".join(lines)
+    met = "met" if figures["ratio"] <= goal else "not met"
+    return (
+        f"| {what} | {figures['a_s']:.2f} s | {peer}: {figures['b_s']:.2f} s | "
+        f"{figures['ratio']:.2f} | ≤ {goal} ({met}) | "
+        f"{figures['a_peak_mib']:.0f} / {figures['b_peak_mib']:.0f} MiB | {measured} |"
+    )
 
 
-def _kept_rows(old: str, run: set[str]) -> list[str]:
-    """Rows of the recorded table for the cases not run this time, marked as older."""
-    marker = "`benchmarks/bench_cli.py`, "
-    when = old.split(marker, 1)[1].split(", ", 1)[0] if marker in old else "earlier"
-    kept = []
-    for line in old.splitlines():
-        for name, (what, _peer, _goal) in CASES.items():
-            if name in run:
-                continue
+def _table(rows: dict[str, str]) -> str:
+    """The table, one row per case in the order of ``CASES`` (rows missing are left out)."""
+    return "\n".join(
+        [
+            START,
+            "Whole processes, alternating runs, medians (`benchmarks/bench_cli.py`, "
+            f"{os.cpu_count()} CPUs, Python {platform.python_version()}); each row says when "
+            "it was measured and at what load (a run of some cases keeps the other rows).",
+            "",
+            _HEADER,
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            *(rows[name] for name in CASES if name in rows),
+            END,
+        ]
+    )
+
+
+def _recorded_rows(text: str) -> dict[str, str]:
+    """The rows of the table already in ``BENCHMARKS.md``, by case."""
+    if START not in text or END not in text:
+        return {}
+    import re
+
+    block = text.split(START, 1)[1].split(END, 1)[0]
+    # The older six-column table said once, above it, when all its rows were measured.
+    old = re.search(r"medians of (\d+) .*?(\d{4}-\d\d-\d\d \d\d:\d\d UTC), .*?load ([\d.]+)", block)
+    earlier = f"{old[2]}, load {old[3]}, {old[1]} pairs" if old else "—"
+    rows = {}
+    for line in block.splitlines():
+        for name, (what, _, _) in CASES.items():
             if line.startswith(f"| {what} |"):
-                kept.append(line.replace(f"| {what} |", f"| {what} ({when} run) |", 1))
-            elif line.startswith(f"| {what} ("):  # kept before: it has its date already
-                kept.append(line)
-    return kept
+                rows[name] = line if line.count(" | ") >= 6 else f"{line} {earlier} |"
+    return rows
 
 
-def record(table: str, run: set[str]) -> None:
+def record(rows: dict[str, str]) -> str:
+    """Write the measured rows into ``BENCHMARKS.md``, keeping the other cases' rows."""
     text = RECORD.read_text(encoding="utf-8")
+    table = _table({**_recorded_rows(text), **rows})
     if START in text and END in text:
         head, rest = text.split(START, 1)
-        old, tail = rest.split(END, 1)
-        kept = _kept_rows(old, run)
-        if kept:  # the cases not run this time keep their last figures, with their date
-            table = table.replace(f"\n{END}", "\n" + "\n".join(kept) + f"\n{END}")
-        text = head + table + tail
+        text = head + table + rest.split(END, 1)[1]
     else:
         title, body = text.split("\n", 1)
         text = f"{title}\n\n{table}\n{body}"
     RECORD.write_text(text, encoding="utf-8")
+    return table
 
 
 def main() -> None:
@@ -314,16 +332,12 @@ def main() -> None:
         return
     if not args.no_bytecode:
         _compile_bytecode()
-    results = {}
+    rows = {}
     for name in args.cases.split(","):
-        results[name] = RUNNERS[name](work, args.runs)
-        print(
-            name, {k: round(v, 3) if isinstance(v, float) else v for k, v in results[name].items()}
-        )
-    table = _table(results, args.runs)
-    print(table)
-    if not args.no_record:
-        record(table, set(results))
+        figures = RUNNERS[name](work, args.runs)
+        print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()})
+        rows[name] = _row(name, figures, args.runs)
+    print(_table(rows) if args.no_record else record(rows))
 
 
 if __name__ == "__main__":

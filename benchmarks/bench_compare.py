@@ -12,8 +12,14 @@
    leaves them and keyed items give in-sample reliability; then follow-up mixed models,
    ANCOVA per contrast and the reliable change chain all run. Part of the ``run`` ≤ 30 s
    target.
+4. ``--reliability``: in-sample reliability (alpha, Feldt CI, item statistics, omega for every
+   scale and wave) as ``compare`` computes it inside ``run`` and ``demo``: on ``bench_run.py``'s
+   ``waves3`` case (100,000 participants × 3 waves, 11 scales, read and scored first, not
+   timed) and on the demo's sample data. CPU seconds of the first call in the process (the
+   one ``run`` pays) and the median of the next ``--runs``.
 
-Run from the repository root: ``python benchmarks/bench_compare.py [--runs 5] [--run-shape]``.
+Run from the repository root:
+``python benchmarks/bench_compare.py [--runs 5] [--run-shape | --reliability]``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import argparse
 import platform
 import resource
 import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,30 +107,41 @@ def bench_mixed(runs: int) -> None:
     print(f"compare(), 20k × 3 waves + mixed model  median {med:.2f} s, slowest {worst:.2f} s")
 
 
+def _scored(evaluation: object) -> tuple[Any, Any, dict, Any]:
+    """The evaluation, its scoring result, the items of each scale and the registry, as
+    ``run`` has them when it calls ``compare`` (read and scored here, not timed)."""
+    from stigma_outcomes.ingest import load_responses
+    from stigma_outcomes.instruments import Registry
+    from stigma_outcomes.pipeline import _read_sources, load_evaluation
+    from stigma_outcomes.scoring import score
+
+    ev, base = load_evaluation(evaluation)
+    settings = ev.load_settings(base)
+    registry = Registry()
+    instruments = registry.resolve(ev.instruments, base=base)
+    responses = load_responses(_read_sources(ev, base, settings.pii), instruments, settings)
+    scored = score(responses, instruments)
+    items = {(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales}
+    return ev, scored, items, registry
+
+
 def bench_run_shape(participants: int, runs: int) -> None:
     import os
     import sys
     import tempfile
     from pathlib import Path
 
-    from stigma_outcomes import load_responses, score
-    from stigma_outcomes.pipeline import _read_sources, load_evaluation
-
     sys.path.insert(0, str(Path(__file__).parent))
     from bench_report import _large_evaluation
 
     folder = Path(tempfile.mkdtemp(prefix="bench-compare-run-"))
-    ev, base = load_evaluation(_large_evaluation(folder, participants))
-    tables, wave_args = _read_sources(ev, base)
-    responses = load_responses(tables, ev.instruments, id_col=ev.id_col, carry=[ev.group_by],
-                               **wave_args)  # fmt: skip
-    scored = score(responses, ev.instruments)
+    ev, scored, items, registry = _scored(_large_evaluation(folder, participants))
     print(f"run shape: {participants:,} participants × 3 waves, {len(scored.scores):,} rows")
 
     def call() -> object:
-        return compare(scored.scores, ev.waves.pre, ev.waves.post, followup=ev.waves.followup,
-                       group_col=ev.groups, reference_group=ev.reference_group,
-                       keyed_items=scored.keyed_items, input_name="scores")  # fmt: skip
+        return compare(scored.scores, settings=ev.compare_settings(),
+                       keyed_items=scored.keyed_items, scale_items=items, input_name="scores",
+                       registry=registry)  # fmt: skip
 
     start = time.perf_counter()
     call()  # the first call also pays for importing scipy.stats
@@ -133,14 +151,51 @@ def bench_run_shape(participants: int, runs: int) -> None:
           f"slowest {worst:.1f} s; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
 
 
+def bench_reliability(runs: int) -> None:
+    import os
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import scipy.optimize  # noqa: F401  (compare and the report import it anyway)
+
+    from stigma_outcomes.comparison.distributions import f as f_dist
+    from stigma_outcomes.comparison.reliability import in_sample_reliability
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_run import make_waves
+
+    f_dist.ppf(0.5, 2, 3)  # scipy.special loaded, as by the t tests before reliability
+    folder = Path(tempfile.mkdtemp(prefix="bench-reliability-"))
+    cases = {
+        "waves3, 100,000 participants x 3 waves": make_waves(folder / "waves3"),
+        "demo sample data": sample_data_dir() / "evaluation.yaml",
+    }
+    for name, evaluation in cases.items():
+        _, scored, items, _ = _scored(evaluation)
+        cpu = []
+        for _ in range(runs + 1):
+            start = time.process_time()
+            records = in_sample_reliability(scored.keyed_items, items, scored.scores)
+            cpu.append(time.process_time() - start)
+        print(f"in-sample reliability, {name}: {len(records)} records; CPU first call "
+              f"{cpu[0]:.3f} s, then median {float(np.median(cpu[1:])):.3f} s; "
+              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--participants", type=int, default=1_000_000)
     parser.add_argument("--run-shape", action="store_true", help="only the run-shaped call")
+    parser.add_argument("--reliability", action="store_true", help="only in-sample reliability")
     args = parser.parse_args()
     if args.run_shape:
         bench_run_shape(100_000, args.runs)
+        return
+    if args.reliability:
+        bench_reliability(args.runs)
         return
     bench_large(args.participants, args.runs)
     bench_mixed(args.runs)

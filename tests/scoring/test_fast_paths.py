@@ -68,6 +68,46 @@ def test_text_decoding_matches_the_distinct_value_decoder(
             np.testing.assert_array_equal(got[1], want[1])
 
 
+# A definition whose labels are digits ("3" means code 1) and whose declared non-answer is
+# the text "9": single digits must be decoded as their text is, not as numbers.
+_DIGIT_LABELS = ItemDecoder(
+    codes=frozenset({1.0, 2.0, 3.0}),
+    labels={"3": 1.0, "x": 2.0, "1": 3.0},
+    missing_labels={"9": float("nan")},
+    missing_codes={},
+    texts=("3", "x", "1", "9"),
+)
+
+
+_DIGITS = st.sampled_from([*"0123456789", "12", "-1", "0x1", " 3", "3 ", "x", "٣"])
+
+
+@settings(SETTINGS, max_examples=60)
+@given(
+    chunks=st.lists(st.lists(_DIGITS | _TEXT, max_size=20), min_size=1, max_size=4),
+    compact=st.booleans(),
+    sliced=st.booleans(),
+)
+def test_single_digits_read_from_arrow_bytes_decode_as_their_text(
+    chunks: list[list[str | None]], compact: bool, sliced: bool
+) -> None:
+    # Arrow text in several chunks (as the CSV reader gives it) and sliced (an offset).
+    cells = [c if c != "" else None for chunk in chunks for c in chunk]
+    arrays = [pa.array(chunk, pa.large_string()) for chunk in chunks]
+    if sliced and len(arrays[0]) > 1:
+        arrays[0] = arrays[0].slice(1)
+        cells = cells[1:]
+    column = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(arrays, pa.large_string())))
+    if not len(column):
+        return
+    decoders = [_DIGIT_LABELS, *(ItemDecoder.for_item(TOY, item) for item in TOY.items)]
+    for decoder in decoders:
+        got = decoder.decode(column, compact)
+        want = _reference_decode(decoder, [c if c != "" else None for c in cells], compact)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+
+
 def _reference_texts(values: pd.Series) -> pd.Series:
     text = values.astype("string")
     risky = text.str.match(r"^['=+\-@\t\r]").fillna(False).to_numpy(dtype=bool)
@@ -185,3 +225,24 @@ def test_items_to_excel_and_parquet_keep_the_float_table(tmp_path: Path) -> None
     pd.testing.assert_frame_equal(
         pd.read_parquet(tmp_path / "items.parquet"), result.keyed_items, check_dtype=False
     )
+
+
+@SETTINGS
+@given(
+    shape=st.tuples(st.integers(1, 12), st.integers(1, 40), st.integers(1, 5)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_int8_scale_totals_equal_the_float_products(shape: tuple[int, int, int], seed: int) -> None:
+    from stigma_outcomes.scoring._numerics import _totals
+    from stigma_outcomes.scoring.decode import NO_ANSWER, as_float_codes
+
+    items, rows, scales = shape
+    rng = np.random.default_rng(seed)
+    keyed = rng.integers(-127, 128, size=(items, rows)).astype(np.int8)
+    keyed[rng.random(keyed.shape) < 0.3] = NO_ANSWER
+    weights = (rng.random((scales, items)) < 0.5).astype(float)
+    got = _totals(keyed, weights, compact=True)
+    want = _totals(as_float_codes(keyed), weights, compact=False)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    assert got[1].dtype == want[1].dtype

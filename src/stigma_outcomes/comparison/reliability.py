@@ -36,7 +36,6 @@ and ``note`` (why a value is ``None``, items left out, and the mis-keying warnin
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -44,14 +43,15 @@ import pandas as pd
 
 from stigma_outcomes.errors import AnalysisError
 
-from ._codes import equals_text, match_labels, text_codes
 from ._reliability_numerics import (
     _alpha,
     _minres_uniquenesses,
+    complete_moments,
     omega_fit,
     omega_total,
     pairwise_moments,
 )
+from ._reliability_rows import ItemBlock, item_rows
 
 ALPHA_CI_METHOD = "Feldt: 1 - (1 - alpha) * qf(c(0.975, 0.025), n - 1, (n - 1) * (k - 1))"
 OMEGA_METHOD = (
@@ -140,84 +140,52 @@ def in_sample_reliability(
                 where=f"{name} passed to in-sample reliability",
                 fix="pass the keyed items and tidy scores produced by scoring",
             )
-    if keyed_items.duplicated(["participant_id", "wave"]).any():
-        raise AnalysisError(
-            "a participant has more than one row of item responses at one wave",
-            where="keyed items (participant_id, wave)",
-            fix="resolve duplicate participant rows before computing reliability",
-        )
-    rows_of = _item_rows(keyed_items, scores)
+    rows_of = item_rows(keyed_items, scores)
     numeric: dict[str, np.ndarray] = {}  # each item column made numeric once
-    records = []
+    plan = []  # (base record, item ids, columns, rows, n_ok) in the order of the records
+    seen: dict[str, list[np.ndarray]] = {}  # the distinct sets of rows of each wave
     for (instrument, scale), items in sorted(scale_items.items()):
         columns = _resolve_columns(keyed_items, instrument, scale, list(items))
         for col in columns:
             if col not in numeric:
-                values = pd.to_numeric(keyed_items[col], errors="coerce")
+                values = keyed_items[col]
+                if not pd.api.types.is_numeric_dtype(values):
+                    values = pd.to_numeric(values, errors="coerce")
                 numeric[col] = values.to_numpy(dtype=float, na_value=np.nan)
         for wave, rows, n_ok in rows_of(instrument, scale):
-            x = np.column_stack([numeric[c][rows] for c in columns])
             base = {"instrument": instrument, "scale": scale, "wave": wave}
-            records.append(_reliability(x, [str(i) for i in items], base, n_ok))
-    return records
+            rows = _shared(rows, seen.setdefault(wave, []))
+            plan.append((base, [str(i) for i in items], columns, rows, n_ok))
+    records: list[dict[str, Any] | None] = [None] * len(plan)
+    for members in _same_rows(plan):
+        # The scales of one instrument that analyse exactly the same rows share one block of
+        # their items, the longest scale's first, so that scale's items are the block itself.
+        longest_first = sorted(members, key=lambda m: -len(plan[m][2]))
+        union = list(dict.fromkeys(c for m in longest_first for c in plan[m][2]))
+        at = {c: j for j, c in enumerate(union)}
+        block = ItemBlock([numeric[c] for c in union], plan[members[0]][3])
+        for m in members:
+            base, ids, columns, _, n_ok = plan[m]
+            positions = np.array([at[c] for c in columns], dtype=np.intp)
+            records[m] = _reliability(block, positions, ids, base, n_ok)
+    return [r for r in records if r is not None]
 
 
-def _item_rows(
-    keyed_items: pd.DataFrame, scores: pd.DataFrame
-) -> Callable[[str, str], list[tuple[str, np.ndarray, int]]]:
-    """Rows of the keyed items for each scale and wave where the scale's score is ``ok``.
+def _shared(rows: np.ndarray, distinct: list[np.ndarray]) -> np.ndarray:
+    """``rows``, or the equal array already in ``distinct`` (kept once, and told by identity)."""
+    for known in distinct:
+        if np.array_equal(known, rows):
+            return known
+    distinct.append(rows)
+    return rows
 
-    Works on integer codes of the IDs, waves and scale names (each table's distinct values
-    are turned into text once), so the scores table is scanned once, not once per scale.
-    Returns a function of (instrument, scale) giving ``[(wave, rows, n_ok), ...]`` in the order
-    the waves first appear in the scores, each ``rows`` sorted and without repeats, ``n_ok``
-    the ok scores of that scale and wave (some may have no row of item answers).
-    """
-    k_pid, k_pid_labels = text_codes(keyed_items["participant_id"])
-    k_wave, k_wave_labels = text_codes(keyed_items["wave"])
-    n_wave = max(len(k_wave_labels), 1)
-    position = np.full(max(len(k_pid_labels), 1) * n_wave, -1, dtype=np.int64)
-    known = (k_pid >= 0) & (k_wave >= 0)
-    position[(k_pid * n_wave + k_wave)[known]] = np.flatnonzero(known)
 
-    all_wave, wave_labels = text_codes(scores["wave"])
-    seen = np.unique(all_wave[all_wave >= 0], return_index=True)
-    wave_order = seen[0][np.argsort(seen[1], kind="stable")]  # first appearance in scores
-    ok = equals_text(scores["status"], "ok")
-    s_wave = all_wave[ok]
-    s_pid, s_pid_labels = text_codes(scores["participant_id"][ok])
-    inst, inst_labels = text_codes(scores["instrument"][ok])
-    scale, scale_labels = text_codes(scores["scale"][ok])
-    pid_in_items = np.append(match_labels(s_pid_labels, k_pid_labels), -1)[s_pid]
-    wave_in_items = np.append(match_labels(wave_labels, k_wave_labels), -1)[s_wave]
-    linked = (pid_in_items >= 0) & (wave_in_items >= 0)
-    item_row = np.full(len(s_pid), -1, dtype=np.int64)
-    item_row[linked] = position[pid_in_items[linked] * n_wave + wave_in_items[linked]]
-    n_scale = max(len(scale_labels), 1)
-    n_waves = max(len(wave_labels), 1)
-    cell = (inst * n_scale + scale) * n_waves + s_wave
-    cell[(inst < 0) | (scale < 0) | (s_wave < 0)] = -1
-    order = np.argsort(cell, kind="stable")
-    starts = np.searchsorted(cell[order], np.arange(max(len(inst_labels), 1) * n_scale * n_waves))
-
-    def rows_of(instrument: str, scale_id: str) -> list[tuple[str, np.ndarray, int]]:
-        if instrument not in inst_labels or scale_id not in scale_labels:
-            return []
-        first = (inst_labels.index(instrument) * n_scale + scale_labels.index(scale_id)) * n_waves
-        out = []
-        for w in wave_order:
-            c = first + int(w)
-            stop = starts[c + 1] if c + 1 < len(starts) else len(order)
-            if stop == starts[c]:
-                continue  # no ok score of this scale at this wave
-            rows = item_row[order[starts[c] : stop]]
-            # sorted and without repeats, by marking (linear, unlike sorting)
-            marked = np.zeros(len(keyed_items), dtype=bool)
-            marked[rows[rows >= 0]] = True
-            out.append((wave_labels[w], np.flatnonzero(marked), int(stop - starts[c])))
-        return out
-
-    return rows_of
+def _same_rows(plan: list[tuple[Any, ...]]) -> list[list[int]]:
+    """Indices of ``plan`` grouped by instrument, wave and (the one array of) their rows."""
+    groups: dict[tuple[str, str, int], list[int]] = {}
+    for m, (base, _, _, rows, _) in enumerate(plan):
+        groups.setdefault((base["instrument"], base["wave"], id(rows)), []).append(m)
+    return list(groups.values())
 
 
 def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dict[str, Any]:
@@ -242,11 +210,16 @@ def _undefined(base: dict[str, Any], n: int, items: list[str], note: str) -> dic
 
 
 def _reliability(
-    x: np.ndarray, items: list[str], base: dict[str, Any], n_ok: int | None = None
+    block: ItemBlock,
+    positions: np.ndarray,
+    items: list[str],
+    base: dict[str, Any],
+    n_ok: int | None = None,
 ) -> dict[str, Any]:
+    """One record: the scale's items are ``block``'s columns at ``positions``."""
     from .distributions import f as f_dist
 
-    n = x.shape[0]
+    n = block.n
     n_ok = n if n_ok is None else n_ok
     notes = []
     wave = base.get("wave")
@@ -268,16 +241,15 @@ def _reliability(
         return _undefined(
             base, n, items, "; ".join([*notes, f"only {n} participant(s) with item answers"])
         )
-    with np.errstate(invalid="ignore"):
-        sd = np.nanstd(x, axis=0, ddof=1) if n > 1 else np.full(len(items), np.nan)
-    keep = np.isfinite(sd) & (sd > 0)
+    keep = block.varies[positions]
     if not keep.all():
         dropped = [i for i, k in zip(items, keep, strict=True) if not k]
         notes.append(f"item(s) without variance left out, as psych does: {', '.join(dropped)}")
     used = [i for i, k in zip(items, keep, strict=True) if k]
     if len(used) < 2:
         return _undefined(base, n, items, "; ".join([*notes, "fewer than two items vary"]))
-    cov, cor, pair_n = pairwise_moments(x[:, keep])
+    x = block.take(positions[keep])
+    cov, cor, pair_n = complete_moments(x) if block.complete else pairwise_moments(x)
     if (pair_n < 2).any() or not np.isfinite(cov).all():
         return _undefined(
             base, n, items, "; ".join([*notes, "some items were never answered together"])

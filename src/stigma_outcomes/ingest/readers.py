@@ -86,23 +86,23 @@ def read_sheet(
     '\\t'
     """
     from .._inputs import check_input_file
-    from .formats.excel import read_excel
-    from .formats.stats import read_parquet, read_spss, read_stata
-    from .formats.text import read_text
 
     # A regular, readable file of sensible size: never a folder, FIFO or device.
     file = check_input_file(path, "export file")
     if file.suffix.lower() == ".zip":
         return _read_zipped(file, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    # Each format's reader is imported only when a file of its kind is read.
     kind = _kind(file)
     if kind == "excel":
+        from .formats.excel import read_excel
+
         return read_excel(file, sheet=sheet)
-    if kind == "spss":
-        return read_spss(file)
-    if kind == "stata":
-        return read_stata(file)
-    if kind == "parquet":
-        return read_parquet(file)
+    if kind in ("spss", "stata", "parquet"):
+        from .formats.stats import read_parquet, read_spss, read_stata
+
+        return {"spss": read_spss, "stata": read_stata, "parquet": read_parquet}[kind](file)
+    from .formats.text import read_text
+
     return read_text(file, encoding=encoding, delimiter=delimiter)
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..instruments.checks import normalise_label
 from ..instruments.schema import Instrument, Item, code_key
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 OK = 0
 UNKNOWN_LABEL = 1
@@ -153,24 +157,53 @@ class ItemDecoder:
             series.dtype
         ):
             return self._decode_numbers(series.to_numpy(dtype=float, na_value=np.nan), compact)
-        if getattr(series.dtype, "storage", None) == "pyarrow" and self.texts:
+        if getattr(series.dtype, "storage", None) == "pyarrow":
             return self._decode_text(series, compact)
         return self._decode_distinct(series, compact)
 
     def _decode_text(self, series: pd.Series, compact: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Text held by Arrow: look cells up among the labels as written, then the rest.
+        """Text held by Arrow: single digits read from Arrow's bytes, then known texts.
 
-        Nearly every cell of a real export is a label spelled exactly as the definition
-        writes it, or a code written plainly ("3"); Arrow finds those against the short list
-        of known texts without hashing the column into a dictionary first, and each known
-        text decodes as :meth:`decode_value` decodes it. Blanks are missing (no problem);
-        spelling variants, other numbers as text and unknown values are decoded distinct
-        value by distinct value, as before.
+        Most cells of a numeric export are one digit ("3"); they are read straight from the
+        column's bytes, each of the ten digits decoded once as :meth:`decode_value` decodes
+        its text. Of the other cells, nearly all are a label spelled exactly as the
+        definition writes it, or a code written plainly; Arrow finds those against the short
+        list of known texts without hashing the column into a dictionary first. Blanks are
+        missing (no problem); spelling variants, other numbers as text and unknown values
+        are decoded distinct value by distinct value, as before.
         """
+        import pyarrow as pa
+
+        values = pa.array(series.array)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        digits = _single_digits(values)
+        if digits is None:
+            return self._decode_known(values, series, compact)
+        other = 10  # any other text; 11 is a blank
+        codes, flags = _tables(
+            [self.decode_value(str(d)) for d in range(10)],
+            [(math.nan, OK), (math.nan, OK)],
+            compact,
+        )
+        # np.take: a quarter of the time of indexing with uint8 positions.
+        codes, flags = np.take(codes, digits), np.take(flags, digits)
+        rest = np.flatnonzero(digits == other)
+        if len(rest):
+            codes[rest], flags[rest] = self._decode_known(
+                values.take(pa.array(rest)), series.iloc[rest], compact
+            )
+        return codes, flags
+
+    def _decode_known(
+        self, values: pa.Array, series: pd.Series, compact: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cells looked up among the known texts; the rest decoded value by value."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        values = pa.array(series.array)
+        if not self.texts:
+            return self._decode_distinct(series, compact)
         known = pa.array(self.texts).cast(values.type)
         other, blank = len(self.texts), len(self.texts) + 1
         found = pc.index_in(values, value_set=known)
@@ -237,6 +270,32 @@ def _tables(
     if compact:
         codes = np.where(np.isnan(codes), NO_ANSWER, codes).astype(np.int8)
     return codes, np.array([r[1] for r in rows], dtype=np.int8)
+
+
+def _single_digits(values: pa.Array) -> np.ndarray | None:
+    """Per cell of Arrow text: its digit (0-9) when it is one ASCII digit, 10 for any other
+    text, 11 for a blank; ``None`` when the column is not plain (large) string."""
+    import pyarrow as pa
+
+    if pa.types.is_large_string(values.type):
+        width = np.int64
+    elif pa.types.is_string(values.type):
+        width = np.int32
+    else:
+        return None
+    n = len(values)
+    _, offsets_buffer, data_buffer = values.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[values.offset : values.offset + n + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+    if data is None or not len(data):
+        first = np.zeros(n, dtype=np.uint8)
+    else:
+        first = np.take(data, offsets[:-1], mode="clip")  # an empty last cell points past the end
+    digit = first - np.uint8(ord("0"))  # wraps above 9 for every byte that is not a digit
+    index = np.where((np.diff(offsets) == 1) & (digit < 10), digit, np.uint8(10))
+    if values.null_count:
+        index[values.is_null().to_numpy(zero_copy_only=False)] = 11
+    return index
 
 
 def fits_compact(values: set[float]) -> bool:

@@ -279,13 +279,19 @@ class ScoreResult:
 
     def summary(self) -> dict[str, Any]:
         """Counts for the terminal summary and ``--json`` output."""
+        ok = (self.scores["status"] == "ok").to_numpy(dtype=bool)
+        counted = pd.DataFrame(
+            {
+                "instrument": self.scores["instrument"],
+                "scale": self.scores["scale"],
+                "ok": ok,
+                "not_ok": ~ok,
+                "score": self.scores["score"],
+            }
+        )
         per_scale = (
-            self.scores.groupby(["instrument", "scale"], observed=True, sort=False)
-            .agg(
-                n_ok=("status", lambda s: int((s == "ok").sum())),
-                n_no_score=("status", lambda s: int((s != "ok").sum())),
-                mean=("score", "mean"),
-            )
+            counted.groupby(["instrument", "scale"], observed=True, sort=False)
+            .agg(n_ok=("ok", "sum"), n_no_score=("not_ok", "sum"), mean=("score", "mean"))
             .reset_index()
         )
         return {
