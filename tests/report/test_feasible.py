@@ -15,17 +15,7 @@ from stigma_outcomes.report.disclosure import EXACT, HIDDEN, SMALL, UNKNOWN, Aud
 from stigma_outcomes.report.privacy import Disclosure
 from stigma_outcomes.report.secondary import DisclosureAuditError
 
-from .bruteforce import register
-
-tables = st.integers(2, 3).flatmap(
-    lambda groups: st.integers(2, 3).flatmap(
-        lambda cats: st.lists(
-            st.lists(st.integers(0, 9), min_size=cats, max_size=cats),
-            min_size=groups,
-            max_size=groups,
-        )
-    )
-)
+from .bruteforce import register, tables
 
 
 def _random_audit(table: list[list[int]], threshold: int, data: st.DataObject) -> Audit:
