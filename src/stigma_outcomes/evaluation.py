@@ -273,7 +273,7 @@ class Evaluation(BaseModel):
         --------
         >>> ev = Evaluation.model_validate({"data": [{"path": "a.csv", "wave": "pre"}],
         ...     "instruments": ["ucla3"], "title": "T", "privacy": {"min_cell": 7}})
-        >>> ev.report_settings().threshold
+        >>> ev.report_settings().min_cell
         7
         """
         from .report.content import ReportSettings
@@ -285,7 +285,7 @@ class Evaluation(BaseModel):
             author=self.report.author,
             language=self.report.language,
             keywords=self.report.keywords,
-            threshold=self.privacy.min_cell,
+            min_cell=self.privacy.min_cell,
             date=self.report.date,
         )
 

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Mapping
 
 import numpy as np
+from hypothesis import strategies as st
 
 Table = list[list[int]]
 
@@ -123,3 +124,15 @@ def narrowed(table: Table, status: Mapping[str, str], threshold: int) -> list[st
         if hidden and not set(range(1, threshold)) <= possible:
             out.append(key)
     return out
+
+
+tables = st.integers(2, 3).flatmap(
+    lambda groups: st.integers(2, 3).flatmap(
+        lambda cats: st.lists(
+            st.lists(st.integers(0, 9), min_size=cats, max_size=cats),
+            min_size=groups,
+            max_size=groups,
+        )
+    )
+)
+"""Small group × category tables of counts 0–9, for property tests of the auditor."""

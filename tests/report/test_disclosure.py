@@ -12,7 +12,7 @@ from stigma_outcomes.report.disclosure import EXACT, HIDDEN, SMALL, UNKNOWN, Aud
 from stigma_outcomes.report.privacy import Disclosure
 from stigma_outcomes.report.secondary import DisclosureAuditError, protect
 
-from .bruteforce import feasible_values, narrowed, register, show_again
+from .bruteforce import feasible_values, narrowed, register, show_again, tables
 
 
 def _groups(total: int, parts: list[int], t: int = 5) -> Disclosure:
@@ -223,16 +223,6 @@ def test_a_subgroup_is_hidden_before_the_whole_sample() -> None:
 
 
 # -- property tests: the auditor against the brute-force attacker ------------------------
-
-tables = st.integers(2, 3).flatmap(
-    lambda groups: st.integers(2, 3).flatmap(
-        lambda cats: st.lists(
-            st.lists(st.integers(0, 9), min_size=cats, max_size=cats),
-            min_size=groups,
-            max_size=groups,
-        )
-    )
-)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -56,7 +56,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     results = json.loads((out / "results.json").read_text())
     scores = pd.read_csv(out / "scores.csv")
     ledger = pd.read_csv(out / "ledger.csv")
-    model = build_report(results, scores, ledger, ReportSettings(threshold=threshold))
+    model = build_report(results, scores, ledger, ReportSettings(min_cell=threshold))
     return {
         "name": name,
         "t": threshold,

@@ -23,7 +23,7 @@ def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     run_evaluation(path, out)
     ev, _ = load_evaluation(path)
     settings = ReportSettings(
-        title=ev.title, program=ev.program, period=ev.period, threshold=ev.privacy.threshold
+        title=ev.title, program=ev.program, period=ev.period, min_cell=ev.privacy.min_cell
     )
     model = build_report(
         json.loads((out / "results.json").read_text()),
@@ -113,3 +113,20 @@ def test_every_number_on_page_one_passes_the_audit(sample: Any) -> None:
     assert found_percents
     for p in found_percents:
         assert p in percents, p
+
+
+def test_report_settings_privacy_limit_is_min_cell_and_threshold_its_old_name() -> None:
+    """The privacy limit has the file's and the CLI's name; 'threshold' alone (which a
+    clinical threshold could also be called) is read for old code, with a warning."""
+    import pytest
+
+    from stigma_outcomes.errors import InputError
+    from stigma_outcomes.report.content import ReportSettings
+
+    assert ReportSettings(min_cell=11).min_cell == 11
+    with pytest.warns(DeprecationWarning):
+        old = ReportSettings(threshold=8)
+    assert old.min_cell == 8 and old.threshold == 8
+    assert "threshold" not in repr(old)
+    with pytest.raises(InputError, match="not both"):
+        ReportSettings(min_cell=11, threshold=8)

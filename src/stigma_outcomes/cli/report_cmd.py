@@ -132,7 +132,7 @@ def report_command(
         period=period,
         author=author,
         language=language,
-        threshold=min_cell,
+        min_cell=min_cell,
         **({"keywords": list(keyword)} if keyword else {}),
     )
     model = build_report(

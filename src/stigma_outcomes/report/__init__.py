@@ -1,12 +1,28 @@
 """Reports for funders and programme officers (SPEC §7): model, findings, privacy, renderers.
 
 :func:`build_report` turns results, scores and ledger into a :class:`ReportModel`;
-:func:`render_report` writes it as PDF, HTML and/or Markdown.
+:func:`render_report` writes it as PDF, HTML and/or Markdown. Both are imported when first
+used, so a light submodule (such as :mod:`.chart_worker`) comes without pandas.
 """
 
 from __future__ import annotations
 
-from .model import ReportModel, ReportSettings, build_report
-from .render import render_report
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import ReportModel, ReportSettings, build_report
+    from .render import render_report
 
 __all__ = ["ReportModel", "ReportSettings", "build_report", "render_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("ReportModel", "ReportSettings", "build_report"):
+        from . import model
+
+        return getattr(model, name)
+    if name == "render_report":
+        from .render import render_report
+
+        return render_report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

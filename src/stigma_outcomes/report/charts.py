@@ -97,8 +97,12 @@ def render_svg(chart: Chart) -> str:
     # only to lay it out; the bytes are the same either way (tests/report/test_charts.py).
     FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    svg = buffer.getvalue()
-    # PDF and HTML of one report draw the same charts; keep each one until the model goes.
+    return remember(chart, buffer.getvalue())
+
+
+def remember(chart: Chart, svg: str) -> str:
+    """Keep ``chart``'s SVG text while the chart lives: PDF, HTML and Markdown of one report
+    draw the same charts (also filled by :mod:`.chart_worker`'s child)."""
     _CACHE[id(chart)] = (chart, svg)
     if len(_CACHE) > 64:
         _CACHE.pop(next(iter(_CACHE)))

@@ -5,7 +5,8 @@ Plain dataclasses, so renderers, tests and notebooks can read a report without r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from .findings import ALPHA, Finding
@@ -23,7 +24,7 @@ class ReportSettings:
 
     Examples
     --------
-    >>> ReportSettings(title="Peer support outcomes", threshold=11).threshold
+    >>> ReportSettings(title="Peer support outcomes", min_cell=11).min_cell
     11
     """
 
@@ -33,9 +34,32 @@ class ReportSettings:
     author: str = "Programme evaluation team"
     language: str = "en"
     keywords: list[str] = field(default_factory=lambda: ["outcomes", "evaluation"])
-    threshold: int = DEFAULT_THRESHOLD
+    min_cell: int = DEFAULT_THRESHOLD
+    """Privacy limit: counts below it are hidden (the file's ``privacy.min_cell``)."""
     alpha: float = ALPHA
     date: str | None = None
+    threshold: InitVar[int | None] = None
+    """Old name of ``min_cell``, still accepted (deprecated)."""
+
+    def __post_init__(self, threshold: int | None) -> None:
+        if threshold is None:
+            return
+        if self.min_cell not in (DEFAULT_THRESHOLD, threshold):
+            from ..errors import InputError
+
+            raise InputError(
+                "report settings: give 'min_cell' or its old name 'threshold', not both"
+            )
+        warnings.warn(
+            "ReportSettings(threshold=) is now min_cell=", DeprecationWarning, stacklevel=3
+        )
+        self.min_cell = threshold
+
+
+# The old name reads the new field (the InitVar above only takes it at construction).
+ReportSettings.threshold = property(  # type: ignore[assignment]
+    lambda self: self.min_cell, doc="Old name of ``min_cell`` (deprecated)."
+)
 
 
 @dataclass

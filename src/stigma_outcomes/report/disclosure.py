@@ -18,10 +18,11 @@ How each count is published (its *state*) and what that tells the reader:
 
 The audit splits the unknown counts into independent components (counts linked through a
 relation or a percentage), then for each sensitive count works out which of 1 to ``t - 1``
-it can still take: by enumerating every whole-number assignment when the component is small
-and bounded, and otherwise with scipy's ``milp`` (one feasibility problem per value, after
-an integer min and max), because integer ranges can have gaps that linear bounds miss.
-Secondary suppression (choosing further counts to hide) is in :mod:`.secondary`.
+it can still take, in whole numbers, because integer ranges can have gaps that linear
+bounds miss: by an exact search with bound propagation when every count of the component
+is bounded, and otherwise with scipy's ``milp`` (:mod:`._feasible`). Only the counts asked
+about are worked out, each once per set of markers. Secondary suppression (choosing further
+counts to hide) is in :mod:`.secondary`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    from ._feasible import Row
 
 EXACT, SMALL, HIDDEN, UNKNOWN = "exact", "small", "hidden", "unknown"
 STATES = (EXACT, SMALL, HIDDEN, UNKNOWN)
-ENUMERATION_LIMIT = 200_000
-"""Components with at most this many whole-number assignments are enumerated exactly."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class Audit:
     shares: dict[str, Share] = field(default_factory=dict)
     shown_shares: set[str] = field(default_factory=set)
     unprotected: set[str] = field(default_factory=set)
-    _cache: dict[tuple, dict[str, CellRange]] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple, tuple] = field(default_factory=dict, repr=False)
     _index_cache: tuple | None = field(default=None, repr=False, compare=False)
     _version: int = field(default=0, repr=False, compare=False)
     solver_calls: int = 0
@@ -177,11 +178,15 @@ class Audit:
 
     def sensitive(self) -> list[str]:
         """Suppressed counts of 1 to ``threshold - 1``: the ones the rule protects."""
-        t = int(self.threshold)
+        return self.sensitive_in(self.values)
+
+    def sensitive_in(self, keys: Iterable[str]) -> list[str]:
+        """The sensitive counts among ``keys``, in their order."""
+        t, values, states = int(self.threshold), self.values, self.states
         return [
             k
-            for k, v in self.values.items()
-            if 0 < v < t and self.states[k] != EXACT and k not in self.unprotected
+            for k in keys
+            if 0 < values[k] < t and states[k] != EXACT and k not in self.unprotected
         ]
 
     # -- the reader's knowledge ----------------------------------------------------------
@@ -204,8 +209,9 @@ class Audit:
 
     def _link_index(
         self,
-    ) -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[str]], dict[str, int]]:
-        """Relations and percentages each count is in, and each count's position (cached).
+    ) -> tuple[dict[str, list[int]], list[tuple[str, ...]], dict[str, list[str]], dict[str, int]]:
+        """Relations (by position) and percentages each count is in, every relation as one
+        tuple of counts, and each count's position (cached).
 
         Secondary suppression asks for the components near one count hundreds of times while
         only markers and shown percentages change; relations and percentages are indexed
@@ -214,17 +220,17 @@ class Audit:
         signature = (self._version, len(self.relations), len(self.states))
         cached = self._index_cache
         if cached is None or cached[0] != signature:
-            relations: dict[str, list[tuple[str, ...]]] = {}
-            for total, parts in self.relations:
-                link = (total, *parts)
+            relations: dict[str, list[int]] = {}
+            links = [(total, *parts) for total, parts in self.relations]
+            for r, link in enumerate(links):
                 for k in dict.fromkeys(link):
-                    relations.setdefault(k, []).append(link)
+                    relations.setdefault(k, []).append(r)
             shares: dict[str, list[str]] = {}
             for name, share in self.shares.items():
                 for k in dict.fromkeys((share.num, share.den)):
                     shares.setdefault(k, []).append(name)
             positions = {k: i for i, k in enumerate(self.states)}
-            cached = (signature, (relations, shares, positions))
+            cached = (signature, (relations, links, shares, positions))
             self._index_cache = cached
         return cached[1]
 
@@ -236,11 +242,12 @@ class Audit:
         """
         if near is None:
             return self._all_components()
-        relations, shares, positions = self._link_index()
+        relations, links, shares, positions = self._link_index()
         states, shown = self.states, self.shown_shares
 
         def linked(key: str) -> Iterable[tuple[str, ...]]:
-            yield from relations.get(key, ())
+            for r in relations.get(key, ()):
+                yield links[r]
             for name in shares.get(key, ()):
                 if name in shown:
                     yield (self.shares[name].num, self.shares[name].den)
@@ -289,93 +296,117 @@ class Audit:
     def check(self, near: Iterable[str] | None = None) -> dict[str, CellRange]:
         """Feasible range of every sensitive count (optionally only in components near keys)."""
         out: dict[str, CellRange] = {}
-        sensitive = set(self.sensitive())
         for comp in self.components(near):
-            targets = [k for k in comp if k in sensitive]
+            targets = self.sensitive_in(comp)
             if targets:
                 out.update(self._solve(comp, targets))
         return out
+
+    def cell(self, key: str) -> CellRange | None:
+        """Feasible range of one count (``None`` unless it is sensitive); only its own
+        component is solved, and only for it."""
+        if key not in self.sensitive_in([key]):
+            return None
+        comp = next(c for c in self.components([key]) if key in c)
+        return self._solve(comp, [key])[key]
 
     def exposed(self, near: Iterable[str] | None = None) -> list[str]:
         """Sensitive counts a reader can narrow (some value 1..t-1 is ruled out), in order."""
         ranges = self.check(near)
         return sorted(k for k, r in ranges.items() if not r.safe)
 
-    def _system(self, comp: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Equalities ``A x = b`` and inequalities ``G x <= h`` over the component."""
+    def _system(self, comp: list[str], relations: list[int], shares: list[str]) -> list[Row]:
+        """The component's relations and shown percentages as whole-number rows.
+
+        A relation ``total = sum(parts)`` is one equality; a printed percentage ``p`` of
+        ``num`` in ``den`` two inequalities. Published counts move to the right-hand side.
+        """
         index = {k: i for i, k in enumerate(comp)}
-        eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
-        for total, parts in self.relations:
-            terms = [(total, 1.0)] + [(p, -1.0) for p in parts]
-            if not any(k in index for k, _ in terms):
-                continue
-            row, rhs = np.zeros(len(comp)), 0.0
-            for k, coef in terms:
-                if k in index:
-                    row[index[k]] += coef
+        values = self.values
+        rows: list[Row] = []
+        truth = [values[k] for k in comp]
+
+        def add(terms: Iterable[tuple[str, int]], r_lo: int | None, r_hi: int) -> None:
+            coefs: dict[int, int] = {}
+            for k, c in terms:
+                i = index.get(k)
+                if i is None:
+                    r_hi -= c * values[k]
+                    r_lo = None if r_lo is None else r_lo - c * values[k]
                 else:
-                    rhs -= coef * self.values[k]
-            eq_rows.append(row)
-            eq_rhs.append(rhs)
-        for name in sorted(self.shown_shares):
+                    coefs[i] = coefs.get(i, 0) + c
+            used = sorted(i for i, c in coefs.items() if c)
+            got = sum(coefs[i] * truth[i] for i in used)
+            if got > r_hi or (r_lo is not None and got < r_lo):
+                raise ValueError(
+                    f"the published figures contradict the true counts near {comp[0]!r}"
+                )
+            if used:  # a row with no unknown left holds for the true counts, so always
+                rows.append((tuple(used), tuple(coefs[i] for i in used), r_lo, r_hi))
+
+        for r in relations:
+            total, parts = self.relations[r]
+            add([(total, 1), *((p, -1) for p in parts)], 0, 0)
+        for name in shares:
             s = self.shares[name]
-            if s.num not in index and s.den not in index:
-                continue
-            p = rounded_percent(self.values[s.num], self.values[s.den], s.decimals)
+            p = rounded_percent(values[s.num], values[s.den], s.decimals)
             scale = 2 * 100 * 10**s.decimals
             # Printed p means (2p - 1) * den <= scale * num <= (2p + 1) * den - 1.
-            for coef_num, coef_den, limit in (
-                (-scale, 2 * p - 1, 0.0),
-                (scale, -(2 * p + 1), -1.0),
-            ):
-                row, rhs = np.zeros(len(comp)), limit
-                for k, coef in ((s.num, coef_num), (s.den, coef_den)):
-                    if k in index:
-                        row[index[k]] += coef
-                    else:
-                        rhs -= coef * self.values[k]
-                ub_rows.append(row)
-                ub_rhs.append(rhs)
-        n = len(comp)
-        return (
-            np.array(eq_rows).reshape(-1, n),
-            np.array(eq_rhs),
-            np.array(ub_rows).reshape(-1, n),
-            np.array(ub_rhs),
-        )
+            add([(s.num, -scale), (s.den, 2 * p - 1)], None, 0)
+            add([(s.num, scale), (s.den, -(2 * p + 1))], None, -1)
+        return rows
 
     def _solve(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
         # Secondary suppression re-checks the same component under the same markers many
-        # times; the answer depends only on the markers and the shown percentages.
-        names = set(comp)
-        signature = (
-            tuple(sorted((k, self.states[k]) for k in comp)),
-            tuple(
-                sorted(
-                    s for s in self.shown_shares if {self.shares[s].num, self.shares[s].den} & names
-                )
-            ),
-            len(self.relations),
-        )
-        cached = self._cache.get(signature)
-        if cached is None:
-            cached = self._solve_uncached(comp, targets)
-            self._cache[signature] = cached
-        return {k: cached[k] for k in targets}
+        # times; the answer depends only on the markers and the shown percentages. Each
+        # count's range is worked out when first asked for, and the points found on the way
+        # are kept for the next question about the same component.
+        relations, shares = self._touching(comp)
+        signature = (tuple(comp), tuple(self.states[k] for k in comp), tuple(shares))
+        entry = self._cache.get(signature)
+        if entry is None:
+            entry = self._cache[signature] = self._prepare(comp, relations, shares)
+        ranges, search, rows = entry
+        missing = [k for k in targets if k not in ranges]
+        if missing and search is not None:
+            from ._feasible import OutOfBudget
 
-    def _solve_uncached(self, comp: list[str], targets: list[str]) -> dict[str, CellRange]:
-        a, b, g, h = self._system(comp)
-        truth = np.array([self.values[k] for k in comp], dtype=float)
-        if (len(a) and np.any(np.abs(a @ truth - b) > 1e-9)) or (
-            len(g) and np.any(g @ truth > h + 1e-9)
-        ):
-            raise ValueError(f"the published figures contradict the true counts near {comp[0]!r}")
-        from ._feasible import enumerate_values, milp_values, propagate
+            before = search.questions
+            try:
+                for k in missing:
+                    ranges[k] = search.cell(k, comp.index(k))
+            except OutOfBudget:
+                entry = self._cache[signature] = (ranges, None, rows)
+                search = None
+            finally:
+                self.solver_calls += search.questions - before if search else 0
+            missing = [k for k in targets if k not in ranges]
+        if missing:
+            from ._feasible import milp_values
 
-        low, high = propagate(self, comp, a, b)
-        sizes = [hi - lo + 1 for lo, hi in zip(low, high, strict=True)]
-        if all(math.isfinite(s) for s in sizes) and math.prod(int(s) for s in sizes) <= (
-            ENUMERATION_LIMIT
-        ):
-            return enumerate_values(self, comp, targets, low, high, a, b, g, h)
-        return milp_values(self, comp, targets, a, b, g, h)
+            ranges.update(milp_values(self, comp, missing, rows))
+        return {k: ranges[k] for k in targets}
+
+    def _touching(self, comp: list[str]) -> tuple[list[int], list[str]]:
+        """Positions of the relations, and names of the shown percentages, on ``comp``."""
+        rel_index, _links, share_index, _positions = self._link_index()
+        relations = sorted({r for k in comp for r in rel_index.get(k, ())})
+        shown = self.shown_shares
+        return relations, sorted({n for k in comp for n in share_index.get(k, ()) if n in shown})
+
+    def _prepare(self, comp: list[str], relations: list[int], shares: list[str]) -> tuple:
+        """A component's rows, and a search over it when propagation bounds every count."""
+        from ._feasible import Search, narrow
+
+        rows = self._system(comp, relations, shares)
+        bounds = [self.bounds(k) for k in comp]
+        low = [int(lo) for lo, _ in bounds]
+        high = [hi if hi == math.inf else int(hi) for _, hi in bounds]
+        narrow(low, high, rows)  # the true counts are a point, so never empty
+        search = None
+        if math.inf not in high:
+            truth = [self.values[k] for k in comp]
+            search = Search(rows, low, high, truth, int(self.threshold))
+            wanted = set(self.sensitive_in(comp))
+            search.wanted = {i for i, k in enumerate(comp) if k in wanted}
+        return ({}, search, rows)

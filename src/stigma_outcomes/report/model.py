@@ -183,7 +183,7 @@ def build_report(
     defs = Definitions(registry)
     settings = settings or ReportSettings()
     data = _as_dict(results)
-    d = Disclosure(settings.threshold)
+    d = Disclosure(settings.min_cell)
     _register(data, d)
     register_sites(data, d)
     primary = _primary_contrast(data)
@@ -249,7 +249,7 @@ def build_report(
     if not dq.tables and not dq.paragraphs:
         dq.paragraphs.append("No data-quality problems were recorded.")
     sections.append(dq)
-    next_cohort = planning_section(data, planning, settings.threshold)
+    next_cohort = planning_section(data, planning, settings.min_cell)
     if next_cohort is not None:
         sections.append(next_cohort)
     sections += ask_sections(asked, d)

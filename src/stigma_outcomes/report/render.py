@@ -46,19 +46,30 @@ def render_report(
     if stem.suffix.lower() in (".pdf", ".html", ".md"):
         stem = stem.with_suffix("")
     written: dict[str, Path] = {}
-    if "pdf" in formats:
-        from .render_typst import render_pdf
+    from . import chart_worker
 
-        pdf, _notes = render_pdf(model)
-        written["pdf"] = write_atomic(
-            stem.with_suffix(".pdf"), lambda fh: fh.write(pdf), private=False
-        )
+    # Drawn, and the PDF compiled, by the chart child when the command started one (else
+    # here, as they are asked for); the HTML is rendered here meanwhile.
+    chart_worker.prerender(
+        [c for sec in [model.summary, *model.outcomes, *model.sections] for c in sec.charts]
+    )
+    pdf = None
+    if "pdf" in formats:
+        from .render_typst import typst_sources
+
+        pdf = chart_worker.submit_pdf(typst_sources(model))
+    html = None
     if "html" in formats:
         from .render_html import render_html
 
-        written["html"] = write_text_atomic(
-            stem.with_suffix(".html"), render_html(model), private=False
+        html = render_html(model)
+    if pdf is not None:
+        data, _notes = pdf()
+        written["pdf"] = write_atomic(
+            stem.with_suffix(".pdf"), lambda fh: fh.write(data), private=False
         )
+    if html is not None:
+        written["html"] = write_text_atomic(stem.with_suffix(".html"), html, private=False)
     if "md" in formats:
         written["md"] = write_markdown(model, stem.with_suffix(".md"))
     return written

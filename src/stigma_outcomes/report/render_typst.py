@@ -89,9 +89,13 @@ def render_pdf(model: ReportModel) -> tuple[bytes, list[str]]:
     >>> pdf[:5]
     b'%PDF-'
     """
+    return compile_pdf(typst_sources(model))
+
+
+def compile_pdf(files: dict[str, bytes]) -> tuple[bytes, list[str]]:
+    """Compile the in-memory Typst project of :func:`typst_sources` to PDF bytes and notes."""
     import typst
 
-    files = typst_sources(model)
     kwargs: dict[str, Any] = {
         "format": "pdf",
         "ignore_system_fonts": True,

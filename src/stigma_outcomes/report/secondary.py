@@ -86,7 +86,7 @@ def protect(
     rounds = 0
     while queue:
         key = queue.pop(0)
-        while audit.states.get(key) != EXACT and not audit.check([key])[key].safe:
+        while audit.states.get(key) != EXACT and not _safe(hider, key):
             rounds += 1
             if rounds > max_rounds:
                 raise DisclosureAuditError(
@@ -246,7 +246,7 @@ def _fill(
 
 
 def _safe(hider: _Hider, key: str) -> bool:
-    result = hider.audit.check([key]).get(key)
+    result = hider.audit.cell(key)
     return result is None or result.safe
 
 
@@ -255,10 +255,9 @@ PAIR_LIMIT = 60
 
 
 def _try(hider: _Hider, key: str, keys: list[str]) -> CellRange | None:
-    touched: list[str] = []
     for k in keys:
-        touched += hider.hide(k)
-    result = hider.audit.check([key, *touched]).get(key)
+        hider.hide(k)
+    result = hider.audit.cell(key)
     for k in reversed(keys):
         hider.show(k)
     return result

@@ -1,0 +1,175 @@
+"""Charts (and the PDF) made in a forked child, so matplotlib's import leaves the main path.
+
+A command that will write a report (``demo``) calls :func:`start` first thing, before numpy,
+pandas or any thread exists. The forked child imports matplotlib at once, while the parent
+reads, scores and compares, then waits on a pipe. When the report is rendered,
+:func:`prerender` hands it the charts and stores the SVG text it sends back in
+:mod:`.charts`' cache, where PDF, HTML and Markdown find it; then :func:`submit_pdf` has it
+compile the PDF while the parent renders the HTML. The child runs the very functions the
+parent would (:func:`~.charts.render_svg`, :func:`~.render_typst.compile_pdf`), so the bytes
+are the same.
+
+Where there is no ``fork`` (Windows), or any other thread already runs, native ones included
+(forking then is unsafe), no child starts and the parent does everything as before. A child
+that fails answers ``None`` (or nothing, if it died); the parent then does that work itself,
+so an error surfaces where it always did.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .content import Chart
+
+_HEADER = struct.Struct("<Q")
+_CHILD: list[tuple[int, int, int]] = []
+"""The running child, if any: its pid, the pipe to it and the pipe from it."""
+
+
+def _write(fd: int, obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read(fd: int) -> Any:
+    header = _read_exact(fd, _HEADER.size)
+    if header is None:
+        return None
+    data = _read_exact(fd, _HEADER.unpack(header)[0])
+    # Only ever our own child's (or parent's) pickles, through a pipe no one else holds.
+    return None if data is None else pickle.loads(data)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread only, native ones (BLAS pools) included.
+
+    A fork copies only the calling thread: a lock another thread held at that moment stays
+    locked in the child for ever (a pytest process with numpy loaded hung just so).
+    """
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (macOS): trust it only before numpy has started its threads
+        return "numpy" not in sys.modules
+
+
+def start() -> bool:
+    """Fork the child now; ``False`` where none can start (no fork, or threads running)."""
+    if not hasattr(os, "fork") or _CHILD or not _single_threaded():
+        return False
+    child_in, to_child = os.pipe()
+    from_child, child_out = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child (checked by what it sends back)
+        os.close(to_child)
+        os.close(from_child)
+        code = 1
+        try:
+            _serve(child_in, child_out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(child_in)
+    os.close(child_out)
+    _CHILD.append((pid, to_child, from_child))
+    return True
+
+
+def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the child
+    import gc
+    import signal
+
+    # Not the command's handlers (they clean up its outputs): a signal just ends the child.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A short-lived helper: no cycles worth collecting before it exits.
+    gc.disable()
+    from matplotlib.backends import backend_svg  # noqa: F401 - imported while the parent works
+
+    from .charts import _pyplot, render_svg
+    from .render_typst import compile_pdf
+
+    _pyplot()
+    jobs: dict[str, Callable[[Any], Any]] = {
+        "charts": lambda charts: [render_svg(c) for c in charts],
+        "pdf": compile_pdf,
+    }
+    while True:
+        job = _read(receive)
+        if job is None:
+            return
+        kind, payload = job
+        try:
+            reply = jobs[kind](payload)
+        except Exception:
+            # Not swallowed: the parent, answered None, does this work itself and the same
+            # error is raised there, where it always was.
+            reply = None
+        _write(send, reply)
+
+
+def _ask(kind: str, payload: object) -> Callable[[], Any] | None:
+    """Send a job; the returned call waits for its answer (``None`` without a child)."""
+    if not _CHILD:
+        return None
+    _pid, send, receive = _CHILD[0]
+    try:
+        _write(send, (kind, payload))
+    except BrokenPipeError:  # the child died: this process does the work itself
+        return None
+    return lambda: _read(receive)
+
+
+def prerender(charts: Sequence[Chart]) -> None:
+    """Have the child draw ``charts`` into the chart cache (nothing without a child)."""
+    from .charts import remember
+
+    answer = _ask("charts", list(charts)) if charts else None
+    if answer is not None:
+        # None when the child failed or died: render_svg then draws these charts in this
+        # process when they are asked for.
+        for chart, svg in zip(charts, answer() or (), strict=False):
+            remember(chart, svg)
+
+
+def submit_pdf(files: dict[str, bytes]) -> Callable[[], tuple[bytes, list[str]]]:
+    """Start compiling the PDF (in the child if there is one); call the result to get it."""
+    from .render_typst import compile_pdf
+
+    answer = _ask("pdf", files)
+    if answer is None:
+        return lambda: compile_pdf(files)
+    return lambda: answer() or compile_pdf(files)
+
+
+def stop() -> None:
+    """End and reap the child (one still importing need not finish first)."""
+    import signal
+
+    while _CHILD:
+        pid, send, receive = _CHILD.pop()
+        os.close(send)
+        os.close(receive)
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)

@@ -1,0 +1,104 @@
+"""Charts and PDF made by a forked child: the same bytes as made here, and a clean fallback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from stigma_outcomes.report import chart_worker
+
+# Run in a fresh interpreter: the worker forks only a process with no other thread.
+SCRIPT = textwrap.dedent(
+    """
+    import json, os, signal, sys
+    from stigma_outcomes.report import chart_worker
+    started = chart_worker.start()
+    from stigma_outcomes.report import charts
+    from stigma_outcomes.report.content import Chart
+
+    def make():
+        flow = {"steps": [{"label": "Took part", "n": "40", "loss": None},
+                          {"label": "Came back", "n": "31", "loss": "9 did not"}]}
+        labels = {"n_reliably_improved": "improved", "n_no_reliable_change": "no change",
+                  "n_reliably_deteriorated": "worse"}
+        bars = [{"group": g, "n": n, "marks": {},
+                 "values": {"n_reliably_improved": a, "n_no_reliable_change": b,
+                            "n_reliably_deteriorated": c}}
+                for g, n, a, b, c in (("A", 40, 12, 20, 8), ("B", 31, 9, 17, 5))]
+        return [Chart("f", "flow", "Flow", "alt", flow),
+                Chart("r", "rci", "RCI", "alt", {"bars": bars, "labels": labels})]
+
+    if sys.argv[1] == "kill":
+        os.kill(chart_worker._CHILD[0][0], signal.SIGKILL)
+    drawn = make()
+    chart_worker.prerender(drawn)
+    cached = sum(id(c) in charts._CACHE for c in drawn)
+    from_child = [charts.render_svg(c) for c in drawn]
+    charts._CACHE.clear()
+    here = [charts.render_svg(c) for c in make()]
+    from stigma_outcomes.report import build_report
+    from stigma_outcomes.report.render_typst import compile_pdf, typst_sources
+    files = typst_sources(build_report({"meta": {}, "paired": []}))
+    pdf = chart_worker.submit_pdf(files)()
+    chart_worker.stop()
+    print(json.dumps({"started": started, "cached": cached, "same": from_child == here,
+                      "pdf": pdf == compile_pdf(files), "left": len(chart_worker._CHILD)}))
+    """
+)
+
+
+def _run(mode: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, mode], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_child_draws_and_compiles_the_same_bytes_as_this_process() -> None:
+    got = _run("draw")
+    assert got == {"started": True, "cached": 2, "same": True, "pdf": True, "left": 0}
+
+
+def test_a_child_that_died_leaves_the_drawing_to_this_process() -> None:
+    got = _run("kill")
+    # Nothing came back, so nothing was cached: charts and PDF were made here instead.
+    assert got == {"started": True, "cached": 0, "same": True, "pdf": True, "left": 0}
+
+
+def test_no_child_is_forked_while_other_threads_run() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert chart_worker.start() is False
+        assert chart_worker._CHILD == []
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.skipif(
+    not os.path.isdir("/proc/self/task"), reason="threads are counted through /proc (Linux)"
+)
+def test_no_child_is_forked_beside_a_thread_python_does_not_list() -> None:
+    # Threads that threading.active_count() misses (a BLAS pool, or one started by
+    # _thread directly, as here) hold locks a fork would copy held: no child then.
+    script = (
+        "import _thread, threading, time\n"
+        "from stigma_outcomes.report import chart_worker\n"
+        "_thread.start_new_thread(time.sleep, (30,))\n"
+        "time.sleep(0.2)\n"
+        "print(threading.active_count(), chart_worker.start())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]
