@@ -264,7 +264,7 @@ def run_evaluation(
     # The keyed items (as large as the export) served in-sample reliability only: let them
     # go, with the copy the scoring result cached, before the outputs and the report.
     del keyed_items
-    vars(scored).pop("_keyed_items", None)
+    scored.release_keyed_items()
     settings = ev.report_settings()
     files: dict[str, Path] = {}
     planning = ev.report.planning.model_dump() if ev.report.planning else None

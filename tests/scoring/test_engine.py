@@ -247,3 +247,13 @@ def test_an_instrument_not_given_on_a_row_gets_no_score_row() -> None:
     short = result.ledger[result.ledger["problem"] == "insufficient_items"]
     assert short["participant_id"].astype(str).tolist() == ["c"]
     assert result.rows_scored == 3 and result.rows_excluded == 0
+
+
+def test_released_keyed_items_are_built_again_alike() -> None:
+    result = so.score(_toy_rows(), [toy_instrument()])
+    first = result.keyed_items
+    assert result.keyed_items is first  # kept once built
+    result.release_keyed_items()
+    again = result.keyed_items
+    assert again is not first
+    pd.testing.assert_frame_equal(again, first)

@@ -215,6 +215,11 @@ class ScoreResult:
             self.__dict__["_keyed_items"] = cached
         return cached
 
+    def release_keyed_items(self) -> None:
+        """Let go of the cached :attr:`keyed_items` (as large as the export); the next use
+        builds it again from the compact items."""
+        self.__dict__.pop("_keyed_items", None)
+
     def write_items(self, path: str | os.PathLike[str]) -> None:
         """Write :attr:`keyed_items` (evaluator-only) as CSV / XLSX / Parquet by file suffix.
 
