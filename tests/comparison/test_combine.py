@@ -60,3 +60,14 @@ def test_labels_and_errors(scores) -> None:
     unlinked = compare(scores, "pre", "post", scale_info=INFO, unlinked=True)
     with pytest.raises(AnalysisError, match="whole-sample paired"):
         pool_results([unlinked, unlinked], ["a", "b"])
+
+
+def test_pool_method_is_named_as_in_compare_and_method_is_its_old_name(scores) -> None:
+    res = compare(scores, "pre", "post", scale_info=INFO)
+    dl = pool_results([res, res.to_dict()], ["north", "south"], pool_method="DL")
+    assert {r["method"] for r in dl.pooled} == {"DL"} and dl.meta["settings"]["pool_method"] == "DL"
+    with pytest.warns(DeprecationWarning):
+        old = pool_results([res, res.to_dict()], ["north", "south"], method="DL")
+    assert old.pooled == dl.pooled
+    with pytest.raises(InputError, match="not both"):
+        pool_results([res, res], ["a", "b"], pool_method="DL", method="REML")

@@ -82,7 +82,7 @@ def pool_command(
 
     json_out = required_out(out, "pooled results JSON file", "pooled.json")
     check_output_paths({"--out": json_out, "--csv": csv_out}, results)
-    pooled = pool_results(results, label or None, min_cell=min_cell, method=str(method))
+    pooled = pool_results(results, label or None, min_cell=min_cell, pool_method=str(method))
     with all_or_nothing():
         pooled.to_json(json_out)
         if csv_out is not None:

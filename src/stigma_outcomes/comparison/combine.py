@@ -10,6 +10,7 @@ labels them by their source, and pools them with the random-effects model of
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,9 @@ def pool_results(
     labels: Sequence[str] | None = None,
     *,
     min_cell: int = 5,
-    method: str = "REML",
+    pool_method: str = "REML",
     effects: Sequence[str] = ("mean_change", "smcr"),
+    method: str | None = None,
 ) -> Results:
     """Pool the whole-sample paired change of separately analysed programmes.
 
@@ -64,17 +66,19 @@ def pool_results(
         (``source 1``, ``source 2``, ... for objects).
     min_cell : int
         Sources with fewer pairs for a scale are neither pooled nor shown.
-    method : {"REML", "DL"}
-        Estimator of the between-source variance τ².
+    pool_method : {"REML", "DL"}
+        Estimator of the between-source variance τ² (as ``compare(pool_method=)``).
     effects : sequence of {"mean_change", "smcr"}
         Effect sizes to pool.
+    method : {"REML", "DL"}, optional
+        Old name of ``pool_method`` (deprecated).
 
     Returns
     -------
     Results
         ``paired``: each source's whole-sample records, with ``group_column`` "source" and
         ``group`` its label; ``pooled``: one record per scale × contrast × effect that at
-        least two sources share (fields as for ``compare(pool_col=...)``, ``pooled_over``
+        least two sources share (fields as for ``compare(pool_by=...)``, ``pooled_over``
         "source").
 
     Examples
@@ -88,6 +92,14 @@ def pool_results(
     >>> pooled[0]["k"], round(pooled[0]["estimate"], 2)
     (2, -1.5)
     """
+    if method is not None:
+        if pool_method not in ("REML", method):
+            raise InputError(
+                "give 'pool_method' or its old name 'method', not both",
+                where="pool_results",
+            )
+        warnings.warn("pool_results(method=) is now pool_method=", DeprecationWarning, 2)
+        pool_method = method
     if len(results) < 2:
         raise InputError(
             f"pooling needs results of at least two programmes; got {len(results)}",
@@ -117,7 +129,7 @@ def pool_results(
             fix="pool results of linked (paired) analyses; unlinked designs are not pooled",
         )
     pooled = pool_paired(
-        studies, by=SOURCE_COLUMN, min_cell=min_cell, method=method, effects=tuple(effects)
+        studies, by=SOURCE_COLUMN, min_cell=min_cell, method=pool_method, effects=tuple(effects)
     )
     meta = {
         "package": "stigma_outcomes",
@@ -126,7 +138,7 @@ def pool_results(
         "inputs": [info for _, _, info in loaded],
         "settings": {
             "pool_by": SOURCE_COLUMN,
-            "pool_method": method,
+            "pool_method": pool_method,
             "min_cell": min_cell,
             "sources": names,
             "design": "linked",
