@@ -75,6 +75,7 @@ def test_rci_reliability_defaults_to_the_auto_chain() -> None:
         load_evaluation({**base, "rci_reliability": "sample"})
 
 
+@pytest.mark.filterwarnings("ignore:.*is the old name:DeprecationWarning")
 def test_old_keys_read_as_the_new_ones_warn_and_are_listed_as_deprecated() -> None:
     new = {"data": [{"path": "a.csv", "wave_col": "event"}], "instruments": ["ucla3"],
            "id_col": "pcode", "group_by": "arm",

@@ -6,6 +6,7 @@ The successful path (``demo``, which runs the same pipeline) is tested end to en
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -109,8 +110,12 @@ def test_a_file_with_the_old_spellings_runs_with_identical_outputs(tmp_path: Pat
         folder.mkdir()
         evaluation = _redcap_project(folder, old)
         assert ("id_column" in evaluation.read_text()) is old
-        result = runner.invoke(app, ["run", str(evaluation), "--out", str(folder / "out")])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = runner.invoke(app, ["run", str(evaluation), "--out", str(folder / "out")])
         assert result.exit_code == 0, result.output
+        said = {str(w.message).split("'")[1] for w in caught if w.category is DeprecationWarning}
+        assert said == ({"id_column", "wave_column", "threshold"} if old else set()), said
         outputs.append(folder / "out")
     new, old_out = outputs
     for name in ("results.json", "results.csv", "scores.csv", "ledger.csv", "report.md"):
@@ -154,3 +159,28 @@ def test_both_spellings_in_one_file_are_one_clear_error(tmp_path: Path) -> None:
         assert result.output.count("error:") == 1 and "Traceback" not in result.output
         assert message in result.output, result.output
         assert not (tmp_path / "out").exists()
+
+
+def test_the_command_line_notes_an_old_name_once(tmp_path: Path) -> None:
+    """Python hides DeprecationWarnings outside __main__; the console entry point says them
+    as one-line notes on standard error, so a user learns the file's new spelling."""
+    import subprocess
+    import sys
+
+    from stigma_outcomes.pipeline import sample_data_dir
+
+    sample = sample_data_dir()
+    evaluation = tmp_path / "evaluation.yaml"
+    text = (sample / "evaluation.yaml").read_text(encoding="utf-8")
+    evaluation.write_text(text.replace("id_col:", "id_column:"), encoding="utf-8")
+    for name in ("qualtrics_pre.csv", "qualtrics_post.csv", "mapping.yaml"):
+        (tmp_path / name).write_bytes((sample / name).read_bytes())
+    code = "from stigma_outcomes.cli.app import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "run", str(evaluation), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note: ")]
+    assert notes == ["note: 'id_column' is the old name of 'id_col'; it still works but will go"]
+    assert "DeprecationWarning" not in done.stderr

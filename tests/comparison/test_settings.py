@@ -63,6 +63,7 @@ def test_compare_takes_keywords_or_a_settings_object_alike():
     assert again.to_dict() == by_object.to_dict()
 
 
+@pytest.mark.filterwarnings("ignore:.*is the old name:DeprecationWarning")
 def test_the_file_uses_the_same_names_and_keeps_the_old_ones():
     new = Evaluation.model_validate(
         {**DATA, "group_by": "arm", "pool_by": "site", "privacy": {"min_cell": 7},

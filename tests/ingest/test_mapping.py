@@ -81,6 +81,7 @@ def test_a_mapping_that_is_not_a_mapping_is_one_mapping_error(source, tmp_path: 
     assert err.value.fix
 
 
+@pytest.mark.filterwarnings("ignore:.*is the old name:DeprecationWarning")
 def test_old_keys_of_a_mapping_are_read_as_the_new_ones() -> None:
     new = {"id_col": "pcode", "wave_col": "event",
            "files": {"post.csv": {"id_col": "code2", "wave_col": "w"}}}  # fmt: skip

@@ -117,6 +117,29 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"{__package__}.{_name}").register(app)
 
 
+def _note_old_names() -> None:
+    """Say on standard error when a file or option uses a setting's old name.
+
+    Python hides a DeprecationWarning raised outside ``__main__``, so a user whose evaluation
+    or mapping file still says ``id_column`` would never hear that it is going; the command
+    line prints each such warning once, as a one-line note.
+    """
+    import warnings
+
+    shown = warnings.showwarning
+
+    def note(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if issubclass(category, DeprecationWarning) and "is the old name" in str(message):
+            import sys
+
+            print(f"note: {message}", file=sys.stderr)
+            return
+        shown(message, category, filename, lineno, file, line)
+
+    warnings.filterwarnings("default", ".* is the old name", DeprecationWarning)
+    warnings.showwarning = note
+
+
 def main() -> None:
     """Console-script entry point.
 
@@ -131,6 +154,7 @@ def main() -> None:
     import sys
 
     signal.signal(signal.SIGTERM, _on_sigterm)
+    _note_old_names()
     try:
         app()
         code = 0
