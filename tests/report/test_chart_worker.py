@@ -36,12 +36,13 @@ SCRIPT = textwrap.dedent(
 
     if sys.argv[1] == "kill":
         os.kill(chart_worker._CHILD[0][0], signal.SIGKILL)
-    drawn = make()
+    copies = 3 if sys.argv[1] == "many" else 1  # 6 charts: the child splits them (_draw)
+    drawn = [c for _ in range(copies) for c in make()]
     chart_worker.prerender(drawn)
     cached = sum(id(c) in charts._CACHE for c in drawn)
     from_child = [charts.render_svg(c) for c in drawn]
     charts._CACHE.clear()
-    here = [charts.render_svg(c) for c in make()]
+    here = [charts.render_svg(c) for _ in range(copies) for c in make()]
     from stigma_outcomes.report import build_report
     from stigma_outcomes.report.render_typst import compile_pdf, typst_sources
     files = typst_sources(build_report({"meta": {}, "paired": []}))
@@ -64,6 +65,43 @@ def _run(mode: str) -> dict[str, object]:
 def test_the_child_draws_and_compiles_the_same_bytes_as_this_process() -> None:
     got = _run("draw")
     assert got == {"started": True, "cached": 2, "same": True, "pdf": True, "left": 0}
+
+
+def test_many_charts_split_between_child_and_its_copy_keep_their_bytes() -> None:
+    got = _run("many")
+    assert got == {"started": True, "cached": 6, "same": True, "pdf": True, "left": 0}
+
+
+SPLIT = textwrap.dedent(
+    """
+    import json, os, sys
+    from stigma_outcomes.report import chart_worker
+    fail = sys.argv[1] == "fail"
+    def render(chart):
+        if fail and os.getpid() != parent:
+            os._exit(3)  # the copy dies: its half is drawn here
+        return f"{os.getpid()}:{chart}"
+    parent = os.getpid()
+    drawn = chart_worker._draw(list(range(7)), render)
+    print(json.dumps({"order": [d.split(":")[1] for d in drawn],
+                      "pids": len({d.split(":")[0] for d in drawn}),
+                      "here": sum(d.startswith(f"{parent}:") for d in drawn)}))
+    """
+)
+
+
+@pytest.mark.parametrize("mode", ["split", "fail"])
+def test_the_child_splits_its_charts_with_a_copy_of_itself_in_order(mode: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SPLIT, mode], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["order"] == [str(i) for i in range(7)]
+    if mode == "split":
+        assert got == {"order": got["order"], "pids": 2, "here": 4}
+    else:
+        assert got == {"order": got["order"], "pids": 1, "here": 7}
 
 
 def test_a_child_that_died_leaves_the_drawing_to_this_process() -> None:
