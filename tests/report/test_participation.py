@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from stigma_outcomes.report.participation import flow_chart, flow_sentence, is_none_lost
 from stigma_outcomes.report.privacy import Disclosure
 
@@ -46,3 +51,59 @@ def test_a_small_loss_is_not_mistaken_for_none() -> None:
     d = _disclosure(3)
     assert not is_none_lost(d, "flow|unscorable") and d.mark("flow|unscorable") == "<5"
     assert flow_chart(STEPS, d).data["steps"][1]["loss"] == "<5 answered too few questions"
+
+
+def _flow_counts_by_sorting(scores, from_wave, to_wave, followups):
+    """The flow's counts as they were computed before (unique / intersect / groupby): the
+    reference the presence-mark version must equal."""
+    pid = pd.factorize(scores["participant_id"])[0]
+    wave = scores["wave"].astype(str)
+    is_pre, is_post = (wave == from_wave).to_numpy(), (wave == to_wave).to_numpy()
+    pre_ids, post_ids = np.unique(pid[is_pre]), np.unique(pid[is_post])
+    both = np.intersect1d(pre_ids, post_ids, assume_unique=True)
+    ok = (scores["status"].astype(str) == "ok").to_numpy() & (is_pre | is_post)
+    cell = pd.factorize(scores["instrument"])[0] * 100 + pd.factorize(scores["scale"])[0]
+    keys = pd.DataFrame({"pid": pid[ok], "cell": cell[ok], "post": is_post[ok]})
+    paired = keys.drop_duplicates().groupby(["pid", "cell"], sort=False).size()
+    analysed = np.intersect1d(np.unique(paired[paired == 2].index.get_level_values("pid")), both)
+    counts = {"flow|pre": len(pre_ids), "flow|both": len(both),
+              "flow|no_post": len(pre_ids) - len(both), "flow|analysed": len(analysed),
+              "flow|unscorable": len(both) - len(analysed)}  # fmt: skip
+    for fu in followups:
+        back = np.intersect1d(pre_ids, np.unique(pid[(wave == fu).to_numpy()]))
+        counts[f"flow|fu|{fu}"] = len(back)
+    return counts
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["p1", "p2", "p3", "p4", None]),
+            st.sampled_from(["pre", "post", "fu", "other"]),
+            st.sampled_from(["a", "b"]),
+            st.sampled_from(["total", "sub"]),
+            st.sampled_from(["ok", "too_few_items"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    categorical=st.booleans(),
+    dense=st.booleans(),
+)
+def test_flow_counts_equal_the_sorting_reference(rows, categorical, dense) -> None:
+    from stigma_outcomes.report import participation
+
+    frame = pd.DataFrame(rows, columns=["participant_id", "wave", "instrument", "scale", "status"])
+    if categorical:
+        frame = frame.astype("category")
+    want = _flow_counts_by_sorting(frame, "pre", "post", ["fu"])
+    old = participation._DENSE_CELLS
+    participation._DENSE_CELLS = old if dense else 0  # both ways of marking outcomes
+    try:
+        d = Disclosure(5)
+        participation.flow_steps(frame, "pre", "post", d, ["fu"])
+    finally:
+        participation._DENSE_CELLS = old
+    got = {key: d.values[key] for key in want}
+    assert got == want

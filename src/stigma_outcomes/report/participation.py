@@ -6,10 +6,12 @@ with the disclosure check so that every flow number obeys the same suppression a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from ..comparison._codes import as_text_is
+from ..comparison._codes import as_text_is, text_codes
 from .content import (
     Chart,
     Table,
@@ -32,40 +34,16 @@ def flow_steps(
     """
     if scores is None or scores.empty or from_wave is None or to_wave is None:
         return []
-    # Integer codes instead of strings: this runs on every score row (millions at scale).
-    pid = pd.factorize(scores["participant_id"])[0]
-    is_pre = as_text_is(scores["wave"], from_wave)
-    is_post = as_text_is(scores["wave"], to_wave)
-    pre_ids, post_ids = np.unique(pid[is_pre]), np.unique(pid[is_post])
-    both_ids = np.intersect1d(pre_ids, post_ids, assume_unique=True)
-    at_pre, both = pre_ids, both_ids
-    ok = as_text_is(scores["status"], "ok") & (is_pre | is_post)
-    inst_code, _ = pd.factorize(scores["instrument"])
-    scale_code, scale_levels = pd.factorize(scores["scale"])
-    cell = inst_code.astype(np.int64) * (len(scale_levels) + 1) + scale_code
-    keys = pd.DataFrame({"pid": pid[ok], "cell": cell[ok], "post": is_post[ok]})
-    keys = keys.drop_duplicates()
-    paired = keys.groupby(["pid", "cell"], sort=False).size()
-    analysed = np.intersect1d(
-        np.unique(paired[paired == 2].index.get_level_values("pid")), both_ids
-    )
-    counts = {
-        "flow|pre": len(at_pre),
-        "flow|both": len(both),
-        "flow|no_post": len(at_pre) - len(both),
-        "flow|analysed": len(analysed),
-        "flow|unscorable": len(both) - len(analysed),
-    }
+    counts, seen_pre, seen = _flow_counts(scores, from_wave, to_wave)
     for key, value in counts.items():
         d.count(key, value)
     d.relation("flow|pre", ["flow|both", "flow|no_post"])
     d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
     later = []
     for fu in followups:
-        at_fu = np.unique(pid[as_text_is(scores["wave"], str(fu))])
-        back = np.intersect1d(pre_ids, at_fu, assume_unique=True)
-        d.count(f"flow|fu|{fu}", len(back))
-        d.count(f"flow|no_fu|{fu}", len(pre_ids) - len(back))
+        back = int((seen_pre & seen(str(fu))).sum())
+        d.count(f"flow|fu|{fu}", back)
+        d.count(f"flow|no_fu|{fu}", counts["flow|pre"] - back)
         d.relation("flow|pre", [f"flow|fu|{fu}", f"flow|no_fu|{fu}"])
         later.append(
             (
@@ -91,6 +69,63 @@ def flow_steps(
         ("flow|analysed", "Analysed (a score at both waves on at least one outcome)", None, None),
         *later,
     ]
+
+
+_DENSE_CELLS = 200_000_000
+"""Largest people × outcomes grid marked in a dense array; beyond it, sorted unique keys."""
+
+
+def _flow_counts(
+    scores: pd.DataFrame, from_wave: str, to_wave: str
+) -> tuple[dict[str, int], np.ndarray, Callable[[str], np.ndarray]]:
+    """The flow's counts, from presence marks per person (no sort or hash of score rows).
+
+    A person is one participant code (a missing code counts as one person, as before); the
+    returned ``seen(wave)`` marks who has any row at that wave.
+    """
+    pid = pd.factorize(scores["participant_id"])[0].astype(np.int64) + 1  # missing → 0
+    people = int(pid.max()) + 1
+    wave_code, wave_labels = text_codes(scores["wave"])
+    status_code, status_labels = text_codes(scores["status"])
+
+    def code_of(labels: list[str], text: str) -> int:
+        return labels.index(text) if text in labels else -2  # −2: no row has it
+
+    def seen(wave: str) -> np.ndarray:
+        marks = np.zeros(people, dtype=bool)
+        marks[pid[wave_code == code_of(wave_labels, wave)]] = True
+        return marks
+
+    pre, post = seen(from_wave), seen(to_wave)
+    both = pre & post
+    # Analysed: an ok score at both waves on one outcome (instrument × scale) at least.
+    ok = status_code == code_of(status_labels, "ok")
+    inst_code, _ = pd.factorize(scores["instrument"])
+    scale_code, scale_levels = pd.factorize(scores["scale"])
+    cell = inst_code.astype(np.int64) * (len(scale_levels) + 1) + scale_code + 1
+    cells = int(cell.max()) + 1
+    keys = [
+        pid[rows] * cells + cell[rows]
+        for rows in (ok & (wave_code == code_of(wave_labels, w)) for w in (from_wave, to_wave))
+    ]
+    if people * cells <= _DENSE_CELLS:
+        marks = [np.zeros(people * cells, dtype=bool) for _ in keys]
+        for mark, key in zip(marks, keys, strict=True):
+            mark[key] = True
+        both_cells = np.flatnonzero(marks[0] & marks[1])
+    else:
+        both_cells = np.intersect1d(np.unique(keys[0]), np.unique(keys[1]), assume_unique=True)
+    analysed = np.zeros(people, dtype=bool)
+    analysed[both_cells // cells] = True
+    n_pre, n_both, n_analysed = int(pre.sum()), int(both.sum()), int((analysed & both).sum())
+    counts = {
+        "flow|pre": n_pre,
+        "flow|both": n_both,
+        "flow|no_post": n_pre - n_both,
+        "flow|analysed": n_analysed,
+        "flow|unscorable": n_both - n_analysed,
+    }
+    return counts, pre, seen
 
 
 def followup_waves(flow: list[tuple[str, str, str | None, str | None]]) -> list[str]:
