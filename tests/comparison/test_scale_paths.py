@@ -202,7 +202,7 @@ def test_design_filled_in_place_equals_the_stacked_dummies():
 
 
 def test_codes_kept_narrow_and_wide_enough():
-    from stigma_outcomes.comparison.pairing import _narrow
+    from stigma_outcomes.comparison._score_codes import narrow_codes as _narrow
 
     assert _narrow(np.array([-1, 0, 127])).dtype == np.int8
     assert _narrow(np.array([0, 128])).dtype == np.int16

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stigma_outcomes.report.charts import LABEL_MIN_PERCENT, _pyplot, _rci
+from stigma_outcomes.report.chart_style import LABEL_MIN_PERCENT
+from stigma_outcomes.report.charts import _pyplot, _rci
 
 LABELS = {
     "n_reliably_improved": "reliably improved",

@@ -157,13 +157,8 @@ def test_pages_are_full_except_the_last_of_a_section(report: dict) -> None:
 def test_chart_text_is_at_least_8_points_when_printed(report: dict) -> None:
     from matplotlib.text import Text
 
-    from stigma_outcomes.report.charts import (
-        MIN_FONT_PT,
-        PRINT_SHARE,
-        TEXT_WIDTH_IN,
-        _pyplot,
-        draw_figure,
-    )
+    from stigma_outcomes.report.chart_style import MIN_FONT_PT, PRINT_SHARE, TEXT_WIDTH_IN
+    from stigma_outcomes.report.charts import _pyplot, draw_figure
 
     plt = _pyplot()
     charts = [c for s in [report["model"].summary, *report["model"].outcomes,

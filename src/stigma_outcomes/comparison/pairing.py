@@ -17,17 +17,20 @@ import pandas as pd
 
 from ..errors import AnalysisError, InputError
 from ._codes import (
-    appearance_codes,
     equals_text,
     natural_order,
     present_labels,
     text_codes,
 )
+from ._score_codes import (
+    DIRECT_LOOKUP_LIMIT,
+    add_codes,
+    drop_unused,
+    narrow_codes,
+    refuse_duplicates,
+)
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
-
-DIRECT_LOOKUP_LIMIT = 64_000_000
-"""Largest scales × participants for matching through a lookup table (else by sorting)."""
 
 
 def valid_scores(
@@ -87,86 +90,17 @@ def valid_scores(
             # a missing key is kept as the text 'nan'
             columns[col] = scores[col].iloc[rows].reset_index(drop=True).astype(str)
             continue
-        col_codes, labels = _compact(col_codes, labels)
+        col_codes, labels = drop_unused(col_codes, labels)
         categories = pd.Index(labels, dtype=object)
         columns[col] = pd.Categorical.from_codes(col_codes, categories=categories)
         codes[col] = (columns[col].codes, labels)  # the categorical's own (narrow) codes
     columns["score"] = score[rows] if len(rows) < len(score) else score
-    attrs = _add_codes(columns, group_col, codes)
+    attrs = add_codes(columns, group_col, codes)
     # one frame from the finished columns, none of them copied again
     out = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
     out.attrs.update(attrs)
-    _refuse_duplicates(out)
+    refuse_duplicates(out)
     return out
-
-
-def _compact(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Drop labels no row uses (a categorical's unused categories), keeping their order."""
-    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
-    used = np.bincount(present, minlength=len(labels)) > 0
-    if used.all():
-        return codes, labels
-    remap = np.append(np.cumsum(used) - 1, -1)
-    return remap[codes], [label for label, u in zip(labels, used, strict=True) if u]
-
-
-def _add_codes(
-    out: dict[str, Any],
-    group_col: str | None,
-    known: dict[str, tuple[np.ndarray, list[str]]] | None = None,
-) -> dict[str, Any]:
-    """Integer codes, computed once, so nothing downstream hashes text again.
-
-    Adds to the columns ``out``: ``_pid`` (participant, in order of appearance), ``_scale``
-    (index into the sorted scale table), ``_wave`` (index into the sorted wave names) and,
-    with a group column, ``_group`` (index into its sorted levels as text, −1 when
-    missing). Returns the lookup lists, kept in the frame's ``attrs``. ``known`` holds codes
-    already worked out by :func:`valid_scores` (sorted labels, except the participant's).
-    """
-    known = known or {}
-    attrs: dict[str, Any] = {}
-
-    def codes_of(col: str, sort: bool) -> tuple[np.ndarray, list[str]]:
-        if col in known:
-            return known[col]
-        codes, labels = pd.factorize(out[col], sort=sort)
-        return codes, [str(v) for v in labels]
-
-    pid = codes_of("participant_id", False)[0]
-    if "participant_id" in known:
-        pid = appearance_codes(pid)
-    inst, inst_names = codes_of("instrument", True)
-    scale, scale_names = codes_of("scale", True)
-    wave, wave_names = codes_of("wave", True)
-    combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
-    present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
-    out["_pid"] = _narrow(pid)
-    out["_scale"] = np.searchsorted(present, combined).astype(np.int64, copy=False)
-    out["_wave"] = _narrow(wave)
-    n_scales = max(len(scale_names), 1)
-    attrs["scales"] = [
-        (str(inst_names[c // n_scales]), str(scale_names[c % n_scales])) for c in present
-    ]
-    attrs["waves"] = [str(w) for w in wave_names]
-    if group_col is not None:
-        group, levels = _compact(*text_codes(out[group_col], sort=True))
-        out["_group"] = _narrow(group)
-        attrs["group_levels"] = [str(v) for v in levels]
-    return attrs
-
-
-def _narrow(codes: np.ndarray) -> np.ndarray:
-    """Codes (−1 and up) in the smallest signed integer type that holds them.
-
-    ``_pid``, ``_wave`` and ``_group`` are compared, counted and used as indices, never
-    multiplied on their own, so at a million rows they need not take 8 bytes each. (The
-    scale code, multiplied by the number of participants into keys, stays int64.)
-    """
-    top = int(codes.max()) if len(codes) else 0
-    for kind in (np.int8, np.int16, np.int32):
-        if top <= np.iinfo(kind).max:
-            return np.asarray(codes, dtype=kind)
-    return np.asarray(codes, dtype=np.int64)
 
 
 def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
@@ -187,38 +121,10 @@ def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
         )
     out = valid.copy(deep=False)
     out.attrs = dict(valid.attrs)
-    group, levels = _compact(*text_codes(out[group_col], sort=True))
-    out["_group"] = _narrow(group)
+    group, levels = drop_unused(*text_codes(out[group_col], sort=True))
+    out["_group"] = narrow_codes(group)
     out.attrs["group_levels"] = [str(v) for v in levels]
     return out
-
-
-def _refuse_duplicates(out: pd.DataFrame) -> None:
-    n_pid = int(out["_pid"].max()) + 1 if len(out) else 1
-    n_wave = int(out["_wave"].max()) + 1 if len(out) else 1
-    key = (out["_scale"].to_numpy() * n_wave + out["_wave"].to_numpy()) * n_pid + out[
-        "_pid"
-    ].to_numpy()
-    span = (int(out["_scale"].max()) + 1) * n_wave * n_pid if len(out) else 0
-    if span <= DIRECT_LOOKUP_LIMIT:
-        # dense keys: counted directly, no sort
-        counts = np.bincount(key, minlength=span)
-        extra = int(counts.sum() - np.count_nonzero(counts))
-        row = int(np.argmax(key == np.argmax(counts > 1))) if extra else -1
-    else:
-        order = np.argsort(key, kind="stable")
-        repeated = np.flatnonzero(key[order][1:] == key[order][:-1])
-        extra = len(repeated)
-        row = int(order[repeated[0]]) if extra else -1
-    if extra:
-        first = out.iloc[row]
-        raise InputError(
-            f"participant '{first['participant_id']}' has {extra + 1} or more "
-            "duplicated scores (same wave, instrument and scale)",
-            where=f"wave '{first['wave']}', {first['instrument']}.{first['scale']}",
-            fix="resolve duplicates when scoring (duplicate policy) so each participant has "
-            "one score per scale and wave",
-        )
 
 
 def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .disclosure import CellRange
+from ._cells import CellRange
 
 if TYPE_CHECKING:
     from .disclosure import Audit

@@ -30,7 +30,8 @@ def _template() -> bytes:
 
 def typst_sources(model: ReportModel) -> dict[str, bytes]:
     """The in-memory Typst project: template, model JSON and one SVG per chart."""
-    from .charts import PRINT_SHARE, render_svg
+    from .chart_style import PRINT_SHARE
+    from .charts import render_svg
 
     files: dict[str, bytes] = {"main.typ": _template()}
     data = _data(model)
