@@ -6,22 +6,7 @@ import numpy as np
 
 from stigma_outcomes.comparison._mixed_fit import _cell_design
 from stigma_outcomes.comparison._reml import _design
-from stigma_outcomes.comparison.estimable import ALIAS_TOL, estimable_columns
-
-
-def _column_by_column(X: np.ndarray, tol: float = ALIAS_TOL) -> np.ndarray:
-    """The plain search on X itself: each column against the kept ones before it."""
-    keep = np.zeros(X.shape[1], dtype=bool)
-    basis = np.empty((X.shape[0], 0))
-    for j in range(X.shape[1]):
-        col = X[:, j]
-        norm = float(np.linalg.norm(col))
-        resid = col - basis @ (basis.T @ col) if basis.shape[1] else col
-        r = float(np.linalg.norm(resid))
-        if norm > 0 and r > tol * norm:
-            keep[j] = True
-            basis = np.column_stack([basis, resid / r])
-    return keep
+from stigma_outcomes.comparison.estimable import column_search, estimable_columns
 
 
 def test_same_columns_as_the_search_on_the_whole_design_on_random_designs():
@@ -34,7 +19,7 @@ def test_same_columns_as_the_search_on_the_whole_design_on_random_designs():
             X[:, int(rng.integers(0, p))] = X @ rng.integers(-1, 2, p) * rng.choice([0.0, 1.0, 2.5])
         if rng.random() < 0.3:
             X *= rng.choice([1e-4, 1e6])
-        expected = _column_by_column(X)
+        expected = column_search(X)
         assert estimable_columns(X).tolist() == expected.tolist()
         kept_some += int(expected.any())
         dropped_some += int(not expected.all())
@@ -60,4 +45,4 @@ def test_observed_cells_find_the_aliased_columns_of_the_full_mixed_design():
         cells = _cell_design(wave, group, n_waves, n_groups if group is not None else 0)
         assert len(cells) <= n_waves * n_groups
         assert np.allclose(cells.T @ cells, full.T @ full)
-        assert estimable_columns(cells).tolist() == _column_by_column(full).tolist()
+        assert estimable_columns(cells).tolist() == column_search(full).tolist()

@@ -31,13 +31,18 @@ def estimable_columns(X: np.ndarray, tol: float = ALIAS_TOL) -> np.ndarray:
     >>> estimable_columns(X).tolist()
     [True, True, False]
     """
-    keep = np.zeros(X.shape[1], dtype=bool)
     if not X.shape[0] or not X.shape[1]:
-        return keep
+        return np.zeros(X.shape[1], dtype=bool)
     # The triangular factor of a QR decomposition has the same column inner products as X
     # (R'R = X'X), hence the same projections and residual lengths: the column-by-column
-    # search below runs on its few rows instead of X's many.
-    X = np.linalg.qr(X, mode="r") if X.shape[0] > X.shape[1] else X
+    # search runs on its few rows instead of X's many.
+    return column_search(np.linalg.qr(X, mode="r") if X.shape[0] > X.shape[1] else X, tol)
+
+
+def column_search(X: np.ndarray, tol: float = ALIAS_TOL) -> np.ndarray:
+    """Each column of ``X`` against the kept ones before it (Gram–Schmidt): kept when its
+    residual is longer than ``tol`` times its own length, as R's ``lm`` pivots."""
+    keep = np.zeros(X.shape[1], dtype=bool)
     basis = np.empty((X.shape[0], 0))
     for j in range(X.shape[1]):
         col = X[:, j]
