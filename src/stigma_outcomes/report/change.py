@@ -302,9 +302,13 @@ def _group_panels(
         return []
     if any(not is_number(r.get("n_pairs")) or r["n_pairs"] < d.threshold for r in groups):
         return []  # a small group: the whole-sample histogram instead, as before
-    labels = as_text(scores[group_col])
+    # This scale's rows first (individual_change keeps no others), then each group's: at a
+    # million people, each group's filter then copies a scale's rows, not every score row.
+    # The labels are made on the whole column, so each text is what it always was.
+    rows = ((scores["instrument"] == instrument) & (scores["scale"] == scale)).to_numpy(bool)
+    part, labels = scores[rows], as_text(scores[group_col])[rows]
     changes = [
-        (r, individual_change(scores[labels == str(r["group"])], instrument, scale, *primary))
+        (r, individual_change(part[labels == str(r["group"])], instrument, scale, *primary))
         for r in groups
     ]
     # Nothing is registered unless every group's scores reproduce its record.
