@@ -56,11 +56,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         metadata["grids"] = grids
     if renamed:
         metadata["renamed_duplicates"] = renamed
-    return Parsed(
-        frame=frame,
-        row_numbers=numbers,
-        column_labels=dict(sheet.column_labels),
-        value_labels=dict(sheet.value_labels),
+    return Parsed.of_sheet(
+        sheet,
+        frame,
+        numbers,
         metadata=metadata,
     )
 

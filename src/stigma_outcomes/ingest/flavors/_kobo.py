@@ -61,11 +61,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         "parent_key_columns": parent,
         "system_columns": [n for n in names if n.startswith("_") or n in {"__version__"}],
     }
-    return Parsed(
-        frame=frame,
-        row_numbers=numbers,
-        column_labels=dict(sheet.column_labels),
-        value_labels=dict(sheet.value_labels),
+    return Parsed.of_sheet(
+        sheet,
+        frame,
+        numbers,
         metadata=metadata,
     )
 

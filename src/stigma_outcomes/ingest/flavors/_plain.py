@@ -17,11 +17,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     """First row = names; every name must be unique."""
     frame, numbers, head = split_header(sheet, 0 if sheet.named else 1)
     frame = name_columns(frame, list(head[0]), sheet.source)
-    return Parsed(
-        frame=frame,
-        row_numbers=numbers,
-        column_labels=dict(sheet.column_labels),
-        value_labels=dict(sheet.value_labels),
+    return Parsed.of_sheet(
+        sheet,
+        frame,
+        numbers,
         metadata={"header_rows": 0 if sheet.named else 1},
     )
 

@@ -64,11 +64,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     if renamed:
         metadata["renamed_duplicates"] = renamed
     pii = {c: "open-ended (free text) answer" for c in metadata["open_ended_columns"]}
-    return Parsed(
-        frame=frame,
-        row_numbers=numbers,
-        column_labels=dict(sheet.column_labels),
-        value_labels=dict(sheet.value_labels),
+    return Parsed.of_sheet(
+        sheet,
+        frame,
+        numbers,
         metadata=metadata,
         pii=pii,
     )

@@ -53,6 +53,19 @@ class Parsed:
     pii: dict[str, str] = field(default_factory=dict)
     """Columns the flavour itself knows to be personal data → reason."""
 
+    @classmethod
+    def of_sheet(
+        cls, sheet: Sheet, frame: pd.DataFrame, row_numbers: np.ndarray, **facts: Any
+    ) -> Parsed:
+        """A reading that keeps the sheet's own column and value labels as they are."""
+        return cls(
+            frame=frame,
+            row_numbers=row_numbers,
+            column_labels=dict(sheet.column_labels),
+            value_labels=dict(sheet.value_labels),
+            **facts,
+        )
+
 
 @runtime_checkable
 class Flavor(Protocol):
