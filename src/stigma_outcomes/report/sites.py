@@ -151,14 +151,9 @@ def sites_section(
         "chance; the prediction interval is where a new, similar "
         f"{column}'s change would likely fall."
     )
-    rows, left_out = [], []
-    for rec in records:
-        info = defs.describe(str(rec["instrument"]), str(rec["scale"]), rec)
-        studies = rec.get("studies") or []
-        if not all(d.shown(_site_key(rec, s.get("level"))) for s in studies):
-            left_out.append(info.label)
-            continue
-        dec = decimals_for_range(info.range_low, info.range_high)
+    rows: list[Any] = []
+    kept, left_out = _reportable(records, defs, d)
+    for rec, info, _studies, dec in kept:
         name = info.name if info.scale not in ("total", "score") else info.short_name
         rows.append(
             [
@@ -184,9 +179,7 @@ def sites_section(
         if primary
         else ""
     ]
-    excluded = sorted(
-        {str(s.get("level")) for r in records for s in r.get("excluded") or []}, key=str
-    )
+    excluded = _excluded_levels(records)
     if excluded:
         notes.append(f"{len(excluded)} {column}(s) had too few participants to be shown or pooled.")
     if left_out:
@@ -211,6 +204,27 @@ def sites_section(
     return section
 
 
+def _reportable(
+    records: list[dict[str, Any]], defs: Definitions, d: Disclosure
+) -> tuple[list[tuple[dict[str, Any], OutcomeInfo, list[Any], int]], list[str]]:
+    """Records every one of whose sites can be shown, with their facts and decimals; and
+    the labels of the others, left out because a site is too small to report."""
+    kept, left_out = [], []
+    for rec in records:
+        info = defs.describe(str(rec["instrument"]), str(rec["scale"]), rec)
+        studies = rec.get("studies") or []
+        if all(d.shown(_site_key(rec, s.get("level"))) for s in studies):
+            kept.append((rec, info, studies, decimals_for_range(info.range_low, info.range_high)))
+        else:
+            left_out.append(info.label)
+    return kept, left_out
+
+
+def _excluded_levels(records: list[dict[str, Any]]) -> list[str]:
+    """Sites set aside for too few participants, across the records."""
+    return sorted({str(s.get("level")) for r in records for s in r.get("excluded") or []})
+
+
 def _outcome_label(rec: dict[str, Any], info: OutcomeInfo) -> str:
     name = info.name if info.scale not in ("total", "score") else info.short_name
     group = rec.get("group")
@@ -232,14 +246,9 @@ def _side_by_side(
         "shown beside the change of both together (weighted by how precisely each was "
         "measured; see Methods)."
     )
-    rows, left_out = [], []
-    for rec in records:
-        info = defs.describe(str(rec["instrument"]), str(rec["scale"]), rec)
-        studies = rec.get("studies") or []
-        if not all(d.shown(_site_key(rec, s.get("level"))) for s in studies):
-            left_out.append(info.label)
-            continue
-        dec = decimals_for_range(info.range_low, info.range_high)
+    rows: list[Any] = []
+    kept, left_out = _reportable(records, defs, d)
+    for rec, info, studies, dec in kept:
         label = _outcome_label(rec, info)
         for s in studies:
             rows.append(
@@ -267,9 +276,7 @@ def _side_by_side(
             f"score points, with its 95% interval; which direction is better depends on the "
             "scale. People: those with both surveys."
         )
-    excluded = sorted(
-        {str(s.get("level")) for r in records for s in r.get("excluded") or []}, key=str
-    )
+    excluded = _excluded_levels(records)
     if excluded:
         notes.append(f"{len(excluded)} {column}(s) had too few participants to be shown.")
     if left_out:
