@@ -259,6 +259,8 @@ def register_changes(
     if primary is None or scores is None:
         return {}
     group_col = run_settings(data).get("group_by")
+    # Each row's group as text, made once for every instrument's panels.
+    labels = as_text(scores[group_col]) if group_col and group_col in scores.columns else None
     out: dict[str, list[tuple[str | None, dict[str, Any]]]] = {}
     for instrument in dict.fromkeys(str(r["instrument"]) for r in paired):
         recs = [
@@ -277,7 +279,7 @@ def register_changes(
             continue
         info = describe_outcome(instrument, head, whole)
         scale_range = (info.range_low, info.range_high)
-        panels = _group_panels(cell, scores, group_col, d, instrument, head, primary, scale_range)
+        panels = _group_panels(cell, scores, labels, d, instrument, head, primary, scale_range)
         if not panels:
             change = individual_change(scores, instrument, head, *primary)
             spec = register_change_bins(whole, change, d, scale_range)
@@ -290,7 +292,7 @@ def register_changes(
 def _group_panels(
     cell: list[dict[str, Any]],
     scores: pd.DataFrame,
-    group_col: Any,
+    labels: pd.Series | None,
     d: Disclosure,
     instrument: str,
     scale: str,
@@ -298,17 +300,17 @@ def _group_panels(
     scale_range: tuple[float | None, float | None],
 ) -> list[tuple[str | None, dict[str, Any]]]:
     groups = [r for r in cell if r.get("group") is not None]
-    if not group_col or group_col not in scores.columns or len(groups) < 2:
+    if labels is None or len(groups) < 2:
         return []
     if any(not is_number(r.get("n_pairs")) or r["n_pairs"] < d.threshold for r in groups):
         return []  # a small group: the whole-sample histogram instead, as before
     # This scale's rows first (individual_change keeps no others), then each group's: at a
     # million people, each group's filter then copies a scale's rows, not every score row.
-    # The labels are made on the whole column, so each text is what it always was.
+    # The labels were made on the whole column, so each text is what it always was.
     rows = ((scores["instrument"] == instrument) & (scores["scale"] == scale)).to_numpy(bool)
-    part, labels = scores[rows], as_text(scores[group_col])[rows]
+    part, part_labels = scores[rows], labels[rows]
     changes = [
-        (r, individual_change(part[labels == str(r["group"])], instrument, scale, *primary))
+        (r, individual_change(part[part_labels == str(r["group"])], instrument, scale, *primary))
         for r in groups
     ]
     # Nothing is registered unless every group's scores reproduce its record.
