@@ -10,13 +10,12 @@ as deprecated (:func:`old_names_in_schema`).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import InputError
+from .errors import InputError, warn_old_name
 
 _UNSET = (None, {}, ())
 
@@ -25,8 +24,9 @@ def rename_old_spellings(data: Any, names: Mapping[str, str], negated: Collectio
     """``data`` with each old field name (``names``: old -> new) moved to its new name.
 
     An old name given as None is dropped; giving both names with different values is an
-    error; an old name that is used warns once (DeprecationWarning). An old name in
-    ``negated`` said the opposite (``linked`` for ``unlinked``): its value is inverted.
+    error; an old name that is used warns once (``OldNameWarning``, a DeprecationWarning).
+    An old name in ``negated`` said the opposite (``linked`` for ``unlinked``): its value
+    is inverted.
 
     Examples
     --------
@@ -53,12 +53,8 @@ def rename_old_spellings(data: Any, names: Mapping[str, str], negated: Collectio
             value = not value
         if data.get(new) not in _UNSET and data.get(new) != value:
             raise ValueError(f"give '{new}' or its old name '{old}', not both")
-        warnings.warn(
-            f"'{old}' is the old name of '{new}'; it still works but will go",
-            DeprecationWarning,
-            # the caller of model_validate/build, past pydantic's frames
-            stacklevel=7,
-        )
+        # the caller of model_validate/build, past pydantic's frames
+        warn_old_name(old, new, stacklevel=6)
         data[new] = value
     return data
 

@@ -92,3 +92,24 @@ class UnknownNameError(InputError, KeyError):
         hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
         shown = ", ".join(map(str, known[:20])) + (", …" if len(known) > 20 else "")
         return cls(f"unknown {kind} '{name}'", where=where, fix=f"{hint}known: {shown}")
+
+
+class OldNameWarning(DeprecationWarning):
+    """A setting, option or keyword was given by its old name; it still works but will go.
+
+    Its own class, so the command line can say these (and only these) as one-line notes.
+    """
+
+
+def warn_old_name(old: str, new: str, stacklevel: int = 2) -> None:
+    """Warn that ``old`` is the old name of ``new``, in the one wording every surface uses.
+
+    ``stacklevel`` counts from the caller of this function (2: that caller's caller).
+    """
+    import warnings
+
+    warnings.warn(
+        f"'{old}' is the old name of '{new}'; it still works but will go",
+        OldNameWarning,
+        stacklevel=stacklevel + 1,
+    )

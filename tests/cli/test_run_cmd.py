@@ -114,7 +114,11 @@ def test_a_file_with_the_old_spellings_runs_with_identical_outputs(tmp_path: Pat
             warnings.simplefilter("always")
             result = runner.invoke(app, ["run", str(evaluation), "--out", str(folder / "out")])
         assert result.exit_code == 0, result.output
-        said = {str(w.message).split("'")[1] for w in caught if w.category is DeprecationWarning}
+        said = {
+            str(w.message).split("'")[1]
+            for w in caught
+            if issubclass(w.category, DeprecationWarning)
+        }
         assert said == ({"id_column", "wave_column", "threshold"} if old else set()), said
         outputs.append(folder / "out")
     new, old_out = outputs

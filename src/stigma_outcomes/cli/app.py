@@ -128,15 +128,17 @@ def _note_old_names() -> None:
 
     shown = warnings.showwarning
 
+    from ..errors import OldNameWarning
+
     def note(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
-        if issubclass(category, DeprecationWarning) and "is the old name" in str(message):
+        if issubclass(category, OldNameWarning):
             import sys
 
             print(f"note: {message}", file=sys.stderr)
             return
         shown(message, category, filename, lineno, file, line)
 
-    warnings.filterwarnings("default", ".* is the old name", DeprecationWarning)
+    warnings.filterwarnings("default", category=OldNameWarning)
     warnings.showwarning = note
 
 

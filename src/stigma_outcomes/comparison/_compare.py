@@ -13,11 +13,10 @@ import os
 from collections.abc import Mapping, Sequence, Sized
 from pathlib import Path
 from typing import Any
-from warnings import warn
 
 import pandas as pd
 
-from ..errors import AnalysisError, InputError
+from ..errors import AnalysisError, InputError, warn_old_name
 from ..scoring.result import ScoreResult
 from ._compare_meta import results_meta
 from ._linked import linked_sections
@@ -320,11 +319,7 @@ def reliable_change_table(
     from .rci import participant_rci
 
     if group_col is not None:
-        warn(
-            "'group_col' is the old name of 'group_by'; it still works but will go",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        warn_old_name("group_col", "group_by")
         group_by = group_by or group_col
     _check_rci_reliability(rci_reliability, keyed_items)
     valid = valid_scores(scores, group_by)

@@ -10,13 +10,12 @@ labels them by their source, and pools them with the random-effects model of
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..errors import AnalysisError, InputError
+from ..errors import AnalysisError, InputError, warn_old_name
 from .pooling import pool_paired
 from .records import RESULTS_SCHEMA_VERSION
 from .results import Results
@@ -98,7 +97,7 @@ def pool_results(
                 "give 'pool_method' or its old name 'method', not both",
                 where="pool_results",
             )
-        warnings.warn("pool_results(method=) is now pool_method=", DeprecationWarning, 2)
+        warn_old_name("method", "pool_method")
         pool_method = method
     if len(results) < 2:
         raise InputError(

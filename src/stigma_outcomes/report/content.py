@@ -5,7 +5,6 @@ Plain dataclasses, so renderers, tests and notebooks can read a report without r
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
@@ -50,9 +49,9 @@ class ReportSettings:
             raise InputError(
                 "report settings: give 'min_cell' or its old name 'threshold', not both"
             )
-        warnings.warn(
-            "ReportSettings(threshold=) is now min_cell=", DeprecationWarning, stacklevel=3
-        )
+        from ..errors import warn_old_name
+
+        warn_old_name("threshold", "min_cell", stacklevel=3)
         self.min_cell = threshold
 
 
