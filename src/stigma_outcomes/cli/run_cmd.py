@@ -45,9 +45,17 @@ def run_command(
     ] = False,
 ) -> None:
     """Read, score, compare and report, as the evaluation file says."""
-    from ..pipeline import run_evaluation
+    from ..report import chart_worker
 
-    run = run_evaluation(evaluation, out, progress=_progress)
+    # First, before anything heavy is imported: a child that imports matplotlib while this
+    # process reads, scores and compares, then draws the charts and compiles the PDF.
+    chart_worker.start()
+    try:
+        from ..pipeline import run_evaluation
+
+        run = run_evaluation(evaluation, out, progress=_progress)
+    finally:
+        chart_worker.stop()
     if as_json:
         echo_json(run_json(run))
     else:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..comparison._codes import as_text, as_text_is
 from ..comparison.records.meta import run_settings
+from ._score_keys import ScoreKeys
 from .content import Chart, record_key
 from .formatting import is_number, num
 from .outcomes import OutcomeInfo
@@ -31,22 +31,36 @@ BIN_COST = 0.5
 
 
 def individual_change(
-    scores: pd.DataFrame | None, instrument: str, scale: str, fw: str, tw: str
+    scores: pd.DataFrame | None,
+    instrument: str,
+    scale: str,
+    fw: str,
+    tw: str,
+    keys: ScoreKeys | None = None,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Each complete pair's change (after − before), sorted so order carries no identity."""
+    """Each complete pair's change (after − before), sorted so order carries no identity.
+
+    A pair is a person's first ok score on the scale at ``fw`` and at ``tw`` (a missing
+    participant code is one person). ``rows``: a mask of the score rows to keep (one
+    group's); ``keys``: the scores' codes, shared with the rest of the report.
+    """
     if scores is None or scores.empty:
         return np.array([], dtype=float)
+    keys = keys if keys is not None else ScoreKeys(scores)
+    score = scores["score"].to_numpy(dtype=float)
     mask = (
-        (scores["instrument"] == instrument)
-        & (scores["scale"] == scale)
-        & (scores["status"] == "ok")
-        & scores["score"].notna()
-    ).to_numpy(dtype=bool)
-    part = scores.loc[mask, ["participant_id", "wave", "score"]]
-    pre = part[as_text_is(part["wave"], fw)].drop_duplicates("participant_id")
-    post = part[as_text_is(part["wave"], tw)].drop_duplicates("participant_id")
-    both = pre.merge(post, on="participant_id", suffixes=("_pre", "_post"))
-    return np.sort(both["score_post"].to_numpy(float) - both["score_pre"].to_numpy(float))
+        keys.equals("instrument", instrument)
+        & keys.equals("scale", scale)
+        & keys.equals("status", "ok")
+        & ~np.isnan(score)
+    )
+    if rows is not None:
+        mask &= rows
+    pre = keys.first_rows(np.flatnonzero(mask & keys.text_is("wave", fw)))
+    post = keys.first_rows(np.flatnonzero(mask & keys.text_is("wave", tw)))
+    both = (pre >= 0) & (post >= 0)
+    return np.sort(score[post[both]] - score[pre[both]])
 
 
 def _merge(counts: list[tuple[int, int, int]], t: int) -> list[tuple[int, int, int]]:
@@ -244,6 +258,7 @@ def register_changes(
     scores: pd.DataFrame | None,
     d: Disclosure,
     primary: tuple[str, str] | None,
+    keys: ScoreKeys | None = None,
 ) -> dict[str, list[tuple[str | None, dict[str, Any]]]]:
     """Register the histogram of each instrument's headline scale; chart panels by instrument.
 
@@ -259,8 +274,8 @@ def register_changes(
     if primary is None or scores is None:
         return {}
     group_col = run_settings(data).get("group_by")
-    # Each row's group as text, made once for every instrument's panels.
-    labels = as_text(scores[group_col]) if group_col and group_col in scores.columns else None
+    keys = ScoreKeys(scores) if keys is None else keys
+    has_groups = bool(group_col) and group_col in scores.columns
     out: dict[str, list[tuple[str | None, dict[str, Any]]]] = {}
     for instrument in dict.fromkeys(str(r["instrument"]) for r in paired):
         recs = [
@@ -279,9 +294,13 @@ def register_changes(
             continue
         info = describe_outcome(instrument, head, whole)
         scale_range = (info.range_low, info.range_high)
-        panels = _group_panels(cell, scores, labels, d, instrument, head, primary, scale_range)
+        panels = (
+            _group_panels(cell, keys, group_col, d, instrument, head, primary, scale_range)
+            if has_groups
+            else []
+        )
         if not panels:
-            change = individual_change(scores, instrument, head, *primary)
+            change = individual_change(scores, instrument, head, *primary, keys=keys)
             spec = register_change_bins(whole, change, d, scale_range)
             panels = [(None, spec)] if spec is not None else []
         if panels:
@@ -291,8 +310,8 @@ def register_changes(
 
 def _group_panels(
     cell: list[dict[str, Any]],
-    scores: pd.DataFrame,
-    labels: pd.Series | None,
+    keys: ScoreKeys,
+    group_col: str,
     d: Disclosure,
     instrument: str,
     scale: str,
@@ -300,17 +319,23 @@ def _group_panels(
     scale_range: tuple[float | None, float | None],
 ) -> list[tuple[str | None, dict[str, Any]]]:
     groups = [r for r in cell if r.get("group") is not None]
-    if labels is None or len(groups) < 2:
+    if len(groups) < 2:
         return []
     if any(not is_number(r.get("n_pairs")) or r["n_pairs"] < d.threshold for r in groups):
         return []  # a small group: the whole-sample histogram instead, as before
-    # This scale's rows first (individual_change keeps no others), then each group's: at a
-    # million people, each group's filter then copies a scale's rows, not every score row.
-    # The labels were made on the whole column, so each text is what it always was.
-    rows = ((scores["instrument"] == instrument) & (scores["scale"] == scale)).to_numpy(bool)
-    part, part_labels = scores[rows], labels[rows]
+    # Each group's rows are those whose group, as text, is the record's group.
     changes = [
-        (r, individual_change(part[part_labels == str(r["group"])], instrument, scale, *primary))
+        (
+            r,
+            individual_change(
+                keys.scores,
+                instrument,
+                scale,
+                *primary,
+                keys=keys,
+                rows=keys.text_is(group_col, str(r["group"])),
+            ),
+        )
         for r in groups
     ]
     # Nothing is registered unless every group's scores reproduce its record.

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..comparison._codes import as_text_is
+from ..comparison._codes import text_codes
 from ..comparison.records.meta import run_settings
+from ._score_keys import ScoreKeys
 from .content import Table, record_key
 from .formatting import percent
 from .outcomes import _definition
@@ -155,11 +156,41 @@ class ShareRow:
         return f"{self.beyond_keys[i]}|pct"
 
 
-def _first_group(scores: pd.DataFrame, group_col: str | None, first: str) -> pd.Series | None:
+def _wave_columns(keys: ScoreKeys, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The scale's scores (``rows``) as one column per wave, indexed by person.
+
+    What ``pivot_table(index="participant_id", columns="wave", values="score",
+    aggfunc="first")`` gave, without sorting or hashing rows: each column holds each
+    person's first non-missing score at that wave (NaN: none); only waves with a score are
+    columns, named by their text; rows without a participant code or a wave are left out.
+    Waves of the same text are one column (the pivot repeated the name).
+    """
+    score = keys.scores["score"].to_numpy(dtype=float)
+    codes, names = text_codes(keys.scores["wave"])
+    person = keys.person
+    rows = rows[~np.isnan(score[rows]) & (person[rows] > 0) & (codes[rows] >= 0)]
+    columns: dict[str, np.ndarray] = {}
+    for code in np.unique(codes[rows]):
+        first = keys.first_rows(rows[codes[rows] == code])
+        column = np.full(keys.people, np.nan)
+        hit = first >= 0
+        column[hit] = score[first[hit]]
+        columns[names[code]] = column
+    return columns
+
+
+def _first_group(
+    keys: ScoreKeys, group_col: str | None, first: str, people: np.ndarray
+) -> pd.Series | None:
+    """The group of each of ``people`` on their first row at the ``first`` wave (missing
+    when they have none there): each person's group as recorded at the first survey."""
+    scores = keys.scores
     if not group_col or group_col not in scores.columns:
         return None
-    at_first = scores.loc[as_text_is(scores["wave"], first), ["participant_id", group_col]]
-    return at_first.drop_duplicates("participant_id").set_index("participant_id")[group_col]
+    firsts = keys.first_at_wave(first)[people]
+    found = firsts >= 0
+    labels = scores[group_col].iloc[np.where(found, firsts, 0)].reset_index(drop=True)
+    return labels if found.all() else labels.where(found)
 
 
 def register_cutoff_shares(
@@ -168,6 +199,7 @@ def register_cutoff_shares(
     heads: list[tuple[str, str]],
     contrasts: list[tuple[str, str]],
     d: Disclosure,
+    keys: ScoreKeys | None = None,
 ) -> list[ShareRow]:
     """Count, register and return the shares beyond each headline outcome's line.
 
@@ -175,10 +207,12 @@ def register_cutoff_shares(
     to count (the main one, then any follow-up). Counted by group when the results carry a
     comparison between groups (ANCOVA records), else for everyone. A group's pairs are
     tied to its paired record's ``n_pairs`` when the counts agree (the same people), so the
-    audit sees that the two parts add up to a published total.
+    audit sees that the two parts add up to a published total. ``keys``: the scores' codes,
+    shared with the rest of the report (made here when not given).
     """
     if scores is None or scores.empty:
         return []
+    keys = keys if keys is not None else ScoreKeys(scores)
     settings = run_settings(data)
     group_col = settings.get("group_by")
     paired = data.get("paired") or []
@@ -189,26 +223,28 @@ def register_cutoff_shares(
         rule = cutoff_rule(instrument, head)
         if rule is None:
             continue
-        sub = scores[
-            as_text_is(scores["instrument"], instrument)
-            & as_text_is(scores["scale"], rule.scale)
-            & as_text_is(scores["status"], "ok")
-        ]
-        if sub.empty:
-            continue
-        wide = sub.pivot_table(
-            index="participant_id", columns="wave", values="score", aggfunc="first"
+        selected = np.flatnonzero(
+            keys.text_is("instrument", instrument)
+            & keys.text_is("scale", rule.scale)
+            & keys.text_is("status", "ok")
         )
-        wide.columns = [str(c) for c in wide.columns]
+        if not len(selected):
+            continue
+        columns = _wave_columns(keys, selected)
         for first, later in contrasts:
-            if first not in wide.columns or later not in wide.columns:
+            if first not in columns or later not in columns:
                 continue
-            pairs = wide[[first, later]].dropna()
-            groups = _first_group(scores, group_col, first) if controlled else None
-            by: list[tuple[str | None, pd.DataFrame]] = [(None, pairs)]
+            both = ~np.isnan(columns[first]) & ~np.isnan(columns[later])
+            pairs = {w: columns[w][both] for w in (first, later)}
+            groups = (
+                _first_group(keys, group_col, first, np.flatnonzero(both)) if controlled else None
+            )
+            by: list[tuple[str | None, dict[str, np.ndarray]]] = [(None, pairs)]
             if groups is not None:
-                labels = groups.reindex(pairs.index)
-                by = [(str(g), pairs[labels == g]) for g in sorted(labels.dropna().unique())]
+                by = [
+                    (str(g), {w: v[(groups == g).to_numpy(dtype=bool)] for w, v in pairs.items()})
+                    for g in sorted(groups.dropna().unique())
+                ]
             for group, part in by:
                 rows.append(_register_row(rule, group, (first, later), part, paired, d))
     return rows
@@ -218,13 +254,13 @@ def _register_row(
     rule: CutoffRule,
     group: str | None,
     waves: tuple[str, str],
-    part: pd.DataFrame,
+    part: dict[str, np.ndarray],
     paired: list[dict[str, Any]],
     d: Disclosure,
 ) -> ShareRow:
     first, later = waves
     base = f"cut|{rule.instrument}|{rule.scale}|{first}|{later}|{'*' if group is None else group}"
-    n = len(part)
+    n = len(part[first])
     rec = next(
         (
             r
@@ -247,7 +283,7 @@ def _register_row(
     row = ShareRow(rule, group, waves, total_key, (f"{base}|{first}", f"{base}|{later}"))
     row.values["n"] = n
     for i, wave in enumerate(waves):
-        beyond = int(np.count_nonzero(rule.beyond(part[wave].to_numpy(dtype=float))))
+        beyond = int(np.count_nonzero(rule.beyond(part[wave])))
         key = row.beyond_keys[i]
         row.values[wave] = beyond
         d.count(key, beyond)

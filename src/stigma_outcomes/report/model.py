@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..comparison.records.meta import run_settings
+from ._score_keys import ScoreKeys
 from .asks import ask_sections, register_asks
 from .change import register_changes
 from .content import (
@@ -190,18 +191,24 @@ def build_report(
     linked = bool(data.get("paired"))
     analysis = run_settings(data)
     followups = [str(w) for w in analysis.get("followup") or []]
+    # The scores' key columns as codes, made once for the flow, the histograms of change
+    # and the shares beyond each line.
+    keys = ScoreKeys(scores) if scores is not None and not scores.empty else None
     if linked:
-        flow = flow_steps(scores, *(primary or (None, None)), d, followups)
+        flow = flow_steps(scores, *(primary or (None, None)), d, followups, keys)
     else:
         flow = flow_steps_unlinked(scores, *(primary or (None, None)), d)
     group_col = analysis.get("group_by")
     flow_groups = (
-        register_group_flow(scores, group_col, *(primary or (None, None)), d) if linked else []
+        register_group_flow(scores, group_col, *(primary or (None, None)), d, keys)
+        if linked
+        else []
     )
     problems = register_ledger(ledger, d)
-    changes = register_changes(data, scores, d, primary)
+    changes = register_changes(data, scores, d, primary, keys)
     asked = register_asks(asks, data, scores, d, primary)
-    shares = register_summary(data, scores, primary, followups, d)
+    shares = register_summary(data, scores, primary, followups, d, keys)
+    del keys  # its arrays (a few per score row) are not needed past the audit
     d.resolve()  # the disclosure audit: raises, and no report is written, if it fails
 
     instruments = list(

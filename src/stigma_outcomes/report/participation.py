@@ -11,7 +11,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..comparison._codes import as_text_is, text_codes
+from ..comparison._codes import as_text_is
+from ._score_keys import ScoreKeys
 from .content import (
     Chart,
     Table,
@@ -26,15 +27,18 @@ def flow_steps(
     to_wave: str | None,
     d: Disclosure,
     followups: list[str] | tuple[str, ...] = (),
+    keys: ScoreKeys | None = None,
 ) -> list[tuple[str, str, str | None, str | None]]:
     """Steps (key, label, loss key, loss label) of the participant flow, counts registered.
 
     Each follow-up wave adds a step: of the people who answered the first survey, how many
-    answered that follow-up survey (and how many did not).
+    answered that follow-up survey (and how many did not). ``keys``: the scores' codes,
+    shared with the rest of the report (made here when not given).
     """
     if scores is None or scores.empty or from_wave is None or to_wave is None:
         return []
-    counts, seen_pre, seen = _flow_counts(scores, from_wave, to_wave)
+    keys = keys if keys is not None else ScoreKeys(scores)
+    counts, seen_pre, seen = _flow_counts(keys, from_wave, to_wave)
     for key, value in counts.items():
         d.count(key, value)
     d.relation("flow|pre", ["flow|both", "flow|no_post"])
@@ -76,17 +80,15 @@ _DENSE_CELLS = 200_000_000
 
 
 def _flow_counts(
-    scores: pd.DataFrame, from_wave: str, to_wave: str
+    keys: ScoreKeys, from_wave: str, to_wave: str
 ) -> tuple[dict[str, int], np.ndarray, Callable[[str], np.ndarray]]:
     """The flow's counts, from presence marks per person (no sort or hash of score rows).
 
     A person is one participant code (a missing code counts as one person, as before); the
     returned ``seen(wave)`` marks who has any row at that wave.
     """
-    pid = pd.factorize(scores["participant_id"])[0].astype(np.int64) + 1  # missing → 0
-    people = int(pid.max()) + 1
-    wave_code, wave_labels = text_codes(scores["wave"])
-    status_code, status_labels = text_codes(scores["status"])
+    pid, people = keys.person, keys.people  # missing → 0
+    wave_code, wave_labels = keys.wave_codes
 
     def code_of(labels: list[str], text: str) -> int:
         return labels.index(text) if text in labels else -2  # −2: no row has it
@@ -99,22 +101,27 @@ def _flow_counts(
     pre, post = seen(from_wave), seen(to_wave)
     both = pre & post
     # Analysed: an ok score at both waves on one outcome (instrument × scale) at least.
-    ok = status_code == code_of(status_labels, "ok")
-    inst_code, _ = pd.factorize(scores["instrument"])
-    scale_code, scale_levels = pd.factorize(scores["scale"])
-    cell = inst_code.astype(np.int64) * (len(scale_levels) + 1) + scale_code + 1
+    ok = keys.text_is("status", "ok")
+    inst_code, _ = keys.codes("instrument")
+    scale_code, n_scales = keys.codes("scale")
+    cell = inst_code.astype(np.int64) * (n_scales + 1) + scale_code + 1
     cells = int(cell.max()) + 1
-    keys = [
-        pid[rows] * cells + cell[rows]
-        for rows in (ok & (wave_code == code_of(wave_labels, w)) for w in (from_wave, to_wave))
+    keys_at = [
+        pid[rows].astype(np.int64) * cells + cell[rows]
+        for rows in (
+            np.flatnonzero(ok & (wave_code == code_of(wave_labels, w)))
+            for w in (from_wave, to_wave)
+        )
     ]
     if people * cells <= _DENSE_CELLS:
-        marks = [np.zeros(people * cells, dtype=bool) for _ in keys]
-        for mark, key in zip(marks, keys, strict=True):
+        marks = [np.zeros(people * cells, dtype=bool) for _ in keys_at]
+        for mark, key in zip(marks, keys_at, strict=True):
             mark[key] = True
         both_cells = np.flatnonzero(marks[0] & marks[1])
     else:
-        both_cells = np.intersect1d(np.unique(keys[0]), np.unique(keys[1]), assume_unique=True)
+        both_cells = np.intersect1d(
+            np.unique(keys_at[0]), np.unique(keys_at[1]), assume_unique=True
+        )
     analysed = np.zeros(people, dtype=bool)
     analysed[both_cells // cells] = True
     n_pre, n_both, n_analysed = int(pre.sum()), int(both.sum()), int((analysed & both).sum())
@@ -142,8 +149,13 @@ def register_group_flow(
     fw: str | None,
     tw: str | None,
     d: Disclosure,
+    keys: ScoreKeys | None = None,
 ) -> list[str]:
-    """Register, per group, who answered the first survey and who came back; return groups."""
+    """Register, per group, who answered the first survey and who came back; return groups.
+
+    A person's group is the one on their first row at the first survey; a missing
+    participant code counts as one person, as in the flow.
+    """
     if (
         scores is None
         or scores.empty
@@ -153,11 +165,15 @@ def register_group_flow(
         or tw is None
     ):
         return []
-    at_fw, at_tw = as_text_is(scores["wave"], fw), as_text_is(scores["wave"], tw)
-    first = scores.loc[at_fw, ["participant_id", group_col]].drop_duplicates("participant_id")
-    came_back = first["participant_id"].isin(scores.loc[at_tw, "participant_id"])
-    group = first[group_col].astype(object).where(first[group_col].notna(), NO_GROUP)
-    counts = pd.DataFrame({"group": group.astype(str), "back": came_back.to_numpy()})
+    keys = keys if keys is not None else ScoreKeys(scores)
+    first = keys.first_at_wave(fw)
+    first = first[first >= 0]
+    back = np.zeros(keys.people, dtype=bool)
+    back[keys.person[keys.text_is("wave", tw)]] = True
+    came_back = back[keys.person[first]]
+    values = scores[group_col].iloc[first]
+    group = values.astype(object).where(values.notna(), NO_GROUP)
+    counts = pd.DataFrame({"group": group.astype(str).to_numpy(), "back": came_back})
     table = counts.groupby("group", sort=True)["back"].agg(["size", "sum"])
     groups = [str(g) for g in table.index]
     for g, row in table.iterrows():

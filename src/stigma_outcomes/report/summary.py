@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._score_keys import ScoreKeys
 from .bottom_line import (
     attrition_caveat,
     bottom_line,
@@ -48,12 +49,13 @@ def register_summary(
     primary: tuple[str, str] | None,
     followups: list[str],
     d: Disclosure,
+    keys: ScoreKeys | None = None,
 ) -> list[ShareRow]:
     """Register what only page 1 prints (the shares beyond each line); before resolve()."""
     if primary is None or not data.get("paired"):
         return []
     contrasts = [primary, *((primary[0], fu) for fu in followups)]
-    return register_cutoff_shares(data, scores, headline_scales(data), contrasts, d)
+    return register_cutoff_shares(data, scores, headline_scales(data), contrasts, d, keys)
 
 
 def reach_sentence(
