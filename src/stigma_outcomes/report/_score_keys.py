@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..comparison._codes import as_text_is, text_codes
+from ..comparison._codes import _category_texts, as_text_is, text_codes
 
 
 class ScoreKeys:
@@ -43,6 +43,8 @@ class ScoreKeys:
         self._first_at: dict[str, np.ndarray] = {}
         self._equals: dict[tuple[str, object], np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, int]] = {}
+        self._outcome: dict[tuple[str, str], np.ndarray] = {}
+        self._texts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @cached_property
     def _person(self) -> tuple[np.ndarray, int]:
@@ -70,8 +72,20 @@ class ScoreKeys:
         """``(scores[column].astype(str) == text).to_numpy()``, made once per column and text."""
         key = (column, text)
         if key not in self._text_is:
-            self._text_is[key] = as_text_is(self.scores[column], text)
+            values = self.scores[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                codes, texts = self._category_texts(column)
+                self._text_is[key] = _mark(codes, texts == text)
+            else:
+                self._text_is[key] = as_text_is(values, text)
         return self._text_is[key]
+
+    def _category_texts(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """A categorical column's codes and each category's ``astype(str)`` text, kept."""
+        if column not in self._texts:
+            codes, texts = _category_texts(self.scores[column])
+            self._texts[column] = (codes, texts.to_numpy(dtype=object))
+        return self._texts[column]
 
     def equals(self, column: str, value: object) -> np.ndarray:
         """``(scores[column] == value).to_numpy()``, made once per column and value."""
@@ -79,9 +93,8 @@ class ScoreKeys:
         if key not in self._equals:
             values = self.scores[column]
             if isinstance(values.dtype, pd.CategoricalDtype):
-                # each category compared once; code −1 (missing) never equals
-                hit = np.append(np.asarray(values.cat.categories == value, dtype=bool), False)
-                self._equals[key] = hit[values.cat.codes.to_numpy()]
+                hit = np.asarray(values.cat.categories == value, dtype=bool)
+                self._equals[key] = _mark(values.cat.codes.to_numpy(), hit)
             else:
                 self._equals[key] = (values == value).to_numpy(dtype=bool)
         return self._equals[key]
@@ -105,8 +118,32 @@ class ScoreKeys:
 
     @cached_property
     def wave_codes(self) -> tuple[np.ndarray, list[str]]:
-        """:func:`~stigma_outcomes.comparison._codes.text_codes` of the wave column."""
-        return text_codes(self.scores["wave"])
+        """:func:`~stigma_outcomes.comparison._codes.text_codes` of the wave column (a
+        categorical of text: its own codes, which are those)."""
+        wave = self.scores["wave"]
+        if isinstance(wave.dtype, pd.CategoricalDtype):
+            categories = wave.cat.categories
+            if pd.api.types.infer_dtype(categories, skipna=False) == "string":
+                return wave.cat.codes.to_numpy(), [str(c) for c in categories]
+        return text_codes(wave)
+
+    @cached_property
+    def score(self) -> np.ndarray:
+        """The score column as floats (NaN: none)."""
+        return self.scores["score"].to_numpy(dtype=float)
+
+    def outcome_rows(self, instrument: str, scale: str) -> np.ndarray:
+        """Rows of an ok score (not missing) on the scale, by value equality, kept."""
+        key = (instrument, scale)
+        if key not in self._outcome:
+            mask = (
+                self.equals("instrument", instrument)
+                & self.equals("scale", scale)
+                & self.equals("status", "ok")
+            )
+            rows = np.flatnonzero(mask)
+            self._outcome[key] = rows[~np.isnan(self.score[rows])]
+        return self._outcome[key]
 
     def first_rows(self, rows: np.ndarray) -> np.ndarray:
         """For each person, the first of ``rows`` that is theirs; −1 for a person without
@@ -118,6 +155,17 @@ class ScoreKeys:
         if wave not in self._first_at:
             self._first_at[wave] = self.first_rows(np.flatnonzero(self.text_is("wave", wave)))
         return self._first_at[wave]
+
+
+def _mark(codes: np.ndarray, hit: np.ndarray) -> np.ndarray:
+    """Rows whose category code is one of ``hit``'s (code −1, missing: never): one
+    comparison of the codes when a single category is hit, else a look-up per row."""
+    found = np.flatnonzero(hit)
+    if len(found) == 0:
+        return np.zeros(len(codes), dtype=bool)
+    if len(found) == 1:
+        return codes == found[0]
+    return np.append(hit, False)[codes]
 
 
 def first_by_key(keys: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:

@@ -48,18 +48,13 @@ def individual_change(
     if scores is None or scores.empty:
         return np.array([], dtype=float)
     keys = keys if keys is not None else ScoreKeys(scores)
-    score = scores["score"].to_numpy(dtype=float)
-    mask = (
-        keys.equals("instrument", instrument)
-        & keys.equals("scale", scale)
-        & keys.equals("status", "ok")
-        & ~np.isnan(score)
-    )
+    mine = keys.outcome_rows(instrument, scale)
     if rows is not None:
-        mask &= rows
-    pre = keys.first_rows(np.flatnonzero(mask & keys.text_is("wave", fw)))
-    post = keys.first_rows(np.flatnonzero(mask & keys.text_is("wave", tw)))
+        mine = mine[rows[mine]]
+    pre = keys.first_rows(mine[keys.text_is("wave", fw)[mine]])
+    post = keys.first_rows(mine[keys.text_is("wave", tw)[mine]])
     both = (pre >= 0) & (post >= 0)
+    score = keys.score
     return np.sort(score[post[both]] - score[pre[both]])
 
 

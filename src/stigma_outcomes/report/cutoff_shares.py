@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..comparison._codes import text_codes
 from ..comparison.records.meta import run_settings
 from ._score_keys import ScoreKeys
 from .content import Table, record_key
@@ -165,8 +164,8 @@ def _wave_columns(keys: ScoreKeys, rows: np.ndarray) -> dict[str, np.ndarray]:
     columns, named by their text; rows without a participant code or a wave are left out.
     Waves of the same text are one column (the pivot repeated the name).
     """
-    score = keys.scores["score"].to_numpy(dtype=float)
-    codes, names = text_codes(keys.scores["wave"])
+    score = keys.score
+    codes, names = keys.wave_codes
     person = keys.person
     rows = rows[~np.isnan(score[rows]) & (person[rows] > 0) & (codes[rows] >= 0)]
     columns: dict[str, np.ndarray] = {}

@@ -104,14 +104,15 @@ def _flow_counts(
     ok = keys.text_is("status", "ok")
     inst_code, _ = keys.codes("instrument")
     scale_code, n_scales = keys.codes("scale")
-    cell = inst_code.astype(np.int64) * (n_scales + 1) + scale_code + 1
+    cell = inst_code.astype(np.int32) * (n_scales + 1) + scale_code + 1
     cells = int(cell.max()) + 1
+
+    def cell_keys(rows: np.ndarray) -> np.ndarray:
+        return pid[rows].astype(np.int64) * cells + cell[rows]
+
     keys_at = [
-        pid[rows].astype(np.int64) * cells + cell[rows]
-        for rows in (
-            np.flatnonzero(ok & (wave_code == code_of(wave_labels, w)))
-            for w in (from_wave, to_wave)
-        )
+        cell_keys(np.flatnonzero(ok & (wave_code == code_of(wave_labels, w))))
+        for w in (from_wave, to_wave)
     ]
     if people * cells <= _DENSE_CELLS:
         marks = [np.zeros(people * cells, dtype=bool) for _ in keys_at]
