@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stigma_outcomes.report.change import (
     _merge,
@@ -16,6 +18,7 @@ from stigma_outcomes.report.outcomes import describe_outcome
 from stigma_outcomes.report.privacy import Disclosure
 
 from .conftest import paired_record
+from .plain_scores import change_by_merge, score_tables
 
 
 def _record(change: np.ndarray, s_diff: float = 0.5, sign: int = -1) -> dict:
@@ -171,3 +174,17 @@ def test_results_written_before_the_rename_give_the_same_panels() -> None:
         panels[name] = register_changes(results, scores, d, ("pre", "post"))["ucla3"]
     assert [g for g, _ in panels["new"]] == ["Comparison", "Intervention"]
     assert panels["old"] == panels["new"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scores=score_tables(), group=st.sampled_from([None, "P", "C"]))
+def test_individual_change_equals_the_merge_reference(scores, group) -> None:
+    """Pairs matched through the scores' codes give the changes the merge of rows gave,
+    for everyone and for one group's rows."""
+    from stigma_outcomes.report._score_keys import ScoreKeys
+
+    keys = ScoreKeys(scores)
+    rows = None if group is None else keys.text_is("arm", group)
+    got = individual_change(scores, "ucla3", "total", "pre", "post", keys=keys, rows=rows)
+    want = change_by_merge(scores, "ucla3", "total", "pre", "post", group)
+    assert got.tolist() == want.tolist()

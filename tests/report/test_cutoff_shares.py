@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stigma_outcomes.report.content import record_key
 from stigma_outcomes.report.cutoff_shares import (
@@ -17,6 +19,8 @@ from stigma_outcomes.report.cutoff_shares import (
     share_table,
 )
 from stigma_outcomes.report.privacy import Disclosure
+
+from .plain_scores import score_tables, shares_by_pivot
 
 
 def test_rules_come_from_the_definitions_with_their_operator_and_status() -> None:
@@ -130,3 +134,21 @@ def test_no_scores_no_shares() -> None:
     assert (
         register_cutoff_shares(_data({"P": 3}), None, [("ucla3", "total")], [], Disclosure()) == []
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(scores=score_tables(), by_group=st.booleans())
+def test_shares_equal_the_pivot_reference(scores: pd.DataFrame, by_group: bool) -> None:
+    """Counted from the scores' codes, the shares are those the pivot of rows gave."""
+    data = {
+        "meta": {"settings": {"group_by": "arm"}},
+        "paired": [],
+        "ancova": [{"group": "P"}] if by_group else [],
+    }
+    contrasts = [("pre", "post"), ("pre", "fu")]
+    rows = register_cutoff_shares(data, scores, [("ucla3", "total")], contrasts, Disclosure(1))
+    got = [(r.group, r.values["n"], r.values[r.waves[0]], r.values[r.waves[1]]) for r in rows]
+    want = []
+    for waves in contrasts:
+        want += shares_by_pivot(scores, "ucla3", "total", waves, by_group) or []
+    assert got == want

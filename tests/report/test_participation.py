@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from stigma_outcomes.report.participation import flow_chart, flow_sentence, is_none_lost
 from stigma_outcomes.report.privacy import Disclosure
 
+from .plain_scores import group_flow_by_rows, score_tables
+
 STEPS = [
     ("flow|pre", "Took part: answered the pre survey", "flow|no_post", "did not answer"),
     ("flow|both", "Answered both", "flow|unscorable", "answered too few questions"),
@@ -107,3 +109,16 @@ def test_flow_counts_equal_the_sorting_reference(rows, categorical, dense) -> No
         participation._DENSE_CELLS = old
     got = {key: d.values[key] for key in want}
     assert got == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(scores=score_tables())
+def test_group_flow_equals_the_row_reference(scores) -> None:
+    """Each group's people at the first survey and who came back, through the scores'
+    codes, as drop_duplicates and isin over rows counted them."""
+    from stigma_outcomes.report.participation import register_group_flow
+
+    d = Disclosure(1)
+    groups = register_group_flow(scores, "arm", "pre", "post", d)
+    got = {g: (d.values[f"flowg|{g}|pre"], d.values[f"flowg|{g}|both"]) for g in groups}
+    assert got == group_flow_by_rows(scores, "pre", "post")
