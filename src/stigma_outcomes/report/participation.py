@@ -102,29 +102,35 @@ def _flow_counts(
     both = pre & post
     # Analysed: an ok score at both waves on one outcome (instrument × scale) at least.
     ok = keys.text_is("status", "ok")
-    inst_code, _ = keys.codes("instrument")
+    inst_code, n_instruments = keys.codes("instrument")
     scale_code, n_scales = keys.codes("scale")
-    cell = inst_code.astype(np.int32) * (n_scales + 1) + scale_code + 1
-    cells = int(cell.max()) + 1
+    if inst_code.min(initial=0) < 0 or scale_code.min(initial=0) < 0:
+        # A missing code makes negative cells, which the keys below wrap as they always did.
+        cells = int((inst_code.astype(np.int64) * (n_scales + 1) + scale_code).max()) + 2
+    else:
+        cells = n_instruments * (n_scales + 1) + 1  # any bound above every cell will do
+    wide = np.int32 if people * cells < 2**31 else np.int64
 
     def cell_keys(rows: np.ndarray) -> np.ndarray:
-        return pid[rows].astype(np.int64) * cells + cell[rows]
+        inst, scale = inst_code[rows].astype(wide), scale_code[rows].astype(wide)
+        return pid[rows].astype(wide) * cells + inst * (n_scales + 1) + scale + 1
 
     keys_at = [
         cell_keys(np.flatnonzero(ok & (wave_code == code_of(wave_labels, w))))
         for w in (from_wave, to_wave)
     ]
+    analysed = np.zeros(people, dtype=bool)
     if people * cells <= _DENSE_CELLS:
         marks = [np.zeros(people * cells, dtype=bool) for _ in keys_at]
         for mark, key in zip(marks, keys_at, strict=True):
             mark[key] = True
-        both_cells = np.flatnonzero(marks[0] & marks[1])
+        np.logical_and(marks[0], marks[1], out=marks[0])
+        analysed = marks[0].reshape(people, cells).any(axis=1)
     else:
         both_cells = np.intersect1d(
             np.unique(keys_at[0]), np.unique(keys_at[1]), assume_unique=True
         )
-    analysed = np.zeros(people, dtype=bool)
-    analysed[both_cells // cells] = True
+        analysed[both_cells // cells] = True
     n_pre, n_both, n_analysed = int(pre.sum()), int(both.sum()), int((analysed & both).sum())
     counts = {
         "flow|pre": n_pre,
