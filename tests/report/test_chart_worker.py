@@ -34,8 +34,26 @@ SCRIPT = textwrap.dedent(
         return [Chart("f", "flow", "Flow", "alt", flow),
                 Chart("r", "rci", "RCI", "alt", {"bars": bars, "labels": labels})]
 
-    if sys.argv[1] == "kill":
+    if sys.argv[1] in ("kill", "report-kill"):
         os.kill(chart_worker._CHILD[0][0], signal.SIGKILL)
+    if sys.argv[1].startswith("report"):
+        # Charts and a PDF that shows one of them, asked for in one go; answers read later.
+        from stigma_outcomes.report.render_typst import compile_pdf, fill_project
+        drawn = make()
+        project = {"main.typ": b'#image("f.svg", alt: "Flow")', "f.svg": drawn[0]}
+        pending = chart_worker.submit_report(drawn, project)
+        pdf = pending()
+        cached = sum(id(c) in charts._CACHE for c in drawn)
+        from_child = [charts.render_svg(c) for c in drawn]
+        got = pdf()
+        charts._CACHE.clear()
+        fresh = make()
+        here = [charts.render_svg(c) for c in fresh]
+        want = compile_pdf(fill_project({**project, "f.svg": fresh[0]}))
+        chart_worker.stop()
+        print(json.dumps({"started": started, "cached": cached, "same": from_child == here,
+                          "pdf": got == want, "left": len(chart_worker._CHILD)}))
+        sys.exit(0)
     copies = 3 if sys.argv[1] == "many" else 1  # 6 charts: the child splits them (_draw)
     drawn = [c for _ in range(copies) for c in make()]
     chart_worker.prerender(drawn)
@@ -102,6 +120,16 @@ def test_the_child_splits_its_charts_with_a_copy_of_itself_in_order(mode: str) -
         assert got == {"order": got["order"], "pids": 2, "here": 4}
     else:
         assert got == {"order": got["order"], "pids": 1, "here": 7}
+
+
+def test_charts_and_pdf_asked_in_one_go_come_back_with_the_same_bytes() -> None:
+    got = _run("report")
+    assert got == {"started": True, "cached": 2, "same": True, "pdf": True, "left": 0}
+
+
+def test_a_report_job_whose_child_died_is_done_here() -> None:
+    got = _run("report-kill")
+    assert got == {"started": True, "cached": 0, "same": True, "pdf": True, "left": 0}
 
 
 def test_a_child_that_died_leaves_the_drawing_to_this_process() -> None:

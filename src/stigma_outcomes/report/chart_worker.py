@@ -22,7 +22,7 @@ import pickle
 import struct
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -124,6 +124,10 @@ def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the c
         if job is None:
             return
         kind, payload = job
+        if kind == "report":
+            for reply in _report(*payload):
+                _write(send, reply)
+            continue
         try:
             reply = jobs[kind](payload)
         except Exception:
@@ -131,6 +135,32 @@ def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the c
             # error is raised there, where it always was.
             reply = None
         _write(send, reply)
+
+
+def _report(
+    charts: list[Chart], project: dict[str, Any] | None
+) -> Iterator[Any]:  # pragma: no cover - runs in the child (checked by the bytes it sends)
+    """The "report" job: the charts' SVG texts, then (with a project) the compiled PDF.
+
+    Two answers, always both when a project came, ``None`` for work that failed (the
+    parent then does it itself, so an error surfaces where it always did).
+    """
+    from .charts import remember, render_svg
+    from .render_typst import compile_project
+
+    try:
+        drawn: list[str] | None = _draw(charts, render_svg)
+    except Exception:
+        drawn = None
+    yield drawn
+    if project is None:
+        return
+    for chart, svg in zip(charts, drawn or (), strict=False):
+        remember(chart, svg)  # the copy's half too: the project's charts are these objects
+    try:
+        yield compile_project(project) if drawn is not None else None
+    except Exception:
+        yield None
 
 
 def _draw(charts: list[Chart], render: Callable[[Chart], str]) -> list[str]:
@@ -188,6 +218,35 @@ def prerender(charts: Sequence[Chart]) -> None:
         # process when they are asked for.
         for chart, svg in zip(charts, answer() or (), strict=False):
             remember(chart, svg)
+
+
+def submit_report(
+    charts: Sequence[Chart], project: dict[str, Any] | None
+) -> Callable[[], Callable[[], tuple[bytes, list[str]]] | None]:
+    """Have the child draw ``charts`` and compile the PDF of ``project`` (from
+    :func:`~.render_typst.typst_project`, or ``None`` for no PDF), starting now.
+
+    Returns a call that waits for the charts (stored in :mod:`.charts`' cache) and gives a
+    call for the PDF (``None`` without a project). Meanwhile this process is free: a
+    command can start the report and write other files while the child works. Without a
+    child, or where it fails, this process draws and compiles when asked, as before.
+    """
+    from .charts import remember
+    from .render_typst import compile_project
+
+    answer = _ask("report", (list(charts), project))
+
+    def charts_done() -> Callable[[], tuple[bytes, list[str]]] | None:
+        if answer is not None:
+            for chart, svg in zip(charts, answer() or (), strict=False):
+                remember(chart, svg)
+        if project is None:
+            return None
+        if answer is None:
+            return lambda: compile_project(project)
+        return lambda: answer() or compile_project(project)
+
+    return charts_done
 
 
 def submit_pdf(files: dict[str, bytes]) -> Callable[[], tuple[bytes, list[str]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .._io import write_atomic, write_text_atomic
@@ -36,6 +37,21 @@ def render_report(
     >>> paths["md"].name
     'r.md'
     """
+    return start_report(model, out, formats)()
+
+
+def start_report(
+    model: ReportModel,
+    out: str | os.PathLike[str],
+    formats: tuple[str, ...] | list[str] = FORMATS,
+) -> Callable[[], dict[str, Path]]:
+    """:func:`render_report` in two steps: this call starts the work that the chart child
+    does (the charts, the PDF), when the command started one; the returned call renders
+    the rest, waits for the child and writes the files.
+
+    A command may write other files between the two calls while the child draws. Formats
+    are checked here, before anything starts.
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(
@@ -45,34 +61,40 @@ def render_report(
     stem = Path(out)
     if stem.suffix.lower() in (".pdf", ".html", ".md"):
         stem = stem.with_suffix("")
-    written: dict[str, Path] = {}
     from . import chart_worker
 
+    project = None
+    if "pdf" in formats:
+        from .render_typst import typst_project
+
+        project = typst_project(model)
     # Drawn, and the PDF compiled, by the chart child when the command started one (else
     # here, as they are asked for); the HTML is rendered here meanwhile.
-    chart_worker.prerender(
-        [c for sec in [model.summary, *model.outcomes, *model.sections] for c in sec.charts]
+    drawn = chart_worker.submit_report(
+        [c for sec in [model.summary, *model.outcomes, *model.sections] for c in sec.charts],
+        project,
     )
-    pdf = None
-    if "pdf" in formats:
-        from .render_typst import typst_sources
 
-        pdf = chart_worker.submit_pdf(typst_sources(model))
-    html = None
-    if "html" in formats:
-        from .render_html import render_html
+    def finish() -> dict[str, Path]:
+        written: dict[str, Path] = {}
+        pdf = drawn()
+        html = None
+        if "html" in formats:
+            from .render_html import render_html
 
-        html = render_html(model)
-    if pdf is not None:
-        data, _notes = pdf()
-        written["pdf"] = write_atomic(
-            stem.with_suffix(".pdf"), lambda fh: fh.write(data), private=False
-        )
-    if html is not None:
-        written["html"] = write_text_atomic(stem.with_suffix(".html"), html, private=False)
-    if "md" in formats:
-        written["md"] = write_markdown(model, stem.with_suffix(".md"))
-    return written
+            html = render_html(model)
+        if pdf is not None:
+            data, _notes = pdf()
+            written["pdf"] = write_atomic(
+                stem.with_suffix(".pdf"), lambda fh: fh.write(data), private=False
+            )
+        if html is not None:
+            written["html"] = write_text_atomic(stem.with_suffix(".html"), html, private=False)
+        if "md" in formats:
+            written["md"] = write_markdown(model, stem.with_suffix(".md"))
+        return written
+
+    return finish
 
 
 def chart_file_name(stem: str, chart_id: str) -> str:

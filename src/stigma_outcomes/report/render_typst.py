@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import InputError
-from .content import ReportModel
+from .content import Chart, ReportModel
 from .escape import map_strings, typst_text
 
 FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
@@ -30,16 +30,20 @@ def _template() -> bytes:
 
 def typst_sources(model: ReportModel) -> dict[str, bytes]:
     """The in-memory Typst project: template, model JSON and one SVG per chart."""
-    from .chart_style import PRINT_SHARE
-    from .charts import render_svg
+    return fill_project(typst_project(model))
 
-    files: dict[str, bytes] = {"main.typ": _template()}
+
+def typst_project(model: ReportModel) -> dict[str, bytes | Chart]:
+    """:func:`typst_sources` with each chart's file still its :class:`Chart` (undrawn)."""
+    from .chart_style import PRINT_SHARE
+
+    files: dict[str, bytes | Chart] = {"main.typ": _template()}
     data = _data(model)
     for group in [data["summary"], *data["outcomes"], *data["sections"]]:
         for chart in group["charts"]:
             source = chart.pop("_chart")
             name = f"{chart['id']}.svg"
-            files[name] = render_svg(source).encode("utf-8")
+            files[name] = source
             chart["file"] = name
             # Placed at the size it was drawn, so its text keeps its size in points.
             chart["width"] = round(100 * PRINT_SHARE.get(source.kind, 1.0), 2)
@@ -48,6 +52,21 @@ def typst_sources(model: ReportModel) -> dict[str, bytes]:
     data = map_strings(data, typst_text)
     files["model.json"] = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return files
+
+
+def fill_project(project: dict[str, bytes | Chart]) -> dict[str, bytes]:
+    """The project's charts drawn (:func:`~.charts.render_svg`: from the cache when drawn)."""
+    from .charts import render_svg
+
+    return {
+        name: render_svg(item).encode("utf-8") if isinstance(item, Chart) else item
+        for name, item in project.items()
+    }
+
+
+def compile_project(project: dict[str, bytes | Chart]) -> tuple[bytes, list[str]]:
+    """:func:`compile_pdf` of :func:`typst_project`'s project, its charts drawn."""
+    return compile_pdf(fill_project(project))
 
 
 def _data(model: ReportModel) -> dict[str, Any]:
