@@ -12,7 +12,8 @@ inputs without touching them, and writes every output into one folder, atomicall
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,45 @@ def _manifest(outputs: Any, out: Path, inputs: list[Path]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _write_tables(outputs: Any, tables: list[tuple[Any, Path]]) -> None:
+    """Write each table (private: they hold participant codes) and checksum it."""
+    from ._io import write_table
+
+    for frame, path in tables:
+        outputs.hash_staged(write_table(frame, path, private=True))
+
+
+@contextmanager
+def _beside(outputs: Any, out: Path) -> Iterator[Callable[..., None]]:
+    """One job on a second thread, into the same output set, while the block runs.
+
+    The job sees the set (its context is copied), its staging folder is made first on this
+    thread, and leaving the block waits for it: the job's error is raised unless the block
+    raised one of its own, which then carries the job's as a note. Nothing the job reads
+    may be changed by the block (the tables written are only read by the report).
+    """
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    outputs.staging_folder(out)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stigma-outcomes-write") as pool:
+        jobs: list[Any] = []
+
+        def submit(job: Callable[..., Any], *args: Any) -> None:
+            jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
+
+        try:
+            yield submit
+        except BaseException as err:
+            for job in jobs:
+                failure = job.exception()
+                if failure is not None:
+                    err.add_note(f"also, while writing in the background: {failure}")
+            raise
+        for job in jobs:
+            job.result()
+
+
 def rename_waves(waves: Any, names: dict[str, str]) -> Any:
     """Waves renamed by ``names``, including the occasions named after them.
 
@@ -209,7 +249,7 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['evaluator_qa', 'ledger', 'manifest']
     """
-    from ._io import write_table, write_text_atomic
+    from ._io import write_text_atomic
     from ._outputs import all_or_nothing
     from .comparison import compare
     from .ingest import load_responses
@@ -266,28 +306,31 @@ def run_evaluation(
     del keyed_items
     scored.release_keyed_items()
     settings = ev.report_settings()
-    files: dict[str, Path] = {}
+    files: dict[str, Path] = {"scores": out / "scores.csv", "ledger": out / "ledger.csv"}
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only
     # when the whole run has succeeded, replacing the previous run's complete set.
     with all_or_nothing() as outputs:
         say(f"writing scores, ledger and results to {out}")
-        files["scores"] = write_table(scores, out / "scores.csv", private=True)
-        files["ledger"] = write_table(scored.ledger, out / "ledger.csv", private=True)
-        files["results_json"] = results.to_json(out / "results.json")
-        files["results_csv"] = results.to_csv(out / "results.csv")
-        say(f"writing the report ({', '.join(ev.report.formats)})")
-        asks = ev.report.funder_asks(base)
-        model = build_report(
-            results, scores, scored.ledger, settings, planning, asks, registry=registry
-        )
-        for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
-            files[f"report_{fmt}"] = path
-        # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
-        # the scores and on the terminal, never in a report; private like them.
-        files["evaluator_qa"] = write_text_atomic(
-            out / "evaluator_qa.txt", model.evaluator_text(), private=True
-        )
+        with _beside(outputs, out) as early:
+            # The scores and the ledger (at 1M rows, most of the bytes a run writes) are
+            # written and checksummed on the other core while the report is built.
+            tables = [(scores, files["scores"]), (scored.ledger, files["ledger"])]
+            early(_write_tables, outputs, tables)
+            files["results_json"] = results.to_json(out / "results.json")
+            files["results_csv"] = results.to_csv(out / "results.csv")
+            say(f"writing the report ({', '.join(ev.report.formats)})")
+            asks = ev.report.funder_asks(base)
+            model = build_report(
+                results, scores, scored.ledger, settings, planning, asks, registry=registry
+            )
+            for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
+                files[f"report_{fmt}"] = path
+            # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
+            # the scores and on the terminal, never in a report; private like them.
+            files["evaluator_qa"] = write_text_atomic(
+                out / "evaluator_qa.txt", model.evaluator_text(), private=True
+            )
         outputs.remove_on_commit(_previous_set(out))
         manifest = _manifest(outputs, out, _inputs_of(ev, base))
         files["manifest"] = write_text_atomic(out / MANIFEST, manifest, private=False)
