@@ -21,9 +21,10 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, OutputError
 
@@ -244,6 +245,50 @@ class OutputSet:
             target: self._digests.get(target) or self.hash_staged(target)
             for target in sorted(self.staged)
         }
+
+    @contextlib.contextmanager
+    def beside(self, folder: str | os.PathLike[str]) -> Iterator[Callable[..., None]]:
+        """Jobs on a second thread, writing into this set, while the block runs.
+
+        ``with outputs.beside(folder) as submit: submit(job, *args)`` runs ``job(*args)`` on
+        one worker thread that sees this set (the job's context is copied), so a large file
+        is written while the main thread goes on. The staging folder for ``folder`` is made
+        first, on the calling thread (see :meth:`staging_folder`). Leaving the block waits
+        for every job: a job's error is raised, unless the block raised one of its own,
+        which then carries the job's as a note. The block must not change what a job reads.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from stigma_outcomes._io import write_text_atomic
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> with all_or_nothing() as outputs:
+        ...     with outputs.beside(d) as submit:
+        ...         submit(write_text_atomic, d / "big.txt", "written on the worker")
+        ...         _ = write_text_atomic(d / "small.txt", "written here")
+        >>> sorted(p.name for p in d.iterdir())
+        ['big.txt', 'small.txt']
+        """
+        import contextvars
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.staging_folder(folder)
+        jobs: list[Any] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stigma-outcomes-write") as pool:
+
+            def submit(job: Callable[..., Any], *args: Any) -> None:
+                jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
+
+            try:
+                yield submit
+            except BaseException as err:
+                for job in jobs:
+                    failure = job.exception()
+                    if failure is not None:
+                        err.add_note(f"also, while writing in the background: {failure}")
+                raise
+            for job in jobs:
+                job.result()
 
     def remove_on_commit(self, paths: Iterable[Path]) -> None:
         """Files of the previous set that the new set does not replace (removed at commit)."""

@@ -12,8 +12,7 @@ inputs without touching them, and writes every output into one folder, atomicall
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,37 +156,6 @@ def _write_tables(outputs: Any, tables: list[tuple[Any, Path]]) -> None:
         outputs.hash_staged(write_table(frame, path, private=True))
 
 
-@contextmanager
-def _beside(outputs: Any, out: Path) -> Iterator[Callable[..., None]]:
-    """One job on a second thread, into the same output set, while the block runs.
-
-    The job sees the set (its context is copied), its staging folder is made first on this
-    thread, and leaving the block waits for it: the job's error is raised unless the block
-    raised one of its own, which then carries the job's as a note. Nothing the job reads
-    may be changed by the block (the tables written are only read by the report).
-    """
-    import contextvars
-    from concurrent.futures import ThreadPoolExecutor
-
-    outputs.staging_folder(out)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stigma-outcomes-write") as pool:
-        jobs: list[Any] = []
-
-        def submit(job: Callable[..., Any], *args: Any) -> None:
-            jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
-
-        try:
-            yield submit
-        except BaseException as err:
-            for job in jobs:
-                failure = job.exception()
-                if failure is not None:
-                    err.add_note(f"also, while writing in the background: {failure}")
-            raise
-        for job in jobs:
-            job.result()
-
-
 def rename_waves(waves: Any, names: dict[str, str]) -> Any:
     """Waves renamed by ``names``, including the occasions named after them.
 
@@ -312,7 +280,7 @@ def run_evaluation(
     # when the whole run has succeeded, replacing the previous run's complete set.
     with all_or_nothing() as outputs:
         say(f"writing scores, ledger and results to {out}")
-        with _beside(outputs, out) as early:
+        with outputs.beside(out) as early:
             # The scores and the ledger (at 1M rows, most of the bytes a run writes) are
             # written and checksummed on the other core while the report is built.
             tables = [(scores, files["scores"]), (scored.ledger, files["ledger"])]
