@@ -1,9 +1,8 @@
 """Reports for funders and programme officers (SPEC §7): model, findings, privacy, renderers.
 
 :func:`build_report` turns results, scores and ledger into a :class:`ReportModel`;
-:func:`render_report` writes it as PDF, HTML and/or Markdown (:func:`start_report` in two
-steps, so a command can write other files while the chart child works). They are imported
-when first used, so a light submodule (such as :mod:`.chart_worker`) comes without pandas.
+:func:`render_report` writes it as PDF, HTML and/or Markdown. Both are imported when first
+used, so a light submodule (such as :mod:`.chart_worker`) comes without pandas.
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import ReportModel, ReportSettings, build_report
-    from .render import render_report, start_report
+    from .render import render_report
 
-__all__ = ["ReportModel", "ReportSettings", "build_report", "render_report", "start_report"]
+__all__ = ["ReportModel", "ReportSettings", "build_report", "render_report"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,8 +21,8 @@ def __getattr__(name: str) -> Any:
         from . import model
 
         return getattr(model, name)
-    if name in ("render_report", "start_report"):
-        from . import render
+    if name == "render_report":
+        from .render import render_report
 
-        return getattr(render, name)
+        return render_report
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
