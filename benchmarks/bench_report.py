@@ -7,6 +7,14 @@ wall time is the median of several runs, and peak memory is the child's maximum 
 Run from the repository root::
 
     python benchmarks/bench_report.py [--participants 100000] [--repeat 3] [--skip-large]
+
+With ``--stage WORK`` it times instead the report stage alone (``build_report`` then
+``render_report``, the chart child started as ``run`` starts it) on the inputs that stage
+gets from the 1,000,000-row long export of ``bench_run.py`` (made and captured once into
+WORK), each run a fresh process; ``--vs ../main`` alternates with another checkout and says
+whether the two wrote the same bytes::
+
+    python benchmarks/bench_report.py --stage /tmp/stage --repeat 3 --vs ../main
 """
 
 from __future__ import annotations
@@ -92,12 +100,115 @@ def _large_evaluation(folder: Path, n: int) -> Path:
     return path
 
 
+def _capture(evaluation: str, pickled: str) -> None:
+    """Run ``evaluation`` once in this process, pickling ``build_report``'s inputs."""
+    import pickle
+
+    import stigma_outcomes.report as report
+    from stigma_outcomes.pipeline import run_evaluation
+
+    build = report.build_report
+
+    def keep(*args: object, **kwargs: object) -> object:
+        with open(pickled, "wb") as fh:
+            pickle.dump((args, kwargs), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        return build(*args, **kwargs)
+
+    report.build_report = keep
+    run_evaluation(evaluation, tempfile.mkdtemp(prefix="bench-report-capture-"))
+
+
+def _stage(pickled: str, out: str) -> None:
+    """The report stage alone, as ``run`` does it (chart child first): prints its figures."""
+    from stigma_outcomes.report import chart_worker
+
+    chart_worker.start()
+    import pickle
+
+    with open(pickled, "rb") as fh:
+        args, kwargs = pickle.load(fh)
+    from stigma_outcomes.report import build_report, render_report
+
+    time.sleep(3.0)  # in a run the child has long imported matplotlib by now
+    cpu, wall = time.process_time(), time.perf_counter()
+    model = build_report(*args, **kwargs)
+    built_cpu, built = time.process_time(), time.perf_counter()
+    render_report(model, Path(out) / "report.pdf")
+    (Path(out) / "evaluator_qa.txt").write_text(model.evaluator_text(), encoding="utf-8")
+    chart_worker.stop()
+    figures = {
+        "build_cpu_s": built_cpu - cpu,
+        "build_wall_s": built - wall,
+        "render_cpu_s": time.process_time() - built_cpu,
+        "render_wall_s": time.perf_counter() - built,
+    }
+    print(json.dumps(figures))
+
+
+def report_stage(work: Path, runs: int, other: Path | None) -> dict[str, object]:
+    """``build_report`` + ``render_report`` of the 1,000,000-row long export (bench_run's
+    ``long1m``), each run a fresh process (its chart child included); with ``other``, that
+    checkout's ``src`` runs after each run, and the outputs of the two are compared."""
+    import os
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_run import make_long
+
+    pickled = work / "report_inputs.pkl"
+    if not pickled.exists():
+        evaluation = make_long(work / "long1m")
+        subprocess.run(
+            [sys.executable, __file__, "--capture", str(evaluation), str(pickled)], check=True
+        )
+    sides = {"this": None, "other": other} if other else {"this": None}
+    figures: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
+    for _ in range(runs):
+        for side, checkout in sides.items():
+            env = dict(os.environ)
+            if checkout is not None:
+                env["PYTHONPATH"] = str(checkout / "src")
+            folder = work / f"stage-{side}"
+            folder.mkdir(exist_ok=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--stage", str(pickled), str(folder)],
+                capture_output=True, text=True, env=env, check=False,
+            )  # fmt: skip
+            if done.returncode != 0:
+                raise SystemExit(f"report stage failed ({side}):\n{done.stderr[-2000:]}")
+            figures[side].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    out: dict[str, object] = {
+        side: {k: round(statistics.median(r[k] for r in rs), 2) for k in rs[0]}
+        for side, rs in figures.items()
+    }
+    if other is not None:
+        mine, theirs = work / "stage-this", work / "stage-other"
+        names = sorted(p.name for p in mine.iterdir())
+        out["same_bytes"] = names == sorted(p.name for p in theirs.iterdir()) and all(
+            (mine / n).read_bytes() == (theirs / n).read_bytes() for n in names
+        )
+    return out
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] in ("--capture", "--stage"):
+        (_capture if sys.argv[1] == "--capture" else _stage)(sys.argv[2], sys.argv[3])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument(
+        "--stage",
+        type=Path,
+        metavar="WORK",
+        help="time the report stage alone at 1M rows (inputs kept in WORK), then stop",
+    )
+    parser.add_argument("--vs", type=Path, help="with --stage: another checkout, alternating")
     opts = parser.parse_args()
+    if opts.stage is not None:
+        opts.stage.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(report_stage(opts.stage, opts.repeat, opts.vs), indent=2))
+        return
     tmp = Path(tempfile.mkdtemp(prefix="bench-report-"))
     out = {"help": _series([*CLI, "--help"], max(opts.repeat, 5))}
     out["demo"] = _series([*CLI, "demo", "--out", str(tmp / "demo")], opts.repeat)

@@ -18,8 +18,21 @@ SCRIPT = textwrap.dedent(
     """
     import json, os, signal, sys
     from stigma_outcomes.report import chart_worker
-    started = chart_worker.start()
+    lazy = sys.argv[1] == "lazy"
+    started = chart_worker.start(prepare=not lazy)
     from stigma_outcomes.report import charts
+    if lazy:
+        # Unprepared, the child has not loaded matplotlib (its font library) until asked.
+        import time
+        maps = lambda: open(f"/proc/{chart_worker._CHILD[0][0]}/maps").read()
+        time.sleep(1.0)
+        before = "ft2font" in maps()
+        chart_worker.prepare()
+        for _ in range(300):
+            if "ft2font" in maps():
+                break
+            time.sleep(0.1)
+        print(json.dumps({"before": before, "after": "ft2font" in maps()}))
     from stigma_outcomes.report.content import Chart
 
     def make():
@@ -125,6 +138,17 @@ def test_the_child_splits_its_charts_with_a_copy_of_itself_in_order(mode: str) -
 def test_charts_and_pdf_asked_in_one_go_come_back_with_the_same_bytes() -> None:
     got = _run("report")
     assert got == {"started": True, "cached": 2, "same": True, "pdf": True, "left": 0}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the child's maps (Linux)")
+def test_an_unprepared_child_imports_matplotlib_only_when_asked() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, "lazy"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.strip().splitlines()]
+    assert lines[0] == {"before": False, "after": True}
+    assert lines[-1] == {"started": True, "cached": 2, "same": True, "pdf": True, "left": 0}
 
 
 def test_a_report_job_whose_child_died_is_done_here() -> None:

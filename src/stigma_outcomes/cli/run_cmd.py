@@ -47,9 +47,10 @@ def run_command(
     """Read, score, compare and report, as the evaluation file says."""
     from ..report import chart_worker
 
-    # First, before anything heavy is imported: a child that imports matplotlib while this
-    # process reads, scores and compares, then draws the charts and compiles the PDF.
-    chart_worker.start()
+    # First, before anything heavy is imported: a child that draws the charts and compiles
+    # the PDF. It imports matplotlib only when the report is being built (build_report asks),
+    # so that it holds a few MiB, not some sixty, while the comparison's memory peaks.
+    chart_worker.start(prepare=False)
     try:
         from ..pipeline import run_evaluation
 

@@ -17,6 +17,7 @@ so an error surfaces where it always did.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import struct
@@ -74,8 +75,13 @@ def _single_threaded() -> bool:
         return "numpy" not in sys.modules
 
 
-def start() -> bool:
-    """Fork the child now; ``False`` where none can start (no fork, or threads running)."""
+def start(prepare: bool = True) -> bool:
+    """Fork the child now; ``False`` where none can start (no fork, or threads running).
+
+    With ``prepare`` the child imports matplotlib at once; without, only when
+    :func:`prepare` (or a first job) asks: until then it holds a few MiB, not some sixty,
+    while the command's own memory peaks (``run`` at a million rows).
+    """
     if not hasattr(os, "fork") or _CHILD or not _single_threaded():
         return False
     child_in, to_child = os.pipe()
@@ -86,7 +92,7 @@ def start() -> bool:
         os.close(from_child)
         code = 1
         try:
-            _serve(child_in, child_out)
+            _serve(child_in, child_out, prepare)
             code = 0
         finally:
             os._exit(code)
@@ -96,7 +102,7 @@ def start() -> bool:
     return True
 
 
-def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the child
+def _serve(receive: int, send: int, prepare: bool) -> None:  # pragma: no cover - in the child
     import gc
     import signal
 
@@ -109,25 +115,21 @@ def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the c
     # may itself fork to draw half the charts on the other core (_draw).
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
-    from matplotlib.backends import backend_svg  # noqa: F401 - imported while the parent works
-
-    from .charts import _pyplot, render_svg
-    from .render_typst import compile_pdf
-
-    _pyplot()
-    jobs: dict[str, Callable[[Any], Any]] = {
-        "charts": lambda charts: _draw(charts, render_svg),
-        "pdf": compile_pdf,
-    }
+    if prepare:
+        _prepare()
     while True:
         job = _read(receive)
         if job is None:
             return
         kind, payload = job
+        _prepare()
+        if kind == "prepare":
+            continue  # no answer: the parent does not wait for it
         if kind == "report":
             for reply in _report(*payload):
                 _write(send, reply)
             continue
+        jobs: dict[str, Callable[[Any], Any]] = {"charts": _draw_here, "pdf": _compile}
         try:
             reply = jobs[kind](payload)
         except Exception:
@@ -135,6 +137,27 @@ def _serve(receive: int, send: int) -> None:  # pragma: no cover - runs in the c
             # error is raised there, where it always was.
             reply = None
         _write(send, reply)
+
+
+def _prepare() -> None:  # pragma: no cover - runs in the child
+    """matplotlib imported and styled (once; later calls cost nothing)."""
+    from matplotlib.backends import backend_svg  # noqa: F401 - imported while the parent works
+
+    from .charts import _pyplot
+
+    _pyplot()
+
+
+def _draw_here(charts: list[Chart]) -> list[str]:  # pragma: no cover - runs in the child
+    from .charts import render_svg
+
+    return _draw(charts, render_svg)
+
+
+def _compile(files: dict[str, bytes]) -> tuple[bytes, list[str]]:  # pragma: no cover - child
+    from .render_typst import compile_pdf
+
+    return compile_pdf(files)
 
 
 def _report(
@@ -206,6 +229,15 @@ def _ask(kind: str, payload: object) -> Callable[[], Any] | None:
     except BrokenPipeError:  # the child died: this process does the work itself
         return None
     return lambda: _read(receive)
+
+
+def prepare() -> None:
+    """Have a child started without preparing import matplotlib now (nothing without a
+    child, or when it already has): the charts will be asked for soon."""
+    if _CHILD:
+        # A child that died has left the work to this process: nothing to prepare then.
+        with contextlib.suppress(BrokenPipeError):
+            _write(_CHILD[0][1], ("prepare", None))
 
 
 def prerender(charts: Sequence[Chart]) -> None:

@@ -176,9 +176,13 @@ def build_report(
     >>> model.summary.title
     'Summary'
     """
+    from . import chart_worker
     from .annex import annex_section
     from .methods import attrition_section, limitations_section, methods_section
     from .outcomes import Definitions
+
+    # A chart child the command started unprepared imports matplotlib meanwhile.
+    chart_worker.prepare()
 
     # Definitions are looked up once per build, never carried over from an earlier one.
     defs = Definitions(registry)
