@@ -9,10 +9,10 @@ Run from the repository root::
     python benchmarks/bench_report.py [--participants 100000] [--repeat 3] [--skip-large]
 
 With ``--stage WORK`` it times instead the report stage alone (``build_report`` then
-``render_report``, the chart child started as ``run`` starts it) on the inputs that stage
-gets from the 1,000,000-row long export of ``bench_run.py`` (made and captured once into
-WORK), each run a fresh process; ``--vs ../main`` alternates with another checkout and says
-whether the two wrote the same bytes::
+``render_report``, the chart child started as each checkout's ``run`` starts it) on the
+inputs that stage gets from the 1,000,000-row long export of ``bench_run.py`` (made and
+captured once into WORK), each run a fresh process; ``--vs ../main`` alternates with
+another checkout and says whether the two wrote the same bytes::
 
     python benchmarks/bench_report.py --stage /tmp/stage --repeat 3 --vs ../main
 """
@@ -118,31 +118,33 @@ def _capture(evaluation: str, pickled: str) -> None:
     run_evaluation(evaluation, tempfile.mkdtemp(prefix="bench-report-capture-"))
 
 
-def _stage(pickled: str, out: str) -> None:
-    """The report stage alone, as ``run`` does it (chart child first): prints its figures."""
-    from stigma_outcomes.report import chart_worker
-
-    chart_worker.start()
-    import pickle
-
-    with open(pickled, "rb") as fh:
-        args, kwargs = pickle.load(fh)
-    from stigma_outcomes.report import build_report, render_report
-
-    time.sleep(3.0)  # in a run the child has long imported matplotlib by now
-    cpu, wall = time.process_time(), time.perf_counter()
-    model = build_report(*args, **kwargs)
-    built_cpu, built = time.process_time(), time.perf_counter()
-    render_report(model, Path(out) / "report.pdf")
-    (Path(out) / "evaluator_qa.txt").write_text(model.evaluator_text(), encoding="utf-8")
-    chart_worker.stop()
-    figures = {
-        "build_cpu_s": built_cpu - cpu,
-        "build_wall_s": built - wall,
-        "render_cpu_s": time.process_time() - built_cpu,
-        "render_wall_s": time.perf_counter() - built,
-    }
-    print(json.dumps(figures))
+# The report stage alone, as ``run`` does it: the chart child forked first (before numpy,
+# so in a fresh interpreter, not this module), unprepared; a checkout whose ``run`` starts
+# no child (its start() takes no argument) runs without one, as its ``run`` does.
+STAGE = """
+import json, sys, time
+from pathlib import Path
+from stigma_outcomes.report import chart_worker
+try:
+    started = chart_worker.start(prepare=False)
+except TypeError:
+    started = False
+import pickle
+with open(sys.argv[1], "rb") as fh:
+    args, kwargs = pickle.load(fh)
+from stigma_outcomes.report import build_report, render_report
+out = Path(sys.argv[2])
+cpu, wall = time.process_time(), time.perf_counter()
+model = build_report(*args, **kwargs)
+built_cpu, built = time.process_time(), time.perf_counter()
+render_report(model, out / "report.pdf")
+(out / "evaluator_qa.txt").write_text(model.evaluator_text(), encoding="utf-8")
+figures = {"build_cpu_s": built_cpu - cpu, "build_wall_s": built - wall,
+           "render_cpu_s": time.process_time() - built_cpu,
+           "render_wall_s": time.perf_counter() - built, "child": float(started)}
+chart_worker.stop()
+print(json.dumps(figures))
+"""
 
 
 def report_stage(work: Path, runs: int, other: Path | None) -> dict[str, object]:
@@ -170,7 +172,7 @@ def report_stage(work: Path, runs: int, other: Path | None) -> dict[str, object]
             folder = work / f"stage-{side}"
             folder.mkdir(exist_ok=True)
             done = subprocess.run(
-                [sys.executable, __file__, "--stage", str(pickled), str(folder)],
+                [sys.executable, "-c", STAGE, str(pickled), str(folder)],
                 capture_output=True, text=True, env=env, check=False,
             )  # fmt: skip
             if done.returncode != 0:
@@ -190,8 +192,8 @@ def report_stage(work: Path, runs: int, other: Path | None) -> dict[str, object]
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] in ("--capture", "--stage"):
-        (_capture if sys.argv[1] == "--capture" else _stage)(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 4 and sys.argv[1] == "--capture":
+        _capture(sys.argv[2], sys.argv[3])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100_000)
