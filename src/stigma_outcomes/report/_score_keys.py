@@ -45,18 +45,19 @@ class ScoreKeys:
         self._codes: dict[str, tuple[np.ndarray, int]] = {}
         self._outcome: dict[tuple[str, str], np.ndarray] = {}
         self._texts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._codes_of: dict[str, np.ndarray] = {}
 
     @cached_property
     def _person(self) -> tuple[np.ndarray, int]:
         column = self.scores["participant_id"]
         if isinstance(column.dtype, pd.CategoricalDtype):
-            codes = column.cat.codes.to_numpy()
+            codes = self._cat_codes("participant_id")
             slots = len(column.cat.categories) + 1
         else:
             codes = pd.factorize(column)[0]
             slots = int(codes.max(initial=-1)) + 2
         kind = np.int32 if slots < 2**31 else np.int64
-        return codes.astype(kind) + kind(1), slots
+        return np.add(codes, 1, dtype=kind), slots
 
     @property
     def person(self) -> np.ndarray:
@@ -80,10 +81,17 @@ class ScoreKeys:
                 self._text_is[key] = as_text_is(values, text)
         return self._text_is[key]
 
+    def _cat_codes(self, column: str) -> np.ndarray:
+        """A categorical column's codes (pandas copies them on each ``.cat.codes``), kept."""
+        if column not in self._codes_of:
+            self._codes_of[column] = self.scores[column].cat.codes.to_numpy()
+        return self._codes_of[column]
+
     def _category_texts(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """A categorical column's codes and each category's ``astype(str)`` text, kept."""
         if column not in self._texts:
             codes, texts = _category_texts(self.scores[column])
+            self._codes_of.setdefault(column, codes)
             self._texts[column] = (codes, texts.to_numpy(dtype=object))
         return self._texts[column]
 
@@ -94,7 +102,7 @@ class ScoreKeys:
             values = self.scores[column]
             if isinstance(values.dtype, pd.CategoricalDtype):
                 hit = np.asarray(values.cat.categories == value, dtype=bool)
-                self._equals[key] = _mark(values.cat.codes.to_numpy(), hit)
+                self._equals[key] = _mark(self._cat_codes(column), hit)
             else:
                 self._equals[key] = (values == value).to_numpy(dtype=bool)
         return self._equals[key]
@@ -105,9 +113,7 @@ class ScoreKeys:
         if column not in self._codes:
             values = self.scores[column]
             codes = (
-                values.cat.codes.to_numpy()
-                if isinstance(values.dtype, pd.CategoricalDtype)
-                else None
+                self._cat_codes(column) if isinstance(values.dtype, pd.CategoricalDtype) else None
             )
             if codes is not None and (not len(codes) or codes.min() >= 0):
                 self._codes[column] = (codes, len(values.cat.categories))
@@ -124,7 +130,7 @@ class ScoreKeys:
         if isinstance(wave.dtype, pd.CategoricalDtype):
             categories = wave.cat.categories
             if pd.api.types.infer_dtype(categories, skipna=False) == "string":
-                return wave.cat.codes.to_numpy(), [str(c) for c in categories]
+                return self._cat_codes("wave"), [str(c) for c in categories]
         return text_codes(wave)
 
     @cached_property
@@ -164,7 +170,7 @@ def _mark(codes: np.ndarray, hit: np.ndarray) -> np.ndarray:
     if len(found) == 0:
         return np.zeros(len(codes), dtype=bool)
     if len(found) == 1:
-        return codes == found[0]
+        return codes == int(found[0])  # a Python int: compared in the codes' narrow type
     return np.append(hit, False)[codes]
 
 

@@ -112,8 +112,11 @@ def _flow_counts(
     wide = np.int32 if people * cells < 2**31 else np.int64
 
     def cell_keys(rows: np.ndarray) -> np.ndarray:
-        inst, scale = inst_code[rows].astype(wide), scale_code[rows].astype(wide)
-        return pid[rows].astype(wide) * cells + inst * (n_scales + 1) + scale + 1
+        key = np.multiply(pid[rows], cells, dtype=wide)
+        key += np.multiply(inst_code[rows], n_scales + 1, dtype=wide)
+        key += scale_code[rows]
+        key += 1
+        return key
 
     keys_at = [
         cell_keys(np.flatnonzero(ok & (wave_code == code_of(wave_labels, w))))
