@@ -181,16 +181,22 @@ def register_group_flow(
     back = np.zeros(keys.people, dtype=bool)
     back[keys.person[keys.text_is("wave", tw)]] = True
     came_back = back[keys.person[first]]
-    values = scores[group_col].iloc[first]
-    group = values.astype(object).where(values.notna(), NO_GROUP)
-    counts = pd.DataFrame({"group": group.astype(str).to_numpy(), "back": came_back})
-    table = counts.groupby("group", sort=True)["back"].agg(["size", "sum"])
-    groups = [str(g) for g in table.index]
-    for g, row in table.iterrows():
+    # Each person's group as text (a missing one: NO_GROUP), made once per distinct value;
+    # groups of the same text are one group, in the order of their texts.
+    codes, uniques = pd.factorize(scores[group_col].iloc[first])
+    texts = [str(u) for u in np.asarray(uniques, dtype=object)] + [NO_GROUP]
+    labels, slot = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    person_slot = slot.ravel()[codes]  # code −1 (missing) takes the last text, NO_GROUP
+    size = np.bincount(person_slot, minlength=len(labels))
+    both = np.bincount(person_slot[came_back], minlength=len(labels))
+    groups = [str(g) for g, n in zip(labels, size, strict=True) if n]
+    for g, n, b in zip(labels, size, both, strict=True):
+        if not n:
+            continue
         key = f"flowg|{g}"
-        d.count(f"{key}|pre", int(row["size"]))
-        d.count(f"{key}|both", int(row["sum"]))
-        d.count(f"{key}|no_post", int(row["size"] - row["sum"]))
+        d.count(f"{key}|pre", int(n))
+        d.count(f"{key}|both", int(b))
+        d.count(f"{key}|no_post", int(n - b))
         d.relation(f"{key}|pre", [f"{key}|both", f"{key}|no_post"])
         d.share(f"{key}|came_back", f"{key}|both", f"{key}|pre")
     for part in ("pre", "both", "no_post"):
