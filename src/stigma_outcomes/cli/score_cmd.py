@@ -91,6 +91,43 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Score every participant on the instruments' scales; write scores, ledger and alerts."""
+    options = dict(locals())  # the command's options, handed on whole
+    from ..ingest.formats._started import forget_started, start_reading
+
+    # Arrow parses the exports on the idle core while the imports below hold the GIL.
+    start_reading(exports)
+    try:
+        _score(**options)
+    finally:
+        forget_started()
+
+
+def _score(
+    exports: list[Path],
+    out: Path,
+    instrument: list[str] | None,
+    mapping: Path | None,
+    id_col: str | None,
+    wave_col: str | None,
+    wave: list[str] | None,
+    carry: list[str] | None,
+    flavor: str | None,
+    ledger: Path | None,
+    alerts: Path | None,
+    duplicates: DuplicatePolicy,
+    casefold_ids: bool,
+    wide: Path | None,
+    no_items: bool,
+    sheet: str | None,
+    dictionary: Path | None,
+    include_previews: bool,
+    include_incomplete: bool,
+    pii: list[str] | None,
+    id_key_file: Path | None,
+    instruments_dir: Path | None,
+    strict: bool,
+    as_json: bool,
+) -> None:
     from .._outputs import all_or_nothing, check_output_paths
     from ..ingest.settings import LoadSettings
     from ..instruments.registry import Registry
@@ -135,19 +172,29 @@ def score_command(
         alerts_path = default_alerts
     # All or nothing: scores, ledger, alerts, the item responses (which 'compare' reads for
     # in-sample reliability) and the wide file move into place together.
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
     from .._io import write_table
 
-    with all_or_nothing() as outputs:
-        result.write(out, ledger, alerts_path)
+    # The pool is left (every write finished) before the set is committed or aborted.
+    with all_or_nothing() as outputs, ThreadPoolExecutor(max_workers=1) as pool:
+        # The item responses are written on the other core while the scores are written
+        # here: both writers spend most of their time in Arrow and numpy, without the GIL.
+        items_written = None
         if items_path is not None:
-            result.write_items(items_path)
+            write_items = contextvars.copy_context().run  # staged into the same output set
+            items_written = pool.submit(write_items, result.write_items, items_path)
         else:
             # An older run's item responses would no longer match these scores: 'compare'
             # reads the file beside the scores, so it goes with the rest of the set.
             outputs.remove_on_commit([items_beside(out)])
+        result.write(out, ledger, alerts_path)
         if wide is not None:
             write_table(result.wide(), wide, private=True)
-    summary = result.summary()
+        summary = result.summary()
+        if items_written is not None:
+            items_written.result()
     summary["outputs"] = {
         "scores": str(out),
         "ledger": str(ledger) if ledger else None,

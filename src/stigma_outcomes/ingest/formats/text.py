@@ -15,17 +15,20 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ...errors import InputError
 from ..encoding import SAMPLE_BYTES, Sniffed, sniff_delimiter, sniff_encoding
-from .sheet import Sheet
+from ._started import take_started
+
+if TYPE_CHECKING:
+    from .sheet import Sheet
 
 _UTF8 = {"utf-8", "utf8", "utf-8-sig", "ascii"}
 _TSV_SUFFIXES = {".tsv", ".tab"}
@@ -57,6 +60,44 @@ def read_text(
     (';', ['q1', 'NA', nan])
     """
     file = Path(path)
+    first = take_started(file, encoding, delimiter) or _first_parse(file, encoding, delimiter)
+    meta, skip = first.meta, first.skip
+    if isinstance(first.table, pa.Table):
+        return _sheet_from_arrow(first.table, file, meta, skip)
+    sniffed = first.sniffed
+    text = _decode_all(file, sniffed.encoding)
+    if sniffed.encoding.lower() not in _UTF8 and first.width > 1:
+        # Transcoded once, the text can still take the fast parser.
+        data = text.removeprefix("\ufeff").encode("utf-8")
+        trailing = _trailing_blank_lines(text[-4096:])
+        table = _arrow_read(
+            lambda: pa.BufferReader(data),
+            first.delimiter,
+            first.width,
+            True,
+            trailing,
+            skip,
+            _block_size(data),
+        )
+        if isinstance(table, pa.Table):
+            return _sheet_from_arrow(table, file, meta, skip)
+    return _read_python(text, file, first.delimiter, meta, skip)
+
+
+@dataclass
+class _FirstParse:
+    """What sniffing and the fast parse found: Arrow's table, or what the slow path needs."""
+
+    table: pa.Table | None
+    sniffed: Sniffed
+    delimiter: str
+    width: int
+    skip: int
+    meta: dict
+
+
+def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _FirstParse:
+    """Sniff the encoding, delimiter and width, and parse with Arrow when the file allows."""
     size = file.stat().st_size
     with file.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
@@ -92,14 +133,14 @@ def read_text(
         "bytes": size,
     }
     table = None
-    trailing = 0
     if sniffed.encoding.lower() in _UTF8 and width > 1:
         trailing = _trailing_blank_lines(_tail(file).decode("utf-8", errors="ignore"))
         block = _block_size(sample)
+        sep = delimiter
 
         def parse(multiline: bool) -> pa.Table | _Sentinel | None:
             return _arrow_read(
-                lambda: pa.OSFile(str(file)), delimiter, width, multiline, trailing, skip, block
+                lambda: pa.OSFile(str(file)), sep, width, multiline, trailing, skip, block
             )
 
         table = parse(multiline)
@@ -116,19 +157,9 @@ def read_text(
                 where=str(file),
                 fix="leave out --encoding so the encoding is detected, or give the right one",
             )
-    if isinstance(table, pa.Table):
-        return _sheet_from_arrow(table, file, meta, skip)
-    text = _decode_all(file, sniffed.encoding)
-    if sniffed.encoding.lower() not in _UTF8 and width > 1:
-        # Transcoded once, the text can still take the fast parser.
-        data = text.removeprefix("\ufeff").encode("utf-8")
-        trailing = _trailing_blank_lines(text[-4096:])
-        table = _arrow_read(
-            lambda: pa.BufferReader(data), delimiter, width, True, trailing, skip, _block_size(data)
-        )
-        if isinstance(table, pa.Table):
-            return _sheet_from_arrow(table, file, meta, skip)
-    return _read_python(text, file, delimiter, meta, skip)
+    return _FirstParse(
+        table if isinstance(table, pa.Table) else None, sniffed, delimiter, width, skip, meta
+    )
 
 
 class _Sentinel:
@@ -288,6 +319,10 @@ def _arrow_parse(
 
 
 def _sheet_from_arrow(table: pa.Table, file: Path, meta: dict, skip: int = 0) -> Sheet:
+    import pyarrow.compute as pc
+
+    from .sheet import Sheet
+
     numbers = np.arange(1 + skip, table.num_rows + 1 + skip, dtype=np.int64)
     keep = None
     for column in table.columns:
@@ -326,6 +361,10 @@ def _decode_all(file: Path, encoding: str) -> str:
 
 
 def _read_python(text: str, file: Path, delimiter: str, meta: dict, skip: int = 0) -> Sheet:
+    import pandas as pd
+
+    from .sheet import Sheet
+
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
