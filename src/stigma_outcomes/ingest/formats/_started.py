@@ -83,12 +83,16 @@ def take_started(
     if entry is None:
         return None
     stamp, future = entry
-    result = future.result()
+    exception = future.exception()  # waits for the parse
     try:
         unchanged = _stamp(os.stat(file)) == stamp
     except OSError:
         unchanged = False
-    return result if unchanged else None
+    if not unchanged:
+        return None  # what was parsed (or failed) may not be what the file holds now
+    if exception is not None:
+        raise exception
+    return future.result()
 
 
 def forget_started() -> None:
