@@ -132,3 +132,11 @@ def test_what_was_never_taken_is_forgotten(tmp_path: Path) -> None:
     forget_started()
     assert not _started._STARTED
     assert take_started(path, None, None) is None
+
+
+def test_a_file_named_twice_is_started_once(tmp_path: Path) -> None:
+    path = tmp_path / "pre.csv"
+    path.write_text("id,q1\nA,1\n")
+    start_reading([path, tmp_path / "." / "pre.csv"])
+    assert len(_started._STARTED) == 1
+    assert read_text(path).cells.shape == read_text(path).cells.shape == (2, 2)

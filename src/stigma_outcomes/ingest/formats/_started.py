@@ -48,9 +48,12 @@ def start_reading(paths: list[Path]) -> None:
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
+        key = _key(path, None, None)
         future: Future = Future()
         with _LOCK:
-            _STARTED[_key(path, None, None)] = (_stamp(info), future)
+            if key in _STARTED:
+                continue  # a file named twice is parsed ahead once (its first reading takes it)
+            _STARTED[key] = (_stamp(info), future)
         jobs.append((Path(path), future))
     if jobs:
         threading.Thread(target=_run, args=(jobs,), name="read-ahead", daemon=True).start()
