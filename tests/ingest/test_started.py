@@ -140,3 +140,20 @@ def test_a_file_named_twice_is_started_once(tmp_path: Path) -> None:
     start_reading([path, tmp_path / "." / "pre.csv"])
     assert len(_started._STARTED) == 1
     assert read_text(path).cells.shape == read_text(path).cells.shape == (2, 2)
+
+
+def test_parses_on_two_threads_leave_the_process_hook_as_it_was(tmp_path: Path) -> None:
+    import sys
+
+    before = sys.unraisablehook
+    paths = []
+    for k in range(4):
+        path = tmp_path / f"w{k}.csv"
+        path.write_text("id,q1\n" + "".join(f"P{i},{i % 5}\n" for i in range(5000)))
+        paths.append(path)
+    start_reading(paths[:2])
+    for path in paths[2:]:
+        read_text(path)  # parsed here while the read-ahead thread parses the others
+    for path in paths[:2]:
+        assert read_text(path).cells.shape == (5001, 2)
+    assert sys.unraisablehook is before
