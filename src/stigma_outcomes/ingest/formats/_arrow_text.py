@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -124,6 +125,10 @@ def _arrow_parse(
 
 _PARSING = threading.Lock()
 
+ONE_THREAD: ContextVar[bool] = ContextVar("stigma_outcomes_parse_one_thread", default=False)
+"""Parse on the calling thread alone (the read-ahead: the command's own thread, busy with
+its imports meanwhile, keeps the other core)."""
+
 
 def _read_csv(
     source: pa.NativeFile,
@@ -136,7 +141,12 @@ def _read_csv(
 ) -> pa.Table:
     return pacsv.read_csv(
         source,
-        read_options=pacsv.ReadOptions(column_names=names, block_size=block_size, skip_rows=skip),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            block_size=block_size,
+            skip_rows=skip,
+            use_threads=not ONE_THREAD.get(),
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             newlines_in_values=multiline,

@@ -60,6 +60,11 @@ def start_reading(paths: list[Path]) -> None:
 
 
 def _run(jobs: list[tuple[Path, Future]]) -> None:
+    from ._arrow_text import ONE_THREAD
+
+    # One core parses; the command's thread, importing meanwhile, has the other. (Arrow's
+    # threads too would take turns with it on two cores, and the imports are the longer.)
+    ONE_THREAD.set(True)  # this thread's own context: no other parse is affected
     for file, future in jobs:
         if not future.set_running_or_notify_cancel():
             continue
