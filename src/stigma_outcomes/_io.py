@@ -12,7 +12,6 @@ import contextlib
 import errno
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -40,9 +39,6 @@ def _write_file(handle: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
 def _create(path: Path) -> IO[bytes]:
     """A new file, owner-only until it is moved into place (refuses to reuse a name)."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE), "wb")
-
-
-_STAGING = threading.Lock()
 
 
 def write_atomic(
@@ -76,8 +72,7 @@ def write_atomic(
     target = Path(path)
     staging = ACTIVE.get()
     if staging is not None:
-        with _STAGING:  # files of one set may be written on two threads at once
-            staged = staging.staging_file(target, private)
+        staged = staging.staging_file(target, private)
         try:
             _write_file(_create(staged), write)
         except OSError as err:

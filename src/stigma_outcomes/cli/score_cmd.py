@@ -172,19 +172,14 @@ def _score(
         alerts_path = default_alerts
     # All or nothing: scores, ledger, alerts, the item responses (which 'compare' reads for
     # in-sample reliability) and the wide file move into place together.
-    import contextvars
-    from concurrent.futures import ThreadPoolExecutor
-
     from .._io import write_table
 
-    # The pool is left (every write finished) before the set is committed or aborted.
-    with all_or_nothing() as outputs, ThreadPoolExecutor(max_workers=1) as pool:
-        # The item responses are written on the other core while the scores are written
-        # here: both writers spend most of their time in Arrow and numpy, without the GIL.
-        items_written = None
+    with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
         if items_path is not None:
-            write_items = contextvars.copy_context().run  # staged into the same output set
-            items_written = pool.submit(write_items, result.write_items, items_path)
+            # The item responses are written on the other core while the scores are
+            # written here: both writers spend most of their time in Arrow and numpy,
+            # without the GIL.
+            in_background(result.write_items, items_path)
         else:
             # An older run's item responses would no longer match these scores: 'compare'
             # reads the file beside the scores, so it goes with the rest of the set.
@@ -193,8 +188,6 @@ def _score(
         if wide is not None:
             write_table(result.wide(), wide, private=True)
         summary = result.summary()
-        if items_written is not None:
-            items_written.result()
     summary["outputs"] = {
         "scores": str(out),
         "ledger": str(ledger) if ledger else None,
