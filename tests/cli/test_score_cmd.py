@@ -266,6 +266,7 @@ def test_objects_the_process_froze_stay_frozen(tmp_path: Path) -> None:
         assert frozen > 0
         result = runner.invoke(app, ["score", str(pre), "--out", str(tmp_path / "s.csv")])
         assert result.exit_code == 0, result.output
-        assert gc.get_freeze_count() == frozen
+        # Some frozen objects may have been freed meanwhile; none was unfrozen (that empties it).
+        assert gc.get_freeze_count() > frozen // 2
     finally:
         gc.unfreeze()
