@@ -42,6 +42,7 @@ from stigma_outcomes.errors import AnalysisError
 
 from ._ancova_fit import ETA_METHOD, fit_scale
 from ._codes import present_labels
+from ._score_codes import stable_order
 from .pairing import Pairs
 from .table import ScoreTable
 
@@ -118,8 +119,8 @@ def _wide_by_scale(
     wide = pd.DataFrame({"pre": pairs.pre, "post": pairs.post, "group": labels})
     for cov in covariates:
         wide[cov] = coded[cov].to_numpy()[rows_from]
-    order = np.argsort(pairs.scale_code, kind="stable")
-    bounds = np.searchsorted(pairs.scale_code[order], np.arange(len(table.scales) + 1))
+    order = stable_order(pairs.scale_code)
+    bounds = np.r_[0, np.cumsum(np.bincount(pairs.scale_code, minlength=len(table.scales)))]
     return [
         wide.iloc[order[bounds[k] : bounds[k + 1]]].dropna().reset_index(drop=True)
         for k in range(len(table.scales))
