@@ -19,13 +19,30 @@ DIRECT_LOOKUP_LIMIT = 64_000_000
 """Largest scales × participants for matching through a lookup table (else by sorting)."""
 
 
+_CHUNK = 1 << 20
+
+
+def code_counts(codes: np.ndarray, n_labels: int) -> np.ndarray:
+    """``np.bincount`` of the codes ≥ 0 (−1, missing, not counted), ``n_labels`` long.
+
+    Narrow codes are counted a million at a time: bincount widens what it counts to 64-bit
+    integers, and a block of them is reused instead of one as long as the column.
+    """
+    if codes.dtype == np.intp or len(codes) <= _CHUNK:
+        present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
+        return np.bincount(present, minlength=n_labels)
+    out = np.zeros(n_labels, dtype=np.int64)
+    for start in range(0, len(codes), _CHUNK):
+        out += code_counts(codes[start : start + _CHUNK], n_labels)
+    return out
+
+
 def drop_unused(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
     """Drop labels no row uses (a categorical's unused categories), keeping their order."""
-    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
-    used = np.bincount(present, minlength=len(labels)) > 0
+    used = code_counts(codes, len(labels)) > 0
     if used.all():
         return codes, labels
-    remap = np.append(np.cumsum(used) - 1, -1)
+    remap = np.append(np.cumsum(used) - 1, -1).astype(codes.dtype)  # fewer labels: fits
     return remap[codes], [label for label, u in zip(labels, used, strict=True) if u]
 
 
@@ -68,7 +85,7 @@ def add_codes(
     ]
     attrs["waves"] = [str(w) for w in wave_names]
     if group_col is not None:
-        group, levels = drop_unused(*text_codes(out[group_col], sort=True))
+        group, levels = drop_unused(*text_codes(out[group_col], sort=True, narrow=True))
         out["_group"] = narrow_codes(group)
         attrs["group_levels"] = [str(v) for v in levels]
     return attrs

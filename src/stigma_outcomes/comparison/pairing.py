@@ -83,7 +83,7 @@ def valid_scores(
             continue
         # each distinct value becomes text once (a categorical's categories), not each row;
         # the key columns are kept as categoricals of that text (codes, not a string a row)
-        col_codes, labels = text_codes(scores[col], sort=col != "participant_id")
+        col_codes, labels = text_codes(scores[col], sort=col != "participant_id", narrow=True)
         if len(rows) < len(col_codes):
             col_codes = col_codes[rows]
         if (col_codes < 0).any():
