@@ -77,7 +77,8 @@ def add_codes(
     combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
     present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
     out["_pid"] = narrow_codes(pid)
-    out["_scale"] = np.searchsorted(present, combined).astype(np.int64, copy=False)
+    # narrow like the others: every use that multiplies it widens it first
+    out["_scale"] = narrow_codes(np.searchsorted(present, combined))
     out["_wave"] = narrow_codes(wave)
     n_scales = max(len(scale_names), 1)
     attrs["scales"] = [
@@ -136,9 +137,9 @@ def narrow_codes(codes: np.ndarray) -> np.ndarray:
 def refuse_duplicates(out: pd.DataFrame) -> None:
     n_pid = int(out["_pid"].max()) + 1 if len(out) else 1
     n_wave = int(out["_wave"].max()) + 1 if len(out) else 1
-    key = (out["_scale"].to_numpy() * n_wave + out["_wave"].to_numpy()) * n_pid + out[
-        "_pid"
-    ].to_numpy()
+    key = (
+        out["_scale"].to_numpy().astype(np.int64) * n_wave + out["_wave"].to_numpy()
+    ) * n_pid + out["_pid"].to_numpy()
     span = (int(out["_scale"].max()) + 1) * n_wave * n_pid if len(out) else 0
     if span <= DIRECT_LOOKUP_LIMIT:
         # dense keys: counted directly, no sort

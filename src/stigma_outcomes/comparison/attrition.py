@@ -102,12 +102,12 @@ def attrition_records(
     table = scale_table(valid)
     n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
     levels: list[str] = list(valid.attrs.get("group_levels", [])) if group_col else []
-    scale_all = valid["_scale"].to_numpy()
+    scale_all = valid["_scale"].to_numpy()  # narrow: widened before it is multiplied
     pid_all = valid["_pid"].to_numpy()
     group_all = _group_codes(valid, group_col)
 
     def keys(rows: np.ndarray) -> np.ndarray:  # (scale, participant) of some rows only
-        return scale_all[rows] * n_pid + pid_all[rows]
+        return scale_all[rows].astype(np.int64) * n_pid + pid_all[rows]
 
     at_base = np.flatnonzero(wave_mask(valid, baseline_wave))
     base_key = keys(at_base)
@@ -120,7 +120,7 @@ def attrition_records(
     for wave in later_waves:
         at_later = np.flatnonzero(wave_mask(valid, wave))
         completer = _present_in(base_key, keys(at_later), (len(table) or 1) * n_pid)
-        later_scale, later_group = scale_all[at_later], group_all[at_later]
+        later_scale, later_group = scale_all[at_later].astype(np.int64), group_all[at_later]
         n_whole = np.bincount(later_scale, minlength=len(table))
         has = later_group >= 0
         n_group = np.bincount(

@@ -274,8 +274,8 @@ def pair_waves(
     from_idx = np.flatnonzero(wave_mask(valid, from_wave))
     to_idx = np.flatnonzero(wave_mask(valid, to_wave))
     # keys (scale, participant) of the two waves' rows only
-    key_from = codes[from_idx] * n_pid + pid[from_idx]
-    key_to = codes[to_idx] * n_pid + pid[to_idx]
+    key_from = codes[from_idx].astype(np.int64) * n_pid + pid[from_idx]
+    key_to = codes[to_idx].astype(np.int64) * n_pid + pid[to_idx]
     span = (int(codes.max()) + 1) * n_pid if len(codes) else 0
     if span <= DIRECT_LOOKUP_LIMIT:
         # keys are dense: a direct lookup table matches in linear time, no sorting
@@ -301,7 +301,7 @@ def pair_waves(
         from_wave=str(from_wave),
         to_wave=str(to_wave),
         scales=scale_table(valid),
-        scale_code=codes[rows_from],
+        scale_code=codes[rows_from].astype(np.int64),  # multiplied into cells downstream
         participant_id=valid["participant_id"].array.take(rows_from),
         pre=score[rows_from],
         post=score[rows_to],
