@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stigma_outcomes.comparison._ancova_fit import _ols
+from stigma_outcomes.comparison._codes import appearance_codes
 from stigma_outcomes.comparison._score_codes import stable_order
 from stigma_outcomes.comparison.ancova import fit_ancova
 from stigma_outcomes.comparison.attrition import wave_counts
@@ -180,3 +181,13 @@ def test_many_distinct_differences_take_the_plain_path_with_the_same_bits():
     )  # fmt: skip
     assert by_group is not None
     _same(by_group, expected)
+
+
+@FAST
+@given(st.lists(st.integers(0, 40), max_size=300), st.sampled_from([np.int8, np.int32, np.int64]))
+def test_appearance_codes_equal_factorize_already_in_order_or_not(values, kind):
+    raw = np.array(values, dtype=kind)
+    ordered = pd.factorize(raw)[0].astype(kind)  # numbered as they appear: the fast exit
+    for codes in (raw, ordered):
+        assert appearance_codes(codes).tolist() == pd.factorize(codes)[0].tolist()
+        assert appearance_codes(codes).dtype == np.int64

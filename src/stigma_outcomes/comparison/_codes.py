@@ -130,6 +130,12 @@ def appearance_codes(codes: np.ndarray) -> np.ndarray:
         rank = np.empty(len(present), dtype=np.int64)
         rank[np.argsort(first, kind="stable")] = np.arange(len(present))
         return rank[np.searchsorted(present, codes)]
+    # codes already numbered as they first appear (a new code is always one above the
+    # largest so far: every smaller one was seen before it) are their own renumbering
+    running = np.maximum.accumulate(codes)
+    if codes[0] == 0 and bool((codes[1:] <= running[:-1] + 1).all()):
+        return codes.astype(np.int64)
+    del running
     # each code's first row in one pass (no sort of the rows), then the few codes ranked
     first = np.full(int(codes.max()) + 1, len(codes), dtype=np.int64)
     np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))

@@ -76,9 +76,12 @@ def add_codes(
     wave, wave_names = codes_of("wave", True)
     combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
     present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
+    # each combined code's place among those present (a lookup, not a search per row)
+    place = np.full(int(present[-1]) + 1 if len(present) else 1, -1, dtype=np.int64)
+    place[present] = np.arange(len(present))
     out["_pid"] = narrow_codes(pid)
     # narrow like the others: every use that multiplies it widens it first
-    out["_scale"] = narrow_codes(np.searchsorted(present, combined))
+    out["_scale"] = narrow_codes(place[combined])
     out["_wave"] = narrow_codes(wave)
     n_scales = max(len(scale_names), 1)
     attrs["scales"] = [
