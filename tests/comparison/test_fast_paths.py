@@ -191,3 +191,41 @@ def test_appearance_codes_equal_factorize_already_in_order_or_not(values, kind):
     for codes in (raw, ordered):
         assert appearance_codes(codes).tolist() == pd.factorize(codes)[0].tolist()
         assert appearance_codes(codes).dtype == np.int64
+
+
+@FAST
+@given(st.integers(0, 2**32 - 1), st.sampled_from([1, 7, 50]))
+def test_reliable_change_counted_in_blocks_equals_all_at_once(seed, block):
+    from stigma_outcomes.comparison import rci
+    from stigma_outcomes.comparison.scale_facts import resolve_scale_meta
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 200))
+    frame = pd.DataFrame(
+        {
+            "participant_id": np.tile(np.arange(n).astype(str), 2),
+            "wave": np.repeat(["pre", "post"], n),
+            "instrument": "ucla3",
+            "scale": "total",
+            "score": rng.integers(3, 10, 2 * n).astype(float),
+            "status": "ok",
+            "arm": np.tile(rng.choice(["a", "b"], n), 2),
+        }
+    )
+    table = ScoreTable.from_scores(frame, "arm")
+    if not table.has_wave("pre"):
+        return
+    meta = resolve_scale_meta(table.scales)
+    inputs = rci.rci_inputs(table.coded, "pre", meta)
+    pairs = table.pairs("pre", "post")
+    cell = pairs.scale_code * 3 + (pairs.group_code.astype(np.int64) + 1)
+    whole = rci.rci_cell_counts(cell, len(table.scales) * 3, pairs, inputs, meta)
+    saved = rci._BLOCK
+    try:
+        rci._BLOCK = block
+        blocks = rci.rci_cell_counts(cell, len(table.scales) * 3, pairs, inputs, meta)
+    finally:
+        rci._BLOCK = saved
+    assert sorted(whole) == sorted(blocks)
+    for key in whole:
+        assert whole[key].tolist() == blocks[key].tolist() and whole[key].dtype == blocks[key].dtype
