@@ -2,9 +2,11 @@
 
 Each case times two whole commands, A (ours) and B (the peer or the floor), in alternating runs
 (A B A B …) so that a drift in the machine's speed moves both alike; each figure is the median
-of the runs, and the ratio is the median of the pair-by-pair ratios A/B. Peak memory is each
-child's own maximum resident set (``os.wait4``); the inputs are made in a separate process so
-that this one stays small (a child's reported peak is at least its parent's size at fork).
+of the runs, and the ratio is the median of the pair-by-pair ratios A/B. Peak memory is the
+larger of each child's own maximum resident set (``os.wait4``) and the sampled peak of its
+whole process tree (PSS summed: ``demo`` draws its charts in a child of its own); the inputs
+are made in a separate process so that this one stays small (a child's reported peak is at
+least its parent's size at fork).
 
 The printed figures also hold each side's median CPU seconds (user + system, from the same
 ``os.wait4``) and their paired ratio: on a shared machine the steadier reading.
@@ -52,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _timing import TreeMemory
 
 REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "BENCHMARKS.md"
@@ -100,7 +103,9 @@ def _cli() -> list[str]:
 
 
 def _run(args: list[str], cwd: Path) -> Run:
-    """One whole child process: wall seconds and its own peak RSS.
+    """One whole child process: wall and CPU seconds, and its peak memory: the larger of
+    its own peak RSS (``wait4``) and the sampled peak of its process tree's summed PSS (the
+    chart child of ``demo`` is not in the first).
 
     The page cache's dirty data is written out first (``os.sync``, not timed): otherwise
     the previous command's unflushed output (R's ``fwrite`` does not sync) is written
@@ -112,14 +117,16 @@ def _run(args: list[str], cwd: Path) -> Run:
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        tree = TreeMemory(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        tree_mib = tree.stop() or 0.0
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0:
             err.seek(0)
             text = err.read().decode(errors="replace")
             raise SystemExit(f"failed ({child.returncode}): {' '.join(args)}\n{text[-2000:]}")
-    return Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+    return Run(wall, max(usage.ru_maxrss / 1024, tree_mib), usage.ru_utime + usage.ru_stime)
 
 
 def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, float]:
@@ -244,7 +251,7 @@ CASES = {
 RUNNERS = {"score": case_score, "demo": case_demo, "wide": case_wide}
 
 
-_HEADER = "| work | ours | peer or floor | ratio | goal | peak RSS ours / peer | measured |"
+_HEADER = "| work | ours | peer or floor | ratio | goal | peak memory ours / peer | measured |"
 
 
 def _row(name: str, figures: dict[str, object], runs: int) -> str:

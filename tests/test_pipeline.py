@@ -180,7 +180,7 @@ import shutil  # noqa: E402
 
 import yaml  # noqa: E402
 
-from stigma_outcomes.errors import InputError  # noqa: E402
+from stigma_outcomes.errors import InputError, OutputError  # noqa: E402
 
 
 def _project(tmp: Path, **changes: object) -> Path:
@@ -230,6 +230,38 @@ def test_a_failed_first_run_leaves_no_folder(
     with pytest.raises(InputError):
         run_evaluation(_project(tmp_path), tmp_path / "new" / "out")
     assert not (tmp_path / "new").exists()
+
+
+def test_a_failed_background_write_fails_the_run_and_leaves_the_previous_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scores and the ledger are written on a second thread while the report is built:
+    its failure is the run's error, and where the report fails too, a note on that one."""
+    from stigma_outcomes import _io, report
+
+    evaluation = _project(tmp_path)
+    out = tmp_path / "out"
+    run_evaluation(evaluation, out)
+    before = _snapshot(out)
+    real_write_table = _io.write_table
+
+    def full_disk(frame: pd.DataFrame, path: Path, **kwargs: object) -> Path:
+        if Path(path).name == "ledger.csv":
+            raise OutputError("no space left on the device", where=str(path))
+        return real_write_table(frame, path, **kwargs)
+
+    monkeypatch.setattr(_io, "write_table", full_disk)
+    with pytest.raises(OutputError, match="no space left"):
+        run_evaluation(evaluation, out)
+    assert _snapshot(out) == before
+
+    monkeypatch.setattr(report, "render_report", lambda *a, **k: (_ for _ in ()).throw(
+        InputError("the report stage failed")))  # fmt: skip
+    with pytest.raises(InputError, match="the report stage failed") as caught:
+        run_evaluation(evaluation, out)
+    notes = caught.value.__notes__
+    assert any("while writing in the background: no space left" in n for n in notes)
+    assert _snapshot(out) == before
 
 
 def test_manifest_lists_the_run_with_checksums_and_replaces_the_old_set(tmp_path: Path) -> None:

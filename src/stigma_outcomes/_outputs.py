@@ -21,9 +21,10 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, OutputError
 
@@ -181,6 +182,7 @@ class OutputSet:
         self.staged: dict[Path, tuple[Path, bool]] = {}
         self._folders: dict[Path, Path] = {}
         self._created: list[Path] = []
+        self._digests: dict[Path, str] = {}
         self.stale: list[Path] = []
 
     def staging_file(self, target: str | os.PathLike[str], private: bool) -> Path:
@@ -198,37 +200,95 @@ class OutputSet:
                 where=str(target),
                 fix="give a file name",
             )
-        folder = self._folders.get(path.parent)
-        if folder is None:
+        staged = self.staging_folder(path.parent) / path.name
+        self.staged[path] = (staged, private)
+        return staged
+
+    def staging_folder(self, folder: str | os.PathLike[str]) -> Path:
+        """The temporary folder that stages the outputs bound for ``folder`` (made once).
+
+        A run that writes from a second thread makes it first, on the main thread: only
+        there do held signals keep a SIGTERM from leaving a folder nobody removes.
+        """
+        parent = _absolute(folder)
+        staging = self._folders.get(parent)
+        if staging is None:
             # Held signals: a SIGTERM between making the folder and recording it would leave
             # a staging folder nobody removes.
             with _signals_held():
                 try:
-                    missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    missing = [d for d in (parent, *parent.parents) if not d.exists()]
+                    parent.mkdir(parents=True, exist_ok=True)
                     self._created += missing
-                    folder = Path(
-                        tempfile.mkdtemp(
-                            prefix=".stigma-outcomes-", suffix=".part", dir=path.parent
-                        )
+                    staging = Path(
+                        tempfile.mkdtemp(prefix=".stigma-outcomes-", suffix=".part", dir=parent)
                     )
                 except OSError as err:
-                    raise output_error(err, path.parent) from None
-                self._folders[path.parent] = folder
-        staged = folder / path.name
-        self.staged[path] = (staged, private)
-        return staged
+                    raise output_error(err, parent) from None
+                self._folders[parent] = staging
+        return staging
+
+    def hash_staged(self, target: str | os.PathLike[str]) -> str:
+        """SHA-256 of one staged file, kept for :meth:`sha256` (so it can be taken early, on
+        another thread: hashlib lets go of the GIL for large blocks)."""
+        path = _absolute(target)
+        digest = hashlib.sha256()
+        with open(self.staged[path][0], "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        self._digests[path] = digest.hexdigest()
+        return self._digests[path]
 
     def sha256(self) -> dict[Path, str]:
         """SHA-256 of each staged file, by its final path."""
-        sums = {}
-        for target, (staged, _private) in sorted(self.staged.items()):
-            digest = hashlib.sha256()
-            with open(staged, "rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                    digest.update(block)
-            sums[target] = digest.hexdigest()
-        return sums
+        return {
+            target: self._digests.get(target) or self.hash_staged(target)
+            for target in sorted(self.staged)
+        }
+
+    @contextlib.contextmanager
+    def beside(self, folder: str | os.PathLike[str]) -> Iterator[Callable[..., None]]:
+        """Jobs on a second thread, writing into this set, while the block runs.
+
+        ``with outputs.beside(folder) as submit: submit(job, *args)`` runs ``job(*args)`` on
+        one worker thread that sees this set (the job's context is copied), so a large file
+        is written while the main thread goes on. The staging folder for ``folder`` is made
+        first, on the calling thread (see :meth:`staging_folder`). Leaving the block waits
+        for every job: a job's error is raised, unless the block raised one of its own,
+        which then carries the job's as a note. The block must not change what a job reads.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from stigma_outcomes._io import write_text_atomic
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> with all_or_nothing() as outputs:
+        ...     with outputs.beside(d) as submit:
+        ...         submit(write_text_atomic, d / "big.txt", "written on the worker")
+        ...         _ = write_text_atomic(d / "small.txt", "written here")
+        >>> sorted(p.name for p in d.iterdir())
+        ['big.txt', 'small.txt']
+        """
+        import contextvars
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.staging_folder(folder)
+        jobs: list[Any] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stigma-outcomes-write") as pool:
+
+            def submit(job: Callable[..., Any], *args: Any) -> None:
+                jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
+
+            try:
+                yield submit
+            except BaseException as err:
+                for job in jobs:
+                    failure = job.exception()
+                    if failure is not None:
+                        err.add_note(f"also, while writing in the background: {failure}")
+                raise
+            for job in jobs:
+                job.result()
 
     def remove_on_commit(self, paths: Iterable[Path]) -> None:
         """Files of the previous set that the new set does not replace (removed at commit)."""

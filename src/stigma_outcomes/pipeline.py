@@ -148,6 +148,14 @@ def _manifest(outputs: Any, out: Path, inputs: list[Path]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _write_tables(outputs: Any, tables: list[tuple[Any, Path]]) -> None:
+    """Write each table (private: they hold participant codes) and checksum it."""
+    from ._io import write_table
+
+    for frame, path in tables:
+        outputs.hash_staged(write_table(frame, path, private=True))
+
+
 def rename_waves(waves: Any, names: dict[str, str]) -> Any:
     """Waves renamed by ``names``, including the occasions named after them.
 
@@ -209,7 +217,7 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['evaluator_qa', 'ledger', 'manifest']
     """
-    from ._io import write_table, write_text_atomic
+    from ._io import write_text_atomic
     from ._outputs import all_or_nothing
     from .comparison import compare
     from .ingest import load_responses
@@ -266,28 +274,31 @@ def run_evaluation(
     del keyed_items
     scored.release_keyed_items()
     settings = ev.report_settings()
-    files: dict[str, Path] = {}
+    files: dict[str, Path] = {"scores": out / "scores.csv", "ledger": out / "ledger.csv"}
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only
     # when the whole run has succeeded, replacing the previous run's complete set.
     with all_or_nothing() as outputs:
         say(f"writing scores, ledger and results to {out}")
-        files["scores"] = write_table(scores, out / "scores.csv", private=True)
-        files["ledger"] = write_table(scored.ledger, out / "ledger.csv", private=True)
-        files["results_json"] = results.to_json(out / "results.json")
-        files["results_csv"] = results.to_csv(out / "results.csv")
-        say(f"writing the report ({', '.join(ev.report.formats)})")
-        asks = ev.report.funder_asks(base)
-        model = build_report(
-            results, scores, scored.ledger, settings, planning, asks, registry=registry
-        )
-        for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
-            files[f"report_{fmt}"] = path
-        # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
-        # the scores and on the terminal, never in a report; private like them.
-        files["evaluator_qa"] = write_text_atomic(
-            out / "evaluator_qa.txt", model.evaluator_text(), private=True
-        )
+        with outputs.beside(out) as early:
+            # The scores and the ledger (at 1M rows, most of the bytes a run writes) are
+            # written and checksummed on the other core while the report is built.
+            tables = [(scores, files["scores"]), (scored.ledger, files["ledger"])]
+            early(_write_tables, outputs, tables)
+            files["results_json"] = results.to_json(out / "results.json")
+            files["results_csv"] = results.to_csv(out / "results.csv")
+            say(f"writing the report ({', '.join(ev.report.formats)})")
+            asks = ev.report.funder_asks(base)
+            model = build_report(
+                results, scores, scored.ledger, settings, planning, asks, registry=registry
+            )
+            for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
+                files[f"report_{fmt}"] = path
+            # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
+            # the scores and on the terminal, never in a report; private like them.
+            files["evaluator_qa"] = write_text_atomic(
+                out / "evaluator_qa.txt", model.evaluator_text(), private=True
+            )
         outputs.remove_on_commit(_previous_set(out))
         manifest = _manifest(outputs, out, _inputs_of(ev, base))
         files["manifest"] = write_text_atomic(out / MANIFEST, manifest, private=False)

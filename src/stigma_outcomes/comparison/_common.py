@@ -65,8 +65,8 @@ def ncp_t_interval(t: float, df: float, level: float = 0.95) -> tuple[float, flo
     """Confidence limits for the noncentrality parameter of a t statistic.
 
     Solves ``P(T_df,ncp <= t) = 1 − α/2`` (lower limit) and ``= α/2`` (upper limit)
-    by Brent's method on the noncentral t distribution, i.e. R's
-    ``uniroot(function(ncp) pt(t, df, ncp) - p, ...)``.
+    by Brent's method (:func:`~stigma_outcomes.comparison._roots.brent_root`) on the
+    noncentral t distribution, i.e. R's ``uniroot(function(ncp) pt(t, df, ncp) - p, ...)``.
 
     Examples
     --------
@@ -74,8 +74,7 @@ def ncp_t_interval(t: float, df: float, level: float = 0.95) -> tuple[float, flo
     >>> round(lo, 4), round(hi, 4)
     (0.5568, 5.3337)
     """
-    from scipy.optimize import brentq
-
+    from ._roots import brent_root
     from .distributions import nct
 
     if not (np.isfinite(t) and np.isfinite(df)) or df <= 0:
@@ -99,7 +98,7 @@ def ncp_t_interval(t: float, df: float, level: float = 0.95) -> tuple[float, flo
             if np.isnan(f_lo) or np.isnan(f_hi):
                 return math.nan
             if f_lo > 0 > f_hi:
-                return float(brentq(f, lo, hi, xtol=1e-12, rtol=1e-13, maxiter=500))
+                return brent_root(f, lo, hi, xtol=1e-12, rtol=1e-13)
             width *= 2.0
             lo, hi = t - width, t + width
         return math.nan

@@ -168,7 +168,7 @@ def _smallest_n(design: str, ratio: float, k: int) -> float:
 
 
 def _solve(f: Any, lo: float, hi: float, what: str, fix: str) -> float:
-    from scipy.optimize import brentq
+    from ._roots import brent_root
 
     if f(lo) > 0:
         return lo
@@ -176,7 +176,7 @@ def _solve(f: Any, lo: float, hi: float, what: str, fix: str) -> float:
         if hi >= _MAX_N:
             raise InputError(f"no {what} reaches the requested power", fix=fix)
         hi *= 4.0
-    return float(brentq(f, lo, hi, xtol=1e-12, rtol=1e-14, maxiter=500))
+    return brent_root(f, lo, hi, xtol=1e-12, rtol=1e-14)
 
 
 def plan_sample_size(
