@@ -69,7 +69,9 @@ def paired_section(
     width = n_levels + 1
     fine = pairs.scale_code
     if group is not None:
-        fine = fine * width + (group.astype(np.int64) + 1)
+        fine = fine * width  # a new array: the additions below are in place
+        fine += group
+        fine += 1
     rci = {
         k: c.reshape(n_scales, width)
         for k, c in rci_cell_counts(fine, n_scales * width, pairs, inputs, meta).items()

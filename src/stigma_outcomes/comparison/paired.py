@@ -213,7 +213,11 @@ def nested_reductions(
     The second dict is ``None`` without groups.
     """
     width = n_levels + 1 if group is not None else 1
-    fine = scale if group is None else scale * width + (group.astype(np.int64) + 1)
+    fine = scale
+    if group is not None:
+        fine = scale * width  # a new array: the additions below are in place
+        fine += group
+        fine += 1
     n_fine = n_scales * width
     diff = post - pre
     nonzero = diff != 0
@@ -234,8 +238,12 @@ def nested_reductions(
     del directed
     level = np.empty(len(distinct), dtype=np.int64)
     level[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(len(distinct))
-    key = (fine[nonzero] * k + level[codes]) * 2 + (diff[nonzero] > 0)
+    key = fine[nonzero]  # (fine cell, level, rose) of each non-zero difference, in place
+    key *= k
+    key += level[codes]
     del codes
+    key *= 2
+    key += diff[nonzero] > 0
     both = np.bincount(key, minlength=n_fine * k * 2).reshape(n_scales, width, k, 2)
     total, positive = both.sum(axis=3), both[..., 1]
     for name, c in counts.items():

@@ -273,19 +273,29 @@ def pair_waves(
     n_pid = int(pid.max()) + 1 if len(valid) else 1
     from_idx = np.flatnonzero(wave_mask(valid, from_wave))
     to_idx = np.flatnonzero(wave_mask(valid, to_wave))
-    # keys (scale, participant) of the two waves' rows only
-    key_from = codes[from_idx].astype(np.int64) * n_pid + pid[from_idx]
-    key_to = codes[to_idx].astype(np.int64) * n_pid + pid[to_idx]
     span = (int(codes.max()) + 1) * n_pid if len(codes) else 0
+
+    def keys(rows: np.ndarray) -> np.ndarray:  # (scale, participant) of those rows only
+        key = codes[rows].astype(np.int64)
+        key *= n_pid
+        key += pid[rows]
+        return key
+
     if span <= DIRECT_LOOKUP_LIMIT:
-        # keys are dense: a direct lookup table matches in linear time, no sorting
-        where_to = np.full(span, -1, dtype=np.int64)
-        where_to[key_to] = to_idx
-        match = where_to[key_from]
+        # keys are dense: a direct lookup table matches in linear time, no sorting (its
+        # entries are rows of the table, narrow; each wave's keys made and let go in turn)
+        index = np.int32 if len(valid) <= np.iinfo(np.int32).max else np.int64
+        where_to = np.full(span, -1, dtype=index)
+        where_to[keys(to_idx)] = to_idx
+        del to_idx
+        match = where_to[keys(from_idx)]
+        del where_to
         found = match >= 0
-        rows_from, rows_to = from_idx[found], match[found]
+        rows_from, rows_to = from_idx[found], match[found].astype(np.int64)
     else:
-        _, i_from, i_to = np.intersect1d(key_from, key_to, assume_unique=True, return_indices=True)
+        _, i_from, i_to = np.intersect1d(
+            keys(from_idx), keys(to_idx), assume_unique=True, return_indices=True
+        )
         rows_from, rows_to = from_idx[i_from], to_idx[i_to]
     score = valid["score"].to_numpy(dtype=float)
     group_code, levels = None, []
