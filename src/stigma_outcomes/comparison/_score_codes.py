@@ -74,14 +74,19 @@ def add_codes(
     inst, inst_names = codes_of("instrument", True)
     scale, scale_names = codes_of("scale", True)
     wave, wave_names = codes_of("wave", True)
-    combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
-    present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
-    # each combined code's place among those present (a lookup, not a search per row)
-    place = np.full(int(present[-1]) + 1 if len(present) else 1, -1, dtype=np.int64)
+    # (instrument, scale) in a type that holds every combination, built in place
+    n_combined = max(len(inst_names), 1) * max(len(scale_names), 1)
+    combined = inst.astype(narrow_codes(np.array([n_combined])).dtype)
+    combined *= max(len(scale_names), 1)
+    combined += scale
+    present = np.flatnonzero(code_counts(combined, n_combined))  # sorted (instrument, scale)
+    # each combination's place among those present: a lookup, not a search per row, and
+    # narrow like the other codes (every use that multiplies it widens it first)
+    place = np.full(n_combined, -1, dtype=np.int64)
     place[present] = np.arange(len(present))
     out["_pid"] = narrow_codes(pid)
-    # narrow like the others: every use that multiplies it widens it first
-    out["_scale"] = narrow_codes(place[combined])
+    out["_scale"] = narrow_codes(place)[combined]
+    del combined
     out["_wave"] = narrow_codes(wave)
     n_scales = max(len(scale_names), 1)
     attrs["scales"] = [

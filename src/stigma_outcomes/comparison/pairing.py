@@ -72,7 +72,9 @@ def valid_scores(
     score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     ok = equals_text(scores["status"], "ok")
     ok &= np.isfinite(score)
-    rows = np.flatnonzero(ok)
+    # the usable rows; every row (the usual case) is taken as it is, without an index array
+    rows = slice(None) if ok.all() else np.flatnonzero(ok)
+    n_rows = len(score) if isinstance(rows, slice) else len(rows)
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
     columns: dict[str, Any] = {}
@@ -84,7 +86,7 @@ def valid_scores(
         # each distinct value becomes text once (a categorical's categories), not each row;
         # the key columns are kept as categoricals of that text (codes, not a string a row)
         col_codes, labels = text_codes(scores[col], sort=col != "participant_id", narrow=True)
-        if len(rows) < len(col_codes):
+        if n_rows < len(col_codes):
             col_codes = col_codes[rows]
         if (col_codes < 0).any():
             # a missing key is kept as the text 'nan'
@@ -94,10 +96,10 @@ def valid_scores(
         categories = pd.Index(labels, dtype=object)
         columns[col] = pd.Categorical.from_codes(col_codes, categories=categories)
         codes[col] = (columns[col].codes, labels)  # the categorical's own (narrow) codes
-    columns["score"] = score[rows] if len(rows) < len(score) else score
+    columns["score"] = score[rows] if n_rows < len(score) else score
     attrs = add_codes(columns, group_col, codes)
     # one frame from the finished columns, none of them copied again
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
+    out = pd.DataFrame(columns, index=pd.RangeIndex(n_rows), copy=False)
     out.attrs.update(attrs)
     refuse_duplicates(out)
     return out
