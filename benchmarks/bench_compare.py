@@ -226,11 +226,11 @@ def bench_long1m(work: str | None, src: str | None) -> None:
     compare(scored.scores, settings=ev.compare_settings(), keyed_items=keyed,
             scale_items=items, input_name="scores", registry=registry)  # fmt: skip
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    rise = _status("VmHWM") - before
+    peak = _status("VmHWM")
     where = src or "this checkout"
     print(f"long1m compare ({where}): {len(scored.scores):,} score rows; wall {wall:.2f} s, "
-          f"CPU {cpu:.2f} s, peak rise {rise:.0f} MiB over {before:.0f} MiB",
-          flush=True)  # fmt: skip
+          f"CPU {cpu:.2f} s, peak {peak:.0f} MiB ({peak - before:.0f} over {before:.0f} MiB "
+          "at its start)", flush=True)  # fmt: skip
 
 
 def main() -> None:
