@@ -229,3 +229,29 @@ def test_reliable_change_counted_in_blocks_equals_all_at_once(seed, block):
     assert sorted(whole) == sorted(blocks)
     for key in whole:
         assert whole[key].tolist() == blocks[key].tolist() and whole[key].dtype == blocks[key].dtype
+
+
+@FAST
+@given(st.integers(0, 2**32 - 1), st.sampled_from([1, 5, 64]))
+def test_item_block_staged_in_parts_holds_the_whole_gather(seed, staging):
+    from stigma_outcomes.comparison import _reliability_rows
+
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(0, 90)), int(rng.integers(1, 7))
+    columns = [rng.integers(0, 5, 120).astype(float) for _ in range(k)]
+    if rng.random() < 0.5:
+        columns[0][rng.random(120) < 0.2] = np.nan  # the pairwise (not centred) layout
+    rows = np.sort(rng.choice(120, n, replace=False))
+    whole = _reliability_rows.ItemBlock(columns, rows)
+    saved = _reliability_rows._STAGING
+    try:
+        _reliability_rows._STAGING = staging
+        parts = _reliability_rows.ItemBlock(columns, rows)
+    finally:
+        _reliability_rows._STAGING = saved
+    expected = np.column_stack([c[rows] for c in columns]) if n else np.empty((0, k))
+    if whole.complete and n:
+        expected = expected - expected.mean(axis=0)
+    for block in (whole, parts):
+        assert block.values.tobytes() == expected.tobytes() and block.values.flags.c_contiguous
+        assert block.varies.tolist() == whole.varies.tolist()

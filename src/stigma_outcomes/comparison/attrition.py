@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import welch_t
-from ._score_codes import narrow_codes, stable_order
+from ._score_codes import code_counts, narrow_codes, stable_order
 from .pairing import DIRECT_LOOKUP_LIMIT, scale_table, wave_mask
 from .unlinked import hedges_g
 
@@ -173,7 +173,7 @@ def _cells(
     each of its groups (rows in their original order; an empty group has none)."""
     out: list[tuple[tuple[int, int], np.ndarray]] = []
     order = stable_order(scale)
-    per_scale = np.bincount(scale) if len(scale) else np.zeros(0, dtype=np.int64)
+    per_scale = code_counts(scale, int(scale.max()) + 1 if len(scale) else 0)
     codes = np.flatnonzero(per_scale)
     stops = np.cumsum(per_scale)[codes]
     starts = stops - per_scale[codes]

@@ -79,7 +79,7 @@ from stigma_outcomes.errors import AnalysisError
 
 from ._codes import equals_text, match_labels, present_labels, text_codes
 from ._mixed_fit import DF_METHOD, _Cell, _fit_one
-from ._score_codes import narrow_codes, stable_order
+from ._score_codes import code_counts, narrow_codes, stable_order
 from .table import ScoreTable
 
 
@@ -233,11 +233,11 @@ def _fit_table(table: ScoreTable, waves: list[str], group_col: str | None) -> li
     modelled = wave_at >= 0
     if modelled.all():  # every row: the rows in scale order straight away
         rows = stable_order(scale)
-        per_scale = np.bincount(scale, minlength=len(table.scales))
+        per_scale = code_counts(scale, len(table.scales))  # no column-long 64-bit copy
     else:
         rows = np.flatnonzero(modelled)
         rows = rows[stable_order(scale[rows])]
-        per_scale = np.bincount(scale[modelled], minlength=len(table.scales))
+        per_scale = code_counts(scale[modelled], len(table.scales))
     del modelled
     # each scale's rows: one block of the sorted rows
     stops = np.cumsum(per_scale)
