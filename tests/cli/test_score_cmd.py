@@ -203,3 +203,70 @@ def test_no_items_writes_no_item_responses_and_removes_an_older_file(tmp_path: P
     # The older run's item responses would not match the new scores: they are gone.
     assert not items.exists()
     assert pd.read_csv(out)["score"].tolist() == [6.0, 6.0]
+
+
+def test_the_command_writes_the_bytes_the_api_writes_and_leaves_the_process_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """The read-ahead parse, the item responses written on a second thread and the paused
+    collector change nothing in the files, and nothing outlives the command."""
+    import gc
+
+    import numpy as np
+
+    from stigma_outcomes.ingest.formats import _started
+    from stigma_outcomes.scoring import score
+
+    rng = np.random.default_rng(7)
+    answers = np.array(["1", "2", "3", "Often", "often ", "", "9", "Hardly ever"])
+    cells = answers[rng.integers(0, len(answers), size=(3000, 3))]
+    lines = [HEADER] + [
+        f"P{i},{'north' if i % 3 else 'south'},{','.join(row)}" for i, row in enumerate(cells)
+    ]
+    export = _write(tmp_path / "pre.csv", "\n".join(lines) + "\n")
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "api").mkdir()
+    frozen = gc.get_freeze_count()
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(export),
+            "-i",
+            "ucla3",
+            "--carry",
+            "site",
+            "--out",
+            str(tmp_path / "cli/s.csv"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    assert not _started._STARTED
+    scored = score([str(export)], ["ucla3"], carry=["site"])
+    scored.write(tmp_path / "api/s.csv")
+    scored.write_items(tmp_path / "api/s.items.csv")
+    for name in ("s.csv", "s.items.csv"):
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()
+    failed = runner.invoke(
+        app, ["score", str(export), "-i", "nope", "--out", str(tmp_path / "x.csv")]
+    )
+    assert failed.exit_code == 2
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    assert not _started._STARTED
+
+
+def test_objects_the_process_froze_stay_frozen(tmp_path: Path) -> None:
+    import gc
+
+    pre = _write(tmp_path / "pre.csv", f"{HEADER}\nA,north,1,2,3\n")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        result = runner.invoke(app, ["score", str(pre), "--out", str(tmp_path / "s.csv")])
+        assert result.exit_code == 0, result.output
+        # Some frozen objects may have been freed meanwhile; none was unfrozen (that empties it).
+        assert gc.get_freeze_count() > frozen // 2
+    finally:
+        gc.unfreeze()

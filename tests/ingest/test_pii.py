@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stigma_outcomes.errors import InputError
 from stigma_outcomes.ingest.pii import drop_pii, find_pii_columns, pii_ledger
@@ -131,3 +133,43 @@ def test_addresses_after_a_run_of_blank_cells_are_still_found() -> None:
     emails = [None] * 600 + [f"person{i}@example.org" for i in range(50)]
     frame = pd.DataFrame({"contact": emails, "q1": ["2"] * 650})
     assert find_pii_columns(frame) == {"contact": "values look like e-mail addresses"}
+
+
+_PII_VALUES = st.sampled_from(
+    ["", "  ", "3", "Often", "ann@example.org", "Ann Lee", "Bo Diaz", "+44 20 7946 0958",
+     "2024-03-01", "10.0.0.1", "I felt lonely most days this month", None]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=1200),
+    columns=st.lists(
+        st.tuples(_PII_VALUES, _PII_VALUES, st.integers(0, 1200), st.floats(0, 1)),
+        min_size=1,
+        max_size=4,
+    ),
+    seed=st.integers(0, 2**16),
+)
+def test_values_judged_on_a_first_look_as_on_every_row_read(
+    n: int, columns: list[tuple], seed: int
+) -> None:
+    """The first 400 rows are looked at first, and the rest only when some column has fewer
+    than 200 answers there: the reasons are those of reading every sampled row at once."""
+    from stigma_outcomes.ingest import _pii_values
+
+    rng = np.random.default_rng(seed)
+    data = {}
+    for k, (a, b, late, share) in enumerate(columns):
+        cells = np.where(rng.random(n) < share, a, b).astype(object)
+        cells[: min(late, n)] = None  # answers that start late
+        data[f"c{k}"] = pd.array(cells, dtype="str")
+    frame = pd.DataFrame(data)
+    quick = _pii_values.content_reasons(frame)
+    first_look = _pii_values._FIRST_LOOK
+    try:
+        _pii_values._FIRST_LOOK = 10**9  # every sampled row at once, as before
+        whole = _pii_values.content_reasons(frame)
+    finally:
+        _pii_values._FIRST_LOOK = first_look
+    assert quick == whole

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import importlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -91,6 +95,71 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Score every participant on the instruments' scales; write scores, ledger and alerts."""
+    options = dict(locals())  # the command's options, handed on whole
+    from ..ingest.formats._started import forget_started, start_reading
+
+    # Arrow parses the exports on the idle core while the imports below hold the GIL.
+    start_reading(exports)
+    # Importing pandas and the pipeline makes hundreds of thousands of objects that live as
+    # long as the process, and next to no garbage: the collector's passes over them took
+    # ~0.1 s of the main thread. None runs while they are imported, and (unless the process
+    # froze objects of its own) they are frozen out of its later passes until the end.
+    freeze = gc.get_freeze_count() == 0
+    try:
+        with _collector_paused(freeze):
+            for module in _HEAVY_IMPORTS:
+                importlib.import_module(module, __package__)
+        _score(**options)
+    finally:
+        if freeze:
+            gc.unfreeze()
+        forget_started()
+
+
+_HEAVY_IMPORTS = ("..scoring", "..ingest.settings", "..instruments.registry", ".._outputs")
+"""What :func:`_score` imports first (pandas, pydantic and the pipeline)."""
+
+
+@contextlib.contextmanager
+def _collector_paused(freeze: bool) -> Iterator[None]:
+    """No garbage collection inside the block; what it made frozen afterwards if asked."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _score(
+    exports: list[Path],
+    out: Path,
+    instrument: list[str] | None,
+    mapping: Path | None,
+    id_col: str | None,
+    wave_col: str | None,
+    wave: list[str] | None,
+    carry: list[str] | None,
+    flavor: str | None,
+    ledger: Path | None,
+    alerts: Path | None,
+    duplicates: DuplicatePolicy,
+    casefold_ids: bool,
+    wide: Path | None,
+    no_items: bool,
+    sheet: str | None,
+    dictionary: Path | None,
+    include_previews: bool,
+    include_incomplete: bool,
+    pii: list[str] | None,
+    id_key_file: Path | None,
+    instruments_dir: Path | None,
+    strict: bool,
+    as_json: bool,
+) -> None:
     from .._outputs import all_or_nothing, check_output_paths
     from ..ingest.settings import LoadSettings
     from ..instruments.registry import Registry
@@ -137,17 +206,20 @@ def score_command(
     # in-sample reliability) and the wide file move into place together.
     from .._io import write_table
 
-    with all_or_nothing() as outputs:
-        result.write(out, ledger, alerts_path)
+    with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
         if items_path is not None:
-            result.write_items(items_path)
+            # The item responses are written on the other core while the scores are
+            # written here: both writers spend most of their time in Arrow and numpy,
+            # without the GIL.
+            in_background(result.write_items, items_path)
         else:
             # An older run's item responses would no longer match these scores: 'compare'
             # reads the file beside the scores, so it goes with the rest of the set.
             outputs.remove_on_commit([items_beside(out)])
+        result.write(out, ledger, alerts_path)
         if wide is not None:
             write_table(result.wide(), wide, private=True)
-    summary = result.summary()
+        summary = result.summary()
     summary["outputs"] = {
         "scores": str(out),
         "ledger": str(ledger) if ledger else None,

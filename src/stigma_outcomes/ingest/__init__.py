@@ -4,13 +4,28 @@
 ``collections.abc.Mapping``); both names work.
 """
 
-from .flavors import flavor_named
-from .mapping import ColumnMapping, InstrumentMap, Mapping, load_mapping
-from .mapping import Section as MappingSection
-from .readers import from_dataframe, read_export
-from .responses import ItemResponses, bind_items, load_responses
-from .settings import LoadSettings
-from .table import LEDGER_COLUMNS, RawTable
+import importlib
+from typing import Any
+
+# Loaded on first use (PEP 562), so that a reader of one format can be imported without
+# pandas and the rest of ingest (``score`` starts its CSV parse before those imports).
+_EXPORTS = {
+    "flavor_named": ".flavors",
+    "ColumnMapping": ".mapping",
+    "InstrumentMap": ".mapping",
+    "Mapping": ".mapping",
+    "load_mapping": ".mapping",
+    "MappingSection": ".mapping",
+    "from_dataframe": ".readers",
+    "read_export": ".readers",
+    "ItemResponses": ".responses",
+    "bind_items": ".responses",
+    "load_responses": ".responses",
+    "LoadSettings": ".settings",
+    "LEDGER_COLUMNS": ".table",
+    "RawTable": ".table",
+}
+_RENAMED = {"MappingSection": "Section"}
 
 __all__ = [
     "LEDGER_COLUMNS",
@@ -28,3 +43,16 @@ __all__ = [
     "load_responses",
     "read_export",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), _RENAMED.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -39,29 +39,19 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
     text = [c for c in names if kinds[c] not in "biufcmMb"]
     if not text:
         return {}
-    # Up to 5,000 rows (answers can start late), fewer for very wide exports so that the
-    # scan looks at a bounded number of cells.
-    import pyarrow as pa
     import pyarrow.compute as pc
 
+    # Up to 5,000 rows (answers can start late), fewer for very wide exports so that the
+    # scan looks at a bounded number of cells.
     rows = min(5000, max(_SAMPLE, 2_000_000 // len(text)))
-    # Every column's first rows stacked into one Arrow array: the tests below are a few
-    # vectorised passes, whatever the number of columns.
     wanted = set(text)
-    pieces = [_arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted]
     text = [name for name in frame.columns if name in wanted]
-    owner = np.repeat(np.arange(len(text)), [len(p) for p in pieces])
-    values = pc.utf8_trim_whitespace(pa.concat_arrays(pieces))
-    answered = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
-    keep = answered.to_numpy(zero_copy_only=False)
-    owner = owner[keep]
-    # The first 200 answered cells of each column are enough to judge it (owners are in
-    # column order, so a cell's rank within its column is its distance from the first).
-    starts = np.searchsorted(owner, np.arange(len(text)))
-    rank = np.arange(len(owner)) - starts[owner]
-    first = rank < 200
-    keep[np.flatnonzero(keep)[~first]] = False
-    values, owner = values.filter(pa.array(keep)), owner[first]
+    # Most columns hold their first 200 answers within a few hundred rows: those rows are
+    # looked at first, and all of them only if some column has fewer answers there (the
+    # first 200 answers of every column are the same either way).
+    values, owner, short = _first_answers(frame, wanted, min(rows, _FIRST_LOOK))
+    if short and rows > _FIRST_LOOK and len(frame) > _FIRST_LOOK:
+        values, owner, _ = _first_answers(frame, wanted, rows)
     if len(values) == 0:
         return {}
 
@@ -109,6 +99,37 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
     reasons = _judge(stats)
     found = {str(text[int(p)]): str(r) for p, r in zip(stats.index, reasons, strict=True) if r}
     return {str(c): found[str(c)] for c in names if str(c) in found}
+
+
+_FIRST_LOOK = 400
+_ANSWERS = 200
+"""Answered cells of a column that are enough to judge it."""
+
+
+def _first_answers(frame: pd.DataFrame, wanted: set, rows: int) -> tuple[object, np.ndarray, bool]:
+    """The first 200 answered cells (trimmed) of each wanted column among its first ``rows``
+    rows, each cell's column position, and whether some column had fewer than 200 there.
+
+    Every column's rows are stacked into one Arrow array: the tests are a few vectorised
+    passes, whatever the number of columns.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pieces = [_arrow_text(column.array[:rows]) for name, column in frame.items() if name in wanted]
+    owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    values = pc.utf8_trim_whitespace(pa.concat_arrays(pieces))
+    answered = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
+    keep = answered.to_numpy(zero_copy_only=False)
+    owner = owner[keep]
+    # Owners are in column order, so a cell's rank within its column is its distance from
+    # the column's first answered cell.
+    starts = np.searchsorted(owner, np.arange(len(pieces)))
+    rank = np.arange(len(owner)) - starts[owner]
+    first = rank < _ANSWERS
+    keep[np.flatnonzero(keep)[~first]] = False
+    answers = np.bincount(owner, minlength=len(pieces))
+    return values.filter(pa.array(keep)), owner[first], bool((answers < _ANSWERS).any())
 
 
 def _arrow_text(values: object) -> object:

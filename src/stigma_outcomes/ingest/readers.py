@@ -20,12 +20,13 @@ import pandas as pd
 from ..errors import InputError
 from .flavors import parse_sheet
 from .flavors.base import FlavorOptions, check_columns
+from .formats import TEXT_SUFFIXES
 from .formats.sheet import Sheet
 from .pii import find_pii_columns
 from .redcap import RedcapDictionary, looks_like_dictionary, read_redcap_dictionary
 from .table import RawTable
 
-_TEXT = {".csv", ".tsv", ".txt", ".tab", ".dat"}
+_TEXT = TEXT_SUFFIXES
 _EXCEL = {".xlsx", ".xlsm", ".xls"}
 _SPSS = {".sav", ".zsav"}
 _STATA = {".dta"}

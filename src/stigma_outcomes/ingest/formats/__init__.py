@@ -5,6 +5,20 @@ files the header rows are still data rows (a platform flavour decides how many t
 are); for typed formats (SPSS, Stata, Parquet) the column names are already known.
 """
 
-from .sheet import Sheet
+from __future__ import annotations
 
-__all__ = ["Sheet"]
+from typing import Any
+
+__all__ = ["TEXT_SUFFIXES", "Sheet"]
+
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".tab", ".dat"})
+"""File name endings read as delimited text (others by their first bytes)."""
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: the text reader's parse starts before pandas is imported.
+    if name == "Sheet":
+        from .sheet import Sheet
+
+        return Sheet
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,19 +13,20 @@ import csv
 import io
 import os
 import re
-import sys
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ...errors import InputError
 from ..encoding import SAMPLE_BYTES, Sniffed, sniff_delimiter, sniff_encoding
-from .sheet import Sheet
+from ._arrow_text import NOT_UTF8, Sentinel, arrow_read, block_size
+from ._started import take_started
+
+if TYPE_CHECKING:
+    from .sheet import Sheet
 
 _UTF8 = {"utf-8", "utf8", "utf-8-sig", "ascii"}
 _TSV_SUFFIXES = {".tsv", ".tab"}
@@ -57,6 +58,44 @@ def read_text(
     (';', ['q1', 'NA', nan])
     """
     file = Path(path)
+    first = take_started(file, encoding, delimiter) or _first_parse(file, encoding, delimiter)
+    meta, skip = first.meta, first.skip
+    if isinstance(first.table, pa.Table):
+        return _sheet_from_arrow(first.table, file, meta, skip)
+    sniffed = first.sniffed
+    text = _decode_all(file, sniffed.encoding)
+    if sniffed.encoding.lower() not in _UTF8 and first.width > 1:
+        # Transcoded once, the text can still take the fast parser.
+        data = text.removeprefix("\ufeff").encode("utf-8")
+        trailing = _trailing_blank_lines(text[-4096:])
+        table = arrow_read(
+            lambda: pa.BufferReader(data),
+            first.delimiter,
+            first.width,
+            True,
+            trailing,
+            skip,
+            block_size(data),
+        )
+        if isinstance(table, pa.Table):
+            return _sheet_from_arrow(table, file, meta, skip)
+    return _read_python(text, file, first.delimiter, meta, skip)
+
+
+@dataclass
+class _FirstParse:
+    """What sniffing and the fast parse found: Arrow's table, or what the slow path needs."""
+
+    table: pa.Table | None
+    sniffed: Sniffed
+    delimiter: str
+    width: int
+    skip: int
+    meta: dict
+
+
+def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _FirstParse:
+    """Sniff the encoding, delimiter and width, and parse with Arrow when the file allows."""
     size = file.stat().st_size
     with file.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
@@ -92,52 +131,33 @@ def read_text(
         "bytes": size,
     }
     table = None
-    trailing = 0
     if sniffed.encoding.lower() in _UTF8 and width > 1:
         trailing = _trailing_blank_lines(_tail(file).decode("utf-8", errors="ignore"))
-        block = _block_size(sample)
+        block = block_size(sample)
+        sep = delimiter
 
-        def parse(multiline: bool) -> pa.Table | _Sentinel | None:
-            return _arrow_read(
-                lambda: pa.OSFile(str(file)), delimiter, width, multiline, trailing, skip, block
+        def parse(multiline: bool) -> pa.Table | Sentinel | None:
+            return arrow_read(
+                lambda: pa.OSFile(str(file)), sep, width, multiline, trailing, skip, block
             )
 
         table = parse(multiline)
         if table is None and not multiline:
             # A quoted line break later in the file: parse again, allowing for it.
             table = parse(True)
-        if table is _NOT_UTF8 and not encoding:
+        if table is NOT_UTF8 and not encoding:
             sniffed = Sniffed("cp1252", "a byte later in the file is not valid UTF-8")
             meta.update(encoding=sniffed.encoding, encoding_reason=sniffed.reason)
             table = None
-        elif table is _NOT_UTF8:
+        elif table is NOT_UTF8:
             raise InputError(
                 "the file is not valid UTF-8 although --encoding said so",
                 where=str(file),
                 fix="leave out --encoding so the encoding is detected, or give the right one",
             )
-    if isinstance(table, pa.Table):
-        return _sheet_from_arrow(table, file, meta, skip)
-    text = _decode_all(file, sniffed.encoding)
-    if sniffed.encoding.lower() not in _UTF8 and width > 1:
-        # Transcoded once, the text can still take the fast parser.
-        data = text.removeprefix("\ufeff").encode("utf-8")
-        trailing = _trailing_blank_lines(text[-4096:])
-        table = _arrow_read(
-            lambda: pa.BufferReader(data), delimiter, width, True, trailing, skip, _block_size(data)
-        )
-        if isinstance(table, pa.Table):
-            return _sheet_from_arrow(table, file, meta, skip)
-    return _read_python(text, file, delimiter, meta, skip)
-
-
-class _Sentinel:
-    pass
-
-
-_NOT_UTF8 = _Sentinel()
-_STRADDLES = _Sentinel()
-_BLANK_INSIDE = _Sentinel()
+    return _FirstParse(
+        table if isinstance(table, pa.Table) else None, sniffed, delimiter, width, skip, meta
+    )
 
 
 def _tail(file: Path, size: int = 4096) -> bytes:
@@ -181,113 +201,11 @@ def _quoted_newline(text: str, delimiter: str) -> bool:
         return True
 
 
-_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 256 << 20
-
-
-def _block_size(sample: bytes) -> int:
-    """Bytes pyarrow parses at a time: 1 MiB, or room for 32 of the sample's longest lines.
-
-    Blocks that fit in the processor's cache parse at two to three times the speed of
-    16 MiB blocks (measured on 25 MB and 113 MB exports); a block must still hold whole
-    records, so very wide exports get larger ones (and a longer record met later makes
-    :func:`_arrow_read` try again with larger blocks).
-    """
-    longest = max((len(line) for line in sample.split(b"\n")), default=0)
-    block = _MIN_BLOCK
-    while block < 32 * longest and block < _MAX_BLOCK:
-        block *= 2
-    return block
-
-
-def _arrow_read(
-    open_source: Callable[[], pa.NativeFile],
-    delimiter: str,
-    width: int,
-    multiline: bool,
-    trailing: int = 0,
-    skip: int = 0,
-    block_size: int = _MIN_BLOCK,
-) -> pa.Table | _Sentinel | None:
-    """Parse with pyarrow; ``None`` when the file needs the exact (Python) path.
-
-    Allowing line breaks inside quoted cells halves pyarrow's speed, so it is only
-    switched on when the sample shows one; a line break met later breaks the row's
-    width, which sends the file back here with ``multiline`` on. A record longer than
-    a block is parsed again with blocks eight times larger.
-    """
-    while True:
-        table = _arrow_parse(open_source(), delimiter, width, multiline, trailing, skip, block_size)
-        if table is not _STRADDLES:
-            return table
-        if block_size >= _MAX_BLOCK:
-            return None
-        block_size *= 8
-
-
-def _arrow_parse(
-    source: pa.NativeFile,
-    delimiter: str,
-    width: int,
-    multiline: bool,
-    trailing: int,
-    skip: int,
-    block_size: int,
-) -> pa.Table | _Sentinel | None:
-    blank_lines = 0
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        nonlocal blank_lines
-        if row.text.strip() == "":
-            blank_lines += 1
-            return "skip"
-        return "error"
-
-    names = [f"c{i}" for i in range(width)]
-    # pyarrow decodes an invalid row's text as UTF-8 before calling on_invalid; bytes that
-    # are not UTF-8 raise inside pyarrow, which Python would print as "Exception ignored"
-    # with a traceback. Caught here, it means what it says: the file is not UTF-8.
-    undecodable: list[BaseException | None] = []
-    previous_hook = sys.unraisablehook
-    sys.unraisablehook = lambda unraisable: undecodable.append(unraisable.exc_value)
-    try:
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(
-                column_names=names, block_size=block_size, skip_rows=skip
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                newlines_in_values=multiline,
-                ignore_empty_lines=False,
-                invalid_row_handler=on_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                # large_string is what pandas' own string dtype holds: no cast later.
-                column_types=dict.fromkeys(names, pa.large_string()),
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        if undecodable or "UTF8" in str(exc) or "UTF-8" in str(exc):
-            return _NOT_UTF8
-        if "straddl" in str(exc):
-            return _STRADDLES
-        return None
-    finally:
-        sys.unraisablehook = previous_hook
-        source.close()
-    if undecodable:
-        return _NOT_UTF8
-    if blank_lines > trailing:
-        # A blank line in the middle shifts every later row number; only the exact
-        # path knows where it was.
-        return _BLANK_INSIDE
-    return table
-
-
 def _sheet_from_arrow(table: pa.Table, file: Path, meta: dict, skip: int = 0) -> Sheet:
+    import pyarrow.compute as pc
+
+    from .sheet import Sheet
+
     numbers = np.arange(1 + skip, table.num_rows + 1 + skip, dtype=np.int64)
     keep = None
     for column in table.columns:
@@ -326,6 +244,10 @@ def _decode_all(file: Path, encoding: str) -> str:
 
 
 def _read_python(text: str, file: Path, delimiter: str, meta: dict, skip: int = 0) -> Sheet:
+    import pandas as pd
+
+    from .sheet import Sheet
+
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
