@@ -264,6 +264,34 @@ def test_a_failed_background_write_fails_the_run_and_leaves_the_previous_set(
     assert _snapshot(out) == before
 
 
+def test_run_parses_its_exports_ahead_and_leaves_nothing_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exports are parsed on another thread while the stages are imported, and each
+    parse is taken by the reader (none is left, and none is parsed twice)."""
+    from stigma_outcomes.ingest.formats import _started, text
+
+    evaluation = _project(tmp_path)
+    started: list[Path] = []
+    parsed: list[str] = []
+    real_start, real_parse = _started.start_reading, text._first_parse
+
+    def start(paths: list[Path]) -> None:
+        started.extend(paths)
+        real_start(paths)
+
+    def parse(file: Path, *args: object) -> object:
+        parsed.append(Path(file).name)
+        return real_parse(file, *args)
+
+    monkeypatch.setattr(_started, "start_reading", start)
+    monkeypatch.setattr(text, "_first_parse", parse)
+    run_evaluation(evaluation, tmp_path / "out")
+    assert sorted(p.name for p in started) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
+    assert sorted(parsed) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
+    assert not _started._STARTED
+
+
 def test_manifest_lists_the_run_with_checksums_and_replaces_the_old_set(tmp_path: Path) -> None:
     evaluation = _project(tmp_path)
     out = tmp_path / "out"

@@ -217,6 +217,24 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['evaluator_qa', 'ledger', 'manifest']
     """
+    from .ingest.formats._started import forget_started, start_reading
+
+    ev, base = load_evaluation(source)
+    # Arrow parses the text exports on the other core while the stages below are imported
+    # (about half a second of pandas, scipy and the stages' own modules, holding the GIL).
+    start_reading([p for p in (_resolve(base, f.path) for f in ev.data) if p is not None])
+    try:
+        return _run(ev, base, out_dir, progress)
+    finally:
+        forget_started()
+
+
+def _run(
+    ev: Evaluation,
+    base: Path,
+    out_dir: str | os.PathLike[str] | None,
+    progress: Callable[[str], None] | None,
+) -> RunResult:
     from ._io import write_text_atomic
     from ._outputs import all_or_nothing
     from .comparison import compare
@@ -226,7 +244,6 @@ def run_evaluation(
     from .scoring import score
 
     say = progress or (lambda _message: None)
-    ev, base = load_evaluation(source)
     say(f"reading {len(ev.data)} export file(s)")
     out = Path(out_dir) if out_dir is not None else (_resolve(base, ev.output) or base)
     _check_outputs_spare_inputs(ev, base, out)

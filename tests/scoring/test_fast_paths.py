@@ -246,3 +246,53 @@ def test_int8_scale_totals_equal_the_float_products(shape: tuple[int, int, int],
     np.testing.assert_array_equal(got[0], want[0])
     np.testing.assert_array_equal(got[1], want[1])
     assert got[1].dtype == want[1].dtype
+
+
+def _per_scale_by_groupby(scores: pd.DataFrame) -> list[dict[str, object]]:
+    """The plain path the counted summary replaced: a grouped aggregation."""
+    ok = (scores["status"] == "ok").to_numpy(dtype=bool)
+    counted = pd.DataFrame(
+        {"instrument": scores["instrument"], "scale": scores["scale"], "ok": ok,
+         "not_ok": ~ok, "score": scores["score"]}
+    )  # fmt: skip
+    per_scale = (
+        counted.groupby(["instrument", "scale"], observed=True, sort=False)
+        .agg(n_ok=("ok", "sum"), n_no_score=("not_ok", "sum"), mean=("score", "mean"))
+        .reset_index()
+    )
+    return [
+        {"instrument": str(r.instrument), "scale": str(r.scale), "n_ok": int(r.n_ok),
+         "n_no_score": int(r.n_no_score),
+         "mean": None if pd.isna(r.mean) else round(float(r.mean), 4)}
+        for r in per_scale.itertuples()
+    ]  # fmt: skip
+
+
+@SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["ucla3", "gbs", "ismi29", None]),
+            st.sampled_from(["total", "alienation", "belonging"]),
+            st.sampled_from(["ok", "no_score", "not_given"]),
+            st.one_of(st.none(), st.integers(0, 400).map(lambda v: v / 8)),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    categorical=st.booleans(),
+)
+def test_the_summary_per_scale_equals_the_grouped_aggregation(
+    rows: list[tuple[object, ...]], categorical: bool
+) -> None:
+    from stigma_outcomes.scoring.result import _per_scale
+
+    scores = pd.DataFrame(rows, columns=["instrument", "scale", "status", "score"])
+    scores["score"] = scores["score"].astype(float)
+    if categorical:
+        for column in ("instrument", "scale", "status"):
+            # categories in another order than the rows, and one never used
+            scores[column] = pd.Categorical(
+                scores[column], categories=[*sorted(scores[column].dropna().unique())[::-1], "x"]
+            )
+    assert _per_scale(scores) == _per_scale_by_groupby(scores)
