@@ -18,8 +18,15 @@
    timed) and on the demo's sample data. CPU seconds of the first call in the process (the
    one ``run`` pays) and the median of the next ``--runs``.
 
+5. ``--long1m``: one ``compare`` call as ``run`` makes it on ``bench_run.py``'s ``long1m``
+   case (one long export of ~1,000,000 rows, 417,000 participants, 11 scales, two arms;
+   read and scored first, not timed): wall and CPU seconds, and how far the process's peak
+   resident memory rose above where it stood when ``compare`` began (the kernel's high-water
+   mark is reset first). With ``--vs CHECKOUT`` another checkout's ``src`` runs the same call
+   in a child process after each run of this one (alternating). ``--work`` keeps the inputs.
+
 Run from the repository root:
-``python benchmarks/bench_compare.py [--runs 5] [--run-shape | --reliability]``.
+``python benchmarks/bench_compare.py [--runs 5] [--run-shape | --reliability | --long1m]``.
 """
 
 from __future__ import annotations
@@ -184,13 +191,78 @@ def bench_reliability(runs: int) -> None:
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
 
 
+def _status(field: str) -> float:
+    """A ``/proc/self/status`` field in MiB (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_long1m(work: str | None, src: str | None) -> None:
+    """One ``compare`` of the ``long1m`` case in this process (see the module's point 5)."""
+    import gc
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_run import make_long
+
+    folder = Path(work) if work else Path(tempfile.mkdtemp(prefix="bench-compare-1m-"))
+    ev, scored, items, registry = _scored(make_long(folder / "long1m"))
+    keyed = scored.keyed_items
+    import importlib
+
+    for module in ("ancova", "mixed", "reliability"):  # imports are not what is measured
+        importlib.import_module(f"stigma_outcomes.comparison.{module}")
+
+    gc.collect()
+    before = _status("VmRSS")
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")  # the high-water mark starts again from here
+    wall, cpu = time.perf_counter(), time.process_time()
+    compare(scored.scores, settings=ev.compare_settings(), keyed_items=keyed,
+            scale_items=items, input_name="scores", registry=registry)  # fmt: skip
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = _status("VmHWM")
+    where = src or "this checkout"
+    print(f"long1m compare ({where}): {len(scored.scores):,} score rows; wall {wall:.2f} s, "
+          f"CPU {cpu:.2f} s, peak {peak:.0f} MiB ({peak - before:.0f} over {before:.0f} MiB "
+          "at its start)", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--participants", type=int, default=1_000_000)
     parser.add_argument("--run-shape", action="store_true", help="only the run-shaped call")
     parser.add_argument("--reliability", action="store_true", help="only in-sample reliability")
+    parser.add_argument("--long1m", action="store_true", help="only compare on bench_run's long1m")
+    parser.add_argument("--work", help="folder for the long1m inputs (kept)")
+    parser.add_argument("--vs", help="another checkout: its src runs long1m after each run")
+    parser.add_argument("--src", help=argparse.SUPPRESS)  # set in the --vs child
     args = parser.parse_args()
+    if args.long1m:
+        import os
+        import subprocess
+        import sys
+        import tempfile
+
+        work = args.work or tempfile.mkdtemp(prefix="bench-compare-1m-")
+        for _ in range(args.runs if args.vs else 1):
+            if args.vs:  # each side a fresh process, this one first
+                for src in (None, os.path.join(args.vs, "src")):
+                    env = dict(os.environ)
+                    if src:
+                        env["PYTHONPATH"] = src
+                    command = [sys.executable, __file__, "--long1m", "--work", work]
+                    subprocess.run([*command, *(["--src", src] if src else [])], env=env,
+                                   check=True)  # fmt: skip
+            else:
+                bench_long1m(work, args.src)
+        return
     if args.run_shape:
         bench_run_shape(100_000, args.runs)
         return

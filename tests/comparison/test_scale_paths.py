@@ -211,7 +211,7 @@ def test_codes_kept_narrow_and_wide_enough():
     assert _narrow(np.array([], dtype=np.int64)).tolist() == []
     valid = pairing.valid_scores(_scores(40, 10), "arm")
     assert valid["_wave"].dtype == np.int8 and valid["_group"].dtype == np.int8
-    assert valid["_scale"].dtype == np.int64  # multiplied into (scale, participant) keys
+    assert valid["_scale"].dtype == np.int8  # widened wherever it is multiplied into keys
 
 
 def test_scores_only_pairs_hold_the_same_scores():

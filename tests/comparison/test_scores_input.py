@@ -80,3 +80,31 @@ def test_mixed_objects_fall_back_to_row_hashes():
     mixed = pd.DataFrame({"a": [1, "x", None]})
     assert len(frame_sha256(mixed)) == 64
     assert frame_sha256(mixed) != frame_sha256(pd.DataFrame({"a": [2, "x", None]}))
+
+
+def test_numeric_columns_hashed_in_blocks_give_the_whole_column_bytes(monkeypatch):
+    """Blocks smaller than the column (their edges anywhere) give the documented stream."""
+    from stigma_outcomes.comparison import _scores_input
+
+    rng = np.random.default_rng(4)
+    for size in (1, 3, 7, 64):
+        monkeypatch.setattr(_scores_input._Blocks, "SIZE", size)
+        n = int(rng.integers(0, 50))
+        columns = {
+            "f": np.where(rng.random(n) < 0.3, np.nan, rng.normal(size=n)),
+            "f32": rng.normal(size=n).astype(np.float32),
+            "i16": rng.integers(-5, 9, n).astype(np.int16),
+            "b": rng.random(n) < 0.5,
+            "u8": rng.integers(0, 255, n).astype(np.uint8),
+        }
+        frame = pd.DataFrame(columns)
+        digest = hashlib.sha256(_FRAME_FORMAT)
+        digest.update((8).to_bytes(8, "little") + n.to_bytes(8, "little"))
+        for name, values in columns.items():
+            missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(n, bool)
+            kind = "<f8" if values.dtype.kind == "f" else "<i8"
+            whole = np.where(missing, 0, values.astype(kind)).astype(kind).tobytes()
+            tag = b"float" if kind == "<f8" else b"integer"
+            for piece in (name.encode(), tag, np.packbits(missing).tobytes(), whole):
+                digest.update(len(piece).to_bytes(8, "little") + piece)
+        assert frame_sha256(frame) == digest.hexdigest()

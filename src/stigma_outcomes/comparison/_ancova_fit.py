@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import essentially_constant
-from .estimable import estimable_columns
+from .estimable import column_search, estimable_columns
 
 ETA_METHOD = (
     "partial eta squared of the group term from the drop-one (type II = type III) sum of "
@@ -54,9 +54,14 @@ def _covariate_columns(
     return np.hstack(cols), names
 
 
-def _ols(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
-    """Coefficients, residual sum of squares and the unscaled covariance ``(X'X)^-1``."""
-    q, r = np.linalg.qr(X)
+def _ols(
+    X: np.ndarray, y: np.ndarray, qr: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Coefficients, residual sum of squares and the unscaled covariance ``(X'X)^-1``.
+
+    ``qr``: ``np.linalg.qr(X)`` when the caller has it already.
+    """
+    q, r = qr if qr is not None else np.linalg.qr(X)
     beta = np.linalg.solve(r, q.T @ y)
     resid = y - X @ beta
     r_inv = np.linalg.inv(r)
@@ -127,7 +132,9 @@ def fit_scale(
     X = np.hstack([ones, pre, dummies, cov_x])
     # Groups enter before the covariates, so a covariate aliased with the intercept, the
     # baseline or a group is the one dropped (R lm: coefficient NA) and groups stay estimable.
-    keep = estimable_columns(X)
+    # one QR decomposition finds the aliased columns and, when none is, fits the model
+    factors = np.linalg.qr(X) if X.shape[0] > X.shape[1] else None
+    keep = column_search(factors[1]) if factors is not None else estimable_columns(X)
     n_group = dummies.shape[1]
     aliased_cov = [n for n, k in zip(cov_names, keep[2 + n_group :], strict=True) if not k]
     if aliased_cov:
@@ -147,7 +154,7 @@ def fit_scale(
         return _undefined(
             base, wide, "; ".join([*notes, "too few complete pairs to estimate the model"])
         )
-    beta, rss, xtx_inv = _ols(X, y)
+    beta, rss, xtx_inv = _ols(X, y, factors if keep.all() else None)
     _, rss_reduced, _ = _ols(X_reduced, y)
     sigma2 = rss / df_resid
     if essentially_constant(math.sqrt(max(sigma2, 0.0)), 1, float(np.max(np.abs(y)))):

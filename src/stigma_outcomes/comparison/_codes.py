@@ -14,13 +14,17 @@ import numpy as np
 import pandas as pd
 
 
-def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[str]]:
+def text_codes(
+    values: pd.Series, sort: bool = False, narrow: bool = False
+) -> tuple[np.ndarray, list[str]]:
     """Codes of a column's values compared as text, and the text of each code.
 
     Missing values get code −1. Two values with the same text (``1`` and ``"1"``) share a
     code. With ``sort`` the labels are in R's ``factor()`` order (:func:`natural_order`:
     numbers by value, other text alphabetically), else in order of appearance (categoricals:
-    category order, merged where texts collide).
+    category order, merged where texts collide). With ``narrow`` the codes come in the
+    smallest signed integer type that holds them (for comparing, counting and indexing; cast
+    them before multiplying them into keys), else as int64.
 
     Examples
     --------
@@ -52,7 +56,17 @@ def text_codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, list[
         merged = rank[merged] if len(merged) else merged
         labels = [labels[i] for i in order]
     remap = np.append(np.asarray(merged, dtype=np.int64), -1)  # code −1 (missing) stays −1
+    if narrow:
+        remap = remap.astype(_smallest_int(len(labels)))
     return remap[raw], labels
+
+
+def _smallest_int(n_labels: int) -> type[np.signedinteger]:
+    """The smallest signed integer type holding the codes −1 .. n_labels − 1."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n_labels - 1 <= np.iinfo(kind).max:
+            return kind
+    return np.int64
 
 
 def natural_order(labels: list[str]) -> np.ndarray:
@@ -84,7 +98,7 @@ def equals_text(values: pd.Series, text: str) -> np.ndarray:
     >>> equals_text(pd.Series(["ok", "missing", None], dtype="category"), "ok").tolist()
     [True, False, False]
     """
-    codes, labels = text_codes(values)
+    codes, labels = text_codes(values, narrow=True)
     if text not in labels:
         return np.zeros(len(values), dtype=bool)
     return codes == labels.index(text)
@@ -116,6 +130,12 @@ def appearance_codes(codes: np.ndarray) -> np.ndarray:
         rank = np.empty(len(present), dtype=np.int64)
         rank[np.argsort(first, kind="stable")] = np.arange(len(present))
         return rank[np.searchsorted(present, codes)]
+    # codes already numbered as they first appear (a new code is always one above the
+    # largest so far: every smaller one was seen before it) are their own renumbering
+    running = np.maximum.accumulate(codes)
+    if codes[0] == 0 and bool((codes[1:] <= running[:-1] + 1).all()):
+        return codes.astype(np.int64)
+    del running
     # each code's first row in one pass (no sort of the rows), then the few codes ranked
     first = np.full(int(codes.max()) + 1, len(codes), dtype=np.int64)
     np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
@@ -229,6 +249,8 @@ def present_labels(values: pd.Series, sort: bool = False) -> list[str]:
     >>> present_labels(pd.Series(pd.Categorical(["b", None], categories=["a", "b"])))
     ['b']
     """
-    codes, labels = text_codes(values, sort=sort)
-    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    from ._score_codes import code_counts
+
+    codes, labels = text_codes(values, sort=sort, narrow=True)
+    used = code_counts(codes, len(labels)) > 0
     return [label for label, u in zip(labels, used, strict=True) if u]

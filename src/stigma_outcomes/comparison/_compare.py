@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence, Sized
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -165,32 +166,37 @@ def compare(
         scores, s, keyed_items, scale_items, registry
     )
     _check_rci_reliability(str(s.rci_reliability), keyed_items)
-    scores, inputs = _read(scores, input_name)
-    table = _score_table(scores, s)
-    keys = table.scales
-    meta = resolve_scale_meta(
-        keys, registry=registry, reliability=s.reliability or None,
-        direction={k: str(v) for k, v in s.direction.items()} or None, scale_info=scale_info,
-    )  # fmt: skip
-    warnings: list[str] = []
-    results = Results()
-    if keyed_items is not None:
-        from .reliability import in_sample_reliability
+    scores, fingerprint = _read(scores, input_name)
+    try:
+        table = _score_table(scores, s)
+        keys = table.scales
+        meta = resolve_scale_meta(
+            keys, registry=registry, reliability=s.reliability or None,
+            direction={k: str(v) for k, v in s.direction.items()} or None, scale_info=scale_info,
+        )  # fmt: skip
+        warnings: list[str] = []
+        results = Results()
+        if keyed_items is not None:
+            from .reliability import in_sample_reliability
 
-        items = (
-            dict(scale_items)
-            if scale_items
-            else scale_items_for(registry, keys, keyed_items, scale_info, warnings)
-        )
-        results.reliability = in_sample_reliability(keyed_items, items, scores)
-        if s.rci_reliability != RciReliability.definition:
-            meta = with_in_sample_reliability(
-                meta, results.reliability, s.pre,
-                only_missing=s.rci_reliability == RciReliability.auto,
-            )  # fmt: skip
-    design = unlinked_sections if s.unlinked else linked_sections
-    design(table, s, meta, results, warnings)
-    family = results.unlinked if s.unlinked else results.paired
+            items = (
+                dict(scale_items)
+                if scale_items
+                else scale_items_for(registry, keys, keyed_items, scale_info, warnings)
+            )
+            results.reliability = in_sample_reliability(keyed_items, items, scores)
+            if s.rci_reliability != RciReliability.definition:
+                meta = with_in_sample_reliability(
+                    meta, results.reliability, s.pre,
+                    only_missing=s.rci_reliability == RciReliability.auto,
+                )  # fmt: skip
+        design = unlinked_sections if s.unlinked else linked_sections
+        design(table, s, meta, results, warnings)
+        family = results.unlinked if s.unlinked else results.paired
+    except BaseException:
+        fingerprint.exception()  # the thread reads the scores: let it finish before leaving
+        raise
+    inputs = fingerprint.result()
     results.meta = results_meta(s, table, meta, inputs, family, warnings)
     flag_small_samples(results, s.min_cell)
     # Undefined is None everywhere (NaN and infinities included), as in the JSON.
@@ -243,14 +249,36 @@ def _unpack(
     return scores, keyed_items, scale_items, registry
 
 
-def _read(scores: Any, input_name: str | None) -> tuple[pd.DataFrame, list[dict[str, str]]]:
-    """The scores as a frame, and the input's name and fingerprint for ``meta.inputs``."""
+def _read(scores: Any, input_name: str | None) -> tuple[pd.DataFrame, Future[list[dict[str, str]]]]:
+    """The scores as a frame, and (to come) the input's name and fingerprint for ``meta.inputs``.
+
+    A frame's fingerprint hashes every value (half a gigabyte at a million rows): it is
+    worked out on a thread of its own while the comparison runs (hashing and most of numpy
+    let go of the interpreter lock), and read at the end. Nothing here changes the frame.
+    """
     if isinstance(scores, str | os.PathLike):
         frame = read_scores(scores)
-        return frame, [{"name": Path(scores).name, "sha256": file_sha256(scores)}]
+        done: Future[list[dict[str, str]]] = Future()
+        done.set_result([{"name": Path(scores).name, "sha256": file_sha256(scores)}])
+        return frame, done
     if not isinstance(scores, pd.DataFrame):
         raise InputError("scores must be a DataFrame or the path of a scores file")
-    return scores, [{"name": input_name or "scores (DataFrame)", "sha256": frame_sha256(scores)}]
+    name = input_name or "scores (DataFrame)"
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scores-fingerprint")
+    digest = pool.submit(frame_sha256, scores)
+    pool.shutdown(wait=False)  # no further work; its one task runs to the end
+    pending: Future[list[dict[str, str]]] = Future()
+    digest.add_done_callback(lambda done: _settle(pending, done, name))
+    return scores, pending
+
+
+def _settle(pending: Future[Any], done: Future[str], name: str) -> None:
+    """Pass the fingerprint (or the error that stopped it) on as ``meta.inputs``."""
+    error = done.exception()
+    if error is not None:
+        pending.set_exception(error)
+    else:
+        pending.set_result([{"name": name, "sha256": done.result()}])
 
 
 def _score_table(scores: pd.DataFrame, s: CompareSettings) -> ScoreTable:

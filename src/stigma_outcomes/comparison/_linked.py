@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import AnalysisError
 from .attrition import attrition_records
 from .multiplicity import p_adjust
-from .paired import cell_reductions, finish_paired
+from .paired import finish_paired, nested_reductions
 from .pairing import Pairs
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
@@ -56,23 +56,34 @@ def paired_section(
 ) -> list[dict[str, Any]]:
     """Paired + reliable-change records of one contrast: whole sample, then each group."""
     scales = list(zip(pairs.scales["instrument"], pairs.scales["scale"], strict=True))
+    n_scales = len(scales)
     sign = np.array([meta[(i, s)].improvement_sign for i, s in scales], dtype=float)
-    layouts: list[tuple[np.ndarray, np.ndarray, list[tuple[int, str | None]]]] = []
-    everyone = np.ones(len(pairs), dtype=bool)
-    layouts.append((everyone, pairs.scale_code, [(k, None) for k in range(len(scales))]))
-    if group_col is not None and pairs.group_code is not None:
-        gcode = pairs.group_code
-        has = gcode >= 0
-        cell = pairs.scale_code[has] * len(levels) + gcode[has]
-        cells = [(k, lv) for k in range(len(scales)) for lv in levels]
-        layouts.append((has, cell, cells))
+    grouped = group_col is not None and pairs.group_code is not None
+    n_levels = len(levels) if grouped else 0
+    group = pairs.group_code if grouped else None
+    # whole sample and groups in one pass, the pairs without a group in cells of their own
+    whole, by_group = nested_reductions(
+        pairs.scale_code, n_scales, group, n_levels, pairs.pre, pairs.post, sign
+    )
+    # reliable-change counts (whole numbers) once per scale x (no group, each level)
+    width = n_levels + 1
+    fine = pairs.scale_code
+    if group is not None:
+        fine = fine * width  # a new array: the additions below are in place
+        fine += group
+        fine += 1
+    rci = {
+        k: c.reshape(n_scales, width)
+        for k, c in rci_cell_counts(fine, n_scales * width, pairs, inputs, meta).items()
+    }
+    del fine
+    layouts = [(whole, {k: c.sum(axis=1) for k, c in rci.items()},
+                [(k, None) for k in range(n_scales)])]  # fmt: skip
+    if by_group is not None:
+        per_level = {k: c[:, 1:].ravel() for k, c in rci.items()}
+        layouts.append((by_group, per_level, [(k, lv) for k in range(n_scales) for lv in levels]))
     records: list[dict[str, Any]] = []
-    for mask, cell, names in layouts:
-        n_cells = len(names)
-        cell_sign = np.array([sign[k] for k, _ in names])
-        sub = pairs if mask is everyone else pairs.scores_only(mask)
-        red = cell_reductions(cell, n_cells, sub.pre, sub.post, cell_sign)
-        counts = rci_cell_counts(cell, n_cells, sub, inputs, meta)
+    for red, counts, names in layouts:
         for i, (k, level) in enumerate(names):
             key = (str(scales[k][0]), str(scales[k][1]))
             rec = key_fields("linked", *key, group_col, level, pairs.from_wave, pairs.to_wave)
@@ -193,12 +204,24 @@ def linked_sections(
             "otherwise check that participant IDs match across waves",
         )
     levels = table.levels()
+    inputs_at: dict[str, dict[ScaleKey, RciInput]] = {}
+    ancova: list[dict[str, Any]] = []
+    ancova_error: AnalysisError | None = None
     for from_wave, to_wave in s.contrasts:
-        inputs = rci_inputs(table.coded, from_wave, meta, s.rci_sd)
+        if from_wave not in inputs_at:  # the yardsticks of a baseline, made once
+            inputs_at[from_wave] = rci_inputs(table.coded, from_wave, meta, s.rci_sd)
+        pairs = table.pairs(from_wave, to_wave)
         results.paired.extend(
-            paired_section(table.pairs(from_wave, to_wave), meta, inputs, s.group_by, levels,
-                           s.min_cell)
-        )  # fmt: skip
+            paired_section(pairs, meta, inputs_at[from_wave], s.group_by, levels, s.min_cell)
+        )
+        if s.group_by is not None and ancova_error is None:
+            # the ANCOVA of this contrast reads the same pairs, so they are made once; a
+            # refusal is raised where the ANCOVA stood, after the sections before it
+            try:
+                ancova.extend(_ancova(table, s, from_wave, to_wave, pairs))
+            except AnalysisError as exc:
+                ancova_error = exc
+        del pairs
     adjust_p_t(results.paired)
     if s.pool_by is not None:
         results.pooled = pooled_section(table, s, meta, results.paired, warnings)
@@ -209,12 +232,17 @@ def linked_sections(
         from .mixed import fit_mixed_models
 
         results.mixed_models = fit_mixed_models(table, list(s.waves), s.group_by)
+    if ancova_error is not None:
+        raise ancova_error
     if s.group_by is not None:
-        from .ancova import fit_ancova
-
-        for from_wave, to_wave in s.contrasts:
-            results.ancova.extend(
-                fit_ancova(table, from_wave, to_wave, s.group_by,
-                           reference_group=s.reference_group, covariates=list(s.covariates))
-            )  # fmt: skip
+        results.ancova.extend(ancova)
         flag_small_ancova(results.ancova, s.min_cell)
+
+
+def _ancova(
+    table: ScoreTable, s: CompareSettings, from_wave: str, to_wave: str, pairs: Pairs
+) -> list[dict[str, Any]]:
+    from .ancova import fit_ancova
+
+    return fit_ancova(table, from_wave, to_wave, str(s.group_by), reference_group=s.reference_group,
+                      covariates=list(s.covariates), pairs=pairs)  # fmt: skip

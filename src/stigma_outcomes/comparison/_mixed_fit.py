@@ -118,13 +118,17 @@ def _fit_one(
         rank[present_levels] = np.arange(len(present_levels))
         group_idx = rank[group]  # each level's place among those present
     cluster = cluster.astype(np.int64)
-    X_full = _design(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
+    # Every row of the design is its wave x group cell's row: the few cells' rows are
+    # made once and each score takes its cell's (the same 0/1 values, no column built per row).
+    cells = _Cells(wave_idx, group_idx, len(used_waves), max(len(levels), 1))
     terms_full = _term_names(used_waves, group_col, levels)
     n_clusters = int(cluster.max()) + 1
     # An empty wave x group cell makes its interaction column zero; like lme4, drop the
     # aliased columns, fit the rest, and estimate every cell mean that is estimable.
-    keep = estimable_columns(_cell_design(wave_idx, group_idx, len(used_waves), len(levels)))
-    X = X_full[:, keep]
+    keep = estimable_columns(cells.weighted())
+    # the kept columns one after another (column-major, as selecting them from the full
+    # design laid them out: the sums below run through the same products in the same order)
+    X = np.take(cells.rows[:, keep].T, cells.code, axis=1).T
     terms = [t for t, k in zip(terms_full, keep, strict=True) if k]
     if not keep.all():
         notes.append(
@@ -142,7 +146,7 @@ def _fit_one(
             ),
         )
 
-    sums = _ClusterSums(X, y, cluster)
+    sums = _ClusterSums(X, y, cluster, (cells.code, cells.rows[:, keep]))
     theta2, converged, how = _optimise_theta(sums)
     if not math.isfinite(theta2):
         return _empty_record(base, "; ".join([*notes, how]))
@@ -169,13 +173,14 @@ def _fit_one(
         | {key: _num(values[i]) for key, values in stats.items()}
         for i, (term, b, s) in enumerate(zip(terms, beta, se, strict=True))
     ]
-    space = Estimable(X_full, keep)
+    # the full design is needed only to find what an empty cell leaves estimable
+    space = Estimable(cells.rows[cells.code] if not keep.all() else cells.rows, keep)
     wave_means, contrasts = _means_and_contrasts(
         beta, cov, satt, used_waves, levels, group_col, wave_idx, group_idx, space
     )
     anova = []
     for term, words, L in _anova_hypotheses(
-        X_full.T @ X_full, len(used_waves), max(len(levels), 1), group_col
+        cells.cross_products(), len(used_waves), max(len(levels), 1), group_col
     ):
         rows = space.estimable(L)
         if rows.all():
@@ -223,21 +228,37 @@ def _fit_one(
     return record
 
 
-def _cell_design(
-    wave_idx: np.ndarray, group_idx: np.ndarray | None, n_waves: int, n_levels: int
-) -> np.ndarray:
-    """One design row per observed wave x group cell, weighted by the root of its count.
+class _Cells:
+    """The wave x group cells of one scale's scores: each score's cell, each cell's design row.
 
-    Its columns have the same lengths and angles as the full design's (the same ``X'X``),
-    so :func:`estimable_columns` finds the same aliased columns from a few rows.
+    The design's entries are 0 and 1, so sums over its rows are whole numbers, exact in any
+    order: ``X'X`` and the per-participant column sums are counted per cell, not summed over
+    the rows.
     """
-    n_groups = max(n_levels, 1)
-    cell = wave_idx * n_groups + (group_idx if group_idx is not None else 0)
-    counts = np.bincount(cell, minlength=n_waves * n_groups)
-    present = np.flatnonzero(counts)
-    groups = present % n_groups if group_idx is not None else None
-    rows = _design(present // n_groups, groups, n_waves, n_groups)
-    return rows * np.sqrt(counts[present])[:, None]
+
+    def __init__(
+        self, wave_idx: np.ndarray, group_idx: np.ndarray | None, n_waves: int, n_groups: int
+    ) -> None:
+        self.n_groups = n_groups
+        self.grouped = group_idx is not None
+        self.code = wave_idx * n_groups + (group_idx if group_idx is not None else 0)
+        every = np.arange(n_waves * n_groups)
+        groups = every % n_groups if self.grouped else None
+        self.rows = _design(every // n_groups, groups, n_waves, n_groups)
+        self.counts = np.bincount(self.code, minlength=len(every))
+
+    def weighted(self) -> np.ndarray:
+        """One design row per observed cell, weighted by the root of its count.
+
+        Its columns have the same lengths and angles as the full design's (the same
+        ``X'X``), so :func:`estimable_columns` finds the same aliased columns from a few rows.
+        """
+        present = np.flatnonzero(self.counts)
+        return self.rows[present] * np.sqrt(self.counts[present])[:, None]
+
+    def cross_products(self) -> np.ndarray:
+        """``X'X`` of the full design (whole numbers, as a sum over the rows gives them)."""
+        return self.rows.T @ (self.rows * self.counts[:, None].astype(float))
 
 
 def _dense_ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

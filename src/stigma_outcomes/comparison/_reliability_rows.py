@@ -165,6 +165,10 @@ def _cell_spans(cell: np.ndarray, n_cells: int) -> list[list[Any]]:
     return spans
 
 
+_STAGING = 1 << 20
+"""Item values staged at a time by :class:`ItemBlock` (8 MB)."""
+
+
 class ItemBlock:
     """The item values of one set of rows, one column per item, C-ordered.
 
@@ -179,12 +183,18 @@ class ItemBlock:
     """
 
     def __init__(self, columns: Sequence[np.ndarray], rows: np.ndarray) -> None:
-        # each column gathered into a row of a k x n array, then one transposing copy: much
-        # faster than writing n x k column by column (every write a different cache line)
-        gathered = np.empty((len(columns), len(rows)))
-        for j, column in enumerate(columns):
-            np.take(column, rows, out=gathered[j])
-        values = np.ascontiguousarray(gathered.T)
+        # each column gathered into a row of a k x n block, then one transposing copy: much
+        # faster than writing n x k column by column (every write a different cache line);
+        # a block of rows at a time, so the k x n staging copy never spans every row
+        values = np.empty((len(rows), len(columns)))
+        step = max(_STAGING // max(len(columns), 1), 1)
+        gathered = np.empty((len(columns), min(step, len(rows))))
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
+            staging = gathered[:, : len(part)]
+            for j, column in enumerate(columns):
+                np.take(column, part, out=staging[j])
+            values[start : start + len(part)] = staging.T
         del gathered
         missing = np.isnan(values)
         self.complete = not missing.any()

@@ -30,19 +30,40 @@ class _ClusterSums:
     however many participants there are.
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, cluster: np.ndarray) -> None:
+    def __init__(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        cluster: np.ndarray,
+        cells: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         n_clusters = int(cluster.max()) + 1
         self.N, self.p = X.shape
         self.XtX = X.T @ X
         self.Xty = X.T @ y
         self.yty = float(y @ y)
         # column sums of X and sum of y within each participant
-        S = np.column_stack(
-            [np.bincount(cluster, weights=X[:, j], minlength=n_clusters) for j in range(self.p)]
-        )
+        if cells is None:
+            S = np.column_stack(
+                [np.bincount(cluster, weights=X[:, j], minlength=n_clusters) for j in range(self.p)]
+            )
+        else:
+            # X's rows are its cells' rows (``cells``: each row's cell, each cell's row) of
+            # 0s and 1s: a participant's column sums are whole numbers, counted per cell
+            code, rows = cells
+            if not np.isin(rows, (0.0, 1.0)).all():
+                raise ValueError("cell rows must hold 0s and 1s")
+            n_cells = len(rows)
+            per_cell = np.bincount(code * n_clusters + cluster, minlength=n_cells * n_clusters)
+            per_cell = per_cell.reshape(n_cells, n_clusters)
+            S = np.empty((n_clusters, self.p))
+            for j in range(self.p):  # a few columns: each the sum of its cells' counts
+                S[:, j] = per_cell[rows[:, j] == 1.0].sum(axis=0)
         t = np.bincount(cluster, weights=y, minlength=n_clusters)
         n_i = np.bincount(cluster, minlength=n_clusters)
-        sizes, size_of = np.unique(n_i, return_inverse=True)
+        # np.unique(n_i, return_inverse=True), counted (sizes are small whole numbers)
+        has_size = np.bincount(n_i) > 0
+        sizes, size_of = np.flatnonzero(has_size), (np.cumsum(has_size) - 1)[n_i]
         self.sizes = sizes.astype(float)
         self.count = np.bincount(size_of, minlength=len(sizes)).astype(float)
         # per size m: sum of S_i S_i', S_i t_i and t_i^2 over participants with m scores

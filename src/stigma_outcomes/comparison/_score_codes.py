@@ -19,13 +19,30 @@ DIRECT_LOOKUP_LIMIT = 64_000_000
 """Largest scales × participants for matching through a lookup table (else by sorting)."""
 
 
+_CHUNK = 1 << 20
+
+
+def code_counts(codes: np.ndarray, n_labels: int) -> np.ndarray:
+    """``np.bincount`` of the codes ≥ 0 (−1, missing, not counted), ``n_labels`` long.
+
+    Narrow codes are counted a million at a time: bincount widens what it counts to 64-bit
+    integers, and a block of them is reused instead of one as long as the column.
+    """
+    if codes.dtype == np.intp or len(codes) <= _CHUNK:
+        present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
+        return np.bincount(present, minlength=n_labels)
+    out = np.zeros(n_labels, dtype=np.int64)
+    for start in range(0, len(codes), _CHUNK):
+        out += code_counts(codes[start : start + _CHUNK], n_labels)
+    return out
+
+
 def drop_unused(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
     """Drop labels no row uses (a categorical's unused categories), keeping their order."""
-    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
-    used = np.bincount(present, minlength=len(labels)) > 0
+    used = code_counts(codes, len(labels)) > 0
     if used.all():
         return codes, labels
-    remap = np.append(np.cumsum(used) - 1, -1)
+    remap = np.append(np.cumsum(used) - 1, -1).astype(codes.dtype)  # fewer labels: fits
     return remap[codes], [label for label, u in zip(labels, used, strict=True) if u]
 
 
@@ -57,10 +74,19 @@ def add_codes(
     inst, inst_names = codes_of("instrument", True)
     scale, scale_names = codes_of("scale", True)
     wave, wave_names = codes_of("wave", True)
-    combined = inst.astype(np.int64) * max(len(scale_names), 1) + scale
-    present = np.flatnonzero(np.bincount(combined))  # sorted by (instrument, scale)
+    # (instrument, scale) in a type that holds every combination, built in place
+    n_combined = max(len(inst_names), 1) * max(len(scale_names), 1)
+    combined = inst.astype(narrow_codes(np.array([n_combined])).dtype)
+    combined *= max(len(scale_names), 1)
+    combined += scale
+    present = np.flatnonzero(code_counts(combined, n_combined))  # sorted (instrument, scale)
+    # each combination's place among those present: a lookup, not a search per row, and
+    # narrow like the other codes (every use that multiplies it widens it first)
+    place = np.full(n_combined, -1, dtype=np.int64)
+    place[present] = np.arange(len(present))
     out["_pid"] = narrow_codes(pid)
-    out["_scale"] = np.searchsorted(present, combined).astype(np.int64, copy=False)
+    out["_scale"] = narrow_codes(place)[combined]
+    del combined
     out["_wave"] = narrow_codes(wave)
     n_scales = max(len(scale_names), 1)
     attrs["scales"] = [
@@ -68,10 +94,38 @@ def add_codes(
     ]
     attrs["waves"] = [str(w) for w in wave_names]
     if group_col is not None:
-        group, levels = drop_unused(*text_codes(out[group_col], sort=True))
+        group, levels = drop_unused(*text_codes(out[group_col], sort=True, narrow=True))
         out["_group"] = narrow_codes(group)
         attrs["group_levels"] = [str(v) for v in levels]
     return attrs
+
+
+def stable_order(codes: np.ndarray) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")`` for non-negative codes, block by block.
+
+    A score table comes scale by scale (or wave by wave): its codes run in long blocks, and
+    the stable order is each block's rows, the blocks taken by code (those of one code in
+    the order they come), with no sort of the rows. Codes in many short runs are sorted
+    (narrow codes by radix sort); either way the order is the stable sort's.
+
+    Examples
+    --------
+    >>> stable_order(np.array([2, 2, 0, 0, 2, 1])).tolist()
+    [2, 3, 5, 0, 1, 4]
+    """
+    codes = np.asarray(codes)
+    n = len(codes)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    if len(change) > 4096:
+        top = int(codes.max())
+        narrow = codes.astype(np.int16) if 0 <= top <= np.iinfo(np.int16).max else codes
+        return np.argsort(narrow, kind="stable")
+    starts = np.r_[0, change]
+    stops = np.r_[change, n]
+    runs = np.argsort(codes[starts], kind="stable")
+    return np.concatenate([np.arange(starts[i], stops[i], dtype=np.intp) for i in runs])
 
 
 def narrow_codes(codes: np.ndarray) -> np.ndarray:
@@ -91,9 +145,9 @@ def narrow_codes(codes: np.ndarray) -> np.ndarray:
 def refuse_duplicates(out: pd.DataFrame) -> None:
     n_pid = int(out["_pid"].max()) + 1 if len(out) else 1
     n_wave = int(out["_wave"].max()) + 1 if len(out) else 1
-    key = (out["_scale"].to_numpy() * n_wave + out["_wave"].to_numpy()) * n_pid + out[
-        "_pid"
-    ].to_numpy()
+    key = (
+        out["_scale"].to_numpy().astype(np.int64) * n_wave + out["_wave"].to_numpy()
+    ) * n_pid + out["_pid"].to_numpy()
     span = (int(out["_scale"].max()) + 1) * n_wave * n_pid if len(out) else 0
     if span <= DIRECT_LOOKUP_LIMIT:
         # dense keys: counted directly, no sort

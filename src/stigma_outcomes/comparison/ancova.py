@@ -42,6 +42,8 @@ from stigma_outcomes.errors import AnalysisError
 
 from ._ancova_fit import ETA_METHOD, fit_scale
 from ._codes import present_labels
+from ._score_codes import stable_order
+from .pairing import Pairs
 from .table import ScoreTable
 
 
@@ -93,7 +95,11 @@ def _check(
 
 
 def _wide_by_scale(
-    table: ScoreTable, from_wave: str, to_wave: str, covariates: list[str]
+    table: ScoreTable,
+    from_wave: str,
+    to_wave: str,
+    covariates: list[str],
+    pairs: Pairs | None = None,
 ) -> list[pd.DataFrame]:
     """Per scale (the table's order), one row per pair: ``pre``, ``post``, group, covariates.
 
@@ -101,7 +107,8 @@ def _wide_by_scale(
     and a participant without one there takes the later wave's; covariates are read at
     baseline. Rows missing a group or a covariate are left out (complete cases).
     """
-    pairs = table.pairs(from_wave, to_wave)
+    if pairs is None:
+        pairs = table.pairs(from_wave, to_wave)
     assert pairs.rows is not None and pairs.group_code is not None
     rows_from, rows_to = pairs.rows
     coded = table.coded
@@ -112,8 +119,8 @@ def _wide_by_scale(
     wide = pd.DataFrame({"pre": pairs.pre, "post": pairs.post, "group": labels})
     for cov in covariates:
         wide[cov] = coded[cov].to_numpy()[rows_from]
-    order = np.argsort(pairs.scale_code, kind="stable")
-    bounds = np.searchsorted(pairs.scale_code[order], np.arange(len(table.scales) + 1))
+    order = stable_order(pairs.scale_code)
+    bounds = np.r_[0, np.cumsum(np.bincount(pairs.scale_code, minlength=len(table.scales)))]
     return [
         wide.iloc[order[bounds[k] : bounds[k + 1]]].dropna().reset_index(drop=True)
         for k in range(len(table.scales))
@@ -127,6 +134,7 @@ def fit_ancova(
     group_col: str,
     reference_group: str | None = None,
     covariates: list[str] | None = None,
+    pairs: Pairs | None = None,
 ) -> list[dict[str, Any]]:
     """Baseline-adjusted group differences at a later wave, per instrument scale.
 
@@ -147,6 +155,9 @@ def fit_ancova(
         among the scale's complete pairs.
     covariates : list of str, optional
         Further baseline columns to adjust for (numeric, or categorical dummy-coded).
+    pairs : Pairs, optional
+        ``scores.pairs(from_wave, to_wave)`` when the caller has made them already (a
+        :class:`ScoreTable` only).
 
     Returns
     -------
@@ -185,7 +196,9 @@ def fit_ancova(
         table = ScoreTable.from_scores(scores, group_col, covariates)
     levels = table.group_levels
     records: list[dict[str, Any]] = []
-    wides = _wide_by_scale(table, str(from_wave), str(to_wave), covariates)
+    if pairs is not None and (pairs.from_wave, pairs.to_wave) != (str(from_wave), str(to_wave)):
+        raise ValueError("the pairs given are of another contrast")
+    wides = _wide_by_scale(table, str(from_wave), str(to_wave), covariates, pairs)
     for (inst_name, scale_name), wide in zip(table.scales, wides, strict=True):
         base = {
             "instrument": inst_name,

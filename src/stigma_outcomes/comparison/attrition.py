@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import welch_t
+from ._score_codes import code_counts, narrow_codes, stable_order
 from .pairing import DIRECT_LOOKUP_LIMIT, scale_table, wave_mask
 from .unlinked import hedges_g
 
@@ -101,11 +102,15 @@ def attrition_records(
     table = scale_table(valid)
     n_pid = int(valid["_pid"].max()) + 1 if len(valid) else 1
     levels: list[str] = list(valid.attrs.get("group_levels", [])) if group_col else []
-    scale_all = valid["_scale"].to_numpy()
-    key_all = scale_all * n_pid + valid["_pid"].to_numpy()
+    scale_all = valid["_scale"].to_numpy()  # narrow: widened before it is multiplied
+    pid_all = valid["_pid"].to_numpy()
     group_all = _group_codes(valid, group_col)
-    at_base = wave_mask(valid, baseline_wave)
-    base_key = key_all[at_base]
+
+    def keys(rows: np.ndarray) -> np.ndarray:  # (scale, participant) of some rows only
+        return scale_all[rows].astype(np.int64) * n_pid + pid_all[rows]
+
+    at_base = np.flatnonzero(wave_mask(valid, baseline_wave))
+    base_key = keys(at_base)
     base_group = group_all[at_base]
     base_scale = scale_all[at_base]
     base_score = valid["score"].to_numpy(dtype=float)[at_base]
@@ -113,9 +118,9 @@ def attrition_records(
     cells = _cells(base_scale, base_group, n_levels)
     out: list[dict[str, Any]] = []
     for wave in later_waves:
-        at_later = wave_mask(valid, wave)
-        completer = _present_in(base_key, key_all[at_later], (len(table) or 1) * n_pid)
-        later_scale, later_group = scale_all[at_later], group_all[at_later]
+        at_later = np.flatnonzero(wave_mask(valid, wave))
+        completer = _present_in(base_key, keys(at_later), (len(table) or 1) * n_pid)
+        later_scale, later_group = scale_all[at_later].astype(np.int64), group_all[at_later]
         n_whole = np.bincount(later_scale, minlength=len(table))
         has = later_group >= 0
         n_group = np.bincount(
@@ -167,9 +172,11 @@ def _cells(
     """(scale code, group code) cells and their rows: each scale's whole sample (−1), then
     each of its groups (rows in their original order; an empty group has none)."""
     out: list[tuple[tuple[int, int], np.ndarray]] = []
-    order = np.argsort(scale, kind="stable")
-    codes, starts = np.unique(scale[order], return_index=True)
-    stops = np.append(starts[1:], len(order))
+    order = stable_order(scale)
+    per_scale = code_counts(scale, int(scale.max()) + 1 if len(scale) else 0)
+    codes = np.flatnonzero(per_scale)
+    stops = np.cumsum(per_scale)[codes]
+    starts = stops - per_scale[codes]
     for code, start, stop in zip(codes, starts, stops, strict=True):
         rows = order[start:stop]
         out.append(((int(code), -1), rows))
@@ -201,21 +208,26 @@ def wave_counts(
         for w, wave in enumerate(waves):
             if str(wave) in names:
                 lookup[names.index(str(wave))] = w
-        wave_code = lookup[valid["_wave"].to_numpy()]
+        wave_code = narrow_codes(lookup)[valid["_wave"].to_numpy()]
     else:
         wave_code = np.full(len(valid), -1, dtype=np.int64)
         for w, wave in enumerate(waves):
             wave_code[wave_mask(valid, wave)] = w
-    keep = wave_code >= 0
-    scale, wcode, gcode = valid["_scale"].to_numpy(), wave_code, _group_codes(valid, group_col)
-    if not keep.all():
-        scale, wcode, gcode = scale[keep], wcode[keep], gcode[keep]
     n_w, n_g = len(waves), len(levels)
-    whole = np.bincount(scale * n_w + wcode, minlength=len(table) * n_w)
-    has = gcode >= 0
-    per_group = np.bincount(
-        (scale[has] * n_g + gcode[has]) * n_w + wcode[has], minlength=len(table) * n_g * n_w
-    )
+    # one count per scale x (no group, each level) x wave: whole numbers, added up per scale
+    width = n_g + 1
+    key = valid["_scale"].to_numpy().astype(np.int64) * width
+    if n_g:
+        key += _group_codes(valid, group_col)  # −1 (none) to n_g − 1, added in place
+        key += 1
+    key *= n_w
+    key += wave_code
+    keep = wave_code >= 0
+    counts = np.bincount(key if keep.all() else key[keep], minlength=len(table) * width * n_w)
+    del key, keep
+    counts = counts.reshape(len(table), width, n_w)
+    whole = counts.sum(axis=1).ravel()
+    per_group = counts[:, 1:, :].ravel()
     out: list[dict[str, Any]] = []
     for code in range(len(table)):
         instrument, scale_id = str(table.at[code, "instrument"]), str(table.at[code, "scale"])

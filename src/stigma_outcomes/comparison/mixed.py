@@ -79,6 +79,7 @@ from stigma_outcomes.errors import AnalysisError
 
 from ._codes import equals_text, match_labels, present_labels, text_codes
 from ._mixed_fit import DF_METHOD, _Cell, _fit_one
+from ._score_codes import code_counts, narrow_codes, stable_order
 from .table import ScoreTable
 
 
@@ -226,13 +227,21 @@ def _fit_table(table: ScoreTable, waves: list[str], group_col: str | None) -> li
     coded = table.coded
     present = table.waves
     _check_design(set(present), waves, group_col, table.group_levels if group_col else None)
-    wave_at = np.append(match_labels(present, waves), -1)[coded["_wave"].to_numpy()]
+    # each row's place among the modelled waves (−1: not modelled), in a narrow type
+    wave_at = narrow_codes(np.append(match_labels(present, waves), -1))[coded["_wave"].to_numpy()]
     scale = coded["_scale"].to_numpy()
-    rows = np.flatnonzero(wave_at >= 0)
-    rows = rows[np.argsort(scale[rows], kind="stable")]
-    cells = np.arange(len(table.scales))
-    starts = np.searchsorted(scale[rows], cells)
-    stops = np.searchsorted(scale[rows], cells, side="right")
+    modelled = wave_at >= 0
+    if modelled.all():  # every row: the rows in scale order straight away
+        rows = stable_order(scale)
+        per_scale = code_counts(scale, len(table.scales))  # no column-long 64-bit copy
+    else:
+        rows = np.flatnonzero(modelled)
+        rows = rows[stable_order(scale[rows])]
+        per_scale = code_counts(scale[modelled], len(table.scales))
+    del modelled
+    # each scale's rows: one block of the sorted rows
+    stops = np.cumsum(per_scale)
+    starts = stops - per_scale
     group = coded["_group"].to_numpy() if group_col is not None else None
     y = coded["score"].to_numpy(dtype=float)
     columns = (wave_at, coded["_pid"].to_numpy(), y, group, table.group_levels)

@@ -163,6 +163,126 @@ def cell_reductions(
     return out
 
 
+def _moments(cell: np.ndarray, n_cells: int, xs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-cell count, means and SDs of each array, summed in row order (as before)."""
+    n = np.bincount(cell, minlength=n_cells).astype(float)
+    out: dict[str, np.ndarray] = {"n": n}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for name, x in xs.items():
+            mean = np.bincount(cell, weights=x, minlength=n_cells) / n
+            ss = np.bincount(cell, weights=(x - mean[cell]) ** 2, minlength=n_cells)
+            out[f"{name}_mean"] = mean
+            out[f"{name}_sd"] = np.sqrt(ss / (n - 1))
+    return out
+
+
+def _signed_ranks(total: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """V and the tie term of each cell from its counts per distinct |difference| (ascending).
+
+    ``total`` and ``positive`` are cells × levels. A level's midrank is the count below it
+    plus the midpoint of its run, so V (a sum of half-integers) is exact in any order, and
+    the tie term is summed as :func:`_ranks_by_counting` sums it (cell by cell, levels up).
+    """
+    n_cells, k = total.shape
+    below = np.cumsum(total, axis=1) - total
+    mid = below + (total + 1.0) / 2.0
+    v = (positive * mid).sum(axis=1)
+    run_len = total.ravel().astype(float)
+    runs = np.flatnonzero(run_len)
+    ties = np.bincount(runs // k, weights=run_len[runs] ** 3 - run_len[runs], minlength=n_cells)
+    return v.astype(float), ties
+
+
+def nested_reductions(
+    scale: np.ndarray,
+    n_scales: int,
+    group: np.ndarray | None,
+    n_levels: int,
+    pre: np.ndarray,
+    post: np.ndarray,
+    sign: np.ndarray,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """:func:`cell_reductions` per scale and per scale × group level, in one pass.
+
+    The same numbers as ``cell_reductions(scale, ...)`` over every pair and
+    ``cell_reductions(scale * n_levels + group, ...)`` over the pairs with a group
+    (``group >= 0``), without copying those pairs: every pair is placed in a fine cell
+    (scale × no group / level), means and SDs are summed per cell in row order as before,
+    and the whole-number parts (counts, the signed-rank sums, the tie terms) are counted
+    once in the fine cells and added up per scale. ``sign`` is each scale's improvement sign.
+    The second dict is ``None`` without groups.
+    """
+    width = n_levels + 1 if group is not None else 1
+    fine = scale
+    if group is not None:
+        fine = scale * width  # a new array: the additions below are in place
+        fine += group
+        fine += 1
+    n_fine = n_scales * width
+    diff = post - pre
+    nonzero = diff != 0
+    codes, distinct = pd.factorize(np.abs(diff[nonzero]))
+    k = max(len(distinct), 1)
+    if n_fine * k * 2 > 8 * len(diff) + 2_000_000:
+        # many distinct differences: a table of counts would be larger than sorting
+        return _reductions_by_subsets(scale, n_scales, group, n_levels, pre, post, sign)
+    xs = {"pre": pre, "post": post, "change": diff}
+    whole = _moments(scale, n_scales, xs)
+    groups = _moments(fine, n_fine, xs) if group is not None else None
+    directed = diff * sign[scale]
+    counts = {
+        "n_improved": np.bincount(fine[directed > 0], minlength=n_fine),
+        "n_worsened": np.bincount(fine[directed < 0], minlength=n_fine),
+        "n_nonzero": np.bincount(fine[nonzero], minlength=n_fine),
+    }
+    del directed
+    level = np.empty(len(distinct), dtype=np.int64)
+    level[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(len(distinct))
+    key = fine[nonzero]  # (fine cell, level, rose) of each non-zero difference, in place
+    key *= k
+    key += level[codes]
+    del codes
+    key *= 2
+    key += diff[nonzero] > 0
+    both = np.bincount(key, minlength=n_fine * k * 2).reshape(n_scales, width, k, 2)
+    total, positive = both.sum(axis=3), both[..., 1]
+    for name, c in counts.items():
+        whole[name] = c.reshape(n_scales, width).sum(axis=1).astype(float)
+    whole["v"], whole["ties"] = _signed_ranks(total.sum(axis=1), positive.sum(axis=1))
+    if groups is None:
+        return whole, None
+    for name, c in counts.items():
+        groups[name] = c.reshape(n_scales, width)[:, 1:].ravel().astype(float)
+    shape = (n_scales * n_levels, k)
+    groups["v"], groups["ties"] = _signed_ranks(
+        total[:, 1:].reshape(shape), positive[:, 1:].reshape(shape)
+    )
+    with_group = (np.arange(n_fine) % width) != 0  # the fine cells of a level, not "none"
+    for name in ("n", "pre_mean", "pre_sd", "post_mean", "post_sd", "change_mean", "change_sd"):
+        groups[name] = groups[name][with_group]
+    return whole, groups
+
+
+def _reductions_by_subsets(
+    scale: np.ndarray,
+    n_scales: int,
+    group: np.ndarray | None,
+    n_levels: int,
+    pre: np.ndarray,
+    post: np.ndarray,
+    sign: np.ndarray,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """:func:`nested_reductions` the plain way (many distinct differences): one
+    :func:`cell_reductions` over every pair, one over the pairs with a group."""
+    whole = cell_reductions(scale, n_scales, pre, post, sign)
+    if group is None:
+        return whole, None
+    has = group >= 0
+    cell = scale[has] * n_levels + group[has]
+    cell_sign = np.repeat(sign, n_levels)
+    return whole, cell_reductions(cell, n_scales * n_levels, pre[has], post[has], cell_sign)
+
+
 def _wilcoxon(v: float, n_nonzero: int, n_pairs: int, ties: float) -> tuple[float, str | None]:
     if n_nonzero == 0:
         return (math.nan, None)

@@ -72,7 +72,9 @@ def valid_scores(
     score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     ok = equals_text(scores["status"], "ok")
     ok &= np.isfinite(score)
-    rows = np.flatnonzero(ok)
+    # the usable rows; every row (the usual case) is taken as it is, without an index array
+    rows = slice(None) if ok.all() else np.flatnonzero(ok)
+    n_rows = len(score) if isinstance(rows, slice) else len(rows)
     keep = ["participant_id", "wave", "instrument", "scale"]
     keep += [c for c in dict.fromkeys([group_col, *extra_cols]) if c is not None and c not in keep]
     columns: dict[str, Any] = {}
@@ -83,8 +85,8 @@ def valid_scores(
             continue
         # each distinct value becomes text once (a categorical's categories), not each row;
         # the key columns are kept as categoricals of that text (codes, not a string a row)
-        col_codes, labels = text_codes(scores[col], sort=col != "participant_id")
-        if len(rows) < len(col_codes):
+        col_codes, labels = text_codes(scores[col], sort=col != "participant_id", narrow=True)
+        if n_rows < len(col_codes):
             col_codes = col_codes[rows]
         if (col_codes < 0).any():
             # a missing key is kept as the text 'nan'
@@ -94,10 +96,10 @@ def valid_scores(
         categories = pd.Index(labels, dtype=object)
         columns[col] = pd.Categorical.from_codes(col_codes, categories=categories)
         codes[col] = (columns[col].codes, labels)  # the categorical's own (narrow) codes
-    columns["score"] = score[rows] if len(rows) < len(score) else score
+    columns["score"] = score[rows] if n_rows < len(score) else score
     attrs = add_codes(columns, group_col, codes)
     # one frame from the finished columns, none of them copied again
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
+    out = pd.DataFrame(columns, index=pd.RangeIndex(n_rows), copy=False)
     out.attrs.update(attrs)
     refuse_duplicates(out)
     return out
@@ -273,19 +275,29 @@ def pair_waves(
     n_pid = int(pid.max()) + 1 if len(valid) else 1
     from_idx = np.flatnonzero(wave_mask(valid, from_wave))
     to_idx = np.flatnonzero(wave_mask(valid, to_wave))
-    # keys (scale, participant) of the two waves' rows only
-    key_from = codes[from_idx] * n_pid + pid[from_idx]
-    key_to = codes[to_idx] * n_pid + pid[to_idx]
     span = (int(codes.max()) + 1) * n_pid if len(codes) else 0
+
+    def keys(rows: np.ndarray) -> np.ndarray:  # (scale, participant) of those rows only
+        key = codes[rows].astype(np.int64)
+        key *= n_pid
+        key += pid[rows]
+        return key
+
     if span <= DIRECT_LOOKUP_LIMIT:
-        # keys are dense: a direct lookup table matches in linear time, no sorting
-        where_to = np.full(span, -1, dtype=np.int64)
-        where_to[key_to] = to_idx
-        match = where_to[key_from]
+        # keys are dense: a direct lookup table matches in linear time, no sorting (its
+        # entries are rows of the table, narrow; each wave's keys made and let go in turn)
+        index = np.int32 if len(valid) <= np.iinfo(np.int32).max else np.int64
+        where_to = np.full(span, -1, dtype=index)
+        where_to[keys(to_idx)] = to_idx
+        del to_idx
+        match = where_to[keys(from_idx)]
+        del where_to
         found = match >= 0
-        rows_from, rows_to = from_idx[found], match[found]
+        rows_from, rows_to = from_idx[found], match[found].astype(np.int64)
     else:
-        _, i_from, i_to = np.intersect1d(key_from, key_to, assume_unique=True, return_indices=True)
+        _, i_from, i_to = np.intersect1d(
+            keys(from_idx), keys(to_idx), assume_unique=True, return_indices=True
+        )
         rows_from, rows_to = from_idx[i_from], to_idx[i_to]
     score = valid["score"].to_numpy(dtype=float)
     group_code, levels = None, []
@@ -301,7 +313,7 @@ def pair_waves(
         from_wave=str(from_wave),
         to_wave=str(to_wave),
         scales=scale_table(valid),
-        scale_code=codes[rows_from],
+        scale_code=codes[rows_from].astype(np.int64),  # multiplied into cells downstream
         participant_id=valid["participant_id"].array.take(rows_from),
         pre=score[rows_from],
         post=score[rows_to],

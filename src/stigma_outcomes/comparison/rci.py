@@ -241,6 +241,10 @@ def participant_rci(
     return frame
 
 
+_BLOCK = 1 << 20
+"""Pairs classified at a time by :func:`rci_cell_counts`."""
+
+
 def rci_cell_counts(
     cell: np.ndarray,
     n_cells: int,
@@ -248,7 +252,20 @@ def rci_cell_counts(
     inputs: Mapping[ScaleKey, RciInput],
     meta: Mapping[ScaleKey, ScaleMeta],
 ) -> dict[str, np.ndarray]:
-    """Counts per cell code: reliably improved / no change / deteriorated, clinical, recovered."""
+    """Counts per cell code: reliably improved / no change / deteriorated, clinical, recovered.
+
+    Whole numbers: a million pairs are classified at a time and their counts added, so the
+    per-pair yardsticks and flags never take the memory of all the pairs at once.
+    """
+    if len(pairs) > _BLOCK:
+        total: dict[str, np.ndarray] = {}
+        for start in range(0, len(pairs), _BLOCK):
+            part = slice(start, start + _BLOCK)
+            block = Pairs(pairs.from_wave, pairs.to_wave, pairs.scales, pairs.scale_code[part],
+                          None, pairs.pre[part], pairs.post[part])  # fmt: skip
+            for key, value in rci_cell_counts(cell[part], n_cells, block, inputs, meta).items():
+                total[key] = total[key] + value if key in total else value
+        return total
     s_diff, sign, cutoff, op = _per_pair_inputs(pairs, inputs, meta)
     with np.errstate(invalid="ignore", divide="ignore"):
         directed = (pairs.post - pairs.pre) / s_diff * sign

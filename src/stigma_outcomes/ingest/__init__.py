@@ -5,7 +5,16 @@
 """
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the names are, for type checkers and the API pages
+    from .flavors import flavor_named
+    from .mapping import ColumnMapping, InstrumentMap, Mapping, load_mapping
+    from .mapping import Section as MappingSection
+    from .readers import from_dataframe, read_export
+    from .responses import ItemResponses, bind_items, load_responses
+    from .settings import LoadSettings
+    from .table import LEDGER_COLUMNS, RawTable
 
 # Loaded on first use (PEP 562), so that a reader of one format can be imported without
 # pandas and the rest of ingest (``score`` starts its CSV parse before those imports).

@@ -7,7 +7,10 @@ are); for typed formats (SPSS, Stata, Parquet) the column names are already know
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .sheet import Sheet
 
 __all__ = ["TEXT_SUFFIXES", "Sheet"]
 
