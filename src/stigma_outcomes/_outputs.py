@@ -163,16 +163,40 @@ def check_output_paths(
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold back SIGINT/SIGTERM while the files move, so a set is never half replaced."""
+    """Hold back SIGINT/SIGTERM while the files move, so a set is never half replaced.
+
+    Python runs signal handlers on the main thread only, whichever thread the signal
+    reached; masking the signal on the main thread (``pthread_sigmask``) therefore does not
+    hold it back once other threads run (a writer, Arrow's or BLAS's pools), as the kernel
+    then hands it to one of them. So the handlers themselves are swapped for one that notes
+    the signal, and the first signal noted is passed to the previous handler at the end.
+    On other threads this does nothing (handlers can only be set on the main thread).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        caught.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, note) for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            _deliver(caught[0], previous[caught[0]])
+
+
+def _deliver(signum: int, handler: Any) -> None:
+    """Act on a signal held back, as its handler would have."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.raise_signal(signum)  # the default action: end the process
 
 
 class OutputSet:
@@ -183,6 +207,7 @@ class OutputSet:
         self._folders: dict[Path, Path] = {}
         self._created: list[Path] = []
         self._digests: dict[Path, str] = {}
+        self._closed = False
         self.stale: list[Path] = []
 
     def staging_file(self, target: str | os.PathLike[str], private: bool) -> Path:
@@ -213,6 +238,14 @@ class OutputSet:
         parent = _absolute(folder)
         staging = self._folders.get(parent)
         if staging is None:
+            if self._closed:
+                # a writer still running when the set was committed or abandoned: it must
+                # not start a staging folder that nothing would remove
+                raise OutputError(
+                    "this run's outputs were already closed",
+                    where=str(parent),
+                    fix="nothing to do: the run had ended before this file was written",
+                )
             # Held signals: a SIGTERM between making the folder and recording it would leave
             # a staging folder nobody removes.
             with _signals_held():
@@ -277,7 +310,10 @@ class OutputSet:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stigma-outcomes-write") as pool:
 
             def submit(job: Callable[..., Any], *args: Any) -> None:
-                jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
+                # Held signals: a SIGTERM raised between queueing the job and recording it
+                # would leave the block without waiting for a job that writes on.
+                with _signals_held():
+                    jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
 
             try:
                 yield submit
@@ -315,7 +351,8 @@ class OutputSet:
                 self.abort()
 
     def abort(self) -> None:
-        """Remove the temporary folders and everything in them."""
+        """Remove the temporary folders and everything in them; the set takes no more files."""
+        self._closed = True
         for folder in self._folders.values():
             shutil.rmtree(folder, ignore_errors=True)
         self._folders.clear()

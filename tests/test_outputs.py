@@ -1,0 +1,68 @@
+"""The output set's guards when work runs on more than one thread (issue 15)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from stigma_outcomes._io import write_text_atomic
+from stigma_outcomes._outputs import _signals_held, all_or_nothing
+from stigma_outcomes.errors import OutputError
+
+
+def test_a_signal_is_held_back_while_other_threads_run() -> None:
+    """With another thread running the kernel may hand SIGTERM to it; the handler must still
+    wait for the end of the held section (masking the main thread alone did not)."""
+    order: list[str] = []
+
+    def handler(_signum: int, _frame: object) -> None:
+        order.append("handled")
+
+    stop = threading.Event()
+    busy = threading.Thread(target=lambda: stop.wait(5))
+    previous = signal.signal(signal.SIGTERM, handler)
+    busy.start()
+    try:
+        with _signals_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # time for the interpreter to run a handler, were one set
+            order.append("section ended")
+        assert order == ["section ended", "handled"]
+    finally:
+        stop.set()
+        busy.join()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_writer_still_running_after_the_set_closed_leaves_no_folder(tmp_path: Path) -> None:
+    with all_or_nothing() as outputs:
+        write_text_atomic(tmp_path / "a.txt", "a")
+    # the set is committed: a late writer is refused instead of staging a new folder
+    with pytest.raises(OutputError, match="already closed"):
+        outputs.staging_file(tmp_path / "late.txt", private=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_background_jobs_are_waited_for_when_the_block_fails(tmp_path: Path) -> None:
+    finished = threading.Event()
+
+    def slow_write() -> None:
+        time.sleep(0.2)
+        write_text_atomic(tmp_path / "big.txt", "late")
+        finished.set()
+
+    with (
+        pytest.raises(RuntimeError, match="report failed"),
+        all_or_nothing() as outputs,
+        outputs.beside(tmp_path) as submit,
+    ):
+        submit(slow_write)
+        raise RuntimeError("report failed")
+    # the job ran to its end before the set was abandoned, and nothing of it is left
+    assert finished.is_set()
+    assert list(tmp_path.iterdir()) == []
