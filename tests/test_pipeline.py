@@ -212,7 +212,7 @@ def test_a_failed_report_leaves_the_previous_set_untouched(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise InputError("the report stage failed")
 
-    monkeypatch.setattr(report, "render_report", broken)
+    monkeypatch.setattr(report.render, "start_report", broken)
     with pytest.raises(InputError) as caught:
         run_evaluation(evaluation, out)
     assert any("nothing of this run was written" in n for n in caught.value.__notes__)
@@ -255,7 +255,7 @@ def test_a_failed_background_write_fails_the_run_and_leaves_the_previous_set(
         run_evaluation(evaluation, out)
     assert _snapshot(out) == before
 
-    monkeypatch.setattr(report, "render_report", lambda *a, **k: (_ for _ in ()).throw(
+    monkeypatch.setattr(report.render, "start_report", lambda *a, **k: (_ for _ in ()).throw(
         InputError("the report stage failed")))  # fmt: skip
     with pytest.raises(InputError, match="the report stage failed") as caught:
         run_evaluation(evaluation, out)

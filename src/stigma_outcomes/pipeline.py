@@ -1,7 +1,7 @@
 """The whole pipeline in one call: evaluation file → scores, ledger, results, reports.
 
 :func:`run_evaluation` goes through the public API of each stage only (``read_export``,
-``load_responses``, ``score``, ``compare``, ``build_report``, ``render_report``), reads the
+``load_responses``, ``score``, ``compare``, ``build_report``, ``render.start_report``), reads the
 inputs without touching them, and writes every output into one folder, atomically:
 
 ``scores.csv``, ``ledger.csv`` (evaluator only: they hold participant codes),
@@ -240,7 +240,8 @@ def _run(
     from .comparison import compare
     from .ingest import load_responses
     from .instruments import Registry
-    from .report import build_report, render_report
+    from .report import build_report
+    from .report.render import start_report
     from .scoring import score
 
     say = progress or (lambda _message: None)
@@ -309,20 +310,23 @@ def _run(
             model = build_report(
                 results, scores, scored.ledger, settings, planning, asks, registry=registry
             )
-            for fmt, path in render_report(model, out / "report.pdf", ev.report.formats).items():
-                files[f"report_{fmt}"] = path
+            # The chart child draws the charts and compiles the PDF (when the command started
+            # one); meanwhile the QA file is written and the summary counted here.
+            finish_report = start_report(model, out / "report.pdf", ev.report.formats)
             # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
             # the scores and on the terminal, never in a report; private like them.
             files["evaluator_qa"] = write_text_atomic(
                 out / "evaluator_qa.txt", model.evaluator_text(), private=True
             )
+            summary = scored.summary()
+            for fmt, path in finish_report().items():
+                files[f"report_{fmt}"] = path
         outputs.remove_on_commit(_previous_set(out))
         manifest = _manifest(outputs, out, _inputs_of(ev, base))
         files["manifest"] = write_text_atomic(out / MANIFEST, manifest, private=False)
     for line in model.evaluator_notes:
         if not line.startswith(("Ledger: ", "  ")):
             say(line)
-    summary = scored.summary() if callable(scored.summary) else dict(scored.summary)
     return RunResult(out_dir=out, files=files, summary=summary)
 
 

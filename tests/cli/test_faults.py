@@ -94,7 +94,7 @@ def test_ctrl_c_exits_130_and_leaves_nothing(
     def interrupted(*_a: object, **_k: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report, "render_report", interrupted)
+    monkeypatch.setattr(report.render, "start_report", interrupted)
     out = tmp_path / "out"
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 130

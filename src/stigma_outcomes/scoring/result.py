@@ -368,13 +368,18 @@ def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     if not keyed.all():
         instrument, scale, ok, value = instrument[keyed], scale[keyed], ok[keyed], value[keyed]
     width = max(len(scales), 1)
-    cell = instrument.astype(np.int64) * width + scale
-    bins = len(instruments) * width
-    rows = np.bincount(cell, minlength=bins)
-    n_ok = np.bincount(cell, weights=ok, minlength=bins)
+    cell = instrument.astype(np.intp) * width + scale
     answered = ~np.isnan(value)
-    total = np.bincount(cell, weights=np.where(answered, value, 0.0), minlength=bins)
-    n_valued = np.bincount(cell, weights=answered, minlength=bins)
+    # One count gives each cell's rows, rows ok and rows with a score: the cell and the two
+    # flags as one key (four keys a cell).
+    flags = np.bincount(
+        (cell << 2) | (ok.view(np.uint8) << 1) | answered.view(np.uint8),
+        minlength=4 * len(instruments) * width,
+    ).reshape(-1, 4)
+    rows = flags.sum(axis=1)
+    n_ok = flags[:, 2:].sum(axis=1)
+    n_valued = flags[:, 1] + flags[:, 3]
+    total = np.bincount(cell, weights=np.where(answered, value, 0.0), minlength=len(rows))
     out = []
     for c in pd.unique(cell):
         mean = total[c] / n_valued[c] if n_valued[c] else math.nan
