@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from stigma_outcomes._io import write_text_atomic
-from stigma_outcomes._outputs import _signals_held, all_or_nothing
+from stigma_outcomes._outputs import all_or_nothing
+from stigma_outcomes._signals import signals_held
 from stigma_outcomes.errors import OutputError
 
 
@@ -28,7 +29,7 @@ def test_a_signal_is_held_back_while_other_threads_run() -> None:
     previous = signal.signal(signal.SIGTERM, handler)
     busy.start()
     try:
-        with _signals_held():
+        with signals_held():
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(0.05)  # time for the interpreter to run a handler, were one set
             order.append("section ended")

@@ -18,7 +18,6 @@ import errno
 import hashlib
 import os
 import shutil
-import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,6 +25,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from ._signals import signals_held
 from .errors import InputError, OutputError
 
 NOTHING_WRITTEN = (
@@ -161,44 +161,6 @@ def check_output_paths(
         seen[path] = label
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold back SIGINT/SIGTERM while the files move, so a set is never half replaced.
-
-    Python runs signal handlers on the main thread only, whichever thread the signal
-    reached; masking the signal on the main thread (``pthread_sigmask``) therefore does not
-    hold it back once other threads run (a writer, Arrow's or BLAS's pools), as the kernel
-    then hands it to one of them. So the handlers themselves are swapped for one that notes
-    the signal, and the first signal noted is passed to the previous handler at the end.
-    On other threads this does nothing (handlers can only be set on the main thread).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-
-    def note(signum: int, _frame: object) -> None:
-        caught.append(signum)
-
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.signal(signum, note) for signum in held}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if caught:
-            _deliver(caught[0], previous[caught[0]])
-
-
-def _deliver(signum: int, handler: Any) -> None:
-    """Act on a signal held back, as its handler would have."""
-    if callable(handler):
-        handler(signum, None)
-    elif handler == signal.SIG_DFL:
-        signal.raise_signal(signum)  # the default action: end the process
-
-
 class OutputSet:
     """The files of one run, staged in temporary folders until :meth:`commit`."""
 
@@ -248,7 +210,7 @@ class OutputSet:
                 )
             # Held signals: a SIGTERM between making the folder and recording it would leave
             # a staging folder nobody removes.
-            with _signals_held():
+            with signals_held():
                 try:
                     missing = [d for d in (parent, *parent.parents) if not d.exists()]
                     parent.mkdir(parents=True, exist_ok=True)
@@ -312,7 +274,7 @@ class OutputSet:
             def submit(job: Callable[..., Any], *args: Any) -> None:
                 # Held signals: a SIGTERM raised between queueing the job and recording it
                 # would leave the block without waiting for a job that writes on.
-                with _signals_held():
+                with signals_held():
                     jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
 
             try:
@@ -333,7 +295,7 @@ class OutputSet:
     def commit(self) -> None:
         """Move every staged file into place (modes set first) and remove stale ones."""
         mode_public = public_mode()
-        with _signals_held():
+        with signals_held():
             done = 0
             try:
                 for target, (staged, private) in self.staged.items():
