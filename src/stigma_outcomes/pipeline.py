@@ -217,16 +217,13 @@ def run_evaluation(
     >>> sorted(run.files)[:3]
     ['evaluator_qa', 'ledger', 'manifest']
     """
-    from .ingest.formats._started import forget_started, start_reading
+    from .ingest.formats._started import reading_ahead
 
     ev, base = load_evaluation(source)
     # Arrow parses the text exports on the other core while the stages below are imported
     # (about half a second of pandas, scipy and the stages' own modules, holding the GIL).
-    start_reading([p for p in (_resolve(base, f.path) for f in ev.data) if p is not None])
-    try:
+    with reading_ahead([p for p in (_resolve(base, f.path) for f in ev.data) if p is not None]):
         return _run(ev, base, out_dir, progress)
-    finally:
-        forget_started()
 
 
 def _run(

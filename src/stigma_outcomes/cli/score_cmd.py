@@ -95,143 +95,114 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Score every participant on the instruments' scales; write scores, ledger and alerts."""
-    options = dict(locals())  # the command's options, handed on whole
-    from ..ingest.formats._started import forget_started, start_reading
+    # Arrow parses the exports on the idle core while the heavy imports hold the GIL.
+    with _started_up(exports):
+        from .._outputs import all_or_nothing, check_output_paths
+        from ..ingest.settings import LoadSettings
+        from ..instruments.registry import Registry
+        from ..scoring import score
+        from ._common import items_beside
 
-    # Arrow parses the exports on the idle core while the imports below hold the GIL.
-    start_reading(exports)
-    # Importing pandas and the pipeline makes hundreds of thousands of objects that live as
-    # long as the process, and next to no garbage: the collector's passes over them took
-    # ~0.1 s of the main thread. None runs while they are imported, and (unless the process
-    # froze objects of its own) they are frozen out of its later passes until the end.
-    freeze = gc.get_freeze_count() == 0
-    try:
-        with _collector_paused(freeze):
-            for module in _HEAVY_IMPORTS:
-                importlib.import_module(module, __package__)
-        _score(**options)
-    finally:
-        if freeze:
-            gc.unfreeze()
-        forget_started()
+        default_alerts = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
+        items_path = None if no_items else items_beside(out)
+        check_output_paths(
+            {"--out": out, "--ledger": ledger, "--alerts": alerts or default_alerts, "--wide": wide,
+             "item responses": items_path},
+            [*exports, mapping, dictionary, id_key_file,
+             *(Path(i) for i in instrument or () if i.endswith((".yaml", ".yml")))],
+        )  # fmt: skip
+        registry = Registry(instruments_dir)
+        id_key = None
+        if id_key_file is not None or os.environ.get("STIGMA_OUTCOMES_ID_KEY"):
+            from ..ingest.pseudonym import load_id_key
+
+            id_key = load_id_key(id_key_file)
+        settings = LoadSettings.build(
+            "stigma-outcomes score",
+            mapping=mapping,
+            id_col=id_col,
+            wave_col=wave_col,
+            wave=wave or None,
+            carry=carry or (),
+            duplicates=duplicates,
+            casefold_ids=casefold_ids,
+            flavor=flavor,
+            include_previews=include_previews,
+            include_incomplete=include_incomplete,
+            pii=pii or (),
+            sheet=sheet_option(sheet),
+            dictionary=dictionary,
+        )
+        sources = [str(p) for p in exports]
+        result = score(sources, instrument or None, settings, registry=registry, id_key=id_key)
+        alerts_path = alerts
+        if alerts_path is None and len(result.alerts):
+            alerts_path = default_alerts
+        # All or nothing: scores, ledger, alerts, the item responses (which 'compare' reads for
+        # in-sample reliability) and the wide file move into place together.
+        from .._io import write_table
+
+        with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
+            if items_path is not None:
+                # The item responses are written on the other core while the scores are
+                # written here: both writers spend most of their time in Arrow and numpy,
+                # without the GIL.
+                in_background(result.write_items, items_path)
+            else:
+                # An older run's item responses would no longer match these scores: 'compare'
+                # reads the file beside the scores, so it goes with the rest of the set.
+                outputs.remove_on_commit([items_beside(out)])
+            result.write(out, ledger, alerts_path)
+            if wide is not None:
+                write_table(result.wide(), wide, private=True)
+            summary = result.summary()
+        summary["outputs"] = {
+            "scores": str(out),
+            "ledger": str(ledger) if ledger else None,
+            "alerts": str(alerts_path) if alerts_path else None,
+            "items": str(items_path) if items_path else None,
+        }
+        if as_json:
+            echo_json(summary)
+        else:
+            _print_summary(summary, result.sources)
+        if strict and len(result.ledger):
+            raise typer.Exit(1)
 
 
 _HEAVY_IMPORTS = ("..scoring", "..ingest.settings", "..instruments.registry", ".._outputs")
-"""What :func:`_score` imports first (pandas, pydantic and the pipeline)."""
+"""What the command imports first (pandas, pydantic and the pipeline)."""
 
 
 @contextlib.contextmanager
-def _collector_paused(freeze: bool) -> Iterator[None]:
-    """No garbage collection inside the block; what it made frozen afterwards if asked."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
+def _started_up(exports: list[Path]) -> Iterator[None]:
+    """The exports parsed ahead while the heavy modules are imported, with no garbage
+    collection meanwhile.
 
+    Importing pandas and the pipeline makes hundreds of thousands of objects that live as
+    long as the process, and next to no garbage: the collector's passes over them took
+    ~0.1 s of the main thread. None runs while they are imported, and (unless the process
+    froze objects of its own) they are frozen out of its later passes until the block ends.
+    """
+    from ..ingest.formats._started import reading_ahead
 
-def _score(
-    exports: list[Path],
-    out: Path,
-    instrument: list[str] | None,
-    mapping: Path | None,
-    id_col: str | None,
-    wave_col: str | None,
-    wave: list[str] | None,
-    carry: list[str] | None,
-    flavor: str | None,
-    ledger: Path | None,
-    alerts: Path | None,
-    duplicates: DuplicatePolicy,
-    casefold_ids: bool,
-    wide: Path | None,
-    no_items: bool,
-    sheet: str | None,
-    dictionary: Path | None,
-    include_previews: bool,
-    include_incomplete: bool,
-    pii: list[str] | None,
-    id_key_file: Path | None,
-    instruments_dir: Path | None,
-    strict: bool,
-    as_json: bool,
-) -> None:
-    from .._outputs import all_or_nothing, check_output_paths
-    from ..ingest.settings import LoadSettings
-    from ..instruments.registry import Registry
-    from ..scoring import score
-    from ._common import items_beside
-
-    default_alerts = out.with_name(f"{out.stem}.alerts{out.suffix or '.csv'}")
-    items_path = None if no_items else items_beside(out)
-    check_output_paths(
-        {"--out": out, "--ledger": ledger, "--alerts": alerts or default_alerts, "--wide": wide,
-         "item responses": items_path},
-        [*exports, mapping, dictionary, id_key_file,
-         *(Path(i) for i in instrument or () if i.endswith((".yaml", ".yml")))],
-    )  # fmt: skip
-    registry = Registry(instruments_dir)
-    id_key = None
-    if id_key_file is not None or os.environ.get("STIGMA_OUTCOMES_ID_KEY"):
-        from ..ingest.pseudonym import load_id_key
-
-        id_key = load_id_key(id_key_file)
-    settings = LoadSettings.build(
-        "stigma-outcomes score",
-        mapping=mapping,
-        id_col=id_col,
-        wave_col=wave_col,
-        wave=wave or None,
-        carry=carry or (),
-        duplicates=duplicates,
-        casefold_ids=casefold_ids,
-        flavor=flavor,
-        include_previews=include_previews,
-        include_incomplete=include_incomplete,
-        pii=pii or (),
-        sheet=sheet_option(sheet),
-        dictionary=dictionary,
-    )
-    result = score(
-        [str(p) for p in exports], instrument or None, settings, registry=registry, id_key=id_key
-    )
-    alerts_path = alerts
-    if alerts_path is None and len(result.alerts):
-        alerts_path = default_alerts
-    # All or nothing: scores, ledger, alerts, the item responses (which 'compare' reads for
-    # in-sample reliability) and the wide file move into place together.
-    from .._io import write_table
-
-    with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
-        if items_path is not None:
-            # The item responses are written on the other core while the scores are
-            # written here: both writers spend most of their time in Arrow and numpy,
-            # without the GIL.
-            in_background(result.write_items, items_path)
-        else:
-            # An older run's item responses would no longer match these scores: 'compare'
-            # reads the file beside the scores, so it goes with the rest of the set.
-            outputs.remove_on_commit([items_beside(out)])
-        result.write(out, ledger, alerts_path)
-        if wide is not None:
-            write_table(result.wide(), wide, private=True)
-        summary = result.summary()
-    summary["outputs"] = {
-        "scores": str(out),
-        "ledger": str(ledger) if ledger else None,
-        "alerts": str(alerts_path) if alerts_path else None,
-        "items": str(items_path) if items_path else None,
-    }
-    if as_json:
-        echo_json(summary)
-    else:
-        _print_summary(summary, result.sources)
-    if strict and len(result.ledger):
-        raise typer.Exit(1)
+    freeze = gc.get_freeze_count() == 0
+    with reading_ahead(exports):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for module in _HEAVY_IMPORTS:
+                importlib.import_module(module, __package__)
+        finally:
+            if freeze:
+                gc.freeze()
+            if enabled:
+                gc.enable()
+        try:
+            yield
+        finally:
+            if freeze:
+                gc.unfreeze()
 
 
 def _print_summary(summary: dict, sources: list[str]) -> None:

@@ -13,9 +13,11 @@ This module imports nothing heavy, so the command can call it before its own imp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -110,3 +112,14 @@ def forget_started() -> None:
         _STARTED.clear()
     for _, future in pending:
         future.cancel()
+
+
+@contextlib.contextmanager
+def reading_ahead(paths: list[Path]) -> Iterator[None]:
+    """:func:`start_reading` these exports; whatever the block did not take is forgotten
+    when it ends (a command that stops early leaves nothing started)."""
+    start_reading(paths)
+    try:
+        yield
+    finally:
+        forget_started()
