@@ -265,20 +265,9 @@ def _read(scores: Any, input_name: str | None) -> tuple[pd.DataFrame, Future[lis
         raise InputError("scores must be a DataFrame or the path of a scores file")
     name = input_name or "scores (DataFrame)"
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scores-fingerprint")
-    digest = pool.submit(frame_sha256, scores)
+    pending = pool.submit(lambda: [{"name": name, "sha256": frame_sha256(scores)}])
     pool.shutdown(wait=False)  # no further work; its one task runs to the end
-    pending: Future[list[dict[str, str]]] = Future()
-    digest.add_done_callback(lambda done: _settle(pending, done, name))
     return scores, pending
-
-
-def _settle(pending: Future[Any], done: Future[str], name: str) -> None:
-    """Pass the fingerprint (or the error that stopped it) on as ``meta.inputs``."""
-    error = done.exception()
-    if error is not None:
-        pending.set_exception(error)
-    else:
-        pending.set_result([{"name": name, "sha256": done.result()}])
 
 
 def _score_table(scores: pd.DataFrame, s: CompareSettings) -> ScoreTable:
