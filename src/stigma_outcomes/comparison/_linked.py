@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import AnalysisError
 from .attrition import attrition_records
 from .multiplicity import p_adjust
-from .paired import finish_paired, nested_reductions
+from .paired import fine_cells, finish_paired, nested_reductions
 from .pairing import Pairs
 from .rci import RciInput, rci_cell_counts, rci_inputs, rci_record_fields
 from .results import Results
@@ -66,12 +66,7 @@ def paired_section(
         pairs.scale_code, n_scales, group, n_levels, pairs.pre, pairs.post, sign
     )
     # reliable-change counts (whole numbers) once per scale x (no group, each level)
-    width = n_levels + 1
-    fine = pairs.scale_code
-    if group is not None:
-        fine = fine * width  # a new array: the additions below are in place
-        fine += group
-        fine += 1
+    fine, width = fine_cells(pairs.scale_code, group, n_levels)
     rci = {
         k: c.reshape(n_scales, width)
         for k, c in rci_cell_counts(fine, n_scales * width, pairs, inputs, meta).items()

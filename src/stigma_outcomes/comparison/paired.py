@@ -193,6 +193,28 @@ def _signed_ranks(total: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, 
     return v.astype(float), ties
 
 
+def fine_cells(
+    scale: np.ndarray, group: np.ndarray | None, n_levels: int
+) -> tuple[np.ndarray, int]:
+    """Each pair's cell of scale × (no group, level 1, level 2, ...), and the cells per scale.
+
+    Without groups the cells are the scales themselves (``scale``, not copied).
+
+    Examples
+    --------
+    >>> cells, width = fine_cells(np.array([0, 0, 1]), np.array([-1, 1, 0]), 2)
+    >>> cells.tolist(), width
+    ([0, 2, 4], 3)
+    """
+    if group is None:
+        return scale, 1
+    width = n_levels + 1
+    fine = scale * width  # a new array: the additions below are in place
+    fine += group
+    fine += 1
+    return fine, width
+
+
 def nested_reductions(
     scale: np.ndarray,
     n_scales: int,
@@ -212,12 +234,7 @@ def nested_reductions(
     once in the fine cells and added up per scale. ``sign`` is each scale's improvement sign.
     The second dict is ``None`` without groups.
     """
-    width = n_levels + 1 if group is not None else 1
-    fine = scale
-    if group is not None:
-        fine = scale * width  # a new array: the additions below are in place
-        fine += group
-        fine += 1
+    fine, width = fine_cells(scale, group, n_levels)
     n_fine = n_scales * width
     diff = post - pre
     nonzero = diff != 0
