@@ -69,18 +69,18 @@ SCRIPT = textwrap.dedent(
         sys.exit(0)
     copies = 3 if sys.argv[1] == "many" else 1  # 6 charts: the child splits them (_draw)
     drawn = [c for _ in range(copies) for c in make()]
-    chart_worker.prerender(drawn)
+    from stigma_outcomes.report import build_report
+    from stigma_outcomes.report.render_typst import compile_project, typst_project
+    project = typst_project(build_report({"meta": {}, "paired": []}))
+    pdf = chart_worker.submit_report(drawn, project)()
     cached = sum(id(c) in charts._CACHE for c in drawn)
     from_child = [charts.render_svg(c) for c in drawn]
+    got = pdf()
     charts._CACHE.clear()
     here = [charts.render_svg(c) for _ in range(copies) for c in make()]
-    from stigma_outcomes.report import build_report
-    from stigma_outcomes.report.render_typst import compile_pdf, typst_sources
-    files = typst_sources(build_report({"meta": {}, "paired": []}))
-    pdf = chart_worker.submit_pdf(files)()
     chart_worker.stop()
     print(json.dumps({"started": started, "cached": cached, "same": from_child == here,
-                      "pdf": pdf == compile_pdf(files), "left": len(chart_worker._CHILD)}))
+                      "pdf": got == compile_project(project), "left": len(chart_worker._CHILD)}))
     """
 )
 

@@ -1,13 +1,14 @@
 """Charts (and the PDF) made in a forked child, so matplotlib's import leaves the main path.
 
-A command that will write a report (``demo``) calls :func:`start` first thing, before numpy,
-pandas or any thread exists. The forked child imports matplotlib at once, while the parent
-reads, scores and compares, then waits on a pipe. When the report is rendered,
-:func:`prerender` hands it the charts and stores the SVG text it sends back in
-:mod:`.charts`' cache, where PDF, HTML and Markdown find it; then :func:`submit_pdf` has it
-compile the PDF while the parent renders the HTML. The child runs the very functions the
-parent would (:func:`~.charts.render_svg`, :func:`~.render_typst.compile_pdf`), so the bytes
-are the same.
+A command that will write a report (``demo``, ``run``) calls :func:`start` first thing,
+before numpy, pandas or any thread exists. The forked child imports matplotlib (at once, or
+when :func:`prepare` asks), while the parent reads, scores and compares, then waits on a
+pipe. When the report is rendered, :func:`submit_report` hands it the charts and the Typst
+project: it sends back the SVG text of each chart, which the parent stores in
+:mod:`.charts`' cache, where PDF, HTML and Markdown find it, and then the compiled PDF,
+while the parent renders the HTML. The child runs the very functions the parent would
+(:func:`~.charts.render_svg`, :func:`~.render_typst.compile_project`), so the bytes are the
+same.
 
 Where there is no ``fork`` (Windows), or any other thread already runs, native ones included
 (forking then is unsafe), no child starts and the parent does everything as before. A child
@@ -125,18 +126,8 @@ def _serve(receive: int, send: int, prepare: bool) -> None:  # pragma: no cover 
         _prepare()
         if kind == "prepare":
             continue  # no answer: the parent does not wait for it
-        if kind == "report":
-            for reply in _report(*payload):
-                _write(send, reply)
-            continue
-        jobs: dict[str, Callable[[Any], Any]] = {"charts": _draw_here, "pdf": _compile}
-        try:
-            reply = jobs[kind](payload)
-        except Exception:
-            # Not swallowed: the parent, answered None, does this work itself and the same
-            # error is raised there, where it always was.
-            reply = None
-        _write(send, reply)
+        for reply in _report(*payload):  # the one job with answers: "report"
+            _write(send, reply)
 
 
 def _prepare() -> None:  # pragma: no cover - runs in the child
@@ -146,18 +137,6 @@ def _prepare() -> None:  # pragma: no cover - runs in the child
     from .charts import _pyplot
 
     _pyplot()
-
-
-def _draw_here(charts: list[Chart]) -> list[str]:  # pragma: no cover - runs in the child
-    from .charts import render_svg
-
-    return _draw(charts, render_svg)
-
-
-def _compile(files: dict[str, bytes]) -> tuple[bytes, list[str]]:  # pragma: no cover - child
-    from .render_typst import compile_pdf
-
-    return compile_pdf(files)
 
 
 def _report(
@@ -240,18 +219,6 @@ def prepare() -> None:
             _write(_CHILD[0][1], ("prepare", None))
 
 
-def prerender(charts: Sequence[Chart]) -> None:
-    """Have the child draw ``charts`` into the chart cache (nothing without a child)."""
-    from .charts import remember
-
-    answer = _ask("charts", list(charts)) if charts else None
-    if answer is not None:
-        # None when the child failed or died: render_svg then draws these charts in this
-        # process when they are asked for.
-        for chart, svg in zip(charts, answer() or (), strict=False):
-            remember(chart, svg)
-
-
 def submit_report(
     charts: Sequence[Chart], project: dict[str, Any] | None
 ) -> Callable[[], Callable[[], tuple[bytes, list[str]]] | None]:
@@ -279,16 +246,6 @@ def submit_report(
         return lambda: answer() or compile_project(project)
 
     return charts_done
-
-
-def submit_pdf(files: dict[str, bytes]) -> Callable[[], tuple[bytes, list[str]]]:
-    """Start compiling the PDF (in the child if there is one); call the result to get it."""
-    from .render_typst import compile_pdf
-
-    answer = _ask("pdf", files)
-    if answer is None:
-        return lambda: compile_pdf(files)
-    return lambda: answer() or compile_pdf(files)
 
 
 def stop() -> None:
