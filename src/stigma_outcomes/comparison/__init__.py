@@ -10,28 +10,29 @@ in the evaluation file or the command line) loads no numerical library.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "CompareSettings": "settings",
-    "PoolMethod": "_choices",
-    "RciReliability": "_choices",
-    "RciSd": "_choices",
-    "Results": "results",
-    "SamplePlan": "power",
-    "ScaleMeta": "scale_facts",
-    "ScoreTable": "table",
-    "compare": "_compare",
-    "p_adjust": "multiplicity",
-    "participant_rci": "rci",
-    "plan_sample_size": "power",
-    "pool_results": "combine",
-    "read_scores": "_compare",
-    "reliable_change_table": "_compare",
-    "resolve_scale_meta": "scale_facts",
-    "results_json_schema": "records",
-    "scale_meta_from_definition": "scale_facts",
+    "CompareSettings": ".settings",
+    "PoolMethod": "._choices",
+    "RciReliability": "._choices",
+    "RciSd": "._choices",
+    "Results": ".results",
+    "SamplePlan": ".power",
+    "ScaleMeta": ".scale_facts",
+    "ScoreTable": ".table",
+    "compare": "._compare",
+    "p_adjust": ".multiplicity",
+    "participant_rci": ".rci",
+    "plan_sample_size": ".power",
+    "pool_results": ".combine",
+    "read_scores": "._compare",
+    "reliable_change_table": "._compare",
+    "resolve_scale_meta": ".scale_facts",
+    "results_json_schema": ".records",
+    "scale_meta_from_definition": ".scale_facts",
 }
 
 __all__ = [
@@ -69,12 +70,4 @@ if TYPE_CHECKING:  # static analysis (type checkers, the docs site) sees the rea
     from .table import ScoreTable
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'stigma_outcomes.comparison' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

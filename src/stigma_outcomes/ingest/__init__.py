@@ -4,8 +4,9 @@
 ``collections.abc.Mapping``); both names work.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:  # what the names are, for type checkers and the API pages
     from .flavors import flavor_named
@@ -24,7 +25,7 @@ _EXPORTS = {
     "InstrumentMap": ".mapping",
     "Mapping": ".mapping",
     "load_mapping": ".mapping",
-    "MappingSection": ".mapping",
+    "MappingSection": ".mapping:Section",
     "from_dataframe": ".readers",
     "read_export": ".readers",
     "ItemResponses": ".responses",
@@ -34,7 +35,6 @@ _EXPORTS = {
     "LEDGER_COLUMNS": ".table",
     "RawTable": ".table",
 }
-_RENAMED = {"MappingSection": "Section"}
 
 __all__ = [
     "LEDGER_COLUMNS",
@@ -54,14 +54,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), _RENAMED.get(name, name))
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -7,7 +7,9 @@ used, so a light submodule (such as :mod:`.chart_worker`) comes without pandas.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .model import ReportModel, ReportSettings, build_report
@@ -16,13 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["ReportModel", "ReportSettings", "build_report", "render_report"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("ReportModel", "ReportSettings", "build_report"):
-        from . import model
-
-        return getattr(model, name)
-    if name == "render_report":
-        from .render import render_report
-
-        return render_report
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {"ReportModel": ".model", "ReportSettings": ".model", "build_report": ".model",
+     "render_report": ".render"},
+)  # fmt: skip

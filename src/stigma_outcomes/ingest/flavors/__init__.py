@@ -10,8 +10,9 @@ can build on :mod:`.base` without an import circle.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..._lazy import lazy_exports
 from .base import Flavor, FlavorOptions, Parsed, Platform
 
 if TYPE_CHECKING:
@@ -28,12 +29,6 @@ __all__ = [
     "parse_sheet",
 ]
 
-_LAZY = {"FLAVORS", "detect_flavor", "flavor_named", "parse_sheet"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from . import _registry
-
-        return getattr(_registry, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The registry loaded on first use (see above).
+_LAZY = ("FLAVORS", "detect_flavor", "flavor_named", "parse_sheet")
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_LAZY, "._registry"))

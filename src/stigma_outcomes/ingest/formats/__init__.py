@@ -7,7 +7,9 @@ are); for typed formats (SPSS, Stata, Parquet) the column names are already know
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .sheet import Sheet
@@ -18,10 +20,5 @@ TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".tab", ".dat"})
 """File name endings read as delimited text (others by their first bytes)."""
 
 
-def __getattr__(name: str) -> Any:
-    # Loaded on first use: the text reader's parse starts before pandas is imported.
-    if name == "Sheet":
-        from .sheet import Sheet
-
-        return Sheet
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Loaded on first use: the text reader's parse starts before pandas is imported.
+__getattr__, __dir__ = lazy_exports(__name__, {"Sheet": ".sheet"})
