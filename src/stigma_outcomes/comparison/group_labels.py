@@ -135,9 +135,18 @@ def _reason(scores: pd.DataFrame, column: str, ids: set[str], flagged: set[str])
 
 
 def _people_with(ids: pd.Series, mask: np.ndarray) -> int:
-    """``ids[mask].nunique()``, counted on a categorical's codes when it is one."""
+    """``ids[mask].nunique()``, counted on a categorical's codes when it is one.
+
+    The codes mark a table of flags (one per category, and one more that code −1, a
+    missing ID, marks and is not counted): no copy of the scores' length when every row
+    is kept, and no count per category.
+    """
     if not isinstance(ids.dtype, pd.CategoricalDtype):
         return int(ids[mask].nunique())
-    codes = ids.cat.codes.to_numpy()[mask]
-    codes = codes[codes >= 0]
-    return int(np.count_nonzero(np.bincount(codes, minlength=len(ids.cat.categories))))
+    codes = ids.cat.codes.to_numpy()
+    if not mask.all():
+        codes = codes[mask]
+    n = len(ids.cat.categories)
+    seen = np.zeros(n + 1, dtype=bool)
+    seen[codes] = True  # code −1 marks the last flag
+    return int(np.count_nonzero(seen[:n]))

@@ -88,8 +88,7 @@ def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
     waves = frame["wave"].unique()
     if len(waves) < 2:
         return ledger_frame([])
-    counts = frame.groupby("participant_id", sort=False)["wave"].transform("nunique")
-    lonely = frame.loc[counts.to_numpy() == 1]
+    lonely = frame.loc[_one_wave_rows(frame["participant_id"], frame["wave"])]
     if lonely.empty:
         return ledger_frame([])
     return ledger_frame(
@@ -104,3 +103,29 @@ def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     )
+
+
+def _one_wave_rows(ids: pd.Series, waves: pd.Series) -> np.ndarray:
+    """Rows whose participant has exactly one wave (missing waves not counted; rows
+    without an ID never): ``groupby(ids)[waves].transform("nunique") == 1``, on codes.
+
+    A participant × wave table of seen flags is summed per participant: linear, with no
+    grouping of a million IDs.
+    """
+    pid, n_pid = _codes_of(ids)
+    wave, n_wave = _codes_of(waves)
+    width = max(n_wave, 1)
+    seen = np.zeros(n_pid * width, dtype=bool)
+    known = (pid >= 0) & (wave >= 0)
+    seen[(pid[known] * width + wave[known])] = True
+    n_waves = seen.reshape(n_pid, width).sum(axis=1, dtype=np.int64)
+    return np.append(n_waves, 0)[pid] == 1  # code −1 (no ID) reads the appended 0
+
+
+def _codes_of(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes (−1 missing) and their number: a categorical's own, else factorized."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        return codes, len(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), len(uniques)

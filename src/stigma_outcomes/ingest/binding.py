@@ -141,8 +141,25 @@ def id_strings(values: pd.Series, casefold: bool = False) -> pd.Series:
     text = text.str.strip()
     text = text.where(text.notna() & (text != ""), None)
     if casefold:
-        text = text.str.casefold()
+        text = _casefold(text)
     return text.reset_index(drop=True)
+
+
+def _casefold(text: pd.Series) -> pd.Series:
+    """``text.str.casefold()``; text held by Arrow that is all ASCII is lowered by Arrow.
+
+    For ASCII, case folding is lowering A-Z (``"ß"`` and the other special foldings are
+    not ASCII); pandas would call ``str.casefold`` once a row, in Python.
+    """
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(text.array)
+        if pc.all(pc.string_is_ascii(values)).as_py() is not False:
+            lowered = pd.array(pc.ascii_lower(values), dtype=text.dtype)
+            return pd.Series(lowered, index=text.index, name=text.name)
+    return text.str.casefold()
 
 
 def resolve_instruments(

@@ -304,10 +304,23 @@ def fits_compact(values: set[float]) -> bool:
 
 
 def as_float_codes(codes: np.ndarray) -> np.ndarray:
-    """Codes as floats with NaN for a missing answer, whether compact (int8) or float."""
+    """Codes as floats with NaN for a missing answer, whether compact (int8) or float.
+
+    An int8 code is looked up in a table of all 256 (one pass, no temporaries).
+    """
     if codes.dtype != np.int8:
         return codes
-    return np.where(codes == NO_ANSWER, np.nan, codes.astype(float))
+    return _FLOAT_OF_CODE.take(codes.view(np.uint8))
+
+
+def _float_of_code() -> np.ndarray:
+    table = np.arange(256, dtype=np.uint8).view(np.int8).astype(float)
+    table[NO_ANSWER & 0xFF] = np.nan
+    table.flags.writeable = False
+    return table
+
+
+_FLOAT_OF_CODE = _float_of_code()
 
 
 def _as_number(text: str) -> float | None:

@@ -53,6 +53,14 @@ def _tile(column: pd.Series, times: int) -> pd.Categorical:
     )
 
 
+def _shared(column: pd.Series) -> Any:
+    """A categorical column's own codes and categories (no text per row, nothing to code
+    again for whoever reads it), any other column's values."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return column.to_numpy()
+
+
 def _small_int(largest: int) -> type[np.integer]:
     return np.int8 if largest <= np.iinfo(np.int8).max else np.int16
 
@@ -185,7 +193,8 @@ class ScoreResult:
         Item-level alerts for the evaluator only; never copy these into a report.
     keyed_items : DataFrame
         ``participant_id, wave`` and each item as scored (reversed, recoded; NaN missing),
-        named ``<instrument>_<item>``: the input of in-sample reliability (built on demand).
+        named ``<instrument>_<item>``: the input of in-sample reliability (built on demand;
+        IDs and waves categorical, as in ``scores``).
     """
 
     scores: pd.DataFrame
@@ -208,8 +217,8 @@ class ScoreResult:
         cached = self.__dict__.get("_keyed_items")
         if cached is None:
             columns = {
-                "participant_id": self.ids["participant_id"].to_numpy(),
-                "wave": self.ids["wave"].to_numpy(),
+                "participant_id": _shared(self.ids["participant_id"]),
+                "wave": _shared(self.ids["wave"]),
                 **{name: as_float_codes(values) for name, values in self.keyed.items()},
             }
             cached = frame_from_columns(columns, len(self.ids))
@@ -229,7 +238,11 @@ class ScoreResult:
         cost of formatting floats.
         """
         if Path(path).suffix.lower() not in (".csv", ".tsv", ".txt", ""):
-            write_table(self.keyed_items, path, private=True)
+            # IDs and waves as plain values, as these files have always held them (a
+            # categorical would be stored as a dictionary column in Parquet).
+            items = self.keyed_items
+            plain = {k: items[k].to_numpy() for k in ("participant_id", "wave")}
+            write_table(items.assign(**plain), path, private=True)
             return
         columns: dict[str, Any] = {
             "participant_id": self.ids["participant_id"].array,
