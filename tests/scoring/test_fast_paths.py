@@ -300,3 +300,15 @@ def test_the_summary_per_scale_equals_the_grouped_aggregation(
                 scores[column], categories=[*sorted(scores[column].dropna().unique())[::-1], "x"]
             )
     assert _per_scale(scores) == _per_scale_by_groupby(scores)
+
+
+@SETTINGS
+@given(codes=st.lists(st.integers(-128, 127), max_size=60))
+def test_float_codes_equal_the_masked_floats(codes: list[int]) -> None:
+    from stigma_outcomes.scoring.decode import NO_ANSWER, as_float_codes
+
+    compact = np.asarray(codes, dtype=np.int8)
+    want = np.where(compact == NO_ANSWER, np.nan, compact.astype(float))
+    got = as_float_codes(compact)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, want)

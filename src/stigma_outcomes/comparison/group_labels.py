@@ -143,7 +143,7 @@ def _people_with(ids: pd.Series, mask: np.ndarray) -> int:
     """
     if not isinstance(ids.dtype, pd.CategoricalDtype):
         return int(ids[mask].nunique())
-    codes = ids.cat.codes.to_numpy()
+    codes = ids.array.codes  # a view (``.cat.codes`` copies them)
     if not mask.all():
         codes = codes[mask]
     n = len(ids.cat.categories)

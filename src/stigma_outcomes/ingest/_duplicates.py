@@ -34,10 +34,11 @@ def _apply_duplicates(
     frame: pd.DataFrame, instruments: list[Instrument], policy: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = frame[["participant_id", "wave"]]
-    pid_codes, _ = pd.factorize(frame["participant_id"])
-    wave_codes, wave_names = pd.factorize(frame["wave"])
-    key = pd.Series(pid_codes.astype(np.int64) * max(len(wave_names), 1) + wave_codes)
-    dup_any = key.duplicated(keep=False).to_numpy()
+    pid_codes, _ = _codes_of(frame["participant_id"])
+    wave_codes, n_waves = _codes_of(frame["wave"])
+    # One code per (ID, wave); a missing one (−1) is a value of its own, as in pandas.
+    key = pd.Series((pid_codes + 1) * (n_waves + 1) + (wave_codes + 1))
+    dup_any = _repeated(key.to_numpy())
     if not dup_any.any():
         return frame, ledger_frame([])
     if policy == "error":
@@ -88,7 +89,8 @@ def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
     waves = frame["wave"].unique()
     if len(waves) < 2:
         return ledger_frame([])
-    lonely = frame.loc[_one_wave_rows(frame["participant_id"], frame["wave"])]
+    columns = ["_file", "_row", "participant_id", "wave"]  # not the items: only these
+    lonely = frame.loc[_one_wave_rows(frame["participant_id"], frame["wave"]), columns]
     if lonely.empty:
         return ledger_frame([])
     return ledger_frame(
@@ -115,6 +117,10 @@ def _one_wave_rows(ids: pd.Series, waves: pd.Series) -> np.ndarray:
     pid, n_pid = _codes_of(ids)
     wave, n_wave = _codes_of(waves)
     width = max(n_wave, 1)
+    if n_pid * width > 8 * len(pid) + 1024:  # many waves (repeat occasions): group instead
+        frame = pd.DataFrame({"id": pid, "wave": pd.Series(wave).where(wave >= 0)})
+        counts = frame.groupby("id", sort=False)["wave"].transform("nunique").to_numpy()
+        return (counts == 1) & (pid >= 0)
     seen = np.zeros(n_pid * width, dtype=bool)
     known = (pid >= 0) & (wave >= 0)
     seen[(pid[known] * width + wave[known])] = True
@@ -125,7 +131,15 @@ def _one_wave_rows(ids: pd.Series, waves: pd.Series) -> np.ndarray:
 def _codes_of(values: pd.Series) -> tuple[np.ndarray, int]:
     """Integer codes (−1 missing) and their number: a categorical's own, else factorized."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy().astype(np.int64)
+        codes = values.array.codes.astype(np.int64)
         return codes, len(values.cat.categories)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64), len(uniques)
+
+
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """``pd.Series(key).duplicated(keep=False)``: counted by value when the keys are
+    small codes (none negative, a table not much longer than the keys), else hashed."""
+    if len(key) and key.min() >= 0 and key.max() < 8 * len(key) + 1024:
+        return np.bincount(key)[key] > 1
+    return pd.Series(key).duplicated(keep=False).to_numpy()

@@ -304,23 +304,14 @@ def fits_compact(values: set[float]) -> bool:
 
 
 def as_float_codes(codes: np.ndarray) -> np.ndarray:
-    """Codes as floats with NaN for a missing answer, whether compact (int8) or float.
-
-    An int8 code is looked up in a table of all 256 (one pass, no temporaries).
-    """
+    """Codes as floats with NaN for a missing answer, whether compact (int8) or float."""
     if codes.dtype != np.int8:
         return codes
-    return _FLOAT_OF_CODE.take(codes.view(np.uint8))
-
-
-def _float_of_code() -> np.ndarray:
-    table = np.arange(256, dtype=np.uint8).view(np.int8).astype(float)
-    table[NO_ANSWER & 0xFF] = np.nan
-    table.flags.writeable = False
-    return table
-
-
-_FLOAT_OF_CODE = _float_of_code()
+    # Converted, then the missing ones masked in place: one float array and one mask, no
+    # float temporary beside the result.
+    floats = codes.astype(float)
+    np.putmask(floats, codes == NO_ANSWER, np.nan)
+    return floats
 
 
 def _as_number(text: str) -> float | None:
