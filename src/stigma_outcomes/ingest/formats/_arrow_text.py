@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
 import pyarrow as pa
@@ -50,6 +51,7 @@ def arrow_read(
     trailing: int = 0,
     skip: int = 0,
     block_size: int = _MIN_BLOCK,
+    path: str | None = None,
 ) -> pa.Table | Sentinel | None:
     """Parse with pyarrow; ``None`` when the file needs the exact (Python) path.
 
@@ -57,7 +59,16 @@ def arrow_read(
     switched on when the sample shows one; a line break met later breaks the row's
     width, which sends the file back here with ``multiline`` on. A record longer than
     a block is parsed again with blocks eight times larger.
+
+    A large file ``path`` parsed on one thread (the read-ahead) is parsed in pieces that
+    a thread waiting for it may share (:mod:`._pieces`); any doubt, and it is parsed whole.
     """
+    if path is not None and not multiline and ONE_THREAD.get():
+        from ._pieces import parse_in_pieces
+
+        table = parse_in_pieces(path, delimiter, width, trailing, skip, block_size)
+        if table is not None:
+            return table
     while True:
         table = _arrow_parse(open_source(), delimiter, width, multiline, trailing, skip, block_size)
         if table is not _STRADDLES:
@@ -76,6 +87,23 @@ def _arrow_parse(
     skip: int,
     block_size: int,
 ) -> pa.Table | Sentinel | None:
+    with decoding_errors() as undecodable:
+        result, blank_lines = parse_counting(
+            source, delimiter, width, multiline, skip, block_size, not ONE_THREAD.get()
+        )
+    return judge(result, blank_lines, undecodable, trailing)
+
+
+def parse_counting(
+    source: pa.NativeFile,
+    delimiter: str,
+    width: int,
+    multiline: bool,
+    skip: int,
+    block_size: int,
+    threads: bool,
+) -> tuple[pa.Table | pa.ArrowInvalid, int]:
+    """Arrow's table (or the error it raised) and the number of blank lines it skipped."""
     blank_lines = 0
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -86,13 +114,52 @@ def _arrow_parse(
         return "error"
 
     names = [f"c{i}" for i in range(width)]
-    # pyarrow decodes an invalid row's text as UTF-8 before calling on_invalid; bytes that
-    # are not UTF-8 raise inside pyarrow, which Python would print as "Exception ignored"
-    # with a traceback. Caught here, it means what it says: the file is not UTF-8.
-    # The hook is the whole process's: one parse at a time swaps it (the read-ahead thread
-    # may parse while the main thread reads another file), and only decoding errors are
-    # taken; anything else goes on to the hook that was there.
-    undecodable: list[BaseException | None] = []
+    try:
+        table = _read_csv(
+            source, names, delimiter, multiline, on_invalid, skip, block_size, threads
+        )
+    except pa.ArrowInvalid as exc:
+        return exc, blank_lines
+    finally:
+        source.close()
+    return table, blank_lines
+
+
+def judge(
+    result: pa.Table | pa.ArrowInvalid,
+    blank_lines: int,
+    undecodable: list[BaseException],
+    trailing: int,
+) -> pa.Table | Sentinel | None:
+    """What a parse's outcome means: the table, or why the file needs another path."""
+    if isinstance(result, pa.ArrowInvalid):
+        message = str(result)
+        if undecodable or "UTF8" in message or "UTF-8" in message:
+            return NOT_UTF8
+        if "straddl" in message:
+            return _STRADDLES
+        return None
+    if undecodable:
+        return NOT_UTF8
+    if blank_lines > trailing:
+        # A blank line in the middle shifts every later row number; only the exact
+        # path knows where it was.
+        return _BLANK_INSIDE
+    return result
+
+
+@contextlib.contextmanager
+def decoding_errors() -> Iterator[list[BaseException]]:
+    """Collect the decoding errors Arrow meets while parsing (one parse at a time).
+
+    pyarrow decodes an invalid row's text as UTF-8 before calling the row handler; bytes
+    that are not UTF-8 raise inside pyarrow, which Python would print as "Exception
+    ignored" with a traceback. Caught here, they mean what they say: the file is not
+    UTF-8. The hook is the whole process's: one parse at a time swaps it (the read-ahead
+    thread may parse while the main thread reads another file), and only decoding errors
+    are taken; anything else goes on to the hook that was there.
+    """
+    undecodable: list[BaseException] = []
 
     def hook(unraisable: sys.UnraisableHookArgs) -> None:
         if isinstance(unraisable.exc_value, UnicodeError):
@@ -104,23 +171,9 @@ def _arrow_parse(
         previous_hook = sys.unraisablehook
         sys.unraisablehook = hook
         try:
-            table = _read_csv(source, names, delimiter, multiline, on_invalid, skip, block_size)
-        except pa.ArrowInvalid as exc:
-            if undecodable or "UTF8" in str(exc) or "UTF-8" in str(exc):
-                return NOT_UTF8
-            if "straddl" in str(exc):
-                return _STRADDLES
-            return None
+            yield undecodable
         finally:
             sys.unraisablehook = previous_hook
-            source.close()
-    if undecodable:
-        return NOT_UTF8
-    if blank_lines > trailing:
-        # A blank line in the middle shifts every later row number; only the exact
-        # path knows where it was.
-        return _BLANK_INSIDE
-    return table
 
 
 _PARSING = threading.Lock()
@@ -138,6 +191,7 @@ def _read_csv(
     on_invalid: Callable[[pacsv.InvalidRow], str],
     skip: int,
     block_size: int,
+    threads: bool,
 ) -> pa.Table:
     return pacsv.read_csv(
         source,
@@ -145,7 +199,7 @@ def _read_csv(
             column_names=names,
             block_size=block_size,
             skip_rows=skip,
-            use_threads=not ONE_THREAD.get(),
+            use_threads=threads,
         ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,

@@ -93,7 +93,14 @@ def take_started(
     if entry is None:
         return None
     stamp, future = entry
-    exception = future.exception()  # waits for the parse
+    while not future.done():
+        # Rather than wait, parse pieces of the file on this thread too (_pieces.py).
+        from ._pieces import help_parsing
+
+        help_parsing()
+        with contextlib.suppress(TimeoutError):
+            future.exception(timeout=0.02)
+    exception = future.exception()
     try:
         unchanged = _stamp(os.stat(file)) == stamp
     except OSError:

@@ -138,7 +138,14 @@ def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _Fi
 
         def parse(multiline: bool) -> pa.Table | Sentinel | None:
             return arrow_read(
-                lambda: pa.OSFile(str(file)), sep, width, multiline, trailing, skip, block
+                lambda: pa.OSFile(str(file)),
+                sep,
+                width,
+                multiline,
+                trailing,
+                skip,
+                block,
+                str(file),
             )
 
         table = parse(multiline)
