@@ -274,32 +274,40 @@ def _run(
         personal=personal,
     )
     keyed_items = None if ev.unlinked else scored.keyed_items
-    say("comparing waves")
-    results = compare(
-        scores,
-        settings=ev.compare_settings(),
-        keyed_items=keyed_items,
-        # the definitions actually scored, so a user's own instrument gets its reliability too
-        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
-        input_name="scores",
-        registry=registry,
-    )
-    # The keyed items (as large as the export) served in-sample reliability only: let them
-    # go, with the copy the scoring result cached, before the outputs and the report.
-    del keyed_items
-    scored.release_keyed_items()
     settings = ev.report_settings()
     files: dict[str, Path] = {"scores": out / "scores.csv", "ledger": out / "ledger.csv"}
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only
-    # when the whole run has succeeded, replacing the previous run's complete set.
+    # when the whole run has succeeded (a failed comparison or report leaves none of it),
+    # replacing the previous run's complete set.
     with all_or_nothing() as outputs:
-        say(f"writing scores, ledger and results to {out}")
         with outputs.beside(out) as early:
-            # The scores and the ledger (at 1M rows, most of the bytes a run writes) are
-            # written and checksummed on the other core while the report is built.
-            tables = [(scores, files["scores"]), (scored.ledger, files["ledger"])]
-            early(_write_tables, outputs, tables)
+            # The scores and the ledger (at 1M rows, 880 MB: most of the bytes a run writes,
+            # and seconds of disk) are written and checksummed on the other core while the
+            # waves are compared and the report is built. Nothing below changes them.
+            early(
+                _write_tables,
+                outputs,
+                [(scores, files["scores"]), (scored.ledger, files["ledger"])],
+            )
+            say("comparing waves")
+            results = compare(
+                scores,
+                settings=ev.compare_settings(),
+                keyed_items=keyed_items,
+                # the definitions actually scored, so a user's own instrument gets its
+                # reliability too
+                scale_items={
+                    (i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales
+                },
+                input_name="scores",
+                registry=registry,
+            )
+            # The keyed items (as large as the export) served in-sample reliability only: let
+            # them go, with the copy the scoring result cached, before the report.
+            del keyed_items
+            scored.release_keyed_items()
+            say(f"writing scores, ledger and results to {out}")
             files["results_json"] = results.to_json(out / "results.json")
             files["results_csv"] = results.to_csv(out / "results.csv")
             say(f"writing the report ({', '.join(ev.report.formats)})")
