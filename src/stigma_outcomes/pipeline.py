@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._evaluation_paths import resolve as _resolve
 from .errors import InputError
 from .evaluation import Evaluation, load_evaluation
 
@@ -29,13 +30,6 @@ class RunResult:
     files: dict[str, Path]
     summary: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-def _resolve(base: Path, name: str | None) -> Path | None:
-    if name is None:
-        return None
-    path = Path(name)
-    return path if path.is_absolute() else base / path
 
 
 def _read_sources(ev: Evaluation, base: Path, pii: tuple[str, ...]) -> list[Any]:
