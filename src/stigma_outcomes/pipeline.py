@@ -284,6 +284,8 @@ def _run(
                 outputs,
                 [(scores, files["scores"]), (scored.ledger, files["ledger"])],
             )
+            # The run's summary is counted there too, once the tables are written.
+            counted = early(scored.summary)
             say("comparing waves")
             results = compare(
                 scores,
@@ -310,14 +312,14 @@ def _run(
                 results, scores, scored.ledger, settings, planning, asks, registry=registry
             )
             # The chart child draws the charts and compiles the PDF (when the command started
-            # one); meanwhile the QA file is written and the summary counted here.
+            # one); meanwhile the QA file is written here.
             finish_report = start_report(model, out / "report.pdf", ev.report.formats)
             # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
             # the scores and on the terminal, never in a report; private like them.
             files["evaluator_qa"] = write_text_atomic(
                 out / "evaluator_qa.txt", model.evaluator_text(), private=True
             )
-            summary = scored.summary()
+            summary = counted.result()
             for fmt, path in finish_report().items():
                 files[f"report_{fmt}"] = path
         outputs.remove_on_commit(_previous_set(out))
