@@ -263,7 +263,7 @@ class OutputSet:
         >>> d = pathlib.Path(tempfile.mkdtemp())
         >>> with all_or_nothing() as outputs:
         ...     with outputs.beside(d) as submit:
-        ...         submit(write_text_atomic, d / "big.txt", "written on the worker")
+        ...         _ = submit(write_text_atomic, d / "big.txt", "written on the worker")
         ...         _ = write_text_atomic(d / "small.txt", "written here")
         >>> sorted(p.name for p in d.iterdir())
         ['big.txt', 'small.txt']
