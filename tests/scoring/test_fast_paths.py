@@ -312,3 +312,17 @@ def test_float_codes_equal_the_masked_floats(codes: list[int]) -> None:
     got = as_float_codes(compact)
     assert got.dtype == np.float64
     np.testing.assert_array_equal(got, want)
+
+
+@SETTINGS
+@given(codes=st.lists(st.integers(-128, 127), max_size=60), compact=st.booleans())
+def test_float_codes_written_into_a_given_array_equal_those_returned(
+    codes: list[int], compact: bool
+) -> None:
+    from stigma_outcomes.scoring.decode import as_float_codes
+
+    given_codes = np.asarray(codes, dtype=np.int8 if compact else float)
+    out = np.full(len(codes), 7.5)
+    got = as_float_codes(given_codes, out=out)
+    assert got is out
+    np.testing.assert_array_equal(got, as_float_codes(given_codes))

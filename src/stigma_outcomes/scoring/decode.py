@@ -303,15 +303,21 @@ def fits_compact(values: set[float]) -> bool:
     return all(float(v).is_integer() and NO_ANSWER < v <= 127 for v in values)
 
 
-def as_float_codes(codes: np.ndarray) -> np.ndarray:
-    """Codes as floats with NaN for a missing answer, whether compact (int8) or float."""
-    if codes.dtype != np.int8:
+def as_float_codes(codes: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Codes as floats with NaN for a missing answer, whether compact (int8) or float.
+
+    Written into ``out`` (a float array of the same shape) when it is given.
+    """
+    if out is not None:
+        np.copyto(out, codes, casting="unsafe")
+    elif codes.dtype != np.int8:
         return codes
-    # Converted, then the missing ones masked in place: one float array and one mask, no
-    # float temporary beside the result.
-    floats = codes.astype(float)
-    np.putmask(floats, codes == NO_ANSWER, np.nan)
-    return floats
+    else:
+        out = codes.astype(float)
+    if codes.dtype == np.int8:
+        # the missing ones masked in place: no float temporary beside the result
+        np.putmask(out, codes == NO_ANSWER, np.nan)
+    return out
 
 
 def _as_number(text: str) -> float | None:

@@ -33,6 +33,7 @@ from ._ledger import (
     scale_ledger,
 )
 from ._numerics import _compact, _membership, _scale_scores, _ScaleOutput, _totals
+from ._pages import fresh
 from .decode import NO_ANSWER, OK, ItemDecoder, as_float_codes
 from .result import ScoreLayout, ScoreResult
 
@@ -87,8 +88,8 @@ def score_instrument(
     n, k = len(frame), len(instrument.items)
     decoders = _decoders(instrument, recode)
     compact = _compact(instrument, decoders)
-    keyed = np.empty((k, n), dtype=np.int8 if compact else float)
-    flags = np.empty((k, n), dtype=np.int8)
+    keyed = fresh((k, n), np.int8 if compact else float)
+    flags = fresh((k, n), np.int8)
 
     def decode(j: int) -> None:
         column = frame[f"{instrument.id}_{instrument.items[j].id}"]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import write_table
+from ._pages import fresh
 from .decode import NO_ANSWER, as_float_codes
 
 if TYPE_CHECKING:
@@ -61,6 +62,15 @@ def _shared(column: pd.Series) -> Any:
     return column.to_numpy()
 
 
+def _float_items(keyed: dict[str, np.ndarray], length: int) -> dict[str, np.ndarray]:
+    """Each item's codes as floats (NaN missing), the rows of one block in ordinary pages."""
+    block = fresh((len(keyed), length), float)
+    return {
+        name: as_float_codes(values, out=row)
+        for (name, values), row in zip(keyed.items(), block, strict=True)
+    }
+
+
 def _small_int(largest: int) -> type[np.integer]:
     return np.int8 if largest <= np.iinfo(np.int8).max else np.int16
 
@@ -99,11 +109,9 @@ class ScoreLayout:
         self.n = n
         self.scales = scales
         rows = n * len(scales)
-        self._floats = np.empty((rows, 3), dtype=float, order="F")  # score, raw, se
+        self._floats = fresh((rows, 3), float, order="F")  # score, raw, se
         most_items = max((len(scale.items) for _, scale in scales), default=0)
-        self._counts = np.empty(
-            (rows, 2), dtype=np.int16 if most_items < 2**15 else np.int32, order="F"
-        )
+        self._counts = fresh((rows, 2), np.int16 if most_items < 2**15 else np.int32, order="F")
         self._status = np.empty(rows, dtype=np.int8)
         labels: list[str] = []
         for _, scale in scales:
@@ -219,7 +227,7 @@ class ScoreResult:
             columns = {
                 "participant_id": _shared(self.ids["participant_id"]),
                 "wave": _shared(self.ids["wave"]),
-                **{name: as_float_codes(values) for name, values in self.keyed.items()},
+                **_float_items(self.keyed, len(self.ids)),
             }
             cached = frame_from_columns(columns, len(self.ids))
             self.__dict__["_keyed_items"] = cached
