@@ -232,13 +232,6 @@ def nested_reductions(
         if groups is None
         else _merged_moments(groups, n_scales, width, xs)
     )
-    directed = diff * sign[scale]
-    counts = {
-        "n_improved": np.bincount(fine[directed > 0], minlength=n_fine),
-        "n_worsened": np.bincount(fine[directed < 0], minlength=n_fine),
-        "n_nonzero": np.bincount(fine[nonzero], minlength=n_fine),
-    }
-    del directed
     level = np.empty(len(distinct), dtype=np.int64)
     level[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(len(distinct))
     key = fine[nonzero]  # (fine cell, level, rose) of each non-zero difference, in place
@@ -249,6 +242,17 @@ def nested_reductions(
     key += diff[nonzero] > 0
     both = np.bincount(key, minlength=n_fine * k * 2).reshape(n_scales, width, k, 2)
     total, positive = both.sum(axis=3), both[..., 1]
+    # the counts of rises and falls per fine cell are those of the table: improved are the
+    # rises of a scale whose improvement is a rise (sign > 0), the falls of one whose
+    # improvement is a fall (whole numbers: the same as counting the pairs)
+    rose, nonzero_n = positive.sum(axis=2), total.sum(axis=2)
+    fell = nonzero_n - rose
+    up, down = (sign > 0)[:, None], (sign < 0)[:, None]
+    counts = {
+        "n_improved": np.where(up, rose, 0) + np.where(down, fell, 0),
+        "n_worsened": np.where(up, fell, 0) + np.where(down, rose, 0),
+        "n_nonzero": nonzero_n,
+    }
     for name, c in counts.items():
         whole[name] = c.reshape(n_scales, width).sum(axis=1).astype(float)
     whole["v"], whole["ties"] = _signed_ranks(total.sum(axis=1), positive.sum(axis=1))
