@@ -93,7 +93,8 @@ def _normal_fit(
     tolerance is 1e-7: no column is near it, so all are kept, as the QR search would
     decide), or when the fit is nearly exact.
     """
-    centred = X[:, 1:] - X[:, 1:].mean(axis=0)
+    means = X[:, 1:].mean(axis=0)
+    centred = X[:, 1:] - means
     y_c = y - y.mean()
     gram = centred.T @ centred
     length = np.sqrt(np.diag(gram))
@@ -105,7 +106,7 @@ def _normal_fit(
         return None
     # the shortest residual of a column after the others, relative to the column's own
     # (uncentred) length: at least the smallest eigenvalue times its centred share
-    share = gram.diagonal() / (gram.diagonal() + len(y) * X[:, 1:].mean(axis=0) ** 2)
+    share = gram.diagonal() / (gram.diagonal() + len(y) * means**2)
     if float(eigen[0] * share.min()) <= 1e-10:
         return None
     xty = centred.T @ y_c
