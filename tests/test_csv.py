@@ -37,7 +37,10 @@ def _arrow_writer(table: pa.Table, delimiter: str = ",") -> bytes | None:
 
 def _body(table: pa.Table, delimiter: str) -> bytes | None:
     parts = csv_body(table, delimiter)
-    return None if parts is None else b"".join(parts)
+    try:
+        return None if parts is None else b"".join(parts)
+    except _csv.NeedsQuoting:
+        return None
 
 
 _FLOATS = st.sampled_from(
@@ -111,6 +114,7 @@ def test_every_fusing_limit_chunk_size_and_sample_gives_the_same_bytes(
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(_csv, "_LOOKUP_LIMIT", limit)
                 patch.setattr(_csv, "_CHUNK_ROWS", limit + 1)
+                patch.setattr(_csv, "_BLOCK_ROWS", sample + 2)
                 # A tiny sample calls columns "mostly different values" (formatted cell by
                 # cell), or hands the whole table to Arrow's writer when most are.
                 patch.setattr(_csv, "_SAMPLE", sample)
@@ -141,3 +145,36 @@ def test_write_table_falls_back_to_quoting(tmp_path) -> None:
     path = tmp_path / "t.csv"
     _io.write_table(pd.DataFrame({"a": ["x,y", "z"], "b": [1.5, None]}), path)
     assert path.read_bytes() == b'a,b\n"x,y",1.5\n"z",\n'
+
+
+def test_a_text_needing_quotes_in_a_later_block_rewrites_the_table_quoted(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(_csv, "_BLOCK_ROWS", 2)
+    frame = pd.DataFrame({"a": pd.array(["x", "y", "z", "u,v"], dtype="string"), "b": [1] * 4})
+    parts = csv_body(_io._arrow_table(frame), ",")
+    assert parts is not None  # the first block needs no quotes
+    with pytest.raises(_csv.NeedsQuoting):
+        b"".join(parts)
+    path = tmp_path / "t.csv"
+    _io.write_table(frame, path)
+    assert path.read_bytes() == b'a,b\n"x",1\n"y",1\n"z",1\n"u,v",1\n'
+
+
+def test_blocks_give_the_bytes_of_one_pass(monkeypatch) -> None:
+    rng = np.random.default_rng(5)
+    n = 5_000
+    frame = pd.DataFrame(
+        {
+            "id": pd.Categorical([f"P{i // 6}" for i in range(n)]),
+            "scale": pd.Categorical(rng.choice(["a", "b", None], n)),
+            "score": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 40, n) / 4),
+            "text": pd.array(rng.choice(["k", "l", None], n), dtype="string"),
+        }
+    )
+    table = _io._arrow_table(frame)
+    whole = _body(table, ",")
+    assert whole == _arrow_writer(table)
+    for block in (1, 7, 999, 4_999):
+        monkeypatch.setattr(_csv, "_BLOCK_ROWS", block)
+        assert _body(table, ",") == whole

@@ -67,3 +67,26 @@ def test_background_jobs_are_waited_for_when_the_block_fails(tmp_path: Path) -> 
     # the job ran to its end before the set was abandoned, and nothing of it is left
     assert finished.is_set()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_background_jobs_run_in_order_and_hand_back_their_results(tmp_path: Path) -> None:
+    """A job submitted after a write runs once the write is done, and its result is read
+    from the Future ``submit`` returns (``run`` counts its summary so)."""
+    order: list[str] = []
+
+    def write() -> None:
+        time.sleep(0.1)
+        write_text_atomic(tmp_path / "scores.csv", "a\n")
+        order.append("written")
+
+    def count() -> list[str]:
+        order.append("counted")
+        return list(order)
+
+    with all_or_nothing() as outputs, outputs.beside(tmp_path) as submit:
+        first = submit(write)
+        counted = submit(count)
+        assert counted.result() == ["written", "counted"]
+        assert first.done()
+    assert order == ["written", "counted"]
+    assert (tmp_path / "scores.csv").read_text() == "a\n"

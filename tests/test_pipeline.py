@@ -264,6 +264,49 @@ def test_a_failed_background_write_fails_the_run_and_leaves_the_previous_set(
     assert _snapshot(out) == before
 
 
+def test_a_failed_comparison_discards_the_scores_already_being_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scores and the ledger start writing before the waves are compared: a comparison
+    that fails leaves the previous set as it was, and no staging folder."""
+    from stigma_outcomes import comparison
+
+    evaluation = _project(tmp_path)
+    out = tmp_path / "out"
+    run_evaluation(evaluation, out)
+    before = _snapshot(out)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise InputError("the comparison failed")
+
+    monkeypatch.setattr(comparison, "compare", broken)
+    with pytest.raises(InputError, match="the comparison failed"):
+        run_evaluation(evaluation, out)
+    assert _snapshot(out) == before
+
+
+def test_compare_leaves_the_scores_it_reads_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run`` writes the scores on a second thread while ``compare`` reads them: compare
+    must not change the frame (values, column order, dtypes, categories)."""
+    from stigma_outcomes import comparison
+
+    real_compare = comparison.compare
+    seen: list[pd.DataFrame] = []
+
+    def checked(scores: pd.DataFrame, **kwargs: object) -> object:
+        kept = scores.copy(deep=True)
+        result = real_compare(scores, **kwargs)
+        pd.testing.assert_frame_equal(scores, kept, check_exact=True, check_categorical=True)
+        seen.append(scores)
+        return result
+
+    monkeypatch.setattr(comparison, "compare", checked)
+    run_evaluation(SAMPLE / "evaluation.yaml", tmp_path / "out")
+    assert len(seen) == 1 and len(seen[0]) > 0
+
+
 def test_run_parses_its_exports_ahead_and_leaves_nothing_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -99,28 +99,50 @@ def _mostly_distinct(column: pa.Array) -> bool:
     return distinct > _SAMPLE // 2
 
 
-def _encoded(column: pa.Array, delimiter: str) -> tuple[np.ndarray, pa.Array]:
-    """Row codes, and the text of each code (as many codes as distinct values used)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class _Coded:
+    """A column of few values, cut into blocks: each block's row codes, and the text of each
+    code. A dictionary's texts are made once for the whole table (a block's rows use codes
+    of the same dictionary); other columns are encoded block by block."""
 
-    if not pa.types.is_dictionary(column.type):
-        column = pc.dictionary_encode(column, null_encoding="encode")
-    dictionary = column.dictionary
-    indices = column.indices
-    if indices.null_count:
-        dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
-        indices = indices.fill_null(len(dictionary) - 1)
-    codes = indices.to_numpy()
-    try:
-        return codes, _formatted(dictionary, delimiter)
-    except _NeedsQuoting:
-        # A categorical's unused categories are never written, so never need quoting.
-        used = np.bincount(codes, minlength=len(dictionary)) > 0
-        if used.all():
-            raise
-    rank = np.cumsum(used) - 1
-    return rank[codes], _formatted(dictionary.filter(pa.array(used)), delimiter)
+    def __init__(self, column: pa.Array, delimiter: str) -> None:
+        import pyarrow as pa
+
+        self.column, self.delimiter = column, delimiter
+        self.texts: pa.Array | None = None
+        self.rank: np.ndarray | None = None
+        self.null_code: int | None = None
+        if not pa.types.is_dictionary(column.type):
+            return
+        dictionary = column.dictionary
+        if column.indices.null_count:
+            dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
+            self.null_code = len(dictionary) - 1
+        try:
+            self.texts = _formatted(dictionary, delimiter)
+        except _NeedsQuoting:
+            # A categorical's unused categories are never written, so never need quoting.
+            used = np.bincount(self._codes(column), minlength=len(dictionary)) > 0
+            if used.all():
+                raise
+            self.rank = np.cumsum(used) - 1
+            self.texts = _formatted(dictionary.filter(pa.array(used)), delimiter)
+
+    def _codes(self, part: pa.Array) -> np.ndarray:
+        indices = part.indices
+        if indices.null_count:
+            indices = indices.fill_null(self.null_code)
+        return indices.to_numpy()
+
+    def block(self, start: int, stop: int) -> tuple[np.ndarray, pa.Array]:
+        """Row codes of rows ``start:stop``, and the text of each code."""
+        import pyarrow.compute as pc
+
+        part = self.column.slice(start, stop - start)
+        if self.texts is not None:
+            codes = self._codes(part)
+            return (codes if self.rank is None else self.rank[codes]), self.texts
+        encoded = pc.dictionary_encode(part, null_encoding="encode")
+        return _Coded(encoded, self.delimiter).block(0, len(part))
 
 
 def _compacted(combined: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
@@ -214,6 +236,16 @@ class _Run:
 _CHUNK_ROWS = 65_536
 """Lines made and handed on at a time: the output is never held whole."""
 
+_BLOCK_ROWS = 1 << 19
+"""Rows whose codes are made at a time. The codes and fused keys of a whole 11M-row score
+table took ~260 MB; a block's take a twentieth of that, so the scores can be written while the
+comparison holds its own arrays (issue 15)."""
+
+
+class NeedsQuoting(Exception):
+    """Raised by :func:`csv_body`'s lines when a text of a later block needs quoting: the
+    lines handed on so far are void, and the table is written quoted instead."""
+
 
 def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     """The lines (no header) Arrow's CSV writer writes for ``table`` unquoted, or ``None``.
@@ -223,6 +255,9 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     break), when a column is not of a plain type, or when more than a quarter of the
     columns hold mostly different values (nothing to gain): then write with Arrow's writer.
     A column of mostly different values among others is formatted cell by cell, unhashed.
+    Rows are coded in blocks of ``_BLOCK_ROWS``; a text of a block after the first that
+    needs quoting (a text column that is not a categorical) raises :class:`NeedsQuoting`
+    from the iterator.
 
     Examples
     --------
@@ -242,26 +277,52 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     distinct = [_mostly_distinct(values) for values in columns]
     if 4 * sum(distinct) > len(columns):
         return None  # mostly values met once: nothing to gain over Arrow's writer
-    most = max(rows // 8, 1)
-    last = table.num_columns - 1
-    parts: list[_Run | _Sliced] = []
     try:
-        for i, values in enumerate(columns):
-            if distinct[i]:
-                parts.append(_Sliced(_formatted(values, delimiter, newlines=i == last)))
-                continue
-            codes, texts = _encoded(values, delimiter)
-            run = parts[-1] if parts else None
-            if not isinstance(run, _Run) or not run.absorb(codes, texts, most):
-                parts.append(_Run(codes, texts))
+        prepared = [
+            values if distinct[i] else _Coded(values, delimiter) for i, values in enumerate(columns)
+        ]
+        # The first block is coded here, so that a table of one block is refused up front.
+        first = _pieces(prepared, 0, min(rows, _BLOCK_ROWS), delimiter)
     except _NeedsQuoting:
         return None
+    return _blocks(first, prepared, rows, delimiter)
+
+
+def _pieces(
+    prepared: list[pa.Array | _Coded], start: int, stop: int, delimiter: str
+) -> list[_Taken | _Sliced]:
+    """The pieces of the lines of rows ``start:stop``: neighbouring coded columns fused."""
+    most = max((stop - start) // 8, 1)
+    last = len(prepared) - 1
+    parts: list[_Run | _Sliced] = []
+    for i, column in enumerate(prepared):
+        if not isinstance(column, _Coded):
+            part = column.slice(start, stop - start)
+            parts.append(_Sliced(_formatted(part, delimiter, newlines=i == last)))
+            continue
+        codes, texts = column.block(start, stop)
+        run = parts[-1] if parts else None
+        if not isinstance(run, _Run) or not run.absorb(codes, texts, most):
+            parts.append(_Run(codes, texts))
     separator = delimiter.encode()
-    pieces = [
+    return [
         part if isinstance(part, _Sliced) else part.taken(separator, end)
         for part, end in zip(parts, [b""] * (len(parts) - 1) + [b"\n"], strict=True)
     ]
-    return _lines(pieces, rows, separator)
+
+
+def _blocks(
+    first: list[_Taken | _Sliced], prepared: list[pa.Array | _Coded], rows: int, delimiter: str
+) -> Iterator[memoryview]:
+    separator = delimiter.encode()
+    yield from _lines(first, min(rows, _BLOCK_ROWS), separator)
+    for start in range(_BLOCK_ROWS, rows, _BLOCK_ROWS):
+        stop = min(start + _BLOCK_ROWS, rows)
+        try:
+            pieces = _pieces(prepared, start, stop, delimiter)
+        except _NeedsQuoting:
+            raise NeedsQuoting from None
+        yield from _lines(pieces, stop - start, separator)
 
 
 class _Sliced:

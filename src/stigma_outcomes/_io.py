@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import pyarrow as pa
 
-from ._csv import csv_body
+from ._csv import NeedsQuoting, csv_body
 from ._formula import is_formula_risk as is_formula_risk  # re-exported for callers of _io
 from ._formula import neutralise_cell as neutralise_cell
 from ._formula import neutralise_frame, restore_cell
@@ -177,8 +177,16 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
             # ... unless some text holds a delimiter, quote or line break: quote all text.
             body = _csv_rows(table, delimiter, "needed")
     handle.write(header.getvalue().encode("utf-8"))
-    for part in body:
-        handle.write(part)
+    start = handle.tell()
+    try:
+        for part in body:
+            handle.write(part)
+    except NeedsQuoting:
+        # A text of a later block needs quoting: the table is written quoted, from the top.
+        handle.seek(start)
+        handle.truncate()
+        for part in _csv_rows(table, delimiter, "needed"):
+            handle.write(part)
 
 
 def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:

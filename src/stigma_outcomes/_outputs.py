@@ -23,10 +23,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._signals import signals_held
 from .errors import InputError, OutputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 NOTHING_WRITTEN = (
     "nothing of this run was written: no new output is left behind and the previous "
@@ -242,12 +245,13 @@ class OutputSet:
         }
 
     @contextlib.contextmanager
-    def beside(self, folder: str | os.PathLike[str]) -> Iterator[Callable[..., None]]:
+    def beside(self, folder: str | os.PathLike[str]) -> Iterator[Callable[..., Future]]:
         """Jobs on a second thread, writing into this set, while the block runs.
 
         ``with outputs.beside(folder) as submit: submit(job, *args)`` runs ``job(*args)`` on
         one worker thread that sees this set (the job's context is copied), so a large file
-        is written while the main thread goes on. The staging folder for ``folder`` is made
+        is written while the main thread goes on; it returns the job's ``Future``, jobs run
+        in the order they were submitted. The staging folder for ``folder`` is made
         first, on the calling thread (see :meth:`staging_folder`). Leaving the block waits
         for every job: a job's error is raised, unless the block raised one of its own,
         which then carries the job's as a note. The block must not change what a job reads.
@@ -271,11 +275,12 @@ class OutputSet:
         jobs: list[Any] = []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stigma-outcomes-write") as pool:
 
-            def submit(job: Callable[..., Any], *args: Any) -> None:
+            def submit(job: Callable[..., Any], *args: Any) -> Future:
                 # Held signals: a SIGTERM raised between queueing the job and recording it
                 # would leave the block without waiting for a job that writes on.
                 with signals_held():
                     jobs.append(pool.submit(contextvars.copy_context().run, job, *args))
+                return jobs[-1]
 
             try:
                 yield submit

@@ -38,6 +38,7 @@ from pydantic import (
 if TYPE_CHECKING:
     from .report.content import ReportSettings
 
+from ._evaluation_paths import evaluation_folder
 from ._settings import first_problem, old_names_in_schema, rename_old_spellings
 from .comparison.settings import (
     CompareSettings,
@@ -365,7 +366,7 @@ def load_evaluation(
             where=str(path),
             fix="start from data/sample/evaluation.yaml",
         )
-    return _validate(raw, str(path)), path.resolve().parent
+    return _validate(raw, str(path)), evaluation_folder(path)
 
 
 def _validate(raw: dict[str, Any], where: str) -> Evaluation:

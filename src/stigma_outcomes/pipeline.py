@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._evaluation_paths import resolve as _resolve
 from .errors import InputError
 from .evaluation import Evaluation, load_evaluation
 
@@ -29,13 +30,6 @@ class RunResult:
     files: dict[str, Path]
     summary: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-def _resolve(base: Path, name: str | None) -> Path | None:
-    if name is None:
-        return None
-    path = Path(name)
-    return path if path.is_absolute() else base / path
 
 
 def _read_sources(ev: Evaluation, base: Path, pii: tuple[str, ...]) -> list[Any]:
@@ -274,32 +268,42 @@ def _run(
         personal=personal,
     )
     keyed_items = None if ev.unlinked else scored.keyed_items
-    say("comparing waves")
-    results = compare(
-        scores,
-        settings=ev.compare_settings(),
-        keyed_items=keyed_items,
-        # the definitions actually scored, so a user's own instrument gets its reliability too
-        scale_items={(i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales},
-        input_name="scores",
-        registry=registry,
-    )
-    # The keyed items (as large as the export) served in-sample reliability only: let them
-    # go, with the copy the scoring result cached, before the outputs and the report.
-    del keyed_items
-    scored.release_keyed_items()
     settings = ev.report_settings()
     files: dict[str, Path] = {"scores": out / "scores.csv", "ledger": out / "ledger.csv"}
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only
-    # when the whole run has succeeded, replacing the previous run's complete set.
+    # when the whole run has succeeded (a failed comparison or report leaves none of it),
+    # replacing the previous run's complete set.
     with all_or_nothing() as outputs:
-        say(f"writing scores, ledger and results to {out}")
         with outputs.beside(out) as early:
-            # The scores and the ledger (at 1M rows, most of the bytes a run writes) are
-            # written and checksummed on the other core while the report is built.
-            tables = [(scores, files["scores"]), (scored.ledger, files["ledger"])]
-            early(_write_tables, outputs, tables)
+            # The scores and the ledger (at 1M rows, 880 MB: most of the bytes a run writes,
+            # and seconds of disk) are written and checksummed on the other core while the
+            # waves are compared and the report is built. Nothing below changes them.
+            early(
+                _write_tables,
+                outputs,
+                [(scores, files["scores"]), (scored.ledger, files["ledger"])],
+            )
+            # The run's summary is counted there too, once the tables are written.
+            counted = early(scored.summary)
+            say("comparing waves")
+            results = compare(
+                scores,
+                settings=ev.compare_settings(),
+                keyed_items=keyed_items,
+                # the definitions actually scored, so a user's own instrument gets its
+                # reliability too
+                scale_items={
+                    (i.id, s.id): list(s.items) for i in scored.instruments for s in i.scales
+                },
+                input_name="scores",
+                registry=registry,
+            )
+            # The keyed items (as large as the export) served in-sample reliability only: let
+            # them go, with the copy the scoring result cached, before the report.
+            del keyed_items
+            scored.release_keyed_items()
+            say(f"writing scores, ledger and results to {out}")
             files["results_json"] = results.to_json(out / "results.json")
             files["results_csv"] = results.to_csv(out / "results.csv")
             say(f"writing the report ({', '.join(ev.report.formats)})")
@@ -308,14 +312,14 @@ def _run(
                 results, scores, scored.ledger, settings, planning, asks, registry=registry
             )
             # The chart child draws the charts and compiles the PDF (when the command started
-            # one); meanwhile the QA file is written and the summary counted here.
+            # one); meanwhile the QA file is written here.
             finish_report = start_report(model, out / "report.pdf", ev.report.formats)
             # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
             # the scores and on the terminal, never in a report; private like them.
             files["evaluator_qa"] = write_text_atomic(
                 out / "evaluator_qa.txt", model.evaluator_text(), private=True
             )
-            summary = scored.summary()
+            summary = counted.result()
             for fmt, path in finish_report().items():
                 files[f"report_{fmt}"] = path
         outputs.remove_on_commit(_previous_set(out))

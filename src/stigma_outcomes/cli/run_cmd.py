@@ -45,6 +45,8 @@ def run_command(
     ] = False,
 ) -> None:
     """Read, score, compare and report, as the evaluation file says."""
+    from .._evaluation_paths import named_exports
+    from ..ingest.formats._started import reading_ahead
     from ..report import chart_worker
 
     # First, before anything heavy is imported: a child that draws the charts and compiles
@@ -52,9 +54,13 @@ def run_command(
     # so that it holds a few MiB, not some sixty, while the comparison's memory peaks.
     chart_worker.start(prepare=False)
     try:
-        from ..pipeline import run_evaluation
+        # Then Arrow parses the exports on the other core while the pipeline is imported
+        # (half a second of pandas and pydantic, holding the GIL): a million-row export
+        # took the main thread that long again to wait for once the imports were done.
+        with reading_ahead(named_exports(evaluation)):
+            from ..pipeline import run_evaluation
 
-        run = run_evaluation(evaluation, out, progress=_progress)
+            run = run_evaluation(evaluation, out, progress=_progress)
     finally:
         chart_worker.stop()
     if as_json:
