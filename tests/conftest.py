@@ -94,3 +94,27 @@ def ismi29():
 @pytest.fixture
 def gbs():
     return load_instrument("gbs")
+
+
+@pytest.fixture
+def read_ahead_log(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
+    """What the exports' read-ahead was asked to start (the file names of each call) and
+    what it parsed, recorded while the real read-ahead runs."""
+    from pathlib import Path
+
+    from stigma_outcomes.ingest.formats import _started, text
+
+    log: dict[str, list] = {"started": [], "parsed": []}
+    real_start, real_parse = _started.start_reading, text._first_parse
+
+    def start(paths: list[Path]) -> None:
+        log["started"].append(sorted(Path(p).name for p in paths))
+        real_start(paths)
+
+    def parse(file: Path, *args: object) -> object:
+        log["parsed"].append(Path(file).name)
+        return real_parse(file, *args)
+
+    monkeypatch.setattr(_started, "start_reading", start)
+    monkeypatch.setattr(text, "_first_parse", parse)
+    return log

@@ -90,3 +90,50 @@ def test_background_jobs_run_in_order_and_hand_back_their_results(tmp_path: Path
         assert first.done()
     assert order == ["written", "counted"]
     assert (tmp_path / "scores.csv").read_text() == "a\n"
+
+
+def test_a_failed_block_stops_a_long_background_write_at_its_next_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that fails (or is interrupted) while a large table is written beside it does
+    not wait for the rest of the file: the writer stops between two parts, the run's own
+    error is raised without a note about the stop, and nothing of the set is left."""
+    import pandas as pd
+
+    from stigma_outcomes import _csv, _io
+
+    monkeypatch.setattr(_csv, "_BLOCK_ROWS", 64)
+    monkeypatch.setattr(_csv, "_CHUNK_ROWS", 64)
+    started, parts = threading.Event(), []
+    real_write = _io._write_csv
+
+    class Slow:
+        """A file handle that takes its time over each part."""
+
+        def __init__(self, handle: object) -> None:
+            self.handle = handle
+
+        def write(self, data: bytes) -> int:
+            parts.append(len(data))
+            started.set()
+            time.sleep(0.01)
+            return self.handle.write(data)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(_io, "_write_csv", lambda fh, *a: real_write(Slow(fh), *a))
+    frame = pd.DataFrame({"g": pd.Categorical(["a", "b"] * 5_000), "v": range(10_000)})
+    begun = time.perf_counter()
+    with (
+        pytest.raises(RuntimeError, match="comparison failed") as caught,
+        all_or_nothing() as outputs,
+        outputs.beside(tmp_path) as submit,
+    ):
+        submit(_io.write_table, frame, tmp_path / "scores.csv")
+        started.wait(5)
+        raise RuntimeError("comparison failed")
+    # 157 parts at 0.01 s each would take 1.6 s; it stopped after a few
+    assert time.perf_counter() - begun < 1.0 and len(parts) < 50
+    assert not any("in the background" in note for note in caught.value.__notes__)
+    assert list(tmp_path.iterdir()) == []

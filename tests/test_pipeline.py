@@ -199,20 +199,27 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_a_failed_report_leaves_the_previous_set_untouched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "stage",
+    [
+        # the report fails after the scores and the ledger were written beside it
+        "stigma_outcomes.report.render.start_report",
+        # the comparison fails while they are still being written
+        "stigma_outcomes.comparison.compare",
+    ],
+)
+def test_a_failed_stage_leaves_the_previous_set_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
-    from stigma_outcomes import report
-
     evaluation = _project(tmp_path)
     out = tmp_path / "out"
     run_evaluation(evaluation, out)
     before = _snapshot(out)
 
     def broken(*_args: object, **_kwargs: object) -> None:
-        raise InputError("the report stage failed")
+        raise InputError("the stage failed")
 
-    monkeypatch.setattr(report.render, "start_report", broken)
+    monkeypatch.setattr(stage, broken)
     with pytest.raises(InputError) as caught:
         run_evaluation(evaluation, out)
     assert any("nothing of this run was written" in n for n in caught.value.__notes__)
@@ -264,27 +271,6 @@ def test_a_failed_background_write_fails_the_run_and_leaves_the_previous_set(
     assert _snapshot(out) == before
 
 
-def test_a_failed_comparison_discards_the_scores_already_being_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The scores and the ledger start writing before the waves are compared: a comparison
-    that fails leaves the previous set as it was, and no staging folder."""
-    from stigma_outcomes import comparison
-
-    evaluation = _project(tmp_path)
-    out = tmp_path / "out"
-    run_evaluation(evaluation, out)
-    before = _snapshot(out)
-
-    def broken(*_args: object, **_kwargs: object) -> None:
-        raise InputError("the comparison failed")
-
-    monkeypatch.setattr(comparison, "compare", broken)
-    with pytest.raises(InputError, match="the comparison failed"):
-        run_evaluation(evaluation, out)
-    assert _snapshot(out) == before
-
-
 def test_compare_leaves_the_scores_it_reads_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -308,30 +294,15 @@ def test_compare_leaves_the_scores_it_reads_unchanged(
 
 
 def test_run_parses_its_exports_ahead_and_leaves_nothing_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, read_ahead_log: dict[str, list]
 ) -> None:
     """The exports are parsed on another thread while the stages are imported, and each
     parse is taken by the reader (none is left, and none is parsed twice)."""
-    from stigma_outcomes.ingest.formats import _started, text
+    from stigma_outcomes.ingest.formats import _started
 
-    evaluation = _project(tmp_path)
-    started: list[Path] = []
-    parsed: list[str] = []
-    real_start, real_parse = _started.start_reading, text._first_parse
-
-    def start(paths: list[Path]) -> None:
-        started.extend(paths)
-        real_start(paths)
-
-    def parse(file: Path, *args: object) -> object:
-        parsed.append(Path(file).name)
-        return real_parse(file, *args)
-
-    monkeypatch.setattr(_started, "start_reading", start)
-    monkeypatch.setattr(text, "_first_parse", parse)
-    run_evaluation(evaluation, tmp_path / "out")
-    assert sorted(p.name for p in started) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
-    assert sorted(parsed) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
+    run_evaluation(_project(tmp_path), tmp_path / "out")
+    assert read_ahead_log["started"] == [["qualtrics_post.csv", "qualtrics_pre.csv"]]
+    assert sorted(read_ahead_log["parsed"]) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
     assert not _started._STARTED
 
 

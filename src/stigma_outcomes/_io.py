@@ -178,8 +178,11 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
             body = _csv_rows(table, delimiter, "needed")
     handle.write(header.getvalue().encode("utf-8"))
     start = handle.tell()
+    staging = ACTIVE.get()
     try:
         for part in body:
+            if staging is not None:
+                staging.check_abandoned()  # a failed run stops a long write between parts
             handle.write(part)
     except NeedsQuoting:
         # A text of a later block needs quoting: the table is written quoted, from the top.

@@ -164,6 +164,10 @@ def check_output_paths(
         seen[path] = label
 
 
+class Abandoned(Exception):
+    """A background write stopped because its run failed (never the run's own error)."""
+
+
 class OutputSet:
     """The files of one run, staged in temporary folders until :meth:`commit`."""
 
@@ -173,7 +177,15 @@ class OutputSet:
         self._created: list[Path] = []
         self._digests: dict[Path, str] = {}
         self._closed = False
+        self._abandoned = threading.Event()
         self.stale: list[Path] = []
+
+    def check_abandoned(self) -> None:
+        """Raise :class:`Abandoned` once the block that made this set has failed: a long
+        write on a second thread calls this between its parts, so that a failed run (or
+        Ctrl-C) does not wait seconds for a file that will be thrown away."""
+        if self._abandoned.is_set():
+            raise Abandoned("the run failed; this output is not written")
 
     def staging_file(self, target: str | os.PathLike[str], private: bool) -> Path:
         """Where ``target`` is written until the set is committed."""
@@ -233,6 +245,7 @@ class OutputSet:
         digest = hashlib.sha256()
         with open(self.staged[path][0], "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
+                self.check_abandoned()
                 digest.update(block)
         self._digests[path] = digest.hexdigest()
         return self._digests[path]
@@ -263,7 +276,7 @@ class OutputSet:
         >>> d = pathlib.Path(tempfile.mkdtemp())
         >>> with all_or_nothing() as outputs:
         ...     with outputs.beside(d) as submit:
-        ...         submit(write_text_atomic, d / "big.txt", "written on the worker")
+        ...         _ = submit(write_text_atomic, d / "big.txt", "written on the worker")
         ...         _ = write_text_atomic(d / "small.txt", "written here")
         >>> sorted(p.name for p in d.iterdir())
         ['big.txt', 'small.txt']
@@ -285,9 +298,10 @@ class OutputSet:
             try:
                 yield submit
             except BaseException as err:
+                self._abandoned.set()  # a job still writing stops at its next part
                 for job in jobs:
                     failure = job.exception()
-                    if failure is not None:
+                    if failure is not None and not isinstance(failure, Abandoned):
                         err.add_note(f"also, while writing in the background: {failure}")
                 raise
             for job in jobs:

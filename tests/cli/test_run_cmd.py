@@ -190,39 +190,25 @@ def test_the_command_line_notes_an_old_name_once(tmp_path: Path) -> None:
 
 
 def test_run_starts_reading_the_exports_before_the_pipeline_loads(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, read_ahead_log: dict[str, list]
 ) -> None:
     """The command hands the exports its evaluation file names to the read-ahead before it
     imports the pipeline; each is parsed once, taken by the reader, and none is left."""
     import shutil
 
-    from stigma_outcomes.ingest.formats import _started, text
+    from stigma_outcomes.ingest.formats import _started
     from stigma_outcomes.pipeline import sample_data_dir
 
     sample = sample_data_dir()
     for name in ("qualtrics_pre.csv", "qualtrics_post.csv", "mapping.yaml", "evaluation.yaml"):
         shutil.copy(sample / name, tmp_path / name)
-    started: list[list[str]] = []
-    parsed: list[str] = []
-    real_start, real_parse = _started.start_reading, text._first_parse
-
-    def start(paths: list[Path]) -> None:
-        started.append(sorted(Path(p).name for p in paths))
-        real_start(paths)
-
-    def parse(file: Path, *args: object) -> object:
-        parsed.append(Path(file).name)
-        return real_parse(file, *args)
-
-    monkeypatch.setattr(_started, "start_reading", start)
-    monkeypatch.setattr(text, "_first_parse", parse)
     result = runner.invoke(
         app, ["run", str(tmp_path / "evaluation.yaml"), "-o", str(tmp_path / "o")]
     )
     assert result.exit_code == 0, result.output
     # the command's start, then run_evaluation's own (which finds both already started)
-    assert started == [["qualtrics_post.csv", "qualtrics_pre.csv"]] * 2
-    assert sorted(parsed) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
+    assert read_ahead_log["started"] == [["qualtrics_post.csv", "qualtrics_pre.csv"]] * 2
+    assert sorted(read_ahead_log["parsed"]) == ["qualtrics_post.csv", "qualtrics_pre.csv"]
     assert not _started._STARTED
 
 
