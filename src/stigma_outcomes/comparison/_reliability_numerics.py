@@ -60,7 +60,7 @@ def gram_moments(gram: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray, n
     >>> x = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 4.0]])
     >>> c = x - x.mean(axis=0)
     >>> cov, cor, n = gram_moments(c.T @ c, 4)
-    >>> round(float(cov[0, 1]), 4), n[0, 0]
+    >>> round(float(cov[0, 1]), 4), float(n[0, 0])
     (1.6667, 4.0)
     """
     k = gram.shape[0]
