@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from stigma_outcomes.comparison._ancova_fit import _ols
 from stigma_outcomes.comparison._codes import appearance_codes
-from stigma_outcomes.comparison._score_codes import stable_order
+from stigma_outcomes.comparison._score_codes import code_counts, stable_order
 from stigma_outcomes.comparison.ancova import fit_ancova
 from stigma_outcomes.comparison.attrition import wave_counts
 from stigma_outcomes.comparison.estimable import column_search, estimable_columns
@@ -265,3 +265,16 @@ def test_item_block_staged_in_parts_holds_the_whole_block(seed, staging):
         else:
             assert block.values.tobytes() == expected.tobytes()
             assert block.values.flags.c_contiguous
+
+
+@FAST
+@given(
+    st.lists(st.integers(-1, 20), max_size=3000),
+    st.integers(0, 21),
+    st.sampled_from([np.int8, np.int16, np.int32, np.int64]),
+)
+def test_code_counts_equal_a_bincount_of_the_present_codes(values, n_labels, kind):
+    codes = np.array([v for v in values if v < n_labels], dtype=kind)
+    got = code_counts(codes, n_labels)
+    expected = np.bincount(codes[codes >= 0].astype(np.intp), minlength=n_labels)
+    assert got.tolist() == expected.tolist() and got.dtype == expected.dtype

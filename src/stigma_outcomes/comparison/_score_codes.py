@@ -20,14 +20,19 @@ DIRECT_LOOKUP_LIMIT = 64_000_000
 
 
 _CHUNK = 1 << 20
+_FEW_LABELS = 16
 
 
 def code_counts(codes: np.ndarray, n_labels: int) -> np.ndarray:
     """``np.bincount`` of the codes ≥ 0 (−1, missing, not counted), ``n_labels`` long.
 
     Narrow codes are counted a million at a time: bincount widens what it counts to 64-bit
-    integers, and a block of them is reused instead of one as long as the column.
+    integers, and a block of them is reused instead of one as long as the column. One-byte
+    codes of a few labels (waves, scales, status, arms) are counted label by label, one
+    comparison each, with no widening at all.
     """
+    if codes.dtype.itemsize == 1 and n_labels <= _FEW_LABELS:
+        return np.array([np.count_nonzero(codes == j) for j in range(n_labels)], dtype=np.intp)
     if codes.dtype == np.intp or len(codes) <= _CHUNK:
         present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
         return np.bincount(present, minlength=n_labels)
