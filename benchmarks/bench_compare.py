@@ -25,6 +25,10 @@
    mark is reset first). With ``--vs CHECKOUT`` another checkout's ``src`` runs the same call
    in a child process after each run of this one (alternating). ``--work`` keeps the inputs.
 
+6. ``--diff A.json B.json``: how two ``results.json`` differ, number by number (how many
+   numbers differ, the largest relative difference, and in which significant digit the
+   largest difference falls), for paths that reorganise arithmetic.
+
 Run from the repository root:
 ``python benchmarks/bench_compare.py [--runs 5] [--run-shape | --reliability | --long1m]``.
 """
@@ -233,6 +237,49 @@ def bench_long1m(work: str | None, src: str | None) -> None:
           "at its start)", flush=True)  # fmt: skip
 
 
+def _numbers(node: Any, path: str = "") -> dict[str, Any]:
+    """Every leaf of a JSON document by its path."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            out.update(_numbers(value, f"{path}/{key}"))
+        return out
+    if isinstance(node, list):
+        out = {}
+        for i, value in enumerate(node):
+            out.update(_numbers(value, f"{path}[{i}]"))
+        return out
+    return {path: node}
+
+
+def diff_results(a: str, b: str) -> None:
+    """Print how the numbers of two results.json files differ (see the module's point 6)."""
+    import json
+    import math
+
+    with open(a, encoding="utf-8") as fa, open(b, encoding="utf-8") as fb:
+        left, right = _numbers(json.load(fa)), _numbers(json.load(fb))
+    if left.keys() != right.keys():
+        print(f"different fields: {sorted(left.keys() ^ right.keys())[:10]}")
+    worst, where, n_num, n_diff, other = 0.0, "", 0, 0, []
+    for key in left.keys() & right.keys():
+        x, y = left[key], right[key]
+        if isinstance(x, float | int) and isinstance(y, float | int) and not isinstance(x, bool):
+            n_num += 1
+            if x != y:
+                n_diff += 1
+                rel = abs(x - y) / max(abs(x), abs(y))
+                if rel > worst:
+                    worst, where = rel, f"{key}: {x!r} vs {y!r}"
+        elif x != y and "/meta/" not in key + "/":
+            other.append(f"{key}: {x!r} vs {y!r}")
+    digit = 1 - math.floor(math.log10(worst)) if worst else None
+    print(f"{n_num:,} numbers, {n_diff:,} differ; largest relative difference {worst:.2e}"
+          f" (about significant digit {digit}) at {where or '-'}")  # fmt: skip
+    for line in other[:20]:
+        print(f"not a number, differs: {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -243,7 +290,11 @@ def main() -> None:
     parser.add_argument("--work", help="folder for the long1m inputs (kept)")
     parser.add_argument("--vs", help="another checkout: its src runs long1m after each run")
     parser.add_argument("--src", help=argparse.SUPPRESS)  # set in the --vs child
+    parser.add_argument("--diff", nargs=2, metavar="JSON", help="compare two results.json")
     args = parser.parse_args()
+    if args.diff:
+        diff_results(*args.diff)
+        return
     if args.long1m:
         import os
         import subprocess

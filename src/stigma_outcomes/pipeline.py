@@ -290,9 +290,9 @@ def _run(
                 outputs,
                 [(scores, files["scores"]), (scored.ledger, files["ledger"])],
             )
-            # The run's summary is counted there too, once the tables are written, and the
-            # inputs are checksummed for the manifest (at 1M rows, 113 MB of export).
-            counted = early(scored.summary)
+            # The inputs are checksummed for the manifest there too, once the tables are
+            # written (at 1M rows, 113 MB of export). The summary is not counted there: its
+            # codes (~400 MB at 1M rows) would meet the comparison's peak.
             read = early(_input_digests, _inputs_of(ev, base))
             say("comparing waves")
             results = compare(
@@ -320,14 +320,14 @@ def _run(
                 results, scores, scored.ledger, settings, planning, asks, registry=registry
             )
             # The chart child draws the charts and compiles the PDF (when the command started
-            # one); meanwhile the QA file is written here.
+            # one); meanwhile the QA file is written and the summary counted here.
             finish_report = start_report(model, out / "report.pdf", ev.report.formats)
             # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
             # the scores and on the terminal, never in a report; private like them.
             files["evaluator_qa"] = write_text_atomic(
                 out / "evaluator_qa.txt", model.evaluator_text(), private=True
             )
-            summary = counted.result()
+            summary = scored.summary()
             for fmt, path in finish_report().items():
                 files[f"report_{fmt}"] = path
         outputs.remove_on_commit(_previous_set(out))

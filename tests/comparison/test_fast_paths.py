@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from stigma_outcomes.comparison._ancova_fit import _ols
 from stigma_outcomes.comparison._codes import appearance_codes
-from stigma_outcomes.comparison._score_codes import stable_order
+from stigma_outcomes.comparison._score_codes import code_counts, stable_order
 from stigma_outcomes.comparison.ancova import fit_ancova
 from stigma_outcomes.comparison.attrition import wave_counts
 from stigma_outcomes.comparison.estimable import column_search, estimable_columns
@@ -27,12 +27,17 @@ from stigma_outcomes.comparison.table import ScoreTable
 FAST = settings(max_examples=60, deadline=None)
 
 
-def _same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
+def _same(a: dict[str, np.ndarray], b: dict[str, np.ndarray], merged: bool = False) -> None:
+    """Bit for bit (NaN where NaN); with ``merged``, the means and SDs (each scale's from
+    its fine cells') to rounding: rtol 1e-12."""
     assert sorted(a) == sorted(b)
     for name in a:
         got, want = np.asarray(a[name], dtype=float), np.asarray(b[name], dtype=float)
         assert got.shape == want.shape, name
-        assert got.tobytes() == want.tobytes(), name  # bit for bit, NaN where NaN
+        if merged and name.endswith(("_mean", "_sd")):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14, err_msg=name)
+        else:
+            assert got.tobytes() == want.tobytes(), name
 
 
 @st.composite
@@ -62,7 +67,7 @@ def _pairs(draw):
 def test_one_pass_reductions_equal_one_per_layout(case):
     scale, n_scales, group, n_levels, pre, post, sign = case
     whole, by_group = nested_reductions(scale, n_scales, group, n_levels, pre, post, sign)
-    _same(whole, cell_reductions(scale, n_scales, pre, post, sign))
+    _same(whole, cell_reductions(scale, n_scales, pre, post, sign), merged=True)
     has = group >= 0
     cell = scale[has] * n_levels + group[has]
     expected = cell_reductions(
@@ -72,7 +77,8 @@ def test_one_pass_reductions_equal_one_per_layout(case):
     _same(by_group, expected)
     alone, none = nested_reductions(scale, n_scales, None, 0, pre, post, sign)
     assert none is None
-    _same(alone, whole)
+    _same(alone, cell_reductions(scale, n_scales, pre, post, sign))
+    _same(alone, whole, merged=True)
 
 
 @FAST
@@ -173,7 +179,7 @@ def test_many_distinct_differences_take_the_plain_path_with_the_same_bits():
     pre, post = rng.normal(size=n), rng.normal(size=n)  # every difference distinct
     sign = np.array([1.0, -1.0, 1.0, 1.0, -1.0])
     whole, by_group = nested_reductions(scale, n_scales, group, n_levels, pre, post, sign)
-    _same(whole, cell_reductions(scale, n_scales, pre, post, sign))
+    _same(whole, cell_reductions(scale, n_scales, pre, post, sign), merged=True)
     has = group >= 0
     expected = cell_reductions(
         scale[has] * n_levels + group[has], n_scales * n_levels, pre[has], post[has],
@@ -233,7 +239,7 @@ def test_reliable_change_counted_in_blocks_equals_all_at_once(seed, block):
 
 @FAST
 @given(st.integers(0, 2**32 - 1), st.sampled_from([1, 5, 64]))
-def test_item_block_staged_in_parts_holds_the_whole_gather(seed, staging):
+def test_item_block_staged_in_parts_holds_the_whole_block(seed, staging):
     from stigma_outcomes.comparison import _reliability_rows
 
     rng = np.random.default_rng(seed)
@@ -250,8 +256,25 @@ def test_item_block_staged_in_parts_holds_the_whole_gather(seed, staging):
     finally:
         _reliability_rows._STAGING = saved
     expected = np.column_stack([c[rows] for c in columns]) if n else np.empty((0, k))
-    if whole.complete and n:
-        expected = expected - expected.mean(axis=0)
+    assert whole.complete == parts.complete == (not np.isnan(expected).any())
     for block in (whole, parts):
-        assert block.values.tobytes() == expected.tobytes() and block.values.flags.c_contiguous
         assert block.varies.tolist() == whole.varies.tolist()
+        if block.complete:  # the cross-products of the deviations, summed part by part
+            centred = expected - expected.mean(axis=0) if n else expected
+            np.testing.assert_allclose(block.gram, centred.T @ centred, rtol=1e-12, atol=1e-9)
+        else:
+            assert block.values.tobytes() == expected.tobytes()
+            assert block.values.flags.c_contiguous
+
+
+@FAST
+@given(
+    st.lists(st.integers(-1, 20), max_size=3000),
+    st.integers(0, 21),
+    st.sampled_from([np.int8, np.int16, np.int32, np.int64]),
+)
+def test_code_counts_equal_a_bincount_of_the_present_codes(values, n_labels, kind):
+    codes = np.array([v for v in values if v < n_labels], dtype=kind)
+    got = code_counts(codes, n_labels)
+    expected = np.bincount(codes[codes >= 0].astype(np.intp), minlength=n_labels)
+    assert got.tolist() == expected.tolist() and got.dtype == expected.dtype

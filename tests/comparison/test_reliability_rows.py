@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stigma_outcomes.comparison._reliability_numerics import complete_moments, pairwise_moments
 from stigma_outcomes.comparison._reliability_rows import ItemBlock, item_rows
@@ -108,23 +110,24 @@ def _columns(rng: np.random.Generator, n: int, missing: float) -> list[np.ndarra
 
 
 @pytest.mark.parametrize("missing", [0.0, 0.1])
-def test_a_shared_block_gives_each_scale_the_same_bits_as_its_own_columns(missing: float):
+def test_a_shared_block_gives_each_scale_the_moments_of_its_own_columns(missing: float):
     rng = np.random.default_rng(11)
     cols = _columns(rng, 500, missing)
     rows = np.sort(rng.choice(500, 377, replace=False))
     block = ItemBlock(cols, rows)
     for positions in ([0, 1, 2, 3, 4, 5, 6], [2, 5, 6], [6, 0, 3], [1, 4]):
         own = np.column_stack([cols[p][rows] for p in positions])  # a scale on its own
-        taken = block.take(np.array(positions))
+        got = block.moments(np.array(positions))
         if block.complete:
+            # a corner of the block's cross-products: the same numbers up to rounding
             expected = complete_moments(own - own.mean(axis=0))
-            got = complete_moments(taken)
+            for a, b in zip(got, expected, strict=True):
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
         else:
             expected = pairwise_moments(own)
-            got = pairwise_moments(taken)
-        for a, b in zip(got, expected, strict=True):
-            np.testing.assert_array_equal(a, b)  # bit for bit, not approximately
-        np.testing.assert_array_equal(pairwise_moments(own)[0], expected[0])
+            for a, b in zip(got, expected, strict=True):
+                np.testing.assert_array_equal(a, b)  # bit for bit, not approximately
+        np.testing.assert_allclose(pairwise_moments(own)[0], expected[0], rtol=1e-12)
 
 
 def test_varies_is_psychs_rule_of_a_positive_standard_deviation() -> None:
@@ -137,3 +140,56 @@ def test_varies_is_psychs_rule_of_a_positive_standard_deviation() -> None:
     expected = np.isfinite(sd) & (sd > 0)
     np.testing.assert_array_equal(ItemBlock(cols, rows).varies, expected)
     assert expected.tolist()[-3:] == [False, False, False]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 300),
+    st.sampled_from([1, 7, 64, 1 << 20]),
+    st.sampled_from([0.0, 3.0, 250.0]),
+    st.booleans(),
+)
+def test_cross_products_summed_in_parts_give_the_centred_moments(seed, n, staging, offset, drift):
+    """The block's one k x k sum, centred on its first part's means and corrected, against
+    the plain product of each scale's own centred columns: small and single-row blocks,
+    parts of one row, a first part unlike the rest (``drift``), constant and infinite items."""
+    from stigma_outcomes.comparison import _reliability_rows
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 9))
+    size = n + int(rng.integers(0, 50))
+    columns = [offset + rng.integers(0, 7, size).astype(float) for _ in range(k)]
+    if drift:  # rows sorted by the first item: the first part's means are far from the block's
+        order = np.argsort(columns[0], kind="stable")
+        columns = [c[order] for c in columns]
+    if k > 2 and rng.random() < 0.3:
+        columns[1] = np.full(size, offset + 2.0)  # no variance
+    if k > 3 and rng.random() < 0.3:
+        columns[2] = np.where(rng.random(size) < 0.5, np.inf, 1.0)  # an infinite answer
+    rows = np.sort(rng.choice(size, n, replace=False))
+    saved = _reliability_rows._STAGING
+    try:
+        _reliability_rows._STAGING = staging
+        block = ItemBlock(columns, rows)
+    finally:
+        _reliability_rows._STAGING = saved
+    assert block.complete and block.n == n
+    values = np.column_stack([c[rows] for c in columns]) if n else np.empty((0, k))
+    for _ in range(3):
+        positions = np.flatnonzero(block.varies)
+        positions = rng.permutation(positions)[: int(rng.integers(1, len(positions) + 2))]
+        if n < 2 or not len(positions):
+            continue
+        own = values[:, positions]
+        for got, expected in zip(
+            block.moments(positions), complete_moments(own - own.mean(axis=0)), strict=True
+        ):
+            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-13)
+
+
+def test_a_complete_block_keeps_no_values() -> None:
+    block = ItemBlock([np.arange(5.0), np.arange(5.0) ** 2], np.arange(5))
+    assert block.complete and block.gram is not None
+    with pytest.raises(ValueError, match="cross-products"):
+        block.take(np.array([0]))

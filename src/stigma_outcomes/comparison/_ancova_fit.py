@@ -68,6 +68,60 @@ def _ols(
     return beta, float(resid @ resid), r_inv @ r_inv.T
 
 
+GRAM_COND_LIMIT = 1e10
+"""Largest condition number of the centred, scaled cross-products for the normal equations;
+a design beyond it (or with a column near aliasing) is fitted by QR."""
+
+_EXACT_FIT = 1e-3
+"""Below this share of the total sum of squares, a residual sum of squares is recomputed by
+QR (from cross-products it is a difference, whose rounding would then show)."""
+
+
+def _normal_fit(
+    X: np.ndarray, y: np.ndarray, n_group: int
+) -> tuple[np.ndarray, np.ndarray, float, float] | None:
+    """The group terms of :func:`_ols` from the centred cross-products, or ``None`` (use QR).
+
+    ``X`` is ``[1, pre, groups, covariates]``. Every column but the intercept and ``y`` are
+    centred first, so the normal equations hold the slopes alone (the intercept separates
+    from centred columns) and the cross-products are formed from deviations. Returns the
+    group coefficients, the diagonal of ``(X'X)^-1`` at them, the residual sum of squares and
+    the group term's sum of squares (the drop-one extra sum of squares, as the quadratic
+    form ``b_g' [(X'X)^-1]_gg^-1 b_g``, not as a difference of two residual sums). ``None``
+    when the scaled cross-products have a condition number above :data:`GRAM_COND_LIMIT`,
+    when a column comes within 1e-5 of its own length of the columns before it (R's alias
+    tolerance is 1e-7: no column is near it, so all are kept, as the QR search would
+    decide), or when the fit is nearly exact.
+    """
+    means = X[:, 1:].mean(axis=0)
+    centred = X[:, 1:] - means
+    y_c = y - y.mean()
+    gram = centred.T @ centred
+    length = np.sqrt(np.diag(gram))
+    if not (length > 0).all() or not np.isfinite(gram).all():
+        return None
+    scaled = gram / np.outer(length, length)
+    eigen = np.linalg.eigvalsh(scaled)
+    if not eigen[0] > 0 or eigen[-1] / eigen[0] > GRAM_COND_LIMIT:
+        return None
+    # the shortest residual of a column after the others, relative to the column's own
+    # (uncentred) length: at least the smallest eigenvalue times its centred share
+    share = gram.diagonal() / (gram.diagonal() + len(y) * means**2)
+    if float(eigen[0] * share.min()) <= 1e-10:
+        return None
+    xty = centred.T @ y_c
+    syy = float(y_c @ y_c)
+    beta = np.linalg.solve(gram, xty)
+    rss = syy - float(xty @ beta)
+    if not rss > _EXACT_FIT * syy:
+        return None
+    inverse = np.linalg.inv(gram)
+    groups = slice(1, 1 + n_group)
+    b_g = beta[groups]
+    ss_group = float(b_g @ np.linalg.solve(inverse[groups, groups], b_g))
+    return b_g, inverse.diagonal()[groups].copy(), rss, ss_group
+
+
 _VALUE_FIELDS = (
     "group",
     "term",
@@ -110,8 +164,6 @@ def fit_scale(
     reference: str,
     covariates: list[str],
 ) -> list[dict[str, Any]]:
-    from . import distributions as stats
-
     codes = _level_codes(wide["group"], levels)
     counts = np.bincount(codes[codes >= 0], minlength=len(levels))
     present = [g for g, n in zip(levels, counts, strict=True) if n]
@@ -130,12 +182,16 @@ def fit_scale(
     ones = np.ones((len(wide), 1))
     pre = wide["pre"].to_numpy(dtype=float)[:, None]
     X = np.hstack([ones, pre, dummies, cov_x])
+    n_group = dummies.shape[1]
+    fast = _normal_fit(X, y, n_group) if X.shape[0] > 2 * X.shape[1] else None
+    if fast is not None:
+        return _records(base, wide, notes, y, levels, counts, others, len(y) - X.shape[1],
+                        *fast)  # fmt: skip
     # Groups enter before the covariates, so a covariate aliased with the intercept, the
     # baseline or a group is the one dropped (R lm: coefficient NA) and groups stay estimable.
     # one QR decomposition finds the aliased columns and, when none is, fits the model
     factors = np.linalg.qr(X) if X.shape[0] > X.shape[1] else None
     keep = column_search(factors[1]) if factors is not None else estimable_columns(X)
-    n_group = dummies.shape[1]
     aliased_cov = [n for n, k in zip(cov_names, keep[2 + n_group :], strict=True) if not k]
     if aliased_cov:
         notes.append(
@@ -156,6 +212,30 @@ def fit_scale(
         )
     beta, rss, xtx_inv = _ols(X, y, factors if keep.all() else None)
     _, rss_reduced, _ = _ols(X_reduced, y)
+    groups = slice(2, 2 + n_group)
+    return _records(base, wide, notes, y, levels, counts, others, df_resid, beta[groups],
+                    xtx_inv.diagonal()[groups], rss, max(rss_reduced - rss, 0.0))  # fmt: skip
+
+
+def _records(
+    base: dict[str, Any],
+    wide: pd.DataFrame,
+    notes: list[str],
+    y: np.ndarray,
+    levels: list[str],
+    counts: np.ndarray,
+    others: list[str],
+    df_resid: int,
+    b_g: np.ndarray,
+    var_g: np.ndarray,
+    rss: float,
+    ss_group: float,
+) -> list[dict[str, Any]]:
+    """The records of one fit: a contrast per group against the reference, and the group
+    term when there are more than two groups. ``b_g``: the group coefficients, ``var_g``:
+    the diagonal of ``(X'X)^-1`` at them, ``ss_group``: the group term's sum of squares."""
+    from . import distributions as stats
+
     sigma2 = rss / df_resid
     if essentially_constant(math.sqrt(max(sigma2, 0.0)), 1, float(np.max(np.abs(y)))):
         return _undefined(
@@ -167,7 +247,6 @@ def fit_scale(
     note = "; ".join(notes) or None
     # the groups present, in the order of their labels as text
     n_by_group = {str(g): int(n) for g, n in sorted(zip(levels, counts, strict=True)) if n}
-    ss_group = max(rss_reduced - rss, 0.0)
     df1 = len(others)
     f_stat = (ss_group / df1) / sigma2
     p_f = float(stats.f.sf(f_stat, df1, df_resid))
@@ -176,9 +255,8 @@ def fit_scale(
 
     records = []
     for j, level in enumerate(others):
-        k = 2 + j
-        est = float(beta[k])
-        se = math.sqrt(sigma2 * xtx_inv[k, k])
+        est = float(b_g[j])
+        se = math.sqrt(sigma2 * float(var_g[j]))
         t = est / se
         record = dict(base)
         record.update(

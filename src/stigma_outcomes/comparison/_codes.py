@@ -55,10 +55,12 @@ def text_codes(
         rank[order] = np.arange(len(labels))
         merged = rank[merged] if len(merged) else merged
         labels = [labels[i] for i in order]
+    kind = _smallest_int(len(labels)) if narrow else np.int64
+    if np.array_equal(merged, np.arange(len(labels))):
+        # every code is already its own (distinct texts in order): a copy, not a lookup
+        return np.array(raw, dtype=kind), labels
     remap = np.append(np.asarray(merged, dtype=np.int64), -1)  # code −1 (missing) stays −1
-    if narrow:
-        remap = remap.astype(_smallest_int(len(labels)))
-    return remap[raw], labels
+    return remap.astype(kind, copy=False)[raw], labels
 
 
 def _smallest_int(n_labels: int) -> type[np.signedinteger]:

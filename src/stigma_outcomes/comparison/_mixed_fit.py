@@ -111,13 +111,13 @@ def _fit_one(
         return _empty_record(base, "; ".join([*notes, "only one group level has ok scores"]))
 
     # codes relative to the waves and levels actually present
-    wave_idx = (np.cumsum(present_waves) - 1)[wave].astype(np.int64)
+    wave_idx = (np.cumsum(present_waves) - 1)[wave].astype(np.int64, copy=False)
     group_idx = None
     if group is not None:
         rank = np.zeros(int(present_levels[-1]) + 1, dtype=np.int64)
         rank[present_levels] = np.arange(len(present_levels))
         group_idx = rank[group]  # each level's place among those present
-    cluster = cluster.astype(np.int64)
+    cluster = cluster.astype(np.int64, copy=False)
     # Every row of the design is its wave x group cell's row: the few cells' rows are
     # made once and each score takes its cell's (the same 0/1 values, no column built per row).
     cells = _Cells(wave_idx, group_idx, len(used_waves), max(len(levels), 1))

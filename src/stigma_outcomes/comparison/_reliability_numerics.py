@@ -48,9 +48,24 @@ def complete_moments(centred: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     ``centred`` must be C-ordered ``n x k`` (``x - x.mean(axis=0)``), as the results' last
     bits depend on the layout the product is computed from.
     """
-    rows, k = centred.shape
+    return gram_moments(centred.T @ centred, centred.shape[0])
+
+
+def gram_moments(gram: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`complete_moments` from the cross-products of the deviations (``Xc' Xc``) of
+    ``rows`` complete rows.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 4.0]])
+    >>> c = x - x.mean(axis=0)
+    >>> cov, cor, n = gram_moments(c.T @ c, 4)
+    >>> round(float(cov[0, 1]), 4), float(n[0, 0])
+    (1.6667, 4.0)
+    """
+    k = gram.shape[0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (centred.T @ centred) / (rows - 1)
+        cov = gram / (rows - 1)
         sd = np.sqrt(np.diag(cov))
         cor = cov / np.outer(sd, sd)
     np.fill_diagonal(cor, 1.0)

@@ -24,6 +24,7 @@ import pandas as pd
 from stigma_outcomes.errors import AnalysisError
 
 from ._codes import text_codes
+from ._reliability_numerics import gram_moments, pairwise_moments
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -170,22 +171,62 @@ _STAGING = 1 << 20
 
 
 class ItemBlock:
-    """The item values of one set of rows, one column per item, C-ordered.
+    """What one set of rows says about their items: for every scale that analyses exactly
+    those rows, its covariances and correlations.
 
-    Which items vary is worked out for all columns at once. When no value is missing the
-    block is then centred in place, once (``x - x.mean(axis=0)`` reduces down the rows one
-    after another, so each column's mean and deviations are the same numbers whether computed
-    in the block or in one scale's columns alone), and ``take`` hands out deviations for
-    :func:`._reliability_numerics.complete_moments`; otherwise it hands out the raw values
-    for :func:`._reliability_numerics.pairwise_moments`. Either way a scale's columns come
-    C-ordered ``n x k``, the layout those functions were written for, so their results do
-    not depend on how the block was shared.
+    The items are gathered a block of rows at a time (a row of a k x rows staging copy per
+    item: much faster than writing n x k column by column). Which items vary is worked out
+    for all columns at once.
+
+    When no value is missing (the usual case), the block is never held whole: each staged
+    part is centred on the first part's item means and its cross-products ``D D'`` are
+    added up, one matrix product for every item of the block, so each scale's covariances
+    are a corner of that one k x k sum (:meth:`moments`). The provisional centre is
+    corrected exactly at the end (``G = sum D D' - n d d'``, ``d`` the mean deviation from
+    it); as the first part's means are close to the block's, the products are formed from
+    small deviations, as centring first would. The sums run in another order than one
+    product of the centred block, so the last bits can differ from it.
+
+    When a value is missing, the block is kept as raw values, C-ordered ``n x k``
+    (:meth:`take`), for :func:`._reliability_numerics.pairwise_moments`.
     """
 
     def __init__(self, columns: Sequence[np.ndarray], rows: np.ndarray) -> None:
-        # each column gathered into a row of a k x n block, then one transposing copy: much
-        # faster than writing n x k column by column (every write a different cache line);
-        # a block of rows at a time, so the k x n staging copy never spans every row
+        self.n = len(rows)
+        k = len(columns)
+        self.values: np.ndarray | None = None
+        self.gram: np.ndarray | None = None
+        step = max(_STAGING // max(k, 1), 1)
+        gathered = np.empty((k, min(step, self.n)))
+        high, low = np.full(k, -np.inf), np.full(k, np.inf)
+        centre, total, gram = np.zeros(k), np.zeros(k), np.zeros((k, k))
+        for start in range(0, self.n, step):
+            part = rows[start : start + step]
+            staging = gathered[:, : len(part)]
+            for j, column in enumerate(columns):
+                np.take(column, part, out=staging[j])
+            if np.isnan(staging).any():
+                self._keep_values(columns, rows)
+                return
+            np.maximum(high, staging.max(axis=1), out=high)
+            np.minimum(low, staging.min(axis=1), out=low)
+            # an infinite answer makes its item's sums NaN (that item does not vary, so
+            # no scale uses them); the other items' sums are untouched
+            with np.errstate(invalid="ignore"):
+                if start == 0:
+                    centre = staging.mean(axis=1)
+                staging -= centre[:, None]
+                total += staging.sum(axis=1)
+                gram += staging @ staging.T
+        del gathered
+        self.complete = True
+        self._varies(high, low)
+        shift = total / max(self.n, 1)  # the block's means less the provisional centre
+        with np.errstate(invalid="ignore"):
+            self.gram = gram - self.n * np.outer(shift, shift)
+
+    def _keep_values(self, columns: Sequence[np.ndarray], rows: np.ndarray) -> None:
+        """The raw values of every row (some missing), C-ordered ``n x k``."""
         values = np.empty((len(rows), len(columns)))
         step = max(_STAGING // max(len(columns), 1), 1)
         gathered = np.empty((len(columns), min(step, len(rows))))
@@ -197,26 +238,28 @@ class ItemBlock:
             values[start : start + len(part)] = staging.T
         del gathered
         missing = np.isnan(values)
-        self.complete = not missing.any()
-        if self.complete:
-            high = values.max(axis=0, initial=-np.inf)
-            low = values.min(axis=0, initial=np.inf)
-        else:
-            high = np.where(missing, -np.inf, values).max(axis=0, initial=-np.inf)
-            low = np.where(missing, np.inf, values).min(axis=0, initial=np.inf)
+        self._varies(
+            np.where(missing, -np.inf, values).max(axis=0, initial=-np.inf),
+            np.where(missing, np.inf, values).min(axis=0, initial=np.inf),
+        )
+        self.complete = False
+        self.values = values
+
+    def _varies(self, high: np.ndarray, low: np.ndarray) -> None:
         # at least two answers, not all equal, all finite: the others psych leaves out as
         # having no variance (an infinite answer leaves the variance undefined)
         self.varies = (high > low) & np.isfinite(high) & np.isfinite(low)
-        if self.complete and len(values):
-            values -= values.mean(axis=0)
-        self.values = values
 
-    @property
-    def n(self) -> int:
-        return self.values.shape[0]
+    def moments(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Covariances, correlations and pair counts of the columns at ``positions``."""
+        if self.gram is not None:
+            return gram_moments(self.gram[np.ix_(positions, positions)], self.n)
+        return pairwise_moments(self.take(positions))
 
     def take(self, positions: np.ndarray) -> np.ndarray:
-        """The columns at ``positions`` (deviations from their means if ``complete``)."""
+        """The raw columns at ``positions`` of a block with missing values."""
+        if self.values is None:
+            raise ValueError("a complete block keeps its cross-products, not its values")
         if np.array_equal(positions, np.arange(self.values.shape[1])):
             return self.values
         return np.take(self.values, positions, axis=1)

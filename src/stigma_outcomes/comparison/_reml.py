@@ -39,38 +39,46 @@ class _ClusterSums:
     ) -> None:
         n_clusters = int(cluster.max()) + 1
         self.N, self.p = X.shape
-        self.XtX = X.T @ X
         self.Xty = X.T @ y
         self.yty = float(y @ y)
         # column sums of X and sum of y within each participant
         if cells is None:
+            self.XtX = X.T @ X
             S = np.column_stack(
                 [np.bincount(cluster, weights=X[:, j], minlength=n_clusters) for j in range(self.p)]
             )
         else:
             # X's rows are its cells' rows (``cells``: each row's cell, each cell's row) of
-            # 0s and 1s: a participant's column sums are whole numbers, counted per cell
+            # 0s and 1s: X'X and a participant's column sums are whole numbers, counted per
+            # cell (exact in any order, so the same bits as the sums over the rows)
             code, rows = cells
             if not np.isin(rows, (0.0, 1.0)).all():
                 raise ValueError("cell rows must hold 0s and 1s")
             n_cells = len(rows)
             per_cell = np.bincount(code * n_clusters + cluster, minlength=n_cells * n_clusters)
-            per_cell = per_cell.reshape(n_cells, n_clusters)
-            S = np.empty((n_clusters, self.p))
-            for j in range(self.p):  # a few columns: each the sum of its cells' counts
-                S[:, j] = per_cell[rows[:, j] == 1.0].sum(axis=0)
+            per_cell = per_cell.reshape(n_cells, n_clusters).astype(float)
+            self.XtX = rows.T @ (rows * per_cell.sum(axis=1)[:, None])
+            # each column: the sum of its cells' counts (one product of whole numbers),
+            # laid out participant by participant as the row sums were
+            S = np.ascontiguousarray((rows.T @ per_cell).T)
+            del per_cell
         t = np.bincount(cluster, weights=y, minlength=n_clusters)
         n_i = np.bincount(cluster, minlength=n_clusters)
         # np.unique(n_i, return_inverse=True), counted (sizes are small whole numbers)
         has_size = np.bincount(n_i) > 0
         sizes, size_of = np.flatnonzero(has_size), (np.cumsum(has_size) - 1)[n_i]
         self.sizes = sizes.astype(float)
-        self.count = np.bincount(size_of, minlength=len(sizes)).astype(float)
-        # per size m: sum of S_i S_i', S_i t_i and t_i^2 over participants with m scores
-        masks = [size_of == j for j in range(len(sizes))]
-        parts = [S[m] for m in masks]
-        self.SS = np.stack([part.T @ part for part in parts])
-        self.St = np.stack([part.T @ t[m] for part, m in zip(parts, masks, strict=True)])
+        size_count = np.bincount(size_of, minlength=len(sizes))
+        self.count = size_count.astype(float)
+        # per size m: sum of S_i S_i', S_i t_i and t_i^2 over participants with m scores;
+        # the participants of each size together (a stable sort: each size's participants in
+        # their order, the rows a mask would select), so each part is a slice
+        order = np.argsort(size_of.astype(np.int8 if len(sizes) < 128 else np.int64), kind="stable")
+        S, t_sorted = S[order], t[order]
+        ends = np.cumsum(size_count)
+        parts = [(S[e - c : e], t_sorted[e - c : e]) for c, e in zip(size_count, ends, strict=True)]
+        self.SS = np.stack([part.T @ part for part, _ in parts])
+        self.St = np.stack([part.T @ part_t for part, part_t in parts])
         self.tt = np.bincount(size_of, weights=t * t, minlength=len(sizes))
 
     def solve(self, theta2: float) -> tuple[np.ndarray, np.ndarray, float, float]:

@@ -20,14 +20,19 @@ DIRECT_LOOKUP_LIMIT = 64_000_000
 
 
 _CHUNK = 1 << 20
+_FEW_LABELS = 16
 
 
 def code_counts(codes: np.ndarray, n_labels: int) -> np.ndarray:
     """``np.bincount`` of the codes ≥ 0 (−1, missing, not counted), ``n_labels`` long.
 
     Narrow codes are counted a million at a time: bincount widens what it counts to 64-bit
-    integers, and a block of them is reused instead of one as long as the column.
+    integers, and a block of them is reused instead of one as long as the column. One-byte
+    codes of a few labels (waves, scales, status, arms) are counted label by label, one
+    comparison each, with no widening at all.
     """
+    if codes.dtype.itemsize == 1 and n_labels <= _FEW_LABELS:
+        return np.array([np.count_nonzero(codes == j) for j in range(n_labels)], dtype=np.intp)
     if codes.dtype == np.intp or len(codes) <= _CHUNK:
         present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
         return np.bincount(present, minlength=n_labels)
@@ -145,15 +150,24 @@ def narrow_codes(codes: np.ndarray) -> np.ndarray:
 def refuse_duplicates(out: pd.DataFrame) -> None:
     n_pid = int(out["_pid"].max()) + 1 if len(out) else 1
     n_wave = int(out["_wave"].max()) + 1 if len(out) else 1
-    key = (
-        out["_scale"].to_numpy().astype(np.int64) * n_wave + out["_wave"].to_numpy()
-    ) * n_pid + out["_pid"].to_numpy()
     span = (int(out["_scale"].max()) + 1) * n_wave * n_pid if len(out) else 0
+    # (scale, wave, participant) in the narrowest type that holds every key, made in place
+    key = out["_scale"].to_numpy().astype(np.int32 if span < 2**31 else np.int64)
+    key *= n_wave
+    key += out["_wave"].to_numpy()
+    key *= n_pid
+    key += out["_pid"].to_numpy()
     if span <= DIRECT_LOOKUP_LIMIT:
-        # dense keys: counted directly, no sort
-        counts = np.bincount(key, minlength=span)
-        extra = int(counts.sum() - np.count_nonzero(counts))
-        row = int(np.argmax(key == np.argmax(counts > 1))) if extra else -1
+        # dense keys: each marked in a table of one byte a key (no sort, no count of 8
+        # bytes a key); the rows beyond the distinct keys are the duplicates
+        seen = np.zeros(span, dtype=bool)
+        seen[key] = True
+        extra = len(key) - int(np.count_nonzero(seen))
+        del seen
+        row = -1
+        if extra:  # the error path: which key comes twice
+            counts = np.bincount(key, minlength=span)
+            row = int(np.argmax(key == np.argmax(counts > 1)))
     else:
         order = np.argsort(key, kind="stable")
         repeated = np.flatnonzero(key[order][1:] == key[order][:-1])

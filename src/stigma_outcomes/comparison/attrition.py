@@ -18,7 +18,7 @@ import pandas as pd
 from ._common import welch_t
 from ._score_codes import code_counts, narrow_codes, stable_order
 from .pairing import DIRECT_LOOKUP_LIMIT, scale_table, wave_mask
-from .unlinked import hedges_g
+from .unlinked import hedges_g_of
 
 if TYPE_CHECKING:
     from .table import ScoreTable
@@ -31,7 +31,7 @@ def _fields(completers: np.ndarray, dropouts: np.ndarray) -> dict[str, Any]:
     mean_c = float(np.mean(completers)) if n_c else math.nan
     mean_d = float(np.mean(dropouts)) if n_d else math.nan
     welch = welch_t(mean_c, var_c, n_c, mean_d, var_d, n_d)
-    g, lo, hi = hedges_g(completers, dropouts, pooled_sd=True)
+    g, lo, hi = hedges_g_of(n_c, n_d, mean_c, var_c, mean_d, var_d, pooled_sd=True)
     note = None
     if n_d == 0:
         note = "no dropouts: everyone with a baseline score has this wave"

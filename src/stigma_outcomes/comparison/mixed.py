@@ -261,7 +261,11 @@ def _fit_cells(
     wave_at, pid, y_all, group, group_labels = columns
     records = []
     for (instrument, scale), start, stop in zip(names, starts, stops, strict=True):
-        part = rows[start:stop]
+        part: np.ndarray | slice = rows[start:stop]
+        if stop > start and rows[stop - 1] - rows[start] == stop - start - 1:
+            # sorted distinct rows spanning exactly their count: one block of the table
+            # (scores come scale by scale), so the columns are viewed, not copied
+            part = slice(int(rows[start]), int(rows[stop - 1]) + 1)
         cell = _Cell(
             wave=wave_at[part],
             pid=pid[part],

@@ -42,6 +42,7 @@ from ._common import (
     normal_two_sided,
     wilson_interval,
 )
+from ._paired_moments import _merged_moments, _moments, _without_sums
 
 CONSTANT_CHANGE_NOTE = (
     "every pair changed by the same amount (the SD of change is 0 up to rounding): t, p and "
@@ -140,15 +141,8 @@ def cell_reductions(
 
     ``sign`` is the improvement sign of each cell (indexed by cell code).
     """
-    n = np.bincount(cell, minlength=n_cells).astype(float)
     diff = post - pre
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: dict[str, np.ndarray] = {"n": n}
-        for name, x in (("pre", pre), ("post", post), ("change", diff)):
-            mean = np.bincount(cell, weights=x, minlength=n_cells) / n
-            ss = np.bincount(cell, weights=(x - mean[cell]) ** 2, minlength=n_cells)
-            out[f"{name}_mean"] = mean
-            out[f"{name}_sd"] = np.sqrt(ss / (n - 1))
+    out = _without_sums(_moments(cell, n_cells, {"pre": pre, "post": post, "change": diff}))
     directed = diff * sign[cell]
     out["n_improved"] = np.bincount(cell, weights=directed > 0, minlength=n_cells)
     out["n_worsened"] = np.bincount(cell, weights=directed < 0, minlength=n_cells)
@@ -160,19 +154,6 @@ def cell_reductions(
     out["v"] = np.bincount(nz_cell, weights=ranks * (nz_diff > 0), minlength=n_cells)
     out["ties"] = np.zeros(n_cells)
     out["ties"][: len(ties)] = ties
-    return out
-
-
-def _moments(cell: np.ndarray, n_cells: int, xs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per-cell count, means and SDs of each array, summed in row order (as before)."""
-    n = np.bincount(cell, minlength=n_cells).astype(float)
-    out: dict[str, np.ndarray] = {"n": n}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for name, x in xs.items():
-            mean = np.bincount(cell, weights=x, minlength=n_cells) / n
-            ss = np.bincount(cell, weights=(x - mean[cell]) ** 2, minlength=n_cells)
-            out[f"{name}_mean"] = mean
-            out[f"{name}_sd"] = np.sqrt(ss / (n - 1))
     return out
 
 
@@ -244,15 +225,13 @@ def nested_reductions(
         # many distinct differences: a table of counts would be larger than sorting
         return _reductions_by_subsets(scale, n_scales, group, n_levels, pre, post, sign)
     xs = {"pre": pre, "post": post, "change": diff}
-    whole = _moments(scale, n_scales, xs)
+    # with groups, each scale's moments come from its fine cells' (one pass over the pairs)
     groups = _moments(fine, n_fine, xs) if group is not None else None
-    directed = diff * sign[scale]
-    counts = {
-        "n_improved": np.bincount(fine[directed > 0], minlength=n_fine),
-        "n_worsened": np.bincount(fine[directed < 0], minlength=n_fine),
-        "n_nonzero": np.bincount(fine[nonzero], minlength=n_fine),
-    }
-    del directed
+    whole = (
+        _moments(scale, n_scales, xs)
+        if groups is None
+        else _merged_moments(groups, n_scales, width, xs)
+    )
     level = np.empty(len(distinct), dtype=np.int64)
     level[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(len(distinct))
     key = fine[nonzero]  # (fine cell, level, rose) of each non-zero difference, in place
@@ -263,9 +242,21 @@ def nested_reductions(
     key += diff[nonzero] > 0
     both = np.bincount(key, minlength=n_fine * k * 2).reshape(n_scales, width, k, 2)
     total, positive = both.sum(axis=3), both[..., 1]
+    # the counts of rises and falls per fine cell are those of the table: improved are the
+    # rises of a scale whose improvement is a rise (sign > 0), the falls of one whose
+    # improvement is a fall (whole numbers: the same as counting the pairs)
+    rose, nonzero_n = positive.sum(axis=2), total.sum(axis=2)
+    fell = nonzero_n - rose
+    up, down = (sign > 0)[:, None], (sign < 0)[:, None]
+    counts = {
+        "n_improved": np.where(up, rose, 0) + np.where(down, fell, 0),
+        "n_worsened": np.where(up, fell, 0) + np.where(down, rose, 0),
+        "n_nonzero": nonzero_n,
+    }
     for name, c in counts.items():
         whole[name] = c.reshape(n_scales, width).sum(axis=1).astype(float)
     whole["v"], whole["ties"] = _signed_ranks(total.sum(axis=1), positive.sum(axis=1))
+    whole = _without_sums(whole)
     if groups is None:
         return whole, None
     for name, c in counts.items():
@@ -277,7 +268,7 @@ def nested_reductions(
     with_group = (np.arange(n_fine) % width) != 0  # the fine cells of a level, not "none"
     for name in ("n", "pre_mean", "pre_sd", "post_mean", "post_sd", "change_mean", "change_sd"):
         groups[name] = groups[name][with_group]
-    return whole, groups
+    return whole, _without_sums(groups)
 
 
 def _reductions_by_subsets(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -158,7 +159,9 @@ class Pairs:
     to_wave: str
     scales: pd.DataFrame
     scale_code: np.ndarray
-    participant_id: Any
+    ids: Any
+    """The participant IDs of the pairs, or a function of no arguments that makes them (the
+    linked sections never read them: they are made on first use, see ``participant_id``)."""
     pre: np.ndarray
     post: np.ndarray
     group_code: np.ndarray | None = None
@@ -168,6 +171,13 @@ class Pairs:
 
     def __len__(self) -> int:
         return len(self.pre)
+
+    @property
+    def participant_id(self) -> Any:
+        """Each pair's participant ID (made from ``ids`` when first read)."""
+        if callable(self.ids):
+            self.ids = self.ids()
+        return self.ids
 
     @property
     def group(self) -> np.ndarray | None:
@@ -314,7 +324,7 @@ def pair_waves(
         to_wave=str(to_wave),
         scales=scale_table(valid),
         scale_code=codes[rows_from].astype(np.int64),  # multiplied into cells downstream
-        participant_id=valid["participant_id"].array.take(rows_from),
+        ids=partial(valid["participant_id"].array.take, rows_from),
         pre=score[rows_from],
         post=score[rows_to],
         group_code=group_code,

@@ -46,7 +46,6 @@ from stigma_outcomes.errors import AnalysisError
 from ._reliability_numerics import (
     _alpha,
     _minres_uniquenesses,
-    complete_moments,
     omega_fit,
     omega_total,
     pairwise_moments,
@@ -248,8 +247,7 @@ def _reliability(
     used = [i for i, k in zip(items, keep, strict=True) if k]
     if len(used) < 2:
         return _undefined(base, n, items, "; ".join([*notes, "fewer than two items vary"]))
-    x = block.take(positions[keep])
-    cov, cor, pair_n = complete_moments(x) if block.complete else pairwise_moments(x)
+    cov, cor, pair_n = block.moments(positions[keep])
     if (pair_n < 2).any() or not np.isfinite(cov).all():
         return _undefined(
             base, n, items, "; ".join([*notes, "some items were never answered together"])

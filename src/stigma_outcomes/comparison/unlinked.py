@@ -125,8 +125,22 @@ def hedges_g(x: np.ndarray, y: np.ndarray, pooled_sd: bool) -> tuple[float, floa
     n1, n2 = len(x), len(y)
     if n1 < 2 or n2 < 2:
         return (math.nan, math.nan, math.nan)
-    s1, s2 = float(np.var(x, ddof=1)), float(np.var(y, ddof=1))
-    diff = float(np.mean(x) - np.mean(y))
+    moments = (
+        float(np.mean(x)),
+        float(np.var(x, ddof=1)),
+        float(np.mean(y)),
+        float(np.var(y, ddof=1)),
+    )
+    return hedges_g_of(n1, n2, *moments, pooled_sd=pooled_sd)
+
+
+def hedges_g_of(
+    n1: int, n2: int, mean1: float, s1: float, mean2: float, s2: float, pooled_sd: bool
+) -> tuple[float, float, float]:
+    """:func:`hedges_g` from each side's size, mean and variance (``ddof=1``)."""
+    if n1 < 2 or n2 < 2:
+        return (math.nan, math.nan, math.nan)
+    diff = mean1 - mean2
     if pooled_sd:
         sd = math.sqrt(((n1 - 1) * s1 + (n2 - 1) * s2) / (n1 + n2 - 2))
         hn = 1 / n1 + 1 / n2
@@ -139,7 +153,7 @@ def hedges_g(x: np.ndarray, y: np.ndarray, pooled_sd: bool) -> tuple[float, floa
         hn = 2 * (n2 * s1 + n1 * s2) / (n1 * n2 * (s1 + s2))
         se = math.sqrt(s1 / n1 + s2 / n2)
         df = (s1 / n1 + s2 / n2) ** 2 / ((s1 / n1) ** 2 / (n1 - 1) + (s2 / n2) ** 2 / (n2 - 1))
-    if essentially_constant(se, 1, float(np.mean(x)), float(np.mean(y))):
+    if essentially_constant(se, 1, mean1, mean2):
         return (math.nan, math.nan, math.nan)  # R's "data are essentially constant"
     j = hedges_j(df)
     lo, hi = ncp_t_interval(diff / se, df)
