@@ -152,12 +152,10 @@ def score_command(
                 # An older run's item responses would no longer match these scores: 'compare'
                 # reads the file beside the scores, so it goes with the rest of the set.
                 outputs.remove_on_commit([items_beside(out)])
-            # The summary is counted there too, after the item responses.
-            counted = in_background(result.summary)
             result.write(out, ledger, alerts_path)
             if wide is not None:
                 write_table(result.wide(), wide, private=True)
-            summary = counted.result()
+            summary = result.summary()
         summary["outputs"] = {
             "scores": str(out),
             "ledger": str(ledger) if ledger else None,
