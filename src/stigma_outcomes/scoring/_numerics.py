@@ -14,8 +14,8 @@ import numpy as np
 
 from ..instruments.checks import _decimals
 from ..instruments.schema import Instrument, Scale
+from ._layout import ScaleColumns
 from .decode import NO_ANSWER, ItemDecoder, fits_compact
-from .result import ScaleColumns
 
 _SLICE_ROWS = 131_072
 

@@ -24,6 +24,7 @@ from ..ingest.settings import LoadSettings
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
 from ..instruments.registry import instrument_id
 from ..instruments.schema import Instrument
+from ._layout import ScoreLayout
 from ._ledger import (
     alerts_frame,
     combine_alerts,
@@ -35,7 +36,7 @@ from ._ledger import (
 from ._numerics import _compact, _membership, _scale_scores, _ScaleOutput, _totals
 from ._pages import fresh
 from .decode import NO_ANSWER, OK, ItemDecoder, as_float_codes
-from .result import ScoreLayout, ScoreResult
+from .result import ScoreResult
 
 _PARALLEL_ROWS = 50_000
 
