@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stigma_outcomes.errors import InputError
 from stigma_outcomes.ingest.formats import _pieces
 from stigma_outcomes.ingest.formats._arrow_text import ONE_THREAD, _arrow_parse
 from stigma_outcomes.ingest.formats._started import forget_started, start_reading
 from stigma_outcomes.ingest.formats.text import read_text
+
+from ._read_ahead import ahead_as_in_place, same_sheet
 
 
 @pytest.fixture(autouse=True)
@@ -31,13 +32,6 @@ def _tiny_pieces(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(_pieces, "SHARED_FROM", 0)
     yield
     forget_started()
-
-
-def _same_sheet(a, b) -> None:
-    assert a.cells.equals(b.cells)
-    assert [str(t) for t in a.cells.dtypes] == [str(t) for t in b.cells.dtypes]
-    assert np.array_equal(a.row_numbers, b.row_numbers)
-    assert a.metadata == b.metadata
 
 
 _plain_cell = st.one_of(
@@ -98,16 +92,7 @@ def test_pieces_give_the_sheet_read_whole(
         data = data[: len(data) // 2] + b"\x93" + data[len(data) // 2 :]
     path = tmp_path / "export.csv"
     path.write_bytes(data)
-    try:
-        whole = read_text(path)
-    except InputError as exc:
-        start_reading([path])
-        with pytest.raises(InputError) as caught:
-            read_text(path)
-        assert str(caught.value) == str(exc)
-        return
-    start_reading([path])
-    _same_sheet(read_text(path), whole)
+    ahead_as_in_place(path)
 
 
 def _long_export(path: Path, rows: int) -> None:
@@ -159,7 +144,7 @@ def test_a_reader_waiting_for_the_parse_helps_with_it(
     assert not parsed_by
     start_reading([path])
     started.wait(5)
-    _same_sheet(read_text(path), whole)
+    same_sheet(read_text(path), whole)
     assert "read-ahead" in parsed_by
     assert threading.current_thread().name in parsed_by
 

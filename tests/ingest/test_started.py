@@ -8,7 +8,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,19 +17,13 @@ from stigma_outcomes.ingest.formats import _started
 from stigma_outcomes.ingest.formats._started import forget_started, start_reading, take_started
 from stigma_outcomes.ingest.formats.text import read_text
 
+from ._read_ahead import ahead_as_in_place
+
 
 @pytest.fixture(autouse=True)
 def _nothing_left_over():
     yield
     forget_started()
-
-
-def _same_sheet(a, b) -> None:
-    assert a.cells.equals(b.cells)
-    assert [str(t) for t in a.cells.dtypes] == [str(t) for t in b.cells.dtypes]
-    assert np.array_equal(a.row_numbers, b.row_numbers)
-    assert a.metadata == b.metadata
-    assert a.source == b.source
 
 
 _cell = st.one_of(
@@ -70,16 +63,7 @@ def test_a_file_parsed_ahead_gives_the_sheet_read_in_place(
         text = f"sep={delimiter}\n{text}"
     path = tmp_path / "export.csv"
     path.write_bytes(text.encode(encoding, "replace"))
-    try:
-        in_place = read_text(path)
-    except InputError as exc:
-        start_reading([path])
-        with pytest.raises(InputError) as caught:
-            read_text(path)
-        assert str(caught.value) == str(exc)
-        return
-    start_reading([path])
-    _same_sheet(read_text(path), in_place)
+    ahead_as_in_place(path)
     assert not _started._STARTED  # taken, not kept
 
 
