@@ -176,20 +176,23 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
         except pa.ArrowInvalid:
             # ... unless some text holds a delimiter, quote or line break: quote all text.
             body = _csv_rows(table, delimiter, "needed")
-    handle.write(header.getvalue().encode("utf-8"))
-    start = handle.tell()
     staging = ACTIVE.get()
-    try:
-        for part in body:
+
+    def write_all(parts: Iterable[bytes | memoryview]) -> None:
+        for part in parts:
             if staging is not None:
                 staging.check_abandoned()  # a failed run stops a long write between parts
             handle.write(part)
+
+    handle.write(header.getvalue().encode("utf-8"))
+    start = handle.tell()
+    try:
+        write_all(body)
     except NeedsQuoting:
         # A text of a later block needs quoting: the table is written quoted, from the top.
         handle.seek(start)
         handle.truncate()
-        for part in _csv_rows(table, delimiter, "needed"):
-            handle.write(part)
+        write_all(_csv_rows(table, delimiter, "needed"))
 
 
 def _csv_bytes(frame: pd.DataFrame, delimiter: str) -> bytes:
