@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._digest import file_sha256
 from ._signals import signals_held
 from .errors import InputError, OutputError
 
@@ -242,12 +242,7 @@ class OutputSet:
         """SHA-256 of one staged file, kept for :meth:`sha256` (so it can be taken early, on
         another thread: hashlib lets go of the GIL for large blocks)."""
         path = _absolute(target)
-        digest = hashlib.sha256()
-        with open(self.staged[path][0], "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                self.check_abandoned()
-                digest.update(block)
-        self._digests[path] = digest.hexdigest()
+        self._digests[path] = file_sha256(self.staged[path][0], between=self.check_abandoned)
         return self._digests[path]
 
     def sha256(self) -> dict[Path, str]:

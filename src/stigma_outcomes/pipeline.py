@@ -123,7 +123,7 @@ def _previous_set(out: Path) -> list[Path]:
 
 def _input_digests(inputs: list[Path]) -> dict[str, dict[str, str]]:
     """The SHA-256 of each input file the run read, by name (for the manifest)."""
-    from .comparison._scores_input import file_sha256
+    from ._digest import file_sha256
 
     return {p.name: {"sha256": file_sha256(p)} for p in inputs if p.is_file()}
 

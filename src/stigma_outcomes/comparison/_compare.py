@@ -17,11 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from .._digest import file_sha256
 from ..errors import AnalysisError, InputError, warn_old_name
 from ..scoring.result import ScoreResult
 from ._compare_meta import results_meta
 from ._linked import linked_sections
-from ._scores_input import file_sha256, frame_sha256, read_scores
+from ._scores_input import frame_sha256, read_scores
 from ._unlinked_design import unlinked_sections
 from .group_labels import check_grouping_columns
 from .items import scale_items_for

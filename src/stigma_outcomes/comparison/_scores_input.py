@@ -27,15 +27,6 @@ def read_scores(path: str | os.PathLike[str]) -> pd.DataFrame:
     return read_table(path, dtype=None if Path(path).suffix.lower() == ".parquet" else text_cols)
 
 
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 _FRAME_FORMAT = b"stigma-outcomes frame fingerprint 2\n"
 """Names the layout below; a change to it must change this line (and so every fingerprint)."""
 

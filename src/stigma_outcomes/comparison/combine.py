@@ -30,7 +30,7 @@ def _load(item: Any, position: int) -> tuple[Results, str, dict[str, Any]]:
     if isinstance(item, dict):
         return Results.from_dict(item), f"source {position}", {"name": f"source {position}"}
     if isinstance(item, str | os.PathLike):
-        from ._scores_input import file_sha256
+        from .._digest import file_sha256
 
         path = Path(item)
         if not path.is_file():
