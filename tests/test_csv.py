@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stigma_outcomes import _csv, _io
+from stigma_outcomes import _csv, _csv_digits, _io
 from stigma_outcomes._csv import csv_body
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -52,7 +52,9 @@ _QUOTED = st.sampled_from(["a,b", 'q"', "l\nb", "r\rb"])
 
 @st.composite
 def _columns(draw: st.DrawFn, n: int) -> pd.Series:
-    kind = draw(st.sampled_from(["float", "int", "Int", "bool", "text", "category", "null"]))
+    kind = draw(
+        st.sampled_from(["float", "int", "Int", "digits", "bool", "text", "category", "null"])
+    )
     few = draw(st.booleans())
     size = draw(st.integers(1, 3)) if few else n
     if kind == "float":
@@ -67,6 +69,11 @@ def _columns(draw: st.DrawFn, n: int) -> pd.Series:
         values = draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n))
         if kind == "int":
             return pd.Series(np.array(values, dtype=dtype))
+        mask = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        return pd.Series(pd.arrays.IntegerArray(np.array(values, dtype=dtype), np.array(mask)))
+    if kind == "digits":  # 0-9, some missing: neighbours of this kind are a digit run
+        dtype = draw(st.sampled_from(["int8", "int16", "int64"]))
+        values = draw(st.lists(st.integers(0, 9), min_size=n, max_size=n))
         mask = draw(st.lists(st.booleans(), min_size=n, max_size=n))
         return pd.Series(pd.arrays.IntegerArray(np.array(values, dtype=dtype), np.array(mask)))
     if kind == "bool":
@@ -85,7 +92,7 @@ def _columns(draw: st.DrawFn, n: int) -> pd.Series:
 @st.composite
 def _tables(draw: st.DrawFn) -> pd.DataFrame:
     n = draw(st.integers(1, 40))
-    width = draw(st.integers(1, 7))
+    width = draw(st.integers(1, 9))
     frame = pd.DataFrame({f"c{i}": draw(_columns(n)) for i in range(width)})
     if draw(st.booleans()):
         # A column that follows another (as a score follows its raw score).
@@ -178,3 +185,39 @@ def test_blocks_give_the_bytes_of_one_pass(monkeypatch) -> None:
     for block in (1, 7, 999, 4_999):
         monkeypatch.setattr(_csv, "_BLOCK_ROWS", block)
         assert _body(table, ",") == whole
+
+
+def test_digit_runs_give_the_bytes_of_arrows_writer_at_any_offset(monkeypatch) -> None:
+    # Sliced columns (bitmaps that start mid-byte), all-missing and never-missing columns,
+    # a run that ends the line and one that does not, and slices of rows of every size.
+    rng = np.random.default_rng(8)
+    n = 1_000
+    digits = {
+        f"d{j}": pa.array(
+            rng.integers(0, 10, n + 13).astype(np.int8), mask=rng.random(n + 13) < share
+        ).slice(j % 13, n)
+        for j, share in enumerate([0.0, 0.3, 1.0, 0.02, 0.5])
+    }
+    text = pa.array([f"P{i}" for i in range(n)])
+    for table in (
+        pa.table({"id": text, **digits}),
+        pa.table({**digits, "id": text, "e": pa.array(rng.integers(0, 10, n))}),
+        pa.table({"x": pa.array(rng.integers(10, 12, n)), **digits, "y": text}),
+    ):
+        want = _arrow_writer(table)
+        for rows in (1, 7, 8, 999, 8_192):
+            monkeypatch.setattr(_csv_digits, "_SLICE_ROWS", rows)
+            assert _body(table, ",") == want
+            assert _body(table, "\t") == _arrow_writer(table, "\t")
+
+
+def test_what_makes_a_digit_run() -> None:
+    ints = [pa.array([0, 9]), pa.array([None, 3], pa.int8()), pa.array([None, None], pa.int16())]
+    assert _csv_digits.digit_runs(ints, ",") == [range(0, 3)]
+    assert _csv_digits.digit_runs(ints, ",", shortest=4) == []
+    assert _csv_digits.digit_runs(ints, "0") == []  # a digit delimiter could not be told apart
+    others = [pa.array([-1, 2]), pa.array([10, 1]), pa.array([1.0, 2.0]), pa.array(["1", "2"])]
+    assert _csv_digits.digit_runs([ints[0], *others, ints[1]], ",") == []
+    wide = [pa.array([1, None, 9], pa.int8())] * 300  # wider than a byte counts
+    table = pa.table({f"c{i}": column for i, column in enumerate(wide)})
+    assert _body(table, ",") == _arrow_writer(table)

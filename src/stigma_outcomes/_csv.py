@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._csv_digits import DigitBlock, DigitRun, digit_runs
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -274,13 +276,20 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     ):
         return None
     columns = [column.chunk(0) for column in table.columns]
-    distinct = [_mostly_distinct(values) for values in columns]
+    runs = {run.start: run for run in digit_runs(columns, delimiter)}
+    in_runs = {i for run in runs.values() for i in run}
+    distinct = [i not in in_runs and _mostly_distinct(values) for i, values in enumerate(columns)]
     if 4 * sum(distinct) > len(columns):
         return None  # mostly values met once: nothing to gain over Arrow's writer
     try:
-        prepared = [
-            values if distinct[i] else _Coded(values, delimiter) for i, values in enumerate(columns)
-        ]
+        prepared: list[pa.Array | _Coded | DigitRun] = []
+        for i, values in enumerate(columns):
+            if i in runs:
+                run = runs[i]
+                ends_line = run.stop == len(columns)
+                prepared.append(DigitRun([columns[j] for j in run], delimiter, ends_line))
+            elif i not in in_runs:
+                prepared.append(values if distinct[i] else _Coded(values, delimiter))
         # The first block is coded here, so that a table of one block is refused up front.
         first = _pieces(prepared, 0, min(rows, _BLOCK_ROWS), delimiter)
     except _NeedsQuoting:
@@ -289,13 +298,16 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
 
 
 def _pieces(
-    prepared: list[pa.Array | _Coded], start: int, stop: int, delimiter: str
-) -> list[_Taken | _Sliced]:
+    prepared: list[pa.Array | _Coded | DigitRun], start: int, stop: int, delimiter: str
+) -> list[_Piece]:
     """The pieces of the lines of rows ``start:stop``: neighbouring coded columns fused."""
     most = max((stop - start) // 8, 1)
     last = len(prepared) - 1
-    parts: list[_Run | _Sliced] = []
+    parts: list[_Run | _Piece] = []
     for i, column in enumerate(prepared):
+        if isinstance(column, DigitRun):
+            parts.append(column.block(start))
+            continue
         if not isinstance(column, _Coded):
             part = column.slice(start, stop - start)
             parts.append(_Sliced(_formatted(part, delimiter, newlines=i == last)))
@@ -306,13 +318,13 @@ def _pieces(
             parts.append(_Run(codes, texts))
     separator = delimiter.encode()
     return [
-        part if isinstance(part, _Sliced) else part.taken(separator, end)
+        part.taken(separator, end) if isinstance(part, _Run) else part
         for part, end in zip(parts, [b""] * (len(parts) - 1) + [b"\n"], strict=True)
     ]
 
 
 def _blocks(
-    first: list[_Taken | _Sliced], prepared: list[pa.Array | _Coded], rows: int, delimiter: str
+    first: list[_Piece], prepared: list[pa.Array | _Coded | DigitRun], rows: int, delimiter: str
 ) -> Iterator[memoryview]:
     separator = delimiter.encode()
     yield from _lines(first, min(rows, _BLOCK_ROWS), separator)
@@ -347,7 +359,11 @@ class _Taken:
         return self.texts.take(pa.array(self.key[start:stop]))
 
 
-def _lines(pieces: list[_Taken | _Sliced], rows: int, separator: bytes) -> Iterator[memoryview]:
+_Piece = _Taken | _Sliced | DigitBlock
+"""A piece of every line, each row's text of it taken with ``text(start, stop)``."""
+
+
+def _lines(pieces: list[_Piece], rows: int, separator: bytes) -> Iterator[memoryview]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
