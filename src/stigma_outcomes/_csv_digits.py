@@ -37,7 +37,7 @@ def _is_digit_column(column: pa.Array) -> bool:
     if column.null_count == len(column):
         return True
     low, high = pc.min_max(column).values()
-    return 0 <= low.as_py() and high.as_py() <= 9
+    return low.as_py() >= 0 and high.as_py() <= 9
 
 
 def digit_runs(columns: list[pa.Array], delimiter: str, shortest: int = 2) -> list[range]:
