@@ -186,8 +186,14 @@ class ItemDecoder:
             [(math.nan, OK), (math.nan, OK)],
             compact,
         )
-        # np.take: a quarter of the time of indexing with uint8 positions.
-        codes, flags = np.take(codes, digits), np.take(flags, digits)
+        if compact:
+            # Code and flag side by side in one int16 table: one look-up, not two.
+            table = codes.view(np.uint8).astype("<u2") | flags.astype("<u2") << 8
+            pairs = np.take(table, digits).view(np.int8)  # little-endian: code, then flag
+            codes, flags = pairs[0::2].copy(), pairs[1::2].copy()
+        else:
+            # np.take: a quarter of the time of indexing with uint8 positions.
+            codes, flags = np.take(codes, digits), np.take(flags, digits)
         rest = np.flatnonzero(digits == other)
         if len(rest):
             codes[rest], flags[rest] = self._decode_known(
@@ -284,17 +290,23 @@ def _single_digits(values: pa.Array) -> np.ndarray | None:
     else:
         return None
     n = len(values)
-    _, offsets_buffer, data_buffer = values.buffers()
+    validity, offsets_buffer, data_buffer = values.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=width)[values.offset : values.offset + n + 1]
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
     if data is None or not len(data):
-        first = np.zeros(n, dtype=np.uint8)
+        index = np.full(n, 10, dtype=np.uint8)
     else:
-        first = np.take(data, offsets[:-1], mode="clip")  # an empty last cell points past the end
-    digit = first - np.uint8(ord("0"))  # wraps above 9 for every byte that is not a digit
-    index = np.where((np.diff(offsets) == 1) & (digit < 10), digit, np.uint8(10))
+        index = np.take(data, offsets[:-1], mode="clip")  # an empty last cell points past the end
+        # Bytes below "0" wrap above 9: every byte that is not a digit becomes 10.
+        np.subtract(index, np.uint8(ord("0")), out=index)
+        np.minimum(index, np.uint8(10), out=index)
+        np.putmask(index, np.diff(offsets) != 1, np.uint8(10))
     if values.null_count:
-        index[values.is_null().to_numpy(zero_copy_only=False)] = 11
+        # Blanks from the validity bitmap's bits (a tenth of the time of is_null()).
+        skip = values.offset % 8
+        bits = np.frombuffer(validity, dtype=np.uint8)[values.offset // 8 :]
+        present = np.unpackbits(bits, count=skip + n, bitorder="little")[skip:]
+        np.putmask(index, present == 0, np.uint8(11))
     return index
 
 
