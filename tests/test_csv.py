@@ -221,3 +221,20 @@ def test_what_makes_a_digit_run() -> None:
     wide = [pa.array([1, None, 9], pa.int8())] * 300  # wider than a byte counts
     table = pa.table({f"c{i}": column for i, column in enumerate(wide)})
     assert _body(table, ",") == _arrow_writer(table)
+
+
+def test_integers_of_a_short_span_at_the_ends_of_their_types(monkeypatch) -> None:
+    # Coded by subtraction: the least and greatest of each type, a span crossing zero, and
+    # uint64 beyond int64's range, with blanks, over several blocks.
+    big = np.iinfo(np.uint64).max
+    columns = {
+        "i8": pa.array([-128, 127, None, 0, -1] * 3, pa.int8()),
+        "i64": pa.array([2**63 - 1, 2**63 - 3, None, 2**63 - 2, 2**63 - 1] * 3, pa.int64()),
+        "lo": pa.array([-(2**63), -(2**63) + 5, None, -(2**63), 0 - 2**63 + 1] * 3, pa.int64()),
+        "u64": pa.array([big, big - 4000, None, big - 1, big] * 3, pa.uint64()),
+    }
+    table = pa.table({**columns, "t": pa.array(["x", "y", "z"] * 5)})
+    want = _arrow_writer(table)
+    for block in (2, 5, 1 << 19):
+        monkeypatch.setattr(_csv, "_BLOCK_ROWS", block)
+        assert _body(table, ",") == want

@@ -101,10 +101,15 @@ def _mostly_distinct(column: pa.Array) -> bool:
     return distinct > _SAMPLE // 2
 
 
+_INTEGER_SPAN = 4096
+"""Integer columns whose values span at most this many numbers are coded by subtraction."""
+
+
 class _Coded:
     """A column of few values, cut into blocks: each block's row codes, and the text of each
     code. A dictionary's texts are made once for the whole table (a block's rows use codes
-    of the same dictionary); other columns are encoded block by block."""
+    of the same dictionary), and so are those of integers of a short span (coded by
+    subtraction, not hashed); other columns are encoded block by block."""
 
     def __init__(self, column: pa.Array, delimiter: str) -> None:
         import pyarrow as pa
@@ -113,6 +118,9 @@ class _Coded:
         self.texts: pa.Array | None = None
         self.rank: np.ndarray | None = None
         self.null_code: int | None = None
+        self.lowest: np.int64 | None = None
+        if pa.types.is_integer(column.type):
+            self._integer_span()
         if not pa.types.is_dictionary(column.type):
             return
         dictionary = column.dictionary
@@ -129,22 +137,50 @@ class _Coded:
             self.rank = np.cumsum(used) - 1
             self.texts = _formatted(dictionary.filter(pa.array(used)), delimiter)
 
+    def _integer_span(self) -> None:
+        """Texts of every whole number from the column's least to its greatest (and a
+        blank), made once, when they are few."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        low, high = (value.as_py() for value in pc.min_max(self.column).values())
+        if low is None or high - low >= _INTEGER_SPAN:
+            return
+        kind = np.dtype(self.column.type.to_pandas_dtype())
+        # In int64 arithmetic, which wraps: a uint64 beyond int64's range comes back whole
+        # when cast to the column's type, and differences below the span are exact.
+        lowest = np.array([low], dtype=kind).astype(np.int64)[0]
+        numbers = pa.array((np.arange(high - low + 1, dtype=np.int64) + lowest).astype(kind))
+        if self.column.null_count:
+            numbers = pa.concat_arrays([numbers, pa.nulls(1, numbers.type)])
+            self.null_code = high - low + 1
+        self.lowest, self.texts = lowest, _formatted(numbers, self.delimiter)
+
     def _codes(self, part: pa.Array) -> np.ndarray:
+        if self.lowest is not None:
+            codes = part.fill_null(0).to_numpy().astype(np.int64)
+            with np.errstate(over="ignore"):
+                codes -= self.lowest
+            if part.null_count:
+                codes[part.is_null().to_numpy(zero_copy_only=False)] = self.null_code
+            return codes
         indices = part.indices
         if indices.null_count:
             indices = indices.fill_null(self.null_code)
         return indices.to_numpy()
 
-    def block(self, start: int, stop: int) -> tuple[np.ndarray, pa.Array]:
-        """Row codes of rows ``start:stop``, and the text of each code."""
+    def block(self, start: int, stop: int) -> tuple[np.ndarray, pa.Array, bool]:
+        """Row codes of rows ``start:stop``, the text of each code, and whether those texts
+        are the whole table's (the same object for every block)."""
         import pyarrow.compute as pc
 
         part = self.column.slice(start, stop - start)
         if self.texts is not None:
             codes = self._codes(part)
-            return (codes if self.rank is None else self.rank[codes]), self.texts
+            return (codes if self.rank is None else self.rank[codes]), self.texts, True
         encoded = pc.dictionary_encode(part, null_encoding="encode")
-        return _Coded(encoded, self.delimiter).block(0, len(part))
+        codes, texts, _ = _Coded(encoded, self.delimiter).block(0, len(part))
+        return codes, texts, False
 
 
 def _compacted(combined: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
@@ -165,19 +201,23 @@ class _Run:
     """Neighbouring columns fused into one piece of the line: a code per row (``key``), and
     per code the code of each column (``parts``)."""
 
-    def __init__(self, codes: np.ndarray, texts: pa.Array) -> None:
+    def __init__(self, codes: np.ndarray, texts: pa.Array, whole: bool = False) -> None:
         self.key = codes
         self.size = len(texts)
         self.parts = [np.arange(len(texts))]
         self.texts = [texts]
         self._own = False  # whether ``key`` is this run's own array (changed in place)
+        # Whether every text is the whole table's and the codes are the first column's:
+        # then the run's texts are the same in every block (made once, see ``taken``).
+        self.whole = whole
 
-    def absorb(self, codes: np.ndarray, texts: pa.Array, most: int) -> bool:
+    def absorb(self, codes: np.ndarray, texts: pa.Array, most: int, whole: bool = False) -> bool:
         """Fuse one more column if the combinations stay at most ``most`` (or do not grow)."""
         width = len(texts)
         if width == 1:
             self.parts.append(np.zeros(self.size, dtype=np.int64))
             self.texts.append(texts)
+            self.whole = self.whole and whole
             return True
         if self.size > most:
             return False
@@ -191,7 +231,7 @@ class _Run:
         if span <= most:
             # Few enough whatever occurs: every combination keeps its place, uncounted.
             grid = np.arange(span)
-            self.key, self.size, self._own = combined, span, True
+            self.key, self.size, self._own, self.whole = combined, span, True, False
             self.parts = [part[grid // width] for part in self.parts] + [grid % width]
             self.texts.append(texts)
             return True
@@ -201,7 +241,7 @@ class _Run:
                 self.key -= codes
                 self.key //= wide(width)
             return False
-        self.key, self.size, self._own = key, len(combos), True
+        self.key, self.size, self._own, self.whole = key, len(combos), True, False
         self.parts = [part[combos // width] for part in self.parts] + [combos % width]
         self.texts.append(texts)
         return True
@@ -213,14 +253,23 @@ class _Run:
             self.key, self.size = key, len(combos)
             self.parts = [part[combos] for part in self.parts]
 
-    def taken(self, delimiter: bytes, end: bytes) -> _Taken:
+    def taken(self, delimiter: bytes, end: bytes, made: dict) -> _Taken:
         """The text of each combination (its columns' texts joined, ``end`` appended),
-        taken by each row's code."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
+        taken by each row's code. A run of the whole table's texts is joined once for every
+        block (kept in ``made``); any other keeps only the combinations that occur."""
+        if self.whole:
+            # The texts live as long as the table's columns: their ids name them.
+            name = (*map(id, self.texts), end)
+            if name not in made:
+                made[name] = self._joined(delimiter, end)
+            return _Taken(made[name], self.key)
         if len(self.texts) > 1:
             self._compact()
+        return _Taken(self._joined(delimiter, end), self.key)
+
+    def _joined(self, delimiter: bytes, end: bytes) -> pa.Array:
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
         columns = [
             texts.take(pa.array(part)) for texts, part in zip(self.texts, self.parts, strict=True)
@@ -230,9 +279,9 @@ class _Run:
             nothing = pa.scalar(b"", pa.large_binary())
             columns[-1] = pc.binary_join_element_wise(columns[-1], ends, nothing)
         if len(columns) == 1:
-            return _Taken(columns[0], self.key)
+            return columns[0]
         joiner = pa.scalar(delimiter, pa.large_binary())
-        return _Taken(pc.binary_join_element_wise(*columns, joiner), self.key)
+        return pc.binary_join_element_wise(*columns, joiner)
 
 
 _CHUNK_ROWS = 65_536
@@ -291,16 +340,22 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
             elif i not in in_runs:
                 prepared.append(values if distinct[i] else _Coded(values, delimiter))
         # The first block is coded here, so that a table of one block is refused up front.
-        first = _pieces(prepared, 0, min(rows, _BLOCK_ROWS), delimiter)
+        made: dict = {}
+        first = _pieces(prepared, 0, min(rows, _BLOCK_ROWS), delimiter, made)
     except _NeedsQuoting:
         return None
-    return _blocks(first, prepared, rows, delimiter)
+    return _blocks(first, prepared, rows, delimiter, made)
 
 
 def _pieces(
-    prepared: list[pa.Array | _Coded | DigitRun], start: int, stop: int, delimiter: str
+    prepared: list[pa.Array | _Coded | DigitRun],
+    start: int,
+    stop: int,
+    delimiter: str,
+    made: dict,
 ) -> list[_Piece]:
-    """The pieces of the lines of rows ``start:stop``: neighbouring coded columns fused."""
+    """The pieces of the lines of rows ``start:stop``: neighbouring coded columns fused
+    (``made``: the texts of whole-table runs, kept from block to block)."""
     most = max((stop - start) // 8, 1)
     last = len(prepared) - 1
     parts: list[_Run | _Piece] = []
@@ -312,26 +367,30 @@ def _pieces(
             part = column.slice(start, stop - start)
             parts.append(_Sliced(_formatted(part, delimiter, newlines=i == last)))
             continue
-        codes, texts = column.block(start, stop)
+        codes, texts, whole = column.block(start, stop)
         run = parts[-1] if parts else None
-        if not isinstance(run, _Run) or not run.absorb(codes, texts, most):
-            parts.append(_Run(codes, texts))
+        if not isinstance(run, _Run) or not run.absorb(codes, texts, most, whole):
+            parts.append(_Run(codes, texts, whole))
     separator = delimiter.encode()
     return [
-        part.taken(separator, end) if isinstance(part, _Run) else part
+        part.taken(separator, end, made) if isinstance(part, _Run) else part
         for part, end in zip(parts, [b""] * (len(parts) - 1) + [b"\n"], strict=True)
     ]
 
 
 def _blocks(
-    first: list[_Piece], prepared: list[pa.Array | _Coded | DigitRun], rows: int, delimiter: str
+    first: list[_Piece],
+    prepared: list[pa.Array | _Coded | DigitRun],
+    rows: int,
+    delimiter: str,
+    made: dict,
 ) -> Iterator[memoryview]:
     separator = delimiter.encode()
     yield from _lines(first, min(rows, _BLOCK_ROWS), separator)
     for start in range(_BLOCK_ROWS, rows, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, rows)
         try:
-            pieces = _pieces(prepared, start, stop, delimiter)
+            pieces = _pieces(prepared, start, stop, delimiter, made)
         except _NeedsQuoting:
             raise NeedsQuoting from None
         yield from _lines(pieces, stop - start, separator)

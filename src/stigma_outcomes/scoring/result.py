@@ -220,6 +220,14 @@ class ScoreResult:
             write_table(self.alerts, alerts)
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's code (-1 missing) and the values coded: a categorical's own, else found
+    by ``pd.factorize`` (unused categories are counted in no group)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    return pd.factorize(column)
+
+
 def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     """Each scale's rows with a score and without one, and its mean score, in the order the
     scales first appear (as ``groupby(sort=False)``).
@@ -234,15 +242,16 @@ def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     >>> _per_scale(s)[0]
     {'instrument': 'a', 'scale': 't', 'n_ok': 1, 'n_no_score': 1, 'mean': 2.0}
     """
-    instrument, instruments = pd.factorize(scores["instrument"])
-    scale, scales = pd.factorize(scores["scale"])
+    instrument, instruments = _codes(scores["instrument"])
+    scale, scales = _codes(scores["scale"])
     ok = (scores["status"] == "ok").to_numpy(dtype=bool)
     value = scores["score"].to_numpy(dtype=float)
     keyed = (instrument >= 0) & (scale >= 0)  # rows without a key are in no group
     if not keyed.all():
         instrument, scale, ok, value = instrument[keyed], scale[keyed], ok[keyed], value[keyed]
     width = max(len(scales), 1)
-    cell = instrument.astype(np.intp) * width + scale
+    cell = instrument.astype(np.intp) * width
+    cell += scale
     answered = ~np.isnan(value)
     # One count gives each cell's rows, rows ok and rows with a score: the cell and the two
     # flags as one key (four keys a cell).
