@@ -137,3 +137,52 @@ def test_a_failed_block_stops_a_long_background_write_at_its_next_part(
     assert time.perf_counter() - begun < 1.0 and len(parts) < 50
     assert not any("in the background" in note for note in caught.value.__notes__)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_staged_files_are_on_the_disk_before_any_moves_into_place(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from stigma_outcomes import _syncs
+
+    events: list[str] = []
+    real_flush, real_replace = _syncs._flush, os.replace
+
+    def slow_flush(path: Path) -> None:
+        time.sleep(0.05)  # the disk is slow: the move must still wait for it
+        real_flush(path)
+        events.append(f"flushed {path.name}")
+
+    def replace(src, dst) -> None:
+        events.append(f"moved {Path(dst).name}")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(_syncs, "_flush", slow_flush)
+    monkeypatch.setattr("stigma_outcomes._outputs.os.replace", replace)
+    with all_or_nothing():
+        write_text_atomic(tmp_path / "a.txt", "a")
+        write_text_atomic(tmp_path / "b.txt", "b")
+        assert not any(e.startswith("moved") for e in events)
+    assert sorted(events[:2]) == ["flushed a.txt", "flushed b.txt"]
+    assert sorted(events[2:]) == ["moved a.txt", "moved b.txt"]
+    assert (tmp_path / "b.txt").read_text() == "b"
+
+
+def test_a_file_that_cannot_reach_the_disk_moves_nothing_into_place(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import errno
+
+    from stigma_outcomes import _syncs
+
+    def failing_flush(path: Path) -> None:
+        if path.name == "b.txt":
+            raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(_syncs, "_flush", failing_flush)
+    (tmp_path / "a.txt").write_text("old")
+    with pytest.raises(OutputError) as caught, all_or_nothing():
+        write_text_atomic(tmp_path / "a.txt", "new")
+        write_text_atomic(tmp_path / "b.txt", "b")
+    assert "Input/output error" in str(caught.value) and "b.txt" in str(caught.value)
+    assert (tmp_path / "a.txt").read_text() == "old"  # the old set stays whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # no staging left

@@ -28,12 +28,13 @@ from ._formula import neutralise_frame, restore_cell
 from ._outputs import ACTIVE, PRIVATE_MODE, output_error, public_mode
 
 
-def _write_file(handle: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
-    """Write through ``write`` and make sure the bytes reached the disk."""
+def _write_file(handle: IO[bytes], write: Callable[[IO[bytes]], None], sync: bool = True) -> None:
+    """Write through ``write`` and (with ``sync``) make sure the bytes reached the disk."""
     with handle:
         write(handle)
         handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            os.fsync(handle.fileno())
 
 
 def _create(path: Path) -> IO[bytes]:
@@ -74,9 +75,12 @@ def write_atomic(
     if staging is not None:
         staged = staging.staging_file(target, private)
         try:
-            _write_file(_create(staged), write)
+            # Put on the disk on another thread while the run goes on; the set waits for
+            # it before anything moves into place.
+            _write_file(_create(staged), write, sync=False)
         except OSError as err:
             raise output_error(err, target) from None
+        staging.flush_soon(staged, target)
         return target
     if target.is_dir():
         raise output_error(OSError(errno.EISDIR, "it is a folder"), target)

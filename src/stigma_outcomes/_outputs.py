@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._digest import file_sha256
 from ._signals import signals_held
+from ._syncs import Syncs
 from .errors import InputError, OutputError
 
 if TYPE_CHECKING:
@@ -179,6 +180,7 @@ class OutputSet:
         self._closed = False
         self._abandoned = threading.Event()
         self.stale: list[Path] = []
+        self._syncs = Syncs(output_error)
 
     def check_abandoned(self) -> None:
         """Raise :class:`Abandoned` once the block that made this set has failed: a long
@@ -205,6 +207,11 @@ class OutputSet:
         staged = self.staging_folder(path.parent) / path.name
         self.staged[path] = (staged, private)
         return staged
+
+    def flush_soon(self, staged: Path, target: str | os.PathLike[str]) -> None:
+        """Start putting a closed staged file on the disk (:mod:`._syncs`); :meth:`commit`
+        waits for it before anything moves into place."""
+        self._syncs.start(staged, str(target))
 
     def staging_folder(self, folder: str | os.PathLike[str]) -> Path:
         """The temporary folder that stages the outputs bound for ``folder`` (made once).
@@ -312,6 +319,7 @@ class OutputSet:
         with signals_held():
             done = 0
             try:
+                self._syncs.wait()  # every staged file on the disk before any moves
                 for target, (staged, private) in self.staged.items():
                     os.chmod(staged, PRIVATE_MODE if private else mode_public)
                     os.replace(staged, target)
@@ -329,6 +337,7 @@ class OutputSet:
     def abort(self) -> None:
         """Remove the temporary folders and everything in them; the set takes no more files."""
         self._closed = True
+        self._syncs.close()
         for folder in self._folders.values():
             shutil.rmtree(folder, ignore_errors=True)
         self._folders.clear()
