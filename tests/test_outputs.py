@@ -186,3 +186,22 @@ def test_a_file_that_cannot_reach_the_disk_moves_nothing_into_place(
     assert "Input/output error" in str(caught.value) and "b.txt" in str(caught.value)
     assert (tmp_path / "a.txt").read_text() == "old"  # the old set stays whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # no staging left
+
+
+def test_a_long_file_is_handed_to_the_disk_while_it_is_written(tmp_path: Path, monkeypatch) -> None:
+    from stigma_outcomes import _syncs
+
+    calls: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(_syncs, "_WRITEBACK_BYTES", 1000)
+    monkeypatch.setattr(
+        _syncs,
+        "_sync_file_range",
+        lambda: lambda fd, start, n, flag: calls.append((start, n, flag)) or 0,
+    )
+    with (tmp_path / "f.bin").open("wb") as handle:
+        writeback = _syncs.Writeback(handle)
+        for _ in range(5):
+            handle.write(b"x" * 600)
+            writeback.wrote()
+    # every stretch of 1,000 bytes or more handed on once, in order, none twice
+    assert calls == [(0, 1200, 2), (1200, 1200, 2)]

@@ -26,6 +26,7 @@ from ._formula import is_formula_risk as is_formula_risk  # re-exported for call
 from ._formula import neutralise_cell as neutralise_cell
 from ._formula import neutralise_frame, restore_cell
 from ._outputs import ACTIVE, PRIVATE_MODE, output_error, public_mode
+from ._syncs import Writeback
 
 
 def _write_file(handle: IO[bytes], write: Callable[[IO[bytes]], None], sync: bool = True) -> None:
@@ -181,12 +182,14 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
             # ... unless some text holds a delimiter, quote or line break: quote all text.
             body = _csv_rows(table, delimiter, "needed")
     staging = ACTIVE.get()
+    writeback = Writeback(handle)
 
     def write_all(parts: Iterable[bytes | memoryview]) -> None:
         for part in parts:
             if staging is not None:
                 staging.check_abandoned()  # a failed run stops a long write between parts
             handle.write(part)
+            writeback.wrote()
 
     handle.write(header.getvalue().encode("utf-8"))
     start = handle.tell()
@@ -196,6 +199,7 @@ def _write_csv(handle: IO[bytes], frame: pd.DataFrame, delimiter: str) -> None:
         # A text of a later block needs quoting: the table is written quoted, from the top.
         handle.seek(start)
         handle.truncate()
+        writeback = Writeback(handle)
         write_all(_csv_rows(table, delimiter, "needed"))
 
 
