@@ -174,8 +174,14 @@ def load_responses(
     registry = registry or Registry()
     the_map = load_mapping(s.mapping)
     read_kwargs = s.read_kwargs()
+    # Instruments named outright (or by the mapping) are loaded before the exports are read:
+    # an export parsed ahead on the other core may still be under way meanwhile. Only
+    # detection from column names needs the tables.
+    named = bool(instruments or the_map.instruments)
+    resolved = resolve_instruments(instruments, [], registry, the_map) if named else []
     tables = _number_dataframes([_as_table(x, s.flavor, read_kwargs) for x in items])
-    resolved = resolve_instruments(instruments, tables, registry, the_map)
+    if not named:
+        resolved = resolve_instruments(instruments, tables, registry, the_map)
 
     frames: list[pd.DataFrame] = []
     ledgers: list[pd.DataFrame] = []
