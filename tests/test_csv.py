@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stigma_outcomes import _csv, _csv_digits, _io
+from stigma_outcomes import _csv, _csv_digits, _csv_runs, _io
 from stigma_outcomes._csv import csv_body
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,7 +119,7 @@ def test_every_fusing_limit_chunk_size_and_sample_gives_the_same_bytes(
     for limit in (1, 4, 1 << 22):
         for sample in (1, 2, 8192):
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(_csv, "_LOOKUP_LIMIT", limit)
+                patch.setattr(_csv_runs, "LOOKUP_LIMIT", limit)
                 patch.setattr(_csv, "_CHUNK_ROWS", limit + 1)
                 patch.setattr(_csv, "_BLOCK_ROWS", sample + 2)
                 # A tiny sample calls columns "mostly different values" (formatted cell by

@@ -24,16 +24,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._csv_digits import DigitBlock, DigitRun, digit_runs
+from ._csv_runs import Coded, Run, Taken, Unquotable, formatted
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-_LOOKUP_LIMIT = 1 << 22
-"""Combined codes below this are compacted through a table of flags, not a hash."""
-
-
-class _NeedsQuoting(Exception):
-    """A used value holds the delimiter, a quote or a line break."""
 
 
 def _plain_type(kind: pa.DataType) -> bool:
@@ -51,40 +45,6 @@ def _plain_type(kind: pa.DataType) -> bool:
     )
 
 
-def _formatted(values: pa.Array, delimiter: str, newlines: bool = False) -> pa.Array:
-    """Each value as Arrow's CSV writer writes it unquoted, as a binary array (each with its
-    line break when ``newlines``)."""
-    import io
-
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    sink = io.BytesIO()
-    options = pa_csv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="none")
-    try:
-        pa_csv.write_csv(pa.table({"v": values}), sink, options)
-    except pa.ArrowInvalid:
-        raise _NeedsQuoting from None
-    text = np.frombuffer(sink.getbuffer(), dtype=np.uint8)
-    ends = np.flatnonzero(text == ord("\n"))
-    if len(ends) != len(values) or (len(text) and ends[-1] != len(text) - 1):
-        raise _NeedsQuoting  # never expected: an unquoted value holds no line break
-    # Value i is the text between line break i - 1 and line break i.
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    if newlines:
-        offsets, data = np.concatenate([starts, [len(text)]]), text
-    else:
-        keep = np.ones(len(text), dtype=bool)
-        keep[ends] = False
-        offsets = np.concatenate([starts - np.arange(len(starts)), [len(text) - len(ends)]])
-        data = text[keep]
-    return pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(),
-        len(values),
-        [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(data)],
-    )
-
-
 _SAMPLE = 8192
 """Rows of a long column looked at to tell a column of few values from one of many."""
 
@@ -99,189 +59,6 @@ def _mostly_distinct(column: pa.Array) -> bool:
         return False
     distinct = pc.count_distinct(column.slice(0, _SAMPLE), mode="all").as_py()
     return distinct > _SAMPLE // 2
-
-
-_INTEGER_SPAN = 4096
-"""Integer columns whose values span at most this many numbers are coded by subtraction."""
-
-
-class _Coded:
-    """A column of few values, cut into blocks: each block's row codes, and the text of each
-    code. A dictionary's texts are made once for the whole table (a block's rows use codes
-    of the same dictionary), and so are those of integers of a short span (coded by
-    subtraction, not hashed); other columns are encoded block by block."""
-
-    def __init__(self, column: pa.Array, delimiter: str) -> None:
-        import pyarrow as pa
-
-        self.column, self.delimiter = column, delimiter
-        self.texts: pa.Array | None = None
-        self.rank: np.ndarray | None = None
-        self.null_code: int | None = None
-        self.lowest: np.int64 | None = None
-        if pa.types.is_integer(column.type):
-            self._integer_span()
-        if not pa.types.is_dictionary(column.type):
-            return
-        dictionary = column.dictionary
-        if column.indices.null_count:
-            dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
-            self.null_code = len(dictionary) - 1
-        try:
-            self.texts = _formatted(dictionary, delimiter)
-        except _NeedsQuoting:
-            # A categorical's unused categories are never written, so never need quoting.
-            used = np.bincount(self._codes(column), minlength=len(dictionary)) > 0
-            if used.all():
-                raise
-            self.rank = np.cumsum(used) - 1
-            self.texts = _formatted(dictionary.filter(pa.array(used)), delimiter)
-
-    def _integer_span(self) -> None:
-        """Texts of every whole number from the column's least to its greatest (and a
-        blank), made once, when they are few."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        low, high = (value.as_py() for value in pc.min_max(self.column).values())
-        if low is None or high - low >= _INTEGER_SPAN:
-            return
-        kind = np.dtype(self.column.type.to_pandas_dtype())
-        # In int64 arithmetic, which wraps: a uint64 beyond int64's range comes back whole
-        # when cast to the column's type, and differences below the span are exact.
-        lowest = np.array([low], dtype=kind).astype(np.int64)[0]
-        numbers = pa.array((np.arange(high - low + 1, dtype=np.int64) + lowest).astype(kind))
-        if self.column.null_count:
-            numbers = pa.concat_arrays([numbers, pa.nulls(1, numbers.type)])
-            self.null_code = high - low + 1
-        self.lowest, self.texts = lowest, _formatted(numbers, self.delimiter)
-
-    def _codes(self, part: pa.Array) -> np.ndarray:
-        if self.lowest is not None:
-            codes = part.fill_null(0).to_numpy().astype(np.int64)
-            with np.errstate(over="ignore"):
-                codes -= self.lowest
-            if part.null_count:
-                codes[part.is_null().to_numpy(zero_copy_only=False)] = self.null_code
-            return codes
-        indices = part.indices
-        if indices.null_count:
-            indices = indices.fill_null(self.null_code)
-        return indices.to_numpy()
-
-    def block(self, start: int, stop: int) -> tuple[np.ndarray, pa.Array, bool]:
-        """Row codes of rows ``start:stop``, the text of each code, and whether those texts
-        are the whole table's (the same object for every block)."""
-        import pyarrow.compute as pc
-
-        part = self.column.slice(start, stop - start)
-        if self.texts is not None:
-            codes = self._codes(part)
-            return (codes if self.rank is None else self.rank[codes]), self.texts, True
-        encoded = pc.dictionary_encode(part, null_encoding="encode")
-        codes, texts, _ = _Coded(encoded, self.delimiter).block(0, len(part))
-        return codes, texts, False
-
-
-def _compacted(combined: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
-    """Codes renumbered 0, 1, … over the values that occur, and those values, ascending."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if span <= _LOOKUP_LIMIT:
-        seen = np.zeros(span, dtype=bool)
-        seen[combined] = True
-        rank = np.cumsum(seen, dtype=np.int32) - 1
-        return np.take(rank, combined), np.flatnonzero(seen)
-    encoded = pc.dictionary_encode(pa.array(combined))
-    return encoded.indices.to_numpy(), encoded.dictionary.to_numpy()
-
-
-class _Run:
-    """Neighbouring columns fused into one piece of the line: a code per row (``key``), and
-    per code the code of each column (``parts``)."""
-
-    def __init__(self, codes: np.ndarray, texts: pa.Array, whole: bool = False) -> None:
-        self.key = codes
-        self.size = len(texts)
-        self.parts = [np.arange(len(texts))]
-        self.texts = [texts]
-        self._own = False  # whether ``key`` is this run's own array (changed in place)
-        # Whether every text is the whole table's and the codes are the first column's:
-        # then the run's texts are the same in every block (made once, see ``taken``).
-        self.whole = whole
-
-    def absorb(self, codes: np.ndarray, texts: pa.Array, most: int, whole: bool = False) -> bool:
-        """Fuse one more column if the combinations stay at most ``most`` (or do not grow)."""
-        width = len(texts)
-        if width == 1:
-            self.parts.append(np.zeros(self.size, dtype=np.int64))
-            self.texts.append(texts)
-            self.whole = self.whole and whole
-            return True
-        if self.size > most:
-            return False
-        span = self.size * width
-        wide = np.int32 if span < 2**31 else np.int64
-        # The run's own key is changed in place (and changed back if the column is refused).
-        own = self._own and self.key.dtype == wide and self.key.flags.writeable
-        combined = self.key if own else self.key.astype(wide)
-        combined *= wide(width)
-        combined += codes
-        if span <= most:
-            # Few enough whatever occurs: every combination keeps its place, uncounted.
-            grid = np.arange(span)
-            self.key, self.size, self._own, self.whole = combined, span, True, False
-            self.parts = [part[grid // width] for part in self.parts] + [grid % width]
-            self.texts.append(texts)
-            return True
-        key, combos = _compacted(combined, span)
-        if len(combos) > max(most, self.size, width):
-            if own:
-                self.key -= codes
-                self.key //= wide(width)
-            return False
-        self.key, self.size, self._own, self.whole = key, len(combos), True, False
-        self.parts = [part[combos // width] for part in self.parts] + [combos % width]
-        self.texts.append(texts)
-        return True
-
-    def _compact(self) -> None:
-        """Keep only the combinations that occur (before their texts are made)."""
-        key, combos = _compacted(self.key, self.size)
-        if len(combos) < self.size:
-            self.key, self.size = key, len(combos)
-            self.parts = [part[combos] for part in self.parts]
-
-    def taken(self, delimiter: bytes, end: bytes, made: dict) -> _Taken:
-        """The text of each combination (its columns' texts joined, ``end`` appended),
-        taken by each row's code. A run of the whole table's texts is joined once for every
-        block (kept in ``made``); any other keeps only the combinations that occur."""
-        if self.whole:
-            # The texts live as long as the table's columns: their ids name them.
-            name = (*map(id, self.texts), end)
-            if name not in made:
-                made[name] = self._joined(delimiter, end)
-            return _Taken(made[name], self.key)
-        if len(self.texts) > 1:
-            self._compact()
-        return _Taken(self._joined(delimiter, end), self.key)
-
-    def _joined(self, delimiter: bytes, end: bytes) -> pa.Array:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        columns = [
-            texts.take(pa.array(part)) for texts, part in zip(self.texts, self.parts, strict=True)
-        ]
-        if end:
-            ends = pa.array([end] * self.size, pa.large_binary())
-            nothing = pa.scalar(b"", pa.large_binary())
-            columns[-1] = pc.binary_join_element_wise(columns[-1], ends, nothing)
-        if len(columns) == 1:
-            return columns[0]
-        joiner = pa.scalar(delimiter, pa.large_binary())
-        return pc.binary_join_element_wise(*columns, joiner)
 
 
 _CHUNK_ROWS = 65_536
@@ -331,24 +108,24 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     if 4 * sum(distinct) > len(columns):
         return None  # mostly values met once: nothing to gain over Arrow's writer
     try:
-        prepared: list[pa.Array | _Coded | DigitRun] = []
+        prepared: list[pa.Array | Coded | DigitRun] = []
         for i, values in enumerate(columns):
             if i in runs:
                 run = runs[i]
                 ends_line = run.stop == len(columns)
                 prepared.append(DigitRun([columns[j] for j in run], delimiter, ends_line))
             elif i not in in_runs:
-                prepared.append(values if distinct[i] else _Coded(values, delimiter))
+                prepared.append(values if distinct[i] else Coded(values, delimiter))
         # The first block is coded here, so that a table of one block is refused up front.
         made: dict = {}
         first = _pieces(prepared, 0, min(rows, _BLOCK_ROWS), delimiter, made)
-    except _NeedsQuoting:
+    except Unquotable:
         return None
     return _blocks(first, prepared, rows, delimiter, made)
 
 
 def _pieces(
-    prepared: list[pa.Array | _Coded | DigitRun],
+    prepared: list[pa.Array | Coded | DigitRun],
     start: int,
     stop: int,
     delimiter: str,
@@ -358,29 +135,29 @@ def _pieces(
     (``made``: the texts of whole-table runs, kept from block to block)."""
     most = max((stop - start) // 8, 1)
     last = len(prepared) - 1
-    parts: list[_Run | _Piece] = []
+    parts: list[Run | _Piece] = []
     for i, column in enumerate(prepared):
         if isinstance(column, DigitRun):
             parts.append(column.block(start))
             continue
-        if not isinstance(column, _Coded):
+        if not isinstance(column, Coded):
             part = column.slice(start, stop - start)
-            parts.append(_Sliced(_formatted(part, delimiter, newlines=i == last)))
+            parts.append(_Sliced(formatted(part, delimiter, newlines=i == last)))
             continue
         codes, texts, whole = column.block(start, stop)
         run = parts[-1] if parts else None
-        if not isinstance(run, _Run) or not run.absorb(codes, texts, most, whole):
-            parts.append(_Run(codes, texts, whole))
+        if not isinstance(run, Run) or not run.absorb(codes, texts, most, whole):
+            parts.append(Run(codes, texts, whole))
     separator = delimiter.encode()
     return [
-        part.taken(separator, end, made) if isinstance(part, _Run) else part
+        part.taken(separator, end, made) if isinstance(part, Run) else part
         for part, end in zip(parts, [b""] * (len(parts) - 1) + [b"\n"], strict=True)
     ]
 
 
 def _blocks(
     first: list[_Piece],
-    prepared: list[pa.Array | _Coded | DigitRun],
+    prepared: list[pa.Array | Coded | DigitRun],
     rows: int,
     delimiter: str,
     made: dict,
@@ -391,7 +168,7 @@ def _blocks(
         stop = min(start + _BLOCK_ROWS, rows)
         try:
             pieces = _pieces(prepared, start, stop, delimiter, made)
-        except _NeedsQuoting:
+        except Unquotable:
             raise NeedsQuoting from None
         yield from _lines(pieces, stop - start, separator)
 
@@ -406,19 +183,7 @@ class _Sliced:
         return self.texts.slice(start, stop - start)
 
 
-class _Taken:
-    """A piece of every line: a text per code, and each row's code."""
-
-    def __init__(self, texts: pa.Array, key: np.ndarray) -> None:
-        self.texts, self.key = texts, key
-
-    def text(self, start: int, stop: int) -> pa.Array:
-        import pyarrow as pa
-
-        return self.texts.take(pa.array(self.key[start:stop]))
-
-
-_Piece = _Taken | _Sliced | DigitBlock
+_Piece = Taken | _Sliced | DigitBlock
 """A piece of every line, each row's text of it taken with ``text(start, stop)``."""
 
 
