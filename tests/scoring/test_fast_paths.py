@@ -345,3 +345,33 @@ def test_float_codes_written_into_a_given_array_equal_those_returned(
     got = as_float_codes(given_codes, out=out)
     assert got is out
     np.testing.assert_array_equal(got, as_float_codes(given_codes))
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**16),
+    items=st.sampled_from([3, 12, 300]),
+    neighbours=st.booleans(),
+)
+def test_compact_totals_equal_the_float_totals(seed: int, items: int, neighbours: bool) -> None:
+    # int8 sums (narrow under 256 items, wide above; a view for neighbouring items) against
+    # the float path's masked products, on codes at both ends of int8.
+    from stigma_outcomes.scoring._numerics import _totals
+    from stigma_outcomes.scoring.decode import NO_ANSWER, as_float_codes
+
+    rng = np.random.default_rng(seed)
+    keyed = rng.integers(-127, 128, size=(items, 40)).astype(np.int8)
+    keyed[rng.random(keyed.shape) < 0.3] = NO_ANSWER
+    keyed[:, 0] = NO_ANSWER  # a respondent who answered nothing
+    keyed[:, 1] = 127
+    weights = np.zeros((3, items))
+    weights[0] = 1.0
+    if neighbours:
+        weights[1, 1 : items // 2 + 1] = 1.0
+    else:
+        weights[1, ::2] = 1.0
+    weights[2, rng.choice(items, size=max(items // 3, 1), replace=False)] = 1.0
+    compact_totals, compact_counts = _totals(keyed, weights, compact=True)
+    float_totals, float_counts = _totals(as_float_codes(keyed), weights, compact=False)
+    np.testing.assert_array_equal(compact_totals, float_totals)
+    np.testing.assert_array_equal(compact_counts, float_counts)

@@ -62,40 +62,28 @@ def content_reasons(frame: pd.DataFrame, columns: list | None = None) -> dict[st
         return pc.count_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
 
     lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(float)
-    table = pd.DataFrame(
-        {
-            "col": owner,
-            "n": 1,
-            "email": match(_EMAIL_RE),
-            "ip": match(_IPV4_RE),
-            "phone": (
-                match(_PHONE_RE) & ~match(_DATE_RE) & ~match(_NUMBER_RE) & (count(r"\d") >= 7)
-            ),
-            "person": match(_PERSON_RE),
-            "date": match(_DATE_RE),
-            "length": lengths,
-            "letters": count(r"\pL") / np.maximum(lengths, 1),
-            "words": count(r"\s+") + 1.0,
-        }
-    )
-    stats = table.groupby("col").agg(
-        n=("n", "sum"),
-        email=("email", "mean"),
-        ip=("ip", "mean"),
-        phone=("phone", "mean"),
-        person=("person", "mean"),
-        date=("date", "mean"),
-        length=("length", "mean"),
-        letters=("letters", "mean"),
-        words=("words", "mean"),
-    )
-    distinct = pd.Series(
-        pd.DataFrame({"col": owner, "v": values.to_numpy(zero_copy_only=False)})
-        .drop_duplicates()
-        .groupby("col")
-        .size()
-    )
-    stats["distinct"] = distinct.reindex(stats.index).to_numpy() / stats["n"].to_numpy()
+    cells = {
+        "email": match(_EMAIL_RE),
+        "ip": match(_IPV4_RE),
+        "phone": (match(_PHONE_RE) & ~match(_DATE_RE) & ~match(_NUMBER_RE) & (count(r"\d") >= 7)),
+        "person": match(_PERSON_RE),
+        "date": match(_DATE_RE),
+        "length": lengths,
+        "letters": count(r"\pL") / np.maximum(lengths, 1),
+        "words": count(r"\s+") + 1.0,
+    }
+    # Each column's share of cells that pass each test, counted with bincount (a pandas
+    # group-by took a third of the scan's time), and of distinct values among its cells.
+    width = len(text)
+    n = np.bincount(owner, minlength=width)
+    seen = np.flatnonzero(n)
+    stats = pd.DataFrame({"n": n[seen]}, index=seen)
+    for name, per_cell in cells.items():
+        stats[name] = np.bincount(owner, weights=per_cell, minlength=width)[seen] / n[seen]
+    codes = pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    pairs = np.unique(owner.astype(np.int64) * (int(codes.max()) + 1) + codes)
+    distinct = np.bincount(pairs // (int(codes.max()) + 1), minlength=width)
+    stats["distinct"] = distinct[seen] / n[seen]
     reasons = _judge(stats)
     found = {str(text[int(p)]): str(r) for p, r in zip(stats.index, reasons, strict=True) if r}
     return {str(c): found[str(c)] for c in names if str(c) in found}

@@ -131,10 +131,18 @@ def _totals(keyed: np.ndarray, weights: np.ndarray, compact: bool) -> tuple[np.n
         # and a third of their cost (no float copies of the items).
         for s, row in enumerate(weights):
             members = np.flatnonzero(row)
-            block = keyed[members]
-            answered = np.count_nonzero(block != NO_ANSWER, axis=0)
-            counts[s] = answered
-            totals[s] = block.sum(axis=0, dtype=np.int32) - NO_ANSWER * (len(members) - answered)
+            k = len(members)
+            if k and members[-1] - members[0] == k - 1:
+                block = keyed[members[0] : members[-1] + 1]  # neighbours: a view, no copy
+            else:
+                block = keyed[members]
+            # Narrow sums where they cannot overflow (under 256 items, every sum of int8
+            # codes and every count fits int16): a third of the time of int32 and int64.
+            wide = np.int16 if k < 256 else np.int64
+            missing = np.add.reduce(block == NO_ANSWER, axis=0, dtype=wide)
+            counts[s] = k - missing
+            # Each unanswered item added NO_ANSWER to the plain sum: take it back out.
+            totals[s] = block.sum(axis=0, dtype=wide) - NO_ANSWER * missing
         return totals, counts
     weights32 = weights.astype(np.float32)
     items_per_scale = weights32.sum(axis=1, keepdims=True)
