@@ -82,29 +82,38 @@ def scale_ledger(
     not_given: np.ndarray | None = None,
 ) -> pd.DataFrame:
     frame = responses.frame
-    parts = []
+    # Every scale's rows gathered first, then one look-up per column and one frame: a frame
+    # per scale cost more than the rows in it.
+    rows, scales, values = [], [], []
     for out in outputs:
-        rows = np.flatnonzero(~out.ok if not_given is None else ~out.ok & ~not_given)
-        if len(rows) == 0:
+        at = np.flatnonzero(~out.ok if not_given is None else ~out.ok & ~not_given)
+        if len(at) == 0:
             continue
         need = out.scale.required_answers()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "file": _at(frame, "_file", rows),
-                    "row": _at(frame, "_row", rows),
-                    "participant_id": _at(frame, "participant_id", rows),
-                    "wave": _at(frame, "wave", rows),
-                    "instrument": instrument.id,
-                    "scale": out.scale.id,
-                    "value": pd.Series(out.answered[rows]).astype(str).to_numpy(dtype=object)
-                    + f" of {len(out.scale.items)} answered (needs {need})",
-                    "problem": INSUFFICIENT,
-                    "action": "no_score",
-                }
-            )
+        rows.append(at)
+        scales.append(np.full(len(at), out.scale.id, dtype=object))
+        values.append(
+            pd.Series(out.answered[at]).astype(str).to_numpy(dtype=object)
+            + f" of {len(out.scale.items)} answered (needs {need})"
         )
-    return ledger_frame(pd.concat(parts, ignore_index=True)) if parts else ledger_frame([])
+    if not rows:
+        return ledger_frame([])
+    at = np.concatenate(rows)
+    return ledger_frame(
+        pd.DataFrame(
+            {
+                "file": _at(frame, "_file", at),
+                "row": _at(frame, "_row", at),
+                "participant_id": _at(frame, "participant_id", at),
+                "wave": _at(frame, "wave", at),
+                "instrument": instrument.id,
+                "scale": np.concatenate(scales),
+                "value": np.concatenate(values),
+                "problem": INSUFFICIENT,
+                "action": "no_score",
+            }
+        )
+    )
 
 
 def alerts_frame(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFrame:
