@@ -215,9 +215,12 @@ def _sheet_from_arrow(table: pa.Table, file: Path, meta: dict, skip: int = 0) ->
 
     numbers = np.arange(1 + skip, table.num_rows + 1 + skip, dtype=np.int64)
     keep = None
-    for column in table.columns:
-        valid = pc.is_valid(column)
-        keep = valid if keep is None else pc.or_(keep, valid)
+    # A row is blank when every cell is; a column without a blank cell (an ID column, say)
+    # rules that out for every row, without a pass over the others.
+    if all(column.null_count for column in table.columns):
+        for column in table.columns:
+            valid = pc.is_valid(column)
+            keep = valid if keep is None else pc.or_(keep, valid)
     blank = 0
     if keep is not None and not pc.all(keep).as_py():
         mask = keep.to_numpy(zero_copy_only=False)
