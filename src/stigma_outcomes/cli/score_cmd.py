@@ -195,14 +195,15 @@ def _started_up(exports: list[Path]) -> Iterator[None]:
     from ..ingest.formats._started import reading_ahead
 
     freeze = gc.get_freeze_count() == 0
-    # The parse's own modules (numpy, Arrow) first, here, where the import has the GIL to
-    # itself: begun by the read-ahead thread, it shared the GIL with pandas' import here
-    # and the parse started 0.1 s late, to end after the imports.
-    importlib.import_module("..ingest.formats.text", __package__)
-    with reading_ahead(exports):
+    with contextlib.ExitStack() as started:
         enabled = gc.isenabled()
         gc.disable()
         try:
+            # The parse's own modules (numpy, Arrow) first, here, where the import has the
+            # GIL to itself: begun by the read-ahead thread, it shared the GIL with pandas'
+            # import here and the parse started 0.1 s late, to end after the imports.
+            importlib.import_module("..ingest.formats.text", __package__)
+            started.enter_context(reading_ahead(exports))
             for module in _HEAVY_IMPORTS:
                 importlib.import_module(module, __package__)
         finally:
