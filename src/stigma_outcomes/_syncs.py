@@ -6,7 +6,9 @@ at the end of a 58 MB score file it held the writing thread 33 ms. Here each sta
 flushed on a thread of its own as soon as it is closed, while the run writes its next file;
 :meth:`Syncs.wait` (called before anything moves into place) waits for them all and raises
 the first failure as the :class:`~stigma_outcomes.errors.OutputError` the write would have
-raised. Several flushes at once also share the file system's journal commits.
+raised. Several flushes at once also share the file system's journal commits. And
+:class:`Writeback` asks the kernel to start writing a long file out while it is still being
+written, so that its flush finds little left to do.
 
 A leaf module: it imports nothing from the package (the error is worded by the caller's
 ``error`` function, :func:`stigma_outcomes._outputs.output_error`).
