@@ -37,8 +37,9 @@ _WRITEBACK_BYTES = 8 << 20
 
 
 def _flush(path: Path) -> None:
-    """Make the file's written bytes durable (any descriptor of the file flushes it)."""
-    fd = os.open(path, os.O_RDONLY)
+    """Make the file's written bytes durable. Opened for writing (nothing is written, the
+    file is not truncated): Windows flushes only a descriptor that may write."""
+    fd = os.open(path, os.O_WRONLY)
     try:
         os.fsync(fd)
     finally:
