@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..instruments.schema import Instrument
+from ._stacking import category_codes
 from .table import ledger_frame
 
 # The policies (DuplicatePolicy) are declared in stigma_outcomes._load_choices.
@@ -34,8 +35,8 @@ def _apply_duplicates(
     frame: pd.DataFrame, instruments: list[Instrument], policy: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = frame[["participant_id", "wave"]]
-    pid_codes, _ = _codes_of(frame["participant_id"])
-    wave_codes, n_waves = _codes_of(frame["wave"])
+    pid_codes, _ = _wide_codes(frame["participant_id"])
+    wave_codes, n_waves = _wide_codes(frame["wave"])
     # One code per (ID, wave); a missing one (−1) is a value of its own, as in pandas.
     key = pd.Series((pid_codes + 1) * (n_waves + 1) + (wave_codes + 1))
     dup_any = _repeated(key.to_numpy())
@@ -114,8 +115,8 @@ def _one_wave_rows(ids: pd.Series, waves: pd.Series) -> np.ndarray:
     A participant × wave table of seen flags is summed per participant: linear, with no
     grouping of a million IDs.
     """
-    pid, n_pid = _codes_of(ids)
-    wave, n_wave = _codes_of(waves)
+    pid, n_pid = _wide_codes(ids)
+    wave, n_wave = _wide_codes(waves)
     width = max(n_wave, 1)
     if n_pid * width > 8 * len(pid) + 1024:  # many waves (repeat occasions): group instead
         frame = pd.DataFrame({"id": pid, "wave": pd.Series(wave).where(wave >= 0)})
@@ -128,13 +129,10 @@ def _one_wave_rows(ids: pd.Series, waves: pd.Series) -> np.ndarray:
     return np.append(n_waves, 0)[pid] == 1  # code −1 (no ID) reads the appended 0
 
 
-def _codes_of(values: pd.Series) -> tuple[np.ndarray, int]:
-    """Integer codes (−1 missing) and their number: a categorical's own, else factorized."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.array.codes.astype(np.int64)
-        return codes, len(values.cat.categories)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes.astype(np.int64), len(uniques)
+def _wide_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes (−1 missing) as int64, ready to multiply into keys, and their number."""
+    codes, coded = category_codes(values)
+    return codes.astype(np.int64), len(coded)
 
 
 def _repeated(key: np.ndarray) -> np.ndarray:

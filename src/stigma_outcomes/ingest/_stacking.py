@@ -30,6 +30,22 @@ def _as_category(values: pd.Series) -> pd.Categorical:
     return pd.Categorical.from_codes(_narrow(codes, len(uniques)), dtype=dtype, validate=False)
 
 
+def category_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's integer code (−1 missing) and the values coded: a categorical's own codes
+    and categories (nothing hashed again), else ``pd.factorize``'s.
+
+    Examples
+    --------
+    >>> codes, coded = category_codes(pd.Series(["b", None, "b", "a"]))
+    >>> codes.tolist(), list(coded)
+    ([0, -1, 0, 1], ['b', 'a'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Index(uniques)
+
+
 def _narrow(codes: np.ndarray, n_categories: int) -> np.ndarray:
     """Category codes in the smallest integer type that holds them, as pandas would."""
     for kind in (np.int8, np.int16, np.int32):

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import write_table
+from ..ingest._stacking import category_codes
 from ._layout import SCORE_COLUMNS as SCORE_COLUMNS  # re-exported: scoring's public list
 from ._layout import ScaleColumns as ScaleColumns
 from ._layout import ScoreLayout as ScoreLayout
@@ -220,14 +221,6 @@ class ScoreResult:
             write_table(self.alerts, alerts)
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Each row's code (-1 missing) and the values coded: a categorical's own, else found
-    by ``pd.factorize`` (unused categories are counted in no group)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), column.cat.categories
-    return pd.factorize(column)
-
-
 def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     """Each scale's rows with a score and without one, and its mean score, in the order the
     scales first appear (as ``groupby(sort=False)``).
@@ -242,8 +235,8 @@ def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     >>> _per_scale(s)[0]
     {'instrument': 'a', 'scale': 't', 'n_ok': 1, 'n_no_score': 1, 'mean': 2.0}
     """
-    instrument, instruments = _codes(scores["instrument"])
-    scale, scales = _codes(scores["scale"])
+    instrument, instruments = category_codes(scores["instrument"])
+    scale, scales = category_codes(scores["scale"])
     ok = (scores["status"] == "ok").to_numpy(dtype=bool)
     value = scores["score"].to_numpy(dtype=float)
     keyed = (instrument >= 0) & (scale >= 0)  # rows without a key are in no group
