@@ -19,14 +19,11 @@ def demo_command(
 ) -> None:
     """Run the pipeline on the synthetic sample exports and say where the report is."""
     import gc
-    import os
 
     from ..report import chart_worker
+    from ._common import one_blas_thread
 
-    # The sample is a few hundred rows: a second BLAS thread has nothing to share, yet it
-    # spins after each call on the core the chart child draws on (0.26 s of CPU, 0.07 s of
-    # wall in alternating runs). Set before numpy loads; a user's own setting wins.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    one_blas_thread()  # the sample is a few hundred rows
 
     # First, before anything heavy is imported: a child that draws the charts, importing
     # matplotlib while this process reads, scores and compares.

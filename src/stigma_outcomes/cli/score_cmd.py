@@ -14,7 +14,7 @@ import typer
 
 from .._load_choices import DESCRIPTIONS as LOAD
 from .._load_choices import DuplicatePolicy
-from ._common import InstrumentsDir, echo_json, sheet_option
+from ._common import InstrumentsDir, echo_json, one_blas_thread, sheet_option
 
 
 def register(app: typer.Typer) -> None:
@@ -95,11 +95,7 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Score every participant on the instruments' scales; write scores, ledger and alerts."""
-    # Scoring makes no matrix product worth a second BLAS thread, yet OpenBLAS's threads,
-    # started when numpy loads, spin on the core the read-ahead parses on (0.13 s of CPU of
-    # 1.9 s at 200,000 × 60, 7 alternating runs). Set before numpy loads; a user's own
-    # setting wins.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    one_blas_thread()
     # Arrow parses the exports on the idle core while the heavy imports hold the GIL.
     with _started_up(exports):
         from .._outputs import all_or_nothing, check_output_paths
