@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stigma_outcomes import _csv, _csv_digits, _csv_runs, _io
+from stigma_outcomes._arrow_cells import integer_range
 from stigma_outcomes._csv import csv_body
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -211,13 +212,17 @@ def test_digit_runs_give_the_bytes_of_arrows_writer_at_any_offset(monkeypatch) -
             assert _body(table, "\t") == _arrow_writer(table, "\t")
 
 
+def _ranges(columns: list[pa.Array]) -> list[tuple[int, int] | None]:
+    return [integer_range(column) for column in columns]
+
+
 def test_what_makes_a_digit_run() -> None:
     ints = [pa.array([0, 9]), pa.array([None, 3], pa.int8()), pa.array([None, None], pa.int16())]
-    assert _csv_digits.digit_runs(ints, ",") == [range(0, 3)]
-    assert _csv_digits.digit_runs(ints, ",", shortest=4) == []
-    assert _csv_digits.digit_runs(ints, "0") == []  # a digit delimiter could not be told apart
+    assert _csv_digits.digit_runs(_ranges(ints), ",") == [range(0, 3)]
+    assert _csv_digits.digit_runs(_ranges(ints), ",", shortest=4) == []
+    assert _csv_digits.digit_runs(_ranges(ints), "0") == []  # a digit delimiter: ambiguous
     others = [pa.array([-1, 2]), pa.array([10, 1]), pa.array([1.0, 2.0]), pa.array(["1", "2"])]
-    assert _csv_digits.digit_runs([ints[0], *others, ints[1]], ",") == []
+    assert _csv_digits.digit_runs(_ranges([ints[0], *others, ints[1]]), ",") == []
     wide = [pa.array([1, None, 9], pa.int8())] * 300  # wider than a byte counts
     table = pa.table({f"c{i}": column for i, column in enumerate(wide)})
     assert _body(table, ",") == _arrow_writer(table)

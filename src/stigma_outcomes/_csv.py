@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._arrow_cells import integer_range
 from ._csv_digits import DigitBlock, DigitRun, digit_runs
 from ._csv_runs import Coded, Run, Taken, Unquotable, formatted
 
@@ -102,7 +103,8 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
     ):
         return None
     columns = [column.chunk(0) for column in table.columns]
-    runs = {run.start: run for run in digit_runs(columns, delimiter)}
+    ranges = [integer_range(values) for values in columns]  # once, for both uses below
+    runs = {run.start: run for run in digit_runs(ranges, delimiter)}
     in_runs = {i for run in runs.values() for i in run}
     distinct = [i not in in_runs and _mostly_distinct(values) for i, values in enumerate(columns)]
     if 4 * sum(distinct) > len(columns):
@@ -115,7 +117,7 @@ def csv_body(table: pa.Table, delimiter: str) -> Iterator[memoryview] | None:
                 ends_line = run.stop == len(columns)
                 prepared.append(DigitRun([columns[j] for j in run], delimiter, ends_line))
             elif i not in in_runs:
-                prepared.append(values if distinct[i] else Coded(values, delimiter))
+                prepared.append(values if distinct[i] else Coded(values, delimiter, ranges[i]))
         # The first block is coded here, so that a table of one block is refused up front.
         made: dict = {}
         first = _pieces(prepared, 0, min(rows, _BLOCK_ROWS), delimiter, made)

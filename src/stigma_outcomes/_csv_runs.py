@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._arrow_cells import present
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -69,7 +71,9 @@ class Coded:
     of the same dictionary), and so are those of integers of a short span (coded by
     subtraction, not hashed); other columns are encoded block by block."""
 
-    def __init__(self, column: pa.Array, delimiter: str) -> None:
+    def __init__(
+        self, column: pa.Array, delimiter: str, span: tuple[int, int] | None = None
+    ) -> None:
         import pyarrow as pa
 
         self.column, self.delimiter = column, delimiter
@@ -77,8 +81,8 @@ class Coded:
         self.rank: np.ndarray | None = None
         self.null_code: int | None = None
         self.lowest: np.int64 | None = None
-        if pa.types.is_integer(column.type):
-            self._integer_span()
+        if span is not None:  # an integer column's least and greatest value
+            self._integer_span(*span)
         if not pa.types.is_dictionary(column.type):
             return
         dictionary = column.dictionary
@@ -95,14 +99,12 @@ class Coded:
             self.rank = np.cumsum(used) - 1
             self.texts = formatted(dictionary.filter(pa.array(used)), delimiter)
 
-    def _integer_span(self) -> None:
+    def _integer_span(self, low: int, high: int) -> None:
         """Texts of every whole number from the column's least to its greatest (and a
         blank), made once, when they are few."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        low, high = (value.as_py() for value in pc.min_max(self.column).values())
-        if low is None or high - low >= INTEGER_SPAN:
+        if high - low >= INTEGER_SPAN:
             return
         kind = np.dtype(self.column.type.to_pandas_dtype())
         # In int64 arithmetic, which wraps: a uint64 beyond int64's range comes back whole
@@ -119,8 +121,9 @@ class Coded:
             codes = part.fill_null(0).to_numpy().astype(np.int64)
             with np.errstate(over="ignore"):
                 codes -= self.lowest
-            if part.null_count:
-                codes[part.is_null().to_numpy(zero_copy_only=False)] = self.null_code
+            valid = present(part)
+            if valid is not None:
+                codes[~valid] = self.null_code
             return codes
         indices = part.indices
         if indices.null_count:

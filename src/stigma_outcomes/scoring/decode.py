@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._arrow_cells import present
 from ..instruments.checks import normalise_label
 from ..instruments.schema import Instrument, Item, code_key
 
@@ -290,7 +291,7 @@ def _single_digits(values: pa.Array) -> np.ndarray | None:
     else:
         return None
     n = len(values)
-    validity, offsets_buffer, data_buffer = values.buffers()
+    _, offsets_buffer, data_buffer = values.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=width)[values.offset : values.offset + n + 1]
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
     if data is None or not len(data):
@@ -301,12 +302,9 @@ def _single_digits(values: pa.Array) -> np.ndarray | None:
         np.subtract(index, np.uint8(ord("0")), out=index)
         np.minimum(index, np.uint8(10), out=index)
         np.putmask(index, np.diff(offsets) != 1, np.uint8(10))
-    if values.null_count:
-        # Blanks from the validity bitmap's bits (a tenth of the time of is_null()).
-        skip = values.offset % 8
-        bits = np.frombuffer(validity, dtype=np.uint8)[values.offset // 8 :]
-        present = np.unpackbits(bits, count=skip + n, bitorder="little")[skip:]
-        np.putmask(index, present == 0, np.uint8(11))
+    valid = present(values)  # from the validity bitmap's bits
+    if valid is not None:
+        np.putmask(index, ~valid, np.uint8(11))
     return index
 
 
