@@ -108,23 +108,26 @@ def test_single_digits_read_from_arrow_bytes_decode_as_their_text(
         np.testing.assert_array_equal(got[1], want[1])
 
 
-def test_single_digits_at_every_bitmap_offset() -> None:
-    # Blanks come from the validity bitmap's bits, which a slice starts mid-byte.
-    from stigma_outcomes.scoring.decode import _single_digits
+def test_single_byte_keys_at_every_offset() -> None:
+    # A slice starts mid-buffer: keys come from the offsets at the slice's start.
+    from stigma_outcomes.scoring.decode import _single_bytes
 
     rng = np.random.default_rng(3)
-    pool = np.array([*"0123456789", "12", "x", "", None], dtype=object)
+    pool = np.array([*"0123456789", "12", "x", "é", "", None], dtype=object)
     cells = list(rng.choice(pool, 200))
-    whole = pa.array([None if c == "" else c for c in cells], pa.large_string())
+    whole = pa.array(cells, pa.large_string())
     for start in range(17):
         for length in (0, 1, 9, 64, 183 - start):
             part = whole.slice(start, length)
             want = [
-                11 if c is None or c == "" else (int(c) if len(c) == 1 and c.isdigit() else 10)
+                ord(c) if c is not None and len(c.encode()) == 1 else None
                 for c in cells[start : start + length]
             ]
-            assert _single_digits(part).tolist() == want
-            assert _single_digits(part.cast(pa.string())).tolist() == want
+            for kind in (pa.large_string(), pa.string()):
+                keys = _single_bytes(part.cast(kind)).tolist()
+                # one-byte cells keep their byte; every other cell has a key of 128 or more
+                assert [k if k < 128 else None for k in keys] == want
+    assert _single_bytes(pa.array([1, 2])) is None
 
 
 def _reference_texts(values: pd.Series) -> pd.Series:
