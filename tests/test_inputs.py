@@ -91,6 +91,34 @@ def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
         read_yaml_file(path)
 
 
+@pytest.mark.parametrize("parser", ["libyaml", "pyyaml"])
+def test_both_parsers_read_alike_and_refuse_alike(parser: str) -> None:
+    # libyaml parses when PyYAML has it; PyYAML's own parser is the fallback.
+    import yaml
+
+    from stigma_outcomes import _safe_yaml
+    from stigma_outcomes.instruments.registry import _Loader
+
+    make = _safe_yaml._bounded_loader if parser == "libyaml" else _safe_yaml._composing_loader
+    if parser == "libyaml" and not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("this PyYAML was built without libyaml")
+
+    def load(text: str, base: type = yaml.SafeLoader) -> object:
+        return yaml.load(text, Loader=make(base))
+
+    text = "a: &x {b: [1, 2.5, 'No', No, true, ~]}\nc:\n  <<: *x\n  d: 2026-01-02\n"
+    assert load(text) == yaml.load(text, Loader=yaml.SafeLoader)
+    # a base loader's own resolvers still decide: 'No' stays text for instruments
+    assert load("x: No\ny: true\n", _Loader) == {"x": "No", "y": True}
+    with pytest.raises(yaml.YAMLError, match="appears twice") as dup:
+        load("a:\n  b: 1\n  b: 2\n")
+    assert dup.value.problem_mark.line == 2
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    with pytest.raises(yaml.YAMLError, match="expands to more than"):
+        load("\n".join(bomb))
+
+
 def test_the_mapping_and_instrument_readers_use_the_checks(tmp_path: Path) -> None:
     from stigma_outcomes.errors import DefinitionError
     from stigma_outcomes.ingest.mapping import load_mapping

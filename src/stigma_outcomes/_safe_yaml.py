@@ -21,10 +21,82 @@ nested aliases can otherwise describe billions)."""
 
 
 def _bounded_loader(base: type) -> type:
-    """A subclass of the YAML loader ``base`` that refuses duplicate keys and alias bombs."""
+    """A loader that reads as ``base`` (its resolvers and constructors) but refuses duplicate
+    keys and alias bombs; parsed by libyaml when PyYAML has it.
+
+    libyaml's parser and composer took a tenth of the time of PyYAML's own (a 60-item
+    instrument definition: 1.7 ms, not 15 ms, on the path of every ``score``). It composes
+    an alias as the same node object again, so a bomb is a small graph, counted with its
+    aliases expanded before anything is constructed; it refuses nesting past 1,000 levels.
+    """
     import yaml
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return _composing_loader(base)
+
+    class Loader(_NoDuplicateKeys, fast):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers = base.yaml_implicit_resolvers
+        yaml_path_resolvers = base.yaml_path_resolvers
+        yaml_constructors = base.yaml_constructors
+        yaml_multi_constructors = base.yaml_multi_constructors
+
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            if _size(node) > MAX_YAML_NODES:
+                raise _too_many(node.start_mark)
+            return self.construct_document(node)
+
+    return Loader
+
+
+def _too_many(mark: Any) -> Exception:
+    import yaml
+
+    return yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"the file expands to more than {MAX_YAML_NODES:,} values (nested aliases '*name')",
+        mark,
+    )
+
+
+class _NoDuplicateKeys:
+    """Refuses a key given twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        import yaml
+
+        seen: dict[Any, Any] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+                try:
+                    hashable = hash(key) is not None
+                except TypeError:
+                    hashable = False
+                if hashable and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"the key '{key}' appears twice (first on line "
+                        f"{seen[key].line + 1}); only one can count",
+                        key_node.start_mark,
+                    )
+                if hashable:
+                    seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+def _composing_loader(base: type) -> type:
+    """Without libyaml: PyYAML's own parser, the aliases counted as they are composed."""
+    import yaml
+
+    class Loader(_NoDuplicateKeys, base):  # type: ignore[misc, valid-type]
         def __init__(self, stream: Any) -> None:
             super().__init__(stream)
             self._nodes = 0
@@ -44,36 +116,7 @@ def _bounded_loader(base: type) -> type:
 
         def _check_size(self, mark: Any) -> None:
             if self._nodes > MAX_YAML_NODES:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"the file expands to more than {MAX_YAML_NODES:,} values "
-                    "(nested aliases '*name')",
-                    mark,
-                )
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: dict[Any, Any] = {}
-            if isinstance(node, yaml.MappingNode):
-                for key_node, _ in node.value:
-                    if key_node.tag == "tag:yaml.org,2002:merge":
-                        continue
-                    key = self.construct_object(key_node, deep=True)
-                    try:
-                        hashable = hash(key) is not None
-                    except TypeError:
-                        hashable = False
-                    if hashable and key in seen:
-                        raise yaml.constructor.ConstructorError(
-                            "while reading a mapping",
-                            node.start_mark,
-                            f"the key '{key}' appears twice (first on line "
-                            f"{seen[key].line + 1}); only one can count",
-                            key_node.start_mark,
-                        )
-                    if hashable:
-                        seen[key] = key_node.start_mark
-            return super().construct_mapping(node, deep=deep)
+                raise _too_many(mark)
 
     return Loader
 
