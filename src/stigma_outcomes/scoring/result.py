@@ -221,12 +221,29 @@ class ScoreResult:
             write_table(self.alerts, alerts)
 
 
+def _true_per_run(flags: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """How many of ``flags`` are true in each run ``bounds[i]:bounds[i + 1]``: the rarer of
+    true and false found and placed among the bounds (a few thousand, not a pass of sums).
+
+    Examples
+    --------
+    >>> _true_per_run(np.array([True, False, True, True]), np.array([0, 1, 4])).tolist()
+    [1, 2]
+    """
+    rare = np.count_nonzero(flags) * 2 <= len(flags)
+    marks = np.flatnonzero(flags if rare else ~flags)
+    found = np.diff(np.searchsorted(marks, bounds))
+    return found if rare else np.diff(bounds) - found
+
+
 def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     """Each scale's rows with a score and without one, and its mean score, in the order the
     scales first appear (as ``groupby(sort=False)``).
 
-    Counted over integer codes of (instrument, scale) with ``bincount``: at 1M rows a
-    grouped aggregation over a frame built for it took 0.4 s.
+    Counted over integer codes of (instrument, scale), run by run of equal codes
+    (``reduceat``), the runs then added up per scale with ``bincount``: at 1M rows a grouped
+    aggregation over a frame built for it took 0.4 s; counting row by row with ``bincount``,
+    17 ms of the 1.2M-row benchmark table, and by runs, 5 ms.
 
     Examples
     --------
@@ -239,25 +256,39 @@ def _per_scale(scores: pd.DataFrame) -> list[dict[str, Any]]:
     scale, scales = category_codes(scores["scale"])
     ok = (scores["status"] == "ok").to_numpy(dtype=bool)
     value = scores["score"].to_numpy(dtype=float)
+    width = max(len(scales), 1)
+    cells = len(instruments) * width
+    cell = instrument.astype(np.int16 if cells < 2**15 else np.int32)
+    cell *= width
+    cell += scale
     keyed = (instrument >= 0) & (scale >= 0)  # rows without a key are in no group
     if not keyed.all():
-        instrument, scale, ok, value = instrument[keyed], scale[keyed], ok[keyed], value[keyed]
-    width = max(len(scales), 1)
-    cell = instrument.astype(np.intp) * width
-    cell += scale
-    answered = ~np.isnan(value)
-    # One count gives each cell's rows, rows ok and rows with a score: the cell and the two
-    # flags as one key (four keys a cell).
-    flags = np.bincount(
-        (cell << 2) | (ok.view(np.uint8) << 1) | answered.view(np.uint8),
-        minlength=4 * len(instruments) * width,
-    ).reshape(-1, 4)
-    rows = flags.sum(axis=1)
-    n_ok = flags[:, 2:].sum(axis=1)
-    n_valued = flags[:, 1] + flags[:, 3]
-    total = np.bincount(cell, weights=np.where(answered, value, 0.0), minlength=len(rows))
+        cell[~keyed] = -1
+    if not len(cell):
+        return []
+    # A score table holds each scale's rows together: counted run by run, then the runs of
+    # a cell added up (a run a row, at worst, for a table in some other order).
+    starts = np.flatnonzero(cell[1:] != cell[:-1])
+    starts += 1
+    starts = np.concatenate(([0], starts))
+    answered = np.isnan(value)
+    np.logical_not(answered, out=answered)
+    run_cell = cell[starts]
+    counted = run_cell >= 0
+    run_cell = run_cell[counted]
+    bounds = np.append(starts, len(cell))
+    runs = {
+        "rows": np.diff(bounds),
+        "ok": _true_per_run(ok, bounds),
+        "valued": _true_per_run(answered, bounds),
+        "total": np.add.reduceat(np.where(answered, value, 0.0), starts),
+    }
+    rows, n_ok, n_valued, total = (
+        np.bincount(run_cell, weights=runs[k][counted], minlength=cells)
+        for k in ("rows", "ok", "valued", "total")
+    )
     out = []
-    for c in pd.unique(cell):
+    for c in pd.unique(run_cell):
         mean = total[c] / n_valued[c] if n_valued[c] else math.nan
         out.append(
             {
