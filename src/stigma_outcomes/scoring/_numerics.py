@@ -117,6 +117,33 @@ def _membership(instrument: Instrument) -> np.ndarray:
     return weights
 
 
+def summed_by_scale(weights: np.ndarray, compact: bool) -> bool:
+    """Whether each scale's total is summed from its own int8 rows (:func:`scale_total`)
+    rather than all scales at once by a matrix product."""
+    return compact and bool(np.isin(weights, (0.0, 1.0)).all())
+
+
+def scale_total(keyed: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One scale's item total (float64) and answered count (float32) from the int8 rows
+    ``members`` of the keyed items: whole-number sums, exact, as the float32 products are,
+    and a third of their cost (no float copies of the items)."""
+    n = keyed.shape[1]
+    total, count = np.empty(n), np.empty(n, dtype=np.float32)
+    k = len(members)
+    if k and members[-1] - members[0] == k - 1:
+        block = keyed[members[0] : members[-1] + 1]  # neighbours: a view, no copy
+    else:
+        block = keyed[members]
+    # Narrow sums where they cannot overflow (under 256 items, every sum of int8 codes and
+    # every count fits int16): a third of the time of int32 and int64.
+    wide = np.int16 if k < 256 else np.int64
+    missing = np.add.reduce(block == NO_ANSWER, axis=0, dtype=wide)
+    count[:] = k - missing
+    # Each unanswered item added NO_ANSWER to the plain sum: take it back out.
+    total[:] = block.sum(axis=0, dtype=wide) - NO_ANSWER * missing
+    return total, count
+
+
 def _totals(keyed: np.ndarray, weights: np.ndarray, compact: bool) -> tuple[np.ndarray, np.ndarray]:
     """Every scale's item total and answered count, from one matrix product each.
 
@@ -126,23 +153,9 @@ def _totals(keyed: np.ndarray, weights: np.ndarray, compact: bool) -> tuple[np.n
     n = keyed.shape[1]
     totals = np.empty((len(weights), n))
     counts = np.empty((len(weights), n), dtype=np.float32)
-    if compact and np.isin(weights, (0.0, 1.0)).all():
-        # Whole-number sums of each scale's int8 rows: exact, as the float32 products are,
-        # and a third of their cost (no float copies of the items).
+    if summed_by_scale(weights, compact):
         for s, row in enumerate(weights):
-            members = np.flatnonzero(row)
-            k = len(members)
-            if k and members[-1] - members[0] == k - 1:
-                block = keyed[members[0] : members[-1] + 1]  # neighbours: a view, no copy
-            else:
-                block = keyed[members]
-            # Narrow sums where they cannot overflow (under 256 items, every sum of int8
-            # codes and every count fits int16): a third of the time of int32 and int64.
-            wide = np.int16 if k < 256 else np.int64
-            missing = np.add.reduce(block == NO_ANSWER, axis=0, dtype=wide)
-            counts[s] = k - missing
-            # Each unanswered item added NO_ANSWER to the plain sum: take it back out.
-            totals[s] = block.sum(axis=0, dtype=wide) - NO_ANSWER * missing
+            totals[s], counts[s] = scale_total(keyed, np.flatnonzero(row))
         return totals, counts
     weights32 = weights.astype(np.float32)
     items_per_scale = weights32.sum(axis=1, keepdims=True)

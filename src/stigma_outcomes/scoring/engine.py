@@ -11,7 +11,7 @@ non-answers, too few items answered) and alert hits become ledger and alert rows
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -33,7 +33,15 @@ from ._ledger import (
     problem_cells,
     scale_ledger,
 )
-from ._numerics import _compact, _membership, _scale_scores, _ScaleOutput, _totals
+from ._numerics import (
+    _compact,
+    _membership,
+    _scale_scores,
+    _ScaleOutput,
+    _totals,
+    scale_total,
+    summed_by_scale,
+)
 from ._pages import fresh
 from .decode import NO_ANSWER, OK, ItemDecoder, as_float_codes
 from .result import ScoreResult
@@ -96,16 +104,38 @@ def score_instrument(
         column = frame[f"{instrument.id}_{instrument.items[j].id}"]
         keyed[j], flags[j] = decoders[j].decode(column, compact)
 
+    if layout is None:
+        layout = ScoreLayout(n, [(instrument, scale) for scale in instrument.scales])
     if n >= _PARALLEL_ROWS and k > 1:
-        # Hashing text columns runs in Arrow and numpy with the GIL released, so two
-        # threads decode two columns at once.
+        # Hashing text columns and summing scales run in Arrow and numpy with the GIL
+        # released, so two threads decode two columns, or score two scales, at once.
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             list(pool.map(decode, range(k)))
+            checked = _check_and_key(instrument, keyed, flags, compact)
+            outputs = _score_scales(instrument, keyed, compact, layout, first_scale, pool.map)
     else:
         for j in range(k):
             decode(j)
+        checked = _check_and_key(instrument, keyed, flags, compact)
+        outputs = _score_scales(instrument, keyed, compact, layout, first_scale, map)
+    problem_items, problem_rows, problem_flags, problem_values, alert_hits = checked
+    return InstrumentScores(
+        instrument,
+        outputs,
+        keyed,
+        problem_items,
+        problem_rows,
+        problem_flags,
+        problem_values,
+        alert_hits,
+    )
 
-    # Alerts and the ledger read response codes as given, so take them before keying.
+
+def _check_and_key(
+    instrument: Instrument, keyed: np.ndarray, flags: np.ndarray, compact: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+    """The problem cells and alert hits, read from the codes as given; then reverse keys
+    and recodes applied to the items in place."""
     problem_items, problem_rows = problem_cells(flags)
     problem_flags = flags[problem_items, problem_rows]
     problem_values = as_float_codes(keyed[problem_items, problem_rows])
@@ -124,24 +154,32 @@ def score_instrument(
             original = row.copy()
             for code_text, value in item.recode.items():
                 row[real & (original == float(code_text))] = value
+    return problem_items, problem_rows, problem_flags, problem_values, alert_hits
 
-    totals, counts = _totals(keyed, _membership(instrument), compact)
-    if layout is None:
-        layout = ScoreLayout(n, [(instrument, scale) for scale in instrument.scales])
-    outputs = [
-        _scale_scores(scale, totals[s], counts[s], layout.columns(first_scale + s))
-        for s, scale in enumerate(instrument.scales)
-    ]
-    return InstrumentScores(
-        instrument,
-        outputs,
-        keyed,
-        problem_items,
-        problem_rows,
-        problem_flags,
-        problem_values,
-        alert_hits,
-    )
+
+def _score_scales(
+    instrument: Instrument,
+    keyed: np.ndarray,
+    compact: bool,
+    layout: ScoreLayout,
+    first_scale: int,
+    each: Callable,
+) -> list[_ScaleOutput]:
+    """Every scale of the instrument scored into ``layout``, scale by scale through
+    ``each`` (``map``, or a thread pool's): scales write to columns of their own."""
+    weights = _membership(instrument)
+    by_scale = summed_by_scale(weights, compact)
+    if not by_scale:
+        totals, counts = _totals(keyed, weights, compact)
+
+    def one(s: int) -> _ScaleOutput:
+        if by_scale:
+            total, count = scale_total(keyed, np.flatnonzero(weights[s]))
+        else:
+            total, count = totals[s], counts[s]
+        return _scale_scores(instrument.scales[s], total, count, layout.columns(first_scale + s))
+
+    return list(each(one, range(len(instrument.scales))))
 
 
 def _not_given(frame: pd.DataFrame, instrument: Instrument) -> np.ndarray | None:
