@@ -115,3 +115,22 @@ def test_options_take_the_apis_name_and_keep_their_old_one(command: str, new: st
     ``report.language``, ``plan --n-covariates`` as ``plan_sample_size(n_covariates=)``."""
     flags = [p.opts for p in _options(command).values()]  # type: ignore[attr-defined]
     assert [new, old] in flags
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["score", "--help"], ["instruments", "--help"], ["instruments", "list"], ["run"],
+     ["compare", "--bogus"], ["scor"], ["--version"]],
+)  # fmt: skip
+def test_the_app_of_one_command_says_what_the_whole_app_says(args: list[str]) -> None:
+    # The console script registers only the command being run (typer builds every
+    # registered command before running one); help, errors and output must not change.
+    from stigma_outcomes.cli.app import _only_the_command
+
+    only = _only_the_command(app, args[:1])
+    whole = runner.invoke(app, args)
+    alone = runner.invoke(only, args)
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+    if args[0] in ("score", "instruments", "run", "compare"):
+        assert only is not app
+        assert len(only.registered_commands) + len(only.registered_groups) == 1
