@@ -212,3 +212,25 @@ def test_file_system_faults_are_clean_errors_and_leave_nothing(
         write_atomic(target, fails)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["", "=1", "-2", "é=", "'x"])),
+        max_size=30,
+    ),
+    start=st.integers(0, 3),
+)
+def test_risky_cells_read_from_first_bytes_are_those_the_pattern_finds(
+    cells: list[str | None], start: int
+) -> None:
+    # The first-byte reading of Arrow's buffers against the pattern it stands for, on a
+    # slice (offsets not starting at zero) and with missing cells.
+    from stigma_outcomes._formula import _RISKY_START, _risky
+
+    values = pd.Series(cells, dtype="str").iloc[start:]
+    want = [c is not None and bool(_RISKY_START.match(c)) for c in cells[start:]]
+    assert _risky(values).tolist() == want
+    assert _risky(pd.Index(values)).tolist() == want
+    assert _risky(values.astype(object)).tolist() == want

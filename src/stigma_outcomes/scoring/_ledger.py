@@ -92,10 +92,10 @@ def scale_ledger(
         need = out.scale.required_answers()
         rows.append(at)
         scales.append(np.full(len(at), out.scale.id, dtype=object))
-        values.append(
-            pd.Series(out.answered[at]).astype(str).to_numpy(dtype=object)
-            + f" of {len(out.scale.items)} answered (needs {need})"
-        )
+        # Counts run from 0 to the scale's items: each text made once, taken by count.
+        k = len(out.scale.items)
+        texts = np.array([f"{c} of {k} answered (needs {need})" for c in range(k + 1)], object)
+        values.append(texts[out.answered[at].astype(np.intp)])
     if not rows:
         return ledger_frame([])
     at = np.concatenate(rows)
