@@ -98,6 +98,12 @@ def _tables(draw: st.DrawFn) -> pd.DataFrame:
     if draw(st.booleans()):
         # A column that follows another (as a score follows its raw score).
         frame["dep"] = frame.iloc[:, 0].astype("string").str.len()
+    if draw(st.booleans()):
+        # A copy of an earlier column, anywhere after it (as a raw score equals its score
+        # where no conversion applies): coded once, shared by both.
+        source = draw(st.integers(0, frame.shape[1] - 1))
+        at = draw(st.integers(source + 1, frame.shape[1]))
+        frame.insert(at, "twin", frame.iloc[:, source].copy())
     return frame
 
 

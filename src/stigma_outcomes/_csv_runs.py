@@ -81,6 +81,7 @@ class Coded:
         self.rank: np.ndarray | None = None
         self.null_code: int | None = None
         self.lowest: np.int64 | None = None
+        self._last: tuple[tuple[int, int], tuple[np.ndarray, pa.Array, bool]] | None = None
         if span is not None:  # an integer column's least and greatest value
             self._integer_span(*span)
         if not pa.types.is_dictionary(column.type):
@@ -132,7 +133,13 @@ class Coded:
 
     def block(self, start: int, stop: int) -> tuple[np.ndarray, pa.Array, bool]:
         """Row codes of rows ``start:stop``, the text of each code, and whether those texts
-        are the whole table's (the same object for every block)."""
+        are the whole table's (the same object for every block). A column standing for
+        several equal ones is asked once for each: the last block's answer is kept."""
+        if self._last is None or self._last[0] != (start, stop):
+            self._last = ((start, stop), self._block(start, stop))
+        return self._last[1]
+
+    def _block(self, start: int, stop: int) -> tuple[np.ndarray, pa.Array, bool]:
         import pyarrow.compute as pc
 
         part = self.column.slice(start, stop - start)
@@ -167,17 +174,29 @@ class Run:
         self.size = len(texts)
         self.parts = [np.arange(len(texts))]
         self.texts = [texts]
+        self.sources = [codes]  # each column's row codes, as given (to know an equal one)
         self._own = False  # whether ``key`` is this run's own array (changed in place)
         # Whether every text is the whole table's and the codes are the first column's:
         # then the run's texts are the same in every block (made once, see ``taken``).
         self.whole = whole
 
     def absorb(self, codes: np.ndarray, texts: pa.Array, most: int, whole: bool = False) -> bool:
-        """Fuse one more column if the combinations stay at most ``most`` (or do not grow)."""
+        """Fuse one more column if the combinations stay at most ``most`` (or do not grow).
+
+        A column whose codes are those of a column already in the run (the same array: an
+        equal column, coded once) adds no combinations: its part is that column's again."""
+        for position, known in enumerate(self.sources):
+            if known is codes:
+                self.parts.append(self.parts[position])
+                self.texts.append(texts)
+                self.sources.append(codes)
+                self.whole = self.whole and whole
+                return True
         width = len(texts)
         if width == 1:
             self.parts.append(np.zeros(self.size, dtype=np.int64))
             self.texts.append(texts)
+            self.sources.append(codes)
             self.whole = self.whole and whole
             return True
         if self.size > most:
@@ -195,6 +214,7 @@ class Run:
             self.key, self.size, self._own, self.whole = combined, span, True, False
             self.parts = [part[grid // width] for part in self.parts] + [grid % width]
             self.texts.append(texts)
+            self.sources.append(codes)
             return True
         key, combos = compacted(combined, span)
         if len(combos) > max(most, self.size, width):
@@ -205,6 +225,7 @@ class Run:
         self.key, self.size, self._own, self.whole = key, len(combos), True, False
         self.parts = [part[combos // width] for part in self.parts] + [combos % width]
         self.texts.append(texts)
+        self.sources.append(codes)
         return True
 
     def _compact(self) -> None:
