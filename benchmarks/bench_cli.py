@@ -271,7 +271,7 @@ def _row(name: str, figures: dict[str, object], runs: int) -> str:
     met = "met" if figures["ratio"] <= goal else "not met"
     return (
         f"| {what} | {figures['a_s']:.2f} s | {peer}: {figures['b_s']:.2f} s | "
-        f"{figures['ratio']:.2f} | ≤ {goal} ({met}) | "
+        f"{figures['ratio']:.3f} | ≤ {goal} ({met}) | "
         f"{figures['a_peak_mib']:.0f} / {figures['b_peak_mib']:.0f} MiB | {measured} |"
     )
 
