@@ -249,3 +249,32 @@ def test_integers_of_a_short_span_at_the_ends_of_their_types(monkeypatch) -> Non
     for block in (2, 5, 1 << 19):
         monkeypatch.setattr(_csv, "_BLOCK_ROWS", block)
         assert _body(table, ",") == want
+
+
+def test_codes_counting_up_give_the_bytes_of_a_take(monkeypatch) -> None:
+    # A score table's IDs: each scale's rows list the people in order of appearance, so a
+    # chunk's codes mostly count up by one (a slice of the texts) and sometimes wrap.
+    people, scales = 700, 3
+    frame = pd.DataFrame(
+        {
+            "id": pd.Categorical(np.tile([f"P{i:04d}" for i in range(people)], scales)),
+            "scale": pd.Categorical(np.repeat(["a", "b", "c"], people)),
+            "score": np.tile(np.arange(people) % 7 / 2, scales),
+        }
+    )
+    table = _io._arrow_table(frame)
+    want = _arrow_writer(table)
+    sliced = []
+    real = _csv_runs.Taken.text
+
+    def spy(self, start: int, stop: int):  # type: ignore[no-untyped-def]
+        out = real(self, start, stop)
+        # a slice shares the texts' bytes; a take copies them
+        sliced.append(out.buffers()[2].address == self.texts.buffers()[2].address)
+        return out
+
+    monkeypatch.setattr(_csv_runs.Taken, "text", spy)
+    for rows in (1, 2, 256, 699, 700, 4096):
+        monkeypatch.setattr(_csv, "_CHUNK_ROWS", rows)
+        assert _body(table, ",") == want
+    assert any(sliced) and not all(sliced)

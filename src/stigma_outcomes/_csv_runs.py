@@ -299,4 +299,15 @@ class Taken:
     def text(self, start: int, stop: int) -> pa.Array:
         import pyarrow as pa
 
-        return self.texts.take(pa.array(self.key[start:stop]))
+        codes = self.key[start:stop]
+        first = int(codes[0]) if len(codes) else 0
+        if len(codes) and int(codes[-1]) - first == len(codes) - 1 and _counts_up(codes):
+            # Rows whose codes count up by one (each person's first row of a scale, in
+            # order of appearance): their texts are a slice, no copy.
+            return self.texts.slice(first, len(codes))
+        return self.texts.take(pa.array(codes))
+
+
+def _counts_up(codes: np.ndarray) -> bool:
+    """Whether each code is one more than the one before it."""
+    return bool((np.diff(codes) == 1).all())
