@@ -143,9 +143,17 @@ class Coded:
         if self.lowest is not None and self.null_code is None and len(self.texts) == 1:
             return np.zeros(len(part), dtype=np.int64)  # one value, never missing
         if self.lowest is not None:
-            codes = part.fill_null(0).to_numpy().astype(np.int64)
+            kind = np.dtype(self.column.type.to_pandas_dtype())
+            data = part.buffers()[1]
+            # a missing cell's slot holds any value (or no buffer is kept): set below
+            values = (
+                np.zeros(len(part), dtype=kind)
+                if data is None
+                else np.frombuffer(data, dtype=kind)[part.offset : part.offset + len(part)]
+            )
             with np.errstate(over="ignore"):
-                codes -= self.lowest
+                # one pass, in int64 arithmetic (the unsafe cast wraps as astype does)
+                codes = np.subtract(values, self.lowest, dtype=np.int64, casting="unsafe")
             valid = present(part)
             if valid is not None:
                 codes[~valid] = self.null_code
