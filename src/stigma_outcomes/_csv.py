@@ -143,6 +143,7 @@ def _twin(coded: list[Coded], values: pa.Array) -> Coded | None:
         return None  # coded without hashing anyway
     for earlier in coded:
         if earlier.column.type == values.type and _same_text(earlier.column, values):
+            earlier.shared = True
             return earlier
     return None
 

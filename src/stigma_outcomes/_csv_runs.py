@@ -103,6 +103,8 @@ class Coded:
         self.rank: np.ndarray | None = None
         self.null_code: int | None = None
         self.lowest: np.int64 | None = None
+        # Whether equal columns share this one (then a block's answer is kept for them).
+        self.shared = False
         self._last: tuple[tuple[int, int], tuple[np.ndarray, pa.Array, bool]] | None = None
         if span is not None:  # an integer column's least and greatest value
             self._integer_span(*span)
@@ -167,6 +169,8 @@ class Coded:
         """Row codes of rows ``start:stop``, the text of each code, and whether those texts
         are the whole table's (the same object for every block). A column standing for
         several equal ones is asked once for each: the last block's answer is kept."""
+        if not self.shared:
+            return self._block(start, stop)
         if self._last is None or self._last[0] != (start, stop):
             self._last = ((start, stop), self._block(start, stop))
         return self._last[1]
