@@ -234,27 +234,3 @@ def test_risky_cells_read_from_first_bytes_are_those_the_pattern_finds(
     assert _risky(values).tolist() == want
     assert _risky(pd.Index(values)).tolist() == want
     assert _risky(values.astype(object)).tolist() == want
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "", "=x", "é"])), max_size=20),
-    unused=st.lists(st.sampled_from(["u", "v,w"]), max_size=2, unique=True),
-    ordered=st.booleans(),
-)
-def test_a_categorical_becomes_the_dictionary_array_arrow_makes(
-    cells: list[str | None], unused: list[str], ordered: bool
-) -> None:
-    # The codes are taken as they are: the array must be the one from_pandas makes.
-    import pyarrow as pa
-
-    from stigma_outcomes._io import _categorical_array
-
-    categories = list(dict.fromkeys([c for c in cells if c is not None] + unused))
-    series = pd.Series(pd.Categorical(cells, categories=categories, ordered=ordered))
-    series = series.cat.set_categories(pd.Index(categories, dtype="str"), ordered=ordered)
-    got = _categorical_array(series)
-    want = pa.Array.from_pandas(series)
-    assert got is not None
-    assert got.type == want.type
-    assert got.equals(want)
