@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from ...errors import InputError
 from ..encoding import SAMPLE_BYTES, Sniffed, sniff_delimiter, sniff_encoding
-from ._arrow_text import NOT_UTF8, Sentinel, arrow_read, block_size
+from ._arrow_text import NOT_UTF8, Sentinel, all_ascii, arrow_read, block_size
 from ._started import take_started
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _Fi
         trailing = _trailing_blank_lines(_tail(file).decode("utf-8", errors="ignore"))
         block = block_size(sample)
         sep = delimiter
+        ascii_only = all_ascii(file)
 
         def parse(multiline: bool) -> pa.Table | Sentinel | None:
             return arrow_read(
@@ -146,6 +147,7 @@ def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _Fi
                 skip,
                 block,
                 str(file),
+                ascii_only,
             )
 
         table = parse(multiline)
