@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._arrow_cells import integer_range, present
+from ._arrow_cells import integer_range, present, stored
 from ._csv_digits import DigitBlock, DigitRun, digit_runs
 from ._csv_runs import Coded, Run, Taken, Unquotable, formatted
 
@@ -163,11 +163,8 @@ def _same_text(a: pa.Array, b: pa.Array) -> bool:
         valid_a is not None and not np.array_equal(valid_a, valid_b)
     ):
         return False
-    if valid_a is not None and not valid_a.any():
-        return True  # every cell missing (the data buffer may be absent)
-    width = np.dtype(f"u{a.type.bit_width // 8}")
-    bits_a = np.frombuffer(a.buffers()[1], dtype=width)[a.offset : a.offset + len(a)]
-    bits_b = np.frombuffer(b.buffers()[1], dtype=width)[b.offset : b.offset + len(b)]
+    bits = np.dtype(f"u{a.type.bit_width // 8}")
+    bits_a, bits_b = stored(a).view(bits), stored(b).view(bits)
     if valid_a is None:
         return np.array_equal(bits_a, bits_b)
     return np.array_equal(bits_a[valid_a], bits_b[valid_a])

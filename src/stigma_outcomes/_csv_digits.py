@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._arrow_cells import present
+from ._arrow_cells import present, stored
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -57,16 +57,6 @@ def digit_runs(
     return runs
 
 
-def _values(column: pa.Array, start: int, stop: int) -> np.ndarray:
-    """The column's stored integers for rows ``start:stop`` (anything where missing)."""
-    data = column.buffers()[1]
-    dtype = np.dtype(column.type.to_pandas_dtype())
-    if data is None:  # a column of missing values only may hold no data buffer
-        return np.zeros(stop - start, dtype=dtype)
-    offset = column.offset
-    return np.frombuffer(data, dtype=dtype)[offset + start : offset + stop]
-
-
 class DigitRun:
     """One piece of every line: the text of neighbouring digit columns, delimiter-joined,
     with the line break when the run ends the line."""
@@ -88,7 +78,7 @@ class DigitRun:
         digits = np.empty((width, rows), dtype=np.uint8)
         answered = np.ones((width, rows), dtype=bool)
         for j, column in enumerate(self.columns):
-            np.add(_values(column, start, stop), _ZERO, out=digits[j], casting="unsafe")
+            np.add(stored(column, start, stop), _ZERO, out=digits[j], casting="unsafe")
             valid = present(column, start, stop)
             if valid is not None:
                 answered[j] = valid

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._arrow_cells import present
+from ._arrow_cells import first_bytes, present, text_buffers
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
@@ -107,13 +107,8 @@ def _risky(values: pd.Series | pd.Index) -> np.ndarray:
         text = pa.array(values, pa.large_string(), from_pandas=True)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    n = len(text)
-    _, offsets_buffer, data_buffer = text.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[text.offset : text.offset + n + 1]
-    if not n or data_buffer is None or offsets[-1] == offsets[0]:
-        return np.zeros(n, dtype=bool)
-    first = np.take(np.frombuffer(data_buffer, dtype=np.uint8), offsets[:-1], mode="clip")
-    hits = _RISKY_BYTES[first]
+    offsets, data = text_buffers(text)  # type: ignore[misc]
+    hits = _RISKY_BYTES[first_bytes(offsets, data)]
     hits &= offsets[1:] != offsets[:-1]  # an empty cell starts with nothing
     valid = present(text)
     if valid is not None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .._arrow_cells import present
+from .._arrow_cells import first_bytes, present, text_buffers
 from ..instruments.checks import normalise_label
 from ..instruments.schema import Instrument, Item, code_key
 
@@ -319,23 +319,12 @@ def _single_bytes(values: pa.Array) -> np.ndarray | None:
     >>> keys[[0, 3]].tolist(), (keys >= 128).tolist()
     ([51, 120], [False, True, True, False])
     """
-    import pyarrow as pa
-
-    if pa.types.is_large_string(values.type):
-        width = np.int64
-    elif pa.types.is_string(values.type):
-        width = np.int32
-    else:
+    buffers = text_buffers(values)
+    if buffers is None:
         return None
-    n = len(values)
-    _, offsets_buffer, data_buffer = values.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[values.offset : values.offset + n + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
-    if data is None or not len(data):
-        return np.full(n, 0x80, dtype=np.uint8)
-    keys = np.take(data, offsets[:-1], mode="clip")  # an empty last cell points past the end
-    longer = np.diff(offsets) != 1
-    keys |= longer.view(np.uint8) << 7
+    offsets, data = buffers
+    keys = first_bytes(offsets, data)
+    keys |= (np.diff(offsets) != 1).view(np.uint8) << 7
     return keys
 
 
