@@ -227,6 +227,7 @@ def test_what_makes_a_digit_run() -> None:
     assert _csv_digits.digit_runs(_ranges(ints), ",") == [range(0, 3)]
     assert _csv_digits.digit_runs(_ranges(ints), ",", shortest=4) == []
     assert _csv_digits.digit_runs(_ranges(ints), "0") == []  # a digit delimiter: ambiguous
+    assert _csv_digits.digit_runs(_ranges(ints), "\xff") == []  # not one byte of UTF-8
     others = [pa.array([-1, 2]), pa.array([10, 1]), pa.array([1.0, 2.0]), pa.array(["1", "2"])]
     assert _csv_digits.digit_runs(_ranges([ints[0], *others, ints[1]]), ",") == []
     wide = [pa.array([1, None, 9], pa.int8())] * 300  # wider than a byte counts

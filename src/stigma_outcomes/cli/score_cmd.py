@@ -144,14 +144,12 @@ def score_command(
         from .._io import write_table
 
         with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
-            summarised = None
             if items_path is not None:
                 # The item responses are written on the other core while the scores are
                 # written here: both writers spend most of their time in Arrow and numpy,
-                # without the GIL. The summary's counts follow them there (the items are
-                # the shorter job).
+                # without the GIL. (The items are now the longer job: the summary is
+                # counted here, after the scores, while they are still being written.)
                 in_background(result.write_items, items_path)
-                summarised = in_background(result.summary)
             else:
                 # An older run's item responses would no longer match these scores: 'compare'
                 # reads the file beside the scores, so it goes with the rest of the set.
@@ -159,7 +157,7 @@ def score_command(
             result.write(out, ledger, alerts_path)
             if wide is not None:
                 write_table(result.wide(), wide, private=True)
-            summary = result.summary() if summarised is None else summarised.result()
+            summary = result.summary()
         summary["outputs"] = {
             "scores": str(out),
             "ledger": str(ledger) if ledger else None,
