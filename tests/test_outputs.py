@@ -92,6 +92,19 @@ def test_background_jobs_run_in_order_and_hand_back_their_results(tmp_path: Path
     assert (tmp_path / "scores.csv").read_text() == "a\n"
 
 
+def test_a_job_taken_back_before_it_began_is_not_waited_for(tmp_path: Path) -> None:
+    # ``score`` counts its summary itself when the items are still being written.
+    import threading
+
+    release = threading.Event()
+    with all_or_nothing() as outputs, outputs.beside(tmp_path) as submit:
+        busy = submit(release.wait, 10)
+        queued = submit(lambda: "counted on the worker")
+        assert queued.cancel()
+        release.set()
+    assert busy.result() is True and queued.cancelled()
+
+
 def test_a_failed_block_stops_a_long_background_write_at_its_next_part(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 from ._arrow_cells import integer_range, present, stored
 from ._csv_digits import DigitBlock, DigitRun, digit_runs
 from ._csv_runs import Coded, Run, Taken, Unquotable, formatted
+from ._csv_shared import SharedParts
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -62,8 +63,9 @@ def _mostly_distinct(column: pa.Array) -> bool:
     return distinct > _SAMPLE // 2
 
 
-_CHUNK_ROWS = 65_536
-"""Lines made and handed on at a time: the output is never held whole."""
+_CHUNK_ROWS = 32_768
+"""Lines made and handed on at a time: the output is never held whole, and a part is small
+enough for another thread to share the last of a block's parts (:mod:`._csv_shared`)."""
 
 _BLOCK_ROWS = 1 << 19
 """Rows whose codes are made at a time. The codes and fused keys of a whole 11M-row score
@@ -234,14 +236,22 @@ _Piece = Taken | _Sliced | DigitBlock
 
 
 def _lines(pieces: list[_Piece], rows: int, separator: bytes) -> Iterator[memoryview]:
+    """The block's lines in parts of at most ``_CHUNK_ROWS`` rows; a thread that would
+    otherwise wait may make the last of them (:mod:`._csv_shared`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     joiner = pa.scalar(separator, pa.large_binary())
-    for start in range(0, rows, _CHUNK_ROWS):
-        stop = min(start + _CHUNK_ROWS, rows)
+    count = -(-rows // _CHUNK_ROWS)
+    size = -(-rows // count) if count else 0  # parts of equal size: any may be shared
+
+    def chunk(index: int) -> memoryview:
+        start = index * size
+        stop = min(start + size, rows)
         parts = [piece.text(start, stop) for piece in pieces]
         lines = pc.binary_join_element_wise(*parts, joiner) if len(parts) > 1 else parts[0]
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
         first, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
-        yield memoryview(lines.buffers()[2])[first:end]
+        return memoryview(lines.buffers()[2])[first:end]
+
+    return iter(SharedParts(chunk, count))

@@ -267,9 +267,10 @@ class OutputSet:
         one worker thread that sees this set (the job's context is copied), so a large file
         is written while the main thread goes on; it returns the job's ``Future``, jobs run
         in the order they were submitted. The staging folder for ``folder`` is made
-        first, on the calling thread (see :meth:`staging_folder`). Leaving the block waits
-        for every job: a job's error is raised, unless the block raised one of its own,
-        which then carries the job's as a note. The block must not change what a job reads.
+        first, on the calling thread (see :meth:`staging_folder`). The block may take back a
+        job not yet begun (``future.cancel()``). Leaving the block waits for every other
+        job: a job's error is raised, unless the block raised one of its own, which then
+        carries the job's as a note. The block must not change what a job reads.
 
         Examples
         --------
@@ -302,12 +303,13 @@ class OutputSet:
             except BaseException as err:
                 self._abandoned.set()  # a job still writing stops at its next part
                 for job in jobs:
-                    failure = job.exception()
+                    failure = None if job.cancelled() else job.exception()
                     if failure is not None and not isinstance(failure, Abandoned):
                         err.add_note(f"also, while writing in the background: {failure}")
                 raise
             for job in jobs:
-                job.result()
+                if not job.cancelled():  # a job the block took back (and did itself)
+                    job.result()
 
     def remove_on_commit(self, paths: Iterable[Path]) -> None:
         """Files of the previous set that the new set does not replace (removed at commit)."""

@@ -6,7 +6,8 @@ import contextlib
 import gc
 import importlib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -141,23 +142,38 @@ def score_command(
             alerts_path = default_alerts
         # All or nothing: scores, ledger, alerts, the item responses (which 'compare' reads for
         # in-sample reliability) and the wide file move into place together.
+        from .._csv_shared import help_with_parts, stop_helping
         from .._io import write_table
 
         with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
+            summarised = None
+            written, items_written = threading.Event(), threading.Event()
             if items_path is not None:
                 # The item responses are written on the other core while the scores are
                 # written here: both writers spend most of their time in Arrow and numpy,
-                # without the GIL. (The items are now the longer job: the summary is
-                # counted here, after the scores, while they are still being written.)
-                in_background(result.write_items, items_path)
+                # without the GIL. The summary's counts follow them there, and then that
+                # core makes the scores' last lines; or this one the items', if the scores
+                # are written first (:mod:`.._csv_shared`).
+                in_background(_then_set, items_written, result.write_items, items_path)
+                summarised = in_background(result.summary)
+                in_background(help_with_parts, written)
             else:
+                items_written.set()
                 # An older run's item responses would no longer match these scores: 'compare'
                 # reads the file beside the scores, so it goes with the rest of the set.
                 outputs.remove_on_commit([items_beside(out)])
-            result.write(out, ledger, alerts_path)
-            if wide is not None:
-                write_table(result.wide(), wide, private=True)
-            summary = result.summary()
+            try:
+                result.write(out, ledger, alerts_path)
+                if wide is not None:
+                    write_table(result.wide(), wide, private=True)
+            finally:
+                stop_helping(written)
+            summary = None
+            if summarised is not None and summarised.cancel():
+                summary = result.summary()  # the items are still being written: count it here
+            help_with_parts(items_written)
+            if summary is None:
+                summary = result.summary() if summarised is None else summarised.result()
         summary["outputs"] = {
             "scores": str(out),
             "ledger": str(ledger) if ledger else None,
@@ -170,6 +186,16 @@ def score_command(
             _print_summary(summary, result.sources)
         if strict and len(result.ledger):
             raise typer.Exit(1)
+
+
+def _then_set(done: threading.Event, job: Callable[..., object], *args: object) -> None:
+    """``job(*args)``, then ``done`` set (and its helpers woken), whether or not it failed."""
+    from .._csv_shared import stop_helping
+
+    try:
+        job(*args)
+    finally:
+        stop_helping(done)
 
 
 _HEAVY_IMPORTS = ("..scoring", "..ingest.settings", "..instruments.registry", ".._outputs")
