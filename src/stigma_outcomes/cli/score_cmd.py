@@ -15,7 +15,13 @@ import typer
 
 from .._load_choices import DESCRIPTIONS as LOAD
 from .._load_choices import DuplicatePolicy
-from ._common import InstrumentsDir, echo_json, one_blas_thread, sheet_option
+from ._common import (
+    InstrumentsDir,
+    echo_json,
+    hand_back_arrow_memory,
+    one_blas_thread,
+    sheet_option,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -145,35 +151,39 @@ def score_command(
         from .._csv_shared import help_with_parts, stop_helping
         from .._io import write_table
 
-        with all_or_nothing() as outputs, outputs.beside(out.parent) as in_background:
-            summarised = None
-            written, items_written = threading.Event(), threading.Event()
-            if items_path is not None:
-                # The item responses are written on the other core while the scores are
-                # written here: both writers spend most of their time in Arrow and numpy,
-                # without the GIL. The summary's counts follow them there, and then that
-                # core makes the scores' last lines; or this one the items', if the scores
-                # are written first (:mod:`.._csv_shared`).
-                in_background(_then_set, items_written, result.write_items, items_path)
-                summarised = in_background(result.summary)
-                in_background(help_with_parts, written)
-            else:
-                items_written.set()
-                # An older run's item responses would no longer match these scores: 'compare'
-                # reads the file beside the scores, so it goes with the rest of the set.
-                outputs.remove_on_commit([items_beside(out)])
-            try:
-                result.write(out, ledger, alerts_path)
-                if wide is not None:
-                    write_table(result.wide(), wide, private=True)
-            finally:
-                stop_helping(written)
-            summary = None
-            if summarised is not None and summarised.cancel():
-                summary = result.summary()  # the items are still being written: count it here
-            help_with_parts(items_written)
-            if summary is None:
-                summary = result.summary() if summarised is None else summarised.result()
+        with all_or_nothing() as outputs:
+            with outputs.beside(out.parent) as in_background:
+                summarised = None
+                written, items_written = threading.Event(), threading.Event()
+                if items_path is not None:
+                    # The item responses are written on the other core while the scores are
+                    # written here: both writers spend most of their time in Arrow and numpy,
+                    # without the GIL. The summary's counts follow them there, and then that
+                    # core makes the scores' last lines; or this one the items', if the scores
+                    # are written first (:mod:`.._csv_shared`).
+                    in_background(_then_set, items_written, result.write_items, items_path)
+                    summarised = in_background(result.summary)
+                    in_background(help_with_parts, written)
+                else:
+                    items_written.set()
+                    # An older run's item responses would no longer match these scores: 'compare'
+                    # reads the file beside the scores, so it goes with the rest of the set.
+                    outputs.remove_on_commit([items_beside(out)])
+                try:
+                    result.write(out, ledger, alerts_path)
+                    if wide is not None:
+                        write_table(result.wide(), wide, private=True)
+                finally:
+                    stop_helping(written)
+                summary = None
+                if summarised is not None and summarised.cancel():
+                    summary = result.summary()  # the items are still being written: count it here
+                help_with_parts(items_written)
+                if summary is None:
+                    summary = result.summary() if summarised is None else summarised.result()
+            # Written: Arrow's freed memory goes back on the other core while the set moves
+            # into place, rather than at the exit.
+            hand_back_arrow_memory()
         summary["outputs"] = {
             "scores": str(out),
             "ledger": str(ledger) if ledger else None,
