@@ -272,24 +272,35 @@ def test_objects_the_process_froze_stay_frozen(tmp_path: Path) -> None:
         gc.unfreeze()
 
 
-def test_arrow_memory_is_handed_back_on_a_thread_of_its_own(monkeypatch) -> None:
-    # What Arrow's allocator freed and kept goes back to the kernel while the command ends,
-    # not on the command's own thread.
+def test_memory_is_handed_back_on_a_thread_of_its_own(monkeypatch) -> None:
+    # The results are let go, and what Arrow's allocator freed and kept goes back to the
+    # kernel, while the command ends: not on the command's own thread.
     import threading
+    import weakref
 
     import pyarrow as pa
 
     from stigma_outcomes.cli import _common
 
     called: list[str] = []
+    gone: list[str] = []
 
     class Pool:
         def release_unused(self) -> None:
             called.append(threading.current_thread().name)
 
+    class Result:
+        pass
+
+    result = Result()
+    weakref.finalize(result, lambda: gone.append(threading.current_thread().name))
+    held = [result]
+    del result
     monkeypatch.setattr(pa, "default_memory_pool", Pool)
-    _common.hand_back_arrow_memory()
+    _common.hand_back_memory(held)
+    assert held == []
     for thread in threading.enumerate():
         if thread.name == "hand-back":
             thread.join(10)
     assert called == ["hand-back"]
+    assert gone == ["hand-back"]

@@ -18,7 +18,7 @@ from .._load_choices import DuplicatePolicy
 from ._common import (
     InstrumentsDir,
     echo_json,
-    hand_back_arrow_memory,
+    hand_back_memory,
     one_blas_thread,
     sheet_option,
 )
@@ -181,9 +181,12 @@ def score_command(
                 help_with_parts(items_written)
                 if summary is None:
                     summary = result.summary() if summarised is None else summarised.result()
-            # Written: Arrow's freed memory goes back on the other core while the set moves
-            # into place, rather than at the exit.
-            hand_back_arrow_memory()
+            # Written: the results' memory goes back on the other core while the set moves
+            # into place, not on this thread as the command ends.
+            read_from, problems = result.sources, len(result.ledger)
+            held = [result]
+            del result
+            hand_back_memory(held)
         summary["outputs"] = {
             "scores": str(out),
             "ledger": str(ledger) if ledger else None,
@@ -193,8 +196,8 @@ def score_command(
         if as_json:
             echo_json(summary)
         else:
-            _print_summary(summary, result.sources)
-        if strict and len(result.ledger):
+            _print_summary(summary, read_from)
+        if strict and problems:
             raise typer.Exit(1)
 
 
