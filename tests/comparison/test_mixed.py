@@ -463,3 +463,28 @@ def test_unused_categories_count_as_absent() -> None:
     waves["wave"] = pd.Categorical(waves["wave"], categories=["pre", "post", "fu", "later"])
     with pytest.raises(AnalysisError, match="later"):
         fit_mixed_models(waves, ["pre", "post", "later"])
+
+
+def test_a_criterion_finite_at_scattered_points_only_keeps_the_grids_best() -> None:
+    # In a degenerate design the profiled REML criterion is infinite for most variance
+    # ratios. Brent's method, started around the grid's best point, then ends where it is
+    # infinite: the grid's point is the estimate, not refined, and said to be so.
+    import math
+    import warnings
+
+    from stigma_outcomes.comparison._reml import _optimise_theta
+
+    class Scattered:
+        def criterion(self, theta2: float) -> float:
+            if theta2 == 0.0:
+                return math.inf
+            at = round(math.log10(theta2) * 2) / 2
+            on_grid = abs(math.log10(theta2) - at) < 1e-12
+            return (at - 1.0) ** 2 - 50.0 if on_grid and at in (0.5, 1.0, 1.5) else math.inf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from inf - inf inside scipy
+        theta2, converged, how = _optimise_theta(Scattered())
+    assert theta2 == 10.0
+    assert not converged
+    assert "no finite criterion" in how

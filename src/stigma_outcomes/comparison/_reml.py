@@ -125,11 +125,20 @@ def _optimise_theta(sums: _ClusterSums) -> tuple[float, bool, str]:
     if not math.isfinite(finite[best]) or at_zero <= finite[best]:
         return 0.0, True, how
     lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-    res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
+    # Where a variance ratio is not feasible the criterion is infinite; Brent's parabolic
+    # steps then meet inf - inf and fall back to golden sections (numpy would warn).
+    with np.errstate(invalid="ignore", over="ignore"):
+        res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
     log_theta2, fun = float(res.x), float(res.fun)
+    settled = bool(res.success)
+    if not math.isfinite(fun):
+        # Brent ended where the criterion is not finite (a degenerate design, where it is
+        # finite at scattered points only): the grid's best point is the estimate, unrefined.
+        log_theta2, fun, settled = float(grid[best]), float(finite[best]), False
+        how += "; Brent's method found no finite criterion near the grid's best point"
     if at_zero <= fun:
         return 0.0, True, how
-    converged = bool(res.success) and bool(log_theta2 < grid[-1] - 0.01)
+    converged = settled and bool(log_theta2 < grid[-1] - 0.01)
     if log_theta2 >= grid[-1] - 0.01:
         how += "; residual variance is negligible next to participant variance"
     return 10.0**log_theta2, converged, how
