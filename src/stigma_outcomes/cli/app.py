@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from .._version import __version__
 from ..errors import StigmaOutcomesError
+from ._entry import resume_collector
 
 
 class _UserErrorGroup(TyperGroup):
@@ -27,6 +28,7 @@ class _UserErrorGroup(TyperGroup):
     """
 
     def invoke(self, ctx: typer.Context) -> object:
+        resume_collector()  # held off by the console script while the command line loaded
         try:
             return super().invoke(ctx)
         except StigmaOutcomesError as err:

@@ -222,12 +222,14 @@ def _started_up(exports: list[Path]) -> Iterator[None]:
 
     Importing pandas and the pipeline makes hundreds of thousands of objects that live as
     long as the process, and next to no garbage: the collector's passes over them took
-    ~0.1 s of the main thread. None runs while they are imported, and (unless the process
-    froze objects of its own) they are frozen out of its later passes until the block ends.
+    ~0.1 s of the main thread. None runs while they are imported, and they are frozen out
+    of its later passes: until the block ends, or for good where objects were frozen before
+    (by the console script, :mod:`._entry`, or the caller).
     """
     from ..ingest.formats._started import reading_ahead
 
-    freeze = gc.get_freeze_count() == 0
+    # Objects frozen before (by the console script, or the caller) stay frozen at the end.
+    unfreeze = gc.get_freeze_count() == 0
     with contextlib.ExitStack() as started:
         enabled = gc.isenabled()
         gc.disable()
@@ -240,14 +242,13 @@ def _started_up(exports: list[Path]) -> Iterator[None]:
             for module in _HEAVY_IMPORTS:
                 importlib.import_module(module, __package__)
         finally:
-            if freeze:
-                gc.freeze()
+            gc.freeze()
             if enabled:
                 gc.enable()
         try:
             yield
         finally:
-            if freeze:
+            if unfreeze:
                 gc.unfreeze()
 
 
