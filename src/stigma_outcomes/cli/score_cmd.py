@@ -7,7 +7,7 @@ import gc
 import importlib
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -161,11 +161,11 @@ def score_command(
                     # without the GIL. The summary's counts follow them there, and then that
                     # core makes the scores' last lines; or this one the items', if the scores
                     # are written first (:mod:`.._csv_shared`).
-                    in_background(_then_set, items_written, result.write_items, items_path)
+                    items = in_background(result.write_items, items_path)
+                    items.add_done_callback(lambda _: stop_helping(items_written))
                     summarised = in_background(result.summary)
                     in_background(help_with_parts, written)
                 else:
-                    items_written.set()
                     # An older run's item responses would no longer match these scores: 'compare'
                     # reads the file beside the scores, so it goes with the rest of the set.
                     outputs.remove_on_commit([items_beside(out)])
@@ -175,12 +175,14 @@ def score_command(
                         write_table(result.wide(), wide, private=True)
                 finally:
                     stop_helping(written)
-                summary = None
-                if summarised is not None and summarised.cancel():
-                    summary = result.summary()  # the items are still being written: count it here
-                help_with_parts(items_written)
+                # A summary not yet begun on the other core is counted here, while the items
+                # are still being written there.
+                here = summarised is None or summarised.cancel()
+                summary = result.summary() if here else None
+                if items_path is not None:
+                    help_with_parts(items_written)
                 if summary is None:
-                    summary = result.summary() if summarised is None else summarised.result()
+                    summary = summarised.result()
             # Written: the results' memory goes back on the other core while the set moves
             # into place, not on this thread as the command ends.
             read_from, problems = result.sources, len(result.ledger)
@@ -199,16 +201,6 @@ def score_command(
             _print_summary(summary, read_from)
         if strict and problems:
             raise typer.Exit(1)
-
-
-def _then_set(done: threading.Event, job: Callable[..., object], *args: object) -> None:
-    """``job(*args)``, then ``done`` set (and its helpers woken), whether or not it failed."""
-    from .._csv_shared import stop_helping
-
-    try:
-        job(*args)
-    finally:
-        stop_helping(done)
 
 
 _HEAVY_IMPORTS = ("..scoring", "..ingest.settings", "..instruments.registry", ".._outputs")
