@@ -13,6 +13,13 @@ that this one stays small (a child's reported peak is at least its parent's size
 The printed figures also hold each side's median CPU seconds (user + system, from the same
 ``os.wait4``) and their paired ratio: on a shared machine the steadier reading.
 
+Each row also says how fast one core computed and how much of two cores the machine gave at
+the time (:func:`two_cores`, before and after the case): a CPU-bound child's seconds alone, and
+two side by side against one alone (2.0 when each had a core of its own, 1.0 when they shared
+one). On this virtual machine both move from hour to hour, and ``score`` (two threads, short,
+heavy on fresh memory) slows more than R's long, mostly single-threaded run: a ratio is read
+with them.
+
 - ``score``: A is ``stigma-outcomes score`` of a 200,000 × 60 CSV export (six 10-item mean
   scales, two reversed items each, 2% missing) to a tidy CSV; B is R's ``data.table::fread``
   + ``psych::scoreItems`` + ``fwrite`` of the same tidy table. Goal A/B ≤ 0.2.
@@ -131,6 +138,31 @@ def _run(args: list[str], cwd: Path, sample_tree: bool = False) -> Run:
     return Run(wall, max(usage.ru_maxrss / 1024, tree_mib), usage.ru_utime + usage.ru_stime)
 
 
+_SPIN = (
+    "import time\nt = time.perf_counter()\nx = 0\n"
+    "for i in range(4_000_000): x += i\nprint(time.perf_counter() - t)"
+)
+"""A child that only computes, for :func:`two_cores` (about 0.3 s on one core)."""
+
+
+def two_cores(repeats: int = 5) -> tuple[float, float]:
+    """How fast one core computes now, and how much of two cores the machine gives: the
+    seconds of one CPU-bound child alone, and that time over the time of two side by side,
+    times two (medians of ``repeats``): 2.0 with a core for each, 1.0 when they share one."""
+
+    def spin(together: int) -> float:
+        children = [
+            subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True)
+            for _ in range(together)
+        ]
+        return max(float(child.communicate()[0]) for child in children)
+
+    # alone and side by side in turn, so that a drift in the machine's speed moves both alike
+    timed = [(spin(1), spin(2)) for _ in range(repeats)]
+    alone = statistics.median(t[0] for t in timed)
+    return alone, statistics.median(2 * t[0] / t[1] for t in timed)
+
+
 def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, float]:
     """A and B in turn, after one unmeasured warm-up of each; medians and the paired ratio.
 
@@ -142,6 +174,8 @@ def alternate(a: list[str], b: list[str], runs: int, cwd: Path) -> dict[str, flo
         "a_s": statistics.median(p[0].wall for p in pairs),
         "b_s": statistics.median(p[1].wall for p in pairs),
         "ratio": statistics.median(p[0].wall / p[1].wall for p in pairs),
+        "ratio_min": min(p[0].wall / p[1].wall for p in pairs),
+        "ratio_max": max(p[0].wall / p[1].wall for p in pairs),
         "a_cpu_s": statistics.median(p[0].cpu for p in pairs),
         "b_cpu_s": statistics.median(p[1].cpu for p in pairs),
         "cpu_ratio": statistics.median(p[0].cpu / p[1].cpu for p in pairs),
@@ -262,7 +296,9 @@ _HEADER = "| work | ours | peer or floor | ratio | goal | peak memory ours / pee
 def _row(name: str, figures: dict[str, object], runs: int) -> str:
     what, peer, goal = CASES[name]
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    measured = f"{when}, load {os.getloadavg()[0]:.1f}, {runs} pairs"
+    (spin, before), after = figures["cores_before"], figures["cores_after"]
+    cores = f"a core {spin:.2f} s, two cores ×{before:.1f} / ×{after[1]:.1f}"
+    measured = f"{when}, load {os.getloadavg()[0]:.1f}, {cores}, {runs} pairs"
     if "ratio" not in figures:
         return (
             f"| {what} | {figures['a_s']:.2f} s | {figures['peer']} | — | ≤ {goal} | — | "
@@ -283,7 +319,9 @@ def _table(rows: dict[str, str]) -> str:
             START,
             "Whole processes, alternating runs, medians (`benchmarks/bench_cli.py`, "
             f"{os.cpu_count()} CPUs, Python {platform.python_version()}); each row says when "
-            "it was measured and at what load (a run of some cases keeps the other rows).",
+            "it was measured, at what load, how fast one core computed (`two_cores`' CPU-bound "
+            "child, seconds) and how much of two cores the machine gave before and after (2.0 = "
+            "a core each); a run of some cases keeps the other rows.",
             "",
             _HEADER,
             "| --- | --- | --- | --- | --- | --- | --- |",
@@ -346,7 +384,9 @@ def main() -> None:
         _compile_bytecode()
     rows = {}
     for name in args.cases.split(","):
+        before = two_cores()
         figures = RUNNERS[name](work, args.runs)
+        figures.update(cores_before=before, cores_after=two_cores())
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()})
         rows[name] = _row(name, figures, args.runs)
     print(_table(rows) if args.no_record else record(rows))
