@@ -296,8 +296,10 @@ _HEADER = "| work | ours | peer or floor | ratio | goal | peak memory ours / pee
 def _row(name: str, figures: dict[str, object], runs: int) -> str:
     what, peer, goal = CASES[name]
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    (spin, before), after = figures["cores_before"], figures["cores_after"]
-    cores = f"a core {spin:.2f} s, two cores ×{before:.1f} / ×{after[1]:.1f}"
+    cores = (
+        f"a core {figures['core_s']:.2f} s, "
+        f"two cores ×{figures['cores_before']:.1f} / ×{figures['cores_after']:.1f}"
+    )
     measured = f"{when}, load {os.getloadavg()[0]:.1f}, {cores}, {runs} pairs"
     if "ratio" not in figures:
         return (
@@ -384,9 +386,9 @@ def main() -> None:
         _compile_bytecode()
     rows = {}
     for name in args.cases.split(","):
-        before = two_cores()
+        core_s, before = two_cores()
         figures = RUNNERS[name](work, args.runs)
-        figures.update(cores_before=before, cores_after=two_cores())
+        figures.update(core_s=core_s, cores_before=before, cores_after=two_cores()[1])
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()})
         rows[name] = _row(name, figures, args.runs)
     print(_table(rows) if args.no_record else record(rows))
