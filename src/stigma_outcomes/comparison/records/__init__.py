@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, create_model
 
 from ...errors import InputError
-from ._types import KEY_DOCS, Record, json_kind, plain
+from ._types import KEY_DOCS, OutOfRange, Record, json_kind, json_limits, plain
 from .ancova import AncovaRecord
 from .attrition import AttritionRecord
 from .meta import RESULTS_SCHEMA_VERSION, InputFile, ResultsMeta
@@ -98,6 +98,8 @@ def _problem(section: str, index: int | None, err: ValidationError) -> str:
     if first["type"] == "missing":
         return f"{where} lacks the field '{loc}'"
     message = str(first["msg"]).removeprefix("Value error, ")
+    if isinstance(first.get("ctx", {}).get("error"), OutOfRange):
+        return f"{where}.{loc} is out of range ({message})"
     return f"{where}.{loc} has the wrong type ({message})"
 
 
@@ -171,7 +173,7 @@ def validate_results(
     return dict(data)
 
 
-def _property(annotation: Any, description: str | None) -> dict[str, Any]:
+def _property(annotation: Any, description: str | None, metadata: list[Any]) -> dict[str, Any]:
     from typing import Literal, get_args, get_origin
 
     if get_origin(annotation) is Literal:
@@ -179,7 +181,7 @@ def _property(annotation: Any, description: str | None) -> dict[str, Any]:
     else:
         kind = json_kind(annotation)
         nullable = type(None) in get_args(annotation)
-        prop = {"type": [kind, "null"] if nullable else kind}
+        prop = {"type": [kind, "null"] if nullable else kind, **json_limits(metadata)}
     if description:
         prop["description"] = description
     return prop
@@ -194,7 +196,8 @@ def _section_schema(model: type[Record]) -> dict[str, Any]:
             "type": "object",
             "required": [name for name, info in fields.items() if info.is_required()],
             "properties": {
-                name: _property(info.annotation, info.description) for name, info in fields.items()
+                name: _property(info.annotation, info.description, info.metadata)
+                for name, info in fields.items()
             },
             "additionalProperties": True,
         },
@@ -260,10 +263,14 @@ def fields_markdown() -> str:
         lines += ["", f"## `{section}`", "", f"{model.__name__}: {doc}", ""]
         lines += ["| field | type | required | meaning |", "| --- | --- | --- | --- |"]
         for name, info in model.model_fields.items():
-            kind = _property(info.annotation, None)
+            kind = _property(info.annotation, None, info.metadata)
             shown = kind.get("type") or " or ".join(f"'{v}'" for v in kind["enum"])
             if isinstance(shown, list):
                 shown = " or ".join(shown)
+            if "minimum" in kind:
+                shown += f", {kind['minimum']} or more"
+            elif "type" in kind and "enum" in kind:  # a sign
+                shown += ": " + " or ".join(f"{v:+d}" for v in kind["enum"] if v is not None)
             required = "yes" if info.is_required() else ""
             lines.append(f"| `{name}` | {shown} | {required} | {info.description} |")
     lines += ["", "## `meta`", "", "| field | meaning |", "| --- | --- |"]

@@ -2,7 +2,8 @@
 
 Undefined is one thing everywhere: ``None`` in the API and ``null`` in JSON. A number
 field takes a Python or numpy number and turns NaN and infinities into ``None``; a count
-takes a whole number (``5.0`` read back from JSON included); text stays text. Nothing is
+takes a whole number of 0 or more (``5.0`` read back from JSON included), a sign +1 or −1;
+text stays text. Nothing is
 coerced across kinds: ``"5"`` is not a number and ``1`` is not a flag, so an edited results
 file fails with the field named instead of being read as something else.
 """
@@ -97,7 +98,13 @@ def _number(value: Any) -> Any:
     return value  # anything else fails the float check with pydantic's own message
 
 
-def _count(value: Any) -> Any:
+class OutOfRange(ValueError):
+    """A value of the right kind outside what its field allows (a count below zero)."""
+
+
+def _whole(value: Any) -> Any:
+    """A whole number as ``int`` (NaN and infinities as ``None``); anything else unchanged,
+    for pydantic's own check of the type."""
     if value is None:
         return None
     if isinstance(value, bool | np.bool_ | str):
@@ -111,6 +118,22 @@ def _count(value: Any) -> Any:
         return int(number)
     if isinstance(value, np.integer):
         return int(value)
+    return value
+
+
+def _count(value: Any) -> Any:
+    # A count below zero would reach the report's disclosure audit, which refuses it there,
+    # deep inside the report; an edited file is told here instead, with the field named.
+    value = _whole(value)
+    if isinstance(value, int) and value < 0:
+        raise OutOfRange("a whole number of 0 or more is expected")
+    return value
+
+
+def _sign(value: Any) -> Any:
+    value = _whole(value)
+    if isinstance(value, int) and value not in (-1, 1):
+        raise OutOfRange("+1 or -1 is expected")
     return value
 
 
@@ -135,7 +158,9 @@ def _nested(value: Any) -> Any:
 Number = Annotated[float | None, BeforeValidator(_number)]
 """A statistic: a finite number, or None when undefined (the reason is in ``note``)."""
 Count = Annotated[int | None, BeforeValidator(_count)]
-"""A count of people, records or levels (a whole number), or None."""
+"""A count of people, records or levels (a whole number of 0 or more), or None."""
+Sign = Annotated[int | None, BeforeValidator(_sign)]
+"""A direction: +1 or −1, or None."""
 Text = Annotated[str | None, BeforeValidator(_text)]
 """A label or explanation, or None."""
 Flag = Annotated[bool | None, BeforeValidator(_flag)]
@@ -173,6 +198,22 @@ class Record(BaseModel):
     def field_kinds(cls) -> dict[str, str]:
         """Each declared field's JSON type, in declaration order."""
         return {name: json_kind(info.annotation) for name, info in cls.model_fields.items()}
+
+
+def json_limits(metadata: list[Any]) -> dict[str, Any]:
+    """The JSON Schema limits of a field whose metadata holds the count or sign check.
+
+    Examples
+    --------
+    >>> json_limits(Sign.__metadata__), json_limits(Count.__metadata__)
+    ({'enum': [-1, 1, None]}, {'minimum': 0})
+    """
+    checks = {getattr(m, "func", None) for m in metadata}
+    if _sign in checks:
+        return {"enum": [-1, 1, None]}
+    if _count in checks:
+        return {"minimum": 0}
+    return {}
 
 
 def json_kind(annotation: Any) -> str:

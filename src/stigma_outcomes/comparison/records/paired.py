@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from ._types import KEY_DOCS, Bool, Count, Flag, Label, Number, Record, Text, described
+from ._types import KEY_DOCS, Bool, Count, Flag, Label, Number, Record, Sign, Text, described
 
 
 class PairedRecord(Record):
@@ -75,7 +75,7 @@ class PairedRecord(Record):
     g_av: Number = described(
         "d_av × J(n − 1), J(df) = Γ(df/2) / (√(df/2) Γ((df − 1)/2)); null for n ≤ 2."
     )
-    improvement_sign: Count = described(
+    improvement_sign: Sign = described(
         "+1 when a higher score is better, −1 when a higher score is worse (the scale's direction)."
     )
     n_improved: Count = described("Pairs whose change has the improving sign (any amount).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._types import KEY_DOCS, Bool, Count, Items, Label, Number, Record, Text, described
+from ._types import KEY_DOCS, Bool, Count, Items, Label, Number, Record, Sign, Text, described
 
 
 class PooledRecord(Record):
@@ -73,7 +73,7 @@ class PooledRecord(Record):
         required=False,
     )
     pi_high: Number = described("Upper limit of the 95% prediction interval.", required=False)
-    improvement_sign: Count = described(
+    improvement_sign: Sign = described(
         "+1 when a higher score is better, −1 when worse (from the paired records).",
         required=False,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from ._types import KEY_DOCS, Bool, Count, Flag, Label, Number, Record, Text, described
+from ._types import KEY_DOCS, Bool, Count, Flag, Label, Number, Record, Sign, Text, described
 
 
 class UnlinkedRecord(Record):
@@ -68,7 +68,7 @@ class UnlinkedRecord(Record):
     rank_biserial: Number = described(
         "2W / (n_after · n_before) − 1; positive when scores are higher after."
     )
-    improvement_sign: Count = described(
+    improvement_sign: Sign = described(
         "+1 when a higher score is better, −1 when worse.",
         required=False,
     )
