@@ -83,3 +83,14 @@ def test_pool_json_prints_the_pooled_records(tmp_path) -> None:
     assert len(printed["pooled"]) == len(json.loads(out.read_text())["pooled"]) > 0
     missing = runner.invoke(app, ["pool", str(a), str(b)])
     assert missing.exit_code == 2 and "--out pooled.json" in missing.output
+
+
+def test_pool_refuses_a_results_file_that_is_not_utf8_json(tmp_path) -> None:
+    """Found by the long fuzz run: a mutated first byte made ``pool`` end in a traceback."""
+    a, b = _programmes(tmp_path)
+    a.write_bytes(b"\xfb" + a.read_bytes())
+    result = runner.invoke(app, ["pool", str(a), str(b), "--out", str(tmp_path / "p.json")])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot read results file" in result.output and str(a) in result.output
+    assert not (tmp_path / "p.json").exists()

@@ -132,6 +132,41 @@ def test_round_trip_through_json(results, tmp_path):
         Results.read_json(bad)
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"\xfb" + b'{"paired": []}', "cannot read results file"),  # not UTF-8 (found by fuzz)
+        (b"[" * 100_000, "nested too deeply"),
+        (b"[1, 2]", "expected a JSON object"),
+    ],
+)
+def test_a_file_that_is_not_results_is_one_clear_error(tmp_path, content, problem):
+    bad = tmp_path / "r.json"
+    bad.write_bytes(content)
+    with pytest.raises(InputError, match=problem) as err:
+        Results.read_json(bad)
+    assert err.value.where == str(bad) and "compare" in err.value.fix
+
+
+def test_results_in_another_encoding_are_read(results, tmp_path):
+    data = results.to_dict()
+    data["meta"]["title"] = "Évaluation"
+    path = tmp_path / "latin1.json"
+    path.write_bytes(json.dumps(data, ensure_ascii=False).encode("latin-1"))
+    assert Results.read_json(path).meta["title"] == "Évaluation"
+
+
+def test_a_folder_or_a_pipe_is_refused_before_it_is_opened(tmp_path):
+    import os
+
+    with pytest.raises(InputError, match="is a folder"):
+        Results.read_json(tmp_path)
+    pipe = tmp_path / "r.json"
+    os.mkfifo(pipe)  # reading it would wait forever
+    with pytest.raises(InputError, match="not a regular file"):
+        Results.read_json(pipe)
+
+
 def test_repr_is_short_on_a_full_results_file() -> None:
     """repr never prints the records (it once printed 132,164 characters for the sample)."""
     records = [{"instrument": "ucla3", "scale": "total", "t": 1.0, "p": 0.3}] * 500

@@ -1,14 +1,14 @@
 """A bounded fuzz campaign over the command line (issue 18).
 
 Mutated sample exports, mapping and evaluation files, scores and results files go through
-``score``, ``run``, ``compare`` and ``report``. Every case must end with exit code 0, 1 or
-2 and never an uncaught exception (a traceback) or a hang; the inputs are unchanged; a
-failed command leaves no output and no staging debris; a successful ``score`` accounts for
-every row (rows in = rows scored + rows excluded).
+``score``, ``init``, ``run``, ``compare``, ``report``, ``pool`` and ``plan``. Every case must
+end with exit code 0, 1 or 2 and never an uncaught exception (a traceback) or a hang; the
+inputs are unchanged; a failed command leaves no output and no staging debris; a successful
+``score`` accounts for every row (rows in = rows scored + rows excluded).
 
 The default profile is small and derandomised (it runs in well under two minutes in CI).
-``STIGMA_OUTCOMES_FUZZ=long`` runs about 5 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
-(default 2,000: 10,100 over the seven targets, weighted by cost) with fresh random seeds, and
+``STIGMA_OUTCOMES_FUZZ=long`` runs about 5.8 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
+(default 2,000: 11,600 over the nine targets, weighted by cost) with fresh random seeds, and
 ``STIGMA_OUTCOMES_FUZZ_LOG=path.json`` records how many cases ended how.
 """
 
@@ -62,7 +62,7 @@ atexit.register(_write_log)
 def profile(small: int, share: float = 1.0) -> Any:
     """Hypothesis settings: ``small`` derandomised cases, or ``share`` × the long count.
 
-    The shares of the long profile sum to about 5, so the default 2,000 gives 10,000 cases,
+    The shares of the long profile sum to about 5.8, so the default 2,000 gives 11,600 cases,
     weighted towards the cheap targets (a report with its PDF costs five times a score).
     """
     if LONG:
@@ -274,6 +274,36 @@ def test_report_survives_mutated_scores_and_ledger(data: st.DataObject) -> None:
                 "--ledger", str(work / "ledger.csv"), "--out", str(out / "r.pdf"),
                 "--md", str(out / "r.md")]  # fmt: skip
         invoke("report-scores", args, work.iterdir(), work, out)
+
+
+@profile(30, 0.5)
+@given(mutated_export(PRE, first_data=3))
+def test_init_survives_mutated_exports(export: tuple[str, bytes]) -> None:
+    name, data = export
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / name).write_bytes(data)
+        out = work / "out"
+        args = ["init", str(work / name), "--json", "--write-mapping", str(out / "mapping.yaml"),
+                "--write-evaluation", str(out / "evaluation.yaml")]  # fmt: skip
+        invoke("init", args, work.iterdir(), work, out)
+
+
+@profile(15, 0.25)
+@given(st.data())
+def test_pool_and_plan_survive_mutated_results(data: st.DataObject) -> None:
+    raw = data.draw(mutated_json(base()["results"]))
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "a.json").write_bytes(raw)
+        (work / "b.json").write_text(json.dumps(base()["results"]))
+        out = work / "out"
+        args = ["pool", str(work / "a.json"), str(work / "b.json"), "--json",
+                "--out", str(out / "pooled.json"), "--csv", str(out / "pooled.csv")]  # fmt: skip
+        invoke("pool", args, work.iterdir(), work, out)
+        outcome = data.draw(st.sampled_from(["ucla3.total", "gbs.total", "x.y"]))
+        args = ["plan", str(work / "a.json"), "--outcome", outcome, "--json"]
+        invoke("plan", args, work.iterdir(), work, work / "plan")  # plan writes no file
 
 
 WIDE_COLUMNS = 12_064  # the width that once ran past 240 s in init and score (issue 18 point 8)

@@ -78,6 +78,18 @@ def test_baseline_table_gives_each_groups_start_and_the_standardised_difference(
     assert base.rows[0] == ["General belongingness", "4.10 (1.41)", "3.90 (1.41)", f"+{g:.2f}"]
 
 
+def test_a_group_without_its_count_of_pairs_gets_no_standardised_difference() -> None:
+    """An edited results file whose group record has ``n_pairs: null`` (found by the long
+    fuzz run) ended the report in a traceback; the difference is now left out, as for a
+    missing mean or SD."""
+    results = _controlled()
+    for rec in results["paired"]:
+        if rec["group"] == "Comparison":
+            rec["n_pairs"] = None
+    base = _tables(build_report(results))["baseline"]
+    assert base.rows[0][-1] == "–"
+
+
 def test_a_hidden_group_hides_its_rows_in_both_tables() -> None:
     model = build_report(_controlled(comparison_n=3))
     tables = _tables(model)

@@ -178,14 +178,35 @@ class Results:
 
     @classmethod
     def read_json(cls, path: str | os.PathLike[str]) -> Results:
-        """Read a results JSON file written by :meth:`to_json`."""
-        file = Path(path)
+        """Read a results JSON file written by :meth:`to_json`.
+
+        The one reader of results files (``report``, ``pool``, ``plan``): a folder, a FIFO
+        or an oversized file is refused before it is opened, bytes in another encoding are
+        decoded as settings files are, and anything that is not a results object is one
+        :class:`~stigma_outcomes.errors.InputError`.
+        """
+        from .._inputs import check_input_file, decode_text
+
+        file = check_input_file(path, "results file")
+        fix = "give a results JSON written by 'compare' or 'run', unedited"
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError(f"cannot read results file: {exc}", where=str(file)) from None
+            data = json.loads(decode_text(file.read_bytes(), str(file)))
+        except OSError as exc:
+            raise InputError(
+                f"cannot read the results file: {exc.strerror or exc}", where=str(file), fix=fix
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"cannot read results file: {exc}", where=str(file), fix=fix) from None
+        except RecursionError:
+            raise InputError(
+                "cannot read results file: its values are nested too deeply",
+                where=str(file),
+                fix=fix,
+            ) from None
         if not isinstance(data, dict):
-            raise InputError("not a results file (expected a JSON object)", where=str(file))
+            raise InputError(
+                "not a results file (expected a JSON object)", where=str(file), fix=fix
+            )
         return cls.from_dict(data, str(file))
 
 

@@ -153,16 +153,17 @@ def baseline_table(
             continue
         dec = decimals_for_range(info.range_low, info.range_high)
         nums = [a.get("pre_mean"), a.get("pre_sd"), b.get("pre_mean"), b.get("pre_sd")]
+        counts = [a.get("n_pairs"), b.get("n_pairs")]  # null in an edited file: no difference
         g = (
             standardised_difference(
                 float(nums[0]),
                 float(nums[1]),
-                int(a["n_pairs"]),
+                int(counts[0]),
                 float(nums[2]),
                 float(nums[3]),
-                int(b["n_pairs"]),
+                int(counts[1]),
             )
-            if all(is_number(x) for x in nums)
+            if all(is_number(x) for x in (*nums, *counts))
             else None
         )
         rows.append(
