@@ -51,3 +51,12 @@ def test_unknown_outcome_is_one_clear_error(results) -> None:
         register_targets(
             [{"outcome": "gbs.total", "measure": "mean_change", "value": 1}], results, None
         )
+
+
+def test_a_change_without_an_interval_cannot_be_judged(scores, results) -> None:
+    """A record with a change but no interval (one pair under a privacy limit of 1, or an
+    edited file) gives "cannot be judged", not a TypeError."""
+    results["paired"][0]["mean_change_ci_low"] = None
+    t = {"outcome": "ucla3.total", "measure": "mean_change", "value": 0.5}
+    _, (row,) = _rows(results, scores, [t])
+    assert row[2:4] == ["no interval (too few people)", "cannot be judged"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from ...errors import InputError
 from ..content import Section, Table, record_key
-from ..formatting import decimals_for_range, interval, num, percent
+from ..formatting import decimals_for_range, interval, is_number, num, percent
 from ..outcomes import describe_outcome
 from ..privacy import Disclosure
 from .people import known_outcomes, paired_record, programme_group
@@ -76,8 +76,12 @@ def _judge(j: Judged, d: Disclosure) -> list[str]:
     sign = float(rec.get("improvement_sign") or 0)
     if sign == 0:
         return [_name(t, places), who, "direction of the scale unknown", "cannot be judged", ""]
-    better = sign * float(rec["mean_change"])
-    lo, hi = sorted(sign * float(rec[k]) for k in ("mean_change_ci_low", "mean_change_ci_high"))
+    estimate = [rec.get(k) for k in ("mean_change", "mean_change_ci_low", "mean_change_ci_high")]
+    if not all(is_number(x) for x in estimate):
+        # One pair has a change but no interval (a privacy limit of 1 allows it): unjudged.
+        return [_name(t, places), who, "no interval (too few people)", "cannot be judged", ""]
+    better = sign * float(estimate[0])
+    lo, hi = sorted(sign * float(x) for x in estimate[1:])
     met = better >= value
     return [
         _name(t, places),
