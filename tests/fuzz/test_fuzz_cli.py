@@ -283,8 +283,10 @@ def test_init_survives_mutated_exports(export: tuple[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / name).write_bytes(data)
+        (work / "post.csv").write_text(POST, encoding="utf-8")
         out = work / "out"
-        args = ["init", str(work / name), "--json", "--write-mapping", str(out / "mapping.yaml"),
+        args = ["init", str(work / name), str(work / "post.csv"), "--json",
+                "--write-mapping", str(out / "mapping.yaml"),
                 "--write-evaluation", str(out / "evaluation.yaml")]  # fmt: skip
         invoke("init", args, work.iterdir(), work, out)
 
