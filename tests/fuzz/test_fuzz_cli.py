@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,14 +176,21 @@ def _score_args(work: Path, export: str, extra: list[str] | None = None) -> list
             "--ledger", str(work / "out" / "ledger.csv"), *(extra or [])]  # fmt: skip
 
 
+@contextlib.contextmanager
+def _folder(files: dict[str, bytes]) -> Iterator[Path]:
+    """A temporary folder holding these files (name → bytes), removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for name, content in files.items():
+            (work / name).write_bytes(content)
+        yield work
+
+
 @profile(60, 1.5)
 @given(mutated_export(PRE, first_data=3))
 def test_score_survives_mutated_exports(export: tuple[str, bytes]) -> None:
     name, data = export
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        (work / name).write_bytes(data)
-        (work / "post.csv").write_text(POST, encoding="utf-8")
+    with _folder({name: data, "post.csv": POST.encode("utf-8")}) as work:
         (work / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
         result = invoke("score", _score_args(work, name), work.iterdir(), work, work / "out")
         if result.exit_code == 0:
@@ -236,10 +244,7 @@ def test_compare_survives_mutated_scores(data: st.DataObject) -> None:
 @given(st.data())
 def test_report_survives_mutated_results(data: st.DataObject) -> None:
     raw = data.draw(mutated_json(base()["results"]))
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        (work / "results.json").write_bytes(raw)
-        (work / "scores.csv").write_bytes(base()["scores"])
+    with _folder({"results.json": raw, "scores.csv": base()["scores"]}) as work:
         out = work / "out"
         args = ["report", str(work / "results.json"), "--scores", str(work / "scores.csv"),
                 "--out", str(out / "r.pdf"), "--md", str(out / "r.md")]  # fmt: skip
@@ -280,10 +285,7 @@ def test_report_survives_mutated_scores_and_ledger(data: st.DataObject) -> None:
 @given(mutated_export(PRE, first_data=3))
 def test_init_survives_mutated_exports(export: tuple[str, bytes]) -> None:
     name, data = export
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        (work / name).write_bytes(data)
-        (work / "post.csv").write_text(POST, encoding="utf-8")
+    with _folder({name: data, "post.csv": POST.encode("utf-8")}) as work:
         out = work / "out"
         args = ["init", str(work / name), str(work / "post.csv"), "--json",
                 "--write-mapping", str(out / "mapping.yaml"),
@@ -295,10 +297,7 @@ def test_init_survives_mutated_exports(export: tuple[str, bytes]) -> None:
 @given(st.data())
 def test_pool_and_plan_survive_mutated_results(data: st.DataObject) -> None:
     raw = data.draw(mutated_json(base()["results"]))
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        (work / "a.json").write_bytes(raw)
-        (work / "b.json").write_text(json.dumps(base()["results"]))
+    with _folder({"a.json": raw, "b.json": json.dumps(base()["results"]).encode()}) as work:
         out = work / "out"
         args = ["pool", str(work / "a.json"), str(work / "b.json"), "--json",
                 "--out", str(out / "pooled.json"), "--csv", str(out / "pooled.csv")]  # fmt: skip
