@@ -48,6 +48,7 @@ __all__ = [
     "read_text_file",
     "read_yaml_file",
     "read_zip_member",
+    "zip_damage",
 ]
 
 MAX_INPUT_BYTES = int(os.environ.get("STIGMA_OUTCOMES_MAX_INPUT_MB", "2048")) * 1024 * 1024
@@ -272,6 +273,23 @@ def open_zip(path: str | os.PathLike[str]) -> zipfile.ZipFile:
     return archive
 
 
+def zip_damage() -> tuple[type[BaseException], ...]:
+    """What reading a damaged or truncated zip member raises (zipfile's own error, the
+    decompressor's, an early end, an unsupported method); the xlsx reader and
+    :func:`read_zip_member` catch the same list.
+
+    Examples
+    --------
+    >>> import zlib
+    >>> zlib.error in zip_damage()
+    True
+    """
+    import zipfile
+    import zlib
+
+    return (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+
+
 def read_zip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -> bytes:
     """The bytes of one zip member; damage found while expanding it is one clear error.
 
@@ -285,13 +303,10 @@ def read_zip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: st
     >>> read_zip_member(z, z.infolist()[0], "x.zip")
     b'id\\n1\\n'
     """
-    import zipfile
-    import zlib
-
     try:
         with archive.open(member) as handle:
             data = handle.read(member.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
+    except zip_damage() as err:
         raise InputError(
             "the zip file is damaged or incomplete",
             where=f"{where}: {member.filename}",

@@ -5,7 +5,8 @@ case runs in a fraction of a second) and applies a handful of mutations a hostil
 careless world produces: cells replaced by formula payloads, huge or non-finite numbers,
 personal values and markup; rows duplicated, dropped or made ragged; headers renamed;
 bytes flipped or truncated; other encodings, delimiters and byte-order marks; zips that
-are damaged; YAML with duplicate keys, aliases, wrong types and broken indentation.
+are damaged; binary exports (SPSS, Stata, Excel, Parquet) with damaged bytes; YAML with
+duplicate keys, aliases, wrong types and broken indentation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -104,6 +106,16 @@ def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     elif op == "nul":
         buf[i:i] = b"\x00" * draw(st.integers(1, 4))
     return bytes(buf)
+
+
+@st.composite
+def damaged_binary(draw: st.DrawFn, files: list[Path]) -> tuple[str, bytes]:
+    """A binary export (SPSS, Stata, Excel, Parquet) with one to four byte-level damages."""
+    path = draw(st.sampled_from(files))
+    data = path.read_bytes()
+    for _ in range(draw(st.integers(1, 4))):
+        data = draw(mutated_bytes(data))
+    return path.name, data
 
 
 @st.composite

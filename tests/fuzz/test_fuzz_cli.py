@@ -1,14 +1,15 @@
 """A bounded fuzz campaign over the command line (issue 18).
 
 Mutated sample exports, mapping and evaluation files, scores and results files go through
-``score``, ``init``, ``run``, ``compare``, ``report``, ``pool`` and ``plan``. Every case must
-end with exit code 0, 1 or 2 and never an uncaught exception (a traceback) or a hang; the
-inputs are unchanged; a failed command leaves no output and no staging debris; a successful
+``score``, ``init``, ``run``, ``compare``, ``report``, ``pool`` and ``plan``, and damaged
+SPSS, Stata, Excel and Parquet exports through the readers. Every case must end with exit
+code 0, 1 or 2 and never an uncaught exception (a traceback) or a hang; the inputs are
+unchanged; a failed command leaves no output and no staging debris; a successful
 ``score`` accounts for every row (rows in = rows scored + rows excluded).
 
 The default profile is small and derandomised (it runs in well under two minutes in CI).
-``STIGMA_OUTCOMES_FUZZ=long`` runs about 5.8 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
-(default 2,000: 11,600 over the nine targets, weighted by cost) with fresh random seeds, and
+``STIGMA_OUTCOMES_FUZZ=long`` runs about 6.3 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
+(default 2,000: 12,600 over the ten targets, weighted by cost) with fresh random seeds, and
 ``STIGMA_OUTCOMES_FUZZ_LOG=path.json`` records how many cases ended how.
 """
 
@@ -35,7 +36,7 @@ from typer.testing import CliRunner
 from stigma_outcomes.cli.app import app
 from stigma_outcomes.pipeline import sample_data_dir
 
-from .mutations import mutated_export, mutated_json, mutated_yaml
+from .mutations import damaged_binary, mutated_export, mutated_json, mutated_yaml
 
 LONG = os.environ.get("STIGMA_OUTCOMES_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("STIGMA_OUTCOMES_FUZZ_EXAMPLES", "2000"))
@@ -63,7 +64,7 @@ atexit.register(_write_log)
 def profile(small: int, share: float = 1.0) -> Any:
     """Hypothesis settings: ``small`` derandomised cases, or ``share`` × the long count.
 
-    The shares of the long profile sum to about 5.8, so the default 2,000 gives 11,600 cases,
+    The shares of the long profile sum to about 6.3, so the default 2,000 gives 12,600 cases,
     weighted towards the cheap targets (a report with its PDF costs five times a score).
     """
     if LONG:
@@ -291,6 +292,26 @@ def test_init_survives_mutated_exports(export: tuple[str, bytes]) -> None:
                 "--write-mapping", str(out / "mapping.yaml"),
                 "--write-evaluation", str(out / "evaluation.yaml")]  # fmt: skip
         invoke("init", args, work.iterdir(), work, out)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+BINARY = [
+    *sorted((FIXTURES / "real" / "spss_stata").iterdir()),
+    FIXTURES / "exports" / "surveymonkey.xlsx",
+    FIXTURES / "exports" / "survey.parquet",
+    FIXTURES / "exports" / "survey.dta",
+]
+
+
+@profile(40, 0.5)
+@given(damaged_binary(BINARY))
+def test_readers_survive_damaged_binary_exports(export: tuple[str, bytes]) -> None:
+    """SPSS, Stata, Excel and Parquet files with damaged bytes, read by ``init`` (which
+    reads and proposes, with no mapping to refuse first)."""
+    name, data = export
+    with _folder({name: data}) as work:
+        invoke("init-binary", ["init", str(work / name), "--json"], work.iterdir(), work,
+               work / "out")  # fmt: skip
 
 
 @profile(15, 0.25)

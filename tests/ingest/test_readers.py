@@ -164,6 +164,8 @@ def test_from_dataframe_flags_personal_columns() -> None:
         ("not_spss.sav", "not an SPSS data file"),
         ("corrupt.xlsx", "damaged or incomplete"),
         ("password_protected.xlsx", "password-protected"),
+        ("damaged_deflate.xlsx", "Error -3 while decompressing"),  # found by fuzzing
+        ("damaged_description.parquet", "description of its columns is damaged"),  # the same
     ],
 )
 def test_bad_input_gets_one_clear_error(name: str, message: str) -> None:

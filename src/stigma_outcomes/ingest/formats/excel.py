@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..._inputs import zip_damage
 from ...errors import InputError
 from .sheet import Sheet
 
@@ -48,7 +49,7 @@ def read_excel(path: str | os.PathLike[str], *, sheet: str | int | None = None) 
     _refuse_non_zip(file)
     try:
         book = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except (*zip_damage(), KeyError, ValueError, TypeError) as exc:
         raise InputError(
             f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
             where=str(file),
@@ -67,7 +68,7 @@ def read_excel(path: str | os.PathLike[str], *, sheet: str | int | None = None) 
             rows.append(values)
             numbers.append(number)
         title = worksheet.title
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (*zip_damage(), KeyError, ValueError) as exc:
         raise InputError(
             f"the workbook is damaged ({type(exc).__name__}: {exc})",
             where=str(file),

@@ -120,13 +120,23 @@ def read_parquet(path: str | os.PathLike[str]) -> Sheet:
 
     file = Path(path)
     _require_content(file)
+    fix = "write the data again as Parquet, or export it as CSV"
     try:
-        frame = pq.read_table(file).to_pandas()
+        table = pq.read_table(file)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(
-            f"the file is not a readable Parquet file ({exc})",
+            f"the file is not a readable Parquet file ({exc})", where=str(file), fix=fix
+        ) from None
+    try:
+        frame = table.to_pandas()
+    except (pa.ArrowException, KeyError, ValueError, TypeError, IndexError) as exc:
+        # The columns were read; what failed is pandas' own description of them, stored in
+        # the file (index columns, dtypes), and a damaged one is not guessed around.
+        raise InputError(
+            f"the Parquet file's description of its columns is damaged "
+            f"({type(exc).__name__}: {exc})",
             where=str(file),
-            fix="write the data again as Parquet, or export it as CSV",
+            fix=fix,
         ) from None
     return _named_sheet(frame.reset_index(drop=True), file, "parquet", {}, {}, {})
 
