@@ -234,3 +234,17 @@ def test_risky_cells_read_from_first_bytes_are_those_the_pattern_finds(
     assert _risky(values).tolist() == want
     assert _risky(pd.Index(values)).tolist() == want
     assert _risky(values.astype(object)).tolist() == want
+
+
+@pytest.mark.parametrize(
+    ("fixture", "name"),
+    [("damaged_deflate.xlsx", "scores.xlsx"), ("damaged_description.parquet", "scores.parquet")],
+)
+def test_a_damaged_scores_workbook_or_parquet_file_is_one_clear_error(tmp_path, fixture, name):
+    """A scores file given to compare or report, damaged as the fuzz run's exports were: the
+    decompressor's error (zlib) and pandas' damaged description are input errors too."""
+    bad = tmp_path / name
+    bad.write_bytes((Path(__file__).parent / "fixtures" / "exports" / "bad" / fixture).read_bytes())
+    with pytest.raises(InputError, match="cannot read the table") as err:
+        read_table(bad)
+    assert err.value.where == str(bad)

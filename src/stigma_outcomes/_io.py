@@ -281,9 +281,7 @@ def read_table(path: str | os.PathLike[str], dtype: dict[str, type] | None = Non
     InputError
         The file is missing, not a regular file, too large, or not a readable table.
     """
-    import zipfile
-
-    from ._inputs import check_input_file
+    from ._inputs import check_input_file, zip_damage
     from .errors import InputError
 
     file = check_input_file(path, "table")
@@ -304,7 +302,7 @@ def read_table(path: str | os.PathLike[str], dtype: dict[str, type] | None = Non
             frame = pd.read_csv(
                 file, sep=sep, dtype=dtype, compression=None, keep_default_na=False, na_values=[""]
             )
-    except (ValueError, OSError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as err:
+    except (*zip_damage(), ValueError, KeyError, IndexError, TypeError) as err:
         # pandas reports a malformed table as any of these (EmptyDataError is a ValueError).
         raise InputError(
             f"cannot read the table: {err}",
