@@ -1,15 +1,16 @@
 """A bounded fuzz campaign over the command line (issue 18).
 
 Mutated sample exports, mapping and evaluation files, scores and results files go through
-``score``, ``init``, ``run``, ``compare``, ``report``, ``pool`` and ``plan``, and damaged
-SPSS, Stata, Excel and Parquet exports through the readers. Every case must end with exit
-code 0, 1 or 2 and never an uncaught exception (a traceback) or a hang; the inputs are
-unchanged; a failed command leaves no output and no staging debris; a successful
-``score`` accounts for every row (rows in = rows scored + rows excluded).
+``score``, ``init``, ``run``, ``compare``, ``report``, ``pool`` and ``plan``; REDCap exports
+with their data dictionaries, and damaged SPSS, Stata, Excel and Parquet exports, through the
+readers. Every case must end with exit code 0, 1 or 2 and never an uncaught exception (a
+traceback) or a hang; the inputs are unchanged; a failed command leaves no output and no
+staging debris; a successful ``score`` accounts for every row (rows in = rows scored + rows
+excluded).
 
 The default profile is small and derandomised (it runs in well under two minutes in CI).
-``STIGMA_OUTCOMES_FUZZ=long`` runs about 6.3 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
-(default 2,000: 12,600 over the ten targets, weighted by cost) with fresh random seeds, and
+``STIGMA_OUTCOMES_FUZZ=long`` runs about 6.6 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
+(default 2,000: 13,200 over the eleven targets, weighted by cost) with fresh random seeds, and
 ``STIGMA_OUTCOMES_FUZZ_LOG=path.json`` records how many cases ended how.
 """
 
@@ -64,7 +65,7 @@ atexit.register(_write_log)
 def profile(small: int, share: float = 1.0) -> Any:
     """Hypothesis settings: ``small`` derandomised cases, or ``share`` × the long count.
 
-    The shares of the long profile sum to about 6.3, so the default 2,000 gives 12,600 cases,
+    The shares of the long profile sum to about 6.6, so the default 2,000 gives 13,200 cases,
     weighted towards the cheap targets (a report with its PDF costs five times a score).
     """
     if LONG:
@@ -140,6 +141,8 @@ def _cut(name: str, header_rows: int) -> str:
 PRE = _cut("qualtrics_pre.csv", 3)
 POST = _cut("qualtrics_post.csv", 3)
 MAPPING = (SAMPLE / "mapping.yaml").read_text(encoding="utf-8")
+REDCAP = _cut("redcap_longitudinal.csv", 1)
+DICTIONARY = (SAMPLE / "redcap_data_dictionary.csv").read_text(encoding="utf-8")
 EVALUATION = (
     "title: Fuzz\ndata:\n  - {path: pre.csv, wave: pre}\n  - {path: post.csv, wave: post}\n"
     "instruments: [ucla3, gbs]\nmapping: mapping.yaml\nid_col: pcode\ncarry: [site]\n"
@@ -292,6 +295,26 @@ def test_init_survives_mutated_exports(export: tuple[str, bytes]) -> None:
                 "--write-mapping", str(out / "mapping.yaml"),
                 "--write-evaluation", str(out / "evaluation.yaml")]  # fmt: skip
         invoke("init", args, work.iterdir(), work, out)
+
+
+@profile(20, 0.3)
+@given(st.data())
+def test_score_and_init_survive_mutated_redcap_exports(data: st.DataObject) -> None:
+    """A REDCap export and its data dictionary (the record ID, labels and identifiers come
+    from it), one of the two mutated."""
+    if data.draw(st.booleans()):
+        name, raw = data.draw(mutated_export(DICTIONARY, first_data=1))
+        files, export, dictionary = {name: raw, "data.csv": REDCAP.encode()}, "data.csv", name
+    else:
+        name, raw = data.draw(mutated_export(REDCAP, first_data=1))
+        files, export, dictionary = {name: raw, "dd.csv": DICTIONARY.encode()}, name, "dd.csv"
+    with _folder(files) as work:
+        out = work / "out"
+        read = [str(work / export), "--dictionary", str(work / dictionary), "--json"]
+        args = ["score", *read, "-i", "ucla3", "-i", "gbs", "--wave-col", "redcap_event_name",
+                "--out", str(out / "scores.csv")]  # fmt: skip
+        invoke("redcap", args, work.iterdir(), work, out)
+        invoke("redcap-init", ["init", *read], work.iterdir(), work, out)
 
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
