@@ -1,16 +1,16 @@
 """A bounded fuzz campaign over the command line (issue 18).
 
-Mutated sample exports, mapping and evaluation files, scores and results files go through
-``score``, ``init``, ``run``, ``compare``, ``report``, ``pool`` and ``plan``; REDCap exports
-with their data dictionaries, and damaged SPSS, Stata, Excel and Parquet exports, through the
-readers. Every case must end with exit code 0, 1 or 2 and never an uncaught exception (a
-traceback) or a hang; the inputs are unchanged; a failed command leaves no output and no
-staging debris; a successful ``score`` accounts for every row (rows in = rows scored + rows
-excluded).
+Mutated sample exports, mapping and evaluation files (the funder sections' files too), scores
+and results files go through ``score``, ``init``, ``run``, ``compare``, ``report``, ``pool``
+and ``plan``; REDCap exports with their data dictionaries, and damaged SPSS, Stata, Excel and
+Parquet exports, through the readers. Every case must end with exit code 0, 1 or 2 and never
+an uncaught exception (a traceback) or a hang; the inputs are unchanged; a failed command
+leaves no output and no staging debris; a successful ``score`` accounts for every row (rows
+in = rows scored + rows excluded).
 
 The default profile is small and derandomised (it runs in well under two minutes in CI).
-``STIGMA_OUTCOMES_FUZZ=long`` runs about 6.6 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
-(default 2,000: 13,200 over the eleven targets, weighted by cost) with fresh random seeds, and
+``STIGMA_OUTCOMES_FUZZ=long`` runs about 6.7 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
+(default 2,000: 13,400 over the twelve targets, weighted by cost) with fresh random seeds, and
 ``STIGMA_OUTCOMES_FUZZ_LOG=path.json`` records how many cases ended how.
 """
 
@@ -37,7 +37,7 @@ from typer.testing import CliRunner
 from stigma_outcomes.cli.app import app
 from stigma_outcomes.pipeline import sample_data_dir
 
-from .mutations import damaged_binary, mutated_export, mutated_json, mutated_yaml
+from .mutations import damaged_binary, mutated_bytes, mutated_export, mutated_json, mutated_yaml
 
 LONG = os.environ.get("STIGMA_OUTCOMES_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("STIGMA_OUTCOMES_FUZZ_EXAMPLES", "2000"))
@@ -65,7 +65,7 @@ atexit.register(_write_log)
 def profile(small: int, share: float = 1.0) -> Any:
     """Hypothesis settings: ``small`` derandomised cases, or ``share`` × the long count.
 
-    The shares of the long profile sum to about 6.6, so the default 2,000 gives 13,200 cases,
+    The shares of the long profile sum to about 6.7, so the default 2,000 gives 13,400 cases,
     weighted towards the cheap targets (a report with its PDF costs five times a score).
     """
     if LONG:
@@ -227,6 +227,34 @@ def test_run_survives_mutated_evaluation_files(evaluation: bytes) -> None:
         (work / "evaluation.yaml").write_bytes(evaluation)
         args = ["run", str(work / "evaluation.yaml"), "--out", str(work / "out")]
         invoke("run", args, work.iterdir(), work, work / "out")
+
+
+FUNDER = (
+    (SAMPLE / "evaluation_funder.yaml").read_text(encoding="utf-8")
+    .replace("qualtrics_pre.csv", "pre.csv").replace("qualtrics_post.csv", "post.csv")
+    .replace("formats: [pdf, html, md]", "formats: [md]").replace("outputs_funder", "out")
+)  # fmt: skip
+"""The sample evaluation with every funder section on, over the cut exports, Markdown only."""
+
+
+@profile(10, 0.1)
+@given(st.data())
+def test_run_survives_mutated_funder_sections(data: st.DataObject) -> None:
+    """The funder sections' own files (curated quotes, the narrative) or the evaluation file
+    that asks for them, one of the three mutated."""
+    which = data.draw(st.sampled_from(["voices", "narrative", "evaluation"]))
+    files = {name: (SAMPLE / name).read_bytes() for name in ("voices.yaml", "narrative.md")}
+    files |= {"pre.csv": PRE.encode(), "post.csv": POST.encode(), "mapping.yaml": MAPPING.encode(),
+              "evaluation.yaml": FUNDER.encode()}  # fmt: skip
+    if which == "voices":
+        files["voices.yaml"] = data.draw(mutated_yaml(files["voices.yaml"].decode("utf-8")))
+    elif which == "narrative":
+        files["narrative.md"] = data.draw(mutated_bytes(files["narrative.md"]))
+    else:
+        files["evaluation.yaml"] = data.draw(mutated_yaml(FUNDER))
+    with _folder(files) as work:
+        args = ["run", str(work / "evaluation.yaml"), "--out", str(work / "out")]
+        invoke("run-funder", args, work.iterdir(), work, work / "out")
 
 
 @profile(30, 1.0)
