@@ -174,6 +174,39 @@ def test_scale_info_errors(tmp_path):
         resolve_scale_meta([("mine", "total")], scale_info=op)
 
 
+@pytest.mark.parametrize(
+    ("facts", "problem"),
+    [
+        ("clinical_cutoff: high", "clinical_cutoff must be a mapping"),  # found by fuzzing
+        ("clinical_cutoff: {operator: '<'}", "clinical_cutoff.value"),
+        ("clinical_cutoff: {value: .nan, operator: '<'}", "clinical_cutoff.value"),
+        ("norms: [1, 2]", "norms must be a mapping"),
+        ("norms: {mean: 30}", "norms.sd"),
+        ("norms: {mean: 30, sd: 0}", "norms.sd"),
+        ("range: 40", "range must be two numbers"),
+        ("range: [0, 10, 20]", "range must be two numbers"),
+    ],
+)
+def test_scale_info_of_the_wrong_shape_is_one_clear_error(tmp_path, facts, problem):
+    """A nested fact of the wrong shape reached the conversion as it stood (a text where a
+    mapping belongs: AttributeError); each is now refused with the scale and field named."""
+    path = tmp_path / "info.yaml"
+    path.write_text(f"scales:\n  mine.total:\n    direction: higher_is_better\n    {facts}\n")
+    with pytest.raises(InputError, match=problem) as err:
+        resolve_scale_meta([("mine", "total")], scale_info=path)
+    assert "mine.total" in err.value.what and err.value.where == str(path)
+
+
+def test_scale_info_given_as_a_mapping_is_checked_the_same_way():
+    with pytest.raises(InputError, match="clinical_cutoff must be a mapping"):
+        resolve_scale_meta(
+            [("mine", "total")],
+            scale_info={"mine.total": {"direction": "higher_is_better", "clinical_cutoff": 8}},
+        )
+    with pytest.raises(InputError, match="must be a mapping"):
+        resolve_scale_meta([("mine", "total")], scale_info={"mine.total": "higher_is_better"})
+
+
 def test_in_sample_alpha_replaces_definition_but_not_user_values():
     meta = resolve_scale_meta([("ucla3", "total")])
     records = [

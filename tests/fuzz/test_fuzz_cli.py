@@ -1,16 +1,16 @@
 """A bounded fuzz campaign over the command line (issue 18).
 
-Mutated sample exports, mapping and evaluation files (the funder sections' files too), scores
-and results files go through ``score``, ``init``, ``run``, ``compare``, ``report``, ``pool``
-and ``plan``; REDCap exports with their data dictionaries, and damaged SPSS, Stata, Excel and
-Parquet exports, through the readers. Every case must end with exit code 0, 1 or 2 and never
-an uncaught exception (a traceback) or a hang; the inputs are unchanged; a failed command
-leaves no output and no staging debris; a successful ``score`` accounts for every row (rows
-in = rows scored + rows excluded).
+Mutated sample exports, mapping and evaluation files (the funder sections' files too),
+scores, keyed items, scale facts and results files go through ``score``, ``init``, ``run``,
+``compare``, ``report``, ``pool`` and ``plan``; REDCap exports with their data dictionaries,
+and damaged SPSS, Stata, Excel and Parquet exports, through the readers. Every case must end
+with exit code 0, 1 or 2 and never an uncaught exception (a traceback) or a hang; the inputs
+are unchanged; a failed command leaves no output and no staging debris; a successful
+``score`` accounts for every row (rows in = rows scored + rows excluded).
 
 The default profile is small and derandomised (it runs in well under two minutes in CI).
-``STIGMA_OUTCOMES_FUZZ=long`` runs about 6.7 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
-(default 2,000: 13,400 over the twelve targets, weighted by cost) with fresh random seeds, and
+``STIGMA_OUTCOMES_FUZZ=long`` runs about 7 × ``STIGMA_OUTCOMES_FUZZ_EXAMPLES`` cases
+(default 2,000: 14,000 over the thirteen targets, weighted by cost) with fresh random seeds, and
 ``STIGMA_OUTCOMES_FUZZ_LOG=path.json`` records how many cases ended how.
 """
 
@@ -65,7 +65,7 @@ atexit.register(_write_log)
 def profile(small: int, share: float = 1.0) -> Any:
     """Hypothesis settings: ``small`` derandomised cases, or ``share`` × the long count.
 
-    The shares of the long profile sum to about 6.7, so the default 2,000 gives 13,400 cases,
+    The shares of the long profile sum to about 7, so the default 2,000 gives 14,000 cases,
     weighted towards the cheap targets (a report with its PDF costs five times a score).
     """
     if LONG:
@@ -170,6 +170,12 @@ def base() -> dict[str, Any]:
         out = folder / "out"
         _BASE["scores"] = (out / "scores.csv").read_bytes()
         _BASE["results"] = json.loads((out / "results.json").read_text())
+        scored = Path(tempfile.mkdtemp(prefix="fuzz-items-"))
+        for name in ("pre.csv", "post.csv", "mapping.yaml"):
+            (scored / name).write_bytes((folder / name).read_bytes())
+        result = runner.invoke(app, _score_args(scored, "pre.csv"))
+        assert result.exit_code == 0, result.output
+        _BASE["items"] = (scored / "out" / "scores.items.csv").read_bytes()
     return _BASE
 
 
@@ -270,6 +276,58 @@ def test_compare_survives_mutated_scores(data: st.DataObject) -> None:
                 "--out", str(work / "out" / "r.json"), "--csv", str(work / "out" / "r.csv"),
                 *group]  # fmt: skip
         invoke("compare", args, work.iterdir(), work, work / "out")
+
+
+SCALE_INFO = (
+    "scales:\n"
+    "  gbs.total: {direction: higher_is_better, reliability: 0.9, range: [1, 7]}\n"
+    "  ucla3.total:\n"
+    "    direction: higher_is_worse\n"
+    "    reliability: 0.72\n"
+    "    clinical_cutoff: {value: 6, operator: '>=', source: fuzz}\n"
+    "    norms: {mean: 5.0, sd: 1.5, source: fuzz}\n"
+)
+"""Facts for two of the sample's scales, in every shape the scale-info layout allows."""
+_FACT_OPTIONS = ["--reliability", "--direction", "--clinical-threshold"]
+_FACT_VALUES = [
+    "gbs.total=0.9",
+    "gbs.total=nan",
+    "gbs.total=-1",
+    "gbs.total=2",
+    "x=1",
+    "=",
+    "gbs.total",
+    "gbs.total=higher_is_worse",
+    "ucla3.total=1e309",
+    "gbs.nope=0.5",
+]
+
+
+@profile(20, 0.3)
+@given(st.data())
+def test_compare_survives_mutated_items_and_scale_facts(data: st.DataObject) -> None:
+    """compare's other inputs: the keyed items (in-sample reliability), a scale-info file,
+    and the scale facts given as options; one of the three mutated."""
+    files = {"scores.csv": base()["scores"], "items.csv": base()["items"],
+             "info.yaml": SCALE_INFO.encode()}  # fmt: skip
+    items, extra = "items.csv", []
+    which = data.draw(st.sampled_from(["items", "scale_info", "options"]))
+    if which == "items":
+        items, files[items] = data.draw(mutated_export(base()["items"].decode(), first_data=1))
+        del files["items.csv"]
+    elif which == "scale_info":
+        files["info.yaml"] = data.draw(mutated_yaml(SCALE_INFO))
+    else:
+        extra = [
+            data.draw(st.sampled_from(_FACT_OPTIONS)),
+            data.draw(st.sampled_from(_FACT_VALUES)),
+        ]
+    with _folder(files) as work:
+        args = ["compare", str(work / "scores.csv"), "--pre", "pre", "--post", "post",
+                "--group-by", "site", "--items", str(work / items),
+                "--scale-info", str(work / "info.yaml"), *extra,
+                "--out", str(work / "out" / "r.json")]  # fmt: skip
+        invoke("compare-facts", args, work.iterdir(), work, work / "out")
 
 
 @profile(12, 0.15)

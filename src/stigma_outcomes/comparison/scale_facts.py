@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ._scale_info import OPERATORS as OPERATORS  # re-exported: the operators' one list
+from ._scale_info import checked_facts
 
 DIRECTIONS = ("higher_is_worse", "higher_is_better")
-OPERATORS = (">=", ">", "<=", "<")
 
 ScaleKey = tuple[str, str]
 
@@ -201,54 +202,36 @@ def load_scale_info(path: str | os.PathLike[str]) -> dict[ScaleKey, dict[str, An
         )
     out: dict[ScaleKey, dict[str, Any]] = {}
     for key, facts in data.items():
-        if not isinstance(facts, dict):
-            raise InputError(
-                f"the entry for '{key}' must be a mapping (direction, reliability, ...)",
-                where=str(file),
-                fix="indent its facts under the scale name",
-            )
-        out[_split_key(str(key), str(file))] = facts
+        scale = _split_key(str(key), str(file))
+        checked_facts(scale, facts, str(file))  # each nested part of the right shape
+        out[scale] = facts
     return out
 
 
 def _from_info(key: ScaleKey, facts: Mapping[str, Any], where: str) -> ScaleMeta:
-    direction = facts.get("direction")
-    if direction is None:
+    given = checked_facts(key, facts, where)
+    if given.direction is None:
         raise InputError(
             f"no direction for scale {key[0]}.{key[1]}",
             where=where,
             fix="add 'direction: higher_is_worse' or 'higher_is_better'",
         )
-    cutoff = facts.get("clinical_cutoff") or {}
-    norms = facts.get("norms") or {}
-    if isinstance(norms, list):
-        norms = norms[0] if norms else {}
-    operator = cutoff.get("operator")
-    if cutoff and operator not in OPERATORS:
-        raise InputError(
-            f"clinical_cutoff.operator for {key[0]}.{key[1]} must be one of {OPERATORS}",
-            where=where,
-            fix="the clinical range is 'score <operator> value'",
-        )
-    rng = facts.get("range")
-    rel = facts.get("reliability")
+    cutoff, norms, rel = given.clinical_cutoff, given.first_norms(), given.reliability
     return ScaleMeta(
         instrument=key[0],
         scale=key[1],
-        direction=_as_direction(direction, where),
+        direction=_as_direction(given.direction, where),
         reliability=_as_reliability(rel, where) if rel is not None else None,
         reliability_source=(
-            f"user scale-info: {facts.get('reliability_source') or where}"
-            if rel is not None
-            else None
+            f"user scale-info: {given.reliability_source or where}" if rel is not None else None
         ),
-        clinical_cutoff=float(cutoff["value"]) if cutoff else None,
-        clinical_cutoff_operator=operator if cutoff else None,
-        clinical_cutoff_source=str(cutoff.get("source") or where) if cutoff else None,
-        norm_mean=float(norms["mean"]) if norms else None,
-        norm_sd=float(norms["sd"]) if norms else None,
-        norm_source=str(norms.get("source") or where) if norms else None,
-        range=(float(rng[0]), float(rng[1])) if rng else None,
+        clinical_cutoff=cutoff.value if cutoff else None,
+        clinical_cutoff_operator=cutoff.operator if cutoff else None,
+        clinical_cutoff_source=str(cutoff.source or where) if cutoff else None,
+        norm_mean=norms.mean if norms else None,
+        norm_sd=norms.sd if norms else None,
+        norm_source=str(norms.source or where) if norms else None,
+        range=given.range,
     )
 
 
@@ -309,7 +292,7 @@ def resolve_scale_meta(
         instrument, scale = key
         base: ScaleMeta | None = None
         if key in info:
-            facts = dict(info[key])
+            facts = dict(checked_facts(key, info[key], info_where).model_dump(exclude_unset=True))
             if "direction" not in facts and key in dir_over:
                 facts["direction"] = dir_over[key]
             base = _from_info(key, facts, info_where)
