@@ -275,8 +275,9 @@ def open_zip(path: str | os.PathLike[str]) -> zipfile.ZipFile:
 
 def zip_damage() -> tuple[type[BaseException], ...]:
     """What reading a damaged or truncated zip member raises (zipfile's own error, the
-    decompressor's, an early end, an unsupported method); the xlsx reader and
-    :func:`read_zip_member` catch the same list.
+    decompressor's, an early end, an unsupported method); the xlsx reader, ``read_table``
+    and :func:`read_zip_member` catch the same list. A function, so that ``zipfile`` loads
+    only when a zip is read.
 
     Examples
     --------

@@ -34,7 +34,6 @@ def _read_table(path: Path | None, what: str):  # type: ignore[no-untyped-def]
 
 def _read_results(paths: list[Path]) -> dict[str, Any]:
     """One results dict; several files (e.g. one per site) have their records concatenated."""
-    from .._inputs import check_input_file
     from ..comparison import Results
     from ..errors import InputError
     from ._common import clean_json
@@ -48,8 +47,7 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
                 where=str(path),
                 fix="give the results JSON written by 'compare' or 'run'",
             )
-        check_input_file(path, "results file")
-        try:
+        try:  # Results.read_json checks the file (folder, pipe, size) before it opens it
             # Non-finite numbers (NaN, Infinity) are not valid results: read as missing.
             data = clean_json(Results.read_json(path).to_dict())
             check_results(data, str(path))

@@ -191,17 +191,14 @@ class Results:
         fix = "give a results JSON written by 'compare' or 'run', unedited"
         try:
             data = json.loads(decode_text(file.read_bytes(), str(file)))
-        except OSError as exc:
+        except (OSError, json.JSONDecodeError, RecursionError) as exc:
+            reason = (
+                "its values are nested too deeply"
+                if isinstance(exc, RecursionError)
+                else getattr(exc, "strerror", None) or exc
+            )
             raise InputError(
-                f"cannot read the results file: {exc.strerror or exc}", where=str(file), fix=fix
-            ) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"cannot read results file: {exc}", where=str(file), fix=fix) from None
-        except RecursionError:
-            raise InputError(
-                "cannot read results file: its values are nested too deeply",
-                where=str(file),
-                fix=fix,
+                f"cannot read results file: {reason}", where=str(file), fix=fix
             ) from None
         if not isinstance(data, dict):
             raise InputError(

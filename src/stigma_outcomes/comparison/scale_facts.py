@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import InputError
 from ._scale_info import OPERATORS as OPERATORS  # re-exported: the operators' one list
-from ._scale_info import checked_facts
+from ._scale_info import ScaleFacts, checked_facts
 
 DIRECTIONS = ("higher_is_worse", "higher_is_better")
 
@@ -200,16 +200,12 @@ def load_scale_info(path: str | os.PathLike[str]) -> dict[ScaleKey, dict[str, An
             where=str(file),
             fix="see 'stigma-outcomes compare --help' for the layout",
         )
-    out: dict[ScaleKey, dict[str, Any]] = {}
-    for key, facts in data.items():
-        scale = _split_key(str(key), str(file))
-        checked_facts(scale, facts, str(file))  # each nested part of the right shape
-        out[scale] = facts
-    return out
+    # The facts are checked where they are used (resolve_scale_meta), once, whether they
+    # came from a file or a mapping.
+    return {_split_key(str(key), str(file)): facts for key, facts in data.items()}
 
 
-def _from_info(key: ScaleKey, facts: Mapping[str, Any], where: str) -> ScaleMeta:
-    given = checked_facts(key, facts, where)
+def _from_info(key: ScaleKey, given: ScaleFacts, where: str) -> ScaleMeta:
     if given.direction is None:
         raise InputError(
             f"no direction for scale {key[0]}.{key[1]}",
@@ -284,6 +280,8 @@ def resolve_scale_meta(
         info = load_scale_info(scale_info)
     else:
         info = _normalise_keys(scale_info, "scale_info")
+    # Every entry checked once, also those of scales not in these scores.
+    checked = {key: checked_facts(key, facts, info_where) for key, facts in info.items()}
     reg = registry if registry is not None else Registry()
     known = set(reg.ids)
     definitions: dict[str, dict[str, ScaleMeta]] = {}
@@ -291,11 +289,11 @@ def resolve_scale_meta(
     for key in sorted(set(keys)):
         instrument, scale = key
         base: ScaleMeta | None = None
-        if key in info:
-            facts = dict(checked_facts(key, info[key], info_where).model_dump(exclude_unset=True))
-            if "direction" not in facts and key in dir_over:
-                facts["direction"] = dir_over[key]
-            base = _from_info(key, facts, info_where)
+        if key in checked:
+            given = checked[key]
+            if given.direction is None and key in dir_over:
+                given = given.model_copy(update={"direction": dir_over[key]})
+            base = _from_info(key, given, info_where)
         elif instrument in known:
             if instrument not in definitions:
                 definitions[instrument] = {
