@@ -94,3 +94,20 @@ def test_pool_refuses_a_results_file_that_is_not_utf8_json(tmp_path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "cannot read results file" in result.output and str(a) in result.output
     assert not (tmp_path / "p.json").exists()
+
+
+def test_pool_refuses_an_unversioned_results_file_without_a_field_it_reads(tmp_path) -> None:
+    """A file older than layout versions may lack optional fields, not those the report reads
+    without a default (``records.READ_WITHOUT_DEFAULT``). ``pool`` pooled such a file while
+    ``report`` refused it; now both refuse it with the same message, and nothing is written."""
+    a, b = _programmes(tmp_path)
+    data = json.loads(a.read_text())
+    del data["meta"]["schema_version"]
+    del data["paired"][0]["n_pairs"]
+    a.write_text(json.dumps(data))
+    out = tmp_path / "p.json"
+    for command in (["pool", str(a), str(b), "--out", str(out)], ["report", str(a)]):
+        result = runner.invoke(app, [*command], catch_exceptions=False)
+        assert result.exit_code == 2, result.output
+        assert "paired[0] lacks the field 'n_pairs'" in result.output
+    assert not out.exists()

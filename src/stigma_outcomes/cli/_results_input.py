@@ -1,11 +1,10 @@
-"""Results files read back by ``report``: checked against the results schema first.
+"""The tables ``report`` reads back beside a results file: scores and ledger, checked first.
 
-A results file may have been edited, damaged or written by something else. Before the
-report code reads a single record, every record of every section is checked against the
-record models (:mod:`stigma_outcomes.comparison.records`, which also generate the published
-schema): it is an object, its required fields are there, and each field has its type (a
-count is a whole number, a mean a number, a label text). A file that fails is one clear
-error naming the section, record and field — never a traceback from deep inside the report.
+A scores or ledger file may have been edited, damaged or written by something else. Before
+the report code reads a value, the required columns are checked and each column given its
+type, so that a file that fails is one clear error naming the file and column — never a
+traceback from deep inside the report. (Results files themselves are checked against the
+record models by their one reader, :meth:`stigma_outcomes.comparison.Results.read_json`.)
 """
 
 from __future__ import annotations
@@ -13,37 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
-
-_NEEDED = {
-    "paired": ("from_wave", "to_wave", "n_pairs", "mean_change"),
-    "unlinked": ("from_wave", "to_wave"),
-    "pooled": ("from_wave", "to_wave"),
-    "attrition": ("n_completers", "n_dropouts"),
-}
-"""Fields the report reads without a default; a file older than layout versions must have
-them (it may lack others, added later)."""
-
-
-def check_results(data: Any, where: str) -> dict[str, Any]:
-    """Return ``data`` if its records fit the results models, else raise one clear error.
-
-    The check is :func:`stigma_outcomes.comparison.records.validate_results`: the models of
-    each section are the schema.
-
-    Examples
-    --------
-    >>> check_results({"meta": {}, "paired": []}, "r.json")
-    {'meta': {}, 'paired': []}
-    >>> try:
-    ...     check_results({"paired": [{"n_pairs": "x"}]}, "r.json")
-    ... except InputError as err:
-    ...     print(err.what)
-    the results file does not fit its schema: paired[0] lacks the field 'instrument'
-    """
-    from ..comparison.records import validate_results
-
-    return validate_results(data, where, _NEEDED)
-
 
 _SCORE_TEXT = ("participant_id", "wave", "instrument", "scale", "status", "band")
 _SCORE_NUMBERS = ("score", "n_answered", "n_items", "raw_score", "score_se")
