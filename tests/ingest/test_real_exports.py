@@ -49,6 +49,15 @@ CORPUS = {
     "spss_stata/sample_missing.sav": ("plain", 7, 0, [1, 2, 3]),
     "spss_stata/sample.dta": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/missing_test.dta": ("plain", 1, 0, [1]),
+    "spss_stata/sample.por": ("plain", 5, 0, [1, 2, 3]),
+    "spss_stata/sample.sas7bdat": ("plain", 5, 0, [1, 2, 3]),
+    "spss_stata/haven_tagged-na-double.dta": ("plain", 8, 0, [1, 2, 3]),
+    "spss_stata/haven_labelled-num-na.sav": ("plain", 2, 0, [1, 2]),
+    "spss_stata/haven_labelled-str.sav": ("plain", 2, 0, [1, 2]),
+    "spss_stata/haven_umlauts.sav": ("plain", 4, 0, [1, 2, 3]),
+    "spss_stata/missing_char.sav": ("plain", 2, 0, [1, 2]),
+    "spss_stata/foreign_mval_bug.sav": ("plain", 600, 0, [1, 2, 3]),
+    "spss_stata/foreign_testdata.sav": ("plain", 5, 0, [1, 2, 3]),
     "limesurvey/handmade_code_and_text.csv": ("limesurvey", 4, 2, [2, 3, 5]),
     "odk/handmade_central_short_rows.csv": ("kobo", 4, 0, [2, 3, 4]),
     "plain/handmade_custom_instrument.csv": ("plain", 6, 0, [2, 3, 4]),
@@ -64,7 +73,8 @@ def test_the_corpus_list_is_complete() -> None:
     on_disk = {
         f"{p.parent.name}/{p.name}"
         for p in REAL.glob("*/*.*")
-        if p.suffix in {".csv", ".sav", ".zsav", ".dta"} and "dictionary" not in p.name
+        if p.suffix in {".csv", ".sav", ".zsav", ".por", ".dta", ".sas7bdat", ".xlsx"}
+        and "dictionary" not in p.name
     }
     assert on_disk == set(CORPUS)
 
@@ -447,3 +457,89 @@ def test_every_row_set_aside_is_an_error_naming_the_option(tmp_path: Path) -> No
     with pytest.raises(InputError, match="every row of this export was set aside") as caught:
         so.load_responses(path, ["ucla3"], mapping={"id_col": "Q1"})
     assert "--include-previews" in caught.value.fix
+
+
+# 13. SPSS portable and SAS files; Stata's special missing values; binary data as text --------
+
+
+def test_spss_portable_file_is_read_with_its_value_labels() -> None:
+    """pyreadstat's sample.por was refused with a CSV error ("row has 2 cells but the header
+    has 1 columns"): ``.por`` went to the text reader."""
+    import pyreadstat
+
+    table = read_export(REAL / "spss_stata" / "sample.por")
+    expected, _ = pyreadstat.read_por(str(REAL / "spss_stata" / "sample.por"))
+    assert table.metadata["format"] == "por"
+    assert list(table.frame.columns) == list(expected.columns)
+    assert table.frame["MYNUM"].tolist() == expected["MYNUM"].tolist()
+    assert table.value_labels["MYLABL"] == {1.0: "Male", 2.0: "Female"}
+
+
+@pytest.mark.parametrize("name", ["sample.sas7bdat", "sas_data_without_extension"])
+def test_sas_data_file_is_read_by_its_extension_or_its_first_bytes(
+    name: str, tmp_path: Path
+) -> None:
+    """pyreadstat's sample.sas7bdat was read as UTF-16 text: a 2 × 2 table of garbage names
+    (one 64,444 characters long), and ``init`` exited 0."""
+    import pyreadstat
+
+    source = REAL / "spss_stata" / "sample.sas7bdat"
+    path = tmp_path / name
+    path.write_bytes(source.read_bytes())
+    table = read_export(path)
+    expected, _ = pyreadstat.read_sas7bdat(str(source))
+    assert table.metadata["format"] == "sas7bdat"
+    assert list(table.frame.columns) == list(expected.columns)
+    assert table.frame["mynum"].tolist() == expected["mynum"].tolist()
+
+
+def test_binary_data_given_as_text_is_refused_saying_what_it_looks_like(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes((REAL / "spss_stata" / "sample.sas7bdat").read_bytes())
+    with pytest.raises(InputError, match="binary data, not text: it looks like a SAS data file"):
+        read_export(path)
+    noise = tmp_path / "noise.csv"
+    noise.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(InputError, match="binary data, not text"):
+        read_export(noise)
+
+
+def test_the_command_line_refuses_binary_data_as_text_with_exit_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from stigma_outcomes.cli.app import app
+
+    path = tmp_path / "pre.csv"
+    path.write_bytes((REAL / "spss_stata" / "sample.sas7bdat").read_bytes())
+    result = CliRunner().invoke(
+        app, ["score", str(path), "-i", "ucla3", "-o", str(tmp_path / "s.csv")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "binary data, not text" in result.output and "Traceback" not in result.output
+
+
+def test_stata_special_missing_values_are_counted_and_their_labels_dropped() -> None:
+    """haven's tagged-na-double.dta holds .a, .h and .z among 1-5: they were missing with no
+    word, and value_labels still showed {'a': 'apple', 'z': '.zebra'}."""
+    table = read_export(REAL / "spss_stata" / "haven_tagged-na-double.dta")
+    assert table.frame["x"].tolist()[:5] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert table.frame["x"].isna().sum() == 3 and table.frame["x"].dtype == float
+    assert table.metadata["user_missing_cells"] == {"x": 3}
+    assert "x" not in table.value_labels
+
+
+def test_spss_user_missing_values_singles_several_and_ranges_on_a_real_file() -> None:
+    """cran/foreign's mval_bug.sav declares one value, several, a range, LO THRU and THRU HI
+    (and ranges plus a value); each column's missing cells, counted by pyreadstat."""
+    import pyreadstat
+
+    path = REAL / "spss_stata" / "foreign_mval_bug.sav"
+    table = read_export(path)
+    raw, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    for column, ranges in meta.missing_ranges.items():
+        declared = np.zeros(len(raw), dtype=bool)
+        for spec in ranges:
+            declared |= (raw[column] >= spec["lo"]) & (raw[column] <= spec["hi"])
+        assert table.metadata["user_missing_cells"].get(column, 0) == declared.sum(), column
+        assert table.frame[column].isna().sum() == declared.sum() + raw[column].isna().sum()
+    assert table.metadata["user_missing_cells"]["Q1_MISSING_RANGE_1"] == 33

@@ -11,23 +11,10 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from ..ingest import EXPORT_KINDS
 
-EXPORT_SUFFIXES = (
-    ".csv",
-    ".tsv",
-    ".txt",
-    ".tab",
-    ".dat",
-    ".xlsx",
-    ".xlsm",
-    ".sav",
-    ".zsav",
-    ".dta",
-    ".parquet",
-    ".pq",
-    ".zip",
-)
-"""Suffixes the readers take (a zip holds one of the others)."""
+EXPORT_SUFFIXES = (*EXPORT_KINDS, ".zip")
+"""Suffixes the readers take (a zip holds one of the others): the readers' own list."""
 
 DEFINITION_SUFFIXES = (".yaml", ".yml")
 

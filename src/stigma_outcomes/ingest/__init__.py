@@ -10,6 +10,7 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:  # what the names are, for type checkers and the API pages
     from .flavors import flavor_named
+    from .formats import EXPORT_KINDS
     from .mapping import ColumnMapping, InstrumentMap, Mapping, load_mapping
     from .mapping import Section as MappingSection
     from .readers import from_dataframe, read_export
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and the API pages
 # Loaded on first use (PEP 562), so that a reader of one format can be imported without
 # pandas and the rest of ingest (``score`` starts its CSV parse before those imports).
 _EXPORTS = {
+    "EXPORT_KINDS": ".formats",
     "flavor_named": ".flavors",
     "ColumnMapping": ".mapping",
     "InstrumentMap": ".mapping",
@@ -37,6 +39,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "EXPORT_KINDS",
     "LEDGER_COLUMNS",
     "ColumnMapping",
     "InstrumentMap",

@@ -20,17 +20,11 @@ import pandas as pd
 from ..errors import InputError
 from .flavors import parse_sheet
 from .flavors.base import FlavorOptions, check_columns
-from .formats import TEXT_SUFFIXES
+from .formats import EXPORT_KINDS
 from .formats.sheet import Sheet
 from .pii import find_pii_columns
 from .redcap import RedcapDictionary, looks_like_dictionary, read_redcap_dictionary
 from .table import RawTable
-
-_TEXT = TEXT_SUFFIXES
-_EXCEL = {".xlsx", ".xlsm", ".xls"}
-_SPSS = {".sav", ".zsav"}
-_STATA = {".dta"}
-_PARQUET = {".parquet", ".pq"}
 
 
 def from_dataframe(frame: pd.DataFrame, source: str = "<DataFrame>") -> RawTable:
@@ -98,10 +92,12 @@ def read_sheet(
         from .formats.excel import read_excel
 
         return read_excel(file, sheet=sheet)
-    if kind in ("spss", "stata", "parquet"):
-        from .formats.stats import read_parquet, read_spss, read_stata
+    if kind in ("spss", "stata", "sas", "parquet"):
+        from .formats import stats
 
-        return {"spss": read_spss, "stata": read_stata, "parquet": read_parquet}[kind](file)
+        readers = {"spss": stats.read_spss, "stata": stats.read_stata, "sas": stats.read_sas,
+                   "parquet": stats.read_parquet}  # fmt: skip
+        return readers[kind](file)
     from .formats.text import read_text
 
     return read_text(file, encoding=encoding, delimiter=delimiter)
@@ -122,7 +118,7 @@ def _read_zipped(
             for m in archive.infolist()
             if not m.is_dir()
             and not m.filename.startswith("__MACOSX/")
-            and Path(m.filename).suffix.lower() in _TEXT | _EXCEL | _SPSS | _STATA | _PARQUET
+            and Path(m.filename).suffix.lower() in EXPORT_KINDS
         ]
         if len(members) != 1:
             found = ", ".join(m.filename for m in members) or "no export file"
@@ -142,26 +138,15 @@ def _read_zipped(
 
 
 def _kind(file: Path) -> str:
-    suffix = file.suffix.lower()
-    if suffix in _EXCEL:
-        return "excel"
-    if suffix in _SPSS:
-        return "spss"
-    if suffix in _STATA:
-        return "stata"
-    if suffix in _PARQUET:
-        return "parquet"
-    if suffix in _TEXT:
-        return "text"
+    kind = EXPORT_KINDS.get(file.suffix.lower())
+    if kind is not None:
+        return kind
+    # No extension that says what the file is: its first bytes do (or it is read as text,
+    # which refuses binary data it cannot read).
+    from .formats._magic import HEAD_BYTES, kind_of
+
     with file.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "excel"
-    if head.startswith((b"$FL2", b"$FL3")):
-        return "spss"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    return "text"
+        return kind_of(handle.read(HEAD_BYTES)) or "text"
 
 
 def read_export(

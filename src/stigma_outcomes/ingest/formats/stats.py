@@ -1,10 +1,13 @@
-"""SPSS (.sav, .zsav), Stata (.dta) and Parquet files → named :class:`Sheet`.
+"""SPSS (.sav, .zsav, .por), Stata (.dta), SAS (.sas7bdat, .xpt) and Parquet files → named
+:class:`Sheet`.
 
-These formats carry their own column names and types. SPSS and Stata also carry
-variable labels (question text) and value labels (code → answer text), which the
-mapping proposer uses to check that codes mean what the instrument says. Values that
-SPSS declares as user-defined missing (e.g. 99 = "Refused") are turned into missing
-cells here, with a count per column in the metadata, so no scale ever adds them up.
+These formats carry their own column names and types. SPSS, Stata and SAS also carry
+variable labels (question text), and SPSS and Stata value labels (code → answer text), which
+the mapping proposer uses to check that codes mean what the instrument says. Values that
+SPSS declares as user-defined missing (e.g. 99 = "Refused"), and Stata's and SAS's special
+missing values (``.a`` to ``.z``, ``.A`` to ``.Z``: "refused", "not applicable"...) are
+turned into missing cells here, with a count per column in the metadata, so no scale ever
+adds them up and the user is told how many cells were declared missing.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ._magic import HEAD_BYTES, describe_bytes
 from .sheet import Sheet
 
 
 def read_spss(path: str | os.PathLike[str]) -> Sheet:
-    """Read an SPSS ``.sav``/``.zsav`` file with its labels and user-defined missing values.
+    """Read an SPSS ``.sav``/``.zsav`` file with its labels and user-defined missing values,
+    or an SPSS portable file (``.por``, which keeps no user-missing declarations).
 
     Examples
     --------
@@ -37,8 +42,9 @@ def read_spss(path: str | os.PathLike[str]) -> Sheet:
     file = Path(path)
     _require_content(file)
     with file.open("rb") as handle:
-        head = handle.read(8)
-    if not head.startswith((b"$FL2", b"$FL3")):
+        head = handle.read(HEAD_BYTES)
+    portable = b"SPSSPORT" in head
+    if not head.startswith((b"$FL2", b"$FL3")) and not portable:
         raise InputError(
             f"the file is not an SPSS data file: it does not start with the SPSS "
             f"signature and looks like {describe_bytes(head)}",
@@ -47,24 +53,21 @@ def read_spss(path: str | os.PathLike[str]) -> Sheet:
             "extension that matches what it really is",
         )
     try:
-        frame, meta = pyreadstat.read_sav(str(file), user_missing=True)
+        if portable:
+            frame, meta = pyreadstat.read_por(str(file))
+        else:
+            frame, meta = pyreadstat.read_sav(str(file), user_missing=True)
     except Exception as exc:  # pyreadstat raises its own untyped errors
         raise InputError(
             f"the file is not a readable SPSS data file ({exc})",
             where=str(file),
             fix="export the responses from the survey platform again as SPSS (.sav), or as CSV",
         ) from None
-    missing = _user_missing_masks(frame, meta)
-    counts: dict[str, int] = {}
-    for column, mask in missing.items():
-        n = int(mask.sum())
-        if n:
-            frame[column] = frame[column].mask(mask)
-            counts[column] = n
+    counts = _blank_declared_missing(frame, _user_missing_masks(frame, meta))
     return _named_sheet(
         frame,
         file,
-        "sav",
+        "por" if portable else "sav",
         labels=dict(meta.column_names_to_labels or {}),
         values=dict(meta.variable_value_labels or {}),
         extra={"user_missing_cells": counts, "file_encoding": meta.file_encoding},
@@ -87,20 +90,65 @@ def read_stata(path: str | os.PathLike[str]) -> Sheet:
     file = Path(path)
     _require_content(file)
     try:
-        frame, meta = pyreadstat.read_dta(str(file))
+        frame, meta = pyreadstat.read_dta(str(file), user_missing=True)
     except Exception as exc:  # pyreadstat raises its own untyped errors
         raise InputError(
             f"the file is not a readable Stata data file ({exc})",
             where=str(file),
             fix="save the data again from Stata as .dta, or export it as CSV",
         ) from None
+    counts = _blank_declared_missing(frame, _special_missing_masks(frame, meta))
     return _named_sheet(
         frame,
         file,
         "dta",
         labels=dict(meta.column_names_to_labels or {}),
-        values=dict(meta.variable_value_labels or {}),
-        extra={},
+        values=_numeric_labels(meta.variable_value_labels or {}),
+        extra={"user_missing_cells": counts},
+    )
+
+
+def read_sas(path: str | os.PathLike[str]) -> Sheet:
+    """Read a SAS data file (``.sas7bdat``) or transport file (``.xpt``) with its variable
+    labels. Special missing values (``.A`` to ``.Z``) become missing cells, counted.
+
+    SAS keeps value labels (formats) in a separate catalog file, which is not read: codes
+    stay codes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyreadstat, pandas as pd
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.xpt"
+    >>> pyreadstat.write_xport(pd.DataFrame({"q1": [1.0, 2.0]}), p, column_labels=["Felt alone"])
+    >>> sheet = read_sas(p)
+    >>> sheet.cells["q1"].tolist(), sheet.column_labels
+    ([1.0, 2.0], {'q1': 'Felt alone'})
+    """
+    import pyreadstat
+
+    file = Path(path)
+    _require_content(file)
+    with file.open("rb") as handle:
+        transport = handle.read(HEAD_BYTES).startswith(b"HEADER RECORD*******LIB")
+    try:
+        if transport:
+            frame, meta = pyreadstat.read_xport(str(file))
+        else:
+            frame, meta = pyreadstat.read_sas7bdat(str(file), user_missing=True)
+    except Exception as exc:  # pyreadstat raises its own untyped errors
+        raise InputError(
+            f"the file is not a readable SAS data file ({exc})",
+            where=str(file),
+            fix="export the data again from SAS (as .sas7bdat, or as CSV)",
+        ) from None
+    counts = _blank_declared_missing(frame, _special_missing_masks(frame, meta))
+    return _named_sheet(
+        frame,
+        file,
+        "xpt" if transport else "sas7bdat",
+        labels=dict(meta.column_names_to_labels or {}),
+        values={},
+        extra={"user_missing_cells": counts, "file_encoding": meta.file_encoding},
     )
 
 
@@ -141,32 +189,50 @@ def read_parquet(path: str | os.PathLike[str]) -> Sheet:
     return _named_sheet(frame.reset_index(drop=True), file, "parquet", {}, {}, {})
 
 
-def describe_bytes(head: bytes) -> str:
-    """Name what a file probably is from its first bytes (for error messages).
-
-    Examples
-    --------
-    >>> describe_bytes(b"PK\\x03\\x04")
-    'a zip archive such as an .xlsx workbook'
-    """
-    if head.startswith(b"PK\x03\x04"):
-        return "a zip archive such as an .xlsx workbook"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Office file (.xls) or an encrypted workbook"
-    if head.startswith(b"PAR1"):
-        return "a Parquet file"
-    if head.startswith((b"$FL2", b"$FL3")):
-        return "an SPSS data file"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "a binary file of unknown kind"
-    return "a text file (CSV?)"
-
-
 def _require_content(file: Path) -> None:
     if file.stat().st_size == 0:
         raise InputError("the file is empty", where=str(file), fix="export the data again")
+
+
+def _blank_declared_missing(frame: pd.DataFrame, masks: dict[str, pd.Series]) -> dict[str, int]:
+    """Make the cells each mask marks missing (in place); the count per column, where any.
+
+    A column that held special missing values next to numbers (Stata's and SAS's letters)
+    is numeric again once they are gone.
+    """
+    counts: dict[str, int] = {}
+    for column, mask in masks.items():
+        n = int(mask.sum())
+        if not n:
+            continue
+        values = frame[column].mask(mask)
+        if values.dtype == object:
+            numbers = pd.to_numeric(values, errors="coerce")
+            if numbers.notna().sum() == values.notna().sum():
+                values = numbers
+        frame[column] = values
+        counts[column] = n
+    return counts
+
+
+def _special_missing_masks(frame: pd.DataFrame, meta: Any) -> dict[str, pd.Series]:
+    """Stata's and SAS's special missing values: pyreadstat gives each such cell its letter
+    (``user_missing=True``) and lists the letters met per column."""
+    masks: dict[str, pd.Series] = {}
+    for column, letters in (getattr(meta, "missing_user_values", None) or {}).items():
+        if column in frame.columns and letters:
+            masks[column] = frame[column].isin(list(letters)).astype(bool)
+    return masks
+
+
+def _numeric_labels(values: dict[str, dict[Any, str]]) -> dict[str, dict[Any, str]]:
+    """Value labels without those of special missing values (keyed by their letter): those
+    cells are missing now, and a letter is not a code any item could be scored from."""
+    numeric = {
+        column: {code: label for code, label in labels.items() if not isinstance(code, str)}
+        for column, labels in values.items()
+    }
+    return {column: labels for column, labels in numeric.items() if labels}
 
 
 def _user_missing_masks(frame: pd.DataFrame, meta: Any) -> dict[str, pd.Series]:

@@ -112,6 +112,7 @@ def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _Fi
     sample_text = sample.decode(sniffed.encoding, errors="ignore")
     if not sample_text.strip():
         raise InputError("the file is empty", where=str(file), fix="export the data again")
+    _refuse_binary(sample_text, sample, file)
     hint = _SEP_LINE.match(sample_text.lstrip("\ufeff"))
     skip = 1 if hint else 0
     if hint:
@@ -166,6 +167,38 @@ def _first_parse(file: Path, encoding: str | None, delimiter: str | None) -> _Fi
             )
     return _FirstParse(
         table if isinstance(table, pa.Table) else None, sniffed, delimiter, width, skip, meta
+    )
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
+"""Control characters no text export holds (tab, line breaks, vertical tab and form feed
+may appear in typed answers)."""
+
+
+def _refuse_binary(text: str, head: bytes, file: Path) -> None:
+    """Refuse a file of binary data that reached the text reader (no extension, or the
+    wrong one): decoded, it would be a table of garbage. A NUL character, or more than one
+    character in a hundred among the controls no text holds, is binary.
+
+    Examples
+    --------
+    >>> _refuse_binary("id,q1\\nA,2\\n", b"", Path("x.csv"))
+    >>> try:
+    ...     _refuse_binary("\\x00" * 8, b"\\x00" * 8, Path("x"))
+    ... except InputError as err:
+    ...     print(err.what)
+    the file holds binary data, not text: it looks like a binary file of unknown kind
+    """
+    sample = text[:8192]
+    if "\x00" not in sample and len(_CONTROLS.findall(sample)) * 100 <= len(sample):
+        return
+    from ._magic import HEAD_BYTES, describe_bytes
+
+    raise InputError(
+        f"the file holds binary data, not text: it looks like {describe_bytes(head[:HEAD_BYTES])}",
+        where=str(file),
+        fix="give the file the extension of what it is (.sav, .por, .dta, .sas7bdat, .xpt, "
+        ".xlsx, .parquet), or export the responses again as CSV",
     )
 
 
