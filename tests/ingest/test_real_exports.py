@@ -49,6 +49,19 @@ CORPUS = {
     "spss_stata/sample_missing.sav": ("plain", 7, 0, [1, 2, 3]),
     "spss_stata/sample.dta": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/missing_test.dta": ("plain", 1, 0, [1]),
+    "kobo/kobocat_nested_repeats.csv": ("kobo", 2, 0, [2, 3]),
+    "kobo/kobocat_transportation.csv": ("kobo", 1, 0, [2]),
+    "kobo/kobocat_transportation_export.xlsx": ("kobo", 4, 0, [2, 3, 4]),
+    "kobo/kobocat_tutorial_w_repeats.csv": ("kobo", 1, 0, [2]),
+    "odk/ruODK_taxon_encounter.csv": ("kobo", 7, 0, [2, 3, 4]),
+    "odk/ruODK_vegetation_stratum.csv": ("kobo", 7, 0, [2, 3, 4]),
+    "google_forms/amy_instructor_profiles.csv": ("google_forms", 2, 0, [2, 3]),
+    "redcap/phpcap-longitudinal_data.csv": ("redcap", 14, 0, [2, 3, 4]),
+    "redcap/phpcap-repeating-forms.csv": ("redcap", 16, 0, [2, 3, 4]),
+    "redcap/redcaptidier-records.csv": ("redcap", 22, 0, [2, 3, 4]),
+    "plain/rminr_dass21.csv": ("plain", 110, 0, [2, 3, 4]),
+    "plain/rminr_sses.csv": ("plain", 73, 0, [2, 3, 4]),
+    "plain/clinsig_claus-2020.xlsx": ("plain", 43, 0, [2, 3, 4]),
     "spss_stata/sample.por": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/sample.sas7bdat": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/haven_tagged-na-double.dta": ("plain", 8, 0, [1, 2, 3]),
@@ -543,3 +556,24 @@ def test_spss_user_missing_values_singles_several_and_ranges_on_a_real_file() ->
         assert table.metadata["user_missing_cells"].get(column, 0) == declared.sum(), column
         assert table.frame[column].isna().sum() == declared.sum() + raw[column].isna().sum()
     assert table.metadata["user_missing_cells"]["Q1_MISSING_RANGE_1"] == 33
+
+
+# 14. Scores of a real dataset against the totals it ships with ------------------------------
+
+
+def test_dass21_scores_of_a_real_dataset_are_twice_its_own_subscale_sums() -> None:
+    """rminr-data's dass21.csv (a teaching dataset) ships each participant's DASS-21 subscale
+    sums; the definition multiplies them by 2 (the DASS manual, as the definition cites).
+    Every participant with the dataset's own sums gets exactly twice them."""
+    path = REAL / "plain" / "rminr_dass21.csv"
+    result = so.score(
+        path, ["dass21"],
+        mapping={"id_col": "partID", "instruments": {"dass21": {"pattern": "DASS{item}"}}},
+    )  # fmt: skip
+    ours = result.scores.pivot_table(index="participant_id", columns="scale", values="score")
+    theirs = pd.read_csv(path, dtype={"partID": str}).set_index("partID")
+    theirs = theirs[["DASSD", "DASSA", "DASSS"]].dropna()
+    theirs.columns = ["depression", "anxiety", "stress"]
+    assert len(theirs) >= 60
+    both = ours.loc[theirs.index, theirs.columns]
+    assert (both == 2 * theirs).all().all()
