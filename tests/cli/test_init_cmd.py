@@ -310,3 +310,36 @@ def test_the_drafted_evaluation_is_the_model_run_reads() -> None:
     assert content["instruments"] == ["defs/gbs.yaml", "ucla3"]
     assert content["data"][0] == {"path": "pre.csv", "wave": "pre", "flavor": "qualtrics"}
     assert Evaluation.model_validate(content) == draft
+
+
+def test_look_alike_blocks_fitting_by_range_are_possible_not_a_question(runner, tmp_path) -> None:
+    """Four blocks of 0–3 codes (as claus-2020's BDI1.1 … BDI4.21 against DASS-21) are no
+    evidence: init lists one possible match naming the others and asks no question; the
+    instrument's own name on the columns (rminr's DASS1 … DASS21) is a match, written."""
+    import csv
+
+    items = [str(i) for i in range(1, 22)]
+    lookalike = tmp_path / "lookalike.csv"
+    with lookalike.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id"] + [f"T{t}.{i}" for t in (1, 2) for i in items])
+        writer.writerows([["A", *["0", "3"] * 21], ["B", *["3", "1"] * 21]])
+    result = runner.invoke(app, ["init", str(lookalike), "-i", "dass21"])
+    assert result.exit_code == 0, result.output
+    assert "possible, unconfirmed: dass21 ← T1.1 … T1.21" in result.output
+    assert "1 other block(s) fit the same way (T2.{item})" in result.output
+    assert "equally good" not in result.output
+    named = tmp_path / "named.csv"
+    with named.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["partID"] + [f"DASS{i}" for i in items] + ["DASSscore"])
+        writer.writerows([["34", *["1"] * 21, "21"], ["35", *["2"] * 21, "42"]])
+    mapping = tmp_path / "m.yaml"
+    result = runner.invoke(
+        app, ["init", str(named), "-i", "dass21", "--write-mapping", str(mapping)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "participant ID: partID" in result.output
+    written = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    assert written["instruments"] == {"dass21": {"pattern": "DASS{item}"}}
+    assert written["id_col"] == "partID"

@@ -187,3 +187,142 @@ def test_odk_repeat_group_file_links_to_its_parent(tmp_path) -> None:
     assert "repeat-group" in table.metadata["flavor_reason"]
     assert table.metadata["parent_key_columns"] == ["PARENT_KEY"]
     assert "member-name" in table.pii_columns
+
+
+def _write_rows(path, rows: list[list[str]]) -> None:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_google_forms_nameless_empty_columns_are_dropped_and_said(tmp_path) -> None:
+    """A Google Forms sheet keeps blank, nameless columns where questions were deleted
+    (as in the event-sangha export, not copied here: it may hold a real name)."""
+    path = tmp_path / "form.csv"
+    _write_rows(
+        path,
+        [
+            ["Timestamp", "Participant code", "", "How often?", "", "Notes"],
+            ["9/8/2026 14:28:27", "A01", "", "Often", "", "x"],
+            ["9/8/2026 15:02:10", "A02", "", "Hardly ever", "", ""],
+        ],
+    )
+    table = read_export(path)
+    assert table.flavor == "google_forms"
+    assert list(table.frame.columns) == ["Timestamp", "Participant code", "How often?", "Notes"]
+    assert table.metadata["empty_columns_dropped"] == [3, 5]
+    assert table.frame["How often?"].tolist() == ["Often", "Hardly ever"]
+
+
+def test_a_nameless_column_with_content_is_refused_by_its_place_in_the_file(tmp_path) -> None:
+    path = tmp_path / "form.csv"
+    _write_rows(
+        path,
+        [
+            ["Timestamp", "", "Participant code", "", "How often?"],
+            ["9/8/2026 14:28:27", "", "A01", "kept by hand", "Often"],
+        ],
+    )
+    # Column 2 (empty) is dropped; column 4 holds values and cannot be read without a name.
+    with pytest.raises(InputError, match="column 4 has no name"):
+        read_export(path)
+
+
+def test_limesurvey_question_text_headings_may_be_empty_or_repeated(tmp_path) -> None:
+    """Full-text headings are question texts: a question without text has an empty
+    heading, and two questions may share a text (as in limonaid's survey 100001)."""
+    path = tmp_path / "ls.csv"
+    _write_rows(
+        path,
+        [
+            [
+                "Response ID",
+                "Date submitted",
+                "Last page",
+                "Start language",
+                "How old are you?",
+                "",
+                " [Other]",
+                "When I ask for help, ...",
+                "When I ask for help, ...",
+            ],
+            ["1", "2026-03-15 10:51:00", "3", "en", "3", "rather not say", "", "2", "4"],
+            ["2", "", "1", "en", "", "", "", "", ""],
+            ["3", "2026-03-15 10:58:12", "3", "en", "4", "other", "tea", "1", "1"],
+        ],
+    )
+    table = read_export(path)
+    assert table.flavor == "limesurvey"
+    assert list(table.frame.columns[4:]) == [
+        "How old are you?",
+        "column 6",
+        "[Other]",
+        "When I ask for help, ...",
+        "When I ask for help, ... (2)",
+    ]
+    assert table.metadata["unnamed_columns"] == {"column 6": 6}
+    assert table.metadata["renamed_duplicates"] == {
+        "When I ask for help, ... (2)": "When I ask for help, ..."
+    }
+    assert table.frame["column 6"].tolist() == ["rather not say", "other"]
+    assert table.excluded["problem"].tolist() == ["incomplete_response"]
+
+
+def test_limesurvey_code_headings_still_refuse_a_nameless_column(tmp_path) -> None:
+    path = tmp_path / "ls.csv"
+    _write_rows(
+        path,
+        [
+            ["id", "submitdate", "lastpage", "startlanguage", "", "Q1"],
+            ["1", "2026-03-15 10:51:00", "3", "en", "x", "2"],
+        ],
+    )
+    with pytest.raises(InputError, match="column 5 has no name"):
+        read_export(path)
+
+
+def test_surveymonkey_answer_row_repeating_the_question_is_one_name(tmp_path) -> None:
+    """The osposurvey exports repeat row 1 in row 2 over the metadata columns (and single
+    questions): 'Respondent ID - Respondent ID' is 'Respondent ID', the response ID."""
+    from stigma_outcomes.ingest.propose import propose
+
+    path = tmp_path / "sm.csv"
+    _write_rows(
+        path,
+        [
+            [
+                "Respondent ID",
+                "Start Date",
+                "End Date",
+                "How many people work there?",
+                "How often?",
+                "",
+                "Your team?",
+            ],
+            [
+                "Respondent ID",
+                "Start Date",
+                "End Date",
+                "How many people work there?",
+                "Reading",
+                "Writing",
+                "Response",
+            ],
+            ["11901", "03/01/2026", "03/01/2026", "12", "Often", "Never", "Sales"],
+            ["11902", "03/02/2026", "03/02/2026", "40", "Never", "Often", "Support"],
+        ],
+    )
+    table = read_export(path)
+    assert table.metadata["header_rows"] == 2
+    assert list(table.frame.columns) == [
+        "Respondent ID",
+        "Start Date",
+        "End Date",
+        "How many people work there?",
+        "How often? - Reading",
+        "How often? - Writing",
+        "Your team?",
+    ]
+    found = propose([table], [so.load_instrument("ucla3")]).files[0]
+    assert found.id_col is None  # a response ID cannot link waves

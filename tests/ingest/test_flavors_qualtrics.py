@@ -226,3 +226,64 @@ def test_question_text_with_line_breaks_in_the_header(tmp_path) -> None:
     assert table.column_labels["Q1"] == "How often do you feel... that you lack companionship?"
     assert table.frame["Q1"].tolist() == ["Often", "Hardly ever"]
     assert table.row_numbers.tolist() == [4, 5]
+
+
+def test_repeated_export_tags_in_three_header_rows_are_numbered(tmp_path) -> None:
+    """Side-by-side questions repeat their export tags (as QualtricsTools' sample survey
+    does); each column keeps its own question text and ImportId under the numbered name."""
+    import csv
+
+    rows = [
+        ["ResponseId", "Finished", "Q9#1_tea_TEXT", "Q9#1_tea_TEXT", "Q9#2_tea", "Q9#2_tea"],
+        ["Response ID", "Finished", "Side by side - tea", "Side by side - tea", "Pick", "Pick"],
+        [
+            '{"ImportId":"_recordId"}',
+            '{"ImportId":"finished"}',
+            '{"ImportId":"QID9#1-1-1-TEXT"}',
+            '{"ImportId":"QID9#1-1-2-TEXT"}',
+            '{"ImportId":"QID9#2-1-1"}',
+            '{"ImportId":"QID9#2-1-2"}',
+        ],
+        ["R_1", "True", "green", "mint", "1", "2"],
+    ]
+    path = tmp_path / "side_by_side.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    table = read_export(path)
+    assert table.metadata["qualtrics_layout"] == "three_rows"
+    assert list(table.frame.columns[2:]) == [
+        "Q9#1_tea_TEXT",
+        "Q9#1_tea_TEXT (2)",
+        "Q9#2_tea",
+        "Q9#2_tea (2)",
+    ]
+    assert table.metadata["renamed_duplicates"] == {
+        "Q9#1_tea_TEXT (2)": "Q9#1_tea_TEXT",
+        "Q9#2_tea (2)": "Q9#2_tea",
+    }
+    assert table.metadata["import_ids"]["Q9#1_tea_TEXT (2)"] == "QID9#1-1-2-TEXT"
+    assert table.column_labels["Q9#2_tea (2)"] == "Pick"
+    assert table.frame["Q9#1_tea_TEXT (2)"].tolist() == ["mint"]
+
+
+def test_labelled_status_is_said_by_its_label(tmp_path) -> None:
+    """An SPSS export whose Status carries value labels (as Displayr's iLockAll.sav does:
+    3 = Qualified, 4 = Partial) is reported by the labels, not by '4.0'."""
+    import pandas as pd
+    import pyreadstat
+
+    from stigma_outcomes.ingest.propose import propose
+
+    frame = pd.DataFrame(
+        {"ResponseId": ["R_1", "R_2", "R_3"], "Status": [3.0, 4.0, 4.0], "Q1": [1.0, 2.0, 3.0]}
+    )
+    path = tmp_path / "q.sav"
+    labels = {"Status": {1.0: "Terminated", 2.0: "Overquota", 3.0: "Qualified", 4.0: "Partial"}}
+    pyreadstat.write_sav(frame, path, variable_value_labels=labels)
+    table = read_export(path)
+    # Code 1 is "Terminated" here, not a preview: nothing is set aside by the code alone.
+    assert len(table.frame) == 3 and table.excluded.empty
+    assert table.metadata["status_values"] == {"Partial": 2, "Qualified": 1}
+    notes = propose([table], [so.load_instrument("ucla3")]).files[0].notes
+    assert "2 response(s) with Qualtrics status 'Partial' kept" in " ".join(notes)
+    assert "4.0" not in " ".join(notes)

@@ -189,3 +189,78 @@ def test_propose_takes_frames_and_instrument_ids_and_refuses_other_inputs() -> N
     assert repr(proposal) == "<Proposal: 1 file(s), matched ucla3, 0 open question(s)>"
     with pytest.raises(InputError, match="as read by read_export, not str"):
         propose(["pre.csv"], ["ucla3"])
+
+
+def test_blocks_fitting_by_range_alone_are_possible_not_a_choice() -> None:
+    """Several blocks of in-range codes (claus-2020's BDI1..BDI4 against DASS-21) are no
+    evidence for any of them: listed as possible, unconfirmed, never an ambiguity that
+    invites choosing one."""
+    frame = pd.DataFrame(
+        {"pid": ["a", "b"]} | {f"{b}.{i}": ["1", "3"] for b in ("A1", "A2") for i in "123"}
+    )
+    proposal = propose([_table(frame)], [load_instrument("ucla3")])
+    assert proposal.mapping["instruments"] == {}
+    assert not any("equally good" in a for a in proposal.ambiguities)
+    possible = proposal.files[0].possible["ucla3"]
+    assert possible.pattern == "A1.{item}" and "A2.{item}" in possible.why
+
+
+def test_evidence_backed_ties_are_still_an_ambiguity() -> None:
+    frame = pd.DataFrame(
+        {"pid": ["a", "b"]}
+        | {f"{b}_{i}": ["Often", "Hardly ever"] for b in ("A", "B") for i in "123"}
+    )
+    proposal = propose([_table(frame)], [load_instrument("ucla3")])
+    assert any("ucla3: 2 equally good matches" in a for a in proposal.ambiguities)
+
+
+@pytest.mark.parametrize("stem", ["DASS", "DASS21_", "dass-21 ", "Dass21."])
+def test_columns_named_after_the_instrument_are_a_name_match(stem: str) -> None:
+    """rminr's DASS1..DASS21 carry the instrument's own name: a name match, proposed."""
+    dass = load_instrument("dass21")
+    frame = pd.DataFrame({"pid": ["a", "b"]} | {f"{stem}{i}": ["0", "3"] for i in dass.item_ids})
+    proposal = propose([_table(frame)], [dass])
+    match = proposal.files[0].matches["dass21"]
+    assert match.how == "name"
+    assert proposal.mapping["instruments"]["dass21"] == {"pattern": f"{stem}{{item}}"}
+
+
+def test_a_look_alike_name_is_not_the_instrument() -> None:
+    """Only the instrument's own id or short name counts (GAD-7's items named GAD1..GAD7
+    are not GAD-2's, and a single letter names nothing)."""
+    gad2, k6 = load_instrument("gad2"), load_instrument("k6")
+    frame = pd.DataFrame({"pid": ["a", "b"]} | {f"GAD{i}": ["0", "3"] for i in "12"})
+    assert propose([_table(frame)], [gad2]).files[0].matches["gad2"].how == "name"
+    letters = pd.DataFrame({"pid": ["a", "b"]} | {f"K{i}": ["0", "3"] for i in "123456"})
+    found = propose([_table(letters)], [k6]).files[0]
+    assert "k6" not in found.matches and "k6" in found.possible
+
+
+def test_id_hint_needs_whole_words() -> None:
+    """'study … consider' is not 'study … id': a long intro text (limonaid's survey
+    998192) is not a participant code."""
+    intro = "In this study we ask you to consider how your week went."
+    frame = pd.DataFrame(
+        {intro: ["yes", "yes"], "ucla3_1": ["1", "2"], "ucla3_2": ["2", "2"], "ucla3_3": ["3", "1"]}
+    )
+    found = propose([_table(frame)], [load_instrument("ucla3")]).files[0]
+    assert found.id_col is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["StudyID", "Client Number", "What is your participant code?", "Participant's study number"],
+)
+def test_id_hints_that_still_count(name: str) -> None:
+    frame = pd.DataFrame({name: ["A", "B"], "ucla3_1": ["1", "2"]})
+    assert propose([_table(frame)], [load_instrument("ucla3")]).files[0].id_col == name
+
+
+def test_an_empty_column_is_never_the_participant_id() -> None:
+    frame = pd.DataFrame(
+        {"participant code": [None, None], "ucla3_1": ["1", "2"], "ucla3_2": ["2", "2"]}
+    )
+    found = propose([_table(frame)], [load_instrument("ucla3")]).files[0]
+    assert found.id_col is None
+    empty_id = pd.DataFrame({"pid": ["", " "], "record": ["A", "B"], "ucla3_1": ["1", "2"]})
+    assert propose([_table(empty_id)], [load_instrument("ucla3")]).files[0].id_col is None

@@ -12,12 +12,21 @@ ID_CANDIDATES: tuple[str, ...] = (
     "participant",
     "participantid",
     "pid",
+    "partid",
+    "part_id",
+    "subject_id",
+    "subjectid",
+    "subj_id",
+    "subjid",
+    "subj",
     "record_id",
     "respondent_id",
     "id",
 )
 """Column names taken as the participant ID when none is given, in order of preference
-(compared case-insensitively)."""
+(compared case-insensitively). Only names that in research data mean the participant:
+``subject`` is left out (as often a school subject or a topic), and so is ``URN`` (a
+school's Unique Reference Number, or a hospital's record number, which is personal data)."""
 
 WAVE_COLUMNS: tuple[str, ...] = ("wave", "timepoint", "time", "redcap_event_name", "visit")
 """Column names taken as a long file's wave column (compared case-insensitively)."""

@@ -1,7 +1,8 @@
 """LimeSurvey response exports: code or full-text headings, short or long answers.
 
 An empty ``submitdate`` marks a response that was never submitted; such rows are set
-aside with a ledger entry unless the user keeps incomplete responses.
+aside with a ledger entry unless the user keeps incomplete responses. Full-text headings
+may be empty (named ``column <n>`` by their place in the file) or repeated (numbered).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from .base import (
     Parsed,
     Platform,
     as_text,
+    file_positions,
+    make_unique,
     name_columns,
     set_aside_many,
     split_header,
@@ -65,6 +68,17 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         # and the submitdate rule use), the text its label.
         headings = [m["code"] if m else h for m, h in zip(matched, headings, strict=True)]
         labels.update({m["code"]: " ".join(m["text"].split()) for m in matched if m and m["text"]})
+    codes = code_and_text or bool({h.strip().lower() for h in headings} & _CODE_HEADINGS)
+    unnamed: dict[str, int] = {}
+    renamed: dict[str, str] = {}
+    if not codes:
+        # Full-text headings are the questions' texts: a question without text (an image,
+        # a page of its own) has an empty heading, and two questions may share a text.
+        # Both are ordinary here, so the first is named by its place in the file and the
+        # second numbered; question codes are never empty or repeated, so a code heading
+        # that is stays refused.
+        headings, unnamed = _name_by_place(headings, file_positions(frame))
+        headings, renamed = make_unique([h.strip() for h in headings])
     frame = name_columns(frame, headings, sheet.source)
     names = list(frame.columns)
     lookup = {c.lower(): c for c in names}
@@ -82,12 +96,14 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
             groups.setdefault(match["q"], []).append(name)
     metadata: dict = {
         "header_rows": 0 if sheet.named else 1,
-        "headings": (
-            "code and text" if code_and_text else "codes" if "submitdate" in lookup else "text"
-        ),
+        "headings": "code and text" if code_and_text else "codes" if codes else "text",
         "submit_column": submit,
         "subquestions": {q: cols for q, cols in groups.items() if len(cols) > 1},
     }
+    if unnamed:
+        metadata["unnamed_columns"] = unnamed
+    if renamed:
+        metadata["renamed_duplicates"] = renamed
     parsed = Parsed(
         frame=frame,
         row_numbers=numbers,
@@ -98,6 +114,19 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     if excluded is not None:
         parsed.excluded = excluded
     return parsed
+
+
+def _name_by_place(headings: list[str], places: list[int]) -> tuple[list[str], dict[str, int]]:
+    """Name each empty heading by its 1-based place in the file; say which were named.
+
+    Examples
+    --------
+    >>> _name_by_place(["How old are you?", " ", "[Other]"], [9, 10, 11])
+    (['How old are you?', 'column 10', '[Other]'], {'column 10': 10})
+    """
+    named = {f"column {p}": p for h, p in zip(headings, places, strict=True) if not h.strip()}
+    out = [h if h.strip() else f"column {p}" for h, p in zip(headings, places, strict=True)]
+    return out, named
 
 
 # Personal columns: lower-cased name → why it identifies someone (table 1.8 of the notes).

@@ -106,19 +106,21 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     """Read a Qualtrics sheet: names, question text, ImportIds, previews and unfinished rows."""
     layout, header_rows = _layout(sheet.head(3), sheet.named) or ("one_row", 1)
     frame, numbers, head = split_header(sheet, header_rows)
-    names = list(head[0])
     labels: dict[str, str] = dict(sheet.column_labels)
     import_ids: dict[str, str] = {}
     time_zones: dict[str, str] = {}
-    renamed: dict[str, str] = {}
     if layout == "legacy":
-        firsts = [
+        tags = [
             second if re.fullmatch(r"V\d+", first) and second else first
             for first, second in zip(head[0], head[1], strict=True)
         ]
-        # Legacy export tags repeat (several matrices exporting the same tags): numbered in
-        # column order, as repeated Google Forms titles are.
-        names, renamed = make_unique(firsts)
+    else:
+        tags = list(head[0])
+    # Export tags repeat: several legacy matrices export the same tags, and a side-by-side
+    # question repeats its tag for each of its columns. Numbered in column order, as
+    # repeated Google Forms titles are; every label and ImportId below follows the new names.
+    names, renamed = make_unique([t.strip() for t in tags])
+    if layout == "legacy":
         labels.update(
             {
                 n: _clean_label(t)
@@ -180,10 +182,10 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     if renamed:
         metadata["renamed_duplicates"] = renamed
     if status_col is not None:
-        metadata["status_values"] = {
-            str(k): int(v)
-            for k, v in frame[status_col].astype("string").str.strip().value_counts().items()
-        }
+        # Said by the file's value labels where it has them: an SPSS Status coded
+        # 3 = Qualified, 4 = Partial is reported as "Partial", not as "4.0".
+        status = _by_label(frame[status_col], sheet, status_col).astype("string").str.strip()
+        metadata["status_values"] = {str(k): int(v) for k, v in status.value_counts().items()}
     return Parsed(
         frame=frame,
         row_numbers=numbers,
@@ -216,7 +218,11 @@ def _by_label(column: pd.Series, sheet: Sheet, name: str) -> pd.Series:
 
 
 def _is_preview_status(column: pd.Series) -> np.ndarray:
-    # Only 0 (normal) and 1 (preview) are documented codes; other statuses are kept.
+    # Only 0 (normal) and 1 (preview) are confirmed codes; other statuses are kept and
+    # noted. Lists of further codes (2 = Survey Test, 4 = Imported, 8 = Spam, ...) are found
+    # only in third-party scripts, not in Qualtrics' documentation, and an SPSS export's
+    # own labels can differ (1 = Terminated ... 4 = Partial): a labelled column is read by
+    # its labels (``_by_label``) before this rule sees it.
     return matches_any(column, _PREVIEW_TEXT | {"1", "1.0"})
 
 

@@ -81,7 +81,7 @@ def parse_sheet(
     ('plain', 'given with --flavor', ['id;x', 'q'], [2])
     """
     options = options or FlavorOptions()
-    _drop_empty_last_columns(sheet)
+    _drop_empty_columns(sheet)
     _drop_r_row_names(sheet)
     if flavor is None:
         name, reason = detect_flavor(sheet, options)
@@ -90,32 +90,47 @@ def parse_sheet(
     return FLAVORS[name].parse(sheet, options), name, reason
 
 
-def _drop_empty_last_columns(sheet: Sheet) -> None:
-    """Drop trailing columns whose header and every cell are empty (an export artefact).
+def _drop_empty_columns(sheet: Sheet) -> None:
+    """Drop columns with nothing in them, header included: no name and no value.
 
-    Legacy Qualtrics exports end every line with a delimiter, which reads as one more,
-    nameless and empty, column. A column with any content is kept (and then refused if it
-    has no name).
+    Such a column carries nothing to read: legacy Qualtrics exports end every line with a
+    delimiter (one more column at the end), and a Google Forms sheet keeps a blank column
+    where a question was deleted. It is dropped and said (``empty_columns_dropped``: 1-based
+    places in the file; ``empty_last_columns_dropped``: how many were at the end). A
+    nameless column with any content is kept (and then refused, or named by a platform
+    whose headings may be empty). The kept columns keep their places in the file as labels,
+    so a later error still names the column the user sees.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> s = Sheet(cells=pd.DataFrame([["id", "q1", None], ["A", "2", None]]),
+    >>> s = Sheet(cells=pd.DataFrame([["id", None, "q1", None], ["A", None, "2", None]]),
     ...           row_numbers=np.array([1, 2]), source="f.csv")
-    >>> _drop_empty_last_columns(s); s.cells.shape, s.metadata["empty_last_columns_dropped"]
-    ((2, 2), 1)
+    >>> _drop_empty_columns(s); s.cells.columns.tolist(), s.metadata["empty_columns_dropped"]
+    ([0, 2], [2, 4])
+    >>> s.metadata["empty_last_columns_dropped"]
+    1
     """
-    if sheet.named or sheet.cells.shape[1] < 2:
+    cells = sheet.cells
+    if sheet.named or cells.shape[1] < 2:
         return
-    # Only the run of empty columns at the right-hand end counts (checked from the end, so
-    # a wide export costs a column or two, not all of them).
-    width = sheet.cells.shape[1]
-    k = 0
-    while k < width - 1 and sheet.cells.iloc[:, width - 1 - k].isna().all():
-        k += 1
-    if k:
-        sheet.cells = sheet.cells.iloc[:, : sheet.cells.shape[1] - k]
-        sheet.metadata["empty_last_columns_dropped"] = k
+    # Only a column whose first cells are all empty can be empty throughout, so a wide
+    # export checks its few blank-topped columns to the end, not every column.
+    blank_top = np.flatnonzero(cells.head(3).isna().all().to_numpy())
+    if not len(blank_top):
+        return
+    empty = blank_top[cells.iloc[:, blank_top].isna().all().to_numpy()]
+    if not len(empty) or len(empty) == cells.shape[1]:
+        return
+    keep = np.ones(cells.shape[1], dtype=bool)
+    keep[empty] = False
+    sheet.cells = cells.iloc[:, np.flatnonzero(keep)]
+    places = [int(c) + 1 for c in cells.columns[empty]]
+    sheet.metadata["empty_columns_dropped"] = places
+    # The run of empty columns at the right-hand end (a trailing delimiter on every line).
+    trailing = int(np.argmax(keep[::-1]))
+    if trailing:
+        sheet.metadata["empty_last_columns_dropped"] = trailing
 
 
 def _drop_r_row_names(sheet: Sheet) -> None:
@@ -126,8 +141,8 @@ def _drop_r_row_names(sheet: Sheet) -> None:
     >>> import numpy as np, pandas as pd
     >>> s = Sheet(cells=pd.DataFrame([[None, "record_id"], ["1", "A"], ["2", "B"]]),
     ...           row_numbers=np.array([1, 2, 3]), source="f.csv")
-    >>> _drop_r_row_names(s); s.cells.shape, s.metadata["row_names_column_dropped"]
-    ((3, 1), True)
+    >>> _drop_r_row_names(s); s.cells.columns.tolist(), s.metadata["row_names_column_dropped"]
+    ([1], True)
     """
     cells = sheet.cells
     if sheet.named or cells.shape[1] < 2 or len(cells) < 2 or not pd.isna(cells.iat[0, 0]):
@@ -135,5 +150,6 @@ def _drop_r_row_names(sheet: Sheet) -> None:
     first = cells.iloc[1:, 0].astype("string").str.strip()
     expected = pd.Series(np.arange(1, len(first) + 1).astype(str), index=first.index)
     if first.eq(expected).all():
-        sheet.cells = cells.iloc[:, 1:].set_axis(range(cells.shape[1] - 1), axis=1)
+        # The other columns keep their places in the file as labels (see _drop_empty_columns).
+        sheet.cells = cells.iloc[:, 1:]
         sheet.metadata["row_names_column_dropped"] = True

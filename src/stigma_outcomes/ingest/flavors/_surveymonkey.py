@@ -2,7 +2,8 @@
 
 Row 1 holds the question text once, over the first of a question's columns; row 2
 holds ``Response``, ``Open-Ended Response`` or the option / matrix-row label. A column
-is named ``<question> - <option>`` (or just ``<question>`` when row 2 says ``Response``).
+is named ``<question> - <option>`` (or just ``<question>`` when row 2 says ``Response`` or
+repeats the question).
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     for question, answer in zip(questions, answers, strict=True):
         if question:
             current = question
-        if answer.lower() in _PLAIN_ANSWER or answer.lower() == OPEN_ENDED:
+        # Row 2 may repeat row 1 (over the metadata columns and single questions of some
+        # exports): "Respondent ID - Respondent ID" is "Respondent ID", which the platform's
+        # response-ID rule must recognise.
+        plain = answer.lower() in _PLAIN_ANSWER or answer.lower() == OPEN_ENDED
+        if plain or answer.casefold() == current.casefold():
             name = current
         else:
             name = f"{current} - {answer}" if current else answer

@@ -8,7 +8,7 @@ it never tests a flavour's name. What one platform does differently is a hook he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -157,8 +157,11 @@ class Platform:
         return f"<flavour {self.name}>"
 
 
-def check_columns(columns: list[str], source: str) -> None:
+def check_columns(columns: list[str], source: str, positions: Sequence[int] | None = None) -> None:
     """Raise :class:`InputError` for an export without columns or with a repeated name.
+
+    ``positions`` are the columns' 1-based places in the file, when columns were dropped
+    before (a nameless, empty column): an error then names the column the user sees.
 
     Examples
     --------
@@ -169,19 +172,30 @@ def check_columns(columns: list[str], source: str) -> None:
     stigma_outcomes.errors.InputError: duplicate column name 'id' (columns 1 and 2)
       where: pre.csv
       how to fix: rename one of the columns so that every column name is unique
+    >>> check_columns(["id", " "], "pre.csv", positions=[1, 3])
+    Traceback (most recent call last):
+    ...
+    stigma_outcomes.errors.InputError: column 3 has no name
+      where: pre.csv
+      how to fix: name the column in the header row, or delete it if it is not part of the export
     """
     if not columns:
         raise InputError(
             "the file has no columns", where=source, fix="check that this is the export you meant"
         )
+    places = list(positions) if positions is not None else range(1, len(columns) + 1)
     seen: dict[str, int] = {}
-    for position, name in enumerate(columns, start=1):
+    for position, name in zip(places, columns, strict=True):
         key = name.strip()
         if key == "":
+            # A nameless column reaching here holds values (one with nothing in it was
+            # dropped when the sheet was read): reading it under an invented name could
+            # misread it, so the user says what it is.
             raise InputError(
                 f"column {position} has no name",
                 where=source,
-                fix="give every column a name in the header row",
+                fix="name the column in the header row, or delete it if it is not part of "
+                "the export",
             )
         if key in seen:
             raise InputError(
@@ -197,11 +211,12 @@ def make_unique(names: list[str]) -> tuple[list[str], dict[str, str]]:
 
     The numbering depends only on column order, so the same export always gets the same
     names. Returns the new names and {new name: original name} for every renamed column.
+    Empty names stay empty: a nameless column is refused (or dropped), never numbered.
 
     Examples
     --------
-    >>> make_unique(["Age", "How often?", "How often?"])
-    (['Age', 'How often?', 'How often? (2)'], {'How often? (2)': 'How often?'})
+    >>> make_unique(["Age", "How often?", "How often?", "", ""])
+    (['Age', 'How often?', 'How often? (2)', '', ''], {'How often? (2)': 'How often?'})
     """
     taken = set(names)
     counts: dict[str, int] = {}
@@ -209,7 +224,7 @@ def make_unique(names: list[str]) -> tuple[list[str], dict[str, str]]:
     renamed: dict[str, str] = {}
     for name in names:
         counts[name] = counts.get(name, 0) + 1
-        if counts[name] == 1:
+        if counts[name] == 1 or not name.strip():
             out.append(name)
             continue
         k = counts[name]
@@ -242,9 +257,27 @@ def split_header(
     return frame, sheet.row_numbers[header_rows:], head
 
 
+def file_positions(frame: pd.DataFrame) -> list[int]:
+    """Each column's 1-based place in the file.
+
+    A positional sheet's columns are labelled by their 0-based place in the file, and
+    keep those labels when a column before them is dropped; named columns count in order.
+
+    Examples
+    --------
+    >>> file_positions(pd.DataFrame([[1, 2]], columns=[0, 2])), file_positions(
+    ...     pd.DataFrame([[1, 2]], columns=["a", "b"]))
+    ([1, 3], [1, 2])
+    """
+    labels = list(frame.columns)
+    if all(isinstance(c, int | np.integer) for c in labels):
+        return [int(c) + 1 for c in labels]
+    return list(range(1, len(labels) + 1))
+
+
 def name_columns(frame: pd.DataFrame, names: list[str], source: str) -> pd.DataFrame:
     """Give a positional frame its column names after checking they are usable."""
-    check_columns(names, source)
+    check_columns(names, source, file_positions(frame))
     frame = frame.copy(deep=False)
     frame.columns = [n.strip() for n in names]
     return frame

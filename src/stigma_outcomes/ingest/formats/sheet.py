@@ -18,8 +18,10 @@ class Sheet:
     ----------
     cells : DataFrame
         When ``named`` is false: every non-blank row of the file, header rows included,
-        with positional columns ``0..k-1``. When ``named`` is true: data rows only,
-        columns named as in the file.
+        each column labelled by its 0-based place in the file (``0..k-1`` as read; a
+        column dropped before the platform's rules, empty or R's row names, leaves a gap,
+        so that messages still name the column the user sees). When ``named`` is true:
+        data rows only, columns named as in the file.
     row_numbers : ndarray of int
         Spreadsheet row number (1-based, header rows counted) of each row of ``cells``.
     source : str
@@ -27,7 +29,8 @@ class Sheet:
     named : bool
         Whether the format carries column names itself (SPSS, Stata, Parquet).
     fmt : str
-        ``csv``, ``xlsx``, ``sav``, ``dta`` or ``parquet``.
+        ``csv``, ``tsv``, ``xlsx``, ``sav``, ``por``, ``dta``, ``sas7bdat``, ``xpt`` or
+        ``parquet``.
     column_labels, value_labels : dict
         Labels the format carries (SPSS and Stata variable and value labels).
     metadata : dict

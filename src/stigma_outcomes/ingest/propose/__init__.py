@@ -3,7 +3,9 @@
 For every instrument the proposer looks for the columns of its items in four ways, from
 the most to the least certain:
 
-1. ``name`` — columns named ``<instrument>_<item>`` (also under a Kobo group path);
+1. ``name`` — columns named ``<instrument>_<item>`` (also under a Kobo group path), or a
+   block of one column per item named by the instrument's id or short name, with or
+   without its number of items (``DASS1..DASS21``, ``DASS-21_1..``);
 2. ``pattern`` — a block of columns ``<prefix><item>`` (``Q5_1..Q5_3``, ``lonely_1..3``)
    with exactly one column per item;
 3. ``column order`` — a question block without item numbers (a SurveyMonkey matrix, a
@@ -15,8 +17,11 @@ the most to the least certain:
 A candidate counts only when its cells fit the instrument's response scale: answer
 labels (or synonyms), the codes themselves, codes shifted by one (a 0-based export of a
 1-based scale, for which a recode is proposed), or value labels (SPSS, REDCap) that name
-the scale's answers. Two equally good candidates are reported as an ambiguity, never
-picked between; so is a column claimed by two instruments.
+the scale's answers. A fit of the codes' range alone (codes within the scale, or one
+below it) is no evidence: it is listed as "possible, unconfirmed", never written, and
+several such blocks are listed together, not posed as a choice. Two equally good
+evidence-backed candidates are reported as an ambiguity, never picked between; so is a
+column claimed by two instruments.
 
 Modules
 -------
@@ -198,6 +203,14 @@ def _notes(meta: dict[str, Any]) -> list[str]:
     notes = []
     for new_name, old_name in meta.get("renamed_duplicates", {}).items():
         notes.append(f"repeated column title '{old_name}' renamed '{new_name}'")
+    for name, place in meta.get("unnamed_columns", {}).items():
+        notes.append(f"column {place} has no heading; named '{name}'")
+    if dropped := meta.get("empty_columns_dropped"):
+        shown = ", ".join(map(str, dropped[:6])) + (" …" if len(dropped) > 6 else "")
+        notes.append(
+            f"{len(dropped)} column(s) without a name or any value left out (file column(s) "
+            f"{shown})"
+        )
     for column in meta.get("checkbox_columns", []):
         notes.append(
             f"'{column}' joins ticked options with ', ' (an option with a comma "

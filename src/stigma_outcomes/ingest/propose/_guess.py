@@ -10,20 +10,44 @@ import pandas as pd
 from ..conventions import ID_CANDIDATES, WAVE_WORDS
 from ..flavors import flavor_named
 from ..table import RawTable
-from ._fit import norm
 from ._found import FileProposal
 
 _ID_HINT = re.compile(
-    r"(participant|respondent|client|member|subject|study).*(id|code|number)"
-    r"|^(p|pt|part)?code$|^pcode$|participant code|your (participant )?code"
+    r"\b(participant|respondent|client|member|subject|study)((\W+\w+){0,2}?\W+)?"
+    r"(id|code|number)\b"
+    r"|^(p|pt|part)?code$|participant code|your (participant )?code"
 )
+"""Words of a name or question asking for a participant code, matched on whole words (see
+:func:`_words`): "study … consider" is not "study … id". At most two words may come between
+(``participant study number``), so a long question text does not match from afar."""
+
+
+def _words(text: str) -> str:
+    """A name or question as lower-case words: camelCase, ``_``, ``-`` and ``.`` split words.
+
+    Examples
+    --------
+    >>> _words("StudyID"), _words("subject_id"), _words("partID"), _words("Consider it")
+    ('study id', 'subject id', 'part id', 'consider it')
+    """
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(text))
+    return " ".join(re.sub(r"[\W_]+", " ", split).split()).casefold()
+
+
+def _has_values(column: pd.Series) -> bool:
+    """Whether any cell holds something other than blanks (an empty column links nobody)."""
+    filled = column.dropna()
+    if filled.dtype.kind in "biufcmM":
+        return bool(len(filled))
+    return bool(filled.astype("string").str.strip().ne("").any())
 
 
 def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
     """The participant-ID column among ``columns``: the reader's record ID, a usual ID name,
-    or the one column whose name or question asks for a participant code."""
+    or the one column whose name or question asks for a participant code. A column empty in
+    every row is never proposed, whatever its name."""
     record = table.metadata.get("record_id")
-    if record in columns:
+    if record in columns and _has_values(table.frame[record]):
         result.id_col, result.id_reason = record, str(table.metadata.get("record_id_reason"))
         return
     # A platform's response ID is new at every wave, so it cannot link pre to post.
@@ -31,14 +55,15 @@ def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
     linkable = [c for c in columns if c.casefold() not in response_ids]
     folded = {c.casefold(): c for c in linkable}
     for name in ID_CANDIDATES:
-        if name in folded:
+        if name in folded and _has_values(table.frame[folded[name]]):
             result.id_col, result.id_reason = folded[name], "a usual participant-ID name"
             return
     labels = table.column_labels
     hinted = [
         c
         for c in linkable
-        if _ID_HINT.search(c.casefold()) or _ID_HINT.search(norm(labels.get(c, "")))
+        if (_ID_HINT.search(_words(c)) or _ID_HINT.search(_words(labels.get(c, ""))))
+        and _has_values(table.frame[c])
     ]
     if len(hinted) == 1:
         result.id_col = hinted[0]

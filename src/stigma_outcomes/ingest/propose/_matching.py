@@ -17,16 +17,53 @@ def has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[In
     if candidate.how == "name" or any(e in candidate.why for e in EVIDENCE):
         return True
     instrument = next(i for i in instruments if i.id == candidate.instrument)
-    names = {norm(n) for n in (instrument.id, instrument.short_name, instrument.name) if n}
+    names = _names(instrument) | {norm(instrument.name)}
     texts = [norm(table.column_labels.get(c, "")) for c in candidate.columns.values()]
-    stem = norm(candidate.pattern or "").replace("{item}", "")
-    if any(n and (n in t or n == stem.strip(" _-")) for n in names for t in [*texts, stem]):
+    stem = _stem(candidate.pattern or "")
+    if stem in names or any(n and n in t for n in names for t in [*texts, stem]):
         candidate.why += f"; {_QUESTION_TEXT}"
         return True
     return False
 
 
 _QUESTION_TEXT = "question text or column names name the instrument"
+
+
+def _names(instrument: Instrument) -> set[str]:
+    """The instrument's id and short name, normalised (``dass21``, ``dass-21``)."""
+    return {norm(n) for n in (instrument.id, instrument.short_name) if n}
+
+
+def _stem(prefix: str) -> str:
+    """A column prefix without its ``{item}`` and the separators before it.
+
+    Examples
+    --------
+    >>> _stem("DASS-21_{item}"), _stem("Dass21."), _stem("Q5_")
+    ('dass-21', 'dass21', 'q5')
+    """
+    return norm(prefix.replace("{item}", "")).strip(" _-.")
+
+
+def named_after(prefix: str, instrument: Instrument) -> bool:
+    """Whether columns ``<prefix><item>`` are named by the instrument: its id or short name
+    (``DASS21_``, ``DASS-21 ``), or either without its number of items (``DASS`` for the 21
+    items of DASS-21). What is left must be two characters or more: ``K`` of K6 names
+    nothing.
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> dass, k6 = load_instrument("dass21"), load_instrument("k6")
+    >>> named_after("DASS", dass), named_after("dass-21_", dass), named_after("BDI1.", dass)
+    (True, True, False)
+    >>> named_after("K", k6)
+    False
+    """
+    stem, names = _stem(prefix), _names(instrument)
+    count = str(len(instrument.items))
+    bases = {n[: -len(count)].rstrip(" _-.") for n in names if n.endswith(count)}
+    return stem in names or (len(stem) >= 2 and stem in bases)
 
 
 def checkbox_columns(table: RawTable) -> set[str]:
@@ -90,6 +127,11 @@ def candidates(
         if how == "pattern (subset)" and not named:
             continue
         why = f"columns {prefix}<item> ({size} in the block)"
+        if how == "pattern" and named_after(prefix, instrument):
+            # The instrument's own name and its item numbers, one column per item: as good
+            # as <instrument>_<item> (a larger block named so, DASS1..DASS42, may be
+            # another version of the instrument, so a subset never counts).
+            how, why = "name", f"columns {prefix}<item>, named after the instrument"
         blocks.append((how, dict(found), f"{prefix}{{item}}", why))
     for stem, block in _question_blocks(table, columns):
         if len(block) == len(items):
@@ -177,6 +219,7 @@ def match_instruments(
     ``result.possible`` (fits by the codes' range alone) and the ambiguities met on the way."""
     found = profiles(table, usable)
     chosen: dict[str, Candidate] = {}
+    ranged: dict[str, Candidate] = {}
     for instrument in instruments:
         misses: list[str] = []
         options = candidates(table, usable, instrument, found, named, misses)
@@ -188,22 +231,29 @@ def match_instruments(
                     "answers fit its response scale; map it by hand"
                 )
             continue
-        best = min(c.rank for c in options)
-        top = [c for c in options if c.rank == best]
-        if len(top) > 1:
+        # A proposal needs evidence: the instrument's item names, answers or value labels
+        # that are its response labels, or question text naming it. Codes in range prove
+        # nothing (nine 1–4 columns fit many scales), so such fits are listed as possible,
+        # never written, never a choice offered between look-alike blocks, and never
+        # compete with an evidence-backed match.
+        backed = [c for c in options if has_evidence(c, table, instruments)]
+        pool = backed or options
+        best = min(c.rank for c in pool)
+        top = [c for c in pool if c.rank == best]
+        if backed and len(top) > 1:
             blocks = "; ".join(describe(c) for c in top[:4])
             result.ambiguities.append(
                 f"{instrument.id}: {len(top)} equally good matches ({blocks}); choose one in "
                 "the mapping"
             )
             continue
-        chosen[instrument.id] = top[0]
-    # A proposal needs evidence: the instrument's item names, answers or value labels that
-    # are its response labels, or question text naming it. Codes in range prove nothing
-    # (nine 1–4 columns fit many scales), so such fits are listed, never written, and never
-    # compete with an evidence-backed match for its columns.
-    ranged = {k: v for k, v in chosen.items() if not has_evidence(v, table, instruments)}
-    chosen = {k: v for k, v in chosen.items() if k not in ranged}
+        if backed:
+            chosen[instrument.id] = top[0]
+            continue
+        if len(top) > 1:
+            others = ", ".join(describe(c) for c in top[1:4]) + (" …" if len(top) > 4 else "")
+            top[0].why += f"; {len(top) - 1} other block(s) fit the same way ({others})"
+        ranged[instrument.id] = top[0]
     claimed: dict[str, list[str]] = {}
     for inst, cand in chosen.items():
         for column in cand.columns.values():
