@@ -49,6 +49,12 @@ CORPUS = {
     "spss_stata/sample_missing.sav": ("plain", 7, 0, [1, 2, 3]),
     "spss_stata/sample.dta": ("plain", 5, 0, [1, 2, 3]),
     "spss_stata/missing_test.dta": ("plain", 1, 0, [1]),
+    "qualtrics/qualtricstools_sample_survey.csv": ("qualtrics", 5, 0, [4, 5, 6]),
+    "qualtrics/qualtricstools_no_basis_legacy.csv": ("qualtrics", 15, 0, [3, 4, 5]),
+    "qualtrics/qualtricstools_matrix.csv": ("qualtrics", 5, 0, [4, 5, 6]),
+    "qualtrics/qualtricstools_matrix_legacy.csv": ("qualtrics", 5, 0, [3, 4, 5]),
+    "limesurvey/limonaid_998192.csv": ("limesurvey", 2, 5, [2, 8]),
+    "limesurvey/limonaid_100001.csv": ("limesurvey", 2, 1, [2, 4]),
     "kobo/kobocat_nested_repeats.csv": ("kobo", 2, 0, [2, 3]),
     "kobo/kobocat_transportation.csv": ("kobo", 1, 0, [2]),
     "kobo/kobocat_transportation_export.xlsx": ("kobo", 4, 0, [2, 3, 4]),
@@ -577,3 +583,28 @@ def test_dass21_scores_of_a_real_dataset_are_twice_its_own_subscale_sums() -> No
     assert len(theirs) >= 60
     both = ours.loc[theirs.index, theirs.columns]
     assert (both == 2 * theirs).all().all()
+
+
+# 15. Headings real exports really have ----------------------------------------------------------
+
+
+def test_real_qualtrics_side_by_side_tags_and_limesurvey_text_headings_are_read() -> None:
+    """Both were refused: QualtricsTools' sample survey repeats export tags (side-by-side
+    questions) in the three-row layout; limonaid's survey 100001 has a question-text heading
+    that is empty and question texts that repeat."""
+    qualtrics = read_export(REAL / "qualtrics" / "qualtricstools_sample_survey.csv")
+    assert qualtrics.frame.shape == (5, 190)
+    renamed = qualtrics.metadata["renamed_duplicates"]
+    assert len(renamed) == 12 and all(new.endswith(")") for new in renamed)
+    lime = read_export(REAL / "limesurvey" / "limonaid_100001.csv")
+    assert lime.frame.shape == (2, 646)
+    assert lime.metadata["unnamed_columns"] == {"column 10": 10}
+    assert len(lime.metadata["renamed_duplicates"]) == 17
+
+
+def test_init_does_not_take_an_empty_intro_text_column_for_the_participant_id() -> None:
+    """limonaid's survey 998192 opens with a ~1,000-character intro text, empty in every
+    row, whose words ("study ... consider") matched the ID hint."""
+    table = read_export(REAL / "limesurvey" / "limonaid_998192.csv")
+    proposal = propose([table], [load_instrument("ucla3")]).files[0]
+    assert proposal.id_col is None
