@@ -608,3 +608,27 @@ def test_init_does_not_take_an_empty_intro_text_column_for_the_participant_id() 
     table = read_export(REAL / "limesurvey" / "limonaid_998192.csv")
     proposal = propose([table], [load_instrument("ucla3")]).files[0]
     assert proposal.id_col is None
+
+
+# 16. KoboToolbox's empty mark and ODK repeat tables ---------------------------------------------
+
+
+def test_kobo_n_a_cells_are_empty_answers_not_unknown_ones() -> None:
+    """kobocat's nested_repeats.csv writes 'n/a' in repeat slots a family did not fill (and
+    onadata's NA_REP setting does so for every empty value); each was ledgered as an
+    unknown answer."""
+    path = REAL / "kobo" / "kobocat_nested_repeats.csv"
+    table = read_export(path)
+    assert table.metadata["na_cells"] == 5
+    assert not table.frame.isin(["n/a"]).any().any()
+    notes = propose([table], [load_instrument("ucla3")]).files[0].notes
+    assert any("5 cell(s) 'n/a' read as empty" in n for n in notes)
+
+
+def test_odk_repeat_group_table_is_said_to_hold_repeats_not_respondents() -> None:
+    """ruODK's taxon_encounter.csv holds 7 repeats of 2 submissions; init called it one row
+    per response, with no word that scoring it would count each repeat as a person."""
+    table = read_export(REAL / "odk" / "ruODK_taxon_encounter.csv")
+    assert table.metadata["repeat_group_table"] == "PARENT_KEY"
+    notes = propose([table], [load_instrument("ucla3")]).files[0].notes
+    assert any("one row per repeat of a group, not one per respondent" in n for n in notes)

@@ -4,6 +4,14 @@ Kobo separates fields with ``;`` by default (the text reader sniffs it) and name
 grouped questions ``group/question``; ODK Briefcase joins groups with ``-`` and puts the
 instance ID in ``KEY``. Column names are kept as exported so a mapping can use the full
 path; the proposer also matches on the last path segment.
+
+KoboToolbox's (kobocat's) CSV export writes ``n/a`` for an empty value: a question not
+asked (its relevance was false), or a repeat slot the submission did not fill. The setting
+is ``NA_REP = "n/a"`` in onadata's settings ("Use 'n/a' for empty values by default on csv
+exports"), and kobocat's own test export ``nested_repeats.csv`` shows it in unfilled repeat
+slots. Such cells are read as missing and counted (``na_cells``), not ledgered one by one
+as unknown answers. A table whose rows carry ``PARENT_KEY`` holds one row per repeat of a
+group, not one per submission (``repeat_group_table``).
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ NAME = "kobo"
 _KOBO = {"_uuid", "_submission_time", "_validation_status", "_index", "formhub/uuid"}
 _ODK = {"meta/instanceid", "meta-instanceid", "instanceid"}
 _CENTRAL = {"submitterid", "submittername", "attachmentspresent", "reviewstate", "formversion"}
+_EMPTY_VALUE = "n/a"
+"""What kobocat's CSV export writes for an empty value (see the module docstring)."""
 
 
 def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
@@ -53,7 +63,8 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     ids = [n for n in names if n.lower() in {"_uuid", "key", "meta/instanceid", "_id"}]
     parent = [n for n in names if n.lower() in {"parent_key", "_submission__uuid"}]
     lowered = {n.lower() for n in names}
-    metadata = {
+    empty = frame.eq(_EMPTY_VALUE).to_numpy()
+    metadata: dict = {
         "odk_export": "central" if len(lowered & _CENTRAL) >= 2 else "briefcase or kobo",
         "header_rows": 0 if sheet.named else 1,
         "group_separator": separator,
@@ -61,6 +72,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
         "parent_key_columns": parent,
         "system_columns": [n for n in names if n.startswith("_") or n in {"__version__"}],
     }
+    if empty.any():
+        frame = frame.mask(empty)
+        metadata["na_cells"] = int(empty.sum())
+    if parent:
+        metadata["repeat_group_table"] = parent[0]
     return Parsed.of_sheet(
         sheet,
         frame,

@@ -216,6 +216,16 @@ def _notes(meta: dict[str, Any]) -> list[str]:
             f"'{column}' joins ticked options with ', ' (an option with a comma "
             "in its label cannot be told apart)"
         )
+    if meta.get("na_cells"):
+        notes.append(
+            f"{meta['na_cells']} cell(s) 'n/a' read as empty (KoboToolbox's mark for a "
+            "question not asked or a repeat not filled)"
+        )
+    if parent := meta.get("repeat_group_table"):
+        notes.append(
+            f"'{parent}' links each row to its submission: this table holds one row per "
+            "repeat of a group, not one per respondent; score the main table of the export"
+        )
     for column, count in meta.get("user_missing_cells", {}).items():
         notes.append(f"{count} cell(s) of '{column}' hold a declared missing-value code")
     for form, count in meta.get("repeating_instruments", {}).items():
