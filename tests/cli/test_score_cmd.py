@@ -304,3 +304,30 @@ def test_memory_is_handed_back_on_a_thread_of_its_own(monkeypatch) -> None:
             thread.join(10)
     assert called == ["hand-back"]
     assert gone == ["hand-back"]
+
+
+def test_a_file_holding_two_waves_side_by_side_is_named_once_per_wave(tmp_path: Path) -> None:
+    """Pre and post in one row (as the README shows): the file named for each wave, each
+    wave's columns in its own mapping section; every participant scored at both waves."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text(
+        "id,Pre_L_1,Pre_L_2,Pre_L_3,Post_L_1,Post_L_2,Post_L_3\n"
+        "A,1,2,3,1,1,2\nB,3,3,3,2,2,2\nC,2,2,2,1,2,1\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "id_col: id\nwaves:\n"
+        '  pre:  {instruments: {ucla3: {pattern: "Pre_L_{item}"}}}\n'
+        '  post: {instruments: {ucla3: {pattern: "Post_L_{item}"}}}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(
+        app, ["score", str(wide), str(wide), "--wave", "pre", "--wave", "post",
+              "--map", str(mapping), "-i", "ucla3", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out, dtype={"participant_id": str})
+    table = scores.pivot_table(index="participant_id", columns="wave", values="score")
+    assert table.to_dict() == {"pre": {"A": 6, "B": 9, "C": 6}, "post": {"A": 4, "B": 6, "C": 4}}
