@@ -523,6 +523,18 @@ def test_binary_data_given_as_text_is_refused_saying_what_it_looks_like(tmp_path
         read_export(noise)
 
 
+def test_a_text_export_with_stray_control_characters_in_answers_is_still_read(
+    tmp_path: Path,
+) -> None:
+    """A typed answer may hold a control character (a unit separator pasted in): the check
+    for binary data must not refuse the file (a property test's export with one did)."""
+    path = tmp_path / "export.csv"
+    rows = [f"P{i},{i % 3 + 1},note\x1f{i}\x0b" for i in range(20)]
+    path.write_text("id,ucla3_1,comment\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    table = read_export(path)
+    assert len(table.frame) == 20 and table.frame["comment"].iloc[0] == "note\x1f0\x0b"
+
+
 def test_the_command_line_refuses_binary_data_as_text_with_exit_2(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
