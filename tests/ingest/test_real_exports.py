@@ -644,3 +644,32 @@ def test_odk_repeat_group_table_is_said_to_hold_repeats_not_respondents() -> Non
     assert table.metadata["repeat_group_table"] == "PARENT_KEY"
     notes = propose([table], [load_instrument("ucla3")]).files[0].notes
     assert any("one row per repeat of a group, not one per respondent" in n for n in notes)
+
+
+# 17. Personal data in real exports ------------------------------------------------------------
+
+
+def test_personal_data_the_guard_missed_in_real_exports_is_found() -> None:
+    """Found missing when these files were first tried: a medical record number, person
+    names at the end of Kobo group paths, an ORCID and a personal website."""
+    trial = read_export(REAL / "redcap" / "redcaptidier-records.csv")
+    assert "demo_mrn" in trial.pii_columns
+    kobo = read_export(REAL / "kobo" / "kobocat_nested_repeats.csv")
+    assert {"kids/kids_details[1]/kids_name", "kids/nested_group/nested_name"} <= set(
+        kobo.pii_columns
+    )
+    forms = read_export(REAL / "google_forms" / "amy_instructor_profiles.csv")
+    assert {"ORCID ID", "Personal website"} <= set(forms.pii_columns)
+
+
+def test_a_redcap_study_code_is_not_a_phone_number_so_it_can_be_the_participant_id() -> None:
+    """REDCapTidieR's subject IDs (001-123-001) read as phone numbers, so the ID column was
+    refused as personal data; and a yes/no field named emergency_phone_confirmed was flagged."""
+    trial = read_export(REAL / "redcap" / "redcaptidier-records.csv")
+    assert "subject_id" not in trial.pii_columns
+    project = read_export(
+        REAL / "redcap" / "phpcap-longitudinal_data.csv",
+        dictionary=REAL / "redcap" / "phpcap-longitudinal_dictionary.csv",
+    )
+    assert "emergency_phone_confirmed" not in project.pii_columns
+    assert {"emergency_phone", "telephone_1", "email"} <= set(project.pii_columns)
