@@ -4,7 +4,8 @@ A scores or ledger file may have been edited, damaged or written by something el
 the report code reads a value, the required columns are checked and each column given its
 type, so that a file that fails is one clear error naming the file and column — never a
 traceback from deep inside the report. (Results files themselves are checked against the
-record models by their one reader, :meth:`stigma_outcomes.comparison.Results.read_json`.)
+record models by their one reader, :meth:`stigma_outcomes.comparison.Results.read_json`,
+given :data:`REPORT_NEEDS`.)
 """
 
 from __future__ import annotations
@@ -12,6 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
+
+REPORT_NEEDS = {
+    "paired": ("from_wave", "to_wave", "n_pairs", "mean_change"),
+    "unlinked": ("from_wave", "to_wave"),
+    "pooled": ("from_wave", "to_wave"),
+    "attrition": ("n_completers", "n_dropouts"),
+}
+"""Fields the report reads without a default: a results file older than layout versions
+(whose other fields are optional) must have them. Checked by the one reading of the file
+(:meth:`~stigma_outcomes.comparison.Results.read_json`)."""
 
 _SCORE_TEXT = ("participant_id", "wave", "instrument", "scale", "status", "band")
 _SCORE_NUMBERS = ("score", "n_answered", "n_items", "raw_score", "score_se")

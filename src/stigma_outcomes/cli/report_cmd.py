@@ -37,6 +37,7 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
     from ..comparison import Results
     from ..errors import InputError
     from ._common import clean_json
+    from ._results_input import REPORT_NEEDS
 
     merged: dict[str, Any] = {}
     for path in paths:
@@ -48,7 +49,7 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
             )
         try:  # Results.read_json checks the file, then every record against its model
             # Non-finite numbers (NaN, Infinity) are not valid results: read as missing.
-            data = clean_json(Results.read_json(path).to_dict())
+            data = clean_json(Results.read_json(path, REPORT_NEEDS).to_dict())
         except (ValueError, TypeError, KeyError, AttributeError, OSError) as err:
             raise InputError(
                 "cannot read the results file",

@@ -164,8 +164,17 @@ class Results:
         return write_table(self.to_frame(None), path, private=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str = "results") -> Results:
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        where: str = "results",
+        needed: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Results:
         """Rebuild results from :meth:`to_dict` output, checked against the record models.
+
+        ``needed`` names, per section, fields a record must have even in a file older than
+        layout versions (whose other fields are optional): those the caller reads without
+        a default.
 
         Raises
         ------
@@ -173,17 +182,21 @@ class Results:
             One message naming the section, record and field that does not fit
             (:func:`~stigma_outcomes.comparison.records.validate_results`).
         """
-        validate_results(data, where)
+        validate_results(data, where, needed)
         return cls(meta=dict(data.get("meta") or {}), **{s: data.get(s) or [] for s in SECTIONS})
 
     @classmethod
-    def read_json(cls, path: str | os.PathLike[str]) -> Results:
+    def read_json(
+        cls,
+        path: str | os.PathLike[str],
+        needed: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Results:
         """Read a results JSON file written by :meth:`to_json`.
 
         The one reader of results files (``report``, ``pool``, ``plan``): a folder, a FIFO
         or an oversized file is refused before it is opened, bytes in another encoding are
         decoded as settings files are, and anything that is not a results object is one
-        :class:`~stigma_outcomes.errors.InputError`.
+        :class:`~stigma_outcomes.errors.InputError`. ``needed`` as in :meth:`from_dict`.
         """
         from .._inputs import check_input_file, decode_text
 
@@ -204,7 +217,7 @@ class Results:
             raise InputError(
                 "not a results file (expected a JSON object)", where=str(file), fix=fix
             )
-        return cls.from_dict(data, str(file))
+        return cls.from_dict(data, str(file), needed)
 
 
 def _flatten(record: Mapping[str, Any]) -> dict[str, Any]:

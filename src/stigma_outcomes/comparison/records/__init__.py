@@ -38,7 +38,6 @@ from .reliability import ReliabilityRecord
 
 __all__ = [
     "KEY_DOCS",
-    "READ_WITHOUT_DEFAULT",
     "RESULTS_SCHEMA_VERSION",
     "SECTIONS",
     "SECTION_MODELS",
@@ -73,18 +72,6 @@ SECTION_MODELS: dict[str, type[Record]] = {
 
 SECTIONS = tuple(SECTION_MODELS)
 
-READ_WITHOUT_DEFAULT: dict[str, tuple[str, ...]] = {
-    "paired": ("from_wave", "to_wave", "n_pairs", "mean_change"),
-    "unlinked": ("from_wave", "to_wave"),
-    "pooled": ("from_wave", "to_wave"),
-    "attrition": ("n_completers", "n_dropouts"),
-}
-"""Fields a record must have even in a file older than layout versions (whose other fields
-are all optional), beyond ``instrument`` and ``scale``: the report reads them without a
-default. Every reader of results files (``report``, ``pool``, ``plan``) checks them through
-:meth:`~stigma_outcomes.comparison.Results.read_json`, so a file one command refuses is
-refused by all, with the same message."""
-
 
 def _lenient(model: type[BaseModel]) -> type[BaseModel]:
     """The same fields and types, every one optional: for files older than versioning."""
@@ -116,22 +103,22 @@ def _problem(section: str, index: int | None, err: ValidationError) -> str:
     return f"{where}.{loc} has the wrong type ({message})"
 
 
-def validate_results(data: Any, where: str = "results") -> dict[str, Any]:
+def validate_results(
+    data: Any, where: str = "results", needed: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, Any]:
     """Check a results dictionary against the models; return it, or raise one clear error.
 
     A file with ``meta.schema_version`` of this major version must have every required field
     of every record; a file without one (written before versions) is checked field by field,
-    and for ``instrument``, ``scale`` and the fields :data:`READ_WITHOUT_DEFAULT` names. A
-    newer major version is refused.
+    and for ``instrument``, ``scale`` and the fields ``needed`` names per section (what the
+    caller reads without a default). A newer major version is refused.
 
     Examples
     --------
     >>> validate_results({"meta": {}, "paired": []})["paired"]
     []
-    >>> record = {"instrument": "x", "scale": "t", "from_wave": "pre", "to_wave": "post",
-    ...           "n_pairs": "9", "mean_change": 1.5}
     >>> try:
-    ...     validate_results({"paired": [record]})
+    ...     validate_results({"paired": [{"instrument": "x", "scale": "t", "n_pairs": "9"}]})
     ... except InputError as err:
     ...     print(err.what.split(": ", 1)[1])
     paired[0].n_pairs has the wrong type (a whole number is expected)
@@ -172,7 +159,7 @@ def validate_results(data: Any, where: str = "results") -> dict[str, Any]:
         if not isinstance(records, list):
             raise bad(f"'{section}' is not a list of records")
         check = model if strict else _LENIENT.setdefault(section, _lenient(model))
-        demanded = ("instrument", "scale", *READ_WITHOUT_DEFAULT.get(section, ()))
+        demanded = ("instrument", "scale", *(needed or {}).get(section, ()))
         for i, rec in enumerate(records):
             if not isinstance(rec, Mapping):
                 raise bad(f"{section}[{i}] is not an object")
