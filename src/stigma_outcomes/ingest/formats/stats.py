@@ -13,6 +13,8 @@ adds them up and the user is told how many cells were declared missing.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,26 +54,12 @@ def read_spss(path: str | os.PathLike[str]) -> Sheet:
             fix="export the responses again as SPSS (.sav), or read this file with the "
             "extension that matches what it really is",
         )
-    try:
-        if portable:
-            frame, meta = pyreadstat.read_por(str(file))
-        else:
-            frame, meta = pyreadstat.read_sav(str(file), user_missing=True)
-    except Exception as exc:  # pyreadstat raises its own untyped errors
-        raise InputError(
-            f"the file is not a readable SPSS data file ({exc})",
-            where=str(file),
-            fix="export the responses from the survey platform again as SPSS (.sav), or as CSV",
-        ) from None
-    counts = _blank_declared_missing(frame, _user_missing_masks(frame, meta))
-    return _named_sheet(
-        frame,
-        file,
-        "por" if portable else "sav",
-        labels=dict(meta.column_names_to_labels or {}),
-        values=dict(meta.variable_value_labels or {}),
-        extra={"user_missing_cells": counts, "file_encoding": meta.file_encoding},
-    )
+    read = pyreadstat.read_por if portable else partial(pyreadstat.read_sav, user_missing=True)
+    fix = "export the responses from the survey platform again as SPSS (.sav), or as CSV"
+    frame, meta = _pyreadstat(read, file, "SPSS data file", fix)
+    masks = _user_missing_masks(frame, meta)
+    values = dict(meta.variable_value_labels or {})
+    return _labelled_sheet(frame, meta, file, "por" if portable else "sav", masks, values)
 
 
 def read_stata(path: str | os.PathLike[str]) -> Sheet:
@@ -89,23 +77,12 @@ def read_stata(path: str | os.PathLike[str]) -> Sheet:
 
     file = Path(path)
     _require_content(file)
-    try:
-        frame, meta = pyreadstat.read_dta(str(file), user_missing=True)
-    except Exception as exc:  # pyreadstat raises its own untyped errors
-        raise InputError(
-            f"the file is not a readable Stata data file ({exc})",
-            where=str(file),
-            fix="save the data again from Stata as .dta, or export it as CSV",
-        ) from None
-    counts = _blank_declared_missing(frame, _special_missing_masks(frame, meta))
-    return _named_sheet(
-        frame,
-        file,
-        "dta",
-        labels=dict(meta.column_names_to_labels or {}),
-        values=_numeric_labels(meta.variable_value_labels or {}),
-        extra={"user_missing_cells": counts},
-    )
+    fix = "save the data again from Stata as .dta, or export it as CSV"
+    read = partial(pyreadstat.read_dta, user_missing=True)
+    frame, meta = _pyreadstat(read, file, "Stata data file", fix)
+    masks = _special_missing_masks(frame, meta)
+    values = _numeric_labels(meta.variable_value_labels or {})
+    return _labelled_sheet(frame, meta, file, "dta", masks, values)
 
 
 def read_sas(path: str | os.PathLike[str]) -> Sheet:
@@ -130,26 +107,13 @@ def read_sas(path: str | os.PathLike[str]) -> Sheet:
     _require_content(file)
     with file.open("rb") as handle:
         transport = handle.read(HEAD_BYTES).startswith(b"HEADER RECORD*******LIB")
-    try:
-        if transport:
-            frame, meta = pyreadstat.read_xport(str(file))
-        else:
-            frame, meta = pyreadstat.read_sas7bdat(str(file), user_missing=True)
-    except Exception as exc:  # pyreadstat raises its own untyped errors
-        raise InputError(
-            f"the file is not a readable SAS data file ({exc})",
-            where=str(file),
-            fix="export the data again from SAS (as .sas7bdat, or as CSV)",
-        ) from None
-    counts = _blank_declared_missing(frame, _special_missing_masks(frame, meta))
-    return _named_sheet(
-        frame,
-        file,
-        "xpt" if transport else "sas7bdat",
-        labels=dict(meta.column_names_to_labels or {}),
-        values={},
-        extra={"user_missing_cells": counts, "file_encoding": meta.file_encoding},
+    read = (
+        pyreadstat.read_xport if transport else partial(pyreadstat.read_sas7bdat, user_missing=True)
     )
+    fix = "export the data again from SAS (as .sas7bdat, or as CSV)"
+    frame, meta = _pyreadstat(read, file, "SAS data file", fix)
+    masks = _special_missing_masks(frame, meta)
+    return _labelled_sheet(frame, meta, file, "xpt" if transport else "sas7bdat", masks, {})
 
 
 def read_parquet(path: str | os.PathLike[str]) -> Sheet:
@@ -187,6 +151,40 @@ def read_parquet(path: str | os.PathLike[str]) -> Sheet:
             fix=fix,
         ) from None
     return _named_sheet(frame.reset_index(drop=True), file, "parquet", {}, {}, {})
+
+
+def _pyreadstat(
+    read: Callable[[str], tuple[pd.DataFrame, Any]], file: Path, what: str, fix: str
+) -> tuple[pd.DataFrame, Any]:
+    """What ``read`` (a pyreadstat reader) returns for ``file``, or one clear error:
+    pyreadstat raises its own untyped errors for a damaged or foreign file."""
+    try:
+        return read(str(file))
+    except Exception as exc:
+        raise InputError(
+            f"the file is not a readable {what} ({exc})", where=str(file), fix=fix
+        ) from None
+
+
+def _labelled_sheet(
+    frame: pd.DataFrame,
+    meta: Any,
+    file: Path,
+    fmt: str,
+    masks: dict[str, pd.Series],
+    values: dict[str, dict[Any, str]],
+) -> Sheet:
+    """The sheet of a file pyreadstat read: the cells ``masks`` mark made missing and
+    counted (``user_missing_cells``), its variable labels, ``values`` as its value labels."""
+    counts = _blank_declared_missing(frame, masks)
+    return _named_sheet(
+        frame,
+        file,
+        fmt,
+        labels=dict(meta.column_names_to_labels or {}),
+        values=values,
+        extra={"user_missing_cells": counts, "file_encoding": meta.file_encoding},
+    )
 
 
 def _require_content(file: Path) -> None:
