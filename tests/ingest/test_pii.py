@@ -618,3 +618,26 @@ def test_a_field_whose_values_are_the_detail_stays_flagged(
 ) -> None:
     frame = pd.DataFrame({column: values, "q1": ["1", "2", "3", "4"]})
     assert find_pii_columns(frame) == {column: reason}
+
+
+def test_an_item_whose_question_mentions_a_phone_can_be_bound_and_scored(tmp_path) -> None:
+    """A question used as the header is judged by what it asks for: "I avoid phone calls"
+    (an item of a social-anxiety scale, say) was flagged as a phone number by its name, and
+    binding it to an item was refused with no way round; an upload question stays flagged."""
+    import stigma_outcomes as so
+
+    path = tmp_path / "forms.csv"
+    path.write_text(
+        "id,How often do you avoid phone calls?,q2,q3,What is your phone number please?,"
+        "Upload a photo of your group if you like\n"
+        "A,1,2,3,0123 456789,a.jpg\nB,2,2,2,0987 654321,\nC,3,3,1,0111 222333,c.png\n",
+        encoding="utf-8",
+    )
+    flagged = find_pii_columns(pd.read_csv(path, dtype=str))
+    assert "How often do you avoid phone calls?" not in flagged
+    assert flagged["What is your phone number please?"] == "phone number"
+    assert flagged["Upload a photo of your group if you like"] == "media or URL"
+    mapping = {"id_col": "id", "instruments": {"ucla3": {"columns": {
+        "1": "How often do you avoid phone calls?", "2": "q2", "3": "q3"}}}}  # fmt: skip
+    result = so.score(path, ["ucla3"], mapping=mapping)
+    assert result.scores["score"].tolist() == [6.0, 6.0, 7.0]

@@ -360,6 +360,13 @@ LABEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "free-text answer",
     ),
+    (
+        re.compile(
+            r"\bupload\b|\battach (a |an |your )?(photo|picture|image|file|document)"
+            r"|\b(take|send) (a |us a )?(photo|picture|selfie)|\bselfie\b"
+        ),
+        "media or URL",
+    ),
 ]
 """Question-text patterns: only questions that ask for a personal detail (item wording can
 mention a phone or a name without asking for one, so these are narrower than PATTERNS)."""
@@ -372,17 +379,38 @@ def name_reason(name: str, label: str) -> str | None:
     --------
     >>> name_reason("Correo electrónico", ""), name_reason("Q4", "Fecha de nacimiento")
     ('e-mail', 'date of birth')
+    >>> name_reason("How often do you avoid phone calls?", ""), name_reason("Phone", "")
+    (None, 'phone number')
+    >>> name_reason("What is your mobile phone number, please?", "")
+    'phone number'
+    >>> name_reason("Upload an image of your plant, for example", "")
+    'media or URL'
     """
     key = name.strip().lower()
     label = " ".join(label.split()).lower()
+    asked = _pattern_reason(label, LABEL_PATTERNS) or (
+        _pattern_reason(" ".join(name_tokens(label)), PHRASE_RULES) if label else None
+    )
+    if len(key.split()) >= _QUESTION_WORDS:
+        # Question text used as the column name (SurveyMonkey, Google Forms): judged by what
+        # it asks for, like a question's text, not by the words it mentions ("How often do
+        # you avoid phone calls?" is an item, and binding it was refused as personal data).
+        return (
+            _pattern_reason(key, LABEL_PATTERNS)
+            or _pattern_reason(" ".join(name_tokens(key)), PHRASE_RULES)
+            or asked
+        )
     return (
         _pattern_reason(fold(key), PATTERNS)
         or _token_reason(name)
-        or _pattern_reason(label, LABEL_PATTERNS)
-        or (_pattern_reason(" ".join(name_tokens(label)), PHRASE_RULES) if label else None)
-        # Question text used as the column name (SurveyMonkey, Google Forms).
+        or asked
         or (_pattern_reason(key, LABEL_PATTERNS) if len(key) > 20 else None)
     )
+
+
+_QUESTION_WORDS = 6
+"""A column name of this many words or more (separated by spaces) is a question used as the
+header, not a field name."""
 
 
 def _pattern_reason(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str | None:
