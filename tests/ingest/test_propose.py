@@ -264,3 +264,40 @@ def test_an_empty_column_is_never_the_participant_id() -> None:
     assert found.id_col is None
     empty_id = pd.DataFrame({"pid": ["", " "], "record": ["A", "B"], "ucla3_1": ["1", "2"]})
     assert propose([_table(empty_id)], [load_instrument("ucla3")]).files[0].id_col is None
+
+
+def _two_blocks(first: str, second: str) -> RawTable:
+    rows = {"id": ["A", "B", "C"]}
+    for prefix, values in ((first, [1, 2, 3]), (second, [2, 3, 1])):
+        rows.update({f"{prefix}{i}": [str(v) for v in values] for i in (1, 2, 3)})
+    return read_export(pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "waves"),
+    [("Pre_L_", "Post_L_", "(pre, post)"), ("T1_lonely_", "T2_lonely_", "(1, 2)")],
+)
+def test_blocks_that_differ_by_a_wave_are_said_to_be_waves_side_by_side(
+    first: str, second: str, waves: str
+) -> None:
+    """A file holding pre and post in one row: the blocks fit ucla3 alike; init says they
+    differ by a wave and how such a file is scored, rather than only "other blocks fit"."""
+    proposal = propose([_two_blocks(first, second)], [load_instrument("ucla3")]).files[0]
+    why = proposal.possible["ucla3"].why
+    assert f"the blocks differ by a wave {waves}" in why
+    assert "name it once per wave" in why
+
+
+def test_question_blocks_are_not_taken_for_waves() -> None:
+    proposal = propose([_two_blocks("Q1_", "Q2_")], [load_instrument("ucla3")]).files[0]
+    assert "differ by a wave" not in proposal.possible["ucla3"].why
+
+
+def test_a_real_four_timepoint_file_is_said_to_hold_its_waves_side_by_side() -> None:
+    """clinicalsignificance's claus-2020.xlsx holds BDI1.1 … BDI4.21: four time points in
+    one row (tests/fixtures/real)."""
+    from pathlib import Path
+
+    real = Path(__file__).parents[1] / "fixtures" / "real" / "plain" / "clinsig_claus-2020.xlsx"
+    proposal = propose([read_export(real)], [load_instrument("dass21")]).files[0]
+    assert "the blocks differ by a wave (1, 2, 3, 4)" in proposal.possible["dass21"].why

@@ -9,6 +9,7 @@ from ...instruments.schema import Instrument
 from ..table import RawTable
 from ._fit import EVIDENCE, block_fit, norm, profiles
 from ._found import Candidate, FileProposal
+from ._waves import hint
 
 
 def has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]) -> bool:
@@ -240,11 +241,12 @@ def match_instruments(
         pool = backed or options
         best = min(c.rank for c in pool)
         top = [c for c in pool if c.rank == best]
+        waves = hint([c.pattern or "" for c in top]) if len(top) > 1 else ""
         if backed and len(top) > 1:
             blocks = "; ".join(describe(c) for c in top[:4])
             result.ambiguities.append(
                 f"{instrument.id}: {len(top)} equally good matches ({blocks}); choose one in "
-                "the mapping"
+                f"the mapping{waves}"
             )
             continue
         if backed:
@@ -252,7 +254,7 @@ def match_instruments(
             continue
         if len(top) > 1:
             others = ", ".join(describe(c) for c in top[1:4]) + (" …" if len(top) > 4 else "")
-            top[0].why += f"; {len(top) - 1} other block(s) fit the same way ({others})"
+            top[0].why += f"; {len(top) - 1} other block(s) fit the same way ({others}){waves}"
         ranged[instrument.id] = top[0]
     claimed: dict[str, list[str]] = {}
     for inst, cand in chosen.items():
