@@ -23,6 +23,14 @@ from __future__ import annotations
 HEAD_BYTES = 1024
 """How much of a file :func:`kind_of` needs to see (the portable tag lies past byte 456)."""
 
+SPSS_SYSTEM = (b"$FL2", b"$FL3")
+"""An SPSS system file's start (``.sav``; ``$FL3`` compressed, ``.zsav``)."""
+SPSS_PORTABLE = b"SPSSPORT"
+"""The tag an SPSS portable file (``.por``) carries within its first bytes."""
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""An OLE2 compound file's start: an old ``.xls`` workbook, or an encrypted ``.xlsx``."""
+SAS_TRANSPORT = b"HEADER RECORD*******LIB"
+"""A SAS transport file's (``.xpt``) first record (``LIBRARY`` or ``LIBV8``)."""
 _SAS7BDAT = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
 
 _DESCRIPTIONS = {
@@ -38,14 +46,14 @@ _DESCRIPTIONS = {
 def _signature(head: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(OLE2):
         return "excel"
-    if head.startswith((b"$FL2", b"$FL3")) or b"SPSSPORT" in head[:HEAD_BYTES]:
+    if head.startswith(SPSS_SYSTEM) or SPSS_PORTABLE in head[:HEAD_BYTES]:
         return "spss"
     old_stata = len(head) > 3 and head[0] in (113, 114, 115) and head[1] in (1, 2)
     if head.startswith(b"<stata_dta>") or (old_stata and head[2] == 1):
         return "stata"
-    if head.startswith(_SAS7BDAT) or head.startswith(b"HEADER RECORD*******LIB"):
+    if head.startswith((_SAS7BDAT, SAS_TRANSPORT)):
         return "sas"
     if head.startswith(b"PAR1"):
         return "parquet"

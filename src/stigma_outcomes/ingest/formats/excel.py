@@ -18,9 +18,9 @@ import pandas as pd
 
 from ..._inputs import zip_damage
 from ...errors import InputError
+from ._magic import OLE2
 from .sheet import Sheet
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -101,7 +101,7 @@ def _refuse_non_zip(file: Path) -> None:
         head = handle.read(8)
         if not head:
             raise InputError("the file is empty", where=str(file), fix="export the data again")
-        if head == _OLE_MAGIC:
+        if head == OLE2:
             handle.seek(0)
             body = handle.read(1 << 20)
             if _ENCRYPTED_MARK in body:

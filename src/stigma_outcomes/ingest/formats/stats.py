@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
-from ._magic import HEAD_BYTES, describe_bytes
+from ._magic import HEAD_BYTES, SAS_TRANSPORT, SPSS_PORTABLE, SPSS_SYSTEM, describe_bytes
 from .sheet import Sheet
 
 
@@ -45,8 +45,8 @@ def read_spss(path: str | os.PathLike[str]) -> Sheet:
     _require_content(file)
     with file.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    portable = b"SPSSPORT" in head
-    if not head.startswith((b"$FL2", b"$FL3")) and not portable:
+    portable = SPSS_PORTABLE in head
+    if not head.startswith(SPSS_SYSTEM) and not portable:
         raise InputError(
             f"the file is not an SPSS data file: it does not start with the SPSS "
             f"signature and looks like {describe_bytes(head)}",
@@ -106,7 +106,7 @@ def read_sas(path: str | os.PathLike[str]) -> Sheet:
     file = Path(path)
     _require_content(file)
     with file.open("rb") as handle:
-        transport = handle.read(HEAD_BYTES).startswith(b"HEADER RECORD*******LIB")
+        transport = handle.read(HEAD_BYTES).startswith(SAS_TRANSPORT)
     read = (
         pyreadstat.read_xport if transport else partial(pyreadstat.read_sas7bdat, user_missing=True)
     )

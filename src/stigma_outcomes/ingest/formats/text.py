@@ -195,13 +195,15 @@ def _refuse_binary(text: str, head: bytes, file: Path) -> None:
     controls = len(_CONTROLS.findall(sample))
     if controls < 8 or controls * 10 <= len(sample):
         return
+    from . import EXPORT_KINDS
     from ._magic import HEAD_BYTES, describe_bytes
 
+    typed = [s for s, kind in EXPORT_KINDS.items() if kind != "text" and s != ".xls"]
     raise InputError(
         f"the file holds binary data, not text: it looks like {describe_bytes(head[:HEAD_BYTES])}",
         where=str(file),
-        fix="give the file the extension of what it is (.sav, .por, .dta, .sas7bdat, .xpt, "
-        ".xlsx, .parquet), or export the responses again as CSV",
+        fix=f"give the file the extension of what it is ({', '.join(typed)}), or "
+        "export the responses again as CSV",
     )
 
 
