@@ -19,8 +19,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..errors import InputError
-from ._pii_names import DEVICE_ID, SUBMITTER_ID, name_reason
+from ._pii_names import name_reason
 from ._pii_values import coded_columns, content_reasons
+from ._pii_words import DEVICE_ID, SUBMITTER_ID
 from .flavors import flavor_named
 from .table import RawTable, ledger_frame
 
