@@ -115,3 +115,23 @@ def test_too_few_to_interpret_is_said_plainly() -> None:
     model = build_report(_controlled(0.73, too_few_to_interpret=True))
     assert model.summary.tables[0].rows[0][4] == "Too few people to say"
     assert "too few people in one of the groups" in model.summary.bullets[0]
+
+
+def test_a_change_nobody_answered_at_both_waves_is_never_no_clear_change() -> None:
+    # GAD-7 not asked at the post survey (scoring's 'not_administered'): its record rests on
+    # nobody, and before this it read "No clear change ... among 0 participants".
+    empty = paired_record("gad7", "total", None, 0, 0.0, 0.0, -1, 0.5, 0, 0)
+    for name in ("pre_mean", "post_mean", "mean_change", "mean_change_ci_low",
+                 "mean_change_ci_high", "p_t", "p_t_holm", "t", "df"):  # fmt: skip
+        empty[name] = None
+    lonely = paired_record("ucla3", "total", None, 90, 6.8, 5.9, -1, 0.001, 20, 5)
+    model = build_report({"meta": {}, "paired": [lonely, empty]})
+    rows = _rows(model)
+    assert rows["Anxiety severity (GAD-7)"][3] == "Too few people to say"
+    bullets = " ".join(model.summary.bullets)
+    assert "Anxiety severity (GAD-7): too few people answered both surveys" in bullets
+    text = render_markdown(model)
+    said = "Anxiety severity (GAD-7): not assessed, because no one answered it at both surveys."
+    assert said in text
+    assert "among 0 participants" not in text
+    assert "GAD-7) showed no clear change" not in text

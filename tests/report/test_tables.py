@@ -46,9 +46,11 @@ def test_counts_of_columns_are_shown_and_answers_bound_people() -> None:
 
     ledger = pd.DataFrame(
         {
-            "participant_id": [None, None, "p1", "p1", "p2"],
-            "problem": ["pii_column_dropped"] * 2 + ["out_of_range"] * 3,
-            "action": ["kept out of every output"] * 2 + ["treated_as_missing"] * 3,
+            "participant_id": [None, None, "p1", "p1", "p2", None],
+            "problem": ["pii_column_dropped"] * 2 + ["out_of_range"] * 3 + ["not_administered"],
+            "action": ["kept out of every output"] * 2
+            + ["treated_as_missing"] * 3
+            + ["not_scored_at_this_wave"],
         }
     )
     d = Disclosure(5)
@@ -57,6 +59,10 @@ def test_counts_of_columns_are_shown_and_answers_bound_people() -> None:
     rows = {r[0]: r for r in table.rows}
     # Two columns are not two people: shown as they are.
     assert rows["personal-data column (name, e-mail, IP address…)"][1] == "2"
+    # One questionnaire not asked at one wave is one wave, not one person.
+    assert rows["questionnaire not asked at this survey wave"][1:] == [
+        "1", "–", "not scored at this wave"
+    ]  # fmt: skip
     # 3 answers from 2 people: both small, and the people count stays 1..4 for a reader.
     assert rows["answer outside the response scale"][1:3] == ["<5", "<5"]
 

@@ -249,6 +249,60 @@ def test_an_instrument_not_given_on_a_row_gets_no_score_row() -> None:
     assert result.rows_scored == 3 and result.rows_excluded == 0
 
 
+def _long(gad7_at: dict[str, list[object]]) -> pd.DataFrame:
+    """Three people at three waves of a long export: UCLA-3 answered at every wave, GAD-7's
+    first item as given per wave (the other six answered wherever the first is)."""
+    rows = []
+    for wave, firsts in gad7_at.items():
+        for person, first in zip("abc", firsts, strict=True):
+            rest = None if first is None else 1
+            gad7 = {f"gad7_{i}": (first if i == 1 else rest) for i in range(1, 8)}
+            rows.append({"participant_id": person, "wave": wave, "ucla3_1": 1, "ucla3_2": 2,
+                         "ucla3_3": 3, **gad7})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_an_instrument_nobody_answered_at_a_wave_was_not_asked_there() -> None:
+    df = _long({"pre": [1, 2, 3], "mid": [None, None, None], "post": [2, None, 0]})
+    result = so.score(df, ["ucla3", "gad7"], wave_col="wave")
+    gad7 = result.scores[result.scores["instrument"] == "gad7"]
+    # no score row at 'mid', and no row of too few answers for it: it was not asked there
+    assert gad7["wave"].astype(str).tolist() == ["pre"] * 3 + ["post"] * 3
+    assert gad7["status"].tolist() == ["ok"] * 3 + ["ok", "insufficient_items", "ok"]
+    ucla = result.scores[result.scores["instrument"] == "ucla3"]
+    assert len(ucla) == 9 and set(ucla["status"]) == {"ok"}
+    not_asked = result.ledger[result.ledger["problem"] == "not_administered"]
+    assert not_asked[["wave", "instrument", "action"]].values.tolist() == [
+        ["mid", "gad7", "not_scored_at_this_wave"]
+    ]
+    assert not_asked["value"].tolist() == ["no answer to any of its items in 3 row(s)"]
+    short = result.ledger[result.ledger["problem"] == "insufficient_items"]
+    assert short[["participant_id", "wave"]].astype(str).values.tolist() == [["b", "post"]]
+    assert result.rows_scored == 9 and result.rows_excluded == 0
+
+
+@pytest.mark.parametrize(
+    "gad7_at",
+    [
+        # one person answered at 'mid' (the others left it blank): it was asked there
+        {"pre": [1, 2, 3], "mid": [None, 2, None], "post": [2, 1, 0]},
+        # a declared non-answer or an unknown label is an answer too
+        {"pre": [1, 2, 3], "mid": [None, "maybe", None], "post": [2, 1, 0]},
+        # nobody answered at any wave: nothing says which waves asked it
+        {"pre": [None] * 3, "mid": [None] * 3, "post": [None] * 3},
+        # one wave only
+        {"pre": [None, None, None]},
+    ],
+)
+def test_a_wave_with_any_answer_keeps_its_rows_of_too_few_answers(
+    gad7_at: dict[str, list[object]],
+) -> None:
+    result = so.score(_long(gad7_at), ["ucla3", "gad7"], wave_col="wave")
+    gad7 = result.scores[result.scores["instrument"] == "gad7"]
+    assert len(gad7) == 3 * len(gad7_at)
+    assert "not_administered" not in set(result.ledger["problem"])
+
+
 def test_released_keyed_items_are_built_again_alike() -> None:
     result = so.score(_toy_rows(), [toy_instrument()])
     first = result.keyed_items

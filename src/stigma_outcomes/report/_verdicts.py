@@ -70,6 +70,20 @@ def adjusted_p(record: dict[str, Any]) -> float | None:
     return None
 
 
+def no_pairs(record: dict[str, Any]) -> bool:
+    """Whether a paired record rests on nobody: no one answered at both of its waves (an
+    instrument not asked at one of them, or everyone lost). Its "no clear change" would
+    say nothing, and is never printed.
+
+    Examples
+    --------
+    >>> no_pairs({"n_pairs": 0}), no_pairs({"n_pairs": 12}), no_pairs({})
+    (True, False, False)
+    """
+    n = record.get("n_pairs")
+    return is_number(n) and float(n) == 0
+
+
 def verdict(record: dict[str, Any], alpha: float = ALPHA) -> Verdict:
     """Improved, worsened or no clear change, from the adjusted test and the scale direction.
 

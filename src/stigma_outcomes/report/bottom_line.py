@@ -195,6 +195,8 @@ def followup_words(h: Headline, d: Disclosure, alpha: float = ALPHA) -> str:
             out.append(f" By the {wave} survey it was clearly better than at the start.")
         elif now == "worse":
             out.append(f" By the {wave} survey it was clearly worse than at the start.")
+        elif main in ("not shown", "too few"):
+            out.append(f" At the {wave} survey there was no clear change from the start.")
         else:
             out.append(f" At the {wave} survey there was still no clear change from the start.")
     return "".join(out)

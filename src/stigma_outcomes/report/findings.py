@@ -35,6 +35,7 @@ from ._verdicts import (
     Verdict,
     adjusted_p,
     effect_word,
+    no_pairs,
     verdict,
 )
 from .formatting import count, decimals_for_range, interval, is_number, num, percent, pvalue
@@ -53,6 +54,7 @@ __all__ = [
     "ancova_sentence",
     "design_sentence",
     "effect_word",
+    "no_pairs",
     "paired_finding",
     "register_threshold_shares",
     "reliable_change_sentence",
@@ -135,6 +137,14 @@ def paired_finding(
             "not shown",
             # A hidden group is never named (its label may point at the few people in it).
             f"{info.label}{' in one group' if group else ''}: not shown, {why}.",
+        )
+    if no_pairs(record):
+        return Finding(
+            info.instrument,
+            info.scale,
+            info.label,
+            "not shown",
+            f"{info.label}{who}: not assessed, because no one answered it at both surveys.",
         )
     dec = decimals_for_range(info.range_low, info.range_high)
     pre, post = num(record.get("pre_mean"), dec), num(record.get("post_mean"), dec)

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import Table, record_key
-from .findings import ALPHA, EFFECT_SIZE, EFFECT_SIZE_NAME, Finding, effect_word, verdict
+from .findings import (
+    ALPHA,
+    EFFECT_SIZE,
+    EFFECT_SIZE_NAME,
+    Finding,
+    effect_word,
+    no_pairs,
+    verdict,
+)
 from .formatting import decimals_for_range, interval, is_number, num, percent
 from .outcomes import OutcomeInfo, describe_outcome
 from .privacy import Disclosure
@@ -139,7 +147,7 @@ def within_result(rec: dict[str, Any] | None, d: Disclosure, alpha: float = ALPH
     if not stats_shown(rec, d):
         return "not shown"
     assert rec is not None
-    if rec.get("too_few_to_interpret"):
+    if rec.get("too_few_to_interpret") or no_pairs(rec):
         return "too few"
     word = verdict(rec, alpha)
     return {"improved": "better", "worsened": "worse"}.get(word, "no clear difference")

@@ -124,6 +124,8 @@ PLAIN_WORDS = {
     "form_incomplete": "questionnaire marked incomplete in the survey system",
     "no_scored_form": "survey row without any of the questionnaires analysed",
     "repeat_instances_as_waves": "repeated questionnaire: each repeat analysed as its own wave",
+    "not_administered": "questionnaire not asked at this survey wave",
+    "not_scored_at_this_wave": "not scored at this wave",
 }
 """Ledger problem and action codes in words a funder understands (others: code, spaced)."""
 
@@ -139,9 +141,9 @@ def problem_label(problem: str) -> str:
     return PLAIN_WORDS.get(problem, problem.replace("_", " "))
 
 
-NOT_PEOPLE = ("pii_column_dropped", "survey_preview")
-"""Ledger problems that count things, not people (columns; staff test runs): shown as
-they are, whatever their size."""
+NOT_PEOPLE = ("pii_column_dropped", "survey_preview", "not_administered")
+"""Ledger problems that count things, not people (columns; staff test runs; questionnaires
+not asked at a wave): shown as they are, whatever their size."""
 
 PLAIN_ACTIONS = {
     "form_incomplete": "answers not scored, because the form was marked incomplete",

@@ -116,6 +116,34 @@ def scale_ledger(
     )
 
 
+NOT_ASKED = "not_administered"
+
+
+def not_asked_ledger(
+    responses: ItemResponses, instrument: Instrument, not_asked: np.ndarray
+) -> pd.DataFrame:
+    """One ledger row per wave at which the instrument was not asked (no one answered any
+    of its items there): its rows there get no score on it, and no row of too few answers."""
+    frame = responses.frame
+    rows = np.flatnonzero(not_asked)
+    waves = frame["wave"].iloc[rows].astype(object).to_numpy()
+    files = frame["_file"].iloc[rows].astype(object).to_numpy()
+    entries = []
+    for wave in pd.unique(waves):
+        at = waves == wave
+        entries.append(
+            {
+                "file": ", ".join(sorted({str(f) for f in files[at]})),
+                "wave": wave,
+                "instrument": instrument.id,
+                "value": f"no answer to any of its items in {int(at.sum())} row(s)",
+                "problem": NOT_ASKED,
+                "action": "not_scored_at_this_wave",
+            }
+        )
+    return ledger_frame(entries)
+
+
 def alerts_frame(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFrame:
     frame = responses.frame
     messages = {rule.id: rule.message for rule in scored.instrument.alerts}

@@ -30,6 +30,7 @@ from ._ledger import (
     combine_alerts,
     find_alerts,
     item_ledger,
+    not_asked_ledger,
     problem_cells,
     scale_ledger,
 )
@@ -192,6 +193,40 @@ def _not_given(frame: pd.DataFrame, instrument: Instrument) -> np.ndarray | None
     return mask if mask.any() else None
 
 
+def _not_asked(frame: pd.DataFrame, scored: InstrumentScores) -> np.ndarray | None:
+    """Rows at the waves where nobody answered any item of the instrument, while at other
+    waves people did: it was not asked there.
+
+    A long export holds every instrument's columns on every row, so an instrument given at
+    some waves only leaves whole waves blank; scored, each of those rows would count as too
+    few answers. A cell with any value counts as an answer (a declared non-answer, an unknown
+    label). ``None`` when every wave has answers, or none has (then nothing says which waves
+    asked it, and each row stays a row with too few answers).
+
+    Examples
+    --------
+    >>> from stigma_outcomes.instruments import load_instrument
+    >>> df = pd.DataFrame({"wave": ["pre", "mid", "pre", "mid"],
+    ...                    "ucla3_1": [1, None, 2, None], "ucla3_2": [1, None, None, None],
+    ...                    "ucla3_3": [2, None, 3, None]})
+    >>> _not_asked(df, score_instrument(df, load_instrument("ucla3"))).tolist()
+    [False, True, False, True]
+    """
+    if len(frame) == 0 or "wave" not in frame.columns:
+        return None
+    codes, waves = pd.factorize(frame["wave"])
+    if len(waves) < 2:
+        return None
+    answered = np.zeros(len(frame), dtype=bool)
+    for out in scored.outputs:
+        answered |= out.answered > 0
+    answered[scored.problem_rows] = True
+    asked = np.bincount(codes[answered & (codes >= 0)], minlength=len(waves)) > 0
+    if asked.all() or not asked.any():
+        return None
+    return ~asked[codes] & (codes >= 0)
+
+
 def score(
     data: ItemResponses | object,
     instruments: Sequence[str | Instrument] | None = None,
@@ -264,6 +299,10 @@ def score(
             responses.frame, inst, responses.recodes.get(inst.id), layout, first_scale
         )
         not_given = _not_given(responses.frame, inst)
+        not_asked = _not_asked(responses.frame, scored)
+        if not_asked is not None:
+            ledgers.append(not_asked_ledger(responses, inst, not_asked))
+            not_given = not_asked if not_given is None else not_given | not_asked
         if not_given is not None:
             not_given_at.update(
                 dict.fromkeys(range(first_scale, first_scale + len(inst.scales)), not_given)
