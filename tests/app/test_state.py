@@ -356,3 +356,21 @@ def test_a_worksheet_other_than_the_first(tmp_path: Path) -> None:
         "flavor": "qualtrics",
         "sheet": "Responses",
     }
+
+
+def test_a_file_holding_its_waves_side_by_side_is_sent_to_the_command_line(
+    tmp_path: Path,
+) -> None:
+    """The workbench takes one export per wave (or a long file); a file with each wave's
+    block in one row is said to be one, and where it can be scored, not silently dropped."""
+    labels = ["Hardly ever", "Some of the time", "Often"]
+    rows: dict[str, list[str]] = {"id": ["A", "B", "C"]}
+    for shift, prefix in enumerate(("Pre_L_", "Post_L_")):
+        rows.update({f"{prefix}{i}": labels[shift:] + labels[:shift] for i in (1, 2, 3)})
+    pd.DataFrame(rows).to_csv(tmp_path / "wide.csv", index=False)
+    wb = Workbench(tmp_path / "project")
+    wb.add_export("wide.csv", tmp_path / "wide.csv")
+    wb.recognise()
+    (doubt,) = [d for d in wb.doubts if "ucla3" in d]
+    assert doubt.startswith("wide.csv: ucla3 has a block per wave in this file (pre, post)")
+    assert "stigma-outcomes init" in doubt

@@ -343,3 +343,45 @@ def test_look_alike_blocks_fitting_by_range_are_possible_not_a_question(runner, 
     written = yaml.safe_load(mapping.read_text(encoding="utf-8"))
     assert written["instruments"] == {"dass21": {"pattern": "DASS{item}"}}
     assert written["id_col"] == "partID"
+
+
+def test_a_file_holding_its_waves_side_by_side_runs_as_init_writes_it(runner, tmp_path) -> None:
+    """Each participant's pre and post answers in one row, in the scale's words: init names
+    the file once per wave and maps each wave's columns in a section of its own; `run`
+    then pairs every participant's pre and post scores."""
+    import numpy as np
+    import pandas as pd
+
+    from stigma_outcomes.pipeline import run_evaluation
+
+    labels = np.array(["Hardly ever", "Some of the time", "Often"])
+    rng = np.random.default_rng(7)
+    rows: dict[str, object] = {"id": [f"P{i:02d}" for i in range(30)]}
+    for prefix in ("Pre_L_", "Post_L_"):
+        rows.update({f"{prefix}{i}": labels[rng.integers(0, 3, 30)] for i in (1, 2, 3)})
+    wide = tmp_path / "wide.csv"
+    pd.DataFrame(rows).to_csv(wide, index=False)
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app,
+        ["init", str(wide), "--write-mapping", str(tmp_path / "mapping.yaml"),
+         "--write-evaluation", str(evaluation)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "wave pre ← Pre_L_{item}" in result.output
+    written = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
+    assert written["data"] == [{"path": "wide.csv", "wave": "pre"},
+                               {"path": "wide.csv", "wave": "post"}]  # fmt: skip
+    assert written["waves"] == {"pre": "pre", "post": "post"}
+    mapping = yaml.safe_load((tmp_path / "mapping.yaml").read_text(encoding="utf-8"))
+    assert mapping["waves"]["post"] == {"instruments": {"ucla3": {"pattern": "Post_L_{item}"}}}
+    run_evaluation(evaluation, out_dir=tmp_path / "out")
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    (paired,) = [r for r in results["paired"] if r.get("group") is None]
+    assert (paired["from_wave"], paired["to_wave"], paired["n_pairs"]) == ("pre", "post", 30)
+    scores = pd.read_csv(tmp_path / "out" / "scores.csv", dtype={"participant_id": str})
+    pre = scores[scores["wave"] == "pre"].set_index("participant_id")["raw_score"]
+    expected = pd.DataFrame(rows).set_index("id")[[f"Pre_L_{i}" for i in (1, 2, 3)]]
+    codes = {"Hardly ever": 1, "Some of the time": 2, "Often": 3}
+    sums = expected.apply(lambda c: c.map(codes)).sum(axis=1)
+    assert pre.to_dict() == {k.casefold(): v for k, v in sums.items()}  # IDs casefolded by run

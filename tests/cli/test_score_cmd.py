@@ -308,7 +308,8 @@ def test_memory_is_handed_back_on_a_thread_of_its_own(monkeypatch) -> None:
 
 def test_a_file_holding_two_waves_side_by_side_is_named_once_per_wave(tmp_path: Path) -> None:
     """Pre and post in one row (as the README shows): the file named for each wave, each
-    wave's columns in its own mapping section; every participant scored at both waves."""
+    wave's columns in its own mapping section; every participant scored at both waves. The
+    mapping's wave sections name the instrument (it was refused without --instrument)."""
     wide = tmp_path / "wide.csv"
     wide.write_text(
         "id,Pre_L_1,Pre_L_2,Pre_L_3,Post_L_1,Post_L_2,Post_L_3\n"
@@ -325,7 +326,7 @@ def test_a_file_holding_two_waves_side_by_side_is_named_once_per_wave(tmp_path: 
     out = tmp_path / "scores.csv"
     result = runner.invoke(
         app, ["score", str(wide), str(wide), "--wave", "pre", "--wave", "post",
-              "--map", str(mapping), "-i", "ucla3", "-o", str(out)],
+              "--map", str(mapping), "-o", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(out, dtype={"participant_id": str})

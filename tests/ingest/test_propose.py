@@ -301,3 +301,67 @@ def test_a_real_four_timepoint_file_is_said_to_hold_its_waves_side_by_side() -> 
     real = Path(__file__).parents[1] / "fixtures" / "real" / "plain" / "clinsig_claus-2020.xlsx"
     proposal = propose([read_export(real)], [load_instrument("dass21")]).files[0]
     assert "the blocks differ by a wave (1, 2, 3, 4)" in proposal.possible["dass21"].why
+
+
+def _labelled_waves(prefixes: list[str], once: str | None = None) -> RawTable:
+    """UCLA-3 answered in words once per wave in one row; ``once``: a GAD-7 block once."""
+    labels = ["Hardly ever", "Some of the time", "Often"]
+    rows: dict[str, list[str]] = {"id": ["A", "B", "C"]}
+    for shift, prefix in enumerate(prefixes):
+        rows.update({f"{prefix}{i}": labels[shift:] + labels[:shift] for i in (1, 2, 3)})
+    if once:
+        rows.update({f"{once}{i}": ["0", "1", "3"] for i in range(1, 8)})
+    return read_export(pd.DataFrame(rows))
+
+
+def test_blocks_backed_by_evidence_that_differ_by_a_wave_are_drafted_per_wave() -> None:
+    """Pre and post side by side, the answers in the scale's words: no open question, one
+    mapping section per wave, the waves in time order whatever the column order."""
+    table = _labelled_waves(["Post_L_", "Pre_L_"])
+    proposal = propose([table], [load_instrument("ucla3")])
+    found = proposal.files[0]
+    assert found.matches == {} and found.ambiguities == []
+    assert {w: c.pattern for w, c in found.by_wave["ucla3"].items()} == {
+        "pre": "Pre_L_{item}", "post": "Post_L_{item}"
+    }  # fmt: skip
+    assert found.side_by_side == ["pre", "post"]
+    assert proposal.mapping == {
+        "id_col": "id",
+        "waves": {
+            "pre": {"instruments": {"ucla3": {"pattern": "Pre_L_{item}"}}},
+            "post": {"instruments": {"ucla3": {"pattern": "Post_L_{item}"}}},
+        },
+    }
+    lines = "\n".join(proposal.lines())
+    assert "ucla3: 3 item(s) at each of 2 waves side by side" in lines
+    assert "wave post ← Post_L_{item}" in lines
+
+
+def test_time_points_side_by_side_are_ordered_by_their_number() -> None:
+    found = propose([_labelled_waves(["T2_lonely_", "T1_lonely_"])], ["ucla3"]).files[0]
+    assert list(found.by_wave["ucla3"]) == ["1", "2"]
+
+
+def test_an_instrument_found_once_beside_waves_is_drafted_under_the_first_only() -> None:
+    """Mapped at the top level it would be scored at both waves from the same columns: a
+    change of exactly zero. It goes under the first wave, and the user is asked."""
+    table = _labelled_waves(["Pre_L_", "Post_L_"], once="gad7_")
+    proposal = propose([table], [load_instrument("ucla3"), load_instrument("gad7")])
+    assert "instruments" not in proposal.mapping
+    assert proposal.mapping["waves"]["pre"]["instruments"]["gad7"] == {"pattern": "gad7_{item}"}
+    assert "gad7" not in proposal.mapping["waves"]["post"]["instruments"]
+    (doubt,) = proposal.files[0].ambiguities
+    assert doubt.startswith("gad7: found once (gad7_{item}) in a file holding waves side by side")
+
+
+def test_waves_side_by_side_in_one_of_several_exports_stay_a_question() -> None:
+    """A mapping's wave sections hold for every file, so with several exports the blocks
+    are left for the user to choose, as before."""
+    tables = [_labelled_waves(["Pre_L_", "Post_L_"]), _labelled_waves(["Pre_L_", "Post_L_"])]
+    proposal = propose(tables, ["ucla3"])
+    for found in proposal.files:
+        assert found.by_wave == {}
+        (doubt,) = [a for a in found.ambiguities if a.startswith("ucla3:")]
+        assert "2 equally good matches" in doubt
+        assert "the blocks differ by a wave (pre, post)" in doubt
+    assert "waves" not in proposal.mapping

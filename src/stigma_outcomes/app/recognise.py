@@ -194,6 +194,18 @@ def range_doubts(files: Sequence[Any]) -> list[str]:
     return doubts
 
 
+def side_by_side_doubts(files: Sequence[Any]) -> list[str]:
+    """What the workbench cannot take yet: a file holding its waves side by side (it takes
+    one export per wave, or a long file); the command line scores it."""
+    return [
+        f"{f.source}: {inst} has a block per wave in this file ({', '.join(blocks)}): the "
+        "workbench takes one export per wave, or a long file; `stigma-outcomes init` drafts "
+        "this file's mapping (a section per wave) for `stigma-outcomes run`"
+        for f in files
+        for inst, blocks in f.by_wave.items()
+    ]
+
+
 def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Block]:
     """One :class:`Block` per instrument proposed in any file, keeping earlier answers.
 

@@ -23,7 +23,7 @@ from ._answers import (
     RunOutcome,
     step_for_error,
 )
-from .recognise import Block, blocks_from, range_doubts, summarise
+from .recognise import Block, blocks_from, range_doubts, side_by_side_doubts, summarise
 from .uploads import check_upload, safe_name
 
 __all__ = [
@@ -168,7 +168,11 @@ class Workbench:
             if not export.wave:
                 export.wave = found.wave or ""
         self.blocks = blocks_from(proposal.files, self.blocks)
-        self.doubts = [*proposal.ambiguities, *range_doubts(proposal.files)]
+        self.doubts = [
+            *proposal.ambiguities,
+            *range_doubts(proposal.files),
+            *side_by_side_doubts(proposal.files),
+        ]
         self.fit_design()
 
     def fit_design(self) -> None:

@@ -121,10 +121,14 @@ def init_command(
     if write_mapping is not None:
         _write_yaml(write_mapping, proposal.mapping, proposal.ambiguities, "column mapping")
     doubts = list(proposal.ambiguities)
-    needs_map = any(
-        entry != {"pattern": f"{inst}_{{item}}"}
-        for inst, entry in proposal.mapping.get("instruments", {}).items()
-    ) or any(f.id_col and f.id_col != proposal.mapping.get("id_col") for f in proposal.files)
+    needs_map = (
+        any(
+            entry != {"pattern": f"{inst}_{{item}}"}
+            for inst, entry in proposal.mapping.get("instruments", {}).items()
+        )
+        or any(f.id_col and f.id_col != proposal.mapping.get("id_col") for f in proposal.files)
+        or "waves" in proposal.mapping
+    )
     if write_evaluation is not None and write_mapping is None and needs_map:
         doubts.append(
             "the columns need a mapping file but none was written; run again with "
@@ -143,14 +147,12 @@ def init_command(
                         "id_col": f.id_col,
                         "wave": f.wave,
                         "wave_col": f.wave_col,
-                        "matches": {
-                            k: {"how": c.how, "why": c.why, "columns": c.columns}
-                            for k, c in f.matches.items()
+                        "matches": {k: _found(c) for k, c in f.matches.items()},
+                        "waves_side_by_side": {
+                            k: {w: _found(c) for w, c in blocks.items()}
+                            for k, blocks in f.by_wave.items()
                         },
-                        "possible_unconfirmed": {
-                            k: {"how": c.how, "why": c.why, "columns": c.columns}
-                            for k, c in f.possible.items()
-                        },
+                        "possible_unconfirmed": {k: _found(c) for k, c in f.possible.items()},
                         "personal_columns": sorted(f.pii),
                         "excluded": f.excluded,
                     }
@@ -170,6 +172,11 @@ def init_command(
         typer.echo(f"wrote {target}")
     if not targets:
         typer.echo("nothing written; add --write-mapping FILE and --write-evaluation FILE")
+
+
+def _found(candidate: Any) -> dict[str, Any]:
+    """One block as ``--json`` shows it: how it was found, why, and its columns."""
+    return {"how": candidate.how, "why": candidate.why, "columns": candidate.columns}
 
 
 def _split_dictionary(paths: list[Path]) -> tuple[list[Path], Path | None]:
@@ -224,17 +231,19 @@ def draft_evaluation(
     from ..evaluation import DataFile, Evaluation, Privacy, Waves
 
     files = proposal.files
-    found = sorted({i for f in files for i in f.matches})
+    found = sorted({i for f in files for i in (*f.matches, *f.by_wave)})
     if not found:
         return None
     data = [
         DataFile(
             path=path,
-            **({"wave_col": f.wave_col} if f.wave_col else {"wave": f.wave}),
+            **({"wave_col": f.wave_col} if f.wave_col else {"wave": wave}),
             **({"flavor": f.flavor} if f.flavor != "plain" else {}),
             **({"dictionary": dictionary} if dictionary else {}),
         )
         for f, path in zip(files, paths, strict=True)
+        # a file holding its waves side by side is named once per wave
+        for wave in (f.side_by_side or [f.wave])
     ]
     fields: dict[str, Any] = {}
     if mapping is not None:
@@ -242,7 +251,7 @@ def draft_evaluation(
     ids = [f.id_col for f in files if f.id_col]
     if ids:
         fields["id_col"] = ids[0]
-    waves = [f.wave for f in files if f.wave]
+    waves = [entry.wave for entry in data if entry.wave]
     in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
     if len(set(waves)) >= 2:
         fields["waves"] = Waves(pre=waves[0], post=waves[1])

@@ -170,9 +170,9 @@ def resolve_instruments(
 ) -> list[Instrument]:
     if instruments:
         resolved = [i if isinstance(i, Instrument) else registry.get(i) for i in instruments]
-    elif the_map.instruments:
+    elif the_map.bound:
         # A mapping that binds instruments names them: no need to repeat them.
-        resolved = [registry.get(i) for i in the_map.instruments]
+        resolved = [registry.get(i) for i in the_map.bound]
     else:
         ids = sorted({i for t in tables for i in detect_instruments(t, registry)})
         if not ids:

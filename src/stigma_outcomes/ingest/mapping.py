@@ -121,6 +121,22 @@ class ColumnMapping(Section):
     files: dict[str, Section] = Field(default_factory=dict)
     waves: dict[str, Section] = Field(default_factory=dict)
 
+    @property
+    def bound(self) -> list[str]:
+        """Every instrument the mapping binds, at the top level or in a file's or a wave's
+        section (a file holding its waves side by side names them in wave sections only).
+
+        Examples
+        --------
+        >>> pre, post = {"ucla3": {"pattern": "A{item}"}}, {"ucla3": {"pattern": "B{item}"}}
+        >>> m = load_mapping({"waves": {"pre": {"instruments": pre},
+        ...                             "post": {"instruments": post}}})
+        >>> m.instruments, m.bound
+        ({}, ['ucla3'])
+        """
+        sections = [self, *self.files.values(), *self.waves.values()]
+        return list(dict.fromkeys(i for section in sections for i in section.instruments))
+
     def for_source(self, instrument_id: str, file: str | None, wave: str | None) -> InstrumentMap:
         """The effective map of one instrument for one file and wave."""
         result = self.instruments.get(instrument_id, InstrumentMap())

@@ -177,7 +177,7 @@ def load_responses(
     # Instruments named outright (or by the mapping) are loaded before the exports are read:
     # an export parsed ahead on the other core may still be under way meanwhile. Only
     # detection from column names needs the tables.
-    named = bool(instruments or the_map.instruments)
+    named = bool(instruments or the_map.bound)
     resolved = resolve_instruments(instruments, [], registry, the_map) if named else []
     tables = _number_dataframes([_as_table(x, s.flavor, read_kwargs) for x in items])
     if not named:

@@ -45,7 +45,8 @@ from ._emit import mapping_model
 from ._fit import RANGE_ONLY
 from ._found import Candidate, FileProposal
 from ._guess import pick_id, pick_wave
-from ._matching import checkbox_columns, match_instruments
+from ._matching import checkbox_columns, describe, match_instruments
+from ._waves import hint
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +92,12 @@ class Proposal:
         for f in self.files:
             out.append(f"{f.source}: {f.flavor} ({f.flavor_reason})")
             out.append(f"  participant ID: {f.id_col or '?'} ({f.id_reason})")
-            wave = (f.wave_col and f"column {f.wave_col}") or f.wave or "?"
+            wave = (
+                (f.wave_col and f"column {f.wave_col}")
+                or f.wave
+                or (f.side_by_side and ", ".join(f.side_by_side))
+                or "?"
+            )
             out.append(f"  wave: {wave} ({f.wave_reason})")
             for excluded, count in f.excluded.items():
                 out.append(f"  set aside: {count} row(s), {excluded.replace('_', ' ')}")
@@ -101,6 +107,13 @@ class Proposal:
                 out.append(f"  {inst}: {len(cols)} item(s) ← {shown} [{cand.how}] {cand.why}")
                 if cand.recode:
                     out.append(f"    recode proposed: {cand.recode}")
+            for inst, blocks in f.by_wave.items():
+                first = next(iter(blocks.values()))
+                out.append(
+                    f"  {inst}: {len(first.columns)} item(s) at each of {len(blocks)} waves side "
+                    f"by side [{first.how}] {first.why}"
+                )
+                out.extend(f"    wave {wave} ← {describe(cand)}" for wave, cand in blocks.items())
             for inst, cand in f.possible.items():
                 cols = list(cand.columns.values())
                 shown = f"{cols[0]} … {cols[-1]}" if len(cols) > 2 else ", ".join(cols)
@@ -149,7 +162,32 @@ def propose(
     tables = [_as_table(t) for t in tables]
     instruments = _as_instruments(instruments)
     files = [_one_file(t, instruments, named, i, len(tables)) for i, t in enumerate(tables)]
+    _side_by_side(files)
     return Proposal(files=files, column_mapping=mapping_model(files))
+
+
+def _side_by_side(files: list[FileProposal]) -> None:
+    """Waves side by side are drafted for one export alone (the mapping's wave sections
+    hold for every file); among several exports each wave's blocks stay a question."""
+    for f in files:
+        if not f.by_wave:
+            continue
+        if len(files) > 1:
+            for inst, blocks in f.by_wave.items():
+                shown = "; ".join(describe(c) for c in blocks.values())
+                f.ambiguities.append(
+                    f"{inst}: {len(blocks)} equally good matches ({shown}); choose one in the "
+                    f"mapping{hint([c.pattern or '' for c in blocks.values()])}"
+                )
+            f.by_wave = {}
+            continue
+        first = f.side_by_side[0]
+        for inst, cand in f.matches.items():
+            # Scored at every wave, one block would give a change of exactly zero.
+            f.ambiguities.append(
+                f"{inst}: found once ({describe(cand)}) in a file holding waves side by side; "
+                f"drafted under wave '{first}' only: move it to the wave that asked it"
+            )
 
 
 def _as_table(table: object) -> RawTable:
@@ -195,6 +233,12 @@ def _one_file(
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
     pick_id(result, table, [c for c in usable if c not in taken])
     pick_wave(result, table, index, n_files)
+    if result.by_wave and n_files == 1:
+        result.wave = None
+        result.wave_reason = (
+            "waves side by side: each wave's columns in a mapping section of its own, the "
+            "file named once per wave"
+        )
     return result
 
 

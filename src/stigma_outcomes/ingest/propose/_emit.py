@@ -13,7 +13,11 @@ from ._found import Candidate, FileProposal
 
 def mapping_model(files: list[FileProposal]) -> ColumnMapping:
     """One mapping for all exports: an instrument found alike in every file is mapped once at
-    the top level, otherwise per file; one ID column for all, otherwise per file."""
+    the top level, otherwise per file; one ID column for all, otherwise per file. An export
+    holding its waves side by side (proposed for one export alone) gets a section per wave."""
+    side = next((f for f in files if f.by_wave), None)
+    if side is not None:
+        return _wave_sections(side)
     sections = {f.source: {inst: entry(c) for inst, c in f.matches.items()} for f in files}
     top: dict[str, InstrumentMap] = {}
     per_file: dict[str, dict[str, InstrumentMap]] = {}
@@ -37,6 +41,23 @@ def mapping_model(files: list[FileProposal]) -> ColumnMapping:
         instruments=top,
         **_given(id_col=shared_id),
         **({"files": by_file} if by_file else {}),
+    )
+
+
+def _wave_sections(found: FileProposal) -> ColumnMapping:
+    """Each wave's blocks in that wave's section; an instrument found once goes under the
+    first wave only (``propose`` asks the user to check it), never at the top level, where
+    it would be scored at every wave from the same columns."""
+    waves = found.side_by_side
+    sections: dict[str, dict[str, InstrumentMap]] = {wave: {} for wave in waves}
+    for inst, blocks in found.by_wave.items():
+        for wave, candidate in blocks.items():
+            sections[wave][inst] = entry(candidate)
+    for inst, candidate in found.matches.items():
+        sections[waves[0]][inst] = entry(candidate)
+    return ColumnMapping(
+        **_given(id_col=found.id_col),
+        waves={wave: Section(instruments=bound) for wave, bound in sections.items()},
     )
 
 

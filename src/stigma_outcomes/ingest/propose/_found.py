@@ -45,3 +45,12 @@ class FileProposal:
     """Waves found in the wave column, in order of first appearance."""
     possible: dict[str, Candidate] = field(default_factory=dict)
     """Fits by code range alone: shown as "possible, unconfirmed", never written."""
+    by_wave: dict[str, dict[str, Candidate]] = field(default_factory=dict)
+    """Instruments found once per wave in one row (a file holding its waves side by side):
+    instrument → wave → block, the waves in their order in time."""
+
+    @property
+    def side_by_side(self) -> list[str]:
+        """The waves this file holds side by side, in order (empty when it holds one)."""
+        waves = [w for blocks in self.by_wave.values() for w in blocks]
+        return sorted(dict.fromkeys(waves), key=waves.index)

@@ -9,7 +9,7 @@ from ...instruments.schema import Instrument
 from ..table import RawTable
 from ._fit import EVIDENCE, block_fit, norm, profiles
 from ._found import Candidate, FileProposal
-from ._waves import hint
+from ._waves import hint, in_time_order, side_by_side_waves
 
 
 def has_evidence(candidate: Candidate, table: RawTable, instruments: Sequence[Instrument]) -> bool:
@@ -242,6 +242,14 @@ def match_instruments(
         best = min(c.rank for c in pool)
         top = [c for c in pool if c.rank == best]
         waves = hint([c.pattern or "" for c in top]) if len(top) > 1 else ""
+        found_waves = side_by_side_waves([c.pattern or "" for c in top]) if backed else None
+        if found_waves is not None:
+            # One block per wave, each backed by evidence: the waves side by side. Drafted as
+            # the waves' own mapping sections (when this is the only export; see propose).
+            result.by_wave[instrument.id] = {
+                found_waves[i]: top[i] for i in in_time_order(found_waves)
+            }
+            continue
         if backed and len(top) > 1:
             blocks = "; ".join(describe(c) for c in top[:4])
             result.ambiguities.append(
@@ -281,6 +289,8 @@ def match_instruments(
         )
     result.matches = {k: v for k, v in chosen.items() if k not in losers}
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
+    taken.update(c for blocks in result.by_wave.values() for b in blocks.values()
+                 for c in b.columns.values())  # fmt: skip
     result.possible = {
         k: v for k, v in ranged.items() if not taken.intersection(v.columns.values())
     }

@@ -54,6 +54,24 @@ def side_by_side_waves(patterns: list[str]) -> list[str] | None:
     return None
 
 
+def in_time_order(waves: list[str]) -> list[int]:
+    """Positions of ``waves`` (as :func:`side_by_side_waves` names them) in time order:
+    pre-like words, post-like, then follow-ups; time points by their number.
+
+    Examples
+    --------
+    >>> in_time_order(["post", "pre"]), in_time_order(["3", "1", "2"])
+    ([1, 0], [1, 2, 0])
+    """
+    stages = {"pre": 0, "post": 1, "followup": 2}
+
+    def when(at: int) -> tuple[int, int]:
+        wave = waves[at]
+        return (int(wave), at) if wave.isdigit() else (stages[WAVE_WORDS[wave]], at)
+
+    return sorted(range(len(waves)), key=when)
+
+
 def hint(patterns: list[str]) -> str:
     """What to say of blocks that differ by a wave (empty when they do not)."""
     waves = side_by_side_waves(patterns)
