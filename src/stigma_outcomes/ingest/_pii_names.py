@@ -91,6 +91,19 @@ def _person_name(tokens: list[str]) -> bool:
     return False
 
 
+def _names_a_thing(tokens: list[str]) -> bool:
+    """Whether the words end in a name word right after a thing ("site/name",
+    "clinic_name"): the name of a site, not of a person.
+
+    Examples
+    --------
+    >>> _names_a_thing(["site", "name"]), _names_a_thing(["kids", "name"])
+    (True, False)
+    """
+    words = [t for t in tokens if not _REPEAT.match(t)]
+    return len(words) >= 2 and words[-1] in NAME_WORDS and words[-2] in THING_WORDS
+
+
 def _field_reason(tokens: list[str]) -> str | None:
     """Why a field-like name marks personal data, judged on its single words."""
     words = [t for t in tokens if not _REPEAT.match(t) and t not in CONNECTIVES]
@@ -158,6 +171,8 @@ def name_reason(name: str, label: str) -> str | None:
     'phone number'
     >>> name_reason("Upload an image of your plant, for example", "")
     'media or URL'
+    >>> name_reason("site/name", ""), name_reason("respondent/name", "")
+    (None, 'name')
     """
     key = name.strip().lower()
     label = " ".join(label.split()).lower()
@@ -166,8 +181,11 @@ def name_reason(name: str, label: str) -> str | None:
         # it asks for, like a question's text, not by the words it mentions ("How often do
         # you avoid phone calls?" is an item, and binding it was refused as personal data).
         return _asks(key) or _asks(label)
+    pattern = _pattern_reason(fold(key), PATTERNS)
+    if pattern == "name" and _names_a_thing(name_tokens(name)):
+        pattern = None  # "site/name", "school/name": a thing's name (the word rules agree)
     return (
-        _pattern_reason(fold(key), PATTERNS)
+        pattern
         or _token_reason(name)
         or _asks(label)
         or (_pattern_reason(key, LABEL_PATTERNS) if len(key) > 20 else None)
