@@ -51,3 +51,16 @@ def test_wave_counts_per_group():
         (None, "pre"): 5, (None, "post"): 3, ("x", "pre"): 2, ("x", "post"): 2,
         ("y", "pre"): 3, ("y", "post"): 1,
     }  # fmt: skip
+
+
+def test_a_scale_nobody_has_at_a_wave_gets_no_attrition_record():
+    """GAD-7 not asked at 'mid' (scoring's not_administered): everyone would count as lost
+    on it there, as the report's attrition table said before ('0 completers, 40 lost')."""
+    rows = []
+    for person in "abcdef":
+        rows.append({"participant_id": person, "wave": "pre", "scale": "gad7", "score": 5.0})
+        for wave in ("pre", "mid"):
+            rows.append({"participant_id": person, "wave": wave, "scale": "ucla3", "score": 4.0})
+    frame = pd.DataFrame(rows).assign(instrument=lambda f: f["scale"], status="ok")
+    records = attrition_records(valid_scores(frame), "pre", ["mid"])
+    assert [(r["scale"], r["wave"], r["n_completers"]) for r in records] == [("ucla3", "mid", 6)]

@@ -68,7 +68,8 @@ def attrition_records(
     group_col: str | None = None,
     min_cell: int = 5,
 ) -> list[dict[str, Any]]:
-    """Attrition records for every later wave × scale, whole sample and per group.
+    """Attrition records for every later wave × scale, whole sample and per group; none for
+    a scale nobody has a score on at that wave (not asked there: nobody dropped out of it).
 
     Parameters
     ----------
@@ -128,6 +129,11 @@ def attrition_records(
             minlength=len(table) * max(n_levels, 1),
         )
         for (code, gcode), rows in cells:
+            if n_whole[code] == 0:
+                # Nobody has a score on this scale at this wave (it was not asked there, or
+                # no one answered enough): no one dropped out of it, and there is no one to
+                # compare with.
+                continue
             at_wave = n_whole[code] if gcode < 0 else n_group[code * n_levels + gcode]
             flag = completer[rows]
             scores = base_score[rows]
