@@ -332,3 +332,25 @@ def test_a_file_holding_two_waves_side_by_side_is_named_once_per_wave(tmp_path: 
     scores = pd.read_csv(out, dtype={"participant_id": str})
     table = scores.pivot_table(index="participant_id", columns="wave", values="score")
     assert table.to_dict() == {"pre": {"A": 6, "B": 9, "C": 6}, "post": {"A": 4, "B": 6, "C": 4}}
+
+
+def test_an_instrument_not_asked_at_a_wave_is_said_and_is_no_data_problem(tmp_path: Path) -> None:
+    """GAD-7 asked at 'pre' only in a long export: said once, not counted among the data
+    problems, and --strict does not fail on it (a design fact, not an error in the data)."""
+    gad7 = ",".join(f"gad7_{i}" for i in range(1, 8))
+    lines = [f"id,wave,ucla3_1,ucla3_2,ucla3_3,{gad7}"]
+    for person in "abc":
+        lines.append(f"{person},pre,1,2,3," + ",".join(["1"] * 7))
+        lines.append(f"{person},post,2,2,2," + ",".join([""] * 7))
+    export = _write(tmp_path / "long.csv", "\n".join(lines) + "\n")
+    out = tmp_path / "scores.csv"
+    args = ["score", str(export), "--wave-col", "wave", "-o", str(out), "--strict"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "not asked (nobody answered it at that wave; no score there): gad7 at post" in (
+        result.output
+    )
+    assert "data problems" not in result.output
+    summary = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert summary["not_asked"] == [{"instrument": "gad7", "wave": "post"}]
+    assert summary["problems"] == {}

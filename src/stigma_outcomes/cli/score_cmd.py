@@ -185,7 +185,7 @@ def score_command(
                     summary = summarised.result()
             # Written: the results' memory goes back on the other core while the set moves
             # into place, not on this thread as the command ends.
-            read_from, problems = result.sources, len(result.ledger)
+            read_from, problems = result.sources, sum(result.problems_by_type().values())
             held = [result]
             del result
             hand_back_memory(held)
@@ -259,6 +259,9 @@ def _print_summary(summary: dict, sources: list[str]) -> None:
             f"  {s['instrument'] + '.' + s['scale']:<{width}}  {s['n_ok']:>7}  "
             f"{s['n_no_score']:>8}  {mean:>8}"
         )
+    if summary["not_asked"]:
+        where = ", ".join(f"{x['instrument']} at {x['wave']}" for x in summary["not_asked"])
+        echo(f"\nnot asked (nobody answered it at that wave; no score there): {where}")
     if summary["problems"]:
         echo("\ndata problems (see the ledger for each one):")
         for problem, count in summary["problems"].items():

@@ -17,6 +17,7 @@ from ._layout import SCORE_COLUMNS as SCORE_COLUMNS  # re-exported: scoring's pu
 from ._layout import ScaleColumns as ScaleColumns
 from ._layout import ScoreLayout as ScoreLayout
 from ._layout import frame_from_columns
+from ._ledger import NOT_ASKED
 from ._pages import fresh
 from .decode import NO_ANSWER, as_float_codes
 
@@ -128,10 +129,31 @@ class ScoreResult:
         return {str(k): int(v) for k, v in excluded.value_counts().sort_index().items()}
 
     def problems_by_type(self) -> dict[str, int]:
-        """Count of ledger rows by problem."""
-        return {
-            str(k): int(v) for k, v in self.ledger["problem"].value_counts().sort_index().items()
-        }
+        """Count of ledger rows by problem (an instrument not asked at a wave is no problem
+        in the data: see :meth:`not_asked`)."""
+        problem = self.ledger["problem"]
+        counts = problem[problem != NOT_ASKED].value_counts().sort_index()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    def not_asked(self) -> list[dict[str, str]]:
+        """The instruments nobody answered at some wave while people did at others: not asked
+        there, so not scored there (one ledger line each, ``not_administered``).
+
+        Examples
+        --------
+        >>> import pandas as pd, stigma_outcomes as so
+        >>> df = pd.DataFrame({"id": ["a", "a"], "wave": ["pre", "post"], "ucla3_1": [1, 2],
+        ...     "ucla3_2": [1, 2], "ucla3_3": [1, 2], "gad7_1": [0, None], "gad7_2": [1, None],
+        ...     "gad7_3": [0, None], "gad7_4": [1, None], "gad7_5": [0, None],
+        ...     "gad7_6": [1, None], "gad7_7": [0, None]})
+        >>> so.score(df, ["ucla3", "gad7"], wave_col="wave").not_asked()
+        [{'instrument': 'gad7', 'wave': 'post'}]
+        """
+        rows = self.ledger[self.ledger["problem"] == NOT_ASKED]
+        return [
+            {"instrument": str(i), "wave": str(w)}
+            for i, w in zip(rows["instrument"], rows["wave"], strict=True)
+        ]
 
     def wide(self) -> pd.DataFrame:
         """One row per participant × wave, one column per ``<instrument>_<scale>`` score.
@@ -167,6 +189,7 @@ class ScoreResult:
             "rows_excluded": self.rows_excluded,
             "excluded_by_reason": self.excluded_by_reason(),
             "problems": self.problems_by_type(),
+            "not_asked": self.not_asked(),
             "alerts": len(self.alerts),
             "scales": per_scale,
         }
