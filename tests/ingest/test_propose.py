@@ -365,3 +365,18 @@ def test_waves_side_by_side_in_one_of_several_exports_stay_a_question() -> None:
         assert "2 equally good matches" in doubt
         assert "the blocks differ by a wave (pre, post)" in doubt
     assert "waves" not in proposal.mapping
+
+
+def test_instruments_naming_different_waves_side_by_side_stay_a_question() -> None:
+    """UCLA-3 at pre and post, GAD-7 at T1 and T2: which wave is which is not for init to
+    guess, so neither is drafted."""
+    labels = ["Hardly ever", "Some of the time", "Often"]
+    gad = ["Not at all", "Several days", "Nearly every day"]
+    rows: dict[str, list[str]] = {"id": ["A", "B", "C"]}
+    for prefix in ("Pre_L_", "Post_L_"):
+        rows.update({f"{prefix}{i}": labels for i in (1, 2, 3)})
+    for prefix in ("T1_gad_", "T2_gad_"):
+        rows.update({f"{prefix}{i}": gad for i in range(1, 8)})
+    found = propose([read_export(pd.DataFrame(rows))], ["ucla3", "gad7"]).files[0]
+    assert found.by_wave == {}
+    assert sorted(a.split(":")[0] for a in found.ambiguities) == ["gad7", "ucla3"]

@@ -168,11 +168,12 @@ def propose(
 
 def _side_by_side(files: list[FileProposal]) -> None:
     """Waves side by side are drafted for one export alone (the mapping's wave sections
-    hold for every file); among several exports each wave's blocks stay a question."""
+    hold for every file), whose instruments name the same waves; otherwise each wave's
+    blocks stay a question."""
     for f in files:
         if not f.by_wave:
             continue
-        if len(files) > 1:
+        if len(files) > 1 or len({tuple(blocks) for blocks in f.by_wave.values()}) > 1:
             for inst, blocks in f.by_wave.items():
                 shown = "; ".join(describe(c) for c in blocks.values())
                 f.ambiguities.append(
