@@ -287,3 +287,15 @@ def test_labelled_status_is_said_by_its_label(tmp_path) -> None:
     notes = propose([table], [so.load_instrument("ucla3")]).files[0].notes
     assert "2 response(s) with Qualtrics status 'Partial' kept" in " ".join(notes)
     assert "4.0" not in " ".join(notes)
+
+
+def test_a_damaged_import_id_cell_raises_no_python_source_warning() -> None:
+    """A backslash in a cell read as a 2016-17 ImportId literal ('\\I', found by the fuzzer)
+    warned about Python source escapes; the user has nothing to do with that."""
+    import warnings
+
+    from stigma_outcomes.ingest.flavors._qualtrics import _import_id
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _import_id("{'ImportId': 'QID1\\I'}") == {"ImportId": "QID1\\I"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -255,7 +256,13 @@ def _import_id(cell: str) -> dict:
         value = json.loads(cell)
     except (json.JSONDecodeError, TypeError):
         try:
-            value = ast.literal_eval(cell) if isinstance(cell, str) and cell[:1] == "{" else {}
+            with warnings.catch_warnings():
+                # A backslash in a damaged cell ('\I') is a warning about Python source
+                # (SyntaxWarning from 3.12): no concern of the user's.
+                warnings.simplefilter("ignore", (DeprecationWarning, SyntaxWarning))
+                value = (
+                    ast.literal_eval(cell) if isinstance(cell, str) and cell[:1] == "{" else {}
+                )
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return {}
     return value if isinstance(value, dict) else {}
