@@ -36,6 +36,8 @@ DESCRIPTIONS: dict[str, str] = {
     + ", ".join(DUPLICATE_POLICIES)
     + ".",
     "casefold_ids": "Treat IDs that differ only in letter case as one participant.",
+    "ignore_id_zeros": "Treat all-digit IDs that differ only in leading zeros ('007', '7') as "
+    "one participant: a spreadsheet drops the zeros of an ID stored as a number.",
     "flavor": "Export flavour (qualtrics, redcap, surveymonkey, google_forms, limesurvey, "
     "kobo, plain) instead of detecting it.",
     "unlinked": "Whether the waves are anonymous surveys that cannot be linked (true) or link "

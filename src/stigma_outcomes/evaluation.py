@@ -171,6 +171,7 @@ class Evaluation(BaseModel):
     casefold_ids: bool = Field(
         True, description=load_setting_description("casefold_ids") + " On by default here."
     )
+    ignore_id_zeros: bool = Field(False, description=load_setting_description("ignore_id_zeros"))
     duplicates: DuplicatePolicy = Field(
         DuplicatePolicy.keep_last_complete, description=load_setting_description("duplicates")
     )
@@ -313,6 +314,7 @@ class Evaluation(BaseModel):
             carry=list(dict.fromkeys([*self.carry, *grouping, *self.covariates])),
             duplicates=self.duplicates,
             casefold_ids=self.casefold_ids,
+            ignore_id_zeros=self.ignore_id_zeros,
             unlinked=self.unlinked,
             pii=self.privacy.pii,
             **file_waves([f.wave for f in self.data], [f.wave_col for f in self.data]),

@@ -65,6 +65,9 @@ def score_command(
     casefold_ids: Annotated[
         bool, typer.Option("--casefold-ids", help=LOAD["casefold_ids"])
     ] = False,
+    ignore_id_zeros: Annotated[
+        bool, typer.Option("--ignore-id-zeros", help=LOAD["ignore_id_zeros"])
+    ] = False,
     wide: Annotated[
         Path | None, typer.Option("--wide", help="Also write a wide scores file.")
     ] = None,
@@ -134,6 +137,7 @@ def score_command(
             carry=carry or (),
             duplicates=duplicates,
             casefold_ids=casefold_ids,
+            ignore_id_zeros=ignore_id_zeros,
             flavor=flavor,
             include_previews=include_previews,
             include_incomplete=include_incomplete,

@@ -110,23 +110,33 @@ def _single_wave_participants(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _one_wave_rows(ids: pd.Series, waves: pd.Series) -> np.ndarray:
     """Rows whose participant has exactly one wave (missing waves not counted; rows
-    without an ID never): ``groupby(ids)[waves].transform("nunique") == 1``, on codes.
-
-    A participant × wave table of seen flags is summed per participant: linear, with no
-    grouping of a million IDs.
-    """
+    without an ID never): ``groupby(ids)[waves].transform("nunique") == 1``, on codes."""
     pid, n_pid = _wide_codes(ids)
     wave, n_wave = _wide_codes(waves)
+    return waves_per_participant(pid, n_pid, wave, n_wave)[pid] == 1
+
+
+def waves_per_participant(pid: np.ndarray, n_pid: int, wave: np.ndarray, n_wave: int) -> np.ndarray:
+    """How many distinct waves each participant code (0 … n_pid − 1) was seen at, and 0
+    in a last slot, which code −1 (no ID) reads.
+
+    A participant × wave table of seen flags is summed per participant: linear, with no
+    grouping of a million IDs (grouped instead when there are many waves, as repeat
+    occasions make).
+
+    Examples
+    --------
+    >>> waves_per_participant(np.array([0, 0, 1, -1]), 2, np.array([0, 1, 1, 0]), 2).tolist()
+    [2, 1, 0]
+    """
     width = max(n_wave, 1)
-    if n_pid * width > 8 * len(pid) + 1024:  # many waves (repeat occasions): group instead
-        frame = pd.DataFrame({"id": pid, "wave": pd.Series(wave).where(wave >= 0)})
-        counts = frame.groupby("id", sort=False)["wave"].transform("nunique").to_numpy()
-        return (counts == 1) & (pid >= 0)
-    seen = np.zeros(n_pid * width, dtype=bool)
     known = (pid >= 0) & (wave >= 0)
+    if n_pid * width > 8 * len(pid) + 1024:
+        keys = np.unique(pid[known] * width + wave[known])
+        return np.append(np.bincount(keys // width, minlength=n_pid), 0)
+    seen = np.zeros(n_pid * width, dtype=bool)
     seen[(pid[known] * width + wave[known])] = True
-    n_waves = seen.reshape(n_pid, width).sum(axis=1, dtype=np.int64)
-    return np.append(n_waves, 0)[pid] == 1  # code −1 (no ID) reads the appended 0
+    return np.append(seen.reshape(n_pid, width).sum(axis=1, dtype=np.int64), 0)
 
 
 def _wide_codes(values: pd.Series) -> tuple[np.ndarray, int]:

@@ -57,6 +57,7 @@ def source_rows(
     carry: Sequence[str],
     casefold_ids: bool,
     id_key: bytes | None,
+    ignore_id_zeros: bool = False,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], str], pd.DataFrame]:
     data = table.frame
     # A reader that knows the record-ID field (REDCap's dictionary) and the event column
@@ -98,7 +99,7 @@ def source_rows(
             np.char.add(f"{table.source}#", table.row_numbers.astype(str)), dtype=object
         )
     else:
-        ids = id_strings(data[id_column], casefold_ids)
+        ids = id_strings(data[id_column], casefold_ids, ignore_zeros=ignore_id_zeros)
     if id_column is not None and id_column in table.pii_columns and id_key is None:
         reason = table.metadata.get("pii_reasons", {}).get(id_column, "personal data")
         raise InputError(

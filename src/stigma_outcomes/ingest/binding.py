@@ -123,10 +123,17 @@ def detect_instruments(table: RawTable, registry: Registry) -> list[str]:
     return found
 
 
-def id_strings(values: pd.Series, casefold: bool = False) -> pd.Series:
+def id_strings(values: pd.Series, casefold: bool = False, ignore_zeros: bool = False) -> pd.Series:
     """IDs and wave names as trimmed text (vectorised); blanks become missing.
 
     Whole numbers typed as floats (``101.0``, as spreadsheets store them) become ``"101"``.
+    With ``ignore_zeros``, all-digit IDs lose their leading zeros (``"007"`` → ``"7"``), as
+    a spreadsheet's number would.
+
+    Examples
+    --------
+    >>> id_strings(pd.Series(["007", " A7 ", "000"]), ignore_zeros=True).tolist()
+    ['7', 'A7', '0']
     """
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         numbers = values.astype(float)
@@ -142,7 +149,19 @@ def id_strings(values: pd.Series, casefold: bool = False) -> pd.Series:
     text = text.where(text.notna() & (text != ""), None)
     if casefold:
         text = _casefold(text)
+    if ignore_zeros:
+        text = without_leading_zeros(text)
     return text.reset_index(drop=True)
+
+
+def without_leading_zeros(text: pd.Series) -> pd.Series:
+    """All-digit texts without their leading zeros (``"007"`` → ``"7"``, ``"000"`` →
+    ``"0"``); other texts as they are."""
+    digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    if not digits.any():
+        return text
+    stripped = text.str.lstrip("0").mask(lambda t: t == "", "0")
+    return text.mask(digits, stripped)
 
 
 def _casefold(text: pd.Series) -> pd.Series:

@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..instruments.registry import Registry
 from ..instruments.schema import Instrument
 from ._duplicates import _apply_duplicates, _single_wave_participants
+from ._id_zeros import check_zeros_kept
 from ._source_rows import check_rows_left, source_rows
 from ._stacking import _stack
 from .binding import bind_items, detect_instruments, resolve_instruments
@@ -203,6 +204,7 @@ def load_responses(
             list(s.carry),
             s.casefold_ids,
             id_key,
+            s.ignore_id_zeros,
         )
         frames.append(part)
         ledgers.append(part_ledger)
@@ -210,6 +212,8 @@ def load_responses(
         if table.pii_columns:
             pii[table.source] = list(table.pii_columns)
     frame = _stack(frames)
+    if not s.ignore_id_zeros:
+        check_zeros_kept(frame)
     frame, dup_ledger = _apply_duplicates(frame, resolved, s.duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))

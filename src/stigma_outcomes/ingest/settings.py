@@ -75,6 +75,7 @@ class LoadSettings(BaseModel):
         DuplicatePolicy.keep_last_complete, description=DESCRIPTIONS["duplicates"]
     )
     casefold_ids: bool = Field(False, description=DESCRIPTIONS["casefold_ids"])
+    ignore_id_zeros: bool = Field(False, description=DESCRIPTIONS["ignore_id_zeros"])
     flavor: str | None = Field(None, description=DESCRIPTIONS["flavor"])
     unlinked: bool | None = Field(None, description=DESCRIPTIONS["unlinked"])
     sheet: str | int | None = Field(None, description=DESCRIPTIONS["sheet"])
