@@ -260,9 +260,7 @@ def _import_id(cell: str) -> dict:
                 # A backslash in a damaged cell ('\I') is a warning about Python source
                 # (SyntaxWarning from 3.12): no concern of the user's.
                 warnings.simplefilter("ignore", (DeprecationWarning, SyntaxWarning))
-                value = (
-                    ast.literal_eval(cell) if isinstance(cell, str) and cell[:1] == "{" else {}
-                )
+                value = ast.literal_eval(cell) if isinstance(cell, str) and cell[:1] == "{" else {}
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return {}
     return value if isinstance(value, dict) else {}
