@@ -374,3 +374,36 @@ def test_a_file_holding_its_waves_side_by_side_is_sent_to_the_command_line(
     (doubt,) = [d for d in wb.doubts if "ucla3" in d]
     assert doubt.startswith("wide.csv: ucla3 has a block per wave in this file (pre, post)")
     assert "stigma-outcomes init" in doubt
+
+
+def test_ids_that_lost_their_zeros_are_paired_from_the_design_step(tmp_path: Path) -> None:
+    """A pre export saved from a spreadsheet holds 1 where the post export holds 001: the run
+    stops at the Design step, whose checkbox pairs them."""
+    codes = [f"{i:03d}" for i in range(1, 21)]
+    rng = np.random.default_rng(5)
+    labels = np.array(["Hardly ever", "Some of the time", "Often"])
+    for name, ids in (("pre.xlsx", [int(c) for c in codes]), ("post.csv", codes)):
+        frame = pd.DataFrame(
+            {"participant_id": ids, **{f"ucla3_{k}": labels[rng.integers(0, 3, 20)]
+                                        for k in (1, 2, 3)}}
+        )  # fmt: skip
+        if name.endswith(".xlsx"):
+            frame.to_excel(tmp_path / name, index=False)
+        else:
+            frame.to_csv(tmp_path / name, index=False)
+    wb = Workbench(tmp_path / "project")
+    for name in ("pre.xlsx", "post.csv"):
+        wb.add_export(name, tmp_path / name)
+    wb.recognise()
+    for export, wave in zip(wb.exports, ("pre", "post"), strict=True):
+        export.wave = wave
+    for block in wb.blocks:
+        block.confirmed = True
+    wb.design.pre, wb.design.post = "pre", "post"
+    with pytest.raises(InputError, match="only when leading zeros are ignored") as err:
+        wb.run()
+    assert step_for_error(err.value) == "design"
+    wb.design.ignore_id_zeros = True
+    assert wb.evaluation()["ignore_id_zeros"] is True
+    outcome = wb.run()
+    assert outcome.summary is not None and (outcome.out_dir / "results.json").exists()

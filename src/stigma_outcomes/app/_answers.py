@@ -48,6 +48,7 @@ class Design:
     id_col: str = ""
     unlinked: bool = False
     duplicates: str = "keep-last-complete"
+    ignore_id_zeros: bool = False  # IDs that differ only in leading zeros are one person
     planning: bool = False  # the report's optional "Planning the next cohort" section
     planning_power: float = 0.8
     planning_alpha: float = 0.05

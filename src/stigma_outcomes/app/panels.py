@@ -215,6 +215,12 @@ def design_controls(wb: Any) -> Any:
             selected=d.duplicates,
         ),
         ui.input_checkbox(
+            "ignore_id_zeros",
+            "IDs that differ only in leading zeros (007, 7) are one person: a spreadsheet "
+            "dropped the zeros",
+            d.ignore_id_zeros,
+        ),
+        ui.input_checkbox(
             "unlinked",
             "Anonymous surveys: answers cannot be linked across waves",
             d.unlinked,

@@ -108,6 +108,8 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
         evaluation["covariates"] = list(d.covariates)
     if d.unlinked:
         evaluation["unlinked"] = True
+    if d.ignore_id_zeros:
+        evaluation["ignore_id_zeros"] = True
     evaluation["waves"] = {"pre": d.pre, "post": d.post}
     if d.followup:
         evaluation["waves"]["followup"] = list(d.followup)

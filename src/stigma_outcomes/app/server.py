@@ -72,6 +72,7 @@ def make_server(private: Path, max_upload: int) -> Any:
                 d.id_col = value("id_col", d.id_col) or NONE
                 d.unlinked = bool(value("unlinked", d.unlinked))
                 d.duplicates = value("duplicates", d.duplicates)
+                d.ignore_id_zeros = bool(value("ignore_id_zeros", d.ignore_id_zeros))
                 d.planning = bool(value("planning", d.planning))
                 d.planning_power = _number(value("planning_power"), d.planning_power)
                 d.planning_alpha = _number(value("planning_alpha"), d.planning_alpha)
