@@ -377,8 +377,9 @@ def test_a_file_holding_its_waves_side_by_side_is_sent_to_the_command_line(
 
 
 def test_ids_that_lost_their_zeros_are_paired_from_the_design_step(tmp_path: Path) -> None:
-    """A pre export saved from a spreadsheet holds 1 where the post export holds 001: the run
-    stops at the Design step, whose checkbox pairs them."""
+    """A pre export saved from a spreadsheet holds 1 where the post export holds 001: the
+    Design step's checkbox comes ticked, with the reason among the doubts; unticked, the run
+    stops and leads back to that step."""
     codes = [f"{i:03d}" for i in range(1, 21)]
     rng = np.random.default_rng(5)
     labels = np.array(["Hardly ever", "Some of the time", "Often"])
@@ -400,6 +401,9 @@ def test_ids_that_lost_their_zeros_are_paired_from_the_design_step(tmp_path: Pat
     for block in wb.blocks:
         block.confirmed = True
     wb.design.pre, wb.design.post = "pre", "post"
+    assert wb.design.ignore_id_zeros is True
+    assert any("only when leading zeros are ignored" in d for d in wb.doubts)
+    wb.design.ignore_id_zeros = False
     with pytest.raises(InputError, match="only when leading zeros are ignored") as err:
         wb.run()
     assert step_for_error(err.value) == "design"

@@ -385,3 +385,35 @@ def test_a_file_holding_its_waves_side_by_side_runs_as_init_writes_it(runner, tm
     codes = {"Hardly ever": 1, "Some of the time": 2, "Often": 3}
     sums = expected.apply(lambda c: c.map(codes)).sum(axis=1)
     assert pre.to_dict() == {k.casefold(): v for k, v in sums.items()}  # IDs casefolded by run
+
+
+def test_ids_that_lost_their_zeros_are_said_and_paired_in_the_draft(runner, tmp_path) -> None:
+    """pre.xlsx saved from a spreadsheet (1, 2, …), post.csv as typed (001, 002, …): init
+    says why nobody would pair, drafts ignore_id_zeros, and `run` pairs all 20."""
+    import numpy as np
+    import pandas as pd
+
+    from stigma_outcomes.pipeline import run_evaluation
+
+    codes = [f"{i:03d}" for i in range(1, 21)]
+    rng = np.random.default_rng(6)
+    for name, ids in (("pre.xlsx", [int(c) for c in codes]), ("post.csv", codes)):
+        frame = pd.DataFrame(
+            {"participant_id": ids, **{f"ucla3_{k}": rng.integers(1, 4, 20) for k in (1, 2, 3)}}
+        )
+        if name.endswith(".xlsx"):
+            frame.to_excel(tmp_path / name, index=False)
+        else:
+            frame.to_csv(tmp_path / name, index=False)
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app, ["init", str(tmp_path / "pre.xlsx"), str(tmp_path / "post.csv"),
+              "--write-evaluation", str(evaluation)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "? 20 participant(s) are paired across waves only when leading zeros" in result.output
+    written = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
+    assert written["ignore_id_zeros"] is True
+    run_evaluation(evaluation, out_dir=tmp_path / "out")
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert [r["n_pairs"] for r in results["paired"]] == [20]

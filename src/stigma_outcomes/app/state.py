@@ -168,6 +168,8 @@ class Workbench:
             if not export.wave:
                 export.wave = found.wave or ""
         self.blocks = blocks_from(proposal.files, self.blocks)
+        if proposal.id_zeros:
+            self.design.ignore_id_zeros = True  # said among the doubts; the user may untick it
         self.doubts = [
             *proposal.ambiguities,
             *range_doubts(proposal.files),

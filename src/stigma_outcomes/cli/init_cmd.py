@@ -260,6 +260,8 @@ def draft_evaluation(
         # then follow-ups; the file states it so a reader can correct the order.
         later = {"followup": list(in_columns[2:])} if in_columns[2:] else {}
         fields["waves"] = Waves(pre=in_columns[0], post=in_columns[1], **later)
+    if proposal.id_zeros:
+        fields["ignore_id_zeros"] = True
     return Evaluation(
         title="Programme outcome report",
         data=data,

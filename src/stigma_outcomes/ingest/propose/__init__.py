@@ -44,7 +44,7 @@ from ..table import RawTable
 from ._emit import mapping_model
 from ._fit import RANGE_ONLY
 from ._found import Candidate, FileProposal
-from ._guess import pick_id, pick_wave
+from ._guess import ids_lost_zeros, pick_id, pick_wave
 from ._matching import checkbox_columns, describe, match_instruments
 from ._waves import hint
 
@@ -68,6 +68,9 @@ class Proposal:
 
     files: list[FileProposal]
     column_mapping: ColumnMapping
+    id_zeros: str | None = None
+    """Why the IDs pair across the exports only once leading zeros are ignored (then the
+    evaluation file ``init`` drafts sets ``ignore_id_zeros``), or ``None``."""
 
     @property
     def mapping(self) -> dict[str, Any]:
@@ -84,7 +87,8 @@ class Proposal:
     @property
     def ambiguities(self) -> list[str]:
         """Every open question, prefixed with its file."""
-        return [f"{f.source}: {a}" for f in self.files for a in f.ambiguities]
+        zeros = [f"{self.id_zeros}; drafted ignore_id_zeros: true"] if self.id_zeros else []
+        return [*(f"{f.source}: {a}" for f in self.files for a in f.ambiguities), *zeros]
 
     def lines(self) -> list[str]:
         """A terminal report: flavour, ID, wave, matches with reasons, personal data, doubts."""
@@ -126,6 +130,8 @@ class Proposal:
             out.extend(f"  note: {note}" for note in f.notes)
             for doubt in f.ambiguities:
                 out.append(f"  ? {doubt}")
+        if self.id_zeros:
+            out.append(f"? {self.id_zeros}; an evaluation file drafted here pairs them")
         return out
 
 
@@ -163,7 +169,9 @@ def propose(
     instruments = _as_instruments(instruments)
     files = [_one_file(t, instruments, named, i, len(tables)) for i, t in enumerate(tables)]
     _side_by_side(files)
-    return Proposal(files=files, column_mapping=mapping_model(files))
+    return Proposal(
+        files=files, column_mapping=mapping_model(files), id_zeros=ids_lost_zeros(tables, files)
+    )
 
 
 def _side_by_side(files: list[FileProposal]) -> None:

@@ -1,4 +1,5 @@
-"""Guessing each export's participant-ID column and its wave (or wave column)."""
+"""Guessing each export's participant-ID column and its wave (or wave column), and whether
+the IDs pair across the exports only once leading zeros are ignored."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...errors import InputError
+from .._id_zeros import check_zeros_kept
+from ..binding import id_strings
 from ..conventions import ID_CANDIDATES, WAVE_WORDS
 from ..flavors import flavor_named
 from ..table import RawTable
@@ -115,3 +119,41 @@ def pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -
     result.wave_reason = "not in the file name; placeholder"
     if n_files > 1:
         result.ambiguities.append(f"wave of this file unknown; named it '{result.wave}'")
+
+
+def ids_lost_zeros(tables: list[RawTable], files: list[FileProposal]) -> str | None:
+    """Why the IDs pair across the waves only once leading zeros are ignored (``score``
+    would refuse them; ``ignore_id_zeros`` pairs them), or ``None``: the same check, on the
+    ID and wave columns ``init`` found.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tables = [RawTable(frame=pd.DataFrame({"id": ids}), source=name, row_numbers=np.arange(2))
+    ...           for ids, name in ((["7", "8"], "pre.xlsx"), (["007", "008"], "post.csv"))]
+    >>> files = [FileProposal(source=t.source, flavor="plain", flavor_reason="", id_col="id",
+    ...                       wave=wave) for t, wave in zip(tables, ("pre", "post"))]
+    >>> ids_lost_zeros(tables, files).split(":")[0]
+    "2 participant(s) are paired across waves only when leading zeros are ignored, e.g. '7' at \
+pre and '007' at post"
+    """
+    parts = []
+    for table, found in zip(tables, files, strict=True):
+        frame = table.frame
+        if found.id_col not in frame.columns:
+            continue
+        if found.wave_col in frame.columns:
+            waves = id_strings(frame[found.wave_col])
+        elif found.wave:
+            waves = pd.Series(found.wave, index=range(len(frame)))
+        else:
+            continue
+        ids = id_strings(frame[found.id_col])
+        parts.append(pd.DataFrame({"participant_id": ids, "wave": waves, "_file": found.source}))
+    if not parts:
+        return None
+    try:
+        check_zeros_kept(pd.concat(parts, ignore_index=True).dropna())
+    except InputError as error:
+        return error.what
+    return None
