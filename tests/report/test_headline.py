@@ -135,3 +135,34 @@ def test_a_change_nobody_answered_at_both_waves_is_never_no_clear_change() -> No
     assert said in text
     assert "among 0 participants" not in text
     assert "GAD-7) showed no clear change" not in text
+
+
+def test_a_questionnaire_not_asked_at_the_later_wave_is_said_so() -> None:
+    """The scores hold no GAD-7 row at 'post' (scoring's not_administered): page 1, the
+    bottom line and the outcome section say it was not asked, not that too few answered."""
+    import pandas as pd
+
+    empty = paired_record("gad7", "total", None, 0, 0.0, 0.0, -1, 0.5, 0, 0)
+    for name in ("pre_mean", "post_mean", "mean_change", "mean_change_ci_low",
+                 "mean_change_ci_high", "p_t", "p_t_holm", "t", "df"):  # fmt: skip
+        empty[name] = None
+    lonely = paired_record("ucla3", "total", None, 90, 6.8, 5.9, -1, 0.001, 20, 5)
+    people = [f"p{i}" for i in range(90)]
+    scores = pd.concat(
+        [
+            pd.DataFrame({"participant_id": people, "wave": wave, "instrument": inst,
+                          "scale": "total", "score": 5.0, "status": "ok"})  # fmt: skip
+            for inst, wave in (("ucla3", "pre"), ("ucla3", "post"), ("gad7", "pre"))
+        ],
+        ignore_index=True,
+    )
+    results = {"meta": {}, "paired": [lonely, empty]}
+    model = build_report(results, scores)
+    assert _rows(model)["Anxiety severity (GAD-7)"][3] == "Not asked at both surveys"
+    bullets = " ".join(model.summary.bullets)
+    assert "Anxiety severity (GAD-7): not asked at the post survey, so no change is known." in (
+        bullets
+    )
+    text = render_markdown(model)
+    assert "Anxiety severity (GAD-7): not assessed, because it was not asked at the post" in text
+    assert "not_asked_at" not in results["paired"][1]  # the caller's results are left alone

@@ -84,6 +84,47 @@ def no_pairs(record: dict[str, Any]) -> bool:
     return is_number(n) and float(n) == 0
 
 
+def mark_not_asked(data: dict[str, Any], scores: Any) -> dict[str, Any]:
+    """The results with each paired record that rests on nobody because its instrument has no
+    score at one of its waves (not asked there: scoring's ``not_administered``) marked
+    ``not_asked_at`` that wave, in copies; the caller's results are left alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"instrument": ["a", "b", "a"], "wave": ["pre", "pre", "mid"]})
+    >>> data = {"paired": [{"instrument": "b", "from_wave": "pre", "to_wave": "mid",
+    ...                     "n_pairs": 0}]}
+    >>> marked = mark_not_asked(data, scores)["paired"][0]
+    >>> marked["not_asked_at"], "not_asked_at" in data["paired"][0]
+    ('mid', False)
+    """
+    paired = data.get("paired") or []
+    if scores is None or not len(scores) or not any(no_pairs(r) for r in paired):
+        return data
+    import numpy as np
+
+    from ..ingest._stacking import category_codes
+
+    which, instruments = category_codes(scores["instrument"])
+    when, waves = category_codes(scores["wave"])
+    seen = np.zeros((len(instruments), len(waves)), dtype=bool)
+    coded = (which >= 0) & (when >= 0)
+    seen[which[coded], when[coded]] = True
+    row = {str(i): k for k, i in enumerate(instruments)}
+    column = {str(w): k for k, w in enumerate(waves)}
+    marked = []
+    for rec in paired:
+        i = row.get(str(rec.get("instrument")))
+        at = [
+            w
+            for w in (rec.get("from_wave"), rec.get("to_wave"))
+            if i is not None and str(w) in column and not seen[i, column[str(w)]]
+        ]
+        marked.append({**rec, "not_asked_at": str(at[0])} if at and no_pairs(rec) else rec)
+    return {**data, "paired": marked}
+
+
 def verdict(record: dict[str, Any], alpha: float = ALPHA) -> Verdict:
     """Improved, worsened or no clear change, from the adjusted test and the scale direction.
 

@@ -156,6 +156,9 @@ def bottom_line(h: Headline, rows: list[ShareRow], d: Disclosure, alpha: float =
             )
         elif result == "too few":
             text = f"{name}: too few people answered both surveys to say whether it changed."
+        elif result == "not asked":
+            assert rec is not None
+            text = f"{name}: not asked at the {rec['not_asked_at']} survey, so no change is known."
         else:
             return f"{name}: not shown, because too few people answered both surveys."
     return text + _share_words(rows, h, d) + followup_words(h, d, alpha)
@@ -180,7 +183,9 @@ def followup_words(h: Headline, d: Disclosure, alpha: float = ALPHA) -> str:
     for fu in h.followups:
         wave = fu.waves[1]
         now = _fu_result(h, fu, d, alpha)
-        if now in ("not shown", "too few"):
+        if now == "not asked":
+            out.append(f" It was not asked at the {wave} survey.")
+        elif now in ("not shown", "too few"):
             out.append(f" At the {wave} survey too few people answered to say whether it lasted.")
         elif main == "better" and now == "better":
             out.append(
@@ -195,7 +200,7 @@ def followup_words(h: Headline, d: Disclosure, alpha: float = ALPHA) -> str:
             out.append(f" By the {wave} survey it was clearly better than at the start.")
         elif now == "worse":
             out.append(f" By the {wave} survey it was clearly worse than at the start.")
-        elif main in ("not shown", "too few"):
+        elif main in ("not shown", "too few", "not asked"):
             out.append(f" At the {wave} survey there was no clear change from the start.")
         else:
             out.append(f" At the {wave} survey there was still no clear change from the start.")
@@ -242,6 +247,9 @@ def main_message(heads: list[Headline], d: Disclosure, alpha: float = ALPHA) -> 
     hidden = groups.get("not shown", []) + groups.get("too few", [])
     if hidden:
         parts.append(f"too few people to say for {listed(hidden)}")
+    if unasked := groups.get("not asked"):
+        was = "was" if len(unasked) == 1 else "were"
+        parts.append(f"{listed(unasked)} {was} not asked at both surveys")
     if not parts:
         return None
     text = "; ".join(parts)

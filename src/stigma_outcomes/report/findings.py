@@ -139,13 +139,10 @@ def paired_finding(
             f"{info.label}{' in one group' if group else ''}: not shown, {why}.",
         )
     if no_pairs(record):
-        return Finding(
-            info.instrument,
-            info.scale,
-            info.label,
-            "not shown",
-            f"{info.label}{who}: not assessed, because no one answered it at both surveys.",
-        )
+        at = record.get("not_asked_at")
+        why = f"it was not asked at the {at} survey" if at else "no one answered it at both surveys"
+        sentence = f"{info.label}{who}: not assessed, because {why}."
+        return Finding(info.instrument, info.scale, info.label, "not shown", sentence)
     dec = decimals_for_range(info.range_low, info.range_high)
     pre, post = num(record.get("pre_mean"), dec), num(record.get("post_mean"), dec)
     change = num(record.get("mean_change"), dec, signed=True)

@@ -147,6 +147,8 @@ def within_result(rec: dict[str, Any] | None, d: Disclosure, alpha: float = ALPH
     if not stats_shown(rec, d):
         return "not shown"
     assert rec is not None
+    if rec.get("not_asked_at"):
+        return "not asked"
     if rec.get("too_few_to_interpret") or no_pairs(rec):
         return "too few"
     word = verdict(rec, alpha)
@@ -188,6 +190,7 @@ RESULT_WORDS = {
     "worse": "Worse",
     "no clear difference": "No clear change",
     "too few": "Too few people to say",
+    "not asked": "Not asked at both surveys",
     "not shown": "Not shown (privacy)",
 }
 
@@ -270,7 +273,7 @@ def followup_cell(h: Headline, d: Disclosure, alpha: float) -> str:
     rec = fu.whole
     n_key = f"{record_key('paired', rec)}|n_pairs" if rec else ""
     result = within_result(rec, d, alpha)
-    if result in ("not shown", "too few") or rec is None:
+    if result in ("not shown", "too few", "not asked") or rec is None:
         return RESULT_WORDS[result]
     low, high = rec.get("mean_change_ci_low"), rec.get("mean_change_ci_high")
     return (

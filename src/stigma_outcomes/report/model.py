@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..comparison.records.meta import run_settings
 from ._score_keys import ScoreKeys
+from ._verdicts import mark_not_asked
 from .asks import ask_sections, register_asks
 from .change import register_changes
 from .content import (
@@ -187,7 +188,7 @@ def build_report(
     # Definitions are looked up once per build, never carried over from an earlier one.
     defs = Definitions(registry)
     settings = settings or ReportSettings()
-    data = _as_dict(results)
+    data = mark_not_asked(_as_dict(results), scores)
     d = Disclosure(settings.min_cell)
     _register(data, d)
     register_sites(data, d)
