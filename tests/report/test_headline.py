@@ -150,8 +150,16 @@ def test_a_questionnaire_not_asked_at_the_later_wave_is_said_so() -> None:
     people = [f"p{i}" for i in range(90)]
     scores = pd.concat(
         [
-            pd.DataFrame({"participant_id": people, "wave": wave, "instrument": inst,
-                          "scale": "total", "score": 5.0, "status": "ok"})  # fmt: skip
+            pd.DataFrame(
+                {
+                    "participant_id": people,
+                    "wave": wave,
+                    "instrument": inst,
+                    "scale": "total",
+                    "score": 5.0,
+                    "status": "ok",
+                }
+            )
             for inst, wave in (("ucla3", "pre"), ("ucla3", "post"), ("gad7", "pre"))
         ],
         ignore_index=True,
