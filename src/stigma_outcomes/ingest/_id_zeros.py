@@ -37,14 +37,14 @@ def check_zeros_kept(frame: pd.DataFrame) -> None:
     2 participant(s) are paired across waves only when leading zeros are ignored, e.g. \
 '7' at pre and '007' at post
     """
-    pid, n_pid = _wide_codes(frame["participant_id"])
+    pid, coded = category_codes(frame["participant_id"])
+    pid, n_pid = pid.astype(np.int64), len(coded)
     wave, n_wave = _wide_codes(frame["wave"])
     if n_wave < 2 or n_pid == 0:
         return
     linked = int((waves_per_participant(pid, n_pid, wave, n_wave)[:-1] >= 2).sum())
     if 2 * linked >= n_pid:
         return
-    _, coded = category_codes(frame["participant_id"])
     texts = pd.Series(np.asarray(coded, dtype=object)).astype("str")
     folded = without_leading_zeros(texts)
     changed = (folded != texts).to_numpy()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..ingest._stacking import category_codes
 from ..ingest.responses import ItemResponses, load_responses
 from ..ingest.settings import LoadSettings
 from ..ingest.table import ABSENT_PREFIX, ledger_frame
@@ -214,7 +215,7 @@ def _not_asked(frame: pd.DataFrame, scored: InstrumentScores) -> np.ndarray | No
     """
     if len(frame) == 0 or "wave" not in frame.columns:
         return None
-    codes, waves = pd.factorize(frame["wave"])
+    codes, waves = category_codes(frame["wave"])  # a categorical's own codes, unhashed
     if len(waves) < 2:
         return None
     answered = np.zeros(len(frame), dtype=bool)

@@ -45,7 +45,7 @@ from ._emit import mapping_model
 from ._fit import RANGE_ONLY
 from ._found import Candidate, FileProposal
 from ._guess import ids_lost_zeros, pick_id, pick_wave
-from ._matching import checkbox_columns, describe, match_instruments
+from ._matching import checkbox_columns, describe, equally_good, match_instruments
 from ._waves import hint
 
 if TYPE_CHECKING:
@@ -183,11 +183,7 @@ def _side_by_side(files: list[FileProposal]) -> None:
             continue
         if len(files) > 1 or len({tuple(blocks) for blocks in f.by_wave.values()}) > 1:
             for inst, blocks in f.by_wave.items():
-                shown = "; ".join(describe(c) for c in blocks.values())
-                f.ambiguities.append(
-                    f"{inst}: {len(blocks)} equally good matches ({shown}); choose one in the "
-                    f"mapping{hint([c.pattern or '' for c in blocks.values()])}"
-                )
+                f.ambiguities.append(equally_good(inst, list(blocks.values()), hint(list(blocks))))
             f.by_wave = {}
             continue
         first = f.side_by_side[0]

@@ -52,5 +52,4 @@ class FileProposal:
     @property
     def side_by_side(self) -> list[str]:
         """The waves this file holds side by side, in order (empty when it holds one)."""
-        waves = [w for blocks in self.by_wave.values() for w in blocks]
-        return sorted(dict.fromkeys(waves), key=waves.index)
+        return list(dict.fromkeys(w for blocks in self.by_wave.values() for w in blocks))

@@ -209,6 +209,16 @@ def _describe_block(columns: dict[str, str], pattern: str | None) -> str:
     return pattern or f"{cols[0]} … {cols[-1]}"
 
 
+def equally_good(instrument_id: str, blocks: list[Candidate], waves: str) -> str:
+    """The open question of several evidence-backed blocks of one instrument (``waves``:
+    :func:`._waves.hint` of them)."""
+    shown = "; ".join(describe(c) for c in blocks[:4])
+    return (
+        f"{instrument_id}: {len(blocks)} equally good matches ({shown}); choose one in the "
+        f"mapping{waves}"
+    )
+
+
 def match_instruments(
     result: FileProposal,
     table: RawTable,
@@ -241,21 +251,17 @@ def match_instruments(
         pool = backed or options
         best = min(c.rank for c in pool)
         top = [c for c in pool if c.rank == best]
-        waves = hint([c.pattern or "" for c in top]) if len(top) > 1 else ""
-        found_waves = side_by_side_waves([c.pattern or "" for c in top]) if backed else None
-        if found_waves is not None:
+        found_waves = side_by_side_waves([c.pattern or "" for c in top])
+        if backed and found_waves is not None:
             # One block per wave, each backed by evidence: the waves side by side. Drafted as
             # the waves' own mapping sections (when this is the only export; see propose).
             result.by_wave[instrument.id] = {
                 found_waves[i]: top[i] for i in in_time_order(found_waves)
             }
             continue
+        waves = hint(found_waves)
         if backed and len(top) > 1:
-            blocks = "; ".join(describe(c) for c in top[:4])
-            result.ambiguities.append(
-                f"{instrument.id}: {len(top)} equally good matches ({blocks}); choose one in "
-                f"the mapping{waves}"
-            )
+            result.ambiguities.append(equally_good(instrument.id, top, waves))
             continue
         if backed:
             chosen[instrument.id] = top[0]

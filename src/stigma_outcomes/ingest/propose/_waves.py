@@ -72,9 +72,9 @@ def in_time_order(waves: list[str]) -> list[int]:
     return sorted(range(len(waves)), key=when)
 
 
-def hint(patterns: list[str]) -> str:
-    """What to say of blocks that differ by a wave (empty when they do not)."""
-    waves = side_by_side_waves(patterns)
+def hint(waves: list[str] | None) -> str:
+    """What to say of blocks that differ by these waves (:func:`side_by_side_waves`; empty
+    for ``None``)."""
     if waves is None:
         return ""
     return (
