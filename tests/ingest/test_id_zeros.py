@@ -87,3 +87,29 @@ def test_the_evaluation_file_names_the_setting(tmp_path: Path) -> None:
          "instruments": ["ucla3"], "ignore_id_zeros": True}
     )  # fmt: skip
     assert evaluation.load_settings().ignore_id_zeros is True
+
+
+def test_ids_replaced_by_pseudonyms_are_checked_as_read(tmp_path: Path) -> None:
+    """Pseudonyms of '1' and '001' are unrelated, so the check reads the IDs as they were
+    read; the error then shows none of them, and no ID as read leaves ingest."""
+    files = _waves(tmp_path, [int(c) for c in CODES], CODES)
+    key = bytes(range(32))
+    with pytest.raises(InputError) as caught:
+        load_responses([str(f) for f in files], ["ucla3"], wave=["pre", "post"], id_key=key)
+    assert caught.value.what.startswith(
+        "20 participant(s) are paired across waves only when leading zeros are ignored: "
+    )
+    assert "'001'" not in str(caught.value) and "'1'" not in str(caught.value)
+    responses = load_responses(
+        [str(f) for f in files], ["ucla3"], wave=["pre", "post"], id_key=key,
+        ignore_id_zeros=True,
+    )  # fmt: skip
+    assert list(responses.frame.columns[:2]) == ["participant_id", "wave"]
+    assert not any(c.startswith("_ids") for c in responses.frame.columns)
+    assert responses.frame["participant_id"].nunique() == 20
+    assert "unmatched_participant" not in set(responses.ledger["problem"])
+    # most pair already: nothing refused, and the IDs as read are gone from the rows
+    mixed = _waves(tmp_path, [*CODES[:15], *(int(c) for c in CODES[15:])], CODES)
+    kept = load_responses([str(f) for f in mixed], ["ucla3"], wave=["pre", "post"], id_key=key)
+    assert not any(c.startswith("_ids") for c in kept.frame.columns)
+    assert not set(kept.frame["participant_id"].astype(str)) & {*CODES, "16"}

@@ -17,13 +17,20 @@ from ._duplicates import _wide_codes, waves_per_participant
 from ._stacking import category_codes
 from .binding import without_leading_zeros
 
+IDS_AS_READ = "_ids_as_read"
+"""A column of the stacked rows that holds each row's ID as read when the IDs were replaced
+by keyed pseudonyms: the check of lost zeros reads it (pseudonyms of ``7`` and ``007`` are
+unrelated), and :func:`check_zeros_kept` removes it, so it never leaves ingest."""
 
-def check_zeros_kept(frame: pd.DataFrame) -> None:
-    """Refuse waves whose participants pair only when leading zeros are ignored.
+
+def check_zeros_kept(frame: pd.DataFrame) -> pd.DataFrame:
+    """Refuse waves whose participants pair only when leading zeros are ignored; return the
+    frame without the IDs as read (:data:`IDS_AS_READ`), if it had them.
 
     Nothing is checked when most participants are seen at two waves or more (the usual
     case costs one pass over the ID and wave codes), nor when ignoring the zeros would make
-    two IDs of one wave one (then they are different people).
+    two IDs of one wave one (then they are different people). IDs replaced by pseudonyms
+    are checked as they were read, and the error then shows none of them.
 
     Examples
     --------
@@ -37,7 +44,15 @@ def check_zeros_kept(frame: pd.DataFrame) -> None:
     2 participant(s) are paired across waves only when leading zeros are ignored, e.g. \
 '7' at pre and '007' at post
     """
-    pid, coded = category_codes(frame["participant_id"])
+    as_read = frame.get(IDS_AS_READ)
+    if as_read is not None:
+        frame = frame.drop(columns=IDS_AS_READ)
+    _check(frame, frame["participant_id"] if as_read is None else as_read, as_read is None)
+    return frame
+
+
+def _check(frame: pd.DataFrame, ids: pd.Series, show: bool) -> None:
+    pid, coded = category_codes(ids)
     pid, n_pid = pid.astype(np.int64), len(coded)
     wave, n_wave = _wide_codes(frame["wave"])
     if n_wave < 2 or n_pid == 0:
@@ -60,19 +75,20 @@ def check_zeros_kept(frame: pd.DataFrame) -> None:
     gained = int((after >= 2).sum()) - linked
     if gained < max(2, linked):
         return
-    raise _split_by_zeros(frame, pid, merged, after, changed, gained)
+    raise _split_by_zeros(frame, ids if show else None, pid, merged, after, changed, gained)
 
 
 def _split_by_zeros(
     frame: pd.DataFrame,
+    shown: pd.Series | None,
     pid: np.ndarray,
     merged: np.ndarray,
     after: np.ndarray,
     changed: np.ndarray,
     gained: int,
 ) -> InputError:
-    """The error, with one participant's two spellings as the example."""
-    ids = frame["participant_id"].astype(str).to_numpy()
+    """The error, with one participant's two spellings as the example (none when the IDs
+    were to be replaced by pseudonyms: ``shown`` is ``None``)."""
     waves = frame["wave"].astype(str).to_numpy()
     # A participant linked only once the zeros go: one row whose ID lost them, one that kept
     # them (or never had any) at another wave.
@@ -80,7 +96,8 @@ def _split_by_zeros(
     lost = np.flatnonzero(joined & ~changed[np.maximum(pid, 0)])
     kept = np.flatnonzero(joined & changed[np.maximum(pid, 0)])
     example = ""
-    if len(lost) and len(kept):
+    if shown is not None and len(lost) and len(kept):
+        ids = shown.astype(str).to_numpy()
         first = lost[0]
         other = kept[(merged[kept] == merged[first]) & (waves[kept] != waves[first])]
         if len(other):

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, MappingError
 from ..instruments.schema import Instrument
+from ._id_zeros import IDS_AS_READ
 from ._stacking import _constant
 from .binding import bind_items, detect_id_column, find_column, id_strings
 from .conventions import DEFAULT_WAVE, ROW_ID
@@ -108,11 +109,17 @@ def source_rows(
             fix="give a project key (--id-key-file, or the STIGMA_OUTCOMES_ID_KEY environment "
             "variable) so IDs are replaced by pseudonyms, or choose another ID column",
         )
+    keyed_from = None
     if id_key is not None:
         from .pseudonym import pseudonymise
 
+        # The IDs as read go along until the waves' check of lost zeros, which pseudonyms
+        # would hide ('7' and '007' have unrelated ones); load_responses then drops them.
+        keyed_from = None if ignore_id_zeros else ids.reset_index(drop=True)
         ids = pseudonymise(ids, id_key).astype("str").reset_index(drop=True)
     out = pd.DataFrame({"participant_id": ids, "wave": waves})
+    if keyed_from is not None:
+        out[IDS_AS_READ] = keyed_from
     pii = set(table.pii_columns)
     reasons = table.metadata.get("pii_reasons", {})
     for name in carry:

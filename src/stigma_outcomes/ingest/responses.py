@@ -213,7 +213,7 @@ def load_responses(
             pii[table.source] = list(table.pii_columns)
     frame = _stack(frames)
     if not s.ignore_id_zeros:
-        check_zeros_kept(frame)
+        frame = check_zeros_kept(frame)
     frame, dup_ledger = _apply_duplicates(frame, resolved, s.duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))
