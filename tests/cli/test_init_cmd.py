@@ -417,3 +417,44 @@ def test_ids_that_lost_their_zeros_are_said_and_paired_in_the_draft(runner, tmp_
     run_evaluation(evaluation, out_dir=tmp_path / "out")
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert [r["n_pairs"] for r in results["paired"]] == [20]
+
+
+@pytest.mark.parametrize(
+    ("values", "waves", "asks"),
+    [
+        # 'mid' says no place in time: pre and post are compared, mid as a later wave
+        (["pre", "mid", "post"], {"pre": "pre", "post": "post", "followup": ["mid"]}, "'mid'"),
+        # numbered time points in their order, whatever the rows' order
+        (["T2", "T1", "T3"], {"pre": "T1", "post": "T2", "followup": ["T3"]}, None),
+        (["followup", "post", "baseline"],
+         {"pre": "baseline", "post": "post", "followup": ["followup"]}, None),
+        # nothing said: first seen is the baseline, and the file asks
+        (["a", "b"], {"pre": "a", "post": "b"}, "'a', 'b'"),
+    ],
+)  # fmt: skip
+def test_a_long_files_waves_are_placed_by_what_they_say(
+    runner, tmp_path, values: list[str], waves: dict[str, object], asks: str | None
+) -> None:
+    """Before, the waves of a long file went by first appearance: pre, mid, post made mid the
+    post and post a follow-up, and the drafted file asked nothing."""
+    import pandas as pd
+
+    rows = [
+        {"participant_id": f"P{i:02d}", "wave": wave, **{f"ucla3_{k}": 1 + (i + k) % 3
+                                                          for k in (1, 2, 3)}}
+        for wave in values
+        for i in range(12)
+    ]  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "long.csv", index=False)
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app, ["init", str(tmp_path / "long.csv"), "--write-evaluation", str(evaluation)]
+    )
+    assert result.exit_code == 0, result.output
+    text = evaluation.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["waves"] == waves
+    question = [line for line in text.splitlines() if "do not all say when" in line]
+    if asks is None:
+        assert not question
+    else:
+        assert len(question) == 1 and asks in question[0]

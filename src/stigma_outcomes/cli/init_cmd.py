@@ -256,8 +256,8 @@ def draft_evaluation(
     if len(set(waves)) >= 2:
         fields["waves"] = Waves(pre=waves[0], post=waves[1])
     elif in_columns:
-        # Waves from a column (REDCap events): first seen is the baseline, then the post,
-        # then follow-ups; the file states it so a reader can correct the order.
+        # Waves from a column, in the order the proposal compares them (baseline, post,
+        # later waves); where their values did not say so, the file asks.
         later = {"followup": list(in_columns[2:])} if in_columns[2:] else {}
         fields["waves"] = Waves(pre=in_columns[0], post=in_columns[1], **later)
     if proposal.id_zeros:

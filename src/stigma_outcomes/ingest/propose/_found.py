@@ -42,7 +42,8 @@ class FileProposal:
     excluded: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     wave_values: list[str] = field(default_factory=list)
-    """Waves found in the wave column, in order of first appearance."""
+    """Waves found in the wave column, in the order they are compared: the baseline, the
+    post, then later waves (:func:`~._waves.compared_waves`)."""
     possible: dict[str, Candidate] = field(default_factory=dict)
     """Fits by code range alone: shown as "possible, unconfirmed", never written."""
     by_wave: dict[str, dict[str, Candidate]] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from ..conventions import ID_CANDIDATES, WAVE_WORDS
 from ..flavors import flavor_named
 from ..table import RawTable
 from ._found import FileProposal
+from ._waves import compared_waves
 
 _ID_HINT = re.compile(
     r"\b(participant|respondent|client|member|subject|study)((\W+\w+){0,2}?\W+)?"
@@ -107,7 +108,10 @@ def pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -
             # other forms only).
             values = values[table.frame[items].notna().any(axis=1).to_numpy()]
         values = values.dropna().astype(str).str.strip()
-        result.wave_values = [v for v in pd.unique(values) if v][:50]
+        seen = [v for v in pd.unique(values) if v][:50]
+        result.wave_values, question = compared_waves(seen) if len(seen) > 1 else (seen, None)
+        if question:
+            result.ambiguities.append(question)
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
     words = [WAVE_WORDS[w] for w in stem if w in WAVE_WORDS]

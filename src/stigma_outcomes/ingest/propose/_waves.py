@@ -1,5 +1,8 @@
 """Blocks of one instrument that differ only by a wave: a file holding waves side by side.
 
+A long file's wave column is read here too: which of its values is the baseline, which the
+post, and which are later waves (:func:`compared_waves`).
+
 Research files often hold each participant's waves in one row (``Pre_L_1 … Post_L_3``,
 ``BDI1.1 … BDI4.21``). The proposer finds one block per wave, which fit the instrument
 equally well; rather than leave the user to choose one, it says what the blocks look like
@@ -82,3 +85,66 @@ def hint(waves: list[str] | None) -> str:
         "side by side, name it once per wave, each wave's columns in a mapping section of "
         "its own (README, 'Exports as they come')"
     )
+
+
+_NUMBERED = re.compile(r"(?:t|time|wave|w|visit|v)?[ _-]?(\d+)")
+"""A time point named by its number: ``1``, ``T2``, ``time_3``, ``Wave 4``."""
+
+
+def _stage(value: str) -> str | None:
+    """Where a wave column's value says it lies: ``pre``, ``post``, ``followup`` or ``None``
+    (``baseline_arm_1`` → ``pre``; ``mid`` names no place)."""
+    folded = value.strip().casefold()
+    if folded in WAVE_WORDS:
+        return WAVE_WORDS[folded]
+    return next((WAVE_WORDS[w] for w in re.split(r"[^a-z0-9]+", folded) if w in WAVE_WORDS), None)
+
+
+def compared_waves(values: list[str]) -> tuple[list[str], str | None]:
+    """A wave column's values (in order of first appearance) as ``[pre, post, *later]``, and
+    what to ask about that choice (``None`` when every value said its place).
+
+    Numbered time points are taken in their order; otherwise the value that says baseline
+    is the baseline and the one that says post the post; the rest are later waves, each
+    compared with the baseline. Where the values do not say, the order of first appearance
+    decides, and the question says so.
+
+    Examples
+    --------
+    >>> compared_waves(["pre", "mid", "post"])[0]
+    ['pre', 'post', 'mid']
+    >>> compared_waves(["T2", "T1", "T3"])
+    (['T1', 'T2', 'T3'], None)
+    >>> compared_waves(["baseline_arm_1", "post_arm_1", "followup_arm_1"])
+    (['baseline_arm_1', 'post_arm_1', 'followup_arm_1'], None)
+    """
+    numbers = [_NUMBERED.fullmatch(v.strip().casefold()) for v in values]
+    if all(numbers) and len({int(m.group(1)) for m in numbers if m}) == len(values):
+        order = sorted(range(len(values)), key=lambda i: int(numbers[i].group(1)))  # type: ignore[union-attr]
+        return [values[i] for i in order], None
+    stages = [_stage(v) for v in values]
+    rest = list(range(len(values)))
+
+    def first(wanted: set[str | None]) -> int | None:
+        return next((i for i in rest if stages[i] in wanted), None)
+
+    pre = first({"pre"})
+    pre = rest[0] if pre is None else pre
+    rest.remove(pre)
+    post = first({"post"})
+    post = first({None}) if post is None else post
+    post = rest[0] if post is None else post
+    rest.remove(post)
+    unsaid = [values[i] for i in (pre, post, *rest) if stages[i] is None]
+    if stages[pre] == "pre" and stages[post] == "post" and not unsaid:
+        return [values[pre], values[post], *(values[i] for i in rest)], None
+    later = ", ".join(f"'{values[i]}'" for i in rest)
+    as_later = "as a later wave" if len(rest) == 1 else "as later waves, each"
+    question = (
+        f"the wave column's values do not all say when they were asked "
+        f"({', '.join(map(repr, unsaid))}): '{values[pre]}' is taken as the baseline and "
+        f"'{values[post]}' as the post"
+        + (f", {later} {as_later} compared with the baseline" if later else "")
+        + "; correct waves: in the evaluation file if that is not the design"
+    )
+    return [values[pre], values[post], *(values[i] for i in rest)], question
