@@ -292,6 +292,24 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     assert '"follow-up"' in results
 
 
+def test_a_long_files_waves_are_proposed_by_what_they_say(tmp_path: Path) -> None:
+    """pre, mid, post in that order of rows: the Design step proposes pre → post (before,
+    pre → mid), and says that 'mid' named no place in time."""
+    rows = [
+        {"participant_id": f"P{i:02d}", "wave": wave, "ucla3_1": 1 + i % 3, "ucla3_2": 2,
+         "ucla3_3": 1 + (i + 1) % 3}
+        for wave in ("pre", "mid", "post")
+        for i in range(12)
+    ]  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "long.csv", index=False)
+    wb = Workbench(tmp_path / "project")
+    wb.add_export("long.csv", tmp_path / "long.csv")
+    wb.recognise()
+    assert wb.waves() == ["pre", "post", "mid"]
+    assert (wb.design.pre, wb.design.post) == ("pre", "post")
+    assert any("'mid'" in doubt and "later wave" in doubt for doubt in wb.doubts)
+
+
 def test_more_personal_columns_are_kept_out(sample: Workbench) -> None:
     sample.personal = ["UserLanguage"]
     sample.recognise()

@@ -104,8 +104,11 @@ def summarise(table: Any, proposal: Any) -> FileSummary:
     meta = table.metadata
     waves_found: list[str] = []
     if proposal.wave_col and proposal.wave_col in table.frame.columns:
-        values = table.frame[proposal.wave_col].dropna().astype(str).unique()
-        waves_found = list(map(str, values))  # in order of first appearance
+        values = map(str, table.frame[proposal.wave_col].dropna().astype(str).unique())
+        # In the order init compares them (baseline, post, later waves), then any others
+        # in order of first appearance: the Design step proposes the first two.
+        rank = {w: at for at, w in enumerate(proposal.wave_values)}
+        waves_found = sorted(values, key=lambda w: rank.get(w, len(rank)))
     taken = {c for cand in proposal.matches.values() for c in cand.columns.values()}
     skip = taken | set(table.pii_columns) | {proposal.id_col, proposal.wave_col}
     others: dict[str, list[str]] = {}
