@@ -173,4 +173,7 @@ def test_a_questionnaire_not_asked_at_the_later_wave_is_said_so() -> None:
     )
     text = render_markdown(model)
     assert "Anxiety severity (GAD-7): not assessed, because it was not asked at the post" in text
+    # the technical change table says it too, not a row of dashes
+    rows = [line for line in text.splitlines() if line.startswith("| Anxiety severity | 0 |")]
+    assert rows == ["| Anxiety severity | 0 | not asked at the post survey |" + " – |" * 7]
     assert "not_asked_at" not in results["paired"][1]  # the caller's results are left alone

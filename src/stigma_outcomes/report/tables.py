@@ -251,6 +251,12 @@ def paired_rows(
         dec = decimals_for_range(info.range_low, info.range_high)
         label = row_label(info, rec, waves, groups, d.status(f"{key}|n_pairs") == "small")
         n_cell = count_or_mark(d, f"{key}|n_pairs", rec.get("n_pairs"))
+        if rec.get("not_asked_at"):
+            # A change that rests on nobody because the questionnaire was not asked at a wave
+            # says so, rather than a row of dashes that reads as data lost.
+            rows.append([label, n_cell, f"not asked at the {rec['not_asked_at']} survey",
+                         *["–"] * 7])  # fmt: skip
+            continue
         if not d.shown(f"{key}|stats"):
             rows.append(
                 [
