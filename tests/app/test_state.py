@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import shutil
 import zipfile
 from collections import Counter
@@ -376,22 +377,56 @@ def test_a_worksheet_other_than_the_first(tmp_path: Path) -> None:
     }
 
 
-def test_a_file_holding_its_waves_side_by_side_is_sent_to_the_command_line(
-    tmp_path: Path,
-) -> None:
-    """The workbench takes one export per wave (or a long file); a file with each wave's
-    block in one row is said to be one, and where it can be scored, not silently dropped."""
-    labels = ["Hardly ever", "Some of the time", "Often"]
-    rows: dict[str, list[str]] = {"id": ["A", "B", "C"]}
-    for shift, prefix in enumerate(("Pre_L_", "Post_L_")):
-        rows.update({f"{prefix}{i}": labels[shift:] + labels[:shift] for i in (1, 2, 3)})
+@pytest.mark.slow
+def test_a_file_holding_its_waves_side_by_side_is_scored(tmp_path: Path) -> None:
+    """Each participant's pre and post answers in one row (``Pre_L_1 … Post_L_3``): the file
+    is named once per wave, each wave's block mapped in its wave's section, and the run
+    gives the same results as ``init`` → ``run`` on that file (before, the workbench only
+    sent the user to the command line)."""
+    from typer.testing import CliRunner
+
+    from stigma_outcomes.cli.app import app
+
+    labels = np.array(["Hardly ever", "Some of the time", "Often"])
+    rng = np.random.default_rng(8)
+    rows: dict[str, object] = {"id": [f"P{i:02d}" for i in range(40)]}
+    for prefix in ("Pre_L_", "Post_L_"):
+        rows.update({f"{prefix}{i}": labels[rng.integers(0, 3, 40)] for i in (1, 2, 3)})
     pd.DataFrame(rows).to_csv(tmp_path / "wide.csv", index=False)
     wb = Workbench(tmp_path / "project")
     wb.add_export("wide.csv", tmp_path / "wide.csv")
     wb.recognise()
-    (doubt,) = [d for d in wb.doubts if "ucla3" in d]
-    assert doubt.startswith("wide.csv: ucla3 has a block per wave in this file (pre, post)")
-    assert "stigma-outcomes init" in doubt
+    (summary,) = [e.summary for e in wb.exports]
+    assert summary is not None and summary.side_by_side == ["pre", "post"]
+    assert "waves side by side in each row: pre, post" in summary.lines()
+    assert not [d for d in wb.doubts if "block per wave" in d]
+    (block,) = wb.blocks
+    assert block.instrument == "ucla3" and block.confirmed
+    assert block.waves == {"wide.csv at pre": "pre", "wide.csv at post": "post"}
+    assert wb.waves() == ["pre", "post"] and (wb.design.pre, wb.design.post) == ("pre", "post")
+    assert wb.mapping()["waves"] == {
+        "pre": {"instruments": {"ucla3": {"pattern": "Pre_L_{item}"}}},
+        "post": {"instruments": {"ucla3": {"pattern": "Post_L_{item}"}}},
+    }
+    assert [(d["path"], d["wave"]) for d in wb.evaluation()["data"]] == [
+        ("wide.csv", "pre"), ("wide.csv", "post"),
+    ]  # fmt: skip
+    outcome = wb.run()
+    results = json.loads(outcome.files["results_json"].read_text(encoding="utf-8"))
+    (paired,) = [r for r in results["paired"] if r["instrument"] == "ucla3"]
+    assert paired["n_pairs"] == 40
+    # the command line's own route to the same file gives the same change
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    shutil.copy(tmp_path / "wide.csv", cli / "wide.csv")
+    made = CliRunner().invoke(app, ["init", str(cli / "wide.csv"), "--write-mapping",
+                                    str(cli / "mapping.yaml"), "--write-evaluation",
+                                    str(cli / "evaluation.yaml")])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    again = so.run_evaluation(cli / "evaluation.yaml", cli / "out")
+    theirs = json.loads(again.files["results_json"].read_text(encoding="utf-8"))
+    (same,) = [r for r in theirs["paired"] if r["instrument"] == "ucla3"]
+    assert same["mean_change"] == paired["mean_change"] and same["n_pairs"] == 40
 
 
 def test_ids_that_lost_their_zeros_are_paired_from_the_design_step(tmp_path: Path) -> None:

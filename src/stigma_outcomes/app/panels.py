@@ -73,7 +73,7 @@ def file_cards(wb: Any) -> Any:
                         export.sheet,
                     )
                 )
-            if not s.wave_col:
+            if not s.wave_col and not s.side_by_side:  # a side-by-side file's are listed
                 body.append(ui.input_text(f"wave_{i}", f"Wave held by {export.name}", export.wave))
             else:
                 body += [

@@ -22,6 +22,7 @@ def mapping_of(wb: Answers) -> dict[str, Any]:
     from ..ingest import ColumnMapping, InstrumentMap, MappingSection
 
     per_file: dict[str, dict[str, InstrumentMap]] = {}
+    per_wave: dict[str, dict[str, InstrumentMap]] = {}
     top: dict[str, InstrumentMap] = {}
     for block in wb.chosen_blocks():
         entries: dict[str, InstrumentMap] = {}
@@ -42,7 +43,13 @@ def mapping_of(wb: Answers) -> dict[str, Any]:
                 fields = {k: v for k, v in entry.items() if k != "recode"}
             if block.recode:
                 fields["recode"] = dict(block.recode)
+            if source in block.waves:
+                # A file holding its waves side by side: each wave's block in its section.
+                per_wave.setdefault(block.waves[source], {})[block.target] = InstrumentMap(**fields)
+                continue
             entries[source] = InstrumentMap(**fields)
+        if not entries:
+            continue
         values = list(entries.values())
         if len(entries) == len(wb.readable()) and all(v == values[0] for v in values):
             top[block.target] = values[0]
@@ -61,7 +68,10 @@ def mapping_of(wb: Answers) -> dict[str, Any]:
         )
         for s in sources
     }
-    return ColumnMapping(instruments=top, **({"files": files} if files else {})).file_content()
+    sections: dict[str, Any] = {"files": files} if files else {}
+    if per_wave:
+        sections["waves"] = {w: MappingSection(instruments=b) for w, b in per_wave.items()}
+    return ColumnMapping(instruments=top, **sections).file_content()
 
 
 def evaluation_of(wb: Answers) -> dict[str, Any]:
@@ -82,7 +92,9 @@ def evaluation_of(wb: Answers) -> dict[str, Any]:
         if wb.dictionary_for(export) is not None:
             entry["dictionary"] = wb.dictionary
         entry.update(export.read_options())
-        data.append(entry)
+        # A file holding its waves side by side is named once per wave (as init drafts it).
+        waves = s.side_by_side if s is not None and not s.wave_col else []
+        data += [{**entry, "wave": w} for w in waves] if waves else [entry]
     ids = {e.summary.id_col for e in wb.readable() if e.summary.id_col}
     evaluation: dict[str, Any] = {"title": p.title or "Programme outcome report"}
     evaluation.update({k: v for k, v in (("program", p.program), ("period", p.period)) if v})

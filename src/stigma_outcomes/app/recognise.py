@@ -34,6 +34,8 @@ class FileSummary:
     wave_reason: str
     waves_found: list[str]
     personal: dict[str, str]
+    side_by_side: list[str] = field(default_factory=list)
+    """The waves this file holds side by side (each wave's block in one row), in time order."""
     notes: list[str] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)
     other_columns: dict[str, list[str]] = field(default_factory=dict)
@@ -55,6 +57,8 @@ class FileSummary:
             out.append("participant ID: not found")
         if self.wave_col:
             out.append(f"waves: column {self.wave_col}: {', '.join(self.waves_found)}")
+        elif self.side_by_side:
+            out.append(f"waves side by side in each row: {', '.join(self.side_by_side)}")
         else:
             out.append(f"wave: {self.wave} ({self.wave_reason})")
         if self.personal:
@@ -81,6 +85,9 @@ class Block:
     manual: bool = False
     guess: bool = False
     """Proposed by ``init`` as "possible, unconfirmed" (codes in range, no other evidence)."""
+    waves: dict[str, str] = field(default_factory=dict)
+    """Entry → wave, for the entries of a file holding its waves side by side: each is that
+    wave's block (``wide.csv at pre``), mapped in the wave's section, not the file's."""
 
     @property
     def range_only(self) -> bool:
@@ -133,6 +140,7 @@ def summarise(table: Any, proposal: Any) -> FileSummary:
         wave_reason=proposal.wave_reason,
         waves_found=waves_found,
         personal=dict(proposal.pii),
+        side_by_side=list(proposal.side_by_side),
         notes=list(proposal.notes),
         doubts=list(proposal.ambiguities),
         other_columns=others,
@@ -162,6 +170,22 @@ def _candidates_of(proposal: Any) -> list[tuple[str, Any, bool]]:
     found = [(inst, cand, False) for inst, cand in proposal.matches.items()]
     shared = _shared_guesses(proposal)
     found += [(inst, cand, True) for inst, cand in proposal.possible.items() if inst not in shared]
+    return found
+
+
+def _found_in(proposal: Any) -> list[tuple[str, Any, bool, str | None]]:
+    """Every block of a file: (instrument, candidate, range-only guess, wave). The wave is
+    ``None`` except in a file holding its waves side by side: there each wave's block is its
+    own entry, and an instrument found once goes under the first wave (as ``init`` drafts
+    it; mapped for the whole file it would be scored at every wave from the same columns)."""
+    waves = list(proposal.side_by_side)
+    first = waves[0] if waves else None
+    found = [(inst, cand, guess, first) for inst, cand, guess in _candidates_of(proposal)]
+    found += [
+        (inst, cand, False, wave)
+        for inst, blocks in proposal.by_wave.items()
+        for wave, cand in blocks.items()
+    ]
     return found
 
 
@@ -197,18 +221,6 @@ def range_doubts(files: Sequence[Any]) -> list[str]:
     return doubts
 
 
-def side_by_side_doubts(files: Sequence[Any]) -> list[str]:
-    """What the workbench cannot take yet: a file holding its waves side by side (it takes
-    one export per wave, or a long file); the command line scores it."""
-    return [
-        f"{f.source}: {inst} has a block per wave in this file ({', '.join(blocks)}): the "
-        "workbench takes one export per wave, or a long file; `stigma-outcomes init` drafts "
-        "this file's mapping (a section per wave) for `stigma-outcomes run`"
-        for f in files
-        for inst, blocks in f.by_wave.items()
-    ]
-
-
 def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Block]:
     """One :class:`Block` per instrument proposed in any file, keeping earlier answers.
 
@@ -218,7 +230,7 @@ def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Bl
     kept = {b.instrument: b for b in previous}
     blocks: dict[str, Block] = {}
     for f in files:
-        for inst, cand, guess in _candidates_of(f):
+        for inst, cand, guess, wave in _found_in(f):
             block = blocks.get(inst)
             if block is None:
                 block = blocks[inst] = Block(
@@ -234,8 +246,11 @@ def blocks_from(files: Sequence[Any], previous: Sequence[Block] = ()) -> list[Bl
                 )
             elif cand.why != block.why and cand.why not in block.why:
                 block.why = f"{block.why}; {f.source}: {cand.why}"
-            block.entries[f.source] = _entry(cand)
-            block.columns[f.source] = list(cand.columns.values())
+            key = f.source if wave is None else f"{f.source} at {wave}"
+            block.entries[key] = _entry(cand)
+            block.columns[key] = list(cand.columns.values())
+            if wave is not None:
+                block.waves[key] = wave
     for inst, block in blocks.items():
         before = kept.get(inst)
         if before is not None:

@@ -23,7 +23,7 @@ from ._answers import (
     RunOutcome,
     step_for_error,
 )
-from .recognise import Block, blocks_from, range_doubts, side_by_side_doubts, summarise
+from .recognise import Block, blocks_from, range_doubts, summarise
 from .uploads import check_upload, safe_name
 
 __all__ = [
@@ -170,11 +170,7 @@ class Workbench:
         self.blocks = blocks_from(proposal.files, self.blocks)
         if proposal.id_zeros:
             self.design.ignore_id_zeros = True  # said among the doubts; the user may untick it
-        self.doubts = [
-            *proposal.ambiguities,
-            *range_doubts(proposal.files),
-            *side_by_side_doubts(proposal.files),
-        ]
+        self.doubts = [*proposal.ambiguities, *range_doubts(proposal.files)]
         self.fit_design()
 
     def fit_design(self) -> None:
@@ -224,6 +220,8 @@ class Workbench:
         for export in self.exports:
             if export.summary and export.summary.wave_col:
                 names += [self.rename.get(w) or w for w in export.summary.waves_found]
+            elif export.summary and export.summary.side_by_side:
+                names += export.summary.side_by_side
             elif export.wave:
                 names.append(export.wave)
         return list(dict.fromkeys(names))
