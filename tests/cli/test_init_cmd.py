@@ -453,7 +453,7 @@ def test_a_long_files_waves_are_placed_by_what_they_say(
     assert result.exit_code == 0, result.output
     text = evaluation.read_text(encoding="utf-8")
     assert yaml.safe_load(text)["waves"] == waves
-    question = [line for line in text.splitlines() if "do not all say when" in line]
+    question = [line for line in text.splitlines() if "do not place every wave" in line]
     if asks is None:
         assert not question
     else:

@@ -117,6 +117,8 @@ def compared_waves(values: list[str]) -> tuple[list[str], str | None]:
     (['T1', 'T2', 'T3'], None)
     >>> compared_waves(["baseline_arm_1", "post_arm_1", "followup_arm_1"])
     (['baseline_arm_1', 'post_arm_1', 'followup_arm_1'], None)
+    >>> compared_waves(["baseline", "pre", "post"])[1].split(":")[0]
+    "the wave column's values do not place every wave ('pre')"
     """
     numbers = [_NUMBERED.fullmatch(v.strip().casefold()) for v in values]
     if all(numbers) and len({int(m.group(1)) for m in numbers if m}) == len(values):
@@ -135,13 +137,15 @@ def compared_waves(values: list[str]) -> tuple[list[str], str | None]:
     post = first({None}) if post is None else post
     post = rest[0] if post is None else post
     rest.remove(post)
-    unsaid = [values[i] for i in (pre, post, *rest) if stages[i] is None]
+    # Unsaid: a value that names no place, or a later wave that says baseline or post too.
+    unsaid = [values[i] for i in (pre, post) if stages[i] is None]
+    unsaid += [values[i] for i in rest if stages[i] != "followup"]
     if stages[pre] == "pre" and stages[post] == "post" and not unsaid:
         return [values[pre], values[post], *(values[i] for i in rest)], None
     later = ", ".join(f"'{values[i]}'" for i in rest)
     as_later = "as a later wave" if len(rest) == 1 else "as later waves, each"
     question = (
-        f"the wave column's values do not all say when they were asked "
+        "the wave column's values do not place every wave "
         f"({', '.join(map(repr, unsaid))}): '{values[pre]}' is taken as the baseline and "
         f"'{values[post]}' as the post"
         + (f", {later} {as_later} compared with the baseline" if later else "")
