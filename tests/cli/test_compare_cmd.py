@@ -251,3 +251,17 @@ def test_json_prints_the_summary_and_out_names_the_file(tmp_path):
     missing = _run(*common)
     assert missing.exit_code == 2 and "--out results.json" in missing.output
     assert not (tmp_path / "old.json").exists()
+
+
+def test_a_key_column_as_the_group_is_refused_with_exit_2(tmp_path):
+    # Before, --group-by participant_id (or wave) failed deep in the coding of the scores
+    # with a traceback; docs/outputs.md: personal values never become labels.
+    for column in ("participant_id", "wave"):
+        result = _run(
+            "compare", GOLDEN / "paired" / "scores.csv", "--pre", "pre", "--post", "post",
+            "--group-by", column, "--out", tmp_path / "r.json",
+        )  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert f"group column '{column}' cannot group people" in result.output
+        assert "Traceback" not in result.output
+        assert not (tmp_path / "r.json").exists()

@@ -281,11 +281,12 @@ def _score_table(scores: pd.DataFrame, s: CompareSettings) -> ScoreTable:
                 where=f"scores table, column '{key}'",
                 fix="give the scores file written by 'score' or 'run', unedited",
             )
+    # Group labels are published: refuse a column that identifies people (group_labels.py),
+    # before any of its values is coded.
+    check_grouping_columns(scores, {"group column": s.group_by, "pooling column": s.pool_by})
     columns = [*s.covariates, *([s.pool_by] if s.pool_by else [])]
     table = ScoreTable.from_scores(scores, s.group_by, columns)
     check_waves(scores, s.waves)
-    # Group labels are published: refuse a column that identifies people (group_labels.py).
-    check_grouping_columns(scores, {"group column": s.group_by, "pooling column": s.pool_by})
     if table.empty:
         raise AnalysisError(
             "no usable scores: every row has a status other than 'ok' or no score",

@@ -99,7 +99,10 @@ def add_codes(
     ]
     attrs["waves"] = [str(w) for w in wave_names]
     if group_col is not None:
-        group, levels = drop_unused(*text_codes(out[group_col], sort=True, narrow=True))
+        values = out[group_col]
+        if not isinstance(values, pd.Series):  # a key column, kept as a bare Categorical
+            values = pd.Series(values, copy=False)
+        group, levels = drop_unused(*text_codes(values, sort=True, narrow=True))
         out["_group"] = narrow_codes(group)
         attrs["group_levels"] = [str(v) for v in levels]
     return attrs

@@ -5,6 +5,8 @@ The labels of a grouping column (``--group-col``, ``groups:``) or pooling column
 A column is refused as a grouping column when
 
 * it is the participant-ID column (participant codes would become group names);
+* it is one of the scores' own key columns (``wave``, ``instrument``, ``scale``): each
+  row's place in the table, not something participants share;
 * the personal-data scan flags it (its name, e.g. ``email``, or its content);
 * its values are mostly unique — nearly one group per person is not a grouping, and
   every label would point at one person;
@@ -58,6 +60,47 @@ def personal_label_reason(values: Iterable[object]) -> str | None:
     return None
 
 
+_KEY_COLUMNS = {
+    "participant_id": "it is the participant-ID column (participant codes would be printed "
+    "as groups)",
+    "wave": "it is the scores' own wave column (each row's wave, not a group of people)",
+    "instrument": "it is the scores' own instrument column (each row's questionnaire, not a "
+    "group of people)",
+    "scale": "it is the scores' own scale column (each row's scale, not a group of people)",
+}
+"""The score table's key columns, none of which can group participants, and why."""
+
+
+def refuse_key_columns(columns: Mapping[str, str | None]) -> None:
+    """Refuse a grouping column that is one of the score table's key columns.
+
+    The cheap part of :func:`check_grouping_columns`, run wherever scores are coded for
+    grouping (:func:`.pairing.valid_scores`), by whatever entry point: a participant code
+    never becomes a group label, and a wave, instrument or scale is no group of people.
+
+    Examples
+    --------
+    >>> refuse_key_columns({"group column": "arm"})
+    >>> try:
+    ...     refuse_key_columns({"group column": "participant_id"})
+    ... except InputError as err:
+    ...     print(err.what)
+    group column 'participant_id' cannot group people: it is the participant-ID column ...
+    """
+    for option, column in columns.items():
+        if column in _KEY_COLUMNS:
+            raise _refusal(option, column, _KEY_COLUMNS[column])
+
+
+def _refusal(option: str, column: str, reason: str) -> InputError:
+    return InputError(
+        f"{option} '{column}' cannot group people: {reason}",
+        where=f"{option} {column}",
+        fix="group by a column of programme arms, sites or cohorts shared by "
+        "several people (and keep personal data out of grouping columns)",
+    )
+
+
 def check_grouping_columns(
     scores: pd.DataFrame,
     columns: Mapping[str, str | None],
@@ -101,17 +144,14 @@ def check_grouping_columns(
             continue
         reason = _reason(scores, column, ids, flagged)
         if reason:
-            raise InputError(
-                f"{option} '{column}' cannot group people: {reason}",
-                where=f"{option} {column}",
-                fix="group by a column of programme arms, sites or cohorts shared by "
-                "several people (and keep personal data out of grouping columns)",
-            )
+            raise _refusal(option, column, reason)
 
 
 def _reason(scores: pd.DataFrame, column: str, ids: set[str], flagged: set[str]) -> str | None:
     if column in ids:
-        return "it is the participant-ID column (participant codes would be printed as groups)"
+        return _KEY_COLUMNS["participant_id"]
+    if column in _KEY_COLUMNS:
+        return _KEY_COLUMNS[column]
     if column in flagged:
         return "the personal-data scan flagged it"
     from ..ingest.pii import find_pii_columns

@@ -30,6 +30,7 @@ from ._score_codes import (
     narrow_codes,
     refuse_duplicates,
 )
+from .group_labels import refuse_key_columns
 
 REQUIRED_COLUMNS = ("participant_id", "wave", "instrument", "scale", "score", "status")
 
@@ -62,6 +63,11 @@ def valid_scores(
             where=f"columns present: {', '.join(map(str, scores.columns))}",
             fix="use the tidy scores written by 'stigma-outcomes score' (SPEC §5)",
         )
+    # a participant code is never a group label; a wave, instrument or scale no group
+    extra_cols = tuple(extra_cols)
+    refuse_key_columns({"group column": group_col})
+    for col in extra_cols:
+        refuse_key_columns({"column": col})
     for col in [group_col, *extra_cols]:
         if col is None or col in scores.columns:
             continue
