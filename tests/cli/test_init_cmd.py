@@ -422,8 +422,14 @@ def test_ids_that_lost_their_zeros_are_said_and_paired_in_the_draft(runner, tmp_
 @pytest.mark.parametrize(
     ("values", "waves", "asks"),
     [
-        # 'mid' says no place in time: pre and post are compared, mid as a later wave
-        (["pre", "mid", "post"], {"pre": "pre", "post": "post", "followup": ["mid"]}, "'mid'"),
+        # 'mid' says no place in time and comes before the post: not compared, and asked
+        (["pre", "mid", "post"], {"pre": "pre", "post": "post"}, "'mid' not compared"),
+        # after the post, it is a later wave
+        (["pre", "post", "6 months"],
+         {"pre": "pre", "post": "post", "followup": ["6 months"]}, "'6 months' as later"),
+        # spellings that differ only in case are one wave, renamed to the commoner one
+        (["pre", "post", "POST"], {"pre": "pre", "post": "post", "rename": {"POST": "post"}},
+         None),
         # numbered time points in their order, whatever the rows' order
         (["T2", "T1", "T3"], {"pre": "T1", "post": "T2", "followup": ["T3"]}, None),
         (["followup", "post", "baseline"],
@@ -456,5 +462,7 @@ def test_a_long_files_waves_are_placed_by_what_they_say(
     question = [line for line in text.splitlines() if "do not place every wave" in line]
     if asks is None:
         assert not question
+        if "rename" in waves:
+            assert "differ only in case are taken as one wave ('POST' as 'post'" in text
     else:
         assert len(question) == 1 and asks in question[0]

@@ -121,8 +121,30 @@ def test_wave_names_from_file_names_and_placeholders() -> None:
     one = RawTable(frame=frame, source="exit_survey.csv", row_numbers=np.array([2]))
     two = RawTable(frame=frame, source="march.csv", row_numbers=np.array([2]))
     proposal = propose([one, two], [load_instrument("ucla3")])
-    assert [f.wave for f in proposal.files] == ["post", "2"]
+    assert [f.wave for f in proposal.files] == ["post", "march"]
+    assert any("named it 'march' after its file name" in a for a in proposal.ambiguities)
+    # a name with nothing of its own left is a numbered placeholder, as score names it
+    same = RawTable(frame=frame, source="sub/march.csv", row_numbers=np.array([2]))
+    proposal = propose([two, same], [load_instrument("ucla3")])
+    assert [f.wave for f in proposal.files] == ["1", "2"]
     assert any("wave of this file unknown" in a for a in proposal.ambiguities)
+
+
+def test_the_exports_waves_are_all_compared_or_asked_about() -> None:
+    """Three exports, one per wave: before, the third wave (here the post) was in neither
+    the comparison nor the questions; now every wave is placed, and a wave that says no
+    place is asked about."""
+    frame = pd.DataFrame({"participant_id": ["A"], "ucla3_1": ["1"]})
+    names = ["wellbeing_Baseline.csv", "wellbeing_Week 6.csv", "wellbeing_End.csv"]
+    tables = [RawTable(frame=frame, source=n, row_numbers=np.array([2])) for n in names]
+    proposal = propose(tables, [load_instrument("ucla3")])
+    assert [f.wave for f in proposal.files] == ["pre", "Week 6", "post"]
+    order = proposal.file_waves
+    assert order is not None
+    assert (order.compared, order.left_out) == (["pre", "post"], ["Week 6"])
+    assert any("'Week 6' not compared" in a for a in proposal.ambiguities)
+    later = propose([tables[0], tables[2], tables[1]], [load_instrument("ucla3")]).file_waves
+    assert later is not None and later.compared == ["pre", "post", "Week 6"]
 
 
 def test_value_labels_that_disagree_with_the_scale_give_a_recode() -> None:

@@ -229,6 +229,7 @@ def draft_evaluation(
         The mapping file and the REDCap data dictionary, as the evaluation file names them.
     """
     from ..evaluation import DataFile, Evaluation, Privacy, Waves
+    from ..ingest.propose import WaveOrder
 
     files = proposal.files
     found = sorted({i for f in files for i in (*f.matches, *f.by_wave)})
@@ -251,15 +252,24 @@ def draft_evaluation(
     ids = [f.id_col for f in files if f.id_col]
     if ids:
         fields["id_col"] = ids[0]
-    waves = [entry.wave for entry in data if entry.wave]
-    in_columns = next((f.wave_values for f in files if len(f.wave_values) >= 2), [])
-    if len(set(waves)) >= 2:
-        fields["waves"] = Waves(pre=waves[0], post=waves[1])
-    elif in_columns:
-        # Waves from a column, in the order the proposal compares them (baseline, post,
-        # later waves); where their values did not say so, the file asks.
-        later = {"followup": list(in_columns[2:])} if in_columns[2:] else {}
-        fields["waves"] = Waves(pre=in_columns[0], post=in_columns[1], **later)
+    # The waves as the proposal compares them (baseline, post, later waves; a wave that
+    # says no place and comes before the post is left out), from the exports' own waves or
+    # else a wave column; where they did not say so, the drafted file asks.
+    column = next((f for f in files if len(f.wave_values) >= 2), None)
+    order = proposal.file_waves
+    renames: dict[str, str] = {}
+    if order is None and column is not None:
+        left_out = set(column.waves_left_out)
+        order = WaveOrder([w for w in column.wave_values if w not in left_out], [], None)
+        renames = column.wave_renames
+    if order is not None:
+        pre, post, *later = order.compared
+        fields["waves"] = Waves(
+            pre=pre,
+            post=post,
+            **({"followup": later} if later else {}),
+            **({"rename": renames} if renames else {}),
+        )
     if proposal.id_zeros:
         fields["ignore_id_zeros"] = True
     return Evaluation(

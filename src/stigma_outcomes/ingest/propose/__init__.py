@@ -46,12 +46,12 @@ from ._fit import RANGE_ONLY
 from ._found import Candidate, FileProposal
 from ._guess import ids_lost_zeros, pick_id, pick_wave
 from ._matching import checkbox_columns, describe, equally_good, match_instruments
-from ._waves import hint
+from ._waves import WaveOrder, compared_waves, hint
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RANGE_ONLY", "Candidate", "FileProposal", "Proposal", "propose"]
+__all__ = ["RANGE_ONLY", "Candidate", "FileProposal", "Proposal", "WaveOrder", "propose"]
 
 
 @dataclass
@@ -85,10 +85,20 @@ class Proposal:
         )
 
     @property
+    def file_waves(self) -> WaveOrder | None:
+        """The waves the exports are named after (one export per wave, or a file holding its
+        waves side by side), placed as a comparison; ``None`` for fewer than two."""
+        named = [w for f in self.files if not f.wave_col for w in (f.side_by_side or [f.wave])]
+        waves = [w for w in dict.fromkeys(named) if w]
+        return compared_waves(waves, "the exports' waves") if len(waves) > 1 else None
+
+    @property
     def ambiguities(self) -> list[str]:
         """Every open question, prefixed with its file."""
         zeros = [f"{self.id_zeros}; drafted ignore_id_zeros: true"] if self.id_zeros else []
-        return [*(f"{f.source}: {a}" for f in self.files for a in f.ambiguities), *zeros]
+        order = self.file_waves
+        waves = [order.question] if order is not None and order.question else []
+        return [*(f"{f.source}: {a}" for f in self.files for a in f.ambiguities), *waves, *zeros]
 
     def lines(self) -> list[str]:
         """A terminal report: flavour, ID, wave, matches with reasons, personal data, doubts."""
@@ -130,6 +140,9 @@ class Proposal:
             out.extend(f"  note: {note}" for note in f.notes)
             for doubt in f.ambiguities:
                 out.append(f"  ? {doubt}")
+        order = self.file_waves
+        if order is not None and order.question:
+            out.append(f"? {order.question}")
         if self.id_zeros:
             out.append(f"? {self.id_zeros}; an evaluation file drafted here pairs them")
         return out
@@ -167,7 +180,8 @@ def propose(
     """
     tables = [_as_table(t) for t in tables]
     instruments = _as_instruments(instruments)
-    files = [_one_file(t, instruments, named, i, len(tables)) for i, t in enumerate(tables)]
+    sources = [t.source for t in tables]
+    files = [_one_file(t, instruments, named, i, sources) for i, t in enumerate(tables)]
     _side_by_side(files)
     return Proposal(
         files=files, column_mapping=mapping_model(files), id_zeros=ids_lost_zeros(tables, files)
@@ -221,7 +235,7 @@ def _as_instruments(instruments: Sequence[Instrument | str]) -> list[Instrument]
 
 
 def _one_file(
-    table: RawTable, instruments: Sequence[Instrument], named: bool, index: int, n_files: int
+    table: RawTable, instruments: Sequence[Instrument], named: bool, index: int, sources: list[str]
 ) -> FileProposal:
     meta = table.metadata
     result = FileProposal(
@@ -237,8 +251,8 @@ def _one_file(
     match_instruments(result, table, usable, instruments, named)
     taken = {c for cand in result.matches.values() for c in cand.columns.values()}
     pick_id(result, table, [c for c in usable if c not in taken])
-    pick_wave(result, table, index, n_files)
-    if result.by_wave and n_files == 1:
+    pick_wave(result, table, index, sources)
+    if result.by_wave and len(sources) == 1:
         result.wave = None
         result.wave_reason = (
             "waves side by side: each wave's columns in a mapping section of its own, the "

@@ -43,7 +43,13 @@ class FileProposal:
     notes: list[str] = field(default_factory=list)
     wave_values: list[str] = field(default_factory=list)
     """Waves found in the wave column, in the order they are compared: the baseline, the
-    post, then later waves (:func:`~._waves.compared_waves`)."""
+    post, then later waves (:func:`~._waves.compared_waves`), then those left out of the
+    comparison (:attr:`waves_left_out`)."""
+    waves_left_out: list[str] = field(default_factory=list)
+    """Waves of the wave column not compared (a mid-programme survey saying no place)."""
+    wave_renames: dict[str, str] = field(default_factory=dict)
+    """Wave values that differ from another only in case (``END``, ``End``) → the spelling
+    most rows use: drafted as the evaluation file's ``waves: rename``."""
     possible: dict[str, Candidate] = field(default_factory=dict)
     """Fits by code range alone: shown as "possible, unconfirmed", never written."""
     by_wave: dict[str, dict[str, Candidate]] = field(default_factory=dict)

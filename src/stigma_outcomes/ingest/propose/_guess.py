@@ -87,9 +87,11 @@ def pick_id(result: FileProposal, table: RawTable, columns: list[str]) -> None:
     )
 
 
-def pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -> None:
+def pick_wave(result: FileProposal, table: RawTable, index: int, sources: list[str]) -> None:
     """The export's wave: a wave column (an event column, a long file's ``wave``), else a
-    wave word in the file name, else a numbered placeholder (as ``score`` names it)."""
+    wave word in the file name, else the part of its file name the other exports' names do
+    not share (``wellbeing_Week 6.csv`` beside ``wellbeing_Baseline.csv`` → ``Week 6``),
+    else a numbered placeholder (as ``score`` names it)."""
     event = table.metadata.get("event_column")
     folded = {str(c).casefold(): str(c) for c in table.frame.columns}
     column = None
@@ -108,21 +110,99 @@ def pick_wave(result: FileProposal, table: RawTable, index: int, n_files: int) -
             # other forms only).
             values = values[table.frame[items].notna().any(axis=1).to_numpy()]
         values = values.dropna().astype(str).str.strip()
-        seen = [v for v in pd.unique(values) if v][:50]
-        result.wave_values, question = compared_waves(seen) if len(seen) > 1 else (seen, None)
-        if question:
-            result.ambiguities.append(question)
+        values = values[values != ""]
+        result.wave_renames = _case_variants(values)
+        seen = [v for v in pd.unique(values) if v not in result.wave_renames][:50]
+        if result.wave_renames:
+            variants = ", ".join(f"'{a}' as '{b}'" for a, b in result.wave_renames.items())
+            result.ambiguities.append(
+                f"wave values that differ only in case are taken as one wave ({variants}; "
+                "drafted as waves: rename)"
+            )
+        if len(seen) < 2:
+            result.wave_values = seen
+            return
+        order = compared_waves(seen)
+        result.wave_values = [*order.compared, *order.left_out]
+        result.waves_left_out = order.left_out
+        if order.question:
+            result.ambiguities.append(order.question)
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
     words = [WAVE_WORDS[w] for w in stem if w in WAVE_WORDS]
     if words:
         result.wave, result.wave_reason = words[-1], "from the file name"
         return
+    part = own_part([Path(s).stem for s in sources], index) if len(sources) > 1 else None
+    if part:
+        result.wave, result.wave_reason = part, "the part of the file name that differs"
+        result.ambiguities.append(
+            f"wave of this file not said by a wave word; named it '{part}' after its file name"
+        )
+        return
     # Named as `score` names a file without a wave (1, 2, ...), so init and score agree.
     result.wave = str(index + 1)
     result.wave_reason = "not in the file name; placeholder"
-    if n_files > 1:
+    if len(sources) > 1:
         result.ambiguities.append(f"wave of this file unknown; named it '{result.wave}'")
+
+
+_SEPARATORS = " _-.()[]"
+
+
+def own_part(stems: list[str], at: int) -> str | None:
+    """The part of ``stems[at]`` that the other names do not share: the names' common
+    beginning and end cut at a separator, the separators around the rest trimmed; ``None``
+    when nothing (or the same text as another name's) is left.
+
+    Examples
+    --------
+    >>> stems = ["wellbeing_Baseline", "wellbeing_Week 6", "wellbeing_End"]
+    >>> own_part(stems, 1), own_part(["survey_t1", "survey_t2"], 1)
+    ('Week 6', 't2')
+    >>> own_part(["export", "export"], 0) is None
+    True
+    """
+
+    def cut(texts: list[str]) -> str:
+        """The texts' common beginning (character by character), cut after a separator."""
+        first, last = min(texts), max(texts)
+        same = next(
+            (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first)
+        )
+        common = first[: min(same, len(last))]
+        return common[: max(common.rfind(c) for c in _SEPARATORS) + 1]
+
+    head = cut(stems)
+    tails = [s[len(head) :][::-1] for s in stems]
+    tail = cut(tails)
+    parts = [t[len(tail) :][::-1].strip(_SEPARATORS) for t in tails]
+    mine = parts[at]
+    if not mine or parts.count(mine) > 1 or len(mine) > 40:
+        return None
+    return mine
+
+
+def _case_variants(values: pd.Series) -> dict[str, str]:
+    """Wave values that differ from another only in case → the spelling most rows use (the
+    first seen among equals).
+
+    Examples
+    --------
+    >>> _case_variants(pd.Series(["End", "End", "END", "pre", "Pre", "pre"]))
+    {'END': 'End', 'Pre': 'pre'}
+    """
+    counts = values.value_counts(sort=False)
+    first_seen = {v: at for at, v in enumerate(pd.unique(values))}
+    spellings: dict[str, list[str]] = {}
+    for value in first_seen:
+        spellings.setdefault(value.casefold(), []).append(value)
+    renames: dict[str, str] = {}
+    for group in spellings.values():
+        if len(group) > 1:
+            main = max(group, key=lambda v: (counts[v], -first_seen[v]))
+            renames.update({v: main for v in group if v != main})
+    return renames
 
 
 def ids_lost_zeros(tables: list[RawTable], files: list[FileProposal]) -> str | None:

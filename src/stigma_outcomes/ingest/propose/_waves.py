@@ -13,6 +13,7 @@ of its own).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..conventions import WAVE_WORDS
 
@@ -100,30 +101,44 @@ def _stage(value: str) -> str | None:
     return next((WAVE_WORDS[w] for w in re.split(r"[^a-z0-9]+", folded) if w in WAVE_WORDS), None)
 
 
-def compared_waves(values: list[str]) -> tuple[list[str], str | None]:
-    """A wave column's values (in order of first appearance) as ``[pre, post, *later]``, and
-    what to ask about that choice (``None`` when every value said its place).
+class WaveOrder(NamedTuple):
+    """Waves as a comparison: ``compared`` is ``[baseline, post, *later waves]``;
+    ``left_out`` are waves not compared (one between the baseline and the post that says
+    no place in time: the report's later waves come after the post); ``question`` is what
+    to ask the user about that choice (``None`` when every wave said its place)."""
 
-    Numbered time points are taken in their order; otherwise the value that says baseline
-    is the baseline and the one that says post the post; the rest are later waves, each
-    compared with the baseline. Where the values do not say, the order of first appearance
-    decides, and the question says so.
+    compared: list[str]
+    left_out: list[str]
+    question: str | None
+
+
+def compared_waves(values: list[str], what: str = "the wave column's values") -> WaveOrder:
+    """Waves (in order of first appearance) placed as a comparison (:class:`WaveOrder`).
+
+    Numbered time points are taken in their order. Otherwise the value that says baseline
+    is the baseline and the one that says post the post; the ones that say follow-up are
+    later waves, each compared with the baseline. A wave that says no place is a later wave
+    when it first appears after the post, and is left out of the comparison when it appears
+    before it (a mid-programme survey); so is a second baseline or post. Where the values
+    do not say, the order of first appearance decides. Every such choice is asked about.
 
     Examples
     --------
-    >>> compared_waves(["pre", "mid", "post"])[0]
-    ['pre', 'post', 'mid']
     >>> compared_waves(["T2", "T1", "T3"])
-    (['T1', 'T2', 'T3'], None)
-    >>> compared_waves(["baseline_arm_1", "post_arm_1", "followup_arm_1"])
-    (['baseline_arm_1', 'post_arm_1', 'followup_arm_1'], None)
-    >>> compared_waves(["baseline", "pre", "post"])[1].split(":")[0]
+    WaveOrder(compared=['T1', 'T2', 'T3'], left_out=[], question=None)
+    >>> compared_waves(["baseline_arm_1", "post_arm_1", "followup_arm_1"]).question is None
+    True
+    >>> compared_waves(["Baseline", "Week 6", "End"])[:2]
+    (['Baseline', 'End'], ['Week 6'])
+    >>> compared_waves(["pre", "post", "6 months"])[:2]
+    (['pre', 'post', '6 months'], [])
+    >>> compared_waves(["baseline", "pre", "post"]).question.split(":")[0]
     "the wave column's values do not place every wave ('pre')"
     """
     numbers = [_NUMBERED.fullmatch(v.strip().casefold()) for v in values]
     if all(numbers) and len({int(m.group(1)) for m in numbers if m}) == len(values):
         order = sorted(range(len(values)), key=lambda i: int(numbers[i].group(1)))  # type: ignore[union-attr]
-        return [values[i] for i in order], None
+        return WaveOrder([values[i] for i in order], [], None)
     stages = [_stage(v) for v in values]
     rest = list(range(len(values)))
 
@@ -137,18 +152,33 @@ def compared_waves(values: list[str]) -> tuple[list[str], str | None]:
     post = first({None}) if post is None else post
     post = rest[0] if post is None else post
     rest.remove(post)
-    # Unsaid: a value that names no place, or a later wave that says baseline or post too.
-    unsaid = [values[i] for i in (pre, post) if stages[i] is None]
-    unsaid += [values[i] for i in rest if stages[i] != "followup"]
-    if stages[pre] == "pre" and stages[post] == "post" and not unsaid:
-        return [values[pre], values[post], *(values[i] for i in rest)], None
-    later = ", ".join(f"'{values[i]}'" for i in rest)
-    as_later = "as a later wave" if len(rest) == 1 else "as later waves, each"
-    question = (
-        "the wave column's values do not place every wave "
-        f"({', '.join(map(repr, unsaid))}): '{values[pre]}' is taken as the baseline and "
-        f"'{values[post]}' as the post"
-        + (f", {later} {as_later} compared with the baseline" if later else "")
-        + "; correct waves: in the evaluation file if that is not the design"
+    later = [i for i in rest if stages[i] == "followup" or (stages[i] is None and i > post)]
+    left_out = [i for i in rest if i not in later]
+    # Unsaid: a wave that names no place, or one that says baseline or post a second time.
+    unsaid = [i for i in (pre, post) if stages[i] is None]
+    unsaid += [i for i in rest if stages[i] != "followup"]
+    order = WaveOrder(
+        [values[pre], values[post], *(values[i] for i in later)],
+        [values[i] for i in left_out],
+        None,
     )
-    return [values[pre], values[post], *(values[i] for i in rest)], question
+    if stages[pre] == "pre" and stages[post] == "post" and not unsaid:
+        return order
+
+    def listed(at: list[int]) -> str:
+        return ", ".join(f"'{values[i]}'" for i in at)
+
+    question = (
+        f"{what} do not place every wave ({listed(unsaid)}): '{values[pre]}' is taken as the "
+        f"baseline and '{values[post]}' as the post"
+    )
+    if later:
+        question += f", {listed(later)} as later wave(s), each compared with the baseline"
+    if left_out:
+        question += (
+            f"; {listed(left_out)} not compared (later waves come after the post; add it "
+            "under waves: followup to compare it with the baseline)"
+        )
+    return order._replace(
+        question=question + "; correct waves: in the evaluation file if that is not the design"
+    )
