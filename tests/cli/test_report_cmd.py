@@ -91,3 +91,23 @@ def test_bad_language_code_is_exit_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "two-letter ISO 639-1 code" in result.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_out_names_exactly_the_pdf_written(tmp_path: Path) -> None:
+    # Before, --out adir (a folder) wrote adir.pdf, --out rr.txt rr.pdf and --out
+    # results.json results.pdf, all with exit 0: files the user never named.
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(results_with_small_group()))
+    (tmp_path / "adir").mkdir()
+    cases = {
+        "adir": "--out is a folder, not a file",
+        "rr.txt": "e.g. --out " + str(tmp_path / "rr.pdf"),
+        "results.json": "e.g. --out " + str(tmp_path / "results.pdf"),
+        "report": "e.g. --out " + str(tmp_path / "report.pdf"),
+    }
+    for name, message in cases.items():
+        result = runner.invoke(app, ["report", str(results), "--out", str(tmp_path / name)])
+        assert result.exit_code == 2, result.output
+        assert message in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "results.json"]
+    assert not any((tmp_path / "adir").iterdir())

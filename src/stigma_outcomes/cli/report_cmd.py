@@ -64,6 +64,28 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
     return merged
 
 
+def _check_pdf_path(out: Path) -> None:
+    """``--out`` names the PDF written, exactly: a folder, or a name not ending in ``.pdf``,
+    is refused (exit 2), as every command's outputs are.
+
+    Before, ``--out adir`` (a folder) wrote ``adir.pdf``, ``--out rr.txt`` ``rr.pdf`` and
+    ``--out results.json`` ``results.pdf``: files the user never named.
+    """
+    from .._outputs import check_output_paths
+    from ..errors import InputError
+
+    check_output_paths({"--out": out})  # a folder: the message every command gives
+    if out.suffix == ".pdf":
+        return
+    named = out.with_suffix(".pdf") if out.suffix else out.with_name(f"{out.name}.pdf")
+    raise InputError(
+        f"--out names the PDF report, and '{out.name}' does not end in .pdf",
+        where=f"--out {out}",
+        fix=f"give --out a .pdf file name, e.g. --out {named} (the HTML and Markdown "
+        "reports are written with --html and --md)",
+    )
+
+
 def report_command(
     results: Annotated[
         list[Path], typer.Argument(help="Results JSON file(s) written by 'compare' or 'run'.")
@@ -118,6 +140,7 @@ def report_command(
             where="--language",
             fix="use a two-letter ISO 639-1 code such as 'en' or 'fr'",
         )
+    _check_pdf_path(out)
     stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out
     check_output_paths(
         {"--out": stem.with_suffix(".pdf"), "--html": html, "--md": md},
