@@ -48,6 +48,38 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
         read_text_file(big, "evaluation file", limit=1024)
 
 
+@pytest.mark.parametrize("value", ["abc", "-5", "", "0", "nan", "inf", "2,048"])
+def test_a_bad_size_limit_in_the_environment_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    # Before, the variable was read as an int when the package was imported: a ValueError
+    # traceback (exit 1) for 'abc', '0.01' or '' from any command.
+    export = tmp_path / "pre.csv"
+    export.write_text("pid,ucla3_1\na,1\n")
+    monkeypatch.setenv("STIGMA_OUTCOMES_MAX_INPUT_MB", value)
+    with pytest.raises(InputError) as caught:
+        check_input_file(export, "export file")
+    assert caught.value.what.startswith("STIGMA_OUTCOMES_MAX_INPUT_MB ")
+    assert "environment variable" in caught.value.where
+    assert "unset it for the default of 2048 MB" in caught.value.fix
+
+
+def test_the_size_limit_may_be_a_fraction_of_a_mb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "pre.csv"
+    export.write_bytes(b"pid,x\n" + b"a,1\n" * 5_000)  # 20 KB
+    monkeypatch.setenv("STIGMA_OUTCOMES_MAX_INPUT_MB", "0.01")
+    with pytest.raises(InputError, match=r"too large \(19.5 KB; the limit is 10.2 KB\)") as caught:
+        check_input_file(export, "export file")
+    assert "(now '0.01' MB)" in caught.value.fix
+    monkeypatch.setenv("STIGMA_OUTCOMES_MAX_INPUT_MB", " 0.5 ")
+    assert check_input_file(export, "export file") == export
+    assert _inputs.max_input_bytes() == 512 * 1024
+    monkeypatch.delenv("STIGMA_OUTCOMES_MAX_INPUT_MB")
+    assert _inputs.max_input_bytes() == 2048 * 1024 * 1024
+
+
 def test_latin1_evaluation_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "evaluation.yaml"
     text = (

@@ -35,15 +35,16 @@ if TYPE_CHECKING:
     import zipfile
 
 __all__ = [
-    "MAX_INPUT_BYTES",
+    "DEFAULT_MAX_INPUT_MB",
+    "MAX_INPUT_MB_VARIABLE",
     "MAX_TEXT_BYTES",
     "MAX_YAML_NODES",
-    "MAX_ZIP_EXPANDED",
     "MAX_ZIP_MEMBERS",
     "MAX_ZIP_RATIO",
     "check_input_file",
     "decode_text",
     "load_yaml_text",
+    "max_input_bytes",
     "open_zip",
     "read_text_file",
     "read_yaml_file",
@@ -51,21 +52,73 @@ __all__ = [
     "zip_damage",
 ]
 
-MAX_INPUT_BYTES = int(os.environ.get("STIGMA_OUTCOMES_MAX_INPUT_MB", "2048")) * 1024 * 1024
-"""Largest export the readers accept (2 GB; ``STIGMA_OUTCOMES_MAX_INPUT_MB`` changes it)."""
+MAX_INPUT_MB_VARIABLE = "STIGMA_OUTCOMES_MAX_INPUT_MB"
+"""The environment variable that changes :func:`max_input_bytes` (a number of MB)."""
+
+DEFAULT_MAX_INPUT_MB = 2048
+"""Largest export the readers accept unless :data:`MAX_INPUT_MB_VARIABLE` says otherwise."""
 
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 """Largest settings file (evaluation, mapping, instrument definition, scale info): 16 MB."""
 
 MAX_ZIP_MEMBERS = 1_000
-MAX_ZIP_EXPANDED = MAX_INPUT_BYTES
 MAX_ZIP_RATIO = 200
 """A member that expands more than 200-fold is treated as a zip bomb (CSV compresses
 about 5–20-fold)."""
 
 
 def _mb(size: int) -> str:
+    if size < 100 * 1024:  # 0.0 MB or 0.1 MB would hide a small limit (or file)
+        return f"{size / 1024:,.1f} KB"
     return f"{size / 1024 / 1024:,.1f} MB"
+
+
+def _env_limit(limit: int | None) -> bool:
+    """Whether the limit applied is the one the environment variable set."""
+    return limit is None and MAX_INPUT_MB_VARIABLE in os.environ
+
+
+def max_input_bytes() -> int:
+    """Largest export (and expanded zip) the readers accept, in bytes.
+
+    2048 MB, or the number of MB that ``STIGMA_OUTCOMES_MAX_INPUT_MB`` holds: read when a
+    file is checked, not when the package is imported, so a bad value is one clear
+    :class:`InputError` (exit 2), not a traceback. A fraction (``0.5``) is a limit in
+    bytes like any other; nothing, text, zero, a negative number or infinity is refused.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["STIGMA_OUTCOMES_MAX_INPUT_MB"] = "0.5"
+    >>> max_input_bytes()
+    524288
+    >>> os.environ["STIGMA_OUTCOMES_MAX_INPUT_MB"] = "abc"
+    >>> max_input_bytes()
+    Traceback (most recent call last):
+    ...
+    stigma_outcomes.errors.InputError: STIGMA_OUTCOMES_MAX_INPUT_MB is not a number of MB: 'abc'
+    ...
+    >>> del os.environ["STIGMA_OUTCOMES_MAX_INPUT_MB"]
+    >>> max_input_bytes() == 2048 * 1024 * 1024
+    True
+    """
+    raw = os.environ.get(MAX_INPUT_MB_VARIABLE)
+    if raw is None:
+        return DEFAULT_MAX_INPUT_MB * 1024 * 1024
+    try:
+        mb = float(raw.strip())
+    except ValueError:
+        problem = f"is not a number of MB: {raw!r}"
+    else:
+        if 0 < mb < float("inf"):  # NaN fails both
+            return max(1, int(mb * 1024 * 1024))
+        problem = f"must be a finite number of MB greater than 0, not {raw!r}"
+    raise InputError(
+        f"{MAX_INPUT_MB_VARIABLE} {problem}",
+        where=f"environment variable {MAX_INPUT_MB_VARIABLE}",
+        fix="set it to the largest export to read, in MB (e.g. 4096, or 0.5), or unset it "
+        f"for the default of {DEFAULT_MAX_INPUT_MB} MB",
+    )
 
 
 def check_input_file(
@@ -80,7 +133,7 @@ def check_input_file(
     what : str
         What the file is, for the message ("export", "evaluation file", ...).
     limit : int, optional
-        Largest size in bytes (default :data:`MAX_INPUT_BYTES`).
+        Largest size in bytes (default :func:`max_input_bytes`).
 
     Raises
     ------
@@ -126,13 +179,14 @@ def check_input_file(
             where=str(file),
             fix="check the file's permissions, or copy it somewhere you can read it",
         )
-    largest = MAX_INPUT_BYTES if limit is None else limit
+    largest = max_input_bytes() if limit is None else limit
     if info.st_size > largest:
         raise InputError(
             f"the {what} is too large ({_mb(info.st_size)}; the limit is {_mb(largest)})",
             where=str(file),
             fix="check it is the right file; for a very large export set "
-            "STIGMA_OUTCOMES_MAX_INPUT_MB",
+            f"{MAX_INPUT_MB_VARIABLE}"
+            + (f" (now {os.environ[MAX_INPUT_MB_VARIABLE]!r} MB)" if _env_limit(limit) else ""),
         )
     return file
 
@@ -243,6 +297,7 @@ def open_zip(path: str | os.PathLike[str]) -> zipfile.ZipFile:
                 fix="unzip it and give the export itself",
             )
         total = 0
+        largest = max_input_bytes()
         for member in members:
             if member.flag_bits & 0x1:
                 raise InputError(
@@ -260,7 +315,7 @@ def open_zip(path: str | os.PathLike[str]) -> zipfile.ZipFile:
             total += member.file_size
             ratio = member.file_size / max(member.compress_size, 1)
             bomb = member.file_size > 1024 * 1024 and ratio > MAX_ZIP_RATIO
-            if total > MAX_ZIP_EXPANDED or bomb:
+            if total > largest or bomb:
                 raise InputError(
                     f"the zip file expands to too much data ({_mb(total)} so far, "
                     f"{ratio:,.0f}-fold compression)",

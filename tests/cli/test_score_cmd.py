@@ -354,3 +354,19 @@ def test_an_instrument_not_asked_at_a_wave_is_said_and_is_no_data_problem(tmp_pa
     summary = json.loads(runner.invoke(app, [*args, "--json"]).output)
     assert summary["not_asked"] == [{"instrument": "gad7", "wave": "post"}]
     assert summary["problems"] == {}
+
+
+def test_a_bad_size_limit_in_the_environment_is_exit_2(tmp_path: Path) -> None:
+    # Before: ValueError traceback, exit 1 (the variable was read at import time).
+    export = tmp_path / "pre.csv"
+    export.write_text("pid,ucla3_1,ucla3_2,ucla3_3\na,1,2,3\n")
+    for value in ("0.01x", "-5", ""):
+        result = runner.invoke(
+            app,
+            ["score", str(export), "--id-col", "pid", "-o", str(tmp_path / "s.csv")],
+            env={"STIGMA_OUTCOMES_MAX_INPUT_MB": value},
+        )
+        assert result.exit_code == 2, result.output
+        assert "STIGMA_OUTCOMES_MAX_INPUT_MB" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "s.csv").exists()
