@@ -311,6 +311,24 @@ def test_a_long_files_waves_are_proposed_by_what_they_say(tmp_path: Path) -> Non
     assert any("'mid' not compared" in doubt for doubt in wb.doubts)
 
 
+def test_the_exports_waves_are_proposed_in_the_order_init_compares_them(
+    tmp_path: Path,
+) -> None:
+    """One export per wave, uploaded Baseline, Week6, End: the Design step proposes
+    Baseline → End (before, pre → 'Week6', the second upload)."""
+    frame = pd.DataFrame({"participant_id": ["A", "B"], "ucla3_1": [1, 2], "ucla3_2": [2, 2],
+                          "ucla3_3": [3, 1]})  # fmt: skip
+    wb = Workbench(tmp_path / "project")
+    for name in ("wellbeing_Baseline.csv", "wellbeing_Week6.csv", "wellbeing_End.csv"):
+        frame.to_csv(tmp_path / name, index=False)
+        wb.add_export(name, tmp_path / name)
+    wb.recognise()
+    assert [e.wave for e in wb.exports] == ["pre", "Week6", "post"]
+    assert wb.waves() == ["pre", "post", "Week6"]
+    assert (wb.design.pre, wb.design.post) == ("pre", "post")
+    assert any("'Week6' not compared" in doubt for doubt in wb.doubts)
+
+
 def test_more_personal_columns_are_kept_out(sample: Workbench) -> None:
     sample.personal = ["UserLanguage"]
     sample.recognise()

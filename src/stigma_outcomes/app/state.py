@@ -77,6 +77,7 @@ class Workbench:
         self.personal: list[str] = []  # more columns the user says hold personal data
         self.blocks: list[Block] = []
         self.doubts: list[str] = []
+        self.wave_order: list[str] = []  # the exports' waves as init compares them
         self.outcome: RunOutcome | None = None
 
     # -- step 2: exports ---------------------------------------------------------------------
@@ -168,6 +169,8 @@ class Workbench:
             if not export.wave:
                 export.wave = found.wave or ""
         self.blocks = blocks_from(proposal.files, self.blocks)
+        order = proposal.file_waves
+        self.wave_order = [*order.compared, *order.left_out] if order is not None else []
         if proposal.id_zeros:
             self.design.ignore_id_zeros = True  # said among the doubts; the user may untick it
         self.doubts = [*proposal.ambiguities, *range_doubts(proposal.files)]
@@ -215,7 +218,9 @@ class Workbench:
         return list(dict.fromkeys(found))
 
     def waves(self) -> list[str]:
-        """Wave names (renamed as the user asked), in the order the exports give them."""
+        """Wave names (renamed as the user asked): the exports' own waves in the order
+        ``init`` compares them (baseline, post, later waves), the others in the order the
+        exports give them."""
         names: list[str] = []
         for export in self.exports:
             if export.summary and export.summary.wave_col:
@@ -224,7 +229,8 @@ class Workbench:
                 names += export.summary.side_by_side
             elif export.wave:
                 names.append(export.wave)
-        return list(dict.fromkeys(names))
+        rank = {w: at for at, w in enumerate(self.wave_order)}
+        return sorted(dict.fromkeys(names), key=lambda w: rank.get(w, len(rank)))
 
     def columns(self) -> dict[str, list[str]]:
         """Columns (with their values) that every readable export has: groups, sites, covariates."""
