@@ -63,7 +63,9 @@ DESCRIPTIONS: dict[str, str] = {
     "direction": "Direction of a scale (INSTRUMENT.SCALE) of an instrument the registry does "
     "not know: higher_is_better or higher_is_worse.",
     "clinical_threshold": "Clinical threshold of a scale (INSTRUMENT.SCALE): unlinked designs "
-    "report the share of people at or beyond it before and after. A score, never a privacy "
+    "report the share of people at it or past it on the better side before and after (score "
+    ">= it where higher is better, score <= it where higher is worse; without it, the "
+    "definition's cut-off counts those outside its clinical range). A score, never a privacy "
     "limit.",
     "rci_reliability": "Where the RCI's reliability comes from when not overridden: 'auto' "
     "takes the definition's test-retest r, else its alpha, else this sample's Cronbach's "
