@@ -370,3 +370,47 @@ def test_a_bad_size_limit_in_the_environment_is_exit_2(tmp_path: Path) -> None:
         assert "STIGMA_OUTCOMES_MAX_INPUT_MB" in result.output
         assert "Traceback" not in result.output
     assert not (tmp_path / "s.csv").exists()
+
+
+REDCAP_REPEATING = (
+    "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,"
+    "ucla3_1,ucla3_2,ucla3_3,loneliness_complete\n"
+    "1001,baseline_arm_1,,,1,2,2,2\n"
+    "1001,followup_arm_1,loneliness,1,1,1,1,2\n"
+    "1001,followup_arm_1,loneliness,2,2,2,1,2\n"
+    "1002,baseline_arm_1,,,3,3,3,2\n"
+    "1002,followup_arm_1,loneliness,1,2,2,2,2\n"
+    "1002,followup_arm_1,loneliness,2,1,2,3,2\n"
+)
+
+
+def test_repeat_instances_as_waves_is_a_note_not_a_data_problem(tmp_path: Path) -> None:
+    """A clean REDCap export with a repeating instrument: the ledger's note on how the
+    instances became waves is listed as a note, and --strict passes (before: counted among
+    'data problems', exit 1)."""
+    export = _write(tmp_path / "rc.csv", REDCAP_REPEATING)
+    ledger = tmp_path / "ledger.csv"
+    args = ["score", str(export), "--wave-col", "redcap_event_name", "-o",
+            str(tmp_path / "s.csv"), "--ledger", str(ledger), "--strict"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "notes on the export's layout" in result.output
+    assert "repeat instances as waves: 1" in result.output
+    assert "data problems" not in result.output
+    assert pd.read_csv(ledger)["problem"].tolist() == ["repeat_instances_as_waves"]
+    summary = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert summary["problems"] == {}
+    assert summary["notes"] == {"repeat_instances_as_waves": 1}
+
+
+def test_strict_still_fails_on_a_data_problem_beside_a_note(tmp_path: Path) -> None:
+    export = _write(
+        tmp_path / "rc.csv",
+        REDCAP_REPEATING.replace("1001,baseline_arm_1,,,1,", "1001,baseline_arm_1,,,9,"),
+    )
+    args = ["score", str(export), "--wave-col", "redcap_event_name", "-o",
+            str(tmp_path / "s.csv"), "--strict"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "repeat instances as waves: 1" in result.output
+    assert "data problems" in result.output and "out of range: 1" in result.output

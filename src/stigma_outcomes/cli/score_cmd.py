@@ -266,6 +266,10 @@ def _print_summary(summary: dict, sources: list[str]) -> None:
     if summary["not_asked"]:
         where = ", ".join(f"{x['instrument']} at {x['wave']}" for x in summary["not_asked"])
         echo(f"\nnot asked (nobody answered it at that wave; no score there): {where}")
+    if summary["notes"]:
+        echo("\nnotes on the export's layout (no data problem; see the ledger):")
+        for note, count in summary["notes"].items():
+            echo(f"  {note.replace('_', ' ')}: {count}")
     if summary["problems"]:
         echo("\ndata problems (see the ledger for each one):")
         for problem, count in summary["problems"].items():

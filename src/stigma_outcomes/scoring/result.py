@@ -24,6 +24,13 @@ from .decode import NO_ANSWER, as_float_codes
 if TYPE_CHECKING:
     from ..instruments.schema import Instrument
 
+LAYOUT_NOTES = ("repeat_instances_as_waves",)
+"""Ledger lines that say how an export is laid out, not that anything in it is wrong: a
+REDCap repeating form's or event's instances each analysed as a wave (one note per form;
+``ingest/redcap/_forms.py``, docs/redcap.md). Like an instrument not asked at a wave
+(``not_administered``), they are no data problem: ``score`` lists them as notes, and
+``--strict`` does not fail on them."""
+
 
 def _shared(column: pd.Series) -> Any:
     """A categorical column's own codes and categories (no text per row, nothing to code
@@ -129,10 +136,28 @@ class ScoreResult:
         return {str(k): int(v) for k, v in excluded.value_counts().sort_index().items()}
 
     def problems_by_type(self) -> dict[str, int]:
-        """Count of ledger rows by problem (an instrument not asked at a wave is no problem
-        in the data: see :meth:`not_asked`)."""
+        """Count of ledger rows by problem in the data: neither an instrument not asked at a
+        wave (see :meth:`not_asked`) nor a note on the export's layout (see
+        :meth:`notes_by_type`) is one."""
         problem = self.ledger["problem"]
-        counts = problem[problem != NOT_ASKED].value_counts().sort_index()
+        counts = problem[~problem.isin([NOT_ASKED, *LAYOUT_NOTES])].value_counts().sort_index()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    def notes_by_type(self) -> dict[str, int]:
+        """Count of ledger notes on the export's layout (:data:`LAYOUT_NOTES`), by kind.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile, stigma_outcomes as so
+        >>> export = pathlib.Path(tempfile.mkdtemp()) / "redcap.csv"
+        >>> _ = export.write_text("record_id,redcap_repeat_instrument,redcap_repeat_instance,"
+        ...     "ucla3_1,ucla3_2,ucla3_3\\na,f,1,1,1,1\\na,f,2,2,2,2\\n")
+        >>> result = so.score(export, ["ucla3"])
+        >>> result.notes_by_type(), result.problems_by_type()
+        ({'repeat_instances_as_waves': 1}, {})
+        """
+        problem = self.ledger["problem"]
+        counts = problem[problem.isin(LAYOUT_NOTES)].value_counts().sort_index()
         return {str(k): int(v) for k, v in counts.items()}
 
     def not_asked(self) -> list[dict[str, str]]:
@@ -189,6 +214,7 @@ class ScoreResult:
             "rows_excluded": self.rows_excluded,
             "excluded_by_reason": self.excluded_by_reason(),
             "problems": self.problems_by_type(),
+            "notes": self.notes_by_type(),
             "not_asked": self.not_asked(),
             "alerts": len(self.alerts),
             "scales": per_scale,
