@@ -1,4 +1,5 @@
-"""A participant seen twice in one wave: the duplicate policy, and who was seen only once.
+"""A participant seen twice in one wave: the duplicate policy, and who was seen only once;
+which cells and rows hold an answer (``filled``, ``answered_any``).
 
 Every row set aside here is a ledger row (``duplicate_participant``, action
 ``row_excluded``), so rows in = rows scored + rows excluded still holds.
@@ -17,18 +18,54 @@ from .table import ledger_frame
 # The policies (DuplicatePolicy) are declared in stigma_outcomes._load_choices.
 
 
+def filled(series: pd.Series) -> np.ndarray:
+    """Which cells hold something: not missing, and text not only spaces.
+
+    Examples
+    --------
+    >>> filled(pd.Series(["2", None, "  ", "Often"])).tolist()
+    [True, False, False, True]
+    """
+    present = series.notna().to_numpy(dtype=bool)
+    if pd.api.types.is_numeric_dtype(series.dtype) or not present.any():
+        return present
+    text = series.astype("string").str.strip().fillna("")
+    return present & (text != "").to_numpy(dtype=bool)
+
+
 def _answered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     if not columns:
         return np.zeros(len(frame), dtype=np.int64)
     total = np.zeros(len(frame), dtype=np.int64)
     for column in columns:
-        series = frame[column]
-        filled = series.notna().to_numpy()
-        if not pd.api.types.is_numeric_dtype(series.dtype):
-            text = series.astype("string").str.strip().fillna("")
-            filled = filled & (text != "").to_numpy(dtype=bool)
-        total += filled
+        total += filled(frame[column])
     return total
+
+
+def answered_any(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Which rows hold something in at least one of ``columns``.
+
+    Column by column, each looking only at the rows still without an answer (after the
+    first item, usually few), never row by row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": ["1", None, None], "b": [None, " ", "2"]})
+    >>> answered_any(df, ["a", "b"]).tolist()
+    [True, False, True]
+    """
+    found = np.zeros(len(frame), dtype=bool)
+    open_rows = np.arange(len(frame))
+    for column in columns:
+        if not len(open_rows):
+            break
+        series = frame[column]
+        if len(open_rows) < len(frame):
+            series = series.iloc[open_rows]
+        hit = filled(series)
+        found[open_rows[hit]] = True
+        open_rows = open_rows[~hit]
+    return found
 
 
 def _apply_duplicates(

@@ -4,7 +4,8 @@
 stacks: participant IDs (or row-number IDs, or keyed pseudonyms), waves, carried grouping
 columns, each instrument's item columns moved (never converted), and the ledger rows for
 what was set aside (rows without an ID or wave, personal columns dropped, padded rows,
-REDCap forms). Split from :mod:`.responses`.
+REDCap forms, and, in a file holding its waves side by side, rows with no answer at the
+wave: ``no_answers_at_wave``). Split from :mod:`.responses`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, MappingError
 from ..instruments.schema import Instrument
+from ._duplicates import answered_any
 from ._id_zeros import IDS_AS_READ
 from ._stacking import _constant
 from .binding import bind_items, detect_id_column, find_column, id_strings
@@ -24,6 +26,9 @@ from .flavors import flavor_named
 from .mapping import Mapping
 from .table import RawTable, ledger_frame
 from .value_labels import decode_by_labels
+
+NO_ANSWERS_AT_WAVE = "no_answers_at_wave"
+"""Ledger problem of a row of a file holding its waves side by side with no answer at a wave."""
 
 _KEEP_OPTION = {
     "survey_preview": "--include-previews",
@@ -59,7 +64,15 @@ def source_rows(
     casefold_ids: bool,
     id_key: bytes | None,
     ignore_id_zeros: bool = False,
+    side_by_side: bool = False,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], str], pd.DataFrame]:
+    """One export's rows at one wave (``file_wave``, or its wave column), its bound columns
+    and its ledger rows.
+
+    ``side_by_side``: the export holds its waves side by side (it is named at several waves,
+    each binding other columns), so a row with no answer in any column bound at this wave
+    is not a response at this wave: it is set aside for it (``no_answers_at_wave``).
+    """
     data = table.frame
     # A reader that knows the record-ID field (REDCap's dictionary) and the event column
     # supplies them when the user has not named columns.
@@ -216,6 +229,9 @@ def source_rows(
             )
     dropped = no_id | no_wave
     kept = out.loc[~dropped] if dropped.any() else out
+    if side_by_side:
+        kept, not_there = _answered_at_wave(kept, instruments, table.source)
+        problems.append(not_there)
     # What the platform does with bound rows (REDCap: repeat occasions, form status).
     items = {
         i.id: {f"{i.id}_{k}": columns[(table.source, f"{i.id}_{k}")] for k in i.item_ids}
@@ -227,3 +243,37 @@ def source_rows(
     problems.append(flavor_ledger)
     ledger = pd.concat(problems, ignore_index=True) if problems else ledger_frame([])
     return kept, columns, ledger
+
+
+def _answered_at_wave(
+    rows: pd.DataFrame, instruments: list[Instrument], source: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a file holding its waves side by side that answered anything at this
+    wave, and a ledger row for each that did not.
+
+    Every cell bound at this wave blank (every item of every instrument): the participant
+    did not take part at this wave, as a long file shows by having no row. Such a row is set
+    aside for this wave only (``row_excluded``), so rows in = rows scored + rows excluded
+    holds per file and wave, and the participant counts as not answering this wave, not as
+    answering too few questions. In an export of one wave, a submitted row is a response
+    even when blank, and this is never asked.
+    """
+    columns = [f"{inst.id}_{item}" for inst in instruments for item in inst.item_ids]
+    blank = ~answered_any(rows, columns)
+    if not blank.any():
+        return rows, ledger_frame([])
+    absent = rows.loc[blank]
+    ledger = ledger_frame(
+        pd.DataFrame(
+            {
+                "file": source,
+                "row": absent["_row"].to_numpy(),
+                "participant_id": absent["participant_id"].to_numpy(),
+                "wave": absent["wave"].to_numpy(),
+                "value": f"0 of {len(columns)} answered at this wave",
+                "problem": NO_ANSWERS_AT_WAVE,
+                "action": "row_excluded",
+            }
+        )
+    )
+    return rows.loc[~blank], ledger

@@ -25,7 +25,7 @@ from ._id_zeros import check_zeros_kept
 from ._source_rows import check_rows_left, source_rows
 from ._stacking import _stack
 from .binding import bind_items, detect_instruments, resolve_instruments
-from .mapping import load_mapping
+from .mapping import Mapping, load_mapping
 from .readers import read_export
 from .settings import LoadSettings
 from .table import RawTable, ledger_frame
@@ -130,7 +130,10 @@ def load_responses(
     Parameters
     ----------
     sources : path, DataFrame, RawTable, or a list of them
-        One export per wave (with ``wave``), or exports that hold a wave column.
+        One export per wave (with ``wave``), or exports that hold a wave column, or a file
+        holding its waves side by side named once per wave (each wave's columns in its
+        section of the mapping; a row blank at a wave is set aside for that wave,
+        ``no_answers_at_wave``).
     instruments : list of str or Instrument, optional
         Instruments to bind; by default those the mapping names, else every registry
         instrument whose ``<id>_<item>`` columns are all present.
@@ -189,6 +192,7 @@ def load_responses(
     source_columns: dict[tuple[str, str], str] = {}
     pii: dict[str, list[str]] = {}
     rows_in = 0
+    side_by_side = _side_by_side(items, tables, waves, resolved, the_map)
     for index, (table, file_wave) in enumerate(zip(tables, waves, strict=True)):
         check_rows_left(table)
         rows_in += int(table.rows_in or 0)
@@ -205,6 +209,7 @@ def load_responses(
             s.casefold_ids,
             id_key,
             s.ignore_id_zeros,
+            side_by_side[index],
         )
         frames.append(part)
         ledgers.append(part_ledger)
@@ -266,6 +271,57 @@ def _wave_list(wave: str | Sequence[str] | None, n: int) -> list[str | None]:
             fix="give one --wave per export file, in the same order",
         )
     return list(names)
+
+
+def _side_by_side(
+    items: list[Source],
+    tables: list[RawTable],
+    waves: list[str | None],
+    instruments: list[Instrument],
+    the_map: Mapping,
+) -> list[bool]:
+    """Which exports hold their waves side by side: the same export named at several waves,
+    binding other columns at each (the mapping's wave sections).
+
+    The same export is the same DataFrame object, or a table of the same name, size (where
+    the reader knows it), columns and number of rows: a file read once per wave. Two exports
+    of one name at two waves whose columns are bound alike are left as they are (two
+    folders' exports of one survey, say).
+    """
+    keys = [_export_key(item, table) for item, table in zip(items, tables, strict=True)]
+    named_at: dict[object, set[str]] = {}
+    for key, wave in zip(keys, waves, strict=True):
+        if wave is not None:
+            named_at.setdefault(key, set()).add(wave)
+    several = [w is not None and len(named_at[k]) > 1 for k, w in zip(keys, waves, strict=True)]
+    if not any(several):
+        return several
+    bound: dict[int, tuple[str, ...]] = {
+        i: tuple(
+            column
+            for inst in instruments
+            for column in bind_items(tables[i], inst, the_map, waves[i]).values()
+        )
+        for i, flag in enumerate(several)
+        if flag
+    }
+    return [
+        flag and any(keys[j] == keys[i] and bound[j] != bound[i] for j in bound if j != i)
+        for i, flag in enumerate(several)
+    ]
+
+
+def _export_key(item: Source, table: RawTable) -> object:
+    """What makes two of the exports given the same export (see :func:`_side_by_side`)."""
+    if isinstance(item, pd.DataFrame) or table.source.startswith("<DataFrame"):
+        return ("object", id(item))
+    return (
+        "export",
+        table.source,
+        table.metadata.get("bytes"),
+        int(table.rows_in or 0),
+        tuple(str(c) for c in table.frame.columns),
+    )
 
 
 def _number_dataframes(tables: list[RawTable]) -> list[RawTable]:

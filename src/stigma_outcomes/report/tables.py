@@ -126,6 +126,7 @@ PLAIN_WORDS = {
     "repeat_instances_as_waves": "repeated questionnaire: each repeat analysed as its own wave",
     "not_administered": "questionnaire not asked at this survey wave",
     "not_scored_at_this_wave": "not scored at this wave",
+    "no_answers_at_wave": "every question left blank at a survey wave",
 }
 """Ledger problem and action codes in words a funder understands (others: code, spaced)."""
 
@@ -147,6 +148,7 @@ not asked at a wave): shown as they are, whatever their size."""
 
 PLAIN_ACTIONS = {
     "form_incomplete": "answers not scored, because the form was marked incomplete",
+    "no_answers_at_wave": "counted as not answering that survey",
 }
 """What was done, in plain words, where the ledger's action names options or settings."""
 
