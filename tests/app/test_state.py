@@ -276,7 +276,10 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     (summary,) = [e.summary for e in wb.exports]
     assert summary is not None and summary.wave_col == "redcap_event_name"
     assert wb.column_waves() == ["baseline_arm_1", "post_arm_1", "followup_arm_1"]
-    assert (wb.design.pre, wb.design.post) == ("baseline_arm_1", "post_arm_1")
+    # named as init drafts them: the events without their arm
+    assert wb.rename == {"baseline_arm_1": "baseline", "post_arm_1": "post",
+                         "followup_arm_1": "followup"}  # fmt: skip
+    assert (wb.design.pre, wb.design.post) == ("baseline", "post")
     # Named columns with value labels: evidence enough, ticked.
     assert all(b.confirmed and not b.range_only for b in wb.blocks)
     wb.rename = {"baseline_arm_1": "baseline", "post_arm_1": "post", "followup_arm_1": "follow-up"}

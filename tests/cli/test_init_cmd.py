@@ -274,10 +274,12 @@ def test_the_samples_run_as_init_writes_them(runner, tmp_path, exports) -> None:
     written = yaml.safe_load(evaluation.read_text(encoding="utf-8"))
     if "redcap" in exports[0]:
         assert written["waves"] == {
-            "pre": "baseline_arm_1",
-            "post": "post_arm_1",
-            "followup": ["followup_arm_1"],
-        }
+            "pre": "baseline",
+            "post": "post",
+            "followup": ["followup"],
+            "rename": {"baseline_arm_1": "baseline", "post_arm_1": "post",
+                       "followup_arm_1": "followup"},
+        }  # fmt: skip
     run = run_evaluation(evaluation, out_dir=tmp_path / "out")
     assert (tmp_path / "out" / "results.json").exists(), run
 

@@ -402,3 +402,18 @@ def test_instruments_naming_different_waves_side_by_side_stay_a_question() -> No
     found = propose([read_export(pd.DataFrame(rows))], ["ucla3", "gad7"]).files[0]
     assert found.by_wave == {}
     assert sorted(a.split(":")[0] for a in found.ambiguities) == ["gad7", "ucla3"]
+
+
+def test_redcap_events_of_several_arms_and_repeat_occasions_are_not_chained() -> None:
+    """Before, arm 2's enrollment became a later wave of arm 1 (or the baseline), and a
+    repeat instance could be drafted as the post."""
+    from stigma_outcomes.ingest.propose._waves import event_names
+
+    found = event_names(["enrollment_arm_1", "visit_1_arm_1", "enrollment_arm_2",
+                         "visit_1_arm_2", "visit_1_arm_1#2"])  # fmt: skip
+    assert found.renames == {}
+    assert found.occasions == ["visit_1_arm_1#2", "enrollment_arm_2", "visit_1_arm_2"]
+    assert [q.split(" ")[1] for q in found.questions] == ["repeat", "of"]
+    assert "compare arm 1's events only" in found.questions[1]
+    # one arm: plain names, unless two events would get the same one
+    assert event_names(["week_8_arm_1", "week 8_arm_1"]).renames == {}

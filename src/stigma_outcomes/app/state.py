@@ -171,6 +171,12 @@ class Workbench:
         self.blocks = blocks_from(proposal.files, self.blocks)
         order = proposal.file_waves
         self.wave_order = [*order.compared, *order.left_out] if order is not None else []
+        for found in proposal.files:
+            # init's names for a wave column's values (REDCap events without their arm, one
+            # spelling per wave), unless the user named them already; ranked as init ranks them
+            for value, name in found.wave_renames.items():
+                self.rename.setdefault(value, name)
+            self.wave_order += [w for w in found.wave_values if w not in self.wave_order]
         if proposal.id_zeros:
             self.design.ignore_id_zeros = True  # said among the doubts; the user may untick it
         self.doubts = [*proposal.ambiguities, *range_doubts(proposal.files)]

@@ -15,7 +15,7 @@ from ..conventions import ID_CANDIDATES, WAVE_WORDS
 from ..flavors import flavor_named
 from ..table import RawTable
 from ._found import FileProposal
-from ._waves import compared_waves
+from ._waves import compared_waves, event_names
 
 _ID_HINT = re.compile(
     r"\b(participant|respondent|client|member|subject|study)((\W+\w+){0,2}?\W+)?"
@@ -109,24 +109,7 @@ def pick_wave(result: FileProposal, table: RawTable, index: int, sources: list[s
             # Only waves where a matched instrument was answered (a REDCap event can hold
             # other forms only).
             values = values[table.frame[items].notna().any(axis=1).to_numpy()]
-        values = values.dropna().astype(str).str.strip()
-        values = values[values != ""]
-        result.wave_renames = _case_variants(values)
-        seen = [v for v in pd.unique(values) if v not in result.wave_renames][:50]
-        if result.wave_renames:
-            variants = ", ".join(f"'{a}' as '{b}'" for a, b in result.wave_renames.items())
-            result.ambiguities.append(
-                f"wave values that differ only in case are taken as one wave ({variants}; "
-                "drafted as waves: rename)"
-            )
-        if len(seen) < 2:
-            result.wave_values = seen
-            return
-        order = compared_waves(seen)
-        result.wave_values = [*order.compared, *order.left_out]
-        result.waves_left_out = order.left_out
-        if order.question:
-            result.ambiguities.append(order.question)
+        _column_waves(result, values.dropna().astype(str).str.strip(), table.flavor == "redcap")
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
     words = [WAVE_WORDS[w] for w in stem if w in WAVE_WORDS]
@@ -181,6 +164,40 @@ def own_part(stems: list[str], at: int) -> str | None:
     if not mine or parts.count(mine) > 1 or len(mine) > 40:
         return None
     return mine
+
+
+def _column_waves(result: FileProposal, values: pd.Series, redcap: bool) -> None:
+    """A wave column's values as the waves to compare (``result.wave_values``, the ones
+    left out, the renames to draft, and the questions): one wave per spelling that differs
+    only in case; REDCap events named without their arm; repeat occasions not compared."""
+    values = values[values != ""]
+    renames = _case_variants(values)
+    if renames:
+        variants = ", ".join(f"'{a}' as '{b}'" for a, b in renames.items())
+        result.ambiguities.append(
+            f"wave values that differ only in case are taken as one wave ({variants}; "
+            "drafted as waves: rename)"
+        )
+    seen = [v for v in pd.unique(values) if v not in renames][:50]
+    occasions: list[str] = []
+    events = event_names(seen) if redcap else None
+    # Repeat occasions are set apart only beside two events or more; a project whose
+    # waves are the repeats of one event (session #1, #2) compares them.
+    if events is not None and len(seen) - len(events.occasions) >= 2:
+        renames = {k: events.renames.get(v, v) for k, v in renames.items()} | events.renames
+        seen = [events.renames.get(v, v) for v in seen if v not in events.occasions]
+        occasions = [events.renames.get(v, v) for v in events.occasions]
+        result.ambiguities.extend(events.questions)
+    result.wave_renames = renames
+    if len(seen) < 2:
+        result.wave_values = [*seen, *occasions]
+        result.waves_left_out = occasions
+        return
+    order = compared_waves(seen)
+    result.wave_values = [*order.compared, *order.left_out, *occasions]
+    result.waves_left_out = [*order.left_out, *occasions]
+    if order.question:
+        result.ambiguities.append(order.question)
 
 
 def _case_variants(values: pd.Series) -> dict[str, str]:

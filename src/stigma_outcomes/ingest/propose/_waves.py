@@ -182,3 +182,57 @@ def compared_waves(values: list[str], what: str = "the wave column's values") ->
     return order._replace(
         question=question + "; correct waves: in the evaluation file if that is not the design"
     )
+
+
+_ARM_EVENT = re.compile(r"(.+)_arm_(\d+)")
+"""A REDCap event's unique name: the event's name, then its arm (``week_8_arm_1``)."""
+
+
+class EventNames(NamedTuple):
+    """REDCap events as waves: ``renames`` (event → a plain wave name, drafted as
+    ``waves: rename``), ``occasions`` (repeat instances, ``…#2``, never compared), and the
+    ``questions`` those choices raise."""
+
+    renames: dict[str, str]
+    occasions: list[str]
+    questions: list[str]
+
+
+def event_names(values: list[str]) -> EventNames:
+    """Plain wave names for REDCap events of one arm (``week_8_arm_1`` → ``week 8``), so the
+    report reads as the programme does; events of several arms keep their names (the arms
+    hold different participants: the drafted waves come from the first arm's events, and
+    the question says so). Repeat occasions are set apart.
+
+    Examples
+    --------
+    >>> event_names(["baseline_arm_1", "week_8_arm_1", "baseline_arm_1#2"])
+    EventNames(renames={'baseline_arm_1': 'baseline', 'week_8_arm_1': 'week 8'}, \
+occasions=['baseline_arm_1#2'], questions=['1 repeat occasion(s) (baseline_arm_1#2) not \
+compared: each repeat of a form or event is a wave of its own'])
+    """
+    occasions = [v for v in values if "#" in v or "/" in v]
+    events = {v: _ARM_EVENT.fullmatch(v) for v in values if v not in occasions}
+    arms = sorted({int(m.group(2)) for m in events.values() if m})
+    questions = []
+    if occasions:
+        shown = ", ".join(occasions[:3]) + (" …" if len(occasions) > 3 else "")
+        questions.append(
+            f"{len(occasions)} repeat occasion(s) ({shown}) not compared: each repeat of a "
+            "form or event is a wave of its own"
+        )
+    renames: dict[str, str] = {}
+    if len(arms) == 1 and all(events.values()):
+        plain = {v: m.group(1).replace("_", " ") for v, m in events.items() if m}
+        if len(set(plain.values())) == len(plain):
+            renames = plain
+    elif len(arms) > 1:
+        first = f"_arm_{arms[0]}"
+        others = [v for v in events if not v.endswith(first)]
+        occasions += others
+        questions.append(
+            f"events of {len(arms)} arms (arm {', arm '.join(map(str, arms))}): arms hold "
+            f"different participants, so the waves drafted compare arm {arms[0]}'s events "
+            "only; to compare the arms, export an arm column and group by it"
+        )
+    return EventNames(renames, occasions, questions)
