@@ -111,3 +111,21 @@ def test_the_same_value_under_both_names_is_not_an_error_but_two_values_are() ->
     assert ev.id_col == "pcode"
     with pytest.raises(InputError, match="give 'id_col' or its old name 'id_column', not both"):
         load_evaluation({**base, "id_col": "pcode", "id_column": "code"})
+
+
+def test_row_ids_in_a_paired_file_name_the_file_keys() -> None:
+    # Before: LoadSettings' message, "see LoadSettings (stigma_outcomes.ingest.settings)".
+    ev, _ = load_evaluation(
+        {"data": [{"path": "pre.csv", "wave": "pre"}, {"path": "post.csv", "wave": "post"}],
+         "instruments": ["ucla3"], "id_col": "@row"}
+    )  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        ev.load_settings()
+    assert "id_col: '@row'" in caught.value.what
+    assert caught.value.where == "evaluation file, id_col"
+    assert "unlinked: true" in caught.value.fix and "LoadSettings" not in str(caught.value)
+    unlinked, _ = load_evaluation(
+        {"data": [{"path": "pre.csv", "wave": "pre"}, {"path": "post.csv", "wave": "post"}],
+         "instruments": ["ucla3"], "id_col": "@row", "unlinked": True}
+    )  # fmt: skip
+    assert unlinked.load_settings().id_col == "@row"

@@ -303,6 +303,18 @@ class Evaluation(BaseModel):
         >>> s.id_col, s.wave, s.carry, s.casefold_ids, s.unlinked
         ('pcode', ('pre',), ('arm',), True, False)
         """
+        from .ingest.conventions import ROW_ID
+
+        if self.id_col == ROW_ID and not self.unlinked:
+            # LoadSettings refuses it too, but names its own settings, not this file's keys.
+            raise InputError(
+                f"id_col: '{ROW_ID}' numbers rows as respondents, and a row number is not a "
+                "person: the waves cannot be paired by it",
+                where="evaluation file, id_col",
+                fix="set id_col to the column holding each participant's ID; or, for "
+                "anonymous before/after surveys whose people cannot be linked, keep "
+                f"id_col: '{ROW_ID}' and add unlinked: true",
+            )
         mapping: str | Path | None = self.mapping
         if mapping is not None and base is not None:
             mapping = base / mapping

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pydantic import ValidationError
 
 from stigma_outcomes.comparison import CompareSettings, compare
 from stigma_outcomes.comparison.settings import PoolMethod, RciSd
-from stigma_outcomes.errors import InputError
+from stigma_outcomes.errors import AnalysisError, InputError
 from stigma_outcomes.evaluation import Evaluation
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "paired"
@@ -129,3 +130,25 @@ def test_cli_group_col_is_the_old_name_of_group_by(tmp_path):
         data["meta"].pop("inputs")
         outs.append(data)
     assert outs[0] == outs[1] and outs[0]["meta"]["settings"]["group_by"] == "site"
+
+
+def test_a_missing_wave_is_named_as_each_entry_point_names_it() -> None:
+    """The file's user changes `waves:`, the command's --pre/--post, the API's pre=/post=
+    (before, every one was told to use --pre / --post / --followup)."""
+    scores = pd.DataFrame({"participant_id": ["a", "a"], "wave": ["pre", "post"],
+                           "instrument": "ucla3", "scale": "total", "score": [3.0, 4.0],
+                           "status": "ok"})  # fmt: skip
+    made = {
+        "evaluation file": "the evaluation file's waves: pre / post / followup",
+        "stigma-outcomes compare": "--pre / --post / --followup",
+        "compare()": "pre= / post= / followup=",
+    }
+    for where, names in made.items():
+        settings = CompareSettings.build(where, pre="pre", post="after")
+        with pytest.raises(AnalysisError) as caught:
+            compare(scores, settings=settings)
+        assert caught.value.fix == f"name one of the waves present in {names}"
+    with pytest.raises(AnalysisError, match=r"in pre= / post= / followup="):
+        compare(scores, pre="baseline", post="post")
+    with pytest.raises(AnalysisError, match=r"in pre= / post= / followup="):
+        compare(scores, settings=CompareSettings(pre="pre", post="after"))

@@ -116,7 +116,7 @@ def init_command(
         dictionary=_relative(dictionary, write_evaluation) if dictionary else None,
     )
     if write_evaluation is not None:
-        _check_runnable(draft, proposal, write_evaluation)
+        _check_runnable(draft, proposal, write_evaluation, named=tuple(given))
     evaluation = None if draft is None else evaluation_file(draft)
     if write_mapping is not None:
         _write_yaml(write_mapping, proposal.mapping, proposal.ambiguities, "column mapping")
@@ -286,11 +286,18 @@ def evaluation_file(evaluation: Evaluation) -> dict[str, Any]:
     return evaluation.model_dump(mode="json", exclude_unset=True)
 
 
-def _check_runnable(evaluation: Evaluation | None, proposal: Proposal, target: Path) -> None:
+def _check_runnable(
+    evaluation: Evaluation | None,
+    proposal: Proposal,
+    target: Path,
+    named: tuple[str, ...] = (),
+) -> None:
     """Refuse, before anything is written, an evaluation file that `run` could not run.
 
     `run` compares waves, so it needs two of them, and it needs at least one instrument
     matched on evidence (a possible, unconfirmed match is never written as settled).
+    ``named`` are the instruments given with ``--instrument``: the advice is then not to
+    name them again, but to map their columns.
     """
     from ..errors import InputError
 
@@ -301,6 +308,17 @@ def _check_runnable(evaluation: Evaluation | None, proposal: Proposal, target: P
             if possible
             else ""
         )
+        if named:
+            raise InputError(
+                f"named with --instrument, {', '.join(named)} "
+                f"{'was' if len(named) == 1 else 'were'} not recognised on evidence in the "
+                f"export(s){hint}, so the evaluation file could not run",
+                where=str(target),
+                fix=f"if the export does hold {'it' if len(named) == 1 else 'them'}, bind the "
+                "columns yourself in a mapping file (instruments: <id>: pattern: or columns:) "
+                "and name that file as `mapping:` in the evaluation file; else check the "
+                "instrument named",
+            )
         raise InputError(
             f"no instrument was recognised on evidence{hint}, so the evaluation file could not run",
             where=str(target),

@@ -286,7 +286,7 @@ def _score_table(scores: pd.DataFrame, s: CompareSettings) -> ScoreTable:
     check_grouping_columns(scores, {"group column": s.group_by, "pooling column": s.pool_by})
     columns = [*s.covariates, *([s.pool_by] if s.pool_by else [])]
     table = ScoreTable.from_scores(scores, s.group_by, columns)
-    check_waves(scores, s.waves)
+    check_waves(scores, s.waves, s.wave_names)
     if table.empty:
         raise AnalysisError(
             "no usable scores: every row has a status other than 'ok' or no score",
@@ -342,7 +342,7 @@ def reliable_change_table(
         group_by = group_by or group_col
     _check_rci_reliability(rci_reliability, keyed_items)
     valid = valid_scores(scores, group_by)
-    check_waves(scores, [from_wave, to_wave])
+    check_waves(scores, [from_wave, to_wave], "from_wave / to_wave")
     keys = [tuple(k) for k in valid.attrs["scales"]]
     reg = registry if registry is not None else Registry()
     meta = resolve_scale_meta(

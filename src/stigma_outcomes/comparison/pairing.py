@@ -136,8 +136,12 @@ def regroup(valid: pd.DataFrame, group_col: str) -> pd.DataFrame:
     return out
 
 
-def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
-    """Raise :class:`AnalysisError` naming the waves present if any wave asked for is absent.
+def check_waves(
+    scores: pd.DataFrame, waves: Iterable[str], names: str = "--pre / --post / --followup"
+) -> None:
+    """Raise :class:`AnalysisError` naming the waves present if any wave asked for is absent;
+    ``names`` are the settings that name the waves, as the caller's user spells them
+    (``CompareSettings.wave_names``).
 
     Examples
     --------
@@ -149,7 +153,7 @@ def check_waves(scores: pd.DataFrame, waves: Iterable[str]) -> None:
         raise AnalysisError(
             f"wave(s) {', '.join(repr(w) for w in absent)} not found in the scores",
             where=f"waves present: {', '.join(repr(w) for w in present) or 'none'}",
-            fix="use one of the waves present for --pre / --post / --followup",
+            fix=f"name one of the waves present in {names}",
         )
 
 

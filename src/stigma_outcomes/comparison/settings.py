@@ -29,7 +29,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .._settings import rename_old_spellings
 from .._settings import settings_error as _settings_error
@@ -105,6 +113,9 @@ class CompareSettings(BaseModel):
     )
     rci_sd: RciSd = Field(RciSd.baseline, description=DESCRIPTIONS["rci_sd"])
     min_cell: int = Field(5, ge=1, le=100, description=DESCRIPTIONS["min_cell"])
+    _made_by: str = PrivateAttr("compare()")
+    """The entry point that built these settings (:meth:`build`'s ``where``), so that a
+    message names the settings as its user spells them (:attr:`wave_names`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -153,6 +164,17 @@ class CompareSettings(BaseModel):
         return (self.pre, self.post, *self.followup)
 
     @property
+    def wave_names(self) -> str:
+        """How the user of the entry point that built these settings names the waves.
+
+        >>> CompareSettings.build("evaluation file", pre="a", post="b").wave_names
+        "the evaluation file's waves: pre / post / followup"
+        >>> CompareSettings(pre="a", post="b").wave_names
+        'pre= / post= / followup='
+        """
+        return _WAVE_NAMES.get(self._made_by, "pre= / post= / followup=")
+
+    @property
     def contrasts(self) -> list[tuple[str, str]]:
         """``(pre, later)`` for every later wave."""
         return [(self.pre, wave) for wave in self.waves[1:]]
@@ -171,9 +193,18 @@ class CompareSettings(BaseModel):
           how to fix: see CompareSettings (stigma_outcomes.comparison.settings) for each setting
         """
         try:
-            return cls.model_validate(options)
+            settings = cls.model_validate(options)
         except ValidationError as err:
             raise settings_error(err, where) from None
+        settings._made_by = where
+        return settings
+
+
+_WAVE_NAMES = {
+    "evaluation file": "the evaluation file's waves: pre / post / followup",
+    "stigma-outcomes compare": "--pre / --post / --followup",
+}
+"""The waves' settings as each entry point's user spells them (by :meth:`build`'s where)."""
 
 
 def settings_error(err: ValidationError, where: str) -> InputError:
