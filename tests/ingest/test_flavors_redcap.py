@@ -188,6 +188,39 @@ def test_label_headers_without_a_dictionary_still_find_form_status() -> None:
     assert table.metadata["form_fields"]["Complete? (2)"][-1] == "Complete? (2)"
 
 
+def test_a_multi_form_label_export_is_read_as_redcap_without_flavor() -> None:
+    # Its repeated 'Complete?' columns (one per form) were refused as duplicate names: the
+    # record ID is labelled 'Participant ID', so detection missed REDCap and read it as plain.
+    table = read_export(EXPORTS / "redcap_labels.csv")
+    forced = read_export(EXPORTS / "redcap_labels.csv", flavor="redcap")
+    assert table.flavor == "redcap"
+    assert table.frame.equals(forced.frame)
+    assert list(table.frame.columns[:2]) == ["Participant ID", "redcap_event_name"]
+    assert table.metadata["complete_columns"] == forced.metadata["complete_columns"]
+    assert table.metadata["renamed_duplicates"] == {"Complete? (2)": "Complete?"}
+    items = ["...that you lack companionship?", "...left out?", "...isolated from others?"]
+    mapping = {"instruments": {"ucla3": {"columns": dict(zip("123", items, strict=True))}}}
+    result = so.score(EXPORTS / "redcap_labels.csv", ["ucla3"], mapping=mapping)
+    assert totals(result) == {
+        ("1001", "Baseline (Arm 1: Arm 1)"): 5.0,
+        ("1001", "Post (Arm 1: Arm 1)"): 3.0,
+        ("1002", "Baseline (Arm 1: Arm 1)"): 8.0,
+    }
+
+
+def test_label_headers_of_repeats_without_form_status_are_mapped(tmp_path) -> None:
+    export = tmp_path / "report.csv"
+    export.write_text(
+        "Participant ID,Repeat Instrument,Repeat Instance,How often?\n"
+        "1001,,,Often\n1001,Weekly check-in,1,Hardly ever\n",
+        encoding="utf-8",
+    )
+    table = read_export(export)
+    assert table.flavor == "redcap"
+    assert table.metadata["header_kind"] == "labels"
+    assert table.metadata["repeating_instruments"] == {"Weekly check-in": 1}
+
+
 def test_a_missing_or_mistyped_dictionary_is_the_projects_error(tmp_path) -> None:
     with pytest.raises(InputError, match="not found"):
         read_redcap_dictionary(tmp_path / "nope.csv")

@@ -69,7 +69,83 @@ def detect(sheet: Sheet, options: FlavorOptions | None = None) -> str | None:
         and ("event name" in lower or any(c.endswith("complete?") for c in lower))
     ):
         return "REDCap label headers ('Record ID', 'Complete?')"
+    return _label_signature(sheet, head)
+
+
+def _label_signature(sheet: Sheet, head: list[str]) -> str | None:
+    """Why a label-header export whose first column is not 'Record ID' is REDCap's.
+
+    Such an export's first column is the record-ID field's label, which a project may call
+    anything ('Participant ID'). REDCap's own headers say the rest: the structural columns
+    right after the record ID ('Event Name', 'Repeat Instrument', 'Repeat Instance', 'Data
+    Access Group', 'Survey Identifier'), and each form closed by a 'Complete?' column of form
+    statuses. Any one of these is evidence:
+
+    - 'Repeat Instrument' and 'Repeat Instance' among those structural columns;
+    - a structural column there and a 'Complete?' column of form statuses;
+    - two 'Complete?' columns or more (one per form), each of form statuses;
+    - 'Event Name' second, holding REDCap's event labels ('Baseline (Arm 1: Arm 1)').
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> cells = pd.DataFrame([["Participant ID", "Age", "Complete?", "Q1", "Complete?"],
+    ...                       ["1", "30", "Complete", "Often", "Incomplete"]])
+    >>> _label_signature(Sheet(cells=cells, row_numbers=np.arange(1, 3), source="r.csv"),
+    ...                  cells.iloc[0].tolist())
+    "REDCap label headers: 2 'Complete?' columns of form statuses (one per form)"
+    >>> cells = pd.DataFrame([["id", "Done", "Complete?", "Complete?"], ["1", "x", "yes", "no"]])
+    >>> _label_signature(Sheet(cells=cells, row_numbers=np.arange(1, 3), source="r.csv"),
+    ...                  cells.iloc[0].tolist()) is None
+    True
+    """
+    keys = [header_key(c) for c in head]
+    structural: list[str] = []
+    for key in keys[1:]:
+        if key not in _LABEL_HEADERS or key in structural:
+            break
+        structural.append(key)
+    if {"repeat instrument", "repeat instance"} <= set(structural):
+        return "REDCap label headers ('Repeat Instrument', 'Repeat Instance')"
+    status = [i for i, key in enumerate(keys) if key == "complete?"]
+    if status:
+        statuses = [_holds_form_statuses(sheet, i) for i in status]
+        of_statuses = any(statuses) and all(s is not False for s in statuses)
+        if structural and of_statuses:
+            return f"REDCap label headers ('{head[1]}', 'Complete?' of form statuses)"
+        if len(status) >= 2 and of_statuses:
+            return (
+                f"REDCap label headers: {len(status)} 'Complete?' columns of form statuses "
+                "(one per form)"
+            )
+    if structural[:1] == ["event name"] and _holds_arm_events(sheet, 1):
+        return "REDCap label headers ('Event Name' of REDCap event labels)"
     return None
+
+
+_STATUS_TEXT = {"incomplete", "unverified", "complete", "0", "1", "2", "0.0", "1.0", "2.0"}
+_ARM_EVENT = re.compile(r".+ \(Arm \d+: .*\)")
+"""An event as a label export writes it: '<event label> (Arm <n>: <arm label>)'."""
+
+
+def _values(sheet: Sheet, position: int) -> list[str]:
+    """The distinct non-blank values of the sheet's column at ``position`` (data rows)."""
+    column = sheet.cells.iloc[0 if sheet.named else 1 :, position].dropna()
+    text = (str(v).strip() for v in pd.unique(column))
+    return sorted({v for v in text if v})
+
+
+def _holds_form_statuses(sheet: Sheet, position: int) -> bool | None:
+    """Whether a column holds form statuses only (``None``: it is blank throughout)."""
+    values = _values(sheet, position)
+    if not values:
+        return None
+    return all(v.lower() in _STATUS_TEXT for v in values)
+
+
+def _holds_arm_events(sheet: Sheet, position: int) -> bool:
+    values = _values(sheet, position)
+    return bool(values) and all(_ARM_EVENT.fullmatch(v) for v in values)
 
 
 def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
@@ -78,7 +154,11 @@ def parse(sheet: Sheet, options: FlavorOptions) -> Parsed:
     names = [c.strip() for c in head[0]]
     dictionary: RedcapDictionary | None = options.dictionary
     header_kind = "raw"
-    if (names and names[0].lower() == "record id") or any(n.endswith("Complete?") for n in names):
+    if (
+        (names and names[0].lower() == "record id")
+        or any(n.endswith("Complete?") for n in names)
+        or any(header_key(n) in _LABEL_HEADERS for n in names[1:])
+    ):
         header_kind = "labels"
         names = _raw_names(names, dictionary)
     names, renamed = make_unique(names)
