@@ -12,6 +12,8 @@ import pytest
 
 from stigma_outcomes.report import build_report
 from stigma_outcomes.report.contrasts import standardised_difference
+from stigma_outcomes.report.render_html import render_html
+from stigma_outcomes.report.render_markdown import render_markdown
 
 from .conftest import paired_record
 
@@ -148,3 +150,96 @@ def test_an_attrition_difference_that_is_not_clear_is_hedged() -> None:
     more = " ".join(build_report(results).outcomes[0].more)
     assert "had started better off than those who did" in more
     assert "Differences this size could be chance; if not, the changes above" in more
+
+
+def _sites(sizes: dict[str, int], reference: str) -> dict[str, Any]:
+    """GBS total at several sites, each compared with ``reference`` (made-up numbers)."""
+    total = sum(sizes.values())
+    paired = [paired_record("gbs", "total", None, total, 4.0, 4.4, 1, 0.001, 40, 9)]
+    ancova = []
+    for i, (site, n) in enumerate(sizes.items()):
+        paired.append(paired_record("gbs", "total", site, n, 3.9 + i / 10, 4.3, 1, 0.01, 1, 0))
+        if site != reference:
+            diff = 0.1 * (i + 1)
+            ancova.append({**_ancova("total", diff, 0.01 * (i + 1)), "group": site,
+                           "reference_group": reference})  # fmt: skip
+    return {"meta": {}, "paired": paired, "ancova": ancova}
+
+
+def test_each_row_of_the_between_group_table_says_which_groups_it_compares() -> None:
+    """Three sites: North and South each against East. The table had two rows both
+    labelled "General belongingness" under a "North − East" header."""
+    tables = _tables(build_report(_sites({"East": 30, "North": 25, "South": 40}, "East")))
+    between = tables["between"]
+    assert between.caption == (
+        "GBS: each group compared with the East group, allowing for where people started"
+    )
+    assert between.columns[:2] == ["Scale · groups compared", "Difference after [95% CI]"]
+    assert [r[0] for r in between.rows] == [
+        "General belongingness · North − East",
+        "General belongingness · South − East",
+    ]
+    assert "the first group named minus the second" in between.notes[0]
+    base = tables["baseline"]
+    assert [r[0] for r in base.rows] == [r[0] for r in between.rows]
+    assert base.columns[1:3] == ["First group: mean (SD)", "Second group: mean (SD)"]
+    # Every row its own pair's starting scores: North 4.00, South 4.10 against East 3.90.
+    assert [r[1:3] for r in base.rows] == [
+        ["4.00 (1.41)", "3.90 (1.41)"],
+        ["4.10 (1.41)", "3.90 (1.41)"],
+    ]
+
+
+def test_a_small_reference_group_is_named_in_no_contrast() -> None:
+    """East has 3 people: its name appears nowhere, though every contrast is against it;
+    the rows, and the sentences saying they are hidden, still tell the contrasts apart."""
+    model = build_report(_sites({"East": 3, "North": 25, "South": 40}, "East"))
+    tables = _tables(model)
+    assert tables["between"].caption.startswith("GBS: each group compared with a small group")
+    assert [r[0] for r in tables["between"].rows] == [
+        "General belongingness · North − a small group",
+        "General belongingness · South − a small group",
+    ]
+    assert all(r[1:] == ["not shown", "not shown"] for r in tables["between"].rows)
+    assert [r[0] for r in tables["baseline"].rows] == [r[0] for r in tables["between"].rows]
+    details = model.outcomes[0].finding.details
+    hidden = [s for s in details if "is not shown" in s]
+    assert hidden == [
+        "The comparison of the North group with a small group is not shown, because a group "
+        "smaller than 5 people is not reported.",
+        "The comparison of the South group with a small group is not shown, because a group "
+        "smaller than 5 people is not reported.",
+    ]
+    for text in (model.all_text(), render_markdown(model), render_html(model)):
+        assert "East" not in text
+
+
+def test_two_small_groups_against_one_reference_make_one_row() -> None:
+    """Both read "a small group − West": one row stands for both, never two alike."""
+    sizes = {"Alder": 3, "Bay": 2, "West": 40, "Zed": 30}
+    model = build_report(_sites(sizes, "West"))
+    labels = [r[0] for r in _tables(model)["between"].rows]
+    assert labels == [
+        "General belongingness · each small group − West",
+        "General belongingness · Zed − West",
+    ]
+    assert len(set(model.outcomes[0].finding.details)) == len(model.outcomes[0].finding.details)
+    assert "Alder" not in model.all_text() and "Bay" not in model.all_text()
+
+
+def test_one_small_group_of_two_is_not_named_in_the_title_or_columns() -> None:
+    model = build_report(_controlled(comparison_n=3))
+    tables = _tables(model)
+    assert tables["between"].caption.startswith("GBS: Intervention group compared with a small")
+    assert (
+        tables["between"].columns[1] == "Difference after (Intervention − a small group) [95% CI]"
+    )
+    assert tables["baseline"].columns[1:3] == [
+        "Intervention: mean (SD)",
+        "a small group: mean (SD)",
+    ]
+    section = model.outcomes[0]
+    texts = [*section.more, *section.finding.details, *section.paragraphs, *model.summary.bullets]
+    for t in [*section.tables, *model.summary.tables]:
+        texts += [t.caption, *t.columns, *t.notes, *(c for r in t.rows for c in r)]
+    assert not [t for t in texts if "Comparison" in t]

@@ -177,3 +177,79 @@ def test_a_questionnaire_not_asked_at_the_later_wave_is_said_so() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| Anxiety severity | 0 |")]
     assert rows == ["| Anxiety severity | 0 | not asked at the post survey |" + " – |" * 7]
     assert "not_asked_at" not in results["paired"][1]  # the caller's results are left alone
+
+
+def _three_sites(sizes: dict[str, int], reference: str) -> dict[str, Any]:
+    """Three sites compared by the analysis of covariance, each against ``reference``.
+
+    The changes are made up; the whole sample's count is the sites' sum.
+    """
+    total = sum(sizes.values())
+    paired = [paired_record("ucla3", "total", None, total, 6.9, 5.9, -1, 0.0004, 30, 2)]
+    paired += [
+        paired_record("ucla3", "total", site, n, 6.9, 5.8, -1, 0.01, max(n // 3, 1), 0)
+        for site, n in sizes.items()
+    ]
+    ancova = [_ancova(site, reference, -0.3, 0.04) for site in sorted(sizes) if site != reference]
+    return {"meta": {"settings": {"group_by": "site"}}, "paired": paired, "ancova": ancova}
+
+
+def test_a_tiny_reference_group_leaves_page_1_to_everyone_and_names_it_nowhere() -> None:
+    """A site of 3 (the default reference, first in sorted order) blanked page 1 ("Too few
+    people to say") although the other sites had 15 and 16 pairs, and the headline named
+    it ("the North group against the Eastside group", "Eastside group: not shown (<5
+    people)") while the Reach sentence said the small group was not named."""
+    model = build_report(_three_sites({"Eastside": 3, "North": 15, "South": 16}, "Eastside"))
+    s = model.summary
+    table = s.tables[0]
+    assert table.caption == (
+        "What changed from the pre to the post survey: everyone, all groups together"
+    )
+    assert table.rows[0][1] == "6.90 → 5.90, 34 people"
+    assert table.rows[0][3].startswith("Better")
+    assert s.paragraphs[0] == "Main message: Loneliness (UCLA-3) improved."
+    assert "Too few people" not in " ".join([*s.paragraphs, *s.bullets])
+    assert "The groups are not compared on this page" in " ".join(s.paragraphs)
+    # ...not "A comparison group was analysed, to show what happened without the programme"
+    assert "without the programme" not in " ".join(s.paragraphs)
+    assert s.bullets[0].startswith("Loneliness (UCLA-3): improved; the average fell from 6.90")
+    for text in (model.all_text(), render_markdown(model), render_html(model)):
+        assert "Eastside" not in text
+
+
+def test_the_headline_pair_is_the_first_that_page_1_can_name_and_show() -> None:
+    """Reference Birch is large, Arbor is small: page 1 compares Cedar with Birch, never
+    Arbor with Birch (the first pair of the records), and Arbor is named nowhere."""
+    sizes = {"Arbor": 3, "Birch": 40, "Cedar": 30, "Dale": 25}
+    model = build_report(_three_sites(sizes, "Birch"))
+    table = model.summary.tables[0]
+    assert table.caption.endswith("the Cedar group against the Birch group")
+    assert table.columns[1:3] == [
+        "Cedar group: before → after (change)",
+        "Birch group: before → after (change)",
+    ]
+    assert table.rows[0][3:5] == ["−0.30 [−0.55 to −0.05]", "Cedar group better off"]
+    assert model.summary.paragraphs[0].startswith(
+        "Main message: By the end, the Cedar group was clearly better off than the Birch group"
+    )
+    for text in (model.all_text(), render_markdown(model), render_html(model)):
+        assert "Arbor" not in text
+
+
+def test_a_group_hidden_beside_a_small_one_leaves_page_1_to_everyone() -> None:
+    """Arbor is small, so the audit hides Cedar (else Arbor = everyone − Birch − Cedar): no
+    pair of groups can be shown, and page 1 gives everyone's change rather than "Not shown
+    (privacy)" and "Too few people to say"."""
+    model = build_report(_three_sites({"Arbor": 3, "Birch": 40, "Cedar": 30}, "Birch"))
+    s = model.summary
+    assert s.tables[0].caption.endswith(": everyone, all groups together")
+    assert s.tables[0].rows[0][1] == "6.90 → 5.90, 73 people"
+    assert s.paragraphs[0] == "Main message: Loneliness (UCLA-3) improved."
+    assert "‡" not in " ".join(s.tables[0].rows[0])
+
+
+def test_two_named_groups_still_lead_page_1() -> None:
+    """With every group large enough, the first pair of the records leads, as before."""
+    model = build_report(_three_sites({"East": 20, "North": 15, "South": 16}, "East"))
+    assert model.summary.tables[0].caption.endswith("the North group against the East group")
+    assert "The groups are not compared" not in " ".join(model.summary.paragraphs)

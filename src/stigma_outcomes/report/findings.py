@@ -38,7 +38,16 @@ from ._verdicts import (
     no_pairs,
     verdict,
 )
-from .formatting import count, decimals_for_range, interval, is_number, num, percent, pvalue
+from .formatting import (
+    SMALL_GROUP,
+    count,
+    decimals_for_range,
+    interval,
+    is_number,
+    num,
+    percent,
+    pvalue,
+)
 from .outcomes import OutcomeInfo
 from .privacy import Disclosure
 
@@ -331,16 +340,33 @@ def threshold_sentence(record: dict[str, Any], d: Disclosure, key: str) -> str |
 
 
 def ancova_sentence(
-    record: dict[str, Any], info: OutcomeInfo, d: Disclosure, shown: bool, alpha: float = ALPHA
+    record: dict[str, Any],
+    info: OutcomeInfo,
+    d: Disclosure,
+    shown: bool,
+    alpha: float = ALPHA,
+    names: tuple[str, str] | None = None,
 ) -> str:
-    """Compared-with-the-comparison-group sentence, with no causal verb."""
-    group, ref = record.get("group"), record.get("reference_group")
+    """Compared-with-the-comparison-group sentence, with no causal verb.
+
+    ``names``: the two groups as the report prints them (:func:`.contrasts.group_name`:
+    "a small group" for one too small to show), by default the record's labels (and a
+    hidden comparison then names neither group).
+    """
+    group, ref = names or (record.get("group"), record.get("reference_group"))
+    if not shown and names is None:
+        # Without the printed names neither group is named: one of them may be small.
+        return "The comparison between two of the groups is not shown, for privacy."
     if not shown:
-        # Neither group is named: one of them is small, and its label may point at people.
-        return (
-            "The comparison between two of the groups is not shown, because one of them is "
-            f"smaller than {d.threshold} people."
+        # Which two groups, so that two hidden comparisons never read alike; a group too
+        # small to show is not named (its label may point at its few people).
+        first, second = (n if n == SMALL_GROUP else f"the {n} group" for n in (group, ref))
+        why = (
+            f"because a group smaller than {d.threshold} people is not reported"
+            if SMALL_GROUP in (group, ref)
+            else "so that the size of a smaller group cannot be worked out from the totals"
         )
+        return f"The comparison of {first} with {second} is not shown, {why}."
     dec = decimals_for_range(info.range_low, info.range_high)
     diff = record.get("adjusted_difference")
     ci = interval(

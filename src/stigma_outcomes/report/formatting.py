@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 MINUS = "−"
+SMALL_GROUP = "a small group"
+"""How the report names a group too small to show (it is never named: docs/outputs.md)."""
 
 
 def is_number(value: object) -> bool:

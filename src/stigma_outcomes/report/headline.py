@@ -2,9 +2,13 @@
 
 With a comparison group, a row gives the programme group's change, the comparison group's
 change and the difference between them at the end allowing for where people started (the
-ANCOVA records): the pooled "everyone" change mixes both arms and is never the headline.
-Without one, a row gives the whole sample's change. A follow-up wave adds what was left of
-the change at follow-up. Numbers come from the results records; their counts were
+ANCOVA records): the pooled "everyone" change mixes both arms and is not the headline.
+The two arms are the first pair of groups the records compare that page 1 can name and
+show (:func:`headline_pair`): with a tiny reference group every comparison involves it,
+none can be shown, and page 1 then gives everyone's change, all groups together, saying
+so (:func:`.summary.build_summary`), rather than "too few people to say" for a sample
+large enough to speak. Without a comparison group, a row gives the whole sample's change.
+A follow-up wave adds what was left of the change at follow-up. Numbers come from the results records; their counts were
 registered with the disclosure audit by the model, and each cell prints the audit's mark.
 """
 
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .content import Table, record_key
+from .contrasts import unnamed
 from .findings import (
     ALPHA,
     EFFECT_SIZE,
@@ -30,12 +35,18 @@ from .privacy import Disclosure
 
 @dataclass
 class Contrast:
-    """One outcome between two waves: every arm's record and the arms' comparison."""
+    """One outcome between two waves: every arm's record and the arms' comparison.
+
+    ``ancovas`` holds every pair of groups the results compare (each group against the
+    reference group); ``ancova`` is the one page 1 shows, chosen by
+    :func:`collect_headlines` (``None`` when none can be shown).
+    """
 
     waves: tuple[str, str]
     whole: dict[str, Any] | None = None
     arms: dict[str, dict[str, Any]] = field(default_factory=dict)
     ancova: dict[str, Any] | None = None
+    ancovas: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,19 +87,53 @@ def _contrast(
             c.whole = r
         else:
             c.arms[str(r["group"])] = r
-    c.ancova = next(
-        (
-            a
-            for a in data.get("ancova") or []
-            if ours(a) and a.get("group") is not None and a.get("reference_group") is not None
-        ),
-        None,
-    )
+    c.ancovas = [
+        a
+        for a in data.get("ancova") or []
+        if ours(a) and a.get("group") is not None and a.get("reference_group") is not None
+    ]
     return c
 
 
+def _pair(a: dict[str, Any]) -> tuple[str, str]:
+    return str(a["group"]), str(a["reference_group"])
+
+
+def headline_pair(heads: list[Headline], d: Disclosure) -> tuple[str, str] | None:
+    """The (programme, comparison) groups page 1 compares, or ``None``.
+
+    Among the pairs the records compare (in their order: with two groups, the only one),
+    the first whose two groups can be named and whose comparison can be shown in every
+    headline outcome that compares it; else the first that can be named everywhere and
+    shown in one; else none. A pair with a group too small to name would name it in the
+    headline's title and columns (:func:`.contrasts.unnamed`), and a pair whose groups the
+    audit hides — a group beside a small one is hidden so that the small one's size cannot
+    be worked out — shows nothing but "not shown": page 1 then leads with everyone's
+    change instead of "too few people to say" (:func:`groups_not_compared`).
+    """
+    shown = []
+    for pair in dict.fromkeys(_pair(a) for h in heads for a in h.main.ancovas):
+        arms = [
+            h.main.arms.get(g)
+            for h in heads
+            if any(_pair(a) == pair for a in h.main.ancovas)
+            for g in pair
+        ]
+        if any(rec is None or unnamed(rec["group"], rec, d) for rec in arms):
+            continue
+        visible = [stats_shown(rec, d) for rec in arms]
+        if all(visible):
+            return pair
+        if any(a and b for a, b in zip(visible[::2], visible[1::2], strict=True)):
+            shown.append(pair)
+    return shown[0] if shown else None
+
+
 def collect_headlines(
-    data: dict[str, Any], findings: list[Finding], primary: tuple[str, str] | None
+    data: dict[str, Any],
+    findings: list[Finding],
+    primary: tuple[str, str] | None,
+    d: Disclosure,
 ) -> list[Headline]:
     """One :class:`Headline` per finding of a linked design (empty for unlinked designs)."""
     if primary is None or not data.get("paired"):
@@ -111,11 +156,19 @@ def collect_headlines(
             fu = _contrast(data, f.instrument, f.scale, (primary[0], wave))
             if fu is not None:
                 h.followups.append(fu)
-        if main.ancova is not None:
-            h.programme = str(main.ancova["group"])
-            h.comparison = str(main.ancova["reference_group"])
         out.append(h)
+    pair = headline_pair(out, d)
+    for h in out if pair is not None else []:
+        for c in (h.main, *h.followups):
+            c.ancova = next((a for a in c.ancovas if _pair(a) == pair), None)
+        if h.main.ancova is not None:
+            h.programme, h.comparison = pair
     return out
+
+
+def groups_not_compared(heads: list[Headline]) -> bool:
+    """True when the results compare groups but page 1 can show no pair of them."""
+    return any(h.main.ancovas for h in heads) and not any(h.controlled for h in heads)
 
 
 Result = str
@@ -221,7 +274,7 @@ def headline_table(heads: list[Headline], d: Disclosure, alpha: float = ALPHA) -
         return None
     if all(h.controlled for h in heads):
         return _controlled_table(heads, d, alpha)
-    return _single_table(heads, d, alpha)
+    return _single_table(heads, d, alpha, together=groups_not_compared(heads))
 
 
 def _controlled_table(heads: list[Headline], d: Disclosure, alpha: float) -> Table:
@@ -282,7 +335,11 @@ def followup_cell(h: Headline, d: Disclosure, alpha: float) -> str:
     )
 
 
-def _single_table(heads: list[Headline], d: Disclosure, alpha: float) -> Table:
+def _single_table(
+    heads: list[Headline], d: Disclosure, alpha: float, together: bool = False
+) -> Table:
+    """Everyone's change; ``together``: the results compare groups page 1 cannot show, so
+    the title says that these are all the groups together."""
     fw, tw = heads[0].main.waves
     fu_wave = next((h.followups[0].waves[1] for h in heads if h.followups), None)
     rows = []
@@ -326,7 +383,8 @@ def _single_table(heads: list[Headline], d: Disclosure, alpha: float) -> Table:
     ]
     return Table(
         "headline",
-        f"What changed from the {fw} to the {tw} survey",
+        f"What changed from the {fw} to the {tw} survey"
+        + (": everyone, all groups together" if together else ""),
         columns,
         rows,
         notes,

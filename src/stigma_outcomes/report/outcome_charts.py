@@ -267,7 +267,8 @@ def mixed_means_chart(
         + "."
     )
     if small:
-        alt += " Groups not shown for privacy: " + ", ".join(small) + "."
+        # Counted, never named: a group too small to show is named nowhere (docs/outputs.md).
+        alt += f" {len(small)} group{'s' if len(small) > 1 else ''} not shown for privacy."
     return Chart(
         f"means-{instrument}",
         "means",

@@ -16,7 +16,13 @@ import pandas as pd
 
 from .change import change_chart
 from .content import OutcomeSection, ReportSettings, Table, record_key
-from .contrasts import attrition_caveat, baseline_table, between_groups_table, reliability_caveat
+from .contrasts import (
+    attrition_caveat,
+    baseline_table,
+    between_groups_table,
+    group_name,
+    reliability_caveat,
+)
 from .findings import ancova_sentence, paired_finding, unlinked_finding
 from .formatting import decimals_for_range, is_number
 from .outcome_charts import (
@@ -133,12 +139,15 @@ def _paired_body(
         names = (rec.get("group"), rec.get("reference_group"))
         # Hidden when either group's own statistics are hidden for this contrast.
         shown = all(d.shown(record_key("paired", {**rec, "group": g}) + "|stats") for g in names)
-        sentence = ancova_sentence(rec, info, d, shown, settings.alpha)
+        printed = (group_name(names[0], rec, d), group_name(names[1], rec, d))
+        sentence = ancova_sentence(rec, info, d, shown, settings.alpha, printed)
         if (rec.get("from_wave"), rec.get("to_wave")) == (fw, tw) and sec.finding is not None:
             # The comparison-group result belongs with the headline (and the summary).
-            sec.finding.details.append(sentence)
+            place = sec.finding.details
         else:
-            sec.more.append(f"By the {rec.get('to_wave')} wave: {sentence}")
+            place, sentence = sec.more, f"By the {rec.get('to_wave')} wave: {sentence}"
+        if sentence not in place:  # two small groups' hidden comparisons read alike
+            place.append(sentence)
     dec = decimals_for_range(info.range_low, info.range_high)
     cell = [r for r in paired if headline(r, True)]
     mixed = next(

@@ -2,7 +2,8 @@
 
 Top to bottom: the main message; the programme, its period and its reach (every wave's
 number of people); what the design can show; the headline table (programme group against
-comparison group when there is one); the share beyond each scale's line before and after;
+comparison group when there is one, everyone's change when every comparison involves a group
+too small to show); the share beyond each scale's line before and after;
 one bottom line per outcome, with follow-up; harm flags. No test names, no p values: the
 Methods section carries those.
 """
@@ -26,7 +27,7 @@ from .content import ReportSettings, Section
 from .cutoff_shares import ShareRow, register_cutoff_shares, share_table
 from .findings import Finding, design_sentence
 from .glance import glance_table, whole_sample_record
-from .headline import collect_headlines, headline_table
+from .headline import collect_headlines, groups_not_compared, headline_table
 from .participation import flow_sentence, followup_waves, is_none_lost
 from .privacy import Disclosure
 
@@ -86,6 +87,15 @@ def reach_sentence(
     return text + "."
 
 
+NOT_COMPARED = (
+    "The groups are not compared on this page: one of them is too small to report, and none "
+    "of the comparisons the analysis made can be shown without giving it away. The changes "
+    "below are everyone's, all groups together, so they show what happened, not that the "
+    "programme caused it."
+)
+"""What page 1 says in place of the design sentence when no pair of groups can be shown."""
+
+
 def build_summary(
     data: dict[str, Any],
     findings: list[Finding],
@@ -100,16 +110,17 @@ def build_summary(
 ) -> Section:
     """The Summary section; every count it prints was registered before the audit ran."""
     summary = Section("summary", "Summary")
-    heads = collect_headlines(data, findings, primary)
+    heads = collect_headlines(data, findings, primary, d)
     message = main_message(heads, d, settings.alpha) if heads else unlinked_main_message(findings)
     if message:
         summary.paragraphs.append(message)
     programme = next((h.programme for h in heads if h.programme), None)
     groups = sorted(groups, key=lambda g: g != programme)
     reach = reach_sentence(flow, groups, d, primary)
-    summary.paragraphs.append(
-        " ".join(x for x in (reach, design_sentence(has_comparison, linked)) if x)
-    )
+    # A tiny comparison group leaves no comparison page 1 could show: everyone's change
+    # leads instead (headline.headline_pair), and the design sentence says what it is.
+    design = NOT_COMPARED if groups_not_compared(heads) else design_sentence(has_comparison, linked)
+    summary.paragraphs.append(" ".join(x for x in (reach, design) if x))
     table = headline_table(heads, d, settings.alpha)
     if table is None:
         table = glance_table(data, findings, d, primary)
