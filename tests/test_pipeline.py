@@ -407,3 +407,86 @@ def test_instruments_named_by_path_are_scored_compared_and_reported(tmp_path: Pa
     assert set(scores["instrument"]) == {"ucla3", "gbs"}
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert {r["instrument"] for r in results["paired"]} == {"ucla3", "gbs"}
+
+
+def test_alerts_go_to_an_evaluator_only_file_in_the_run_and_its_manifest(tmp_path: Path) -> None:
+    """PHQ-9's self-harm item: every non-zero answer is in ``alerts.csv`` (private, the columns
+    'score' writes), listed by the run and its manifest, and counted in the QA file."""
+    from tests._phq9 import phq9_project
+
+    from stigma_outcomes.scoring._ledger import ALERT_COLUMNS
+
+    out = tmp_path / "out"
+    run = run_evaluation(phq9_project(tmp_path, self_harm=17), out)
+    export = pd.read_csv(tmp_path / "phq9.csv")
+    assert run.summary["alerts"] == 17 == int((export["phq9_9"] > 0).sum())
+    assert run.files["alerts"] == out / "alerts.csv"
+    alerts = pd.read_csv(out / "alerts.csv")
+    assert list(alerts.columns) == ALERT_COLUMNS
+    assert len(alerts) == 17 and set(alerts["alert"]) == {"item9_any_positive"}
+    assert sorted(alerts["value"]) == sorted(export.loc[export["phq9_9"] > 0, "phq9_9"])
+    assert (out / "alerts.csv").stat().st_mode & 0o077 == 0
+    files = json.loads((out / "run.json").read_text())["files"]
+    digest = hashlib.sha256((out / "alerts.csv").read_bytes()).hexdigest()
+    assert files["alerts.csv"]["sha256"] == digest
+    qa = (out / "evaluator_qa.txt").read_text()
+    assert "ALERT (follow up; never reported): 17 answer(s) met an alert rule" in qa
+    assert "in alerts.csv beside this file" in qa
+    assert "phq9 item9_any_positive, item 9: 17 (" in qa
+
+
+def test_no_alert_reaches_an_output_meant_for_others(tmp_path: Path) -> None:
+    from tests._phq9 import phq9_project
+
+    out = tmp_path / "out"
+    run = run_evaluation(phq9_project(tmp_path, formats=("pdf", "html", "md")), out)
+    alerts = pd.read_csv(out / "alerts.csv", dtype=str)
+    message = alerts["message"].iloc[0]
+    funder = {
+        name: (_pdf_text(path) if name == "report.pdf" else path.read_text())
+        for name, path in ((p.name, p) for p in out.iterdir())
+        if name.startswith(("report.", "results."))
+    }
+    assert {"report.pdf", "report.html", "report.md", "results.json", "results.csv"} <= set(funder)
+    for name, text in funder.items():
+        for leak in ("alert", "item9_any_positive", message[:40], "self-harm"):
+            assert leak.lower() not in text.lower(), (name, leak)
+        assert not any(pid in text for pid in set(alerts["participant_id"])), name
+    assert run.files["alerts"].exists()
+
+
+def test_a_rerun_without_alerts_writes_none_and_removes_the_older_file(tmp_path: Path) -> None:
+    """As 'score': no alerts, no file; and the previous run's alerts do not outlive it."""
+    from tests._phq9 import phq9_project
+
+    out = tmp_path / "out"
+    run_evaluation(phq9_project(tmp_path, self_harm=5), out)
+    assert (out / "alerts.csv").exists()
+    run = run_evaluation(phq9_project(tmp_path, self_harm=0), out)
+    assert "alerts" not in run.files and run.summary["alerts"] == 0
+    assert not (out / "alerts.csv").exists()
+    assert "alerts.csv" not in json.loads((out / "run.json").read_text())["files"]
+    qa = (out / "evaluator_qa.txt").read_text()
+    assert "Alerts: none. No answer met an alert rule (phq9 item9_any_positive)" in qa
+    assert "ALERT" not in qa
+
+
+def test_a_failed_run_leaves_the_previous_alerts_file_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alerts move with the rest of the set: a run that fails writes none of them."""
+    from tests._phq9 import phq9_project
+
+    out = tmp_path / "out"
+    run_evaluation(phq9_project(tmp_path, self_harm=5), out)
+    before = _snapshot(out)
+    evaluation = phq9_project(tmp_path, self_harm=17)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise InputError("the stage failed")
+
+    # the report fails after the scores, the ledger and the alerts were written beside it
+    monkeypatch.setattr("stigma_outcomes.report.render.start_report", broken)
+    with pytest.raises(InputError):
+        run_evaluation(evaluation, out)
+    assert _snapshot(out) == before

@@ -4,9 +4,10 @@
 ``load_responses``, ``score``, ``compare``, ``build_report``, ``render.start_report``), reads the
 inputs without touching them, and writes every output into one folder, atomically:
 
-``scores.csv``, ``ledger.csv`` (evaluator only: they hold participant codes),
+``scores.csv``, ``ledger.csv``, ``alerts.csv`` when any answer met an instrument's alert rule,
+and ``evaluator_qa.txt`` (evaluator only: they hold participant codes or internal keys),
 ``results.json``, ``results.csv``, and ``report.pdf`` / ``report.html`` / ``report.md``
-(meant for others: no identifiers, small counts suppressed).
+(meant for others: no identifiers, no alerts, small counts suppressed), and ``run.json``.
 """
 
 from __future__ import annotations
@@ -58,9 +59,13 @@ def _read_sources(ev: Evaluation, base: Path, pii: tuple[str, ...]) -> list[Any]
     return tables
 
 
+ALERTS = "alerts.csv"
+"""The run's item-level alerts (evaluator only), written when any answer met a rule."""
+
 OUTPUT_NAMES = (
     "scores.csv",
     "ledger.csv",
+    ALERTS,
     "results.json",
     "results.csv",
     "report.pdf",
@@ -146,6 +151,14 @@ def _manifest(outputs: Any, inputs: dict[str, dict[str, str]]) -> str:
         "note": "written together by one run; a file not listed here is not part of it",
     }
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _alert_notes(scored: Any) -> list[str]:
+    """The QA file's lines on the alerts: counts per rule, item and wave, and their file."""
+    from .report.evaluator import alert_notes
+
+    rules = [(i.id, rule.id) for i in scored.instruments for rule in i.alerts]
+    return alert_notes(scored.alerts, rules, ALERTS if len(scored.alerts) else None)
 
 
 def _write_tables(outputs: Any, tables: list[tuple[Any, Path]]) -> None:
@@ -276,6 +289,14 @@ def _run(
     keyed_items = None if ev.unlinked else scored.keyed_items
     settings = ev.report_settings()
     files: dict[str, Path] = {"scores": out / "scores.csv", "ledger": out / "ledger.csv"}
+    # Item-level alerts (e.g. any answer on a self-harm item) go to their own evaluator-only
+    # file, as 'score' writes them; none is written when no answer met a rule (an older
+    # run's file is then removed with the rest of its set). They never reach the report.
+    private_tables = [(scores, files["scores"]), (scored.ledger, files["ledger"])]
+    if len(scored.alerts):
+        files["alerts"] = out / ALERTS
+        private_tables.append((scored.alerts, files["alerts"]))
+    alert_notes = _alert_notes(scored)
     planning = ev.report.planning.model_dump() if ev.report.planning else None
     # All or nothing: every file is staged beside its target and moved into place only
     # when the whole run has succeeded (a failed comparison or report leaves none of it),
@@ -285,11 +306,7 @@ def _run(
             # The scores and the ledger (at 1M rows, 880 MB: most of the bytes a run writes,
             # and seconds of disk) are written and checksummed on the other core while the
             # waves are compared and the report is built. Nothing below changes them.
-            early(
-                _write_tables,
-                outputs,
-                [(scores, files["scores"]), (scored.ledger, files["ledger"])],
-            )
+            early(_write_tables, outputs, private_tables)
             # The inputs are checksummed for the manifest there too, once the tables are
             # written (at 1M rows, 113 MB of export). The summary is not counted there: its
             # codes (~400 MB at 1M rows) would meet the comparison's peak.
@@ -322,10 +339,11 @@ def _run(
             # The chart child draws the charts and compiles the PDF (when the command started
             # one); meanwhile the QA file is written and the summary counted here.
             finish_report = start_report(model, out / "report.pdf", ev.report.formats)
-            # Evaluator-only QA (mis-keying, ledger actions, the audit's added cells): beside
-            # the scores and on the terminal, never in a report; private like them.
+            # Evaluator-only QA (the alerts' counts first, then mis-keying, ledger actions,
+            # the audit's added cells): beside the scores and on the terminal, never in a
+            # report; private like them.
             files["evaluator_qa"] = write_text_atomic(
-                out / "evaluator_qa.txt", model.evaluator_text(), private=True
+                out / "evaluator_qa.txt", model.evaluator_text(alert_notes), private=True
             )
             summary = scored.summary()
             for fmt, path in finish_report().items():

@@ -111,3 +111,54 @@ def test_out_names_exactly_the_pdf_written(tmp_path: Path) -> None:
         assert message in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "results.json"]
     assert not any((tmp_path / "adir").iterdir())
+
+
+# --- the evaluator-only QA file: beside the report, private, and on the terminal ---
+
+
+def _saved(tmp_path: Path) -> list[str]:
+    """The saved results, scores and ledger of the small-group fixture, as arguments."""
+    results = results_with_small_group()
+    (tmp_path / "results.json").write_text(json.dumps(results))
+    scores_for(results).to_csv(tmp_path / "scores.csv", index=False)
+    ledger_fixture().to_csv(tmp_path / "ledger.csv", index=False)
+    return [str(tmp_path / "results.json"), "--scores", str(tmp_path / "scores.csv"),
+            "--ledger", str(tmp_path / "ledger.csv"), "--min-cell", "11"]  # fmt: skip
+
+
+def test_the_cells_the_audit_hid_go_to_a_qa_file_beside_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "r" / "report.pdf"
+    md = tmp_path / "r" / "report.md"
+    result = runner.invoke(app, ["report", *_saved(tmp_path), "--out", str(out), "--md", str(md)])
+    assert result.exit_code == 0, result.output
+    qa = tmp_path / "r" / "report.evaluator_qa.txt"
+    assert f"evaluator_qa: {qa}" in result.stdout
+    assert qa.stat().st_mode & 0o077 == 0  # evaluator only, as run's
+    text = qa.read_text()
+    audit = next(line for line in text.splitlines() if line.startswith("Disclosure audit:"))
+    assert "threshold 11" in audit and " 0 hidden to protect" not in audit
+    hidden = [line.split(": ", 1)[1] for line in text.splitlines() if "hidden to protect a" in line]
+    assert hidden
+    # On the terminal (stderr: stdout lists the files), and never in the report itself.
+    assert audit in result.stderr
+    report = md.read_text()
+    assert audit not in report and not any(key in report for key in hidden)
+    assert "Disclosure audit:" not in result.stdout
+
+
+def test_the_qa_file_goes_where_qa_says_and_the_run_folder_keeps_its_own(tmp_path: Path) -> None:
+    """Re-rendering a report inside a run's folder never replaces the run's QA file (which
+    also counts the run's alerts); --qa chooses another place, checked like every output."""
+    run_qa = tmp_path / "evaluator_qa.txt"
+    run_qa.write_text("the run's own QA, with its alerts\n")
+    args = [*_saved(tmp_path), "--out", str(tmp_path / "report.pdf")]
+    result = runner.invoke(app, ["report", *args])
+    assert result.exit_code == 0, result.output
+    assert run_qa.read_text() == "the run's own QA, with its alerts\n"
+    assert (tmp_path / "report.evaluator_qa.txt").exists()
+    chosen = tmp_path / "qa" / "checks.txt"
+    result = runner.invoke(app, ["report", *args, "--qa", str(chosen)])
+    assert result.exit_code == 0, result.output
+    assert chosen.read_text().startswith("Evaluator-only quality checks")
+    refused = runner.invoke(app, ["report", *args, "--qa", str(tmp_path / "scores.csv")])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output

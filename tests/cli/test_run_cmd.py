@@ -226,3 +226,52 @@ def test_an_unreadable_evaluation_file_is_the_loaders_one_error(tmp_path: Path) 
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 2
     assert result.output == f"error: {loading.value}\n"
+
+
+# --- item-level alerts (PHQ-9's self-harm item): the evaluator is told, the file is private ---
+
+
+def test_run_says_how_many_alerts_and_where_as_score_does(tmp_path: Path) -> None:
+    from tests._phq9 import phq9_project
+
+    evaluation = phq9_project(tmp_path, self_harm=17)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(evaluation), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    said = f"17 alert(s) for the evaluator only: {out / 'alerts.csv'} — never share this file."
+    assert said in result.stdout
+    assert f"  alerts        {out / 'alerts.csv'}" in result.stdout
+    # 'score' on the same export says the same count of the same file's rows.
+    scored = runner.invoke(
+        app, ["score", str(tmp_path / "phq9.csv"), "-i", "phq9", "--out", str(tmp_path / "s.csv")]
+    )
+    assert scored.exit_code == 0, scored.output
+    assert "17 alert(s) for the evaluator only" in scored.stdout
+    import pandas as pd
+
+    by_run, by_score = pd.read_csv(out / "alerts.csv"), pd.read_csv(tmp_path / "s.alerts.csv")
+    assert list(by_run.columns) == list(by_score.columns)
+    assert len(by_run) == len(by_score) == 17
+
+
+def test_run_json_lists_the_alerts_file(tmp_path: Path) -> None:
+    import json
+
+    from tests._phq9 import phq9_project
+
+    evaluation = phq9_project(tmp_path, self_harm=3)
+    result = runner.invoke(app, ["run", str(evaluation), "--out", str(tmp_path / "o"), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["summary"]["alerts"] == 3
+    assert payload["files"]["alerts"] == str(tmp_path / "o" / "alerts.csv")
+
+
+def test_run_without_alerts_says_nothing_of_them(tmp_path: Path) -> None:
+    from tests._phq9 import phq9_project
+
+    evaluation = phq9_project(tmp_path, self_harm=0)
+    result = runner.invoke(app, ["run", str(evaluation), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "alert(s)" not in result.stdout and "alerts.csv" not in result.stdout
+    assert not (tmp_path / "o" / "alerts.csv").exists()

@@ -103,6 +103,15 @@ def report_command(
     md: Annotated[
         Path | None, typer.Option("--md", help="Also write a Markdown report to this path.")
     ] = None,
+    qa: Annotated[
+        Path | None,
+        typer.Option(
+            "--qa",
+            help="Evaluator-only quality checks (the cells the privacy audit hid, mis-keying "
+            "warnings, ledger actions; default: <report>.evaluator_qa.txt beside the PDF). "
+            "Never share it.",
+        ),
+    ] = None,
     title: Annotated[str, typer.Option("--title", help="Report title.")] = (
         "Programme outcome report"
     ),
@@ -128,7 +137,8 @@ def report_command(
         typer.Option("--keyword", help="PDF/HTML keyword (repeatable)."),
     ] = None,
 ) -> None:
-    """Render the funder report (PDF, and optionally HTML and Markdown)."""
+    """Render the funder report (PDF, and optionally HTML and Markdown) and the evaluator's
+    quality-check file beside it."""
     from .._io import write_text_atomic
     from .._outputs import all_or_nothing, check_output_paths
     from ..errors import InputError
@@ -142,8 +152,11 @@ def report_command(
         )
     _check_pdf_path(out)
     stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out
+    # Not 'evaluator_qa.txt': re-rendering a report inside a run's folder must not replace
+    # that run's QA file, which also counts its alerts.
+    qa = qa or stem.with_name(f"{stem.name}.evaluator_qa.txt")
     check_output_paths(
-        {"--out": stem.with_suffix(".pdf"), "--html": html, "--md": md},
+        {"--out": stem.with_suffix(".pdf"), "--html": html, "--md": md, "--qa": qa},
         [*results, scores, ledger],
     )
     settings = ReportSettings(
@@ -162,7 +175,7 @@ def report_command(
         settings,
     )
     written: list[str] = []
-    # All or nothing: the PDF, HTML and Markdown move into place together.
+    # All or nothing: the PDF, HTML, Markdown and the QA file move into place together.
     with all_or_nothing():
         for fmt, path in render_report(model, out, ["pdf"]).items():
             written.append(f"{fmt}: {path}")
@@ -175,5 +188,13 @@ def report_command(
 
             # The charts go beside it as SVG files, staged with the rest.
             written.append(f"md: {write_markdown(model, md)}")
+        # Evaluator-only (the audit's hidden cells, mis-keying, ledger actions): private, and
+        # never in the PDF, HTML or Markdown; as 'run' writes it beside the scores.
+        qa_file = write_text_atomic(qa, model.evaluator_text(), private=True)
+        written.append(f"evaluator_qa: {qa_file}")
+    # On the terminal too, as 'run' says them (stderr: stdout stays the files written).
+    for note in model.evaluator_notes:
+        if not note.startswith(("Ledger: ", "  ")):
+            typer.echo(note, err=True)
     for line in written:
         typer.echo(line)

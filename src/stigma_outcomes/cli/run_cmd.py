@@ -20,7 +20,7 @@ def _progress(message: str) -> None:
 
 
 def print_run(run: Any) -> None:
-    """Terminal summary of a pipeline run: rows, exclusions with reasons, files written."""
+    """Terminal summary of a pipeline run: rows, exclusions with reasons, alerts, files written."""
     s = run.summary or {}
     if s:
         typer.echo(
@@ -29,6 +29,12 @@ def print_run(run: Any) -> None:
         )
         for reason, n in sorted((s.get("excluded_by_reason") or {}).items()):
             typer.echo(f"  excluded ({reason.replace('_', ' ')}): {n}")
+    if s.get("alerts"):
+        # As 'score' says it: the evaluator must see these, and the file must not travel.
+        typer.echo(
+            f"{s['alerts']} alert(s) for the evaluator only: {run.files.get('alerts')} "
+            "— never share this file."
+        )
     typer.echo(f"outputs in {run.out_dir}:")
     for name, path in sorted(run.files.items()):
         typer.echo(f"  {name:<13} {path}")

@@ -133,13 +133,17 @@ class ReportModel:
             f"outcomes={len(self.outcomes)}, sections={len(self.sections)}, tables={tables})"
         )
 
-    def evaluator_text(self) -> str:
-        """The evaluator-only QA file's content (never part of a rendered report)."""
+    def evaluator_text(self, first: list[str] | tuple[str, ...] = ()) -> str:
+        """The evaluator-only QA file's content (never part of a rendered report).
+
+        ``first``: lines the caller puts before the report's own notes (the pipeline's
+        alert counts, which the model never holds).
+        """
         head = (
             "Evaluator-only quality checks for this report. Do not pass this file on: it "
             "names internal item ids, settings and the cells hidden for privacy."
         )
-        return "\n".join([head, "", *self.evaluator_notes]) + "\n"
+        return "\n".join([head, "", *first, *self.evaluator_notes]) + "\n"
 
     def all_text(self) -> str:
         """Every sentence and table cell, for checks (e.g. that no identifier leaked)."""
