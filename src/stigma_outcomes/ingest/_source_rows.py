@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import InputError, MappingError
 from ..instruments.schema import Instrument
 from ._duplicates import answered_any
-from ._id_zeros import IDS_AS_READ
+from ._id_folds import IDS_AS_READ
 from ._stacking import _constant
 from .binding import bind_items, detect_id_column, find_column, id_strings
 from .conventions import DEFAULT_WAVE, ROW_ID
@@ -126,9 +126,10 @@ def source_rows(
     if id_key is not None:
         from .pseudonym import pseudonymise
 
-        # The IDs as read go along until the waves' check of lost zeros, which pseudonyms
-        # would hide ('7' and '007' have unrelated ones); load_responses then drops them.
-        keyed_from = None if ignore_id_zeros else ids.reset_index(drop=True)
+        # The IDs as read go along until the waves' checks of lost zeros and of letter case,
+        # which pseudonyms would hide ('7' and '007', 'ab12' and 'AB12' have unrelated ones);
+        # load_responses then drops them.
+        keyed_from = None if ignore_id_zeros and casefold_ids else ids.reset_index(drop=True)
         ids = pseudonymise(ids, id_key).astype("str").reset_index(drop=True)
     out = pd.DataFrame({"participant_id": ids, "wave": waves})
     if keyed_from is not None:

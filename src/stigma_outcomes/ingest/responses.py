@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..instruments.registry import Registry
 from ..instruments.schema import Instrument
 from ._duplicates import _apply_duplicates, _single_wave_participants
-from ._id_zeros import check_zeros_kept
+from ._id_folds import CASE, ZEROS, check_ids_kept
 from ._source_rows import check_rows_left, source_rows
 from ._stacking import _stack
 from .binding import bind_items, detect_instruments, resolve_instruments
@@ -217,8 +217,9 @@ def load_responses(
         if table.pii_columns:
             pii[table.source] = list(table.pii_columns)
     frame = _stack(frames)
-    if not s.ignore_id_zeros:
-        frame = check_zeros_kept(frame)
+    # Waves kept apart by lost leading zeros or by letter case, unless the setting folds them
+    folds = [f for f, on in ((ZEROS, s.ignore_id_zeros), (CASE, s.casefold_ids)) if not on]
+    frame = check_ids_kept(frame, folds)
     frame, dup_ledger = _apply_duplicates(frame, resolved, s.duplicates)
     ledgers.append(dup_ledger)
     ledgers.append(_single_wave_participants(frame))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError
-from .._id_zeros import check_zeros_kept
+from .._id_folds import check_zeros_kept
 from ..binding import id_strings
 from ..conventions import ID_CANDIDATES, WAVE_WORDS
 from ..flavors import flavor_named
