@@ -85,6 +85,11 @@ def test_alerts_are_written_apart_for_the_evaluator(tmp_path: Path) -> None:
     assert alerts["alert"].tolist() == ["strong_disagree_item1"]
     assert "never share this file" in result.stdout
     assert "alert" not in pd.read_csv(out).columns
+    # scored again without an alert: the older alerts file goes with the older scores
+    _write(export, "id,toy_1,toy_2,toy_3,toy_4,toy_5\nA,3,3,3,3,3\n")
+    again = runner.invoke(app, ["score", str(export), "-i", str(definition), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "scores.alerts.csv").exists()
 
 
 def _error(tmp_path: Path, args: list[str]) -> str:

@@ -173,6 +173,9 @@ def score_command(
                     # An older run's item responses would no longer match these scores: 'compare'
                     # reads the file beside the scores, so it goes with the rest of the set.
                     outputs.remove_on_commit([items_beside(out)])
+                if alerts_path is None:
+                    # An older run's alerts beside these scores would be taken for theirs.
+                    outputs.remove_on_commit([default_alerts])
                 try:
                     result.write(out, ledger, alerts_path)
                     if wide is not None:
