@@ -109,7 +109,8 @@ def pick_wave(result: FileProposal, table: RawTable, index: int, sources: list[s
             # Only waves where a matched instrument was answered (a REDCap event can hold
             # other forms only).
             values = values[table.frame[items].notna().any(axis=1).to_numpy()]
-        _column_waves(result, values.dropna().astype(str).str.strip(), table.flavor == "redcap")
+        # An export's own event column (REDCap's) names events by arm and repeat.
+        _column_waves(result, values.dropna().astype(str).str.strip(), events=bool(event))
         return
     stem = re.split(r"[^a-z0-9]+", Path(table.source).stem.casefold())
     words = [WAVE_WORDS[w] for w in stem if w in WAVE_WORDS]
@@ -166,10 +167,11 @@ def own_part(stems: list[str], at: int) -> str | None:
     return mine
 
 
-def _column_waves(result: FileProposal, values: pd.Series, redcap: bool) -> None:
+def _column_waves(result: FileProposal, values: pd.Series, events: bool) -> None:
     """A wave column's values as the waves to compare (``result.wave_values``, the ones
     left out, the renames to draft, and the questions): one wave per spelling that differs
-    only in case; REDCap events named without their arm; repeat occasions not compared."""
+    only in case; an export's ``events`` (REDCap's) named without their arm, and their
+    repeat occasions not compared."""
     values = values[values != ""]
     renames = _case_variants(values)
     if renames:
@@ -180,14 +182,14 @@ def _column_waves(result: FileProposal, values: pd.Series, redcap: bool) -> None
         )
     seen = [v for v in pd.unique(values) if v not in renames][:50]
     occasions: list[str] = []
-    events = event_names(seen) if redcap else None
+    named = event_names(seen) if events else None
     # Repeat occasions are set apart only beside two events or more; a project whose
     # waves are the repeats of one event (session #1, #2) compares them.
-    if events is not None and len(seen) - len(events.occasions) >= 2:
-        renames = {k: events.renames.get(v, v) for k, v in renames.items()} | events.renames
-        seen = [events.renames.get(v, v) for v in seen if v not in events.occasions]
-        occasions = [events.renames.get(v, v) for v in events.occasions]
-        result.ambiguities.extend(events.questions)
+    if named is not None and len(seen) - len(named.occasions) >= 2:
+        renames = {k: named.renames.get(v, v) for k, v in renames.items()} | named.renames
+        seen = [named.renames.get(v, v) for v in seen if v not in named.occasions]
+        occasions = [named.renames.get(v, v) for v in named.occasions]
+        result.ambiguities.extend(named.questions)
     result.wave_renames = renames
     if len(seen) < 2:
         result.wave_values = [*seen, *occasions]
