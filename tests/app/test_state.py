@@ -485,3 +485,29 @@ def test_ids_that_lost_their_zeros_are_paired_from_the_design_step(tmp_path: Pat
     assert wb.evaluation()["ignore_id_zeros"] is True
     outcome = wb.run()
     assert outcome.summary is not None and (outcome.out_dir / "results.json").exists()
+
+
+@pytest.mark.slow
+def test_the_results_step_offers_the_alerts_file_only_when_there_are_alerts(
+    tmp_path: Path,
+) -> None:
+    """A run writes alerts.csv (evaluator only) when an answer met an instrument's alert rule:
+    the Results step offers it for download, and offers no button for a file not written."""
+    from tests._phq9 import phq9_export
+
+    from stigma_outcomes.app.results import DOWNLOADS, results_panel
+
+    for hits, offered in ((17, True), (0, False)):
+        folder = tmp_path / f"hits{hits}"
+        folder.mkdir()
+        phq9_export(folder / "phq9.csv", hits)
+        wb = Workbench(folder / "project")
+        wb.add_export("phq9.csv", folder / "phq9.csv")
+        wb.recognise()
+        for block in wb.blocks:
+            block.confirmed = True
+        outcome = wb.run()
+        assert ("alerts" in outcome.files) is offered
+        page = str(results_panel(wb, DOWNLOADS))
+        assert ('id="alerts"' in page) is offered
+        assert 'id="report_pdf"' in page and 'id="project_zip"' in page

@@ -15,10 +15,15 @@ DOWNLOADS = (
     ("results_csv", "Results (CSV)", "results.csv"),
     ("scores_xlsx", "Scores (XLSX, evaluator only)", "scores.xlsx"),
     ("ledger_xlsx", "Data-quality ledger (XLSX, evaluator only)", "ledger.xlsx"),
+    ("alerts", "Alerts (CSV, evaluator only: never share it)", "alerts.csv"),
     ("evaluation_yaml", "evaluation.yaml", "evaluation.yaml"),
     ("mapping_yaml", "mapping.yaml", "mapping.yaml"),
     ("project_zip", "Whole project (zip: exports and both files)", "stigma-outcomes-project.zip"),
 )
+
+
+PROJECT_FILES = ("evaluation_yaml", "mapping_yaml", "project_zip")
+"""Downloads made from the project folder, not from a run's outputs."""
 
 
 def _table(rows: Sequence[Sequence[Any]], header: Sequence[str], caption: str) -> Any:
@@ -58,7 +63,9 @@ def results_panel(wb: Any, downloads: Sequence[tuple[str, str, str]]) -> Any:
     scores = pd.read_csv(outcome.files["scores"], dtype=str, keep_default_na=False)
     shown = scores.head(SCORE_ROWS_SHOWN)
     html = outcome.files["report_html"].read_text(encoding="utf-8")
-    buttons = [ui.download_button(key, label, class_="me-2 mb-2") for key, label, _ in downloads]
+    # A run's files, and the project's own: the alerts file exists only when an alert was met.
+    offered = [d for d in downloads if d[0] in outcome.files or d[0] in PROJECT_FILES]
+    buttons = [ui.download_button(key, label, class_="me-2 mb-2") for key, label, _ in offered]
     return ui.TagList(
         ui.h3("Data quality", class_="h4"),
         _table(counts, ("", "rows"), "Every input row, scored or set aside"),
