@@ -119,7 +119,7 @@ def _check_design(
             raise AnalysisError(
                 f"group column '{group_col}' is not in the scores",
                 where="scores columns",
-                fix="carry the column through scoring (--carry) or drop --group-col",
+                fix="carry the column through scoring (--carry) or drop --group-by (group_by:)",
             )
         if len(levels) < 2:
             raise AnalysisError(

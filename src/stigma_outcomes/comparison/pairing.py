@@ -359,6 +359,7 @@ def group_levels(valid: pd.DataFrame, group_col: str) -> list[str]:
             + (f" ({levels[0]!r})" if levels else "")
             + "; a comparison by group needs at least two",
             where=f"column '{group_col}' of the scores",
-            fix="drop --group-col for a whole-sample analysis, or check the column's values",
+            fix="drop --group-by (group_by:) for a whole-sample analysis, or check the column's "
+            "values",
         )
     return levels
