@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from tests.report.conftest import ledger_fixture, results_with_small_group, scores_for
 from typer.testing import CliRunner
 
@@ -76,20 +77,17 @@ def test_several_results_files_are_reported_together(tmp_path: Path) -> None:
     assert "Loneliness (UCLA-3)" in text and "General belongingness (GBS)" in text
 
 
-def test_bad_language_code_is_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("code", ["english", "fr"])
+def test_a_language_the_report_is_not_written_in_is_exit_2(tmp_path: Path, code: str) -> None:
+    """The report's text is English: 'fr' would mark English text as French for screen
+    readers (before, it was accepted and only the documents' language tag changed)."""
     (tmp_path / "results.json").write_text(json.dumps(results_with_small_group()))
     result = runner.invoke(
         app,
-        [
-            "report",
-            str(tmp_path / "results.json"),
-            "--out",
-            str(tmp_path / "r.pdf"),
-            "--lang",
-            "english",
-        ],
-    )
-    assert result.exit_code == 2 and "two-letter ISO 639-1 code" in result.output
+        ["report", str(tmp_path / "results.json"), "--out", str(tmp_path / "r.pdf"),
+         "--lang", code],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "written in English only: use 'en'" in result.output
     assert not (tmp_path / "r.pdf").exists()
 
 

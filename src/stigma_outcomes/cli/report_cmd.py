@@ -130,7 +130,10 @@ def report_command(
         ),
     ] = 5,
     language: Annotated[
-        str, typer.Option("--language", "--lang", help="Report language code (e.g. en, fr).")
+        str,
+        typer.Option(
+            "--language", "--lang", help="Report language code: en (the text is in English)."
+        ),
     ] = "en",
     keyword: Annotated[
         list[str] | None,
@@ -143,13 +146,14 @@ def report_command(
     from .._outputs import all_or_nothing, check_output_paths
     from ..errors import InputError
     from ..report import ReportSettings, build_report, render_report
+    from ..report.options import report_language
 
-    if len(language) != 2 or not language.isalpha():
+    try:
+        language = report_language(language)
+    except ValueError as err:
         raise InputError(
-            f"unknown report language '{language}'",
-            where="--language",
-            fix="use a two-letter ISO 639-1 code such as 'en' or 'fr'",
-        )
+            f"report language '{language}' is not available", where="--language", fix=str(err)
+        ) from None
     _check_pdf_path(out)
     stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out
     # Not 'evaluator_qa.txt': re-rendering a report inside a run's folder must not replace

@@ -37,6 +37,29 @@ class PlanningOptions(BaseModel):
     )
 
 
+REPORT_LANGUAGES = ("en",)
+"""Languages the report's text is written in. The code marks the documents' language (for
+screen readers and PDF/UA), so a code the text is not written in would mislead them."""
+
+
+def report_language(code: str) -> str:
+    """The report's language code, checked against :data:`REPORT_LANGUAGES` (ValueError).
+
+    Examples
+    --------
+    >>> report_language("EN")
+    'en'
+    >>> report_language("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: the report's text is written in English only: use 'en' (not 'fr')
+    """
+    folded = code.strip().lower()
+    if folded not in REPORT_LANGUAGES:
+        raise ValueError(f"the report's text is written in English only: use 'en' (not {code!r})")
+    return folded
+
+
 class ReportOptions(BaseModel):
     """How the report looks and which formats are written."""
 
@@ -46,7 +69,11 @@ class ReportOptions(BaseModel):
         default_factory=lambda: ["pdf", "html", "md"]
     )
     author: str = Field("Programme evaluation team", description="Organisation, not a person.")
-    language: str = Field("en", description="ISO 639-1 language code of the report.")
+    language: str = Field(
+        "en",
+        description="ISO 639-1 code of the report's language; its text is written in English "
+        "('en'), the one language accepted.",
+    )
     keywords: list[str] = Field(default_factory=lambda: ["outcomes", "evaluation"])
     date: str | None = Field(None, description="Date text printed under the title.")
     planning: PlanningOptions | None = Field(
@@ -68,10 +95,8 @@ class ReportOptions(BaseModel):
 
     @field_validator("language")
     @classmethod
-    def _two_letters(cls, value: str) -> str:
-        if len(value) != 2 or not value.isalpha():
-            raise ValueError("use a two-letter ISO 639-1 code such as 'en' or 'fr'")
-        return value.lower()
+    def _written_in(cls, value: str) -> str:
+        return report_language(value)
 
     def funder_asks(self, base: Path) -> dict[str, Any] | None:
         """The funder sections asked for, as plain data with file paths made absolute
