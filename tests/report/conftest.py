@@ -218,3 +218,39 @@ def small_group_scores(small_group_results: dict[str, Any]) -> pd.DataFrame:
 @pytest.fixture
 def ledger() -> pd.DataFrame:
     return ledger_fixture()
+
+
+def three_wave_scores() -> pd.DataFrame:
+    """40 people at Baseline; 3 of them miss Week 6 and 6 others miss End (the tester's
+    shape: the Week 6 loss is small, so 40 − the Week 6 pairs must not be printable)."""
+    rng = np.random.default_rng(7)
+    people = np.arange(40)
+    waves = {"Baseline": people, "Week 6": people[3:], "End": people[np.r_[0:3, 9:40]]}
+    drop = {"Baseline": 0, "Week 6": 1, "End": 3}
+    frames = []
+    for wave, who in waves.items():
+        for inst, lo, hi in (("ucla3", 3, 9), ("gbs", 1, 7)):
+            start = rng.integers(lo + 3, hi + 1, size=40).astype(float)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "participant_id": [f"PID-{i:03d}" for i in who],
+                        "wave": wave,
+                        "instrument": inst,
+                        "scale": "total",
+                        "score": np.clip(start[who] - drop[wave], lo, hi),
+                        "n_answered": 3,
+                        "n_items": 3,
+                        "status": "ok",
+                        "band": None,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def three_wave_results(scores: pd.DataFrame) -> dict[str, Any]:
+    """The comparison stage's results for :func:`three_wave_scores`."""
+    import stigma_outcomes as so
+
+    return so.compare(scores, pre="Baseline", post="End", followup=["Week 6"]).to_dict()

@@ -139,9 +139,28 @@ def _attrition(p: float) -> dict[str, Any]:
 
 def test_attrition_caveat_only_when_those_who_left_clearly_started_differently() -> None:
     bullets = build_report(_attrition(0.002)).summary.bullets
+    # Not "did not answer the post survey": the drop-outs are everyone with no score at the
+    # post wave, those who answered it but too few of the scale's questions included.
     assert (
-        "Caveat: the people who did not answer the post survey had started with worse ISMI "
-        "total (ISMI-29) scores than those who did (2.50 against 2.31 on the 1–4 scale at the "
-        "pre survey), so the people analysed may not represent everyone who started."
+        "Caveat: the people not scored on ISMI total (ISMI-29) at the post survey (not answered, "
+        "or too few questions) had started worse than those scored (2.50 against 2.31 on the "
+        "1–4 scale at the pre survey), so the people analysed may not represent everyone who "
+        "started."
     ) in bullets
     assert not [b for b in build_report(_attrition(0.4)).summary.bullets if "Caveat" in b]
+
+
+def test_a_hidden_follow_up_is_not_called_a_change_that_did_not_last() -> None:
+    # Baseline → Week 6 is hidden (‡) so that its 3 missing people stay hidden: the main
+    # message once read that as "had not clearly lasted", a claim nothing printed supports.
+    from .conftest import three_wave_results, three_wave_scores
+
+    scores = three_wave_scores()
+    model = build_report(three_wave_results(scores), scores)
+    d = model.disclosure
+    assert d.status("paired|ucla3|total|Baseline|Week 6|*|n_pairs") == "hidden"
+    text = model.all_text()
+    assert "not clearly lasted" not in text
+    assert "whether the improvement lasted on Loneliness (UCLA-3) is not shown" in text
+    assert "Whether it lasted to the Week 6 survey is not shown" in text
+    assert "too few people answered to say whether it lasted" not in text

@@ -177,3 +177,24 @@ def test_charts_printed_in_one_pass_are_the_bytes_savefig_writes() -> None:
     ]
     for chart in charts:
         assert render_svg(chart) == _reference_svg(chart), chart.kind
+
+
+def test_a_hidden_mixed_model_n_is_left_out_of_the_legend() -> None:
+    from stigma_outcomes.report.outcome_charts import mixed_means_chart
+    from stigma_outcomes.report.outcomes import describe_outcome
+    from stigma_outcomes.report.privacy import Disclosure
+
+    key = "mixed|ucla3|total|Everyone|n_most"
+    d = Disclosure(5)
+    d.count(key, 40)
+    d.count("came_back", 37, cost=1000.0)
+    d.count("did_not", 3)
+    d.relation(key, ["came_back", "did_not"])
+    assert d.status(key) == "hidden"
+    cells = [
+        {"wave": w, "group": None, "n": n, "mean": 6.0, "ci_low": 5.5, "ci_high": 6.5}
+        for w, n in (("pre", 40), ("post", 37))
+    ]
+    mixed = {"instrument": "ucla3", "scale": "total", "wave_means": cells}
+    chart = mixed_means_chart("ucla3", describe_outcome("ucla3", "total"), mixed, d, 1)
+    assert [s["n"] for s in chart.data["series"]] == [None]

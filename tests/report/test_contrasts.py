@@ -130,14 +130,17 @@ def test_attrition_and_reliability_caveats_are_said_where_they_matter() -> None:
         for w, a in (("pre", 0.55), ("post", 0.66))
     ]
     more = " ".join(build_report(results).outcomes[0].more)
-    assert "People who did not answer the post survey had started worse off" in more
+    assert (
+        "People not scored at the post survey (not answered, or too few questions) had started "
+        "worse off than those scored" in more
+    )
     assert "General belongingness 3.40 against 4.00" in more
     assert "internal consistency 0.55 to 0.66 across the waves, below the 0.7" in more
     # A dropout difference under 0.2 that is not clear either says nothing.
     results["attrition"][0].update(hedges_g=0.1, p=0.6)
     results["reliability"] = []
     more = " ".join(build_report(results).outcomes[0].more)
-    assert "did not answer" not in more and "internal consistency" not in more
+    assert "not scored" not in more and "internal consistency" not in more
 
 
 def test_an_attrition_difference_that_is_not_clear_is_hedged() -> None:
@@ -148,7 +151,7 @@ def test_an_attrition_difference_that_is_not_clear_is_hedged() -> None:
          "mean_completers": 4.0, "mean_dropouts": 4.4},
     ]  # fmt: skip
     more = " ".join(build_report(results).outcomes[0].more)
-    assert "had started better off than those who did" in more
+    assert "had started better off than those scored" in more
     assert "Differences this size could be chance; if not, the changes above" in more
 
 

@@ -122,3 +122,47 @@ def test_group_flow_equals_the_row_reference(scores) -> None:
     groups = register_group_flow(scores, "arm", "pre", "post", d)
     got = {g: (d.values[f"flowg|{g}|pre"], d.values[f"flowg|{g}|both"]) for g in groups}
     assert got == group_flow_by_rows(scores, "pre", "post")
+
+
+def _three_wave_report():
+    from stigma_outcomes.report import build_report
+
+    from .conftest import three_wave_results, three_wave_scores
+
+    scores = three_wave_scores()
+    return build_report(three_wave_results(scores), scores)
+
+
+def test_a_small_follow_up_loss_cannot_be_worked_out_from_the_pairs_and_reach() -> None:
+    # The tester's leak: the flow hid "3 did not answer Week 6" (and the 37 who did), but
+    # the change table printed 37 pairs Baseline → Week 6 and Reach printed 40: 40 − 37 = 3.
+    model = _three_wave_report()
+    d = model.disclosure
+    assert d.status("flow|no_fu|Week 6") == "small"
+    week6 = [k for k in d.values if k.startswith("paired|") and "|Baseline|Week 6|*|" in k]
+    pairs = [k for k in week6 if k.endswith("|n_pairs")]
+    assert pairs and d.status("flow|pre") == "shown"
+    # Every count of the people at both Baseline and Week 6 is hidden with the flow's own.
+    at_both = [
+        k
+        for k in d.values
+        if k.endswith(("Baseline|Week 6|*|n_pairs", "Baseline|Week 6|*|n_completers"))
+        or k == "flow|fu|Week 6"
+    ]
+    assert {d.status(k) for k in at_both} == {"hidden"}, {k: d.status(k) for k in at_both}
+    # ... and none of them is printed anywhere as 37, while 40 is.
+    text = model.all_text()
+    assert "40" in text
+    for sec in [*model.outcomes, *model.sections]:
+        for table in sec.tables:
+            for row in table.rows:
+                if "Week 6" in row[0]:
+                    assert "37" not in row, (table.caption, row)
+    # The audit knows why: each per-scale count is within its flow count.
+    assert ("flow|fu|Week 6", pairs[0]) in d.inclusions
+
+
+def test_main_contrast_stays_shown_when_a_follow_up_can_protect_the_small_loss() -> None:
+    d = _three_wave_report().disclosure
+    main = [k for k in d.values if k.endswith("|Baseline|End|*|n_pairs")]
+    assert main and {d.status(k) for k in main} == {"shown"}

@@ -113,3 +113,25 @@ def test_the_demo_leak_everyone_8_and_two_groups_under_5_is_closed_in_the_report
     d = model.disclosure
     assert d.summary is not None and d.summary.added
     assert any(k.endswith("*|n_reliably_deteriorated") for k in d.summary.added)
+
+
+def test_a_count_within_another_is_at_most_it_and_equal_when_nothing_is_left_over() -> None:
+    # 40 took part, 37 came back (hidden), 3 did not (small); 37 pairs at the later wave are
+    # among those who came back. Equal, so a reader taking them as the same people is right:
+    # the pairs are hidden too.
+    d = Disclosure(5)
+    for key, value in {"pre": 40, "fu": 37, "no_fu": 3, "pairs": 37}.items():
+        d.count(key, value)
+    d.relation("pre", ["fu", "no_fu"])
+    d.within("fu", "pairs")
+    status = d.resolve()
+    assert status["no_fu"] == "small"
+    assert not (status["pre"] == "shown" and status["pairs"] == "shown")
+    # 30 pairs: at most fu, which leaves 1 to 4 for no_fu; nothing needs hiding for it.
+    d = Disclosure(5)
+    for key, value in {"pre": 40, "fu": 37, "no_fu": 3, "pairs": 30, "other": 30}.items():
+        d.count(key, value, cost=100.0 if key == "pairs" else None)
+    d.relation("pre", ["fu", "no_fu"])
+    d.within("fu", "pairs")
+    status = d.resolve()
+    assert status["pairs"] == "shown" and status["pre"] == "shown" and status["fu"] == "hidden"

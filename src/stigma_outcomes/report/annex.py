@@ -9,6 +9,7 @@ internal consistency per wave; and the mixed models' joint F tests across all wa
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from .content import Section, Table, record_key
@@ -109,12 +110,13 @@ def _rci_rows(data: dict[str, Any], d: Disclosure, defs: Definitions) -> list[li
         if rec.get("group") is not None:
             continue
         info = defs.describe(str(rec.get("instrument")), str(rec.get("scale")), rec)
+        counted = _counts_of_scale(data, rec)
         cells = (
             f"{info.short_name} · {info.name}",
             num(rec.get("rci_reliability"), 2),
-            _small_n_masked(rec.get("rci_reliability_source"), d.threshold),
+            _small_n_masked(rec.get("rci_reliability_source"), d.threshold, d, counted),
             num(rec.get("rci_sd"), 2),
-            _small_n_masked(rec.get("rci_sd_source"), d.threshold),
+            _small_n_masked(rec.get("rci_sd_source"), d.threshold, d, counted),
             num(rec.get("rci_threshold"), 2),
         )
         waves = rows.setdefault(cells, [])
@@ -148,8 +150,32 @@ def _mixed_rows(data: dict[str, Any], d: Disclosure, defs: Definitions) -> list[
     return rows
 
 
-def _small_n_masked(source: Any, threshold: int) -> str:
+def _counts_of_scale(data: dict[str, Any], rec: dict[str, Any]) -> list[str]:
+    """The registered counts a source note's "n = k" can be: everyone with a starting score
+    on the scale (the attrition records' baseline), then the scale's in-sample n per wave."""
+    same = (rec.get("instrument"), rec.get("scale"))
+    starters = [
+        f"{record_key('attrition', a)}|n_baseline"
+        for a in data.get("attrition") or []
+        if (a.get("instrument"), a.get("scale")) == same
+        and a.get("group") is None
+        and str(a.get("from_wave", rec.get("from_wave"))) == str(rec.get("from_wave"))
+    ]
+    in_sample = [
+        f"{record_key('reliability', r)}|n"
+        for r in data.get("reliability") or []
+        if (r.get("instrument"), r.get("scale")) == same and r.get("group") is None
+    ]
+    return starters + in_sample
+
+
+def _small_n_masked(
+    source: Any, threshold: int, d: Disclosure | None = None, counted: Sequence[str] = ()
+) -> str:
     """A results' source note with any small "n = k" (a count of people) shown as "n < t".
+
+    An n that is one of the report's registered counts (``counted``, looked up in ``d``) is
+    printed as the audit decided, so a count hidden elsewhere (‡) is hidden here too.
 
     Examples
     --------
@@ -157,6 +183,10 @@ def _small_n_masked(source: Any, threshold: int) -> str:
     "in-sample alpha at 'pre' (n < 5)"
     >>> _small_n_masked("baseline sample SD, n = 237", 5), _small_n_masked(None, 5)
     ('baseline sample SD, n = 237', '–')
+    >>> d = Disclosure(5)
+    >>> d.count("all", 40); d.count("a", 37); d.count("b", 3); d.relation("all", ["a", "b"])
+    >>> _small_n_masked("baseline sample SD, n = 37", 5, d, ["a"])
+    'baseline sample SD, n = ‡'
     """
     import re
 
@@ -165,7 +195,13 @@ def _small_n_masked(source: Any, threshold: int) -> str:
 
     def mask(m: re.Match[str]) -> str:
         k = int(m.group(1))
-        return f"n < {threshold}" if 0 < k < threshold else m.group(0)
+        if 0 < k < threshold:
+            return f"n < {threshold}"
+        if d is not None:
+            key = next((c for c in counted if d.values.get(c) == k), None)
+            if key is not None and not d.shown(key):
+                return f"n = {d.mark(key)}"
+        return m.group(0)
 
     return re.sub(r"\bn = (\d+)\b", mask, str(source))
 

@@ -170,6 +170,12 @@ def _fu_result(h: Headline, fu: Contrast, d: Disclosure, alpha: float) -> str:
     return within_result(fu.whole, d, alpha)
 
 
+def _fu_hidden(fu: Contrast, d: Disclosure) -> bool:
+    """Whether a follow-up's pairs are hidden (‡) to protect another count, not too few."""
+    rec = fu.whole
+    return rec is not None and d.status(f"{record_key('paired', rec)}|n_pairs") == "hidden"
+
+
 def followup_words(h: Headline, d: Disclosure, alpha: float = ALPHA) -> str:
     """Did it last? One clause per follow-up wave ("" without one)."""
     if not h.followups:
@@ -185,6 +191,11 @@ def followup_words(h: Headline, d: Disclosure, alpha: float = ALPHA) -> str:
         now = _fu_result(h, fu, d, alpha)
         if now == "not asked":
             out.append(f" It was not asked at the {wave} survey.")
+        elif now == "not shown" and _fu_hidden(fu, d):
+            out.append(
+                f" Whether it lasted to the {wave} survey is not shown, so that a small "
+                "number cannot be worked out from the other figures."
+            )
         elif now in ("not shown", "too few"):
             out.append(f" At the {wave} survey too few people answered to say whether it lasted.")
         elif main == "better" and now == "better":
@@ -263,7 +274,7 @@ def _lasted(heads: list[Headline], d: Disclosure, alpha: float) -> str:
     if not with_fu:
         return ""
     wave = with_fu[0].followups[0].waves[1]
-    kept, lost, later = [], [], []
+    kept, lost, later, unknown = [], [], [], []
     for h in with_fu:
         main = (
             between_result(h, h.main, d, alpha)
@@ -271,7 +282,11 @@ def _lasted(heads: list[Headline], d: Disclosure, alpha: float) -> str:
             else within_result(h.main.whole, d, alpha)
         )
         now = _fu_result(h, h.followups[0], d, alpha)
-        if main == "better":
+        if now in ("not shown", "too few"):
+            # Nothing is known of it here: neither lasted nor not.
+            if main == "better":
+                unknown.append(h.info.label)
+        elif main == "better":
             (kept if now == "better" else lost).append(h.info.label)
         elif now == "better":
             later.append(h.info.label)
@@ -282,6 +297,8 @@ def _lasted(heads: list[Headline], d: Disclosure, alpha: float) -> str:
         out.append(f"the improvement had not clearly lasted on {_listed(lost)}")
     if later:
         out.append(f"{_listed(later)} had clearly improved")
+    if unknown:
+        out.append(f"whether the improvement lasted on {_listed(unknown)} is not shown")
     if not out:
         out.append("no outcome was clearly better than at the start")
     return f" At the {wave} survey, " + "; ".join(out) + "."
@@ -342,7 +359,8 @@ def unlinked_main_message(findings: list[Finding]) -> str | None:
 def attrition_caveat(
     data: dict[str, Any], heads: list[Headline], d: Disclosure, alpha: float = ALPHA
 ) -> list[str]:
-    """A caveat where the people who did not come back had clearly started differently.
+    """A caveat where the people with no score at the second wave had clearly started
+    differently (they did not answer it, or too few of the scale's questions).
 
     From the whole sample's attrition record of each headline scale at the main contrast's
     second wave (completers against drop-outs at the start); means only when both counts
@@ -373,8 +391,9 @@ def attrition_caveat(
         sign = -1 if h.info.direction == "higher_is_worse" else 1
         worse = (float(left) - float(stayed)) * sign < 0
         out.append(
-            f"Caveat: the people who did not answer the {tw} survey had started with "
-            f"{'worse' if worse else 'better'} {h.info.label} scores than those who did "
+            f"Caveat: the people not scored on {h.info.label} at the {tw} survey (not "
+            f"answered, or too few questions) had started {'worse' if worse else 'better'} "
+            "than those scored "
             f"({num(left, h.dec)} against {num(stayed, h.dec)} on {h.info.range_text} at the "
             f"{fw} survey), so the people analysed may not represent everyone who started."
         )

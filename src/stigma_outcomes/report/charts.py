@@ -132,7 +132,9 @@ def _means(plt: Any, data: dict[str, Any]) -> Any:
             linewidth=1.6,
             markersize=5,
             label=(
-                f"{s['group']} (up to {s['n']:,} per wave)"
+                s["group"]
+                if s.get("n") is None  # a count the disclosure audit hid
+                else f"{s['group']} (up to {s['n']:,} per wave)"
                 if data.get("n_label")
                 else f"{s['group']} (n = {s['n']:,})"
             ),

@@ -163,15 +163,31 @@ class ReportModel:
 
 
 def record_key(kind: str, rec: dict[str, Any]) -> str:
-    """A stable key for one results record (kind, instrument, scale, contrast, group)."""
+    """A stable key for one results record (kind, instrument, scale, contrast, group).
+
+    A record of one wave names it (``wave``); a record of two waves names both: ``from_wave``
+    with ``to_wave``, or, for an attrition record, ``from_wave`` with its later ``wave``, so
+    that each later wave's record has a key of its own.
+
+    Examples
+    --------
+    >>> base = {"instrument": "gad7", "scale": "total", "group": None, "from_wave": "pre"}
+    >>> record_key("attrition", {**base, "wave": "post"})
+    'attrition|gad7|total|pre|post|*'
+    >>> record_key("attrition", {**base, "wave": "week 6"})
+    'attrition|gad7|total|pre|week 6|*'
+    >>> record_key("reliability", {"instrument": "gad7", "scale": "total", "wave": "pre"})
+    'reliability|gad7|total|pre||*'
+    """
     group = rec.get("group")
+    later = rec.get("wave", "") if "from_wave" in rec else ""
     return "|".join(
         [
             kind,
             str(rec.get("instrument")),
             str(rec.get("scale")),
             str(rec.get("from_wave", rec.get("wave", ""))),
-            str(rec.get("to_wave", "")),
+            str(rec.get("to_wave", later)),
             "*" if group is None else f"g:{group}",
         ]
     )

@@ -295,7 +295,8 @@ def attrition_caveat(
     d: Disclosure,
     alpha: float,
 ) -> str | None:
-    """A sentence when people who left started clearly differently from those who stayed.
+    """A sentence when people with no score at a later wave (who did not answer it, or too
+    few of a scale's questions) started clearly differently from those with one.
 
     Examples
     --------
@@ -308,10 +309,10 @@ def attrition_caveat(
     ...     d.count(f"{record_key('attrition', rec)}|{k}", rec[k])
     >>> print(attrition_caveat("ismi29", {"attrition": [rec]}, {"total": info}, d, 0.05))
     ... # doctest: +NORMALIZE_WHITESPACE
-    People who did not answer the post survey had started worse off than those who did:
-    ISMI total 2.50 against 2.31 on the 1–4 scale (lower scores are better; standardised
-    difference −0.43). The changes above describe the people who stayed, who may have
-    been doing better from the start.
+    People not scored at the post survey (not answered, or too few questions) had started
+    worse off than those scored: ISMI total 2.50 against 2.31 on the 1–4 scale (lower scores
+    are better; standardised difference −0.43). The changes above describe the people
+    scored at both surveys, who may have been doing better from the start.
     """
     notes = []
     waves: list[str] = []
@@ -331,7 +332,7 @@ def attrition_caveat(
         sign = {"higher_is_better": 1, "higher_is_worse": -1}.get(str(info.direction))
         if sign is None:
             continue
-        # g = stayed − left; the leavers started worse off when that favours those who stayed.
+        # g = scored later − not; those not scored started worse off when g favours the rest.
         if float(g) * sign > 0:
             worse_off += 1
         else:
@@ -350,14 +351,14 @@ def attrition_caveat(
     if worse_off and not better_off:
         how, meaning = (
             "started worse off than",
-            "The changes above describe the people who stayed, who may have been doing "
-            "better from the start.",
+            "The changes above describe the people scored at both surveys, who may have "
+            "been doing better from the start.",
         )
     elif better_off and not worse_off:
         how, meaning = (
             "started better off than",
-            "The changes above describe the people who stayed, who may have had more room "
-            "to improve.",
+            "The changes above describe the people scored at both surveys, who may have "
+            "had more room to improve.",
         )
     else:
         how, meaning = (
@@ -371,10 +372,8 @@ def attrition_caveat(
     shown = notes[:3]
     more = f"; and {len(notes) - 3} more scales" if len(notes) > 3 else ""
     return (
-        f"People who did not answer the {wave} survey had {how} those who did: "
-        + "; ".join(shown)
-        + more
-        + f". {meaning}"
+        f"People not scored at the {wave} survey (not answered, or too few questions) had "
+        f"{how} those scored: " + "; ".join(shown) + more + f". {meaning}"
     )
 
 

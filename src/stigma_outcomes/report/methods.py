@@ -69,28 +69,28 @@ def attrition_section(
             Table(
                 "attrition",
                 (
-                    "Starting scores of people who stayed to a later wave and people who "
-                    "left before it"
+                    "Starting scores of people with and without a score at a later survey"
                     if len(later) > 1
-                    else f"Starting scores of people who stayed to the {later[0]} wave and "
-                    "people who left before it"
+                    else "Starting scores of people with and without a score at the "
+                    f"{later[0]} survey"
                 ),
                 [
                     "Scale · later wave" if len(later) > 1 else "Scale",
-                    "Stayed (n)",
-                    "Left (n)",
-                    "Stayed: mean at start",
-                    "Left: mean at start",
+                    "Scored (n)",
+                    "Not scored (n)",
+                    "Scored: mean at start",
+                    "Not scored: mean at start",
                     "Standardised difference",
                     "p",
                 ],
                 rows,
                 [
-                    "Standardised difference = (stayed − left) ÷ pooled SD. A clear difference "
-                    "means the people analysed may not represent everyone who started. Methods "
-                    "give the test."
+                    "Not scored: a score at the start only (the later survey not answered, or "
+                    "too few of its questions). Standardised difference = (scored − not scored) "
+                    "÷ pooled SD. A clear difference means the people analysed may not "
+                    "represent everyone who started. Methods give the test."
                 ],
-                widths=[2.6, 0.6, 0.6, 1.0, 1.0, 0.8, 0.8],
+                widths=[2.4, 0.6, 0.8, 1.0, 1.0, 0.8, 0.6],
             )
         )
     if not sec.bullets and not sec.tables:
@@ -165,9 +165,10 @@ def methods_section(
         )
     if data.get("attrition"):
         sec.paragraphs.append(
-            "Attrition. The starting scores of the people who answered a later survey and of "
-            "those who did not were compared with Welch's t test (not assuming equal SDs); the "
-            "standardised difference is Hedges' g with the pooled SD, small-sample corrected."
+            "Attrition. The starting scores of people scored on a scale at a later survey and "
+            "of those not (not answered, or too few questions) were compared with Welch's t "
+            "test (not assuming equal SDs); the standardised difference is Hedges' g with the "
+            "pooled SD, small-sample corrected."
         )
     if data.get("ancova"):
         sec.paragraphs.append(
@@ -260,8 +261,8 @@ def limitations_section(
         lost = d.mark("flow|no_post")
         sec.bullets.append(
             f"Attrition: {lost} of those who answered the first survey did not answer the "
-            "second. If those who left differ from those who stayed (see the attrition table), "
-            "the results may not apply to everyone who started."
+            "second. If those not scored later differ from those scored (see the attrition "
+            "table), the results may not apply to everyone who started."
         )
     if not linked:
         sec.bullets.append(

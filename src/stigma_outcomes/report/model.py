@@ -37,9 +37,10 @@ from .participation import (
     flow_steps_unlinked,
     group_flow_table,
     register_group_flow,
+    tie_to_flow,
 )
 from .planning import planning_section
-from .privacy import Disclosure
+from .privacy import Disclosure, reader_cost
 from .sites import register_sites, sites_section
 from .summary import build_summary, register_summary
 from .tables import ledger_table, register_ledger
@@ -56,6 +57,10 @@ __all__ = [
 ]
 
 
+PRIMARY_PAIRS_COST = 2.0
+"""How much dearer the main contrast's pairs are to hide than a later contrast's."""
+
+
 def _as_dict(results: Any) -> dict[str, Any]:
     if isinstance(results, dict):
         return results
@@ -66,12 +71,18 @@ def _as_dict(results: Any) -> dict[str, Any]:
     raise TypeError("results must be a dict in the SPEC §6 layout or a Results object")
 
 
-def _register(data: dict[str, Any], d: Disclosure) -> None:
+def _register(data: dict[str, Any], d: Disclosure, primary: tuple[str, str] | None = None) -> None:
     paired = data.get("paired") or []
     by_cell: dict[str, list[dict[str, Any]]] = {}
     for rec in paired:
         key = record_key("paired", rec)
-        d.count(f"{key}|n_pairs", rec.get("n_pairs"))
+        # The main contrast's pairs are the report's headline: where hiding a later
+        # contrast's pairs protects as well, that is hidden instead.
+        main = (
+            primary is not None and (str(rec.get("from_wave")), str(rec.get("to_wave"))) == primary
+        )
+        cost = PRIMARY_PAIRS_COST * reader_cost(f"{key}|n_pairs") if main else None
+        d.count(f"{key}|n_pairs", rec.get("n_pairs"), cost=cost)
         d.derived(f"{key}|stats", f"{key}|n_pairs")
         # Only what the report prints is registered: the direction counts (improved /
         # unchanged / worsened at all) and recoveries appear in no table, chart or sentence.
@@ -107,6 +118,7 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
                 d.relation(
                     f"{cell}|{name}", [f"{record_key('unlinked', r)}|{name}" for r in groups]
                 )
+    starters: dict[tuple[str, str, str], str] = {}
     for rec in data.get("attrition") or []:
         if rec.get("group") is not None:
             continue  # the report shows attrition for the whole sample only
@@ -117,6 +129,12 @@ def _register(data: dict[str, Any], d: Disclosure) -> None:
         if rec.get("n_completers") is not None and rec.get("n_dropouts") is not None:
             d.count(f"{key}|n_baseline", rec["n_completers"] + rec["n_dropouts"])
         d.relation(f"{key}|n_baseline", [f"{key}|n_completers", f"{key}|n_dropouts"])
+        # Each later wave's record splits the same people with a starting score: one
+        # number to the reader, who can add either row of the table.
+        scale = (str(rec.get("instrument")), str(rec.get("scale")), str(rec.get("from_wave")))
+        first = starters.setdefault(scale, f"{key}|n_baseline")
+        if first != f"{key}|n_baseline" and first in d.values:
+            d.relation(first, [f"{key}|n_baseline"])
     for rec in data.get("reliability") or []:
         d.count(f"{record_key('reliability', rec)}|n", rec.get("n"))
     # The mixed-model chart's legend prints each group's largest n over the waves.
@@ -190,9 +208,9 @@ def build_report(
     settings = settings or ReportSettings()
     data = mark_not_asked(_as_dict(results), scores)
     d = Disclosure(settings.min_cell)
-    _register(data, d)
-    register_sites(data, d)
     primary = _primary_contrast(data)
+    _register(data, d, primary)
+    register_sites(data, d)
     linked = bool(data.get("paired"))
     analysis = run_settings(data)
     followups = [str(w) for w in analysis.get("followup") or []]
@@ -209,6 +227,9 @@ def build_report(
         if linked
         else []
     )
+    if linked:
+        # The per-scale counts (registered by _register) are among the flow's people.
+        tie_to_flow(data, d, *(primary or (None, None)), followups)
     problems = register_ledger(ledger, d)
     changes = register_changes(data, scores, d, primary, keys)
     asked = register_asks(asks, data, scores, d, primary)

@@ -249,9 +249,10 @@ def mixed_means_chart(
             for c in cells
             if is_number(c.get("mean")) and is_number(c.get("ci_low"))
         ]
-        series.append(
-            {"group": group, "points": points, "n": max(int(c.get("n") or 0) for c in cells)}
-        )
+        # The legend's "up to n per wave", as the audit decided (a hidden one is left out).
+        most = f"mixed|{mixed.get('instrument')}|{mixed.get('scale')}|{group}|n_most"
+        n_most = max(int(c.get("n") or 0) for c in cells)
+        series.append({"group": group, "points": points, "n": n_most if d.shown(most) else None})
     bits = [
         "; ".join(
             f"{s['group']} {p['wave']} {num(p['mean'], dec)} (95% CI "

@@ -7,6 +7,7 @@ with the disclosure check so that every flow number obeys the same suppression a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from ._score_keys import ScoreKeys
 from .content import (
     Chart,
     Table,
+    record_key,
 )
 from .formatting import percent
 from .privacy import Disclosure
@@ -43,12 +45,20 @@ def flow_steps(
         d.count(key, value)
     d.relation("flow|pre", ["flow|both", "flow|no_post"])
     d.relation("flow|both", ["flow|analysed", "flow|unscorable"])
+    # Everyone with a row at a later wave, printed nowhere: those who also answered the
+    # first survey are among them (equal when nobody joined late), and so is everyone the
+    # per-scale counts of that wave count (see tie_to_flow).
+    d.count(at_wave_key(to_wave), int(seen(to_wave).sum()), published=False)
+    d.within(at_wave_key(to_wave), "flow|both")
     later = []
     for fu in followups:
-        back = int((seen_pre & seen(str(fu))).sum())
+        at_fu = seen(str(fu))
+        back = int((seen_pre & at_fu).sum())
         d.count(f"flow|fu|{fu}", back)
         d.count(f"flow|no_fu|{fu}", counts["flow|pre"] - back)
         d.relation("flow|pre", [f"flow|fu|{fu}", f"flow|no_fu|{fu}"])
+        d.count(at_wave_key(str(fu)), int(at_fu.sum()), published=False)
+        d.within(at_wave_key(str(fu)), f"flow|fu|{fu}")
         later.append(
             (
                 f"flow|fu|{fu}",
@@ -73,6 +83,86 @@ def flow_steps(
         ("flow|analysed", "Analysed (a score at both waves on at least one outcome)", None, None),
         *later,
     ]
+
+
+def at_wave_key(wave: str) -> str:
+    """The key of everyone with a row at ``wave`` (a later wave; the first is ``flow|pre``)."""
+    return f"flow|at|{wave}"
+
+
+def tie_to_flow(
+    data: dict[str, Any],
+    d: Disclosure,
+    from_wave: str | None,
+    to_wave: str | None,
+    followups: list[str] | tuple[str, ...] = (),
+) -> None:
+    """Declare the per-scale counts of people to be within the flow's counts.
+
+    The flow counts people by the surveys they answered; the change tables, the attrition
+    table, the internal-consistency table and the mixed-model chart count, per scale, the
+    people with a score. Those are among the flow's people: the pairs from the first survey
+    to a later one and the people scored at both are among those who answered both; the
+    people with a starting score are among those who answered the first survey; those
+    scored at a wave are among those who answered it. A reader who sees 40 took part and
+    37 pairs can take 40 − 37 as the number who did not answer the later survey, and is
+    right whenever the two are the same people. So each such count is declared to be
+    within its flow count (:meth:`Disclosure.within`): the audit then knows the part is at
+    most the whole, and hides further counts until no small one can be narrowed that way.
+    Linked design; the whole sample, and each group's pairs within its row of the flow
+    table by group.
+    """
+    if from_wave is None or to_wave is None or "flow|pre" not in d.values:
+        return
+    # Who answered the first survey and a later wave, and everyone who answered that wave.
+    both = {str(to_wave): "flow|both"} | {str(fu): f"flow|fu|{fu}" for fu in followups}
+    at = {str(from_wave): "flow|pre"} | {w: at_wave_key(w) for w in both}
+
+    def within(whole: str | None, part: str) -> None:
+        if whole is not None and whole in d.values and part in d.values:
+            d.within(whole, part)
+
+    for rec in data.get("paired") or []:
+        if str(rec.get("from_wave")) != str(from_wave):
+            continue
+        to = str(rec.get("to_wave"))
+        pairs = f"{record_key('paired', rec)}|n_pairs"
+        group = rec.get("group")
+        if group is None:
+            within(both.get(to), pairs)
+            if to == str(to_wave):
+                within("flow|analysed", pairs)
+        elif to == str(to_wave):
+            within(f"flowg|{group}|both", pairs)
+    paired = {
+        record_key("paired", rec): rec
+        for rec in data.get("paired") or []
+        if rec.get("group") is None
+    }
+    for rec in data.get("attrition") or []:
+        if rec.get("group") is not None or str(rec.get("from_wave", from_wave)) != str(from_wave):
+            continue
+        key = record_key("attrition", rec)
+        later = str(rec.get("wave"))
+        within("flow|pre", f"{key}|n_baseline")
+        within(both.get(later), f"{key}|n_completers")
+        if later == str(to_wave):
+            within("flow|analysed", f"{key}|n_completers")
+        # The pairs of the same scale and waves are the completers themselves (people with
+        # a score at both), which a reader may take as known.
+        pair = record_key("paired", {**rec, "from_wave": from_wave, "to_wave": later})
+        if pair in paired and f"{pair}|n_pairs" in d.values:
+            d.relation(f"{key}|n_completers", [f"{pair}|n_pairs"])
+    for rec in data.get("reliability") or []:
+        if rec.get("group") is None:
+            within(at.get(str(rec.get("wave"))), f"{record_key('reliability', rec)}|n")
+    for m in data.get("mixed_models") or []:
+        cells = [c for c in m.get("wave_means") or [] if c.get("group") is None]
+        if cells:
+            # The legend's "up to n per wave" is the n of its largest wave.
+            top = max(cells, key=lambda c: int(c.get("n") or 0))
+            most = f"mixed|{m.get('instrument')}|{m.get('scale')}|Everyone|n_most"
+            within(at.get(str(top.get("wave"))), most)
 
 
 _DENSE_CELLS = 200_000_000

@@ -105,6 +105,7 @@ class Disclosure:
     threshold: int = DEFAULT_THRESHOLD
     values: dict[str, int] = field(default_factory=dict)
     relations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    inclusions: list[tuple[str, str]] = field(default_factory=list)
     depends: dict[str, set[str]] = field(default_factory=dict)
     shares: dict[str, tuple[str, str]] = field(default_factory=dict)
     not_people: set[str] = field(default_factory=set)
@@ -160,6 +161,20 @@ class Disclosure:
         the parts add up to some whole. Register every total the report prints.
         """
         self.relations.append((total, tuple(parts)))
+        self._changing()
+
+    def within(self, whole: str, part: str) -> None:
+        """Declare that the people counted under ``part`` are among those under ``whole``.
+
+        The 37 pairs from the first survey to a later one are among the people who
+        answered both; the 37 people scored at a wave are among those who answered it. The
+        audit knows ``part <= whole``; and where nobody is left over, it takes the two as
+        known to be equal, since a reader who takes them for the same people (40 took part,
+        37 pairs, so 3 did not come back) is then right. Both counts must be registered; a
+        pair whose values break the inequality (hand-made results) tells a reader nothing
+        and is ignored.
+        """
+        self.inclusions.append((whole, part))
         self._changing()
 
     def derived(self, key: str, base: str) -> None:
@@ -290,6 +305,19 @@ class Disclosure:
                 audit.count(rest, gap, UNKNOWN, protect=False)
                 parts = (*parts, rest)
             audit.relation(total, parts)
+        for i, (whole, part) in enumerate(self.inclusions):
+            if whole not in self.values or part not in self.values or whole == part:
+                continue
+            gap = self.values[whole] - self.values[part]
+            if gap < 0:
+                continue  # not a true inclusion, so it tells a reader nothing
+            if gap == 0:
+                audit.relation(whole, (part,))
+                continue
+            # What is left over is never published: the reader knows only that it is >= 0.
+            rest = f"{whole}|beyond:{i}"
+            audit.count(rest, gap, UNKNOWN, protect=False)
+            audit.relation(whole, (part, rest))
         for key, (num, den) in self.shares.items():
             if num in self.values and den in self.values and self.values[den] > 0:
                 audit.share(key, num, den, shown=status.get(key, "shown") == "shown")
