@@ -8,8 +8,9 @@ show (:func:`headline_pair`): with a tiny reference group every comparison invol
 none can be shown, and page 1 then gives everyone's change, all groups together, saying
 so (:func:`.summary.build_summary`), rather than "too few people to say" for a sample
 large enough to speak. Without a comparison group, a row gives the whole sample's change.
-A follow-up wave adds what was left of the change at follow-up. Numbers come from the results records; their counts were
-registered with the disclosure audit by the model, and each cell prints the audit's mark.
+A follow-up wave adds what was left of the change at follow-up. Numbers come from the
+results records; their counts were registered with the disclosure audit by the model, and
+each cell prints the audit's mark.
 """
 
 from __future__ import annotations
