@@ -116,7 +116,7 @@ def test_flow_counts_equal_the_sorting_reference(rows, categorical, dense) -> No
 def test_group_flow_equals_the_row_reference(scores) -> None:
     """Each group's people at the first survey and who came back, through the scores'
     codes, as drop_duplicates and isin over rows counted them."""
-    from stigma_outcomes.report.participation import register_group_flow
+    from stigma_outcomes.report.group_flow import register_group_flow
 
     d = Disclosure(1)
     groups = register_group_flow(scores, "arm", "pre", "post", d)

@@ -30,15 +30,9 @@ from .content import (
 )
 from .evaluator import evaluator_notes
 from .findings import register_threshold_shares
+from .group_flow import group_flow_table, register_group_flow
 from .outcome_sections import outcome_section
-from .participation import (
-    flow_chart,
-    flow_steps,
-    flow_steps_unlinked,
-    group_flow_table,
-    register_group_flow,
-    tie_to_flow,
-)
+from .participation import flow_chart, flow_steps, flow_steps_unlinked, tie_to_flow
 from .planning import planning_section
 from .privacy import Disclosure, reader_cost
 from .sites import register_sites, sites_section

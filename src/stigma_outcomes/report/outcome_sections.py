@@ -14,15 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from .caveats import attrition_caveat, reliability_caveat
 from .change import change_chart
 from .content import OutcomeSection, ReportSettings, Table, record_key
-from .contrasts import (
-    attrition_caveat,
-    baseline_table,
-    between_groups_table,
-    group_name,
-    reliability_caveat,
-)
+from .contrasts import baseline_table, between_groups_table, group_name
 from .findings import ancova_sentence, paired_finding, unlinked_finding
 from .formatting import decimals_for_range, is_number
 from .outcome_charts import (
