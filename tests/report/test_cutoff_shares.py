@@ -152,3 +152,13 @@ def test_shares_equal_the_pivot_reference(scores: pd.DataFrame, by_group: bool) 
     for waves in contrasts:
         want += shares_by_pivot(scores, "ucla3", "total", waves, by_group) or []
     assert got == want
+
+
+def test_a_small_count_among_percentages_says_people_not_percent() -> None:
+    """'50% → <5 of 12 people' read as '<5%'; a small count there is 'fewer than 5'."""
+    scores = _scores({"P": [7] * 6 + [3] * 6}, {"P": [7] * 3 + [3] * 9})
+    d = Disclosure(5)
+    (row,) = _register(_data({"P": 12}), scores, d)
+    d.resolve()
+    assert row.values == {"n": 12, "pre": 6, "post": 3}
+    assert share_cell(row, d) == "50% → fewer than 5 of 12 people"

@@ -34,8 +34,9 @@ def test_one_row_per_headline_with_the_results_numbers(model: Any) -> None:
     assert lonely[1:3] == ["6.87 → 5.91, 63 people", "−0.96 [−1.27 to −0.65]"]
     # The effect size is named as in the statistics tables: d_z (change / 1.2 here).
     assert lonely[3] == "Better (large, d_z = −0.80)"
-    # 4 reliably worse is a small count; the audit keeps the headline 30% (19 of 63).
-    assert lonely[4:6] == ["30%", "<5"]
+    # 4 reliably worse is a small count; the audit keeps the headline 30% (19 of 63). Among
+    # percentages it says people: a bare "<5" there reads as "<5%".
+    assert lonely[4:6] == ["30%", "<5 people"]
     assert rows["General belongingness (GBS)"][3] == "No clear change"
 
 

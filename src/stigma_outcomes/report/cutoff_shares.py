@@ -296,6 +296,9 @@ def share_text(row: ShareRow, i: int, d: Disclosure) -> str:
     """One wave's share as printed, e.g. ``"70%"``, or the audit's mark for its count."""
     if d.shown(row.pct_key(i)):
         return percent(row.values[row.waves[i]], row.values["n"])
+    if d.status(row.beyond_keys[i]) == "small":
+        # Among percentages a bare "<5" reads as "<5%": "65% → fewer than 5 of 34 people".
+        return f"fewer than {d.threshold}"
     return d.mark(row.beyond_keys[i])
 
 

@@ -235,7 +235,7 @@ def reliable_shares(rec: dict[str, Any] | None, d: Disclosure) -> tuple[str, str
         if d.shown(f"{key}|{name}|pct"):
             out.append(percent(rec[name], n))
         else:
-            out.append(d.mark(f"{key}|{name}"))
+            out.append(d.people_mark(f"{key}|{name}"))
     return out[0], out[1]
 
 

@@ -347,6 +347,12 @@ class Disclosure:
         value = self.values.get(key)
         return "" if value is None else f"{value:,}"
 
+    def people_mark(self, key: str) -> str:
+        """A suppressed count of people printed where percentages stand: ``"<5 people"``,
+        which a bare ``"<5"`` among ``"33%"`` would read as ``"<5%"``; ``"‡"`` as it is."""
+        mark = self.mark(key)
+        return f"{mark} people" if self.status(key) == "small" else mark
+
     def note(self) -> str:
         """The sentence that states the rule, for every report."""
         t = int(self.threshold)
