@@ -130,3 +130,24 @@ def test_report_settings_privacy_limit_is_min_cell_and_threshold_its_old_name() 
     assert "threshold" not in repr(old)
     with pytest.raises(InputError, match="not both"):
         ReportSettings(min_cell=11, threshold=8)
+
+
+def test_reach_counts_the_small_groups_it_does_not_name() -> None:
+    """Two groups too small to name were 'a small group not named' (one); with no group
+    large enough the sentence began with ', and'."""
+    from stigma_outcomes.report.privacy import Disclosure
+    from stigma_outcomes.report.summary import reach_sentence
+
+    flow = [("flow|pre", "x", None, None)]
+    for groups, said in (
+        ({"A": 30, "B": 6, "C": 2, "E": 2}, "(30 in the A group, 6 in the B group, and 2 small "
+                                            "groups not named)"),
+        ({"C": 2}, "(a small group not named)"),
+    ):  # fmt: skip
+        d = Disclosure(5)
+        d.count("flow|pre", 40)
+        d.count("flow|both", 30)
+        for group, n in groups.items():
+            d.count(f"flowg|{group}|pre", n)
+        d.resolve()
+        assert said in str(reach_sentence(flow, list(groups), d, ("pre", "post")))

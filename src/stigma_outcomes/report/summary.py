@@ -73,8 +73,10 @@ def reach_sentence(
     fw, tw = primary
     shown = [g for g in groups if d.status(f"flowg|{g}|pre") != "small"]
     split = ", ".join(f"{d.mark(f'flowg|{g}|pre')} in the {g} group" for g in shown)
-    if len(shown) < len(groups):
-        split += ", and a small group not named"
+    unnamed = len(groups) - len(shown)
+    if unnamed:
+        small = "a small group" if unnamed == 1 else f"{unnamed} small groups"
+        split += f", and {small} not named" if split else f"{small} not named"
     text = f"Reach: {d.mark('flow|pre')} people answered the {fw} survey"
     text += f" ({split})" if split else ""
     text += f"; {d.mark('flow|both')} also answered the {tw} survey"
