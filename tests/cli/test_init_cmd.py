@@ -468,3 +468,30 @@ def test_a_long_files_waves_are_placed_by_what_they_say(
             assert "differ only in case are taken as one wave ('POST' as 'post'" in text
     else:
         assert len(question) == 1 and asks in question[0]
+
+
+def test_a_redcap_labels_export_headed_by_question_text_is_drafted(runner, tmp_path) -> None:
+    """A REDCap 'CSV (labels)' export heads its columns with the questions' text: init
+    --instrument ucla3 found no block ('map it by hand'). Three consecutive columns answered
+    in UCLA-3's own labels are now the block (in column order, asked about), and the events'
+    labels are drafted without their arm, so run reads the file as written."""
+    from stigma_outcomes.pipeline import run_evaluation
+
+    shutil.copy(EXPORTS / "redcap_labels.csv", tmp_path / "redcap_labels.csv")
+    evaluation = tmp_path / "evaluation.yaml"
+    result = runner.invoke(
+        app,
+        ["init", str(tmp_path / "redcap_labels.csv"), "-i", "ucla3", "--write-mapping",
+         str(tmp_path / "mapping.yaml"), "--write-evaluation", str(evaluation)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "3 consecutive columns answered in its labels, in column order" in result.output
+    mapping = yaml.safe_load((tmp_path / "mapping.yaml").read_text(encoding="utf-8"))
+    assert list(mapping["instruments"]["ucla3"]["columns"].values()) == [
+        "...that you lack companionship?", "...left out?", "...isolated from others?",
+    ]  # fmt: skip
+    waves = yaml.safe_load(evaluation.read_text(encoding="utf-8"))["waves"]
+    assert (waves["pre"], waves["post"]) == ("Baseline", "Post")
+    run = run_evaluation(evaluation, out_dir=tmp_path / "out")
+    results = json.loads(run.files["results_json"].read_text(encoding="utf-8"))
+    assert [r["instrument"] for r in results["paired"]] == ["ucla3"]

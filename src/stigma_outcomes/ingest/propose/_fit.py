@@ -77,6 +77,16 @@ def profiles(table: RawTable, columns: list[str]) -> dict[str, dict[str, int]]:
     return {c: dict(sorted(v.items(), key=lambda kv: -kv[1])) for c, v in out.items()}
 
 
+def answer_words(instrument: Instrument, scale: str) -> dict[str, float]:
+    """A response scale's answers as an export may write them (labels and synonyms,
+    normalised by :func:`norm`) → their codes."""
+    return {
+        norm(name): float(option.code)
+        for option in instrument.response_scales[scale]
+        for name in [option.label, *option.synonyms]
+    }
+
+
 def fit(
     values: dict[str, int], instrument: Instrument, scale: str, labels: dict[Any, str] | None
 ) -> tuple[bool, str, dict[str, float]]:
@@ -87,10 +97,7 @@ def fit(
     the rest cell by cell.
     """
     options = instrument.response_scales[scale]
-    vocab: dict[str, float] = {}
-    for option in options:
-        for name in [option.label, *option.synonyms]:
-            vocab[norm(name)] = float(option.code)
+    vocab = answer_words(instrument, scale)
     codes = {float(o.code) for o in options}
     if labels:
         by_label = {norm(v): k for k, v in labels.items()}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ...instruments.schema import Instrument
 from ..table import RawTable
-from ._fit import EVIDENCE, block_fit, norm, profiles
+from ._fit import EVIDENCE, answer_words, block_fit, fit, norm, profiles
 from ._found import Candidate, FileProposal
 from ._waves import hint, in_time_order, side_by_side_waves
 
@@ -139,6 +139,8 @@ def candidates(
             mapping = dict(zip(items, block, strict=True))
             why = f"question block '{stem}' in column order; check the order"
             blocks.append(("column order", mapping, None, why))
+    if named and not blocks:
+        blocks.extend(_answer_runs(table, columns, instrument, profiles))
     out: list[Candidate] = []
     for how, mapping, pattern, why in blocks:
         fitted = block_fit(table, instrument, mapping, profiles)
@@ -153,6 +155,44 @@ def candidates(
         reason, recode = fitted
         out.append(Candidate(instrument.id, how, mapping, f"{why}; {reason}", recode, pattern))
     return out
+
+
+def _answer_runs(
+    table: RawTable,
+    columns: list[str],
+    instrument: Instrument,
+    profiles: dict[str, dict[str, int]],
+) -> list[tuple[str, dict[str, str], str | None, str]]:
+    """For an instrument the user named that no column name finds: runs of consecutive
+    columns whose answers are its scale's own labels, exactly as many as it has items (a
+    REDCap labels export heads its columns with the questions' text). Only a fit by the
+    labels counts (codes in range prove nothing), and only for a named instrument: one
+    check per column."""
+    items = instrument.item_ids
+    scale = instrument.items[0].scale
+    words = answer_words(instrument, scale)
+
+    def by_labels(column: str) -> bool:
+        values = profiles.get(column, {})
+        labels = table.value_labels.get(column)
+        if not values or not (labels or any(v in words for v in values)):
+            return False  # no answer is one of the scale's: no need to weigh the column
+        ok, reason, _ = fit(values, instrument, scale, labels)
+        return ok and reason in EVIDENCE
+
+    runs: list[list[str]] = [[]]
+    for column in columns:
+        if by_labels(column):
+            runs[-1].append(column)
+        elif runs[-1]:
+            runs.append([])
+    return [
+        ("column order", dict(zip(items, run, strict=True)), None,
+         f"{len(run)} consecutive columns answered in its labels, in column order; check the "
+         "order")
+        for run in runs
+        if len(run) == len(items)
+    ]  # fmt: skip
 
 
 def _numbered_blocks(columns: list[str]) -> dict[str, int]:

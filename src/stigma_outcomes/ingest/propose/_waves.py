@@ -184,8 +184,9 @@ def compared_waves(values: list[str], what: str = "the wave column's values") ->
     )
 
 
-_ARM_EVENT = re.compile(r"(.+)_arm_(\d+)")
-"""A REDCap event's unique name: the event's name, then its arm (``week_8_arm_1``)."""
+_ARM_EVENT = re.compile(r"(.+)_arm_(\d+)|(.+) \(Arm (\d+): .*\)")
+"""A REDCap event's unique name, the event's name then its arm (``week_8_arm_1``), or its
+label in a labels export (``Week 8 (Arm 1: Main)``)."""
 
 
 class EventNames(NamedTuple):
@@ -206,14 +207,21 @@ def event_names(values: list[str]) -> EventNames:
 
     Examples
     --------
+    >>> event_names(["Baseline (Arm 1: Main)", "Week 8 (Arm 1: Main)"]).renames
+    {'Baseline (Arm 1: Main)': 'Baseline', 'Week 8 (Arm 1: Main)': 'Week 8'}
     >>> event_names(["baseline_arm_1", "week_8_arm_1", "baseline_arm_1#2"])
     EventNames(renames={'baseline_arm_1': 'baseline', 'week_8_arm_1': 'week 8'}, \
 occasions=['baseline_arm_1#2'], questions=['1 repeat occasion(s) (baseline_arm_1#2) not \
 compared: each repeat of a form or event is a wave of its own'])
     """
     occasions = [v for v in values if "#" in v or "/" in v]
-    events = {v: _ARM_EVENT.fullmatch(v) for v in values if v not in occasions}
-    arms = sorted({int(m.group(2)) for m in events.values() if m})
+    found = {v: _ARM_EVENT.fullmatch(v) for v in values if v not in occasions}
+    # (name, arm) of each event, from its unique name or its label
+    events = {
+        v: (m.group(1) or m.group(3), int(m.group(2) or m.group(4))) if m else None
+        for v, m in found.items()
+    }
+    arms = sorted({e[1] for e in events.values() if e})
     questions = []
     if occasions:
         shown = ", ".join(occasions[:3]) + (" …" if len(occasions) > 3 else "")
@@ -223,12 +231,11 @@ compared: each repeat of a form or event is a wave of its own'])
         )
     renames: dict[str, str] = {}
     if len(arms) == 1 and all(events.values()):
-        plain = {v: m.group(1).replace("_", " ") for v, m in events.items() if m}
+        plain = {v: e[0].replace("_", " ") for v, e in events.items() if e}
         if len(set(plain.values())) == len(plain):
             renames = plain
     elif len(arms) > 1:
-        first = f"_arm_{arms[0]}"
-        others = [v for v in events if not v.endswith(first)]
+        others = [v for v, e in events.items() if e is None or e[1] != arms[0]]
         occasions += others
         questions.append(
             f"events of {len(arms)} arms (arm {', arm '.join(map(str, arms))}): arms hold "
