@@ -111,6 +111,29 @@ def test_out_names_exactly_the_pdf_written(tmp_path: Path) -> None:
     assert not any((tmp_path / "adir").iterdir())
 
 
+@pytest.mark.parametrize(
+    ("option", "name", "says"),
+    [("--html", "report.pdf", "e.g. --html {}/report.html"),
+     ("--md", "notes.txt", "e.g. --md {}/notes.md"),
+     ("--html", "adir", "--html is a folder, not a file")],
+)  # fmt: skip
+def test_html_and_md_name_exactly_the_file_written(
+    tmp_path: Path, option: str, name: str, says: str
+) -> None:
+    """Before, --html and --md wrote whatever name they were given: --html report.pdf wrote
+    HTML into a file named .pdf."""
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(results_with_small_group()))
+    (tmp_path / "adir").mkdir()
+    out = tmp_path / "r.pdf"
+    result = runner.invoke(
+        app, ["report", str(results), "--out", str(out), option, str(tmp_path / name)]
+    )
+    assert result.exit_code == 2, result.output
+    assert says.format(tmp_path) in result.output and "Traceback" not in result.output
+    assert not out.exists() and not (tmp_path / name).is_file()
+
+
 # --- the evaluator-only QA file: beside the report, private, and on the terminal ---
 
 

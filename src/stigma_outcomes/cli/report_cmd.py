@@ -64,26 +64,39 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
     return merged
 
 
-def _check_pdf_path(out: Path) -> None:
-    """``--out`` names the PDF written, exactly: a folder, or a name not ending in ``.pdf``,
-    is refused (exit 2), as every command's outputs are.
+_ENDINGS = {"--out": (".pdf",), "--html": (".html", ".htm"), "--md": (".md", ".markdown")}
+"""The file endings each report option writes: a name is the file written, exactly."""
+
+
+def _check_report_paths(paths: dict[str, Path | None]) -> None:
+    """``--out``, ``--html`` and ``--md`` name the files written, exactly: a folder, or a
+    name without the format's ending, is refused (exit 2), as every command's outputs are.
 
     Before, ``--out adir`` (a folder) wrote ``adir.pdf``, ``--out rr.txt`` ``rr.pdf`` and
-    ``--out results.json`` ``results.pdf``: files the user never named.
+    ``--out results.json`` ``results.pdf``: files the user never named; ``--html`` and
+    ``--md`` wrote any name given, ``report.pdf`` included.
     """
     from .._outputs import check_output_paths
     from ..errors import InputError
 
-    check_output_paths({"--out": out})  # a folder: the message every command gives
-    if out.suffix == ".pdf":
-        return
-    named = out.with_suffix(".pdf") if out.suffix else out.with_name(f"{out.name}.pdf")
-    raise InputError(
-        f"--out names the PDF report, and '{out.name}' does not end in .pdf",
-        where=f"--out {out}",
-        fix=f"give --out a .pdf file name, e.g. --out {named} (the HTML and Markdown "
-        "reports are written with --html and --md)",
-    )
+    check_output_paths(paths)  # a folder: the message every command gives
+    for option, path in paths.items():
+        endings = _ENDINGS[option]
+        if path is None or path.suffix in endings:
+            continue
+        named = (
+            path.with_suffix(endings[0])
+            if path.suffix
+            else path.with_name(f"{path.name}{endings[0]}")
+        )
+        what = {"--out": "PDF", "--html": "HTML", "--md": "Markdown"}[option]
+        raise InputError(
+            f"{option} names the {what} report, and '{path.name}' does not end in "
+            f"{' or '.join(endings)}",
+            where=f"{option} {path}",
+            fix=f"give {option} a {endings[0]} file name, e.g. {option} {named} (the PDF, HTML "
+            "and Markdown reports are written with --out, --html and --md)",
+        )
 
 
 def report_command(
@@ -154,7 +167,6 @@ def report_command(
         raise InputError(
             f"report language '{language}' is not available", where="--language", fix=str(err)
         ) from None
-    _check_pdf_path(out)
     stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".html", ".md") else out
     # Not 'evaluator_qa.txt': re-rendering a report inside a run's folder must not replace
     # that run's QA file, which also counts its alerts.
@@ -163,6 +175,7 @@ def report_command(
         {"--out": stem.with_suffix(".pdf"), "--html": html, "--md": md, "--qa": qa},
         [*results, scores, ledger],
     )
+    _check_report_paths({"--out": out, "--html": html, "--md": md})
     settings = ReportSettings(
         title=title,
         program=program,
