@@ -278,7 +278,7 @@ def test_a_redcap_export_with_its_dictionary_and_renamed_events(tmp_path: Path) 
     assert wb.column_waves() == ["baseline_arm_1", "post_arm_1", "followup_arm_1"]
     # named as init drafts them: the events without their arm
     assert wb.rename == {"baseline_arm_1": "baseline", "post_arm_1": "post",
-                         "followup_arm_1": "followup"}  # fmt: skip
+                         "followup_arm_1": "follow-up"}  # fmt: skip
     assert (wb.design.pre, wb.design.post) == ("baseline", "post")
     # Named columns with value labels: evidence enough, ticked.
     assert all(b.confirmed and not b.range_only for b in wb.blocks)

@@ -276,9 +276,9 @@ def test_the_samples_run_as_init_writes_them(runner, tmp_path, exports) -> None:
         assert written["waves"] == {
             "pre": "baseline",
             "post": "post",
-            "followup": ["followup"],
+            "followup": ["follow-up"],
             "rename": {"baseline_arm_1": "baseline", "post_arm_1": "post",
-                       "followup_arm_1": "followup"},
+                       "followup_arm_1": "follow-up"},
         }  # fmt: skip
     run = run_evaluation(evaluation, out_dir=tmp_path / "out")
     assert (tmp_path / "out" / "results.json").exists(), run

@@ -199,6 +199,13 @@ class EventNames(NamedTuple):
     questions: list[str]
 
 
+def _plain(name: str) -> str:
+    """An event's name as a report reads it: ``week_8`` → ``week 8``, and any spelling of
+    follow-up (``followup``, ``fu``) → ``follow-up``."""
+    words = name.replace("_", " ")
+    return "follow-up" if WAVE_WORDS.get(words.casefold()) == "followup" else words
+
+
 def event_names(values: list[str]) -> EventNames:
     """Plain wave names for REDCap events of one arm (``week_8_arm_1`` → ``week 8``), so the
     report reads as the programme does; events of several arms keep their names (the arms
@@ -231,7 +238,7 @@ compared: each repeat of a form or event is a wave of its own'])
         )
     renames: dict[str, str] = {}
     if len(arms) == 1 and all(events.values()):
-        plain = {v: e[0].replace("_", " ") for v, e in events.items() if e}
+        plain = {v: _plain(e[0]) for v, e in events.items() if e}
         if len(set(plain.values())) == len(plain):
             renames = plain
     elif len(arms) > 1:
