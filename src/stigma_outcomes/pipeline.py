@@ -169,6 +169,19 @@ def _write_tables(outputs: Any, tables: list[tuple[Any, Path]]) -> None:
         outputs.hash_staged(write_table(frame, path, private=True))
 
 
+def renamed_wave(value: object, names: dict[str, str]) -> object:
+    """One wave name renamed by ``names``, an occasion named after it too (``old/form#2``,
+    ``old#2``); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    if value in names:
+        return names[value]
+    for old, new in names.items():
+        if value.startswith(old) and value[len(old) : len(old) + 1] in ("/", "#"):
+            return new + value[len(old) :]
+    return value
+
+
 def rename_waves(waves: Any, names: dict[str, str]) -> Any:
     """Waves renamed by ``names``, including the occasions named after them.
 
@@ -185,19 +198,9 @@ def rename_waves(waves: Any, names: dict[str, str]) -> Any:
     import numpy as np
     import pandas as pd
 
-    def one(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        if value in names:
-            return names[value]
-        for old, new in names.items():
-            if value.startswith(old) and value[len(old) : len(old) + 1] in ("/", "#"):
-                return new + value[len(old) :]
-        return value
-
     # Each distinct wave name is renamed once, whatever the number of rows.
     codes, distinct = pd.factorize(waves.astype(object), use_na_sentinel=True)
-    renamed = np.array([one(v) for v in distinct] + [None], dtype=object)
+    renamed = np.array([renamed_wave(v, names) for v in distinct] + [None], dtype=object)
     return pd.Series(renamed[codes], index=waves.index, dtype=object)
 
 
@@ -274,6 +277,10 @@ def _run(
         # the same wave names.
         responses.frame["wave"] = rename_waves(responses.frame["wave"], ev.waves.rename)
         responses.ledger["wave"] = rename_waves(responses.ledger["wave"], ev.waves.rename)
+        responses.wave_columns = {
+            (f, str(renamed_wave(w, ev.waves.rename)), c): column
+            for (f, w, c), column in responses.wave_columns.items()
+        }
     scored = score(responses, instruments)
     del responses  # scored; the result keeps what later stages need
     scores = scored.scores

@@ -153,3 +153,34 @@ def test_a_side_by_side_file_where_everyone_answered_keeps_every_row() -> None:
     assert responses.rows_excluded == 0
     assert responses.ledger.empty
     assert len(responses.frame) == 4
+
+
+def test_the_ledger_names_each_waves_own_column(tmp_path: Path) -> None:
+    """A bad answer in Pre_L_2 was logged as Post_L_2: the columns of the one file were
+    looked up by file and item, so the last wave's binding won. Renamed waves too."""
+    wide = tmp_path / "wide.csv"
+    frame = pd.DataFrame({"id": list("ABCDEF"),
+                          **{f"{w}_L_{k}": ["1", "2", "3", "1", "2", "3"]
+                             for w in ("Pre", "Post") for k in (1, 2, 3)}})  # fmt: skip
+    frame.loc[0, "Pre_L_2"] = "7"  # out of range, at pre
+    frame.loc[1, "Post_L_3"] = "9"  # out of range, at post
+    frame.to_csv(wide, index=False)
+    scored = so.score([wide, wide], ["ucla3"], wave=["pre", "post"], mapping=WAVE_MAP)
+    bad = scored.ledger[scored.ledger["item"].notna() & (scored.ledger["value"].isin(["7", "9"]))]
+    assert bad[["wave", "column", "value"]].values.tolist() == [
+        ["pre", "Pre_L_2", "7"], ["post", "Post_L_3", "9"],
+    ]  # fmt: skip
+    # through run, whose evaluation file renames the waves before scoring
+    import yaml
+
+    (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(WAVE_MAP), encoding="utf-8")
+    evaluation = {
+        "data": [{"path": "wide.csv", "wave": "pre"}, {"path": "wide.csv", "wave": "post"}],
+        "instruments": ["ucla3"], "mapping": "mapping.yaml", "id_col": "id",
+        "waves": {"pre": "before", "post": "after", "rename": {"pre": "before", "post": "after"}},
+    }  # fmt: skip
+    (tmp_path / "evaluation.yaml").write_text(yaml.safe_dump(evaluation), encoding="utf-8")
+    run = so.run_evaluation(tmp_path / "evaluation.yaml", tmp_path / "out")
+    ledger = pd.read_csv(run.files["ledger"], dtype=str)
+    bad = ledger[ledger["value"].isin(["7", "9"])]
+    assert bad[["wave", "column"]].values.tolist() == [["before", "Pre_L_2"], ["after", "Post_L_3"]]

@@ -52,6 +52,10 @@ class ItemResponses:
         Instrument id → {export value → instrument code} from the mapping.
     source_columns : dict
         ``(file, canonical column)`` → the column's name in that export, for the ledger.
+    wave_columns : dict
+        ``(file, wave, canonical column)`` → the column's name, for an export holding its
+        waves side by side (each wave binds other columns of the one file; ``source_columns``
+        keeps the last wave's).
     carry : list of str
         Grouping columns carried through to the scores.
     ledger : DataFrame
@@ -65,6 +69,7 @@ class ItemResponses:
     instruments: list[Instrument]
     recodes: dict[str, dict[str, float]] = field(default_factory=dict)
     source_columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    wave_columns: dict[tuple[str, str, str], str] = field(default_factory=dict)
     carry: list[str] = field(default_factory=list)
     ledger: pd.DataFrame = field(default_factory=lambda: ledger_frame([]))
     rows_in: int = 0
@@ -190,6 +195,7 @@ def load_responses(
     frames: list[pd.DataFrame] = []
     ledgers: list[pd.DataFrame] = []
     source_columns: dict[tuple[str, str], str] = {}
+    wave_columns: dict[tuple[str, str, str], str] = {}
     pii: dict[str, list[str]] = {}
     rows_in = 0
     side_by_side = _side_by_side(items, tables, waves, resolved, the_map)
@@ -214,6 +220,8 @@ def load_responses(
         frames.append(part)
         ledgers.append(part_ledger)
         source_columns.update(columns)
+        if side_by_side[index] and file_wave is not None:
+            wave_columns.update({(f, file_wave, c): v for (f, c), v in columns.items()})
         if table.pii_columns:
             pii[table.source] = list(table.pii_columns)
     frame = _stack(frames)
@@ -230,6 +238,7 @@ def load_responses(
         instruments=resolved,
         recodes=recodes,
         source_columns=source_columns,
+        wave_columns=wave_columns,
         carry=list(s.carry),
         ledger=ledger,
         rows_in=rows_in,

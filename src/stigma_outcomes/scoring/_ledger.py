@@ -46,6 +46,13 @@ def item_ledger(responses: ItemResponses, scored: InstrumentScores) -> pd.DataFr
     source_column = pd.Series(list(zip(files, canonical, strict=True))).map(
         responses.source_columns
     )
+    if responses.wave_columns:
+        # A file holding its waves side by side: each wave's own column, not the last one's.
+        waves = _at(frame, "wave", rows)
+        at_wave = pd.Series(list(zip(files, waves, canonical, strict=True))).map(
+            responses.wave_columns
+        )
+        source_column = at_wave.fillna(source_column)
     values = np.empty(len(rows), dtype=object)
     for j in np.unique(cols):
         sel = cols == j
