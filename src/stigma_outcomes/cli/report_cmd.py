@@ -64,8 +64,12 @@ def _read_results(paths: list[Path]) -> dict[str, Any]:
     return merged
 
 
-_ENDINGS = {"--out": (".pdf",), "--html": (".html", ".htm"), "--md": (".md", ".markdown")}
-"""The file endings each report option writes: a name is the file written, exactly."""
+_ENDINGS = {
+    "--out": ("PDF", (".pdf",)),
+    "--html": ("HTML", (".html", ".htm")),
+    "--md": ("Markdown", (".md", ".markdown")),
+}
+"""Each report option's format and the file endings it writes: a name is the file written."""
 
 
 def _check_report_paths(paths: dict[str, Path | None]) -> None:
@@ -79,9 +83,11 @@ def _check_report_paths(paths: dict[str, Path | None]) -> None:
     from .._outputs import check_output_paths
     from ..errors import InputError
 
-    check_output_paths(paths)  # a folder: the message every command gives
+    # --out as named, a folder included (the general check saw it with .pdf added); --html
+    # and --md were checked as named there already
+    check_output_paths({"--out": paths["--out"]})
     for option, path in paths.items():
-        endings = _ENDINGS[option]
+        what, endings = _ENDINGS[option]
         if path is None or path.suffix in endings:
             continue
         named = (
@@ -89,7 +95,6 @@ def _check_report_paths(paths: dict[str, Path | None]) -> None:
             if path.suffix
             else path.with_name(f"{path.name}{endings[0]}")
         )
-        what = {"--out": "PDF", "--html": "HTML", "--md": "Markdown"}[option]
         raise InputError(
             f"{option} names the {what} report, and '{path.name}' does not end in "
             f"{' or '.join(endings)}",

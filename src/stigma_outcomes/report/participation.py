@@ -132,11 +132,6 @@ def tie_to_flow(
                 within("flow|analysed", pairs)
         elif to == str(to_wave):
             within(f"flowg|{group}|both", pairs)
-    paired = {
-        record_key("paired", rec): rec
-        for rec in data.get("paired") or []
-        if rec.get("group") is None
-    }
     for rec in data.get("attrition") or []:
         if rec.get("group") is not None or str(rec.get("from_wave", from_wave)) != str(from_wave):
             continue
@@ -147,9 +142,10 @@ def tie_to_flow(
         if later == str(to_wave):
             within("flow|analysed", f"{key}|n_completers")
         # The pairs of the same scale and waves are the completers themselves (people with
-        # a score at both), which a reader may take as known.
+        # a score at both), which a reader may take as known. (The key names no group, as
+        # this record has none: only the whole sample's pairs match.)
         pair = record_key("paired", {**rec, "from_wave": from_wave, "to_wave": later})
-        if pair in paired and f"{pair}|n_pairs" in d.values:
+        if f"{pair}|n_pairs" in d.values:
             d.relation(f"{key}|n_completers", [f"{pair}|n_pairs"])
     for rec in data.get("reliability") or []:
         if rec.get("group") is None:
